@@ -1,0 +1,197 @@
+// The `fidelis` command: serve | start | migrate | programs | keys | import | demo.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createServices, type Services } from '../compose.ts';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { FidelisError } from '../core/errors.ts';
+import type { Database } from '../db/client.ts';
+import { openConfiguredDatabase } from '../db/open.ts';
+import { serve } from './serve.ts';
+
+const HELP = `fidelis — loyalty and rewards for B2B programs
+
+Usage:
+  fidelis start                          serve, loading the demo program when the store is empty
+  fidelis serve                          serve the API (migrates first)
+  fidelis migrate                        apply database migrations
+  fidelis programs create --name N --currency EUR [--time-zone Z] [--locale L]
+  fidelis programs list
+  fidelis keys create [--program ID] [--name N] [--scopes read,write,admin]
+  fidelis keys list [--program ID]
+  fidelis keys revoke [--program ID] KEY_ID
+  fidelis import accounts|contacts FILE [--program ID] [--skip-invalid] [--dry-run]
+  fidelis demo                           create the demo program and print its admin key
+
+--program defaults to the oldest program. The store is PostgreSQL when DATABASE_URL is set,
+else embedded PGlite in FIDELIS_DATA_DIR (default ./.fidelis/data).`;
+
+const OPTIONS = {
+  name: { type: 'string' },
+  currency: { type: 'string' },
+  'time-zone': { type: 'string' },
+  locale: { type: 'string' },
+  program: { type: 'string' },
+  scopes: { type: 'string' },
+  'skip-invalid': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+async function withServices<T>(
+  config: Config,
+  fn: (services: Services, database: Database) => Promise<T>,
+): Promise<T> {
+  const database = await openConfiguredDatabase(config);
+  try {
+    await database.migrate();
+    return await fn(createServices(database), database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function programId(services: Services, values: Values): Promise<string> {
+  if (values.program) return (await services.programs.get(values.program)).id;
+  const program = await services.programs.defaultProgram();
+  if (!program)
+    throw new FidelisError(
+      'not_found',
+      'There is no program yet: run `fidelis programs create` or `fidelis demo`',
+    );
+  return program.id;
+}
+
+function progress(phase: string, done: number, total: number): void {
+  if (!process.stderr.isTTY && done !== total) return;
+  const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
+  process.stderr.write(`\r${phase}: ${done}/${total} (${pct}%)${done === total ? '\n' : ''}`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: OPTIONS,
+    allowPositionals: true,
+    strict: true,
+  });
+  const [command, sub, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(HELP);
+    return command ? 0 : 1;
+  }
+  const config = loadConfig();
+
+  switch (command) {
+    case 'serve':
+    case 'start':
+      await serve(config, { demo: command === 'start' });
+      return -1; // keep running
+    case 'migrate':
+      await withServices(config, async () => {
+        console.log('migrations applied');
+      });
+      return 0;
+    case 'programs':
+      return withServices(config, async (services) => {
+        if (sub === 'create') {
+          if (!values.name || !values.currency)
+            throw new Error('programs create needs --name and --currency');
+          const program = await services.programs.create({
+            name: values.name,
+            baseCurrency: values.currency,
+            ...(values['time-zone'] && { timeZone: values['time-zone'] }),
+            ...(values.locale && { defaultLocale: values.locale }),
+          });
+          console.log(JSON.stringify(program, null, 2));
+          return 0;
+        }
+        if (sub === 'list') {
+          for (const p of await services.programs.list()) {
+            console.log(`${p.id}\t${p.baseCurrency}\t${p.timeZone}\t${p.name}`);
+          }
+          return 0;
+        }
+        throw new Error('usage: fidelis programs create|list');
+      });
+    case 'keys':
+      return withServices(config, async (services) => {
+        const id = await programId(services, values);
+        if (sub === 'create') {
+          const scopes = (values.scopes ?? 'read,write').split(',').map((s) => s.trim());
+          const { secret, key } = await services.keys.create(id, values.name ?? 'cli', scopes);
+          console.log(`${secret}\n\nKey ${key.id} for program ${id} with scopes ${key.scopes.join(', ')}.`);
+          console.log('This is the only time the key is shown: store it now.');
+          return 0;
+        }
+        if (sub === 'list') {
+          for (const k of await services.keys.list(id)) {
+            console.log(
+              `${k.id}\t${k.prefix}…\t${k.scopes.join(',')}\t${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}\t${k.name}`,
+            );
+          }
+          return 0;
+        }
+        if (sub === 'revoke' && rest[0]) {
+          const key = await services.keys.revoke(id, rest[0]);
+          console.log(`revoked ${key.id}`);
+          return 0;
+        }
+        throw new Error('usage: fidelis keys create|list|revoke KEY_ID');
+      });
+    case 'import':
+      return withServices(config, async (services) => {
+        const file = rest[0];
+        if ((sub !== 'accounts' && sub !== 'contacts') || !file)
+          throw new Error('usage: fidelis import accounts|contacts FILE');
+        const id = await programId(services, values);
+        const csv = readFileSync(file, 'utf8');
+        const options = { skipInvalid: values['skip-invalid'] ?? false, dryRun: values['dry-run'] ?? false };
+        const report =
+          sub === 'accounts'
+            ? await services.imports.importAccounts(id, csv, options, progress)
+            : await services.imports.importContacts(id, csv, options, progress);
+        for (const e of report.errors) console.error(`line ${e.line}: ${e.path}: ${e.message}`);
+        console.log(
+          `${report.dryRun ? 'dry run: ' : ''}${report.rows} rows: ${report.created} created, ${report.updated} updated, ${report.skipped} skipped`,
+        );
+        return 0;
+      });
+    case 'demo':
+      return withServices(config, async (services) => {
+        const demo = await services.demo.load(values.name);
+        console.log(`demo program ${demo.programId}: ${demo.accounts} accounts, ${demo.contacts} contacts`);
+        console.log(`admin API key (shown once): ${demo.apiKey}`);
+        return 0;
+      });
+    default:
+      console.error(`unknown command ${command}\n\n${HELP}`);
+      return 1;
+  }
+}
+
+function report(error: unknown): void {
+  if (error instanceof FidelisError) {
+    console.error(`error (${error.code}): ${error.detail}`);
+    const errors = error.extra.errors as Array<{ line?: number; path: string; message: string }> | undefined;
+    for (const e of errors ?? [])
+      console.error(`  ${e.line ? `line ${e.line}: ` : ''}${e.path}: ${e.message}`);
+  } else if (error instanceof ConfigError || error instanceof TypeError || error instanceof Error) {
+    console.error(`error: ${error.message}`);
+  } else {
+    console.error('error:', error);
+  }
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (error) => {
+      report(error);
+      process.exit(1);
+    },
+  );
+}

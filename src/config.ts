@@ -1,0 +1,53 @@
+// The environment, parsed once with a schema. Nothing else reads process.env.
+import { resolve } from 'node:path';
+import Type, { type Static } from 'typebox';
+import Value from 'typebox/value';
+
+const Env = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  FIDELIS_DATA_DIR: Type.String({ minLength: 1, default: './.fidelis/data' }),
+  FIDELIS_ADMIN_KEY: Type.Optional(
+    Type.String({ minLength: 24, maxLength: 200, pattern: '^[A-Za-z0-9_\\-]+$' }),
+  ),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  adminKey: string | undefined;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const picked: Record<string, unknown> = {};
+  for (const name of Object.keys(Env.properties)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') picked[name] = value;
+  }
+  const converted = Value.Convert(Env, Value.Default(Env, picked));
+  if (!Value.Check(Env, converted)) {
+    const problems = [...Value.Errors(Env, converted)].map(
+      (e) => `${e.instancePath.slice(1) || 'env'} ${e.message}`,
+    );
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const parsed = converted as Static<typeof Env>;
+  return {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    databaseUrl: parsed.DATABASE_URL,
+    dataDir: resolve(parsed.FIDELIS_DATA_DIR),
+    adminKey: parsed.FIDELIS_ADMIN_KEY,
+    logLevel: parsed.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,60 @@
+// The one list of stable error codes. Every failure a client can see carries one of these codes;
+// docs/errors.md documents each (a test keeps the two in step).
+
+export const ERROR_CATALOG = {
+  validation_failed: { status: 400, title: 'The request is not valid' },
+  malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  invalid_cursor: { status: 400, title: 'The pagination cursor is not valid' },
+  unauthenticated: { status: 401, title: 'An API key is required' },
+  invalid_api_key: { status: 401, title: 'The API key is unknown or revoked' },
+  insufficient_scope: { status: 403, title: "The API key's scopes do not allow this" },
+  not_found: { status: 404, title: 'No such resource' },
+  account_not_found: { status: 404, title: 'No such account' },
+  contact_not_found: { status: 404, title: 'No such contact' },
+  parent_not_found: { status: 422, title: 'The parent account does not exist' },
+  method_not_allowed: { status: 405, title: 'The method is not allowed here' },
+  idempotency_key_in_flight: {
+    status: 409,
+    title: 'A request with this Idempotency-Key is still in progress',
+  },
+  external_id_taken: { status: 409, title: 'Another account already has this externalId' },
+  email_taken: { status: 409, title: 'Another contact already has this email' },
+  hierarchy_cycle: { status: 422, title: 'The parent would make the account its own ancestor' },
+  hierarchy_too_deep: { status: 422, title: 'The account hierarchy would be too deep' },
+  idempotency_key_reused: { status: 422, title: 'The Idempotency-Key was used with a different request' },
+  import_invalid_rows: { status: 422, title: 'The file has invalid rows; nothing was imported' },
+  import_malformed_csv: { status: 400, title: 'The file is not readable CSV' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  unsupported_media_type: { status: 415, title: 'The request body has an unsupported content type' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  internal_error: { status: 500, title: 'An unexpected error occurred' },
+  store_unavailable: { status: 503, title: 'The store is not reachable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export interface FieldError {
+  /** JSON pointer of the offending field (`/parentId`), or a CSV column name. */
+  path: string;
+  message: string;
+  /** CSV line number, for file imports. */
+  line?: number;
+}
+
+/** A failure with a stable code, raised by services and turned into a problem document by the HTTP layer. */
+export class FidelisError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string;
+  readonly extra: Record<string, unknown>;
+
+  constructor(code: ErrorCode, detail?: string, extra: Record<string, unknown> = {}) {
+    const entry = ERROR_CATALOG[code];
+    super(detail ?? entry.title);
+    this.name = 'FidelisError';
+    this.code = code;
+    this.status = entry.status;
+    this.detail = detail ?? entry.title;
+    this.extra = extra;
+  }
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalLocale, isCalendarDate, isCountry, isCurrency, isTimeZone } from './reference.ts';
+
+describe('reference values', () => {
+  it('knows currencies', () => {
+    expect(isCurrency('EUR')).toBe(true);
+    expect(isCurrency('eur')).toBe(false);
+    expect(isCurrency('XYZ')).toBe(false);
+  });
+  it('knows countries', () => {
+    expect(isCountry('NL')).toBe(true);
+    expect(isCountry('QQ')).toBe(false);
+    expect(isCountry('nl')).toBe(false);
+  });
+  it('knows time zones', () => {
+    expect(isTimeZone('Europe/Amsterdam')).toBe(true);
+    expect(isTimeZone('UTC')).toBe(true);
+    expect(isTimeZone('Mars/Olympus')).toBe(false);
+  });
+  it('canonicalises locales', () => {
+    expect(canonicalLocale('en-us')).toBe('en-US');
+    expect(canonicalLocale('not a locale')).toBeUndefined();
+  });
+  it('checks calendar dates', () => {
+    expect(isCalendarDate('2024-02-29')).toBe(true);
+    expect(isCalendarDate('2023-02-29')).toBe(false);
+    expect(isCalendarDate('2023-2-1')).toBe(false);
+  });
+});

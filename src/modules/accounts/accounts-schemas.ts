@@ -1,0 +1,115 @@
+import Type, { type Static } from 'typebox';
+import {
+  Attributes,
+  CalendarDate,
+  Country,
+  Currency,
+  Cursor,
+  ExternalId,
+  Limit,
+  Name,
+  PageOf,
+  Ref,
+  Timestamp,
+} from '../../http/schemas.ts';
+import { ACCOUNT_STATUSES } from './accounts-tables.ts';
+
+export const AccountStatusSchema = Type.Union(
+  [Type.Literal('prospect'), Type.Literal('enrolled'), Type.Literal('suspended'), Type.Literal('closed')],
+  { description: `One of ${ACCOUNT_STATUSES.join(', ')}` },
+);
+const Segment = Type.String({ minLength: 1, maxLength: 100, examples: ['hospitality'] });
+
+export const AccountSchema = Type.Object(
+  {
+    id: Type.String({ examples: ['acc_01JD0000000000000000000000'] }),
+    externalId: Type.Union([Type.String(), Type.Null()]),
+    name: Type.String(),
+    parentId: Type.Union([Type.String(), Type.Null()]),
+    segment: Type.Union([Type.String(), Type.Null()]),
+    country: Type.Union([Type.String(), Type.Null()]),
+    preferredCurrency: Type.Union([Type.String(), Type.Null()]),
+    status: AccountStatusSchema,
+    customerSince: Type.Union([Type.String(), Type.Null()]),
+    attributes: Type.Record(Type.String(), Type.Unknown()),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Account', title: 'Account' },
+);
+
+export const CreateAccountBody = Type.Object(
+  {
+    externalId: Type.Optional(ExternalId),
+    name: Name,
+    parentId: Type.Optional(Ref('Parent account: its id or externalId')),
+    segment: Type.Optional(Segment),
+    country: Type.Optional(Country),
+    preferredCurrency: Type.Optional(Currency),
+    status: Type.Optional(AccountStatusSchema),
+    customerSince: Type.Optional(CalendarDate),
+    attributes: Type.Optional(Attributes),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateAccountBody = Type.Object(
+  {
+    externalId: Type.Optional(Type.Union([ExternalId, Type.Null()])),
+    name: Type.Optional(Name),
+    parentId: Type.Optional(
+      Type.Union([Ref('Parent account: its id or externalId; null detaches'), Type.Null()]),
+    ),
+    segment: Type.Optional(Type.Union([Segment, Type.Null()])),
+    country: Type.Optional(Type.Union([Country, Type.Null()])),
+    preferredCurrency: Type.Optional(Type.Union([Currency, Type.Null()])),
+    status: Type.Optional(AccountStatusSchema),
+    customerSince: Type.Optional(Type.Union([CalendarDate, Type.Null()])),
+    attributes: Type.Optional(Attributes),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const ListAccountsQuery = Type.Object(
+  {
+    status: Type.Optional(AccountStatusSchema),
+    segment: Type.Optional(Segment),
+    country: Type.Optional(Country),
+    parentId: Type.Optional(
+      Ref('Only direct children of this account (id or externalId); "none" for top-level accounts'),
+    ),
+    externalId: Type.Optional(ExternalId),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Part of the name' })),
+    limit: Type.Optional(Limit),
+    cursor: Type.Optional(Cursor),
+  },
+  { additionalProperties: false },
+);
+
+export const AccountParams = Type.Object({ accountId: Ref('Account id or externalId') });
+
+export const AccountPage = PageOf(Type.Ref('Account'));
+
+export interface AccountTreeNode {
+  account: Account;
+  children: AccountTreeNode[];
+}
+
+export const AccountTreeNodeSchema = Type.Object(
+  {
+    account: Type.Ref('Account'),
+    children: Type.Array(Type.Ref('AccountTreeNode')),
+  },
+  { $id: 'AccountTreeNode', title: 'AccountTreeNode' },
+);
+
+export const AccountTreeSchema = Type.Object({
+  ancestors: Type.Array(Type.Ref('Account'), { description: 'From the top group down to the parent' }),
+  tree: Type.Ref('AccountTreeNode'),
+  truncated: Type.Boolean({ description: 'True when the subtree was cut at the size limit' }),
+});
+
+export type Account = Static<typeof AccountSchema>;
+export type CreateAccountInput = Static<typeof CreateAccountBody>;
+export type UpdateAccountInput = Static<typeof UpdateAccountBody>;
+export type ListAccountsInput = Static<typeof ListAccountsQuery>;

@@ -1,0 +1,195 @@
+// A demo distributor program: business accounts in groups → subsidiaries → sites, with contacts in roles.
+// Deterministic (seeded), so every fresh start shows the same program.
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PREFIXES = [
+  'Alder',
+  'Birch',
+  'Cedar',
+  'Delta',
+  'Elm',
+  'Fjord',
+  'Granite',
+  'Harbor',
+  'Iris',
+  'Juniper',
+  'Kestrel',
+  'Linden',
+];
+const SUFFIXES = [
+  'Hospitality',
+  'Installations',
+  'Foodservice',
+  'Facilities',
+  'Builders',
+  'Catering',
+  'Technics',
+  'Supplies',
+];
+const SEGMENTS = ['hospitality', 'installer', 'foodservice', 'facilities', 'construction'];
+const COUNTRIES = [
+  ['NL', 'EUR', 'nl-NL'],
+  ['BE', 'EUR', 'nl-BE'],
+  ['DE', 'EUR', 'de-DE'],
+  ['GB', 'GBP', 'en-GB'],
+  ['FR', 'EUR', 'fr-FR'],
+] as const;
+const CITIES = [
+  'Amsterdam',
+  'Rotterdam',
+  'Utrecht',
+  'Antwerp',
+  'Ghent',
+  'Cologne',
+  'Leeds',
+  'Lyon',
+  'Eindhoven',
+  'Bristol',
+];
+const FIRST = [
+  'Anna',
+  'Bram',
+  'Chloé',
+  'Daan',
+  'Emma',
+  'Finn',
+  'Greta',
+  'Hugo',
+  'Ines',
+  'Jonas',
+  'Lotte',
+  'Milan',
+  'Noor',
+  'Oscar',
+];
+const LAST = [
+  'de Vries',
+  'Jansen',
+  'Peeters',
+  'Müller',
+  'Smith',
+  'Dubois',
+  'Bakker',
+  'Visser',
+  'Maes',
+  'Schmidt',
+];
+
+function csvCell(value: string): string {
+  return /[",\n;]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function csvOf(header: string[], rows: string[][]): string {
+  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+}
+
+/** About 300 accounts (60 groups, subsidiaries, sites) and 3 contacts per group/subsidiary. */
+export function demoCsv(seed = 42): { accounts: string; contacts: string } {
+  const random = rng(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const accounts: string[][] = [];
+  const contacts: string[][] = [];
+  let n = 0;
+  const year = () => String(2008 + Math.floor(random() * 17));
+  const addContacts = (externalId: string, company: string, roles: string[], locale: string) => {
+    for (const role of roles) {
+      n++;
+      const first = pick(FIRST);
+      const last = pick(LAST);
+      const domain = company.toLowerCase().replace(/[^a-z]+/g, '') || 'example';
+      const email =
+        `${first}.${last}.${n}`
+          .toLowerCase()
+          .normalize('NFKD')
+          .replace(/[^a-z0-9.]/g, '') + `@${domain}.example`;
+      contacts.push([
+        email,
+        externalId,
+        `${first} ${last}`,
+        role,
+        locale,
+        random() < 0.6 ? 'yes' : 'no',
+        'yes',
+      ]);
+    }
+  };
+  for (let g = 1; g <= 60; g++) {
+    const [country, currency, locale] = pick(COUNTRIES);
+    const segment = pick(SEGMENTS);
+    const company = `${pick(PREFIXES)} ${pick(SUFFIXES)}`;
+    const groupId = `CRM-${String(g).padStart(4, '0')}`;
+    accounts.push([
+      groupId,
+      `${company} Group`,
+      '',
+      segment,
+      country,
+      currency,
+      'enrolled',
+      `${year()}-0${1 + Math.floor(random() * 9)}-01`,
+      'group',
+    ]);
+    addContacts(groupId, company, ['owner', 'approver', 'buyer'], locale);
+    const subsidiaries = 1 + Math.floor(random() * 3);
+    for (let s = 1; s <= subsidiaries; s++) {
+      const subId = `${groupId}-${s}`;
+      const city = pick(CITIES);
+      accounts.push([
+        subId,
+        `${company} ${city}`,
+        groupId,
+        segment,
+        country,
+        currency,
+        random() < 0.9 ? 'enrolled' : 'prospect',
+        `${year()}-1${Math.floor(random() * 3)}-15`,
+        'subsidiary',
+      ]);
+      addContacts(subId, company, ['admin', 'buyer', 'viewer'], locale);
+      const sites = Math.floor(random() * 3);
+      for (let t = 1; t <= sites; t++) {
+        accounts.push([
+          `${subId}-${t}`,
+          `${company} ${city} site ${t}`,
+          subId,
+          segment,
+          country,
+          currency,
+          'enrolled',
+          '',
+          'site',
+        ]);
+      }
+    }
+  }
+  return {
+    accounts: csvOf(
+      [
+        'externalId',
+        'name',
+        'parentExternalId',
+        'segment',
+        'country',
+        'preferredCurrency',
+        'status',
+        'customerSince',
+        'attr.level',
+      ],
+      accounts,
+    ),
+    contacts: csvOf(
+      ['email', 'accountExternalId', 'name', 'role', 'locale', 'marketingOptIn', 'statementOptIn'],
+      contacts,
+    ),
+  };
+}

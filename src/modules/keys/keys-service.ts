@@ -1,0 +1,119 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { FidelisError } from '../../core/errors.ts';
+import type { Database } from '../../db/client.ts';
+import { newId } from '../../lib/ids.ts';
+import { findActiveKeyByHash, findKeyByHash, insertKey, listKeys, revokeKeyRow } from './keys-store.ts';
+
+export const SCOPES = ['read', 'write', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** admin ⊇ write ⊇ read: a key holding a higher scope may do what the lower ones may. */
+const RANK: Record<Scope, number> = { read: 1, write: 2, admin: 3 };
+
+export function allows(granted: readonly Scope[], needed: Scope): boolean {
+  return granted.some((s) => RANK[s] >= RANK[needed]);
+}
+
+export interface ApiKeyInfo {
+  id: string;
+  programId: string;
+  name: string;
+  prefix: string;
+  scopes: Scope[];
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface Principal {
+  programId: string;
+  keyId: string;
+  scopes: Scope[];
+}
+
+export function hashKey(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+function info(row: Awaited<ReturnType<typeof insertKey>>): ApiKeyInfo {
+  return {
+    id: row.id,
+    programId: row.programId,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: row.scopes as Scope[],
+    createdAt: row.createdAt.toISOString(),
+    revokedAt: row.revokedAt ? row.revokedAt.toISOString() : null,
+  };
+}
+
+function checkScopes(scopes: readonly string[]): Scope[] {
+  const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+  if (scopes.length === 0 || unknown.length > 0) {
+    throw new FidelisError(
+      'validation_failed',
+      `scopes must be some of ${SCOPES.join(', ')}; got ${scopes.join(', ') || 'none'}`,
+    );
+  }
+  return [...new Set(scopes)] as Scope[];
+}
+
+export function createKeyService(database: Database) {
+  return {
+    /** Creates a key; the secret is in the result and nowhere else, ever. */
+    async create(
+      programId: string,
+      name: string,
+      scopes: readonly string[],
+    ): Promise<{ secret: string; key: ApiKeyInfo }> {
+      const secret = `fdl_${randomBytes(32).toString('base64url')}`;
+      return { secret, key: await this.register(programId, name, scopes, secret) };
+    },
+
+    /** Stores a key whose secret the caller chose (FIDELIS_ADMIN_KEY); a no-op when it exists already. */
+    async register(
+      programId: string,
+      name: string,
+      scopes: readonly string[],
+      secret: string,
+    ): Promise<ApiKeyInfo> {
+      const valid = checkScopes(scopes);
+      const hash = hashKey(secret);
+      const existing = await findKeyByHash(database.db, hash);
+      if (existing) {
+        if (existing.programId !== programId || existing.revokedAt) {
+          throw new FidelisError(
+            'validation_failed',
+            'this key value is already used by another program or was revoked',
+          );
+        }
+        return info(existing);
+      }
+      const row = await insertKey(database.db, {
+        programId,
+        id: newId('key'),
+        name,
+        prefix: secret.slice(0, 10),
+        hash,
+        scopes: valid,
+      });
+      return info(row);
+    },
+
+    async authenticate(secret: string): Promise<Principal | undefined> {
+      const row = await findActiveKeyByHash(database.db, hashKey(secret));
+      return row ? { programId: row.programId, keyId: row.id, scopes: row.scopes as Scope[] } : undefined;
+    },
+
+    async list(programId: string): Promise<ApiKeyInfo[]> {
+      return (await listKeys(database.db, programId)).map(info);
+    },
+
+    async revoke(programId: string, id: string): Promise<ApiKeyInfo> {
+      const row = await revokeKeyRow(database.db, programId, id);
+      if (!row) throw new FidelisError('not_found', `No active key ${id} in program ${programId}`);
+      return info(row);
+    },
+  };
+}
+
+export type KeyService = ReturnType<typeof createKeyService>;

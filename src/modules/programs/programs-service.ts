@@ -1,0 +1,99 @@
+import { FidelisError, type FieldError } from '../../core/errors.ts';
+import { canonicalLocale, isCurrency, isTimeZone } from '../../core/reference.ts';
+import type { Database } from '../../db/client.ts';
+import { newId } from '../../lib/ids.ts';
+import type { CreateProgramInput, Program, UpdateProgramInput } from './programs-schemas.ts';
+import {
+  findProgram,
+  insertProgram,
+  listPrograms,
+  lockProgram,
+  type ProgramRow,
+  updateProgramRow,
+} from './programs-store.ts';
+
+export function toProgram(row: ProgramRow): Program {
+  return {
+    id: row.id,
+    name: row.name,
+    baseCurrency: row.baseCurrency,
+    timeZone: row.timeZone,
+    defaultLocale: row.defaultLocale,
+    settings: row.settings as Program['settings'],
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function checkReferenceValues(input: UpdateProgramInput): { defaultLocale?: string } {
+  const errors: FieldError[] = [];
+  if (input.baseCurrency !== undefined && !isCurrency(input.baseCurrency)) {
+    errors.push({ path: '/body/baseCurrency', message: `unknown currency ${input.baseCurrency}` });
+  }
+  if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) {
+    errors.push({ path: '/body/timeZone', message: `unknown time zone ${input.timeZone}` });
+  }
+  let locale: string | undefined;
+  if (input.defaultLocale !== undefined) {
+    locale = canonicalLocale(input.defaultLocale);
+    if (!locale)
+      errors.push({ path: '/body/defaultLocale', message: `not a BCP 47 tag: ${input.defaultLocale}` });
+  }
+  if (errors.length > 0) {
+    throw new FidelisError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), {
+      errors,
+    });
+  }
+  return locale ? { defaultLocale: locale } : {};
+}
+
+export function createProgramService(database: Database) {
+  return {
+    async create(input: CreateProgramInput): Promise<Program> {
+      const normalised = checkReferenceValues(input);
+      const row = await insertProgram(database.db, {
+        id: newId('prg'),
+        name: input.name.trim(),
+        baseCurrency: input.baseCurrency,
+        timeZone: input.timeZone ?? 'UTC',
+        defaultLocale: normalised.defaultLocale ?? 'en',
+        settings: input.settings ?? {},
+      });
+      return toProgram(row);
+    },
+
+    async get(id: string): Promise<Program> {
+      const row = await findProgram(database.db, id);
+      if (!row) throw new FidelisError('not_found', `No program ${id}`);
+      return toProgram(row);
+    },
+
+    async list(): Promise<Program[]> {
+      return (await listPrograms(database.db)).map(toProgram);
+    },
+
+    /** The program deployments and scripts address by default: the oldest one. */
+    async defaultProgram(): Promise<Program | undefined> {
+      const [first] = await listPrograms(database.db);
+      return first ? toProgram(first) : undefined;
+    },
+
+    async update(id: string, input: UpdateProgramInput): Promise<{ before: Program; after: Program }> {
+      const normalised = checkReferenceValues(input);
+      return database.transaction(async (tx) => {
+        const current = await lockProgram(tx, id);
+        if (!current) throw new FidelisError('not_found', `No program ${id}`);
+        const row = await updateProgramRow(tx, id, {
+          ...(input.name !== undefined && { name: input.name.trim() }),
+          ...(input.baseCurrency !== undefined && { baseCurrency: input.baseCurrency }),
+          ...(input.timeZone !== undefined && { timeZone: input.timeZone }),
+          ...(normalised.defaultLocale !== undefined && { defaultLocale: normalised.defaultLocale }),
+          ...(input.settings !== undefined && { settings: { ...current.settings, ...input.settings } }),
+        });
+        return { before: toProgram(current), after: toProgram(row!) };
+      });
+    },
+  };
+}
+
+export type ProgramService = ReturnType<typeof createProgramService>;

@@ -1,0 +1,56 @@
+// A running API (through app.inject) on a fresh store, with two programs and keys of each scope.
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { afterAll } from 'vitest';
+import { createServices, type Services } from '../../src/compose.ts';
+import type { Database } from '../../src/db/client.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { freshDatabase } from './db.ts';
+
+export interface ProgramKeys {
+  programId: string;
+  read: string;
+  write: string;
+  admin: string;
+}
+
+export interface TestApi {
+  app: FastifyInstance;
+  services: Services;
+  database: Database;
+  /** The main program under test. */
+  a: ProgramKeys;
+  /** Another program: its keys must never see or touch program a's data. */
+  b: ProgramKeys;
+  call(key: string, options: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
+async function programWithKeys(services: Services, name: string): Promise<ProgramKeys> {
+  const program = await services.programs.create({ name, baseCurrency: 'EUR', timeZone: 'Europe/Amsterdam' });
+  const key = async (scope: 'read' | 'write' | 'admin') =>
+    (await services.keys.create(program.id, scope, [scope])).secret;
+  return {
+    programId: program.id,
+    read: await key('read'),
+    write: await key('write'),
+    admin: await key('admin'),
+  };
+}
+
+export async function testApi(): Promise<TestApi> {
+  const database = await freshDatabase();
+  const services = createServices(database);
+  const app = await buildApp(services);
+  await app.ready();
+  afterAll(() => app.close());
+  const a = await programWithKeys(services, 'Program A');
+  const b = await programWithKeys(services, 'Program B');
+  return {
+    app,
+    services,
+    database,
+    a,
+    b,
+    call: (key, options) =>
+      app.inject({ ...options, headers: { authorization: `Bearer ${key}`, ...(options.headers ?? {}) } }),
+  };
+}

@@ -1,0 +1,60 @@
+// A fresh, migrated store for one test file, on the driver the Vitest project names.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll } from 'vitest';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { adminUrl, TEMPLATE, urlFor } from './postgres-template.ts';
+
+export type TestDriver = 'pglite' | 'postgres';
+
+export function testDriver(): TestDriver {
+  const driver = process.env.FIDELIS_TEST_DRIVER;
+  if (driver !== 'pglite' && driver !== 'postgres') {
+    throw new Error('FIDELIS_TEST_DRIVER must be pglite or postgres (the Vitest projects set it)');
+  }
+  return driver;
+}
+
+async function createDatabaseFromTemplate(name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
+  try {
+    // Two clones of one template at the same instant can collide; retry briefly.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(`create database "${name}" template "${TEMPLATE}"`);
+        return;
+      } catch (error) {
+        if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message)) throw error;
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
+  await admin.query(`drop database if exists "${name}" with (force)`);
+  await admin.end();
+}
+
+/** Opens a fresh store for this test file and closes (and drops) it after the file. */
+export async function freshDatabase(): Promise<Database> {
+  if (testDriver() === 'pglite') {
+    const database = await openDatabase({ driver: 'pglite' });
+    await database.migrate();
+    afterAll(() => database.close());
+    return database;
+  }
+  const name = `fidelis_t_${randomBytes(6).toString('hex')}`;
+  await createDatabaseFromTemplate(name);
+  const database = await openDatabase({ driver: 'postgres', url: urlFor(name), poolSize: 20 });
+  afterAll(async () => {
+    await database.close();
+    await dropDatabase(name);
+  });
+  return database;
+}
