@@ -12,7 +12,6 @@ export const ERROR_CATALOG = {
   account_not_found: { status: 404, title: 'No such account' },
   contact_not_found: { status: 404, title: 'No such contact' },
   parent_not_found: { status: 422, title: 'The parent account does not exist' },
-  method_not_allowed: { status: 405, title: 'The method is not allowed here' },
   idempotency_key_in_flight: {
     status: 409,
     title: 'A request with this Idempotency-Key is still in progress',
@@ -26,7 +25,6 @@ export const ERROR_CATALOG = {
   import_malformed_csv: { status: 400, title: 'The file is not readable CSV' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'The request body has an unsupported content type' },
-  rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'An unexpected error occurred' },
   store_unavailable: { status: 503, title: 'The store is not reachable' },
 } as const satisfies Record<string, { status: number; title: string }>;
