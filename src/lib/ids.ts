@@ -4,7 +4,7 @@ import { formatId } from '../core/ids.ts';
 export type IdPrefix = 'prg' | 'key' | 'acc' | 'con' | 'imp' | 'req';
 
 let lastMs = 0;
-let lastEntropy = new Uint8Array(10);
+let lastEntropy: Uint8Array = new Uint8Array(10);
 
 /** Increments the entropy as one big-endian number, so ids made in the same millisecond stay in order. */
 function increment(bytes: Uint8Array): Uint8Array {
