@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = positionals;
   if (values.help || !command) {
     console.log(HELP);
-    return command ? 0 : 1;
+    return values.help ? 0 : 1;
   }
   const config = loadConfig();
 

@@ -5,6 +5,7 @@ import { createServices } from '../compose.ts';
 import type { Config } from '../config.ts';
 import { openConfiguredDatabase } from '../db/open.ts';
 import { buildApp } from '../http/app.ts';
+import { startScheduler } from '../jobs/scheduler.ts';
 
 export function demoKeyFile(config: Config): string {
   return join(dirname(config.dataDir), 'demo-api-key');
@@ -24,7 +25,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     writeFileSync(file, `${demo.apiKey}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
     console.log(
-      `Loaded the demo program ${demo.programId}: ${demo.accounts} accounts, ${demo.contacts} contacts.`,
+      `Loaded the demo program ${demo.programId}: ${demo.accounts} accounts, ${demo.contacts} contacts, ${demo.entries} ledger entries.`,
     );
   } else if (options.demo && existsSync(demoKeyFile(config))) {
     demoKey = readFileSync(demoKeyFile(config), 'utf8').trim();
@@ -41,6 +42,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
   });
   const address = await app.listen({ port: config.port, host: config.host });
+  const stopScheduler = startScheduler(services, app.log);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -50,6 +52,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
     await app.close();
+    await stopScheduler();
     await database.close();
     process.exit(0);
   };

@@ -1,6 +1,8 @@
 // Every table of Fidelis, for drizzle-kit and for typed queries. Each module owns its tables.
 export * from '../modules/accounts/accounts-tables.ts';
+export * from '../modules/audit/audit-tables.ts';
 export * from '../modules/contacts/contacts-tables.ts';
 export * from '../modules/idempotency/idempotency-tables.ts';
 export * from '../modules/keys/keys-tables.ts';
+export * from '../modules/ledger/ledger-tables.ts';
 export * from '../modules/programs/programs-tables.ts';

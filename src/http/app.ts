@@ -1,5 +1,6 @@
 // Assembles the HTTP API: conventions (errors, request ids, idempotency, auth), OpenAPI and module routes.
 import { randomUUID } from 'node:crypto';
+import AjvCompiler, { type ValidatorFactory } from '@fastify/ajv-compiler';
 import swagger from '@fastify/swagger';
 import scalar from '@scalar/fastify-api-reference';
 import ajvFormats from 'ajv-formats';
@@ -9,10 +10,15 @@ import type { Services } from '../compose.ts';
 import { FidelisError } from '../core/errors.ts';
 import { accountRoutes } from '../modules/accounts/accounts-routes.ts';
 import { AccountSchema, AccountTreeNodeSchema } from '../modules/accounts/accounts-schemas.ts';
+import { auditRoutes } from '../modules/audit/audit-routes.ts';
 import { contactRoutes } from '../modules/contacts/contacts-routes.ts';
 import { ContactSchema } from '../modules/contacts/contacts-schemas.ts';
 import { importRoutes } from '../modules/imports/imports-routes.ts';
 import { ImportReportSchema } from '../modules/imports/imports-schemas.ts';
+import { keyRoutes } from '../modules/keys/keys-routes.ts';
+import { ApiKeySchema } from '../modules/keys/keys-schemas.ts';
+import { ledgerRoutes } from '../modules/ledger/ledger-routes.ts';
+import { EntrySchema, WalletSchema } from '../modules/ledger/ledger-schemas.ts';
 import { programRoutes } from '../modules/programs/programs-routes.ts';
 import { ProgramSchema } from '../modules/programs/programs-schemas.ts';
 import { registerAuth } from './auth.ts';
@@ -23,6 +29,22 @@ import { ProblemSchema } from './schemas.ts';
 export const JSON_BODY_LIMIT = 1024 * 1024;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+const buildAjvValidator = AjvCompiler();
+
+/**
+ * Fastify's own Ajv validators, except that request bodies are not type-coerced: query strings, path
+ * params and headers are text and need coercion (`limit=2`), but a JSON body carries its own types,
+ * so `{"name": 5}` is refused instead of being read as "5".
+ */
+const buildValidator: ValidatorFactory = (externalSchemas, options) => {
+  const coercing = buildAjvValidator(externalSchemas, options);
+  const strict = buildAjvValidator(externalSchemas, {
+    ...options,
+    customOptions: { ...options?.customOptions, coerceTypes: false },
+  } as typeof options);
+  return (route) => (route.httpPart === 'body' ? strict : coercing)(route);
+};
+
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   version?: string;
@@ -32,12 +54,14 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   const serverOptions: FastifyServerOptions = {
     logger: options.logger ?? false,
     bodyLimit: JSON_BODY_LIMIT,
-    requestIdHeader: 'x-request-id',
+    // false: Fastify would otherwise take any x-request-id as is; genReqId reads it and keeps only a sane one.
+    requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomUUID()}`;
     },
     return503OnClosing: true,
+    schemaController: { compilersFactory: { buildValidator } },
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
       plugins: [ajvFormats as never],
@@ -52,6 +76,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     AccountTreeNodeSchema,
     ContactSchema,
     ImportReportSchema,
+    EntrySchema,
+    WalletSchema,
+    ApiKeySchema,
   ]) {
     app.addSchema(schema);
   }
@@ -139,6 +166,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       accountRoutes(v1, services);
       contactRoutes(v1, services);
       importRoutes(v1, services);
+      ledgerRoutes(v1, services);
+      auditRoutes(v1, services);
+      keyRoutes(v1, services);
     },
     { prefix: '/v1' },
   );

@@ -1,9 +1,9 @@
 // A fresh, migrated store for one test file, on the driver the Vitest project names.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/client.ts';
-import { adminUrl, TEMPLATE, urlFor } from './postgres-template.ts';
+import { adminUrl, urlFor } from './postgres-template.ts';
 
 export type TestDriver = 'pglite' | 'postgres';
 
@@ -15,14 +15,14 @@ export function testDriver(): TestDriver {
   return driver;
 }
 
-async function createDatabaseFromTemplate(name: string): Promise<void> {
+async function createDatabaseFromTemplate(name: string, template: string): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
   try {
     // Two clones of one template at the same instant can collide; retry briefly.
     for (let attempt = 0; ; attempt++) {
       try {
-        await admin.query(`create database "${name}" template "${TEMPLATE}"`);
+        await admin.query(`create database "${name}" template "${template}"`);
         return;
       } catch (error) {
         if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message)) throw error;
@@ -49,8 +49,11 @@ export async function freshDatabase(): Promise<Database> {
     afterAll(() => database.close());
     return database;
   }
-  const name = `fidelis_t_${randomBytes(6).toString('hex')}`;
-  await createDatabaseFromTemplate(name);
+  const template = inject('pgTemplate');
+  // The run's pid is in the template's name; clones carry it too, for the stale-database sweep.
+  const runPid = template.split('_')[2];
+  const name = `fidelis_t_${runPid}_${randomBytes(6).toString('hex')}`;
+  await createDatabaseFromTemplate(name, template);
   const database = await openDatabase({ driver: 'postgres', url: urlFor(name), poolSize: 20 });
   afterAll(async () => {
     await database.close();

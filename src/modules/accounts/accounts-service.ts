@@ -49,6 +49,32 @@ export interface ImportResult {
 
 export type ProgressFn = (phase: string, done: number, total: number) => void;
 
+class DryRunRollback extends Error {
+  readonly result: unknown;
+  constructor(result: unknown) {
+    super('dry run: rolled back');
+    this.result = result;
+  }
+}
+
+/** Runs fn in one transaction; when dryRun, rolls the transaction back and still returns fn's result. */
+export async function transactionOrRehearsal<T>(
+  database: Database,
+  dryRun: boolean,
+  fn: (tx: Executor) => Promise<T>,
+): Promise<T> {
+  try {
+    return await database.transaction(async (tx) => {
+      const result = await fn(tx);
+      if (dryRun) throw new DryRunRollback(result);
+      return result;
+    });
+  } catch (error) {
+    if (error instanceof DryRunRollback) return error.result as T;
+    throw error;
+  }
+}
+
 const IMPORT_BATCH = 1000;
 
 /** Most levels a hierarchy may have (group → … → site). */
@@ -106,6 +132,38 @@ function externalIdTaken(externalId: string | null | undefined): FidelisError {
   return new FidelisError('external_id_taken', `An account with externalId ${externalId} exists already`, {
     errors: [{ path: '/body/externalId', message: 'is taken' }],
   });
+}
+
+/** The rows ordered so that a parent in the file comes before its children (cycles last, as they were). */
+function parentsFirst(rows: AccountImportRow[]): AccountImportRow[] {
+  const byId = new Map(rows.map((r) => [r.externalId, r]));
+  const depth = new Map<string, number>();
+  const depthOf = (start: AccountImportRow): number => {
+    const chain: AccountImportRow[] = [];
+    const onChain = new Set<string>();
+    let base = 0;
+    for (let r: AccountImportRow | undefined = start; r; ) {
+      const known = depth.get(r.externalId);
+      if (known !== undefined) {
+        base = known + 1;
+        break;
+      }
+      if (onChain.has(r.externalId)) {
+        base = Number.MAX_SAFE_INTEGER - rows.length; // a cycle: after everything else
+        break;
+      }
+      chain.push(r);
+      onChain.add(r.externalId);
+      r = r.parentExternalId ? byId.get(r.parentExternalId) : undefined;
+    }
+    for (let k = chain.length - 1; k >= 0; k--)
+      depth.set(chain[k]!.externalId, base + (chain.length - 1 - k));
+    return depth.get(start.externalId)!;
+  };
+  return rows
+    .map((r, i) => ({ r, i, d: depthOf(r) }))
+    .sort((a, b) => a.d - b.d || a.i - b.i)
+    .map((x) => x.r);
 }
 
 export function createAccountService(database: Database) {
@@ -240,6 +298,12 @@ export function createAccountService(database: Database) {
       return toPage(rows.map(toAccount), limit);
     },
 
+    /** The id of the account's top group (itself when it has no parent). */
+    async topOf(programId: string, accountId: string): Promise<string> {
+      const chain = await ancestorIds(database.db, programId, accountId, MAX_HIERARCHY_DEPTH);
+      return chain[chain.length - 1] ?? accountId;
+    },
+
     /** Which of these externalIds exist, mapped to account ids. */
     existingExternalIds: (programId: string, externalIds: string[]) =>
       idsByExternalId(database.db, programId, externalIds),
@@ -254,36 +318,48 @@ export function createAccountService(database: Database) {
       columns: AccountUpsertColumn[],
       withParents: boolean,
       onProgress: ProgressFn = () => {},
+      options: { attributeKeys?: string[]; dryRun?: boolean } = {},
     ): Promise<ImportResult> {
-      return database.transaction(async (tx) => {
+      // Parents first: a row's parent is then mostly written by an earlier batch and linked as the
+      // row is written; only the rest (a parent in the same batch, cycles) needs a second pass.
+      const ordered = withParents ? parentsFirst(rows) : rows;
+      const position = new Map(ordered.map((r, i) => [r.externalId, i]));
+      return transactionOrRehearsal(database, options.dryRun ?? false, async (tx) => {
         await lockHierarchy(tx, programId);
         let created = 0;
-        for (let i = 0; i < rows.length; i += IMPORT_BATCH) {
-          const batch = rows.slice(i, i + IMPORT_BATCH).map(
-            (r): NewAccountRow => ({
+        const unlinked: Array<{ child: string; parent: string | null }> = [];
+        for (let i = 0; i < ordered.length; i += IMPORT_BATCH) {
+          const batch = ordered.slice(i, i + IMPORT_BATCH).map((r) => {
+            const parentAt = r.parentExternalId ? position.get(r.parentExternalId) : undefined;
+            if (withParents && parentAt !== undefined && parentAt >= i) {
+              unlinked.push({ child: r.externalId, parent: r.parentExternalId ?? null });
+            }
+            return {
               programId,
               id: newId('acc'),
               externalId: r.externalId,
               name: r.name,
+              parentExternalId: r.parentExternalId ?? null,
               segment: r.segment ?? null,
               country: r.country ?? null,
               preferredCurrency: r.preferredCurrency ?? null,
               status: r.status ?? 'enrolled',
               customerSince: r.customerSince ?? null,
               attributes: r.attributes ?? {},
-            }),
-          );
-          const result = await upsertAccountsByExternalId(tx, batch, columns);
+            } satisfies NewAccountRow & { parentExternalId: string | null };
+          });
+          const result = await upsertAccountsByExternalId(tx, batch, columns, {
+            attributeKeys: options.attributeKeys,
+            withParents,
+          });
           created += result.filter((r) => r.created).length;
-          onProgress('accounts', Math.min(i + IMPORT_BATCH, rows.length), rows.length);
+          onProgress('accounts', Math.min(i + IMPORT_BATCH, ordered.length), ordered.length);
         }
         if (withParents) {
-          for (let i = 0; i < rows.length; i += IMPORT_BATCH) {
-            const links = rows
-              .slice(i, i + IMPORT_BATCH)
-              .map((r) => ({ child: r.externalId, parent: r.parentExternalId ?? null }));
-            await setParentsByExternalId(tx, programId, links);
-            onProgress('parents', Math.min(i + IMPORT_BATCH, rows.length), rows.length);
+          if (unlinked.length === 0) onProgress('parents', 0, 0);
+          for (let i = 0; i < unlinked.length; i += IMPORT_BATCH) {
+            await setParentsByExternalId(tx, programId, unlinked.slice(i, i + IMPORT_BATCH));
+            onProgress('parents', Math.min(i + IMPORT_BATCH, unlinked.length), unlinked.length);
           }
           const problems = await hierarchyProblems(tx, programId, MAX_HIERARCHY_DEPTH - 1);
           if (problems.cycles.length > 0 || problems.tooDeep.length > 0) {

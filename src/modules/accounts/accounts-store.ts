@@ -185,33 +185,82 @@ export type AccountUpsertColumn =
   | 'customerSince'
   | 'attributes';
 
-const UPSERT_SET = {
-  name: sql`excluded.name`,
-  segment: sql`excluded.segment`,
-  country: sql`excluded.country`,
-  preferredCurrency: sql`excluded.preferred_currency`,
-  status: sql`excluded.status`,
-  customerSince: sql`excluded.customer_since`,
-  attributes: sql`excluded.attributes`,
-} as const;
+const UPSERT_COLUMN: Record<AccountUpsertColumn, string> = {
+  name: 'name',
+  segment: 'segment',
+  country: 'country',
+  preferredCurrency: 'preferred_currency',
+  status: 'status',
+  customerSince: 'customer_since',
+  attributes: 'attributes',
+};
+
+// Batches travel as one JSON parameter read by json_to_recordset: one short statement per batch
+// instead of a dozen bound parameters per row, which costs far less to build, send and plan.
 
 /**
  * Inserts accounts or, where the externalId exists, updates the given columns only.
- * Returns the id of each row (in input order) and whether it was created.
+ * With attributeKeys, only those attributes are replaced (removed when the row has no value for
+ * them) and the account's other attributes are kept.
+ * With withParents, each row's parent is the account whose externalId is its parentExternalId, as
+ * far as that account exists before this statement (else none: setParentsByExternalId links it later).
+ * Returns the id of each row and whether it was created.
  */
 export async function upsertAccountsByExternalId(
   db: Executor,
-  rows: NewAccountRow[],
+  rows: Array<NewAccountRow & { parentExternalId?: string | null }>,
   columns: AccountUpsertColumn[],
+  options: { attributeKeys?: string[]; withParents?: boolean } = {},
 ): Promise<Array<{ id: string; externalId: string | null; created: boolean }>> {
   if (rows.length === 0) return [];
-  const set: Record<string, unknown> = { updatedAt: sql`now()` };
-  for (const c of columns) set[c] = UPSERT_SET[c];
-  return db
-    .insert(accounts)
-    .values(rows)
-    .onConflictDoUpdate({ target: [accounts.programId, accounts.externalId], set })
-    .returning({ id: accounts.id, externalId: accounts.externalId, created: sql<boolean>`(xmax = 0)` });
+  const { attributeKeys, withParents = false } = options;
+  const set: SQL[] = [sql`updated_at = now()`];
+  if (withParents) set.push(sql`parent_id = excluded.parent_id`);
+  for (const c of columns) {
+    const column = UPSERT_COLUMN[c];
+    if (c === 'attributes' && attributeKeys && attributeKeys.length > 0) {
+      const keys = sql.join(
+        attributeKeys.map((k) => sql`${k}::text`),
+        sql`, `,
+      );
+      set.push(sql`attributes = (accounts.attributes - array[${keys}]) || excluded.attributes`);
+    } else {
+      set.push(sql.raw(`${column} = excluded.${column}`));
+    }
+  }
+  const json = JSON.stringify(
+    rows.map((r) => ({
+      program_id: r.programId,
+      id: r.id,
+      external_id: r.externalId ?? null,
+      name: r.name,
+      parent_id: r.parentId ?? null,
+      parent_external_id: r.parentExternalId ?? null,
+      segment: r.segment ?? null,
+      country: r.country ?? null,
+      preferred_currency: r.preferredCurrency ?? null,
+      status: r.status ?? 'enrolled',
+      customer_since: r.customerSince ?? null,
+      attributes: r.attributes ?? {},
+    })),
+  );
+  const parent = withParents
+    ? sql`(select p.id from accounts p
+            where p.program_id = r.program_id and p.external_id = r.parent_external_id)`
+    : sql`r.parent_id`;
+  return selectRows<{ id: string; externalId: string | null; created: boolean }>(
+    db,
+    sql`
+    insert into accounts (program_id, id, external_id, name, parent_id, segment, country,
+                          preferred_currency, status, customer_since, attributes)
+    select r.program_id, r.id, r.external_id, r.name, ${parent}, r.segment, r.country,
+           r.preferred_currency, r.status, r.customer_since, r.attributes
+      from json_to_recordset(${json}::json) as r(program_id text, id text, external_id text, name text,
+           parent_id text, parent_external_id text, segment text, country text, preferred_currency text,
+           status text, customer_since date, attributes jsonb)
+    on conflict (program_id, external_id) do update set ${sql.join(set, sql`, `)}
+    returning id, external_id as "externalId", (xmax = 0) as created`,
+  );
 }
 
 /** Sets parent links given as (child externalId → parent externalId or null). */
@@ -221,14 +270,11 @@ export async function setParentsByExternalId(
   links: Array<{ child: string; parent: string | null }>,
 ): Promise<void> {
   if (links.length === 0) return;
-  const values = sql.join(
-    links.map((l) => sql`(${l.child}::text, ${l.parent}::text)`),
-    sql`, `,
-  );
+  const json = JSON.stringify(links);
   await db.execute(sql`
     update accounts a
        set parent_id = p.id, updated_at = now()
-      from (values ${values}) as v(child, parent)
+      from json_to_recordset(${json}::json) as v(child text, parent text)
       left join accounts p on p.program_id = ${programId} and p.external_id = v.parent
      where a.program_id = ${programId} and a.external_id = v.child
        and a.parent_id is distinct from p.id`);

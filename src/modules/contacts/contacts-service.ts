@@ -5,7 +5,7 @@ import type { Database } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { ImportResult, ProgressFn } from '../accounts/accounts-service.ts';
-import { type AccountService, throwIfErrors } from '../accounts/accounts-service.ts';
+import { type AccountService, throwIfErrors, transactionOrRehearsal } from '../accounts/accounts-service.ts';
 import type {
   Contact,
   CreateContactInput,
@@ -148,8 +148,9 @@ export function createContactService(database: Database, accounts: AccountServic
       rows: ContactImportRow[],
       columns: ContactUpsertColumn[],
       onProgress: ProgressFn = () => {},
+      options: { dryRun?: boolean } = {},
     ): Promise<ImportResult> {
-      return database.transaction(async (tx) => {
+      return transactionOrRehearsal(database, options.dryRun ?? false, async (tx) => {
         let created = 0;
         for (let i = 0; i < rows.length; i += IMPORT_BATCH) {
           const batch = rows.slice(i, i + IMPORT_BATCH).map(

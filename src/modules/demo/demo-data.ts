@@ -193,3 +193,74 @@ export function demoCsv(seed = 42): { accounts: string; contacts: string } {
     ),
   };
 }
+
+export interface DemoMovement {
+  op: 'credit' | 'debit';
+  key: string;
+  account: string;
+  unit: 'points' | 'EUR';
+  amount: number;
+  reasonCode: string;
+  explanation: string;
+  effectiveAt: Date;
+}
+
+/**
+ * A year of activity before `now` for the given accounts (externalIds): purchases earning points,
+ * cashback in euros, and some gift-card redemptions that the earlier earnings cover.
+ */
+export function demoMovements(externalIds: string[], now: Date, seed = 7): DemoMovement[] {
+  const random = rng(seed);
+  const out: DemoMovement[] = [];
+  const day = 86_400_000;
+  for (const account of externalIds) {
+    let balance = 0;
+    const orders = 2 + Math.floor(random() * 5);
+    for (let i = 0; i < orders; i++) {
+      const at = new Date(
+        now.getTime() - (360 - Math.floor((i / orders) * 340) - Math.floor(random() * 10)) * day,
+      );
+      const euros = 500 + Math.floor(random() * 9500);
+      const order = `SO-${account}-${i + 1}`;
+      out.push({
+        op: 'credit',
+        key: `demo:${order}:points`,
+        account,
+        unit: 'points',
+        amount: euros,
+        reasonCode: 'purchase',
+        explanation: `1 point per euro on order ${order}`,
+        effectiveAt: at,
+      });
+      balance += euros;
+      if (random() < 0.4) {
+        const cents = Math.round(euros * 3);
+        out.push({
+          op: 'credit',
+          key: `demo:${order}:cashback`,
+          account,
+          unit: 'EUR',
+          amount: cents,
+          reasonCode: 'cashback',
+          explanation: `3% cashback on order ${order}`,
+          effectiveAt: at,
+        });
+      }
+      if (balance > 4000 && random() < 0.5) {
+        const spend = 2500;
+        out.push({
+          op: 'debit',
+          key: `demo:${order}:gift`,
+          account,
+          unit: 'points',
+          amount: spend,
+          reasonCode: 'gift_card',
+          explanation: 'EUR 25 e-gift card',
+          effectiveAt: new Date(at.getTime() + 3 * day),
+        });
+        balance -= spend;
+      }
+    }
+  }
+  return out;
+}

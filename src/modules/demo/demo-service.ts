@@ -1,16 +1,23 @@
 import type { ImportService } from '../imports/imports-service.ts';
 import type { KeyService } from '../keys/keys-service.ts';
+import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
-import { demoCsv } from './demo-data.ts';
+import { demoCsv, demoMovements } from './demo-data.ts';
 
 export interface DemoResult {
   programId: string;
   apiKey: string;
   accounts: number;
   contacts: number;
+  entries: number;
 }
 
-export function createDemoService(programs: ProgramService, keys: KeyService, imports: ImportService) {
+export function createDemoService(
+  programs: ProgramService,
+  keys: KeyService,
+  imports: ImportService,
+  ledger: LedgerService,
+) {
   return {
     /** Creates the demo program with its accounts and contacts, and an admin key for it. */
     async load(name = 'Northwind Supply Partner Rewards'): Promise<DemoResult> {
@@ -19,16 +26,35 @@ export function createDemoService(programs: ProgramService, keys: KeyService, im
         baseCurrency: 'EUR',
         timeZone: 'Europe/Amsterdam',
         defaultLocale: 'en-GB',
+        settings: {
+          ledger: {
+            expiry: { kind: 'end_of_year', yearsAfter: 1 },
+            costPerPoint: '0.005',
+            clawback: 'negative',
+          },
+        },
       });
       const csv = demoCsv();
       const accounts = await imports.importAccounts(program.id, csv.accounts, {});
       const contacts = await imports.importContacts(program.id, csv.contacts, {});
+      // A year of points and cashback for the groups and subsidiaries (sites earn through them).
+      const earners = [...csv.accounts.matchAll(/^(CRM-\d{4}(?:-\d)?),/gm)].map((m) => m[1]!);
+      const movements = demoMovements(earners, new Date());
+      let entries = 0;
+      for (let i = 0; i < movements.length; i += 500) {
+        const results = await ledger.batch(
+          program.id,
+          movements.slice(i, i + 500).map((m) => ({ ...m, sourceType: 'api' as const })),
+        );
+        entries += results.filter((r) => r.ok).length;
+      }
       const { secret } = await keys.create(program.id, 'demo admin', ['admin']);
       return {
         programId: program.id,
         apiKey: secret,
         accounts: accounts.created,
         contacts: contacts.created,
+        entries,
       };
     },
   };

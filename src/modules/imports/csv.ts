@@ -29,11 +29,22 @@ function detectDelimiter(text: string): string {
 export function parseCsv(text: string): { headers: string[]; rows: CsvRow[] } {
   if (text.trim() === '')
     throw new FidelisError('import_malformed_csv', 'The file is empty; it needs a header row');
+  // PostgreSQL text cannot hold NUL; a file full of them is usually UTF-16 (Excel's "Unicode text").
+  const nul = text.indexOf('\u0000');
+  if (nul !== -1) {
+    const line = text.slice(0, nul).split(/\r\n?|\n/).length;
+    throw new FidelisError('import_malformed_csv', 'The file holds NUL characters; send it as UTF-8 text', {
+      errors: [{ line, path: '', message: 'NUL character (is the file UTF-16?)' }],
+    });
+  }
+  // csv-parse counts a CR and an LF inside a quoted cell as two lines, which shifts every later line
+  // number of a CRLF (Excel, Windows) file: one line-break style makes the counts right.
+  const normalised = text.replace(/\r\n?/g, '\n');
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parse(text, {
+    records = parse(normalised, {
       bom: true,
-      delimiter: detectDelimiter(text.replace(/^\uFEFF/, '')),
+      delimiter: detectDelimiter(normalised.replace(/^\uFEFF/, '')),
       relax_column_count: false,
       skip_empty_lines: true,
       trim: true,

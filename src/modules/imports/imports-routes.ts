@@ -56,7 +56,9 @@ export function importRoutes(app: FastifyInstance, services: Services): void {
         },
       },
       async (request) => {
-        if (typeof request.body !== 'string') {
+        // A JSON string body is a string too: only the CSV content types count as a file.
+        const csvType = /^text\/(csv|plain)\s*(;|$)/i.test(request.headers['content-type'] ?? '');
+        if (typeof request.body !== 'string' || !csvType) {
           throw new FidelisError('unsupported_media_type', 'Send the file with Content-Type: text/csv');
         }
         const { programId } = principal(request);

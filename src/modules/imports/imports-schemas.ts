@@ -38,7 +38,13 @@ export const ImportQuery = Type.Object(
           'Import the valid rows and report the others (default: import nothing when any row is bad)',
       }),
     ),
-    dryRun: Type.Optional(Type.Boolean({ default: false, description: 'Validate only; write nothing' })),
+    dryRun: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'Validate only and write nothing; the report counts what the import would create and update',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

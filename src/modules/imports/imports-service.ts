@@ -1,6 +1,7 @@
 // CSV import of accounts and contacts: every row is checked first; nothing is written from a file
 // with bad rows unless the caller asks to skip them. Rows are upserted, so re-running a file is safe.
 import type { TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
 import Value from 'typebox/value';
 import { FidelisError, type FieldError } from '../../core/errors.ts';
 import type { Database } from '../../db/client.ts';
@@ -123,16 +124,36 @@ function rowObject(row: CsvRow, fieldOf: Map<string, string>): Record<string, un
   return out;
 }
 
-function schemaErrors(schema: TSchema, value: unknown, line: number): FieldError[] {
-  return [...Value.Errors(schema, value)].map((e) => {
-    const params = e.params as { requiredProperties?: string[] } | undefined;
+// Compiled once: checking 100,000 rows with the compiled code takes a fraction of interpreting the schema.
+const checkAccountRow = Compile(AccountImportRowSchema);
+const checkContactRow = Compile(ContactImportRowSchema);
+
+/** One error per column: a value outside a list of choices names the choices instead of one error per choice. */
+function schemaErrors(
+  schema: TSchema,
+  check: { Check(value: unknown): boolean },
+  value: unknown,
+  line: number,
+): FieldError[] {
+  if (check.Check(value)) return [];
+  const byPath = new Map<string, FieldError>();
+  const choices = new Map<string, unknown[]>();
+  for (const e of Value.Errors(schema, value)) {
+    const params = e.params as { requiredProperties?: string[]; allowedValue?: unknown } | undefined;
     const missing = e.keyword === 'required' ? params?.requiredProperties?.join(', ') : undefined;
-    return {
-      line,
-      path: missing ?? (e.instancePath.slice(1).replace(/\//g, '.') || 'row'),
-      message: missing ? 'is required' : e.message,
-    };
-  });
+    const path = missing ?? (e.instancePath.slice(1).replace(/\//g, '.') || 'row');
+    if (e.keyword === 'const') {
+      choices.set(path, [...(choices.get(path) ?? []), params?.allowedValue]);
+      continue;
+    }
+    const oneOf = e.keyword === 'anyOf' ? choices.get(path) : undefined;
+    const message = missing ? 'is required' : oneOf ? `must be one of ${oneOf.join(', ')}` : e.message;
+    if (!byPath.has(path)) byPath.set(path, { line, path, message });
+  }
+  for (const [path, allowed] of choices) {
+    if (!byPath.has(path)) byPath.set(path, { line, path, message: `must be one of ${allowed.join(', ')}` });
+  }
+  return [...byPath.values()];
 }
 
 interface Checked<T> {
@@ -185,7 +206,7 @@ export function createImportService(_database: Database, accounts: AccountServic
     const candidates: AccountImportRow[] = [];
     for (const row of rows) {
       const value = rowObject(row, fieldOf);
-      const errors = schemaErrors(AccountImportRowSchema, value, row.line);
+      const errors = schemaErrors(AccountImportRowSchema, checkAccountRow, value, row.line);
       if (errors.length === 0) {
         errors.push(
           ...accountValueErrors(value as Partial<AccountImportRow>, '').map((e) => ({
@@ -196,6 +217,13 @@ export function createImportService(_database: Database, accounts: AccountServic
         );
       }
       const externalId = typeof value.externalId === 'string' ? value.externalId : undefined;
+      if (externalId !== undefined && value.parentExternalId === externalId) {
+        errors.push({
+          line: row.line,
+          path: 'parentExternalId',
+          message: 'an account cannot be its own parent',
+        });
+      }
       if (externalId !== undefined) {
         const first = firstLine.get(externalId);
         if (first !== undefined)
@@ -245,7 +273,7 @@ export function createImportService(_database: Database, accounts: AccountServic
     const candidates: Array<ContactImportRow & { account: string }> = [];
     for (const row of rows) {
       const value = rowObject(row, fieldOf);
-      const errors = schemaErrors(ContactImportRowSchema, value, row.line);
+      const errors = schemaErrors(ContactImportRowSchema, checkContactRow, value, row.line);
       let locale: string | null | undefined;
       if (errors.length === 0) {
         const extra = contactValueErrors(value as { birthday?: string; locale?: string }, '');
@@ -303,18 +331,22 @@ export function createImportService(_database: Database, accounts: AccountServic
       const checked = await checkAccounts(programId, rows, fieldOf);
       onProgress?.('validate', rows.length, rows.length);
       if (checked.invalidLines.size > 0 && !options.skipInvalid) refuse(checked, rows.length);
-      if (options.dryRun) return report('accounts', rows.length, checked, options);
       const fields = new Set(fieldOf.values());
       const columns = (
         ['name', 'segment', 'country', 'preferredCurrency', 'status', 'customerSince'] as const
       ).filter((c) => fields.has(c)) as AccountUpsertColumn[];
-      if ([...fields].some((f) => f.startsWith('attr.'))) columns.push('attributes');
+      // Each attr.<name> column is a column of its own: attributes the file has no column for stay.
+      const attributeKeys = [...fields].filter((f) => f.startsWith('attr.')).map((f) => f.slice(5));
+      if (attributeKeys.length > 0) columns.push('attributes');
+      // A dry run writes in a transaction that is rolled back, so it finds what the real run would
+      // (cycles, depth) and counts what it would create and update.
       const result = await accounts.importRows(
         programId,
         checked.valid,
         columns,
         fields.has('parentExternalId'),
         onProgress,
+        { attributeKeys, dryRun: options.dryRun ?? false },
       );
       return report('accounts', rows.length, checked, options, result);
     },
@@ -329,13 +361,14 @@ export function createImportService(_database: Database, accounts: AccountServic
       const fieldOf = mapHeaders(headers, CONTACT_COLUMNS, ['email', 'account'], false);
       const checked = await checkContacts(programId, rows, fieldOf);
       if (checked.invalidLines.size > 0 && !options.skipInvalid) refuse(checked, rows.length);
-      if (options.dryRun) return report('contacts', rows.length, checked, options);
       const fields = new Set(fieldOf.values());
       const columns: ContactUpsertColumn[] = ['accountId'];
       for (const c of ['name', 'role', 'birthday', 'locale', 'marketingOptIn', 'statementOptIn'] as const) {
         if (fields.has(c)) columns.push(c);
       }
-      const result = await contacts.importRows(programId, checked.valid, columns, onProgress);
+      const result = await contacts.importRows(programId, checked.valid, columns, onProgress, {
+        dryRun: options.dryRun ?? false,
+      });
       return report('contacts', rows.length, checked, options, result);
     },
   };

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { FidelisError } from '../../core/errors.ts';
-import type { Database } from '../../db/client.ts';
+import type { Database, Executor } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import { findActiveKeyByHash, findKeyByHash, insertKey, listKeys, revokeKeyRow } from './keys-store.ts';
 
@@ -29,6 +29,9 @@ export interface Principal {
   keyId: string;
   scopes: Scope[];
 }
+
+/** Runs inside the key write's transaction (the audit record). */
+export type KeyHook = (db: Executor, key: ApiKeyInfo) => Promise<void>;
 
 export function hashKey(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
@@ -64,9 +67,10 @@ export function createKeyService(database: Database) {
       programId: string,
       name: string,
       scopes: readonly string[],
+      onCreate?: KeyHook,
     ): Promise<{ secret: string; key: ApiKeyInfo }> {
       const secret = `fdl_${randomBytes(32).toString('base64url')}`;
-      return { secret, key: await this.register(programId, name, scopes, secret) };
+      return { secret, key: await this.register(programId, name, scopes, secret, onCreate) };
     },
 
     /** Stores a key whose secret the caller chose (FIDELIS_ADMIN_KEY); a no-op when it exists already. */
@@ -75,6 +79,7 @@ export function createKeyService(database: Database) {
       name: string,
       scopes: readonly string[],
       secret: string,
+      onCreate?: KeyHook,
     ): Promise<ApiKeyInfo> {
       const valid = checkScopes(scopes);
       const hash = hashKey(secret);
@@ -88,15 +93,20 @@ export function createKeyService(database: Database) {
         }
         return info(existing);
       }
-      const row = await insertKey(database.db, {
-        programId,
-        id: newId('key'),
-        name,
-        prefix: secret.slice(0, 10),
-        hash,
-        scopes: valid,
+      return database.transaction(async (tx) => {
+        const created = info(
+          await insertKey(tx, {
+            programId,
+            id: newId('key'),
+            name,
+            prefix: secret.slice(0, 10),
+            hash,
+            scopes: valid,
+          }),
+        );
+        await onCreate?.(tx, created);
+        return created;
       });
-      return info(row);
     },
 
     async authenticate(secret: string): Promise<Principal | undefined> {
@@ -108,10 +118,14 @@ export function createKeyService(database: Database) {
       return (await listKeys(database.db, programId)).map(info);
     },
 
-    async revoke(programId: string, id: string): Promise<ApiKeyInfo> {
-      const row = await revokeKeyRow(database.db, programId, id);
-      if (!row) throw new FidelisError('not_found', `No active key ${id} in program ${programId}`);
-      return info(row);
+    async revoke(programId: string, id: string, onRevoke?: KeyHook): Promise<ApiKeyInfo> {
+      return database.transaction(async (tx) => {
+        const row = await revokeKeyRow(tx, programId, id);
+        if (!row) throw new FidelisError('not_found', `No active key ${id} in this program`);
+        const revoked = info(row);
+        await onRevoke?.(tx, revoked);
+        return revoked;
+      });
     },
   };
 }

@@ -36,7 +36,11 @@ export function programRoutes(app: FastifyInstance, services: Services): void {
     },
     async (request) => {
       const body = request.body as Type.Static<typeof UpdateProgramBody>;
-      return (await services.programs.update(principal(request).programId, body)).after;
+      const { programId, keyId } = principal(request);
+      const audit = services.audit.recorder(programId, keyId, 'program.update', 'program');
+      return (
+        await services.programs.update(programId, body, (tx, before, after) => audit(tx, after, before))
+      ).after;
     },
   );
 }

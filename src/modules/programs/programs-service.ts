@@ -1,6 +1,8 @@
+import type { TSchema } from 'typebox';
+import Value from 'typebox/value';
 import { FidelisError, type FieldError } from '../../core/errors.ts';
 import { canonicalLocale, isCurrency, isTimeZone } from '../../core/reference.ts';
-import type { Database } from '../../db/client.ts';
+import type { Database, Executor } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import type { CreateProgramInput, Program, UpdateProgramInput } from './programs-schemas.ts';
 import {
@@ -47,10 +49,40 @@ function checkReferenceValues(input: UpdateProgramInput): { defaultLocale?: stri
   return locale ? { defaultLocale: locale } : {};
 }
 
-export function createProgramService(database: Database) {
+/** Checks each module's settings against that module's schema; unknown modules are refused. */
+function checkSettings(
+  settings: Record<string, unknown> | undefined,
+  schemas: Record<string, TSchema>,
+): void {
+  if (!settings) return;
+  const errors: FieldError[] = [];
+  for (const [module, value] of Object.entries(settings)) {
+    const schema = schemas[module];
+    if (!schema) {
+      errors.push({
+        path: `/body/settings/${module}`,
+        message: `no module has settings named ${module} (known: ${Object.keys(schemas).join(', ')})`,
+      });
+      continue;
+    }
+    for (const e of Value.Errors(schema, value)) {
+      errors.push({ path: `/body/settings/${module}${e.instancePath}`, message: e.message });
+    }
+  }
+  if (errors.length > 0) {
+    throw new FidelisError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), {
+      errors,
+    });
+  }
+}
+
+export type SettingsHook = (db: Executor, before: Program, after: Program) => Promise<void>;
+
+export function createProgramService(database: Database, settingsSchemas: Record<string, TSchema> = {}) {
   return {
     async create(input: CreateProgramInput): Promise<Program> {
       const normalised = checkReferenceValues(input);
+      checkSettings(input.settings, settingsSchemas);
       const row = await insertProgram(database.db, {
         id: newId('prg'),
         name: input.name.trim(),
@@ -78,8 +110,13 @@ export function createProgramService(database: Database) {
       return first ? toProgram(first) : undefined;
     },
 
-    async update(id: string, input: UpdateProgramInput): Promise<{ before: Program; after: Program }> {
+    async update(
+      id: string,
+      input: UpdateProgramInput,
+      onChange?: SettingsHook,
+    ): Promise<{ before: Program; after: Program }> {
       const normalised = checkReferenceValues(input);
+      checkSettings(input.settings, settingsSchemas);
       return database.transaction(async (tx) => {
         const current = await lockProgram(tx, id);
         if (!current) throw new FidelisError('not_found', `No program ${id}`);
@@ -90,7 +127,9 @@ export function createProgramService(database: Database) {
           ...(normalised.defaultLocale !== undefined && { defaultLocale: normalised.defaultLocale }),
           ...(input.settings !== undefined && { settings: { ...current.settings, ...input.settings } }),
         });
-        return { before: toProgram(current), after: toProgram(row!) };
+        const change = { before: toProgram(current), after: toProgram(row!) };
+        await onChange?.(tx, change.before, change.after);
+        return change;
       });
     },
   };

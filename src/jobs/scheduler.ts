@@ -1,0 +1,42 @@
+// Periodic work inside the server process: expiry of points and time-outs of pending credits and holds.
+// Every job is idempotent (its ledger keys derive from what it acts on), so several server instances
+// may run it at once, and a late or repeated run writes the same journal.
+import type { Services } from '../compose.ts';
+
+export interface SchedulerLog {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export function startScheduler(
+  services: Services,
+  log: SchedulerLog,
+  intervalMs = 60_000,
+): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let stopped = false;
+
+  async function tick(): Promise<void> {
+    for (const program of await services.programs.list()) {
+      if (stopped) return;
+      try {
+        const result = await services.ledger.runDue(program.id, new Date());
+        if (result.expired + result.posted + result.voided > 0)
+          log.info({ programId: program.id, ...result }, 'ledger due run');
+      } catch (error) {
+        log.error({ err: error, programId: program.id }, 'ledger due run failed; it will be retried');
+      }
+    }
+  }
+
+  const timer = setInterval(() => {
+    if (!running) running = tick().finally(() => (running = undefined));
+  }, intervalMs);
+  timer.unref();
+
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import type { Services } from '../../compose.ts';
+import { principal } from '../../http/auth.ts';
+import { responses } from '../../http/responses.ts';
+import { Cursor, Limit, PageOf, Timestamp } from '../../http/schemas.ts';
+
+const AuditEntrySchema = Type.Object({
+  id: Type.String(),
+  actor: Type.String({ description: 'The API key id that made the change' }),
+  action: Type.String({ examples: ['program.update', 'ledger.adjust'] }),
+  resourceType: Type.String(),
+  resourceId: Type.String(),
+  before: Type.Unknown(),
+  after: Type.Unknown(),
+  at: Timestamp,
+});
+
+const AuditQuery = Type.Object(
+  {
+    resourceType: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    resourceId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    actor: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    action: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    from: Type.Optional(Timestamp),
+    to: Type.Optional(Timestamp),
+    limit: Type.Optional(Limit),
+    cursor: Type.Optional(Cursor),
+  },
+  { additionalProperties: false },
+);
+
+export function auditRoutes(app: FastifyInstance, services: Services): void {
+  app.get(
+    '/audit',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        tags: ['audit'],
+        summary: 'Every admin write of the program, newest first: who, what, when, before and after',
+        querystring: AuditQuery,
+        response: responses({ 200: PageOf(AuditEntrySchema) }, ['invalid_cursor']),
+      },
+    },
+    async (request) => {
+      const q = request.query as Type.Static<typeof AuditQuery>;
+      return services.audit.list(principal(request).programId, {
+        ...q,
+        from: q.from === undefined ? undefined : new Date(q.from),
+        to: q.to === undefined ? undefined : new Date(q.to),
+      });
+    },
+  );
+}

@@ -1,0 +1,34 @@
+import Type, { type Static } from 'typebox';
+import { Ref, Timestamp } from '../../http/schemas.ts';
+
+export const ScopeSchema = Type.Union([Type.Literal('read'), Type.Literal('write'), Type.Literal('admin')], {
+  description: 'read < write < admin: each includes the ones before it',
+});
+
+export const ApiKeySchema = Type.Object(
+  {
+    id: Type.String({ examples: ['key_01JD0000000000000000000000'] }),
+    name: Type.String(),
+    prefix: Type.String({ description: 'The first characters of the secret, to recognise it' }),
+    scopes: Type.Array(ScopeSchema),
+    createdAt: Timestamp,
+    revokedAt: Type.Union([Timestamp, Type.Null()]),
+  },
+  { $id: 'ApiKey', title: 'ApiKey' },
+);
+
+export const CreateKeyBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+    scopes: Type.Array(ScopeSchema, { minItems: 1, maxItems: 3, uniqueItems: true }),
+  },
+  { additionalProperties: false },
+);
+
+export const CreatedKeySchema = Type.Object({
+  secret: Type.String({ description: 'The key itself. Shown this once; Fidelis keeps only its hash.' }),
+  key: Type.Ref('ApiKey'),
+});
+
+export const KeyParams = Type.Object({ keyId: Ref('API key id') });
+export type CreateKeyInput = Static<typeof CreateKeyBody>;

@@ -1,0 +1,1133 @@
+// The points and cash ledger: every movement is one transaction that writes an immutable entry,
+// its balanced postings, the lots it creates or consumes, and the wallet counters.
+import { createHash } from 'node:crypto';
+import { FidelisError } from '../../core/errors.ts';
+import { expiryFor } from '../../core/ledger/expiry.ts';
+import { assertBalanced, type Posting } from '../../core/ledger/journal.ts';
+import { type Allocation, allocate, assertAmount } from '../../core/ledger/lots.ts';
+import { valueInMinorUnits } from '../../core/money.ts';
+import { decodeCursor, encodeCursor, type Page } from '../../core/pagination.ts';
+import { isCurrency } from '../../core/reference.ts';
+import type { Database, Tx } from '../../db/client.ts';
+import { newId } from '../../lib/ids.ts';
+import type { AccountService } from '../accounts/accounts-service.ts';
+import type { ProgramService } from '../programs/programs-service.ts';
+import { type LedgerSettings, ledgerSettings } from './ledger-settings.ts';
+import {
+  allocationsOf,
+  changeLots,
+  changeWallet,
+  dueLots,
+  dueUnresolved,
+  type EntryRow,
+  ensureMemberWallet,
+  ensureSystemWallet,
+  entriesRelatedTo,
+  expiringBefore,
+  expiryScheduleByMonth,
+  findEntry,
+  findEntryByKey,
+  findWallet,
+  insertAllocations,
+  insertEntry,
+  insertLots,
+  insertPostings,
+  liabilityAsOf,
+  lockKey,
+  lockWallet,
+  lotAllocationCount,
+  lotsByIds,
+  lotsOfEntry,
+  memberWallets,
+  type NewEntryRow,
+  netAsOf,
+  postingsOf,
+  reversedSoFar,
+  spendableLots,
+  unbalancedEntries,
+  type WalletRow,
+  walletHistory,
+  walletsOfAccount,
+  walletTotals,
+} from './ledger-store.ts';
+import type { EntryType, SourceType, SystemWallet } from './ledger-tables.ts';
+
+const DAY = 86_400_000;
+
+export interface MovementInput {
+  /** Idempotency key of this ledger write, unique per program. */
+  key: string;
+  account: string;
+  unit?: string;
+  amount: number;
+  reasonCode: string;
+  explanation: string;
+  contactId?: string;
+  sourceType?: SourceType;
+  sourceId?: string;
+  effectiveAt?: Date;
+  actor?: string;
+  /** Runs inside the write's transaction after the entry is written (e.g. the audit record). */
+  afterWrite?: (tx: Tx, entry: EntryRow) => Promise<void>;
+}
+
+export interface CreditInput extends MovementInput {
+  type?: 'earn' | 'adjust';
+  /** Pending until this time (then posted automatically), or pending until posted/voided when true. */
+  pending?: boolean;
+  pendingUntil?: Date;
+  /** Overrides the program's expiry policy for this credit (null: never expires). */
+  expiresAt?: Date | null;
+}
+
+export interface DebitInput extends MovementInput {
+  type?: 'redeem' | 'donate' | 'payout' | 'adjust';
+  /** Reserve only: the debit is posted or voided later (voided automatically at holdUntil). */
+  hold?: boolean;
+  holdUntil?: Date;
+}
+
+export interface ReverseInput {
+  key: string;
+  /** Part of the entry to reverse; the whole rest when omitted. */
+  amount?: number;
+  reasonCode: string;
+  explanation: string;
+  actor?: string;
+  sourceType?: SourceType;
+  sourceId?: string;
+}
+
+export interface TransferInput {
+  key: string;
+  from: string;
+  to: string;
+  unit?: string;
+  amount: number;
+  reasonCode: string;
+  explanation: string;
+  contactId?: string;
+  actor?: string;
+}
+
+export type BatchItem = ({ op: 'credit' } & CreditInput) | ({ op: 'debit' } & DebitInput);
+export type BatchResult = ({ ok: true } & WriteResult) | { ok: false; code: string; detail: string };
+
+export interface WriteResult {
+  entry: EntryRow;
+  replayed: boolean;
+}
+
+function fingerprint(content: unknown): string {
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}
+
+function checkUnit(unit: string): string {
+  if (unit !== 'points' && !isCurrency(unit)) {
+    throw new FidelisError(
+      'validation_failed',
+      `unit must be "points" or an ISO 4217 currency code, got ${unit}`,
+      {
+        errors: [{ path: '/body/unit', message: 'unknown unit' }],
+      },
+    );
+  }
+  return unit;
+}
+
+function checkAmount(amount: number): void {
+  try {
+    assertAmount(amount);
+  } catch {
+    throw new FidelisError('validation_failed', `amount must be a positive whole number, got ${amount}`, {
+      errors: [{ path: '/body/amount', message: 'must be a positive whole number' }],
+    });
+  }
+}
+
+export function createLedgerService(database: Database, programs: ProgramService, accounts: AccountService) {
+  async function settingsOf(
+    programId: string,
+  ): Promise<{ ledger: LedgerSettings; timeZone: string; baseCurrency: string }> {
+    const program = await programs.get(programId);
+    return {
+      ledger: ledgerSettings(program.settings),
+      timeZone: program.timeZone,
+      baseCurrency: program.baseCurrency,
+    };
+  }
+
+  /** The account that owns the wallet for `accountId`: itself, or its top group when wallets are pooled. */
+  async function walletOwner(
+    programId: string,
+    accountId: string,
+    pooling: LedgerSettings['pooling'],
+  ): Promise<string> {
+    return pooling === 'group' ? accounts.topOf(programId, accountId) : accountId;
+  }
+
+  async function systemWallet(
+    tx: Tx,
+    programId: string,
+    code: SystemWallet,
+    unit: string,
+  ): Promise<WalletRow> {
+    return ensureSystemWallet(tx, programId, newId('wal'), code, unit);
+  }
+
+  /** Runs a ledger write once per key: a replay returns the first entry, other content is refused. */
+  /** A ledger write ready to run: everything it needs was read before its transaction. */
+  interface Prepared {
+    programId: string;
+    key: string;
+    content: unknown;
+    write: (tx: Tx, print: string) => Promise<EntryRow>;
+  }
+
+  /**
+   * Runs a ledger write once per key: a replay returns the first entry, other content is refused.
+   * Inside `outer` it runs in a savepoint, so a failure undoes only this write.
+   */
+  async function execute(p: Prepared, outer?: Tx): Promise<WriteResult> {
+    const print = fingerprint(p.content);
+    const body = async (tx: Tx): Promise<WriteResult> => {
+      await lockKey(tx, `ledger:${p.programId}:${p.key}`);
+      const existing = await findEntryByKey(tx, p.programId, p.key);
+      if (existing) {
+        if (existing.fingerprint !== print) {
+          throw new FidelisError(
+            'idempotency_key_reused',
+            `Ledger key ${p.key} was first used for a different movement`,
+          );
+        }
+        return { entry: existing, replayed: true };
+      }
+      return { entry: await p.write(tx, print), replayed: false };
+    };
+    return outer ? outer.transaction((tx) => body(tx as Tx)) : database.transaction(body);
+  }
+
+  function once(
+    programId: string,
+    key: string,
+    content: unknown,
+    write: (tx: Tx, print: string) => Promise<EntryRow>,
+  ): Promise<WriteResult> {
+    return execute({ programId, key, content, write });
+  }
+
+  function entryRow(base: Omit<NewEntryRow, 'id' | 'effectiveAt'> & { effectiveAt?: Date }): NewEntryRow {
+    return { ...base, id: newId('ent'), effectiveAt: base.effectiveAt ?? new Date() };
+  }
+
+  async function post(tx: Tx, programId: string, entry: EntryRow, postings: Posting[]): Promise<void> {
+    assertBalanced(postings);
+    await insertPostings(
+      tx,
+      postings.map((p, seq) => ({
+        programId,
+        entryId: entry.id,
+        seq,
+        walletId: p.walletId,
+        unit: p.unit,
+        amount: p.amount,
+        effectiveAt: entry.effectiveAt,
+      })),
+    );
+  }
+
+  /**
+   * Credits a member wallet: settles debt first, the rest becomes lots (one per part, each with
+   * its own expiry). Returns nothing; postings are the caller's.
+   */
+  async function creditLots(
+    tx: Tx,
+    programId: string,
+    wallet: WalletRow,
+    entry: EntryRow,
+    parts: Array<{ amount: number; expiresAt: Date | null }>,
+    counters: { earned?: number },
+  ): Promise<void> {
+    const locked = await lockWallet(tx, programId, wallet.id);
+    const total = parts.reduce((s, p) => s + p.amount, 0);
+    let settle = Math.min(total, locked.debt);
+    await changeWallet(tx, programId, wallet.id, {
+      balance: total - settle,
+      debt: -settle,
+      earned: counters.earned ?? 0,
+    });
+    const lots = [];
+    for (const part of parts) {
+      const fromPart = Math.min(settle, part.amount);
+      settle -= fromPart;
+      const amount = part.amount - fromPart;
+      if (amount > 0) {
+        lots.push({
+          programId,
+          id: newId('lot'),
+          walletId: wallet.id,
+          entryId: entry.id,
+          amount,
+          remaining: amount,
+          earnedAt: entry.effectiveAt,
+          expiresAt: part.expiresAt,
+        });
+      }
+    }
+    await insertLots(tx, lots);
+  }
+
+  /** Takes `amount` from the wallet's lots (soonest-expiring first, `preferLot` first of all). */
+  async function consumeLots(
+    tx: Tx,
+    programId: string,
+    walletId: string,
+    entryId: string,
+    amount: number,
+    preferLot?: string,
+  ): Promise<Allocation[]> {
+    const lots = await spendableLots(tx, programId, walletId);
+    const asLots = lots.map((l) => ({
+      id: l.id,
+      remaining: l.remaining,
+      expiresAt: l.id === preferLot ? '0000' : (l.expiresAt?.toISOString() ?? null),
+      earnedAt: l.earnedAt.toISOString(),
+    }));
+    const { allocations, uncovered } = allocate(asLots, amount);
+    if (uncovered > 0) throw new Error(`wallet ${walletId} lots hold less than its available balance`);
+    await changeLots(
+      tx,
+      programId,
+      allocations.map((a) => ({ lotId: a.lotId, delta: -a.amount })),
+    );
+    await insertAllocations(
+      tx,
+      allocations.map((a) => ({ programId, entryId, lotId: a.lotId, amount: a.amount })),
+    );
+    return allocations;
+  }
+
+  function insufficient(wallet: WalletRow, amount: number): FidelisError {
+    return new FidelisError(
+      'insufficient_balance',
+      `The wallet holds less than ${amount} ${wallet.unit} available`,
+      { errors: [{ path: '/body/amount', message: 'exceeds the available balance' }] },
+    );
+  }
+
+  async function memberWallet(tx: Tx, programId: string, ownerId: string, unit: string): Promise<WalletRow> {
+    return ensureMemberWallet(tx, programId, newId('wal'), ownerId, unit);
+  }
+
+  async function prepareCredit(programId: string, input: CreditInput): Promise<Prepared> {
+    checkAmount(input.amount);
+    const unit = checkUnit(input.unit ?? 'points');
+    const type = input.type ?? 'earn';
+    const account = await accounts.resolve(programId, input.account);
+    const { ledger, timeZone } = await settingsOf(programId);
+    const ownerId = await walletOwner(programId, account.id, ledger.pooling);
+    const effectiveAt = input.effectiveAt ?? new Date();
+    const pending = input.pending === true || input.pendingUntil !== undefined;
+    const expiresAt =
+      input.expiresAt !== undefined
+        ? input.expiresAt
+        : unit === 'points'
+          ? expiryFor(ledger.expiry, effectiveAt, timeZone)
+          : null;
+    const resolveBy = pending
+      ? (input.pendingUntil ?? new Date(effectiveAt.getTime() + ledger.pendingTimeoutDays * DAY))
+      : null;
+    const content = {
+      op: 'credit',
+      type,
+      account: account.id,
+      unit,
+      amount: input.amount,
+      reason: input.reasonCode,
+      pending,
+      // What the client asked for, not what was derived from the clock: a retry must match.
+      pendingUntil: input.pendingUntil ?? null,
+      expiresAt: input.expiresAt === undefined ? 'policy' : input.expiresAt,
+      contact: input.contactId ?? null,
+      source: input.sourceId ?? null,
+    };
+    return {
+      programId,
+      key: input.key,
+      content,
+      write: async (tx: Tx, print: string) => {
+        const wallet = await memberWallet(tx, programId, ownerId, unit);
+        const entry = await insertEntry(
+          tx,
+          entryRow({
+            programId,
+            idempotencyKey: input.key,
+            fingerprint: print,
+            type,
+            phase: pending ? 'pending' : 'posted',
+            walletId: wallet.id,
+            accountId: account.id,
+            contactId: input.contactId ?? null,
+            unit,
+            amount: input.amount,
+            reasonCode: input.reasonCode,
+            sourceType: input.sourceType ?? 'api',
+            sourceId: input.sourceId ?? null,
+            explanation: input.explanation,
+            resolveBy,
+            expiresAt,
+            actor: input.actor ?? null,
+            effectiveAt,
+          }),
+        );
+        if (pending) {
+          await changeWallet(tx, programId, wallet.id, { pending: input.amount });
+        } else {
+          // Member wallet first, then the system wallet (created on first use), like every other
+          // write: the other order deadlocks with a concurrent write that creates the same system wallet.
+          await creditLots(tx, programId, wallet, entry, [{ amount: input.amount, expiresAt }], {
+            earned: type === 'earn' ? input.amount : 0,
+          });
+          const source = await systemWallet(tx, programId, type === 'earn' ? 'issuance' : 'adjustment', unit);
+          await post(tx, programId, entry, [
+            { walletId: source.id, unit, amount: -input.amount },
+            { walletId: wallet.id, unit, amount: input.amount },
+          ]);
+        }
+        await input.afterWrite?.(tx, entry);
+        return entry;
+      },
+    };
+  }
+
+  async function prepareDebit(programId: string, input: DebitInput): Promise<Prepared> {
+    checkAmount(input.amount);
+    const unit = checkUnit(input.unit ?? 'points');
+    const type = input.type ?? 'redeem';
+    const account = await accounts.resolve(programId, input.account);
+    const { ledger } = await settingsOf(programId);
+    const ownerId = await walletOwner(programId, account.id, ledger.pooling);
+    const effectiveAt = input.effectiveAt ?? new Date();
+    const hold = input.hold === true || input.holdUntil !== undefined;
+    const resolveBy = hold
+      ? (input.holdUntil ?? new Date(effectiveAt.getTime() + ledger.holdTimeoutDays * DAY))
+      : null;
+    const content = {
+      op: 'debit',
+      type,
+      account: account.id,
+      unit,
+      amount: input.amount,
+      reason: input.reasonCode,
+      hold,
+      holdUntil: input.holdUntil ?? null,
+      contact: input.contactId ?? null,
+      source: input.sourceId ?? null,
+    };
+    return {
+      programId,
+      key: input.key,
+      content,
+      write: async (tx: Tx, print: string) => {
+        const wallet = await memberWallet(tx, programId, ownerId, unit);
+        // The database refuses the change unless balance - held covers it, at this very instant.
+        const changed = await changeWallet(
+          tx,
+          programId,
+          wallet.id,
+          hold
+            ? { held: input.amount }
+            : { balance: -input.amount, redeemed: type === 'adjust' ? 0 : input.amount },
+          input.amount,
+        );
+        if (!changed) throw insufficient(wallet, input.amount);
+        const entry = await insertEntry(
+          tx,
+          entryRow({
+            programId,
+            idempotencyKey: input.key,
+            fingerprint: print,
+            type,
+            phase: hold ? 'hold' : 'posted',
+            walletId: wallet.id,
+            accountId: account.id,
+            contactId: input.contactId ?? null,
+            unit,
+            amount: input.amount,
+            reasonCode: input.reasonCode,
+            sourceType: input.sourceType ?? 'api',
+            sourceId: input.sourceId ?? null,
+            explanation: input.explanation,
+            resolveBy,
+            actor: input.actor ?? null,
+            effectiveAt,
+          }),
+        );
+        await consumeLots(tx, programId, wallet.id, entry.id, input.amount);
+        if (!hold) {
+          const sink = await systemWallet(tx, programId, debitSink(type), unit);
+          await post(tx, programId, entry, [
+            { walletId: wallet.id, unit, amount: -input.amount },
+            { walletId: sink.id, unit, amount: input.amount },
+          ]);
+        }
+        await input.afterWrite?.(tx, entry);
+        return entry;
+      },
+    };
+  }
+
+  const service = {
+    credit: async (programId: string, input: CreditInput) => execute(await prepareCredit(programId, input)),
+    debit: async (programId: string, input: DebitInput) => execute(await prepareDebit(programId, input)),
+
+    /**
+     * Many credits and debits in one transaction, each in its own savepoint: one bad item fails
+     * alone (its result says why) and the others commit together.
+     */
+    async batch(programId: string, items: BatchItem[]): Promise<BatchResult[]> {
+      const prepared: Array<Prepared | FidelisError> = [];
+      for (const item of items) {
+        try {
+          prepared.push(
+            item.op === 'credit' ? await prepareCredit(programId, item) : await prepareDebit(programId, item),
+          );
+        } catch (error) {
+          if (!(error instanceof FidelisError)) throw error;
+          prepared.push(error);
+        }
+      }
+      return database.transaction(async (tx) => {
+        const results: BatchResult[] = [];
+        for (const p of prepared) {
+          if (p instanceof FidelisError) {
+            results.push({ ok: false, code: p.code, detail: p.detail });
+            continue;
+          }
+          try {
+            results.push({ ok: true, ...(await execute(p, tx)) });
+          } catch (error) {
+            if (!(error instanceof FidelisError)) throw error;
+            results.push({ ok: false, code: error.code, detail: error.detail });
+          }
+        }
+        return results;
+      });
+    },
+
+    /** Posts a pending credit or a hold (action post), or cancels it (action void). Once only. */
+    async resolve(
+      programId: string,
+      entryId: string,
+      action: 'post' | 'void',
+      input: {
+        key: string;
+        explanation?: string;
+        actor?: string;
+        sourceType?: SourceType;
+        effectiveAt?: Date;
+      },
+    ): Promise<WriteResult> {
+      const content = { op: action, entry: entryId };
+      return once(programId, input.key, content, async (tx, print) => {
+        const original = await findEntry(tx, programId, entryId, true);
+        if (!original) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
+        if (original.phase !== 'pending' && original.phase !== 'hold') {
+          throw new FidelisError(
+            'entry_not_open',
+            `Entry ${entryId} is ${original.phase}: only pending credits and holds can be posted or voided`,
+          );
+        }
+        const done = (await entriesRelatedTo(tx, programId, entryId)).find(
+          (e) => e.phase === 'post' || e.phase === 'void',
+        );
+        if (done)
+          throw new FidelisError(
+            'entry_not_open',
+            `Entry ${entryId} was already ${done.phase === 'post' ? 'posted' : 'voided'} by ${done.id}`,
+          );
+        const unit = original.unit;
+        const verb =
+          action === 'post'
+            ? original.phase === 'pending'
+              ? 'Posted'
+              : 'Captured'
+            : original.phase === 'pending'
+              ? 'Voided'
+              : 'Released';
+        const entry = await insertEntry(
+          tx,
+          entryRow({
+            programId,
+            idempotencyKey: input.key,
+            fingerprint: print,
+            type: original.type,
+            phase: action,
+            walletId: original.walletId,
+            accountId: original.accountId,
+            contactId: original.contactId,
+            unit,
+            amount: original.amount,
+            reasonCode: original.reasonCode,
+            sourceType: input.sourceType ?? original.sourceType,
+            sourceId: original.sourceId,
+            explanation: input.explanation ?? `${verb}: ${original.explanation}`,
+            relatedEntryId: original.id,
+            expiresAt: original.expiresAt,
+            actor: input.actor ?? null,
+            effectiveAt: input.effectiveAt,
+          }),
+        );
+        const wallet = await lockWallet(tx, programId, original.walletId);
+        if (original.phase === 'pending') {
+          await changeWallet(tx, programId, wallet.id, { pending: -original.amount });
+          if (action === 'post') {
+            const source = await systemWallet(
+              tx,
+              programId,
+              original.type === 'earn' ? 'issuance' : 'adjustment',
+              unit,
+            );
+            await creditLots(
+              tx,
+              programId,
+              wallet,
+              entry,
+              [{ amount: original.amount, expiresAt: original.expiresAt }],
+              {
+                earned: original.type === 'earn' ? original.amount : 0,
+              },
+            );
+            await post(tx, programId, entry, [
+              { walletId: source.id, unit, amount: -original.amount },
+              { walletId: wallet.id, unit, amount: original.amount },
+            ]);
+          }
+        } else if (action === 'post') {
+          await changeWallet(tx, programId, wallet.id, {
+            held: -original.amount,
+            balance: -original.amount,
+            redeemed: original.type === 'adjust' ? 0 : original.amount,
+          });
+          const sink = await systemWallet(tx, programId, debitSink(original.type), unit);
+          await post(tx, programId, entry, [
+            { walletId: wallet.id, unit, amount: -original.amount },
+            { walletId: sink.id, unit, amount: original.amount },
+          ]);
+        } else {
+          // Releasing a hold gives its lots back.
+          await changeWallet(tx, programId, wallet.id, { held: -original.amount });
+          const taken = await allocationsOf(tx, programId, original.id);
+          await lotsByIds(
+            tx,
+            programId,
+            taken.map((a) => a.lotId),
+          );
+          await changeLots(
+            tx,
+            programId,
+            taken.map((a) => ({ lotId: a.lotId, delta: a.amount })),
+          );
+          await insertAllocations(
+            tx,
+            taken.map((a) => ({ programId, entryId: entry.id, lotId: a.lotId, amount: -a.amount })),
+          );
+        }
+        return entry;
+      });
+    },
+
+    /** Reverses (part of) a posted credit or debit with a linked entry; credits may end in debt or write-off. */
+    async reverse(programId: string, entryId: string, input: ReverseInput): Promise<WriteResult> {
+      if (input.amount !== undefined) checkAmount(input.amount);
+      const { ledger } = await settingsOf(programId);
+      const content = {
+        op: 'reverse',
+        entry: entryId,
+        amount: input.amount ?? null,
+        reason: input.reasonCode,
+      };
+      return once(programId, input.key, content, async (tx, print) => {
+        const target = await findEntry(tx, programId, entryId, true);
+        if (!target) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
+        const postings = await postingsOf(tx, programId, target.id);
+        const effect = postings
+          .filter((p) => p.walletId === target.walletId)
+          .reduce((s, p) => s + p.amount, 0);
+        const reversible =
+          (target.phase === 'posted' || target.phase === 'post') &&
+          target.type !== 'transfer' &&
+          target.type !== 'expire' &&
+          target.type !== 'reverse' &&
+          effect !== 0;
+        if (!reversible) {
+          throw new FidelisError(
+            'entry_not_reversible',
+            `Entry ${entryId} (${target.type}, ${target.phase}) cannot be reversed`,
+          );
+        }
+        const left = Math.abs(effect) - (await reversedSoFar(tx, programId, target.id));
+        const amount = input.amount ?? left;
+        if (amount <= 0 || amount > left) {
+          throw new FidelisError(
+            'reversal_exceeds_entry',
+            `At most ${left} ${target.unit} of entry ${entryId} can still be reversed`,
+            {
+              errors: [{ path: '/body/amount', message: `at most ${left}` }],
+            },
+          );
+        }
+        const unit = target.unit;
+        const wallet = await lockWallet(tx, programId, target.walletId);
+        const reversal = await systemWallet(tx, programId, 'reversal', unit);
+        const base = {
+          programId,
+          idempotencyKey: input.key,
+          fingerprint: print,
+          type: 'reverse' as const,
+          phase: 'posted' as const,
+          walletId: wallet.id,
+          accountId: target.accountId,
+          contactId: target.contactId,
+          unit,
+          amount,
+          reasonCode: input.reasonCode,
+          sourceType: input.sourceType ?? 'api',
+          sourceId: input.sourceId ?? null,
+          explanation: input.explanation,
+          relatedEntryId: target.id,
+          actor: input.actor ?? null,
+        };
+        if (effect > 0) {
+          // Taking back a credit: from what is available, the credit's own lot first.
+          const available = wallet.balance - wallet.held;
+          const covered = Math.min(amount, available);
+          const uncovered = amount - covered;
+          const debt = ledger.clawback === 'negative' ? uncovered : 0;
+          const writtenOff = uncovered - debt;
+          const entry = await insertEntry(tx, entryRow({ ...base, writtenOff }));
+          if (covered > 0) {
+            const [ownLot] = await lotsOfEntry(tx, programId, target.id);
+            await consumeLots(tx, programId, wallet.id, entry.id, covered, ownLot?.id);
+          }
+          await changeWallet(tx, programId, wallet.id, { balance: -covered, debt });
+          const taken = covered + debt;
+          if (taken > 0) {
+            await post(tx, programId, entry, [
+              { walletId: wallet.id, unit, amount: -taken },
+              { walletId: reversal.id, unit, amount: taken },
+            ]);
+          }
+          return entry;
+        }
+        // Giving back a debit (a refund): new lots with the expiry of the lots it consumed.
+        const entry = await insertEntry(tx, entryRow(base));
+        // A captured hold consumed its lots when it was placed.
+        const consumed = await allocationsOf(
+          tx,
+          programId,
+          target.phase === 'post' ? target.relatedEntryId! : target.id,
+        );
+        const lots = await lotsByIds(
+          tx,
+          programId,
+          consumed.map((a) => a.lotId),
+        );
+        const parts: Array<{ amount: number; expiresAt: Date | null }> = [];
+        let rest = amount;
+        // Earlier partial refunds of this debit already gave back the first of its allocations.
+        let skip = Math.abs(effect) - left;
+        for (const a of consumed) {
+          if (rest === 0) break;
+          const skipped = Math.min(skip, a.amount);
+          skip -= skipped;
+          const part = Math.min(a.amount - skipped, rest);
+          if (part === 0) continue;
+          parts.push({ amount: part, expiresAt: lots.find((l) => l.id === a.lotId)?.expiresAt ?? null });
+          rest -= part;
+        }
+        if (rest > 0) parts.push({ amount: rest, expiresAt: null });
+        await creditLots(tx, programId, wallet, entry, parts, {});
+        await post(tx, programId, entry, [
+          { walletId: reversal.id, unit, amount: -amount },
+          { walletId: wallet.id, unit, amount },
+        ]);
+        return entry;
+      });
+    },
+
+    /** Moves units between two accounts' wallets, keeping each lot's expiry. */
+    async transfer(programId: string, input: TransferInput): Promise<WriteResult> {
+      checkAmount(input.amount);
+      const unit = checkUnit(input.unit ?? 'points');
+      const from = await accounts.resolve(programId, input.from);
+      const to = await accounts.resolve(programId, input.to);
+      const { ledger } = await settingsOf(programId);
+      if (ledger.transfers === 'none')
+        throw new FidelisError('transfer_not_allowed', 'This program does not allow transfers');
+      if (
+        ledger.transfers === 'hierarchy' &&
+        (await accounts.topOf(programId, from.id)) !== (await accounts.topOf(programId, to.id))
+      ) {
+        throw new FidelisError(
+          'transfer_not_allowed',
+          'Transfers are allowed only between accounts of the same group',
+        );
+      }
+      const fromOwner = await walletOwner(programId, from.id, ledger.pooling);
+      const toOwner = await walletOwner(programId, to.id, ledger.pooling);
+      if (fromOwner === toOwner)
+        throw new FidelisError('transfer_not_allowed', 'Both accounts use the same wallet');
+      const content = {
+        op: 'transfer',
+        from: from.id,
+        to: to.id,
+        unit,
+        amount: input.amount,
+        reason: input.reasonCode,
+      };
+      return once(programId, input.key, content, async (tx, print) => {
+        const source = await memberWallet(tx, programId, fromOwner, unit);
+        const target = await memberWallet(tx, programId, toOwner, unit);
+        // Lock both wallets in id order so two opposite transfers cannot deadlock.
+        for (const id of [source.id, target.id].sort()) await lockWallet(tx, programId, id);
+        const changed = await changeWallet(
+          tx,
+          programId,
+          source.id,
+          { balance: -input.amount },
+          input.amount,
+        );
+        if (!changed) throw insufficient(source, input.amount);
+        const entry = await insertEntry(
+          tx,
+          entryRow({
+            programId,
+            idempotencyKey: input.key,
+            fingerprint: print,
+            type: 'transfer',
+            phase: 'posted',
+            walletId: source.id,
+            counterWalletId: target.id,
+            accountId: from.id,
+            contactId: input.contactId ?? null,
+            unit,
+            amount: input.amount,
+            reasonCode: input.reasonCode,
+            sourceType: 'api',
+            explanation: input.explanation,
+            actor: input.actor ?? null,
+          }),
+        );
+        const taken = await consumeLots(tx, programId, source.id, entry.id, input.amount);
+        const lots = await lotsByIds(
+          tx,
+          programId,
+          taken.map((a) => a.lotId),
+        );
+        await creditLots(
+          tx,
+          programId,
+          target,
+          entry,
+          taken.map((a) => ({
+            amount: a.amount,
+            expiresAt: lots.find((l) => l.id === a.lotId)?.expiresAt ?? null,
+          })),
+          {},
+        );
+        await post(tx, programId, entry, [
+          { walletId: source.id, unit, amount: -input.amount },
+          { walletId: target.id, unit, amount: input.amount },
+        ]);
+        return entry;
+      });
+    },
+
+    /**
+     * Expires every lot due by `asOf` and resolves pending credits and holds past their time.
+     * Each movement's key is derived from what it acts on, so running twice or late writes the same journal.
+     */
+    async runDue(
+      programId: string,
+      asOf: Date,
+      batch = 500,
+    ): Promise<{ expired: number; posted: number; voided: number }> {
+      const counts = { expired: 0, posted: 0, voided: 0 };
+      const seen = new Set<string>();
+      for (;;) {
+        const lots = await dueLots(database.db, programId, asOf, batch);
+        let progress = false;
+        for (const lot of lots) {
+          // Allocations only ever grow, so their count names this state of the lot: the same
+          // state always gets the same key (run twice → one entry), a later state a new one.
+          const version = await lotAllocationCount(database.db, programId, lot.id);
+          const key = `job:expire:${lot.id}:${version}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const result = await once(
+            programId,
+            key,
+            { op: 'expire', lot: lot.id, version },
+            async (tx, print) => {
+              const wallet = await lockWallet(tx, programId, lot.walletId);
+              const [current] = await lotsByIds(tx, programId, [lot.id]);
+              const amount = current?.remaining ?? 0;
+              if (!current || amount === 0 || (await lotAllocationCount(tx, programId, lot.id)) !== version) {
+                throw new StaleLot();
+              }
+              const expiry = await systemWallet(tx, programId, 'expiry', wallet.unit);
+              const entry = await insertEntry(
+                tx,
+                entryRow({
+                  programId,
+                  idempotencyKey: key,
+                  fingerprint: print,
+                  type: 'expire',
+                  phase: 'posted',
+                  walletId: wallet.id,
+                  accountId: wallet.accountId!,
+                  unit: wallet.unit,
+                  amount,
+                  reasonCode: 'expiry',
+                  sourceType: 'job',
+                  explanation: `${amount} ${wallet.unit} earned ${current.earnedAt.toISOString().slice(0, 10)} expired`,
+                  relatedEntryId: current.entryId,
+                  effectiveAt: current.expiresAt!,
+                }),
+              );
+              await changeLots(tx, programId, [{ lotId: lot.id, delta: -amount }]);
+              await insertAllocations(tx, [{ programId, entryId: entry.id, lotId: lot.id, amount }]);
+              await changeWallet(tx, programId, wallet.id, { balance: -amount, expired: amount });
+              await post(tx, programId, entry, [
+                { walletId: wallet.id, unit: wallet.unit, amount: -amount },
+                { walletId: expiry.id, unit: wallet.unit, amount },
+              ]);
+              return entry;
+            },
+          ).catch((error: unknown) => {
+            if (error instanceof StaleLot) return undefined;
+            throw error;
+          });
+          if (result && !result.replayed) counts.expired++;
+          progress = true;
+        }
+        const open = await dueUnresolved(database.db, programId, asOf, batch);
+        for (const e of open) {
+          if (seen.has(e.id)) continue;
+          seen.add(e.id);
+          progress = true;
+          const action = e.phase === 'pending' ? 'post' : 'void';
+          try {
+            const result = await service.resolve(programId, e.id, action, {
+              key: `job:auto-${action}:${e.id}`,
+              sourceType: 'job',
+              effectiveAt: e.resolveBy ?? asOf,
+              explanation: `${action === 'post' ? 'Posted' : 'Released'} automatically: ${e.explanation}`,
+            });
+            if (!result.replayed) counts[action === 'post' ? 'posted' : 'voided']++;
+          } catch (error) {
+            if (!(error instanceof FidelisError && error.code === 'entry_not_open')) throw error;
+          }
+        }
+        if (!progress || (lots.length < batch && open.length < batch)) return counts;
+      }
+    },
+
+    async entry(programId: string, entryId: string) {
+      const entry = await findEntry(database.db, programId, entryId);
+      if (!entry) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
+      return {
+        entry,
+        postings: await postingsOf(database.db, programId, entryId),
+        allocations: await allocationsOf(database.db, programId, entryId),
+        related: await entriesRelatedTo(database.db, programId, entryId),
+      };
+    },
+
+    /** The wallets of an account (its group's, when pooled) with available, pending, held and expiring amounts. */
+    async summary(programId: string, accountRef: string, now = new Date()) {
+      const account = await accounts.resolve(programId, accountRef);
+      const { ledger } = await settingsOf(programId);
+      const ownerId = await walletOwner(programId, account.id, ledger.pooling);
+      const rows = await walletsOfAccount(database.db, programId, ownerId);
+      return Promise.all(
+        rows.map(async (w) => ({
+          walletId: w.id,
+          ownerAccountId: ownerId,
+          unit: w.unit,
+          available: w.balance - w.held,
+          net: w.balance - w.debt,
+          pending: w.pending,
+          held: w.held,
+          debt: w.debt,
+          expiring: {
+            in30Days: await expiringBefore(database.db, programId, w.id, new Date(now.getTime() + 30 * DAY)),
+            in60Days: await expiringBefore(database.db, programId, w.id, new Date(now.getTime() + 60 * DAY)),
+            in90Days: await expiringBefore(database.db, programId, w.id, new Date(now.getTime() + 90 * DAY)),
+          },
+          lifetime: { earned: w.lifetimeEarned, redeemed: w.lifetimeRedeemed, expired: w.lifetimeExpired },
+        })),
+      );
+    },
+
+    async balanceAsOf(programId: string, accountRef: string, unit: string, asOf: Date): Promise<number> {
+      const account = await accounts.resolve(programId, accountRef);
+      const { ledger } = await settingsOf(programId);
+      const wallet = await findWallet(
+        database.db,
+        programId,
+        await walletOwner(programId, account.id, ledger.pooling),
+        checkUnit(unit),
+      );
+      return wallet ? netAsOf(database.db, programId, wallet.id, asOf) : 0;
+    },
+
+    async history(
+      programId: string,
+      accountRef: string,
+      unit: string,
+      query: { type?: string; from?: Date; to?: Date; contactId?: string; limit?: number; cursor?: string },
+    ): Promise<Page<ReturnType<typeof historyLine>>> {
+      const account = await accounts.resolve(programId, accountRef);
+      const { ledger } = await settingsOf(programId);
+      const wallet = await findWallet(
+        database.db,
+        programId,
+        await walletOwner(programId, account.id, ledger.pooling),
+        checkUnit(unit),
+      );
+      if (!wallet) return { data: [], nextCursor: null };
+      let before: { effectiveAt: string; id: string } | undefined;
+      if (query.cursor !== undefined) {
+        const decoded = decodeCursor(query.cursor);
+        const [effectiveAt, id] = decoded?.split('|') ?? [];
+        if (!effectiveAt || !id) throw new FidelisError('invalid_cursor');
+        before = { effectiveAt, id };
+      }
+      const limit = query.limit ?? 50;
+      const rows = await walletHistory(database.db, programId, wallet.id, { ...query, before }, limit + 1);
+      const data = rows.slice(0, limit).map(historyLine);
+      const last = rows.length > limit ? rows[limit - 1] : undefined;
+      return { data, nextCursor: last ? encodeCursor(`${last.effectiveAt.toISOString()}|${last.id}`) : null };
+    },
+
+    /** Outstanding units per unit as of an instant, their money value, pending, held, and what expires per month. */
+    async liability(programId: string, asOf: Date) {
+      const { ledger, timeZone, baseCurrency } = await settingsOf(programId);
+      const rows = await liabilityAsOf(database.db, programId, asOf);
+      const schedule = await expiryScheduleByMonth(database.db, programId, asOf, 12, timeZone);
+      return {
+        asOf: asOf.toISOString(),
+        baseCurrency,
+        costPerPoint: ledger.costPerPoint,
+        units: rows.map((r) => ({
+          unit: r.unit,
+          outstanding: r.outstanding,
+          pending: r.pending,
+          held: r.held,
+          wallets: r.wallets,
+          value:
+            r.unit === 'points'
+              ? {
+                  currency: baseCurrency,
+                  minorUnits: valueInMinorUnits(
+                    Math.max(0, r.outstanding),
+                    ledger.costPerPoint,
+                    baseCurrency,
+                  ),
+                }
+              : { currency: r.unit, minorUnits: r.outstanding },
+          expiringByMonth: schedule
+            .filter((s) => s.unit === r.unit)
+            .map((s) => ({ month: s.month, amount: s.amount })),
+        })),
+      };
+    },
+
+    /** Compares every member wallet with its journal and lots; an empty list means the ledger is consistent. */
+    async verify(programId: string): Promise<string[]> {
+      const problems: string[] = [];
+      for (const id of await unbalancedEntries(database.db, programId))
+        problems.push(`entry ${id} does not balance`);
+      const totals = new Map((await walletTotals(database.db, programId)).map((t) => [t.walletId, t]));
+      for (const w of await memberWallets(database.db, programId)) {
+        const t = totals.get(w.id) ?? { postings: 0, lots: 0 };
+        if (t.postings !== w.balance - w.debt)
+          problems.push(`wallet ${w.id}: postings ${t.postings} ≠ balance ${w.balance} - debt ${w.debt}`);
+        if (t.lots !== w.balance - w.held)
+          problems.push(`wallet ${w.id}: lots ${t.lots} ≠ balance ${w.balance} - held ${w.held}`);
+      }
+      return problems;
+    },
+  };
+
+  return service;
+}
+
+class StaleLot extends Error {}
+
+function debitSink(type: EntryType): SystemWallet {
+  switch (type) {
+    case 'donate':
+      return 'donation';
+    case 'payout':
+      return 'payout';
+    case 'adjust':
+      return 'adjustment';
+    default:
+      return 'redemption';
+  }
+}
+
+/** One line of a wallet's history, in words a member understands. */
+export function historyLine(r: Awaited<ReturnType<typeof walletHistory>>[number]) {
+  return {
+    entryId: r.id,
+    type: r.type,
+    phase: r.phase,
+    amount: r.delta,
+    requested: r.amount,
+    balanceAfter: r.balanceAfter,
+    unit: r.unit,
+    reasonCode: r.reasonCode,
+    explanation: r.explanation,
+    source: { type: r.sourceType, id: r.sourceId },
+    accountId: r.accountId,
+    contactId: r.contactId,
+    relatedEntryId: r.relatedEntryId,
+    pendingUntil: r.phase === 'pending' || r.phase === 'hold' ? (r.resolveBy?.toISOString() ?? null) : null,
+    expiresAt: r.expiresAt?.toISOString() ?? null,
+    writtenOff: r.writtenOff,
+    effectiveAt: r.effectiveAt.toISOString(),
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+/** The API shape of an entry. */
+export function toEntry(e: EntryRow) {
+  return {
+    id: e.id,
+    type: e.type,
+    phase: e.phase,
+    walletId: e.walletId,
+    counterWalletId: e.counterWalletId,
+    accountId: e.accountId,
+    contactId: e.contactId,
+    unit: e.unit,
+    amount: e.amount,
+    writtenOff: e.writtenOff,
+    reasonCode: e.reasonCode,
+    explanation: e.explanation,
+    source: { type: e.sourceType, id: e.sourceId },
+    relatedEntryId: e.relatedEntryId,
+    resolveBy: e.resolveBy?.toISOString() ?? null,
+    expiresAt: e.expiresAt?.toISOString() ?? null,
+    idempotencyKey: e.idempotencyKey,
+    actor: e.actor,
+    effectiveAt: e.effectiveAt.toISOString(),
+    createdAt: e.createdAt.toISOString(),
+  };
+}
+
+export type LedgerService = ReturnType<typeof createLedgerService>;

@@ -1,0 +1,767 @@
+// Tenancy, authentication and scopes, checked over every /v1 route the server answers.
+// A resource of another program answers 404, never 403 and never its data (DESIGN.md §6).
+//
+// The checks run over the routes of /openapi.json (and a test holds that list equal to the routes
+// Fastify really serves). A new write route makes this file fail until ROUTES below says how to call
+// it; from then on it is checked for cross-program leaks, authentication and scope like the others.
+import { createHash } from 'node:crypto';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type TestApi, testApi } from '../support/app.ts';
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+type Scope = 'read' | 'write' | 'admin';
+
+interface Route {
+  method: Method;
+  /** OpenAPI form: /v1/accounts/{accountId} */
+  path: string;
+  key: string;
+}
+
+/** The resources a request is aimed at: program a's, when program b's key is tested against them. */
+interface Targets {
+  n: number;
+  /** An account (id or externalId), its externalId, and another account of its group. */
+  account: string;
+  accountExternalId: string;
+  sibling: string;
+  contact: string;
+  /** A posted credit and a pending one (ledger), when the server has a ledger. */
+  postedEntry: string;
+  pendingEntry: string;
+  /** An API key id of the program. */
+  apiKey: string;
+}
+
+interface RouteSpec {
+  /** The scope the route needs; default read for GET, write otherwise. */
+  scope?: Scope;
+  /** False when a valid request names no resource (then program b's own program answers). */
+  touchesTargets?: boolean;
+  /** Path parameters, body and headers of a valid request aimed at the targets. */
+  request?: (t: Targets) => {
+    params?: Record<string, string>;
+    payload?: unknown;
+    headers?: Record<string, string>;
+  };
+  /**
+   * How the route refuses a request aimed at another program's resources, when not the usual way:
+   * a 4xx whose code ends in not_found (404 account_not_found, 422 parent_not_found, …).
+   */
+  refuses?: (res: LightMyRequestResponse, context: string) => void;
+}
+
+function refusesAsNotFound(res: LightMyRequestResponse, context: string): void {
+  expect(res.statusCode, context).toBeGreaterThanOrEqual(400);
+  expect(res.statusCode, context).toBeLessThan(500);
+  expect(res.json().code, context).toMatch(/not_found$/);
+}
+
+const csv = { 'content-type': 'text/csv' };
+const ledgerWrite = (t: Targets) => ({ 'idempotency-key': `probe-${t.n}` });
+
+/** How to call each route. Every write route needs an entry; GET routes only when they differ from the defaults. */
+const ROUTES: Record<string, RouteSpec> = {
+  'PATCH /v1/program': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: () => ({ payload: { timeZone: 'Europe/Amsterdam' } }),
+  },
+  'POST /v1/accounts': {
+    request: (t) => ({ payload: { name: `Probe ${t.n}`, externalId: `PROBE-${t.n}`, parentId: t.account } }),
+  },
+  'PATCH /v1/accounts/{accountId}': { request: () => ({ payload: { segment: 'probed' } }) },
+  'POST /v1/accounts/{accountId}/contacts': {
+    request: (t) => ({ payload: { email: `probe-${t.n}@probe.example` } }),
+  },
+  'PATCH /v1/contacts/{contactId}': {
+    request: (t) => ({ payload: { role: 'owner', accountId: t.account } }),
+  },
+  'POST /v1/imports/accounts': {
+    // Rows naming accounts the program does not have: the whole file is refused.
+    refuses: (res, context) => {
+      expect(res.statusCode, context).toBe(422);
+      expect(res.json().code, context).toBe('import_invalid_rows');
+    },
+    request: (t) => ({
+      headers: csv,
+      payload: `externalId,name,parentExternalId\nPROBE-CSV-${t.n},Probe Csv ${t.n},${t.accountExternalId}\n`,
+    }),
+  },
+  'POST /v1/imports/contacts': {
+    refuses: (res, context) => {
+      expect(res.statusCode, context).toBe(422);
+      expect(res.json().code, context).toBe('import_invalid_rows');
+    },
+    request: (t) => ({
+      headers: csv,
+      payload: `email,accountExternalId\nprobe-csv-${t.n}@probe.example,${t.accountExternalId}\n`,
+    }),
+  },
+  // The ledger (its writes need an Idempotency-Key).
+  'POST /v1/ledger/credits': {
+    request: (t) => ({
+      headers: ledgerWrite(t),
+      payload: { account: t.account, amount: 10, reasonCode: 'probe', explanation: 'Probe credit' },
+    }),
+  },
+  'POST /v1/ledger/debits': {
+    request: (t) => ({
+      headers: ledgerWrite(t),
+      payload: { account: t.account, amount: 1, reasonCode: 'probe', explanation: 'Probe debit' },
+    }),
+  },
+  'POST /v1/ledger/batch': {
+    // Each item fails or succeeds alone: the answer is 200 with a result per item.
+    refuses: (res, context) => {
+      expect(res.statusCode, context).toBe(200);
+      const results = res.json().results as Array<{ ok: boolean; code?: string }>;
+      expect(results.length, context).toBe(2);
+      for (const r of results) {
+        expect(r.ok, context).toBe(false);
+        expect(r.code, context).toMatch(/not_found$/);
+      }
+    },
+    request: (t) => ({
+      payload: {
+        items: [
+          {
+            op: 'credit',
+            key: `probe-${t.n}-1`,
+            account: t.account,
+            amount: 3,
+            reasonCode: 'probe',
+            explanation: 'Probe',
+          },
+          {
+            op: 'debit',
+            key: `probe-${t.n}-2`,
+            account: t.account,
+            amount: 1,
+            reasonCode: 'probe',
+            explanation: 'Probe',
+          },
+        ],
+      },
+    }),
+  },
+  'POST /v1/ledger/adjustments': {
+    scope: 'admin',
+    request: (t) => ({
+      headers: ledgerWrite(t),
+      payload: { account: t.account, amount: 5, reasonCode: 'probe', explanation: 'Probe adjustment' },
+    }),
+  },
+  'POST /v1/ledger/transfers': {
+    request: (t) => ({
+      headers: ledgerWrite(t),
+      payload: {
+        from: t.account,
+        to: t.sibling,
+        amount: 1,
+        reasonCode: 'probe',
+        explanation: 'Probe transfer',
+      },
+    }),
+  },
+  'POST /v1/ledger/entries/{entryId}/post': {
+    request: (t) => ({ params: { entryId: t.pendingEntry }, headers: ledgerWrite(t), payload: {} }),
+  },
+  'POST /v1/ledger/entries/{entryId}/void': {
+    request: (t) => ({ params: { entryId: t.pendingEntry }, headers: ledgerWrite(t), payload: {} }),
+  },
+  'POST /v1/ledger/entries/{entryId}/reverse': {
+    request: (t) => ({
+      params: { entryId: t.postedEntry },
+      headers: ledgerWrite(t),
+      payload: { amount: 1, reasonCode: 'probe', explanation: 'Probe reversal' },
+    }),
+  },
+  'POST /v1/ledger/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
+  'GET /v1/audit': { scope: 'admin' },
+  // API keys of the program (admin only).
+  'GET /v1/keys': { scope: 'admin' },
+  'POST /v1/keys': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: { name: `probe ${t.n}`, scopes: ['read'] } }),
+  },
+  'DELETE /v1/keys/{keyId}': { scope: 'admin', request: () => ({}) },
+};
+
+let api: TestApi;
+let routes: Route[];
+/** The routes this file knows how to call (a write route needs an entry in ROUTES). */
+let callable: Route[];
+let spec: { paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }> }>> };
+/** Every response of this file, for the check that none gives away a key. */
+const transcript: string[] = [];
+let counter = 0;
+
+// Program a's data, with values distinctive enough to be spotted anywhere in a response.
+const A_EXTERNAL_ID = 'ALPHA-EXT-7731';
+const A_NAME = 'Alpha Confidential Holdings';
+const A_CHILD_NAME = 'Alpha Child Site';
+const A_SEGMENT = 'alpha-only-segment';
+const A_EMAIL = 'alice.confidential@alpha.example';
+/** An externalId that each program has an account of its own with. */
+const SHARED_EXTERNAL_ID = 'EVERY-PROGRAM-1';
+
+interface Fixture {
+  accountId: string;
+  childId: string;
+  contactId: string;
+  postedEntry: string;
+  pendingEntry: string;
+  apiKey: string;
+}
+let a: Fixture;
+let bAccountId: string;
+let bContactId: string;
+
+const hasRoute = (key: string) => routes.some((r) => r.key === key);
+
+async function send(key: string | null, options: InjectOptions): Promise<LightMyRequestResponse> {
+  const res = key === null ? await api.app.inject(options) : await api.call(key, options);
+  transcript.push(`${res.statusCode} ${JSON.stringify(res.headers)} ${res.body}`);
+  expect(res.statusCode, `${options.method} ${options.url}: ${res.body.slice(0, 300)}`).toBeLessThan(500);
+  return res;
+}
+
+async function created(key: string, url: string, payload: unknown, headers: Record<string, string> = {}) {
+  const res = await send(key, { method: 'POST', url, payload: payload as object, headers });
+  expect(res.statusCode, `${url}: ${res.body}`).toBe(201);
+  return res.json() as { id: string };
+}
+
+/** A ledger entry of the key's program on this account (or a placeholder id when there is no ledger). */
+async function ledgerEntry(key: string, account: string, pending: boolean): Promise<string> {
+  if (!hasRoute('POST /v1/ledger/credits')) return 'ent_00000000000000000000000000';
+  const entry = await created(
+    key,
+    '/v1/ledger/credits',
+    { account, amount: 50, pending, reasonCode: 'fixture', explanation: 'Fixture credit' },
+    { 'idempotency-key': `fixture-${++counter}` },
+  );
+  return entry.id;
+}
+
+/** Program a's resources as targets; the account given by id or, with byExternalId, by externalId. */
+function aTargets(byExternalId = false): Targets {
+  return {
+    n: ++counter,
+    account: byExternalId ? A_EXTERNAL_ID : a.accountId,
+    accountExternalId: A_EXTERNAL_ID,
+    sibling: a.childId,
+    contact: a.contactId,
+    postedEntry: a.postedEntry,
+    pendingEntry: a.pendingEntry,
+    apiKey: a.apiKey,
+  };
+}
+
+/** Fresh targets in program a that a request of a's own keys can succeed on (new open entries). */
+async function freshATargets(): Promise<Targets> {
+  return {
+    ...aTargets(),
+    postedEntry: await ledgerEntry(api.a.write, a.accountId, false),
+    pendingEntry: await ledgerEntry(api.a.write, a.accountId, true),
+    apiKey: (await api.services.keys.create(api.a.programId, `fresh ${counter}`, ['read'])).key.id,
+  };
+}
+
+function neededScope(route: Route): Scope {
+  return ROUTES[route.key]?.scope ?? (route.method === 'GET' ? 'read' : 'write');
+}
+
+/** The request of a route aimed at the targets. */
+function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
+  const spec = ROUTES[route.key];
+  if (route.method !== 'GET' && !spec?.request)
+    throw new Error(`No request for ${route.key}: add it to ROUTES`);
+  const custom = spec?.request?.(t) ?? {};
+  const params: Record<string, string> = {
+    accountId: t.account,
+    contactId: t.contact,
+    entryId: t.postedEntry,
+    keyId: t.apiKey,
+    unit: 'points',
+    ...custom.params,
+  };
+  const url = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`No value for path parameter {${name}} of ${route.key}: add it`);
+    return encodeURIComponent(value);
+  });
+  return { method: route.method, url, payload: custom.payload as object, headers: custom.headers };
+}
+
+/** What program a's admin key reads on every GET route: nothing in this file may change it unasked. */
+async function aState(): Promise<Record<string, unknown>> {
+  const state: Record<string, unknown> = {};
+  const t = aTargets();
+  for (const route of routes.filter((r) => r.method === 'GET')) {
+    const res = await send(api.a.admin, requestOf(route, t));
+    expect(res.statusCode, route.key).toBe(200);
+    // An answer "as of now" differs by its timestamp alone.
+    state[route.key] = JSON.parse(res.body, (k, v) => (k === 'asOf' ? undefined : v));
+  }
+  return state;
+}
+
+/** Strings that only program a's data contains. */
+function aMarkers(): string[] {
+  return [
+    api.a.programId,
+    a.accountId,
+    a.childId,
+    a.contactId,
+    A_EXTERNAL_ID,
+    A_NAME,
+    A_CHILD_NAME,
+    A_SEGMENT,
+    A_EMAIL,
+    ...(hasRoute('POST /v1/ledger/credits') ? [a.postedEntry, a.pendingEntry] : []),
+  ];
+}
+
+function expectNoneOf(body: string, markers: string[], context: string): void {
+  const found = markers.filter((m) => body.includes(m) || body.includes(encodeURIComponent(m)));
+  expect(found, `${context} leaks ${found.join(', ')}: ${body.slice(0, 300)}`).toEqual([]);
+}
+
+/** The markers a request itself carries (a 404 may repeat the reference it was given). */
+function sentIn(options: InjectOptions & { url: string }): string[] {
+  const sent = `${decodeURIComponent(options.url)} ${typeof options.payload === 'string' ? options.payload : JSON.stringify(options.payload ?? '')}`;
+  return aMarkers().filter((m) => sent.includes(m));
+}
+
+/** "METHOD /path/{param}" for every route Fastify really serves (its route tree), HEAD left out. */
+function servedRoutes(): string[] {
+  const out: string[] = [];
+  const stack: string[] = [];
+  for (const line of api.app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const m = /^((?:[│ ] {3})*)[├└]── (.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!m) continue;
+    const depth = m[1]!.length / 4;
+    const path = (stack[depth - 1] ?? '') + m[2]!;
+    stack[depth] = path;
+    stack.length = depth + 1;
+    for (const method of (m[3] ?? '').split(', ').filter((x) => x && x !== 'HEAD')) {
+      out.push(`${method} ${path.replace(/:(\w+)/g, '{$1}')}`);
+    }
+  }
+  return out.sort();
+}
+
+beforeAll(async () => {
+  api = await testApi();
+  spec = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+  routes = Object.entries(spec.paths)
+    .filter(([path]) => path.startsWith('/v1/'))
+    .flatMap(([path, ops]) =>
+      Object.keys(ops)
+        .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+        .map((m) => ({ method: m.toUpperCase() as Method, path, key: `${m.toUpperCase()} ${path}` })),
+    )
+    .sort((x, y) => x.key.localeCompare(y.key));
+  callable = routes.filter((r) => r.method === 'GET' || ROUTES[r.key]?.request);
+
+  const account = await created(api.a.write, '/v1/accounts', {
+    externalId: A_EXTERNAL_ID,
+    name: A_NAME,
+    segment: A_SEGMENT,
+  });
+  const child = await created(api.a.write, '/v1/accounts', { name: A_CHILD_NAME, parentId: account.id });
+  const contact = await created(api.a.write, `/v1/accounts/${account.id}/contacts`, { email: A_EMAIL });
+  a = {
+    accountId: account.id,
+    childId: child.id,
+    contactId: contact.id,
+    postedEntry: await ledgerEntry(api.a.write, account.id, false),
+    pendingEntry: await ledgerEntry(api.a.write, account.id, true),
+    apiKey: (await api.services.keys.create(api.a.programId, 'target', ['read'])).key.id,
+  };
+  bAccountId = (await created(api.b.write, '/v1/accounts', { externalId: 'BRAVO-1', name: 'Bravo Own' })).id;
+  bContactId = (
+    await created(api.b.write, `/v1/accounts/${bAccountId}/contacts`, { email: 'bob@bravo.example' })
+  ).id;
+  for (const key of [api.a.write, api.b.write]) {
+    await created(key, '/v1/accounts', { externalId: SHARED_EXTERNAL_ID, name: 'Own Import Target' });
+  }
+});
+
+describe('route coverage', () => {
+  it('checks exactly the /v1 routes the server answers', () => {
+    const served = servedRoutes().filter((r) => r.split(' ')[1]!.startsWith('/v1/'));
+    expect(routes.length).toBeGreaterThan(10);
+    expect(routes.map((r) => r.key)).toEqual(served);
+  });
+
+  it('knows how to call every write route, and lists no route the server does not have', () => {
+    const writes = routes.filter((r) => r.method !== 'GET').map((r) => r.key);
+    expect(writes.filter((k) => !ROUTES[k]?.request)).toEqual([]);
+    const known = new Set(routes.map((r) => r.key));
+    // Entries for routes that are gone would leave a false sense of coverage (the ledger's are optional).
+    const stale = Object.keys(ROUTES).filter((k) => !known.has(k) && !/\/v1\/(ledger|audit)\b/.test(k));
+    expect(stale).toEqual([]);
+  });
+});
+
+describe("program b's admin key against program a's resources", () => {
+  it('answers 404 on every route that addresses one of them by path, and shows none of their data', async () => {
+    const before = await aState();
+    const addressed = callable.filter((r) => r.path.includes('{'));
+    expect(addressed.length).toBeGreaterThan(0);
+    for (const route of addressed) {
+      for (const targets of [aTargets(), aTargets(true)]) {
+        const request = requestOf(route, targets);
+        const res = await send(api.b.admin, request);
+        const context = `${route.key} as ${request.url}`;
+        expect(res.statusCode, `${context}: ${res.body.slice(0, 200)}`).toBe(404);
+        expect(res.json().code, context).toMatch(/not_found$/);
+        expectNoneOf(
+          res.body,
+          aMarkers().filter((m) => !sentIn(request).includes(m)),
+          context,
+        );
+        if (route.method === 'GET') {
+          const head = await send(api.b.admin, { ...request, method: 'HEAD' });
+          expect(head.statusCode, `HEAD ${request.url}`).toBe(404);
+        }
+      }
+    }
+    expect(await aState()).toEqual(before);
+  });
+
+  it("refuses every write aimed at program a's resources in its body, or acts on program b's own data only", async () => {
+    const before = await aState();
+    const writes = callable.filter((r) => r.method !== 'GET' && !r.path.includes('{'));
+    expect(writes.length).toBeGreaterThan(0);
+    for (const route of writes) {
+      for (const targets of [aTargets(), aTargets(true)]) {
+        const request = requestOf(route, targets);
+        const res = await send(api.b.admin, request);
+        const context = `${route.key} → ${res.statusCode} ${res.body.slice(0, 200)}`;
+        if (ROUTES[route.key]?.touchesTargets === false) {
+          expect(res.statusCode, context).toBeLessThan(300);
+        } else {
+          (ROUTES[route.key]?.refuses ?? refusesAsNotFound)(res, context);
+        }
+        expectNoneOf(
+          res.body,
+          aMarkers().filter((m) => !sentIn(request).includes(m)),
+          route.key,
+        );
+      }
+    }
+    expect(await aState()).toEqual(before);
+  });
+
+  it("lists only program b's data on every list route, whatever filter names program a's data", async () => {
+    const lists = routes.filter(
+      (r) => r.method === 'GET' && !r.path.includes('{') && r.path !== '/v1/program',
+    );
+    expect(lists.length).toBeGreaterThan(0);
+    for (const route of lists) {
+      const plain = await send(api.b.admin, { method: 'GET', url: route.path });
+      expect(plain.statusCode, route.key).toBe(200);
+      expectNoneOf(plain.body, aMarkers(), route.key);
+
+      // Each query parameter, given each of program a's identifying values.
+      const names = (spec.paths[route.path]!.get!.parameters ?? [])
+        .filter((p) => p.in === 'query' && p.name !== 'cursor')
+        .map((p) => p.name);
+      for (const name of names) {
+        for (const value of aMarkers()) {
+          const url = `${route.path}?${name}=${encodeURIComponent(value)}`;
+          const res = await send(api.b.admin, { method: 'GET', url });
+          expect([200, 400, 404], `${url}: ${res.body.slice(0, 200)}`).toContain(res.statusCode);
+          if (res.statusCode === 200 && Array.isArray(res.json().data))
+            expect(res.json().data, url).toEqual([]);
+          if (res.statusCode !== 200) expect(res.json().code).toMatch(/^(validation_failed|.*not_found)$/);
+          expectNoneOf(
+            res.body,
+            aMarkers().filter((m) => m !== value),
+            url,
+          );
+        }
+      }
+    }
+    // The filters do not simply hide everything: program b sees its own.
+    const own = await send(api.b.read, { method: 'GET', url: '/v1/accounts' });
+    expect(own.json().data.map((x: { id: string }) => x.id)).toContain(bAccountId);
+    const contacts = await send(api.b.read, { method: 'GET', url: '/v1/contacts' });
+    expect(contacts.json().data.map((x: { id: string }) => x.id)).toEqual([bContactId]);
+  });
+
+  it("answers /v1/program with program b's own program, for reads and for changes", async () => {
+    const before = await aState();
+    const read = await send(api.b.admin, { method: 'GET', url: '/v1/program' });
+    expect(read.statusCode).toBe(200);
+    expect(read.json()).toMatchObject({ id: api.b.programId, name: 'Program B' });
+    expectNoneOf(read.body, aMarkers(), 'GET /v1/program');
+
+    const changed = await send(api.b.admin, {
+      method: 'PATCH',
+      url: '/v1/program',
+      payload: { name: 'Program B, renamed' },
+    });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toMatchObject({ id: api.b.programId, name: 'Program B, renamed' });
+    expectNoneOf(changed.body, aMarkers(), 'PATCH /v1/program');
+    expect(await aState()).toEqual(before);
+    const restored = await send(api.b.admin, {
+      method: 'PATCH',
+      url: '/v1/program',
+      payload: { name: 'Program B' },
+    });
+    expect(restored.statusCode).toBe(200);
+  });
+
+  it("cannot hang its account under program a's account, nor move its contact there", async () => {
+    const before = await aState();
+    for (const ref of [a.accountId, A_EXTERNAL_ID]) {
+      const moved = await send(api.b.admin, {
+        method: 'PATCH',
+        url: `/v1/accounts/${bAccountId}`,
+        payload: { parentId: ref },
+      });
+      expect(moved.statusCode).toBe(422);
+      expect(moved.json().code).toBe('parent_not_found');
+      const contact = await send(api.b.admin, {
+        method: 'PATCH',
+        url: `/v1/contacts/${bContactId}`,
+        payload: { accountId: ref },
+      });
+      expect(contact.statusCode).toBe(404);
+      expect(contact.json().code).toBe('account_not_found');
+    }
+    expect(await aState()).toEqual(before);
+  });
+
+  it("keeps externalIds and emails per program: b's records with a's values are b's own, a's untouched", async () => {
+    const before = await aState();
+    const account = await send(api.b.admin, {
+      method: 'POST',
+      url: '/v1/accounts',
+      payload: { name: 'Bravo Namesake', externalId: A_EXTERNAL_ID },
+    });
+    expect(account.statusCode).toBe(201);
+    expect(account.json().id).not.toBe(a.accountId);
+    const contact = await send(api.b.admin, {
+      method: 'POST',
+      url: `/v1/accounts/${bAccountId}/contacts`,
+      payload: { email: A_EMAIL.toUpperCase() },
+    });
+    expect(contact.statusCode).toBe(201);
+    expect(contact.json().id).not.toBe(a.contactId);
+    // b's key now reaches b's namesake, never a's account.
+    const read = await send(api.b.admin, { method: 'GET', url: `/v1/accounts/${A_EXTERNAL_ID}` });
+    expect(read.json()).toMatchObject({ id: account.json().id, name: 'Bravo Namesake' });
+
+    const imported = await send(api.b.admin, {
+      method: 'POST',
+      url: '/v1/imports/contacts',
+      headers: csv,
+      payload: `email,accountExternalId,name\n${A_EMAIL},${A_EXTERNAL_ID},Imported Into B\n`,
+    });
+    expect(imported.statusCode).toBe(200);
+    // The email exists in b (just created), so b's contact is updated; a's is not touched.
+    expect(imported.json()).toMatchObject({ created: 0, updated: 1 });
+    expect(await aState()).toEqual(before);
+  });
+
+  it("replays no response of program a to program b's identical keyed request", async () => {
+    const request: InjectOptions = {
+      method: 'POST',
+      url: '/v1/accounts',
+      headers: { 'idempotency-key': 'tenant-probe' },
+      payload: { name: 'Keyed Twin' },
+    };
+    const inA = await send(api.a.write, request);
+    const inB = await send(api.b.write, request);
+    expect([inA.statusCode, inB.statusCode]).toEqual([201, 201]);
+    expect(inB.headers['idempotent-replayed']).toBeUndefined();
+    expect(inB.json().id).not.toBe(inA.json().id);
+  });
+});
+
+describe('authentication', () => {
+  async function expectEveryRoute401(authorization: string | undefined, code: string): Promise<void> {
+    const before = await aState();
+    for (const route of callable) {
+      const request = requestOf(route, aTargets());
+      const headers = { ...(request.headers as Record<string, string> | undefined) };
+      if (authorization !== undefined) headers.authorization = authorization;
+      const res = await send(null, { ...request, headers });
+      expect(res.statusCode, `${route.key} with ${authorization ?? 'no Authorization'}`).toBe(401);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json().code, route.key).toBe(code);
+      expectNoneOf(
+        res.body,
+        aMarkers().filter((m) => !sentIn(request).includes(m)),
+        route.key,
+      );
+    }
+    expect(await aState()).toEqual(before);
+  }
+
+  it('answers 401 unauthenticated on every /v1 route without an Authorization header', async () => {
+    await expectEveryRoute401(undefined, 'unauthenticated');
+  });
+
+  it('answers 401 unauthenticated on every /v1 route to an Authorization header that is not Bearer', async () => {
+    for (const header of [
+      'Basic YWRtaW46YWRtaW4=',
+      'Bearer',
+      'Bearer ',
+      api.a.admin,
+      `Token ${api.a.admin}`,
+    ]) {
+      await expectEveryRoute401(header, 'unauthenticated');
+    }
+  });
+
+  it('answers 401 invalid_api_key on every /v1 route to a key that does not exist', async () => {
+    for (const key of [
+      'fdl_neverIssued000000000000000000000000000',
+      `${api.a.admin}x`,
+      api.a.admin.slice(0, -1),
+    ]) {
+      await expectEveryRoute401(`Bearer ${key}`, 'invalid_api_key');
+    }
+  });
+
+  it('answers 401 invalid_api_key on every /v1 route once a key is revoked', async () => {
+    const { secret, key } = await api.services.keys.create(api.a.programId, 'to be revoked', ['admin']);
+    const before = await send(secret, { method: 'GET', url: '/v1/program' });
+    expect(before.statusCode).toBe(200);
+    await api.services.keys.revoke(api.a.programId, key.id);
+    await expectEveryRoute401(`Bearer ${secret}`, 'invalid_api_key');
+    // The program's other keys still work.
+    expect((await send(api.a.admin, { method: 'GET', url: '/v1/program' })).statusCode).toBe(200);
+  });
+
+  it('accepts the scheme name in any case, as RFC 9110 allows', async () => {
+    const res = await send(null, {
+      method: 'GET',
+      url: '/v1/program',
+      headers: { authorization: `bearer ${api.a.read}` },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().id).toBe(api.a.programId);
+  });
+});
+
+describe('scopes', () => {
+  const RANK: Record<Scope, number> = { read: 1, write: 2, admin: 3 };
+
+  it('refuses every POST and PATCH to a read key with 403 insufficient_scope, changing nothing', async () => {
+    const before = await aState();
+    const writes = callable.filter((r) => r.method !== 'GET');
+    expect(writes.map((r) => r.method)).toEqual(expect.arrayContaining(['POST', 'PATCH']));
+    for (const route of writes) {
+      const res = await send(api.a.read, requestOf(route, aTargets()));
+      expect(res.statusCode, `${route.key} with a read key`).toBe(403);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json().code).toBe('insufficient_scope');
+    }
+    expect(await aState()).toEqual(before);
+  });
+
+  it('refuses PATCH /v1/program to a write key with 403, and lets an admin key change it', async () => {
+    const before = await aState();
+    const refused = await send(api.a.write, {
+      method: 'PATCH',
+      url: '/v1/program',
+      payload: { name: 'Write Key Was Here' },
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe('insufficient_scope');
+    expect(await aState()).toEqual(before);
+
+    const allowed = await send(api.a.admin, {
+      method: 'PATCH',
+      url: '/v1/program',
+      payload: { name: 'Admin Was Here' },
+    });
+    expect(allowed.statusCode).toBe(200);
+    expect(allowed.json().name).toBe('Admin Was Here');
+    const read = await send(api.a.read, { method: 'GET', url: '/v1/program' });
+    expect(read.json().name).toBe('Admin Was Here');
+  });
+
+  it('lets each key do exactly what its scope allows on every route (read < write < admin)', async () => {
+    for (const route of callable) {
+      const needed = neededScope(route);
+      for (const scope of ['read', 'write', 'admin'] as const) {
+        const allowed = RANK[scope] >= RANK[needed];
+        // Program a's own resources; a write that is allowed gets fresh ones to succeed on.
+        const targets = allowed && route.method !== 'GET' ? await freshATargets() : aTargets();
+        const res = await send(api.a[scope], requestOf(route, targets));
+        const context = `${route.key} with a ${scope} key → ${res.statusCode} ${res.body.slice(0, 200)}`;
+        if (allowed) {
+          expect(res.statusCode, context).toBeGreaterThanOrEqual(200);
+          expect(res.statusCode, context).toBeLessThan(300);
+        } else {
+          expect(res.statusCode, context).toBe(403);
+          expect(res.json().code).toBe('insufficient_scope');
+        }
+      }
+    }
+  });
+});
+
+describe('secrets', () => {
+  it('never answers a key secret or key hash, in any response of this file', async () => {
+    // The public documents too.
+    await send(null, { method: 'GET', url: '/openapi.json' });
+    await send(null, { method: 'GET', url: '/docs/' });
+    const { secret } = await api.services.keys.create(api.a.programId, 'watched', ['read']);
+    await send(secret, { method: 'GET', url: '/v1/program' });
+    await send(secret, { method: 'POST', url: '/v1/accounts', payload: { name: 'No Scope' } });
+
+    const secrets = [api.a, api.b].flatMap((p) => [p.read, p.write, p.admin]).concat(secret);
+    const hashes = secrets.map((s) => createHash('sha256').update(s).digest('hex'));
+    expect(transcript.length).toBeGreaterThan(100);
+    for (const entry of transcript) {
+      for (const value of [...secrets, ...hashes, ...secrets.map((s) => Buffer.from(s).toString('base64'))]) {
+        expect(
+          entry.includes(value),
+          `a response contains ${value.slice(0, 8)}…: ${entry.slice(0, 200)}`,
+        ).toBe(false);
+      }
+      // POST /v1/keys answers the new key's secret once, by design (and only that key's); nothing else may.
+      // (The OpenAPI document names the field in the schema of that answer.)
+      if (entry.includes('"openapi":"3.1.0"')) continue;
+      const createdSecrets = entry.includes('"secret":"fdl_') && entry.includes('"prefix":"fdl_') ? 1 : 0;
+      const matches = entry.match(/"(hash|keyHash|secret|secretKey)"\s*:/gi) ?? [];
+      expect(matches.length, entry.slice(0, 200)).toBe(createdSecrets);
+      expect(entry).not.toMatch(/"(hash|keyHash)"\s*:/i);
+    }
+  });
+
+  it('shows a secret created through the API once, and never again', async () => {
+    const res = await send(api.a.admin, {
+      method: 'POST',
+      url: '/v1/keys',
+      payload: { name: 'once', scopes: ['read'] },
+    });
+    expect(res.statusCode).toBe(201);
+    const { secret, key } = res.json() as { secret: string; key: { id: string; prefix: string } };
+    expect(secret.startsWith(key.prefix)).toBe(true);
+    const reading = await send(secret, { method: 'GET', url: '/v1/program' });
+    expect(reading.statusCode).toBe(200);
+    const list = await send(api.a.admin, { method: 'GET', url: '/v1/keys' });
+    expect(list.body.includes(secret)).toBe(false);
+    expect(list.json().data.map((k: { id: string }) => k.id)).toContain(key.id);
+    const revoked = await send(api.a.admin, { method: 'DELETE', url: `/v1/keys/${key.id}` });
+    expect(revoked.json().revokedAt).not.toBeNull();
+    expect((await send(secret, { method: 'GET', url: '/v1/program' })).statusCode).toBe(401);
+    const audit = await send(api.a.admin, { method: 'GET', url: `/v1/audit?resourceId=${key.id}` });
+    expect(audit.json().data.map((e: { action: string }) => e.action)).toEqual(['key.revoke', 'key.create']);
+    expect(audit.body.includes(secret)).toBe(false);
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { createServices } from '../../src/compose.ts';
+import { startScheduler } from '../../src/jobs/scheduler.ts';
+import { freshDatabase } from '../support/db.ts';
+
+describe('scheduler', () => {
+  it('expires due points and releases timed-out holds on its own', async () => {
+    const services = createServices(await freshDatabase());
+    const program = await services.programs.create({ name: 'Jobs', baseCurrency: 'EUR' });
+    const account = await services.accounts.create(program.id, { name: 'Acme' });
+    await services.ledger.credit(program.id, {
+      key: 'old',
+      account: account.id,
+      amount: 40,
+      reasonCode: 'bonus',
+      explanation: 'Old points',
+      effectiveAt: new Date(Date.now() - 10_000),
+      expiresAt: new Date(Date.now() - 1000),
+    });
+    await services.ledger.credit(program.id, {
+      key: 'new',
+      account: account.id,
+      amount: 60,
+      reasonCode: 'bonus',
+      explanation: 'x',
+    });
+    await services.ledger.debit(program.id, {
+      key: 'hold',
+      account: account.id,
+      amount: 25,
+      hold: true,
+      holdUntil: new Date(Date.now() - 1),
+      reasonCode: 'gift',
+      explanation: 'Abandoned',
+    });
+    const errors: unknown[] = [];
+    const stop = startScheduler(services, { info: () => {}, error: (o) => errors.push(o) }, 50);
+    try {
+      await expect
+        .poll(async () => (await services.ledger.summary(program.id, account.id))[0], {
+          timeout: 10_000,
+          interval: 100,
+        })
+        .toMatchObject({ available: 60, held: 0, lifetime: { expired: 40 } });
+    } finally {
+      await stop();
+    }
+    expect(errors).toEqual([]);
+    expect(await services.ledger.verify(program.id)).toEqual([]);
+  });
+});
