@@ -11,6 +11,8 @@ describe('reference values', () => {
     expect(isCountry('NL')).toBe(true);
     expect(isCountry('QQ')).toBe(false);
     expect(isCountry('nl')).toBe(false);
+    for (const code of ['ZZ', 'EU', 'UN', 'QO', 'EZ', 'XA']) expect(isCountry(code), code).toBe(false);
+    expect(isCountry('XK')).toBe(true);
   });
   it('knows time zones', () => {
     expect(isTimeZone('Europe/Amsterdam')).toBe(true);

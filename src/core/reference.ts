@@ -10,8 +10,11 @@ export function isCurrency(code: string): boolean {
 }
 
 /** ISO 3166-1 alpha-2 region with a known name (e.g. NL, US). */
+/** Codes Intl names that are not countries: groupings (EU, EZ, UN) and the user-assigned ranges. */
+const NOT_COUNTRIES = /^(AA|Q[M-Z]|X[A-JL-Z]|ZZ|EU|EZ|UN)$/; // XK (Kosovo) is kept: it is in common use.
+
 export function isCountry(code: string): boolean {
-  if (!/^[A-Z]{2}$/.test(code)) return false;
+  if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.test(code)) return false;
   const name = regionNames.of(code);
   return name !== undefined && name !== code;
 }
