@@ -468,3 +468,31 @@ describe('the expiry and time-out job run by several callers at once', () => {
     await expectDoneOnce(work);
   });
 });
+
+describe('batches touching the same wallets in opposite order (PostgreSQL)', () => {
+  it('all commit: a deadlock is retried, never answered as a failure', async () => {
+    const services = api.services;
+    const programId = api.a.programId;
+    const x = await services.accounts.create(programId, { name: 'Batch X' });
+    const y = await services.accounts.create(programId, { name: 'Batch Y' });
+    const item = (key: string, account: string) => ({
+      op: 'credit' as const,
+      key,
+      account,
+      amount: 1,
+      reasonCode: 'purchase',
+      explanation: 'Opposite batches',
+    });
+    // Each deadlock costs PostgreSQL's deadlock_timeout (1 s) to detect: a few rounds suffice.
+    for (let round = 0; round < 5; round++) {
+      const [first, second] = await Promise.all([
+        services.ledger.batch(programId, [item(`xy-${round}-1`, x.id), item(`xy-${round}-2`, y.id)]),
+        services.ledger.batch(programId, [item(`yx-${round}-1`, y.id), item(`yx-${round}-2`, x.id)]),
+      ]);
+      expect([...first, ...second].every((r) => r.ok)).toBe(true);
+    }
+    const balances = await Promise.all([x.id, y.id].map((id) => services.ledger.summary(programId, id)));
+    expect(balances.map((w) => w[0]?.available)).toEqual([10, 10]);
+    expect(await services.ledger.verify(programId)).toEqual([]);
+  });
+});

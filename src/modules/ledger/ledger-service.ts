@@ -9,6 +9,7 @@ import { valueInMinorUnits } from '../../core/money.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../core/pagination.ts';
 import { isCurrency } from '../../core/reference.ts';
 import type { Database, Tx } from '../../db/client.ts';
+import { pgError } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
@@ -204,7 +205,9 @@ export function createLedgerService(database: Database, programs: ProgramService
       }
       return { entry: await p.write(tx, print), replayed: false };
     };
-    return outer ? outer.transaction((tx) => body(tx as Tx)) : database.transaction(body);
+    return outer
+      ? outer.transaction((tx) => body(tx as Tx))
+      : retryOnConflict(() => database.transaction(body));
   }
 
   function once(
@@ -497,22 +500,24 @@ export function createLedgerService(database: Database, programs: ProgramService
           prepared.push(error);
         }
       }
-      return database.transaction(async (tx) => {
-        const results: BatchResult[] = [];
-        for (const p of prepared) {
-          if (p instanceof FidelisError) {
-            results.push({ ok: false, code: p.code, detail: p.detail });
-            continue;
+      return retryOnConflict(() =>
+        database.transaction(async (tx) => {
+          const results: BatchResult[] = [];
+          for (const p of prepared) {
+            if (p instanceof FidelisError) {
+              results.push({ ok: false, code: p.code, detail: p.detail });
+              continue;
+            }
+            try {
+              results.push({ ok: true, ...(await execute(p, tx)) });
+            } catch (error) {
+              if (!(error instanceof FidelisError)) throw error;
+              results.push({ ok: false, code: error.code, detail: error.detail });
+            }
           }
-          try {
-            results.push({ ok: true, ...(await execute(p, tx)) });
-          } catch (error) {
-            if (!(error instanceof FidelisError)) throw error;
-            results.push({ ok: false, code: error.code, detail: error.detail });
-          }
-        }
-        return results;
-      });
+          return results;
+        }),
+      );
     },
 
     /** Posts a pending credit or a hold (action post), or cancels it (action void). Once only. */
@@ -1066,6 +1071,23 @@ export function createLedgerService(database: Database, programs: ProgramService
 }
 
 class StaleLot extends Error {}
+
+/**
+ * Runs a whole transaction again when PostgreSQL aborted it for a deadlock or a serialization
+ * failure (e.g. two batches touching the same wallets in opposite order). Safe: the transaction was
+ * rolled back whole, and every write in it carries its idempotency key.
+ */
+async function retryOnConflict<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = pgError(error).code;
+      if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.floor(Math.random() * 20)));
+    }
+  }
+}
 
 function debitSink(type: EntryType): SystemWallet {
   switch (type) {
