@@ -35,7 +35,7 @@ export function registerIdempotency(app: FastifyInstance, services: Services): v
     const print = fingerprint(request.method, request.url, request.body);
     const claim = await services.idempotency.claim(programId, key, print);
     if (claim.kind === 'replay') {
-      reply.header('idempotent-replayed', 'true').code(claim.statusCode);
+      reply.headers(claim.headers).header('idempotent-replayed', 'true').code(claim.statusCode);
       if (claim.statusCode >= 400) reply.type(PROBLEM_CONTENT_TYPE);
       return reply.send(claim.body);
     }
@@ -58,7 +58,9 @@ export function registerIdempotency(app: FastifyInstance, services: Services): v
         body = payload;
       }
     }
-    await services.idempotency.complete(claim.programId, claim.key, reply.statusCode, body);
+    const location = reply.getHeader('location');
+    const headers: Record<string, string> = typeof location === 'string' ? { location } : {};
+    await services.idempotency.complete(claim.programId, claim.key, reply.statusCode, body, headers);
     return payload;
   });
 }

@@ -28,6 +28,8 @@ function expectReplayOf(replay: LightMyRequestResponse, first: LightMyRequestRes
   expect(replay.json()).toEqual(first.json());
   expect(replay.headers['idempotent-replayed']).toBe('true');
   expect(first.headers['idempotent-replayed']).toBeUndefined();
+  // A created resource's Location comes back with the replay too.
+  expect(replay.headers.location).toBe(first.headers.location);
 }
 
 describe('replays', () => {

@@ -6,7 +6,9 @@ import { claimKey, completeKey, findKey, releaseKey, takeOverStale } from './ide
 /** An in-flight claim older than this is taken to belong to a process that died. */
 export const STALE_AFTER_MS = 2 * 60 * 1000;
 
-export type Claim = { kind: 'claimed' } | { kind: 'replay'; statusCode: number; body: unknown };
+export type Claim =
+  | { kind: 'claimed' }
+  | { kind: 'replay'; statusCode: number; body: unknown; headers: Record<string, string> };
 
 export function fingerprint(method: string, path: string, body: unknown): string {
   const canonical =
@@ -40,7 +42,12 @@ export function createIdempotencyService(database: Database) {
         );
       }
       if (row.state === 'done')
-        return { kind: 'replay', statusCode: row.statusCode ?? 200, body: row.responseBody };
+        return {
+          kind: 'replay',
+          statusCode: row.statusCode ?? 200,
+          body: row.responseBody,
+          headers: row.responseHeaders ?? {},
+        };
       if (await takeOverStale(database.db, programId, key, print, new Date(Date.now() - STALE_AFTER_MS))) {
         return { kind: 'claimed' };
       }
@@ -50,8 +57,13 @@ export function createIdempotencyService(database: Database) {
       );
     },
 
-    complete: (programId: string, key: string, statusCode: number, body: unknown) =>
-      completeKey(database.db, programId, key, statusCode, body),
+    complete: (
+      programId: string,
+      key: string,
+      statusCode: number,
+      body: unknown,
+      headers: Record<string, string> = {},
+    ) => completeKey(database.db, programId, key, statusCode, body, headers),
 
     /** Forgets a claim whose request failed on the server's side, so that a retry runs again. */
     release: (programId: string, key: string) => releaseKey(database.db, programId, key),

@@ -61,10 +61,11 @@ export async function completeKey(
   key: string,
   statusCode: number,
   responseBody: unknown,
+  responseHeaders: Record<string, string> = {},
 ): Promise<void> {
   await db
     .update(idempotencyKeys)
-    .set({ state: 'done', statusCode, responseBody, completedAt: new Date() })
+    .set({ state: 'done', statusCode, responseBody, responseHeaders, completedAt: new Date() })
     .where(and(eq(idempotencyKeys.programId, programId), eq(idempotencyKeys.key, key)));
 }
 

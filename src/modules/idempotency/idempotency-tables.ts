@@ -13,6 +13,8 @@ export const idempotencyKeys = pgTable(
     state: text('state').$type<'in_flight' | 'done'>().notNull(),
     statusCode: integer('status_code'),
     responseBody: jsonb('response_body'),
+    /** Headers of the first response that a replay repeats (location). */
+    responseHeaders: jsonb('response_headers').$type<Record<string, string>>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
   },
