@@ -185,3 +185,36 @@ describe('ledger policies', () => {
     expect(seen).toEqual(['Order 5:15', 'Order 4:10', 'Order 3:6', 'Order 2:3', 'Order 1:1']);
   });
 });
+
+describe('the due run', () => {
+  it('writes the identical journal whether it runs on time, a day late, or twice', async () => {
+    const journals: string[][] = [];
+    for (const runs of [
+      ['2026-04-01T00:00:01Z'],
+      ['2026-04-02T09:00:00Z', '2026-04-02T09:00:00Z', '2026-04-03T00:00:00Z'],
+    ]) {
+      const p = await program({ expiry: { kind: 'end_of_quarter', quartersAfter: 0 } });
+      await credit(p.id, p.site, 100, { key: 'earn-1', effectiveAt: new Date('2026-01-15T10:00:00Z') });
+      await credit(p.id, p.site, 40, { key: 'earn-2', effectiveAt: new Date('2026-02-20T10:00:00Z') });
+      await debit(p.id, p.site, 30, { key: 'spend-1', effectiveAt: new Date('2026-03-01T10:00:00Z') });
+      await debit(p.id, p.site, 20, {
+        key: 'hold-1',
+        hold: true,
+        holdUntil: new Date('2026-03-31T12:00:00Z'),
+        effectiveAt: new Date('2026-03-02T10:00:00Z'),
+      });
+      for (const at of runs) await services.ledger.runDue(p.id, new Date(at));
+      const rows = await services.ledger.history(p.id, p.site, 'points', { limit: 100 });
+      journals.push(
+        rows.data.map((l) =>
+          [l.type, l.phase, l.amount, l.requested, l.balanceAfter, l.effectiveAt, l.explanation].join('|'),
+        ),
+      );
+      expect(await services.ledger.verify(p.id)).toEqual([]);
+      expect((await points(p.id, p.site))?.available).toBe(0);
+    }
+    expect(journals[1]).toEqual(journals[0]);
+    // The hold ended before the quarter did: its 20 points came back first and expired with the rest.
+    expect(journals[0]!.filter((l) => l.startsWith('expire|'))).toHaveLength(2);
+  });
+});

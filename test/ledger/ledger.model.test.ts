@@ -465,26 +465,25 @@ function pendingEarnCmd(acct: Acct, amount: number, due: boolean, then: Then): C
 }
 
 /**
- * Runs the due job. First exactly the model's due lots expire, each whole; then the pending credits
- * and holds past their time (in that order, then by id) are posted and voided, by keys derived from
- * them. Units a voided hold gives back to lots already due wait for the next run. Returns the
- * accounts it acted on.
+ * Runs the due job. Due items are handled in time order, and every resolve-by time here comes before
+ * every expiry: so first the pending credits and holds past their time are posted and voided (by id,
+ * by keys derived from them), a voided hold giving its lots back; then exactly the model's due lots
+ * with something left expire, each whole. Returns the accounts it acted on.
  */
 async function runDue(m: Model, r: Real, asOf: 0 | 1): Promise<Acct[]> {
   const counts = { expired: 0, posted: 0, voided: 0 };
   const touched = new Set<Acct>();
-  for (const lot of m.lots) {
-    if (lot.expiresAt !== null && lot.expiresAt <= AS_OF[asOf].getTime() && lot.remaining > 0) {
-      touched.add(lot.acct);
-      const w = m.wallets[lot.acct]!;
-      w.balance -= lot.remaining;
-      w.expired += lot.remaining;
-      lot.remaining = 0;
-      counts.expired++;
-    }
-  }
   const due = m.entries.filter((e) => e.due && !e.resolvedBy).sort(byId);
-  for (const e of due) counts[e.phase === 'pending' ? 'posted' : 'voided']++;
+  const givenBack = new Map<string, number>();
+  for (const e of due) {
+    counts[e.phase === 'pending' ? 'posted' : 'voided']++;
+    if (e.phase === 'hold')
+      for (const a of e.allocations) givenBack.set(a.lotId, (givenBack.get(a.lotId) ?? 0) + a.amount);
+  }
+  const isDue = (lot: (typeof m.lots)[number]) =>
+    lot.expiresAt !== null && lot.expiresAt <= AS_OF[asOf].getTime();
+  for (const lot of m.lots)
+    if (isDue(lot) && lot.remaining + (givenBack.get(lot.id) ?? 0) > 0) counts.expired++;
   expect(await r.services.ledger.runDue(r.programId, AS_OF[asOf]), 'runDue').toEqual(counts);
   for (const e of due) {
     touched.add(e.acct);
@@ -499,6 +498,15 @@ async function runDue(m: Model, r: Real, asOf: 0 | 1): Promise<Acct[]> {
       r.services.ledger.resolve(r.programId, e.id, a, { key }),
     );
     saw(`due ${e.phase} resolved`);
+  }
+  for (const lot of m.lots) {
+    if (isDue(lot) && lot.remaining > 0) {
+      touched.add(lot.acct);
+      const w = m.wallets[lot.acct]!;
+      w.balance -= lot.remaining;
+      w.expired += lot.remaining;
+      lot.remaining = 0;
+    }
   }
   if (counts.expired > 0) saw('expired a lot');
   return [...touched];

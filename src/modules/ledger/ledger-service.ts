@@ -33,6 +33,7 @@ import {
   insertEntry,
   insertLots,
   insertPostings,
+  type LotRow,
   liabilityAsOf,
   lockKey,
   lockWallet,
@@ -860,82 +861,90 @@ export function createLedgerService(database: Database, programs: ProgramService
     ): Promise<{ expired: number; posted: number; voided: number }> {
       const counts = { expired: 0, posted: 0, voided: 0 };
       const seen = new Set<string>();
-      for (;;) {
-        const lots = await dueLots(database.db, programId, asOf, batch);
-        let progress = false;
-        for (const lot of lots) {
-          // Allocations only ever grow, so their count names this state of the lot: the same
-          // state always gets the same key (run twice → one entry), a later state a new one.
-          const version = await lotAllocationCount(database.db, programId, lot.id);
-          const key = `job:expire:${lot.id}:${version}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          const result = await once(
-            programId,
-            key,
-            { op: 'expire', lot: lot.id, version },
-            async (tx, print) => {
-              const wallet = await lockWallet(tx, programId, lot.walletId);
-              const [current] = await lotsByIds(tx, programId, [lot.id]);
-              const amount = current?.remaining ?? 0;
-              if (!current || amount === 0 || (await lotAllocationCount(tx, programId, lot.id)) !== version) {
-                throw new StaleLot();
-              }
-              const expiry = await systemWallet(tx, programId, 'expiry', wallet.unit);
-              const entry = await insertEntry(
-                tx,
-                entryRow({
-                  programId,
-                  idempotencyKey: key,
-                  fingerprint: print,
-                  type: 'expire',
-                  phase: 'posted',
-                  walletId: wallet.id,
-                  accountId: wallet.accountId!,
-                  unit: wallet.unit,
-                  amount,
-                  reasonCode: 'expiry',
-                  sourceType: 'job',
-                  explanation: `${amount} ${wallet.unit} earned ${current.earnedAt.toISOString().slice(0, 10)} expired`,
-                  relatedEntryId: current.entryId,
-                  effectiveAt: current.expiresAt!,
-                }),
-              );
-              await changeLots(tx, programId, [{ lotId: lot.id, delta: -amount }]);
-              await insertAllocations(tx, [{ programId, entryId: entry.id, lotId: lot.id, amount }]);
-              await changeWallet(tx, programId, wallet.id, { balance: -amount, expired: amount });
-              await post(tx, programId, entry, [
-                { walletId: wallet.id, unit: wallet.unit, amount: -amount },
-                { walletId: expiry.id, unit: wallet.unit, amount },
-              ]);
-              return entry;
-            },
-          ).catch((error: unknown) => {
-            if (error instanceof StaleLot) return undefined;
-            throw error;
+
+      const expire = async (lot: LotRow): Promise<void> => {
+        // Allocations only ever grow, so their count names this state of the lot: the same
+        // state always gets the same key (run twice → one entry), a later state a new one.
+        const version = await lotAllocationCount(database.db, programId, lot.id);
+        const key = `job:expire:${lot.id}:${version}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        const result = await once(
+          programId,
+          key,
+          { op: 'expire', lot: lot.id, version },
+          async (tx, print) => {
+            const wallet = await lockWallet(tx, programId, lot.walletId);
+            const [current] = await lotsByIds(tx, programId, [lot.id]);
+            const amount = current?.remaining ?? 0;
+            if (!current || amount === 0 || (await lotAllocationCount(tx, programId, lot.id)) !== version) {
+              throw new StaleLot();
+            }
+            const expiry = await systemWallet(tx, programId, 'expiry', wallet.unit);
+            const entry = await insertEntry(
+              tx,
+              entryRow({
+                programId,
+                idempotencyKey: key,
+                fingerprint: print,
+                type: 'expire',
+                phase: 'posted',
+                walletId: wallet.id,
+                accountId: wallet.accountId!,
+                unit: wallet.unit,
+                amount,
+                reasonCode: 'expiry',
+                sourceType: 'job',
+                explanation: `${amount} ${wallet.unit} earned ${current.earnedAt.toISOString().slice(0, 10)} expired`,
+                relatedEntryId: current.entryId,
+                effectiveAt: current.expiresAt!,
+              }),
+            );
+            await changeLots(tx, programId, [{ lotId: lot.id, delta: -amount }]);
+            await insertAllocations(tx, [{ programId, entryId: entry.id, lotId: lot.id, amount }]);
+            await changeWallet(tx, programId, wallet.id, { balance: -amount, expired: amount });
+            await post(tx, programId, entry, [
+              { walletId: wallet.id, unit: wallet.unit, amount: -amount },
+              { walletId: expiry.id, unit: wallet.unit, amount },
+            ]);
+            return entry;
+          },
+        ).catch((error: unknown) => {
+          if (error instanceof StaleLot) return undefined;
+          throw error;
+        });
+        if (result && !result.replayed) counts.expired++;
+      };
+
+      const resolveDue = async (e: EntryRow): Promise<void> => {
+        if (seen.has(e.id)) return;
+        seen.add(e.id);
+        const action = e.phase === 'pending' ? 'post' : 'void';
+        try {
+          const result = await service.resolve(programId, e.id, action, {
+            key: `job:auto-${action}:${e.id}`,
+            sourceType: 'job',
+            effectiveAt: e.resolveBy ?? asOf,
+            explanation: `${action === 'post' ? 'Posted' : 'Released'} automatically: ${e.explanation}`,
           });
-          if (result && !result.replayed) counts.expired++;
-          progress = true;
+          if (!result.replayed) counts[action === 'post' ? 'posted' : 'voided']++;
+        } catch (error) {
+          if (!(error instanceof FidelisError && error.code === 'entry_not_open')) throw error;
         }
+      };
+
+      // Due items are handled in the order of their time (a hold released before a lot's expiry
+      // gives its units back first), so a late run writes what runs on time would have written.
+      for (;;) {
+        const before = seen.size;
+        const lots = await dueLots(database.db, programId, asOf, batch);
         const open = await dueUnresolved(database.db, programId, asOf, batch);
-        for (const e of open) {
-          if (seen.has(e.id)) continue;
-          seen.add(e.id);
-          progress = true;
-          const action = e.phase === 'pending' ? 'post' : 'void';
-          try {
-            const result = await service.resolve(programId, e.id, action, {
-              key: `job:auto-${action}:${e.id}`,
-              sourceType: 'job',
-              effectiveAt: e.resolveBy ?? asOf,
-              explanation: `${action === 'post' ? 'Posted' : 'Released'} automatically: ${e.explanation}`,
-            });
-            if (!result.replayed) counts[action === 'post' ? 'posted' : 'voided']++;
-          } catch (error) {
-            if (!(error instanceof FidelisError && error.code === 'entry_not_open')) throw error;
-          }
-        }
-        if (!progress || (lots.length < batch && open.length < batch)) return counts;
+        const items = [
+          ...lots.map((lot) => ({ at: lot.expiresAt!.getTime(), order: 1, run: () => expire(lot) })),
+          ...open.map((e) => ({ at: (e.resolveBy ?? asOf).getTime(), order: 0, run: () => resolveDue(e) })),
+        ].sort((x, y) => x.at - y.at || x.order - y.order);
+        for (const item of items) await item.run();
+        if (seen.size === before) return counts;
       }
     },
 
