@@ -2,14 +2,12 @@
 // several times, then retries everything with the same keys. Whatever was in flight when it died
 // (before, during or after COMMIT), every intended movement must exist exactly once in the end.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/compose.ts';
-import { type Database, openDatabase, selectRows } from '../../src/db/client.ts';
-import { adminUrl, urlFor } from '../support/postgres-template.ts';
+import { type Database, selectRows } from '../../src/db/client.ts';
+import { freshPostgres } from '../support/db.ts';
 import { crashPlan } from './crash-worker.ts';
 
 const WORKER = fileURLToPath(new URL('./crash-worker.ts', import.meta.url));
@@ -19,40 +17,8 @@ const KILLS = 5;
 // Reproduce a failure with FIDELIS_CRASH_SEED=<the seed in its message>.
 const SEED = Number(process.env.FIDELIS_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
-/**
- * A database of this file's own, cloned from the run's migrated template like freshDatabase()
- * does, but with a URL that the worker process can connect to. Dropped after the file.
- */
-async function crashDatabase(): Promise<{ url: string; database: Database }> {
-  const template = inject('pgTemplate');
-  const runPid = template.split('_')[2];
-  const name = `fidelis_t_${runPid}_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl() });
-  await admin.connect();
-  try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await admin.query(`create database "${name}" template "${template}"`);
-        break;
-      } catch (error) {
-        if (attempt >= 20 || !/being accessed by other users/.test((error as Error).message)) throw error;
-        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
-      }
-    }
-  } finally {
-    await admin.end();
-  }
-  const url = urlFor(name);
-  const database = await openDatabase({ driver: 'postgres', url, poolSize: 5 });
-  afterAll(async () => {
-    await database.close();
-    const drop = new pg.Client({ connectionString: adminUrl() });
-    await drop.connect();
-    await drop.query(`drop database if exists "${name}" with (force)`);
-    await drop.end();
-  });
-  return { url, database };
-}
+/** A database of this file's own, with a URL that the worker process can connect to. */
+const crashDatabase = () => freshPostgres(5);
 
 /** mulberry32: a small seeded generator, so a failing schedule of kills can be replayed. */
 function random(seed: number): () => number {

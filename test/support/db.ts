@@ -49,15 +49,24 @@ export async function freshDatabase(): Promise<Database> {
     afterAll(() => database.close());
     return database;
   }
+  return (await freshPostgres(20)).database;
+}
+
+/**
+ * A fresh PostgreSQL database cloned from the run's migrated template, with its URL (for a child
+ * process to connect to); closed and dropped after the file.
+ */
+export async function freshPostgres(poolSize: number): Promise<{ url: string; database: Database }> {
   const template = inject('pgTemplate');
   // The run's pid is in the template's name; clones carry it too, for the stale-database sweep.
   const runPid = template.split('_')[2];
   const name = `fidelis_t_${runPid}_${randomBytes(6).toString('hex')}`;
   await createDatabaseFromTemplate(name, template);
-  const database = await openDatabase({ driver: 'postgres', url: urlFor(name), poolSize: 20 });
+  const url = urlFor(name);
+  const database = await openDatabase({ driver: 'postgres', url, poolSize });
   afterAll(async () => {
     await database.close();
     await dropDatabase(name);
   });
-  return database;
+  return { url, database };
 }
