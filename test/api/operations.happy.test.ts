@@ -4,6 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestApi, testApi } from '../support/app.ts';
 import { testDriver } from '../support/db.ts';
+import { servedRoutes } from '../support/routes.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -44,24 +45,6 @@ function documentedRoutes(spec: OpenApi): string[] {
     .sort();
 }
 
-/** "METHOD /path/{param}" for every route the server really answers (read from Fastify's route tree). */
-function servedRoutes(): string[] {
-  const out: string[] = [];
-  const stack: string[] = [];
-  for (const line of api.app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const m = /^((?:[│ ] {3})*)[├└]── (.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
-    if (!m) continue;
-    const depth = m[1]!.length / 4;
-    const path = (stack[depth - 1] ?? '') + m[2]!;
-    stack[depth] = path;
-    stack.length = depth + 1;
-    for (const method of (m[3] ?? '').split(', ').filter((x) => x && x !== 'HEAD')) {
-      out.push(`${method} ${path.replace(/:(\w+)/g, '{$1}')}`);
-    }
-  }
-  return out.sort();
-}
-
 function expectRequestId(res: LightMyRequestResponse): string {
   const id = res.headers['x-request-id'];
   expect(typeof id).toBe('string');
@@ -91,7 +74,7 @@ describe('OpenAPI document', () => {
 
   it('lists every /v1 route the server answers, and no route it does not answer', async () => {
     const documented = documentedRoutes(await openApi());
-    const served = servedRoutes().filter((r) => r.split(' ')[1]!.startsWith('/v1/'));
+    const served = servedRoutes(api.app).filter((r) => r.split(' ')[1]!.startsWith('/v1/'));
     // The API's resources as DESIGN.md §6 names them; the document must cover at least these.
     const expected = [
       'GET /v1/program',

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestApi, testApi } from '../support/app.ts';
+import { servedRoutes } from '../support/routes.ts';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 type Scope = 'read' | 'write' | 'admin';
@@ -337,24 +338,6 @@ function sentIn(options: InjectOptions & { url: string }): string[] {
   return aMarkers().filter((m) => sent.includes(m));
 }
 
-/** "METHOD /path/{param}" for every route Fastify really serves (its route tree), HEAD left out. */
-function servedRoutes(): string[] {
-  const out: string[] = [];
-  const stack: string[] = [];
-  for (const line of api.app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const m = /^((?:[│ ] {3})*)[├└]── (.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
-    if (!m) continue;
-    const depth = m[1]!.length / 4;
-    const path = (stack[depth - 1] ?? '') + m[2]!;
-    stack[depth] = path;
-    stack.length = depth + 1;
-    for (const method of (m[3] ?? '').split(', ').filter((x) => x && x !== 'HEAD')) {
-      out.push(`${method} ${path.replace(/:(\w+)/g, '{$1}')}`);
-    }
-  }
-  return out.sort();
-}
-
 beforeAll(async () => {
   api = await testApi();
   spec = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
@@ -394,7 +377,7 @@ beforeAll(async () => {
 
 describe('route coverage', () => {
   it('checks exactly the /v1 routes the server answers', () => {
-    const served = servedRoutes().filter((r) => r.split(' ')[1]!.startsWith('/v1/'));
+    const served = servedRoutes(api.app).filter((r) => r.split(' ')[1]!.startsWith('/v1/'));
     expect(routes.length).toBeGreaterThan(10);
     expect(routes.map((r) => r.key)).toEqual(served);
   });
