@@ -4,16 +4,25 @@ import { createAccountService } from './modules/accounts/accounts-service.ts';
 import { createAuditService } from './modules/audit/audit-service.ts';
 import { createContactService } from './modules/contacts/contacts-service.ts';
 import { createDemoService } from './modules/demo/demo-service.ts';
+import { createEventTypeService } from './modules/events/event-types-service.ts';
+import { createEventService } from './modules/events/events-service.ts';
+import { EventsSettingsSchema } from './modules/events/events-settings.ts';
+import { createFxService } from './modules/fx/fx-service.ts';
 import { createIdempotencyService } from './modules/idempotency/idempotency-service.ts';
 import { createImportService } from './modules/imports/imports-service.ts';
 import { createKeyService } from './modules/keys/keys-service.ts';
 import { createLedgerService } from './modules/ledger/ledger-service.ts';
 import { LedgerSettingsSchema } from './modules/ledger/ledger-settings.ts';
 import { createProgramService } from './modules/programs/programs-service.ts';
+import { createRuleService } from './modules/rules/rules-service.ts';
+import { createTierService } from './modules/tiers/tiers-service.ts';
 
 export function createServices(database: Database) {
   // Each module that has program policies names its settings schema here.
-  const programs = createProgramService(database, { ledger: LedgerSettingsSchema });
+  const programs = createProgramService(database, {
+    ledger: LedgerSettingsSchema,
+    events: EventsSettingsSchema,
+  });
   const keys = createKeyService(database);
   const accounts = createAccountService(database);
   const contacts = createContactService(database, accounts);
@@ -21,8 +30,39 @@ export function createServices(database: Database) {
   const idempotency = createIdempotencyService(database);
   const audit = createAuditService(database);
   const ledger = createLedgerService(database, programs, accounts);
-  const demo = createDemoService(programs, keys, imports, ledger);
-  return { database, programs, keys, accounts, contacts, imports, idempotency, demo, audit, ledger };
+  const fx = createFxService(database, programs);
+  const eventTypes = createEventTypeService(database);
+  const rules = createRuleService(database, eventTypes);
+  const tiers = createTierService(database, programs, accounts, eventTypes);
+  const events = createEventService(
+    database,
+    programs,
+    accounts,
+    contacts,
+    ledger,
+    fx,
+    rules,
+    eventTypes,
+    tiers,
+  );
+  const demo = createDemoService(programs, keys, imports, ledger, rules, events, tiers);
+  return {
+    database,
+    programs,
+    keys,
+    accounts,
+    contacts,
+    imports,
+    idempotency,
+    demo,
+    audit,
+    ledger,
+    fx,
+    eventTypes,
+    rules,
+    events,
+    tiers,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -251,6 +251,46 @@ describe('fidelis CLI', () => {
     expect(page.data).toMatchObject([{ email: 'jo@example.com', role: 'owner', marketingOptIn: true }]);
   });
 
+  it('ingests events and exchange rates from CSV files; a bad row is named and the others land', {
+    timeout: SLOW,
+  }, async () => {
+    const rates = join(workDir, 'rates.csv');
+    writeFileSync(rates, ['currency,rate,effectiveFrom', 'USD,0.5,2026-01-01'].join('\n'));
+    expect((await cliOk(['fx', 'import', rates, '--program', programId])).stdout).toMatch(/1 rates set/);
+    await withStore(async (s) => {
+      await s.rules.create(programId, {
+        document: {
+          name: 'Point per euro',
+          trigger: { types: ['purchase'] },
+          effects: [{ kind: 'per_amount', points: '1', per: '1' }],
+        },
+        effectiveFrom: new Date('2026-01-01T00:00:00Z'),
+      });
+    });
+    const file = join(workDir, 'events.csv');
+    writeFileSync(
+      file,
+      [
+        'id,type,account,occurredAt,amount,currency,orderId,attr.channel',
+        'E-1,purchase,CLI-1,2026-03-01T10:00:00Z,40.00,EUR,O-1,web', // 2
+        'E-2,purchase,CLI-1,2026-03-01T11:00:00Z,40.00,USD,O-2,shop', // 3: 20 EUR
+        'E-3,purchase,NOBODY,2026-03-01T12:00:00Z,5.00,EUR,,', // 4
+      ].join('\n'),
+    );
+    const first = await cli(['events', 'import', file, '--program', programId]);
+    expect(first.code, first.stderr).toBe(2);
+    expect(first.stderr).toMatch(/line 4: account_not_found/);
+    expect(first.stdout).toMatch(/2 events ingested, 0 already known, 1 refused/);
+    const again = await cli(['events', 'import', file, '--program', programId]);
+    expect(again.stdout).toMatch(/0 events ingested, 2 already known, 1 refused/);
+    const e2 = await withStore((s) => s.events.get(programId, 'E-2'));
+    expect(e2.fxRate).toBe('0.5');
+    expect(e2.baseAmount).toBe('20.00');
+    expect(e2.references).toEqual({ orderId: 'O-2' });
+    expect(e2.attributes).toEqual({ channel: 'shop' });
+    expect(e2.result.totals.points).toBe(20);
+  });
+
   it('loads the demo program and prints a working admin key', { timeout: SLOW }, async () => {
     const run = await cliOk(['demo']);
     const demoProgram = /demo program (prg_\S+): (\d+) accounts, (\d+) contacts/.exec(run.stdout);

@@ -1,4 +1,4 @@
-// The `fidelis` command: serve | start | migrate | programs | keys | import | demo.
+// The `fidelis` command: serve | start | migrate | programs | keys | import | events | fx | demo.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createServices, type Services } from '../compose.ts';
@@ -6,6 +6,7 @@ import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { FidelisError } from '../core/errors.ts';
 import type { Database } from '../db/client.ts';
 import { openConfiguredDatabase } from '../db/open.ts';
+import { eventsFromCsv } from '../modules/events/events-csv.ts';
 import { serve } from './serve.ts';
 
 const HELP = `fidelis — loyalty and rewards for B2B programs
@@ -20,6 +21,8 @@ Usage:
   fidelis keys list [--program ID]
   fidelis keys revoke [--program ID] KEY_ID
   fidelis import accounts|contacts FILE [--program ID] [--skip-invalid] [--dry-run]
+  fidelis events import FILE [--program ID]   ingest events from CSV (id,type,account,occurredAt,amount,currency,…)
+  fidelis fx import FILE [--program ID]       set exchange rates from CSV (currency,rate,effectiveFrom)
   fidelis demo                           create the demo program and print its admin key
 
 --program defaults to the oldest program. The store is PostgreSQL when DATABASE_URL is set,
@@ -158,10 +161,52 @@ export async function main(argv: string[]): Promise<number> {
         );
         return 0;
       });
+    case 'events':
+      return withServices(config, async (services) => {
+        const file = rest[0];
+        if (sub !== 'import' || !file) throw new Error('usage: fidelis events import FILE');
+        const id = await programId(services, values);
+        const { events, errors } = eventsFromCsv(readFileSync(file, 'utf8'));
+        for (const e of errors) console.error(`line ${e.line}: ${e.path}: ${e.message}`);
+        let ingested = 0;
+        let replayed = 0;
+        let failed = errors.length;
+        for (let i = 0; i < events.length; i += 1000) {
+          const chunk = events.slice(i, i + 1000);
+          const results = await services.events.ingestBatch(
+            id,
+            chunk.map((e) => e.input),
+            'cli',
+          );
+          results.forEach((r, j) => {
+            if (r.ok) {
+              if (r.replayed) replayed++;
+              else ingested++;
+            } else {
+              failed++;
+              console.error(`line ${chunk[j]!.line}: ${r.code}: ${r.detail}`);
+            }
+          });
+          progress('events', Math.min(i + 1000, events.length), events.length);
+        }
+        console.log(`${ingested} events ingested, ${replayed} already known, ${failed} refused`);
+        return failed > 0 ? 2 : 0;
+      });
+    case 'fx':
+      return withServices(config, async (services) => {
+        const file = rest[0];
+        if (sub !== 'import' || !file) throw new Error('usage: fidelis fx import FILE');
+        const id = await programId(services, values);
+        const rates = await services.fx.importCsv(id, readFileSync(file, 'utf8'), 'cli');
+        console.log(`${rates.length} rates set`);
+        return 0;
+      });
     case 'demo':
       return withServices(config, async (services) => {
         const demo = await services.demo.load(values.name);
-        console.log(`demo program ${demo.programId}: ${demo.accounts} accounts, ${demo.contacts} contacts`);
+        console.log(
+          `demo program ${demo.programId}: ${demo.accounts} accounts, ${demo.contacts} contacts, ${demo.rules} rules, ${demo.events} events`,
+        );
         console.log(`admin API key (shown once): ${demo.apiKey}`);
         return 0;
       });

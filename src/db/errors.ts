@@ -21,3 +21,16 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const e = pgError(error);
   return e.code === '23505' && (constraint === undefined || e.constraint === constraint);
 }
+
+/** Runs a transaction again when PostgreSQL aborted it for a deadlock or a serialization failure. */
+export async function retryOnConflict<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = pgError(error).code;
+      if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.floor(Math.random() * 20)));
+    }
+  }
+}

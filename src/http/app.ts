@@ -13,6 +13,15 @@ import { AccountSchema, AccountTreeNodeSchema } from '../modules/accounts/accoun
 import { auditRoutes } from '../modules/audit/audit-routes.ts';
 import { contactRoutes } from '../modules/contacts/contacts-routes.ts';
 import { ContactSchema } from '../modules/contacts/contacts-schemas.ts';
+import { eventRoutes } from '../modules/events/events-routes.ts';
+import {
+  EvaluationSchema,
+  EventBody,
+  EventSchema,
+  EventTypeSchema,
+} from '../modules/events/events-schemas.ts';
+import { fxRoutes } from '../modules/fx/fx-routes.ts';
+import { FxRateSchema } from '../modules/fx/fx-schemas.ts';
 import { importRoutes } from '../modules/imports/imports-routes.ts';
 import { ImportReportSchema } from '../modules/imports/imports-schemas.ts';
 import { keyRoutes } from '../modules/keys/keys-routes.ts';
@@ -21,6 +30,15 @@ import { ledgerRoutes } from '../modules/ledger/ledger-routes.ts';
 import { EntrySchema, WalletSchema } from '../modules/ledger/ledger-schemas.ts';
 import { programRoutes } from '../modules/programs/programs-routes.ts';
 import { ProgramSchema } from '../modules/programs/programs-schemas.ts';
+import { ruleRoutes } from '../modules/rules/rules-routes.ts';
+import { RuleDocumentSchema, RuleSchema } from '../modules/rules/rules-schemas.ts';
+import { tierRoutes } from '../modules/tiers/tiers-routes.ts';
+import {
+  ChangeSchema,
+  LadderDocumentSchema,
+  LadderSchema,
+  ProgressSchema,
+} from '../modules/tiers/tiers-schemas.ts';
 import { registerAuth } from './auth.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { sendProblem, toFidelisError } from './problems.ts';
@@ -79,6 +97,17 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     EntrySchema,
     WalletSchema,
     ApiKeySchema,
+    RuleDocumentSchema,
+    RuleSchema,
+    EventBody,
+    EvaluationSchema,
+    EventSchema,
+    EventTypeSchema,
+    FxRateSchema,
+    LadderDocumentSchema,
+    LadderSchema,
+    ChangeSchema,
+    ProgressSchema,
   ]) {
     app.addSchema(schema);
   }
@@ -169,6 +198,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       ledgerRoutes(v1, services);
       auditRoutes(v1, services);
       keyRoutes(v1, services);
+      fxRoutes(v1, services);
+      ruleRoutes(v1, services);
+      eventRoutes(v1, services);
+      tierRoutes(v1, services);
     },
     { prefix: '/v1' },
   );

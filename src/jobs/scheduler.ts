@@ -1,4 +1,5 @@
-// Periodic work inside the server process: expiry of points and time-outs of pending credits and holds.
+// Periodic work inside the server process: expiry of points, time-outs of pending credits and holds,
+// and tier requalification at period, grace and override ends.
 // Every job is idempotent (its ledger keys derive from what it acts on), so several server instances
 // may run it at once, and a late or repeated run writes the same journal.
 import type { Services } from '../compose.ts';
@@ -25,6 +26,12 @@ export function startScheduler(
           log.info({ programId: program.id, ...result }, 'ledger due run');
       } catch (error) {
         log.error({ err: error, programId: program.id }, 'ledger due run failed; it will be retried');
+      }
+      try {
+        const result = await services.tiers.runDue(program.id, new Date());
+        if (result.evaluated > 0) log.info({ programId: program.id, ...result }, 'tier due run');
+      } catch (error) {
+        log.error({ err: error, programId: program.id }, 'tier due run failed; it will be retried');
       }
     }
   }

@@ -33,6 +33,11 @@ interface Targets {
   pendingEntry: string;
   /** An API key id of the program. */
   apiKey: string;
+  /** An ingested event (our id, or the client's event id) and an earning rule, when the server has them. */
+  event: string;
+  rule: string;
+  /** A tier ladder (operator_value metric), when the server has tiers. */
+  ladder: string;
 }
 
 interface RouteSpec {
@@ -61,6 +66,41 @@ function refusesAsNotFound(res: LightMyRequestResponse, context: string): void {
 
 const csv = { 'content-type': 'text/csv' };
 const ledgerWrite = (t: Targets) => ({ 'idempotency-key': `probe-${t.n}` });
+/** An event of the targeted account, for the events routes. */
+const probeEvent = (t: Targets, suffix = '') => ({
+  id: `probe-event-${t.n}${suffix}`,
+  type: 'purchase',
+  account: t.account,
+  occurredAt: '2026-06-01T10:00:00Z',
+  amount: '10.00',
+  currency: 'EUR',
+});
+const probeRule = (t: Targets) => ({
+  name: `Probe rule ${t.n}`,
+  trigger: { types: ['purchase'] },
+  effects: [{ kind: 'fixed', points: 1 }],
+});
+const probeLadder = (t: Targets) => ({
+  name: `Probe ladder ${t.n}`,
+  metric: 'operator_value',
+  window: { kind: 'calendar_year' },
+  tiers: [
+    { code: 'silver', name: 'Silver', threshold: '0' },
+    { code: 'gold', name: 'Gold', threshold: '1000' },
+  ],
+});
+/** Per-event answers (200) that each refuse the event, naming what was not found. */
+function refusesEachEvent(count: number) {
+  return (res: LightMyRequestResponse, context: string) => {
+    expect(res.statusCode, context).toBe(200);
+    const results = res.json().results as Array<{ ok: boolean; code?: string }>;
+    expect(results.length, context).toBe(count);
+    for (const r of results) {
+      expect(r.ok, context).toBe(false);
+      expect(r.code, context).toMatch(/not_found$/);
+    }
+  };
+}
 
 /** How to call each route. Every write route needs an entry; GET routes only when they differ from the defaults. */
 const ROUTES: Record<string, RouteSpec> = {
@@ -189,6 +229,65 @@ const ROUTES: Record<string, RouteSpec> = {
     request: (t) => ({ payload: { name: `probe ${t.n}`, scopes: ['read'] } }),
   },
   'DELETE /v1/keys/{keyId}': { scope: 'admin', request: () => ({}) },
+  // Events, earning rules and exchange rates.
+  'POST /v1/events': { request: (t) => ({ payload: probeEvent(t) }) },
+  'POST /v1/events/batch': {
+    // Each event fails or succeeds alone: the answer is 200 with a result per event.
+    refuses: refusesEachEvent(2),
+    request: (t) => ({ payload: { events: [probeEvent(t, '-1'), probeEvent(t, '-2')] } }),
+  },
+  'POST /v1/rules/simulate': {
+    // Evaluates without writing: a read key may simulate. Each event is refused alone.
+    scope: 'read',
+    refuses: refusesEachEvent(1),
+    request: (t) => ({ payload: { events: [probeEvent(t)], rules: [probeRule(t)], mode: 'add' } }),
+  },
+  'POST /v1/event-types': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({
+      payload: { type: `probe.type_${t.n}`, attributesSchema: { type: 'object' } },
+    }),
+  },
+  'POST /v1/rules': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: { document: probeRule(t) } }),
+  },
+  'PUT /v1/rules/{ruleId}': {
+    scope: 'admin',
+    request: (t) => ({ params: { ruleId: t.rule }, payload: { document: probeRule(t) } }),
+  },
+  'POST /v1/fx-rates': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: () => ({ payload: { rates: [{ currency: 'USD', rate: '0.9', effectiveFrom: '2026-01-01' }] } }),
+  },
+  'POST /v1/fx-rates/import': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: () => ({ headers: csv, payload: 'currency,rate,effectiveFrom\nGBP,1.15,2026-01-01\n' }),
+  },
+  // Tier ladders.
+  'POST /v1/tier-ladders': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: { document: probeLadder(t) } }),
+  },
+  'PUT /v1/tier-ladders/{ladderId}': {
+    scope: 'admin',
+    request: (t) => ({ payload: { document: probeLadder(t) } }),
+  },
+  'POST /v1/tier-ladders/{ladderId}/metric-values': {
+    request: (t) => ({ payload: { values: [{ account: t.account, value: '100' }] } }),
+  },
+  'POST /v1/tier-ladders/{ladderId}/overrides': {
+    scope: 'admin',
+    request: (t) => ({ payload: { account: t.account, kind: 'freeze', reason: 'Probe freeze' } }),
+  },
+  // Lifts the freeze fresh targets put on the account.
+  'DELETE /v1/tier-ladders/{ladderId}/overrides/{accountId}': { scope: 'admin', request: () => ({}) },
+  'POST /v1/tiers/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
 };
 
 let api: TestApi;
@@ -216,6 +315,11 @@ interface Fixture {
   postedEntry: string;
   pendingEntry: string;
   apiKey: string;
+  /** Program a's event: our id and the client's id. */
+  eventId: string;
+  eventExternalId: string;
+  ruleId: string;
+  ladderId: string;
 }
 let a: Fixture;
 let bAccountId: string;
@@ -248,7 +352,7 @@ async function ledgerEntry(key: string, account: string, pending: boolean): Prom
   return entry.id;
 }
 
-/** Program a's resources as targets; the account given by id or, with byExternalId, by externalId. */
+/** Program a's resources as targets; the account (and event) given by our id or, with byExternalId, by the client's. */
 function aTargets(byExternalId = false): Targets {
   return {
     n: ++counter,
@@ -259,11 +363,21 @@ function aTargets(byExternalId = false): Targets {
     postedEntry: a.postedEntry,
     pendingEntry: a.pendingEntry,
     apiKey: a.apiKey,
+    event: byExternalId ? a.eventExternalId : a.eventId,
+    rule: a.ruleId,
+    ladder: a.ladderId,
   };
 }
 
-/** Fresh targets in program a that a request of a's own keys can succeed on (new open entries). */
+/** Fresh targets in program a that a request of a's own keys can succeed on (new open entries, a freeze to lift). */
 async function freshATargets(): Promise<Targets> {
+  if (hasRoute('POST /v1/tier-ladders/{ladderId}/overrides'))
+    await api.services.tiers.override(
+      api.a.programId,
+      a.ladderId,
+      { account: a.accountId, kind: 'freeze', reason: 'Fixture freeze' },
+      'fixture',
+    );
   return {
     ...aTargets(),
     postedEntry: await ledgerEntry(api.a.write, a.accountId, false),
@@ -288,6 +402,9 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
     entryId: t.postedEntry,
     keyId: t.apiKey,
     unit: 'points',
+    eventId: t.event,
+    ruleId: t.rule,
+    ladderId: t.ladder,
     ...custom.params,
   };
   const url = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
@@ -324,6 +441,8 @@ function aMarkers(): string[] {
     A_SEGMENT,
     A_EMAIL,
     ...(hasRoute('POST /v1/ledger/credits') ? [a.postedEntry, a.pendingEntry] : []),
+    ...(hasRoute('POST /v1/events') ? [a.eventId, a.eventExternalId, a.ruleId] : []),
+    ...(hasRoute('POST /v1/tier-ladders') ? [a.ladderId] : []),
   ];
 }
 
@@ -358,6 +477,22 @@ beforeAll(async () => {
   });
   const child = await created(api.a.write, '/v1/accounts', { name: A_CHILD_NAME, parentId: account.id });
   const contact = await created(api.a.write, `/v1/accounts/${account.id}/contacts`, { email: A_EMAIL });
+  const rule = await created(api.a.admin, '/v1/rules', {
+    document: {
+      name: 'Alpha earning rule',
+      trigger: { types: ['purchase'] },
+      effects: [{ kind: 'per_amount', points: '1', per: '1' }],
+    },
+    effectiveFrom: '2026-01-01T00:00:00Z',
+  });
+  const event = (await created(api.a.write, '/v1/events', {
+    id: 'ALPHA-EVENT-5521',
+    type: 'purchase',
+    account: account.id,
+    occurredAt: '2026-06-01T10:00:00Z',
+    amount: '25.00',
+    currency: 'EUR',
+  })) as unknown as { id: string; internalId: string };
   a = {
     accountId: account.id,
     childId: child.id,
@@ -365,6 +500,24 @@ beforeAll(async () => {
     postedEntry: await ledgerEntry(api.a.write, account.id, false),
     pendingEntry: await ledgerEntry(api.a.write, account.id, true),
     apiKey: (await api.services.keys.create(api.a.programId, 'target', ['read'])).key.id,
+    eventId: event.internalId,
+    eventExternalId: event.id,
+    ruleId: rule.id,
+    ladderId: hasRoute('POST /v1/tier-ladders')
+      ? (
+          await created(api.a.admin, '/v1/tier-ladders', {
+            document: {
+              name: 'Alpha ladder',
+              metric: 'operator_value',
+              window: { kind: 'calendar_year' },
+              tiers: [
+                { code: 'silver', name: 'Silver', threshold: '0' },
+                { code: 'gold', name: 'Gold', threshold: '1000' },
+              ],
+            },
+          })
+        ).id
+      : 'tld_00000000000000000000000000',
   };
   bAccountId = (await created(api.b.write, '/v1/accounts', { externalId: 'BRAVO-1', name: 'Bravo Own' })).id;
   bContactId = (
@@ -647,6 +800,11 @@ describe('scopes', () => {
     expect(writes.map((r) => r.method)).toEqual(expect.arrayContaining(['POST', 'PATCH']));
     for (const route of writes) {
       const res = await send(api.a.read, requestOf(route, aTargets()));
+      if (neededScope(route) === 'read') {
+        // A POST that only reads (a simulation) is a read key's to make; it changes nothing either.
+        expect(res.statusCode, `${route.key} with a read key: ${res.body.slice(0, 200)}`).toBe(200);
+        continue;
+      }
       expect(res.statusCode, `${route.key} with a read key`).toBe(403);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.json().code).toBe('insufficient_scope');

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expiryFor, startOfLocalDay } from './expiry.ts';
+import { startOfLocalDay } from '../calendar.ts';
+import { expiryFor } from './expiry.ts';
 
 const at = (iso: string) => new Date(iso);
 

@@ -20,6 +20,7 @@ import {
   hierarchyProblems,
   idsByExternalId,
   insertAccount,
+  joinDates,
   listAccounts,
   lockHierarchy,
   type NewAccountRow,
@@ -299,6 +300,32 @@ export function createAccountService(database: Database) {
     },
 
     /** The id of the account's top group (itself when it has no parent). */
+    /** The account and every account below it (a group's members). */
+    async members(programId: string, accountId: string): Promise<string[]> {
+      const below = await descendants(database.db, programId, accountId, MAX_HIERARCHY_DEPTH);
+      return [accountId, ...below.map((a) => a.id)];
+    },
+
+    /** When each account joined the program (customerSince, else its creation). */
+    joinDates: (programId: string, ids: string[]) => joinDates(database.db, programId, ids),
+    /** The same, read through the caller's transaction. */
+    joinDatesIn: (db: Executor, programId: string, ids: string[]) => joinDates(db, programId, ids),
+    /** `members`, read through the caller's transaction. */
+    async membersIn(db: Executor, programId: string, accountId: string): Promise<string[]> {
+      const below = await descendants(db, programId, accountId, MAX_HIERARCHY_DEPTH);
+      return [accountId, ...below.map((a) => a.id)];
+    },
+
+    /** The account's groups, nearest first (not the account itself): ids and externalIds. */
+    async ancestors(
+      programId: string,
+      accountId: string,
+    ): Promise<Array<{ id: string; externalId: string | null }>> {
+      const chain = (await ancestorIds(database.db, programId, accountId, MAX_HIERARCHY_DEPTH)).slice(1);
+      const rows = await Promise.all(chain.map((id) => findAccountByRef(database.db, programId, id)));
+      return rows.flatMap((r) => (r ? [{ id: r.id, externalId: r.externalId }] : []));
+    },
+
     async topOf(programId: string, accountId: string): Promise<string> {
       const chain = await ancestorIds(database.db, programId, accountId, MAX_HIERARCHY_DEPTH);
       return chain[chain.length - 1] ?? accountId;

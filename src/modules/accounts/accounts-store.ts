@@ -297,3 +297,17 @@ export async function idsByExternalId(
   }
   return map;
 }
+
+/** When each account joined: its customerSince date (YYYY-MM-DD) when known, and its creation. */
+export async function joinDates(
+  db: Executor,
+  programId: string,
+  ids: string[],
+): Promise<Map<string, { since: string | null; createdAt: Date }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: accounts.id, since: accounts.customerSince, createdAt: accounts.createdAt })
+    .from(accounts)
+    .where(and(eq(accounts.programId, programId), inArray(accounts.id, ids)));
+  return new Map(rows.map((r) => [r.id, { since: r.since, createdAt: r.createdAt }]));
+}

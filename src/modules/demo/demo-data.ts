@@ -1,4 +1,8 @@
 // A demo distributor program: business accounts in groups → subsidiaries → sites, with contacts in roles.
+import type { RuleDocument } from '../../core/rules/rule.ts';
+import type { LadderDocument } from '../../core/tiers/ladder.ts';
+import type { EventInput } from '../events/events-service.ts';
+
 // Deterministic (seeded), so every fresh start shows the same program.
 
 function rng(seed: number): () => number {
@@ -263,4 +267,116 @@ export function demoMovements(externalIds: string[], now: Date, seed = 7): DemoM
     }
   }
   return out;
+}
+
+/** The demo program's earning rules, as a program manager would write them. */
+export function demoRules(): RuleDocument[] {
+  return [
+    {
+      name: 'A point per euro',
+      description:
+        'Every purchase and paid invoice earns 1 point per euro, pending for the 14-day return window',
+      trigger: { types: ['purchase', 'invoice.paid'] },
+      effects: [{ kind: 'per_amount', points: '1', per: '1' }],
+      pendingDays: 14,
+    },
+    {
+      name: 'Hospitality double points',
+      trigger: { types: ['purchase'] },
+      condition: 'account.segment == "hospitality"',
+      effects: [{ kind: 'multiplier', factor: '2' }],
+    },
+    {
+      name: 'Cashback on cleaning and packaging',
+      trigger: { types: ['purchase'] },
+      effects: [
+        {
+          kind: 'per_item',
+          as: 'cashback',
+          rates: [
+            { match: { categories: ['cleaning'] }, percent: '5' },
+            { match: { categories: ['packaging'] }, percent: '2' },
+          ],
+        },
+      ],
+      caps: { perAccount: { month: 50_000 } },
+    },
+    {
+      name: 'Survey thank-you',
+      trigger: { types: ['survey.completed'] },
+      effects: [{ kind: 'fixed', points: 250 }],
+      caps: { perAccount: { year: 1000 } },
+    },
+    {
+      name: 'Training completed',
+      trigger: { types: ['training.completed'] },
+      effects: [{ kind: 'fixed', points: 500 }],
+      caps: { perAccount: { month: 1000 } },
+    },
+    {
+      name: 'Welcome bonus on the first order',
+      trigger: { types: ['purchase'] },
+      effects: [{ kind: 'fixed', points: 1000, oncePerAccount: true }],
+    },
+  ];
+}
+
+/** The last month of events for some accounts: purchases with line items, surveys, trainings. */
+export function demoEvents(externalIds: string[], now: Date, seed = 11): EventInput[] {
+  const random = rng(seed);
+  const day = 86_400_000;
+  const categories = ['cleaning', 'packaging', 'food', 'equipment'];
+  const out: EventInput[] = [];
+  for (const account of externalIds.slice(0, 40)) {
+    const at = (n: number) =>
+      new Date(now.getTime() - (30 - n) * day - Math.floor(random() * day)).toISOString();
+    const items = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, i) => {
+      const quantity = 1 + Math.floor(random() * 10);
+      return {
+        sku: `SKU-${100 + Math.floor(random() * 50)}`,
+        category: categories[(i + Math.floor(random() * 4)) % 4]!,
+        quantity,
+        unitPrice: `${5 + Math.floor(random() * 95)}.00`,
+      };
+    });
+    const total = items.reduce((s, i) => s + i.quantity * Number(i.unitPrice), 0);
+    out.push({
+      id: `DEMO-PO-${account}`,
+      type: 'purchase',
+      account,
+      occurredAt: at(Math.floor(random() * 25)),
+      amount: `${total}.00`,
+      currency: 'EUR',
+      items,
+      references: { orderId: `PO-${account}` },
+    });
+    if (random() < 0.3)
+      out.push({ id: `DEMO-SV-${account}`, type: 'survey.completed', account, occurredAt: at(27) });
+    if (random() < 0.3)
+      out.push({ id: `DEMO-TR-${account}`, type: 'training.completed', account, occurredAt: at(28) });
+  }
+  return out;
+}
+
+/** The demo program's partner ladder: rolling 12-month spend, 90 days of grace, soft landing. */
+export function demoLadder(): LadderDocument {
+  return {
+    name: 'Partner level',
+    metric: 'qualifying_spend',
+    window: { kind: 'rolling_months', months: 12 },
+    graceDays: 90,
+    softLanding: true,
+    tiers: [
+      { code: 'silver', name: 'Silver', threshold: '500', perks: ['newsletter_insights'] },
+      { code: 'gold', name: 'Gold', threshold: '1500', multiplier: '1.25', perks: ['free_shipping'] },
+      {
+        code: 'platinum',
+        name: 'Platinum',
+        threshold: '3000',
+        instantAmount: '5000',
+        multiplier: '1.5',
+        perks: ['free_shipping', 'dedicated_account_manager'],
+      },
+    ],
+  };
 }

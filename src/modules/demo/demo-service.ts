@@ -1,8 +1,11 @@
+import type { EventService } from '../events/events-service.ts';
 import type { ImportService } from '../imports/imports-service.ts';
 import type { KeyService } from '../keys/keys-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
-import { demoCsv, demoMovements } from './demo-data.ts';
+import type { RuleService } from '../rules/rules-service.ts';
+import type { TierService } from '../tiers/tiers-service.ts';
+import { demoCsv, demoEvents, demoLadder, demoMovements, demoRules } from './demo-data.ts';
 
 export interface DemoResult {
   programId: string;
@@ -10,6 +13,8 @@ export interface DemoResult {
   accounts: number;
   contacts: number;
   entries: number;
+  rules: number;
+  events: number;
 }
 
 export function createDemoService(
@@ -17,6 +22,9 @@ export function createDemoService(
   keys: KeyService,
   imports: ImportService,
   ledger: LedgerService,
+  rules: RuleService,
+  events: EventService,
+  tiers: TierService,
 ) {
   return {
     /** Creates the demo program with its accounts and contacts, and an admin key for it. */
@@ -48,6 +56,12 @@ export function createDemoService(
         );
         entries += results.filter((r) => r.ok).length;
       }
+      // Earning rules in force for the past year, and a month of events evaluated by them.
+      const ruleFrom = new Date(Date.now() - 400 * 86_400_000);
+      const documents = demoRules();
+      for (const document of documents) await rules.create(program.id, { document, effectiveFrom: ruleFrom });
+      await tiers.createLadder(program.id, demoLadder());
+      const ingested = await events.ingestBatch(program.id, demoEvents(earners, new Date()), 'demo');
       const { secret } = await keys.create(program.id, 'demo admin', ['admin']);
       return {
         programId: program.id,
@@ -55,6 +69,8 @@ export function createDemoService(
         accounts: accounts.created,
         contacts: contacts.created,
         entries,
+        rules: documents.length,
+        events: ingested.filter((r) => r.ok).length,
       };
     },
   };

@@ -8,8 +8,8 @@ import { type Allocation, allocate, assertAmount } from '../../core/ledger/lots.
 import { valueInMinorUnits } from '../../core/money.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../core/pagination.ts';
 import { isCurrency } from '../../core/reference.ts';
-import type { Database, Tx } from '../../db/client.ts';
-import { pgError } from '../../db/errors.ts';
+import type { Database, Executor, Tx } from '../../db/client.ts';
+import { retryOnConflict } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
@@ -71,6 +71,11 @@ export interface MovementInput {
   actor?: string;
   /** Runs inside the write's transaction after the entry is written (e.g. the audit record). */
   afterWrite?: (tx: Tx, entry: EntryRow) => Promise<void>;
+  /**
+   * The caller guarantees nobody else writes this key at the same time (it derives from an id it just
+   * made, under its own lock): the per-key advisory lock is skipped. The unique key still holds.
+   */
+  keyIsFresh?: boolean;
 }
 
 export interface CreditInput extends MovementInput {
@@ -114,6 +119,15 @@ export interface TransferInput {
 
 export type BatchItem = ({ op: 'credit' } & CreditInput) | ({ op: 'debit' } & DebitInput);
 export type BatchResult = ({ ok: true } & WriteResult) | { ok: false; code: string; detail: string };
+
+/** The reads a credit needs before its transaction (see `creditContext`). */
+export interface CreditContext {
+  programId: string;
+  accountId: string;
+  ledger: LedgerSettings;
+  timeZone: string;
+  ownerId: string;
+}
 
 export interface WriteResult {
   entry: EntryRow;
@@ -184,6 +198,7 @@ export function createLedgerService(database: Database, programs: ProgramService
     key: string;
     content: unknown;
     write: (tx: Tx, print: string) => Promise<EntryRow>;
+    keyIsFresh?: boolean;
   }
 
   /**
@@ -193,7 +208,7 @@ export function createLedgerService(database: Database, programs: ProgramService
   async function execute(p: Prepared, outer?: Tx): Promise<WriteResult> {
     const print = fingerprint(p.content);
     const body = async (tx: Tx): Promise<WriteResult> => {
-      await lockKey(tx, `ledger:${p.programId}:${p.key}`);
+      if (!p.keyIsFresh) await lockKey(tx, `ledger:${p.programId}:${p.key}`);
       const existing = await findEntryByKey(tx, p.programId, p.key);
       if (existing) {
         if (existing.fingerprint !== print) {
@@ -216,8 +231,9 @@ export function createLedgerService(database: Database, programs: ProgramService
     key: string,
     content: unknown,
     write: (tx: Tx, print: string) => Promise<EntryRow>,
+    outer?: Tx,
   ): Promise<WriteResult> {
-    return execute({ programId, key, content, write });
+    return execute({ programId, key, content, write }, outer);
   }
 
   function entryRow(base: Omit<NewEntryRow, 'id' | 'effectiveAt'> & { effectiveAt?: Date }): NewEntryRow {
@@ -323,13 +339,25 @@ export function createLedgerService(database: Database, programs: ProgramService
     return ensureMemberWallet(tx, programId, newId('wal'), ownerId, unit);
   }
 
-  async function prepareCredit(programId: string, input: CreditInput): Promise<Prepared> {
+  /** What a credit to the account needs to read first; read it before opening a transaction of your own. */
+  async function creditContext(programId: string, accountRef: string): Promise<CreditContext> {
+    const account = await accounts.resolve(programId, accountRef);
+    const { ledger, timeZone } = await settingsOf(programId);
+    const ownerId = await walletOwner(programId, account.id, ledger.pooling);
+    return { programId, accountId: account.id, ledger, timeZone, ownerId };
+  }
+
+  async function prepareCredit(
+    programId: string,
+    input: CreditInput,
+    context?: CreditContext,
+  ): Promise<Prepared> {
     checkAmount(input.amount);
     const unit = checkUnit(input.unit ?? 'points');
     const type = input.type ?? 'earn';
-    const account = await accounts.resolve(programId, input.account);
-    const { ledger, timeZone } = await settingsOf(programId);
-    const ownerId = await walletOwner(programId, account.id, ledger.pooling);
+    const given = context?.programId === programId ? context : undefined;
+    const { accountId, ledger, timeZone, ownerId } = given ?? (await creditContext(programId, input.account));
+    const account = { id: accountId };
     const effectiveAt = input.effectiveAt ?? new Date();
     const pending = input.pending === true || input.pendingUntil !== undefined;
     const expiresAt =
@@ -358,6 +386,7 @@ export function createLedgerService(database: Database, programs: ProgramService
     return {
       programId,
       key: input.key,
+      keyIsFresh: input.keyIsFresh,
       content,
       write: async (tx: Tx, print: string) => {
         const wallet = await memberWallet(tx, programId, ownerId, unit);
@@ -482,7 +511,10 @@ export function createLedgerService(database: Database, programs: ProgramService
   }
 
   const service = {
-    credit: async (programId: string, input: CreditInput) => execute(await prepareCredit(programId, input)),
+    /** Inside `outer` (another module's transaction) the write commits or rolls back with it. */
+    credit: async (programId: string, input: CreditInput, outer?: Tx, context?: CreditContext) =>
+      execute(await prepareCredit(programId, input, context), outer),
+    creditContext,
     debit: async (programId: string, input: DebitInput) => execute(await prepareDebit(programId, input)),
 
     /**
@@ -533,233 +565,253 @@ export function createLedgerService(database: Database, programs: ProgramService
         sourceType?: SourceType;
         effectiveAt?: Date;
       },
+      outer?: Tx,
     ): Promise<WriteResult> {
       const content = { op: action, entry: entryId };
-      return once(programId, input.key, content, async (tx, print) => {
-        const original = await findEntry(tx, programId, entryId, true);
-        if (!original) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
-        if (original.phase !== 'pending' && original.phase !== 'hold') {
-          throw new FidelisError(
-            'entry_not_open',
-            `Entry ${entryId} is ${original.phase}: only pending credits and holds can be posted or voided`,
-          );
-        }
-        const done = (await entriesRelatedTo(tx, programId, entryId)).find(
-          (e) => e.phase === 'post' || e.phase === 'void',
-        );
-        if (done)
-          throw new FidelisError(
-            'entry_not_open',
-            `Entry ${entryId} was already ${done.phase === 'post' ? 'posted' : 'voided'} by ${done.id}`,
-          );
-        const unit = original.unit;
-        const verb =
-          action === 'post'
-            ? original.phase === 'pending'
-              ? 'Posted'
-              : 'Captured'
-            : original.phase === 'pending'
-              ? 'Voided'
-              : 'Released';
-        const entry = await insertEntry(
-          tx,
-          entryRow({
-            programId,
-            idempotencyKey: input.key,
-            fingerprint: print,
-            type: original.type,
-            phase: action,
-            walletId: original.walletId,
-            accountId: original.accountId,
-            contactId: original.contactId,
-            unit,
-            amount: original.amount,
-            reasonCode: original.reasonCode,
-            sourceType: input.sourceType ?? original.sourceType,
-            sourceId: original.sourceId,
-            explanation: input.explanation ?? `${verb}: ${original.explanation}`,
-            relatedEntryId: original.id,
-            expiresAt: original.expiresAt,
-            actor: input.actor ?? null,
-            effectiveAt: input.effectiveAt,
-          }),
-        );
-        const wallet = await lockWallet(tx, programId, original.walletId);
-        if (original.phase === 'pending') {
-          await changeWallet(tx, programId, wallet.id, { pending: -original.amount });
-          if (action === 'post') {
-            const source = await systemWallet(
-              tx,
-              programId,
-              original.type === 'earn' ? 'issuance' : 'adjustment',
-              unit,
+      return once(
+        programId,
+        input.key,
+        content,
+        async (tx, print) => {
+          const original = await findEntry(tx, programId, entryId, true);
+          if (!original) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
+          if (original.phase !== 'pending' && original.phase !== 'hold') {
+            throw new FidelisError(
+              'entry_not_open',
+              `Entry ${entryId} is ${original.phase}: only pending credits and holds can be posted or voided`,
             );
-            await creditLots(
-              tx,
-              programId,
-              wallet,
-              entry,
-              [{ amount: original.amount, expiresAt: original.expiresAt }],
-              {
-                earned: original.type === 'earn' ? original.amount : 0,
-              },
-            );
-            await post(tx, programId, entry, [
-              { walletId: source.id, unit, amount: -original.amount },
-              { walletId: wallet.id, unit, amount: original.amount },
-            ]);
           }
-        } else if (action === 'post') {
-          await changeWallet(tx, programId, wallet.id, {
-            held: -original.amount,
-            balance: -original.amount,
-            redeemed: original.type === 'adjust' ? 0 : original.amount,
-          });
-          const sink = await systemWallet(tx, programId, debitSink(original.type), unit);
-          await post(tx, programId, entry, [
-            { walletId: wallet.id, unit, amount: -original.amount },
-            { walletId: sink.id, unit, amount: original.amount },
-          ]);
-        } else {
-          // Releasing a hold gives its lots back.
-          await changeWallet(tx, programId, wallet.id, { held: -original.amount });
-          const taken = await allocationsOf(tx, programId, original.id);
-          await lotsByIds(
-            tx,
-            programId,
-            taken.map((a) => a.lotId),
+          const done = (await entriesRelatedTo(tx, programId, entryId)).find(
+            (e) => e.phase === 'post' || e.phase === 'void',
           );
-          await changeLots(
+          if (done)
+            throw new FidelisError(
+              'entry_not_open',
+              `Entry ${entryId} was already ${done.phase === 'post' ? 'posted' : 'voided'} by ${done.id}`,
+            );
+          const unit = original.unit;
+          const verb =
+            action === 'post'
+              ? original.phase === 'pending'
+                ? 'Posted'
+                : 'Captured'
+              : original.phase === 'pending'
+                ? 'Voided'
+                : 'Released';
+          const entry = await insertEntry(
             tx,
-            programId,
-            taken.map((a) => ({ lotId: a.lotId, delta: a.amount })),
+            entryRow({
+              programId,
+              idempotencyKey: input.key,
+              fingerprint: print,
+              type: original.type,
+              phase: action,
+              walletId: original.walletId,
+              accountId: original.accountId,
+              contactId: original.contactId,
+              unit,
+              amount: original.amount,
+              reasonCode: original.reasonCode,
+              sourceType: input.sourceType ?? original.sourceType,
+              sourceId: original.sourceId,
+              explanation: input.explanation ?? `${verb}: ${original.explanation}`,
+              relatedEntryId: original.id,
+              expiresAt: original.expiresAt,
+              actor: input.actor ?? null,
+              effectiveAt: input.effectiveAt,
+            }),
           );
-          await insertAllocations(
-            tx,
-            taken.map((a) => ({ programId, entryId: entry.id, lotId: a.lotId, amount: -a.amount })),
-          );
-        }
-        return entry;
-      });
+          const wallet = await lockWallet(tx, programId, original.walletId);
+          if (original.phase === 'pending') {
+            await changeWallet(tx, programId, wallet.id, { pending: -original.amount });
+            if (action === 'post') {
+              const source = await systemWallet(
+                tx,
+                programId,
+                original.type === 'earn' ? 'issuance' : 'adjustment',
+                unit,
+              );
+              await creditLots(
+                tx,
+                programId,
+                wallet,
+                entry,
+                [{ amount: original.amount, expiresAt: original.expiresAt }],
+                {
+                  earned: original.type === 'earn' ? original.amount : 0,
+                },
+              );
+              await post(tx, programId, entry, [
+                { walletId: source.id, unit, amount: -original.amount },
+                { walletId: wallet.id, unit, amount: original.amount },
+              ]);
+            }
+          } else if (action === 'post') {
+            await changeWallet(tx, programId, wallet.id, {
+              held: -original.amount,
+              balance: -original.amount,
+              redeemed: original.type === 'adjust' ? 0 : original.amount,
+            });
+            const sink = await systemWallet(tx, programId, debitSink(original.type), unit);
+            await post(tx, programId, entry, [
+              { walletId: wallet.id, unit, amount: -original.amount },
+              { walletId: sink.id, unit, amount: original.amount },
+            ]);
+          } else {
+            // Releasing a hold gives its lots back.
+            await changeWallet(tx, programId, wallet.id, { held: -original.amount });
+            const taken = await allocationsOf(tx, programId, original.id);
+            await lotsByIds(
+              tx,
+              programId,
+              taken.map((a) => a.lotId),
+            );
+            await changeLots(
+              tx,
+              programId,
+              taken.map((a) => ({ lotId: a.lotId, delta: a.amount })),
+            );
+            await insertAllocations(
+              tx,
+              taken.map((a) => ({ programId, entryId: entry.id, lotId: a.lotId, amount: -a.amount })),
+            );
+          }
+          return entry;
+        },
+        outer,
+      );
     },
 
     /** Reverses (part of) a posted credit or debit with a linked entry; credits may end in debt or write-off. */
-    async reverse(programId: string, entryId: string, input: ReverseInput): Promise<WriteResult> {
+    /** Inside `outer`, pass the program's ledger settings: a read outside the transaction would wait for it. */
+    async reverse(
+      programId: string,
+      entryId: string,
+      input: ReverseInput,
+      outer?: Tx,
+      settings?: LedgerSettings,
+    ): Promise<WriteResult> {
       if (input.amount !== undefined) checkAmount(input.amount);
-      const { ledger } = await settingsOf(programId);
+      const ledger = settings ?? (await settingsOf(programId)).ledger;
       const content = {
         op: 'reverse',
         entry: entryId,
         amount: input.amount ?? null,
         reason: input.reasonCode,
       };
-      return once(programId, input.key, content, async (tx, print) => {
-        const target = await findEntry(tx, programId, entryId, true);
-        if (!target) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
-        const postings = await postingsOf(tx, programId, target.id);
-        const effect = postings
-          .filter((p) => p.walletId === target.walletId)
-          .reduce((s, p) => s + p.amount, 0);
-        const reversible =
-          (target.phase === 'posted' || target.phase === 'post') &&
-          target.type !== 'transfer' &&
-          target.type !== 'expire' &&
-          target.type !== 'reverse' &&
-          effect !== 0;
-        if (!reversible) {
-          throw new FidelisError(
-            'entry_not_reversible',
-            `Entry ${entryId} (${target.type}, ${target.phase}) cannot be reversed`,
-          );
-        }
-        const left = Math.abs(effect) - (await reversedSoFar(tx, programId, target.id));
-        const amount = input.amount ?? left;
-        if (amount <= 0 || amount > left) {
-          throw new FidelisError(
-            'reversal_exceeds_entry',
-            `At most ${left} ${target.unit} of entry ${entryId} can still be reversed`,
-            {
-              errors: [{ path: '/body/amount', message: `at most ${left}` }],
-            },
-          );
-        }
-        const unit = target.unit;
-        const wallet = await lockWallet(tx, programId, target.walletId);
-        const reversal = await systemWallet(tx, programId, 'reversal', unit);
-        const base = {
-          programId,
-          idempotencyKey: input.key,
-          fingerprint: print,
-          type: 'reverse' as const,
-          phase: 'posted' as const,
-          walletId: wallet.id,
-          accountId: target.accountId,
-          contactId: target.contactId,
-          unit,
-          amount,
-          reasonCode: input.reasonCode,
-          sourceType: input.sourceType ?? 'api',
-          sourceId: input.sourceId ?? null,
-          explanation: input.explanation,
-          relatedEntryId: target.id,
-          actor: input.actor ?? null,
-        };
-        if (effect > 0) {
-          // Taking back a credit: from what is available, the credit's own lot first.
-          const available = wallet.balance - wallet.held;
-          const covered = Math.min(amount, available);
-          const uncovered = amount - covered;
-          const debt = ledger.clawback === 'negative' ? uncovered : 0;
-          const writtenOff = uncovered - debt;
-          const entry = await insertEntry(tx, entryRow({ ...base, writtenOff }));
-          if (covered > 0) {
-            const [ownLot] = await lotsOfEntry(tx, programId, target.id);
-            await consumeLots(tx, programId, wallet.id, entry.id, covered, ownLot?.id);
+      return once(
+        programId,
+        input.key,
+        content,
+        async (tx, print) => {
+          const target = await findEntry(tx, programId, entryId, true);
+          if (!target) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
+          const postings = await postingsOf(tx, programId, target.id);
+          const effect = postings
+            .filter((p) => p.walletId === target.walletId)
+            .reduce((s, p) => s + p.amount, 0);
+          const reversible =
+            (target.phase === 'posted' || target.phase === 'post') &&
+            target.type !== 'transfer' &&
+            target.type !== 'expire' &&
+            target.type !== 'reverse' &&
+            effect !== 0;
+          if (!reversible) {
+            throw new FidelisError(
+              'entry_not_reversible',
+              `Entry ${entryId} (${target.type}, ${target.phase}) cannot be reversed`,
+            );
           }
-          await changeWallet(tx, programId, wallet.id, { balance: -covered, debt });
-          const taken = covered + debt;
-          if (taken > 0) {
-            await post(tx, programId, entry, [
-              { walletId: wallet.id, unit, amount: -taken },
-              { walletId: reversal.id, unit, amount: taken },
-            ]);
+          const left = Math.abs(effect) - (await reversedSoFar(tx, programId, target.id));
+          const amount = input.amount ?? left;
+          if (amount <= 0 || amount > left) {
+            throw new FidelisError(
+              'reversal_exceeds_entry',
+              `At most ${left} ${target.unit} of entry ${entryId} can still be reversed`,
+              {
+                errors: [{ path: '/body/amount', message: `at most ${left}` }],
+              },
+            );
           }
+          const unit = target.unit;
+          const wallet = await lockWallet(tx, programId, target.walletId);
+          const reversal = await systemWallet(tx, programId, 'reversal', unit);
+          const base = {
+            programId,
+            idempotencyKey: input.key,
+            fingerprint: print,
+            type: 'reverse' as const,
+            phase: 'posted' as const,
+            walletId: wallet.id,
+            accountId: target.accountId,
+            contactId: target.contactId,
+            unit,
+            amount,
+            reasonCode: input.reasonCode,
+            sourceType: input.sourceType ?? 'api',
+            sourceId: input.sourceId ?? null,
+            explanation: input.explanation,
+            relatedEntryId: target.id,
+            actor: input.actor ?? null,
+          };
+          if (effect > 0) {
+            // Taking back a credit: from what is available, the credit's own lot first.
+            const available = wallet.balance - wallet.held;
+            const covered = Math.min(amount, available);
+            const uncovered = amount - covered;
+            const debt = ledger.clawback === 'negative' ? uncovered : 0;
+            const writtenOff = uncovered - debt;
+            const entry = await insertEntry(tx, entryRow({ ...base, writtenOff }));
+            if (covered > 0) {
+              const [ownLot] = await lotsOfEntry(tx, programId, target.id);
+              await consumeLots(tx, programId, wallet.id, entry.id, covered, ownLot?.id);
+            }
+            await changeWallet(tx, programId, wallet.id, { balance: -covered, debt });
+            const taken = covered + debt;
+            if (taken > 0) {
+              await post(tx, programId, entry, [
+                { walletId: wallet.id, unit, amount: -taken },
+                { walletId: reversal.id, unit, amount: taken },
+              ]);
+            }
+            return entry;
+          }
+          // Giving back a debit (a refund): new lots with the expiry of the lots it consumed.
+          const entry = await insertEntry(tx, entryRow(base));
+          // A captured hold consumed its lots when it was placed.
+          const consumed = await allocationsOf(
+            tx,
+            programId,
+            target.phase === 'post' ? target.relatedEntryId! : target.id,
+          );
+          const lots = await lotsByIds(
+            tx,
+            programId,
+            consumed.map((a) => a.lotId),
+          );
+          const parts: Array<{ amount: number; expiresAt: Date | null }> = [];
+          let rest = amount;
+          // Earlier partial refunds of this debit already gave back the first of its allocations.
+          let skip = Math.abs(effect) - left;
+          for (const a of consumed) {
+            if (rest === 0) break;
+            const skipped = Math.min(skip, a.amount);
+            skip -= skipped;
+            const part = Math.min(a.amount - skipped, rest);
+            if (part === 0) continue;
+            parts.push({ amount: part, expiresAt: lots.find((l) => l.id === a.lotId)?.expiresAt ?? null });
+            rest -= part;
+          }
+          if (rest > 0) parts.push({ amount: rest, expiresAt: null });
+          await creditLots(tx, programId, wallet, entry, parts, {});
+          await post(tx, programId, entry, [
+            { walletId: reversal.id, unit, amount: -amount },
+            { walletId: wallet.id, unit, amount },
+          ]);
           return entry;
-        }
-        // Giving back a debit (a refund): new lots with the expiry of the lots it consumed.
-        const entry = await insertEntry(tx, entryRow(base));
-        // A captured hold consumed its lots when it was placed.
-        const consumed = await allocationsOf(
-          tx,
-          programId,
-          target.phase === 'post' ? target.relatedEntryId! : target.id,
-        );
-        const lots = await lotsByIds(
-          tx,
-          programId,
-          consumed.map((a) => a.lotId),
-        );
-        const parts: Array<{ amount: number; expiresAt: Date | null }> = [];
-        let rest = amount;
-        // Earlier partial refunds of this debit already gave back the first of its allocations.
-        let skip = Math.abs(effect) - left;
-        for (const a of consumed) {
-          if (rest === 0) break;
-          const skipped = Math.min(skip, a.amount);
-          skip -= skipped;
-          const part = Math.min(a.amount - skipped, rest);
-          if (part === 0) continue;
-          parts.push({ amount: part, expiresAt: lots.find((l) => l.id === a.lotId)?.expiresAt ?? null });
-          rest -= part;
-        }
-        if (rest > 0) parts.push({ amount: rest, expiresAt: null });
-        await creditLots(tx, programId, wallet, entry, parts, {});
-        await post(tx, programId, entry, [
-          { walletId: reversal.id, unit, amount: -amount },
-          { walletId: wallet.id, unit, amount },
-        ]);
-        return entry;
-      });
+        },
+        outer,
+      );
     },
 
     /** Moves units between two accounts' wallets, keeping each lot's expiry. */
@@ -948,6 +1000,24 @@ export function createLedgerService(database: Database, programs: ProgramService
       }
     },
 
+    /**
+     * Where a pending credit or hold stands: still open, or posted/voided by which entry. Reads
+     * through `db` (a caller's transaction) when given.
+     */
+    async resolution(
+      programId: string,
+      entryId: string,
+      db: Executor = database.db,
+    ): Promise<{ entry: EntryRow; resolvedBy: EntryRow | null }> {
+      const entry = await findEntry(db, programId, entryId);
+      if (!entry) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
+      const resolvedBy =
+        (await entriesRelatedTo(db, programId, entryId)).find(
+          (e) => e.phase === 'post' || e.phase === 'void',
+        ) ?? null;
+      return { entry, resolvedBy };
+    },
+
     async entry(programId: string, entryId: string) {
       const entry = await findEntry(database.db, programId, entryId);
       if (!entry) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
@@ -1086,17 +1156,6 @@ class StaleLot extends Error {}
  * failure (e.g. two batches touching the same wallets in opposite order). Safe: the transaction was
  * rolled back whole, and every write in it carries its idempotency key.
  */
-async function retryOnConflict<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      const code = pgError(error).code;
-      if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.floor(Math.random() * 20)));
-    }
-  }
-}
 
 function debitSink(type: EntryType): SystemWallet {
   switch (type) {

@@ -1,0 +1,38 @@
+import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { fxRates } from './fx-tables.ts';
+
+export type FxRateRow = typeof fxRates.$inferSelect;
+
+export async function upsertRates(db: Executor, rows: Array<typeof fxRates.$inferInsert>): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insert(fxRates)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [fxRates.programId, fxRates.currency, fxRates.effectiveFrom],
+      set: { rate: sql`excluded.rate`, actor: sql`excluded.actor`, createdAt: sql`now()` },
+    });
+}
+
+/** The rate of `currency` in force at `at`: the one with the latest effectiveFrom at or before it. */
+export async function rateAt(db: Executor, programId: string, currency: string, at: Date) {
+  const [row] = await db
+    .select()
+    .from(fxRates)
+    .where(
+      and(eq(fxRates.programId, programId), eq(fxRates.currency, currency), lte(fxRates.effectiveFrom, at)),
+    )
+    .orderBy(desc(fxRates.effectiveFrom))
+    .limit(1);
+  return row;
+}
+
+export async function listRates(db: Executor, programId: string, currency?: string) {
+  return db
+    .select()
+    .from(fxRates)
+    .where(and(eq(fxRates.programId, programId), currency ? eq(fxRates.currency, currency) : undefined))
+    .orderBy(asc(fxRates.currency), desc(fxRates.effectiveFrom))
+    .limit(5000);
+}

@@ -1,0 +1,162 @@
+// Earning rules: versioned documents. Editing adds a version; an event uses the versions in force at its occurredAt.
+import Value from 'typebox/value';
+import { FidelisError } from '../../core/errors.ts';
+import type { ActiveRule } from '../../core/rules/evaluate.ts';
+import { type RuleDocument, ruleProblems } from '../../core/rules/rule.ts';
+import type { Database, Executor, Tx } from '../../db/client.ts';
+import { newId } from '../../lib/ids.ts';
+import type { EventTypeService } from '../events/event-types-service.ts';
+import { RuleDocumentSchema, type RuleView } from './rules-schemas.ts';
+import {
+  allVersions,
+  insertRule,
+  insertVersion,
+  latestVersion,
+  lockRule,
+  type RuleVersionRow,
+  ruleSetStamp,
+  versionsOf,
+} from './rules-store.ts';
+
+export interface WriteRule {
+  document: RuleDocument;
+  effectiveFrom?: Date;
+  actor?: string;
+  /** Runs inside the write's transaction (the audit record). */
+  afterWrite?: (tx: Tx, version: RuleView) => Promise<void>;
+}
+
+export function toRule(row: RuleVersionRow): RuleView {
+  return {
+    id: row.ruleId,
+    version: row.version,
+    effectiveFrom: row.effectiveFrom.toISOString(),
+    createdAt: row.createdAt.toISOString(),
+    document: row.document,
+  };
+}
+
+/** Of all versions (of many rules), those in force at `at`: per rule the latest effective at or before it, if enabled. */
+export function inForce(versions: RuleVersionRow[], at: Date): ActiveRule[] {
+  const current = new Map<string, RuleVersionRow>();
+  for (const v of versions) {
+    if (v.effectiveFrom.getTime() > at.getTime()) continue;
+    const seen = current.get(v.ruleId);
+    if (!seen || v.version > seen.version) current.set(v.ruleId, v);
+  }
+  return [...current.values()]
+    .filter((v) => v.document.enabled !== false)
+    .map((v) => ({ id: v.ruleId, version: v.version, document: v.document }));
+}
+
+export function createRuleService(database: Database, eventTypes: EventTypeService) {
+  const cache = new Map<string, { stamp: string; versions: RuleVersionRow[] }>();
+
+  /** Schema and meaning: a precise rule_invalid listing every problem, with paths into the document. */
+  async function validate(programId: string, document: unknown, prefix: string): Promise<RuleDocument> {
+    if (!Value.Check(RuleDocumentSchema, document)) {
+      const errors = [...Value.Errors(RuleDocumentSchema, document)].slice(0, 20).map((e) => ({
+        path: `${prefix}${e.instancePath}`,
+        message: e.message,
+      }));
+      throw new FidelisError('rule_invalid', errors.map((e) => `${e.path}: ${e.message}`).join('; '), {
+        errors,
+      });
+    }
+    const doc = document as RuleDocument;
+    const problems = ruleProblems(doc, await eventTypes.known(programId));
+    if (problems.length > 0) {
+      const errors = problems.map((p) => ({ path: `${prefix}${p.path}`, message: p.message }));
+      throw new FidelisError('rule_invalid', errors.map((e) => `${e.path}: ${e.message}`).join('; '), {
+        errors,
+      });
+    }
+    return doc;
+  }
+
+  return {
+    validate,
+
+    async create(programId: string, input: WriteRule): Promise<RuleView> {
+      const document = await validate(programId, input.document, '/body/document');
+      const id = newId('rul');
+      return database.transaction(async (tx) => {
+        await insertRule(tx, programId, id);
+        const row = await insertVersion(tx, {
+          programId,
+          ruleId: id,
+          version: 1,
+          document,
+          effectiveFrom: input.effectiveFrom ?? new Date(),
+          actor: input.actor ?? null,
+        });
+        const view = toRule(row);
+        await input.afterWrite?.(tx, view);
+        return view;
+      });
+    },
+
+    /** A new version of the rule; the earlier ones stay, in force for events that occurred before it. */
+    async update(programId: string, ruleId: string, input: WriteRule): Promise<RuleView> {
+      const document = await validate(programId, input.document, '/body/document');
+      return database.transaction(async (tx) => {
+        if (!(await lockRule(tx, programId, ruleId)))
+          throw new FidelisError('rule_not_found', `No rule ${ruleId}`);
+        const latest = (await latestVersion(tx, programId, ruleId))!;
+        const effectiveFrom = input.effectiveFrom ?? new Date();
+        if (effectiveFrom.getTime() < latest.effectiveFrom.getTime())
+          throw new FidelisError(
+            'rule_invalid',
+            `effectiveFrom must not be before that of version ${latest.version} (${latest.effectiveFrom.toISOString()})`,
+            { errors: [{ path: '/body/effectiveFrom', message: 'before the current version' }] },
+          );
+        const row = await insertVersion(tx, {
+          programId,
+          ruleId,
+          version: latest.version + 1,
+          document,
+          effectiveFrom,
+          actor: input.actor ?? null,
+        });
+        const view = toRule(row);
+        await input.afterWrite?.(tx, view);
+        return view;
+      });
+    },
+
+    async get(programId: string, ruleId: string): Promise<RuleView> {
+      const row = await latestVersion(database.db, programId, ruleId);
+      if (!row) throw new FidelisError('rule_not_found', `No rule ${ruleId}`);
+      return toRule(row);
+    },
+
+    async history(programId: string, ruleId: string): Promise<RuleView[]> {
+      const rows = await versionsOf(database.db, programId, ruleId);
+      if (rows.length === 0) throw new FidelisError('rule_not_found', `No rule ${ruleId}`);
+      return rows.map(toRule);
+    },
+
+    /** The latest version of every rule, or those in force at `at` (disabled ones included, to show them). */
+    async list(programId: string, at?: Date): Promise<RuleView[]> {
+      const versions = await this.versions(programId);
+      const latest = new Map<string, RuleVersionRow>();
+      for (const v of versions) {
+        if (at && v.effectiveFrom.getTime() > at.getTime()) continue;
+        latest.set(v.ruleId, v);
+      }
+      return [...latest.values()].map(toRule);
+    },
+
+    /** All versions of the program's rules, cached while nothing was added (checked with one cheap query). */
+    async versions(programId: string, db: Executor = database.db): Promise<RuleVersionRow[]> {
+      const stamp = await ruleSetStamp(db, programId);
+      const hit = cache.get(programId);
+      if (hit && hit.stamp === stamp) return hit.versions;
+      const versions = await allVersions(db, programId);
+      cache.set(programId, { stamp, versions });
+      return versions;
+    },
+  };
+}
+
+export type RuleService = ReturnType<typeof createRuleService>;

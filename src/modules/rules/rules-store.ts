@@ -1,0 +1,66 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { rules, ruleVersions } from './rules-tables.ts';
+
+export type RuleVersionRow = typeof ruleVersions.$inferSelect;
+
+export async function insertRule(db: Executor, programId: string, id: string): Promise<void> {
+  await db.insert(rules).values({ programId, id });
+}
+
+export async function insertVersion(
+  db: Executor,
+  row: typeof ruleVersions.$inferInsert,
+): Promise<RuleVersionRow> {
+  const [inserted] = await db.insert(ruleVersions).values(row).returning();
+  return inserted!;
+}
+
+/** Locks the rule's row so that two edits cannot take the same version number. */
+export async function lockRule(db: Executor, programId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .select({ id: rules.id })
+    .from(rules)
+    .where(and(eq(rules.programId, programId), eq(rules.id, id)))
+    .for('update');
+  return rows.length > 0;
+}
+
+export async function latestVersion(db: Executor, programId: string, ruleId: string) {
+  const [row] = await db
+    .select()
+    .from(ruleVersions)
+    .where(and(eq(ruleVersions.programId, programId), eq(ruleVersions.ruleId, ruleId)))
+    .orderBy(desc(ruleVersions.version))
+    .limit(1);
+  return row;
+}
+
+export async function versionsOf(db: Executor, programId: string, ruleId: string) {
+  return db
+    .select()
+    .from(ruleVersions)
+    .where(and(eq(ruleVersions.programId, programId), eq(ruleVersions.ruleId, ruleId)))
+    .orderBy(asc(ruleVersions.version));
+}
+
+/** Every version of every rule of the program, oldest first (rule sets are small: hundreds at most). */
+export async function allVersions(db: Executor, programId: string) {
+  return db
+    .select()
+    .from(ruleVersions)
+    .where(eq(ruleVersions.programId, programId))
+    .orderBy(asc(ruleVersions.ruleId), asc(ruleVersions.version));
+}
+
+/** A number that changes whenever a version is added: lets a cache of the rule set stay exact. */
+export async function ruleSetStamp(db: Executor, programId: string): Promise<string> {
+  const [row] = await db
+    .select({
+      n: sql<string>`count(*)::text`,
+      last: sql<string>`coalesce(max(${ruleVersions.createdAt})::text, '')`,
+    })
+    .from(ruleVersions)
+    .where(eq(ruleVersions.programId, programId));
+  return `${row?.n}:${row?.last}`;
+}

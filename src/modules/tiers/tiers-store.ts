@@ -1,0 +1,252 @@
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { tierChanges, tierLadders, tierMetricValues, tierStatus } from './tiers-tables.ts';
+
+export type LadderRow = typeof tierLadders.$inferSelect;
+export type StatusRow = typeof tierStatus.$inferSelect;
+export type ChangeRow = typeof tierChanges.$inferSelect;
+
+export async function insertLadder(db: Executor, row: typeof tierLadders.$inferInsert): Promise<LadderRow> {
+  const [r] = await db.insert(tierLadders).values(row).returning();
+  return r!;
+}
+
+export async function updateLadderRow(
+  db: Executor,
+  programId: string,
+  id: string,
+  document: LadderRow['document'],
+) {
+  const [r] = await db
+    .update(tierLadders)
+    .set({ document, updatedAt: new Date() })
+    .where(and(eq(tierLadders.programId, programId), eq(tierLadders.id, id)))
+    .returning();
+  return r;
+}
+
+export async function findLadder(db: Executor, programId: string, id: string, forUpdate = false) {
+  const q = db
+    .select()
+    .from(tierLadders)
+    .where(and(eq(tierLadders.programId, programId), eq(tierLadders.id, id)));
+  const [r] = forUpdate ? await q.for('update') : await q;
+  return r;
+}
+
+export async function listLadders(db: Executor, programId: string): Promise<LadderRow[]> {
+  return db
+    .select()
+    .from(tierLadders)
+    .where(eq(tierLadders.programId, programId))
+    .orderBy(asc(tierLadders.id));
+}
+
+export async function lockTierKey(db: Executor, key: string): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+}
+
+export async function findStatus(db: Executor, programId: string, ladderId: string, accountId: string) {
+  const [r] = await db
+    .select()
+    .from(tierStatus)
+    .where(
+      and(
+        eq(tierStatus.programId, programId),
+        eq(tierStatus.ladderId, ladderId),
+        eq(tierStatus.accountId, accountId),
+      ),
+    );
+  return r;
+}
+
+export async function statusesOf(db: Executor, programId: string, accountId: string) {
+  return db
+    .select()
+    .from(tierStatus)
+    .where(and(eq(tierStatus.programId, programId), eq(tierStatus.accountId, accountId)));
+}
+
+export async function saveStatus(db: Executor, row: typeof tierStatus.$inferInsert): Promise<void> {
+  const { programId, ladderId, accountId, ...rest } = row;
+  await db
+    .insert(tierStatus)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [tierStatus.programId, tierStatus.ladderId, tierStatus.accountId],
+      set: { ...rest, updatedAt: new Date() },
+    });
+}
+
+/** Statuses due for evaluation at `now`, oldest due first, after the cursor (due time, account). */
+export async function dueStatuses(
+  db: Executor,
+  programId: string,
+  ladderId: string,
+  now: Date,
+  limit: number,
+): Promise<StatusRow[]> {
+  return db
+    .select()
+    .from(tierStatus)
+    .where(
+      and(eq(tierStatus.programId, programId), eq(tierStatus.ladderId, ladderId), lte(tierStatus.dueAt, now)),
+    )
+    .orderBy(asc(tierStatus.dueAt), asc(tierStatus.accountId))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+/** Locks the status rows of these accounts (those that exist) for the transaction. */
+export async function lockStatusRows(
+  db: Executor,
+  programId: string,
+  ladderId: string,
+  accountIds: string[],
+) {
+  return db
+    .select()
+    .from(tierStatus)
+    .where(
+      and(
+        eq(tierStatus.programId, programId),
+        eq(tierStatus.ladderId, ladderId),
+        inArray(tierStatus.accountId, accountIds),
+      ),
+    )
+    .for('update');
+}
+
+/** Writes many statuses in one statement. */
+export async function saveStatuses(db: Executor, rows: Array<typeof tierStatus.$inferInsert>): Promise<void> {
+  if (rows.length === 0) return;
+  const excluded = (column: string) => sql.raw(`excluded.${column}`);
+  await db
+    .insert(tierStatus)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [tierStatus.programId, tierStatus.ladderId, tierStatus.accountId],
+      set: {
+        tierCode: excluded('tier_code'),
+        since: excluded('since'),
+        securedUntil: excluded('secured_until'),
+        graceUntil: excluded('grace_until'),
+        overrideKind: excluded('override_kind'),
+        overrideTier: excluded('override_tier'),
+        overrideUntil: excluded('override_until'),
+        overrideReason: excluded('override_reason'),
+        dueAt: excluded('due_at'),
+        updatedAt: sql`now()`,
+      },
+    });
+}
+
+export async function statusPage(
+  db: Executor,
+  programId: string,
+  ladderId: string,
+  after: string,
+  limit: number,
+) {
+  return db
+    .select()
+    .from(tierStatus)
+    .where(
+      and(
+        eq(tierStatus.programId, programId),
+        eq(tierStatus.ladderId, ladderId),
+        sql`${tierStatus.accountId} > ${after}`,
+      ),
+    )
+    .orderBy(asc(tierStatus.accountId))
+    .limit(limit);
+}
+
+export async function insertChanges(
+  db: Executor,
+  rows: Array<typeof tierChanges.$inferInsert>,
+): Promise<void> {
+  if (rows.length > 0) await db.insert(tierChanges).values(rows);
+}
+
+export async function changesOf(db: Executor, programId: string, accountId: string, ladderId?: string) {
+  return db
+    .select()
+    .from(tierChanges)
+    .where(
+      and(
+        eq(tierChanges.programId, programId),
+        eq(tierChanges.accountId, accountId),
+        ladderId ? eq(tierChanges.ladderId, ladderId) : undefined,
+      ),
+    )
+    .orderBy(asc(tierChanges.at), asc(tierChanges.id));
+}
+
+/** The tier the account held at `at` by its history (the last change at or before it). */
+export async function tierAtInstant(
+  db: Executor,
+  programId: string,
+  ladderId: string,
+  accountId: string,
+  at: Date,
+) {
+  const [r] = await db
+    .select({ code: tierChanges.toCode })
+    .from(tierChanges)
+    .where(
+      and(
+        eq(tierChanges.programId, programId),
+        eq(tierChanges.ladderId, ladderId),
+        eq(tierChanges.accountId, accountId),
+        lte(tierChanges.at, at),
+      ),
+    )
+    .orderBy(desc(tierChanges.at), desc(tierChanges.id))
+    .limit(1);
+  return r ? r.code : null;
+}
+
+export async function insertMetricValues(db: Executor, rows: Array<typeof tierMetricValues.$inferInsert>) {
+  if (rows.length === 0) return;
+  await db
+    .insert(tierMetricValues)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [
+        tierMetricValues.programId,
+        tierMetricValues.ladderId,
+        tierMetricValues.accountId,
+        tierMetricValues.at,
+      ],
+      set: { value: sql`excluded.value` },
+    });
+}
+
+/** The latest operator value at or before each window's end, per key (summed over a group's accounts). */
+export async function operatorValues(
+  db: Executor,
+  programId: string,
+  ladderId: string,
+  windows: Array<{ key: string; accountId: string; to: Date }>,
+): Promise<Map<string, string[]>> {
+  if (windows.length === 0) return new Map();
+  const spec = JSON.stringify(
+    windows.map((w) => ({ key: w.key, account_id: w.accountId, t: w.to.toISOString() })),
+  );
+  const result = (await db.execute(sql`
+    select q.key, (select v.value from tier_metric_values v
+                    where v.program_id = ${programId} and v.ladder_id = ${ladderId}
+                      and v.account_id = q.account_id and v.at <= q.t
+                    order by v.at desc limit 1) as value
+      from jsonb_to_recordset(${spec}::jsonb) as q(key text, account_id text, t timestamptz)`)) as unknown as {
+    rows: Array<{ key: string; value: string | null }>;
+  };
+  const out = new Map<string, string[]>();
+  for (const r of result.rows) {
+    const list = out.get(r.key) ?? [];
+    if (r.value !== null) list.push(r.value);
+    out.set(r.key, list);
+  }
+  return out;
+}
