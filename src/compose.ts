@@ -10,10 +10,17 @@ import { createKeyService } from './modules/keys/keys-service.ts';
 import { createLedgerService } from './modules/ledger/ledger-service.ts';
 import { LedgerSettingsSchema } from './modules/ledger/ledger-settings.ts';
 import { createProgramService } from './modules/programs/programs-service.ts';
+import { createCashbackService } from './modules/rewards/cashback-service.ts';
+import { createRedemptionService } from './modules/rewards/redemptions-service.ts';
+import { createRewardService, type EligibilityFacts } from './modules/rewards/rewards-service.ts';
+import { RedemptionSettingsSchema } from './modules/rewards/rewards-settings.ts';
 
 export function createServices(database: Database) {
   // Each module that has program policies names its settings schema here.
-  const programs = createProgramService(database, { ledger: LedgerSettingsSchema });
+  const programs = createProgramService(database, {
+    ledger: LedgerSettingsSchema,
+    redemptions: RedemptionSettingsSchema,
+  });
   const keys = createKeyService(database);
   const accounts = createAccountService(database);
   const contacts = createContactService(database, accounts);
@@ -22,7 +29,35 @@ export function createServices(database: Database) {
   const audit = createAuditService(database);
   const ledger = createLedgerService(database, programs, accounts);
   const demo = createDemoService(programs, keys, imports, ledger);
-  return { database, programs, keys, accounts, contacts, imports, idempotency, demo, audit, ledger };
+  // Tiers and memberships come with issue 6, which replaces this: until then no account has a tier
+  // or a membership, so a reward that requires one is not eligible ("needs Platinum").
+  const eligibilityFacts: EligibilityFacts = async () => ({ tier: null, memberships: [] });
+  const rewards = createRewardService(database, { accounts, contacts, ledger, audit, eligibilityFacts });
+  const redemptions = createRedemptionService(database, {
+    programs,
+    accounts,
+    contacts,
+    ledger,
+    audit,
+    rewards,
+    eligibilityFacts,
+  });
+  const cashback = createCashbackService(database, { accounts, contacts, ledger, audit });
+  return {
+    database,
+    programs,
+    keys,
+    accounts,
+    contacts,
+    imports,
+    idempotency,
+    demo,
+    audit,
+    ledger,
+    rewards,
+    redemptions,
+    cashback,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

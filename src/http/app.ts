@@ -21,6 +21,8 @@ import { ledgerRoutes } from '../modules/ledger/ledger-routes.ts';
 import { EntrySchema, WalletSchema } from '../modules/ledger/ledger-schemas.ts';
 import { programRoutes } from '../modules/programs/programs-routes.ts';
 import { ProgramSchema } from '../modules/programs/programs-schemas.ts';
+import { rewardRoutes } from '../modules/rewards/rewards-routes.ts';
+import { CharitySchema, RedemptionSchema, RewardSchema } from '../modules/rewards/rewards-schemas.ts';
 import { registerAuth } from './auth.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { sendProblem, toFidelisError } from './problems.ts';
@@ -79,6 +81,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     EntrySchema,
     WalletSchema,
     ApiKeySchema,
+    RewardSchema,
+    RedemptionSchema,
+    CharitySchema,
   ]) {
     app.addSchema(schema);
   }
@@ -167,6 +172,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       contactRoutes(v1, services);
       importRoutes(v1, services);
       ledgerRoutes(v1, services);
+      rewardRoutes(v1, services);
       auditRoutes(v1, services);
       keyRoutes(v1, services);
     },

@@ -1,7 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { formatId } from '../core/ids.ts';
 
-export type IdPrefix = 'prg' | 'key' | 'acc' | 'con' | 'wal' | 'ent' | 'lot' | 'aud';
+export type IdPrefix =
+  | 'prg'
+  | 'key'
+  | 'acc'
+  | 'con'
+  | 'wal'
+  | 'ent'
+  | 'lot'
+  | 'aud'
+  | 'rwd'
+  | 'cod'
+  | 'ses'
+  | 'red'
+  | 'rev'
+  | 'chr'
+  | 'don'
+  | 'pay';
 
 let lastMs = 0;
 let lastEntropy: Uint8Array = new Uint8Array(10);

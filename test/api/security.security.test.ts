@@ -33,6 +33,16 @@ interface Targets {
   pendingEntry: string;
   /** An API key id of the program. */
   apiKey: string;
+  /** Rewards (when the server has them): unlimited at 1 point, a code pool, one booked by session. */
+  reward: string;
+  codeReward: string;
+  sessionReward: string;
+  /** A redemption waiting for approval and an approved one (of a manual reward). */
+  pendingRedemption: string;
+  approvedRedemption: string;
+  /** A contact of the account who may approve, and a charity of the program. */
+  approver: string;
+  charity: string;
 }
 
 interface RouteSpec {
@@ -180,6 +190,64 @@ const ROUTES: Record<string, RouteSpec> = {
     }),
   },
   'POST /v1/ledger/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
+  // Rewards, redemptions and cashback.
+  'POST /v1/rewards': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({
+      payload: {
+        type: 'custom',
+        name: `Probe ${t.n}`,
+        price: { amount: 1, unit: 'points' },
+        stock: { kind: 'unlimited' },
+      },
+    }),
+  },
+  'PATCH /v1/rewards/{rewardId}': { scope: 'admin', request: () => ({ payload: { description: 'Probed' } }) },
+  'POST /v1/rewards/{rewardId}/codes': {
+    scope: 'admin',
+    request: (t) => ({ params: { rewardId: t.codeReward }, payload: { codes: [`PROBE-CODE-${t.n}`] } }),
+  },
+  'POST /v1/rewards/{rewardId}/sessions': {
+    scope: 'admin',
+    request: (t) => ({
+      params: { rewardId: t.sessionReward },
+      payload: { startsAt: '2099-01-01T10:00:00Z', capacity: 3 },
+    }),
+  },
+  'POST /v1/redemptions': {
+    request: (t) => ({ payload: { reward: t.reward, account: t.account } }),
+  },
+  'POST /v1/redemptions/{redemptionId}/approve': {
+    request: (t) => ({ params: { redemptionId: t.pendingRedemption }, payload: { contactId: t.approver } }),
+  },
+  'POST /v1/redemptions/{redemptionId}/reject': {
+    request: (t) => ({ params: { redemptionId: t.pendingRedemption }, payload: { contactId: t.approver } }),
+  },
+  'POST /v1/redemptions/{redemptionId}/cancel': {
+    request: (t) => ({ params: { redemptionId: t.pendingRedemption }, payload: {} }),
+  },
+  'POST /v1/redemptions/{redemptionId}/fulfil': {
+    request: (t) => ({ params: { redemptionId: t.approvedRedemption }, payload: { delivery: 'shipped' } }),
+  },
+  'POST /v1/redemptions/{redemptionId}/fail': {
+    request: (t) => ({ params: { redemptionId: t.approvedRedemption }, payload: { reason: 'Probe' } }),
+  },
+  'POST /v1/charities': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: { name: `Probe charity ${t.n}` } }),
+  },
+  'PATCH /v1/charities/{charityId}': {
+    scope: 'admin',
+    request: () => ({ payload: { description: 'Probed' } }),
+  },
+  'POST /v1/donations': {
+    request: (t) => ({ payload: { account: t.account, charityId: t.charity, unit: 'points', amount: 1 } }),
+  },
+  'POST /v1/payouts': {
+    request: (t) => ({ payload: { account: t.account, currency: 'EUR', amount: 1, method: 'other' } }),
+  },
   'GET /v1/audit': { scope: 'admin' },
   // API keys of the program (admin only).
   'GET /v1/keys': { scope: 'admin' },
@@ -216,8 +284,65 @@ interface Fixture {
   postedEntry: string;
   pendingEntry: string;
   apiKey: string;
+  reward: string;
+  codeReward: string;
+  sessionReward: string;
+  pendingRedemption: string;
+  approvedRedemption: string;
+  approver: string;
+  charity: string;
 }
-let a: Fixture;
+let a: Fixture & { pricierReward: string };
+
+/** Program a's rewards and charity, and the policy that makes its pricier reward wait for approval. */
+async function rewardFixtures(accountId: string) {
+  const none = 'rwd_00000000000000000000000000';
+  if (!hasRoute('POST /v1/rewards')) {
+    return {
+      reward: none,
+      pricierReward: none,
+      codeReward: none,
+      sessionReward: none,
+      pendingRedemption: 'red_00000000000000000000000000',
+      approvedRedemption: 'red_00000000000000000000000000',
+      charity: 'chr_00000000000000000000000000',
+    };
+  }
+  const reward = (type: string, price: number, stock: object) =>
+    created(api.a.admin, '/v1/rewards', {
+      type,
+      name: `Alpha ${type}`,
+      price: { amount: price, unit: 'points' },
+      stock,
+    });
+  await api.services.programs.update(api.a.programId, {
+    settings: { redemptions: { approval: { above: { points: 1 } } } },
+  });
+  await api.services.ledger.credit(api.a.programId, {
+    key: 'fixture-cash',
+    account: accountId,
+    unit: 'EUR',
+    amount: 100_000,
+    reasonCode: 'fixture',
+    explanation: 'Fixture cashback',
+  });
+  await api.services.ledger.credit(api.a.programId, {
+    key: 'fixture-points',
+    account: accountId,
+    amount: 100_000,
+    reasonCode: 'fixture',
+    explanation: 'Fixture points',
+  });
+  return {
+    reward: (await reward('custom', 1, { kind: 'unlimited' })).id,
+    pricierReward: (await reward('merchandise', 2, { kind: 'unlimited' })).id,
+    codeReward: (await reward('discount_code', 1, { kind: 'codes' })).id,
+    sessionReward: (await reward('experience', 1, { kind: 'sessions' })).id,
+    pendingRedemption: '',
+    approvedRedemption: '',
+    charity: (await created(api.a.admin, '/v1/charities', { name: 'Alpha Charity' })).id,
+  };
+}
 let bAccountId: string;
 let bContactId: string;
 
@@ -259,7 +384,25 @@ function aTargets(byExternalId = false): Targets {
     postedEntry: a.postedEntry,
     pendingEntry: a.pendingEntry,
     apiKey: a.apiKey,
+    reward: a.reward,
+    codeReward: a.codeReward,
+    sessionReward: a.sessionReward,
+    pendingRedemption: a.pendingRedemption,
+    approvedRedemption: a.approvedRedemption,
+    approver: a.approver,
+    charity: a.charity,
   };
+}
+
+/** A redemption of program a: waiting for approval (a reward above the threshold), or approved. */
+async function redemptionOf(pending: boolean): Promise<string> {
+  if (!hasRoute('POST /v1/redemptions')) return 'red_00000000000000000000000000';
+  const r = await api.services.redemptions.request(
+    api.a.programId,
+    { reward: pending ? a.pricierReward : a.reward, account: a.accountId },
+    { keyId: 'fixture', admin: false },
+  );
+  return r.redemption.id;
 }
 
 /** Fresh targets in program a that a request of a's own keys can succeed on (new open entries). */
@@ -269,6 +412,8 @@ async function freshATargets(): Promise<Targets> {
     postedEntry: await ledgerEntry(api.a.write, a.accountId, false),
     pendingEntry: await ledgerEntry(api.a.write, a.accountId, true),
     apiKey: (await api.services.keys.create(api.a.programId, `fresh ${counter}`, ['read'])).key.id,
+    pendingRedemption: await redemptionOf(true),
+    approvedRedemption: await redemptionOf(false),
   };
 }
 
@@ -287,6 +432,9 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
     contactId: t.contact,
     entryId: t.postedEntry,
     keyId: t.apiKey,
+    rewardId: t.reward,
+    redemptionId: t.pendingRedemption,
+    charityId: t.charity,
     unit: 'points',
     ...custom.params,
   };
@@ -324,6 +472,9 @@ function aMarkers(): string[] {
     A_SEGMENT,
     A_EMAIL,
     ...(hasRoute('POST /v1/ledger/credits') ? [a.postedEntry, a.pendingEntry] : []),
+    ...(hasRoute('POST /v1/redemptions')
+      ? [a.reward, a.codeReward, a.sessionReward, a.pendingRedemption, a.approvedRedemption, a.charity]
+      : []),
   ];
 }
 
@@ -358,6 +509,10 @@ beforeAll(async () => {
   });
   const child = await created(api.a.write, '/v1/accounts', { name: A_CHILD_NAME, parentId: account.id });
   const contact = await created(api.a.write, `/v1/accounts/${account.id}/contacts`, { email: A_EMAIL });
+  const approver = await created(api.a.write, `/v1/accounts/${account.id}/contacts`, {
+    email: 'approver@alpha.example',
+    role: 'approver',
+  });
   a = {
     accountId: account.id,
     childId: child.id,
@@ -365,7 +520,11 @@ beforeAll(async () => {
     postedEntry: await ledgerEntry(api.a.write, account.id, false),
     pendingEntry: await ledgerEntry(api.a.write, account.id, true),
     apiKey: (await api.services.keys.create(api.a.programId, 'target', ['read'])).key.id,
+    ...(await rewardFixtures(account.id)),
+    approver: approver.id,
   };
+  a.pendingRedemption = await redemptionOf(true);
+  a.approvedRedemption = await redemptionOf(false);
   bAccountId = (await created(api.b.write, '/v1/accounts', { externalId: 'BRAVO-1', name: 'Bravo Own' })).id;
   bContactId = (
     await created(api.b.write, `/v1/accounts/${bAccountId}/contacts`, { email: 'bob@bravo.example' })

@@ -150,8 +150,9 @@ function checkAmount(amount: number): void {
 export function createLedgerService(database: Database, programs: ProgramService, accounts: AccountService) {
   async function settingsOf(
     programId: string,
+    db?: Tx,
   ): Promise<{ ledger: LedgerSettings; timeZone: string; baseCurrency: string }> {
-    const program = await programs.get(programId);
+    const program = await programs.get(programId, db);
     return {
       ledger: ledgerSettings(program.settings),
       timeZone: program.timeZone,
@@ -216,8 +217,9 @@ export function createLedgerService(database: Database, programs: ProgramService
     key: string,
     content: unknown,
     write: (tx: Tx, print: string) => Promise<EntryRow>,
+    outer?: Tx,
   ): Promise<WriteResult> {
-    return execute({ programId, key, content, write });
+    return execute({ programId, key, content, write }, outer);
   }
 
   function entryRow(base: Omit<NewEntryRow, 'id' | 'effectiveAt'> & { effectiveAt?: Date }): NewEntryRow {
@@ -521,7 +523,10 @@ export function createLedgerService(database: Database, programs: ProgramService
       );
     },
 
-    /** Posts a pending credit or a hold (action post), or cancels it (action void). Once only. */
+    /**
+     * Posts a pending credit or a hold (action post), or cancels it (action void). Once only.
+     * Inside `outer` (another module's transaction) it runs in a savepoint of that transaction.
+     */
     async resolve(
       programId: string,
       entryId: string,
@@ -533,233 +538,249 @@ export function createLedgerService(database: Database, programs: ProgramService
         sourceType?: SourceType;
         effectiveAt?: Date;
       },
+      outer?: Tx,
     ): Promise<WriteResult> {
       const content = { op: action, entry: entryId };
-      return once(programId, input.key, content, async (tx, print) => {
-        const original = await findEntry(tx, programId, entryId, true);
-        if (!original) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
-        if (original.phase !== 'pending' && original.phase !== 'hold') {
-          throw new FidelisError(
-            'entry_not_open',
-            `Entry ${entryId} is ${original.phase}: only pending credits and holds can be posted or voided`,
-          );
-        }
-        const done = (await entriesRelatedTo(tx, programId, entryId)).find(
-          (e) => e.phase === 'post' || e.phase === 'void',
-        );
-        if (done)
-          throw new FidelisError(
-            'entry_not_open',
-            `Entry ${entryId} was already ${done.phase === 'post' ? 'posted' : 'voided'} by ${done.id}`,
-          );
-        const unit = original.unit;
-        const verb =
-          action === 'post'
-            ? original.phase === 'pending'
-              ? 'Posted'
-              : 'Captured'
-            : original.phase === 'pending'
-              ? 'Voided'
-              : 'Released';
-        const entry = await insertEntry(
-          tx,
-          entryRow({
-            programId,
-            idempotencyKey: input.key,
-            fingerprint: print,
-            type: original.type,
-            phase: action,
-            walletId: original.walletId,
-            accountId: original.accountId,
-            contactId: original.contactId,
-            unit,
-            amount: original.amount,
-            reasonCode: original.reasonCode,
-            sourceType: input.sourceType ?? original.sourceType,
-            sourceId: original.sourceId,
-            explanation: input.explanation ?? `${verb}: ${original.explanation}`,
-            relatedEntryId: original.id,
-            expiresAt: original.expiresAt,
-            actor: input.actor ?? null,
-            effectiveAt: input.effectiveAt,
-          }),
-        );
-        const wallet = await lockWallet(tx, programId, original.walletId);
-        if (original.phase === 'pending') {
-          await changeWallet(tx, programId, wallet.id, { pending: -original.amount });
-          if (action === 'post') {
-            const source = await systemWallet(
-              tx,
-              programId,
-              original.type === 'earn' ? 'issuance' : 'adjustment',
-              unit,
+      return once(
+        programId,
+        input.key,
+        content,
+        async (tx, print) => {
+          const original = await findEntry(tx, programId, entryId, true);
+          if (!original) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
+          if (original.phase !== 'pending' && original.phase !== 'hold') {
+            throw new FidelisError(
+              'entry_not_open',
+              `Entry ${entryId} is ${original.phase}: only pending credits and holds can be posted or voided`,
             );
-            await creditLots(
-              tx,
-              programId,
-              wallet,
-              entry,
-              [{ amount: original.amount, expiresAt: original.expiresAt }],
-              {
-                earned: original.type === 'earn' ? original.amount : 0,
-              },
-            );
-            await post(tx, programId, entry, [
-              { walletId: source.id, unit, amount: -original.amount },
-              { walletId: wallet.id, unit, amount: original.amount },
-            ]);
           }
-        } else if (action === 'post') {
-          await changeWallet(tx, programId, wallet.id, {
-            held: -original.amount,
-            balance: -original.amount,
-            redeemed: original.type === 'adjust' ? 0 : original.amount,
-          });
-          const sink = await systemWallet(tx, programId, debitSink(original.type), unit);
-          await post(tx, programId, entry, [
-            { walletId: wallet.id, unit, amount: -original.amount },
-            { walletId: sink.id, unit, amount: original.amount },
-          ]);
-        } else {
-          // Releasing a hold gives its lots back.
-          await changeWallet(tx, programId, wallet.id, { held: -original.amount });
-          const taken = await allocationsOf(tx, programId, original.id);
-          await lotsByIds(
-            tx,
-            programId,
-            taken.map((a) => a.lotId),
+          const done = (await entriesRelatedTo(tx, programId, entryId)).find(
+            (e) => e.phase === 'post' || e.phase === 'void',
           );
-          await changeLots(
+          if (done)
+            throw new FidelisError(
+              'entry_not_open',
+              `Entry ${entryId} was already ${done.phase === 'post' ? 'posted' : 'voided'} by ${done.id}`,
+            );
+          const unit = original.unit;
+          const verb =
+            action === 'post'
+              ? original.phase === 'pending'
+                ? 'Posted'
+                : 'Captured'
+              : original.phase === 'pending'
+                ? 'Voided'
+                : 'Released';
+          const entry = await insertEntry(
             tx,
-            programId,
-            taken.map((a) => ({ lotId: a.lotId, delta: a.amount })),
+            entryRow({
+              programId,
+              idempotencyKey: input.key,
+              fingerprint: print,
+              type: original.type,
+              phase: action,
+              walletId: original.walletId,
+              accountId: original.accountId,
+              contactId: original.contactId,
+              unit,
+              amount: original.amount,
+              reasonCode: original.reasonCode,
+              sourceType: input.sourceType ?? original.sourceType,
+              sourceId: original.sourceId,
+              explanation: input.explanation ?? `${verb}: ${original.explanation}`,
+              relatedEntryId: original.id,
+              expiresAt: original.expiresAt,
+              actor: input.actor ?? null,
+              effectiveAt: input.effectiveAt,
+            }),
           );
-          await insertAllocations(
-            tx,
-            taken.map((a) => ({ programId, entryId: entry.id, lotId: a.lotId, amount: -a.amount })),
-          );
-        }
-        return entry;
-      });
+          const wallet = await lockWallet(tx, programId, original.walletId);
+          if (original.phase === 'pending') {
+            await changeWallet(tx, programId, wallet.id, { pending: -original.amount });
+            if (action === 'post') {
+              const source = await systemWallet(
+                tx,
+                programId,
+                original.type === 'earn' ? 'issuance' : 'adjustment',
+                unit,
+              );
+              await creditLots(
+                tx,
+                programId,
+                wallet,
+                entry,
+                [{ amount: original.amount, expiresAt: original.expiresAt }],
+                {
+                  earned: original.type === 'earn' ? original.amount : 0,
+                },
+              );
+              await post(tx, programId, entry, [
+                { walletId: source.id, unit, amount: -original.amount },
+                { walletId: wallet.id, unit, amount: original.amount },
+              ]);
+            }
+          } else if (action === 'post') {
+            await changeWallet(tx, programId, wallet.id, {
+              held: -original.amount,
+              balance: -original.amount,
+              redeemed: original.type === 'adjust' ? 0 : original.amount,
+            });
+            const sink = await systemWallet(tx, programId, debitSink(original.type), unit);
+            await post(tx, programId, entry, [
+              { walletId: wallet.id, unit, amount: -original.amount },
+              { walletId: sink.id, unit, amount: original.amount },
+            ]);
+          } else {
+            // Releasing a hold gives its lots back.
+            await changeWallet(tx, programId, wallet.id, { held: -original.amount });
+            const taken = await allocationsOf(tx, programId, original.id);
+            await lotsByIds(
+              tx,
+              programId,
+              taken.map((a) => a.lotId),
+            );
+            await changeLots(
+              tx,
+              programId,
+              taken.map((a) => ({ lotId: a.lotId, delta: a.amount })),
+            );
+            await insertAllocations(
+              tx,
+              taken.map((a) => ({ programId, entryId: entry.id, lotId: a.lotId, amount: -a.amount })),
+            );
+          }
+          return entry;
+        },
+        outer,
+      );
     },
 
-    /** Reverses (part of) a posted credit or debit with a linked entry; credits may end in debt or write-off. */
-    async reverse(programId: string, entryId: string, input: ReverseInput): Promise<WriteResult> {
+    /**
+     * Reverses (part of) a posted credit or debit with a linked entry; credits may end in debt or write-off.
+     * Inside `outer` (another module's transaction) it runs in a savepoint of that transaction.
+     */
+    async reverse(programId: string, entryId: string, input: ReverseInput, outer?: Tx): Promise<WriteResult> {
       if (input.amount !== undefined) checkAmount(input.amount);
-      const { ledger } = await settingsOf(programId);
+      const { ledger } = await settingsOf(programId, outer);
       const content = {
         op: 'reverse',
         entry: entryId,
         amount: input.amount ?? null,
         reason: input.reasonCode,
       };
-      return once(programId, input.key, content, async (tx, print) => {
-        const target = await findEntry(tx, programId, entryId, true);
-        if (!target) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
-        const postings = await postingsOf(tx, programId, target.id);
-        const effect = postings
-          .filter((p) => p.walletId === target.walletId)
-          .reduce((s, p) => s + p.amount, 0);
-        const reversible =
-          (target.phase === 'posted' || target.phase === 'post') &&
-          target.type !== 'transfer' &&
-          target.type !== 'expire' &&
-          target.type !== 'reverse' &&
-          effect !== 0;
-        if (!reversible) {
-          throw new FidelisError(
-            'entry_not_reversible',
-            `Entry ${entryId} (${target.type}, ${target.phase}) cannot be reversed`,
-          );
-        }
-        const left = Math.abs(effect) - (await reversedSoFar(tx, programId, target.id));
-        const amount = input.amount ?? left;
-        if (amount <= 0 || amount > left) {
-          throw new FidelisError(
-            'reversal_exceeds_entry',
-            `At most ${left} ${target.unit} of entry ${entryId} can still be reversed`,
-            {
-              errors: [{ path: '/body/amount', message: `at most ${left}` }],
-            },
-          );
-        }
-        const unit = target.unit;
-        const wallet = await lockWallet(tx, programId, target.walletId);
-        const reversal = await systemWallet(tx, programId, 'reversal', unit);
-        const base = {
-          programId,
-          idempotencyKey: input.key,
-          fingerprint: print,
-          type: 'reverse' as const,
-          phase: 'posted' as const,
-          walletId: wallet.id,
-          accountId: target.accountId,
-          contactId: target.contactId,
-          unit,
-          amount,
-          reasonCode: input.reasonCode,
-          sourceType: input.sourceType ?? 'api',
-          sourceId: input.sourceId ?? null,
-          explanation: input.explanation,
-          relatedEntryId: target.id,
-          actor: input.actor ?? null,
-        };
-        if (effect > 0) {
-          // Taking back a credit: from what is available, the credit's own lot first.
-          const available = wallet.balance - wallet.held;
-          const covered = Math.min(amount, available);
-          const uncovered = amount - covered;
-          const debt = ledger.clawback === 'negative' ? uncovered : 0;
-          const writtenOff = uncovered - debt;
-          const entry = await insertEntry(tx, entryRow({ ...base, writtenOff }));
-          if (covered > 0) {
-            const [ownLot] = await lotsOfEntry(tx, programId, target.id);
-            await consumeLots(tx, programId, wallet.id, entry.id, covered, ownLot?.id);
+      return once(
+        programId,
+        input.key,
+        content,
+        async (tx, print) => {
+          const target = await findEntry(tx, programId, entryId, true);
+          if (!target) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
+          const postings = await postingsOf(tx, programId, target.id);
+          const effect = postings
+            .filter((p) => p.walletId === target.walletId)
+            .reduce((s, p) => s + p.amount, 0);
+          const reversible =
+            (target.phase === 'posted' || target.phase === 'post') &&
+            target.type !== 'transfer' &&
+            target.type !== 'expire' &&
+            target.type !== 'reverse' &&
+            effect !== 0;
+          if (!reversible) {
+            throw new FidelisError(
+              'entry_not_reversible',
+              `Entry ${entryId} (${target.type}, ${target.phase}) cannot be reversed`,
+            );
           }
-          await changeWallet(tx, programId, wallet.id, { balance: -covered, debt });
-          const taken = covered + debt;
-          if (taken > 0) {
-            await post(tx, programId, entry, [
-              { walletId: wallet.id, unit, amount: -taken },
-              { walletId: reversal.id, unit, amount: taken },
-            ]);
+          const left = Math.abs(effect) - (await reversedSoFar(tx, programId, target.id));
+          const amount = input.amount ?? left;
+          if (amount <= 0 || amount > left) {
+            throw new FidelisError(
+              'reversal_exceeds_entry',
+              `At most ${left} ${target.unit} of entry ${entryId} can still be reversed`,
+              {
+                errors: [{ path: '/body/amount', message: `at most ${left}` }],
+              },
+            );
           }
+          const unit = target.unit;
+          const wallet = await lockWallet(tx, programId, target.walletId);
+          const reversal = await systemWallet(tx, programId, 'reversal', unit);
+          const base = {
+            programId,
+            idempotencyKey: input.key,
+            fingerprint: print,
+            type: 'reverse' as const,
+            phase: 'posted' as const,
+            walletId: wallet.id,
+            accountId: target.accountId,
+            contactId: target.contactId,
+            unit,
+            amount,
+            reasonCode: input.reasonCode,
+            sourceType: input.sourceType ?? 'api',
+            sourceId: input.sourceId ?? null,
+            explanation: input.explanation,
+            relatedEntryId: target.id,
+            actor: input.actor ?? null,
+          };
+          if (effect > 0) {
+            // Taking back a credit: from what is available, the credit's own lot first.
+            const available = wallet.balance - wallet.held;
+            const covered = Math.min(amount, available);
+            const uncovered = amount - covered;
+            const debt = ledger.clawback === 'negative' ? uncovered : 0;
+            const writtenOff = uncovered - debt;
+            const entry = await insertEntry(tx, entryRow({ ...base, writtenOff }));
+            if (covered > 0) {
+              const [ownLot] = await lotsOfEntry(tx, programId, target.id);
+              await consumeLots(tx, programId, wallet.id, entry.id, covered, ownLot?.id);
+            }
+            await changeWallet(tx, programId, wallet.id, { balance: -covered, debt });
+            const taken = covered + debt;
+            if (taken > 0) {
+              await post(tx, programId, entry, [
+                { walletId: wallet.id, unit, amount: -taken },
+                { walletId: reversal.id, unit, amount: taken },
+              ]);
+            }
+            return entry;
+          }
+          // Giving back a debit (a refund): new lots with the expiry of the lots it consumed.
+          const entry = await insertEntry(tx, entryRow(base));
+          // A captured hold consumed its lots when it was placed.
+          const consumed = await allocationsOf(
+            tx,
+            programId,
+            target.phase === 'post' ? target.relatedEntryId! : target.id,
+          );
+          const lots = await lotsByIds(
+            tx,
+            programId,
+            consumed.map((a) => a.lotId),
+          );
+          const parts: Array<{ amount: number; expiresAt: Date | null }> = [];
+          let rest = amount;
+          // Earlier partial refunds of this debit already gave back the first of its allocations.
+          let skip = Math.abs(effect) - left;
+          for (const a of consumed) {
+            if (rest === 0) break;
+            const skipped = Math.min(skip, a.amount);
+            skip -= skipped;
+            const part = Math.min(a.amount - skipped, rest);
+            if (part === 0) continue;
+            parts.push({ amount: part, expiresAt: lots.find((l) => l.id === a.lotId)?.expiresAt ?? null });
+            rest -= part;
+          }
+          if (rest > 0) parts.push({ amount: rest, expiresAt: null });
+          await creditLots(tx, programId, wallet, entry, parts, {});
+          await post(tx, programId, entry, [
+            { walletId: reversal.id, unit, amount: -amount },
+            { walletId: wallet.id, unit, amount },
+          ]);
           return entry;
-        }
-        // Giving back a debit (a refund): new lots with the expiry of the lots it consumed.
-        const entry = await insertEntry(tx, entryRow(base));
-        // A captured hold consumed its lots when it was placed.
-        const consumed = await allocationsOf(
-          tx,
-          programId,
-          target.phase === 'post' ? target.relatedEntryId! : target.id,
-        );
-        const lots = await lotsByIds(
-          tx,
-          programId,
-          consumed.map((a) => a.lotId),
-        );
-        const parts: Array<{ amount: number; expiresAt: Date | null }> = [];
-        let rest = amount;
-        // Earlier partial refunds of this debit already gave back the first of its allocations.
-        let skip = Math.abs(effect) - left;
-        for (const a of consumed) {
-          if (rest === 0) break;
-          const skipped = Math.min(skip, a.amount);
-          skip -= skipped;
-          const part = Math.min(a.amount - skipped, rest);
-          if (part === 0) continue;
-          parts.push({ amount: part, expiresAt: lots.find((l) => l.id === a.lotId)?.expiresAt ?? null });
-          rest -= part;
-        }
-        if (rest > 0) parts.push({ amount: rest, expiresAt: null });
-        await creditLots(tx, programId, wallet, entry, parts, {});
-        await post(tx, programId, entry, [
-          { walletId: reversal.id, unit, amount: -amount },
-          { walletId: wallet.id, unit, amount },
-        ]);
-        return entry;
-      });
+        },
+        outer,
+      );
     },
 
     /** Moves units between two accounts' wallets, keeping each lot's expiry. */
@@ -1086,7 +1107,7 @@ class StaleLot extends Error {}
  * failure (e.g. two batches touching the same wallets in opposite order). Safe: the transaction was
  * rolled back whole, and every write in it carries its idempotency key.
  */
-async function retryOnConflict<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
+export async function retryOnConflict<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();
