@@ -556,3 +556,33 @@ describe('idempotency', () => {
     expect(again).toMatchObject({ replayed: true, redemption: { id: first.json().id } });
   });
 });
+
+describe('approval time-out', () => {
+  it('cancels a redemption whose hold the ledger released, and gives its unit back', async () => {
+    const chair = await reward({
+      type: 'merchandise',
+      name: 'Office chair',
+      price: { amount: 1500, unit: 'points' },
+      stock: { kind: 'counted', quantity: 1 },
+    });
+    const before = await wallet('ACME');
+    const id = (await redeem({ reward: chair.id, account: 'ACME', contactId: buyer })).json().id;
+    expect((await getReward(chair.id)).stock.available).toBe(0);
+    // The default time-out is 30 days: the ledger's due run releases the hold after it.
+    const due = await post(
+      '/v1/ledger/due-runs',
+      { asOf: new Date(Date.now() + 31 * 86_400_000).toISOString() },
+      { admin: true },
+    );
+    expect(due.json().voided).toBeGreaterThanOrEqual(1);
+    expect(await wallet('ACME')).toMatchObject({ available: before.available, held: before.held });
+    const late = await post(`/v1/redemptions/${id}/approve`, { contactId: approver });
+    expect(late.statusCode).toBe(409);
+    expect(late.json().code).toBe('redemption_state_conflict');
+    const after = (await api.call(api.a.read, { method: 'GET', url: `/v1/redemptions/${id}` })).json();
+    expect(after).toMatchObject({ status: 'cancelled', reason: expect.stringMatching(/time-out/) });
+    expect((await getReward(chair.id)).stock.available).toBe(1);
+    expect(await wallet('ACME')).toMatchObject({ available: before.available, held: before.held });
+    await verify();
+  });
+});

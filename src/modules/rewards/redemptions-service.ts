@@ -49,6 +49,7 @@ import {
 import type { RedemptionStatus } from './rewards-tables.ts';
 
 const DAY = 86_400_000;
+const TIMED_OUT = 'The approval time-out passed and the held points were released';
 
 export interface Actor {
   /** The API key that acts. */
@@ -187,12 +188,10 @@ export function createRedemptionService(
         tx,
       );
     } catch (error) {
-      if (error instanceof FidelisError && error.code === 'entry_not_open') {
-        throw new FidelisError(
-          'redemption_state_conflict',
-          `The points held for redemption ${r.id} were released (it waited longer than the approval time-out); request it again`,
-        );
-      }
+      // The ledger's due run released the hold: the redemption waited longer than the approval
+      // time-out. It is cancelled (and its stock given back); approve() reports the conflict.
+      if (error instanceof FidelisError && error.code === 'entry_not_open')
+        return undo(tx, programId, r, reward, 'cancelled', TIMED_OUT, actor);
       throw error;
     }
     const approved = await updateRedemption(tx, programId, r.id, {
@@ -224,19 +223,24 @@ export function createRedemptionService(
   ): Promise<RedemptionRow> {
     const patch: Partial<RedemptionRow> = { status, reason };
     if (r.settleEntryId === null) {
-      const voided = await ledger.resolve(
-        programId,
-        r.holdEntryId,
-        'void',
-        {
-          key: `redemption:${r.id}:void`,
-          actor,
-          sourceType: 'redemption',
-          explanation: `Returned: ${reward.name}`,
-        },
-        tx,
-      );
-      patch.settleEntryId = voided.entry.id;
+      try {
+        const voided = await ledger.resolve(
+          programId,
+          r.holdEntryId,
+          'void',
+          {
+            key: `redemption:${r.id}:void`,
+            actor,
+            sourceType: 'redemption',
+            explanation: `Returned: ${reward.name}`,
+          },
+          tx,
+        );
+        patch.settleEntryId = voided.entry.id;
+      } catch (error) {
+        // Released already by the ledger's due run (approval time-out): the points are back.
+        if (!(error instanceof FidelisError && error.code === 'entry_not_open')) throw error;
+      }
     } else {
       const refund = await ledger.reverse(
         programId,
@@ -561,6 +565,12 @@ export function createRedemptionService(
         });
         return approvals >= r.approvalsRequired ? settleApproved(tx, programId, r, reward, actor.keyId) : r;
       });
+      if (row.status === 'cancelled') {
+        throw new FidelisError(
+          'redemption_state_conflict',
+          `Redemption ${id} was cancelled: ${TIMED_OUT.toLowerCase()}`,
+        );
+      }
       return view(programId, row);
     },
 
