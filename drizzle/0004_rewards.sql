@@ -150,9 +150,13 @@ CREATE TABLE "rewards" (
 --> statement-breakpoint
 ALTER TABLE "charities" ADD CONSTRAINT "charities_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "donations" ADD CONSTRAINT "donations_charity_fk" FOREIGN KEY ("program_id","charity_id") REFERENCES "public"."charities"("program_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "donations" ADD CONSTRAINT "donations_account_fk" FOREIGN KEY ("program_id","account_id") REFERENCES "public"."accounts"("program_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "payouts" ADD CONSTRAINT "payouts_account_fk" FOREIGN KEY ("program_id","account_id") REFERENCES "public"."accounts"("program_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "redemption_approvals" ADD CONSTRAINT "redemption_approvals_redemption_fk" FOREIGN KEY ("program_id","redemption_id") REFERENCES "public"."redemptions"("program_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "redemption_events" ADD CONSTRAINT "redemption_events_redemption_fk" FOREIGN KEY ("program_id","redemption_id") REFERENCES "public"."redemptions"("program_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "redemptions" ADD CONSTRAINT "redemptions_reward_fk" FOREIGN KEY ("program_id","reward_id") REFERENCES "public"."rewards"("program_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "redemptions" ADD CONSTRAINT "redemptions_account_fk" FOREIGN KEY ("program_id","account_id") REFERENCES "public"."accounts"("program_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "redemptions" ADD CONSTRAINT "redemptions_session_fk" FOREIGN KEY ("program_id","session_id") REFERENCES "public"."reward_sessions"("program_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reward_codes" ADD CONSTRAINT "reward_codes_reward_fk" FOREIGN KEY ("program_id","reward_id") REFERENCES "public"."rewards"("program_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reward_sessions" ADD CONSTRAINT "reward_sessions_reward_fk" FOREIGN KEY ("program_id","reward_id") REFERENCES "public"."rewards"("program_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "rewards" ADD CONSTRAINT "rewards_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

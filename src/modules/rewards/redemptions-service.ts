@@ -220,6 +220,7 @@ export function createRedemptionService(
     status: RedemptionStatus,
     reason: string | null,
     actor: string,
+    data: Record<string, unknown> = {},
   ): Promise<RedemptionRow> {
     const patch: Partial<RedemptionRow> = { status, reason };
     if (r.settleEntryId === null) {
@@ -263,7 +264,10 @@ export function createRedemptionService(
     // A reserved code goes back to the pool; one handed out may have been used, and stays issued.
     if (r.codeId) await releaseCode(tx, programId, r.codeId);
     const after = await updateRedemption(tx, programId, r.id, patch);
-    await record(tx, programId, actor, `redemption.${status}`, r, after, reason ? { reason } : {});
+    await record(tx, programId, actor, `redemption.${status}`, r, after, {
+      ...data,
+      ...(reason ? { reason } : {}),
+    });
     return after;
   }
 
@@ -587,7 +591,7 @@ export function createRedemptionService(
           decision: 'reject',
           note: input.note ?? null,
         });
-        return undo(tx, programId, r, reward, 'rejected', input.note ?? null, actor.keyId);
+        return undo(tx, programId, r, reward, 'rejected', input.note ?? null, actor.keyId, { approver });
       });
       return view(programId, row);
     },
@@ -597,12 +601,17 @@ export function createRedemptionService(
       const current = await load(programId, id);
       if (input.contactId !== undefined) {
         const contact = await contacts.get(programId, input.contactId);
-        if (contact.accountId !== current.accountId)
-          throw new FidelisError('approver_not_allowed', `Contact ${contact.id} belongs to another account`);
+        if (contact.accountId !== current.accountId) {
+          throw new FidelisError('validation_failed', `Contact ${contact.id} belongs to another account`, {
+            errors: [{ path: '/body/contactId', message: 'is a contact of another account' }],
+          });
+        }
       }
       const row = await transition(programId, id, async (tx, r, reward) => {
         if (r.status !== 'pending_approval' && r.status !== 'approved') throw conflict(r, 'cancelled');
-        return undo(tx, programId, r, reward, 'cancelled', input.reason ?? null, actor.keyId);
+        return undo(tx, programId, r, reward, 'cancelled', input.reason ?? null, actor.keyId, {
+          ...(input.contactId ? { contactId: input.contactId } : {}),
+        });
       });
       return view(programId, row);
     },

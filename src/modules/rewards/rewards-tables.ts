@@ -217,6 +217,11 @@ export const redemptions = pgTable(
       columns: [t.programId, t.accountId],
       foreignColumns: [accounts.programId, accounts.id],
     }),
+    foreignKey({
+      name: 'redemptions_session_fk',
+      columns: [t.programId, t.sessionId],
+      foreignColumns: [rewardSessions.programId, rewardSessions.id],
+    }),
     check(
       'redemptions_status_ck',
       sql`${t.status} in ('pending_approval', 'approved', 'fulfilled', 'rejected', 'cancelled', 'failed')`,
@@ -267,6 +272,11 @@ export const redemptionEvents = pgTable(
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
     index('redemption_events_redemption_idx').on(t.programId, t.redemptionId, t.id),
+    foreignKey({
+      name: 'redemption_events_redemption_fk',
+      columns: [t.programId, t.redemptionId],
+      foreignColumns: [redemptions.programId, redemptions.id],
+    }),
   ],
 );
 
@@ -312,6 +322,11 @@ export const donations = pgTable(
       columns: [t.programId, t.charityId],
       foreignColumns: [charities.programId, charities.id],
     }),
+    foreignKey({
+      name: 'donations_account_fk',
+      columns: [t.programId, t.accountId],
+      foreignColumns: [accounts.programId, accounts.id],
+    }),
     check('donations_amount_ck', sql`${t.amount} > 0`),
   ],
 );
@@ -337,6 +352,11 @@ export const payouts = pgTable(
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
     index('payouts_account_idx').on(t.programId, t.accountId),
+    foreignKey({
+      name: 'payouts_account_fk',
+      columns: [t.programId, t.accountId],
+      foreignColumns: [accounts.programId, accounts.id],
+    }),
     check('payouts_amount_ck', sql`${t.amount} > 0`),
   ],
 );
