@@ -586,3 +586,34 @@ describe('approval time-out', () => {
     await verify();
   });
 });
+
+describe('the redemption event feed', () => {
+  it('lists every transition oldest first and resumes after a cursor', async () => {
+    const feed = async (query: string) =>
+      (await api.call(api.a.read, { method: 'GET', url: `/v1/redemption-events?${query}` })).json() as {
+        data: Array<{ id: string; type: string; redemptionId: string }>;
+        nextCursor: string | null;
+      };
+    const all = await feed('limit=500');
+    expect(all.data.length).toBeGreaterThan(10);
+    expect(all.data.map((e) => e.id)).toEqual([...all.data.map((e) => e.id)].sort());
+    expect(all.data[0]?.type).toBe('redemption.requested');
+
+    const item = await reward({
+      type: 'service_credit',
+      name: 'Feed probe',
+      price: { amount: 1, unit: 'points' },
+      stock: { kind: 'unlimited' },
+      fulfilment: 'webhook',
+    });
+    const r = (await redeem({ reward: item.id, account: 'ACME' })).json();
+    const newer = await feed(`cursor=${all.nextCursor}`);
+    expect(newer.data.map((e) => [e.redemptionId, e.type])).toEqual([
+      [r.id, 'redemption.requested'],
+      [r.id, 'redemption.approved'],
+    ]);
+    const approved = await feed(`type=redemption.approved&redemptionId=${r.id}`);
+    expect(approved.data.length).toBe(1);
+    expect((await feed(`cursor=${newer.nextCursor}`)).data).toEqual([]);
+  });
+});

@@ -26,6 +26,7 @@ import {
   approvalsOf,
   countRedemptions,
   type EventRow,
+  eventFeed,
   eventsOf,
   findCode,
   findRedemption,
@@ -372,6 +373,29 @@ export function createRedemptionService(
       );
       const last = page[page.length - 1];
       return { data, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+    },
+
+    /** The redemption events of the program, oldest first: what a webhook dispatcher or the operator's system polls. */
+    async events(
+      programId: string,
+      query: { type?: string; redemptionId?: string; limit?: number; cursor?: string },
+    ) {
+      const limit = query.limit ?? 50;
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      if (query.cursor !== undefined && after === undefined) throw new FidelisError('invalid_cursor');
+      const rows = await eventFeed(database.db, programId, query, after, limit + 1);
+      const data = rows.slice(0, limit).map((e) => ({
+        id: e.id,
+        redemptionId: e.redemptionId,
+        type: e.type,
+        status: e.status,
+        actor: e.actor,
+        data: e.data,
+        at: e.at.toISOString(),
+      }));
+      const last = data[data.length - 1];
+      // Like a feed: the cursor of the last event, also when the page is not full, so a poller resumes there.
+      return { data, nextCursor: last ? encodeCursor(last.id) : (query.cursor ?? null) };
     },
 
     /**

@@ -25,6 +25,7 @@ import {
   DonationBody,
   type DonationInput,
   DonationSchema,
+  EventFeedQuery,
   FailBody,
   FulfilBody,
   type FulfilInput,
@@ -35,6 +36,7 @@ import {
   PayoutBody,
   type PayoutInput,
   PayoutSchema,
+  RedemptionEventSchema,
   RedemptionParams,
   RequestRedemptionBody,
   type RequestRedemptionInput,
@@ -279,6 +281,30 @@ export function rewardRoutes(app: FastifyInstance, services: Services): void {
       },
     },
     async (request) => redemptions.list(principal(request).programId, request.query as ListRedemptionsInput),
+  );
+
+  app.get(
+    '/redemption-events',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags: ['redemptions'],
+        summary: 'Every redemption transition, oldest first: the feed to fulfil webhook rewards from',
+        description:
+          'Poll with the nextCursor of the previous answer to get only newer events (it is returned even when the page is not full). Webhook delivery of the same events is planned.',
+        querystring: EventFeedQuery,
+        response: responses(
+          {
+            200: Type.Object({
+              data: Type.Array(RedemptionEventSchema),
+              nextCursor: Type.Union([Type.String(), Type.Null()]),
+            }),
+          },
+          ['invalid_cursor'],
+        ),
+      },
+    },
+    async (request) => redemptions.events(principal(request).programId, request.query as { type?: string }),
   );
 
   app.get(

@@ -383,6 +383,30 @@ export const ListRedemptionsQuery = Type.Object(
   { additionalProperties: false },
 );
 
+export const EventFeedQuery = Type.Object(
+  {
+    type: Type.Optional(
+      Type.String({ pattern: '^redemption\\.[a-z_]+$', maxLength: 64, examples: ['redemption.approved'] }),
+    ),
+    redemptionId: Type.Optional(Ref('Redemption id')),
+    limit: Type.Optional(Limit),
+    cursor: Type.Optional(Cursor),
+  },
+  { additionalProperties: false },
+);
+export const RedemptionEventSchema = Type.Object({
+  id: Type.String({ description: 'Sortable: the feed is ordered by it' }),
+  redemptionId: Type.String(),
+  type: Type.String({
+    description:
+      'redemption.requested, .approval_given, .approved, .fulfilled, .delivered, .rejected, .cancelled, .failed',
+  }),
+  status: Type.String({ description: "The redemption's status after the event" }),
+  actor: Type.String({ description: 'The API key id that acted' }),
+  data: Type.Unknown(),
+  at: Timestamp,
+});
+
 export const CreateCharityBody = Type.Object(
   { name: Name, description: Type.Optional(Text(4000)), url: Type.Optional(Type.String({ format: 'uri' })) },
   { additionalProperties: false },

@@ -374,6 +374,29 @@ export async function insertEvent(db: Executor, row: typeof redemptionEvents.$in
   await db.insert(redemptionEvents).values(row);
 }
 
+/** Every redemption event of the program in id order (oldest first) after `after`: an outbox feed. */
+export async function eventFeed(
+  db: Executor,
+  programId: string,
+  f: { type?: string; redemptionId?: string },
+  after: string | undefined,
+  limit: number,
+): Promise<EventRow[]> {
+  return db
+    .select()
+    .from(redemptionEvents)
+    .where(
+      and(
+        eq(redemptionEvents.programId, programId),
+        f.type ? eq(redemptionEvents.type, f.type) : undefined,
+        f.redemptionId ? eq(redemptionEvents.redemptionId, f.redemptionId) : undefined,
+        after ? gt(redemptionEvents.id, after) : undefined,
+      ),
+    )
+    .orderBy(asc(redemptionEvents.id))
+    .limit(limit);
+}
+
 export async function eventsOf(db: Executor, programId: string, redemptionId: string): Promise<EventRow[]> {
   return db
     .select()
