@@ -217,9 +217,13 @@ export function createLedgerService(database: Database, programs: ProgramService
     key: string,
     content: unknown,
     write: (tx: Tx, print: string) => Promise<EntryRow>,
-    outer?: Tx,
   ): Promise<WriteResult> {
-    return execute({ programId, key, content, write }, outer);
+    return execute({ programId, key, content, write });
+  }
+
+  /** `once` inside another module's transaction `outer` (in a savepoint of it), or on its own. */
+  function onceIn(outer: Tx | undefined): typeof once {
+    return (programId, key, content, write) => execute({ programId, key, content, write }, outer);
   }
 
   function entryRow(base: Omit<NewEntryRow, 'id' | 'effectiveAt'> & { effectiveAt?: Date }): NewEntryRow {
@@ -541,118 +545,112 @@ export function createLedgerService(database: Database, programs: ProgramService
       outer?: Tx,
     ): Promise<WriteResult> {
       const content = { op: action, entry: entryId };
-      return once(
-        programId,
-        input.key,
-        content,
-        async (tx, print) => {
-          const original = await findEntry(tx, programId, entryId, true);
-          if (!original) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
-          if (original.phase !== 'pending' && original.phase !== 'hold') {
-            throw new FidelisError(
-              'entry_not_open',
-              `Entry ${entryId} is ${original.phase}: only pending credits and holds can be posted or voided`,
-            );
-          }
-          const done = (await entriesRelatedTo(tx, programId, entryId)).find(
-            (e) => e.phase === 'post' || e.phase === 'void',
+      return onceIn(outer)(programId, input.key, content, async (tx, print) => {
+        const original = await findEntry(tx, programId, entryId, true);
+        if (!original) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
+        if (original.phase !== 'pending' && original.phase !== 'hold') {
+          throw new FidelisError(
+            'entry_not_open',
+            `Entry ${entryId} is ${original.phase}: only pending credits and holds can be posted or voided`,
           );
-          if (done)
-            throw new FidelisError(
-              'entry_not_open',
-              `Entry ${entryId} was already ${done.phase === 'post' ? 'posted' : 'voided'} by ${done.id}`,
-            );
-          const unit = original.unit;
-          const verb =
-            action === 'post'
-              ? original.phase === 'pending'
-                ? 'Posted'
-                : 'Captured'
-              : original.phase === 'pending'
-                ? 'Voided'
-                : 'Released';
-          const entry = await insertEntry(
-            tx,
-            entryRow({
+        }
+        const done = (await entriesRelatedTo(tx, programId, entryId)).find(
+          (e) => e.phase === 'post' || e.phase === 'void',
+        );
+        if (done)
+          throw new FidelisError(
+            'entry_not_open',
+            `Entry ${entryId} was already ${done.phase === 'post' ? 'posted' : 'voided'} by ${done.id}`,
+          );
+        const unit = original.unit;
+        const verb =
+          action === 'post'
+            ? original.phase === 'pending'
+              ? 'Posted'
+              : 'Captured'
+            : original.phase === 'pending'
+              ? 'Voided'
+              : 'Released';
+        const entry = await insertEntry(
+          tx,
+          entryRow({
+            programId,
+            idempotencyKey: input.key,
+            fingerprint: print,
+            type: original.type,
+            phase: action,
+            walletId: original.walletId,
+            accountId: original.accountId,
+            contactId: original.contactId,
+            unit,
+            amount: original.amount,
+            reasonCode: original.reasonCode,
+            sourceType: input.sourceType ?? original.sourceType,
+            sourceId: original.sourceId,
+            explanation: input.explanation ?? `${verb}: ${original.explanation}`,
+            relatedEntryId: original.id,
+            expiresAt: original.expiresAt,
+            actor: input.actor ?? null,
+            effectiveAt: input.effectiveAt,
+          }),
+        );
+        const wallet = await lockWallet(tx, programId, original.walletId);
+        if (original.phase === 'pending') {
+          await changeWallet(tx, programId, wallet.id, { pending: -original.amount });
+          if (action === 'post') {
+            const source = await systemWallet(
+              tx,
               programId,
-              idempotencyKey: input.key,
-              fingerprint: print,
-              type: original.type,
-              phase: action,
-              walletId: original.walletId,
-              accountId: original.accountId,
-              contactId: original.contactId,
+              original.type === 'earn' ? 'issuance' : 'adjustment',
               unit,
-              amount: original.amount,
-              reasonCode: original.reasonCode,
-              sourceType: input.sourceType ?? original.sourceType,
-              sourceId: original.sourceId,
-              explanation: input.explanation ?? `${verb}: ${original.explanation}`,
-              relatedEntryId: original.id,
-              expiresAt: original.expiresAt,
-              actor: input.actor ?? null,
-              effectiveAt: input.effectiveAt,
-            }),
-          );
-          const wallet = await lockWallet(tx, programId, original.walletId);
-          if (original.phase === 'pending') {
-            await changeWallet(tx, programId, wallet.id, { pending: -original.amount });
-            if (action === 'post') {
-              const source = await systemWallet(
-                tx,
-                programId,
-                original.type === 'earn' ? 'issuance' : 'adjustment',
-                unit,
-              );
-              await creditLots(
-                tx,
-                programId,
-                wallet,
-                entry,
-                [{ amount: original.amount, expiresAt: original.expiresAt }],
-                {
-                  earned: original.type === 'earn' ? original.amount : 0,
-                },
-              );
-              await post(tx, programId, entry, [
-                { walletId: source.id, unit, amount: -original.amount },
-                { walletId: wallet.id, unit, amount: original.amount },
-              ]);
-            }
-          } else if (action === 'post') {
-            await changeWallet(tx, programId, wallet.id, {
-              held: -original.amount,
-              balance: -original.amount,
-              redeemed: original.type === 'adjust' ? 0 : original.amount,
-            });
-            const sink = await systemWallet(tx, programId, debitSink(original.type), unit);
+            );
+            await creditLots(
+              tx,
+              programId,
+              wallet,
+              entry,
+              [{ amount: original.amount, expiresAt: original.expiresAt }],
+              {
+                earned: original.type === 'earn' ? original.amount : 0,
+              },
+            );
             await post(tx, programId, entry, [
-              { walletId: wallet.id, unit, amount: -original.amount },
-              { walletId: sink.id, unit, amount: original.amount },
+              { walletId: source.id, unit, amount: -original.amount },
+              { walletId: wallet.id, unit, amount: original.amount },
             ]);
-          } else {
-            // Releasing a hold gives its lots back.
-            await changeWallet(tx, programId, wallet.id, { held: -original.amount });
-            const taken = await allocationsOf(tx, programId, original.id);
-            await lotsByIds(
-              tx,
-              programId,
-              taken.map((a) => a.lotId),
-            );
-            await changeLots(
-              tx,
-              programId,
-              taken.map((a) => ({ lotId: a.lotId, delta: a.amount })),
-            );
-            await insertAllocations(
-              tx,
-              taken.map((a) => ({ programId, entryId: entry.id, lotId: a.lotId, amount: -a.amount })),
-            );
           }
-          return entry;
-        },
-        outer,
-      );
+        } else if (action === 'post') {
+          await changeWallet(tx, programId, wallet.id, {
+            held: -original.amount,
+            balance: -original.amount,
+            redeemed: original.type === 'adjust' ? 0 : original.amount,
+          });
+          const sink = await systemWallet(tx, programId, debitSink(original.type), unit);
+          await post(tx, programId, entry, [
+            { walletId: wallet.id, unit, amount: -original.amount },
+            { walletId: sink.id, unit, amount: original.amount },
+          ]);
+        } else {
+          // Releasing a hold gives its lots back.
+          await changeWallet(tx, programId, wallet.id, { held: -original.amount });
+          const taken = await allocationsOf(tx, programId, original.id);
+          await lotsByIds(
+            tx,
+            programId,
+            taken.map((a) => a.lotId),
+          );
+          await changeLots(
+            tx,
+            programId,
+            taken.map((a) => ({ lotId: a.lotId, delta: a.amount })),
+          );
+          await insertAllocations(
+            tx,
+            taken.map((a) => ({ programId, entryId: entry.id, lotId: a.lotId, amount: -a.amount })),
+          );
+        }
+        return entry;
+      });
     },
 
     /**
@@ -668,119 +666,113 @@ export function createLedgerService(database: Database, programs: ProgramService
         amount: input.amount ?? null,
         reason: input.reasonCode,
       };
-      return once(
-        programId,
-        input.key,
-        content,
-        async (tx, print) => {
-          const target = await findEntry(tx, programId, entryId, true);
-          if (!target) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
-          const postings = await postingsOf(tx, programId, target.id);
-          const effect = postings
-            .filter((p) => p.walletId === target.walletId)
-            .reduce((s, p) => s + p.amount, 0);
-          const reversible =
-            (target.phase === 'posted' || target.phase === 'post') &&
-            target.type !== 'transfer' &&
-            target.type !== 'expire' &&
-            target.type !== 'reverse' &&
-            effect !== 0;
-          if (!reversible) {
-            throw new FidelisError(
-              'entry_not_reversible',
-              `Entry ${entryId} (${target.type}, ${target.phase}) cannot be reversed`,
-            );
-          }
-          const left = Math.abs(effect) - (await reversedSoFar(tx, programId, target.id));
-          const amount = input.amount ?? left;
-          if (amount <= 0 || amount > left) {
-            throw new FidelisError(
-              'reversal_exceeds_entry',
-              `At most ${left} ${target.unit} of entry ${entryId} can still be reversed`,
-              {
-                errors: [{ path: '/body/amount', message: `at most ${left}` }],
-              },
-            );
-          }
-          const unit = target.unit;
-          const wallet = await lockWallet(tx, programId, target.walletId);
-          const reversal = await systemWallet(tx, programId, 'reversal', unit);
-          const base = {
-            programId,
-            idempotencyKey: input.key,
-            fingerprint: print,
-            type: 'reverse' as const,
-            phase: 'posted' as const,
-            walletId: wallet.id,
-            accountId: target.accountId,
-            contactId: target.contactId,
-            unit,
-            amount,
-            reasonCode: input.reasonCode,
-            sourceType: input.sourceType ?? 'api',
-            sourceId: input.sourceId ?? null,
-            explanation: input.explanation,
-            relatedEntryId: target.id,
-            actor: input.actor ?? null,
-          };
-          if (effect > 0) {
-            // Taking back a credit: from what is available, the credit's own lot first.
-            const available = wallet.balance - wallet.held;
-            const covered = Math.min(amount, available);
-            const uncovered = amount - covered;
-            const debt = ledger.clawback === 'negative' ? uncovered : 0;
-            const writtenOff = uncovered - debt;
-            const entry = await insertEntry(tx, entryRow({ ...base, writtenOff }));
-            if (covered > 0) {
-              const [ownLot] = await lotsOfEntry(tx, programId, target.id);
-              await consumeLots(tx, programId, wallet.id, entry.id, covered, ownLot?.id);
-            }
-            await changeWallet(tx, programId, wallet.id, { balance: -covered, debt });
-            const taken = covered + debt;
-            if (taken > 0) {
-              await post(tx, programId, entry, [
-                { walletId: wallet.id, unit, amount: -taken },
-                { walletId: reversal.id, unit, amount: taken },
-              ]);
-            }
-            return entry;
-          }
-          // Giving back a debit (a refund): new lots with the expiry of the lots it consumed.
-          const entry = await insertEntry(tx, entryRow(base));
-          // A captured hold consumed its lots when it was placed.
-          const consumed = await allocationsOf(
-            tx,
-            programId,
-            target.phase === 'post' ? target.relatedEntryId! : target.id,
+      return onceIn(outer)(programId, input.key, content, async (tx, print) => {
+        const target = await findEntry(tx, programId, entryId, true);
+        if (!target) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
+        const postings = await postingsOf(tx, programId, target.id);
+        const effect = postings
+          .filter((p) => p.walletId === target.walletId)
+          .reduce((s, p) => s + p.amount, 0);
+        const reversible =
+          (target.phase === 'posted' || target.phase === 'post') &&
+          target.type !== 'transfer' &&
+          target.type !== 'expire' &&
+          target.type !== 'reverse' &&
+          effect !== 0;
+        if (!reversible) {
+          throw new FidelisError(
+            'entry_not_reversible',
+            `Entry ${entryId} (${target.type}, ${target.phase}) cannot be reversed`,
           );
-          const lots = await lotsByIds(
-            tx,
-            programId,
-            consumed.map((a) => a.lotId),
+        }
+        const left = Math.abs(effect) - (await reversedSoFar(tx, programId, target.id));
+        const amount = input.amount ?? left;
+        if (amount <= 0 || amount > left) {
+          throw new FidelisError(
+            'reversal_exceeds_entry',
+            `At most ${left} ${target.unit} of entry ${entryId} can still be reversed`,
+            {
+              errors: [{ path: '/body/amount', message: `at most ${left}` }],
+            },
           );
-          const parts: Array<{ amount: number; expiresAt: Date | null }> = [];
-          let rest = amount;
-          // Earlier partial refunds of this debit already gave back the first of its allocations.
-          let skip = Math.abs(effect) - left;
-          for (const a of consumed) {
-            if (rest === 0) break;
-            const skipped = Math.min(skip, a.amount);
-            skip -= skipped;
-            const part = Math.min(a.amount - skipped, rest);
-            if (part === 0) continue;
-            parts.push({ amount: part, expiresAt: lots.find((l) => l.id === a.lotId)?.expiresAt ?? null });
-            rest -= part;
+        }
+        const unit = target.unit;
+        const wallet = await lockWallet(tx, programId, target.walletId);
+        const reversal = await systemWallet(tx, programId, 'reversal', unit);
+        const base = {
+          programId,
+          idempotencyKey: input.key,
+          fingerprint: print,
+          type: 'reverse' as const,
+          phase: 'posted' as const,
+          walletId: wallet.id,
+          accountId: target.accountId,
+          contactId: target.contactId,
+          unit,
+          amount,
+          reasonCode: input.reasonCode,
+          sourceType: input.sourceType ?? 'api',
+          sourceId: input.sourceId ?? null,
+          explanation: input.explanation,
+          relatedEntryId: target.id,
+          actor: input.actor ?? null,
+        };
+        if (effect > 0) {
+          // Taking back a credit: from what is available, the credit's own lot first.
+          const available = wallet.balance - wallet.held;
+          const covered = Math.min(amount, available);
+          const uncovered = amount - covered;
+          const debt = ledger.clawback === 'negative' ? uncovered : 0;
+          const writtenOff = uncovered - debt;
+          const entry = await insertEntry(tx, entryRow({ ...base, writtenOff }));
+          if (covered > 0) {
+            const [ownLot] = await lotsOfEntry(tx, programId, target.id);
+            await consumeLots(tx, programId, wallet.id, entry.id, covered, ownLot?.id);
           }
-          if (rest > 0) parts.push({ amount: rest, expiresAt: null });
-          await creditLots(tx, programId, wallet, entry, parts, {});
-          await post(tx, programId, entry, [
-            { walletId: reversal.id, unit, amount: -amount },
-            { walletId: wallet.id, unit, amount },
-          ]);
+          await changeWallet(tx, programId, wallet.id, { balance: -covered, debt });
+          const taken = covered + debt;
+          if (taken > 0) {
+            await post(tx, programId, entry, [
+              { walletId: wallet.id, unit, amount: -taken },
+              { walletId: reversal.id, unit, amount: taken },
+            ]);
+          }
           return entry;
-        },
-        outer,
-      );
+        }
+        // Giving back a debit (a refund): new lots with the expiry of the lots it consumed.
+        const entry = await insertEntry(tx, entryRow(base));
+        // A captured hold consumed its lots when it was placed.
+        const consumed = await allocationsOf(
+          tx,
+          programId,
+          target.phase === 'post' ? target.relatedEntryId! : target.id,
+        );
+        const lots = await lotsByIds(
+          tx,
+          programId,
+          consumed.map((a) => a.lotId),
+        );
+        const parts: Array<{ amount: number; expiresAt: Date | null }> = [];
+        let rest = amount;
+        // Earlier partial refunds of this debit already gave back the first of its allocations.
+        let skip = Math.abs(effect) - left;
+        for (const a of consumed) {
+          if (rest === 0) break;
+          const skipped = Math.min(skip, a.amount);
+          skip -= skipped;
+          const part = Math.min(a.amount - skipped, rest);
+          if (part === 0) continue;
+          parts.push({ amount: part, expiresAt: lots.find((l) => l.id === a.lotId)?.expiresAt ?? null });
+          rest -= part;
+        }
+        if (rest > 0) parts.push({ amount: rest, expiresAt: null });
+        await creditLots(tx, programId, wallet, entry, parts, {});
+        await post(tx, programId, entry, [
+          { walletId: reversal.id, unit, amount: -amount },
+          { walletId: wallet.id, unit, amount },
+        ]);
+        return entry;
+      });
     },
 
     /** Moves units between two accounts' wallets, keeping each lot's expiry. */
