@@ -32,7 +32,14 @@ export function createServices(database: Database) {
   // Tiers and memberships come with issue 6, which replaces this: until then no account has a tier
   // or a membership, so a reward that requires one is not eligible ("needs Platinum").
   const eligibilityFacts: EligibilityFacts = async () => ({ tier: null, memberships: [] });
-  const rewards = createRewardService(database, { accounts, contacts, ledger, audit, eligibilityFacts });
+  const rewards = createRewardService(database, {
+    programs,
+    accounts,
+    contacts,
+    ledger,
+    audit,
+    eligibilityFacts,
+  });
   const redemptions = createRedemptionService(database, {
     programs,
     accounts,

@@ -95,6 +95,12 @@ describe('e-gift cards from a code pool', () => {
       stock: { kind: 'codes', available: 0, low: true },
       fulfilment: 'code_pool',
     });
+    // 500 points at the default cost per point (EUR 0.01) are worth EUR 5.00.
+    expect((gift as unknown as { price: unknown }).price).toEqual({
+      amount: 500,
+      unit: 'points',
+      value: { currency: 'EUR', minorUnits: 500 },
+    });
     const imported = await post(`/v1/rewards/${gift.id}/codes`, { codes: ['GC-1', 'GC-2'] }, { admin: true });
     expect(imported.statusCode, imported.body).toBe(201);
     expect(imported.json()).toEqual({ imported: 2, available: 2, low: false });

@@ -185,7 +185,17 @@ export const RewardSchema = Type.Object(
     description: Nullable(Type.String()),
     translations: Type.Unknown(),
     imageUrl: Nullable(Type.String()),
-    price: Type.Object({ amount: Type.Integer(), unit: Type.String() }),
+    price: Type.Object({
+      amount: Type.Integer(),
+      unit: Type.String(),
+      value: Type.Object(
+        { currency: Type.String(), minorUnits: Type.Integer() },
+        {
+          description:
+            "What the price is worth in money: points at the program's cost per point (settings.ledger.costPerPoint) in its base currency; a cash price as it is",
+        },
+      ),
+    }),
     faceValue: Nullable(Type.Object({ amount: Type.Integer(), currency: Type.String() })),
     stock: Type.Object({
       kind: Type.String(),

@@ -1,7 +1,7 @@
 // The rewards catalog: rewards, their code pools and sessions, and browsing with eligibility and
 // affordability resolved for an account.
 import { FidelisError, type FieldError } from '../../core/errors.ts';
-import { minorDigits } from '../../core/money.ts';
+import { minorDigits, valueInMinorUnits } from '../../core/money.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../core/pagination.ts';
 import { isCurrency } from '../../core/reference.ts';
 import { ineligibility, shortBy, unavailability } from '../../core/rewards/eligibility.ts';
@@ -12,6 +12,8 @@ import type { AuditService } from '../audit/audit-service.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
 import { parseCsv } from '../imports/csv.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
+import { ledgerSettings } from '../ledger/ledger-settings.ts';
+import type { ProgramService } from '../programs/programs-service.ts';
 import type {
   CreateRewardInput,
   CreateSessionInput,
@@ -72,9 +74,21 @@ export interface Redeemable {
   reasons: string[];
 }
 
+/** How a program values prices: points at its cost per point, in its base currency. */
+export interface Valuation {
+  currency: string;
+  costPerPoint: string;
+}
+
 export function toReward(
   r: RewardRow,
-  extra: { available: number | null; sessions?: SessionRow[]; locale?: string; redeemable?: Redeemable },
+  extra: {
+    available: number | null;
+    valuation: Valuation;
+    sessions?: SessionRow[];
+    locale?: string;
+    redeemable?: Redeemable;
+  },
 ) {
   const { name, description } = localised(r, extra.locale);
   return {
@@ -84,7 +98,21 @@ export function toReward(
     description,
     translations: r.translations,
     imageUrl: r.imageUrl,
-    price: { amount: r.priceAmount, unit: r.priceUnit },
+    price: {
+      amount: r.priceAmount,
+      unit: r.priceUnit,
+      value:
+        r.priceUnit === 'points'
+          ? {
+              currency: extra.valuation.currency,
+              minorUnits: valueInMinorUnits(
+                r.priceAmount,
+                extra.valuation.costPerPoint,
+                extra.valuation.currency,
+              ),
+            }
+          : { currency: r.priceUnit, minorUnits: r.priceAmount },
+    },
     faceValue:
       r.faceValueAmount !== null && r.faceValueCurrency !== null
         ? { amount: r.faceValueAmount, currency: r.faceValueCurrency }
@@ -121,6 +149,7 @@ const date = (v: string | null | undefined) =>
 export function createRewardService(
   database: Database,
   deps: {
+    programs: ProgramService;
     accounts: AccountService;
     contacts: ContactService;
     ledger: LedgerService;
@@ -128,7 +157,12 @@ export function createRewardService(
     eligibilityFacts: EligibilityFacts;
   },
 ) {
-  const { accounts, contacts, ledger, audit } = deps;
+  const { programs, accounts, contacts, ledger, audit } = deps;
+
+  async function valuation(programId: string): Promise<Valuation> {
+    const program = await programs.get(programId);
+    return { currency: program.baseCurrency, costPerPoint: ledgerSettings(program.settings).costPerPoint };
+  }
 
   async function load(programId: string, id: string, db: Executor = database.db): Promise<RewardRow> {
     const row = await findReward(db, programId, id);
@@ -208,6 +242,7 @@ export function createRewardService(
     const { available, sessions } = await stockOf(programId, [row], new Date());
     return toReward(row, {
       available: available.get(row.id) ?? null,
+      valuation: await valuation(programId),
       sessions: row.stockKind === 'sessions' ? (sessions.get(row.id) ?? []) : undefined,
       locale,
     });
@@ -462,6 +497,7 @@ export function createRewardService(
       );
       const page = rows.slice(0, limit);
       const { available, sessions } = await stockOf(programId, page, now);
+      const worth = await valuation(programId);
       const data = page.map((r) => {
         const left = available.get(r.id) ?? null;
         let redeemable: Redeemable | undefined;
@@ -492,6 +528,7 @@ export function createRewardService(
         }
         return toReward(r, {
           available: left,
+          valuation: worth,
           sessions: r.stockKind === 'sessions' ? (sessions.get(r.id) ?? []) : undefined,
           locale: query.locale,
           redeemable,
