@@ -163,6 +163,7 @@ ALTER TABLE "rewards" ADD CONSTRAINT "rewards_program_id_programs_id_fk" FOREIGN
 CREATE INDEX "donations_account_idx" ON "donations" USING btree ("program_id","account_id");--> statement-breakpoint
 CREATE INDEX "payouts_account_idx" ON "payouts" USING btree ("program_id","account_id");--> statement-breakpoint
 CREATE INDEX "redemption_events_redemption_idx" ON "redemption_events" USING btree ("program_id","redemption_id","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "redemptions_code_uq" ON "redemptions" USING btree ("program_id","code_id") WHERE "redemptions"."code_id" is not null and "redemptions"."status" not in ('rejected', 'cancelled');--> statement-breakpoint
 CREATE UNIQUE INDEX "redemptions_request_key_uq" ON "redemptions" USING btree ("program_id","request_key") WHERE "redemptions"."request_key" is not null;--> statement-breakpoint
 CREATE INDEX "redemptions_account_idx" ON "redemptions" USING btree ("program_id","account_id","reward_id","created_at");--> statement-breakpoint
 CREATE INDEX "redemptions_status_idx" ON "redemptions" USING btree ("program_id","status","id");--> statement-breakpoint

@@ -141,6 +141,27 @@ describe('e-gift cards from a code pool', () => {
     await verify();
   });
 
+  it('reserves a code while a redemption waits for approval, and gives it back when rejected', async () => {
+    const pricey = await reward({
+      type: 'prepaid_card',
+      name: 'EUR 100 prepaid card',
+      price: { amount: 5000, unit: 'points' },
+      stock: { kind: 'codes' },
+    });
+    await post(`/v1/rewards/${pricey.id}/codes`, { codes: ['PP-1'] }, { admin: true });
+    const first = (await redeem({ reward: pricey.id, account: 'ACME', contactId: buyer })).json();
+    expect(first).toMatchObject({ status: 'pending_approval', code: null });
+    expect((await getReward(pricey.id)).stock.available).toBe(0);
+    const waiting = await redeem({ reward: pricey.id, account: 'ACME', contactId: buyer });
+    expect(waiting.json().code).toBe('out_of_stock');
+    await post(`/v1/redemptions/${first.id}/reject`, { contactId: approver });
+    expect((await getReward(pricey.id)).stock.available).toBe(1);
+    const second = (await redeem({ reward: pricey.id, account: 'ACME', contactId: buyer })).json();
+    const approved = await post(`/v1/redemptions/${second.id}/approve`, { contactId: approver });
+    expect(approved.json()).toMatchObject({ status: 'fulfilled', code: 'PP-1' });
+    await verify();
+  });
+
   it('imports codes from a CSV file and refuses duplicates, importing none of the file', async () => {
     const gift = await reward({
       type: 'discount_code',

@@ -202,6 +202,11 @@ export const redemptions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
+    // A code belongs to one live redemption at most, decided by the database too (a rejected or
+    // cancelled one gave its reserved code back to the pool).
+    uniqueIndex('redemptions_code_uq')
+      .on(t.programId, t.codeId)
+      .where(sql`${t.codeId} is not null and ${t.status} not in ('rejected', 'cancelled')`),
     uniqueIndex('redemptions_request_key_uq')
       .on(t.programId, t.requestKey)
       .where(sql`${t.requestKey} is not null`),
