@@ -14,6 +14,10 @@ import { createKeyService } from './modules/keys/keys-service.ts';
 import { createLedgerService } from './modules/ledger/ledger-service.ts';
 import { LedgerSettingsSchema } from './modules/ledger/ledger-settings.ts';
 import { createProgramService } from './modules/programs/programs-service.ts';
+import { createCashbackService } from './modules/rewards/cashback-service.ts';
+import { createRedemptionService } from './modules/rewards/redemptions-service.ts';
+import { createRewardService, type EligibilityFacts } from './modules/rewards/rewards-service.ts';
+import { RedemptionSettingsSchema } from './modules/rewards/rewards-settings.ts';
 import { createRuleService } from './modules/rules/rules-service.ts';
 import { createTierService } from './modules/tiers/tiers-service.ts';
 
@@ -22,6 +26,7 @@ export function createServices(database: Database) {
   const programs = createProgramService(database, {
     ledger: LedgerSettingsSchema,
     events: EventsSettingsSchema,
+    redemptions: RedemptionSettingsSchema,
   });
   const keys = createKeyService(database);
   const accounts = createAccountService(database);
@@ -46,6 +51,29 @@ export function createServices(database: Database) {
     tiers,
   );
   const demo = createDemoService(programs, keys, imports, ledger, rules, events, tiers);
+  // Reward eligibility: the account's tier on the program's first ladder, and its memberships.
+  const eligibilityFacts: EligibilityFacts = async (programId, accountId) => ({
+    tier: (await tiers.currentTiers(programId, accountId))[0] ?? null,
+    memberships: [],
+  });
+  const rewards = createRewardService(database, {
+    programs,
+    accounts,
+    contacts,
+    ledger,
+    audit,
+    eligibilityFacts,
+  });
+  const redemptions = createRedemptionService(database, {
+    programs,
+    accounts,
+    contacts,
+    ledger,
+    audit,
+    rewards,
+    eligibilityFacts,
+  });
+  const cashback = createCashbackService(database, { accounts, contacts, ledger, audit });
   return {
     database,
     programs,
@@ -62,6 +90,9 @@ export function createServices(database: Database) {
     rules,
     events,
     tiers,
+    rewards,
+    redemptions,
+    cashback,
   };
 }
 

@@ -30,6 +30,8 @@ import { ledgerRoutes } from '../modules/ledger/ledger-routes.ts';
 import { EntrySchema, WalletSchema } from '../modules/ledger/ledger-schemas.ts';
 import { programRoutes } from '../modules/programs/programs-routes.ts';
 import { ProgramSchema } from '../modules/programs/programs-schemas.ts';
+import { rewardRoutes } from '../modules/rewards/rewards-routes.ts';
+import { CharitySchema, RedemptionSchema, RewardSchema } from '../modules/rewards/rewards-schemas.ts';
 import { ruleRoutes } from '../modules/rules/rules-routes.ts';
 import { RuleDocumentSchema, RuleSchema } from '../modules/rules/rules-schemas.ts';
 import { tierRoutes } from '../modules/tiers/tiers-routes.ts';
@@ -108,6 +110,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     LadderSchema,
     ChangeSchema,
     ProgressSchema,
+    RewardSchema,
+    RedemptionSchema,
+    CharitySchema,
   ]) {
     app.addSchema(schema);
   }
@@ -196,6 +201,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       contactRoutes(v1, services);
       importRoutes(v1, services);
       ledgerRoutes(v1, services);
+      rewardRoutes(v1, services);
       auditRoutes(v1, services);
       keyRoutes(v1, services);
       fxRoutes(v1, services);

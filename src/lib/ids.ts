@@ -13,7 +13,15 @@ export type IdPrefix =
   | 'evt'
   | 'rul'
   | 'tld'
-  | 'tch';
+  | 'tch'
+  | 'rwd'
+  | 'cod'
+  | 'ses'
+  | 'red'
+  | 'rev'
+  | 'chr'
+  | 'don'
+  | 'pay';
 
 let lastMs = 0;
 let lastEntropy: Uint8Array = new Uint8Array(10);

@@ -38,6 +38,16 @@ interface Targets {
   rule: string;
   /** A tier ladder (operator_value metric), when the server has tiers. */
   ladder: string;
+  /** Rewards (when the server has them): unlimited at 1 point, a code pool, one booked by session. */
+  reward: string;
+  codeReward: string;
+  sessionReward: string;
+  /** A redemption waiting for approval and an approved one (of a manual reward). */
+  pendingRedemption: string;
+  approvedRedemption: string;
+  /** A contact of the account who may approve, and a charity of the program. */
+  approver: string;
+  charity: string;
 }
 
 interface RouteSpec {
@@ -220,6 +230,64 @@ const ROUTES: Record<string, RouteSpec> = {
     }),
   },
   'POST /v1/ledger/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
+  // Rewards, redemptions and cashback.
+  'POST /v1/rewards': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({
+      payload: {
+        type: 'custom',
+        name: `Probe ${t.n}`,
+        price: { amount: 1, unit: 'points' },
+        stock: { kind: 'unlimited' },
+      },
+    }),
+  },
+  'PATCH /v1/rewards/{rewardId}': { scope: 'admin', request: () => ({ payload: { description: 'Probed' } }) },
+  'POST /v1/rewards/{rewardId}/codes': {
+    scope: 'admin',
+    request: (t) => ({ params: { rewardId: t.codeReward }, payload: { codes: [`PROBE-CODE-${t.n}`] } }),
+  },
+  'POST /v1/rewards/{rewardId}/sessions': {
+    scope: 'admin',
+    request: (t) => ({
+      params: { rewardId: t.sessionReward },
+      payload: { startsAt: '2099-01-01T10:00:00Z', capacity: 3 },
+    }),
+  },
+  'POST /v1/redemptions': {
+    request: (t) => ({ payload: { reward: t.reward, account: t.account } }),
+  },
+  'POST /v1/redemptions/{redemptionId}/approve': {
+    request: (t) => ({ params: { redemptionId: t.pendingRedemption }, payload: { contactId: t.approver } }),
+  },
+  'POST /v1/redemptions/{redemptionId}/reject': {
+    request: (t) => ({ params: { redemptionId: t.pendingRedemption }, payload: { contactId: t.approver } }),
+  },
+  'POST /v1/redemptions/{redemptionId}/cancel': {
+    request: (t) => ({ params: { redemptionId: t.pendingRedemption }, payload: {} }),
+  },
+  'POST /v1/redemptions/{redemptionId}/fulfil': {
+    request: (t) => ({ params: { redemptionId: t.approvedRedemption }, payload: { delivery: 'shipped' } }),
+  },
+  'POST /v1/redemptions/{redemptionId}/fail': {
+    request: (t) => ({ params: { redemptionId: t.approvedRedemption }, payload: { reason: 'Probe' } }),
+  },
+  'POST /v1/charities': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: { name: `Probe charity ${t.n}` } }),
+  },
+  'PATCH /v1/charities/{charityId}': {
+    scope: 'admin',
+    request: () => ({ payload: { description: 'Probed' } }),
+  },
+  'POST /v1/donations': {
+    request: (t) => ({ payload: { account: t.account, charityId: t.charity, unit: 'points', amount: 1 } }),
+  },
+  'POST /v1/payouts': {
+    request: (t) => ({ payload: { account: t.account, currency: 'EUR', amount: 1, method: 'other' } }),
+  },
   'GET /v1/audit': { scope: 'admin' },
   // API keys of the program (admin only).
   'GET /v1/keys': { scope: 'admin' },
@@ -320,8 +388,65 @@ interface Fixture {
   eventExternalId: string;
   ruleId: string;
   ladderId: string;
+  reward: string;
+  codeReward: string;
+  sessionReward: string;
+  pendingRedemption: string;
+  approvedRedemption: string;
+  approver: string;
+  charity: string;
 }
-let a: Fixture;
+let a: Fixture & { pricierReward: string };
+
+/** Program a's rewards and charity, and the policy that makes its pricier reward wait for approval. */
+async function rewardFixtures(accountId: string) {
+  const none = 'rwd_00000000000000000000000000';
+  if (!hasRoute('POST /v1/rewards')) {
+    return {
+      reward: none,
+      pricierReward: none,
+      codeReward: none,
+      sessionReward: none,
+      pendingRedemption: 'red_00000000000000000000000000',
+      approvedRedemption: 'red_00000000000000000000000000',
+      charity: 'chr_00000000000000000000000000',
+    };
+  }
+  const reward = (type: string, price: number, stock: object) =>
+    created(api.a.admin, '/v1/rewards', {
+      type,
+      name: `Alpha ${type}`,
+      price: { amount: price, unit: 'points' },
+      stock,
+    });
+  await api.services.programs.update(api.a.programId, {
+    settings: { redemptions: { approval: { above: { points: 1 } } } },
+  });
+  await api.services.ledger.credit(api.a.programId, {
+    key: 'fixture-cash',
+    account: accountId,
+    unit: 'EUR',
+    amount: 100_000,
+    reasonCode: 'fixture',
+    explanation: 'Fixture cashback',
+  });
+  await api.services.ledger.credit(api.a.programId, {
+    key: 'fixture-points',
+    account: accountId,
+    amount: 100_000,
+    reasonCode: 'fixture',
+    explanation: 'Fixture points',
+  });
+  return {
+    reward: (await reward('custom', 1, { kind: 'unlimited' })).id,
+    pricierReward: (await reward('merchandise', 2, { kind: 'unlimited' })).id,
+    codeReward: (await reward('discount_code', 1, { kind: 'codes' })).id,
+    sessionReward: (await reward('experience', 1, { kind: 'sessions' })).id,
+    pendingRedemption: '',
+    approvedRedemption: '',
+    charity: (await created(api.a.admin, '/v1/charities', { name: 'Alpha Charity' })).id,
+  };
+}
 let bAccountId: string;
 let bContactId: string;
 
@@ -366,11 +491,30 @@ function aTargets(byExternalId = false): Targets {
     event: byExternalId ? a.eventExternalId : a.eventId,
     rule: a.ruleId,
     ladder: a.ladderId,
+
+    reward: a.reward,
+    codeReward: a.codeReward,
+    sessionReward: a.sessionReward,
+    pendingRedemption: a.pendingRedemption,
+    approvedRedemption: a.approvedRedemption,
+    approver: a.approver,
+    charity: a.charity,
   };
 }
 
-/** Fresh targets in program a that a request of a's own keys can succeed on (new open entries, a freeze to lift). */
-async function freshATargets(): Promise<Targets> {
+/** A redemption of program a: waiting for approval (a reward above the threshold), or approved. */
+async function redemptionOf(pending: boolean): Promise<string> {
+  if (!hasRoute('POST /v1/redemptions')) return 'red_00000000000000000000000000';
+  const r = await api.services.redemptions.request(
+    api.a.programId,
+    { reward: pending ? a.pricierReward : a.reward, account: a.accountId },
+    { keyId: 'fixture', admin: false },
+  );
+  return r.redemption.id;
+}
+
+/** Fresh targets in program a that a request of a's own keys can succeed on (new open entries, a freeze to lift, redemptions to act on). */
+async function freshATargets(route?: Route): Promise<Targets> {
   if (hasRoute('POST /v1/tier-ladders/{ladderId}/overrides'))
     await api.services.tiers.override(
       api.a.programId,
@@ -378,11 +522,20 @@ async function freshATargets(): Promise<Targets> {
       { account: a.accountId, kind: 'freeze', reason: 'Fixture freeze' },
       'fixture',
     );
+  // A new redemption only for the routes that act on one (each costs a ledger write): a pending one
+  // to approve, reject or cancel, an approved one to fulfil or fail.
+  const acts = (...verbs: string[]) =>
+    route === undefined ||
+    (route.path.includes('{redemptionId}') && verbs.some((v) => route.path.endsWith(v)));
   return {
     ...aTargets(),
     postedEntry: await ledgerEntry(api.a.write, a.accountId, false),
     pendingEntry: await ledgerEntry(api.a.write, a.accountId, true),
     apiKey: (await api.services.keys.create(api.a.programId, `fresh ${counter}`, ['read'])).key.id,
+    pendingRedemption: acts('/approve', '/reject', '/cancel')
+      ? await redemptionOf(true)
+      : a.pendingRedemption,
+    approvedRedemption: acts('/fulfil', '/fail') ? await redemptionOf(false) : a.approvedRedemption,
   };
 }
 
@@ -401,6 +554,9 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
     contactId: t.contact,
     entryId: t.postedEntry,
     keyId: t.apiKey,
+    rewardId: t.reward,
+    redemptionId: t.pendingRedemption,
+    charityId: t.charity,
     unit: 'points',
     eventId: t.event,
     ruleId: t.rule,
@@ -443,6 +599,9 @@ function aMarkers(): string[] {
     ...(hasRoute('POST /v1/ledger/credits') ? [a.postedEntry, a.pendingEntry] : []),
     ...(hasRoute('POST /v1/events') ? [a.eventId, a.eventExternalId, a.ruleId] : []),
     ...(hasRoute('POST /v1/tier-ladders') ? [a.ladderId] : []),
+    ...(hasRoute('POST /v1/redemptions')
+      ? [a.reward, a.codeReward, a.sessionReward, a.pendingRedemption, a.approvedRedemption, a.charity]
+      : []),
   ];
 }
 
@@ -493,6 +652,10 @@ beforeAll(async () => {
     amount: '25.00',
     currency: 'EUR',
   })) as unknown as { id: string; internalId: string };
+  const approver = await created(api.a.write, `/v1/accounts/${account.id}/contacts`, {
+    email: 'approver@alpha.example',
+    role: 'approver',
+  });
   a = {
     accountId: account.id,
     childId: child.id,
@@ -518,7 +681,11 @@ beforeAll(async () => {
           })
         ).id
       : 'tld_00000000000000000000000000',
+    ...(await rewardFixtures(account.id)),
+    approver: approver.id,
   };
+  a.pendingRedemption = await redemptionOf(true);
+  a.approvedRedemption = await redemptionOf(false);
   bAccountId = (await created(api.b.write, '/v1/accounts', { externalId: 'BRAVO-1', name: 'Bravo Own' })).id;
   bContactId = (
     await created(api.b.write, `/v1/accounts/${bAccountId}/contacts`, { email: 'bob@bravo.example' })
@@ -840,7 +1007,7 @@ describe('scopes', () => {
       for (const scope of ['read', 'write', 'admin'] as const) {
         const allowed = RANK[scope] >= RANK[needed];
         // Program a's own resources; a write that is allowed gets fresh ones to succeed on.
-        const targets = allowed && route.method !== 'GET' ? await freshATargets() : aTargets();
+        const targets = allowed && route.method !== 'GET' ? await freshATargets(route) : aTargets();
         const res = await send(api.a[scope], requestOf(route, targets));
         const context = `${route.key} with a ${scope} key → ${res.statusCode} ${res.body.slice(0, 200)}`;
         if (allowed) {
@@ -852,7 +1019,8 @@ describe('scopes', () => {
         }
       }
     }
-  });
+    // Three calls per route and fresh targets per allowed write: it grows with every module's routes.
+  }, 120_000);
 });
 
 describe('secrets', () => {

@@ -164,8 +164,9 @@ function checkAmount(amount: number): void {
 export function createLedgerService(database: Database, programs: ProgramService, accounts: AccountService) {
   async function settingsOf(
     programId: string,
+    db?: Tx,
   ): Promise<{ ledger: LedgerSettings; timeZone: string; baseCurrency: string }> {
-    const program = await programs.get(programId);
+    const program = await programs.get(programId, db);
     return {
       ledger: ledgerSettings(program.settings),
       timeZone: program.timeZone,
@@ -692,7 +693,7 @@ export function createLedgerService(database: Database, programs: ProgramService
       settings?: LedgerSettings,
     ): Promise<WriteResult> {
       if (input.amount !== undefined) checkAmount(input.amount);
-      const ledger = settings ?? (await settingsOf(programId)).ledger;
+      const ledger = settings ?? (await settingsOf(programId, outer)).ledger;
       const content = {
         op: 'reverse',
         entry: entryId,

@@ -94,8 +94,9 @@ export function createProgramService(database: Database, settingsSchemas: Record
       return toProgram(row);
     },
 
-    async get(id: string): Promise<Program> {
-      const row = await findProgram(database.db, id);
+    /** The program; `db` reads it inside a caller's transaction. */
+    async get(id: string, db: Executor = database.db): Promise<Program> {
+      const row = await findProgram(db, id);
       if (!row) throw new FidelisError('not_found', `No program ${id}`);
       return toProgram(row);
     },

@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { approvalsNeeded, ineligibility, shortBy, unavailability, windowStart } from './eligibility.ts';
+
+const facts = { segment: 'hospitality', country: 'NL', tier: null, memberships: [] as string[] };
+
+describe('ineligibility', () => {
+  it('names every rule the account or contact misses', () => {
+    expect(ineligibility({}, facts)).toEqual([]);
+    expect(ineligibility({ tiers: ['Platinum'] }, facts)).toEqual(['needs Platinum']);
+    expect(ineligibility({ tiers: ['Gold', 'Platinum'] }, { ...facts, tier: 'Gold' })).toEqual([]);
+    expect(
+      ineligibility(
+        { segments: ['construction'], countries: ['BE', 'DE'], memberships: ['Club'], roles: ['admin'] },
+        { ...facts, role: 'buyer' },
+      ),
+    ).toEqual([
+      'only for the segment construction',
+      'only in BE, DE',
+      'needs the membership Club',
+      'only contacts with the role admin can redeem it',
+    ]);
+    expect(ineligibility({ roles: ['buyer'] }, facts)).toEqual([
+      'only contacts with the role buyer can redeem it',
+    ]);
+  });
+
+  it('is eligible exactly when every given rule is met (property)', () => {
+    const tag = fc.constantFrom('a', 'b', 'c');
+    fc.assert(
+      fc.property(fc.array(tag, { maxLength: 3 }), fc.option(tag, { nil: null }), (segments, segment) => {
+        const reasons = ineligibility({ segments }, { ...facts, segment });
+        const met = segments.length === 0 || (segment !== null && segments.includes(segment));
+        expect(reasons.length === 0).toBe(met);
+      }),
+    );
+  });
+});
+
+describe('unavailability', () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+  it('checks the window, end exclusive, and archived rewards', () => {
+    const open = { status: 'active' as const, availableFrom: null, availableUntil: null };
+    expect(unavailability(open, now)).toBeNull();
+    expect(unavailability({ ...open, status: 'archived' }, now)).toMatch(/withdrawn/);
+    expect(unavailability({ ...open, availableFrom: new Date('2026-06-02T00:00:00Z') }, now)).toMatch(/from/);
+    expect(unavailability({ ...open, availableUntil: now }, now)).toMatch(/until/);
+    expect(unavailability({ ...open, availableFrom: now }, now)).toBeNull();
+  });
+});
+
+describe('approvalsNeeded', () => {
+  const policy = { above: { points: 1000 }, requesterRoles: ['buyer'], always: false, steps: 2 };
+  it('asks for the policy steps above the threshold of the unit, or for listed requester roles', () => {
+    expect(approvalsNeeded(policy, { amount: 1000, unit: 'points' }, undefined)).toBe(0);
+    expect(approvalsNeeded(policy, { amount: 1001, unit: 'points' }, undefined)).toBe(2);
+    expect(approvalsNeeded(policy, { amount: 99_999, unit: 'EUR' }, 'admin')).toBe(0);
+    expect(approvalsNeeded(policy, { amount: 1, unit: 'points' }, 'buyer')).toBe(2);
+    expect(approvalsNeeded({ ...policy, always: true }, { amount: 1, unit: 'EUR' }, undefined)).toBe(2);
+  });
+});
+
+describe('windowStart and shortBy', () => {
+  it('rolls windows back from now', () => {
+    const now = new Date('2026-03-31T12:00:00Z');
+    expect(windowStart('lifetime', now)).toBeNull();
+    expect(windowStart('day', now)?.toISOString()).toBe('2026-03-30T12:00:00.000Z');
+    expect(windowStart('month', now)?.toISOString()).toBe('2026-03-01T12:00:00.000Z');
+  });
+
+  it('says what is missing in points or money', () => {
+    expect(shortBy(380, 'points', 0)).toBe('380 points short');
+    expect(shortBy(380, 'EUR', 2)).toBe('EUR 3.80 short');
+    expect(shortBy(5, 'JPY', 0)).toBe('JPY 5 short');
+  });
+});
