@@ -9,6 +9,7 @@ import { createImportService } from './modules/imports/imports-service.ts';
 import { createKeyService } from './modules/keys/keys-service.ts';
 import { createLedgerService } from './modules/ledger/ledger-service.ts';
 import { LedgerSettingsSchema } from './modules/ledger/ledger-settings.ts';
+import { createMembershipService } from './modules/memberships/memberships-service.ts';
 import { createProgramService } from './modules/programs/programs-service.ts';
 
 export function createServices(database: Database) {
@@ -21,8 +22,21 @@ export function createServices(database: Database) {
   const idempotency = createIdempotencyService(database);
   const audit = createAuditService(database);
   const ledger = createLedgerService(database, programs, accounts);
+  const memberships = createMembershipService(database, accounts, ledger, audit);
   const demo = createDemoService(programs, keys, imports, ledger);
-  return { database, programs, keys, accounts, contacts, imports, idempotency, demo, audit, ledger };
+  return {
+    database,
+    programs,
+    keys,
+    accounts,
+    contacts,
+    imports,
+    idempotency,
+    demo,
+    audit,
+    ledger,
+    memberships,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

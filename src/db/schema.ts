@@ -5,4 +5,5 @@ export * from '../modules/contacts/contacts-tables.ts';
 export * from '../modules/idempotency/idempotency-tables.ts';
 export * from '../modules/keys/keys-tables.ts';
 export * from '../modules/ledger/ledger-tables.ts';
+export * from '../modules/memberships/memberships-tables.ts';
 export * from '../modules/programs/programs-tables.ts';

@@ -1,4 +1,5 @@
-// Periodic work inside the server process: expiry of points and time-outs of pending credits and holds.
+// Periodic work inside the server process: expiry of points, time-outs of pending credits and holds,
+// and renewal or lapse of memberships whose term ended.
 // Every job is idempotent (its ledger keys derive from what it acts on), so several server instances
 // may run it at once, and a late or repeated run writes the same journal.
 import type { Services } from '../compose.ts';
@@ -25,6 +26,13 @@ export function startScheduler(
           log.info({ programId: program.id, ...result }, 'ledger due run');
       } catch (error) {
         log.error({ err: error, programId: program.id }, 'ledger due run failed; it will be retried');
+      }
+      try {
+        const result = await services.memberships.runDue(program.id, new Date());
+        if (result.renewed + result.lapsed > 0)
+          log.info({ programId: program.id, ...result }, 'membership due run');
+      } catch (error) {
+        log.error({ err: error, programId: program.id }, 'membership due run failed; it will be retried');
       }
     }
   }

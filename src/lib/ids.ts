@@ -1,7 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { formatId } from '../core/ids.ts';
 
-export type IdPrefix = 'prg' | 'key' | 'acc' | 'con' | 'wal' | 'ent' | 'lot' | 'aud';
+export type IdPrefix =
+  | 'prg'
+  | 'key'
+  | 'acc'
+  | 'con'
+  | 'wal'
+  | 'ent'
+  | 'lot'
+  | 'aud'
+  | 'mpl'
+  | 'mem'
+  | 'mev'
+  | 'etl';
 
 let lastMs = 0;
 let lastEntropy: Uint8Array = new Uint8Array(10);

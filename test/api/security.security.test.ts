@@ -33,6 +33,10 @@ interface Targets {
   pendingEntry: string;
   /** An API key id of the program. */
   apiKey: string;
+  /** A membership plan nobody joined, a pending membership (of another plan) and an active one. */
+  plan: string;
+  pendingMembership: string;
+  activeMembership: string;
 }
 
 interface RouteSpec {
@@ -60,6 +64,14 @@ function refusesAsNotFound(res: LightMyRequestResponse, context: string): void {
 }
 
 const csv = { 'content-type': 'text/csv' };
+const probePlan = (name: string, joining: 'contract' | 'approval') => ({
+  name,
+  fee: { amount: '10.00', currency: 'EUR' },
+  term: { months: 12 },
+  renewal: 'auto',
+  joining,
+  entitlements: [{ key: 'vip_support', kind: 'flag' }],
+});
 const ledgerWrite = (t: Targets) => ({ 'idempotency-key': `probe-${t.n}` });
 
 /** How to call each route. Every write route needs an entry; GET routes only when they differ from the defaults. */
@@ -180,6 +192,37 @@ const ROUTES: Record<string, RouteSpec> = {
     }),
   },
   'POST /v1/ledger/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
+  // Memberships: plans are admin writes; joining and cancelling are write; approval is admin.
+  'POST /v1/membership-plans': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: probePlan(`Probe plan ${t.n}`, 'contract') }),
+  },
+  'PATCH /v1/membership-plans/{planId}': {
+    scope: 'admin',
+    request: () => ({ payload: { description: 'Probed' } }),
+  },
+  'POST /v1/membership-plans/{planId}/archive': { scope: 'admin', request: () => ({ payload: {} }) },
+  'DELETE /v1/membership-plans/{planId}': { scope: 'admin', request: () => ({}) },
+  'POST /v1/memberships': {
+    request: (t) => ({
+      payload: { account: t.account, plan: t.plan, via: 'contract', reference: `PROBE-${t.n}` },
+    }),
+  },
+  'POST /v1/memberships/{membershipId}/approve': {
+    scope: 'admin',
+    request: (t) => ({ params: { membershipId: t.pendingMembership }, payload: {} }),
+  },
+  'POST /v1/memberships/{membershipId}/reject': {
+    scope: 'admin',
+    request: (t) => ({ params: { membershipId: t.pendingMembership }, payload: {} }),
+  },
+  'POST /v1/memberships/{membershipId}/cancel': { request: () => ({ payload: {} }) },
+  'POST /v1/memberships/due-runs': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: () => ({ payload: {} }),
+  },
   'GET /v1/audit': { scope: 'admin' },
   // API keys of the program (admin only).
   'GET /v1/keys': { scope: 'admin' },
@@ -216,6 +259,9 @@ interface Fixture {
   postedEntry: string;
   pendingEntry: string;
   apiKey: string;
+  plan: string;
+  pendingMembership: string;
+  activeMembership: string;
 }
 let a: Fixture;
 let bAccountId: string;
@@ -248,6 +294,28 @@ async function ledgerEntry(key: string, account: string, pending: boolean): Prom
   return entry.id;
 }
 
+const NO_MEMBERSHIPS = { plan: 'mpl_none', pendingMembership: 'mem_none', activeMembership: 'mem_none' };
+
+/** A fresh unused plan, a pending membership and an active one of program a (placeholders without memberships). */
+async function memberships(account: string): Promise<typeof NO_MEMBERSHIPS> {
+  if (!hasRoute('POST /v1/membership-plans')) return NO_MEMBERSHIPS;
+  const n = ++counter;
+  const plan = await created(api.a.admin, '/v1/membership-plans', probePlan(`Fixture ${n}`, 'contract'));
+  const used = await created(api.a.admin, '/v1/membership-plans', probePlan(`Fixture used ${n}`, 'contract'));
+  const vetted = await created(
+    api.a.admin,
+    '/v1/membership-plans',
+    probePlan(`Fixture vetted ${n}`, 'approval'),
+  );
+  const join = (plan: string, via: string) =>
+    created(api.a.write, '/v1/memberships', { account, plan, via, reference: `FIXTURE-${n}` });
+  return {
+    plan: plan.id,
+    pendingMembership: (await join(vetted.id, 'approval')).id,
+    activeMembership: (await join(used.id, 'contract')).id,
+  };
+}
+
 /** Program a's resources as targets; the account given by id or, with byExternalId, by externalId. */
 function aTargets(byExternalId = false): Targets {
   return {
@@ -259,6 +327,9 @@ function aTargets(byExternalId = false): Targets {
     postedEntry: a.postedEntry,
     pendingEntry: a.pendingEntry,
     apiKey: a.apiKey,
+    plan: a.plan,
+    pendingMembership: a.pendingMembership,
+    activeMembership: a.activeMembership,
   };
 }
 
@@ -269,6 +340,7 @@ async function freshATargets(): Promise<Targets> {
     postedEntry: await ledgerEntry(api.a.write, a.accountId, false),
     pendingEntry: await ledgerEntry(api.a.write, a.accountId, true),
     apiKey: (await api.services.keys.create(api.a.programId, `fresh ${counter}`, ['read'])).key.id,
+    ...(await memberships(a.accountId)),
   };
 }
 
@@ -288,6 +360,9 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
     entryId: t.postedEntry,
     keyId: t.apiKey,
     unit: 'points',
+    planId: t.plan,
+    membershipId: t.activeMembership,
+    entitlementKey: 'vip_support',
     ...custom.params,
   };
   const url = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
@@ -324,6 +399,7 @@ function aMarkers(): string[] {
     A_SEGMENT,
     A_EMAIL,
     ...(hasRoute('POST /v1/ledger/credits') ? [a.postedEntry, a.pendingEntry] : []),
+    ...(hasRoute('POST /v1/membership-plans') ? [a.plan, a.pendingMembership, a.activeMembership] : []),
   ];
 }
 
@@ -348,7 +424,7 @@ beforeAll(async () => {
         .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
         .map((m) => ({ method: m.toUpperCase() as Method, path, key: `${m.toUpperCase()} ${path}` })),
     )
-    .sort((x, y) => x.key.localeCompare(y.key));
+    .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)); // the order of servedRoutes()
   callable = routes.filter((r) => r.method === 'GET' || ROUTES[r.key]?.request);
 
   const account = await created(api.a.write, '/v1/accounts', {
@@ -365,6 +441,7 @@ beforeAll(async () => {
     postedEntry: await ledgerEntry(api.a.write, account.id, false),
     pendingEntry: await ledgerEntry(api.a.write, account.id, true),
     apiKey: (await api.services.keys.create(api.a.programId, 'target', ['read'])).key.id,
+    ...(await memberships(account.id)),
   };
   bAccountId = (await created(api.b.write, '/v1/accounts', { externalId: 'BRAVO-1', name: 'Bravo Own' })).id;
   bContactId = (
