@@ -226,47 +226,55 @@ describe('a paid membership with entitlements up front', () => {
     expect(await api.services.ledger.verify(api.a.programId)).toEqual([]);
   });
 
-  it('gives the same result to runs on time as to one late run', async () => {
-    const onTime = await createPlan({ ...businessClub, name: 'On time', term: { days: 30 } });
-    const lateOne = await createPlan({ ...businessClub, name: 'Late', term: { days: 30 } });
+  it('gives the same result to weekly runs on time as to one late run', async () => {
+    // The same plan and membership in two programs: a's due run every week, b's once at the end.
     const start = new Date(Date.now() - 100 * DAY).toISOString();
-    const a = (
-      await post('/v1/memberships', {
-        account: 'BOLT',
-        plan: onTime.id,
+    const joined = [] as Array<{ key: string; program: string; id: string }>;
+    for (const [keys, program] of [
+      [api.a, api.a.programId],
+      [api.b, api.b.programId],
+    ] as const) {
+      const admin = (url: string, payload: object) =>
+        api.call(keys.admin, { method: 'POST', url, payload, headers: { 'idempotency-key': key() } });
+      await admin('/v1/accounts', { externalId: 'HARBOR', name: 'Harbor' });
+      const p = (
+        await admin('/v1/membership-plans', { ...businessClub, name: 'Monthly', term: { days: 30 } })
+      ).json();
+      const m = await admin('/v1/memberships', {
+        account: 'HARBOR',
+        plan: p.id,
         via: 'contract',
-        reference: 'X',
+        reference: 'C-30',
         startsAt: start,
-      })
-    ).json();
-    const b = (
-      await post('/v1/memberships', {
-        account: 'CRANE',
-        plan: lateOne.id,
-        via: 'contract',
-        reference: 'X',
-        startsAt: start,
-      })
-    ).json();
-    // On time: a run at each day; late: one run at the end (another program-wide run covers both).
-    for (let d = 1; d <= 100; d += 7) {
+      });
+      expect(m.statusCode, m.body).toBe(201);
+      joined.push({ key: keys.read, program, id: m.json().id });
+    }
+    for (let d = 0; d <= 100; d += 7) {
       await api.services.memberships.runDue(api.a.programId, new Date(Date.parse(start) + d * DAY));
     }
-    await api.services.memberships.runDue(api.a.programId, new Date(Date.parse(start) + 100 * DAY));
-    const shape = async (id: string) => {
-      const m = (await get(`/v1/memberships/${id}`)).json();
-      const events = (await get(`/v1/memberships/${id}/events`)).json().data;
+    const end = new Date(Date.parse(start) + 100 * DAY);
+    await api.services.memberships.runDue(api.a.programId, end);
+    await api.services.memberships.runDue(api.b.programId, end);
+    const shape = async ({ key: k, id }: { key: string; id: string }) => {
+      const read = async (url: string) => (await api.call(k, { method: 'GET', url })).json();
+      const m = await read(`/v1/memberships/${id}`);
+      const events = (await read(`/v1/memberships/${id}/events`)).data;
+      const history = (await read('/v1/accounts/HARBOR/wallets/points/history')).data;
       return {
         term: m.term,
         startsAt: m.startsAt,
         endsAt: m.endsAt,
         terms: m.terms,
+        entitlements: m.entitlements.map((e: { key: string; validUntil: string }) => [e.key, e.validUntil]),
         events: events.map((e: { type: string; occurredAt: string }) => [e.type, e.occurredAt]),
+        credits: history.map((l: { amount: number; effectiveAt: string }) => [l.amount, l.effectiveAt]),
       };
     };
-    const sa = await shape(a.id);
-    expect(sa.term).toBe(4);
-    expect(sa).toEqual(await shape(b.id));
+    const onTime = await shape(joined[0]!);
+    expect(onTime.term).toBe(4);
+    expect(onTime.credits).toHaveLength(4);
+    expect(await shape(joined[1]!)).toEqual(onTime);
   });
 
   it('approval: pending with nothing granted, then approved by an admin (audited)', async () => {
