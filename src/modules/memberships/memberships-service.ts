@@ -767,8 +767,13 @@ export function createMembershipService(
             `Membership ${membershipId} is already ${current.status}`,
           );
         }
+        // Ends now, or at its term end if the due run has not yet handled that; never before it began.
         const endsAt =
-          current.endsAt === null ? null : new Date(Math.min(current.endsAt.getTime(), now.getTime()));
+          current.endsAt === null || current.startsAt === null
+            ? null
+            : new Date(
+                Math.max(current.startsAt.getTime(), Math.min(current.endsAt.getTime(), now.getTime())),
+              );
         const row = await updateMembershipRow(tx, programId, membershipId, {
           status: 'cancelled',
           endsAt,

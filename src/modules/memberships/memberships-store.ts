@@ -199,7 +199,7 @@ export async function dueMemberships(
     .limit(limit);
 }
 
-/** The plans of an account's active memberships that are in their term at `at`. */
+/** The plans of an account's active memberships at `at` (an auto-renewing one past its end awaits the due run). */
 export async function activePlansOf(db: Executor, programId: string, accountId: string, at: Date) {
   return selectRows<{ planId: string; name: string; membershipId: string; endsAt: Date | string }>(
     db,
@@ -208,7 +208,7 @@ export async function activePlansOf(db: Executor, programId: string, accountId: 
         join membership_plan_versions v
           on v.program_id = m.program_id and v.plan_id = m.plan_id and v.version = m.plan_version
         where m.program_id = ${programId} and m.account_id = ${accountId} and m.status = 'active'
-          and m.starts_at <= ${at} and m.ends_at > ${at}
+          and m.starts_at <= ${at} and (m.ends_at > ${at} or m.renewal = 'auto')
         order by m.id`,
   );
 }
