@@ -9,7 +9,7 @@ const DAY = 86_400_000;
 
 beforeAll(async () => {
   api = await testApi();
-  for (const externalId of ['ACME', 'BOLT', 'CRANE', 'DELTA', 'ECHO', 'FJORD', 'GAMMA']) {
+  for (const externalId of ['ACME', 'BOLT', 'CRANE', 'DELTA', 'ECHO', 'FJORD', 'GAMMA', 'IOTA']) {
     const r = await api.call(api.a.write, {
       method: 'POST',
       url: '/v1/accounts',
@@ -433,5 +433,46 @@ describe('a paid membership with entitlements up front', () => {
     expect(plans.map((p) => p.name)).toEqual(['Business Club']);
     const fjord = await api.services.accounts.resolve(api.a.programId, 'FJORD');
     expect(await api.services.memberships.activePlansOf(api.a.programId, fjord.id)).toEqual([]);
+  });
+
+  it('keeps an auto-renewing membership granting past its term end until the due run; a manual one ends there', async () => {
+    const startsAt = new Date(Date.now() - 45 * DAY).toISOString();
+    const auto = await createPlan({ ...businessClub, name: 'Auto 30', term: { days: 30 } });
+    const manual = await createPlan({
+      ...businessClub,
+      name: 'Manual 30',
+      term: { days: 30 },
+      renewal: 'manual',
+      entitlements: [{ key: 'manual_perk', kind: 'flag' }],
+    });
+    const a = await post('/v1/memberships', {
+      account: 'IOTA',
+      plan: auto.id,
+      via: 'contract',
+      reference: 'A',
+      startsAt,
+    });
+    await post('/v1/memberships', {
+      account: 'IOTA',
+      plan: manual.id,
+      via: 'contract',
+      reference: 'M',
+      startsAt,
+    });
+    expect(await check('IOTA', 'vip_support')).toEqual({
+      granted: true,
+      key: 'vip_support',
+      until: a.json().endsAt,
+      source: { membershipId: a.json().id, planId: auto.id },
+    });
+    expect(await check('IOTA', 'manual_perk')).toMatchObject({ granted: false });
+    const listed = (await get('/v1/accounts/IOTA/entitlements')).json().data;
+    const active = Object.fromEntries(listed.map((e: { key: string; active: boolean }) => [e.key, e.active]));
+    // The free period runs its own 3 months from the start, whatever the term.
+    expect(active).toMatchObject({ vip_support: true, manual_perk: false, training: true });
+    const iota = await api.services.accounts.resolve(api.a.programId, 'IOTA');
+    expect(
+      (await api.services.memberships.activePlansOf(api.a.programId, iota.id)).map((p) => p.name),
+    ).toEqual(['Auto 30']);
   });
 });

@@ -203,7 +203,12 @@ export function toMembership(row: MembershipRow) {
   };
 }
 
-export function toEntitlement(row: EntitlementRow, now: Date) {
+/**
+ * The API shape of an entitlement. `renews`: its membership is active and renews itself, so a
+ * term-bound entitlement past its end still holds until the due run extends it.
+ */
+export function toEntitlement(row: EntitlementRow, now: Date, renews = false) {
+  const held = row.validUntil > now || (renews && row.kind !== 'free_period');
   return {
     id: row.id,
     key: row.key,
@@ -212,7 +217,7 @@ export function toEntitlement(row: EntitlementRow, now: Date) {
     membershipId: row.membershipId,
     validFrom: row.validFrom.toISOString(),
     validUntil: row.validUntil.toISOString(),
-    active: row.validFrom <= now && row.validUntil > now,
+    active: row.validFrom <= now && held,
     code: row.code,
     percent: row.percent,
     unit: row.unit,
@@ -420,7 +425,9 @@ export function createMembershipService(
     return {
       ...toMembership(row),
       terms: (await termsOf(db, programId, row.id)).map(toTerm),
-      entitlements: (await entitlementsOfMembership(db, programId, row.id)).map((e) => toEntitlement(e, now)),
+      entitlements: (await entitlementsOfMembership(db, programId, row.id)).map((e) =>
+        toEntitlement(e, now, row.status === 'active' && row.renewal === 'auto'),
+      ),
     };
   }
 
@@ -836,7 +843,12 @@ export function createMembershipService(
         after(query.cursor),
         limit + 1,
       );
-      return page(rows, limit, (r) => toEntitlement(r, now));
+      const data = rows.slice(0, limit);
+      const last = data[data.length - 1];
+      return {
+        data: data.map((r) => toEntitlement(r.entitlement, now, r.renews)),
+        nextCursor: rows.length > limit && last ? encodeCursor(last.entitlement.id) : null,
+      };
     },
 
     /** Does the account hold the entitlement now? One indexed query; an unknown account is account_not_found. */

@@ -266,21 +266,30 @@ export async function entitlementsOfMembership(
     .orderBy(asc(entitlements.key));
 }
 
+/** An account's entitlements, each with whether its membership renews itself (active, auto). */
 export async function entitlementsOfAccount(
   db: Executor,
   programId: string,
   accountId: string,
   after: string | undefined,
   limit: number,
-): Promise<EntitlementRow[]> {
+): Promise<Array<{ entitlement: EntitlementRow; renews: boolean }>> {
   const where = [eq(entitlements.programId, programId), eq(entitlements.accountId, accountId)];
   if (after) where.push(gt(entitlements.id, after));
-  return db
-    .select()
+  const rows = await db
+    .select({ entitlement: entitlements, status: memberships.status, renewal: memberships.renewal })
     .from(entitlements)
+    .innerJoin(
+      memberships,
+      and(eq(memberships.programId, entitlements.programId), eq(memberships.id, entitlements.membershipId)),
+    )
     .where(and(...where))
     .orderBy(asc(entitlements.id))
     .limit(limit);
+  return rows.map((r) => ({
+    entitlement: r.entitlement,
+    renews: r.status === 'active' && r.renewal === 'auto',
+  }));
 }
 
 /** Moves the end of the membership's term-bound entitlements (not free periods) to `until`. */
@@ -354,15 +363,18 @@ export async function checkEntitlement(
   const [row] = await selectRows<EntitlementCheckRow>(
     db,
     sql`select a.id as "accountId", e.key as "key", e.valid_until as "validUntil",
-               e.membership_id as "membershipId", m.plan_id as "planId"
+               e.membership_id as "membershipId", e.plan_id as "planId"
         from ${accounts} a
         left join lateral (
-          select key, valid_until, membership_id from entitlements
-          where program_id = a.program_id and account_id = a.id and key = ${key}
-            and valid_from <= ${at} and valid_until > ${at}
-          order by valid_until desc limit 1
+          select en.key, en.valid_until, en.membership_id, me.plan_id from entitlements en
+          join memberships me on me.program_id = en.program_id and me.id = en.membership_id
+          where en.program_id = a.program_id and en.account_id = a.id and en.key = ${key}
+            and en.valid_from <= ${at}
+            and (en.valid_until > ${at}
+                 -- past its term end, an auto-renewing membership keeps granting until the due run renews it
+                 or (me.status = 'active' and me.renewal = 'auto' and en.kind <> 'free_period'))
+          order by en.valid_until desc limit 1
         ) e on true
-        left join memberships m on m.program_id = a.program_id and m.id = e.membership_id
         where a.program_id = ${programId} and (a.id = ${accountRef} or a.external_id = ${accountRef})
         order by (a.id = ${accountRef}) desc
         limit 1`,
