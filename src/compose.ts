@@ -13,6 +13,7 @@ import { createImportService } from './modules/imports/imports-service.ts';
 import { createKeyService } from './modules/keys/keys-service.ts';
 import { createLedgerService } from './modules/ledger/ledger-service.ts';
 import { LedgerSettingsSchema } from './modules/ledger/ledger-settings.ts';
+import { createMembershipService } from './modules/memberships/memberships-service.ts';
 import { createProgramService } from './modules/programs/programs-service.ts';
 import { createCashbackService } from './modules/rewards/cashback-service.ts';
 import { createRedemptionService } from './modules/rewards/redemptions-service.ts';
@@ -35,6 +36,7 @@ export function createServices(database: Database) {
   const idempotency = createIdempotencyService(database);
   const audit = createAuditService(database);
   const ledger = createLedgerService(database, programs, accounts);
+  const memberships = createMembershipService(database, accounts, ledger, audit);
   const fx = createFxService(database, programs);
   const eventTypes = createEventTypeService(database);
   const rules = createRuleService(database, eventTypes);
@@ -54,7 +56,8 @@ export function createServices(database: Database) {
   // Reward eligibility: the account's tier on the program's first ladder, and its memberships.
   const eligibilityFacts: EligibilityFacts = async (programId, accountId) => ({
     tier: (await tiers.currentTiers(programId, accountId))[0] ?? null,
-    memberships: [],
+    // A reward may name a plan by its id or by its name.
+    memberships: (await memberships.activePlansOf(programId, accountId)).flatMap((p) => [p.planId, p.name]),
   });
   const rewards = createRewardService(database, {
     programs,
@@ -93,6 +96,7 @@ export function createServices(database: Database) {
     rewards,
     redemptions,
     cashback,
+    memberships,
   };
 }
 

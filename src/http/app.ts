@@ -28,6 +28,12 @@ import { keyRoutes } from '../modules/keys/keys-routes.ts';
 import { ApiKeySchema } from '../modules/keys/keys-schemas.ts';
 import { ledgerRoutes } from '../modules/ledger/ledger-routes.ts';
 import { EntrySchema, WalletSchema } from '../modules/ledger/ledger-schemas.ts';
+import { membershipRoutes } from '../modules/memberships/memberships-routes.ts';
+import {
+  EntitlementSchema,
+  MembershipSchema,
+  PlanSchema,
+} from '../modules/memberships/memberships-schemas.ts';
 import { programRoutes } from '../modules/programs/programs-routes.ts';
 import { ProgramSchema } from '../modules/programs/programs-schemas.ts';
 import { rewardRoutes } from '../modules/rewards/rewards-routes.ts';
@@ -113,6 +119,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     RewardSchema,
     RedemptionSchema,
     CharitySchema,
+    PlanSchema,
+    MembershipSchema,
+    EntitlementSchema,
   ]) {
     app.addSchema(schema);
   }
@@ -202,6 +211,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       importRoutes(v1, services);
       ledgerRoutes(v1, services);
       rewardRoutes(v1, services);
+      membershipRoutes(v1, services);
       auditRoutes(v1, services);
       keyRoutes(v1, services);
       fxRoutes(v1, services);

@@ -1,5 +1,5 @@
 // Periodic work inside the server process: expiry of points, time-outs of pending credits and holds,
-// and tier requalification at period, grace and override ends.
+// tier requalification at period, grace and override ends, and renewal or lapse of memberships.
 // Every job is idempotent (its ledger keys derive from what it acts on), so several server instances
 // may run it at once, and a late or repeated run writes the same journal.
 import type { Services } from '../compose.ts';
@@ -32,6 +32,13 @@ export function startScheduler(
         if (result.evaluated > 0) log.info({ programId: program.id, ...result }, 'tier due run');
       } catch (error) {
         log.error({ err: error, programId: program.id }, 'tier due run failed; it will be retried');
+      }
+      try {
+        const result = await services.memberships.runDue(program.id, new Date());
+        if (result.renewed + result.lapsed > 0)
+          log.info({ programId: program.id, ...result }, 'membership due run');
+      } catch (error) {
+        log.error({ err: error, programId: program.id }, 'membership due run failed; it will be retried');
       }
     }
   }

@@ -21,7 +21,11 @@ export type IdPrefix =
   | 'rev'
   | 'chr'
   | 'don'
-  | 'pay';
+  | 'pay'
+  | 'mpl'
+  | 'mem'
+  | 'mev'
+  | 'etl';
 
 let lastMs = 0;
 let lastEntropy: Uint8Array = new Uint8Array(10);

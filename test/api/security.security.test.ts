@@ -48,6 +48,10 @@ interface Targets {
   /** A contact of the account who may approve, and a charity of the program. */
   approver: string;
   charity: string;
+  /** A membership plan nobody joined, a pending membership (of another plan) and an active one. */
+  plan: string;
+  pendingMembership: string;
+  activeMembership: string;
 }
 
 interface RouteSpec {
@@ -75,6 +79,14 @@ function refusesAsNotFound(res: LightMyRequestResponse, context: string): void {
 }
 
 const csv = { 'content-type': 'text/csv' };
+const probePlan = (name: string, joining: 'contract' | 'approval') => ({
+  name,
+  fee: { amount: '10.00', currency: 'EUR' },
+  term: { months: 12 },
+  renewal: 'auto',
+  joining,
+  entitlements: [{ key: 'vip_support', kind: 'flag' }],
+});
 const ledgerWrite = (t: Targets) => ({ 'idempotency-key': `probe-${t.n}` });
 /** An event of the targeted account, for the events routes. */
 const probeEvent = (t: Targets, suffix = '') => ({
@@ -288,6 +300,37 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /v1/payouts': {
     request: (t) => ({ payload: { account: t.account, currency: 'EUR', amount: 1, method: 'other' } }),
   },
+  // Memberships: plans are admin writes; joining and cancelling are write; approval is admin.
+  'POST /v1/membership-plans': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: probePlan(`Probe plan ${t.n}`, 'contract') }),
+  },
+  'PATCH /v1/membership-plans/{planId}': {
+    scope: 'admin',
+    request: () => ({ payload: { description: 'Probed' } }),
+  },
+  'POST /v1/membership-plans/{planId}/archive': { scope: 'admin', request: () => ({ payload: {} }) },
+  'DELETE /v1/membership-plans/{planId}': { scope: 'admin', request: () => ({}) },
+  'POST /v1/memberships': {
+    request: (t) => ({
+      payload: { account: t.account, plan: t.plan, via: 'contract', reference: `PROBE-${t.n}` },
+    }),
+  },
+  'POST /v1/memberships/{membershipId}/approve': {
+    scope: 'admin',
+    request: (t) => ({ params: { membershipId: t.pendingMembership }, payload: {} }),
+  },
+  'POST /v1/memberships/{membershipId}/reject': {
+    scope: 'admin',
+    request: (t) => ({ params: { membershipId: t.pendingMembership }, payload: {} }),
+  },
+  'POST /v1/memberships/{membershipId}/cancel': { request: () => ({ payload: {} }) },
+  'POST /v1/memberships/due-runs': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: () => ({ payload: {} }),
+  },
   'GET /v1/audit': { scope: 'admin' },
   // API keys of the program (admin only).
   'GET /v1/keys': { scope: 'admin' },
@@ -395,6 +438,9 @@ interface Fixture {
   approvedRedemption: string;
   approver: string;
   charity: string;
+  plan: string;
+  pendingMembership: string;
+  activeMembership: string;
 }
 let a: Fixture & { pricierReward: string };
 
@@ -477,6 +523,28 @@ async function ledgerEntry(key: string, account: string, pending: boolean): Prom
   return entry.id;
 }
 
+const NO_MEMBERSHIPS = { plan: 'mpl_none', pendingMembership: 'mem_none', activeMembership: 'mem_none' };
+
+/** A fresh unused plan, a pending membership and an active one of program a (placeholders without memberships). */
+async function memberships(account: string): Promise<typeof NO_MEMBERSHIPS> {
+  if (!hasRoute('POST /v1/membership-plans')) return NO_MEMBERSHIPS;
+  const n = ++counter;
+  const plan = await created(api.a.admin, '/v1/membership-plans', probePlan(`Fixture ${n}`, 'contract'));
+  const used = await created(api.a.admin, '/v1/membership-plans', probePlan(`Fixture used ${n}`, 'contract'));
+  const vetted = await created(
+    api.a.admin,
+    '/v1/membership-plans',
+    probePlan(`Fixture vetted ${n}`, 'approval'),
+  );
+  const join = (plan: string, via: string) =>
+    created(api.a.write, '/v1/memberships', { account, plan, via, reference: `FIXTURE-${n}` });
+  return {
+    plan: plan.id,
+    pendingMembership: (await join(vetted.id, 'approval')).id,
+    activeMembership: (await join(used.id, 'contract')).id,
+  };
+}
+
 /** Program a's resources as targets; the account (and event) given by our id or, with byExternalId, by the client's. */
 function aTargets(byExternalId = false): Targets {
   return {
@@ -499,6 +567,9 @@ function aTargets(byExternalId = false): Targets {
     approvedRedemption: a.approvedRedemption,
     approver: a.approver,
     charity: a.charity,
+    plan: a.plan,
+    pendingMembership: a.pendingMembership,
+    activeMembership: a.activeMembership,
   };
 }
 
@@ -536,6 +607,7 @@ async function freshATargets(route?: Route): Promise<Targets> {
       ? await redemptionOf(true)
       : a.pendingRedemption,
     approvedRedemption: acts('/fulfil', '/fail') ? await redemptionOf(false) : a.approvedRedemption,
+    ...(await memberships(a.accountId)),
   };
 }
 
@@ -561,6 +633,9 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
     eventId: t.event,
     ruleId: t.rule,
     ladderId: t.ladder,
+    planId: t.plan,
+    membershipId: t.activeMembership,
+    entitlementKey: 'vip_support',
     ...custom.params,
   };
   const url = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
@@ -602,6 +677,7 @@ function aMarkers(): string[] {
     ...(hasRoute('POST /v1/redemptions')
       ? [a.reward, a.codeReward, a.sessionReward, a.pendingRedemption, a.approvedRedemption, a.charity]
       : []),
+    ...(hasRoute('POST /v1/membership-plans') ? [a.plan, a.pendingMembership, a.activeMembership] : []),
   ];
 }
 
@@ -626,7 +702,7 @@ beforeAll(async () => {
         .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
         .map((m) => ({ method: m.toUpperCase() as Method, path, key: `${m.toUpperCase()} ${path}` })),
     )
-    .sort((x, y) => x.key.localeCompare(y.key));
+    .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)); // the order of servedRoutes()
   callable = routes.filter((r) => r.method === 'GET' || ROUTES[r.key]?.request);
 
   const account = await created(api.a.write, '/v1/accounts', {
@@ -683,6 +759,7 @@ beforeAll(async () => {
       : 'tld_00000000000000000000000000',
     ...(await rewardFixtures(account.id)),
     approver: approver.id,
+    ...(await memberships(account.id)),
   };
   a.pendingRedemption = await redemptionOf(true);
   a.approvedRedemption = await redemptionOf(false);

@@ -48,4 +48,53 @@ describe('scheduler', () => {
     expect(errors).toEqual([]);
     expect(await services.ledger.verify(program.id)).toEqual([]);
   });
+
+  it('renews and lapses memberships whose term ended, on its own', async () => {
+    const services = createServices(await freshDatabase());
+    const program = await services.programs.create({ name: 'Memberships', baseCurrency: 'EUR' });
+    const account = await services.accounts.create(program.id, { name: 'Acme' });
+    const plan = (renewal: 'auto' | 'manual') =>
+      services.memberships.createPlan(
+        program.id,
+        {
+          name: renewal,
+          fee: { amount: '1.00', currency: 'EUR' },
+          term: { days: 1 },
+          renewal,
+          joining: 'contract',
+          entitlements: [{ key: 'vip_support', kind: 'flag' }],
+        },
+        'test',
+      );
+    const startsAt = new Date(Date.now() - 36 * 3_600_000).toISOString();
+    const join = async (planId: string) =>
+      (
+        await services.memberships.join(program.id, {
+          account: account.id,
+          plan: planId,
+          via: 'contract',
+          reference: 'C-1',
+          startsAt,
+        })
+      ).membership.id;
+    const auto = await join((await plan('auto')).id);
+    const manual = await join((await plan('manual')).id);
+    const errors: unknown[] = [];
+    const stop = startScheduler(services, { info: () => {}, error: (o) => errors.push(o) }, 50);
+    try {
+      await expect
+        .poll(async () => (await services.memberships.get(program.id, manual)).status, { timeout: 10_000 })
+        .toBe('lapsed');
+      await expect
+        .poll(async () => (await services.memberships.get(program.id, auto)).term, { timeout: 10_000 })
+        .toBe(2);
+    } finally {
+      await stop();
+    }
+    expect(errors).toEqual([]);
+    expect(await services.memberships.check(program.id, account.id, 'vip_support')).toMatchObject({
+      granted: true,
+      source: { membershipId: auto },
+    });
+  });
 });

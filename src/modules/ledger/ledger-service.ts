@@ -120,6 +120,15 @@ export interface TransferInput {
 export type BatchItem = ({ op: 'credit' } & CreditInput) | ({ op: 'debit' } & DebitInput);
 export type BatchResult = ({ ok: true } & WriteResult) | { ok: false; code: string; detail: string };
 
+/** A ledger write ready to run: everything it needs was read before its transaction. */
+export interface PreparedWrite {
+  programId: string;
+  key: string;
+  content: unknown;
+  write: (tx: Tx, print: string) => Promise<EntryRow>;
+  keyIsFresh?: boolean;
+}
+
 /** The reads a credit needs before its transaction (see `creditContext`). */
 export interface CreditContext {
   programId: string;
@@ -192,15 +201,7 @@ export function createLedgerService(database: Database, programs: ProgramService
     return ensureSystemWallet(tx, programId, newId('wal'), code, unit);
   }
 
-  /** Runs a ledger write once per key: a replay returns the first entry, other content is refused. */
-  /** A ledger write ready to run: everything it needs was read before its transaction. */
-  interface Prepared {
-    programId: string;
-    key: string;
-    content: unknown;
-    write: (tx: Tx, print: string) => Promise<EntryRow>;
-    keyIsFresh?: boolean;
-  }
+  type Prepared = PreparedWrite;
 
   /**
    * Runs a ledger write once per key: a replay returns the first entry, other content is refused.
@@ -516,6 +517,15 @@ export function createLedgerService(database: Database, programs: ProgramService
     credit: async (programId: string, input: CreditInput, outer?: Tx, context?: CreditContext) =>
       execute(await prepareCredit(programId, input, context), outer),
     creditContext,
+
+    /**
+     * For another module whose own write must include a credit atomically (a membership's service
+     * credit): prepare it before the transaction (the reads use the database), then write it with
+     * writePrepared inside that transaction. Once per key, like every ledger write.
+     */
+    prepareCredit: (programId: string, input: CreditInput) => prepareCredit(programId, input),
+    /** Writes a prepared credit inside the caller's transaction (in a savepoint); a replay returns the first entry. */
+    writePrepared: (tx: Tx, prepared: PreparedWrite) => execute(prepared, tx),
     debit: async (programId: string, input: DebitInput) => execute(await prepareDebit(programId, input)),
 
     /**

@@ -1,0 +1,103 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { addMonths, feeToMinor, minorToFee, termEnd, termsDue } from './terms.ts';
+
+const at = (s: string) => new Date(s);
+
+describe('termEnd', () => {
+  it('counts months on the calendar from the anchor, clamping the day without drifting', () => {
+    const anchor = at('2025-01-31T09:30:00.000Z');
+    expect(termEnd(anchor, { months: 1 }, 1).toISOString()).toBe('2025-02-28T09:30:00.000Z');
+    expect(termEnd(anchor, { months: 1 }, 2).toISOString()).toBe('2025-03-31T09:30:00.000Z');
+    expect(termEnd(at('2024-01-31T00:00:00Z'), { months: 1 }, 1).toISOString()).toBe(
+      '2024-02-29T00:00:00.000Z',
+    );
+    expect(termEnd(anchor, { months: 12 }, 1).toISOString()).toBe('2026-01-31T09:30:00.000Z');
+    expect(termEnd(at('2024-02-29T00:00:00Z'), { months: 12 }, 1).toISOString()).toBe(
+      '2025-02-28T00:00:00.000Z',
+    );
+    expect(termEnd(at('2024-02-29T00:00:00Z'), { months: 12 }, 4).toISOString()).toBe(
+      '2028-02-29T00:00:00.000Z',
+    );
+  });
+
+  it('counts days as whole 24-hour days', () => {
+    expect(termEnd(at('2025-03-01T00:00:00Z'), { days: 30 }, 2).toISOString()).toBe(
+      '2025-04-30T00:00:00.000Z',
+    );
+  });
+
+  it('is the anchor at n = 0 and grows with n', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }),
+        fc.oneof(
+          fc.integer({ min: 1, max: 120 }).map((months) => ({ months })),
+          fc.integer({ min: 1, max: 3650 }).map((days) => ({ days })),
+        ),
+        fc.integer({ min: 0, max: 50 }),
+        (anchor, term, n) => {
+          expect(termEnd(anchor, term, 0).getTime()).toBe(anchor.getTime());
+          expect(termEnd(anchor, term, n + 1).getTime()).toBeGreaterThan(termEnd(anchor, term, n).getTime());
+        },
+      ),
+    );
+  });
+});
+
+describe('termsDue', () => {
+  const anchor = at('2025-01-15T00:00:00Z');
+  it('lists every term that ended by asOf, from the current one', () => {
+    expect(termsDue(anchor, { months: 1 }, 1, at('2025-02-14T23:59:59Z'))).toEqual([]);
+    expect(termsDue(anchor, { months: 1 }, 1, at('2025-02-15T00:00:00Z'))).toEqual([1]);
+    expect(termsDue(anchor, { months: 1 }, 1, at('2025-05-01T00:00:00Z'))).toEqual([1, 2, 3]);
+    expect(termsDue(anchor, { months: 1 }, 3, at('2025-05-01T00:00:00Z'))).toEqual([3]);
+  });
+
+  it('gives a late run the same renewals as runs on time', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 10 }), (offsets) => {
+        const runs = [...offsets]
+          .sort((x, y) => x - y)
+          .map((d) => new Date(anchor.getTime() + d * 86_400_000));
+        let current = 1;
+        const onTime: number[] = [];
+        for (const asOf of runs) {
+          const due = termsDue(anchor, { days: 30 }, current, asOf);
+          onTime.push(...due);
+          current += due.length;
+        }
+        expect(onTime).toEqual(termsDue(anchor, { days: 30 }, 1, runs[runs.length - 1]!));
+      }),
+    );
+  });
+});
+
+describe('fees', () => {
+  it('parses decimal fees into minor units and refuses negatives and extra decimals', () => {
+    expect(feeToMinor('490.00', 2)).toEqual({ ok: true, minor: 49000 });
+    expect(feeToMinor('490', 2)).toEqual({ ok: true, minor: 49000 });
+    expect(feeToMinor('0.5', 2)).toEqual({ ok: true, minor: 50 });
+    expect(feeToMinor('1000', 0)).toEqual({ ok: true, minor: 1000 });
+    expect(feeToMinor('-1', 2)).toEqual({ ok: false, reason: 'must not be negative' });
+    expect(feeToMinor('1.001', 2).ok).toBe(false);
+    expect(feeToMinor('1e3', 2).ok).toBe(false);
+    expect(feeToMinor('', 2).ok).toBe(false);
+  });
+
+  it('formats minor units back', () => {
+    expect(minorToFee(49000, 2)).toBe('490.00');
+    expect(minorToFee(5, 2)).toBe('0.05');
+    expect(minorToFee(1234, 3)).toBe('1.234');
+    expect(minorToFee(7, 0)).toBe('7');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e12 }), fc.integer({ min: 0, max: 3 }), (minor, digits) => {
+        expect(feeToMinor(minorToFee(minor, digits), digits)).toEqual({ ok: true, minor });
+      }),
+    );
+  });
+
+  it('adds months for free periods', () => {
+    expect(addMonths(at('2025-11-30T12:00:00Z'), 3).toISOString()).toBe('2026-02-28T12:00:00.000Z');
+  });
+});

@@ -1,0 +1,383 @@
+// Membership SQL, nothing else: every query filters on the program.
+import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { type Executor, selectRows } from '../../db/client.ts';
+import { accounts } from '../accounts/accounts-tables.ts';
+import {
+  entitlements,
+  type MembershipStatus,
+  membershipEvents,
+  membershipPlans,
+  membershipPlanVersions,
+  memberships,
+  membershipTerms,
+  type PlanDefinition,
+  type PlanStatus,
+} from './memberships-tables.ts';
+
+export type PlanRow = typeof membershipPlans.$inferSelect;
+export type MembershipRow = typeof memberships.$inferSelect;
+export type NewMembershipRow = typeof memberships.$inferInsert;
+export type TermRow = typeof membershipTerms.$inferSelect;
+export type EventRow = typeof membershipEvents.$inferSelect;
+export type NewEventRow = typeof membershipEvents.$inferInsert;
+export type EntitlementRow = typeof entitlements.$inferSelect;
+export type NewEntitlementRow = typeof entitlements.$inferInsert;
+
+/** Serialises writers of one key until the transaction ends (both drivers). */
+export async function lockKey(db: Executor, key: string): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+}
+
+// Plans
+
+export async function insertPlan(db: Executor, row: typeof membershipPlans.$inferInsert): Promise<PlanRow> {
+  const [created] = await db.insert(membershipPlans).values(row).returning();
+  return created!;
+}
+
+export async function insertPlanVersion(db: Executor, row: typeof membershipPlanVersions.$inferInsert) {
+  await db.insert(membershipPlanVersions).values(row);
+}
+
+export async function findPlan(db: Executor, programId: string, id: string, lock = false) {
+  const query = db
+    .select()
+    .from(membershipPlans)
+    .where(and(eq(membershipPlans.programId, programId), eq(membershipPlans.id, id)));
+  const [row] = lock ? await query.for('update') : await query;
+  return row;
+}
+
+export async function findPlanVersion(db: Executor, programId: string, planId: string, version: number) {
+  const [row] = await db
+    .select()
+    .from(membershipPlanVersions)
+    .where(
+      and(
+        eq(membershipPlanVersions.programId, programId),
+        eq(membershipPlanVersions.planId, planId),
+        eq(membershipPlanVersions.version, version),
+      ),
+    );
+  return row;
+}
+
+export async function updatePlanRow(
+  db: Executor,
+  programId: string,
+  id: string,
+  changes: { status?: PlanStatus; version?: number; definition?: PlanDefinition },
+): Promise<PlanRow> {
+  const [row] = await db
+    .update(membershipPlans)
+    .set({ ...changes, updatedAt: sql`now()` })
+    .where(and(eq(membershipPlans.programId, programId), eq(membershipPlans.id, id)))
+    .returning();
+  return row!;
+}
+
+export async function deletePlanRow(db: Executor, programId: string, id: string): Promise<void> {
+  await db
+    .delete(membershipPlanVersions)
+    .where(and(eq(membershipPlanVersions.programId, programId), eq(membershipPlanVersions.planId, id)));
+  await db
+    .delete(membershipPlans)
+    .where(and(eq(membershipPlans.programId, programId), eq(membershipPlans.id, id)));
+}
+
+export async function listPlans(
+  db: Executor,
+  programId: string,
+  filter: { status?: PlanStatus },
+  after: string | undefined,
+  limit: number,
+): Promise<PlanRow[]> {
+  const where = [eq(membershipPlans.programId, programId)];
+  if (filter.status) where.push(eq(membershipPlans.status, filter.status));
+  if (after) where.push(gt(membershipPlans.id, after));
+  return db
+    .select()
+    .from(membershipPlans)
+    .where(and(...where))
+    .orderBy(asc(membershipPlans.id))
+    .limit(limit);
+}
+
+export async function planHasMemberships(db: Executor, programId: string, planId: string): Promise<boolean> {
+  const rows = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.programId, programId), eq(memberships.planId, planId)))
+    .limit(1);
+  return rows.length > 0;
+}
+
+// Memberships
+
+export async function insertMembership(db: Executor, row: NewMembershipRow): Promise<MembershipRow> {
+  const [created] = await db.insert(memberships).values(row).returning();
+  return created!;
+}
+
+export async function findMembership(db: Executor, programId: string, id: string, lock = false) {
+  const query = db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.programId, programId), eq(memberships.id, id)));
+  const [row] = lock ? await query.for('update') : await query;
+  return row;
+}
+
+/** The pending or active membership of an account in a plan (at most one, by a unique index). */
+export async function findLiveMembership(db: Executor, programId: string, accountId: string, planId: string) {
+  const [row] = await db
+    .select()
+    .from(memberships)
+    .where(
+      and(
+        eq(memberships.programId, programId),
+        eq(memberships.accountId, accountId),
+        eq(memberships.planId, planId),
+        inArray(memberships.status, ['pending', 'active']),
+      ),
+    );
+  return row;
+}
+
+export async function updateMembershipRow(
+  db: Executor,
+  programId: string,
+  id: string,
+  changes: Partial<Pick<MembershipRow, 'status' | 'startsAt' | 'endsAt' | 'term' | 'note'>>,
+): Promise<MembershipRow> {
+  const [row] = await db
+    .update(memberships)
+    .set({ ...changes, updatedAt: sql`now()` })
+    .where(and(eq(memberships.programId, programId), eq(memberships.id, id)))
+    .returning();
+  return row!;
+}
+
+export async function listMemberships(
+  db: Executor,
+  programId: string,
+  filter: { accountId?: string; planId?: string; status?: MembershipStatus },
+  after: string | undefined,
+  limit: number,
+): Promise<MembershipRow[]> {
+  const where = [eq(memberships.programId, programId)];
+  if (filter.accountId) where.push(eq(memberships.accountId, filter.accountId));
+  if (filter.planId) where.push(eq(memberships.planId, filter.planId));
+  if (filter.status) where.push(eq(memberships.status, filter.status));
+  if (after) where.push(gt(memberships.id, after));
+  return db
+    .select()
+    .from(memberships)
+    .where(and(...where))
+    .orderBy(asc(memberships.id))
+    .limit(limit);
+}
+
+/** Active memberships whose current term ended by `asOf`, soonest first. */
+export async function dueMemberships(
+  db: Executor,
+  programId: string,
+  asOf: Date,
+  limit: number,
+): Promise<MembershipRow[]> {
+  return db
+    .select()
+    .from(memberships)
+    .where(
+      and(
+        eq(memberships.programId, programId),
+        eq(memberships.status, 'active'),
+        lte(memberships.endsAt, asOf),
+      ),
+    )
+    .orderBy(asc(memberships.endsAt), asc(memberships.id))
+    .limit(limit);
+}
+
+/** The plans of an account's active memberships at `at` (an auto-renewing one past its end awaits the due run). */
+export async function activePlansOf(db: Executor, programId: string, accountId: string, at: Date) {
+  return selectRows<{ planId: string; name: string; membershipId: string; endsAt: Date | string }>(
+    db,
+    sql`select m.plan_id as "planId", v.definition->>'name' as "name", m.id as "membershipId", m.ends_at as "endsAt"
+        from memberships m
+        join membership_plan_versions v
+          on v.program_id = m.program_id and v.plan_id = m.plan_id and v.version = m.plan_version
+        where m.program_id = ${programId} and m.account_id = ${accountId} and m.status = 'active'
+          and m.starts_at <= ${at} and (m.ends_at > ${at} or m.renewal = 'auto')
+        order by m.id`,
+  );
+}
+
+// Terms and events
+
+export async function insertTerm(db: Executor, row: typeof membershipTerms.$inferInsert): Promise<void> {
+  await db.insert(membershipTerms).values(row);
+}
+
+export async function termsOf(db: Executor, programId: string, membershipId: string): Promise<TermRow[]> {
+  return db
+    .select()
+    .from(membershipTerms)
+    .where(and(eq(membershipTerms.programId, programId), eq(membershipTerms.membershipId, membershipId)))
+    .orderBy(asc(membershipTerms.term));
+}
+
+export async function insertEvents(db: Executor, rows: NewEventRow[]): Promise<void> {
+  if (rows.length > 0) await db.insert(membershipEvents).values(rows);
+}
+
+export async function eventsOf(
+  db: Executor,
+  programId: string,
+  membershipId: string,
+  after: string | undefined,
+  limit: number,
+): Promise<EventRow[]> {
+  const where = [eq(membershipEvents.programId, programId), eq(membershipEvents.membershipId, membershipId)];
+  if (after) where.push(gt(membershipEvents.id, after));
+  return db
+    .select()
+    .from(membershipEvents)
+    .where(and(...where))
+    .orderBy(asc(membershipEvents.id))
+    .limit(limit);
+}
+
+// Entitlements
+
+export async function insertEntitlements(db: Executor, rows: NewEntitlementRow[]): Promise<void> {
+  if (rows.length > 0) await db.insert(entitlements).values(rows);
+}
+
+export async function entitlementsOfMembership(
+  db: Executor,
+  programId: string,
+  membershipId: string,
+): Promise<EntitlementRow[]> {
+  return db
+    .select()
+    .from(entitlements)
+    .where(and(eq(entitlements.programId, programId), eq(entitlements.membershipId, membershipId)))
+    .orderBy(asc(entitlements.key));
+}
+
+/** An account's entitlements, each with whether its membership renews itself (active, auto). */
+export async function entitlementsOfAccount(
+  db: Executor,
+  programId: string,
+  accountId: string,
+  after: string | undefined,
+  limit: number,
+): Promise<Array<{ entitlement: EntitlementRow; renews: boolean }>> {
+  const where = [eq(entitlements.programId, programId), eq(entitlements.accountId, accountId)];
+  if (after) where.push(gt(entitlements.id, after));
+  const rows = await db
+    .select({ entitlement: entitlements, status: memberships.status, renewal: memberships.renewal })
+    .from(entitlements)
+    .innerJoin(
+      memberships,
+      and(eq(memberships.programId, entitlements.programId), eq(memberships.id, entitlements.membershipId)),
+    )
+    .where(and(...where))
+    .orderBy(asc(entitlements.id))
+    .limit(limit);
+  return rows.map((r) => ({
+    entitlement: r.entitlement,
+    renews: r.status === 'active' && r.renewal === 'auto',
+  }));
+}
+
+/** Moves the end of the membership's term-bound entitlements (not free periods) to `until`. */
+export async function extendEntitlements(
+  db: Executor,
+  programId: string,
+  membershipId: string,
+  until: Date,
+): Promise<void> {
+  await db
+    .update(entitlements)
+    .set({ validUntil: until, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(entitlements.programId, programId),
+        eq(entitlements.membershipId, membershipId),
+        sql`${entitlements.kind} <> 'free_period'`,
+      ),
+    );
+}
+
+/** Ends every entitlement of the membership at `at` at the latest (a cancellation or a lapse). */
+export async function endEntitlements(db: Executor, programId: string, membershipId: string, at: Date) {
+  await db
+    .update(entitlements)
+    .set({
+      validUntil: sql`greatest(${entitlements.validFrom}, least(${entitlements.validUntil}, ${at}))`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(entitlements.programId, programId), eq(entitlements.membershipId, membershipId)));
+}
+
+export async function setEntitlementEntry(
+  db: Executor,
+  programId: string,
+  membershipId: string,
+  key: string,
+  entryId: string,
+): Promise<void> {
+  await db
+    .update(entitlements)
+    .set({ ledgerEntryId: entryId, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(entitlements.programId, programId),
+        eq(entitlements.membershipId, membershipId),
+        eq(entitlements.key, key),
+      ),
+    );
+}
+
+export interface EntitlementCheckRow {
+  accountId: string;
+  key: string | null;
+  validUntil: Date | string | null;
+  membershipId: string | null;
+  planId: string | null;
+}
+
+/**
+ * The entitlement check, one statement: the account (by id or externalId) and, beside it, the
+ * entitlement it holds at `at` with this key that lasts longest (none → nulls). No row: no account.
+ */
+export async function checkEntitlement(
+  db: Executor,
+  programId: string,
+  accountRef: string,
+  key: string,
+  at: Date,
+): Promise<EntitlementCheckRow | undefined> {
+  const [row] = await selectRows<EntitlementCheckRow>(
+    db,
+    sql`select a.id as "accountId", e.key as "key", e.valid_until as "validUntil",
+               e.membership_id as "membershipId", e.plan_id as "planId"
+        from ${accounts} a
+        left join lateral (
+          select en.key, en.valid_until, en.membership_id, me.plan_id from entitlements en
+          join memberships me on me.program_id = en.program_id and me.id = en.membership_id
+          where en.program_id = a.program_id and en.account_id = a.id and en.key = ${key}
+            and en.valid_from <= ${at}
+            and (en.valid_until > ${at}
+                 -- past its term end, an auto-renewing membership keeps granting until the due run renews it
+                 or (me.status = 'active' and me.renewal = 'auto' and en.kind <> 'free_period'))
+          order by en.valid_until desc limit 1
+        ) e on true
+        where a.program_id = ${programId} and (a.id = ${accountRef} or a.external_id = ${accountRef})
+        order by (a.id = ${accountRef}) desc
+        limit 1`,
+  );
+  return row;
+}
