@@ -1,12 +1,4 @@
-// Event ingestion end to end (check, convert, evaluate ten rules, write the event, its awards and their
-// ledger entries), on PostgreSQL (a fresh database) and on embedded PGlite (a fresh data directory):
-// events per second one by one (one caller; on PostgreSQL also ten) and through ingestBatch (100 and
-// 1,000 events per call). Each figure is printed beside the ledger's raw entry rate measured in the same
-// run on the same store (ledger.credit, as in ledger.bench.ts), which in turn is printed beside pgbench
-// running a two-row transaction (UPDATE a balance, INSERT a history row) on the same server.
-// Events are spread over 1,000 imported accounts, with 1–5 line items, occurredAt in the last 20 days.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -18,6 +10,7 @@ import {
   createScratchDatabase,
   dropScratchDatabase,
   note,
+  pgbenchTps,
   pgUrl,
   postgresReachable,
   type Reference,
@@ -208,52 +201,6 @@ export function accountsCsv(): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// pgbench, as in ledger.bench.ts.
-
-const PGBENCH_SCRIPT = `\\set aid random(1, 100000)
-BEGIN;
-UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;
-INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (1, 1, :aid, 1, CURRENT_TIMESTAMP);
-END;
-`;
-
-/** Transactions per second of the two-row pgbench script with `clients` clients, or undefined. */
-function pgbenchTps(database: string, clients: number): Reference | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'fidelis-pgbench-'));
-  try {
-    const script = join(dir, 'two-rows.sql');
-    writeFileSync(script, PGBENCH_SCRIPT);
-    const common = ['-h', '127.0.0.1', '-p', '5432', '-U', 'postgres'];
-    const init = spawnSync('pgbench', ['-i', '-s', '1', '-q', ...common, database], {
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    if (init.error || init.status !== 0) return undefined;
-    const run = spawnSync(
-      'pgbench',
-      [
-        '-n',
-        '-c',
-        String(clients),
-        '-j',
-        String(Math.min(clients, 2)),
-        '-T',
-        String(SECONDS),
-        '-f',
-        script,
-        ...common,
-        database,
-      ],
-      { encoding: 'utf8', timeout: 120_000 },
-    );
-    const tps = /tps = ([\d.]+)/.exec(run.stdout ?? '')?.[1];
-    return tps ? { value: Number(tps), unit: 'tx/s' } : undefined;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
 
 interface Tally {
   events: number;
@@ -409,7 +356,7 @@ async function main(): Promise<void> {
     if (await postgresReachable()) {
       const reference = await createScratchDatabase('pgbench2');
       scratch.push(reference);
-      const pgbench = { one: pgbenchTps(reference, 1), ten: pgbenchTps(reference, 10) };
+      const pgbench = { one: pgbenchTps(reference, 1, SECONDS), ten: pgbenchTps(reference, 10, SECONDS) };
       const name = await createScratchDatabase('events');
       scratch.push(name);
       const database = await openDatabase({ driver: 'postgres', url: pgUrl(name), poolSize: 12 });

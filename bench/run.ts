@@ -2,9 +2,10 @@
 // Each benchmark is its own process and prints lines of the form
 //   NAME.metric: value unit (reference: value unit, ratio: x.xx)
 // Shared helpers for the benchmarks live here too (they only ever talk to 127.0.0.1).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import pg from 'pg';
 
@@ -127,6 +128,53 @@ async function main(args: string[]): Promise<number> {
     }
   }
   return failed === 0 ? 0 : 1;
+}
+
+// A comparable two-row write transaction, for pgbench.
+const PGBENCH_SCRIPT = `\\set aid random(1, 100000)
+BEGIN;
+UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;
+INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (1, 1, :aid, 1, CURRENT_TIMESTAMP);
+END;
+`;
+
+/**
+ * The same machine's reference for write transactions: transactions per second of a two-row pgbench
+ * script (UPDATE a balance, INSERT a history row) with `clients` clients, or undefined.
+ */
+export function pgbenchTps(database: string, clients: number, seconds: number): Reference | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'fidelis-pgbench-'));
+  try {
+    const script = join(dir, 'two-rows.sql');
+    writeFileSync(script, PGBENCH_SCRIPT);
+    const common = ['-h', '127.0.0.1', '-p', '5432', '-U', 'postgres'];
+    const init = spawnSync('pgbench', ['-i', '-s', '1', '-q', ...common, database], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    if (init.error || init.status !== 0) return undefined;
+    const run = spawnSync(
+      'pgbench',
+      [
+        '-n',
+        '-c',
+        String(clients),
+        '-j',
+        String(Math.min(clients, 2)),
+        '-T',
+        String(seconds),
+        '-f',
+        script,
+        ...common,
+        database,
+      ],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    const tps = /tps = ([\d.]+)/.exec(run.stdout ?? '')?.[1];
+    return tps ? { value: Number(tps), unit: 'tx/s' } : undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 if (import.meta.main) {

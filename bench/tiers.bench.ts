@@ -21,7 +21,6 @@
 // client); FIDELIS_BENCH_EXPLAIN=1 also prints EXPLAIN ANALYZE of one page's statements.
 // FIDELIS_BENCH_TIER_ACCOUNTS sets N (default 1,000,000; use e.g. 20000 while iterating);
 // FIDELIS_BENCH_TIER_WINDOW=calendar_year runs it with a calendar-year window instead of rolling 12 months;
-// FIDELIS_BENCH_TIER_DUE_INDEX=1 adds an index matching the due page's ORDER BY first (a what-if).
 import pg from 'pg';
 import { createServices } from '../src/compose.ts';
 import { openDatabase } from '../src/db/client.ts';
@@ -44,7 +43,6 @@ const CALENDAR = process.env.FIDELIS_BENCH_TIER_WINDOW === 'calendar_year';
  * What-if: adds an index on tier_status (program_id, ladder_id, due_at, account_id), the due page's
  * order, to the scratch database before measuring (the migrations only index (…, due_at)).
  */
-const DUE_INDEX = process.env.FIDELIS_BENCH_TIER_DUE_INDEX === '1';
 const PAGE = 1000;
 /** Generous: 2.5 ms per account for the whole run (set-up, three evaluations, checks), at least 5 min. */
 const LIMIT_MS = Math.max(300_000, ACCOUNTS * 2.5);
@@ -394,13 +392,6 @@ async function main(): Promise<void> {
       `set-up: ${ACCOUNTS} accounts, ${ACCOUNTS} purchase events in 2025 (${size.rows[0].events}), ${ACCOUNTS} tier_status rows (${size.rows[0].status}) all due at ${YEAR_END}, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
 
-    if (DUE_INDEX) {
-      await client.query(
-        'create index bench_tier_status_due_account_idx on tier_status (program_id, ladder_id, due_at, account_id)',
-      );
-      await client.query('analyze tier_status');
-      note('what-if: added index tier_status (program_id, ladder_id, due_at, account_id) before measuring');
-    }
     const bare = await bareUpdateSeconds(client);
     const perRow: Reference = { value: ACCOUNTS / bare, unit: 'rows/s' };
     const whole: Reference = { value: bare, unit: 's' };
