@@ -72,8 +72,10 @@ export interface MovementInput {
   /** Runs inside the write's transaction after the entry is written (e.g. the audit record). */
   afterWrite?: (tx: Tx, entry: EntryRow) => Promise<void>;
   /**
-   * The caller guarantees nobody else writes this key at the same time (it derives from an id it just
-   * made, under its own lock): the per-key advisory lock is skipped. The unique key still holds.
+   * The caller guarantees the key is new and nobody else writes it (it derives from an id the caller
+   * just made, under its own lock): no per-key lock, no replay lookup, and inside the caller's
+   * transaction no savepoint of its own — a failure fails the caller's unit of work. The unique key
+   * still holds.
    */
   keyIsFresh?: boolean;
 }
@@ -211,7 +213,8 @@ export function createLedgerService(database: Database, programs: ProgramService
     const print = fingerprint(p.content);
     const body = async (tx: Tx): Promise<WriteResult> => {
       if (!p.keyIsFresh) await lockKey(tx, `ledger:${p.programId}:${p.key}`);
-      const existing = await findEntryByKey(tx, p.programId, p.key);
+      // A fresh key cannot have been used yet: no lookup (the unique key still guards it).
+      const existing = p.keyIsFresh ? undefined : await findEntryByKey(tx, p.programId, p.key);
       if (existing) {
         if (existing.fingerprint !== print) {
           throw new FidelisError(
@@ -223,9 +226,11 @@ export function createLedgerService(database: Database, programs: ProgramService
       }
       return { entry: await p.write(tx, print), replayed: false };
     };
-    return outer
-      ? outer.transaction((tx) => body(tx as Tx))
-      : retryOnConflict(() => database.transaction(body));
+    if (!outer) return retryOnConflict(() => database.transaction(body));
+    // A fresh key's write belongs to its caller's unit of work: it runs in the caller's transaction
+    // directly (a failure fails the caller), sparing a savepoint per write — PostgreSQL slows down
+    // once a transaction holds more than 64 subtransactions, which a batch of events would.
+    return p.keyIsFresh ? body(outer) : outer.transaction((tx) => body(tx as Tx));
   }
 
   function once(
