@@ -81,6 +81,20 @@ export async function openDatabase(options: StoreOptions): Promise<Database> {
   };
 }
 
+/** Serialises every writer of `key` until the transaction ends (a transaction-level advisory lock). */
+export async function advisoryLock(db: Executor, key: string): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+}
+
+/** Takes many advisory locks in the given order, in one round trip. */
+export async function advisoryLocks(db: Executor, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await db.execute(
+    sql`select count(pg_advisory_xact_lock(hashtextextended(k, 0)))
+          from (select k from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) with ordinality as t(k, n) order by n) ordered`,
+  );
+}
+
 /** Runs a raw SELECT and returns its rows (the same on both drivers). */
 export async function selectRows<T>(db: Executor, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };

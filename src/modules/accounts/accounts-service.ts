@@ -300,21 +300,15 @@ export function createAccountService(database: Database) {
     },
 
     /** The id of the account's top group (itself when it has no parent). */
-    /** The account and every account below it (a group's members). */
-    async members(programId: string, accountId: string): Promise<string[]> {
-      const below = await descendants(database.db, programId, accountId, MAX_HIERARCHY_DEPTH);
-      return [accountId, ...below.map((a) => a.id)];
-    },
-
-    /** When each account joined the program (customerSince, else its creation). */
-    joinDates: (programId: string, ids: string[]) => joinDates(database.db, programId, ids),
-    /** The same, read through the caller's transaction. */
-    joinDatesIn: (db: Executor, programId: string, ids: string[]) => joinDates(db, programId, ids),
-    /** `members`, read through the caller's transaction. */
-    async membersIn(db: Executor, programId: string, accountId: string): Promise<string[]> {
+    /** The account and every account below it (a group's members), read through `db` when given. */
+    async members(programId: string, accountId: string, db: Executor = database.db): Promise<string[]> {
       const below = await descendants(db, programId, accountId, MAX_HIERARCHY_DEPTH);
       return [accountId, ...below.map((a) => a.id)];
     },
+
+    /** When each account joined the program (customerSince, else its creation), through `db` when given. */
+    joinDates: (programId: string, ids: string[], db: Executor = database.db) =>
+      joinDates(db, programId, ids),
 
     /** The account's groups, nearest first (not the account itself): ids and externalIds. */
     async ancestors(

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
-import { type Executor, selectRows } from '../../db/client.ts';
+import { advisoryLock, type Executor, selectRows } from '../../db/client.ts';
 import { type AccountStatus, accounts } from './accounts-tables.ts';
 
 export type AccountRow = typeof accounts.$inferSelect;
@@ -90,7 +90,7 @@ export async function updateAccountRow(
 
 /** Serialises hierarchy changes of one program until the transaction ends (both drivers). */
 export async function lockHierarchy(db: Executor, programId: string): Promise<void> {
-  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`hierarchy:${programId}`}, 0))`);
+  await advisoryLock(db, `hierarchy:${programId}`);
 }
 
 /** The chain from the account up to its root: [self, parent, grandparent, …], at most maxDepth long. */

@@ -16,7 +16,7 @@ import {
   type RuleUsage,
 } from '../../core/rules/evaluate.ts';
 import type { RuleDocument } from '../../core/rules/rule.ts';
-import type { Database, Tx } from '../../db/client.ts';
+import { advisoryLocks, type Database, type Tx } from '../../db/client.ts';
 import { isUniqueViolation, retryOnConflict } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
@@ -34,7 +34,6 @@ import {
   awardsOf,
   type EventRow,
   eventLock,
-  eventLocks,
   findEventByExternalId,
   findEventByRef,
   insertAwards,
@@ -897,7 +896,7 @@ export function createEventService(
           const live = prepared.filter((p): p is Prepared => !(p instanceof FidelisError) && 'input' in p);
           const types = new Set(live.map((p) => p.input.type));
           const sorted = (keys: string[]) => [...new Set(keys)].sort();
-          await eventLocks(tx, [
+          await advisoryLocks(tx, [
             ...sorted(live.map((p) => idLock(programId, p.input.id))),
             ...sorted(live.map((p) => accountLock(programId, p.accountId))),
             ...sorted(

@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, lt, ne, or, sql } from 'drizzle-orm';
-import { type Executor, selectRows } from '../../db/client.ts';
+import { advisoryLock, type Executor, selectRows } from '../../db/client.ts';
 import { eventAwards, events } from './events-tables.ts';
 
 export type EventRow = typeof events.$inferSelect;
@@ -8,16 +8,7 @@ export type AwardRow = typeof eventAwards.$inferSelect;
 export type NewAwardRow = typeof eventAwards.$inferInsert;
 
 export async function eventLock(db: Executor, key: string): Promise<void> {
-  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
-}
-
-/** Takes many advisory locks in the given order, in one round trip. */
-export async function eventLocks(db: Executor, keys: string[]): Promise<void> {
-  if (keys.length === 0) return;
-  await db.execute(
-    sql`select count(pg_advisory_xact_lock(hashtextextended(k, 0)))
-          from (select k from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) with ordinality as t(k, n) order by n) ordered`,
-  );
+  await advisoryLock(db, key);
 }
 
 export async function findEventByExternalId(db: Executor, programId: string, externalId: string) {

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { type Executor, selectRows } from '../../db/client.ts';
+import { advisoryLock, type Executor, selectRows } from '../../db/client.ts';
 import {
   ledgerEntries,
   ledgerLotAllocations,
@@ -18,7 +18,7 @@ export type AllocationRow = typeof ledgerLotAllocations.$inferSelect;
 
 /** Serialises writers of one key (or any string) until the transaction ends (both drivers). */
 export async function lockKey(db: Executor, key: string): Promise<void> {
-  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  await advisoryLock(db, key);
 }
 
 export async function findWallet(db: Executor, programId: string, accountId: string, unit: string) {

@@ -1,6 +1,6 @@
 // Membership SQL, nothing else: every query filters on the program.
 import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
-import { type Executor, selectRows } from '../../db/client.ts';
+import { advisoryLock, type Executor, selectRows } from '../../db/client.ts';
 import { accounts } from '../accounts/accounts-tables.ts';
 import {
   entitlements,
@@ -25,7 +25,7 @@ export type NewEntitlementRow = typeof entitlements.$inferInsert;
 
 /** Serialises writers of one key until the transaction ends (both drivers). */
 export async function lockKey(db: Executor, key: string): Promise<void> {
-  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  await advisoryLock(db, key);
 }
 
 // Plans

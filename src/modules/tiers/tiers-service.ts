@@ -618,17 +618,17 @@ export function createTierService(
             if (page.length === 0) return true;
             const joined = new Map<string, Date>();
             if (doc.window.kind === 'program_year')
-              for (const [id, j] of await accounts.joinDatesIn(
-                tx,
+              for (const [id, j] of await accounts.joinDates(
                 programId,
                 page.map((r) => r.accountId),
+                tx,
               ))
                 joined.set(id, joinedAt(j, program.timeZone));
             const members = new Map<string, string[]>();
             for (const r of page)
               members.set(
                 r.accountId,
-                doc.groupQualification ? await accounts.membersIn(tx, programId, r.accountId) : [r.accountId],
+                doc.groupQualification ? await accounts.members(programId, r.accountId, tx) : [r.accountId],
               );
             let pending = page.map((r) => ({
               row: r,

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.ts';
+import { advisoryLock, type Executor } from '../../db/client.ts';
 import { tierChanges, tierLadders, tierMetricValues, tierStatus } from './tiers-tables.ts';
 
 export type LadderRow = typeof tierLadders.$inferSelect;
@@ -43,7 +43,7 @@ export async function listLadders(db: Executor, programId: string): Promise<Ladd
 }
 
 export async function lockTierKey(db: Executor, key: string): Promise<void> {
-  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  await advisoryLock(db, key);
 }
 
 export async function findStatus(db: Executor, programId: string, ladderId: string, accountId: string) {
