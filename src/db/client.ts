@@ -95,6 +95,18 @@ export async function advisoryLocks(db: Executor, keys: string[]): Promise<void>
   );
 }
 
+/**
+ * Multi-row writes in slices: PostgreSQL takes at most 65,535 parameters per statement, so a wide
+ * row type goes in slices of `size` rows (one statement each).
+ */
+export async function inSlices<T>(
+  rows: T[],
+  size: number,
+  write: (slice: T[]) => Promise<void>,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) await write(rows.slice(i, i + size));
+}
+
 /** Runs a raw SELECT and returns its rows (the same on both drivers). */
 export async function selectRows<T>(db: Executor, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };

@@ -12,11 +12,14 @@ import type {
   UpdateAccountInput,
 } from './accounts-schemas.ts';
 import {
+  type AccountKey,
   type AccountRow,
   type AccountUpsertColumn,
+  ancestorChains,
   ancestorIds,
   descendants,
   findAccountByRef,
+  findAccountsByRefs,
   hierarchyProblems,
   idsByExternalId,
   insertAccount,
@@ -311,14 +314,17 @@ export function createAccountService(database: Database) {
       joinDates(db, programId, ids),
 
     /** The account's groups, nearest first (not the account itself): ids and externalIds. */
-    async ancestors(
-      programId: string,
-      accountId: string,
-    ): Promise<Array<{ id: string; externalId: string | null }>> {
-      const chain = (await ancestorIds(database.db, programId, accountId, MAX_HIERARCHY_DEPTH)).slice(1);
-      const rows = await Promise.all(chain.map((id) => findAccountByRef(database.db, programId, id)));
-      return rows.flatMap((r) => (r ? [{ id: r.id, externalId: r.externalId }] : []));
+    async ancestors(programId: string, accountId: string): Promise<AccountKey[]> {
+      const chains = await ancestorChains(database.db, programId, [accountId], MAX_HIERARCHY_DEPTH);
+      return (chains.get(accountId) ?? []).slice(1);
     },
+
+    /** Many accounts' chains at once: id → [self, parent, …, top] (ids not found are missing). */
+    chainsOf: (programId: string, accountIds: string[]) =>
+      ancestorChains(database.db, programId, accountIds, MAX_HIERARCHY_DEPTH),
+
+    /** Many references (id or externalId) at once: ref → account; unknown refs are missing. */
+    resolveMany: (programId: string, refs: string[]) => findAccountsByRefs(database.db, programId, refs),
 
     async topOf(programId: string, accountId: string): Promise<string> {
       const chain = await ancestorIds(database.db, programId, accountId, MAX_HIERARCHY_DEPTH);

@@ -38,6 +38,29 @@ export async function findAccountByRef(
   return rows.find((r) => r.id === ref) ?? rows[0];
 }
 
+/** Accounts by id or externalId, many at once: each ref maps to its account (the id wins, as above). */
+export async function findAccountsByRefs(
+  db: Executor,
+  programId: string,
+  refs: string[],
+): Promise<Map<string, AccountRow>> {
+  const unique = [...new Set(refs)];
+  const found = new Map<string, AccountRow>();
+  if (unique.length === 0) return found;
+  const rows = await db
+    .select()
+    .from(accounts)
+    .where(
+      and(
+        eq(accounts.programId, programId),
+        or(inArray(accounts.id, unique), inArray(accounts.externalId, unique)),
+      ),
+    );
+  for (const r of rows) if (r.externalId !== null) found.set(r.externalId, r);
+  for (const r of rows) found.set(r.id, r);
+  return found;
+}
+
 export async function findAccountByExternalId(
   db: Executor,
   programId: string,
@@ -113,6 +136,40 @@ export async function ancestorIds(
     select id from chain order by depth`,
   );
   return rows.map((r) => r.id);
+}
+
+/**
+ * The chains of many accounts at once: each id maps to [self, parent, grandparent, …] (at most
+ * maxDepth long) with the externalId of each link.
+ */
+export async function ancestorChains(
+  db: Executor,
+  programId: string,
+  ids: string[],
+  maxDepth: number,
+): Promise<Map<string, AccountKey[]>> {
+  const chains = new Map<string, AccountKey[]>();
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return chains;
+  const rows = await selectRows<{ origin: string; id: string; external_id: string | null }>(
+    db,
+    sql`
+    with recursive chain(origin, id, external_id, parent_id, depth) as (
+      select id, id, external_id, parent_id, 1 from accounts
+       where program_id = ${programId} and id in (select jsonb_array_elements_text(${JSON.stringify(unique)}::jsonb))
+      union all
+      select c.origin, a.id, a.external_id, a.parent_id, c.depth + 1
+        from accounts a join chain c on a.program_id = ${programId} and a.id = c.parent_id
+       where c.depth <= ${maxDepth}
+    )
+    select origin, id, external_id from chain order by origin, depth`,
+  );
+  for (const r of rows) {
+    const chain = chains.get(r.origin) ?? [];
+    chain.push({ id: r.id, externalId: r.external_id });
+    chains.set(r.origin, chain);
+  }
+  return chains;
 }
 
 /** Every account below the given one (not itself), with its depth below it, at most maxDepth deep. */

@@ -16,34 +16,45 @@ import {
   type RuleUsage,
 } from '../../core/rules/evaluate.ts';
 import type { RuleDocument } from '../../core/rules/rule.ts';
-import { advisoryLocks, type Database, type Tx } from '../../db/client.ts';
+import { advisoryLocks, type Database, type Executor, type Tx } from '../../db/client.ts';
 import { isUniqueViolation, retryOnConflict } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
+import type { AccountKey, AccountRow } from '../accounts/accounts-store.ts';
+import type { Contact } from '../contacts/contacts-schemas.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
 import type { FxService } from '../fx/fx-service.ts';
-import type { CreditContext, LedgerService } from '../ledger/ledger-service.ts';
+import {
+  type CreditContext,
+  type CreditInput,
+  creditContextOf,
+  type LedgerService,
+} from '../ledger/ledger-service.ts';
 import { ledgerSettings } from '../ledger/ledger-settings.ts';
+import type { Program } from '../programs/programs-schemas.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import { inForce, type RuleService } from '../rules/rules-service.ts';
 import type { RuleVersionRow } from '../rules/rules-store.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
 import type { EventTypeService } from './event-types-service.ts';
-import { eventsSettings } from './events-settings.ts';
+import { type EventsSettings, eventsSettings } from './events-settings.ts';
 import {
   awardsOf,
   type EventRow,
-  eventLock,
-  findEventByExternalId,
   findEventByRef,
+  findEventsByExternalIds,
+  findEventsByRefs,
   insertAwards,
   insertEvent,
+  insertEvents,
   listEvents,
   type NewAwardRow,
+  type NewEventRow,
   returnsOf,
   reversalsOf,
-  ruleBudgetUsed,
-  ruleUsage,
+  ruleBudgetsUsed,
+  ruleUsages,
+  type UsageQuery,
 } from './events-store.ts';
 import type { EventItem } from './events-tables.ts';
 
@@ -195,16 +206,80 @@ export function createEventService(
   fx: FxService,
   rules: RuleService,
   eventTypes: EventTypeService,
-  tiers?: Pick<TierService, 'tierAt' | 'recordActivity'>,
+  tiers?: Pick<TierService, 'tiersAt' | 'recordActivities'>,
 ) {
+  /**
+   * What preparing a list of events reads, read once for the whole list (a batch of 1,000 events
+   * costs a handful of queries, not thousands); anything missing (a prospect created on the way)
+   * is read on demand.
+   */
+  interface Reads {
+    program: Program;
+    settings: EventsSettings;
+    replays: Map<string, EventRow>;
+    accounts: Map<string, AccountRow>;
+    chains: Map<string, AccountKey[]>;
+    tiers: Map<EventInput, { accountId: string; tier: { code: string; multiplier: string } | null }>;
+    originals: Map<string, EventRow>;
+    rates: Map<string, Promise<string>>;
+    contacts: Map<string, Promise<Contact>>;
+  }
+
+  async function readFor(programId: string, inputs: EventInput[]): Promise<Reads> {
+    const program = await programs.get(programId);
+    const replays = await findEventsByExternalIds(
+      database.db,
+      programId,
+      inputs.map((i) => i.id),
+    );
+    const fresh = inputs.filter((i) => !replays.has(i.id));
+    const found = await accounts.resolveMany(
+      programId,
+      fresh.map((i) => i.account),
+    );
+    const chains = await accounts.chainsOf(
+      programId,
+      [...found.values()].map((a) => a.id),
+    );
+    const asked = fresh.flatMap((input) => {
+      const account = found.get(input.account);
+      const at = new Date(input.occurredAt);
+      return account && !Number.isNaN(at.getTime()) ? [{ input, accountId: account.id, at }] : [];
+    });
+    const tiersFound = tiers ? await tiers.tiersAt(programId, asked) : asked.map(() => null);
+    const originals = await findEventsByRefs(
+      database.db,
+      programId,
+      fresh.flatMap((i) =>
+        i.type === 'return' && i.references?.originalEventId ? [i.references.originalEventId] : [],
+      ),
+    );
+    return {
+      program,
+      settings: eventsSettings(program.settings),
+      replays,
+      accounts: found,
+      chains,
+      tiers: new Map(asked.map((q, n) => [q.input, { accountId: q.accountId, tier: tiersFound[n] ?? null }])),
+      originals,
+      rates: new Map(),
+      contacts: new Map(),
+    };
+  }
+
   async function resolveAccount(
     programId: string,
+    reads: Reads,
     ref: string,
     unknown: 'reject' | 'create_prospect',
     at: string,
-  ) {
+  ): Promise<AccountRow> {
+    const known = reads.accounts.get(ref);
+    if (known) return known;
     try {
-      return await accounts.resolve(programId, ref);
+      const account = await accounts.resolve(programId, ref);
+      reads.accounts.set(ref, account);
+      return account;
     } catch (error) {
       if (!(error instanceof FidelisError) || error.code !== 'account_not_found') throw error;
       if (unknown === 'reject')
@@ -215,7 +290,9 @@ export function createEventService(
         // Another event created it at the same moment: use that one.
         if (!(created instanceof FidelisError) || created.code !== 'external_id_taken') throw created;
       }
-      return accounts.resolve(programId, ref);
+      const account = await accounts.resolve(programId, ref);
+      reads.accounts.set(ref, account);
+      return account;
     }
   }
 
@@ -228,7 +305,6 @@ export function createEventService(
     }
   }
 
-  /** Everything that can be checked and read before the event's transaction. */
   function originalMissing(ref: string, at: string): FidelisError {
     return fail(
       'original_event_not_found',
@@ -271,15 +347,18 @@ export function createEventService(
       );
   }
 
+  /** Everything that can be checked and read before the event's transaction. */
   async function prepare(
     programId: string,
+    reads: Reads,
     input: EventInput,
+    print: string,
     now: Date,
     at: string,
-    mode: 'ingest' | 'batch' | 'simulate' = 'ingest',
+    /** batch: a return whose original may come earlier in the same batch; batch-known: it cannot. */
+    mode: 'ingest' | 'batch' | 'batch-known' | 'simulate',
   ): Promise<Prepared> {
-    const program = await programs.get(programId);
-    const settings = eventsSettings(program.settings);
+    const { program, settings } = reads;
     const occurredAt = new Date(input.occurredAt);
     if (Number.isNaN(occurredAt.getTime()))
       throw fail('validation_failed', 'occurredAt is not a date-time', `${at}/occurredAt`, 'not a date-time');
@@ -305,8 +384,22 @@ export function createEventService(
         'unknown currency',
       );
     let fxRate: string | null = null;
-    if (currency !== null && currency !== program.baseCurrency)
-      fxRate = await fx.rateAt(programId, currency, occurredAt, undefined, `${at}/currency`);
+    if (currency !== null && currency !== program.baseCurrency) {
+      // Many events of a batch share an instant's rate: each (currency, instant) is read once.
+      const key = `${currency}|${occurredAt.toISOString()}`;
+      let rate = reads.rates.get(key);
+      if (!rate) {
+        rate = fx.rateAt(programId, currency, occurredAt);
+        reads.rates.set(key, rate);
+      }
+      fxRate = await rate.catch((error) => {
+        if (error instanceof FidelisError && error.code === 'fx_rate_missing')
+          throw new FidelisError(error.code, error.detail, {
+            errors: [{ path: `${at}/currency`, message: `no rate for ${currency} at that time` }],
+          });
+        throw error;
+      });
+    }
     const toBase = (minor: bigint) =>
       fxRate === null ? minor : convertMinor(minor, currency!, fxRate, program.baseCurrency);
     let amountMinor = input.amount === undefined ? null : toMinor(input.amount, currency!, `${at}/amount`);
@@ -350,22 +443,24 @@ export function createEventService(
           `${at}/references/originalEventId`,
           'is required for a return',
         );
-      original = (await findEventByRef(database.db, programId, ref)) ?? null;
-      // In a batch the original may come earlier in the same batch: it is looked up again in the transaction.
+      original = reads.originals.get(ref) ?? null;
+      // When it may come earlier in the same batch, it is looked up again in the transaction.
       if (!original && mode !== 'batch') throw originalMissing(ref, at);
     }
 
-    let contact = null;
+    let contact: Contact | null = null;
     if (input.contact !== undefined) {
-      contact = await contacts.get(programId, input.contact).catch((error) => {
+      let found = reads.contacts.get(input.contact);
+      if (!found) {
+        found = contacts.get(programId, input.contact);
+        reads.contacts.set(input.contact, found);
+      }
+      contact = await found.catch((error) => {
         if (error instanceof FidelisError && error.code === 'contact_not_found')
           throw fail('contact_not_found', `No contact ${input.contact}`, `${at}/contact`, 'unknown contact');
         throw error;
       });
-    }
-    if (contact) {
-      const owner = await accounts.resolve(programId, input.account).catch(() => null);
-      if (owner?.id !== contact.accountId)
+      if (reads.accounts.get(input.account)?.id !== contact.accountId)
         throw fail(
           'contact_not_found',
           `Contact ${input.contact} is not a contact of account ${input.account}`,
@@ -376,6 +471,7 @@ export function createEventService(
     // A simulation never creates anything, and a return belongs to the existing account of its original.
     const account = await resolveAccount(
       programId,
+      reads,
       input.account,
       mode === 'simulate' || input.type === 'return' ? 'reject' : settings.unknownAccount,
       at,
@@ -390,8 +486,19 @@ export function createEventService(
       throw error;
     });
     if (original) checkOriginal(original, account.id, amountMinor, currency, at);
-    const ancestors = await accounts.ancestors(programId, account.id);
-    const tier = tiers ? await tiers.tierAt(programId, account.id, occurredAt) : null;
+    let chain = reads.chains.get(account.id);
+    if (!chain) {
+      chain = (await accounts.chainsOf(programId, [account.id])).get(account.id) ?? [account];
+      reads.chains.set(account.id, chain);
+    }
+    const ancestors = chain.slice(1);
+    const known = reads.tiers.get(input);
+    const tier =
+      known?.accountId === account.id
+        ? known.tier
+        : tiers
+          ? ((await tiers.tiersAt(programId, [{ accountId: account.id, at: occurredAt }]))[0] ?? null)
+          : null;
     const digits = 10 ** minorDigits(program.baseCurrency);
     const asNumber = (minor: bigint | null, cur: string | null) =>
       minor === null || cur === null ? null : Number(minor) / 10 ** minorDigits(cur);
@@ -435,7 +542,7 @@ export function createEventService(
     return {
       programId,
       input,
-      print: fingerprint(input),
+      print,
       occurredAt,
       accountId: account.id,
       contactId: contact?.id ?? null,
@@ -450,58 +557,93 @@ export function createEventService(
       facts,
       original,
       at,
-      credit: await ledger.creditContext(programId, account.id),
+      credit: creditContextOf(program, account.id, chain.at(-1)?.id ?? account.id),
       baseCurrency: program.baseCurrency,
       timeZone: program.timeZone,
       settings: program.settings,
     };
   }
 
-  /** Cap room and one-off bonuses, read inside the event's transaction (after its account lock). */
-  async function usageOf(tx: Tx, p: Prepared, active: ActiveRule[]): Promise<Map<string, RuleUsage>> {
-    const usage = new Map<string, RuleUsage>();
-    const windows = {
-      day: periodOf(p.occurredAt, 'day', p.timeZone),
-      month: periodOf(p.occurredAt, 'month', p.timeZone),
-      year: periodOf(p.occurredAt, 'year', p.timeZone),
-    };
-    const span = (w: { start: Date; end: Date }): [Date, Date] => [w.start, w.end];
-    const relevant = active
-      .filter((r) => r.document.trigger.types.includes(p.input.type))
-      .filter(
-        (r) => r.document.caps || r.document.effects.some((e) => e.kind === 'fixed' && e.oncePerAccount),
-      )
-      .sort((a, b) => (a.id < b.id ? -1 : 1));
-    for (const rule of relevant) {
-      // A program-wide budget is shared by every account: one event at a time may spend it.
-      if (rule.document.caps?.budget !== undefined)
-        await eventLock(tx, `rule-budget:${p.programId}:${rule.id}`);
-      const used = await ruleUsage(tx, p.programId, rule.id, p.accountId, {
-        day: span(windows.day),
-        month: span(windows.month),
-        year: span(windows.year),
-      });
-      usage.set(rule.id, {
-        day: used.day,
-        month: used.month,
-        year: used.year,
-        budget: rule.document.caps?.budget !== undefined ? await ruleBudgetUsed(tx, p.programId, rule.id) : 0,
-        bonusGiven: used.ever > 0,
-      });
-    }
-    return usage;
+  /** The rules in force whose caps or one-off bonuses need what the account was already awarded. */
+  function countedRules(p: Prepared, active: ActiveRule[]): ActiveRule[] {
+    return active.filter(
+      (r) =>
+        r.document.trigger.types.includes(p.input.type) &&
+        (r.document.caps || r.document.effects.some((e) => e.kind === 'fixed' && e.oncePerAccount)),
+    );
   }
 
-  async function earn(
-    tx: Tx,
-    p: Prepared,
-    eventId: string,
-    versions: RuleVersionRow[],
-    actor: string | null,
+  /**
+   * Cap room and one-off bonuses of many events, read in two queries; `record` adds what an event
+   * of the same list was just awarded, so each event sees those before it (as if written one by one).
+   */
+  async function usageBook(
+    db: Executor,
+    programId: string,
+    list: Array<{ p: Prepared; active: ActiveRule[] }>,
   ) {
-    const active = inForce(versions, p.occurredAt);
-    const usage = await usageOf(tx, p, active);
-    const evaluation = evaluate({
+    const span = (w: { start: Date; end: Date }): [Date, Date] => [w.start, w.end];
+    const asks = new Map<string, UsageQuery>();
+    const budgets = new Set<string>();
+    const windows = list.map(({ p, active }) => {
+      const w = {
+        day: span(periodOf(p.occurredAt, 'day', p.timeZone)),
+        month: span(periodOf(p.occurredAt, 'month', p.timeZone)),
+        year: span(periodOf(p.occurredAt, 'year', p.timeZone)),
+      };
+      for (const rule of countedRules(p, active)) {
+        const key = `${rule.id}|${p.accountId}|${w.day[0].getTime()}|${w.month[0].getTime()}|${w.year[0].getTime()}`;
+        if (!asks.has(key)) asks.set(key, { ruleId: rule.id, accountId: p.accountId, ...w });
+        if (rule.document.caps?.budget !== undefined) budgets.add(rule.id);
+      }
+      return w;
+    });
+    const answers = await ruleUsages(db, programId, [...asks.values()]);
+    const stored = new Map([...asks.keys()].map((key, n) => [key, answers[n]!]));
+    const budgetUsed = await ruleBudgetsUsed(db, programId, [...budgets]);
+    const given = new Map<string, Array<{ at: number; amount: number }>>();
+    const givenBudget = new Map<string, number>();
+    const inside = (at: number, w: [Date, Date]) => at >= w[0].getTime() && at < w[1].getTime();
+    return {
+      /** The usage the n-th event of the list sees. */
+      usageOf(n: number): Map<string, RuleUsage> {
+        const { p, active } = list[n]!;
+        const w = windows[n]!;
+        const usage = new Map<string, RuleUsage>();
+        for (const rule of countedRules(p, active)) {
+          const key = `${rule.id}|${p.accountId}|${w.day[0].getTime()}|${w.month[0].getTime()}|${w.year[0].getTime()}`;
+          const base = stored.get(key)!;
+          const mine = given.get(`${rule.id}|${p.accountId}`) ?? [];
+          const sum = (window: [Date, Date]) =>
+            mine.reduce((s, g) => s + (inside(g.at, window) ? g.amount : 0), 0);
+          usage.set(rule.id, {
+            day: base.day + sum(w.day),
+            month: base.month + sum(w.month),
+            year: base.year + sum(w.year),
+            budget:
+              rule.document.caps?.budget !== undefined
+                ? (budgetUsed.get(rule.id) ?? 0) + (givenBudget.get(rule.id) ?? 0)
+                : 0,
+            bonusGiven: base.ever > 0 || mine.length > 0,
+          });
+        }
+        return usage;
+      },
+      /** What the n-th event was awarded, counted for the events after it. */
+      record(n: number, awards: Award[]): void {
+        const { p } = list[n]!;
+        for (const a of awards) {
+          if (a.kind === 'tier_credit' || a.amount <= 0) continue;
+          const key = `${a.ruleId}|${p.accountId}`;
+          given.set(key, [...(given.get(key) ?? []), { at: p.occurredAt.getTime(), amount: a.amount }]);
+          givenBudget.set(a.ruleId, (givenBudget.get(a.ruleId) ?? 0) + a.amount);
+        }
+      },
+    };
+  }
+
+  function evaluated(p: Prepared, active: ActiveRule[], usage: Map<string, RuleUsage>): Evaluation {
+    return evaluate({
       facts: p.facts,
       baseMinor: p.baseMinor,
       itemBaseMinor: p.itemBaseMinor,
@@ -509,14 +651,57 @@ export function createEventService(
       rules: active,
       usage: (id) => usage.get(id) ?? NO_USAGE,
     });
-    const awards: AwardView[] = [];
-    const rows: NewAwardRow[] = [];
-    for (const [seq, award] of evaluation.awards.entries()) {
-      let entryId: string | null = null;
-      if (award.kind !== 'tier_credit') {
-        const { entry } = await ledger.credit(
-          p.programId,
-          {
+  }
+
+  function eventRow(p: Prepared, eventId: string, result: EventResult): NewEventRow {
+    return {
+      programId: p.programId,
+      id: eventId,
+      externalId: p.input.id,
+      type: p.input.type,
+      accountId: p.accountId,
+      contactId: p.contactId,
+      occurredAt: p.occurredAt,
+      currency: p.currency,
+      amount: p.amountMinor === null ? null : formatAmount(p.amountMinor, p.currency!),
+      baseCurrency: p.baseCurrency,
+      baseAmount: p.baseMinor,
+      fxRate: p.fxRate,
+      items: p.items,
+      references: p.references,
+      attributes: p.attributes,
+      originalEventId: p.original?.id ?? null,
+      fingerprint: p.print,
+      evaluation: result as never,
+    };
+  }
+
+  /**
+   * Evaluates and writes earning events (not returns) in order, as if one by one: each sees the
+   * cap room the ones before it used. The writes are a few multi-row statements whatever the count.
+   */
+  async function earnMany(
+    tx: Tx,
+    programId: string,
+    ps: Prepared[],
+    versions: RuleVersionRow[],
+    actor: string | null,
+  ): Promise<EventRow[]> {
+    const list = ps.map((p) => ({ p, active: inForce(versions, p.occurredAt) }));
+    const book = await usageBook(tx, programId, list);
+
+    const credits: Array<{ input: CreditInput; context: CreditContext }> = [];
+    const pending: Array<{ p: Prepared; eventId: string; evaluation: Evaluation; firstCredit: number }> = [];
+    for (const [n, { p, active }] of list.entries()) {
+      const evaluation = evaluated(p, active, book.usageOf(n));
+      book.record(n, evaluation.awards);
+      const eventId = newId('evt');
+      pending.push({ p, eventId, evaluation, firstCredit: credits.length });
+      for (const [seq, award] of evaluation.awards.entries()) {
+        if (award.kind === 'tier_credit') continue;
+        credits.push({
+          context: p.credit,
+          input: {
             key: `event:${eventId}:${seq}`,
             keyIsFresh: true,
             account: p.accountId,
@@ -540,34 +725,47 @@ export function createEventService(
                   : new Date(award.expiresAt),
             actor: actor ?? undefined,
           },
-          tx,
-          p.credit,
-        );
-        entryId = entry.id;
+        });
       }
-      awards.push({ ...award, entryId });
-      rows.push({
-        programId: p.programId,
-        eventId,
-        seq,
-        ruleId: award.ruleId,
-        ruleVersion: award.ruleVersion,
-        accountId: p.accountId,
-        kind: award.kind,
-        unit: award.unit,
-        amount: award.amount,
-        occurredAt: p.occurredAt,
-        entryId,
-      });
     }
-    const result: EventResult = {
-      rules: evaluation.rules,
-      awards,
-      totals: evaluation.totals,
-      reversals: [],
-      notes: [],
-    };
-    return { result, rows };
+    const entries = await ledger.creditFresh(tx, programId, credits);
+
+    const events: NewEventRow[] = [];
+    const awardRows: NewAwardRow[] = [];
+    for (const { p, eventId, evaluation, firstCredit } of pending) {
+      let next = firstCredit;
+      const awards: AwardView[] = evaluation.awards.map((award) => ({
+        ...award,
+        entryId: award.kind === 'tier_credit' ? null : entries[next++]!.id,
+      }));
+      for (const [seq, award] of awards.entries())
+        awardRows.push({
+          programId,
+          eventId,
+          seq,
+          ruleId: award.ruleId,
+          ruleVersion: award.ruleVersion,
+          accountId: p.accountId,
+          kind: award.kind,
+          unit: award.unit,
+          amount: award.amount,
+          occurredAt: p.occurredAt,
+          entryId: award.entryId,
+        });
+      const result: EventResult = {
+        rules: evaluation.rules,
+        awards,
+        totals: evaluation.totals,
+        reversals: [],
+        notes: [],
+      };
+      events.push(eventRow(p, eventId, result));
+    }
+    const byId = new Map((await insertEvents(tx, events)).map((r) => [r.id, r]));
+
+    await insertAwards(tx, awardRows);
+
+    return pending.map(({ eventId }) => byId.get(eventId)!);
   }
 
   /** A return takes back the share of the original event's awards that the returned amount is of its amount. */
@@ -745,18 +943,9 @@ export function createEventService(
     return { result, rows };
   }
 
-  /** Writes one prepared event inside `tx`; a replay of the same event returns the stored one. */
-  async function apply(
-    tx: Tx,
-    p: Prepared,
-    versions: RuleVersionRow[],
-    actor: string | null,
-  ): Promise<{ row: EventRow; replayed: boolean }> {
-    await eventLock(tx, idLock(p.programId, p.input.id));
-    const existing = await findEventByExternalId(tx, p.programId, p.input.id);
-    if (existing) return { row: checkReplay(existing, p.print, `${p.at}/id`), replayed: true };
-    await eventLock(tx, accountLock(p.programId, p.accountId));
-    if (p.input.type === 'return' && !p.original) {
+  /** Writes a prepared return inside `tx` (after the batch's locks). */
+  async function applyReturn(tx: Tx, p: Prepared, actor: string | null): Promise<EventRow> {
+    if (!p.original) {
       const ref = p.references.originalEventId!;
       const original = await findEventByRef(tx, p.programId, ref);
       if (!original) throw originalMissing(ref, p.at);
@@ -764,31 +953,10 @@ export function createEventService(
       p = { ...p, original };
     }
     const eventId = newId('evt');
-    const { result, rows } = p.original
-      ? await takeBack(tx, p, eventId, actor)
-      : await earn(tx, p, eventId, versions, actor);
-    const row = await insertEvent(tx, {
-      programId: p.programId,
-      id: eventId,
-      externalId: p.input.id,
-      type: p.input.type,
-      accountId: p.accountId,
-      contactId: p.contactId,
-      occurredAt: p.occurredAt,
-      currency: p.currency,
-      amount: p.amountMinor === null ? null : formatAmount(p.amountMinor, p.currency!),
-      baseCurrency: p.baseCurrency,
-      baseAmount: p.baseMinor,
-      fxRate: p.fxRate,
-      items: p.items,
-      references: p.references,
-      attributes: p.attributes,
-      originalEventId: p.original?.id ?? null,
-      fingerprint: p.print,
-      evaluation: result as never,
-    });
+    const { result, rows } = await takeBack(tx, p, eventId, actor);
+    const row = await insertEvent(tx, eventRow(p, eventId, result));
     await insertAwards(tx, rows);
-    return { row, replayed: false };
+    return row;
   }
 
   function checkReplay(existing: EventRow, print: string, path = '/body/id'): EventRow {
@@ -806,50 +974,226 @@ export function createEventService(
    * After events commit: tier ladders that count them check for an upgrade. A failure here does not
    * undo the events; the account's next event or metric value lifts it then.
    */
-  async function afterCommit(landed: Prepared[]): Promise<void> {
+  async function afterCommit(programId: string, landed: Prepared[]): Promise<void> {
     if (!tiers) return;
-    for (const p of landed) {
-      if (p.input.type === 'return') continue;
-      try {
-        await tiers.recordActivity(p.programId, p.accountId, {
+    await tiers.recordActivities(
+      programId,
+      landed
+        .filter((p) => p.input.type !== 'return')
+        .map((p) => ({
+          accountId: p.accountId,
           type: p.input.type,
           at: p.occurredAt,
           amountMinor: p.baseMinor,
-        });
-      } catch {
-        // Deliberately not rethrown: the event is stored and answered; see above.
-      }
-    }
+        })),
+    );
   }
 
-  /** A stored event with this id short-cuts everything: same content → its result; other content → error. */
-  async function replayOf(programId: string, input: EventInput, at = '/body'): Promise<EventRow | null> {
-    const existing = await findEventByExternalId(database.db, programId, input.id);
-    return existing ? checkReplay(existing, fingerprint(input), `${at}/id`) : null;
+  type Outcome = { ok: true; row: EventRow; replayed: boolean } | { ok: false; error: FidelisError };
+  type Live =
+    | { n: number; p: Prepared; unknownAccount?: undefined }
+    | { n: number; p?: undefined; unknownAccount: { ref: string; at: string } };
+
+  /**
+   * Writes prepared events in one transaction, in order. Locks come first, all at once and in one
+   * order — event ids, then accounts, then budgeted rules, each sorted — so concurrent batches and
+   * single events queue instead of deadlocking. Runs of earning events are written together
+   * (earnMany); a return is written on its own, after what came before it. In a batch each run
+   * and each return is in a savepoint: a bad one fails alone (a failed run is retried event by
+   * event, so only the bad event fails). Alone (`ingest`), an error fails the transaction.
+   */
+  async function writeAll(
+    tx: Tx,
+    programId: string,
+    all: Live[],
+    versions: RuleVersionRow[],
+    actor: string | null,
+    alone: boolean,
+    outcomes: Array<Outcome | undefined>,
+    landed: Prepared[],
+  ): Promise<void> {
+    const live = all.flatMap((l) => (l.p ? [{ n: l.n, p: l.p }] : []));
+    const types = new Set(live.map(({ p }) => p.input.type));
+    const sorted = (keys: string[]) => [...new Set(keys)].sort();
+    await advisoryLocks(tx, [
+      ...sorted(live.map(({ p }) => idLock(programId, p.input.id))),
+      ...sorted(live.map(({ p }) => accountLock(programId, p.accountId))),
+      ...sorted(
+        versions
+          .filter(
+            (v) =>
+              v.document.caps?.budget !== undefined && v.document.trigger.types.some((t) => types.has(t)),
+          )
+          .map((v) => `rule-budget:${programId}:${v.ruleId}`),
+      ),
+    ]);
+    // Written by someone else since they were prepared, or earlier in this list: replays.
+    const written = await findEventsByExternalIds(
+      tx,
+      programId,
+      live.map(({ p }) => p.input.id),
+    );
+    const guarded = <T>(work: (db: Tx) => Promise<T>): Promise<T> =>
+      alone ? work(tx) : tx.transaction((sp) => work(sp as Tx));
+    const failed = (n: number, error: unknown) => {
+      if (alone || !(error instanceof FidelisError)) throw error;
+      outcomes[n] = { ok: false, error };
+    };
+    const land = (n: number, p: Prepared, row: EventRow) => {
+      outcomes[n] = { ok: true, row, replayed: false };
+      written.set(p.input.id, row);
+      landed.push(p);
+    };
+    let run: Array<{ n: number; p: Prepared }> = [];
+    const flush = async () => {
+      if (run.length === 0) return;
+      const group = run;
+      run = [];
+      try {
+        const rows = await guarded((db) =>
+          earnMany(
+            db,
+            programId,
+            group.map((g) => g.p),
+            versions,
+            actor,
+          ),
+        );
+        for (const [i, { n, p }] of group.entries()) land(n, p, rows[i]!);
+      } catch (error) {
+        if (group.length === 1 || alone || !(error instanceof FidelisError))
+          return failed(group[0]!.n, error);
+        for (const { n, p } of group) {
+          try {
+            land(n, p, (await guarded((db) => earnMany(db, programId, [p], versions, actor)))[0]!);
+          } catch (one) {
+            failed(n, one);
+          }
+        }
+      }
+    };
+    for (const { n, p, unknownAccount } of all) {
+      if (unknownAccount) {
+        await flush();
+        const { ref, at } = unknownAccount;
+        failed(
+          n,
+          written.has(ref)
+            ? fail(
+                'return_not_allowed',
+                `Event ${ref} belongs to another account`,
+                `${at}/account`,
+                'not the account of the original event',
+              )
+            : originalMissing(ref, at),
+        );
+        continue;
+      }
+      if (run.some((r) => r.p.input.id === p.input.id)) await flush();
+      const before = written.get(p.input.id);
+      if (before) {
+        try {
+          outcomes[n] = { ok: true, row: checkReplay(before, p.print, `${p.at}/id`), replayed: true };
+        } catch (error) {
+          failed(n, error);
+        }
+        continue;
+      }
+      if (p.input.type !== 'return') {
+        run.push({ n, p });
+        continue;
+      }
+      await flush();
+      try {
+        land(n, p, await guarded((db) => applyReturn(db, p, actor)));
+      } catch (error) {
+        failed(n, error);
+      }
+    }
+    await flush();
+  }
+
+  /**
+   * Ingests a list of events: everything is checked and read before one transaction writes them.
+   * Alone (`ingest`), an error is thrown; in a batch, each event gets its outcome.
+   */
+  async function ingestAll(
+    programId: string,
+    inputs: EventInput[],
+    actor: string | null,
+    now: Date,
+    alone: boolean,
+  ): Promise<Outcome[]> {
+    const outcomes: Array<Outcome | undefined> = inputs.map(() => undefined);
+    const reads = await readFor(programId, inputs);
+    const live: Live[] = [];
+    const before = new Set<string>();
+    for (const [n, input] of inputs.entries()) {
+      const at = alone ? '/body' : `/body/events/${n}`;
+      // A return may name an event sent earlier in the same batch: that one is found in the transaction.
+      const ref = input.type === 'return' ? input.references?.originalEventId : undefined;
+      const inBatch = ref !== undefined && before.has(ref) && !reads.originals.has(ref);
+      before.add(input.id);
+      try {
+        const print = fingerprint(input);
+        const replay = reads.replays.get(input.id);
+        if (replay) {
+          outcomes[n] = { ok: true, row: checkReplay(replay, print, `${at}/id`), replayed: true };
+          continue;
+        }
+        live.push({
+          n,
+          p: await prepare(
+            programId,
+            reads,
+            input,
+            print,
+            now,
+            at,
+            inBatch ? 'batch' : alone ? 'ingest' : 'batch-known',
+          ),
+        });
+      } catch (error) {
+        if (alone || !(error instanceof FidelisError)) throw error;
+        // An unknown account for a return of an event earlier in the batch: which error it is (the
+        // original is missing, or not this account's) depends on whether that event lands.
+        if (inBatch && error.code === 'account_not_found')
+          live.push({ n, unknownAccount: { ref: ref!, at } });
+        else outcomes[n] = { ok: false, error };
+      }
+    }
+    if (live.length > 0) {
+      const versions = await rules.versions(programId);
+      const landed: Prepared[] = [];
+      await retryOnConflict(() =>
+        database.transaction(async (tx) => {
+          landed.length = 0;
+          for (const { n } of live) outcomes[n] = undefined;
+          await writeAll(tx, programId, live, versions, actor, alone, outcomes, landed);
+        }),
+      );
+      await afterCommit(programId, landed);
+    }
+    return outcomes as Outcome[];
   }
 
   return {
     async ingest(programId: string, input: EventInput, actor: string | null = null, now = new Date()) {
-      const replay = await replayOf(programId, input);
-      if (replay) return { event: toEventView(replay), replayed: true };
-      const p = await prepare(programId, input, now, '/body');
-      const versions = await rules.versions(programId);
       try {
-        const { row, replayed } = await retryOnConflict(() =>
-          database.transaction((tx) => apply(tx, p, versions, actor)),
-        );
-        if (!replayed) await afterCommit([p]);
-        return { event: toEventView(row), replayed };
+        const [outcome] = await ingestAll(programId, [input], actor, now, true);
+        if (!outcome!.ok) throw outcome!.error;
+        return { event: toEventView(outcome!.row), replayed: outcome!.replayed };
       } catch (error) {
+        // The same event ingested at the same moment by another caller: answer its result.
         if (isUniqueViolation(error, 'events_external_id_uq')) {
-          const again = await replayOf(programId, input);
-          if (again) return { event: toEventView(again), replayed: true };
+          const again = (await findEventsByExternalIds(database.db, programId, [input.id])).get(input.id);
+          if (again) return { event: toEventView(checkReplay(again, fingerprint(input))), replayed: true };
         }
         throw error;
       }
     },
 
-    /** Up to 1,000 events in one transaction, each in a savepoint: a bad event fails alone. */
+    /** Up to 1,000 events in one transaction: a bad event fails alone, with its own outcome. */
     async ingestBatch(
       programId: string,
       inputs: EventInput[],
@@ -863,89 +1207,19 @@ export function createEventService(
           '/body/events',
           `more than ${BATCH_MAX}`,
         );
-      const prepared: Array<Prepared | EventRow | FidelisError> = [];
-      const seen = new Map<string, string>();
-      for (const [i, input] of inputs.entries()) {
-        try {
-          const print = fingerprint(input);
-          const twin = seen.get(input.id);
-          if (twin !== undefined && twin !== print)
-            throw fail(
-              'event_id_reused',
-              `Event ${input.id} appears twice in the batch with different content`,
-              `/body/events/${i}/id`,
-              'repeated with other content',
-            );
-          seen.set(input.id, print);
-          prepared.push(
-            (await replayOf(programId, input, `/body/events/${i}`)) ??
-              (await prepare(programId, input, now, `/body/events/${i}`, 'batch')),
-          );
-        } catch (error) {
-          if (!(error instanceof FidelisError)) throw error;
-          prepared.push(error);
-        }
-      }
-      const versions = await rules.versions(programId);
-      const landed: Prepared[] = [];
-      const outcomes = await retryOnConflict(() =>
-        database.transaction(async (tx) => {
-          landed.length = 0;
-          // Every writer takes its locks in one order — event ids, then accounts, then budgeted rules,
-          // each sorted — so concurrent batches and single events queue instead of deadlocking.
-          const live = prepared.filter((p): p is Prepared => !(p instanceof FidelisError) && 'input' in p);
-          const types = new Set(live.map((p) => p.input.type));
-          const sorted = (keys: string[]) => [...new Set(keys)].sort();
-          await advisoryLocks(tx, [
-            ...sorted(live.map((p) => idLock(programId, p.input.id))),
-            ...sorted(live.map((p) => accountLock(programId, p.accountId))),
-            ...sorted(
-              versions
-                .filter(
-                  (v) =>
-                    v.document.caps?.budget !== undefined &&
-                    v.document.trigger.types.some((t) => types.has(t)),
-                )
-                .map((v) => `rule-budget:${programId}:${v.ruleId}`),
-            ),
-          ]);
-          const results: BatchOutcome[] = [];
-          for (const [i, p] of prepared.entries()) {
-            const id = inputs[i]?.id ?? null;
-            if (p instanceof FidelisError) {
-              results.push({
+      const outcomes = await ingestAll(programId, inputs, actor, now, false);
+      return outcomes.map(
+        (o, n): BatchOutcome =>
+          o.ok
+            ? { ok: true, replayed: o.replayed, event: toEventView(o.row) }
+            : {
                 ok: false,
-                id,
-                code: p.code,
-                detail: p.detail,
-                errors: p.extra.errors as unknown[] | undefined,
-              });
-              continue;
-            }
-            if (!('input' in p)) {
-              results.push({ ok: true, replayed: true, event: toEventView(p) });
-              continue;
-            }
-            try {
-              const { row, replayed } = await tx.transaction((sp) => apply(sp as Tx, p, versions, actor));
-              if (!replayed) landed.push(p);
-              results.push({ ok: true, replayed, event: toEventView(row) });
-            } catch (error) {
-              if (!(error instanceof FidelisError)) throw error;
-              results.push({
-                ok: false,
-                id,
-                code: error.code,
-                detail: error.detail,
-                errors: error.extra.errors as unknown[] | undefined,
-              });
-            }
-          }
-          return results;
-        }),
+                id: inputs[n]?.id ?? null,
+                code: o.error.code,
+                detail: o.error.detail,
+                errors: o.error.extra.errors as unknown[] | undefined,
+              },
       );
-      await afterCommit(landed);
-      return outcomes;
     },
 
     /**
@@ -967,21 +1241,23 @@ export function createEventService(
         });
       }
       const versions = await rules.versions(programId);
+      const reads = await readFor(programId, inputs);
       const results = [];
       for (const [i, input] of inputs.entries()) {
         try {
-          const p = await prepare(programId, input, now, `/body/events/${i}`, 'simulate');
+          const p = await prepare(
+            programId,
+            reads,
+            input,
+            fingerprint(input),
+            now,
+            `/body/events/${i}`,
+            'simulate',
+          );
           const live = draft?.mode === 'replace' ? [] : inForce(versions, p.occurredAt);
           const active = [...live, ...drafts.filter((d) => d.document.enabled !== false)];
-          const usage = await database.transaction(async (tx) => usageOf(tx, p, active));
-          const evaluation = evaluate({
-            facts: p.facts,
-            baseMinor: p.baseMinor,
-            itemBaseMinor: p.itemBaseMinor,
-            baseCurrency: p.baseCurrency,
-            rules: active,
-            usage: (id) => usage.get(id) ?? NO_USAGE,
-          });
+          const book = await usageBook(database.db, programId, [{ p, active }]);
+          const evaluation = evaluated(p, active, book.usageOf(0));
           results.push({
             ok: true as const,
             id: input.id,

@@ -1,5 +1,5 @@
-import { and, desc, eq, gt, lt, ne, or, sql } from 'drizzle-orm';
-import { advisoryLock, type Executor, selectRows } from '../../db/client.ts';
+import { and, desc, eq, gt, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import { type Executor, inSlices, selectRows } from '../../db/client.ts';
 import { eventAwards, events } from './events-tables.ts';
 
 export type EventRow = typeof events.$inferSelect;
@@ -7,16 +7,42 @@ export type NewEventRow = typeof events.$inferInsert;
 export type AwardRow = typeof eventAwards.$inferSelect;
 export type NewAwardRow = typeof eventAwards.$inferInsert;
 
-export async function eventLock(db: Executor, key: string): Promise<void> {
-  await advisoryLock(db, key);
-}
-
-export async function findEventByExternalId(db: Executor, programId: string, externalId: string) {
-  const [row] = await db
+/** Many events by the client's ids at once: externalId → event. */
+export async function findEventsByExternalIds(
+  db: Executor,
+  programId: string,
+  externalIds: string[],
+): Promise<Map<string, EventRow>> {
+  const unique = [...new Set(externalIds)];
+  if (unique.length === 0) return new Map();
+  const rows = await db
     .select()
     .from(events)
-    .where(and(eq(events.programId, programId), eq(events.externalId, externalId)));
-  return row;
+    .where(and(eq(events.programId, programId), inArray(events.externalId, unique)));
+  return new Map(rows.map((r) => [r.externalId, r]));
+}
+
+/** Many events by our id or the client's id at once: ref → event (our id wins, as below). */
+export async function findEventsByRefs(
+  db: Executor,
+  programId: string,
+  refs: string[],
+): Promise<Map<string, EventRow>> {
+  const unique = [...new Set(refs)];
+  const found = new Map<string, EventRow>();
+  if (unique.length === 0) return found;
+  const rows = await db
+    .select()
+    .from(events)
+    .where(
+      and(
+        eq(events.programId, programId),
+        or(inArray(events.id, unique), inArray(events.externalId, unique)),
+      ),
+    );
+  for (const r of rows) found.set(r.externalId, r);
+  for (const r of rows) found.set(r.id, r);
+  return found;
 }
 
 /** By our id (evt_…) or the client's event id. */
@@ -34,8 +60,19 @@ export async function insertEvent(db: Executor, row: NewEventRow): Promise<Event
   return inserted!;
 }
 
+/** Many events in slices (an event row is wide: items, references, attributes, its evaluation). */
+export async function insertEvents(db: Executor, rows: NewEventRow[]): Promise<EventRow[]> {
+  const out: EventRow[] = [];
+  await inSlices(rows, 500, async (slice) => {
+    out.push(...(await db.insert(events).values(slice).returning()));
+  });
+  return out;
+}
+
 export async function insertAwards(db: Executor, rows: NewAwardRow[]): Promise<void> {
-  if (rows.length > 0) await db.insert(eventAwards).values(rows);
+  await inSlices(rows, 2000, async (slice) => {
+    await db.insert(eventAwards).values(slice);
+  });
 }
 
 export async function awardsOf(db: Executor, programId: string, eventId: string): Promise<AwardRow[]> {
@@ -63,55 +100,82 @@ export async function returnsOf(db: Executor, programId: string, originalId: str
     .where(and(eq(events.programId, programId), eq(events.originalEventId, originalId)));
 }
 
-/** Gross amounts a rule awarded an account in the given windows (by the earning events' occurredAt), and in total. */
-export async function ruleUsage(
-  db: Executor,
-  programId: string,
-  ruleId: string,
-  accountId: string,
-  windows: { day: [Date, Date]; month: [Date, Date]; year: [Date, Date] },
-): Promise<{ day: number; month: number; year: number; ever: number }> {
-  const within = (w: [Date, Date]) =>
-    sql`coalesce(sum(${eventAwards.amount}) filter (where ${eventAwards.occurredAt} >= ${w[0].toISOString()} and ${eventAwards.occurredAt} < ${w[1].toISOString()}), 0)::text`;
-  const [row] = await db
-    .select({
-      day: within(windows.day),
-      month: within(windows.month),
-      year: within(windows.year),
-      ever: sql<string>`count(*)::text`,
-    })
-    .from(eventAwards)
-    .where(
-      and(
-        eq(eventAwards.programId, programId),
-        eq(eventAwards.ruleId, ruleId),
-        eq(eventAwards.accountId, accountId),
-        gt(eventAwards.amount, 0),
-        ne(eventAwards.kind, 'tier_credit'),
-      ),
-    );
-  return {
-    day: Number(row?.day ?? 0),
-    month: Number(row?.month ?? 0),
-    year: Number(row?.year ?? 0),
-    ever: Number(row?.ever ?? 0),
-  };
+export interface UsageQuery {
+  ruleId: string;
+  accountId: string;
+  day: [Date, Date];
+  month: [Date, Date];
+  year: [Date, Date];
 }
 
-/** What a rule awarded program-wide, gross. */
-export async function ruleBudgetUsed(db: Executor, programId: string, ruleId: string): Promise<number> {
-  const [row] = await db
-    .select({ total: sql<string>`coalesce(sum(${eventAwards.amount}), 0)::text` })
+/**
+ * Gross amounts each rule awarded each account (the earning events' occurredAt within each window),
+ * and how often ever: many (rule, account, windows) in one query, the answers in the order asked.
+ */
+export async function ruleUsages(
+  db: Executor,
+  programId: string,
+  asked: UsageQuery[],
+): Promise<Array<{ day: number; month: number; year: number; ever: number }>> {
+  if (asked.length === 0) return [];
+  const spec = JSON.stringify(
+    asked.map((q, n) => ({
+      n,
+      r: q.ruleId,
+      a: q.accountId,
+      d0: q.day[0].toISOString(),
+      d1: q.day[1].toISOString(),
+      m0: q.month[0].toISOString(),
+      m1: q.month[1].toISOString(),
+      y0: q.year[0].toISOString(),
+      y1: q.year[1].toISOString(),
+    })),
+  );
+  const rows = await selectRows<{ n: number; day: string; month: string; year: string; ever: string }>(
+    db,
+    sql`select q.n,
+          coalesce(sum(w.amount) filter (where w.occurred_at >= q.d0 and w.occurred_at < q.d1), 0)::text as day,
+          coalesce(sum(w.amount) filter (where w.occurred_at >= q.m0 and w.occurred_at < q.m1), 0)::text as month,
+          coalesce(sum(w.amount) filter (where w.occurred_at >= q.y0 and w.occurred_at < q.y1), 0)::text as year,
+          count(w.amount)::text as ever
+        from jsonb_to_recordset(${spec}::jsonb)
+          as q(n int, r text, a text, d0 timestamptz, d1 timestamptz, m0 timestamptz, m1 timestamptz,
+               y0 timestamptz, y1 timestamptz)
+        left join event_awards w on w.program_id = ${programId} and w.rule_id = q.r and w.account_id = q.a
+          and w.amount > 0 and w.kind <> 'tier_credit'
+        group by q.n`,
+  );
+  const out = asked.map(() => ({ day: 0, month: 0, year: 0, ever: 0 }));
+  for (const r of rows)
+    out[Number(r.n)] = {
+      day: Number(r.day),
+      month: Number(r.month),
+      year: Number(r.year),
+      ever: Number(r.ever),
+    };
+  return out;
+}
+
+/** What each rule awarded program-wide, gross: rule id → total (rules that awarded nothing are missing). */
+export async function ruleBudgetsUsed(
+  db: Executor,
+  programId: string,
+  ruleIds: string[],
+): Promise<Map<string, number>> {
+  if (ruleIds.length === 0) return new Map();
+  const rows = await db
+    .select({ ruleId: eventAwards.ruleId, total: sql<string>`coalesce(sum(${eventAwards.amount}), 0)::text` })
     .from(eventAwards)
     .where(
       and(
         eq(eventAwards.programId, programId),
-        eq(eventAwards.ruleId, ruleId),
+        inArray(eventAwards.ruleId, ruleIds),
         gt(eventAwards.amount, 0),
         ne(eventAwards.kind, 'tier_credit'),
       ),
-    );
-  return Number(row?.total ?? 0);
+    )
+    .groupBy(eventAwards.ruleId);
+  return new Map(rows.map((r) => [r.ruleId, Number(r.total)]));
 }
 
 export async function listEvents(

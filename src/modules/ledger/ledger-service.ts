@@ -18,10 +18,12 @@ import {
   allocationsOf,
   changeLots,
   changeWallet,
+  changeWallets,
   dueLots,
   dueUnresolved,
   type EntryRow,
   ensureMemberWallet,
+  ensureMemberWalletsLocked,
   ensureSystemWallet,
   entriesRelatedTo,
   expiringBefore,
@@ -30,6 +32,7 @@ import {
   findEntryByKey,
   findWallet,
   insertAllocations,
+  insertEntries,
   insertEntry,
   insertLots,
   insertPostings,
@@ -47,6 +50,7 @@ import {
   reversedSoFar,
   spendableLots,
   unbalancedEntries,
+  type WalletDelta,
   type WalletRow,
   walletHistory,
   walletsOfAccount,
@@ -170,6 +174,25 @@ function checkAmount(amount: number): void {
       errors: [{ path: '/body/amount', message: 'must be a positive whole number' }],
     });
   }
+}
+
+/**
+ * A credit's context from what the caller has already read: the program and the top of the
+ * account's hierarchy (the wallet owner when the program pools wallets by group).
+ */
+export function creditContextOf(
+  program: { id: string; settings: Record<string, unknown>; timeZone: string },
+  accountId: string,
+  topId: string,
+): CreditContext {
+  const ledger = ledgerSettings(program.settings);
+  return {
+    programId: program.id,
+    accountId,
+    ledger,
+    timeZone: program.timeZone,
+    ownerId: ledger.pooling === 'group' ? topId : accountId,
+  };
 }
 
 export function createLedgerService(database: Database, programs: ProgramService, accounts: AccountService) {
@@ -349,22 +372,18 @@ export function createLedgerService(database: Database, programs: ProgramService
   /** What a credit to the account needs to read first; read it before opening a transaction of your own. */
   async function creditContext(programId: string, accountRef: string): Promise<CreditContext> {
     const account = await accounts.resolve(programId, accountRef);
-    const { ledger, timeZone } = await settingsOf(programId);
-    const ownerId = await walletOwner(programId, account.id, ledger.pooling);
-    return { programId, accountId: account.id, ledger, timeZone, ownerId };
+    const program = await programs.get(programId);
+    const ledger = ledgerSettings(program.settings);
+    const topId = ledger.pooling === 'group' ? await accounts.topOf(programId, account.id) : account.id;
+    return creditContextOf(program, account.id, topId);
   }
 
-  async function prepareCredit(
-    programId: string,
-    input: CreditInput,
-    context?: CreditContext,
-  ): Promise<Prepared> {
+  /** What a credit will write, worked out before any write (the same for one credit and for many). */
+  function planCredit(programId: string, input: CreditInput, context: CreditContext) {
     checkAmount(input.amount);
     const unit = checkUnit(input.unit ?? 'points');
     const type = input.type ?? 'earn';
-    const given = context?.programId === programId ? context : undefined;
-    const { accountId, ledger, timeZone, ownerId } = given ?? (await creditContext(programId, input.account));
-    const account = { id: accountId };
+    const { accountId, ledger, timeZone, ownerId } = context;
     const effectiveAt = input.effectiveAt ?? new Date();
     const pending = input.pending === true || input.pendingUntil !== undefined;
     const expiresAt =
@@ -379,7 +398,7 @@ export function createLedgerService(database: Database, programs: ProgramService
     const content = {
       op: 'credit',
       type,
-      account: account.id,
+      account: accountId,
       unit,
       amount: input.amount,
       reason: input.reasonCode,
@@ -390,36 +409,48 @@ export function createLedgerService(database: Database, programs: ProgramService
       contact: input.contactId ?? null,
       source: input.sourceId ?? null,
     };
+    const entry = (walletId: string, print: string) =>
+      entryRow({
+        programId,
+        idempotencyKey: input.key,
+        fingerprint: print,
+        type,
+        phase: pending ? 'pending' : 'posted',
+        walletId,
+        accountId,
+        contactId: input.contactId ?? null,
+        unit,
+        amount: input.amount,
+        reasonCode: input.reasonCode,
+        sourceType: input.sourceType ?? 'api',
+        sourceId: input.sourceId ?? null,
+        explanation: input.explanation,
+        resolveBy,
+        expiresAt,
+        actor: input.actor ?? null,
+        effectiveAt,
+      });
+    return { input, unit, type, pending, expiresAt, ownerId, content, entry };
+  }
+
+  async function prepareCredit(
+    programId: string,
+    input: CreditInput,
+    context?: CreditContext,
+  ): Promise<Prepared> {
+    checkAmount(input.amount);
+    checkUnit(input.unit ?? 'points');
+    const given = context?.programId === programId ? context : undefined;
+    const plan = planCredit(programId, input, given ?? (await creditContext(programId, input.account)));
+    const { unit, type, pending, expiresAt, ownerId } = plan;
     return {
       programId,
       key: input.key,
       keyIsFresh: input.keyIsFresh,
-      content,
+      content: plan.content,
       write: async (tx: Tx, print: string) => {
         const wallet = await memberWallet(tx, programId, ownerId, unit);
-        const entry = await insertEntry(
-          tx,
-          entryRow({
-            programId,
-            idempotencyKey: input.key,
-            fingerprint: print,
-            type,
-            phase: pending ? 'pending' : 'posted',
-            walletId: wallet.id,
-            accountId: account.id,
-            contactId: input.contactId ?? null,
-            unit,
-            amount: input.amount,
-            reasonCode: input.reasonCode,
-            sourceType: input.sourceType ?? 'api',
-            sourceId: input.sourceId ?? null,
-            explanation: input.explanation,
-            resolveBy,
-            expiresAt,
-            actor: input.actor ?? null,
-            effectiveAt,
-          }),
-        );
+        const entry = await insertEntry(tx, plan.entry(wallet.id, print));
         if (pending) {
           await changeWallet(tx, programId, wallet.id, { pending: input.amount });
         } else {
@@ -438,6 +469,105 @@ export function createLedgerService(database: Database, programs: ProgramService
         return entry;
       },
     };
+  }
+
+  /**
+   * Many credits with fresh keys (see `keyIsFresh`) inside the caller's transaction, in a handful of
+   * statements whatever their number: the member wallets are created and locked at once (id order),
+   * then entries, counters, lots and postings are each one multi-row write. The result is what
+   * crediting them one by one, in the given order, would write (debt is settled in that order).
+   */
+  async function creditFresh(
+    tx: Tx,
+    programId: string,
+    items: Array<{ input: CreditInput; context: CreditContext }>,
+  ): Promise<EntryRow[]> {
+    if (items.length === 0) return [];
+    for (const { input } of items)
+      if (input.afterWrite) throw new Error('creditFresh does not run afterWrite hooks');
+    const plans = items.map(({ input, context }) => planCredit(programId, input, context));
+    const walletKey = (ownerId: string, unit: string) => `${ownerId}\u0000${unit}`;
+    const pairs = new Map<string, { id: string; accountId: string; unit: string }>();
+    for (const p of plans)
+      pairs.set(walletKey(p.ownerId, p.unit), { id: newId('wal'), accountId: p.ownerId, unit: p.unit });
+    const locked = await ensureMemberWalletsLocked(tx, programId, [...pairs.values()]);
+
+    const walletOf = new Map(locked.map((w) => [walletKey(w.accountId!, w.unit), w]));
+    const rows = plans.map((p) => {
+      const wallet = walletOf.get(walletKey(p.ownerId, p.unit))!;
+      return p.entry(wallet.id, fingerprint(p.content));
+    });
+    const byId = new Map((await insertEntries(tx, rows)).map((e) => [e.id, e]));
+
+    const entries = rows.map((r) => byId.get(r.id)!);
+
+    // Counters, lots and postings, in the order given: each posted credit settles debt first.
+    const changes = new Map<string, Required<Pick<WalletDelta, 'balance' | 'pending' | 'debt' | 'earned'>>>();
+    const debt = new Map(locked.map((w) => [w.id, w.debt]));
+    const lots: Array<Parameters<typeof insertLots>[1][number]> = [];
+    const postings: Array<{ entry: EntryRow; source: string; unit: string; amount: number }> = [];
+    const sources = new Set<string>();
+    for (const [i, p] of plans.entries()) {
+      const entry = entries[i]!;
+      const change = changes.get(entry.walletId) ?? { balance: 0, pending: 0, debt: 0, earned: 0 };
+      changes.set(entry.walletId, change);
+      const amount = p.input.amount;
+      if (p.pending) {
+        change.pending += amount;
+        continue;
+      }
+      const settle = Math.min(amount, debt.get(entry.walletId) ?? 0);
+      debt.set(entry.walletId, (debt.get(entry.walletId) ?? 0) - settle);
+      change.balance += amount - settle;
+      change.debt -= settle;
+      if (p.type === 'earn') change.earned += amount;
+      if (amount - settle > 0)
+        lots.push({
+          programId,
+          id: newId('lot'),
+          walletId: entry.walletId,
+          entryId: entry.id,
+          amount: amount - settle,
+          remaining: amount - settle,
+          earnedAt: entry.effectiveAt,
+          expiresAt: p.expiresAt,
+        });
+      const source: SystemWallet = p.type === 'earn' ? 'issuance' : 'adjustment';
+      sources.add(`${source}:${p.unit}`);
+      postings.push({ entry, source: `${source}:${p.unit}`, unit: p.unit, amount });
+    }
+    await changeWallets(
+      tx,
+
+      programId,
+      [...changes.entries()].map(([id, c]) => ({ id, ...c })),
+    );
+    await insertLots(tx, lots);
+    // Member wallets first, then the system wallets, like every other write (see prepareCredit).
+    const system = new Map<string, string>();
+    for (const s of [...sources].sort()) {
+      const [code, unit] = s.split(':') as [SystemWallet, string];
+      system.set(s, (await systemWallet(tx, programId, code, unit)).id);
+    }
+    const rowsOut = postings.flatMap(({ entry, source, unit, amount }) => {
+      const legs: Posting[] = [
+        { walletId: system.get(source)!, unit, amount: -amount },
+        { walletId: entry.walletId, unit, amount },
+      ];
+      assertBalanced(legs);
+      return legs.map((leg, seq) => ({
+        programId,
+        entryId: entry.id,
+        seq,
+        walletId: leg.walletId,
+        unit: leg.unit,
+        amount: leg.amount,
+        effectiveAt: entry.effectiveAt,
+      }));
+    });
+    await insertPostings(tx, rowsOut);
+
+    return entries;
   }
 
   async function prepareDebit(programId: string, input: DebitInput): Promise<Prepared> {
@@ -522,6 +652,7 @@ export function createLedgerService(database: Database, programs: ProgramService
     credit: async (programId: string, input: CreditInput, outer?: Tx, context?: CreditContext) =>
       execute(await prepareCredit(programId, input, context), outer),
     creditContext,
+    creditFresh,
 
     /**
      * For another module whose own write must include a credit atomically (a membership's service

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { advisoryLock, type Executor, selectRows } from '../../db/client.ts';
+import { advisoryLock, type Executor, inSlices, selectRows } from '../../db/client.ts';
 import {
   ledgerEntries,
   ledgerLotAllocations,
@@ -51,6 +51,34 @@ export async function ensureMemberWallet(
 ) {
   await db.insert(wallets).values({ programId, id, accountId, unit }).onConflictDoNothing();
   return (await findWallet(db, programId, accountId, unit))!;
+}
+
+/**
+ * The member wallets of many (account, unit) pairs, created where missing and locked FOR UPDATE in
+ * id order (one order for every bulk writer, so two of them queue instead of deadlocking).
+ */
+export async function ensureMemberWalletsLocked(
+  db: Executor,
+  programId: string,
+  pairs: Array<{ id: string; accountId: string; unit: string }>,
+): Promise<WalletRow[]> {
+  if (pairs.length === 0) return [];
+  await db
+    .insert(wallets)
+    .values(pairs.map((p) => ({ programId, id: p.id, accountId: p.accountId, unit: p.unit })))
+    .onConflictDoNothing();
+  const wanted = JSON.stringify(pairs.map((p) => ({ a: p.accountId, u: p.unit })));
+  return db
+    .select()
+    .from(wallets)
+    .where(
+      and(
+        eq(wallets.programId, programId),
+        sql`(${wallets.accountId}, ${wallets.unit}) in (select a, u from jsonb_to_recordset(${wanted}::jsonb) as w(a text, u text))`,
+      ),
+    )
+    .orderBy(asc(wallets.id))
+    .for('update');
 }
 
 export async function ensureSystemWallet(
@@ -113,6 +141,36 @@ export async function changeWallet(
   return row;
 }
 
+/** Counter changes of many wallets in one statement (no availability check: credits only). */
+export async function changeWallets(
+  db: Executor,
+  programId: string,
+  changes: Array<{ id: string } & WalletDelta>,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const spec = JSON.stringify(
+    changes.map((c) => ({
+      id: c.id,
+      balance: c.balance ?? 0,
+      held: c.held ?? 0,
+      pending: c.pending ?? 0,
+      debt: c.debt ?? 0,
+      earned: c.earned ?? 0,
+      redeemed: c.redeemed ?? 0,
+      expired: c.expired ?? 0,
+    })),
+  );
+  await db.execute(sql`
+    update wallets w set
+      balance = w.balance + d.balance, held = w.held + d.held, pending = w.pending + d.pending,
+      debt = w.debt + d.debt, lifetime_earned = w.lifetime_earned + d.earned,
+      lifetime_redeemed = w.lifetime_redeemed + d.redeemed, lifetime_expired = w.lifetime_expired + d.expired,
+      updated_at = now()
+    from jsonb_to_recordset(${spec}::jsonb) as d(id text, balance bigint, held bigint, pending bigint,
+      debt bigint, earned bigint, redeemed bigint, expired bigint)
+    where w.program_id = ${programId} and w.id = d.id`);
+}
+
 export async function lockWallet(db: Executor, programId: string, walletId: string): Promise<WalletRow> {
   const [row] = await db
     .select()
@@ -127,11 +185,22 @@ export async function insertEntry(db: Executor, row: NewEntryRow): Promise<Entry
   return created!;
 }
 
+/** Many entries, in slices (an entry has about twenty columns). */
+export async function insertEntries(db: Executor, rows: NewEntryRow[]): Promise<EntryRow[]> {
+  const out: EntryRow[] = [];
+  await inSlices(rows, 1000, async (slice) => {
+    out.push(...(await db.insert(ledgerEntries).values(slice).returning()));
+  });
+  return out;
+}
+
 export async function insertPostings(
   db: Executor,
   rows: Array<typeof ledgerPostings.$inferInsert>,
 ): Promise<void> {
-  if (rows.length > 0) await db.insert(ledgerPostings).values(rows);
+  await inSlices(rows, 4000, async (slice) => {
+    await db.insert(ledgerPostings).values(slice);
+  });
 }
 
 export async function findEntryByKey(
@@ -177,7 +246,9 @@ export async function postingsOf(db: Executor, programId: string, entryId: strin
 }
 
 export async function insertLots(db: Executor, rows: Array<typeof ledgerLots.$inferInsert>): Promise<void> {
-  if (rows.length > 0) await db.insert(ledgerLots).values(rows);
+  await inSlices(rows, 4000, async (slice) => {
+    await db.insert(ledgerLots).values(slice);
+  });
 }
 
 /** The wallet's lots with something left, locked, in no particular order (core decides the order). */

@@ -45,7 +45,7 @@ import {
   saveStatuses,
   statusesOf,
   statusPage,
-  tierAtInstant,
+  tiersAtInstants,
   updateLadderRow,
 } from './tiers-store.ts';
 
@@ -322,7 +322,7 @@ export function createTierService(
     );
   }
 
-  return {
+  const service = {
     validate,
 
     async createLadder(
@@ -394,18 +394,28 @@ export function createTierService(
      * After an event: every ladder that counts it checks for an upgrade (threshold or instant).
      * `amountMinor` is the event's amount in minor units of the base currency.
      */
-    async recordActivity(
+    /**
+     * Events that just committed, in order: each ladder that counts them checks for an upgrade.
+     * A failure of one does not stop the others (the account's next event or value lifts it then).
+     */
+    async recordActivities(
       programId: string,
-      accountId: string,
-      event: { type: string; at: Date; amountMinor: bigint | null },
+      activities: Array<{ accountId: string; type: string; at: Date; amountMinor: bigint | null }>,
     ): Promise<void> {
-      for (const ladder of await listLadders(database.db, programId)) {
-        const doc = ladder.document;
-        if (doc.metric === 'operator_value') continue;
-        if (doc.metric !== 'points_earned' && !eventTypesOf(doc).includes(event.type)) continue;
-        const amount = doc.metric === 'qualifying_spend' ? event.amountMinor : null;
-        await lift(programId, ladder, accountId, event.at, amount, null);
-      }
+      if (activities.length === 0) return;
+      const ladders = await listLadders(database.db, programId);
+      for (const event of activities)
+        for (const ladder of ladders) {
+          const doc = ladder.document;
+          if (doc.metric === 'operator_value') continue;
+          if (doc.metric !== 'points_earned' && !eventTypesOf(doc).includes(event.type)) continue;
+          const amount = doc.metric === 'qualifying_spend' ? event.amountMinor : null;
+          try {
+            await lift(programId, ladder, event.accountId, event.at, amount, null);
+          } catch {
+            // Deliberately not rethrown: the event is stored and answered; see above.
+          }
+        }
     },
 
     /** Operator-sent metric values (operator_value ladders); each may lift the account's tier. */
@@ -812,19 +822,33 @@ export function createTierService(
     },
 
     /** The account's tier on the program's first ladder as of `at` (rules see it), with its multiplier. */
-    async tierAt(
+    /**
+     * The tier each account held at each instant on the program's first ladder (the one earning
+     * rules see), with its multiplier; null where it held none. Many at once, in the order asked.
+     */
+    async tiersAt(
       programId: string,
-      accountId: string,
-      at: Date,
-    ): Promise<{ code: string; multiplier: string } | null> {
+      asked: Array<{ accountId: string; at: Date }>,
+    ): Promise<Array<{ code: string; multiplier: string } | null>> {
       const [ladder] = await listLadders(database.db, programId);
-      if (!ladder) return null;
-      const qualifierId = ladder.document.groupQualification
-        ? await accounts.topOf(programId, accountId)
-        : accountId;
-      const code = await tierAtInstant(database.db, programId, ladder.id, qualifierId, at);
-      if (code === null) return null;
-      return { code, multiplier: ladder.document.tiers.find((t) => t.code === code)?.multiplier ?? '1' };
+      if (!ladder || asked.length === 0) return asked.map(() => null);
+      let qualifiers = asked;
+      if (ladder.document.groupQualification) {
+        const chains = await accounts.chainsOf(
+          programId,
+          asked.map((q) => q.accountId),
+        );
+        qualifiers = asked.map((q) => ({
+          ...q,
+          accountId: chains.get(q.accountId)?.at(-1)?.id ?? q.accountId,
+        }));
+      }
+      const codes = await tiersAtInstants(database.db, programId, ladder.id, qualifiers);
+      return codes.map((code) =>
+        code === null
+          ? null
+          : { code, multiplier: ladder.document.tiers.find((t) => t.code === code)?.multiplier ?? '1' },
+      );
     },
 
     /** The account's current tiers (every ladder), for reward eligibility. */
@@ -842,6 +866,7 @@ export function createTierService(
       return out;
     },
   };
+  return service;
 }
 
 export type TierService = ReturnType<typeof createTierService>;

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { advisoryLock, type Executor } from '../../db/client.ts';
+import { advisoryLock, type Executor, selectRows } from '../../db/client.ts';
 import { tierChanges, tierLadders, tierMetricValues, tierStatus } from './tiers-tables.ts';
 
 export type LadderRow = typeof tierLadders.$inferSelect;
@@ -205,6 +205,28 @@ export async function tierAtInstant(
     .orderBy(desc(tierChanges.at), desc(tierChanges.id))
     .limit(1);
   return r ? r.code : null;
+}
+
+/** tierAtInstant for many (account, instant) pairs in one query: the codes in the order asked. */
+export async function tiersAtInstants(
+  db: Executor,
+  programId: string,
+  ladderId: string,
+  asked: Array<{ accountId: string; at: Date }>,
+): Promise<Array<string | null>> {
+  if (asked.length === 0) return [];
+  const spec = JSON.stringify(asked.map((q, n) => ({ n, a: q.accountId, t: q.at.toISOString() })));
+  const rows = await selectRows<{ n: number; code: string | null }>(
+    db,
+    sql`select q.n, (select c.to_code from tier_changes c
+                      where c.program_id = ${programId} and c.ladder_id = ${ladderId}
+                        and c.account_id = q.a and c.at <= q.t
+                      order by c.at desc, c.id desc limit 1) as code
+          from jsonb_to_recordset(${spec}::jsonb) as q(n int, a text, t timestamptz)`,
+  );
+  const codes: Array<string | null> = asked.map(() => null);
+  for (const r of rows) codes[Number(r.n)] = r.code;
+  return codes;
 }
 
 export async function insertMetricValues(db: Executor, rows: Array<typeof tierMetricValues.$inferInsert>) {
