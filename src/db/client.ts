@@ -31,6 +31,13 @@ export interface Database {
   migrate(): Promise<void>;
   /** True when the store answers a trivial query. */
   ping(): Promise<boolean>;
+  /**
+   * Routine upkeep the store does not do by itself: PGlite is a single-user backend without
+   * autovacuum workers, so dead rows pile up and the planner's statistics stay those of an empty
+   * database (plans that were right for ten rows are kept for a million). There it runs
+   * `VACUUM (ANALYZE)`; PostgreSQL's autovacuum does this on its own, so there it does nothing.
+   */
+  maintain(): Promise<'vacuumed' | 'autovacuum'>;
   close(): Promise<void>;
 }
 
@@ -63,6 +70,7 @@ export async function openDatabase(options: StoreOptions): Promise<Database> {
         }
       },
       ping: () => ping(db),
+      maintain: async () => 'autovacuum',
       close: () => pool.end(),
     };
   }
@@ -77,6 +85,10 @@ export async function openDatabase(options: StoreOptions): Promise<Database> {
     transaction: (fn) => db.transaction(fn),
     migrate: () => migratePglite(pgliteDb, { migrationsFolder: MIGRATIONS_DIR }),
     ping: () => ping(db),
+    async maintain() {
+      await db.execute(sql`vacuum (analyze)`);
+      return 'vacuumed';
+    },
     close: () => client.close(),
   };
 }

@@ -1,7 +1,8 @@
 // Periodic work inside the server process: expiry of points, time-outs of pending credits and holds,
 // tier requalification at period, grace and override ends, and renewal or lapse of memberships.
 // Every job is idempotent (its ledger keys derive from what it acts on), so several server instances
-// may run it at once, and a late or repeated run writes the same journal.
+// may run it at once, and a late or repeated run writes the same journal. On the embedded store the
+// scheduler also does the upkeep PostgreSQL's autovacuum would (see Database.maintain).
 import type { Services } from '../compose.ts';
 
 export interface SchedulerLog {
@@ -13,11 +14,26 @@ export function startScheduler(
   services: Services,
   log: SchedulerLog,
   intervalMs = 60_000,
+  upkeepEveryMs = 15 * 60_000,
 ): () => Promise<void> {
   let running: Promise<void> | undefined;
   let stopped = false;
+  let lastUpkeep = Date.now();
+
+  async function maintain(): Promise<void> {
+    if (Date.now() - lastUpkeep < upkeepEveryMs) return;
+    lastUpkeep = Date.now();
+    try {
+      const started = performance.now();
+      if ((await services.database.maintain()) === 'vacuumed')
+        log.info({ ms: Math.round(performance.now() - started) }, 'store upkeep (vacuum, analyze)');
+    } catch (error) {
+      log.error({ err: error }, 'store upkeep failed; it will be retried');
+    }
+  }
 
   async function tick(): Promise<void> {
+    await maintain();
     for (const program of await services.programs.list()) {
       if (stopped) return;
       try {

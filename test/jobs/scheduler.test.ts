@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createServices } from '../../src/compose.ts';
 import { startScheduler } from '../../src/jobs/scheduler.ts';
@@ -96,5 +97,52 @@ describe('scheduler', () => {
       granted: true,
       source: { membershipId: auto },
     });
+  });
+});
+
+describe('store upkeep', () => {
+  it('vacuums and analyzes the embedded store, which has no autovacuum of its own', async () => {
+    const database = await freshDatabase();
+    const services = createServices(database);
+    if (database.driver !== 'pglite') {
+      expect(await database.maintain()).toBe('autovacuum');
+      return;
+    }
+    const program = await services.programs.create({ name: 'Upkeep', baseCurrency: 'EUR' });
+    const account = await services.accounts.create(program.id, { name: 'Acme' });
+    for (let i = 0; i < 5; i++)
+      await services.ledger.credit(program.id, {
+        key: `k${i}`,
+        account: account.id,
+        amount: 10,
+        reasonCode: 'bonus',
+        explanation: 'x',
+      });
+    const stats = async () =>
+      (
+        (await database.db.execute(
+          sql`select last_vacuum, last_analyze from pg_stat_user_tables where relname = 'wallets'`,
+        )) as unknown as { rows: Array<{ last_vacuum: unknown; last_analyze: unknown }> }
+      ).rows[0]!;
+    const before = await stats();
+    expect(before.last_analyze).toBeNull();
+    expect(before.last_vacuum).toBeNull();
+    const logged: string[] = [];
+    const stop = startScheduler(
+      services,
+      { info: (_o, msg) => logged.push(msg), error: (_o, msg) => logged.push(msg) },
+      20,
+      50,
+    );
+    try {
+      await expect
+        .poll(async () => (await stats()).last_analyze, { timeout: 10_000, interval: 50 })
+        .not.toBeNull();
+    } finally {
+      await stop();
+    }
+    const after = await stats();
+    expect(after.last_vacuum).not.toBeNull();
+    expect(logged).toContain('store upkeep (vacuum, analyze)');
   });
 });
