@@ -635,7 +635,9 @@ export function createEventService(
         for (const a of awards) {
           if (a.kind === 'tier_credit' || a.amount <= 0) continue;
           const key = `${a.ruleId}|${p.accountId}`;
-          given.set(key, [...(given.get(key) ?? []), { at: p.occurredAt.getTime(), amount: a.amount }]);
+          const list = given.get(key) ?? [];
+          list.push({ at: p.occurredAt.getTime(), amount: a.amount });
+          given.set(key, list);
           givenBudget.set(a.ruleId, (givenBudget.get(a.ruleId) ?? 0) + a.amount);
         }
       },
@@ -1045,10 +1047,12 @@ export function createEventService(
       landed.push(p);
     };
     let run: Array<{ n: number; p: Prepared }> = [];
+    const inRun = new Set<string>();
     const flush = async () => {
       if (run.length === 0) return;
       const group = run;
       run = [];
+      inRun.clear();
       try {
         const rows = await guarded((db) =>
           earnMany(
@@ -1089,7 +1093,8 @@ export function createEventService(
         );
         continue;
       }
-      if (run.some((r) => r.p.input.id === p.input.id)) await flush();
+      // The same id twice in a run: the first is written before the second is looked at (a replay).
+      if (inRun.has(p.input.id)) await flush();
       const before = written.get(p.input.id);
       if (before) {
         try {
@@ -1101,6 +1106,7 @@ export function createEventService(
       }
       if (p.input.type !== 'return') {
         run.push({ n, p });
+        inRun.add(p.input.id);
         continue;
       }
       await flush();
