@@ -63,9 +63,14 @@ export async function ensureMemberWalletsLocked(
   pairs: Array<{ id: string; accountId: string; unit: string }>,
 ): Promise<WalletRow[]> {
   if (pairs.length === 0) return [];
+  // Missing ones are inserted in (account, unit) order, the unique key's: two bulk writers creating
+  // the same wallets wait for each other in one order instead of deadlocking.
+  const sorted = [...pairs].sort((a, b) =>
+    a.accountId === b.accountId ? (a.unit < b.unit ? -1 : 1) : a.accountId < b.accountId ? -1 : 1,
+  );
   await db
     .insert(wallets)
-    .values(pairs.map((p) => ({ programId, id: p.id, accountId: p.accountId, unit: p.unit })))
+    .values(sorted.map((p) => ({ programId, id: p.id, accountId: p.accountId, unit: p.unit })))
     .onConflictDoNothing();
   const wanted = JSON.stringify(pairs.map((p) => ({ a: p.accountId, u: p.unit })));
   return db
