@@ -339,6 +339,33 @@ async function benchStore(
     `${label}: batch of 100 = ${(batch100.perSecond / single.perSecond).toFixed(2)}× the single-event path, batch of 1,000 = ${(batch1000.perSecond / single.perSecond).toFixed(2)}×`,
   );
 
+  // The same program with a spend ladder (and a tier multiplier rule): after each commit, every
+  // event lets the ladder check for an upgrade, which costs round trips of its own.
+  await services.tiers.createLadder(program.id, {
+    name: 'Partner level',
+    metric: 'qualifying_spend',
+    window: { kind: 'rolling_months', months: 12 },
+    tiers: [
+      { code: 'silver', name: 'Silver', threshold: '5000', multiplier: '1.25' },
+      { code: 'gold', name: 'Gold', threshold: '20000', multiplier: '1.5' },
+    ],
+  });
+  await services.rules.create(program.id, {
+    document: {
+      name: 'Tier multiplier',
+      trigger: { types: ['purchase', 'invoice.paid'] },
+      effects: [{ kind: 'multiplier', factor: 'tier' }],
+    },
+    effectiveFrom,
+  });
+  const t1 = eventSource(`${label}-tier-single`, 6);
+  const tierSingle = await perEvent('ingest_1_caller_with_ladder', 1, () => ingestOne(t1), ledgerRef);
+  const t1000 = eventSource(`${label}-tier-b1000`, 7);
+  const tierBatch = await perEvent('batch_1000_with_ladder', 1, () => ingestMany(t1000, 1000), ledgerRef);
+  note(
+    `${label} with a ladder: batch of 1,000 = ${(tierBatch.perSecond / tierSingle.perSecond).toFixed(2)}× the single-event path`,
+  );
+
   if (tally.failed.length > 0) throw new Error(`events failed: ${tally.failed.join('\n')}`);
   const problems = await services.ledger.verify(program.id);
   note(

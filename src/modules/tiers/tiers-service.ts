@@ -28,6 +28,7 @@ import { type MetricWindow, metricTotals } from '../events/events-store.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import { LadderDocumentSchema } from './tiers-schemas.ts';
 import {
+  addStatuses,
   changesOf,
   dueStatuses,
   findLadder,
@@ -45,6 +46,7 @@ import {
   saveStatuses,
   statusesOf,
   statusPage,
+  statusRows,
   tiersAtInstants,
   updateLadderRow,
 } from './tiers-store.ts';
@@ -260,6 +262,12 @@ export function createTierService(
     actor: string | null,
     reason?: 'ladder_change',
     former?: LadderDocument,
+    /**
+     * Whether a late activity may complete the metric as of now (below). A batch's activities of one
+     * account pass false for all but the last, so that an upgrade is dated by the activity that
+     * reached it, as when they come one by one, not by the clock.
+     */
+    lateCheck = true,
   ): Promise<Decision> {
     const program = await programs.get(programId);
     const digits = metricDigits(ladder.document.metric, program.baseCurrency);
@@ -307,7 +315,7 @@ export function createTierService(
           });
         let decision = upgrade(when, metric, eventAmount);
         const now = new Date();
-        if (decision.changes.length === 0 && now.getTime() > when.getTime()) {
+        if (lateCheck && decision.changes.length === 0 && now.getTime() > when.getTime()) {
           // A late event (or value) may complete a metric that events after it already built up.
           metric = await metricAt(tx, now);
           decision = upgrade(now, metric, null);
@@ -320,6 +328,81 @@ export function createTierService(
       undefined,
       former,
     );
+  }
+
+  /**
+   * Of these activities' accounts, those whose tier on this ladder the activities can change (as the
+   * statuses read now stand). Accounts that have no status yet get their first (tier-less) one here,
+   * as `lift` would write it, unless their tier changes.
+   */
+  async function whoCanChange(
+    programId: string,
+    program: { timeZone: string; baseCurrency: string },
+    ladder: LadderRow,
+    activities: Array<{ accountId: string; at: Date; amountMinor: bigint | null }>,
+  ): Promise<{ liftable: Set<string>; qualifierOf: (accountId: string) => string }> {
+    const doc = ladder.document;
+    const digits = metricDigits(doc.metric, program.baseCurrency);
+    const accountIds = [...new Set(activities.map((a) => a.accountId))];
+    const chains = doc.groupQualification ? await accounts.chainsOf(programId, accountIds) : undefined;
+    const qualifierOf = (id: string) => chains?.get(id)?.at(-1)?.id ?? id;
+    const qualifiers = [...new Set(accountIds.map(qualifierOf))];
+    const members = new Map<string, string[]>();
+    for (const q of qualifiers)
+      members.set(q, doc.groupQualification ? await accounts.members(programId, q) : [q]);
+    const joined = await accounts.joinDates(programId, qualifiers);
+    const enrolled = new Map(qualifiers.map((q) => [q, joinedAt(joined.get(q), program.timeZone)]));
+    const rows = new Map(
+      (await statusRows(database.db, programId, ladder.id, qualifiers)).map((r) => [r.accountId, r]),
+    );
+    const now = new Date();
+    const metrics = await metricsOf(database.db, programId, ladder, digits, [
+      ...activities.map((a, i) => {
+        const q = qualifierOf(a.accountId);
+        return {
+          key: `a${i}`,
+          members: members.get(q)!,
+          from: windowStart(doc.window, a.at, program.timeZone, enrolled.get(q)!),
+          to: new Date(a.at.getTime() + 1),
+        };
+      }),
+      ...qualifiers.map((q) => ({
+        key: `q${q}`,
+        members: members.get(q)!,
+        from: windowStart(doc.window, now, program.timeZone, enrolled.get(q)!),
+        to: new Date(now.getTime() + 1),
+      })),
+    ]);
+    // The same decision `lift` makes, on the status as read (see lift).
+    const changing = new Set<string>();
+    for (const [i, a] of activities.entries()) {
+      const q = qualifierOf(a.accountId);
+      const state = toState(rows.get(q));
+      const when = state.since && state.since.getTime() > a.at.getTime() ? state.since : a.at;
+      const input = { digits, periodEnd: when };
+      const amount = doc.metric === 'qualifying_spend' ? a.amountMinor : null;
+      let decision = onActivity(doc, state, {
+        ...input,
+        at: when,
+        metric: metrics.get(`a${i}`) ?? 0n,
+        eventAmount: amount,
+      });
+      if (decision.changes.length === 0 && now.getTime() > when.getTime())
+        decision = onActivity(doc, state, {
+          ...input,
+          at: now,
+          metric: metrics.get(`q${q}`) ?? 0n,
+          eventAmount: null,
+        });
+      if (decision.changes.length > 0) changing.add(q);
+    }
+    await addStatuses(
+      database.db,
+      qualifiers
+        .filter((q) => !rows.has(q) && !changing.has(q))
+        .map((q) => toRow(programId, ladder.id, q, toState(undefined))),
+    );
+    return { liftable: new Set(accountIds.filter((id) => changing.has(qualifierOf(id)))), qualifierOf };
   }
 
   const service = {
@@ -397,6 +480,12 @@ export function createTierService(
     /**
      * Events that just committed, in order: each ladder that counts them checks for an upgrade.
      * A failure of one does not stop the others (the account's next event or value lifts it then).
+     *
+     * For many events this first decides, from one read of the statuses and one metric query, which
+     * accounts' tiers the events can change (the pure `onActivity` on the status as read); only
+     * those go through `lift` (locked, read again, written), event by event in order. For the
+     * others nothing would be written but the account's first status row, which is added in one
+     * statement.
      */
     async recordActivities(
       programId: string,
@@ -404,18 +493,38 @@ export function createTierService(
     ): Promise<void> {
       if (activities.length === 0) return;
       const ladders = await listLadders(database.db, programId);
-      for (const event of activities)
-        for (const ladder of ladders) {
-          const doc = ladder.document;
-          if (doc.metric === 'operator_value') continue;
-          if (doc.metric !== 'points_earned' && !eventTypesOf(doc).includes(event.type)) continue;
-          const amount = doc.metric === 'qualifying_spend' ? event.amountMinor : null;
+      if (ladders.length === 0) return;
+      const program = await programs.get(programId);
+      for (const ladder of ladders) {
+        const doc = ladder.document;
+        if (doc.metric === 'operator_value') continue;
+        const mine = activities.filter(
+          (e) => doc.metric === 'points_earned' || eventTypesOf(doc).includes(e.type),
+        );
+        if (mine.length === 0) continue;
+        const liftOne = async (e: (typeof mine)[number], lateCheck = true) => {
+          const amount = doc.metric === 'qualifying_spend' ? e.amountMinor : null;
           try {
-            await lift(programId, ladder, event.accountId, event.at, amount, null);
+            await lift(programId, ladder, e.accountId, e.at, amount, null, undefined, undefined, lateCheck);
           } catch {
             // Deliberately not rethrown: the event is stored and answered; see above.
           }
+        };
+        if (mine.length === 1) {
+          await liftOne(mine[0]!);
+          continue;
         }
+        let can: { liftable: Set<string>; qualifierOf: (accountId: string) => string };
+        try {
+          can = await whoCanChange(programId, program, ladder, mine);
+        } catch {
+          can = { liftable: new Set(mine.map((e) => e.accountId)), qualifierOf: (id) => id };
+        }
+        // The late check (see lift) only with the last activity of each qualifying account.
+        const last = new Map(mine.map((e, i) => [can.qualifierOf(e.accountId), i]));
+        for (const [i, e] of mine.entries())
+          if (can.liftable.has(e.accountId)) await liftOne(e, last.get(can.qualifierOf(e.accountId)) === i);
+      }
     },
 
     /** Operator-sent metric values (operator_value ladders); each may lift the account's tier. */

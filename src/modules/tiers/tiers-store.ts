@@ -97,6 +97,27 @@ export async function dueStatuses(
     .for('update', { skipLocked: true });
 }
 
+/** The status rows of these accounts (those that exist), read without locking. */
+export async function statusRows(db: Executor, programId: string, ladderId: string, accountIds: string[]) {
+  if (accountIds.length === 0) return [];
+  return db
+    .select()
+    .from(tierStatus)
+    .where(
+      and(
+        eq(tierStatus.programId, programId),
+        eq(tierStatus.ladderId, ladderId),
+        inArray(tierStatus.accountId, accountIds),
+      ),
+    );
+}
+
+/** Writes statuses that do not exist yet; an existing one (written meanwhile) is left as it is. */
+export async function addStatuses(db: Executor, rows: Array<typeof tierStatus.$inferInsert>): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insert(tierStatus).values(rows).onConflictDoNothing();
+}
+
 /** Locks the status rows of these accounts (those that exist) for the transaction. */
 export async function lockStatusRows(
   db: Executor,
