@@ -481,7 +481,7 @@ export function createTierService(
      * Events that just committed, in order: each ladder that counts them checks for an upgrade.
      * A failure of one does not stop the others (the account's next event or value lifts it then).
      *
-     * For many events this first decides, from one read of the statuses and one metric query, which
+     * It first decides, from one read of the statuses and one metric query, which
      * accounts' tiers the events can change (the pure `onActivity` on the status as read); only
      * those go through `lift` (locked, read again, written), event by event in order. For the
      * others nothing would be written but the account's first status row, which is added in one
@@ -510,10 +510,6 @@ export function createTierService(
             // Deliberately not rethrown: the event is stored and answered; see above.
           }
         };
-        if (mine.length === 1) {
-          await liftOne(mine[0]!);
-          continue;
-        }
         let can: { liftable: Set<string>; qualifierOf: (accountId: string) => string };
         try {
           can = await whoCanChange(programId, program, ladder, mine);
