@@ -1,5 +1,6 @@
 // Periodic work inside the server process: expiry of points, time-outs of pending credits and holds,
-// tier requalification at period, grace and override ends, and renewal or lapse of memberships.
+// tier requalification at period, grace and override ends, redemptions whose approval timed out, and
+// renewal or lapse of memberships.
 // Every job is idempotent (its ledger keys derive from what it acts on), so several server instances
 // may run it at once, and a late or repeated run writes the same journal. On the embedded store the
 // scheduler also does the upkeep PostgreSQL's autovacuum would (see Database.maintain).
@@ -48,6 +49,15 @@ export function startScheduler(
         if (result.evaluated > 0) log.info({ programId: program.id, ...result }, 'tier due run');
       } catch (error) {
         log.error({ err: error, programId: program.id }, 'tier due run failed; it will be retried');
+      }
+      try {
+        const result = await services.redemptions.runDue(program.id, new Date());
+        if (result.cancelled > 0) log.info({ programId: program.id, ...result }, 'redemption time-outs');
+      } catch (error) {
+        log.error(
+          { err: error, programId: program.id },
+          'redemption time-out run failed; it will be retried',
+        );
       }
       try {
         const result = await services.memberships.runDue(program.id, new Date());

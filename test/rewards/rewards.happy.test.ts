@@ -614,6 +614,56 @@ describe('approval time-out', () => {
   });
 });
 
+describe('approval time-out job', () => {
+  it('cancels a redemption nobody decided on once its time-out passed, before and after the ledger released the hold', async () => {
+    const desk = await reward({
+      type: 'merchandise',
+      name: 'Standing desk',
+      price: { amount: 1200, unit: 'points' },
+      stock: { kind: 'counted', quantity: 2 },
+    });
+    const before = await wallet('ACME');
+    const first = (await redeem({ reward: desk.id, account: 'ACME', contactId: buyer })).json().id;
+    const second = (await redeem({ reward: desk.id, account: 'ACME', contactId: buyer })).json().id;
+    expect((await getReward(desk.id)).stock.available).toBe(0);
+    expect(await wallet('ACME')).toMatchObject({ held: before.held + 2400 });
+    const run = (asOf: Date) =>
+      post('/v1/redemptions/due-runs', { asOf: asOf.toISOString() }, { admin: true });
+
+    // Within the time-out (30 days by default) nothing happens.
+    const early = await run(new Date(Date.now() + 29 * 86_400_000));
+    expect(early.statusCode, early.body).toBe(200);
+    expect(early.json().cancelled).toBe(0);
+    expect(
+      (await api.call(api.a.read, { method: 'GET', url: `/v1/redemptions/${first}` })).json().status,
+    ).toBe('pending_approval');
+
+    // The ledger releases the first hold; the second is still held when the job runs.
+    const later = new Date(Date.now() + 31 * 86_400_000);
+    const released = await api.services.ledger.resolve(
+      api.a.programId,
+      (await api.call(api.a.read, { method: 'GET', url: `/v1/redemptions/${first}` })).json().holdEntryId,
+      'void',
+      { key: key(), explanation: 'Released by the due run' },
+    );
+    expect(released.entry.phase).toBe('void');
+    const job = await run(later);
+    expect(job.json().cancelled).toBe(2);
+    for (const id of [first, second])
+      expect(
+        (await api.call(api.a.read, { method: 'GET', url: `/v1/redemptions/${id}` })).json(),
+      ).toMatchObject({
+        status: 'cancelled',
+        reason: expect.stringMatching(/time-out/),
+      });
+    expect((await getReward(desk.id)).stock.available).toBe(2);
+    expect(await wallet('ACME')).toMatchObject({ available: before.available, held: before.held });
+    // Run again: nothing left to do.
+    expect((await run(later)).json().cancelled).toBe(0);
+    await verify();
+  });
+});
+
 describe('the redemption event feed', () => {
   it('lists every transition oldest first and resumes after a cursor', async () => {
     const feed = async (query: string) =>

@@ -46,12 +46,15 @@ import {
   returnStock,
   takeSessionPlace,
   takeStock,
+  timedOutRedemptions,
   updateRedemption,
 } from './rewards-store.ts';
 import type { RedemptionStatus } from './rewards-tables.ts';
 
 const DAY = 86_400_000;
 const TIMED_OUT = 'The approval time-out passed and the held points were released';
+/** The actor the audit trail names for what the scheduler does. */
+const SCHEDULER = 'scheduler';
 
 export interface Actor {
   /** The API key that acts. */
@@ -639,6 +642,30 @@ export function createRedemptionService(
         });
       });
       return view(programId, row);
+    },
+
+    /**
+     * Cancels redemptions whose approval time-out passed without a decision: the held points come
+     * back (the ledger's due run may have released them already) and so do the unit, code or place.
+     * Run by the scheduler; idempotent (a redemption decided meanwhile is left as it is).
+     */
+    async runDue(programId: string, asOf: Date, batch = 200): Promise<{ cancelled: number }> {
+      let cancelled = 0;
+      const tried = new Set<string>();
+      for (;;) {
+        const due = (await timedOutRedemptions(database.db, programId, asOf, batch)).filter(
+          (r) => !tried.has(r.id),
+        );
+        if (due.length === 0) return { cancelled };
+        for (const due1 of due) {
+          tried.add(due1.id);
+          await transition(programId, due1.id, async (tx, r, reward) => {
+            if (r.status !== 'pending_approval') return r;
+            cancelled++;
+            return undo(tx, programId, r, reward, 'cancelled', TIMED_OUT, SCHEDULER);
+          });
+        }
+      }
     },
 
     /** The operator (or its system, for webhook rewards) reports shipment or delivery. */

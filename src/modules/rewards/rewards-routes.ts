@@ -36,6 +36,7 @@ import {
   PayoutBody,
   type PayoutInput,
   PayoutSchema,
+  RedemptionDueBody,
   RedemptionEventSchema,
   RedemptionParams,
   RequestRedemptionBody,
@@ -448,6 +449,27 @@ export function rewardRoutes(app: FastifyInstance, services: Services): void {
         (request.body as { reason: string }).reason,
         actorOf(request),
       ),
+  );
+
+  app.post(
+    '/redemptions/due-runs',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        tags: ['redemptions'],
+        summary: 'Cancel redemptions whose approval timed out now (it also runs every minute in the server)',
+        headers: IdempotencyHeaders,
+        body: Type.Optional(RedemptionDueBody),
+        response: responses({ 200: Type.Object({ cancelled: Type.Integer() }) }),
+      },
+    },
+    async (request) => {
+      const asOf = (request.body as { asOf?: string } | undefined)?.asOf;
+      return redemptions.runDue(
+        principal(request).programId,
+        asOf === undefined ? new Date() : new Date(asOf),
+      );
+    },
   );
 
   // Charities, donations, payouts

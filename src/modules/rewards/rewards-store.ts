@@ -282,6 +282,40 @@ export async function findRedemption(
   return row;
 }
 
+/**
+ * Redemptions still waiting for approval whose hold's time-out (the ledger hold's resolveBy) has
+ * passed, oldest first.
+ */
+export async function timedOutRedemptions(
+  db: Executor,
+  programId: string,
+  asOf: Date,
+  limit: number,
+): Promise<RedemptionRow[]> {
+  const ids = await selectRows<{ id: string }>(
+    db,
+    sql`select r.id from redemptions r
+          join ledger_entries e on e.program_id = r.program_id and e.id = r.hold_entry_id
+         where r.program_id = ${programId} and r.status = 'pending_approval'
+           and e.resolve_by <= ${asOf.toISOString()}
+         order by e.resolve_by, r.id limit ${limit}`,
+  );
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(redemptions)
+    .where(
+      and(
+        eq(redemptions.programId, programId),
+        inArray(
+          redemptions.id,
+          ids.map((r) => r.id),
+        ),
+      ),
+    )
+    .orderBy(asc(redemptions.id));
+}
+
 export async function findRedemptionByKey(
   db: Executor,
   programId: string,
