@@ -242,7 +242,11 @@ const ROUTES: Record<string, RouteSpec> = {
     }),
   },
   'POST /v1/ledger/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
-  'POST /v1/redemptions/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
+  'POST /v1/redemptions/due-runs': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: () => ({ payload: {} }),
+  },
   // Rewards, redemptions and cashback.
   'POST /v1/rewards': {
     scope: 'admin',
