@@ -494,6 +494,34 @@ describe('batches', () => {
     expect(results[1]).toMatchObject({ code: 'event_id_reused', errors: [{ path: '/body/events/1/id' }] });
   });
 
+  it('takes a batch of 1,000 events bigger than the 1 MiB other JSON bodies get, and refuses one over 16 MiB whole', async () => {
+    const q = await newProgram(api);
+    await q.account('ACME');
+    const note = 'x'.repeat(2000);
+    const events = Array.from({ length: 1000 }, (_, i) => ({
+      ...purchase(`wide-${i}`, 'ACME', AT, '1.00'),
+      attributes: { note },
+    }));
+    expect(JSON.stringify({ events }).length).toBeGreaterThan(2 * 1024 * 1024);
+    const res = await q.send(q.write, { method: 'POST', url: '/v1/events/batch', payload: { events } });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    expect((json(res).results as Array<{ ok: boolean }>).every((r) => r.ok)).toBe(true);
+    expect((await q.counts()).events).toBe(1000);
+
+    const huge = Array.from({ length: 1000 }, (_, i) => ({
+      ...purchase(`huge-${i}`, 'ACME', AT, '1.00'),
+      attributes: { note: 'y'.repeat(17_000) },
+    }));
+    const tooBig = await q.send(q.write, {
+      method: 'POST',
+      url: '/v1/events/batch',
+      payload: { events: huge },
+    });
+    expect(tooBig.statusCode).toBe(413);
+    expect(json(tooBig).code).toBe('payload_too_large');
+    expect((await q.counts()).events).toBe(1000);
+  });
+
   it('refuses a batch of more than 1,000 events whole', async () => {
     const q = await newProgram(api);
     await q.account('ACME');
