@@ -355,8 +355,10 @@ export function createEventService(
     print: string,
     now: Date,
     at: string,
-    /** batch: a return whose original may come earlier in the same batch; batch-known: it cannot. */
-    mode: 'ingest' | 'batch' | 'batch-known' | 'simulate',
+    /** simulate: nothing is created (no prospects). */
+    mode: 'write' | 'simulate',
+    /** A return whose original may be an earlier event of the same batch (found in the transaction). */
+    originalInBatch = false,
   ): Promise<Prepared> {
     const { program, settings } = reads;
     const occurredAt = new Date(input.occurredAt);
@@ -445,7 +447,7 @@ export function createEventService(
         );
       original = reads.originals.get(ref) ?? null;
       // When it may come earlier in the same batch, it is looked up again in the transaction.
-      if (!original && mode !== 'batch') throw originalMissing(ref, at);
+      if (!original && !originalInBatch) throw originalMissing(ref, at);
     }
 
     let contact: Contact | null = null;
@@ -1149,15 +1151,7 @@ export function createEventService(
         }
         live.push({
           n,
-          p: await prepare(
-            programId,
-            reads,
-            input,
-            print,
-            now,
-            at,
-            inBatch ? 'batch' : alone ? 'ingest' : 'batch-known',
-          ),
+          p: await prepare(programId, reads, input, print, now, at, 'write', inBatch),
         });
       } catch (error) {
         if (alone || !(error instanceof FidelisError)) throw error;
