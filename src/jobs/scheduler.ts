@@ -51,7 +51,7 @@ export function startScheduler(
         log.error({ err: error, programId: program.id }, 'tier due run failed; it will be retried');
       }
       try {
-        const result = await services.redemptions.runDue(program.id, new Date());
+        const result = await services.redemptions.runDue(program.id);
         if (result.cancelled > 0) log.info({ programId: program.id, ...result }, 'redemption time-outs');
       } catch (error) {
         log.error(

@@ -613,6 +613,41 @@ describe('simulation', () => {
     expect(json(res)).toMatchObject({ code: 'rule_invalid', errors: [{ path: '/body/rules/1/condition' }] });
   });
 
+  it('evaluates events that were already ingested, with their contact, and their returns', async () => {
+    const q = await newProgram(api);
+    await q.account('ACME');
+    await q.rule(POINTS_PER_EUR);
+    const contact = json(
+      await q.send(q.write, {
+        method: 'POST',
+        url: '/v1/accounts/ACME/contacts',
+        payload: { email: 'buyer@acme.example' },
+      }),
+    );
+    const order = { ...purchase('stored-1', 'ACME', AT, '80.00'), contact: contact.id };
+    await q.ingested(order);
+    const giveBack = {
+      id: 'stored-r',
+      type: 'return',
+      account: 'ACME',
+      occurredAt: AT,
+      amount: '20.00',
+      currency: 'EUR',
+      references: { originalEventId: 'stored-1' },
+    };
+    await q.ingested(giveBack);
+    const res = await q.send(q.read, {
+      method: 'POST',
+      url: '/v1/rules/simulate',
+      payload: { events: [order, giveBack] },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const [again, back] = json(res).results;
+    expect(again).toMatchObject({ ok: true, id: 'stored-1' });
+    expect(again.result.totals.points).toBe(80);
+    expect(back).toMatchObject({ ok: true, id: 'stored-r' });
+  });
+
   it('creates no prospect account, even when the program would for a real event', async () => {
     const q = await newProgram(api, { events: { unknownAccount: 'create_prospect' } });
     const res = await q.send(q.read, {

@@ -225,13 +225,16 @@ export function createEventService(
     contacts: Map<string, Promise<Contact>>;
   }
 
-  async function readFor(programId: string, inputs: EventInput[]): Promise<Reads> {
+  /** `simulating`: every event is evaluated, stored ones too (ingestion answers those as replays). */
+  async function readFor(programId: string, inputs: EventInput[], simulating = false): Promise<Reads> {
     const program = await programs.get(programId);
-    const replays = await findEventsByExternalIds(
-      database.db,
-      programId,
-      inputs.map((i) => i.id),
-    );
+    const replays = simulating
+      ? new Map<string, EventRow>()
+      : await findEventsByExternalIds(
+          database.db,
+          programId,
+          inputs.map((i) => i.id),
+        );
     const fresh = inputs.filter((i) => !replays.has(i.id));
     const found = await accounts.resolveMany(
       programId,
@@ -462,7 +465,10 @@ export function createEventService(
           throw fail('contact_not_found', `No contact ${input.contact}`, `${at}/contact`, 'unknown contact');
         throw error;
       });
-      if (reads.accounts.get(input.account)?.id !== contact.accountId)
+      const owner =
+        reads.accounts.get(input.account) ??
+        (await accounts.resolve(programId, input.account).catch(() => null));
+      if (owner?.id !== contact.accountId)
         throw fail(
           'contact_not_found',
           `Contact ${input.contact} is not a contact of account ${input.account}`,
@@ -980,17 +986,21 @@ export function createEventService(
    */
   async function afterCommit(programId: string, landed: Prepared[]): Promise<void> {
     if (!tiers) return;
-    await tiers.recordActivities(
-      programId,
-      landed
-        .filter((p) => p.input.type !== 'return')
-        .map((p) => ({
-          accountId: p.accountId,
-          type: p.input.type,
-          at: p.occurredAt,
-          amountMinor: p.baseMinor,
-        })),
-    );
+    await tiers
+      .recordActivities(
+        programId,
+        landed
+          .filter((p) => p.input.type !== 'return')
+          .map((p) => ({
+            accountId: p.accountId,
+            type: p.input.type,
+            at: p.occurredAt,
+            amountMinor: p.baseMinor,
+          })),
+      )
+      .catch(() => {
+        // Deliberately not rethrown: the events are stored and answered; see above.
+      });
   }
 
   type Outcome = { ok: true; row: EventRow; replayed: boolean } | { ok: false; error: FidelisError };
@@ -1031,6 +1041,14 @@ export function createEventService(
           .map((v) => `rule-budget:${programId}:${v.ruleId}`),
       ),
     ]);
+    // Several events write in several steps (runs, returns, retries event by event): their wallets
+    // are locked first, all in one order, as every bulk writer does.
+    if (live.length > 1)
+      await ledger.lockWalletsOf(
+        tx,
+        programId,
+        live.map(({ p }) => p.credit.ownerId),
+      );
     // Written by someone else since they were prepared, or earlier in this list: replays.
     const written = await findEventsByExternalIds(
       tx,
@@ -1241,7 +1259,7 @@ export function createEventService(
         });
       }
       const versions = await rules.versions(programId);
-      const reads = await readFor(programId, inputs);
+      const reads = await readFor(programId, inputs, true);
       const results = [];
       for (const [i, input] of inputs.entries()) {
         try {

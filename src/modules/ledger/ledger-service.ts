@@ -39,6 +39,7 @@ import {
   type LotRow,
   liabilityAsOf,
   lockKey,
+  lockMemberWalletsOf,
   lockWallet,
   lotAllocationCount,
   lotsByIds,
@@ -653,6 +654,13 @@ export function createLedgerService(database: Database, programs: ProgramService
       execute(await prepareCredit(programId, input, context), outer),
     creditContext,
     creditFresh,
+    /**
+     * Locks the member wallets of these owners, in id order, for the caller's transaction: a caller
+     * that will write to several of them in several steps takes them in one order up front, so two
+     * such callers queue instead of deadlocking.
+     */
+    lockWalletsOf: (tx: Tx, programId: string, ownerIds: string[]) =>
+      lockMemberWalletsOf(tx, programId, ownerIds),
 
     /**
      * For another module whose own write must include a credit atomically (a membership's service

@@ -86,6 +86,21 @@ export async function ensureMemberWalletsLocked(
     .for('update');
 }
 
+/** Locks every existing member wallet of these owners (any unit) FOR UPDATE, in id order. */
+export async function lockMemberWalletsOf(
+  db: Executor,
+  programId: string,
+  ownerIds: string[],
+): Promise<void> {
+  if (ownerIds.length === 0) return;
+  await db
+    .select({ id: wallets.id })
+    .from(wallets)
+    .where(and(eq(wallets.programId, programId), inArray(wallets.accountId, [...new Set(ownerIds)])))
+    .orderBy(asc(wallets.id))
+    .for('update');
+}
+
 export async function ensureSystemWallet(
   db: Executor,
   programId: string,

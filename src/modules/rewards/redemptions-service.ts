@@ -645,21 +645,22 @@ export function createRedemptionService(
     },
 
     /**
-     * Cancels redemptions whose approval time-out passed without a decision: the held points come
-     * back (the ledger's due run may have released them already) and so do the unit, code or place.
-     * Run by the scheduler; idempotent (a redemption decided meanwhile is left as it is).
+     * Cancels redemptions still waiting for approval whose hold the ledger released at its time-out
+     * (the ledger's due run does that, at the hold's own resolveBy, so the journal does not depend on
+     * when this runs): the unit, code or place comes back. Run by the scheduler after the ledger's due
+     * run; idempotent (a redemption decided meanwhile is left as it is).
      */
-    async runDue(programId: string, asOf: Date, batch = 200): Promise<{ cancelled: number }> {
+    async runDue(programId: string, batch = 200): Promise<{ cancelled: number }> {
       let cancelled = 0;
       const tried = new Set<string>();
       for (;;) {
-        const due = (await timedOutRedemptions(database.db, programId, asOf, batch)).filter(
+        const due = (await timedOutRedemptions(database.db, programId, batch)).filter(
           (r) => !tried.has(r.id),
         );
         if (due.length === 0) return { cancelled };
-        for (const due1 of due) {
-          tried.add(due1.id);
-          await transition(programId, due1.id, async (tx, r, reward) => {
+        for (const one of due) {
+          tried.add(one.id);
+          await transition(programId, one.id, async (tx, r, reward) => {
             if (r.status !== 'pending_approval') return r;
             cancelled++;
             return undo(tx, programId, r, reward, 'cancelled', TIMED_OUT, SCHEDULER);

@@ -457,19 +457,16 @@ export function rewardRoutes(app: FastifyInstance, services: Services): void {
       config: { scope: 'admin' },
       schema: {
         tags: ['redemptions'],
-        summary: 'Cancel redemptions whose approval timed out now (it also runs every minute in the server)',
+        summary:
+          'Cancel the redemptions whose hold the ledger released at its approval time-out (also every minute in the server)',
+        description:
+          'The ledger due run (POST /v1/ledger/due-runs) releases holds at their time-out; this gives back the unit, code or place of their redemptions.',
         headers: IdempotencyHeaders,
         body: Type.Optional(RedemptionDueBody),
         response: responses({ 200: Type.Object({ cancelled: Type.Integer() }) }),
       },
     },
-    async (request) => {
-      const asOf = (request.body as { asOf?: string } | undefined)?.asOf;
-      return redemptions.runDue(
-        principal(request).programId,
-        asOf === undefined ? new Date() : new Date(asOf),
-      );
-    },
+    async (request) => redemptions.runDue(principal(request).programId),
   );
 
   // Charities, donations, payouts

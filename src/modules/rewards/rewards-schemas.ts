@@ -513,10 +513,4 @@ export type UpdateCharityInput = Static<typeof UpdateCharityBody>;
 export type DonationInput = Static<typeof DonationBody>;
 export type PayoutInput = Static<typeof PayoutBody>;
 
-export const RedemptionDueBody = Type.Object(
-  { asOf: Type.Optional(Timestamp) },
-  {
-    additionalProperties: false,
-    description: 'Cancel redemptions whose approval time-out passed by asOf (default now)',
-  },
-);
+export const RedemptionDueBody = Type.Object({}, { additionalProperties: false });

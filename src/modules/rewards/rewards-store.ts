@@ -283,22 +283,20 @@ export async function findRedemption(
 }
 
 /**
- * Redemptions still waiting for approval whose hold's time-out (the ledger hold's resolveBy) has
- * passed, oldest first.
+ * Redemptions still waiting for approval whose hold the ledger already released (its due run voids
+ * a hold at its time-out), oldest first.
  */
 export async function timedOutRedemptions(
   db: Executor,
   programId: string,
-  asOf: Date,
   limit: number,
 ): Promise<RedemptionRow[]> {
   const ids = await selectRows<{ id: string }>(
     db,
     sql`select r.id from redemptions r
-          join ledger_entries e on e.program_id = r.program_id and e.id = r.hold_entry_id
-         where r.program_id = ${programId} and r.status = 'pending_approval'
-           and e.resolve_by <= ${asOf.toISOString()}
-         order by e.resolve_by, r.id limit ${limit}`,
+          join ledger_entries v on v.program_id = r.program_id and v.related_entry_id = r.hold_entry_id
+         where r.program_id = ${programId} and r.status = 'pending_approval' and v.phase = 'void'
+         order by r.id limit ${limit}`,
   );
   if (ids.length === 0) return [];
   return db
