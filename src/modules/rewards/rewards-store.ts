@@ -291,27 +291,19 @@ export async function timedOutRedemptions(
   programId: string,
   limit: number,
 ): Promise<RedemptionRow[]> {
-  const ids = await selectRows<{ id: string }>(
-    db,
-    sql`select r.id from redemptions r
-          join ledger_entries v on v.program_id = r.program_id and v.related_entry_id = r.hold_entry_id
-         where r.program_id = ${programId} and r.status = 'pending_approval' and v.phase = 'void'
-         order by r.id limit ${limit}`,
-  );
-  if (ids.length === 0) return [];
   return db
     .select()
     .from(redemptions)
     .where(
       and(
         eq(redemptions.programId, programId),
-        inArray(
-          redemptions.id,
-          ids.map((r) => r.id),
-        ),
+        eq(redemptions.status, 'pending_approval'),
+        sql`exists (select 1 from ledger_entries v where v.program_id = ${redemptions.programId}
+                     and v.related_entry_id = ${redemptions.holdEntryId} and v.phase = 'void')`,
       ),
     )
-    .orderBy(asc(redemptions.id));
+    .orderBy(asc(redemptions.id))
+    .limit(limit);
 }
 
 export async function findRedemptionByKey(

@@ -97,10 +97,16 @@ export async function dueStatuses(
     .for('update', { skipLocked: true });
 }
 
-/** The status rows of these accounts (those that exist), read without locking. */
-export async function statusRows(db: Executor, programId: string, ladderId: string, accountIds: string[]) {
+/** The status rows of these accounts (those that exist), locked for the transaction with `lock`. */
+export async function statusRows(
+  db: Executor,
+  programId: string,
+  ladderId: string,
+  accountIds: string[],
+  lock = false,
+) {
   if (accountIds.length === 0) return [];
-  return db
+  const query = db
     .select()
     .from(tierStatus)
     .where(
@@ -110,6 +116,7 @@ export async function statusRows(db: Executor, programId: string, ladderId: stri
         inArray(tierStatus.accountId, accountIds),
       ),
     );
+  return lock ? query.for('update') : query;
 }
 
 /** Writes statuses that do not exist yet; an existing one (written meanwhile) is left as it is. */
@@ -119,24 +126,8 @@ export async function addStatuses(db: Executor, rows: Array<typeof tierStatus.$i
 }
 
 /** Locks the status rows of these accounts (those that exist) for the transaction. */
-export async function lockStatusRows(
-  db: Executor,
-  programId: string,
-  ladderId: string,
-  accountIds: string[],
-) {
-  return db
-    .select()
-    .from(tierStatus)
-    .where(
-      and(
-        eq(tierStatus.programId, programId),
-        eq(tierStatus.ladderId, ladderId),
-        inArray(tierStatus.accountId, accountIds),
-      ),
-    )
-    .for('update');
-}
+export const lockStatusRows = (db: Executor, programId: string, ladderId: string, accountIds: string[]) =>
+  statusRows(db, programId, ladderId, accountIds, true);
 
 /** Writes many statuses in one statement. */
 export async function saveStatuses(db: Executor, rows: Array<typeof tierStatus.$inferInsert>): Promise<void> {
