@@ -26,6 +26,7 @@ import {
   joinDates,
   listAccounts,
   lockHierarchy,
+  membersOf,
   type NewAccountRow,
   setParentsByExternalId,
   updateAccountRow,
@@ -302,11 +303,15 @@ export function createAccountService(database: Database) {
       return toPage(rows.map(toAccount), limit);
     },
 
-    /** The id of the account's top group (itself when it has no parent). */
     /** The account and every account below it (a group's members), read through `db` when given. */
     async members(programId: string, accountId: string, db: Executor = database.db): Promise<string[]> {
-      const below = await descendants(db, programId, accountId, MAX_HIERARCHY_DEPTH);
-      return [accountId, ...below.map((a) => a.id)];
+      return (await membersOf(db, programId, [accountId], MAX_HIERARCHY_DEPTH)).get(accountId) ?? [accountId];
+    },
+
+    /** `members` of many accounts in one query: id → [itself, every account below it]. */
+    async membersOf(programId: string, accountIds: string[], db: Executor = database.db) {
+      const found = await membersOf(db, programId, accountIds, MAX_HIERARCHY_DEPTH);
+      return new Map(accountIds.map((id) => [id, found.get(id) ?? [id]]));
     },
 
     /** When each account joined the program (customerSince, else its creation), through `db` when given. */

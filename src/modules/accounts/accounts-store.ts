@@ -172,6 +172,40 @@ export async function ancestorChains(
   return chains;
 }
 
+/**
+ * Many groups' members at once: each id maps to [itself, every account below it] (at most maxDepth
+ * levels down); ids that are not accounts of the program are missing.
+ */
+export async function membersOf(
+  db: Executor,
+  programId: string,
+  ids: string[],
+  maxDepth: number,
+): Promise<Map<string, string[]>> {
+  const members = new Map<string, string[]>();
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return members;
+  const rows = await selectRows<{ origin: string; id: string }>(
+    db,
+    sql`
+    with recursive below(origin, id, depth) as (
+      select id, id, 0 from accounts
+       where program_id = ${programId} and id in (select jsonb_array_elements_text(${JSON.stringify(unique)}::jsonb))
+      union all
+      select b.origin, a.id, b.depth + 1
+        from accounts a join below b on a.program_id = ${programId} and a.parent_id = b.id
+       where b.depth < ${maxDepth}
+    )
+    select origin, id from below order by origin, depth, id`,
+  );
+  for (const r of rows) {
+    const list = members.get(r.origin) ?? [];
+    list.push(r.id);
+    members.set(r.origin, list);
+  }
+  return members;
+}
+
 /** Every account below the given one (not itself), with its depth below it, at most maxDepth deep. */
 export async function descendants(
   db: Executor,

@@ -347,9 +347,9 @@ export function createTierService(
     const chains = doc.groupQualification ? await accounts.chainsOf(programId, accountIds) : undefined;
     const qualifierOf = (id: string) => chains?.get(id)?.at(-1)?.id ?? id;
     const qualifiers = [...new Set(accountIds.map(qualifierOf))];
-    const members = new Map<string, string[]>();
-    for (const q of qualifiers)
-      members.set(q, doc.groupQualification ? await accounts.members(programId, q) : [q]);
+    const members = doc.groupQualification
+      ? await accounts.membersOf(programId, qualifiers)
+      : new Map(qualifiers.map((q) => [q, [q]]));
     const joined = await accounts.joinDates(programId, qualifiers);
     const enrolled = new Map(qualifiers.map((q) => [q, joinedAt(joined.get(q), program.timeZone)]));
     const rows = new Map(
@@ -739,12 +739,10 @@ export function createTierService(
                 tx,
               ))
                 joined.set(id, joinedAt(j, program.timeZone));
-            const members = new Map<string, string[]>();
-            for (const r of page)
-              members.set(
-                r.accountId,
-                doc.groupQualification ? await accounts.members(programId, r.accountId, tx) : [r.accountId],
-              );
+            const ids = page.map((r) => r.accountId);
+            const members = doc.groupQualification
+              ? await accounts.membersOf(programId, ids, tx)
+              : new Map(ids.map((id) => [id, [id]]));
             let pending = page.map((r) => ({
               row: r,
               state: toState(r),
