@@ -30,12 +30,7 @@ export async function findAccountByRef(
   programId: string,
   ref: string,
 ): Promise<AccountRow | undefined> {
-  const rows = await db
-    .select()
-    .from(accounts)
-    .where(and(eq(accounts.programId, programId), or(eq(accounts.id, ref), eq(accounts.externalId, ref))))
-    .limit(2);
-  return rows.find((r) => r.id === ref) ?? rows[0];
+  return (await findAccountsByRefs(db, programId, [ref])).get(ref);
 }
 
 /** Accounts by id or externalId, many at once: each ref maps to its account (the id wins, as above). */

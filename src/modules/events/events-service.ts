@@ -593,18 +593,20 @@ export function createEventService(
     const span = (w: { start: Date; end: Date }): [Date, Date] => [w.start, w.end];
     const asks = new Map<string, UsageQuery>();
     const budgets = new Set<string>();
-    const windows = list.map(({ p, active }) => {
+    // Per event: its cap windows, and the rules it needs usage of (with the key of their stored usage).
+    const needs = list.map(({ p, active }) => {
       const w = {
         day: span(periodOf(p.occurredAt, 'day', p.timeZone)),
         month: span(periodOf(p.occurredAt, 'month', p.timeZone)),
         year: span(periodOf(p.occurredAt, 'year', p.timeZone)),
       };
-      for (const rule of countedRules(p, active)) {
+      const counted = countedRules(p, active).map((rule) => {
         const key = `${rule.id}|${p.accountId}|${w.day[0].getTime()}|${w.month[0].getTime()}|${w.year[0].getTime()}`;
         if (!asks.has(key)) asks.set(key, { ruleId: rule.id, accountId: p.accountId, ...w });
         if (rule.document.caps?.budget !== undefined) budgets.add(rule.id);
-      }
-      return w;
+        return { rule, key };
+      });
+      return { w, counted };
     });
     const answers = await ruleUsages(db, programId, [...asks.values()]);
     const stored = new Map([...asks.keys()].map((key, n) => [key, answers[n]!]));
@@ -615,11 +617,10 @@ export function createEventService(
     return {
       /** The usage the n-th event of the list sees. */
       usageOf(n: number): Map<string, RuleUsage> {
-        const { p, active } = list[n]!;
-        const w = windows[n]!;
+        const { p } = list[n]!;
+        const { w, counted } = needs[n]!;
         const usage = new Map<string, RuleUsage>();
-        for (const rule of countedRules(p, active)) {
-          const key = `${rule.id}|${p.accountId}|${w.day[0].getTime()}|${w.month[0].getTime()}|${w.year[0].getTime()}`;
+        for (const { rule, key } of counted) {
           const base = stored.get(key)!;
           const mine = given.get(`${rule.id}|${p.accountId}`) ?? [];
           const sum = (window: [Date, Date]) =>

@@ -47,12 +47,7 @@ export async function findEventsByRefs(
 
 /** By our id (evt_…) or the client's event id. */
 export async function findEventByRef(db: Executor, programId: string, ref: string) {
-  const rows = await db
-    .select()
-    .from(events)
-    .where(and(eq(events.programId, programId), or(eq(events.id, ref), eq(events.externalId, ref))))
-    .limit(2);
-  return rows.find((r) => r.id === ref) ?? rows[0];
+  return (await findEventsByRefs(db, programId, [ref])).get(ref);
 }
 
 export async function insertEvent(db: Executor, row: NewEventRow): Promise<EventRow> {

@@ -82,6 +82,11 @@ function toState(row: StatusRow | undefined): TierState {
   };
 }
 
+/** When an activity at `at` takes effect: never before the status's last change (history stays in time order). */
+function activityInstant(state: TierState, at: Date): Date {
+  return state.since && state.since.getTime() > at.getTime() ? state.since : at;
+}
+
 function toRow(programId: string, ladderId: string, accountId: string, s: TierState) {
   return {
     programId,
@@ -291,7 +296,7 @@ export function createTierService(
       async (tx, state) => {
         // History stays in time order: nothing is decided before the status's last change.
         // The metric is read as of the activity's own instant (a back-dated value counts as of then).
-        const when = state.since && state.since.getTime() > at.getTime() ? state.since : at;
+        const when = activityInstant(state, at);
         let metric = await metricAt(tx, at);
         let current = state;
         const changes: Change[] = [];
@@ -378,7 +383,7 @@ export function createTierService(
     for (const [i, a] of activities.entries()) {
       const q = qualifierOf(a.accountId);
       const state = toState(rows.get(q));
-      const when = state.since && state.since.getTime() > a.at.getTime() ? state.since : a.at;
+      const when = activityInstant(state, a.at);
       const input = { digits, periodEnd: when };
       const amount = doc.metric === 'qualifying_spend' ? a.amountMinor : null;
       let decision = onActivity(doc, state, {
