@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
-import { createServices, type Services } from '../src/compose.ts';
+import { createServices, type Services } from '../src/app/compose.ts';
 import type { RuleDocument } from '../src/core/rules/rule.ts';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import type { BatchOutcome, EventInput } from '../src/modules/events/events-service.ts';

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServices } from '../src/compose.ts';
+import { createServices } from '../src/app/compose.ts';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import {
   createScratchDatabase,

@@ -1,4 +1,4 @@
-import { createServices } from '../src/compose.ts';
+import { createServices } from '../src/app/compose.ts';
 import { openDatabase } from '../src/db/client.ts';
 import {
   createScratchDatabase,

@@ -22,7 +22,7 @@
 // FIDELIS_BENCH_TIER_ACCOUNTS sets N (default 1,000,000; use e.g. 20000 while iterating);
 // FIDELIS_BENCH_TIER_WINDOW=calendar_year runs it with a calendar-year window instead of rolling 12 months;
 import pg from 'pg';
-import { createServices } from '../src/compose.ts';
+import { createServices } from '../src/app/compose.ts';
 import { openDatabase } from '../src/db/client.ts';
 import {
   createScratchDatabase,

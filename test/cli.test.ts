@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '../src/compose.ts';
+import { createServices, type Services } from '../src/app/compose.ts';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import { testDriver } from './support/db.ts';
 import { adminUrl, urlFor } from './support/postgres-template.ts';

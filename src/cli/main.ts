@@ -1,7 +1,7 @@
 // The `fidelis` command: serve | start | migrate | programs | keys | import | events | fx | demo.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createServices, type Services } from '../compose.ts';
+import { createServices, type Services } from '../app/compose.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { FidelisError } from '../core/errors.ts';
 import type { Database } from '../db/client.ts';

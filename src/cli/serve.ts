@@ -1,11 +1,11 @@
 // `fidelis serve` and `fidelis start`: migrate, prepare keys (and the demo), listen, shut down gracefully.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createServices } from '../compose.ts';
+import { createServices } from '../app/compose.ts';
+import { buildApp } from '../app/http.ts';
+import { startScheduler } from '../app/scheduler.ts';
 import type { Config } from '../config.ts';
 import { openConfiguredDatabase } from '../db/open.ts';
-import { buildApp } from '../http/app.ts';
-import { startScheduler } from '../jobs/scheduler.ts';
 
 export function demoKeyFile(config: Config): string {
   return join(dirname(config.dataDir), 'demo-api-key');

@@ -90,6 +90,29 @@ export interface FieldError {
   line?: number;
 }
 
+/**
+ * A failure that names the input fields at fault, each by a JSON pointer into the *service's* input
+ * (`contactId`, `lines/0/sku`). Services speak the domain: the HTTP layer places these pointers in
+ * the request (`/body/contactId`, or the part the route names with `config.fieldsIn`).
+ */
+export function fieldError(
+  code: ErrorCode,
+  detail: string,
+  fields: Record<string, string>,
+  extra: Record<string, unknown> = {},
+): FidelisError {
+  const errors: FieldError[] = Object.entries(fields).map(([field, message]) => ({
+    path: `/${field.replace(/^\//, '')}`,
+    message,
+  }));
+  return new FidelisError(code, detail, { ...extra, errors });
+}
+
+/** `validation_failed` naming the fields at fault (see fieldError). */
+export function invalid(detail: string, fields: Record<string, string>): FidelisError {
+  return fieldError('validation_failed', detail, fields);
+}
+
 /** A failure with a stable code, raised by services and turned into a problem document by the HTTP layer. */
 export class FidelisError extends Error {
   readonly code: ErrorCode;

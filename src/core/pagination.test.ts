@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, toPage } from './pagination.ts';
+import { FidelisError } from './errors.ts';
+import { afterCursor, decodeCursor, encodeCursor, toPage } from './pagination.ts';
 
 describe('pagination', () => {
   it('round-trips a cursor', () => {
@@ -13,5 +14,17 @@ describe('pagination', () => {
     const rows = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
     expect(toPage(rows, 2)).toEqual({ data: [{ id: 'a' }, { id: 'b' }], nextCursor: encodeCursor('b') });
     expect(toPage(rows, 3).nextCursor).toBeNull();
+  });
+  it('maps rows and keys the cursor by what the list is ordered on', () => {
+    const rows = [
+      { n: 1, at: 't1' },
+      { n: 2, at: 't2' },
+    ];
+    expect(toPage(rows, 1, (r) => r.n, (r) => r.at)).toEqual({ data: [1], nextCursor: encodeCursor('t1') });
+  });
+  it('reads where a list continues, refusing foreign cursors', () => {
+    expect(afterCursor(undefined)).toBeUndefined();
+    expect(afterCursor(encodeCursor('acc_9'))).toBe('acc_9');
+    expect(() => afterCursor('nope')).toThrow(FidelisError);
   });
 });

@@ -1,10 +1,13 @@
-// Opaque cursors for keyset pagination over sortable ids.
+// Opaque cursors for keyset pagination over sortable keys: every list of the API pages the same way.
+import { FidelisError } from './errors.ts';
+
+export const DEFAULT_LIMIT = 50;
 
 export function encodeCursor(lastId: string): string {
   return Buffer.from(JSON.stringify({ after: lastId }), 'utf8').toString('base64url');
 }
 
-/** The id to continue after, or undefined when the cursor is not one of ours. */
+/** The key to continue after, or undefined when the cursor is not one of ours. */
 export function decodeCursor(cursor: string): string | undefined {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
@@ -14,14 +17,30 @@ export function decodeCursor(cursor: string): string | undefined {
   }
 }
 
+/** Where a list continues: undefined for the first page; a cursor that is not ours is `invalid_cursor`. */
+export function afterCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const after = decodeCursor(cursor);
+  if (after === undefined) throw new FidelisError('invalid_cursor');
+  return after;
+}
+
 export interface Page<T> {
   data: T[];
   nextCursor: string | null;
 }
 
-/** Given limit+1 rows fetched in id order, the page and the cursor to the next one. */
-export function toPage<T extends { id: string }>(rows: T[], limit: number): Page<T> {
-  const data = rows.slice(0, limit);
-  const last = data[data.length - 1];
-  return { data, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+/**
+ * Given limit+1 rows fetched in key order, the page (each row mapped) and the cursor to the next one.
+ * The key is the row's id unless `keyOf` says otherwise.
+ */
+export function toPage<R, T = R>(
+  rows: R[],
+  limit: number,
+  map: (row: R) => T = (row) => row as unknown as T,
+  keyOf: (row: R) => string = (row) => (row as { id: string }).id,
+): Page<T> {
+  const kept = rows.slice(0, limit);
+  const last = kept[kept.length - 1];
+  return { data: kept.map(map), nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
 }

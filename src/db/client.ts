@@ -10,10 +10,9 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
-import * as schema from './schema.ts';
 
-export type Schema = typeof schema;
-export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+// No relational schema is passed to Drizzle: queries name their tables, so the bottom layer needs no module.
+export type Db = PgDatabase<PgQueryResultHKT>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** What store functions take: the database, or a transaction on it. */
 export type Executor = Db | Tx;
@@ -51,7 +50,7 @@ export async function openDatabase(options: StoreOptions): Promise<Database> {
     pool.on('error', () => {
       // An idle client lost its connection; the pool replaces it. Queries in flight still see their error.
     });
-    const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+    const db = drizzlePg({ client: pool }) as unknown as Db;
     return {
       driver: 'postgres',
       db,
@@ -61,7 +60,7 @@ export async function openDatabase(options: StoreOptions): Promise<Database> {
         try {
           await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
           try {
-            await migratePg(drizzlePg({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });
+            await migratePg(drizzlePg({ client }), { migrationsFolder: MIGRATIONS_DIR });
           } finally {
             await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
           }
@@ -77,7 +76,7 @@ export async function openDatabase(options: StoreOptions): Promise<Database> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const client = options.client ?? new PGlite(options.dataDir);
   await client.waitReady;
-  const pgliteDb = drizzlePglite({ client, schema });
+  const pgliteDb = drizzlePglite({ client });
   const db = pgliteDb as unknown as Db;
   return {
     driver: 'pglite',

@@ -20,9 +20,34 @@ export function problemType(code: ErrorCode): string {
   return `urn:fidelis:problem:${code}`;
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Where the service input of this route comes from, so field errors a service raises
+     * (`/contactId`) point into the request (`/body/contactId`). Default: body for writes, else query.
+     */
+    fieldsIn?: RequestPart;
+  }
+}
+
+type RequestPart = 'body' | 'query' | 'params' | 'headers';
+const PARTS = /^\/(body|query|params|headers)(\/|$)/;
+
+/** Field errors raised by a service name fields of its input; place them in the request. */
+function inRequest(request: FastifyRequest, errors: FieldError[]): FieldError[] {
+  const part =
+    request.routeOptions?.config?.fieldsIn ??
+    (['POST', 'PUT', 'PATCH', 'DELETE'].includes(request.method) ? 'body' : 'query');
+  return errors.map((e) =>
+    e.path.startsWith('/') && !PARTS.test(e.path) ? { ...e, path: `/${part}${e.path}` } : e,
+  );
+}
+
 export function buildProblem(request: FastifyRequest, error: FidelisError): Problem {
+  const errors = error.extra.errors as FieldError[] | undefined;
   return {
     ...error.extra,
+    ...(Array.isArray(errors) ? { errors: inRequest(request, errors) } : {}),
     type: problemType(error.code),
     title: ERROR_CATALOG[error.code].title,
     status: error.status,

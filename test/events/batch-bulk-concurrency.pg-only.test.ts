@@ -5,7 +5,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '../../src/compose.ts';
+import { createServices, type Services } from '../../src/app/compose.ts';
 import { FidelisError } from '../../src/core/errors.ts';
 import { type Database, selectRows } from '../../src/db/client.ts';
 import { pgError } from '../../src/db/errors.ts';

@@ -9,7 +9,7 @@
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '../../src/compose.ts';
+import { createServices, type Services } from '../../src/app/compose.ts';
 import { FidelisError } from '../../src/core/errors.ts';
 import type { RuleDocument } from '../../src/core/rules/rule.ts';
 import { type Database, selectRows } from '../../src/db/client.ts';

@@ -3,7 +3,7 @@
 // budgets and prospect creation must come out exactly as if the events had arrived one by one.
 import { type SQL, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '../../src/compose.ts';
+import { createServices, type Services } from '../../src/app/compose.ts';
 import { FidelisError } from '../../src/core/errors.ts';
 import { type Database, selectRows } from '../../src/db/client.ts';
 import { pgError } from '../../src/db/errors.ts';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createServices } from '../../src/compose.ts';
-import { startScheduler } from '../../src/jobs/scheduler.ts';
+import { createServices } from '../../src/app/compose.ts';
+import { startScheduler } from '../../src/app/scheduler.ts';
 import { freshDatabase } from '../support/db.ts';
 
 describe('scheduler', () => {

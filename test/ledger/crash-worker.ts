@@ -8,7 +8,7 @@
 //
 // Environment: FIDELIS_CRASH_DATABASE_URL, FIDELIS_CRASH_PROGRAM, FIDELIS_CRASH_ACCOUNTS (comma
 // separated account ids), FIDELIS_CRASH_WRITES (N).
-import { createServices } from '../../src/compose.ts';
+import { createServices } from '../../src/app/compose.ts';
 import { FidelisError } from '../../src/core/errors.ts';
 import { openDatabase } from '../../src/db/client.ts';
 

@@ -1,6 +1,6 @@
 // Program policies of the ledger: pooling, expiry, clawback write-off, transfers, refunds, history paging.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/compose.ts';
+import type { Services } from '../../src/app/compose.ts';
 import { type TestApi, testApi } from '../support/app.ts';
 
 let api: TestApi;

@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '../../src/compose.ts';
+import { createServices, type Services } from '../../src/app/compose.ts';
 import { FidelisError } from '../../src/core/errors.ts';
 import { type Database, selectRows } from '../../src/db/client.ts';
 import type { WriteResult } from '../../src/modules/ledger/ledger-service.ts';

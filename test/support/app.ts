@@ -1,9 +1,9 @@
 // A running API (through app.inject) on a fresh store, with two programs and keys of each scope.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll } from 'vitest';
-import { createServices, type Services } from '../../src/compose.ts';
+import { createServices, type Services } from '../../src/app/compose.ts';
+import { buildApp } from '../../src/app/http.ts';
 import type { Database } from '../../src/db/client.ts';
-import { buildApp } from '../../src/http/app.ts';
 import { freshDatabase } from './db.ts';
 
 export interface ProgramKeys {

@@ -11,7 +11,7 @@
 // weeks before the real now, which is also the `now` every ingestion is given.
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createServices, type Services } from '../../src/compose.ts';
+import { createServices, type Services } from '../../src/app/compose.ts';
 import { type Database, selectRows } from '../../src/db/client.ts';
 import type { EventInput } from '../../src/modules/events/events-service.ts';
 import { freshDatabase } from '../support/db.ts';

@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import type { Services } from '../../compose.ts';
 import { principal } from '../../http/auth.ts';
 import { responses } from '../../http/responses.ts';
+import { type Router, routeModule } from '../../http/router.ts';
 import { Cursor, Limit, PageOf, Timestamp } from '../../http/schemas.ts';
+import type { AuditService } from './audit-service.ts';
 
 const AuditEntrySchema = Type.Object({
   id: Type.String(),
@@ -30,25 +30,28 @@ const AuditQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export function auditRoutes(app: FastifyInstance, services: Services): void {
-  app.get(
-    '/audit',
-    {
-      config: { scope: 'admin' },
-      schema: {
-        tags: ['audit'],
-        summary: 'Every admin write of the program, newest first: who, what, when, before and after',
-        querystring: AuditQuery,
-        response: responses({ 200: PageOf(AuditEntrySchema) }, ['invalid_cursor']),
+export const auditRoutes = routeModule({
+  schemas: [],
+  routes(app: Router, { audit }: { audit: AuditService }): void {
+    app.get(
+      '/audit',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags: ['audit'],
+          summary: 'Every admin write of the program, newest first: who, what, when, before and after',
+          querystring: AuditQuery,
+          response: responses({ 200: PageOf(AuditEntrySchema) }, ['invalid_cursor']),
+        },
       },
-    },
-    async (request) => {
-      const q = request.query as Type.Static<typeof AuditQuery>;
-      return services.audit.list(principal(request).programId, {
-        ...q,
-        from: q.from === undefined ? undefined : new Date(q.from),
-        to: q.to === undefined ? undefined : new Date(q.to),
-      });
-    },
-  );
-}
+      async (request) => {
+        const q = request.query as Type.Static<typeof AuditQuery>;
+        return audit.list(principal(request).programId, {
+          ...q,
+          from: q.from === undefined ? undefined : new Date(q.from),
+          to: q.to === undefined ? undefined : new Date(q.to),
+        });
+      },
+    );
+  },
+});

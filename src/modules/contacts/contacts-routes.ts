@@ -1,12 +1,12 @@
-import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import type { Services } from '../../compose.ts';
 import { principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import {
   ContactPage,
   ContactParams,
+  ContactSchema,
   CreateContactBody,
   type CreateContactInput,
   type ListContactsInput,
@@ -14,115 +14,111 @@ import {
   UpdateContactBody,
   type UpdateContactInput,
 } from './contacts-schemas.ts';
+import type { ContactService } from './contacts-service.ts';
 
 const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
 
-export function contactRoutes(app: FastifyInstance, services: Services): void {
-  app.post(
-    '/accounts/:accountId/contacts',
-    {
-      config: { scope: 'write' },
-      schema: {
-        tags: ['contacts'],
-        summary: 'Add a contact (a person) to an account',
-        headers: IdempotencyHeaders,
-        params: AccountParams,
-        body: CreateContactBody,
-        response: responses({ 201: Type.Ref('Contact') }, ['account_not_found', 'email_taken', ...idem]),
+export const contactRoutes = routeModule({
+  schemas: [ContactSchema],
+  routes(app: Router, { contacts }: { contacts: ContactService }): void {
+    app.post(
+      '/accounts/:accountId/contacts',
+      {
+        config: { scope: 'write' },
+        schema: {
+          tags: ['contacts'],
+          summary: 'Add a contact (a person) to an account',
+          headers: IdempotencyHeaders,
+          params: AccountParams,
+          body: CreateContactBody,
+          response: responses({ 201: Type.Ref('Contact') }, ['account_not_found', 'email_taken', ...idem]),
+        },
       },
-    },
-    async (request, reply) => {
-      const { accountId } = request.params as { accountId: string };
-      const contact = await services.contacts.create(
-        principal(request).programId,
-        accountId,
-        request.body as CreateContactInput,
-      );
-      return reply.code(201).header('location', `/v1/contacts/${contact.id}`).send(contact);
-    },
-  );
-
-  app.get(
-    '/accounts/:accountId/contacts',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags: ['contacts'],
-        summary: "An account's contacts",
-        params: AccountParams,
-        querystring: Type.Omit(ListContactsQuery, ['accountId']),
-        response: responses({ 200: ContactPage }, ['account_not_found', 'invalid_cursor']),
-      },
-    },
-    async (request) => {
-      const { accountId } = request.params as { accountId: string };
-      return services.contacts.list(principal(request).programId, {
-        ...(request.query as ListContactsInput),
-        accountId,
-      });
-    },
-  );
-
-  app.get(
-    '/contacts',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags: ['contacts'],
-        summary: 'List contacts, filtered, in pages',
-        querystring: ListContactsQuery,
-        response: responses({ 200: ContactPage }, ['account_not_found', 'invalid_cursor']),
-      },
-    },
-    async (request) =>
-      services.contacts.list(principal(request).programId, request.query as ListContactsInput),
-  );
-
-  app.get(
-    '/contacts/:contactId',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags: ['contacts'],
-        summary: 'Read a contact',
-        params: ContactParams,
-        response: responses({ 200: Type.Ref('Contact') }, ['contact_not_found']),
-      },
-    },
-    async (request) =>
-      services.contacts.get(
-        principal(request).programId,
-        (request.params as { contactId: string }).contactId,
-      ),
-  );
-
-  app.patch(
-    '/contacts/:contactId',
-    {
-      config: { scope: 'write' },
-      schema: {
-        tags: ['contacts'],
-        summary: 'Change a contact (accountId moves it to another account)',
-        headers: IdempotencyHeaders,
-        params: ContactParams,
-        body: UpdateContactBody,
-        response: responses({ 200: Type.Ref('Contact') }, [
-          'contact_not_found',
-          'account_not_found',
-          'email_taken',
-          ...idem,
-        ]),
-      },
-    },
-    async (request) => {
-      const { contactId } = request.params as { contactId: string };
-      return (
-        await services.contacts.update(
+      async (request, reply) => {
+        const { accountId } = request.params as { accountId: string };
+        const contact = await contacts.create(
           principal(request).programId,
-          contactId,
-          request.body as UpdateContactInput,
-        )
-      ).after;
-    },
-  );
-}
+          accountId,
+          request.body as CreateContactInput,
+        );
+        return reply.code(201).header('location', `/v1/contacts/${contact.id}`).send(contact);
+      },
+    );
+
+    app.get(
+      '/accounts/:accountId/contacts',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['contacts'],
+          summary: "An account's contacts",
+          params: AccountParams,
+          querystring: Type.Omit(ListContactsQuery, ['accountId']),
+          response: responses({ 200: ContactPage }, ['account_not_found', 'invalid_cursor']),
+        },
+      },
+      async (request) => {
+        const { accountId } = request.params as { accountId: string };
+        return contacts.list(principal(request).programId, {
+          ...(request.query as ListContactsInput),
+          accountId,
+        });
+      },
+    );
+
+    app.get(
+      '/contacts',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['contacts'],
+          summary: 'List contacts, filtered, in pages',
+          querystring: ListContactsQuery,
+          response: responses({ 200: ContactPage }, ['account_not_found', 'invalid_cursor']),
+        },
+      },
+      async (request) => contacts.list(principal(request).programId, request.query as ListContactsInput),
+    );
+
+    app.get(
+      '/contacts/:contactId',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['contacts'],
+          summary: 'Read a contact',
+          params: ContactParams,
+          response: responses({ 200: Type.Ref('Contact') }, ['contact_not_found']),
+        },
+      },
+      async (request) =>
+        contacts.get(principal(request).programId, (request.params as { contactId: string }).contactId),
+    );
+
+    app.patch(
+      '/contacts/:contactId',
+      {
+        config: { scope: 'write' },
+        schema: {
+          tags: ['contacts'],
+          summary: 'Change a contact (accountId moves it to another account)',
+          headers: IdempotencyHeaders,
+          params: ContactParams,
+          body: UpdateContactBody,
+          response: responses({ 200: Type.Ref('Contact') }, [
+            'contact_not_found',
+            'account_not_found',
+            'email_taken',
+            ...idem,
+          ]),
+        },
+      },
+      async (request) => {
+        const { contactId } = request.params as { contactId: string };
+        return (
+          await contacts.update(principal(request).programId, contactId, request.body as UpdateContactInput)
+        ).after;
+      },
+    );
+  },
+});

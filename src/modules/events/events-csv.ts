@@ -1,6 +1,6 @@
 // Events from a CSV file (the CLI's `fidelis events import`): one event per row, checked like the API's.
 import Value from 'typebox/value';
-import { parseCsv } from '../imports/csv.ts';
+import { parseCsv } from '../../lib/csv.ts';
 import { EventBody } from './events-schemas.ts';
 import type { EventInput } from './events-service.ts';
 

@@ -1,22 +1,27 @@
-import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import type { Services } from '../../compose.ts';
 import type { RuleDocument } from '../../core/rules/rule.ts';
 import { principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
+import type { AuditService } from '../audit/audit-service.ts';
+import type { EventTypeService } from './event-types-service.ts';
 import {
   BatchResultSchema,
+  EvaluationSchema,
   EventBody,
   type EventBodyInput,
   EventParams,
+  EventSchema,
   EventsBatchBody,
   EventsQuery,
   EventTypeBody,
+  EventTypeSchema,
   SimulateBody,
   type SimulateInput,
   SimulationSchema,
 } from './events-schemas.ts';
+import type { EventService } from './events-service.ts';
 
 /** The body limit of a batch of events (16 MiB: 1,000 events of up to about 16 KiB each). */
 export const EVENTS_BATCH_BODY_LIMIT = 16 * 1024 * 1024;
@@ -37,160 +42,174 @@ const ingestErrors = [
   'idempotency_key_in_flight',
 ] as const;
 
-export function eventRoutes(app: FastifyInstance, services: Services): void {
-  const { events } = services;
-
-  app.post(
-    '/events',
+export const eventRoutes = routeModule({
+  schemas: [EventBody, EvaluationSchema, EventSchema, EventTypeSchema],
+  routes(
+    app: Router,
     {
-      config: { scope: 'write' },
-      schema: {
-        tags: ['events'],
-        summary: 'Ingest an event: evaluate the rules in force at its occurredAt and credit what they award',
-        description:
-          'The event is stored once per id with its evaluation result (which rules matched, why others did not, what each awarded, what is pending until when). ' +
-          'Sending the same event again answers 200 with the first result; the same id with other content is refused (event_id_reused). ' +
-          'A return (type return, references.originalEventId) takes back the share of what the original earned that its amount is of the original amount.',
-        headers: IdempotencyHeaders,
-        body: EventBody,
-        response: responses({ 201: Type.Ref('Event'), 200: Type.Ref('Event') }, [...ingestErrors]),
+      audit,
+      eventTypes,
+      events,
+    }: { audit: AuditService; eventTypes: EventTypeService; events: EventService },
+  ): void {
+    app.post(
+      '/events',
+      {
+        config: { scope: 'write' },
+        schema: {
+          tags: ['events'],
+          summary:
+            'Ingest an event: evaluate the rules in force at its occurredAt and credit what they award',
+          description:
+            'The event is stored once per id with its evaluation result (which rules matched, why others did not, what each awarded, what is pending until when). ' +
+            'Sending the same event again answers 200 with the first result; the same id with other content is refused (event_id_reused). ' +
+            'A return (type return, references.originalEventId) takes back the share of what the original earned that its amount is of the original amount.',
+          headers: IdempotencyHeaders,
+          body: EventBody,
+          response: responses({ 201: Type.Ref('Event'), 200: Type.Ref('Event') }, [...ingestErrors]),
+        },
       },
-    },
-    async (request, reply) => {
-      const { programId, keyId } = principal(request);
-      const { event, replayed } = await events.ingest(programId, request.body as EventBodyInput, keyId);
-      return reply
-        .code(replayed ? 200 : 201)
-        .header('location', `/v1/events/${encodeURIComponent(event.id)}`)
-        .send(event);
-    },
-  );
+      async (request, reply) => {
+        const { programId, keyId } = principal(request);
+        const { event, replayed } = await events.ingest(programId, request.body as EventBodyInput, keyId);
+        return reply
+          .code(replayed ? 200 : 201)
+          .header('location', `/v1/events/${encodeURIComponent(event.id)}`)
+          .send(event);
+      },
+    );
 
-  app.post(
-    '/events/batch',
-    {
-      // A thousand events with items and attributes outgrow the 1 MiB every other JSON body gets.
-      bodyLimit: EVENTS_BATCH_BODY_LIMIT,
-      config: { scope: 'write' },
-      schema: {
-        tags: ['events'],
-        summary: 'Ingest up to 1,000 events; each gets its own result and a bad one does not sink the others',
-        description:
-          'Good events commit together in one transaction, written in bulk and in order (a return after the events before it); a bad one is reported with its code and detail at its index and writes nothing. ' +
-          'Within a batch, rules see the tiers held before the batch; upgrades the batch causes apply from the next request. ' +
-          'The body may be up to 16 MiB (other JSON bodies: 1 MiB). ' +
-          'Replaying the batch changes nothing and answers the same results.',
-        headers: IdempotencyHeaders,
-        body: EventsBatchBody,
-        response: responses({ 200: BatchResultSchema }, [
-          'idempotency_key_reused',
-          'idempotency_key_in_flight',
-        ]),
+    app.post(
+      '/events/batch',
+      {
+        // A thousand events with items and attributes outgrow the 1 MiB every other JSON body gets.
+        bodyLimit: EVENTS_BATCH_BODY_LIMIT,
+        config: { scope: 'write' },
+        schema: {
+          tags: ['events'],
+          summary:
+            'Ingest up to 1,000 events; each gets its own result and a bad one does not sink the others',
+          description:
+            'Good events commit together in one transaction, written in bulk and in order (a return after the events before it); a bad one is reported with its code and detail at its index and writes nothing. ' +
+            'Within a batch, rules see the tiers held before the batch; upgrades the batch causes apply from the next request. ' +
+            'The body may be up to 16 MiB (other JSON bodies: 1 MiB). ' +
+            'Replaying the batch changes nothing and answers the same results.',
+          headers: IdempotencyHeaders,
+          body: EventsBatchBody,
+          response: responses({ 200: BatchResultSchema }, [
+            'idempotency_key_reused',
+            'idempotency_key_in_flight',
+          ]),
+        },
       },
-    },
-    async (request) => {
-      const { programId, keyId } = principal(request);
-      const body = request.body as { events: EventBodyInput[] };
-      return { results: await events.ingestBatch(programId, body.events, keyId) };
-    },
-  );
+      async (request) => {
+        const { programId, keyId } = principal(request);
+        const body = request.body as { events: EventBodyInput[] };
+        return { results: await events.ingestBatch(programId, body.events, keyId) };
+      },
+    );
 
-  app.get(
-    '/events',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags: ['events'],
-        summary: 'Events, newest first, optionally of one account or type',
-        querystring: EventsQuery,
-        response: responses({ 200: PageOf(Type.Ref('Event')) }, ['account_not_found', 'invalid_cursor']),
+    app.get(
+      '/events',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['events'],
+          summary: 'Events, newest first, optionally of one account or type',
+          querystring: EventsQuery,
+          response: responses({ 200: PageOf(Type.Ref('Event')) }, ['account_not_found', 'invalid_cursor']),
+        },
       },
-    },
-    async (request) =>
-      events.list(
-        principal(request).programId,
-        request.query as { account?: string; type?: string; cursor?: string; limit?: number },
-      ),
-  );
+      async (request) =>
+        events.list(
+          principal(request).programId,
+          request.query as { account?: string; type?: string; cursor?: string; limit?: number },
+        ),
+    );
 
-  app.get(
-    '/events/:eventId',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags: ['events'],
-        summary: 'One event with its evaluation result (by your id or ours)',
-        params: EventParams,
-        response: responses({ 200: Type.Ref('Event') }, ['event_not_found']),
+    app.get(
+      '/events/:eventId',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['events'],
+          summary: 'One event with its evaluation result (by your id or ours)',
+          params: EventParams,
+          response: responses({ 200: Type.Ref('Event') }, ['event_not_found']),
+        },
       },
-    },
-    async (request) =>
-      events.get(principal(request).programId, (request.params as { eventId: string }).eventId),
-  );
+      async (request) =>
+        events.get(principal(request).programId, (request.params as { eventId: string }).eventId),
+    );
 
-  app.get(
-    '/event-types',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags: ['events'],
-        summary: 'Built-in event types and the ones the program registered',
-        response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('EventType')) }) }),
+    app.get(
+      '/event-types',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['events'],
+          summary: 'Built-in event types and the ones the program registered',
+          response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('EventType')) }) }),
+        },
       },
-    },
-    async (request) => ({ data: await services.eventTypes.list(principal(request).programId) }),
-  );
+      async (request) => ({ data: await eventTypes.list(principal(request).programId) }),
+    );
 
-  app.post(
-    '/event-types',
-    {
-      config: { scope: 'admin' },
-      schema: {
-        tags: ['events'],
-        summary: 'Register a program event type with a JSON schema for its attributes (audited)',
-        headers: IdempotencyHeaders,
-        body: EventTypeBody,
-        response: responses({ 201: Type.Ref('EventType') }, ['event_type_exists']),
+    app.post(
+      '/event-types',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags: ['events'],
+          summary: 'Register a program event type with a JSON schema for its attributes (audited)',
+          headers: IdempotencyHeaders,
+          body: EventTypeBody,
+          response: responses({ 201: Type.Ref('EventType') }, ['event_type_exists']),
+        },
       },
-    },
-    async (request, reply) => {
-      const { programId, keyId } = principal(request);
-      const body = request.body as {
-        type: string;
-        description?: string;
-        attributesSchema: Record<string, unknown>;
-      };
-      const record = services.audit.recorder(programId, keyId, 'event_type.create', 'event_type');
-      const created = await services.eventTypes.register(programId, body, (tx, view) =>
-        record(tx, { ...view, id: view.type }),
-      );
-      return reply.code(201).send(created);
-    },
-  );
+      async (request, reply) => {
+        const { programId, keyId } = principal(request);
+        const body = request.body as {
+          type: string;
+          description?: string;
+          attributesSchema: Record<string, unknown>;
+        };
+        const record = audit.recorder(programId, keyId, 'event_type.create', 'event_type');
+        const created = await eventTypes.register(programId, body, (tx, view) =>
+          record(tx, { ...view, id: view.type }),
+        );
+        return reply.code(201).send(created);
+      },
+    );
 
-  app.post(
-    '/rules/simulate',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags: ['rules'],
-        summary: 'Evaluate events against the live rules or a draft rule set, writing nothing',
-        description:
-          'Each event is checked like a real one (account, currency, rates) and evaluated with the rules in force at its occurredAt, ' +
-          'or with draft rules (mode add: live + drafts; replace: drafts only). Draft rules are validated like saved ones.',
-        body: SimulateBody,
-        response: responses({ 200: SimulationSchema }, ['rule_invalid']),
+    app.post(
+      '/rules/simulate',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['rules'],
+          summary: 'Evaluate events against the live rules or a draft rule set, writing nothing',
+          description:
+            'Each event is checked like a real one (account, currency, rates) and evaluated with the rules in force at its occurredAt, ' +
+            'or with draft rules (mode add: live + drafts; replace: drafts only). Draft rules are validated like saved ones.',
+          body: SimulateBody,
+          response: responses({ 200: SimulationSchema }, ['rule_invalid']),
+        },
       },
-    },
-    async (request) => {
-      const body = request.body as SimulateInput;
-      const draft =
-        body.rules === undefined
-          ? undefined
-          : { rules: body.rules as RuleDocument[], mode: body.mode ?? 'add' };
-      return {
-        results: await events.simulate(principal(request).programId, body.events as EventBodyInput[], draft),
-      };
-    },
-  );
-}
+      async (request) => {
+        const body = request.body as SimulateInput;
+        const draft =
+          body.rules === undefined
+            ? undefined
+            : { rules: body.rules as RuleDocument[], mode: body.mode ?? 'add' };
+        return {
+          results: await events.simulate(
+            principal(request).programId,
+            body.events as EventBodyInput[],
+            draft,
+          ),
+        };
+      },
+    );
+  },
+});

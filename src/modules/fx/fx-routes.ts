@@ -1,65 +1,67 @@
-import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import type { Services } from '../../compose.ts';
 import { principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { RatesQuery, SetRatesBody, type SetRatesInput } from './fx-schemas.ts';
+import { type Router, routeModule } from '../../http/router.ts';
+import { FxRateSchema, RatesQuery, SetRatesBody, type SetRatesInput } from './fx-schemas.ts';
+import type { FxService } from './fx-service.ts';
 
-export function fxRoutes(app: FastifyInstance, services: Services): void {
-  const { fx } = services;
-  const answer = Type.Object({ data: Type.Array(Type.Ref('FxRate')) });
+export const fxRoutes = routeModule({
+  schemas: [FxRateSchema],
+  routes(app: Router, { fx }: { fx: FxService }): void {
+    const answer = Type.Object({ data: Type.Array(Type.Ref('FxRate')) });
 
-  app.post(
-    '/fx-rates',
-    {
-      config: { scope: 'admin' },
-      schema: {
-        tags: ['fx'],
-        summary: 'Set exchange rates into the base currency from given dates (all or none)',
-        description:
-          'A rate for the same currency and effectiveFrom replaces the earlier one. Events keep the rate they were converted at.',
-        headers: IdempotencyHeaders,
-        body: SetRatesBody,
-        response: responses({ 200: answer }),
+    app.post(
+      '/fx-rates',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags: ['fx'],
+          summary: 'Set exchange rates into the base currency from given dates (all or none)',
+          description:
+            'A rate for the same currency and effectiveFrom replaces the earlier one. Events keep the rate they were converted at.',
+          headers: IdempotencyHeaders,
+          body: SetRatesBody,
+          response: responses({ 200: answer }),
+        },
       },
-    },
-    async (request) => {
-      const { programId, keyId } = principal(request);
-      return { data: await fx.set(programId, (request.body as SetRatesInput).rates, keyId) };
-    },
-  );
-
-  app.post(
-    '/fx-rates/import',
-    {
-      config: { scope: 'admin' },
-      schema: {
-        tags: ['fx'],
-        summary: 'Set exchange rates from a CSV file (columns currency, rate, effectiveFrom; all or none)',
-        headers: IdempotencyHeaders,
-        body: { content: { 'text/csv': { schema: Type.String() } } } as never,
-        response: responses({ 200: answer }, ['import_invalid_rows', 'import_malformed_csv']),
+      async (request) => {
+        const { programId, keyId } = principal(request);
+        return { data: await fx.set(programId, (request.body as SetRatesInput).rates, keyId) };
       },
-    },
-    async (request) => {
-      const { programId, keyId } = principal(request);
-      return { data: await fx.importCsv(programId, String(request.body ?? ''), keyId) };
-    },
-  );
+    );
 
-  app.get(
-    '/fx-rates',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags: ['fx'],
-        summary: 'Exchange rates, newest first per currency',
-        querystring: RatesQuery,
-        response: responses({ 200: answer }),
+    app.post(
+      '/fx-rates/import',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags: ['fx'],
+          summary: 'Set exchange rates from a CSV file (columns currency, rate, effectiveFrom; all or none)',
+          headers: IdempotencyHeaders,
+          body: { content: { 'text/csv': { schema: Type.String() } } } as never,
+          response: responses({ 200: answer }, ['import_invalid_rows', 'import_malformed_csv']),
+        },
       },
-    },
-    async (request) => ({
-      data: await fx.list(principal(request).programId, (request.query as { currency?: string }).currency),
-    }),
-  );
-}
+      async (request) => {
+        const { programId, keyId } = principal(request);
+        return { data: await fx.importCsv(programId, String(request.body ?? ''), keyId) };
+      },
+    );
+
+    app.get(
+      '/fx-rates',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['fx'],
+          summary: 'Exchange rates, newest first per currency',
+          querystring: RatesQuery,
+          response: responses({ 200: answer }),
+        },
+      },
+      async (request) => ({
+        data: await fx.list(principal(request).programId, (request.query as { currency?: string }).currency),
+      }),
+    );
+  },
+});

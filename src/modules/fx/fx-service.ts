@@ -4,7 +4,7 @@ import { FidelisError } from '../../core/errors.ts';
 import { parseDecimal } from '../../core/money.ts';
 import { isCalendarDate, isCurrency } from '../../core/reference.ts';
 import type { Database, Executor } from '../../db/client.ts';
-import { parseCsv } from '../imports/csv.ts';
+import { parseCsv } from '../../lib/csv.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { FxRate } from './fx-schemas.ts';
 import { listRates, rateAt, upsertRates } from './fx-store.ts';

@@ -19,7 +19,7 @@ import {
   normaliseEmail,
 } from '../contacts/contacts-service.ts';
 import type { ContactUpsertColumn } from '../contacts/contacts-store.ts';
-import { type CsvRow, parseCsv } from './csv.ts';
+import { type CsvRow, parseCsv } from '../../lib/csv.ts';
 import {
   AccountImportRowSchema,
   ContactImportRowSchema,

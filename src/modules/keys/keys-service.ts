@@ -1,18 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { type Principal, SCOPES, type Scope } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import { findActiveKeyByHash, findKeyByHash, insertKey, listKeys, revokeKeyRow } from './keys-store.ts';
-
-export const SCOPES = ['read', 'write', 'admin'] as const;
-export type Scope = (typeof SCOPES)[number];
-
-/** admin ⊇ write ⊇ read: a key holding a higher scope may do what the lower ones may. */
-const RANK: Record<Scope, number> = { read: 1, write: 2, admin: 3 };
-
-export function allows(granted: readonly Scope[], needed: Scope): boolean {
-  return granted.some((s) => RANK[s] >= RANK[needed]);
-}
 
 export interface ApiKeyInfo {
   id: string;
@@ -22,12 +13,6 @@ export interface ApiKeyInfo {
   scopes: Scope[];
   createdAt: string;
   revokedAt: string | null;
-}
-
-export interface Principal {
-  programId: string;
-  keyId: string;
-  scopes: Scope[];
 }
 
 /** Runs inside the key write's transaction (the audit record). */

@@ -1,8 +1,7 @@
-import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import type { Services } from '../../compose.ts';
 import { principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import {
   CreatePlanBody,
@@ -11,6 +10,7 @@ import {
   EntitlementCheckParams,
   EntitlementCheckSchema,
   EntitlementPage,
+  EntitlementSchema,
   EventPage,
   JoinBody,
   type JoinInput,
@@ -20,14 +20,17 @@ import {
   MembershipDetailSchema,
   MembershipPage,
   MembershipParams,
+  MembershipSchema,
   PageQuery,
   PlanPage,
   PlanParams,
+  PlanSchema,
   RunDueBody,
   StatusPageQuery,
   UpdatePlanBody,
   type UpdatePlanInput,
 } from './memberships-schemas.ts';
+import type { MembershipService } from './memberships-service.ts';
 
 type PlanP = { planId: string };
 type MemberP = { membershipId: string };
@@ -35,359 +38,368 @@ type PageQ = { limit?: number; cursor?: string };
 const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
 const note = (body: unknown) => (body as { note?: string } | undefined)?.note;
 
-export function membershipRoutes(app: FastifyInstance, services: Services): void {
-  const { memberships } = services;
-  const tags = ['memberships'];
+export const membershipRoutes = routeModule({
+  schemas: [PlanSchema, MembershipSchema, EntitlementSchema],
+  routes(app: Router, { memberships }: { memberships: MembershipService }): void {
+    const tags = ['memberships'];
 
-  // Plans
+    // Plans
 
-  app.post(
-    '/membership-plans',
-    {
-      config: { scope: 'admin' },
-      schema: {
-        tags,
-        summary: 'Create a membership plan: fee, term, renewal, joining condition and entitlements (audited)',
-        headers: IdempotencyHeaders,
-        body: CreatePlanBody,
-        response: responses({ 201: Type.Ref('MembershipPlan') }, [...idem]),
-      },
-    },
-    async (request, reply) => {
-      const { programId, keyId } = principal(request);
-      const plan = await memberships.createPlan(programId, request.body as CreatePlanInput, keyId);
-      return reply.code(201).header('location', `/v1/membership-plans/${plan.id}`).send(plan);
-    },
-  );
-
-  app.get(
-    '/membership-plans',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags,
-        summary: 'List membership plans',
-        querystring: ListPlansQuery,
-        response: responses({ 200: PlanPage }, ['invalid_cursor']),
-      },
-    },
-    async (request) => memberships.listPlans(principal(request).programId, request.query as PageQ),
-  );
-
-  app.get(
-    '/membership-plans/:planId',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags,
-        summary: 'Read a membership plan',
-        params: PlanParams,
-        response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found']),
-      },
-    },
-    async (request) => memberships.getPlan(principal(request).programId, (request.params as PlanP).planId),
-  );
-
-  app.patch(
-    '/membership-plans/:planId',
-    {
-      config: { scope: 'admin' },
-      schema: {
-        tags,
-        summary: 'Change a plan: a new version for new members; existing memberships keep theirs (audited)',
-        params: PlanParams,
-        headers: IdempotencyHeaders,
-        body: UpdatePlanBody,
-        response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found', ...idem]),
-      },
-    },
-    async (request) => {
-      const { programId, keyId } = principal(request);
-      return memberships.updatePlan(
-        programId,
-        (request.params as PlanP).planId,
-        request.body as UpdatePlanInput,
-        keyId,
-      );
-    },
-  );
-
-  app.post(
-    '/membership-plans/:planId/archive',
-    {
-      config: { scope: 'admin' },
-      schema: {
-        tags,
-        summary: 'Archive a plan: nobody can join it any more; its memberships run on (audited)',
-        params: PlanParams,
-        headers: IdempotencyHeaders,
-        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
-        response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found', ...idem]),
-      },
-    },
-    async (request) => {
-      const { programId, keyId } = principal(request);
-      return memberships.archivePlan(programId, (request.params as PlanP).planId, keyId);
-    },
-  );
-
-  app.delete(
-    '/membership-plans/:planId',
-    {
-      config: { scope: 'admin' },
-      schema: {
-        tags,
-        summary: 'Delete a plan nobody has joined (a plan in use is archived instead) (audited)',
-        params: PlanParams,
-        headers: IdempotencyHeaders,
-        response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found', 'plan_in_use', ...idem]),
-      },
-    },
-    async (request) => {
-      const { programId, keyId } = principal(request);
-      return memberships.deletePlan(programId, (request.params as PlanP).planId, keyId);
-    },
-  );
-
-  app.get(
-    '/membership-plans/:planId/members',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags,
-        summary: 'The memberships of a plan',
-        params: PlanParams,
-        querystring: StatusPageQuery,
-        response: responses({ 200: MembershipPage }, ['plan_not_found', 'invalid_cursor']),
-      },
-    },
-    async (request) =>
-      memberships.list(principal(request).programId, {
-        ...(request.query as ListMembershipsInput),
-        planId: (request.params as PlanP).planId,
-      }),
-  );
-
-  // Memberships
-
-  app.post(
-    '/memberships',
-    {
-      config: { scope: 'write' },
-      schema: {
-        tags,
-        summary: 'Join an account to a plan with its evidence (contract, purchase, or approval request)',
-        description:
-          'A contract or purchase join is active at once: entitlements granted, service credits credited, ' +
-          'the first term charged. An approval join is pending until an admin approves it. Joining again ' +
-          'while pending or active with the same via and reference answers the existing membership (200).',
-        headers: IdempotencyHeaders,
-        body: JoinBody,
-        response: responses({ 201: MembershipDetailSchema, 200: MembershipDetailSchema }, [
-          'account_not_found',
-          'plan_not_found',
-          'membership_exists',
-          'joining_condition_unmet',
-          'plan_archived',
-          ...idem,
-        ]),
-      },
-    },
-    async (request, reply) => {
-      const { programId, keyId } = principal(request);
-      const { membership, replayed } = await memberships.join(programId, request.body as JoinInput, keyId);
-      return reply
-        .code(replayed ? 200 : 201)
-        .header('location', `/v1/memberships/${membership.id}`)
-        .send(membership);
-    },
-  );
-
-  app.get(
-    '/memberships',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags,
-        summary: 'List memberships, by account, plan or status',
-        querystring: ListMembershipsQuery,
-        response: responses({ 200: MembershipPage }, ['account_not_found', 'invalid_cursor']),
-      },
-    },
-    async (request) => memberships.list(principal(request).programId, request.query as ListMembershipsInput),
-  );
-
-  app.get(
-    '/memberships/:membershipId',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags,
-        summary: 'Read a membership with its terms (renewal history and charges) and entitlements',
-        params: MembershipParams,
-        response: responses({ 200: MembershipDetailSchema }, ['membership_not_found']),
-      },
-    },
-    async (request) =>
-      memberships.get(principal(request).programId, (request.params as MemberP).membershipId),
-  );
-
-  app.get(
-    '/memberships/:membershipId/events',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags,
-        summary: 'Every transition of a membership, oldest first',
-        params: MembershipParams,
-        querystring: PageQuery,
-        response: responses({ 200: EventPage }, ['membership_not_found', 'invalid_cursor']),
-      },
-    },
-    async (request) =>
-      memberships.events(
-        principal(request).programId,
-        (request.params as MemberP).membershipId,
-        request.query as PageQ,
-      ),
-  );
-
-  for (const action of ['approve', 'reject'] as const) {
     app.post(
-      `/memberships/:membershipId/${action}`,
+      '/membership-plans',
       {
         config: { scope: 'admin' },
         schema: {
           tags,
           summary:
-            action === 'approve'
-              ? 'Approve a pending membership: it starts now, with its entitlements (audited)'
-              : 'Reject a pending membership (audited)',
-          params: MembershipParams,
+            'Create a membership plan: fee, term, renewal, joining condition and entitlements (audited)',
           headers: IdempotencyHeaders,
-          body: Type.Optional(DecisionBody),
-          response: responses({ 200: MembershipDetailSchema }, [
-            'membership_not_found',
-            'membership_not_pending',
+          body: CreatePlanBody,
+          response: responses({ 201: Type.Ref('MembershipPlan') }, [...idem]),
+        },
+      },
+      async (request, reply) => {
+        const { programId, keyId } = principal(request);
+        const plan = await memberships.createPlan(programId, request.body as CreatePlanInput, keyId);
+        return reply.code(201).header('location', `/v1/membership-plans/${plan.id}`).send(plan);
+      },
+    );
+
+    app.get(
+      '/membership-plans',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags,
+          summary: 'List membership plans',
+          querystring: ListPlansQuery,
+          response: responses({ 200: PlanPage }, ['invalid_cursor']),
+        },
+      },
+      async (request) => memberships.listPlans(principal(request).programId, request.query as PageQ),
+    );
+
+    app.get(
+      '/membership-plans/:planId',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags,
+          summary: 'Read a membership plan',
+          params: PlanParams,
+          response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found']),
+        },
+      },
+      async (request) => memberships.getPlan(principal(request).programId, (request.params as PlanP).planId),
+    );
+
+    app.patch(
+      '/membership-plans/:planId',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags,
+          summary: 'Change a plan: a new version for new members; existing memberships keep theirs (audited)',
+          params: PlanParams,
+          headers: IdempotencyHeaders,
+          body: UpdatePlanBody,
+          response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found', ...idem]),
+        },
+      },
+      async (request) => {
+        const { programId, keyId } = principal(request);
+        return memberships.updatePlan(
+          programId,
+          (request.params as PlanP).planId,
+          request.body as UpdatePlanInput,
+          keyId,
+        );
+      },
+    );
+
+    app.post(
+      '/membership-plans/:planId/archive',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags,
+          summary: 'Archive a plan: nobody can join it any more; its memberships run on (audited)',
+          params: PlanParams,
+          headers: IdempotencyHeaders,
+          body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+          response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found', ...idem]),
+        },
+      },
+      async (request) => {
+        const { programId, keyId } = principal(request);
+        return memberships.archivePlan(programId, (request.params as PlanP).planId, keyId);
+      },
+    );
+
+    app.delete(
+      '/membership-plans/:planId',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags,
+          summary: 'Delete a plan nobody has joined (a plan in use is archived instead) (audited)',
+          params: PlanParams,
+          headers: IdempotencyHeaders,
+          response: responses({ 200: Type.Ref('MembershipPlan') }, [
+            'plan_not_found',
+            'plan_in_use',
             ...idem,
           ]),
         },
       },
       async (request) => {
         const { programId, keyId } = principal(request);
-        const id = (request.params as MemberP).membershipId;
-        return action === 'approve'
-          ? memberships.approve(programId, id, keyId, note(request.body))
-          : memberships.reject(programId, id, keyId, note(request.body));
+        return memberships.deletePlan(programId, (request.params as PlanP).planId, keyId);
       },
     );
-  }
 
-  app.post(
-    '/memberships/:membershipId/cancel',
-    {
-      config: { scope: 'write' },
-      schema: {
-        tags,
-        summary: 'Cancel a pending or active membership now: no renewal, entitlements end now',
-        params: MembershipParams,
-        headers: IdempotencyHeaders,
-        body: Type.Optional(DecisionBody),
-        response: responses({ 200: MembershipDetailSchema }, [
-          'membership_not_found',
-          'membership_ended',
-          ...idem,
-        ]),
+    app.get(
+      '/membership-plans/:planId/members',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags,
+          summary: 'The memberships of a plan',
+          params: PlanParams,
+          querystring: StatusPageQuery,
+          response: responses({ 200: MembershipPage }, ['plan_not_found', 'invalid_cursor']),
+        },
       },
-    },
-    async (request) => {
-      const { programId, keyId } = principal(request);
-      return memberships.cancel(
-        programId,
-        (request.params as MemberP).membershipId,
-        keyId,
-        note(request.body),
+      async (request) =>
+        memberships.list(principal(request).programId, {
+          ...(request.query as ListMembershipsInput),
+          planId: (request.params as PlanP).planId,
+        }),
+    );
+
+    // Memberships
+
+    app.post(
+      '/memberships',
+      {
+        config: { scope: 'write' },
+        schema: {
+          tags,
+          summary: 'Join an account to a plan with its evidence (contract, purchase, or approval request)',
+          description:
+            'A contract or purchase join is active at once: entitlements granted, service credits credited, ' +
+            'the first term charged. An approval join is pending until an admin approves it. Joining again ' +
+            'while pending or active with the same via and reference answers the existing membership (200).',
+          headers: IdempotencyHeaders,
+          body: JoinBody,
+          response: responses({ 201: MembershipDetailSchema, 200: MembershipDetailSchema }, [
+            'account_not_found',
+            'plan_not_found',
+            'membership_exists',
+            'joining_condition_unmet',
+            'plan_archived',
+            ...idem,
+          ]),
+        },
+      },
+      async (request, reply) => {
+        const { programId, keyId } = principal(request);
+        const { membership, replayed } = await memberships.join(programId, request.body as JoinInput, keyId);
+        return reply
+          .code(replayed ? 200 : 201)
+          .header('location', `/v1/memberships/${membership.id}`)
+          .send(membership);
+      },
+    );
+
+    app.get(
+      '/memberships',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags,
+          summary: 'List memberships, by account, plan or status',
+          querystring: ListMembershipsQuery,
+          response: responses({ 200: MembershipPage }, ['account_not_found', 'invalid_cursor']),
+        },
+      },
+      async (request) =>
+        memberships.list(principal(request).programId, request.query as ListMembershipsInput),
+    );
+
+    app.get(
+      '/memberships/:membershipId',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags,
+          summary: 'Read a membership with its terms (renewal history and charges) and entitlements',
+          params: MembershipParams,
+          response: responses({ 200: MembershipDetailSchema }, ['membership_not_found']),
+        },
+      },
+      async (request) =>
+        memberships.get(principal(request).programId, (request.params as MemberP).membershipId),
+    );
+
+    app.get(
+      '/memberships/:membershipId/events',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags,
+          summary: 'Every transition of a membership, oldest first',
+          params: MembershipParams,
+          querystring: PageQuery,
+          response: responses({ 200: EventPage }, ['membership_not_found', 'invalid_cursor']),
+        },
+      },
+      async (request) =>
+        memberships.events(
+          principal(request).programId,
+          (request.params as MemberP).membershipId,
+          request.query as PageQ,
+        ),
+    );
+
+    for (const action of ['approve', 'reject'] as const) {
+      app.post(
+        `/memberships/:membershipId/${action}`,
+        {
+          config: { scope: 'admin' },
+          schema: {
+            tags,
+            summary:
+              action === 'approve'
+                ? 'Approve a pending membership: it starts now, with its entitlements (audited)'
+                : 'Reject a pending membership (audited)',
+            params: MembershipParams,
+            headers: IdempotencyHeaders,
+            body: Type.Optional(DecisionBody),
+            response: responses({ 200: MembershipDetailSchema }, [
+              'membership_not_found',
+              'membership_not_pending',
+              ...idem,
+            ]),
+          },
+        },
+        async (request) => {
+          const { programId, keyId } = principal(request);
+          const id = (request.params as MemberP).membershipId;
+          return action === 'approve'
+            ? memberships.approve(programId, id, keyId, note(request.body))
+            : memberships.reject(programId, id, keyId, note(request.body));
+        },
       );
-    },
-  );
+    }
 
-  app.post(
-    '/memberships/due-runs',
-    {
-      config: { scope: 'admin' },
-      schema: {
-        tags,
-        summary: 'Run the renewal and lapse job now (it also runs every minute in the server)',
-        headers: IdempotencyHeaders,
-        body: Type.Optional(RunDueBody),
-        response: responses({ 200: Type.Object({ renewed: Type.Integer(), lapsed: Type.Integer() }) }),
+    app.post(
+      '/memberships/:membershipId/cancel',
+      {
+        config: { scope: 'write' },
+        schema: {
+          tags,
+          summary: 'Cancel a pending or active membership now: no renewal, entitlements end now',
+          params: MembershipParams,
+          headers: IdempotencyHeaders,
+          body: Type.Optional(DecisionBody),
+          response: responses({ 200: MembershipDetailSchema }, [
+            'membership_not_found',
+            'membership_ended',
+            ...idem,
+          ]),
+        },
       },
-    },
-    async (request) => {
-      const asOf = (request.body as { asOf?: string } | undefined)?.asOf;
-      return memberships.runDue(
-        principal(request).programId,
-        asOf === undefined ? new Date() : new Date(asOf),
-      );
-    },
-  );
-
-  // Entitlements of an account
-
-  app.get(
-    '/accounts/:accountId/memberships',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags,
-        summary: 'The memberships of an account',
-        params: AccountParams,
-        querystring: StatusPageQuery,
-        response: responses({ 200: MembershipPage }, ['account_not_found', 'invalid_cursor']),
+      async (request) => {
+        const { programId, keyId } = principal(request);
+        return memberships.cancel(
+          programId,
+          (request.params as MemberP).membershipId,
+          keyId,
+          note(request.body),
+        );
       },
-    },
-    async (request) =>
-      memberships.list(principal(request).programId, {
-        ...(request.query as ListMembershipsInput),
-        account: (request.params as { accountId: string }).accountId,
-      }),
-  );
+    );
 
-  app.get(
-    '/accounts/:accountId/entitlements',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags,
-        summary: 'What the account holds through its memberships, with validity (active: held now)',
-        params: AccountParams,
-        querystring: PageQuery,
-        response: responses({ 200: EntitlementPage }, ['account_not_found', 'invalid_cursor']),
+    app.post(
+      '/memberships/due-runs',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags,
+          summary: 'Run the renewal and lapse job now (it also runs every minute in the server)',
+          headers: IdempotencyHeaders,
+          body: Type.Optional(RunDueBody),
+          response: responses({ 200: Type.Object({ renewed: Type.Integer(), lapsed: Type.Integer() }) }),
+        },
       },
-    },
-    async (request) =>
-      memberships.entitlementsOf(
-        principal(request).programId,
-        (request.params as { accountId: string }).accountId,
-        request.query as PageQ,
-      ),
-  );
+      async (request) => {
+        const asOf = (request.body as { asOf?: string } | undefined)?.asOf;
+        return memberships.runDue(
+          principal(request).programId,
+          asOf === undefined ? new Date() : new Date(asOf),
+        );
+      },
+    );
 
-  app.get(
-    '/accounts/:accountId/entitlements/:entitlementKey',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags,
-        summary: 'Entitlement check: does the account hold this entitlement now? (granted false when not)',
-        description: 'For the operator’s systems (support desk, feature flags, checkout); one indexed query.',
-        params: EntitlementCheckParams,
-        response: responses({ 200: EntitlementCheckSchema }, ['account_not_found']),
+    // Entitlements of an account
+
+    app.get(
+      '/accounts/:accountId/memberships',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags,
+          summary: 'The memberships of an account',
+          params: AccountParams,
+          querystring: StatusPageQuery,
+          response: responses({ 200: MembershipPage }, ['account_not_found', 'invalid_cursor']),
+        },
       },
-    },
-    async (request) => {
-      const p = request.params as { accountId: string; entitlementKey: string };
-      return memberships.check(principal(request).programId, p.accountId, p.entitlementKey);
-    },
-  );
-}
+      async (request) =>
+        memberships.list(principal(request).programId, {
+          ...(request.query as ListMembershipsInput),
+          account: (request.params as { accountId: string }).accountId,
+        }),
+    );
+
+    app.get(
+      '/accounts/:accountId/entitlements',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags,
+          summary: 'What the account holds through its memberships, with validity (active: held now)',
+          params: AccountParams,
+          querystring: PageQuery,
+          response: responses({ 200: EntitlementPage }, ['account_not_found', 'invalid_cursor']),
+        },
+      },
+      async (request) =>
+        memberships.entitlementsOf(
+          principal(request).programId,
+          (request.params as { accountId: string }).accountId,
+          request.query as PageQ,
+        ),
+    );
+
+    app.get(
+      '/accounts/:accountId/entitlements/:entitlementKey',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags,
+          summary: 'Entitlement check: does the account hold this entitlement now? (granted false when not)',
+          description:
+            'For the operator’s systems (support desk, feature flags, checkout); one indexed query.',
+          params: EntitlementCheckParams,
+          response: responses({ 200: EntitlementCheckSchema }, ['account_not_found']),
+        },
+      },
+      async (request) => {
+        const p = request.params as { accountId: string; entitlementKey: string };
+        return memberships.check(principal(request).programId, p.accountId, p.entitlementKey);
+      },
+    );
+  },
+});

@@ -10,7 +10,7 @@ import { newId } from '../../lib/ids.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
-import { parseCsv } from '../imports/csv.ts';
+import { parseCsv } from '../../lib/csv.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { ledgerSettings } from '../ledger/ledger-settings.ts';
 import type { ProgramService } from '../programs/programs-service.ts';

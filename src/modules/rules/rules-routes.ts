@@ -1,115 +1,131 @@
-import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import type { Services } from '../../compose.ts';
 import type { RuleDocument } from '../../core/rules/rule.ts';
 import { principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { RuleParams, RulesQuery, WriteRuleBody, type WriteRuleInput } from './rules-schemas.ts';
+import { type Router, routeModule } from '../../http/router.ts';
+import type { AuditService } from '../audit/audit-service.ts';
+import {
+  RuleDocumentSchema,
+  RuleParams,
+  RuleSchema,
+  RulesQuery,
+  WriteRuleBody,
+  type WriteRuleInput,
+} from './rules-schemas.ts';
+import type { RuleService } from './rules-service.ts';
 
-export function ruleRoutes(app: FastifyInstance, services: Services): void {
-  const { rules, audit } = services;
-  const input = (request: { body: unknown }, programId: string, keyId: string, action: string) => {
-    const body = request.body as WriteRuleInput;
-    const record = audit.recorder(programId, keyId, action, 'rule');
-    return {
-      document: body.document as RuleDocument,
-      effectiveFrom: body.effectiveFrom === undefined ? undefined : new Date(body.effectiveFrom),
-      actor: keyId,
-      afterWrite: (tx: Parameters<typeof record>[0], v: { id: string; version: number }) =>
-        record(tx, { ...v, id: v.id }),
+export const ruleRoutes = routeModule({
+  schemas: [RuleDocumentSchema, RuleSchema],
+  routes(app: Router, { audit, rules }: { audit: AuditService; rules: RuleService }): void {
+    const input = (request: { body: unknown }, programId: string, keyId: string, action: string) => {
+      const body = request.body as WriteRuleInput;
+      const record = audit.recorder(programId, keyId, action, 'rule');
+      return {
+        document: body.document as RuleDocument,
+        effectiveFrom: body.effectiveFrom === undefined ? undefined : new Date(body.effectiveFrom),
+        actor: keyId,
+        afterWrite: (tx: Parameters<typeof record>[0], v: { id: string; version: number }) =>
+          record(tx, { ...v, id: v.id }),
+      };
     };
-  };
 
-  app.post(
-    '/rules',
-    {
-      config: { scope: 'admin' },
-      schema: {
-        tags: ['rules'],
-        summary: 'Create an earning rule (version 1, in force from effectiveFrom; audited)',
-        description:
-          'The document is checked against the rule schema and for meaning: the CEL condition must parse, refer only to known fields and be true/false; trigger types must exist. Try it first at /v1/rules/simulate.',
-        headers: IdempotencyHeaders,
-        body: WriteRuleBody,
-        response: responses({ 201: Type.Ref('Rule') }, ['rule_invalid']),
+    app.post(
+      '/rules',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags: ['rules'],
+          summary: 'Create an earning rule (version 1, in force from effectiveFrom; audited)',
+          description:
+            'The document is checked against the rule schema and for meaning: the CEL condition must parse, refer only to known fields and be true/false; trigger types must exist. Try it first at /v1/rules/simulate.',
+          headers: IdempotencyHeaders,
+          body: WriteRuleBody,
+          response: responses({ 201: Type.Ref('Rule') }, ['rule_invalid']),
+        },
       },
-    },
-    async (request, reply) => {
-      const { programId, keyId } = principal(request);
-      const rule = await rules.create(programId, input(request, programId, keyId, 'rule.create'));
-      return reply.code(201).header('location', `/v1/rules/${rule.id}`).send(rule);
-    },
-  );
+      async (request, reply) => {
+        const { programId, keyId } = principal(request);
+        const rule = await rules.create(programId, input(request, programId, keyId, 'rule.create'));
+        return reply.code(201).header('location', `/v1/rules/${rule.id}`).send(rule);
+      },
+    );
 
-  app.put(
-    '/rules/:ruleId',
-    {
-      config: { scope: 'admin' },
-      schema: {
-        tags: ['rules'],
-        summary: 'Change a rule: adds a version, in force from effectiveFrom (audited)',
-        description:
-          'Earlier versions stay and keep applying to events that occurred before effectiveFrom. Set enabled: false to switch the rule off.',
-        headers: IdempotencyHeaders,
-        params: RuleParams,
-        body: WriteRuleBody,
-        response: responses({ 200: Type.Ref('Rule') }, ['rule_invalid', 'rule_not_found']),
+    app.put(
+      '/rules/:ruleId',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags: ['rules'],
+          summary: 'Change a rule: adds a version, in force from effectiveFrom (audited)',
+          description:
+            'Earlier versions stay and keep applying to events that occurred before effectiveFrom. Set enabled: false to switch the rule off.',
+          headers: IdempotencyHeaders,
+          params: RuleParams,
+          body: WriteRuleBody,
+          response: responses({ 200: Type.Ref('Rule') }, ['rule_invalid', 'rule_not_found']),
+        },
       },
-    },
-    async (request) => {
-      const { programId, keyId } = principal(request);
-      return rules.update(
-        programId,
-        (request.params as { ruleId: string }).ruleId,
-        input(request, programId, keyId, 'rule.update'),
-      );
-    },
-  );
+      async (request) => {
+        const { programId, keyId } = principal(request);
+        return rules.update(
+          programId,
+          (request.params as { ruleId: string }).ruleId,
+          input(request, programId, keyId, 'rule.update'),
+        );
+      },
+    );
 
-  app.get(
-    '/rules',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags: ['rules'],
-        summary: 'The latest version of every rule, or the versions in force at `at`',
-        querystring: RulesQuery,
-        response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('Rule')) }) }),
+    app.get(
+      '/rules',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['rules'],
+          summary: 'The latest version of every rule, or the versions in force at `at`',
+          querystring: RulesQuery,
+          response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('Rule')) }) }),
+        },
       },
-    },
-    async (request) => {
-      const { at } = request.query as { at?: string };
-      return { data: await rules.list(principal(request).programId, at ? new Date(at) : undefined) };
-    },
-  );
+      async (request) => {
+        const { at } = request.query as { at?: string };
+        return { data: await rules.list(principal(request).programId, at ? new Date(at) : undefined) };
+      },
+    );
 
-  app.get(
-    '/rules/:ruleId',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags: ['rules'],
-        summary: 'The latest version of a rule',
-        params: RuleParams,
-        response: responses({ 200: Type.Ref('Rule') }, ['rule_not_found']),
+    app.get(
+      '/rules/:ruleId',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['rules'],
+          summary: 'The latest version of a rule',
+          params: RuleParams,
+          response: responses({ 200: Type.Ref('Rule') }, ['rule_not_found']),
+        },
       },
-    },
-    async (request) => rules.get(principal(request).programId, (request.params as { ruleId: string }).ruleId),
-  );
+      async (request) =>
+        rules.get(principal(request).programId, (request.params as { ruleId: string }).ruleId),
+    );
 
-  app.get(
-    '/rules/:ruleId/versions',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags: ['rules'],
-        summary: 'Every version of a rule, oldest first',
-        params: RuleParams,
-        response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('Rule')) }) }, ['rule_not_found']),
+    app.get(
+      '/rules/:ruleId/versions',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['rules'],
+          summary: 'Every version of a rule, oldest first',
+          params: RuleParams,
+          response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('Rule')) }) }, [
+            'rule_not_found',
+          ]),
+        },
       },
-    },
-    async (request) => ({
-      data: await rules.history(principal(request).programId, (request.params as { ruleId: string }).ruleId),
-    }),
-  );
-}
+      async (request) => ({
+        data: await rules.history(
+          principal(request).programId,
+          (request.params as { ruleId: string }).ruleId,
+        ),
+      }),
+    );
+  },
+});

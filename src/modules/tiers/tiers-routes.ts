@@ -1,288 +1,296 @@
-import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import type { Services } from '../../compose.ts';
 import { principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import {
+  ChangeSchema,
   DueRunBody,
+  LadderDocumentSchema,
   LadderParams,
+  LadderSchema,
   MetricValuesBody,
   type MetricValuesInput,
   OverrideBody,
   type OverrideInput,
   OverrideParams,
+  ProgressSchema,
   WriteLadderBody,
 } from './tiers-schemas.ts';
+import type { TierService } from './tiers-service.ts';
 
 const date = (v: string | undefined) => (v === undefined ? undefined : new Date(v));
 
-export function tierRoutes(app: FastifyInstance, services: Services): void {
-  const { tiers, audit } = services;
-  const ladderView = Type.Ref('TierLadder');
+export const tierRoutes = routeModule({
+  schemas: [LadderDocumentSchema, LadderSchema, ChangeSchema, ProgressSchema],
+  routes(app: Router, { audit, tiers }: { audit: AuditService; tiers: TierService }): void {
+    const ladderView = Type.Ref('TierLadder');
 
-  app.post(
-    '/tier-ladders',
-    {
-      config: { scope: 'admin' },
-      schema: {
-        tags: ['tiers'],
-        summary: 'Create a tier ladder (audited)',
-        description:
-          'Tiers from lowest to highest, each with a stable code, a threshold on the metric, and benefits (multiplier, perks). ' +
-          'Thresholds must rise strictly (ladder_invalid otherwise).',
-        headers: IdempotencyHeaders,
-        body: WriteLadderBody,
-        response: responses({ 201: ladderView }, ['ladder_invalid']),
+    app.post(
+      '/tier-ladders',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags: ['tiers'],
+          summary: 'Create a tier ladder (audited)',
+          description:
+            'Tiers from lowest to highest, each with a stable code, a threshold on the metric, and benefits (multiplier, perks). ' +
+            'Thresholds must rise strictly (ladder_invalid otherwise).',
+          headers: IdempotencyHeaders,
+          body: WriteLadderBody,
+          response: responses({ 201: ladderView }, ['ladder_invalid']),
+        },
       },
-    },
-    async (request, reply) => {
-      const { programId, keyId } = principal(request);
-      const record = audit.recorder(programId, keyId, 'tier_ladder.create', 'tier_ladder');
-      const ladder = await tiers.createLadder(
-        programId,
-        (request.body as { document: unknown }).document,
-        (tx, view) => record(tx, view),
-      );
-      return reply.code(201).header('location', `/v1/tier-ladders/${ladder.id}`).send(ladder);
-    },
-  );
+      async (request, reply) => {
+        const { programId, keyId } = principal(request);
+        const record = audit.recorder(programId, keyId, 'tier_ladder.create', 'tier_ladder');
+        const ladder = await tiers.createLadder(
+          programId,
+          (request.body as { document: unknown }).document,
+          (tx, view) => record(tx, view),
+        );
+        return reply.code(201).header('location', `/v1/tier-ladders/${ladder.id}`).send(ladder);
+      },
+    );
 
-  app.put(
-    '/tier-ladders/:ladderId',
-    {
-      config: { scope: 'admin' },
-      schema: {
-        tags: ['tiers'],
-        summary: 'Reshape a ladder: rename, re-threshold, insert or remove tiers (audited)',
-        description:
-          'Past tier changes keep the names they were made with. Accounts are re-evaluated at once: an inserted tier they reach lifts them (reason ladder_change); ' +
-          'accounts on a removed tier get the tier they qualify for. Downgrades still wait for the period end.',
-        headers: IdempotencyHeaders,
-        params: LadderParams,
-        body: WriteLadderBody,
-        response: responses({ 200: ladderView }, ['ladder_invalid', 'ladder_not_found']),
+    app.put(
+      '/tier-ladders/:ladderId',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags: ['tiers'],
+          summary: 'Reshape a ladder: rename, re-threshold, insert or remove tiers (audited)',
+          description:
+            'Past tier changes keep the names they were made with. Accounts are re-evaluated at once: an inserted tier they reach lifts them (reason ladder_change); ' +
+            'accounts on a removed tier get the tier they qualify for. Downgrades still wait for the period end.',
+          headers: IdempotencyHeaders,
+          params: LadderParams,
+          body: WriteLadderBody,
+          response: responses({ 200: ladderView }, ['ladder_invalid', 'ladder_not_found']),
+        },
       },
-    },
-    async (request) => {
-      const { programId, keyId } = principal(request);
-      const record = audit.recorder(programId, keyId, 'tier_ladder.update', 'tier_ladder');
-      return tiers.updateLadder(
-        programId,
-        (request.params as { ladderId: string }).ladderId,
-        (request.body as { document: unknown }).document,
-        keyId,
-        (tx, after, before) => record(tx, after, before),
-      );
-    },
-  );
-
-  app.get(
-    '/tier-ladders',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags: ['tiers'],
-        summary: "The program's tier ladders",
-        response: responses({ 200: Type.Object({ data: Type.Array(ladderView) }) }),
-      },
-    },
-    async (request) => ({ data: await tiers.listLadders(principal(request).programId) }),
-  );
-
-  app.get(
-    '/tier-ladders/:ladderId',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags: ['tiers'],
-        summary: 'One tier ladder',
-        params: LadderParams,
-        response: responses({ 200: ladderView }, ['ladder_not_found']),
-      },
-    },
-    async (request) =>
-      tiers.getLadder(principal(request).programId, (request.params as { ladderId: string }).ladderId),
-  );
-
-  app.post(
-    '/tier-ladders/:ladderId/metric-values',
-    {
-      config: { scope: 'write' },
-      schema: {
-        tags: ['tiers'],
-        summary:
-          'Send values of an operator_value metric (e.g. combined balance); each may lift the tier at once',
-        headers: IdempotencyHeaders,
-        params: LadderParams,
-        body: MetricValuesBody,
-        response: responses(
-          {
-            200: Type.Object({
-              data: Type.Array(
-                Type.Object({ accountId: Type.String(), tier: Type.Union([Type.String(), Type.Null()]) }),
-              ),
-            }),
-          },
-          ['ladder_not_found', 'ladder_invalid', 'account_not_found'],
-        ),
-      },
-    },
-    async (request) => {
-      const { programId, keyId } = principal(request);
-      const body = request.body as MetricValuesInput;
-      return {
-        data: await tiers.setMetricValues(
+      async (request) => {
+        const { programId, keyId } = principal(request);
+        const record = audit.recorder(programId, keyId, 'tier_ladder.update', 'tier_ladder');
+        return tiers.updateLadder(
           programId,
           (request.params as { ladderId: string }).ladderId,
-          body.values.map((v) => ({ account: v.account, value: v.value, at: date(v.at) })),
+          (request.body as { document: unknown }).document,
           keyId,
-        ),
-      };
-    },
-  );
-
-  app.post(
-    '/tier-ladders/:ladderId/overrides',
-    {
-      config: { scope: 'admin' },
-      schema: {
-        tags: ['tiers'],
-        summary: 'Set a tier until a date, or freeze the current tier (a good customer on a break); audited',
-        headers: IdempotencyHeaders,
-        params: LadderParams,
-        body: OverrideBody,
-        response: responses({ 200: Type.Object({ tier: Type.Union([Type.String(), Type.Null()]) }) }, [
-          'ladder_not_found',
-          'override_invalid',
-          'account_not_found',
-        ]),
+          (tx, after, before) => record(tx, after, before),
+        );
       },
-    },
-    async (request) => {
-      const { programId, keyId } = principal(request);
-      const b = request.body as OverrideInput;
-      const ladderId = (request.params as { ladderId: string }).ladderId;
-      const record = (tx: Parameters<typeof audit.record>[0], state: { tier: string | null }) =>
-        audit.record(tx, programId, {
-          actor: keyId,
-          action: `tier.${b.kind === 'set' ? 'override' : 'freeze'}`,
-          resourceType: 'tier_status',
-          resourceId: `${ladderId}:${b.account}`,
-          after: { ...b, tier: state.tier },
-        });
-      const state = await tiers.override(
-        programId,
-        ladderId,
-        {
-          account: b.account,
-          kind: b.kind,
-          tier: b.tier,
-          from: date(b.from),
-          until: date(b.until),
-          reason: b.reason,
+    );
+
+    app.get(
+      '/tier-ladders',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['tiers'],
+          summary: "The program's tier ladders",
+          response: responses({ 200: Type.Object({ data: Type.Array(ladderView) }) }),
         },
-        keyId,
-        record,
-      );
-      return { tier: state.tier };
-    },
-  );
-
-  app.delete(
-    '/tier-ladders/:ladderId/overrides/:accountId',
-    {
-      config: { scope: 'admin' },
-      schema: {
-        tags: ['tiers'],
-        summary: 'Lift an override or freeze now: the account is requalified as at a period end (audited)',
-        headers: IdempotencyHeaders,
-        params: OverrideParams,
-        response: responses({ 200: Type.Object({ tier: Type.Union([Type.String(), Type.Null()]) }) }, [
-          'ladder_not_found',
-          'override_not_found',
-          'account_not_found',
-        ]),
       },
-    },
-    async (request) => {
-      const { programId, keyId } = principal(request);
-      const { ladderId, accountId } = request.params as { ladderId: string; accountId: string };
-      const state = await tiers.liftOverride(programId, ladderId, accountId, keyId, (tx, after) =>
-        audit.record(tx, programId, {
-          actor: keyId,
-          action: 'tier.override_lift',
-          resourceType: 'tier_status',
-          resourceId: `${ladderId}:${accountId}`,
-          after: { tier: after.tier },
-        }),
-      );
-      return { tier: state.tier };
-    },
-  );
+      async (request) => ({ data: await tiers.listLadders(principal(request).programId) }),
+    );
 
-  app.get(
-    '/accounts/:accountId/tiers',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags: ['tiers'],
-        summary:
-          'Tier progress: current tier, since and until when, metric, what is needed next and what happens next',
-        params: AccountParams,
-        response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('TierProgress')) }) }, [
-          'account_not_found',
-        ]),
+    app.get(
+      '/tier-ladders/:ladderId',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['tiers'],
+          summary: 'One tier ladder',
+          params: LadderParams,
+          response: responses({ 200: ladderView }, ['ladder_not_found']),
+        },
       },
-    },
-    async (request) => ({
-      data: await tiers.progress(
-        principal(request).programId,
-        (request.params as { accountId: string }).accountId,
-      ),
-    }),
-  );
+      async (request) =>
+        tiers.getLadder(principal(request).programId, (request.params as { ladderId: string }).ladderId),
+    );
 
-  app.get(
-    '/accounts/:accountId/tier-history',
-    {
-      config: { scope: 'read' },
-      schema: {
-        tags: ['tiers'],
-        summary:
-          'Every tier change of the account (or of its group, under group qualification), with its reason',
-        params: AccountParams,
-        response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('TierChange')) }) }, [
-          'account_not_found',
-        ]),
+    app.post(
+      '/tier-ladders/:ladderId/metric-values',
+      {
+        config: { scope: 'write' },
+        schema: {
+          tags: ['tiers'],
+          summary:
+            'Send values of an operator_value metric (e.g. combined balance); each may lift the tier at once',
+          headers: IdempotencyHeaders,
+          params: LadderParams,
+          body: MetricValuesBody,
+          response: responses(
+            {
+              200: Type.Object({
+                data: Type.Array(
+                  Type.Object({ accountId: Type.String(), tier: Type.Union([Type.String(), Type.Null()]) }),
+                ),
+              }),
+            },
+            ['ladder_not_found', 'ladder_invalid', 'account_not_found'],
+          ),
+        },
       },
-    },
-    async (request) => ({
-      data: await tiers.history(
-        principal(request).programId,
-        (request.params as { accountId: string }).accountId,
-      ),
-    }),
-  );
+      async (request) => {
+        const { programId, keyId } = principal(request);
+        const body = request.body as MetricValuesInput;
+        return {
+          data: await tiers.setMetricValues(
+            programId,
+            (request.params as { ladderId: string }).ladderId,
+            body.values.map((v) => ({ account: v.account, value: v.value, at: date(v.at) })),
+            keyId,
+          ),
+        };
+      },
+    );
 
-  app.post(
-    '/tiers/due-runs',
-    {
-      config: { scope: 'admin' },
-      schema: {
-        tags: ['tiers'],
-        summary: 'Run the scheduled tier evaluation now (period ends, grace ends, override ends)',
-        description:
-          'The server runs it every minute. Each account is evaluated as of its own due instant, so a late or repeated run gives the same result.',
-        headers: IdempotencyHeaders,
-        body: DueRunBody,
-        response: responses({ 200: Type.Object({ evaluated: Type.Integer(), changed: Type.Integer() }) }),
+    app.post(
+      '/tier-ladders/:ladderId/overrides',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags: ['tiers'],
+          summary:
+            'Set a tier until a date, or freeze the current tier (a good customer on a break); audited',
+          headers: IdempotencyHeaders,
+          params: LadderParams,
+          body: OverrideBody,
+          response: responses({ 200: Type.Object({ tier: Type.Union([Type.String(), Type.Null()]) }) }, [
+            'ladder_not_found',
+            'override_invalid',
+            'account_not_found',
+          ]),
+        },
       },
-    },
-    async (request) => {
-      const { programId } = principal(request);
-      const at = date((request.body as { at?: string } | undefined)?.at);
-      return tiers.runDue(programId, at ?? new Date());
-    },
-  );
-}
+      async (request) => {
+        const { programId, keyId } = principal(request);
+        const b = request.body as OverrideInput;
+        const ladderId = (request.params as { ladderId: string }).ladderId;
+        const record = (tx: Parameters<typeof audit.record>[0], state: { tier: string | null }) =>
+          audit.record(tx, programId, {
+            actor: keyId,
+            action: `tier.${b.kind === 'set' ? 'override' : 'freeze'}`,
+            resourceType: 'tier_status',
+            resourceId: `${ladderId}:${b.account}`,
+            after: { ...b, tier: state.tier },
+          });
+        const state = await tiers.override(
+          programId,
+          ladderId,
+          {
+            account: b.account,
+            kind: b.kind,
+            tier: b.tier,
+            from: date(b.from),
+            until: date(b.until),
+            reason: b.reason,
+          },
+          keyId,
+          record,
+        );
+        return { tier: state.tier };
+      },
+    );
+
+    app.delete(
+      '/tier-ladders/:ladderId/overrides/:accountId',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags: ['tiers'],
+          summary: 'Lift an override or freeze now: the account is requalified as at a period end (audited)',
+          headers: IdempotencyHeaders,
+          params: OverrideParams,
+          response: responses({ 200: Type.Object({ tier: Type.Union([Type.String(), Type.Null()]) }) }, [
+            'ladder_not_found',
+            'override_not_found',
+            'account_not_found',
+          ]),
+        },
+      },
+      async (request) => {
+        const { programId, keyId } = principal(request);
+        const { ladderId, accountId } = request.params as { ladderId: string; accountId: string };
+        const state = await tiers.liftOverride(programId, ladderId, accountId, keyId, (tx, after) =>
+          audit.record(tx, programId, {
+            actor: keyId,
+            action: 'tier.override_lift',
+            resourceType: 'tier_status',
+            resourceId: `${ladderId}:${accountId}`,
+            after: { tier: after.tier },
+          }),
+        );
+        return { tier: state.tier };
+      },
+    );
+
+    app.get(
+      '/accounts/:accountId/tiers',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['tiers'],
+          summary:
+            'Tier progress: current tier, since and until when, metric, what is needed next and what happens next',
+          params: AccountParams,
+          response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('TierProgress')) }) }, [
+            'account_not_found',
+          ]),
+        },
+      },
+      async (request) => ({
+        data: await tiers.progress(
+          principal(request).programId,
+          (request.params as { accountId: string }).accountId,
+        ),
+      }),
+    );
+
+    app.get(
+      '/accounts/:accountId/tier-history',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['tiers'],
+          summary:
+            'Every tier change of the account (or of its group, under group qualification), with its reason',
+          params: AccountParams,
+          response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('TierChange')) }) }, [
+            'account_not_found',
+          ]),
+        },
+      },
+      async (request) => ({
+        data: await tiers.history(
+          principal(request).programId,
+          (request.params as { accountId: string }).accountId,
+        ),
+      }),
+    );
+
+    app.post(
+      '/tiers/due-runs',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags: ['tiers'],
+          summary: 'Run the scheduled tier evaluation now (period ends, grace ends, override ends)',
+          description:
+            'The server runs it every minute. Each account is evaluated as of its own due instant, so a late or repeated run gives the same result.',
+          headers: IdempotencyHeaders,
+          body: DueRunBody,
+          response: responses({ 200: Type.Object({ evaluated: Type.Integer(), changed: Type.Integer() }) }),
+        },
+      },
+      async (request) => {
+        const { programId } = principal(request);
+        const at = date((request.body as { at?: string } | undefined)?.at);
+        return tiers.runDue(programId, at ?? new Date());
+      },
+    );
+  },
+});

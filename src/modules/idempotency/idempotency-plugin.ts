@@ -1,9 +1,8 @@
 // Idempotency-Key on writes: same key and body → the first response; other body → 422; in flight → 409.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Services } from '../compose.ts';
-import { FidelisError } from '../core/errors.ts';
-import { fingerprint } from '../modules/idempotency/idempotency-service.ts';
-import { PROBLEM_CONTENT_TYPE } from './problems.ts';
+import { FidelisError } from '../../core/errors.ts';
+import { PROBLEM_CONTENT_TYPE } from '../../http/problems.ts';
+import { fingerprint, type IdempotencyService } from './idempotency-service.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,14 +25,14 @@ function keyOf(request: FastifyRequest): string | undefined {
   return value;
 }
 
-export function registerIdempotency(app: FastifyInstance, services: Services): void {
+export function idempotentWrites(app: FastifyInstance, deps: { idempotency: IdempotencyService }): void {
   app.addHook('preHandler', async (request, reply) => {
     if (!WRITE_METHODS.has(request.method) || !request.principal) return;
     const key = keyOf(request);
     if (key === undefined) return;
     const { programId } = request.principal;
     const print = fingerprint(request.method, request.url, request.body);
-    const claim = await services.idempotency.claim(programId, key, print);
+    const claim = await deps.idempotency.claim(programId, key, print);
     if (claim.kind === 'replay') {
       reply.headers(claim.headers).header('idempotent-replayed', 'true').code(claim.statusCode);
       if (claim.statusCode >= 400) reply.type(PROBLEM_CONTENT_TYPE);
@@ -47,7 +46,7 @@ export function registerIdempotency(app: FastifyInstance, services: Services): v
     if (!claim) return payload;
     request.idempotency = undefined;
     if (reply.statusCode >= 500) {
-      await services.idempotency.release(claim.programId, claim.key);
+      await deps.idempotency.release(claim.programId, claim.key);
       return payload;
     }
     let body: unknown = null;
@@ -60,7 +59,7 @@ export function registerIdempotency(app: FastifyInstance, services: Services): v
     }
     const location = reply.getHeader('location');
     const headers: Record<string, string> = typeof location === 'string' ? { location } : {};
-    await services.idempotency.complete(claim.programId, claim.key, reply.statusCode, body, headers);
+    await deps.idempotency.complete(claim.programId, claim.key, reply.statusCode, body, headers);
     return payload;
   });
 }

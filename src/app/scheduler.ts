@@ -4,7 +4,7 @@
 // Every job is idempotent (its ledger keys derive from what it acts on), so several server instances
 // may run it at once, and a late or repeated run writes the same journal. On the embedded store the
 // scheduler also does the upkeep PostgreSQL's autovacuum would (see Database.maintain).
-import type { Services } from '../compose.ts';
+import type { Services } from './compose.ts';
 
 export interface SchedulerLog {
   info(obj: object, msg: string): void;

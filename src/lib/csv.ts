@@ -1,6 +1,6 @@
 // Reading CRM/ERP exports: CSV with a header row, a BOM or not, comma or semicolon separated.
 import { parse } from 'csv-parse/sync';
-import { FidelisError } from '../../core/errors.ts';
+import { FidelisError } from '../core/errors.ts';
 
 export interface CsvRow {
   /** Line in the file where the row starts (the header is line 1). */

@@ -1,26 +1,26 @@
 // The composition root: the one place where services are built and wired together.
-import type { Database } from './db/client.ts';
-import { createAccountService } from './modules/accounts/accounts-service.ts';
-import { createAuditService } from './modules/audit/audit-service.ts';
-import { createContactService } from './modules/contacts/contacts-service.ts';
-import { createDemoService } from './modules/demo/demo-service.ts';
-import { createEventTypeService } from './modules/events/event-types-service.ts';
-import { createEventService } from './modules/events/events-service.ts';
-import { EventsSettingsSchema } from './modules/events/events-settings.ts';
-import { createFxService } from './modules/fx/fx-service.ts';
-import { createIdempotencyService } from './modules/idempotency/idempotency-service.ts';
-import { createImportService } from './modules/imports/imports-service.ts';
-import { createKeyService } from './modules/keys/keys-service.ts';
-import { createLedgerService } from './modules/ledger/ledger-service.ts';
-import { LedgerSettingsSchema } from './modules/ledger/ledger-settings.ts';
-import { createMembershipService } from './modules/memberships/memberships-service.ts';
-import { createProgramService } from './modules/programs/programs-service.ts';
-import { createCashbackService } from './modules/rewards/cashback-service.ts';
-import { createRedemptionService } from './modules/rewards/redemptions-service.ts';
-import { createRewardService, type EligibilityFacts } from './modules/rewards/rewards-service.ts';
-import { RedemptionSettingsSchema } from './modules/rewards/rewards-settings.ts';
-import { createRuleService } from './modules/rules/rules-service.ts';
-import { createTierService } from './modules/tiers/tiers-service.ts';
+import type { Database } from '../db/client.ts';
+import { createAccountService } from '../modules/accounts/accounts-service.ts';
+import { createAuditService } from '../modules/audit/audit-service.ts';
+import { createContactService } from '../modules/contacts/contacts-service.ts';
+import { createDemoService } from '../modules/demo/demo-service.ts';
+import { createEventTypeService } from '../modules/events/event-types-service.ts';
+import { createEventService } from '../modules/events/events-service.ts';
+import { EventsSettingsSchema } from '../modules/events/events-settings.ts';
+import { createFxService } from '../modules/fx/fx-service.ts';
+import { createIdempotencyService } from '../modules/idempotency/idempotency-service.ts';
+import { createImportService } from '../modules/imports/imports-service.ts';
+import { createKeyService } from '../modules/keys/keys-service.ts';
+import { createLedgerService } from '../modules/ledger/ledger-service.ts';
+import { LedgerSettingsSchema } from '../modules/ledger/ledger-settings.ts';
+import { createMembershipService } from '../modules/memberships/memberships-service.ts';
+import { createProgramService } from '../modules/programs/programs-service.ts';
+import { createCashbackService } from '../modules/rewards/cashback-service.ts';
+import { createRedemptionService } from '../modules/rewards/redemptions-service.ts';
+import { createRewardService, type EligibilityFacts } from '../modules/rewards/rewards-service.ts';
+import { RedemptionSettingsSchema } from '../modules/rewards/rewards-settings.ts';
+import { createRuleService } from '../modules/rules/rules-service.ts';
+import { createTierService } from '../modules/tiers/tiers-service.ts';
 
 export function createServices(database: Database) {
   // Each module that has program policies names its settings schema here.

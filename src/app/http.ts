@@ -2,55 +2,50 @@
 import { randomUUID } from 'node:crypto';
 import AjvCompiler, { type ValidatorFactory } from '@fastify/ajv-compiler';
 import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import scalar from '@scalar/fastify-api-reference';
 import ajvFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import Type from 'typebox';
-import type { Services } from '../compose.ts';
 import { FidelisError } from '../core/errors.ts';
+import { sendProblem, toFidelisError } from '../http/problems.ts';
+import { ProblemSchema } from '../http/schemas.ts';
 import { accountRoutes } from '../modules/accounts/accounts-routes.ts';
-import { AccountSchema, AccountTreeNodeSchema } from '../modules/accounts/accounts-schemas.ts';
 import { auditRoutes } from '../modules/audit/audit-routes.ts';
 import { contactRoutes } from '../modules/contacts/contacts-routes.ts';
-import { ContactSchema } from '../modules/contacts/contacts-schemas.ts';
 import { eventRoutes } from '../modules/events/events-routes.ts';
-import {
-  EvaluationSchema,
-  EventBody,
-  EventSchema,
-  EventTypeSchema,
-} from '../modules/events/events-schemas.ts';
 import { fxRoutes } from '../modules/fx/fx-routes.ts';
-import { FxRateSchema } from '../modules/fx/fx-schemas.ts';
+import { idempotentWrites } from '../modules/idempotency/idempotency-plugin.ts';
 import { importRoutes } from '../modules/imports/imports-routes.ts';
-import { ImportReportSchema } from '../modules/imports/imports-schemas.ts';
+import { authenticateKeys } from '../modules/keys/keys-plugin.ts';
 import { keyRoutes } from '../modules/keys/keys-routes.ts';
-import { ApiKeySchema } from '../modules/keys/keys-schemas.ts';
 import { ledgerRoutes } from '../modules/ledger/ledger-routes.ts';
-import { EntrySchema, WalletSchema } from '../modules/ledger/ledger-schemas.ts';
 import { membershipRoutes } from '../modules/memberships/memberships-routes.ts';
-import {
-  EntitlementSchema,
-  MembershipSchema,
-  PlanSchema,
-} from '../modules/memberships/memberships-schemas.ts';
 import { programRoutes } from '../modules/programs/programs-routes.ts';
-import { ProgramSchema } from '../modules/programs/programs-schemas.ts';
 import { rewardRoutes } from '../modules/rewards/rewards-routes.ts';
-import { CharitySchema, RedemptionSchema, RewardSchema } from '../modules/rewards/rewards-schemas.ts';
 import { ruleRoutes } from '../modules/rules/rules-routes.ts';
-import { RuleDocumentSchema, RuleSchema } from '../modules/rules/rules-schemas.ts';
 import { tierRoutes } from '../modules/tiers/tiers-routes.ts';
-import {
-  ChangeSchema,
-  LadderDocumentSchema,
-  LadderSchema,
-  ProgressSchema,
-} from '../modules/tiers/tiers-schemas.ts';
-import { registerAuth } from './auth.ts';
-import { registerIdempotency } from './idempotency.ts';
-import { sendProblem, toFidelisError } from './problems.ts';
-import { ProblemSchema } from './schemas.ts';
+import type { Services } from './compose.ts';
+
+/**
+ * Every module's routes, in the order their shared schemas appear in /openapi.json. Each receives
+ * the whole service bag but its type admits only the services the module names.
+ */
+const ROUTE_MODULES = [
+  programRoutes,
+  accountRoutes,
+  contactRoutes,
+  importRoutes,
+  ledgerRoutes,
+  keyRoutes,
+  ruleRoutes,
+  eventRoutes,
+  fxRoutes,
+  tierRoutes,
+  rewardRoutes,
+  membershipRoutes,
+  auditRoutes,
+] as const;
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -95,36 +90,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   };
   const app = Fastify(serverOptions);
 
-  for (const schema of [
-    ProblemSchema,
-    ProgramSchema,
-    AccountSchema,
-    AccountTreeNodeSchema,
-    ContactSchema,
-    ImportReportSchema,
-    EntrySchema,
-    WalletSchema,
-    ApiKeySchema,
-    RuleDocumentSchema,
-    RuleSchema,
-    EventBody,
-    EvaluationSchema,
-    EventSchema,
-    EventTypeSchema,
-    FxRateSchema,
-    LadderDocumentSchema,
-    LadderSchema,
-    ChangeSchema,
-    ProgressSchema,
-    RewardSchema,
-    RedemptionSchema,
-    CharitySchema,
-    PlanSchema,
-    MembershipSchema,
-    EntitlementSchema,
-  ]) {
-    app.addSchema(schema);
-  }
+  app.addSchema(ProblemSchema);
+  for (const module of ROUTE_MODULES) for (const schema of module.schemas) app.addSchema(schema);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -202,22 +169,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   );
 
   await app.register(
-    async (v1) => {
-      registerAuth(v1, services);
-      registerIdempotency(v1, services);
-      programRoutes(v1, services);
-      accountRoutes(v1, services);
-      contactRoutes(v1, services);
-      importRoutes(v1, services);
-      ledgerRoutes(v1, services);
-      rewardRoutes(v1, services);
-      membershipRoutes(v1, services);
-      auditRoutes(v1, services);
-      keyRoutes(v1, services);
-      fxRoutes(v1, services);
-      ruleRoutes(v1, services);
-      eventRoutes(v1, services);
-      tierRoutes(v1, services);
+    async (instance) => {
+      const v1 = instance.withTypeProvider<TypeBoxTypeProvider>();
+      authenticateKeys(v1, services);
+      idempotentWrites(v1, services);
+      for (const module of ROUTE_MODULES) module.routes(v1, services);
     },
     { prefix: '/v1' },
   );
