@@ -1,7 +1,8 @@
 // Prints the OpenAPI document the server serves (on a throw-away in-memory store), keys sorted, so
 // two versions can be compared with diff: `sh scripts/node.sh scripts/openapi.ts > openapi.json`.
-import { buildApp } from '../src/app/http.ts';
+
 import { createServices } from '../src/app/compose.ts';
+import { buildApp } from '../src/app/http.ts';
 import { openDatabase } from '../src/db/client.ts';
 
 const sortKeys = (value: unknown): unknown =>

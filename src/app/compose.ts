@@ -4,7 +4,7 @@ import { createAccountService } from '../modules/accounts/accounts-service.ts';
 import { createAuditService } from '../modules/audit/audit-service.ts';
 import { createContactService } from '../modules/contacts/contacts-service.ts';
 import { createDemoService } from '../modules/demo/demo-service.ts';
-import { createEventTypeService } from '../modules/events/event-types-service.ts';
+import { createEventTypeService } from '../modules/event-types/event-types-service.ts';
 import { createEventService } from '../modules/events/events-service.ts';
 import { EventsSettingsSchema } from '../modules/events/events-settings.ts';
 import { createFxService } from '../modules/fx/fx-service.ts';

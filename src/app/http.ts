@@ -13,6 +13,7 @@ import { ProblemSchema } from '../http/schemas.ts';
 import { accountRoutes } from '../modules/accounts/accounts-routes.ts';
 import { auditRoutes } from '../modules/audit/audit-routes.ts';
 import { contactRoutes } from '../modules/contacts/contacts-routes.ts';
+import { eventTypeRoutes } from '../modules/event-types/event-types-routes.ts';
 import { eventRoutes } from '../modules/events/events-routes.ts';
 import { fxRoutes } from '../modules/fx/fx-routes.ts';
 import { idempotentWrites } from '../modules/idempotency/idempotency-plugin.ts';
@@ -38,6 +39,7 @@ const ROUTE_MODULES = [
   importRoutes,
   ledgerRoutes,
   keyRoutes,
+  eventTypeRoutes,
   ruleRoutes,
   eventRoutes,
   fxRoutes,

@@ -20,7 +20,14 @@ describe('pagination', () => {
       { n: 1, at: 't1' },
       { n: 2, at: 't2' },
     ];
-    expect(toPage(rows, 1, (r) => r.n, (r) => r.at)).toEqual({ data: [1], nextCursor: encodeCursor('t1') });
+    expect(
+      toPage(
+        rows,
+        1,
+        (r) => r.n,
+        (r) => r.at,
+      ),
+    ).toEqual({ data: [1], nextCursor: encodeCursor('t1') });
   });
   it('reads where a list continues, refusing foreign cursors', () => {
     expect(afterCursor(undefined)).toBeUndefined();

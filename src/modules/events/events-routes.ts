@@ -4,8 +4,6 @@ import { principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
-import type { AuditService } from '../audit/audit-service.ts';
-import type { EventTypeService } from './event-types-service.ts';
 import {
   BatchResultSchema,
   EvaluationSchema,
@@ -15,8 +13,6 @@ import {
   EventSchema,
   EventsBatchBody,
   EventsQuery,
-  EventTypeBody,
-  EventTypeSchema,
   SimulateBody,
   type SimulateInput,
   SimulationSchema,
@@ -43,15 +39,8 @@ const ingestErrors = [
 ] as const;
 
 export const eventRoutes = routeModule({
-  schemas: [EventBody, EvaluationSchema, EventSchema, EventTypeSchema],
-  routes(
-    app: Router,
-    {
-      audit,
-      eventTypes,
-      events,
-    }: { audit: AuditService; eventTypes: EventTypeService; events: EventService },
-  ): void {
+  schemas: [EventBody, EvaluationSchema, EventSchema],
+  routes(app: Router, { events }: { events: EventService }): void {
     app.post(
       '/events',
       {
@@ -140,46 +129,6 @@ export const eventRoutes = routeModule({
       },
       async (request) =>
         events.get(principal(request).programId, (request.params as { eventId: string }).eventId),
-    );
-
-    app.get(
-      '/event-types',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['events'],
-          summary: 'Built-in event types and the ones the program registered',
-          response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('EventType')) }) }),
-        },
-      },
-      async (request) => ({ data: await eventTypes.list(principal(request).programId) }),
-    );
-
-    app.post(
-      '/event-types',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['events'],
-          summary: 'Register a program event type with a JSON schema for its attributes (audited)',
-          headers: IdempotencyHeaders,
-          body: EventTypeBody,
-          response: responses({ 201: Type.Ref('EventType') }, ['event_type_exists']),
-        },
-      },
-      async (request, reply) => {
-        const { programId, keyId } = principal(request);
-        const body = request.body as {
-          type: string;
-          description?: string;
-          attributesSchema: Record<string, unknown>;
-        };
-        const record = audit.recorder(programId, keyId, 'event_type.create', 'event_type');
-        const created = await eventTypes.register(programId, body, (tx, view) =>
-          record(tx, { ...view, id: view.type }),
-        );
-        return reply.code(201).send(created);
-      },
     );
 
     app.post(

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { Currency, Limit } from '../../http/schemas.ts';
-import { EVENT_TYPE_NAME } from './event-types.ts';
+import { EVENT_TYPE_NAME } from '../event-types/event-types-schemas.ts';
 
 const Amount = Type.String({
   pattern: '^\\d{1,15}(\\.\\d{1,12})?$',
@@ -205,27 +205,6 @@ export const EventsQuery = Type.Object(
     type: Type.Optional(EVENT_TYPE_NAME),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     limit: Type.Optional(Limit),
-  },
-  { additionalProperties: false },
-);
-
-export const EventTypeSchema = Type.Object(
-  {
-    type: Type.String(),
-    builtIn: Type.Boolean(),
-    description: Type.Union([Type.String(), Type.Null()]),
-    attributesSchema: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-  },
-  { $id: 'EventType', title: 'Event type' },
-);
-
-export const EventTypeBody = Type.Object(
-  {
-    type: EVENT_TYPE_NAME,
-    description: Type.Optional(Type.String({ maxLength: 2000 })),
-    attributesSchema: Type.Record(Type.String(), Type.Unknown(), {
-      description: 'JSON schema (draft 7 / 2019-09 keywords) the attributes of events of this type must fit',
-    }),
   },
   { additionalProperties: false },
 );

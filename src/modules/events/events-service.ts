@@ -23,6 +23,7 @@ import type { AccountService } from '../accounts/accounts-service.ts';
 import type { AccountKey, AccountRow } from '../accounts/accounts-store.ts';
 import type { Contact } from '../contacts/contacts-schemas.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
+import type { EventTypeService } from '../event-types/event-types-service.ts';
 import type { FxService } from '../fx/fx-service.ts';
 import {
   type CreditContext,
@@ -36,7 +37,6 @@ import type { ProgramService } from '../programs/programs-service.ts';
 import { inForce, type RuleService } from '../rules/rules-service.ts';
 import type { RuleVersionRow } from '../rules/rules-store.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
-import type { EventTypeService } from './event-types-service.ts';
 import { type EventsSettings, eventsSettings } from './events-settings.ts';
 import {
   awardsOf,

@@ -16,21 +16,6 @@ import type { Evaluation } from '../../core/rules/evaluate.ts';
 import { accounts } from '../accounts/accounts-tables.ts';
 import { programs } from '../programs/programs-tables.ts';
 
-/** A program's own event type, with a JSON schema for its attributes. Built-in types are not stored. */
-export const eventTypes = pgTable(
-  'event_types',
-  {
-    programId: text('program_id')
-      .notNull()
-      .references(() => programs.id),
-    type: text('type').notNull(),
-    description: text('description'),
-    attributesSchema: jsonb('attributes_schema').$type<Record<string, unknown>>().notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [primaryKey({ columns: [t.programId, t.type] })],
-);
-
 export interface EventItem {
   sku: string;
   category: string;

@@ -5,6 +5,7 @@ import { Compile } from 'typebox/compile';
 import Value from 'typebox/value';
 import { FidelisError, type FieldError } from '../../core/errors.ts';
 import type { Database } from '../../db/client.ts';
+import { type CsvRow, parseCsv } from '../../lib/csv.ts';
 import {
   type AccountImportRow,
   type AccountService,
@@ -19,7 +20,6 @@ import {
   normaliseEmail,
 } from '../contacts/contacts-service.ts';
 import type { ContactUpsertColumn } from '../contacts/contacts-store.ts';
-import { type CsvRow, parseCsv } from '../../lib/csv.ts';
 import {
   AccountImportRowSchema,
   ContactImportRowSchema,

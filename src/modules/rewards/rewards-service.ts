@@ -6,11 +6,11 @@ import { decodeCursor, encodeCursor, type Page } from '../../core/pagination.ts'
 import { isCurrency } from '../../core/reference.ts';
 import { ineligibility, shortBy, unavailability } from '../../core/rewards/eligibility.ts';
 import type { Database, Executor } from '../../db/client.ts';
+import { parseCsv } from '../../lib/csv.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
-import { parseCsv } from '../../lib/csv.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { ledgerSettings } from '../ledger/ledger-settings.ts';
 import type { ProgramService } from '../programs/programs-service.ts';

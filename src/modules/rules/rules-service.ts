@@ -5,7 +5,7 @@ import type { ActiveRule } from '../../core/rules/evaluate.ts';
 import { type RuleDocument, ruleProblems } from '../../core/rules/rule.ts';
 import type { Database, Executor, Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
-import type { EventTypeService } from '../events/event-types-service.ts';
+import type { EventTypeService } from '../event-types/event-types-service.ts';
 import { RuleDocumentSchema, type RuleView } from './rules-schemas.ts';
 import {
   allVersions,

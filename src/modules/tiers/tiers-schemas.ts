@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { EVENT_TYPE_NAME } from '../events/event-types.ts';
+import { EVENT_TYPE_NAME } from '../event-types/event-types-schemas.ts';
 
 const Decimal = (description: string) =>
   Type.String({ pattern: '^\\d{1,15}(\\.\\d{1,4})?$', description, examples: ['10000'] });

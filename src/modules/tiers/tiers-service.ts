@@ -23,7 +23,7 @@ import {
 import type { Database, Executor, Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
-import type { EventTypeService } from '../events/event-types-service.ts';
+import type { EventTypeService } from '../event-types/event-types-service.ts';
 import { type MetricWindow, metricTotals } from '../events/events-reads.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import { LadderDocumentSchema } from './tiers-schemas.ts';

@@ -5,8 +5,8 @@ import { and, asc, eq } from 'drizzle-orm';
 import { FidelisError } from '../../core/errors.ts';
 import type { Database, Executor, Tx } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
-import { BUILT_IN_EVENT_TYPES } from './event-types.ts';
-import { eventTypes } from './events-tables.ts';
+import { BUILT_IN_EVENT_TYPES } from './event-types-schemas.ts';
+import { eventTypes } from './event-types-tables.ts';
 
 export interface EventTypeView {
   type: string;

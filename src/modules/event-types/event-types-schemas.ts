@@ -24,3 +24,24 @@ export const EVENT_TYPE_NAME = Type.String({
   description: 'A built-in type (purchase, invoice.paid, return, …) or one the program registered',
   examples: ['purchase'],
 });
+
+export const EventTypeSchema = Type.Object(
+  {
+    type: Type.String(),
+    builtIn: Type.Boolean(),
+    description: Type.Union([Type.String(), Type.Null()]),
+    attributesSchema: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  },
+  { $id: 'EventType', title: 'Event type' },
+);
+
+export const EventTypeBody = Type.Object(
+  {
+    type: EVENT_TYPE_NAME,
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    attributesSchema: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'JSON schema (draft 7 / 2019-09 keywords) the attributes of events of this type must fit',
+    }),
+  },
+  { additionalProperties: false },
+);

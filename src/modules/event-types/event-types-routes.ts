@@ -1,0 +1,48 @@
+import Type from 'typebox';
+import { principal } from '../../http/auth.ts';
+import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { type Router, routeModule } from '../../http/router.ts';
+import type { AuditService } from '../audit/audit-service.ts';
+import { EventTypeBody, EventTypeSchema } from './event-types-schemas.ts';
+import type { EventTypeService } from './event-types-service.ts';
+
+export const eventTypeRoutes = routeModule({
+  schemas: [EventTypeSchema],
+  routes(app: Router, { audit, eventTypes }: { audit: AuditService; eventTypes: EventTypeService }): void {
+    app.get(
+      '/event-types',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['events'],
+          summary: 'Built-in event types and the ones the program registered',
+          response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('EventType')) }) }),
+        },
+      },
+      async (request) => ({ data: await eventTypes.list(principal(request).programId) }),
+    );
+
+    app.post(
+      '/event-types',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags: ['events'],
+          summary: 'Register a program event type with a JSON schema for its attributes (audited)',
+          headers: IdempotencyHeaders,
+          body: EventTypeBody,
+          response: responses({ 201: Type.Ref('EventType') }, ['event_type_exists']),
+        },
+      },
+      async (request, reply) => {
+        const { programId, keyId } = principal(request);
+        const body = request.body;
+        const record = audit.recorder(programId, keyId, 'event_type.create', 'event_type');
+        const created = await eventTypes.register(programId, body, (tx, view) =>
+          record(tx, { ...view, id: view.type }),
+        );
+        return reply.code(201).send(created);
+      },
+    );
+  },
+});
