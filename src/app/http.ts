@@ -8,6 +8,7 @@ import ajvFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import Type from 'typebox';
 import { FidelisError } from '../core/errors.ts';
+import { frameworkErrors, rejectNulCharacters, strictJsonBodies } from '../http/edge.ts';
 import { sendProblem, toFidelisError } from '../http/problems.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import { accountRoutes } from '../modules/accounts/accounts-routes.ts';
@@ -18,7 +19,7 @@ import { eventRoutes } from '../modules/events/events-routes.ts';
 import { fxRoutes } from '../modules/fx/fx-routes.ts';
 import { idempotentWrites } from '../modules/idempotency/idempotency-plugin.ts';
 import { importRoutes } from '../modules/imports/imports-routes.ts';
-import { authenticateKeys } from '../modules/keys/keys-plugin.ts';
+import { authenticateKeys, limitRequests } from '../modules/keys/keys-plugin.ts';
 import { keyRoutes } from '../modules/keys/keys-routes.ts';
 import { ledgerRoutes } from '../modules/ledger/ledger-routes.ts';
 import { membershipRoutes } from '../modules/memberships/memberships-routes.ts';
@@ -50,6 +51,22 @@ const ROUTE_MODULES = [
 ] as const;
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
+
+/** What `GET /` answers: where to go from here. */
+const LANDING = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Fidelis</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5">
+<h1>Fidelis</h1>
+<p>Loyalty and rewards for business-to-business programs. This server speaks the Fidelis API.</p>
+<ul>
+<li><a href="/docs">API reference</a> (every operation, with examples)</li>
+<li><a href="/openapi.json">OpenAPI document</a> (for generated clients)</li>
+<li><a href="/health">Health</a> and <a href="/ready">readiness</a></li>
+</ul>
+<p>Every call under <code>/v1</code> needs an API key: <code>Authorization: Bearer &lt;key&gt;</code>.</p>
+</body></html>
+`;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 const buildAjvValidator = AjvCompiler();
@@ -84,6 +101,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomUUID()}`;
     },
     return503OnClosing: true,
+    frameworkErrors,
     schemaController: { compilersFactory: { buildValidator } },
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
@@ -92,6 +110,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   };
   const app = Fastify(serverOptions);
 
+  strictJsonBodies(app, JSON_BODY_LIMIT);
+  rejectNulCharacters(app);
   app.addSchema(ProblemSchema);
   for (const module of ROUTE_MODULES) for (const schema of module.schemas) app.addSchema(schema);
 
@@ -132,6 +152,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(LANDING),
+  );
   await app.register(scalar, {
     routePrefix: '/docs',
     configuration: { url: '/openapi.json', title: 'Fidelis API reference' },
@@ -174,6 +197,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     async (instance) => {
       const v1 = instance.withTypeProvider<TypeBoxTypeProvider>();
       authenticateKeys(v1, services);
+      await limitRequests(v1, services);
       idempotentWrites(v1, services);
       for (const module of ROUTE_MODULES) module.routes(v1, services);
     },
