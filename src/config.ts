@@ -5,7 +5,7 @@ import Value from 'typebox/value';
 
 const Env = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
-  HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   FIDELIS_DATA_DIR: Type.String({ minLength: 1, default: './.fidelis/data' }),
   FIDELIS_ADMIN_KEY: Type.Optional(

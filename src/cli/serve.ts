@@ -1,4 +1,5 @@
 // `fidelis serve` and `fidelis start`: migrate, prepare keys (and the demo), listen, shut down gracefully.
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createServices } from '../app/compose.ts';
@@ -7,8 +8,16 @@ import { startScheduler } from '../app/scheduler.ts';
 import type { Config } from '../config.ts';
 import { openConfiguredDatabase } from '../db/open.ts';
 
+/**
+ * Where the demo program's admin key is kept: inside the data directory, one file per store, so a
+ * start on PostgreSQL never overwrites the embedded store's key (or the other way round).
+ */
 export function demoKeyFile(config: Config): string {
-  return join(dirname(config.dataDir), 'demo-api-key');
+  if (!config.databaseUrl) return join(config.dataDir, 'demo-api-key');
+  const url = new URL(config.databaseUrl);
+  url.password = '';
+  const store = createHash('sha256').update(url.toString()).digest('hex').slice(0, 12);
+  return join(config.dataDir, `demo-api-key.postgres-${store}`);
 }
 
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
@@ -28,14 +37,22 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
       `Loaded the demo program ${demo.programId}: ${demo.accounts} accounts, ${demo.contacts} contacts, ${demo.entries} ledger entries.`,
     );
   } else if (options.demo && existsSync(demoKeyFile(config))) {
-    demoKey = readFileSync(demoKeyFile(config), 'utf8').trim();
+    const saved = readFileSync(demoKeyFile(config), 'utf8').trim();
+    // Never print a key this store would refuse (a file left by another store, or a revoked key).
+    if (await services.keys.authenticate(saved)) demoKey = saved;
+    else
+      console.log(
+        `The key in ${demoKeyFile(config)} is not a valid key of this store; create one with \`fidelis keys create\`.`,
+      );
   }
 
+  let adminKeyProgram: string | undefined;
   if (config.adminKey) {
     const program =
       (await services.programs.defaultProgram()) ??
       (await services.programs.create({ name: 'Default program', baseCurrency: 'EUR' }));
     await services.keys.register(program.id, 'FIDELIS_ADMIN_KEY', ['admin'], config.adminKey);
+    adminKeyProgram = `${program.id} (${program.name})`;
   }
 
   const app = await buildApp(services, {
@@ -59,7 +76,10 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
-  const base = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  const base = address
+    .replace('0.0.0.0', 'localhost')
+    .replace('127.0.0.1', 'localhost')
+    .replace('[::]', 'localhost');
   const store = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
   console.log(
     [
@@ -68,6 +88,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
       `  API reference   ${base}/docs`,
       `  OpenAPI         ${base}/openapi.json`,
       `  Health          ${base}/health`,
+      adminKeyProgram ? `  FIDELIS_ADMIN_KEY is an admin key of program ${adminKeyProgram}` : '',
       demoKey ? `  Demo API key    ${demoKey}   (also in ${demoKeyFile(config)})` : '',
       demoKey
         ? `  Try it          curl -H "Authorization: Bearer ${demoKey}" ${base}/v1/accounts?limit=3`

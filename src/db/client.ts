@@ -10,6 +10,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { lockStore } from './store-lock.ts';
 
 // No relational schema is passed to Drizzle: queries name their tables, so the bottom layer needs no module.
 export type Db = PgDatabase<PgQueryResultHKT>;
@@ -74,7 +75,16 @@ export async function openDatabase(options: StoreOptions): Promise<Database> {
     };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const client = options.client ?? new PGlite(options.dataDir);
+  // One process at a time on an embedded data directory (see store-lock.ts).
+  const release = options.dataDir && !options.client ? lockStore(options.dataDir) : () => {};
+  let client: PGlite;
+  try {
+    client = options.client ?? new PGlite(options.dataDir);
+    await client.waitReady;
+  } catch (error) {
+    release();
+    throw error;
+  }
   await client.waitReady;
   const pgliteDb = drizzlePglite({ client });
   const db = pgliteDb as unknown as Db;
@@ -88,7 +98,13 @@ export async function openDatabase(options: StoreOptions): Promise<Database> {
       await db.execute(sql`vacuum (analyze)`);
       return 'vacuumed';
     },
-    close: () => client.close(),
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    },
   };
 }
 
