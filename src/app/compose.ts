@@ -11,6 +11,7 @@ import { createFxService } from '../modules/fx/fx-service.ts';
 import { createIdempotencyService } from '../modules/idempotency/idempotency-service.ts';
 import { createImportService } from '../modules/imports/imports-service.ts';
 import { createKeyService } from '../modules/keys/keys-service.ts';
+import { KeysSettingsSchema } from '../modules/keys/keys-settings.ts';
 import { createLedgerService } from '../modules/ledger/ledger-service.ts';
 import { LedgerSettingsSchema } from '../modules/ledger/ledger-settings.ts';
 import { createMembershipService } from '../modules/memberships/memberships-service.ts';
@@ -28,6 +29,7 @@ export function createServices(database: Database) {
     ledger: LedgerSettingsSchema,
     events: EventsSettingsSchema,
     redemptions: RedemptionSettingsSchema,
+    keys: KeysSettingsSchema,
   });
   const keys = createKeyService(database);
   const accounts = createAccountService(database);

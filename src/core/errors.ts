@@ -77,6 +77,7 @@ export const ERROR_CATALOG = {
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'The request body has an unsupported content type' },
   internal_error: { status: 500, title: 'An unexpected error occurred' },
+  rate_limited: { status: 429, title: 'Too many requests for this API key; slow down' },
   store_unavailable: { status: 503, title: 'The store is not reachable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -1,9 +1,12 @@
 // Bearer API keys: each request under /v1 acts for exactly the one program its key belongs to.
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { allows } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
 import '../../http/auth.ts';
+import type { ProgramService } from '../programs/programs-service.ts';
 import type { KeyService } from './keys-service.ts';
+import { KEYS_DEFAULTS, keysSettings } from './keys-settings.ts';
 
 export function authenticateKeys(app: FastifyInstance, deps: { keys: KeyService }): void {
   app.addHook('onRequest', async (request) => {
@@ -22,5 +25,36 @@ export function authenticateKeys(app: FastifyInstance, deps: { keys: KeyService 
       );
     }
     request.principal = found;
+  });
+}
+
+/** How long a program's request limit is kept before it is read again. */
+const LIMIT_TTL_MS = 10_000;
+
+/**
+ * Per-key request limits (`settings.keys.requestsPerMinute`, per server instance): past the limit a
+ * request answers 429 `rate_limited` with `Retry-After`; every answer carries `RateLimit-Limit`,
+ * `RateLimit-Remaining` and `RateLimit-Reset`. Runs after authentication, so it counts per key.
+ */
+export async function limitRequests(app: FastifyInstance, deps: { programs: ProgramService }): Promise<void> {
+  const limits = new Map<string, { max: number; at: number }>();
+  const maxFor = async (programId: string): Promise<number> => {
+    const cached = limits.get(programId);
+    if (cached && Date.now() - cached.at < LIMIT_TTL_MS) return cached.max;
+    const max = keysSettings((await deps.programs.get(programId)).settings).requestsPerMinute;
+    limits.set(programId, { max, at: Date.now() });
+    return max;
+  };
+  await app.register(rateLimit, {
+    timeWindow: 60_000,
+    enableDraftSpec: true,
+    keyGenerator: (request) => request.principal?.keyId ?? request.ip,
+    max: async (request) =>
+      request.principal ? maxFor(request.principal.programId) : KEYS_DEFAULTS.requestsPerMinute,
+    errorResponseBuilder: (_request, context) =>
+      new FidelisError(
+        'rate_limited',
+        `This API key may make ${context.max} requests per minute; retry in ${context.after}`,
+      ),
   });
 }
