@@ -75,7 +75,7 @@ export function toFidelisError(error: unknown): FidelisError {
   const e = error as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
   if (Array.isArray(e.validation)) {
     const where = e.validationContext ?? 'body';
-    const errors = e.validation.map((v) => fieldError(where, v));
+    const errors = readable(e.validation).map((v) => fieldError(where, v));
     const detail = errors.map((x) => `${x.path}: ${x.message}`).join('; ');
     return new FidelisError('validation_failed', detail, { errors });
   }
@@ -97,6 +97,44 @@ export function toFidelisError(error: unknown): FidelisError {
     return new FidelisError('validation_failed', e.message);
   }
   return new FidelisError('internal_error');
+}
+
+const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/**
+ * Ajv's errors for a union say "must be equal to constant" once per allowed value and then "must
+ * match a schema in anyOf": name the allowed values once instead ("must be one of: spend, points"),
+ * drop the union's summary where the branches already say what is wrong, and say each thing once.
+ */
+function readable(issues: ValidationIssue[]): ValidationIssue[] {
+  const allowed = new Map<string, unknown[]>();
+  for (const v of issues) {
+    if (v.keyword !== 'const' && v.keyword !== 'enum') continue;
+    const values =
+      v.keyword === 'const' ? [v.params?.allowedValue] : ((v.params?.allowedValues as unknown[]) ?? []);
+    allowed.set(v.instancePath ?? '', [...(allowed.get(v.instancePath ?? '') ?? []), ...values]);
+  }
+  const out: ValidationIssue[] = [];
+  const seen = new Set<string>();
+  for (const v of issues) {
+    const path = v.instancePath ?? '';
+    let issue = v;
+    if (v.keyword === 'const' || v.keyword === 'enum') {
+      const values = [...new Set(allowed.get(path)?.map(show))];
+      issue = { ...v, keyword: 'enum', message: `must be one of: ${values.join(', ')}` };
+    } else if (v.keyword === 'anyOf' || v.keyword === 'oneOf') {
+      const explained = issues.some(
+        (o) => o !== v && (o.instancePath ?? '').startsWith(path) && o.keyword !== v.keyword,
+      );
+      if (explained) continue;
+    }
+    const key = `${issue.instancePath}\u0000${issue.keyword}\u0000${issue.message}\u0000${JSON.stringify(issue.params ?? {})}`;
+    const shortKey = issue.keyword === 'enum' ? `${issue.instancePath}\u0000enum` : key;
+    if (seen.has(shortKey)) continue;
+    seen.add(shortKey);
+    out.push(issue);
+  }
+  return out;
 }
 
 function fieldError(where: string, v: ValidationIssue): FieldError {
