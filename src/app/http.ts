@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import Type from 'typebox';
 import { FidelisError } from '../core/errors.ts';
 import { frameworkErrors, rejectNulCharacters, strictJsonBodies } from '../http/edge.ts';
+import { documentRoute } from '../http/openapi.ts';
 import { sendProblem, toFidelisError } from '../http/problems.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import { accountRoutes } from '../modules/accounts/accounts-routes.ts';
@@ -110,6 +111,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   };
   const app = Fastify(serverOptions);
 
+  app.addHook('onRoute', documentRoute);
   strictJsonBodies(app, JSON_BODY_LIMIT);
   rejectNulCharacters(app);
   app.addSchema(ProblemSchema);
