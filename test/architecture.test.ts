@@ -102,6 +102,7 @@ describe('architecture', () => {
     });
     it("a reach into another module's store or tables", () => {
       const reach = one(
+        'src/modules/tiers/tiers-service.ts',
         "import { metricTotals } from '../events/events-store.ts';",
       );
       expect(reach).toHaveLength(1);
@@ -121,6 +122,7 @@ describe('architecture', () => {
       ).toEqual([]);
       expect(
         one(
+          'src/modules/tiers/tiers-service.ts',
           "import { metricTotals } from '../events/events-reads.ts';",
         ),
       ).toEqual([]);
@@ -143,6 +145,7 @@ describe('architecture', () => {
           source: "import { t } from '../tiers/tiers-service.ts';",
         },
         {
+          path: 'src/modules/tiers/tiers-service.ts',
           source: "import { e } from '../events/events-reads.ts';",
         },
       ]);
