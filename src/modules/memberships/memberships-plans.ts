@@ -87,7 +87,7 @@ function definitionOf(input: CreatePlanInput): PlanDefinition {
     }
   });
   if (Object.keys(errors).length > 0) throw invalidFields(errors);
-  const term = input.term as { months?: number; days?: number };
+  const { term } = input;
   return {
     name: input.name,
     description: input.description ?? null,
