@@ -24,8 +24,6 @@ const KNOWN: string[] = [
   'src/modules/events/events-service.ts imports ../tiers/tiers-service.ts: tiers does not come before events in the module order',
   'src/modules/imports/imports-service.ts imports ../accounts/accounts-store.ts: another module is used only through its service, reads, schemas or settings',
   'src/modules/imports/imports-service.ts imports ../contacts/contacts-store.ts: another module is used only through its service, reads, schemas or settings',
-  'src/modules/memberships/memberships-service.ts imports ../ledger/ledger-tables.ts: another module is used only through its service, reads, schemas or settings',
-  'src/modules/memberships/memberships-store.ts imports ../accounts/accounts-tables.ts: another module is used only through its service, reads, schemas or settings',
   'src/modules/rewards/redemptions-service.ts imports ../ledger/ledger-store.ts: another module is used only through its service, reads, schemas or settings',
   'src/modules/rewards/rewards-settings.ts imports ../contacts/contacts-tables.ts: another module is used only through its service, reads, schemas or settings',
   'import cycle between modules: events → tiers → events',
@@ -37,14 +35,11 @@ const KNOWN_LONG: string[] = [
   'src/modules/ledger/ledger-routes.ts',
   'src/modules/ledger/ledger-service.ts',
   'src/modules/ledger/ledger-store.ts',
-  'src/modules/memberships/memberships-routes.ts',
-  'src/modules/memberships/memberships-service.ts',
   'src/modules/rewards/redemptions-service.ts',
   'src/modules/rewards/rewards-routes.ts',
   'src/modules/rewards/rewards-schemas.ts',
   'src/modules/rewards/rewards-service.ts',
   'src/modules/rewards/rewards-store.ts',
-  'src/modules/tiers/tiers-service.ts',
 ];
 
 describe('architecture', () => {

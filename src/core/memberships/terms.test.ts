@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addMonths, feeToMinor, minorToFee, termEnd, termsDue } from './terms.ts';
+import { addMonths, cancelledAt, feeToMinor, minorToFee, termEnd, termsDue } from './terms.ts';
 
 const at = (s: string) => new Date(s);
 
@@ -104,5 +104,20 @@ describe('fees', () => {
 
   it('adds months for free periods', () => {
     expect(addMonths(at('2025-11-30T12:00:00Z'), 3).toISOString()).toBe('2026-02-28T12:00:00.000Z');
+  });
+});
+
+describe('cancelledAt', () => {
+  const starts = at('2026-01-01T00:00:00Z');
+  const ends = at('2026-02-01T00:00:00Z');
+  it('ends a membership now, within its term', () => {
+    expect(cancelledAt(starts, ends, at('2026-01-15T00:00:00Z'))).toEqual(at('2026-01-15T00:00:00Z'));
+  });
+  it('ends it at its term end when the due run has not handled that yet', () => {
+    expect(cancelledAt(starts, ends, at('2026-03-01T00:00:00Z'))).toEqual(ends);
+  });
+  it('never ends it before it began (a future start), and not at all when it never started', () => {
+    expect(cancelledAt(starts, ends, at('2025-12-01T00:00:00Z'))).toEqual(starts);
+    expect(cancelledAt(null, null, at('2026-01-15T00:00:00Z'))).toBeNull();
   });
 });

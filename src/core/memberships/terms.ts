@@ -71,3 +71,12 @@ export function minorToFee(minor: number, digits: number): string {
   const s = String(minor).padStart(digits + 1, '0');
   return `${s.slice(0, -digits)}.${s.slice(-digits)}`;
 }
+
+/**
+ * When a cancellation at `now` ends a membership: now, or at its term end if the due run has not
+ * yet handled that; never before it began. Null for one that never started (pending).
+ */
+export function cancelledAt(startsAt: Date | null, endsAt: Date | null, now: Date): Date | null {
+  if (endsAt === null || startsAt === null) return null;
+  return new Date(Math.max(startsAt.getTime(), Math.min(endsAt.getTime(), now.getTime())));
+}

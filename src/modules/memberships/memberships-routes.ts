@@ -1,3 +1,4 @@
+// The membership HTTP routes: plans, joining and transitions, the due run, an account's entitlements.
 import Type from 'typebox';
 import { principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
@@ -5,7 +6,6 @@ import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import {
   CreatePlanBody,
-  type CreatePlanInput,
   DecisionBody,
   EntitlementCheckParams,
   EntitlementCheckSchema,
@@ -13,8 +13,6 @@ import {
   EntitlementSchema,
   EventPage,
   JoinBody,
-  type JoinInput,
-  type ListMembershipsInput,
   ListMembershipsQuery,
   ListPlansQuery,
   MembershipDetailSchema,
@@ -28,15 +26,10 @@ import {
   RunDueBody,
   StatusPageQuery,
   UpdatePlanBody,
-  type UpdatePlanInput,
 } from './memberships-schemas.ts';
 import type { MembershipService } from './memberships-service.ts';
 
-type PlanP = { planId: string };
-type MemberP = { membershipId: string };
-type PageQ = { limit?: number; cursor?: string };
 const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
-const note = (body: unknown) => (body as { note?: string } | undefined)?.note;
 
 export const membershipRoutes = routeModule({
   schemas: [PlanSchema, MembershipSchema, EntitlementSchema],
@@ -60,7 +53,7 @@ export const membershipRoutes = routeModule({
       },
       async (request, reply) => {
         const { programId, keyId } = principal(request);
-        const plan = await memberships.createPlan(programId, request.body as CreatePlanInput, keyId);
+        const plan = await memberships.createPlan(programId, request.body, keyId);
         return reply.code(201).header('location', `/v1/membership-plans/${plan.id}`).send(plan);
       },
     );
@@ -76,7 +69,7 @@ export const membershipRoutes = routeModule({
           response: responses({ 200: PlanPage }, ['invalid_cursor']),
         },
       },
-      async (request) => memberships.listPlans(principal(request).programId, request.query as PageQ),
+      async (request) => memberships.listPlans(principal(request).programId, request.query),
     );
 
     app.get(
@@ -90,7 +83,7 @@ export const membershipRoutes = routeModule({
           response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found']),
         },
       },
-      async (request) => memberships.getPlan(principal(request).programId, (request.params as PlanP).planId),
+      async (request) => memberships.getPlan(principal(request).programId, request.params.planId),
     );
 
     app.patch(
@@ -108,12 +101,7 @@ export const membershipRoutes = routeModule({
       },
       async (request) => {
         const { programId, keyId } = principal(request);
-        return memberships.updatePlan(
-          programId,
-          (request.params as PlanP).planId,
-          request.body as UpdatePlanInput,
-          keyId,
-        );
+        return memberships.updatePlan(programId, request.params.planId, request.body, keyId);
       },
     );
 
@@ -132,7 +120,7 @@ export const membershipRoutes = routeModule({
       },
       async (request) => {
         const { programId, keyId } = principal(request);
-        return memberships.archivePlan(programId, (request.params as PlanP).planId, keyId);
+        return memberships.archivePlan(programId, request.params.planId, keyId);
       },
     );
 
@@ -154,7 +142,7 @@ export const membershipRoutes = routeModule({
       },
       async (request) => {
         const { programId, keyId } = principal(request);
-        return memberships.deletePlan(programId, (request.params as PlanP).planId, keyId);
+        return memberships.deletePlan(programId, request.params.planId, keyId);
       },
     );
 
@@ -172,8 +160,8 @@ export const membershipRoutes = routeModule({
       },
       async (request) =>
         memberships.list(principal(request).programId, {
-          ...(request.query as ListMembershipsInput),
-          planId: (request.params as PlanP).planId,
+          ...request.query,
+          planId: request.params.planId,
         }),
     );
 
@@ -204,7 +192,7 @@ export const membershipRoutes = routeModule({
       },
       async (request, reply) => {
         const { programId, keyId } = principal(request);
-        const { membership, replayed } = await memberships.join(programId, request.body as JoinInput, keyId);
+        const { membership, replayed } = await memberships.join(programId, request.body, keyId);
         return reply
           .code(replayed ? 200 : 201)
           .header('location', `/v1/memberships/${membership.id}`)
@@ -223,8 +211,7 @@ export const membershipRoutes = routeModule({
           response: responses({ 200: MembershipPage }, ['account_not_found', 'invalid_cursor']),
         },
       },
-      async (request) =>
-        memberships.list(principal(request).programId, request.query as ListMembershipsInput),
+      async (request) => memberships.list(principal(request).programId, request.query),
     );
 
     app.get(
@@ -238,8 +225,7 @@ export const membershipRoutes = routeModule({
           response: responses({ 200: MembershipDetailSchema }, ['membership_not_found']),
         },
       },
-      async (request) =>
-        memberships.get(principal(request).programId, (request.params as MemberP).membershipId),
+      async (request) => memberships.get(principal(request).programId, request.params.membershipId),
     );
 
     app.get(
@@ -255,11 +241,7 @@ export const membershipRoutes = routeModule({
         },
       },
       async (request) =>
-        memberships.events(
-          principal(request).programId,
-          (request.params as MemberP).membershipId,
-          request.query as PageQ,
-        ),
+        memberships.events(principal(request).programId, request.params.membershipId, request.query),
     );
 
     for (const action of ['approve', 'reject'] as const) {
@@ -285,10 +267,10 @@ export const membershipRoutes = routeModule({
         },
         async (request) => {
           const { programId, keyId } = principal(request);
-          const id = (request.params as MemberP).membershipId;
+          const id = request.params.membershipId;
           return action === 'approve'
-            ? memberships.approve(programId, id, keyId, note(request.body))
-            : memberships.reject(programId, id, keyId, note(request.body));
+            ? memberships.approve(programId, id, keyId, request.body?.note)
+            : memberships.reject(programId, id, keyId, request.body?.note);
         },
       );
     }
@@ -312,12 +294,7 @@ export const membershipRoutes = routeModule({
       },
       async (request) => {
         const { programId, keyId } = principal(request);
-        return memberships.cancel(
-          programId,
-          (request.params as MemberP).membershipId,
-          keyId,
-          note(request.body),
-        );
+        return memberships.cancel(programId, request.params.membershipId, keyId, request.body?.note);
       },
     );
 
@@ -334,7 +311,7 @@ export const membershipRoutes = routeModule({
         },
       },
       async (request) => {
-        const asOf = (request.body as { asOf?: string } | undefined)?.asOf;
+        const asOf = request.body?.asOf;
         return memberships.runDue(
           principal(request).programId,
           asOf === undefined ? new Date() : new Date(asOf),
@@ -358,8 +335,8 @@ export const membershipRoutes = routeModule({
       },
       async (request) =>
         memberships.list(principal(request).programId, {
-          ...(request.query as ListMembershipsInput),
-          account: (request.params as { accountId: string }).accountId,
+          ...request.query,
+          account: request.params.accountId,
         }),
     );
 
@@ -376,11 +353,7 @@ export const membershipRoutes = routeModule({
         },
       },
       async (request) =>
-        memberships.entitlementsOf(
-          principal(request).programId,
-          (request.params as { accountId: string }).accountId,
-          request.query as PageQ,
-        ),
+        memberships.entitlementsOf(principal(request).programId, request.params.accountId, request.query),
     );
 
     app.get(
@@ -397,8 +370,8 @@ export const membershipRoutes = routeModule({
         },
       },
       async (request) => {
-        const p = request.params as { accountId: string; entitlementKey: string };
-        return memberships.check(principal(request).programId, p.accountId, p.entitlementKey);
+        const { accountId, entitlementKey } = request.params;
+        return memberships.check(principal(request).programId, accountId, entitlementKey);
       },
     );
   },

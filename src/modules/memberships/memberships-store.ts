@@ -1,7 +1,7 @@
 // Membership SQL, nothing else: every query filters on the program.
 import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
-import { advisoryLock, type Executor, selectRows } from '../../db/client.ts';
-import { accounts } from '../accounts/accounts-tables.ts';
+import { type Executor, selectRows } from '../../db/client.ts';
+import { accountByRef } from '../accounts/accounts-reads.ts';
 import {
   entitlements,
   type MembershipStatus,
@@ -23,11 +23,6 @@ export type NewEventRow = typeof membershipEvents.$inferInsert;
 export type EntitlementRow = typeof entitlements.$inferSelect;
 export type NewEntitlementRow = typeof entitlements.$inferInsert;
 
-/** Serialises writers of one key until the transaction ends (both drivers). */
-export async function lockKey(db: Executor, key: string): Promise<void> {
-  await advisoryLock(db, key);
-}
-
 // Plans
 
 export async function insertPlan(db: Executor, row: typeof membershipPlans.$inferInsert): Promise<PlanRow> {
@@ -39,12 +34,20 @@ export async function insertPlanVersion(db: Executor, row: typeof membershipPlan
   await db.insert(membershipPlanVersions).values(row);
 }
 
-export async function findPlan(db: Executor, programId: string, id: string, lock = false) {
-  const query = db
+const planQuery = (db: Executor, programId: string, id: string) =>
+  db
     .select()
     .from(membershipPlans)
     .where(and(eq(membershipPlans.programId, programId), eq(membershipPlans.id, id)));
-  const [row] = lock ? await query.for('update') : await query;
+
+export async function findPlan(db: Executor, programId: string, id: string): Promise<PlanRow | undefined> {
+  const [row] = await planQuery(db, programId, id);
+  return row;
+}
+
+/** The plan, locked for the transaction. */
+export async function lockPlan(db: Executor, programId: string, id: string): Promise<PlanRow | undefined> {
+  const [row] = await planQuery(db, programId, id).for('update');
   return row;
 }
 
@@ -119,12 +122,28 @@ export async function insertMembership(db: Executor, row: NewMembershipRow): Pro
   return created!;
 }
 
-export async function findMembership(db: Executor, programId: string, id: string, lock = false) {
-  const query = db
+const membershipQuery = (db: Executor, programId: string, id: string) =>
+  db
     .select()
     .from(memberships)
     .where(and(eq(memberships.programId, programId), eq(memberships.id, id)));
-  const [row] = lock ? await query.for('update') : await query;
+
+export async function findMembership(
+  db: Executor,
+  programId: string,
+  id: string,
+): Promise<MembershipRow | undefined> {
+  const [row] = await membershipQuery(db, programId, id);
+  return row;
+}
+
+/** The membership, locked for the transaction (every transition reads it so). */
+export async function lockMembership(
+  db: Executor,
+  programId: string,
+  id: string,
+): Promise<MembershipRow | undefined> {
+  const [row] = await membershipQuery(db, programId, id).for('update');
   return row;
 }
 
@@ -364,7 +383,7 @@ export async function checkEntitlement(
     db,
     sql`select a.id as "accountId", e.key as "key", e.valid_until as "validUntil",
                e.membership_id as "membershipId", e.plan_id as "planId"
-        from ${accounts} a
+        from ${accountByRef(programId, accountRef)} a
         left join lateral (
           select en.key, en.valid_until, en.membership_id, me.plan_id from entitlements en
           join memberships me on me.program_id = en.program_id and me.id = en.membership_id
@@ -374,10 +393,7 @@ export async function checkEntitlement(
                  -- past its term end, an auto-renewing membership keeps granting until the due run renews it
                  or (me.status = 'active' and me.renewal = 'auto' and en.kind <> 'free_period'))
           order by en.valid_until desc limit 1
-        ) e on true
-        where a.program_id = ${programId} and (a.id = ${accountRef} or a.external_id = ${accountRef})
-        order by (a.id = ${accountRef}) desc
-        limit 1`,
+        ) e on true`,
   );
   return row;
 }

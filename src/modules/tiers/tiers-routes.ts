@@ -1,3 +1,4 @@
+// The tier HTTP routes: ladders, metric values, overrides, progress and history, the due run.
 import Type from 'typebox';
 import { principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
@@ -11,9 +12,7 @@ import {
   LadderParams,
   LadderSchema,
   MetricValuesBody,
-  type MetricValuesInput,
   OverrideBody,
-  type OverrideInput,
   OverrideParams,
   ProgressSchema,
   WriteLadderBody,
@@ -45,10 +44,8 @@ export const tierRoutes = routeModule({
       async (request, reply) => {
         const { programId, keyId } = principal(request);
         const record = audit.recorder(programId, keyId, 'tier_ladder.create', 'tier_ladder');
-        const ladder = await tiers.createLadder(
-          programId,
-          (request.body as { document: unknown }).document,
-          (tx, view) => record(tx, view),
+        const ladder = await tiers.createLadder(programId, request.body.document, (tx, view) =>
+          record(tx, view),
         );
         return reply.code(201).header('location', `/v1/tier-ladders/${ladder.id}`).send(ladder);
       },
@@ -75,8 +72,8 @@ export const tierRoutes = routeModule({
         const record = audit.recorder(programId, keyId, 'tier_ladder.update', 'tier_ladder');
         return tiers.updateLadder(
           programId,
-          (request.params as { ladderId: string }).ladderId,
-          (request.body as { document: unknown }).document,
+          request.params.ladderId,
+          request.body.document,
           keyId,
           (tx, after, before) => record(tx, after, before),
         );
@@ -107,8 +104,7 @@ export const tierRoutes = routeModule({
           response: responses({ 200: ladderView }, ['ladder_not_found']),
         },
       },
-      async (request) =>
-        tiers.getLadder(principal(request).programId, (request.params as { ladderId: string }).ladderId),
+      async (request) => tiers.getLadder(principal(request).programId, request.params.ladderId),
     );
 
     app.post(
@@ -136,12 +132,11 @@ export const tierRoutes = routeModule({
       },
       async (request) => {
         const { programId, keyId } = principal(request);
-        const body = request.body as MetricValuesInput;
         return {
           data: await tiers.setMetricValues(
             programId,
-            (request.params as { ladderId: string }).ladderId,
-            body.values.map((v) => ({ account: v.account, value: v.value, at: date(v.at) })),
+            request.params.ladderId,
+            request.body.values.map((v) => ({ account: v.account, value: v.value, at: date(v.at) })),
             keyId,
           ),
         };
@@ -168,8 +163,8 @@ export const tierRoutes = routeModule({
       },
       async (request) => {
         const { programId, keyId } = principal(request);
-        const b = request.body as OverrideInput;
-        const ladderId = (request.params as { ladderId: string }).ladderId;
+        const b = request.body;
+        const ladderId = request.params.ladderId;
         const record = (tx: Parameters<typeof audit.record>[0], state: { tier: string | null }) =>
           audit.record(tx, programId, {
             actor: keyId,
@@ -214,7 +209,7 @@ export const tierRoutes = routeModule({
       },
       async (request) => {
         const { programId, keyId } = principal(request);
-        const { ladderId, accountId } = request.params as { ladderId: string; accountId: string };
+        const { ladderId, accountId } = request.params;
         const state = await tiers.liftOverride(programId, ladderId, accountId, keyId, (tx, after) =>
           audit.record(tx, programId, {
             actor: keyId,
@@ -243,10 +238,7 @@ export const tierRoutes = routeModule({
         },
       },
       async (request) => ({
-        data: await tiers.progress(
-          principal(request).programId,
-          (request.params as { accountId: string }).accountId,
-        ),
+        data: await tiers.progress(principal(request).programId, request.params.accountId),
       }),
     );
 
@@ -265,10 +257,7 @@ export const tierRoutes = routeModule({
         },
       },
       async (request) => ({
-        data: await tiers.history(
-          principal(request).programId,
-          (request.params as { accountId: string }).accountId,
-        ),
+        data: await tiers.history(principal(request).programId, request.params.accountId),
       }),
     );
 
@@ -288,7 +277,7 @@ export const tierRoutes = routeModule({
       },
       async (request) => {
         const { programId } = principal(request);
-        const at = date((request.body as { at?: string } | undefined)?.at);
+        const at = date(request.body?.at);
         return tiers.runDue(programId, at ?? new Date());
       },
     );

@@ -1,4 +1,5 @@
-import Type, { type Static } from 'typebox';
+// Tier request and response schemas, and the ladder document schema.
+import Type from 'typebox';
 import { EVENT_TYPE_NAME } from '../event-types/event-types-schemas.ts';
 
 const Decimal = (description: string) =>
@@ -222,6 +223,3 @@ export const ProgressSchema = Type.Object(
   },
   { $id: 'TierProgress', title: 'Tier progress' },
 );
-
-export type OverrideInput = Static<typeof OverrideBody>;
-export type MetricValuesInput = Static<typeof MetricValuesBody>;

@@ -1,5 +1,7 @@
-import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { advisoryLock, type Executor, selectRows } from '../../db/client.ts';
+// Tier SQL, nothing else: ladders, statuses, the history of changes and operator metric values; every
+// query filters on the program.
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { type Executor, selectRows } from '../../db/client.ts';
 import { tierChanges, tierLadders, tierMetricValues, tierStatus } from './tiers-tables.ts';
 
 export type LadderRow = typeof tierLadders.$inferSelect;
@@ -25,12 +27,15 @@ export async function updateLadderRow(
   return r;
 }
 
-export async function findLadder(db: Executor, programId: string, id: string, forUpdate = false) {
-  const q = db
+export async function findLadder(
+  db: Executor,
+  programId: string,
+  id: string,
+): Promise<LadderRow | undefined> {
+  const [r] = await db
     .select()
     .from(tierLadders)
     .where(and(eq(tierLadders.programId, programId), eq(tierLadders.id, id)));
-  const [r] = forUpdate ? await q.for('update') : await q;
   return r;
 }
 
@@ -40,24 +45,6 @@ export async function listLadders(db: Executor, programId: string): Promise<Ladd
     .from(tierLadders)
     .where(eq(tierLadders.programId, programId))
     .orderBy(asc(tierLadders.id));
-}
-
-export async function lockTierKey(db: Executor, key: string): Promise<void> {
-  await advisoryLock(db, key);
-}
-
-export async function findStatus(db: Executor, programId: string, ladderId: string, accountId: string) {
-  const [r] = await db
-    .select()
-    .from(tierStatus)
-    .where(
-      and(
-        eq(tierStatus.programId, programId),
-        eq(tierStatus.ladderId, ladderId),
-        eq(tierStatus.accountId, accountId),
-      ),
-    );
-  return r;
 }
 
 export async function statusesOf(db: Executor, programId: string, accountId: string) {
@@ -78,8 +65,11 @@ export async function saveStatus(db: Executor, row: typeof tierStatus.$inferInse
     });
 }
 
-/** Statuses due for evaluation at `now`, oldest due first, after the cursor (due time, account). */
-export async function dueStatuses(
+/**
+ * Statuses due for evaluation at `now`, oldest due first, locked for the transaction; rows another
+ * run holds are skipped, so several instances share the work.
+ */
+export async function lockDueStatuses(
   db: Executor,
   programId: string,
   ladderId: string,
@@ -97,16 +87,8 @@ export async function dueStatuses(
     .for('update', { skipLocked: true });
 }
 
-/** The status rows of these accounts (those that exist), locked for the transaction with `lock`. */
-export async function statusRows(
-  db: Executor,
-  programId: string,
-  ladderId: string,
-  accountIds: string[],
-  lock = false,
-) {
-  if (accountIds.length === 0) return [];
-  const query = db
+function statusRowsQuery(db: Executor, programId: string, ladderId: string, accountIds: string[]) {
+  return db
     .select()
     .from(tierStatus)
     .where(
@@ -116,7 +98,28 @@ export async function statusRows(
         inArray(tierStatus.accountId, accountIds),
       ),
     );
-  return lock ? query.for('update') : query;
+}
+
+/** The status rows of these accounts (those that exist). */
+export async function statusRows(
+  db: Executor,
+  programId: string,
+  ladderId: string,
+  accountIds: string[],
+): Promise<StatusRow[]> {
+  if (accountIds.length === 0) return [];
+  return statusRowsQuery(db, programId, ladderId, accountIds);
+}
+
+/** The status rows of these accounts (those that exist), locked for the transaction. */
+export async function lockStatusRows(
+  db: Executor,
+  programId: string,
+  ladderId: string,
+  accountIds: string[],
+): Promise<StatusRow[]> {
+  if (accountIds.length === 0) return [];
+  return statusRowsQuery(db, programId, ladderId, accountIds).for('update');
 }
 
 /** Writes statuses that do not exist yet; an existing one (written meanwhile) is left as it is. */
@@ -124,10 +127,6 @@ export async function addStatuses(db: Executor, rows: Array<typeof tierStatus.$i
   if (rows.length === 0) return;
   await db.insert(tierStatus).values(rows).onConflictDoNothing();
 }
-
-/** Locks the status rows of these accounts (those that exist) for the transaction. */
-export const lockStatusRows = (db: Executor, programId: string, ladderId: string, accountIds: string[]) =>
-  statusRows(db, programId, ladderId, accountIds, true);
 
 /** Writes many statuses in one statement. */
 export async function saveStatuses(db: Executor, rows: Array<typeof tierStatus.$inferInsert>): Promise<void> {
@@ -195,31 +194,10 @@ export async function changesOf(db: Executor, programId: string, accountId: stri
     .orderBy(asc(tierChanges.at), asc(tierChanges.id));
 }
 
-/** The tier the account held at `at` by its history (the last change at or before it). */
-export async function tierAtInstant(
-  db: Executor,
-  programId: string,
-  ladderId: string,
-  accountId: string,
-  at: Date,
-) {
-  const [r] = await db
-    .select({ code: tierChanges.toCode })
-    .from(tierChanges)
-    .where(
-      and(
-        eq(tierChanges.programId, programId),
-        eq(tierChanges.ladderId, ladderId),
-        eq(tierChanges.accountId, accountId),
-        lte(tierChanges.at, at),
-      ),
-    )
-    .orderBy(desc(tierChanges.at), desc(tierChanges.id))
-    .limit(1);
-  return r ? r.code : null;
-}
-
-/** tierAtInstant for many (account, instant) pairs in one query: the codes in the order asked. */
+/**
+ * The tier each account held at each instant by its history (the last change at or before it), many
+ * (account, instant) pairs in one query: the codes in the order asked.
+ */
 export async function tiersAtInstants(
   db: Executor,
   programId: string,
@@ -268,16 +246,16 @@ export async function operatorValues(
   const spec = JSON.stringify(
     windows.map((w) => ({ key: w.key, account_id: w.accountId, t: w.to.toISOString() })),
   );
-  const result = (await db.execute(sql`
-    select q.key, (select v.value from tier_metric_values v
-                    where v.program_id = ${programId} and v.ladder_id = ${ladderId}
-                      and v.account_id = q.account_id and v.at <= q.t
-                    order by v.at desc limit 1) as value
-      from jsonb_to_recordset(${spec}::jsonb) as q(key text, account_id text, t timestamptz)`)) as unknown as {
-    rows: Array<{ key: string; value: string | null }>;
-  };
+  const rows = await selectRows<{ key: string; value: string | null }>(
+    db,
+    sql`select q.key, (select v.value from tier_metric_values v
+                        where v.program_id = ${programId} and v.ladder_id = ${ladderId}
+                          and v.account_id = q.account_id and v.at <= q.t
+                        order by v.at desc limit 1) as value
+          from jsonb_to_recordset(${spec}::jsonb) as q(key text, account_id text, t timestamptz)`,
+  );
   const out = new Map<string, string[]>();
-  for (const r of result.rows) {
+  for (const r of rows) {
     const list = out.get(r.key) ?? [];
     if (r.value !== null) list.push(r.value);
     out.set(r.key, list);

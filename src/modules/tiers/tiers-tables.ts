@@ -1,3 +1,4 @@
+// Tier tables: ladders, each account's status per ladder, the history of changes, operator metric values.
 import { foreignKey, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import type { LadderDocument } from '../../core/tiers/ladder.ts';
 import { accounts } from '../accounts/accounts-tables.ts';

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { type LadderDocument, periodEndAfter, scaleMetric, type TierState, windowStart } from './ladder.ts';
+import { activityInstant, duePeriods, joinedAt, nextEvaluation, standing } from './standing.ts';
+
+const TZ = 'Europe/Amsterdam';
+const at = (iso: string) => new Date(iso);
+const eur = (v: string) => scaleMetric(v, 2);
+
+const partner: LadderDocument = {
+  name: 'Partner',
+  metric: 'qualifying_spend',
+  window: { kind: 'calendar_year' },
+  graceDays: 90,
+  softLanding: true,
+  tiers: [
+    { code: 'silver', name: 'Silver', threshold: '1000' },
+    { code: 'gold', name: 'Gold', threshold: '5000', multiplier: '1.5', perks: ['lounge'] },
+  ],
+};
+
+const none: TierState = { tier: null, since: null, securedUntil: null, graceUntil: null, override: null };
+const silver: TierState = {
+  tier: 'silver',
+  since: at('2026-03-01T10:00:00Z'),
+  securedUntil: at('2026-12-31T23:00:00Z'),
+  graceUntil: null,
+  override: null,
+};
+
+describe('joinedAt', () => {
+  it('is local midnight of customerSince, else the creation, else the epoch', () => {
+    const created = at('2025-06-01T12:00:00Z');
+    expect(joinedAt({ since: '2024-02-03', createdAt: created }, TZ)).toEqual(at('2024-02-02T23:00:00Z'));
+    expect(joinedAt({ since: null, createdAt: created }, TZ)).toEqual(created);
+    expect(joinedAt(undefined, TZ)).toEqual(new Date(0));
+  });
+});
+
+describe('activityInstant', () => {
+  it('never dates a decision before the status last changed', () => {
+    expect(activityInstant(silver, at('2026-02-01T00:00:00Z'))).toEqual(silver.since);
+    expect(activityInstant(silver, at('2026-04-01T00:00:00Z'))).toEqual(at('2026-04-01T00:00:00Z'));
+    expect(activityInstant(none, at('2026-02-01T00:00:00Z'))).toEqual(at('2026-02-01T00:00:00Z'));
+  });
+});
+
+describe('duePeriods', () => {
+  it('gives the period ending and the one starting at a due instant, as the window functions do', () => {
+    const periods = duePeriods(partner.window, TZ);
+    const due = at('2026-12-31T23:00:00Z');
+    const enrolled = new Date(0);
+    expect(periods.before(due, enrolled)).toEqual(at('2025-12-31T23:00:00Z'));
+    expect(periods.before(due, enrolled)).toEqual(
+      windowStart(partner.window, new Date(due.getTime() - 1), TZ, enrolled),
+    );
+    expect(periods.after(due, enrolled)).toEqual(periodEndAfter(partner.window, due, TZ, enrolled));
+    // Remembered: the same instant answers the same object.
+    expect(periods.after(due, enrolled)).toBe(periods.after(due, enrolled));
+  });
+
+  it('tells joining dates apart only for program years', () => {
+    const periods = duePeriods({ kind: 'program_year' }, TZ);
+    const due = at('2026-06-01T00:00:00Z');
+    const a = periods.before(due, at('2020-03-01T00:00:00Z'));
+    const b = periods.before(due, at('2020-05-01T00:00:00Z'));
+    expect(a).not.toEqual(b);
+  });
+});
+
+describe('nextEvaluation', () => {
+  it('says in words what the next evaluation does if the metric stays', () => {
+    const input = { due: silver.securedUntil!, digits: 2, periodEnd: at('2027-12-31T23:00:00Z') };
+    expect(nextEvaluation(partner, silver, { ...input, metric: eur('1500') })).toEqual({
+      at: '2026-12-31T23:00:00.000Z',
+      outcome: 'if the metric stays 1500: keeps Silver',
+    });
+    expect(nextEvaluation(partner, silver, { ...input, metric: eur('6000') }).outcome).toBe(
+      'if the metric stays 6000: moves from Silver to Gold',
+    );
+    expect(nextEvaluation(partner, silver, { ...input, metric: eur('10') }).outcome).toBe(
+      'if the metric stays 10: a 90-day grace period starts, still Silver',
+    );
+    const frozen: TierState = {
+      ...silver,
+      override: { kind: 'freeze', tier: 'silver', until: at('2026-06-01T00:00:00Z'), reason: 'break' },
+    };
+    expect(
+      nextEvaluation(partner, frozen, { ...input, due: at('2026-06-01T00:00:00Z'), metric: 0n }).outcome,
+    ).toBe('if the metric stays 0: the freeze ends; Silver afterwards');
+  });
+});
+
+describe('standing', () => {
+  it('shows the tier, the metric, the gap to the next tier and the next evaluation', () => {
+    const s = standing(partner, silver, {
+      metric: eur('1200.5'),
+      digits: 2,
+      windowStart: at('2025-12-31T23:00:00Z'),
+      periodEnd: at('2026-12-31T23:00:00Z'),
+      due: silver.securedUntil,
+    });
+    expect(s).toMatchObject({
+      tier: 'silver',
+      tierName: 'Silver',
+      since: '2026-03-01T10:00:00.000Z',
+      multiplier: '1',
+      perks: [],
+      metric: '1200.5',
+      windowStart: '2025-12-31T23:00:00.000Z',
+      next: {
+        tier: 'gold',
+        name: 'Gold',
+        threshold: '5000',
+        needed: '3799.5',
+        by: '2026-12-31T23:00:00.000Z',
+      },
+      nextEvaluation: { at: '2026-12-31T23:00:00.000Z' },
+    });
+  });
+
+  it('needs nothing more past the threshold, has no next tier at the top, no evaluation when none is due', () => {
+    const input = {
+      digits: 2,
+      windowStart: at('2025-12-31T23:00:00Z'),
+      periodEnd: at('2026-12-31T23:00:00Z'),
+      due: null,
+    };
+    expect(standing(partner, none, { ...input, metric: eur('2000') })).toMatchObject({
+      tier: null,
+      tierName: null,
+      next: { tier: 'silver', needed: '0' },
+      nextEvaluation: null,
+    });
+    const gold = standing(partner, { ...silver, tier: 'gold' }, { ...input, metric: eur('2000') });
+    expect(gold).toMatchObject({ tierName: 'Gold', multiplier: '1.5', perks: ['lounge'], next: null });
+  });
+});

@@ -1,0 +1,210 @@
+// What every membership use case shares: the service's dependencies, finding plans and memberships,
+// and what a term brings (its charge row, entitlements, service credits and event), written in the
+// transaction of the transition that starts it.
+import { randomBytes } from 'node:crypto';
+import { FidelisError, invalid } from '../../core/errors.ts';
+import { encodeRandom } from '../../core/ids.ts';
+import { entitlementUntil } from '../../core/memberships/entitlements.ts';
+import { type Term, termEnd } from '../../core/memberships/terms.ts';
+import type { Database, Executor, Tx } from '../../db/client.ts';
+import { newId } from '../../lib/ids.ts';
+import type { AccountService } from '../accounts/accounts-service.ts';
+import type { AuditService } from '../audit/audit-service.ts';
+import type { LedgerService, PreparedWrite } from '../ledger/ledger-service.ts';
+import {
+  entitlementsOfMembership,
+  findPlanVersion,
+  insertEntitlements,
+  insertEvents,
+  insertTerm,
+  type MembershipRow,
+  type PlanRow,
+  setEntitlementEntry,
+  termsOf,
+} from './memberships-store.ts';
+import type { MembershipEventType, PlanDefinition } from './memberships-tables.ts';
+import { feeOf, toEntitlement, toMembership, toTerm } from './memberships-views.ts';
+
+/** What the membership use cases are given (built once by createMembershipService). */
+export interface MembershipDeps {
+  database: Database;
+  accounts: AccountService;
+  ledger: LedgerService;
+  audit: AuditService;
+}
+
+/** Who a service credit's ledger entry says wrote it (the ledger's source types that memberships use). */
+export type CreditSource = 'api' | 'admin' | 'job';
+
+/** The service credits of a term, prepared before the transaction that writes them. */
+export type PreparedCredits = Array<{ key: string; prepared: PreparedWrite }>;
+
+/**
+ * validation_failed naming each field (pointers into the service input). The detail lists them as
+ * the request body names them, as the API always has.
+ */
+export function invalidFields(fields: Record<string, string>): FidelisError {
+  const detail = Object.entries(fields)
+    .map(([field, message]) => `/body/${field}: ${message}`)
+    .join('; ');
+  return invalid(detail, fields);
+}
+
+export function existingPlan(row: PlanRow | undefined, planId: string): PlanRow {
+  if (!row) throw new FidelisError('plan_not_found', `No membership plan ${planId}`);
+  return row;
+}
+
+export function existingMembership(row: MembershipRow | undefined, id: string): MembershipRow {
+  if (!row) throw new FidelisError('membership_not_found', `No membership ${id}`);
+  return row;
+}
+
+export function notPending(m: MembershipRow): FidelisError {
+  return new FidelisError('membership_not_pending', `Membership ${m.id} is ${m.status}, not pending`);
+}
+
+export async function definitionAt(db: Executor, programId: string, planId: string, version: number) {
+  const row = await findPlanVersion(db, programId, planId, version);
+  if (!row) throw new Error(`plan ${planId} has no version ${version}`);
+  return row.definition;
+}
+
+export function termOf(def: PlanDefinition): Term {
+  return 'months' in def.term ? { months: def.term.months } : { days: def.term.days };
+}
+
+/** The ledger key of a service credit: one per membership, term and entitlement. */
+export function serviceCreditKey(membershipId: string, term: number, entitlementKey: string): string {
+  return `membership:${membershipId}:${term}:${entitlementKey}`;
+}
+
+/** The service credits of term `term`, prepared before the transaction that writes them. */
+export async function prepareCredits(
+  { ledger }: MembershipDeps,
+  programId: string,
+  m: { id: string; accountId: string },
+  def: PlanDefinition,
+  term: number,
+  effectiveAt: Date,
+  sourceType: CreditSource,
+  actor?: string,
+): Promise<PreparedCredits> {
+  const out: PreparedCredits = [];
+  for (const e of def.entitlements) {
+    if (e.kind !== 'service_credit') continue;
+    const prepared = await ledger.prepareCredit(programId, {
+      key: serviceCreditKey(m.id, term, e.key),
+      account: m.accountId,
+      unit: e.unit,
+      amount: e.amount,
+      type: 'adjust',
+      reasonCode: 'membership_service_credit',
+      explanation: `${e.description ?? e.key}: ${def.name} membership, term ${term}`,
+      sourceType,
+      sourceId: m.id,
+      effectiveAt,
+      actor,
+    });
+    out.push({ key: e.key, prepared });
+  }
+  return out;
+}
+
+/** Writes prepared service credits and links each to its entitlement. */
+export async function writeCredits(
+  { ledger }: MembershipDeps,
+  tx: Tx,
+  programId: string,
+  membershipId: string,
+  credits: PreparedCredits,
+): Promise<void> {
+  for (const c of credits) {
+    const { entry } = await ledger.writePrepared(tx, c.prepared);
+    await setEntitlementEntry(tx, programId, membershipId, c.key, entry.id);
+  }
+}
+
+export function event(
+  programId: string,
+  membershipId: string,
+  type: MembershipEventType,
+  occurredAt: Date,
+  actor: string | undefined,
+  data: Record<string, unknown>,
+) {
+  return { programId, id: newId('mev'), membershipId, type, occurredAt, actor: actor ?? null, data };
+}
+
+/** A discount code nobody can guess: the plan's prefix and 10 random Crockford base32 characters. */
+function discountCode(prefix: string): string {
+  return `${prefix}-${encodeRandom(randomBytes(7), 10)}`;
+}
+
+/** Term 1 begins: the charge row, the entitlements, the service credits and the event. */
+export async function activate(
+  deps: MembershipDeps,
+  tx: Tx,
+  programId: string,
+  m: MembershipRow,
+  def: PlanDefinition,
+  startsAt: Date,
+  credits: PreparedCredits,
+  actor: string | undefined,
+): Promise<void> {
+  const endsAt = termEnd(startsAt, termOf(def), 1);
+  await insertTerm(tx, {
+    programId,
+    membershipId: m.id,
+    term: 1,
+    kind: 'join',
+    startsAt,
+    endsAt,
+    feeAmount: def.fee.minor,
+    feeCurrency: def.fee.currency,
+  });
+  await insertEntitlements(
+    tx,
+    def.entitlements.map((e) => ({
+      programId,
+      id: newId('etl'),
+      accountId: m.accountId,
+      membershipId: m.id,
+      key: e.key,
+      kind: e.kind,
+      validFrom: startsAt,
+      validUntil: entitlementUntil(e, startsAt, endsAt),
+      code: e.kind === 'discount_code' ? discountCode(e.prefix) : null,
+      percent: e.kind === 'discount_code' ? (e.percent ?? null) : null,
+      unit: e.kind === 'service_credit' ? e.unit : null,
+      amount: e.kind === 'service_credit' ? e.amount : null,
+    })),
+  );
+  await writeCredits(deps, tx, programId, m.id, credits);
+  await insertEvents(tx, [
+    event(programId, m.id, 'activated', startsAt, actor, {
+      planId: m.planId,
+      planVersion: m.planVersion,
+      accountId: m.accountId,
+      via: m.via,
+      reference: m.reference,
+      term: 1,
+      startsAt: startsAt.toISOString(),
+      endsAt: endsAt.toISOString(),
+      fee: feeOf(def.fee.minor, def.fee.currency),
+    }),
+  ]);
+}
+
+/** A membership with its terms and entitlements. */
+export async function detail(db: Executor, programId: string, row: MembershipRow, now = new Date()) {
+  return {
+    ...toMembership(row),
+    terms: (await termsOf(db, programId, row.id)).map(toTerm),
+    entitlements: (await entitlementsOfMembership(db, programId, row.id)).map((e) =>
+      toEntitlement(e, now, row.status === 'active' && row.renewal === 'auto'),
+    ),
+  };
+}
+
+export type MembershipDetail = Awaited<ReturnType<typeof detail>>;
