@@ -26,7 +26,6 @@ const KNOWN: string[] = [
   'src/modules/imports/imports-service.ts imports ../contacts/contacts-store.ts: another module is used only through its service, reads, schemas or settings',
   'src/modules/memberships/memberships-service.ts imports ../ledger/ledger-tables.ts: another module is used only through its service, reads, schemas or settings',
   'src/modules/memberships/memberships-store.ts imports ../accounts/accounts-tables.ts: another module is used only through its service, reads, schemas or settings',
-  'src/modules/rewards/redemptions-service.ts imports ../ledger/ledger-store.ts: another module is used only through its service, reads, schemas or settings',
   'src/modules/rewards/rewards-settings.ts imports ../contacts/contacts-tables.ts: another module is used only through its service, reads, schemas or settings',
   'import cycle between modules: events → tiers → events',
 ];
@@ -43,7 +42,6 @@ const KNOWN_LONG: string[] = [
   'src/modules/rewards/rewards-routes.ts',
   'src/modules/rewards/rewards-schemas.ts',
   'src/modules/rewards/rewards-service.ts',
-  'src/modules/rewards/rewards-store.ts',
   'src/modules/tiers/tiers-service.ts',
 ];
 

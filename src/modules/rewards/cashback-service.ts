@@ -9,12 +9,6 @@ import type { AccountService } from '../accounts/accounts-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
-import type {
-  CreateCharityInput,
-  DonationInput,
-  PayoutInput,
-  UpdateCharityInput,
-} from './rewards-schemas.ts';
 import {
   type CharityRow,
   type DonationRow,
@@ -28,8 +22,14 @@ import {
   listDonations,
   listPayouts,
   type PayoutRow,
-  updateCharity,
-} from './rewards-store.ts';
+  patchCharity,
+} from './cashback-store.ts';
+import type {
+  CreateCharityInput,
+  DonationInput,
+  PayoutInput,
+  UpdateCharityInput,
+} from './rewards-schemas.ts';
 
 export function toCharity(c: CharityRow) {
   return {
@@ -149,7 +149,7 @@ export function createCashbackService(
       const row = await database.transaction(async (tx) => {
         const before = await findCharity(tx, programId, id);
         if (!before) throw new FidelisError('charity_not_found', `No charity ${id}`);
-        const after = (await updateCharity(tx, programId, id, {
+        const after = (await patchCharity(tx, programId, id, {
           ...(input.name !== undefined && { name: input.name.trim() }),
           ...(input.description !== undefined && { description: input.description }),
           ...(input.url !== undefined && { url: input.url }),

@@ -9,6 +9,7 @@ import {
   unavailability,
   windowStart,
 } from '../../core/rewards/eligibility.ts';
+import type { RedemptionStatus } from '../../core/rewards/redemption-status.ts';
 import type { Database, Tx } from '../../db/client.ts';
 import { retryOnConflict } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -17,11 +18,7 @@ import type { AuditService } from '../audit/audit-service.ts';
 import type { Contact } from '../contacts/contacts-schemas.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
-import { lockKey } from '../ledger/ledger-store.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
-import type { CancelInput, DecisionInput, FulfilInput, ListRedemptionsInput } from './rewards-schemas.ts';
-import type { EligibilityFacts, RewardService } from './rewards-service.ts';
-import { redemptionSettings } from './rewards-settings.ts';
 import {
   type ApprovalRow,
   approvalsOf,
@@ -29,16 +26,25 @@ import {
   type EventRow,
   eventFeed,
   eventsOf,
-  findCode,
   findRedemption,
   findRedemptionByKey,
-  findSession,
   insertApproval,
   insertEvent,
   insertRedemption,
-  issueCode,
   listRedemptions,
+  lockRedemption,
+  lockRedemptionLimit,
   type RedemptionRow,
+  timedOutRedemptions,
+  updateRedemption,
+} from './redemptions-store.ts';
+import type { CancelInput, DecisionInput, FulfilInput, ListRedemptionsInput } from './rewards-schemas.ts';
+import type { EligibilityFacts, RewardService } from './rewards-service.ts';
+import { redemptionSettings } from './rewards-settings.ts';
+import {
+  findCode,
+  findSession,
+  issueCode,
   type RewardRow,
   releaseCode,
   reserveCode,
@@ -46,10 +52,7 @@ import {
   returnStock,
   takeSessionPlace,
   takeStock,
-  timedOutRedemptions,
-  updateRedemption,
 } from './rewards-store.ts';
-import type { RedemptionStatus } from './rewards-tables.ts';
 
 const DAY = 86_400_000;
 const TIMED_OUT = 'The approval time-out passed and the held points were released';
@@ -284,7 +287,7 @@ export function createRedemptionService(
   ): Promise<RedemptionRow> {
     return retryOnConflict(() =>
       database.transaction(async (tx) => {
-        const r = await findRedemption(tx, programId, id, true);
+        const r = await lockRedemption(tx, programId, id);
         if (!r) throw new FidelisError('redemption_not_found', `No redemption ${id}`);
         const reward = await rewards.load(programId, r.rewardId, tx);
         return step(tx, r, reward);
@@ -497,7 +500,7 @@ export function createRedemptionService(
         afterWrite: async (tx, hold) => {
           const { limits } = reward;
           if (limits.perAccount || limits.perContact) {
-            await lockKey(tx, `redemption-limit:${programId}:${reward.id}:${account.id}`);
+            await lockRedemptionLimit(tx, programId, reward.id, account.id);
             const checks = [
               { limit: limits.perAccount, by: { accountId: account.id }, who: 'this account' },
               ...(contact

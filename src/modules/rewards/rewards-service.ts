@@ -29,10 +29,11 @@ import {
   insertSession,
   listRewards,
   listSessions,
+  lockReward,
   type NewRewardRow,
+  patchReward,
   type RewardRow,
   type SessionRow,
-  updateReward,
 } from './rewards-store.ts';
 import type { FulfilmentMethod, RewardEligibility, RewardLimits } from './rewards-tables.ts';
 
@@ -329,9 +330,9 @@ export function createRewardService(
       if (input.limits !== undefined) patch.limits = input.limits as RewardLimits;
       if (input.status !== undefined) patch.status = input.status;
       const row = await database.transaction(async (tx) => {
-        const before = await findReward(tx, programId, id, true);
+        const before = await lockReward(tx, programId, id);
         if (!before) throw new FidelisError('reward_not_found', `No reward ${id}`);
-        const after = (await updateReward(tx, programId, id, patch))!;
+        const after = (await patchReward(tx, programId, id, patch))!;
         await audit.record(tx, programId, {
           actor,
           action: 'reward.update',
@@ -364,7 +365,7 @@ export function createRewardService(
       });
       return database.transaction(async (tx) => {
         // Under the reward's row lock, so two imports cannot both add the same code.
-        await findReward(tx, programId, id, true);
+        await lockReward(tx, programId, id);
         for (const code of await existingCodes(tx, programId, id, [...seen])) {
           errors.push({ path: `/body/codes/${codes.indexOf(code)}`, message: `${code} exists already` });
         }
