@@ -9,6 +9,12 @@ import type { AccountService } from '../accounts/accounts-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
+import type {
+  CreateCharityInput,
+  DonationInput,
+  PayoutInput,
+  UpdateCharityInput,
+} from './cashback-schemas.ts';
 import {
   type CharityRow,
   type DonationRow,
@@ -24,12 +30,6 @@ import {
   type PayoutRow,
   patchCharity,
 } from './cashback-store.ts';
-import type {
-  CreateCharityInput,
-  DonationInput,
-  PayoutInput,
-  UpdateCharityInput,
-} from './rewards-schemas.ts';
 
 export function toCharity(c: CharityRow) {
   return {

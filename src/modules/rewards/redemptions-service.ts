@@ -19,6 +19,7 @@ import type { Contact } from '../contacts/contacts-schemas.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
+import type { CancelInput, DecisionInput, FulfilInput, ListRedemptionsInput } from './redemptions-schemas.ts';
 import {
   type ApprovalRow,
   approvalsOf,
@@ -38,7 +39,6 @@ import {
   timedOutRedemptions,
   updateRedemption,
 } from './redemptions-store.ts';
-import type { CancelInput, DecisionInput, FulfilInput, ListRedemptionsInput } from './rewards-schemas.ts';
 import type { EligibilityFacts, RewardService } from './rewards-service.ts';
 import { redemptionSettings } from './rewards-settings.ts';
 import {

@@ -6,49 +6,53 @@ import { principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
-import type { CashbackService } from './cashback-service.ts';
-import type { Actor, RedemptionService } from './redemptions-service.ts';
 import {
-  CancelBody,
-  type CancelInput,
   CashListQuery,
   CharityParams,
   CharitySchema,
-  CodesBody,
-  CodesImportSchema,
   CreateCharityBody,
   type CreateCharityInput,
-  CreateRewardBody,
-  type CreateRewardInput,
-  CreateSessionBody,
-  type CreateSessionInput,
-  DecisionBody,
-  type DecisionInput,
   DonationBody,
   type DonationInput,
   DonationSchema,
+  PayoutBody,
+  type PayoutInput,
+  PayoutSchema,
+  UpdateCharityBody,
+  type UpdateCharityInput,
+} from './cashback-schemas.ts';
+import type { CashbackService } from './cashback-service.ts';
+import {
+  CancelBody,
+  type CancelInput,
+  DecisionBody,
+  type DecisionInput,
   EventFeedQuery,
   FailBody,
   FulfilBody,
   type FulfilInput,
   type ListRedemptionsInput,
   ListRedemptionsQuery,
-  type ListRewardsInput,
-  ListRewardsQuery,
-  PayoutBody,
-  type PayoutInput,
-  PayoutSchema,
   RedemptionDueBody,
   RedemptionEventSchema,
   RedemptionParams,
   RedemptionSchema,
   RequestRedemptionBody,
   type RequestRedemptionInput,
+} from './redemptions-schemas.ts';
+import type { Actor, RedemptionService } from './redemptions-service.ts';
+import {
+  CodesBody,
+  CodesImportSchema,
+  CreateRewardBody,
+  type CreateRewardInput,
+  CreateSessionBody,
+  type CreateSessionInput,
+  type ListRewardsInput,
+  ListRewardsQuery,
   RewardParams,
   RewardSchema,
   SessionSchema,
-  UpdateCharityBody,
-  type UpdateCharityInput,
   UpdateRewardBody,
   type UpdateRewardInput,
 } from './rewards-schemas.ts';
