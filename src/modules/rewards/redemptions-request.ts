@@ -102,6 +102,16 @@ async function takeStockOf(
 }
 
 /**
+ * The ledger refuses a debit the wallet cannot cover naming the `amount` of its own input; a
+ * redemption request has no amount (the price is the reward's), so here the refusal names no field.
+ */
+function withoutAmountField(error: unknown): unknown {
+  if (!(error instanceof FidelisError && error.code === 'insufficient_balance')) return error;
+  const { errors: _, ...extra } = error.extra;
+  return new FidelisError(error.code, error.detail, extra);
+}
+
+/**
  * Requests a reward: checks availability, eligibility and limits, then in one ledger transaction
  * holds the price and takes a unit, code or place (or fails whole). Below the approval policy it
  * is approved at once (the hold is captured; a code-pool reward is fulfilled with its code).
@@ -148,47 +158,51 @@ export async function requestRedemption(
   );
   const id = newId('red');
   let created: RedemptionRow | undefined;
-  await d.ledger.debit(programId, {
-    key: `redemption:${id}:hold`,
-    account: account.id,
-    unit: reward.priceUnit,
-    amount: reward.priceAmount,
-    type: 'redeem',
-    hold: true,
-    holdUntil: new Date(now.getTime() + settings.approvalTimeoutDays * DAY),
-    reasonCode: 'reward',
-    explanation: `Reward: ${reward.name}`,
-    contactId: contact?.id,
-    sourceType: 'redemption',
-    sourceId: id,
-    actor: actor.keyId,
-    // Inside the ledger's transaction, after the wallet row is locked and the hold written.
-    afterWrite: async (tx, hold) => {
-      await checkLimits(tx, programId, reward, account.id, contact, now);
-      const codeId = await takeStockOf(tx, programId, reward, id, input.sessionId);
-      const row = await insertRedemption(tx, {
-        programId,
-        id,
-        rewardId: reward.id,
-        accountId: account.id,
-        contactId: contact?.id ?? null,
-        requestedBy: contact?.id ?? `key:${actor.keyId}`,
-        sessionId: input.sessionId ?? null,
-        status: 'pending_approval',
-        amount: reward.priceAmount,
-        unit: reward.priceUnit,
-        holdEntryId: hold.id,
-        approvalsRequired: required,
-        codeId,
-        note: input.note ?? null,
-        requestKey: requestKey ?? null,
-      });
-      await record(d, tx, programId, actor.keyId, 'redemption.requested', null, row, {
-        holdEntryId: hold.id,
-        approvalsRequired: required,
-      });
-      created = required === 0 ? await settleApproved(d, tx, programId, row, reward, actor.keyId) : row;
-    },
-  });
+  try {
+    await d.ledger.debit(programId, {
+      key: `redemption:${id}:hold`,
+      account: account.id,
+      unit: reward.priceUnit,
+      amount: reward.priceAmount,
+      type: 'redeem',
+      hold: true,
+      holdUntil: new Date(now.getTime() + settings.approvalTimeoutDays * DAY),
+      reasonCode: 'reward',
+      explanation: `Reward: ${reward.name}`,
+      contactId: contact?.id,
+      sourceType: 'redemption',
+      sourceId: id,
+      actor: actor.keyId,
+      // Inside the ledger's transaction, after the wallet row is locked and the hold written.
+      afterWrite: async (tx, hold) => {
+        await checkLimits(tx, programId, reward, account.id, contact, now);
+        const codeId = await takeStockOf(tx, programId, reward, id, input.sessionId);
+        const row = await insertRedemption(tx, {
+          programId,
+          id,
+          rewardId: reward.id,
+          accountId: account.id,
+          contactId: contact?.id ?? null,
+          requestedBy: contact?.id ?? `key:${actor.keyId}`,
+          sessionId: input.sessionId ?? null,
+          status: 'pending_approval',
+          amount: reward.priceAmount,
+          unit: reward.priceUnit,
+          holdEntryId: hold.id,
+          approvalsRequired: required,
+          codeId,
+          note: input.note ?? null,
+          requestKey: requestKey ?? null,
+        });
+        await record(d, tx, programId, actor.keyId, 'redemption.requested', null, row, {
+          holdEntryId: hold.id,
+          approvalsRequired: required,
+        });
+        created = required === 0 ? await settleApproved(d, tx, programId, row, reward, actor.keyId) : row;
+      },
+    });
+  } catch (error) {
+    throw withoutAmountField(error);
+  }
   return { redemption: await viewRedemption(d, programId, created!), replayed: false };
 }
