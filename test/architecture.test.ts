@@ -37,7 +37,6 @@ const KNOWN_LONG: string[] = [
   'src/modules/ledger/ledger-store.ts',
   'src/modules/memberships/memberships-routes.ts',
   'src/modules/memberships/memberships-service.ts',
-  'src/modules/rewards/rewards-routes.ts',
   'src/modules/tiers/tiers-service.ts',
 ];
 
