@@ -25,6 +25,8 @@ import { keyRoutes } from '../modules/keys/keys-routes.ts';
 import { ledgerRoutes } from '../modules/ledger/ledger-routes.ts';
 import { membershipRoutes } from '../modules/memberships/memberships-routes.ts';
 import { programRoutes } from '../modules/programs/programs-routes.ts';
+import { cashbackRoutes } from '../modules/rewards/cashback-routes.ts';
+import { redemptionRoutes } from '../modules/rewards/redemptions-routes.ts';
 import { rewardRoutes } from '../modules/rewards/rewards-routes.ts';
 import { ruleRoutes } from '../modules/rules/rules-routes.ts';
 import { tierRoutes } from '../modules/tiers/tiers-routes.ts';
@@ -47,6 +49,8 @@ const ROUTE_MODULES = [
   fxRoutes,
   tierRoutes,
   rewardRoutes,
+  redemptionRoutes,
+  cashbackRoutes,
   membershipRoutes,
   auditRoutes,
 ] as const;

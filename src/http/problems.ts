@@ -31,7 +31,7 @@ declare module 'fastify' {
 }
 
 type RequestPart = 'body' | 'query' | 'params' | 'headers';
-const PARTS = /^\/(body|query|params|headers)(\/|$)/;
+const PARTS = /^\/(body|query|querystring|params|headers)(\/|$)/;
 
 /** Field errors raised by a service name fields of its input; place them in the request. */
 function inRequest(request: FastifyRequest, errors: FieldError[]): FieldError[] {

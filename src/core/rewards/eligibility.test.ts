@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { approvalsNeeded, ineligibility, shortBy, unavailability, windowStart } from './eligibility.ts';
+import {
+  approvalsNeeded,
+  ineligibility,
+  redeemable,
+  refusals,
+  shortBy,
+  unavailability,
+  windowStart,
+} from './eligibility.ts';
 
 const facts = { segment: 'hospitality', country: 'NL', tier: null, memberships: [] as string[] };
 
@@ -72,5 +80,66 @@ describe('windowStart and shortBy', () => {
     expect(shortBy(380, 'points', 0)).toBe('380 points short');
     expect(shortBy(380, 'EUR', 2)).toBe('EUR 3.80 short');
     expect(shortBy(5, 'JPY', 0)).toBe('JPY 5 short');
+  });
+});
+
+describe('refusals and redeemable', () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+  const reward = {
+    status: 'active' as const,
+    availableFrom: null,
+    availableUntil: null,
+    eligibility: {},
+    priceAmount: 500,
+    priceUnit: 'points',
+  };
+  const account = { status: 'enrolled', facts, balance: 500 };
+
+  it('refuses an account that is not enrolled before the rules it misses', () => {
+    expect(refusals({ tiers: ['Gold'] }, 'suspended', facts)).toEqual([
+      'the account is suspended',
+      'needs Gold',
+    ]);
+    expect(refusals({}, 'enrolled', facts)).toEqual([]);
+  });
+
+  it('can redeem when eligible, affordable and in stock', () => {
+    expect(redeemable(reward, account, null, now)).toEqual({
+      ok: true,
+      eligible: true,
+      affordable: true,
+      inStock: true,
+      shortBy: null,
+      reasons: [],
+    });
+  });
+
+  it('gives every reason, in order: window, account, rules, balance, stock', () => {
+    const r = redeemable(
+      { ...reward, status: 'archived', eligibility: { tiers: ['Gold'] }, priceUnit: 'EUR' },
+      { status: 'suspended', facts, balance: 120 },
+      0,
+      now,
+    );
+    expect(r).toEqual({
+      ok: false,
+      eligible: false,
+      affordable: false,
+      inStock: false,
+      shortBy: 380,
+      reasons: [
+        'the reward was withdrawn from the catalog',
+        'the account is suspended',
+        'needs Gold',
+        'EUR 3.80 short',
+        'out of stock',
+      ],
+    });
+    expect(redeemable(reward, { ...account, balance: 499 }, 3, now)).toMatchObject({
+      ok: false,
+      eligible: true,
+      shortBy: 1,
+      reasons: ['1 points short'],
+    });
   });
 });

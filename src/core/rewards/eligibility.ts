@@ -1,4 +1,5 @@
 // Who may redeem what, and when a redemption needs approval: pure functions over plain values.
+import { minorDigits } from '../money.ts';
 
 export interface EligibilityRules {
   tiers?: string[];
@@ -37,6 +38,17 @@ export function ineligibility(rules: EligibilityRules, facts: Facts): string[] {
     reasons.push(`only contacts with the role ${rules.roles.join(' or ')} can redeem it`);
   }
   return reasons;
+}
+
+/**
+ * Why the account (and contact) may not redeem a reward with these rules: an account that is not
+ * enrolled, then each rule it misses. Empty when it may.
+ */
+export function refusals(rules: EligibilityRules, accountStatus: string, facts: Facts): string[] {
+  return [
+    ...(accountStatus === 'enrolled' ? [] : [`the account is ${accountStatus}`]),
+    ...ineligibility(rules, facts),
+  ];
 }
 
 export interface Window {
@@ -88,4 +100,47 @@ export function shortBy(missing: number, unit: string, currencyDigits: number): 
   if (unit === 'points') return `${missing} points short`;
   const major = (missing / 10 ** currencyDigits).toFixed(currencyDigits);
   return `${unit} ${major} short`;
+}
+
+export interface Redeemable {
+  /** The account (and contact) can redeem it now. */
+  ok: boolean;
+  eligible: boolean;
+  affordable: boolean;
+  inStock: boolean;
+  /** Units the wallet lacks; null when it has enough. */
+  shortBy: number | null;
+  /** Why not, for people: "needs Platinum", "380 points short", "out of stock". */
+  reasons: string[];
+}
+
+/**
+ * Whether an account can redeem a reward at `now`, and every reason it cannot: the reward's window,
+ * the account and its eligibility, its balance in the price's unit, and the units left (null: unlimited).
+ */
+export function redeemable(
+  reward: Window & { eligibility: EligibilityRules; priceAmount: number; priceUnit: string },
+  account: { status: string; facts: Facts; balance: number },
+  left: number | null,
+  now: Date,
+): Redeemable {
+  const notNow = unavailability(reward, now);
+  const reasons = [
+    ...(notNow ? [notNow] : []),
+    ...refusals(reward.eligibility, account.status, account.facts),
+  ];
+  const eligible = reasons.length === 0;
+  const unit = reward.priceUnit;
+  const missing = Math.max(0, reward.priceAmount - account.balance);
+  if (missing > 0) reasons.push(shortBy(missing, unit, unit === 'points' ? 0 : minorDigits(unit)));
+  const inStock = left === null || left > 0;
+  if (!inStock) reasons.push('out of stock');
+  return {
+    ok: reasons.length === 0,
+    eligible,
+    affordable: missing === 0,
+    inStock,
+    shortBy: missing > 0 ? missing : null,
+    reasons,
+  };
 }

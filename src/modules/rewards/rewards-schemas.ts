@@ -1,42 +1,35 @@
+// Request and response schemas of the rewards catalog (rewards, codes, sessions), and the schema
+// pieces the module's other schemas share (units, amounts, texts, contact references).
 import Type, { type Static } from 'typebox';
 import { Country, Cursor, Limit, Name, Ref, Timestamp } from '../../http/schemas.ts';
+import { FULFILMENT_METHODS, REWARD_TYPES } from './rewards-tables.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Array>[0]>(t: T) => Type.Union([t, Type.Null()]);
-const Unit = Type.String({
+export const Nullable = <T extends Parameters<typeof Type.Array>[0]>(t: T) => Type.Union([t, Type.Null()]);
+export const Unit = Type.String({
   pattern: '^(points|[A-Z]{3})$',
   description: '"points", or the ISO 4217 currency of a cash wallet',
   examples: ['points', 'EUR'],
 });
-const CurrencyCode = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code', examples: ['EUR'] });
-const Amount = Type.Integer({
+export const CurrencyCode = Type.String({
+  pattern: '^[A-Z]{3}$',
+  description: 'ISO 4217 code',
+  examples: ['EUR'],
+});
+export const Amount = Type.Integer({
   minimum: 1,
   maximum: 1_000_000_000_000,
   description: 'Whole points, or minor units of the currency (cents)',
 });
 const Role = Type.Enum(['owner', 'admin', 'buyer', 'approver', 'viewer'], { description: 'A contact role' });
-const Text = (max: number, description?: string) =>
+export const Text = (max: number, description?: string) =>
   Type.String({ minLength: 1, maxLength: max, ...(description ? { description } : {}) });
 const Tag = Type.String({ minLength: 1, maxLength: 64 });
-const ContactRef = Type.String({ minLength: 1, maxLength: 64, description: 'A contact id (con_…)' });
+export const ContactRef = Type.String({ minLength: 1, maxLength: 64, description: 'A contact id (con_…)' });
 
-export const RewardTypeSchema = Type.Enum(
-  [
-    'discount_code',
-    'egift_card',
-    'prepaid_card',
-    'experience',
-    'session',
-    'service_credit',
-    'merchandise',
-    'donation',
-    'cash_payout',
-    'custom',
-  ],
-  {
-    description:
-      'discount_code, egift_card, prepaid_card (virtual), experience (events, tours), session (training, consultation), service_credit (free months), merchandise, donation, cash_payout, custom',
-  },
-);
+export const RewardTypeSchema = Type.Enum([...REWARD_TYPES], {
+  description:
+    'discount_code, egift_card, prepaid_card (virtual), experience (events, tours), session (training, consultation), service_credit (free months), merchandise, donation, cash_payout, custom',
+});
 
 const Translations = Type.Record(
   Type.String({ minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$' }),
@@ -110,7 +103,7 @@ const Limits = Type.Object(
   },
 );
 
-const Fulfilment = Type.Enum(['code_pool', 'webhook', 'manual'], {
+const Fulfilment = Type.Enum([...FULFILMENT_METHODS], {
   description:
     'code_pool: a code of the pool is handed out on approval; webhook: the operator’s system fulfils it (it reads the redemption events) and reports back; manual: the operator ships it and records tracking',
 });
@@ -168,7 +161,7 @@ export const UpdateRewardBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-const SessionSchema = Type.Object({
+export const SessionSchema = Type.Object({
   id: Type.String(),
   name: Nullable(Type.String()),
   startsAt: Timestamp,
@@ -280,237 +273,8 @@ export const CreateSessionBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export { SessionSchema };
-
-export const RequestRedemptionBody = Type.Object(
-  {
-    reward: Ref('Reward id'),
-    account: Ref('Account id or externalId'),
-    contactId: Type.Optional(
-      Type.Union([ContactRef], { description: 'The person redeeming (for role eligibility and approval)' }),
-    ),
-    sessionId: Type.Optional(Ref('Session of an experience or session reward')),
-    note: Type.Optional(Text(1000)),
-  },
-  { additionalProperties: false },
-);
-
-export const DecisionBody = Type.Object(
-  {
-    contactId: Type.Optional(
-      Type.Union([ContactRef], {
-        description: 'The approving contact (of the same account); omit for the operator’s staff (admin key)',
-      }),
-    ),
-    note: Type.Optional(Text(1000)),
-  },
-  { additionalProperties: false },
-);
-
-export const CancelBody = Type.Object(
-  { reason: Type.Optional(Text(1000)), contactId: Type.Optional(ContactRef) },
-  { additionalProperties: false },
-);
-
-export const FulfilBody = Type.Object(
-  {
-    delivery: Type.Optional(
-      Type.Union([Type.Literal('shipped'), Type.Literal('delivered')], { description: 'Default delivered' }),
-    ),
-    carrier: Type.Optional(Text(100)),
-    trackingNumber: Type.Optional(Text(200)),
-    trackingUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 2000 })),
-    note: Type.Optional(Text(1000)),
-  },
-  { additionalProperties: false },
-);
-
-export const FailBody = Type.Object({ reason: Text(1000) }, { additionalProperties: false });
-
-export const RedemptionParams = Type.Object({ redemptionId: Ref('Redemption id') });
-
-export const RedemptionSchema = Type.Object(
-  {
-    id: Type.String({ examples: ['red_01JD0000000000000000000000'] }),
-    rewardId: Type.String(),
-    accountId: Type.String(),
-    contactId: Nullable(Type.String()),
-    sessionId: Nullable(Type.String()),
-    status: Type.String({
-      description: 'pending_approval → approved → fulfilled; or rejected, cancelled, failed',
-    }),
-    price: Type.Object({ amount: Type.Integer(), unit: Type.String() }),
-    approvals: Type.Object({
-      required: Type.Integer(),
-      decisions: Type.Array(
-        Type.Object({
-          approver: Type.String({ description: 'A contact id, or key:<id> for the operator’s staff' }),
-          decision: Type.String(),
-          note: Nullable(Type.String()),
-          at: Timestamp,
-        }),
-      ),
-    }),
-    code: Nullable(Type.String({ description: 'The code handed out (code-pool rewards, once fulfilled)' })),
-    delivery: Nullable(Type.String()),
-    tracking: Nullable(Type.Unknown()),
-    note: Nullable(Type.String()),
-    reason: Nullable(Type.String({ description: 'Why it was rejected, cancelled or failed' })),
-    holdEntryId: Type.String(),
-    settleEntryId: Nullable(
-      Type.String({ description: 'The ledger entry that captured or released the hold' }),
-    ),
-    refundEntryId: Nullable(Type.String({ description: 'The ledger entry that refunded a captured hold' })),
-    events: Type.Optional(
-      Type.Array(
-        Type.Object({
-          id: Type.String(),
-          type: Type.String(),
-          status: Type.String(),
-          actor: Type.String(),
-          data: Type.Unknown(),
-          at: Timestamp,
-        }),
-      ),
-    ),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-  },
-  { $id: 'Redemption', title: 'Redemption' },
-);
-
-export const ListRedemptionsQuery = Type.Object(
-  {
-    account: Type.Optional(Ref('Account id or externalId')),
-    reward: Type.Optional(Ref('Reward id')),
-    contactId: Type.Optional(ContactRef),
-    status: Type.Optional(
-      Type.Enum(['pending_approval', 'approved', 'fulfilled', 'rejected', 'cancelled', 'failed']),
-    ),
-    limit: Type.Optional(Limit),
-    cursor: Type.Optional(Cursor),
-  },
-  { additionalProperties: false },
-);
-
-export const EventFeedQuery = Type.Object(
-  {
-    type: Type.Optional(
-      Type.String({ pattern: '^redemption\\.[a-z_]+$', maxLength: 64, examples: ['redemption.approved'] }),
-    ),
-    redemptionId: Type.Optional(Ref('Redemption id')),
-    limit: Type.Optional(Limit),
-    cursor: Type.Optional(Cursor),
-  },
-  { additionalProperties: false },
-);
-export const RedemptionEventSchema = Type.Object({
-  id: Type.String({ description: 'Sortable: the feed is ordered by it' }),
-  redemptionId: Type.String(),
-  type: Type.String({
-    description:
-      'redemption.requested, .approval_given, .approved, .fulfilled, .delivered, .rejected, .cancelled, .failed',
-  }),
-  status: Type.String({ description: "The redemption's status after the event" }),
-  actor: Type.String({ description: 'The API key id that acted' }),
-  data: Type.Unknown(),
-  at: Timestamp,
-});
-
-export const CreateCharityBody = Type.Object(
-  { name: Name, description: Type.Optional(Text(4000)), url: Type.Optional(Type.String({ format: 'uri' })) },
-  { additionalProperties: false },
-);
-export const UpdateCharityBody = Type.Object(
-  {
-    name: Type.Optional(Name),
-    description: Type.Optional(Nullable(Text(4000))),
-    url: Type.Optional(Nullable(Type.String({ format: 'uri' }))),
-    status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('archived')])),
-  },
-  { additionalProperties: false, minProperties: 1 },
-);
-export const CharityParams = Type.Object({ charityId: Ref('Charity id') });
-export const CharitySchema = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String(),
-    description: Nullable(Type.String()),
-    url: Nullable(Type.String()),
-    status: Type.String(),
-    createdAt: Timestamp,
-  },
-  { $id: 'Charity', title: 'Charity' },
-);
-
-export const DonationBody = Type.Object(
-  {
-    account: Ref('Account id or externalId'),
-    charityId: Ref('Charity id'),
-    unit: Unit,
-    amount: Type.Optional(Type.Union([Amount], { description: 'Omit to donate everything available' })),
-    contactId: Type.Optional(ContactRef),
-  },
-  { additionalProperties: false },
-);
-export const DonationSchema = Type.Object({
-  id: Type.String(),
-  charityId: Type.String(),
-  accountId: Type.String(),
-  contactId: Nullable(Type.String()),
-  unit: Type.String(),
-  amount: Type.Integer(),
-  entryId: Type.String({ description: 'The ledger entry (type donate)' }),
-  createdAt: Timestamp,
-});
-
-export const PayoutBody = Type.Object(
-  {
-    account: Ref('Account id or externalId'),
-    currency: CurrencyCode,
-    amount: Type.Optional(
-      Type.Union([Amount], { description: 'Minor units; omit to pay out everything available' }),
-    ),
-    method: Type.Enum(['bank_transfer', 'paypal', 'check', 'credit_note', 'other'], {
-      description: 'How the operator pays it (the money moves outside Fidelis)',
-    }),
-    reference: Type.Optional(Text(200, 'e.g. the IBAN or the payment reference')),
-    contactId: Type.Optional(ContactRef),
-  },
-  { additionalProperties: false },
-);
-export const PayoutSchema = Type.Object({
-  id: Type.String(),
-  accountId: Type.String(),
-  contactId: Nullable(Type.String()),
-  unit: Type.String(),
-  amount: Type.Integer(),
-  method: Type.String(),
-  reference: Nullable(Type.String()),
-  entryId: Type.String({ description: 'The ledger entry (type payout)' }),
-  createdAt: Timestamp,
-});
-export const CashListQuery = Type.Object(
-  {
-    account: Type.Optional(Ref('Account id or externalId')),
-    limit: Type.Optional(Limit),
-    cursor: Type.Optional(Cursor),
-  },
-  { additionalProperties: false },
-);
 
 export type CreateRewardInput = Static<typeof CreateRewardBody>;
 export type UpdateRewardInput = Static<typeof UpdateRewardBody>;
 export type ListRewardsInput = Static<typeof ListRewardsQuery>;
 export type CreateSessionInput = Static<typeof CreateSessionBody>;
-export type RequestRedemptionInput = Static<typeof RequestRedemptionBody>;
-export type DecisionInput = Static<typeof DecisionBody>;
-export type CancelInput = Static<typeof CancelBody>;
-export type FulfilInput = Static<typeof FulfilBody>;
-export type ListRedemptionsInput = Static<typeof ListRedemptionsQuery>;
-export type CreateCharityInput = Static<typeof CreateCharityBody>;
-export type UpdateCharityInput = Static<typeof UpdateCharityBody>;
-export type DonationInput = Static<typeof DonationBody>;
-export type PayoutInput = Static<typeof PayoutBody>;
-
-export const RedemptionDueBody = Type.Object({}, { additionalProperties: false });

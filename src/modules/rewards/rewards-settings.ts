@@ -1,7 +1,9 @@
 // The redemption policies of a program (program settings key `redemptions`), with their defaults.
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
-import type { ContactRole } from '../contacts/contacts-tables.ts';
+import type { Contact } from '../contacts/contacts-schemas.ts';
+
+type ContactRole = Contact['role'];
 
 const Role = Type.Union([
   Type.Literal('owner'),

@@ -1,48 +1,58 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt, notInArray, type SQL, sql } from 'drizzle-orm';
+// SQL of the rewards catalog: rewards and their counted stock, code pools and sessions. The small
+// helpers at the top serve the module's other stores too (redemptions, cashback).
+import { and, asc, eq, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { type Executor, selectRows } from '../../db/client.ts';
-import {
-  charities,
-  donations,
-  payouts,
-  type RedemptionStatus,
-  redemptionApprovals,
-  redemptionEvents,
-  redemptions,
-  rewardCodes,
-  rewardSessions,
-  rewards,
-} from './rewards-tables.ts';
+import { rewardCodes, rewardSessions, rewards } from './rewards-tables.ts';
 
 export type RewardRow = typeof rewards.$inferSelect;
 export type NewRewardRow = typeof rewards.$inferInsert;
 export type CodeRow = typeof rewardCodes.$inferSelect;
 export type SessionRow = typeof rewardSessions.$inferSelect;
-export type RedemptionRow = typeof redemptions.$inferSelect;
-export type NewRedemptionRow = typeof redemptions.$inferInsert;
-export type ApprovalRow = typeof redemptionApprovals.$inferSelect;
-export type EventRow = typeof redemptionEvents.$inferSelect;
-export type CharityRow = typeof charities.$inferSelect;
-export type DonationRow = typeof donations.$inferSelect;
-export type PayoutRow = typeof payouts.$inferSelect;
+
+/** One row of a program's table by its id: every table of the module is keyed (program_id, id). */
+export function byId(table: { programId: PgColumn; id: PgColumn }, programId: string, id: string): SQL {
+  return and(eq(table.programId, programId), eq(table.id, id))!;
+}
+
+/** Inserts one row and returns it as stored (defaults filled in). */
+export async function insertRow<T extends PgTable>(
+  db: Executor,
+  table: T,
+  row: T['$inferInsert'],
+): Promise<T['$inferSelect']> {
+  const [created] = await db.insert(table).values(row).returning();
+  return created as T['$inferSelect'];
+}
 
 // Rewards
 
 export async function insertReward(db: Executor, row: NewRewardRow): Promise<RewardRow> {
-  const [created] = await db.insert(rewards).values(row).returning();
-  return created!;
+  return insertRow(db, rewards, row);
 }
+
+const rewardById = (db: Executor, programId: string, id: string) =>
+  db
+    .select()
+    .from(rewards)
+    .where(byId(rewards, programId, id));
 
 export async function findReward(
   db: Executor,
   programId: string,
   id: string,
-  lock = false,
 ): Promise<RewardRow | undefined> {
-  const query = db
-    .select()
-    .from(rewards)
-    .where(and(eq(rewards.programId, programId), eq(rewards.id, id)));
-  const [row] = lock ? await query.for('update') : await query;
+  const [row] = await rewardById(db, programId, id);
+  return row;
+}
+
+/** The reward, locked until the transaction ends: its changes and code imports go one at a time. */
+export async function lockReward(
+  db: Executor,
+  programId: string,
+  id: string,
+): Promise<RewardRow | undefined> {
+  const [row] = await rewardById(db, programId, id).for('update');
   return row;
 }
 
@@ -68,7 +78,7 @@ export async function listRewards(
     .limit(limit);
 }
 
-export async function updateReward(
+export async function patchReward(
   db: Executor,
   programId: string,
   id: string,
@@ -77,7 +87,7 @@ export async function updateReward(
   const [row] = await db
     .update(rewards)
     .set({ ...patch, updatedAt: new Date() })
-    .where(and(eq(rewards.programId, programId), eq(rewards.id, id)))
+    .where(byId(rewards, programId, id))
     .returning();
   return row;
 }
@@ -87,7 +97,7 @@ export async function takeStock(db: Executor, programId: string, rewardId: strin
   const rows = await db
     .update(rewards)
     .set({ stockRemaining: sql`${rewards.stockRemaining} - 1` })
-    .where(and(eq(rewards.programId, programId), eq(rewards.id, rewardId), gt(rewards.stockRemaining, 0)))
+    .where(and(byId(rewards, programId, rewardId), gt(rewards.stockRemaining, 0)))
     .returning({ id: rewards.id });
   return rows.length === 1;
 }
@@ -96,7 +106,7 @@ export async function returnStock(db: Executor, programId: string, rewardId: str
   await db
     .update(rewards)
     .set({ stockRemaining: sql`${rewards.stockRemaining} + 1` })
-    .where(and(eq(rewards.programId, programId), eq(rewards.id, rewardId)));
+    .where(byId(rewards, programId, rewardId));
 }
 
 // Codes
@@ -176,7 +186,7 @@ export async function findCode(db: Executor, programId: string, id: string): Pro
   const [row] = await db
     .select()
     .from(rewardCodes)
-    .where(and(eq(rewardCodes.programId, programId), eq(rewardCodes.id, id)));
+    .where(byId(rewardCodes, programId, id));
   return row;
 }
 
@@ -184,16 +194,14 @@ export async function issueCode(db: Executor, programId: string, id: string): Pr
   await db
     .update(rewardCodes)
     .set({ status: 'issued', issuedAt: new Date() })
-    .where(and(eq(rewardCodes.programId, programId), eq(rewardCodes.id, id)));
+    .where(byId(rewardCodes, programId, id));
 }
 
 export async function releaseCode(db: Executor, programId: string, id: string): Promise<void> {
   await db
     .update(rewardCodes)
     .set({ status: 'available', redemptionId: null })
-    .where(
-      and(eq(rewardCodes.programId, programId), eq(rewardCodes.id, id), eq(rewardCodes.status, 'reserved')),
-    );
+    .where(and(byId(rewardCodes, programId, id), eq(rewardCodes.status, 'reserved')));
 }
 
 // Sessions
@@ -202,8 +210,7 @@ export async function insertSession(
   db: Executor,
   row: typeof rewardSessions.$inferInsert,
 ): Promise<SessionRow> {
-  const [created] = await db.insert(rewardSessions).values(row).returning();
-  return created!;
+  return insertRow(db, rewardSessions, row);
 }
 
 export async function findSession(
@@ -215,13 +222,7 @@ export async function findSession(
   const [row] = await db
     .select()
     .from(rewardSessions)
-    .where(
-      and(
-        eq(rewardSessions.programId, programId),
-        eq(rewardSessions.rewardId, rewardId),
-        eq(rewardSessions.id, id),
-      ),
-    );
+    .where(and(byId(rewardSessions, programId, id), eq(rewardSessions.rewardId, rewardId)));
   return row;
 }
 
@@ -243,13 +244,7 @@ export async function takeSessionPlace(db: Executor, programId: string, id: stri
   const rows = await db
     .update(rewardSessions)
     .set({ reserved: sql`${rewardSessions.reserved} + 1` })
-    .where(
-      and(
-        eq(rewardSessions.programId, programId),
-        eq(rewardSessions.id, id),
-        lt(rewardSessions.reserved, rewardSessions.capacity),
-      ),
-    )
+    .where(and(byId(rewardSessions, programId, id), lt(rewardSessions.reserved, rewardSessions.capacity)))
     .returning({ id: rewardSessions.id });
   return rows.length === 1;
 }
@@ -258,279 +253,5 @@ export async function returnSessionPlace(db: Executor, programId: string, id: st
   await db
     .update(rewardSessions)
     .set({ reserved: sql`${rewardSessions.reserved} - 1` })
-    .where(and(eq(rewardSessions.programId, programId), eq(rewardSessions.id, id)));
-}
-
-// Redemptions
-
-export async function insertRedemption(db: Executor, row: NewRedemptionRow): Promise<RedemptionRow> {
-  const [created] = await db.insert(redemptions).values(row).returning();
-  return created!;
-}
-
-export async function findRedemption(
-  db: Executor,
-  programId: string,
-  id: string,
-  lock = false,
-): Promise<RedemptionRow | undefined> {
-  const query = db
-    .select()
-    .from(redemptions)
-    .where(and(eq(redemptions.programId, programId), eq(redemptions.id, id)));
-  const [row] = lock ? await query.for('update') : await query;
-  return row;
-}
-
-/**
- * Redemptions still waiting for approval whose hold the ledger already released (its due run voids
- * a hold at its time-out), oldest first.
- */
-export async function timedOutRedemptions(
-  db: Executor,
-  programId: string,
-  limit: number,
-): Promise<RedemptionRow[]> {
-  return db
-    .select()
-    .from(redemptions)
-    .where(
-      and(
-        eq(redemptions.programId, programId),
-        eq(redemptions.status, 'pending_approval'),
-        sql`exists (select 1 from ledger_entries v where v.program_id = ${redemptions.programId}
-                     and v.related_entry_id = ${redemptions.holdEntryId} and v.phase = 'void')`,
-      ),
-    )
-    .orderBy(asc(redemptions.id))
-    .limit(limit);
-}
-
-export async function findRedemptionByKey(
-  db: Executor,
-  programId: string,
-  requestKey: string,
-): Promise<RedemptionRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(redemptions)
-    .where(and(eq(redemptions.programId, programId), eq(redemptions.requestKey, requestKey)));
-  return row;
-}
-
-export async function updateRedemption(
-  db: Executor,
-  programId: string,
-  id: string,
-  patch: Partial<NewRedemptionRow>,
-): Promise<RedemptionRow> {
-  const [row] = await db
-    .update(redemptions)
-    .set({ ...patch, updatedAt: new Date() })
-    .where(and(eq(redemptions.programId, programId), eq(redemptions.id, id)))
-    .returning();
-  return row!;
-}
-
-export async function listRedemptions(
-  db: Executor,
-  programId: string,
-  f: { accountId?: string; rewardId?: string; status?: string; contactId?: string },
-  after: string | undefined,
-  limit: number,
-): Promise<RedemptionRow[]> {
-  return db
-    .select()
-    .from(redemptions)
-    .where(
-      and(
-        eq(redemptions.programId, programId),
-        f.accountId ? eq(redemptions.accountId, f.accountId) : undefined,
-        f.rewardId ? eq(redemptions.rewardId, f.rewardId) : undefined,
-        f.contactId ? eq(redemptions.contactId, f.contactId) : undefined,
-        f.status ? eq(redemptions.status, f.status as RedemptionStatus) : undefined,
-        after ? lt(redemptions.id, after) : undefined,
-      ),
-    )
-    .orderBy(desc(redemptions.id))
-    .limit(limit);
-}
-
-const UNDONE: RedemptionStatus[] = ['rejected', 'cancelled', 'failed'];
-
-/** Redemptions of a reward that count against a limit (not rejected, cancelled or failed). */
-export async function countRedemptions(
-  db: Executor,
-  programId: string,
-  rewardId: string,
-  by: { accountId?: string; contactId?: string },
-  since: Date | null,
-): Promise<number> {
-  const conditions: Array<SQL | undefined> = [
-    eq(redemptions.programId, programId),
-    eq(redemptions.rewardId, rewardId),
-    notInArray(redemptions.status, UNDONE),
-    by.accountId ? eq(redemptions.accountId, by.accountId) : undefined,
-    by.contactId ? eq(redemptions.contactId, by.contactId) : undefined,
-    since ? gte(redemptions.createdAt, since) : undefined,
-  ];
-  const [row] = await db
-    .select({ n: sql<string>`count(*)` })
-    .from(redemptions)
-    .where(and(...conditions));
-  return Number(row?.n ?? 0);
-}
-
-export async function insertApproval(db: Executor, row: typeof redemptionApprovals.$inferInsert) {
-  await db.insert(redemptionApprovals).values(row);
-}
-
-export async function approvalsOf(db: Executor, programId: string, ids: string[]): Promise<ApprovalRow[]> {
-  if (ids.length === 0) return [];
-  return db
-    .select()
-    .from(redemptionApprovals)
-    .where(and(eq(redemptionApprovals.programId, programId), inArray(redemptionApprovals.redemptionId, ids)))
-    .orderBy(asc(redemptionApprovals.at));
-}
-
-export async function insertEvent(db: Executor, row: typeof redemptionEvents.$inferInsert): Promise<void> {
-  await db.insert(redemptionEvents).values(row);
-}
-
-/** Every redemption event of the program in id order (oldest first) after `after`: an outbox feed. */
-export async function eventFeed(
-  db: Executor,
-  programId: string,
-  f: { type?: string; redemptionId?: string },
-  after: string | undefined,
-  limit: number,
-): Promise<EventRow[]> {
-  return db
-    .select()
-    .from(redemptionEvents)
-    .where(
-      and(
-        eq(redemptionEvents.programId, programId),
-        f.type ? eq(redemptionEvents.type, f.type) : undefined,
-        f.redemptionId ? eq(redemptionEvents.redemptionId, f.redemptionId) : undefined,
-        after ? gt(redemptionEvents.id, after) : undefined,
-      ),
-    )
-    .orderBy(asc(redemptionEvents.id))
-    .limit(limit);
-}
-
-export async function eventsOf(db: Executor, programId: string, redemptionId: string): Promise<EventRow[]> {
-  return db
-    .select()
-    .from(redemptionEvents)
-    .where(and(eq(redemptionEvents.programId, programId), eq(redemptionEvents.redemptionId, redemptionId)))
-    .orderBy(asc(redemptionEvents.id));
-}
-
-// Charities, donations, payouts
-
-export async function insertCharity(db: Executor, row: typeof charities.$inferInsert): Promise<CharityRow> {
-  const [created] = await db.insert(charities).values(row).returning();
-  return created!;
-}
-
-export async function findCharity(
-  db: Executor,
-  programId: string,
-  id: string,
-): Promise<CharityRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(charities)
-    .where(and(eq(charities.programId, programId), eq(charities.id, id)));
-  return row;
-}
-
-export async function listCharities(db: Executor, programId: string): Promise<CharityRow[]> {
-  return db.select().from(charities).where(eq(charities.programId, programId)).orderBy(asc(charities.id));
-}
-
-export async function updateCharity(
-  db: Executor,
-  programId: string,
-  id: string,
-  patch: Partial<typeof charities.$inferInsert>,
-): Promise<CharityRow | undefined> {
-  const [row] = await db
-    .update(charities)
-    .set(patch)
-    .where(and(eq(charities.programId, programId), eq(charities.id, id)))
-    .returning();
-  return row;
-}
-
-export async function insertDonation(db: Executor, row: typeof donations.$inferInsert): Promise<DonationRow> {
-  const [created] = await db.insert(donations).values(row).returning();
-  return created!;
-}
-
-export async function findDonationByEntry(db: Executor, programId: string, entryId: string) {
-  const [row] = await db
-    .select()
-    .from(donations)
-    .where(and(eq(donations.programId, programId), eq(donations.entryId, entryId)));
-  return row;
-}
-
-export async function listDonations(
-  db: Executor,
-  programId: string,
-  f: { accountId?: string; charityId?: string },
-  after: string | undefined,
-  limit: number,
-): Promise<DonationRow[]> {
-  return db
-    .select()
-    .from(donations)
-    .where(
-      and(
-        eq(donations.programId, programId),
-        f.accountId ? eq(donations.accountId, f.accountId) : undefined,
-        f.charityId ? eq(donations.charityId, f.charityId) : undefined,
-        after ? lt(donations.id, after) : undefined,
-      ),
-    )
-    .orderBy(desc(donations.id))
-    .limit(limit);
-}
-
-export async function insertPayout(db: Executor, row: typeof payouts.$inferInsert): Promise<PayoutRow> {
-  const [created] = await db.insert(payouts).values(row).returning();
-  return created!;
-}
-
-export async function findPayoutByEntry(db: Executor, programId: string, entryId: string) {
-  const [row] = await db
-    .select()
-    .from(payouts)
-    .where(and(eq(payouts.programId, programId), eq(payouts.entryId, entryId)));
-  return row;
-}
-
-export async function listPayouts(
-  db: Executor,
-  programId: string,
-  f: { accountId?: string },
-  after: string | undefined,
-  limit: number,
-): Promise<PayoutRow[]> {
-  return db
-    .select()
-    .from(payouts)
-    .where(
-      and(
-        eq(payouts.programId, programId),
-        f.accountId ? eq(payouts.accountId, f.accountId) : undefined,
-        after ? lt(payouts.id, after) : undefined,
-      ),
-    )
-    .orderBy(desc(payouts.id))
-    .limit(limit);
+    .where(byId(rewardSessions, programId, id));
 }

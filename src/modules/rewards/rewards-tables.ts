@@ -12,6 +12,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { Delivery, RedemptionStatus } from '../../core/rewards/redemption-status.ts';
 import { accounts } from '../accounts/accounts-tables.ts';
 import type { ContactRole } from '../contacts/contacts-tables.ts';
 import { programs } from '../programs/programs-tables.ts';
@@ -157,17 +158,6 @@ export const rewardSessions = pgTable(
     ),
   ],
 );
-
-export const REDEMPTION_STATUSES = [
-  'pending_approval',
-  'approved',
-  'fulfilled',
-  'rejected',
-  'cancelled',
-  'failed',
-] as const;
-export type RedemptionStatus = (typeof REDEMPTION_STATUSES)[number];
-export type Delivery = 'shipped' | 'delivered';
 
 /** A request for a reward and where it stands. Every change is also a row of redemption_events. */
 export const redemptions = pgTable(

@@ -1,0 +1,173 @@
+// Routes of cash leaving the program: charities, donations and payouts.
+import Type from 'typebox';
+import { principal } from '../../http/auth.ts';
+import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { type Router, routeModule } from '../../http/router.ts';
+import { PageOf } from '../../http/schemas.ts';
+import {
+  CashListQuery,
+  CharityParams,
+  CharitySchema,
+  CreateCharityBody,
+  DonationBody,
+  DonationSchema,
+  PayoutBody,
+  PayoutSchema,
+  UpdateCharityBody,
+} from './cashback-schemas.ts';
+import type { CashbackService } from './cashback-service.ts';
+import { idempotencyKey } from './redemptions-routes.ts';
+
+const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
+
+export const cashbackRoutes = routeModule({
+  schemas: [CharitySchema],
+  routes(app: Router, { cashback }: { cashback: CashbackService }): void {
+    app.post(
+      '/charities',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags: ['cashback'],
+          summary: 'List a charity members can donate to',
+          headers: IdempotencyHeaders,
+          body: CreateCharityBody,
+          response: responses({ 201: Type.Ref('Charity') }, [...idem]),
+        },
+      },
+      async (request, reply) => {
+        const { programId, keyId } = principal(request);
+        const charity = await cashback.createCharity(programId, request.body, keyId);
+        return reply.code(201).header('location', `/v1/charities/${charity.id}`).send(charity);
+      },
+    );
+
+    app.get(
+      '/charities',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['cashback'],
+          summary: "The program's charities",
+          response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('Charity')) }) }),
+        },
+      },
+      async (request) => ({ data: await cashback.charities(principal(request).programId) }),
+    );
+
+    app.get(
+      '/charities/:charityId',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['cashback'],
+          summary: 'A charity',
+          params: CharityParams,
+          response: responses({ 200: Type.Ref('Charity') }, ['charity_not_found']),
+        },
+      },
+      async (request) => cashback.charity(principal(request).programId, request.params.charityId),
+    );
+
+    app.patch(
+      '/charities/:charityId',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags: ['cashback'],
+          summary: 'Change or archive a charity (archived: no new donations)',
+          headers: IdempotencyHeaders,
+          params: CharityParams,
+          body: UpdateCharityBody,
+          response: responses({ 200: Type.Ref('Charity') }, ['charity_not_found', ...idem]),
+        },
+      },
+      async (request) => {
+        const { programId, keyId } = principal(request);
+        return cashback.updateCharity(programId, request.params.charityId, request.body, keyId);
+      },
+    );
+
+    app.post(
+      '/donations',
+      {
+        config: { scope: 'write' },
+        schema: {
+          tags: ['cashback'],
+          summary: 'Donate (part of) a wallet — typically cashback — to a charity of the program',
+          description:
+            'A posted ledger entry of type donate. With an Idempotency-Key a retry returns the first donation.',
+          headers: IdempotencyHeaders,
+          body: DonationBody,
+          response: responses({ 201: DonationSchema, 200: DonationSchema }, [
+            'account_not_found',
+            'contact_not_found',
+            'charity_not_found',
+            'charity_not_active',
+            'insufficient_balance',
+            ...idem,
+          ]),
+        },
+      },
+      async (request, reply) => {
+        const { programId, keyId } = principal(request);
+        const result = await cashback.donate(programId, request.body, keyId, idempotencyKey(request));
+        return reply.code(result.replayed ? 200 : 201).send(result.donation);
+      },
+    );
+
+    app.get(
+      '/donations',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['cashback'],
+          summary: 'Donations, newest first',
+          querystring: CashListQuery,
+          response: responses({ 200: PageOf(DonationSchema) }, ['invalid_cursor', 'account_not_found']),
+        },
+      },
+      async (request) => cashback.donations(principal(request).programId, request.query),
+    );
+
+    app.post(
+      '/payouts',
+      {
+        config: { scope: 'write' },
+        schema: {
+          tags: ['cashback'],
+          summary: 'Pay out (part of) a cash wallet, recorded with its method and reference',
+          description:
+            'A posted ledger entry of type payout: the amount leaves the wallet now and the operator moves the money. A payout that did not go through is corrected by reversing its entry (POST /v1/ledger/entries/{entryId}/reverse).',
+          headers: IdempotencyHeaders,
+          body: PayoutBody,
+          response: responses({ 201: PayoutSchema, 200: PayoutSchema }, [
+            'account_not_found',
+            'contact_not_found',
+            'insufficient_balance',
+            ...idem,
+          ]),
+        },
+      },
+      async (request, reply) => {
+        const { programId, keyId } = principal(request);
+        const result = await cashback.payout(programId, request.body, keyId, idempotencyKey(request));
+        return reply.code(result.replayed ? 200 : 201).send(result.payout);
+      },
+    );
+
+    app.get(
+      '/payouts',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['cashback'],
+          summary: 'Payouts, newest first',
+          querystring: CashListQuery,
+          response: responses({ 200: PageOf(PayoutSchema) }, ['invalid_cursor', 'account_not_found']),
+        },
+      },
+      async (request) => cashback.payouts(principal(request).programId, request.query),
+    );
+  },
+});

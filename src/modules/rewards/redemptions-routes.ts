@@ -1,0 +1,283 @@
+// Routes of redemptions: the request, the decisions, fulfilment, the ways back, and the event feed.
+import type { FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { allows } from '../../core/access.ts';
+import { principal } from '../../http/auth.ts';
+import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { type Router, routeModule } from '../../http/router.ts';
+import { PageOf } from '../../http/schemas.ts';
+import {
+  CancelBody,
+  DecisionBody,
+  EventFeedQuery,
+  FailBody,
+  FulfilBody,
+  ListRedemptionsQuery,
+  RedemptionDueBody,
+  RedemptionEventSchema,
+  RedemptionParams,
+  RedemptionSchema,
+  RequestRedemptionBody,
+} from './redemptions-schemas.ts';
+import type { Actor, RedemptionService } from './redemptions-service.ts';
+
+const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
+
+function actorOf(request: FastifyRequest): Actor {
+  const p = principal(request);
+  return { keyId: p.keyId, admin: allows(p.scopes, 'admin') };
+}
+
+/** The request's Idempotency-Key, which makes a redemption, donation or payout exactly-once. */
+export function idempotencyKey(request: FastifyRequest): string | undefined {
+  const key = request.headers['idempotency-key'];
+  return typeof key === 'string' && key.length > 0 ? key : undefined;
+}
+
+export const redemptionRoutes = routeModule({
+  schemas: [RedemptionSchema],
+  routes(app: Router, { redemptions }: { redemptions: RedemptionService }): void {
+    app.post(
+      '/redemptions',
+      {
+        config: { scope: 'write' },
+        schema: {
+          tags: ['redemptions'],
+          summary: 'Redeem a reward for an account: hold the price, take a unit, code or place',
+          description:
+            "Below the program's approval policy it is approved at once (a code-pool reward comes back fulfilled, with its code); otherwise it waits in pending_approval with the points held. With an Idempotency-Key a retry returns the first redemption.",
+          headers: IdempotencyHeaders,
+          body: RequestRedemptionBody,
+          response: responses({ 201: Type.Ref('Redemption'), 200: Type.Ref('Redemption') }, [
+            'reward_not_found',
+            'account_not_found',
+            'contact_not_found',
+            'session_not_found',
+            'reward_not_available',
+            'reward_not_eligible',
+            'redemption_limit_reached',
+            'insufficient_balance',
+            'out_of_stock',
+            ...idem,
+          ]),
+        },
+      },
+      async (request, reply) => {
+        const { programId } = principal(request);
+        const result = await redemptions.request(
+          programId,
+          request.body,
+          actorOf(request),
+          idempotencyKey(request),
+        );
+        return reply
+          .code(result.replayed ? 200 : 201)
+          .header('location', `/v1/redemptions/${result.redemption.id}`)
+          .send(result.redemption);
+      },
+    );
+
+    app.get(
+      '/redemptions',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['redemptions'],
+          summary: 'List redemptions, newest first (e.g. status=pending_approval for an approval queue)',
+          querystring: ListRedemptionsQuery,
+          response: responses({ 200: PageOf(Type.Ref('Redemption')) }, [
+            'invalid_cursor',
+            'account_not_found',
+          ]),
+        },
+      },
+      async (request) => redemptions.list(principal(request).programId, request.query),
+    );
+
+    app.get(
+      '/redemption-events',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['redemptions'],
+          summary: 'Every redemption transition, oldest first: the feed to fulfil webhook rewards from',
+          description:
+            'Poll with the nextCursor of the previous answer to get only newer events (it is returned even when the page is not full). Webhook delivery of the same events is planned.',
+          querystring: EventFeedQuery,
+          response: responses(
+            {
+              200: Type.Object({
+                data: Type.Array(RedemptionEventSchema),
+                nextCursor: Type.Union([Type.String(), Type.Null()]),
+              }),
+            },
+            ['invalid_cursor'],
+          ),
+        },
+      },
+      async (request) => redemptions.events(principal(request).programId, request.query),
+    );
+
+    app.get(
+      '/redemptions/:redemptionId',
+      {
+        config: { scope: 'read' },
+        schema: {
+          tags: ['redemptions'],
+          summary: 'A redemption with its approvals, code, tracking and events',
+          params: RedemptionParams,
+          response: responses({ 200: Type.Ref('Redemption') }, ['redemption_not_found']),
+        },
+      },
+      async (request) => redemptions.get(principal(request).programId, request.params.redemptionId),
+    );
+
+    const decisionErrors = [
+      'redemption_not_found',
+      'contact_not_found',
+      'approver_not_allowed',
+      'redemption_state_conflict',
+      ...idem,
+    ] as const;
+
+    app.post(
+      '/redemptions/:redemptionId/approve',
+      {
+        config: { scope: 'write' },
+        schema: {
+          tags: ['redemptions'],
+          summary:
+            'Approve: by an approver of the same account (contactId), or by operator staff (admin key)',
+          description:
+            'The requester cannot approve their own request; each approver approves once. The last approval the policy needs captures the held points and, for a code-pool reward, hands out the code.',
+          headers: IdempotencyHeaders,
+          params: RedemptionParams,
+          body: DecisionBody,
+          response: responses({ 200: Type.Ref('Redemption') }, [...decisionErrors, 'already_approved']),
+        },
+      },
+      async (request) =>
+        redemptions.approve(
+          principal(request).programId,
+          request.params.redemptionId,
+          request.body,
+          actorOf(request),
+        ),
+    );
+
+    app.post(
+      '/redemptions/:redemptionId/reject',
+      {
+        config: { scope: 'write' },
+        schema: {
+          tags: ['redemptions'],
+          summary: 'Reject a redemption waiting for approval: the held points come back',
+          headers: IdempotencyHeaders,
+          params: RedemptionParams,
+          body: DecisionBody,
+          response: responses({ 200: Type.Ref('Redemption') }, [...decisionErrors]),
+        },
+      },
+      async (request) =>
+        redemptions.reject(
+          principal(request).programId,
+          request.params.redemptionId,
+          request.body,
+          actorOf(request),
+        ),
+    );
+
+    app.post(
+      '/redemptions/:redemptionId/cancel',
+      {
+        config: { scope: 'write' },
+        schema: {
+          tags: ['redemptions'],
+          summary:
+            'Cancel a redemption that is not fulfilled yet: the points come back (released or refunded)',
+          headers: IdempotencyHeaders,
+          params: RedemptionParams,
+          body: CancelBody,
+          response: responses({ 200: Type.Ref('Redemption') }, [...decisionErrors]),
+        },
+      },
+      async (request) =>
+        redemptions.cancel(
+          principal(request).programId,
+          request.params.redemptionId,
+          request.body ?? {},
+          actorOf(request),
+        ),
+    );
+
+    app.post(
+      '/redemptions/:redemptionId/fulfil',
+      {
+        config: { scope: 'write' },
+        schema: {
+          tags: ['redemptions'],
+          summary: 'Report a manual or webhook reward shipped (with tracking) or delivered',
+          headers: IdempotencyHeaders,
+          params: RedemptionParams,
+          body: FulfilBody,
+          response: responses({ 200: Type.Ref('Redemption') }, [
+            'redemption_not_found',
+            'redemption_state_conflict',
+            ...idem,
+          ]),
+        },
+      },
+      async (request) =>
+        redemptions.fulfil(
+          principal(request).programId,
+          request.params.redemptionId,
+          request.body ?? {},
+          actorOf(request),
+        ),
+    );
+
+    app.post(
+      '/redemptions/:redemptionId/fail',
+      {
+        config: { scope: 'write' },
+        schema: {
+          tags: ['redemptions'],
+          summary: 'Fulfilment failed: the points are refunded, the unit or place given back',
+          headers: IdempotencyHeaders,
+          params: RedemptionParams,
+          body: FailBody,
+          response: responses({ 200: Type.Ref('Redemption') }, [
+            'redemption_not_found',
+            'redemption_state_conflict',
+            ...idem,
+          ]),
+        },
+      },
+      async (request) =>
+        redemptions.fail(
+          principal(request).programId,
+          request.params.redemptionId,
+          request.body.reason,
+          actorOf(request),
+        ),
+    );
+
+    app.post(
+      '/redemptions/due-runs',
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags: ['redemptions'],
+          summary:
+            'Cancel the redemptions whose hold the ledger released at its approval time-out (also every minute in the server)',
+          description:
+            'The ledger due run (POST /v1/ledger/due-runs) releases holds at their time-out; this gives back the unit, code or place of their redemptions.',
+          headers: IdempotencyHeaders,
+          body: Type.Optional(RedemptionDueBody),
+          response: responses({ 200: Type.Object({ cancelled: Type.Integer() }) }),
+        },
+      },
+      async (request) => redemptions.runDue(principal(request).programId),
+    );
+  },
+});
