@@ -30,28 +30,41 @@ declare module 'fastify' {
   }
 }
 
-type RequestPart = 'body' | 'query' | 'params' | 'headers';
-const PARTS = /^\/(body|query|querystring|params|headers)(\/|$)/;
+export type RequestPart = 'body' | 'query' | 'params' | 'headers';
+// Already placed: Fastify's own validation errors name the query part `querystring`.
+const PARTS = /^\/(body|querystring|query|params|headers)(\/|$)/;
 
-/** Field errors raised by a service name fields of its input; place them in the request. */
-function inRequest(request: FastifyRequest, errors: FieldError[]): FieldError[] {
-  const part =
-    request.routeOptions?.config?.fieldsIn ??
-    (['POST', 'PUT', 'PATCH', 'DELETE'].includes(request.method) ? 'body' : 'query');
-  return errors.map((e) =>
+const listed = (errors: FieldError[]) => errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+
+/**
+ * Field errors raised by a service name fields of its input: place them in the request part the
+ * input came from. A detail that is the list of those errors (`/document/condition: …; …`) lists
+ * them as placed. Routes use it for outcomes they answer in a 200 body (a batch's bad events).
+ */
+export function placeFields(
+  part: RequestPart,
+  detail: string,
+  errors: FieldError[],
+): { detail: string; errors: FieldError[] } {
+  const placed = errors.map((e) =>
     e.path.startsWith('/') && !PARTS.test(e.path) ? { ...e, path: `/${part}${e.path}` } : e,
   );
+  return { detail: detail === listed(errors) ? listed(placed) : detail, errors: placed };
 }
 
 export function buildProblem(request: FastifyRequest, error: FidelisError): Problem {
   const errors = error.extra.errors as FieldError[] | undefined;
+  const part =
+    request.routeOptions?.config?.fieldsIn ??
+    (['POST', 'PUT', 'PATCH', 'DELETE'].includes(request.method) ? 'body' : 'query');
+  const placed = Array.isArray(errors) ? placeFields(part, error.detail, errors) : undefined;
   return {
     ...error.extra,
-    ...(Array.isArray(errors) ? { errors: inRequest(request, errors) } : {}),
+    ...(placed ? { errors: placed.errors } : {}),
     type: problemType(error.code),
     title: ERROR_CATALOG[error.code].title,
     status: error.status,
-    detail: error.detail,
+    detail: placed?.detail ?? error.detail,
     instance: request.url.split('?')[0] ?? request.url,
     code: error.code,
     requestId: String(request.id),

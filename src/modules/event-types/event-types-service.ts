@@ -1,12 +1,11 @@
 // The program's event types: built-in ones plus its own, whose attributes follow a JSON schema.
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { and, asc, eq } from 'drizzle-orm';
-import { FidelisError } from '../../core/errors.ts';
-import type { Database, Executor, Tx } from '../../db/client.ts';
+import { FidelisError, fieldError, invalid } from '../../core/errors.ts';
+import type { Database, Tx } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { BUILT_IN_EVENT_TYPES } from './event-types-schemas.ts';
-import { eventTypes } from './event-types-tables.ts';
+import { findEventType, insertEventType, listEventTypes } from './event-types-store.ts';
 
 export interface EventTypeView {
   type: string;
@@ -23,14 +22,6 @@ const BUILT_IN = new Set<string>(BUILT_IN_EVENT_TYPES);
 export function createEventTypeService(database: Database) {
   const validators = new Map<string, ValidateFunction>();
 
-  async function custom(db: Executor, programId: string) {
-    return db
-      .select()
-      .from(eventTypes)
-      .where(eq(eventTypes.programId, programId))
-      .orderBy(asc(eventTypes.type));
-  }
-
   function compile(schema: Record<string, unknown>): ValidateFunction {
     const key = JSON.stringify(schema);
     let fn = validators.get(key);
@@ -46,7 +37,7 @@ export function createEventTypeService(database: Database) {
     isBuiltIn: (type: string) => BUILT_IN.has(type),
 
     async known(programId: string): Promise<Set<string>> {
-      return new Set([...BUILT_IN, ...(await custom(database.db, programId)).map((t) => t.type)]);
+      return new Set([...BUILT_IN, ...(await listEventTypes(database.db, programId)).map((t) => t.type)]);
     },
 
     async list(programId: string): Promise<EventTypeView[]> {
@@ -57,7 +48,7 @@ export function createEventTypeService(database: Database) {
           description: null,
           attributesSchema: null,
         })),
-        ...(await custom(database.db, programId)).map((t) => ({
+        ...(await listEventTypes(database.db, programId)).map((t) => ({
           type: t.type,
           builtIn: false,
           description: t.description,
@@ -76,13 +67,9 @@ export function createEventTypeService(database: Database) {
       try {
         compile(input.attributesSchema);
       } catch (error) {
-        throw new FidelisError(
-          'validation_failed',
-          `attributesSchema is not a usable JSON schema: ${(error as Error).message}`,
-          {
-            errors: [{ path: '/body/attributesSchema', message: (error as Error).message }],
-          },
-        );
+        throw invalid(`attributesSchema is not a usable JSON schema: ${(error as Error).message}`, {
+          attributesSchema: (error as Error).message,
+        });
       }
       const created: EventTypeView = {
         type: input.type,
@@ -92,7 +79,7 @@ export function createEventTypeService(database: Database) {
       };
       try {
         await database.transaction(async (tx) => {
-          await tx.insert(eventTypes).values({
+          await insertEventType(tx, {
             programId,
             type: input.type,
             description: created.description,
@@ -108,28 +95,29 @@ export function createEventTypeService(database: Database) {
       return created;
     },
 
-    /** Checks the type exists and the attributes fit its schema; throws a precise error otherwise. */
+    /**
+     * Checks the type exists and the attributes fit its schema; throws a precise error otherwise.
+     * `at` points to the event within the caller's input ('' when the event is the input).
+     */
     async checkEvent(
       programId: string,
       type: string,
       attributes: Record<string, unknown>,
-      at = '/body',
+      at = '',
     ): Promise<void> {
       if (BUILT_IN.has(type)) return;
-      const [row] = await database.db
-        .select()
-        .from(eventTypes)
-        .where(and(eq(eventTypes.programId, programId), eq(eventTypes.type, type)));
+      const row = await findEventType(database.db, programId, type);
       if (!row)
-        throw new FidelisError(
+        throw fieldError(
           'event_type_unknown',
           `${type} is not a built-in event type nor one of the program's`,
           {
-            errors: [{ path: `${at}/type`, message: 'unknown event type' }],
+            [`${at}/type`]: 'unknown event type',
           },
         );
       const validate = compile(row.attributesSchema);
       if (!validate(attributes)) {
+        // A list, not fieldError's map: the schema may find several faults in one field.
         const errors = (validate.errors ?? []).map((e) => ({
           path: `${at}/attributes${e.instancePath}`,
           message: e.message ?? 'invalid',
@@ -137,9 +125,7 @@ export function createEventTypeService(database: Database) {
         throw new FidelisError(
           'event_attributes_invalid',
           errors.map((e) => `${e.path}: ${e.message}`).join('; '),
-          {
-            errors,
-          },
+          { errors },
         );
       }
     },

@@ -75,7 +75,7 @@ export function eventsFromCsv(text: string): CsvEvents {
         errors.push({ line, path: e.instancePath.replace(/^\//, '') || '(row)', message: e.message });
       continue;
     }
-    events.push({ line, input: input as unknown as EventInput });
+    events.push({ line, input });
   }
   return { events, errors };
 }

@@ -1,6 +1,7 @@
 import Type from 'typebox';
-import type { RuleDocument } from '../../core/rules/rule.ts';
+import type { FieldError } from '../../core/errors.ts';
 import { principal } from '../../http/auth.ts';
+import { placeFields } from '../../http/problems.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
@@ -8,13 +9,11 @@ import {
   BatchResultSchema,
   EvaluationSchema,
   EventBody,
-  type EventBodyInput,
   EventParams,
   EventSchema,
   EventsBatchBody,
   EventsQuery,
   SimulateBody,
-  type SimulateInput,
   SimulationSchema,
 } from './events-schemas.ts';
 import type { EventService } from './events-service.ts';
@@ -38,6 +37,13 @@ const ingestErrors = [
   'idempotency_key_in_flight',
 ] as const;
 
+/** The failed outcomes of a list of events name fields of the service's input: place them in the body. */
+function inBody<T extends { ok: true } | { ok: false; detail: string; errors?: FieldError[] }>(
+  outcomes: T[],
+): T[] {
+  return outcomes.map((o) => (o.ok || !o.errors ? o : { ...o, ...placeFields('body', o.detail, o.errors) }));
+}
+
 export const eventRoutes = routeModule({
   schemas: [EventBody, EvaluationSchema, EventSchema],
   routes(app: Router, { events }: { events: EventService }): void {
@@ -60,7 +66,7 @@ export const eventRoutes = routeModule({
       },
       async (request, reply) => {
         const { programId, keyId } = principal(request);
-        const { event, replayed } = await events.ingest(programId, request.body as EventBodyInput, keyId);
+        const { event, replayed } = await events.ingest(programId, request.body, keyId);
         return reply
           .code(replayed ? 200 : 201)
           .header('location', `/v1/events/${encodeURIComponent(event.id)}`)
@@ -93,8 +99,7 @@ export const eventRoutes = routeModule({
       },
       async (request) => {
         const { programId, keyId } = principal(request);
-        const body = request.body as { events: EventBodyInput[] };
-        return { results: await events.ingestBatch(programId, body.events, keyId) };
+        return { results: inBody(await events.ingestBatch(programId, request.body.events, keyId)) };
       },
     );
 
@@ -109,11 +114,7 @@ export const eventRoutes = routeModule({
           response: responses({ 200: PageOf(Type.Ref('Event')) }, ['account_not_found', 'invalid_cursor']),
         },
       },
-      async (request) =>
-        events.list(
-          principal(request).programId,
-          request.query as { account?: string; type?: string; cursor?: string; limit?: number },
-        ),
+      async (request) => events.list(principal(request).programId, request.query),
     );
 
     app.get(
@@ -127,8 +128,7 @@ export const eventRoutes = routeModule({
           response: responses({ 200: Type.Ref('Event') }, ['event_not_found']),
         },
       },
-      async (request) =>
-        events.get(principal(request).programId, (request.params as { eventId: string }).eventId),
+      async (request) => events.get(principal(request).programId, request.params.eventId),
     );
 
     app.post(
@@ -146,18 +146,9 @@ export const eventRoutes = routeModule({
         },
       },
       async (request) => {
-        const body = request.body as SimulateInput;
-        const draft =
-          body.rules === undefined
-            ? undefined
-            : { rules: body.rules as RuleDocument[], mode: body.mode ?? 'add' };
-        return {
-          results: await events.simulate(
-            principal(request).programId,
-            body.events as EventBodyInput[],
-            draft,
-          ),
-        };
+        const { events: inputs, rules, mode } = request.body;
+        const draft = rules === undefined ? undefined : { rules, mode: mode ?? 'add' };
+        return { results: inBody(await events.simulate(principal(request).programId, inputs, draft)) };
       },
     );
   },

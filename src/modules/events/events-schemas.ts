@@ -1,6 +1,8 @@
+// Events over HTTP: an event in, its stored view and evaluation result out; batches and simulation.
 import Type, { type Static } from 'typebox';
 import { Currency, Limit } from '../../http/schemas.ts';
 import { EVENT_TYPE_NAME } from '../event-types/event-types-schemas.ts';
+import { RuleDocumentRef } from '../rules/rules-schemas.ts';
 
 const Amount = Type.String({
   pattern: '^\\d{1,15}(\\.\\d{1,12})?$',
@@ -63,8 +65,11 @@ export const EventBody = Type.Object(
   { additionalProperties: false, $id: 'EventInput', title: 'Event' },
 );
 
+/** An event by reference (`$ref` EventInput), typed as the event (a bare Ref is `unknown`). */
+const EventInputRef = Type.Unsafe<Static<typeof EventBody>>(Type.Ref('EventInput'));
+
 export const EventsBatchBody = Type.Object(
-  { events: Type.Array(Type.Ref('EventInput'), { minItems: 1, maxItems: 1000 }) },
+  { events: Type.Array(EventInputRef, { minItems: 1, maxItems: 1000 }) },
   { additionalProperties: false },
 );
 
@@ -160,9 +165,9 @@ export const BatchResultSchema = Type.Object({
 
 export const SimulateBody = Type.Object(
   {
-    events: Type.Array(Type.Ref('EventInput'), { minItems: 1, maxItems: 100 }),
+    events: Type.Array(EventInputRef, { minItems: 1, maxItems: 100 }),
     rules: Type.Optional(
-      Type.Array(Type.Ref('RuleDocument'), {
+      Type.Array(RuleDocumentRef, {
         maxItems: 100,
         description: 'A draft rule set to try; nothing is saved',
       }),

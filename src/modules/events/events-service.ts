@@ -1,10 +1,12 @@
 // Event ingestion: an event is checked, converted to the base currency, evaluated against the rule
 // versions in force at its occurredAt, and stored with its result and its ledger credits in one transaction.
+// Long file: the hot-path issue (14) rebuilds ingestion and splits this file into verb files then.
 import { createHash } from 'node:crypto';
 import { periodOf } from '../../core/calendar.ts';
-import { type ErrorCode, FidelisError } from '../../core/errors.ts';
+import { FidelisError, type FieldError, fieldError } from '../../core/errors.ts';
 import { expiryFor } from '../../core/ledger/expiry.ts';
 import { convertMinor, divide, formatAmount, minorDigits, parseAmount } from '../../core/money.ts';
+import { afterCursor, DEFAULT_LIMIT, toPage } from '../../core/pagination.ts';
 import { isCurrency } from '../../core/reference.ts';
 import type { ConditionFacts } from '../../core/rules/condition.ts';
 import {
@@ -20,7 +22,6 @@ import { advisoryLocks, type Database, type Executor, type Tx } from '../../db/c
 import { isUniqueViolation, retryOnConflict } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
-import type { AccountKey, AccountRow } from '../accounts/accounts-store.ts';
 import type { Contact } from '../contacts/contacts-schemas.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
 import type { EventTypeService } from '../event-types/event-types-service.ts';
@@ -34,9 +35,8 @@ import {
 import { ledgerSettings } from '../ledger/ledger-settings.ts';
 import type { Program } from '../programs/programs-schemas.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
+import type { RuleVersionRow } from '../rules/rules-reads.ts';
 import { inForce, type RuleService } from '../rules/rules-service.ts';
-import type { RuleVersionRow } from '../rules/rules-store.ts';
-import type { TierService } from '../tiers/tiers-service.ts';
 import { type EventsSettings, eventsSettings } from './events-settings.ts';
 import {
   awardsOf,
@@ -104,9 +104,36 @@ export interface EventResult {
 
 export type StoredEvent = EventRow;
 
+/** An account as the accounts service answers it. */
+type AccountRow = Awaited<ReturnType<AccountService['resolve']>>;
+
+/**
+ * What events need of tiers, a later module (the composition root wires the tiers service in):
+ * the tier rules see, and the upgrades the events that just committed may bring.
+ */
+export interface TierPort {
+  /**
+   * The tier each account held at each instant on the program's first ladder (the one earning rules
+   * see), with its multiplier; null where it held none. Many at once, in the order asked.
+   */
+  tiersAt(
+    programId: string,
+    asked: Array<{ accountId: string; at: Date }>,
+  ): Promise<Array<{ code: string; multiplier: string } | null>>;
+  /** Events that just committed (returns excluded), in order: each ladder that counts them checks for an upgrade. */
+  recordActivities(
+    programId: string,
+    activities: Array<{ accountId: string; type: string; at: Date; amountMinor: bigint | null }>,
+  ): Promise<void>;
+}
+
+/**
+ * A failed event of a list names its fields from the list (`/events/3/amount`); the HTTP layer
+ * places them in the request.
+ */
 export type BatchOutcome =
   | { ok: true; replayed: boolean; event: ReturnType<typeof toEventView> }
-  | { ok: false; id: string | null; code: string; detail: string; errors?: unknown[] };
+  | { ok: false; id: string | null; code: string; detail: string; errors?: FieldError[] };
 
 const BATCH_MAX = 1000;
 
@@ -125,10 +152,6 @@ function bucketOf(text: string): number {
 const idLock = (programId: string, id: string) => `event-id:${programId}:${bucketOf(id)}`;
 const accountLock = (programId: string, accountId: string) =>
   `event-account:${programId}:${bucketOf(accountId)}`;
-
-function fail(code: ErrorCode, detail: string, path: string, message: string): FidelisError {
-  return new FidelisError(code, detail, { errors: [{ path, message }] });
-}
 
 /** The same event always gets the same fingerprint, however its JSON keys were ordered. */
 function fingerprint(input: EventInput): string {
@@ -189,7 +212,7 @@ interface Prepared {
   attributes: Record<string, unknown>;
   facts: ConditionFacts;
   original: EventRow | null;
-  /** Where the event sits in the request body, for error paths. */
+  /** Where the event sits in the service's input, for error paths: '' alone, `/events/3` in a list. */
   at: string;
   credit: CreditContext;
   baseCurrency: string;
@@ -206,7 +229,7 @@ export function createEventService(
   fx: FxService,
   rules: RuleService,
   eventTypes: EventTypeService,
-  tiers?: Pick<TierService, 'tiersAt' | 'recordActivities'>,
+  tiers?: TierPort,
 ) {
   /**
    * What preparing a list of events reads, read once for the whole list (a batch of 1,000 events
@@ -218,7 +241,7 @@ export function createEventService(
     settings: EventsSettings;
     replays: Map<string, EventRow>;
     accounts: Map<string, AccountRow>;
-    chains: Map<string, AccountKey[]>;
+    chains: Awaited<ReturnType<AccountService['chainsOf']>>;
     tiers: Map<EventInput, { accountId: string; tier: { code: string; multiplier: string } | null }>;
     originals: Map<string, EventRow>;
     rates: Map<string, Promise<string>>;
@@ -286,7 +309,7 @@ export function createEventService(
     } catch (error) {
       if (!(error instanceof FidelisError) || error.code !== 'account_not_found') throw error;
       if (unknown === 'reject')
-        throw fail('account_not_found', `No account ${ref}`, `${at}/account`, 'unknown account');
+        throw fieldError('account_not_found', `No account ${ref}`, { [`${at}/account`]: 'unknown account' });
       try {
         await accounts.create(programId, { externalId: ref, name: ref, status: 'prospect' });
       } catch (created) {
@@ -304,17 +327,20 @@ export function createEventService(
     try {
       return parseAmount(value, currency);
     } catch (error) {
-      throw fail('amount_precision', (error as Error).message, path, (error as Error).message);
+      throw fieldError('amount_precision', (error as Error).message, { [path]: (error as Error).message });
     }
   }
 
+  function notItsAccount(ref: string, at: string): FidelisError {
+    return fieldError('return_not_allowed', `Event ${ref} belongs to another account`, {
+      [`${at}/account`]: 'not the account of the original event',
+    });
+  }
+
   function originalMissing(ref: string, at: string): FidelisError {
-    return fail(
-      'original_event_not_found',
-      `No event ${ref} was ingested`,
-      `${at}/references/originalEventId`,
-      'unknown event',
-    );
+    return fieldError('original_event_not_found', `No event ${ref} was ingested`, {
+      [`${at}/references/originalEventId`]: 'unknown event',
+    });
   }
 
   /** A return must name an event of the same account that is not itself a return, in its currency. */
@@ -325,28 +351,18 @@ export function createEventService(
     currency: string | null,
     at: string,
   ): void {
-    if (original.accountId !== accountId)
-      throw fail(
-        'return_not_allowed',
-        `Event ${original.externalId} belongs to another account`,
-        `${at}/account`,
-        'not the account of the original event',
-      );
+    if (original.accountId !== accountId) throw notItsAccount(original.externalId, at);
     if (original.type === 'return')
-      throw fail(
-        'return_not_allowed',
-        `Event ${original.externalId} is itself a return`,
-        `${at}/references/originalEventId`,
-        'is a return',
-      );
+      throw fieldError('return_not_allowed', `Event ${original.externalId} is itself a return`, {
+        [`${at}/references/originalEventId`]: 'is a return',
+      });
     if (amountMinor !== null && (original.amount === null || original.currency !== currency))
-      throw fail(
+      throw fieldError(
         'return_not_allowed',
         original.amount === null
           ? `Event ${original.externalId} has no amount: return it whole (without an amount)`
           : `The return must be in ${original.currency}, the currency of event ${original.externalId}`,
-        `${at}/currency`,
-        'does not match the original event',
+        { [`${at}/currency`]: 'does not match the original event' },
       );
   }
 
@@ -366,13 +382,14 @@ export function createEventService(
     const { program, settings } = reads;
     const occurredAt = new Date(input.occurredAt);
     if (Number.isNaN(occurredAt.getTime()))
-      throw fail('validation_failed', 'occurredAt is not a date-time', `${at}/occurredAt`, 'not a date-time');
+      throw fieldError('validation_failed', 'occurredAt is not a date-time', {
+        [`${at}/occurredAt`]: 'not a date-time',
+      });
     if (occurredAt.getTime() > now.getTime() + settings.maxFutureMinutes * 60_000)
-      throw fail(
+      throw fieldError(
         'event_in_future',
         `occurredAt ${input.occurredAt} is more than ${settings.maxFutureMinutes} minutes ahead of ${now.toISOString()}`,
-        `${at}/occurredAt`,
-        'in the future',
+        { [`${at}/occurredAt`]: 'in the future' },
       );
     const attributes = input.attributes ?? {};
     await eventTypes.checkEvent(programId, input.type, attributes, at);
@@ -382,12 +399,9 @@ export function createEventService(
       (input.items ?? []).some((i) => i.amount !== undefined || i.unitPrice !== undefined);
     const currency = input.currency ?? (hasMoney ? program.baseCurrency : null);
     if (currency !== null && !isCurrency(currency))
-      throw fail(
-        'currency_unsupported',
-        `${currency} is not an ISO 4217 currency`,
-        `${at}/currency`,
-        'unknown currency',
-      );
+      throw fieldError('currency_unsupported', `${currency} is not an ISO 4217 currency`, {
+        [`${at}/currency`]: 'unknown currency',
+      });
     let fxRate: string | null = null;
     if (currency !== null && currency !== program.baseCurrency) {
       // Many events of a batch share an instant's rate: each (currency, instant) is read once.
@@ -399,8 +413,8 @@ export function createEventService(
       }
       fxRate = await rate.catch((error) => {
         if (error instanceof FidelisError && error.code === 'fx_rate_missing')
-          throw new FidelisError(error.code, error.detail, {
-            errors: [{ path: `${at}/currency`, message: `no rate for ${currency} at that time` }],
+          throw fieldError(error.code, error.detail, {
+            [`${at}/currency`]: `no rate for ${currency} at that time`,
           });
         throw error;
       });
@@ -442,12 +456,9 @@ export function createEventService(
     if (input.type === 'return') {
       const ref = references.originalEventId;
       if (!ref)
-        throw fail(
-          'validation_failed',
-          'A return needs references.originalEventId',
-          `${at}/references/originalEventId`,
-          'is required for a return',
-        );
+        throw fieldError('validation_failed', 'A return needs references.originalEventId', {
+          [`${at}/references/originalEventId`]: 'is required for a return',
+        });
       original = reads.originals.get(ref) ?? null;
       // When it may come earlier in the same batch, it is looked up again in the transaction.
       if (!original && !originalInBatch) throw originalMissing(ref, at);
@@ -462,18 +473,19 @@ export function createEventService(
       }
       contact = await found.catch((error) => {
         if (error instanceof FidelisError && error.code === 'contact_not_found')
-          throw fail('contact_not_found', `No contact ${input.contact}`, `${at}/contact`, 'unknown contact');
+          throw fieldError('contact_not_found', `No contact ${input.contact}`, {
+            [`${at}/contact`]: 'unknown contact',
+          });
         throw error;
       });
       const owner =
         reads.accounts.get(input.account) ??
         (await accounts.resolve(programId, input.account).catch(() => null));
       if (owner?.id !== contact.accountId)
-        throw fail(
+        throw fieldError(
           'contact_not_found',
           `Contact ${input.contact} is not a contact of account ${input.account}`,
-          `${at}/contact`,
-          'belongs to another account',
+          { [`${at}/contact`]: 'belongs to another account' },
         );
     }
     // A simulation never creates anything, and a return belongs to the existing account of its original.
@@ -485,12 +497,7 @@ export function createEventService(
       at,
     ).catch((error) => {
       if (original && error instanceof FidelisError && error.code === 'account_not_found')
-        throw fail(
-          'return_not_allowed',
-          `Event ${original.externalId} belongs to another account`,
-          `${at}/account`,
-          'not the account of the original event',
-        );
+        throw notItsAccount(original.externalId, at);
       throw error;
     });
     if (original) checkOriginal(original, account.id, amountMinor, currency, at);
@@ -832,17 +839,20 @@ export function createEventService(
         reversesSeq: award.seq,
       };
       const explanation = `Return ${p.input.id} of ${original.type} ${original.externalId}`;
-      if (award.kind === 'tier_credit' || award.entryId === null) {
-        rows.push({ ...base, seq: seq++, entryId: null });
+      /** What was taken back of this award, and how. */
+      const took = (entryId: string | null, how: ReversalView['how'], writtenOff = 0) =>
         views.push({
           ruleId: award.ruleId,
           kind: award.kind,
           unit: award.unit,
           amount: take,
-          entryId: null,
-          how: 'tier_credit',
-          writtenOff: 0,
+          entryId,
+          how,
+          writtenOff,
         });
+      if (award.kind === 'tier_credit' || award.entryId === null) {
+        rows.push({ ...base, seq: seq++, entryId: null });
+        took(null, 'tier_credit');
         continue;
       }
       const live = [...mine].reverse().find((r) => r.replacementEntryId)?.replacementEntryId ?? award.entryId;
@@ -897,15 +907,7 @@ export function createEventService(
           replacement = again.id;
         }
         rows.push({ ...base, seq: seq++, entryId: voided.entry.id, replacementEntryId: replacement });
-        views.push({
-          ruleId: award.ruleId,
-          kind: award.kind,
-          unit: award.unit,
-          amount: take,
-          entryId: voided.entry.id,
-          how: 'voided_pending',
-          writtenOff: 0,
-        });
+        took(voided.entry.id, 'voided_pending');
         continue;
       }
       if (resolvedBy?.phase === 'void') {
@@ -932,15 +934,7 @@ export function createEventService(
           `${reversal.writtenOff} ${award.unit} were already spent and written off (program clawback policy)`,
         );
       rows.push({ ...base, seq: seq++, entryId: reversal.id });
-      views.push({
-        ruleId: award.ruleId,
-        kind: award.kind,
-        unit: award.unit,
-        amount: take,
-        entryId: reversal.id,
-        how: 'reversed',
-        writtenOff: reversal.writtenOff,
-      });
+      took(reversal.id, 'reversed', reversal.writtenOff);
     }
     if (views.length === 0 && notes.length === 0) notes.push('nothing left to take back');
     const sum = (kind: string) => views.filter((v) => v.kind === kind).reduce((s, v) => s - v.amount, 0);
@@ -970,13 +964,12 @@ export function createEventService(
     return row;
   }
 
-  function checkReplay(existing: EventRow, print: string, path = '/body/id'): EventRow {
+  function checkReplay(existing: EventRow, print: string, path = '/id'): EventRow {
     if (existing.fingerprint !== print)
-      throw fail(
+      throw fieldError(
         'event_id_reused',
         `Event ${existing.externalId} was first ingested with different content`,
-        path,
-        'already used for another event',
+        { [path]: 'already used for another event' },
       );
     return existing;
   }
@@ -1101,17 +1094,7 @@ export function createEventService(
       if (unknownAccount) {
         await flush();
         const { ref, at } = unknownAccount;
-        failed(
-          n,
-          written.has(ref)
-            ? fail(
-                'return_not_allowed',
-                `Event ${ref} belongs to another account`,
-                `${at}/account`,
-                'not the account of the original event',
-              )
-            : originalMissing(ref, at),
-        );
+        failed(n, written.has(ref) ? notItsAccount(ref, at) : originalMissing(ref, at));
         continue;
       }
       // The same id twice in a run: the first is written before the second is looked at (a replay).
@@ -1156,7 +1139,7 @@ export function createEventService(
     const live: Live[] = [];
     const before = new Set<string>();
     for (const [n, input] of inputs.entries()) {
-      const at = alone ? '/body' : `/body/events/${n}`;
+      const at = alone ? '' : `/events/${n}`;
       // A return may name an event sent earlier in the same batch: that one is found in the transaction.
       const ref = input.type === 'return' ? input.references?.originalEventId : undefined;
       const inBatch = ref !== undefined && before.has(ref) && !reads.originals.has(ref);
@@ -1220,12 +1203,9 @@ export function createEventService(
       now = new Date(),
     ): Promise<BatchOutcome[]> {
       if (inputs.length > BATCH_MAX)
-        throw fail(
-          'validation_failed',
-          `At most ${BATCH_MAX} events per batch`,
-          '/body/events',
-          `more than ${BATCH_MAX}`,
-        );
+        throw fieldError('validation_failed', `At most ${BATCH_MAX} events per batch`, {
+          events: `more than ${BATCH_MAX}`,
+        });
       const outcomes = await ingestAll(programId, inputs, actor, now, false);
       return outcomes.map(
         (o, n): BatchOutcome =>
@@ -1236,7 +1216,7 @@ export function createEventService(
                 id: inputs[n]?.id ?? null,
                 code: o.error.code,
                 detail: o.error.detail,
-                errors: o.error.extra.errors as unknown[] | undefined,
+                errors: o.error.extra.errors as FieldError[] | undefined,
               },
       );
     },
@@ -1256,7 +1236,7 @@ export function createEventService(
         drafts.push({
           id: `draft-${i + 1}`,
           version: 1,
-          document: await rules.validate(programId, doc, `/body/rules/${i}`),
+          document: await rules.validate(programId, doc, `/rules/${i}`),
         });
       }
       const versions = await rules.versions(programId);
@@ -1270,7 +1250,7 @@ export function createEventService(
             input,
             fingerprint(input),
             now,
-            `/body/events/${i}`,
+            `/events/${i}`,
             'simulate',
           );
           const live = draft?.mode === 'replace' ? [] : inForce(versions, p.occurredAt);
@@ -1302,7 +1282,7 @@ export function createEventService(
             id: input.id,
             code: error.code,
             detail: error.detail,
-            errors: error.extra.errors as unknown[] | undefined,
+            errors: error.extra.errors as FieldError[] | undefined,
           });
         }
       }
@@ -1320,24 +1300,14 @@ export function createEventService(
       query: { account?: string; type?: string; cursor?: string; limit?: number },
     ) {
       const accountId = query.account ? (await accounts.resolve(programId, query.account)).id : undefined;
-      const limit = query.limit ?? 50;
-      let before: string | undefined;
-      if (query.cursor !== undefined) {
-        if (!/^evt_[0-9A-Za-z]{10,40}$/.test(query.cursor))
-          throw new FidelisError('invalid_cursor', 'The cursor is not one Fidelis gave out');
-        before = query.cursor;
-      }
+      const limit = query.limit ?? DEFAULT_LIMIT;
       const rows = await listEvents(database.db, programId, {
         accountId,
         type: query.type,
-        before,
+        before: afterCursor(query.cursor),
         limit: limit + 1,
       });
-      const page = rows.slice(0, limit);
-      return {
-        data: page.map(toEventView),
-        nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
-      };
+      return toPage(rows, limit, toEventView);
     },
   };
 }

@@ -1,5 +1,4 @@
 import Type from 'typebox';
-import type { RuleDocument } from '../../core/rules/rule.ts';
 import { principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
@@ -17,11 +16,10 @@ import type { RuleService } from './rules-service.ts';
 export const ruleRoutes = routeModule({
   schemas: [RuleDocumentSchema, RuleSchema],
   routes(app: Router, { audit, rules }: { audit: AuditService; rules: RuleService }): void {
-    const input = (request: { body: unknown }, programId: string, keyId: string, action: string) => {
-      const body = request.body as WriteRuleInput;
+    const input = (body: WriteRuleInput, programId: string, keyId: string, action: string) => {
       const record = audit.recorder(programId, keyId, action, 'rule');
       return {
-        document: body.document as RuleDocument,
+        document: body.document,
         effectiveFrom: body.effectiveFrom === undefined ? undefined : new Date(body.effectiveFrom),
         actor: keyId,
         afterWrite: (tx: Parameters<typeof record>[0], v: { id: string; version: number }) =>
@@ -45,7 +43,7 @@ export const ruleRoutes = routeModule({
       },
       async (request, reply) => {
         const { programId, keyId } = principal(request);
-        const rule = await rules.create(programId, input(request, programId, keyId, 'rule.create'));
+        const rule = await rules.create(programId, input(request.body, programId, keyId, 'rule.create'));
         return reply.code(201).header('location', `/v1/rules/${rule.id}`).send(rule);
       },
     );
@@ -69,8 +67,8 @@ export const ruleRoutes = routeModule({
         const { programId, keyId } = principal(request);
         return rules.update(
           programId,
-          (request.params as { ruleId: string }).ruleId,
-          input(request, programId, keyId, 'rule.update'),
+          request.params.ruleId,
+          input(request.body, programId, keyId, 'rule.update'),
         );
       },
     );
@@ -87,7 +85,7 @@ export const ruleRoutes = routeModule({
         },
       },
       async (request) => {
-        const { at } = request.query as { at?: string };
+        const { at } = request.query;
         return { data: await rules.list(principal(request).programId, at ? new Date(at) : undefined) };
       },
     );
@@ -103,8 +101,7 @@ export const ruleRoutes = routeModule({
           response: responses({ 200: Type.Ref('Rule') }, ['rule_not_found']),
         },
       },
-      async (request) =>
-        rules.get(principal(request).programId, (request.params as { ruleId: string }).ruleId),
+      async (request) => rules.get(principal(request).programId, request.params.ruleId),
     );
 
     app.get(
@@ -121,10 +118,7 @@ export const ruleRoutes = routeModule({
         },
       },
       async (request) => ({
-        data: await rules.history(
-          principal(request).programId,
-          (request.params as { ruleId: string }).ruleId,
-        ),
+        data: await rules.history(principal(request).programId, request.params.ruleId),
       }),
     );
   },

@@ -1,4 +1,6 @@
+// Earning rules over HTTP: the rule document (its meaning is checked by core/rules), versions, requests.
 import Type, { type Static } from 'typebox';
+import type { RuleDocument } from '../../core/rules/rule.ts';
 import { EVENT_TYPE_NAME } from '../event-types/event-types-schemas.ts';
 
 const Decimal = (description: string) =>
@@ -168,6 +170,9 @@ export const RuleDocumentSchema = Type.Object(
   { additionalProperties: false, $id: 'RuleDocument', title: 'Rule document' },
 );
 
+/** A rule document by reference (`$ref` RuleDocument), typed as the document (a bare Ref is `unknown`). */
+export const RuleDocumentRef = Type.Unsafe<RuleDocument>(Type.Ref('RuleDocument'));
+
 export const RuleSchema = Type.Object(
   {
     id: Type.String(),
@@ -181,7 +186,7 @@ export const RuleSchema = Type.Object(
 
 export const WriteRuleBody = Type.Object(
   {
-    document: Type.Ref('RuleDocument'),
+    document: RuleDocumentRef,
     effectiveFrom: Type.Optional(
       Type.String({
         format: 'date-time',

@@ -1,6 +1,6 @@
 // Earning rules: versioned documents. Editing adds a version; an event uses the versions in force at its occurredAt.
 import Value from 'typebox/value';
-import { FidelisError } from '../../core/errors.ts';
+import { FidelisError, fieldError } from '../../core/errors.ts';
 import type { ActiveRule } from '../../core/rules/evaluate.ts';
 import { type RuleDocument, ruleProblems } from '../../core/rules/rule.ts';
 import type { Database, Executor, Tx } from '../../db/client.ts';
@@ -13,6 +13,7 @@ import {
   insertVersion,
   latestVersion,
   lockRule,
+  type NewRuleVersionRow,
   type RuleVersionRow,
   ruleSetStamp,
   versionsOf,
@@ -49,78 +50,79 @@ export function inForce(versions: RuleVersionRow[], at: Date): ActiveRule[] {
     .map((v) => ({ id: v.ruleId, version: v.version, document: v.document }));
 }
 
+/** Writes a version of a rule inside `tx`, then what the caller runs with it (the audit record). */
+async function writeVersion(
+  tx: Tx,
+  input: WriteRule,
+  version: Omit<NewRuleVersionRow, 'actor'>,
+): Promise<RuleView> {
+  const view = toRule(await insertVersion(tx, { ...version, actor: input.actor ?? null }));
+  await input.afterWrite?.(tx, view);
+  return view;
+}
+
 export function createRuleService(database: Database, eventTypes: EventTypeService) {
   const cache = new Map<string, { stamp: string; versions: RuleVersionRow[] }>();
 
-  /** Schema and meaning: a precise rule_invalid listing every problem, with paths into the document. */
-  async function validate(programId: string, document: unknown, prefix: string): Promise<RuleDocument> {
-    if (!Value.Check(RuleDocumentSchema, document)) {
-      const errors = [...Value.Errors(RuleDocumentSchema, document)].slice(0, 20).map((e) => ({
-        path: `${prefix}${e.instancePath}`,
-        message: e.message,
-      }));
-      throw new FidelisError('rule_invalid', errors.map((e) => `${e.path}: ${e.message}`).join('; '), {
-        errors,
-      });
-    }
-    const doc = document as RuleDocument;
-    const problems = ruleProblems(doc, await eventTypes.known(programId));
+  /**
+   * Schema and meaning: a precise rule_invalid listing every problem, with paths into the document;
+   * `at` points to the document within the caller's input (`/document`, `/rules/2`).
+   */
+  async function validate(programId: string, document: unknown, at: string): Promise<RuleDocument> {
+    const problems = Value.Check(RuleDocumentSchema, document)
+      ? ruleProblems(document as RuleDocument, await eventTypes.known(programId))
+      : [...Value.Errors(RuleDocumentSchema, document)]
+          .slice(0, 20)
+          .map((e) => ({ path: e.instancePath, message: e.message }));
     if (problems.length > 0) {
-      const errors = problems.map((p) => ({ path: `${prefix}${p.path}`, message: p.message }));
+      // A list, not fieldError's map: a field may have several problems.
+      const errors = problems.map((p) => ({ path: `${at}${p.path}`, message: p.message }));
       throw new FidelisError('rule_invalid', errors.map((e) => `${e.path}: ${e.message}`).join('; '), {
         errors,
       });
     }
-    return doc;
+    return document as RuleDocument;
   }
 
   return {
     validate,
 
     async create(programId: string, input: WriteRule): Promise<RuleView> {
-      const document = await validate(programId, input.document, '/body/document');
+      const document = await validate(programId, input.document, '/document');
       const id = newId('rul');
       return database.transaction(async (tx) => {
         await insertRule(tx, programId, id);
-        const row = await insertVersion(tx, {
+        return writeVersion(tx, input, {
           programId,
           ruleId: id,
           version: 1,
           document,
           effectiveFrom: input.effectiveFrom ?? new Date(),
-          actor: input.actor ?? null,
         });
-        const view = toRule(row);
-        await input.afterWrite?.(tx, view);
-        return view;
       });
     },
 
     /** A new version of the rule; the earlier ones stay, in force for events that occurred before it. */
     async update(programId: string, ruleId: string, input: WriteRule): Promise<RuleView> {
-      const document = await validate(programId, input.document, '/body/document');
+      const document = await validate(programId, input.document, '/document');
       return database.transaction(async (tx) => {
         if (!(await lockRule(tx, programId, ruleId)))
           throw new FidelisError('rule_not_found', `No rule ${ruleId}`);
         const latest = (await latestVersion(tx, programId, ruleId))!;
         const effectiveFrom = input.effectiveFrom ?? new Date();
         if (effectiveFrom.getTime() < latest.effectiveFrom.getTime())
-          throw new FidelisError(
+          throw fieldError(
             'rule_invalid',
             `effectiveFrom must not be before that of version ${latest.version} (${latest.effectiveFrom.toISOString()})`,
-            { errors: [{ path: '/body/effectiveFrom', message: 'before the current version' }] },
+            { effectiveFrom: 'before the current version' },
           );
-        const row = await insertVersion(tx, {
+        return writeVersion(tx, input, {
           programId,
           ruleId,
           version: latest.version + 1,
           document,
           effectiveFrom,
-          actor: input.actor ?? null,
         });
-        const view = toRule(row);
-        await input.afterWrite?.(tx, view);
-        return view;
       });
     },
 

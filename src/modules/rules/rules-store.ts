@@ -1,17 +1,16 @@
+// The SQL of earning rules: a rule's identity and its append-only versions.
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { rules, ruleVersions } from './rules-tables.ts';
 
 export type RuleVersionRow = typeof ruleVersions.$inferSelect;
+export type NewRuleVersionRow = typeof ruleVersions.$inferInsert;
 
 export async function insertRule(db: Executor, programId: string, id: string): Promise<void> {
   await db.insert(rules).values({ programId, id });
 }
 
-export async function insertVersion(
-  db: Executor,
-  row: typeof ruleVersions.$inferInsert,
-): Promise<RuleVersionRow> {
+export async function insertVersion(db: Executor, row: NewRuleVersionRow): Promise<RuleVersionRow> {
   const [inserted] = await db.insert(ruleVersions).values(row).returning();
   return inserted!;
 }
