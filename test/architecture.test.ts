@@ -36,7 +36,6 @@ const KNOWN_LONG: string[] = [
   'src/modules/events/events-service.ts',
   'src/modules/ledger/ledger-routes.ts',
   'src/modules/ledger/ledger-service.ts',
-  'src/modules/ledger/ledger-store.ts',
   'src/modules/memberships/memberships-routes.ts',
   'src/modules/memberships/memberships-service.ts',
   'src/modules/rewards/redemptions-service.ts',

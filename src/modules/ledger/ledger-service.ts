@@ -13,49 +13,54 @@ import { retryOnConflict } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
-import { type LedgerSettings, ledgerSettings } from './ledger-settings.ts';
 import {
   allocationsOf,
   changeLots,
+  dueLots,
+  expiringBefore,
+  insertAllocations,
+  insertLots,
+  type LotRow,
+  lockLots,
+  lockSpendableLots,
+  lotAllocationCount,
+  lotsOfEntry,
+} from './ledger-lots-store.ts';
+import {
+  expiryScheduleByMonth,
+  liabilityAsOf,
+  memberWallets,
+  netAsOf,
+  unbalancedEntries,
+  walletHistory,
+  walletTotals,
+} from './ledger-reports-store.ts';
+import { type LedgerSettings, ledgerSettings } from './ledger-settings.ts';
+import {
   changeWallet,
   changeWallets,
-  dueLots,
   dueUnresolved,
   type EntryRow,
   ensureMemberWallet,
-  ensureMemberWalletsLocked,
   ensureSystemWallet,
   entriesRelatedTo,
-  expiringBefore,
-  expiryScheduleByMonth,
   findEntry,
   findEntryByKey,
   findWallet,
-  insertAllocations,
   insertEntries,
   insertEntry,
-  insertLots,
   insertPostings,
-  type LotRow,
-  liabilityAsOf,
+  lockEntry,
   lockKey,
+  lockMemberWallets,
   lockMemberWalletsOf,
   lockWallet,
-  lotAllocationCount,
-  lotsByIds,
-  lotsOfEntry,
-  memberWallets,
   type NewEntryRow,
-  netAsOf,
   postingsOf,
   reversedSoFar,
-  spendableLots,
-  unbalancedEntries,
   type WalletDelta,
   type WalletRow,
-  walletHistory,
   walletsOfAccount,
-  walletTotals,
 } from './ledger-store.ts';
 import type { EntryType, SourceType, SystemWallet } from './ledger-tables.ts';
 
@@ -337,7 +342,7 @@ export function createLedgerService(database: Database, programs: ProgramService
     amount: number,
     preferLot?: string,
   ): Promise<Allocation[]> {
-    const lots = await spendableLots(tx, programId, walletId);
+    const lots = await lockSpendableLots(tx, programId, walletId);
     const asLots = lots.map((l) => ({
       id: l.id,
       remaining: l.remaining,
@@ -491,7 +496,7 @@ export function createLedgerService(database: Database, programs: ProgramService
     const pairs = new Map<string, { id: string; accountId: string; unit: string }>();
     for (const p of plans)
       pairs.set(walletKey(p.ownerId, p.unit), { id: newId('wal'), accountId: p.ownerId, unit: p.unit });
-    const locked = await ensureMemberWalletsLocked(tx, programId, [...pairs.values()]);
+    const locked = await lockMemberWallets(tx, programId, [...pairs.values()]);
 
     const walletOf = new Map(locked.map((w) => [walletKey(w.accountId!, w.unit), w]));
     const rows = plans.map((p) => {
@@ -728,7 +733,7 @@ export function createLedgerService(database: Database, programs: ProgramService
         input.key,
         content,
         async (tx, print) => {
-          const original = await findEntry(tx, programId, entryId, true);
+          const original = await lockEntry(tx, programId, entryId);
           if (!original) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
           if (original.phase !== 'pending' && original.phase !== 'hold') {
             throw new FidelisError(
@@ -816,7 +821,7 @@ export function createLedgerService(database: Database, programs: ProgramService
             // Releasing a hold gives its lots back.
             await changeWallet(tx, programId, wallet.id, { held: -original.amount });
             const taken = await allocationsOf(tx, programId, original.id);
-            await lotsByIds(
+            await lockLots(
               tx,
               programId,
               taken.map((a) => a.lotId),
@@ -859,7 +864,7 @@ export function createLedgerService(database: Database, programs: ProgramService
         input.key,
         content,
         async (tx, print) => {
-          const target = await findEntry(tx, programId, entryId, true);
+          const target = await lockEntry(tx, programId, entryId);
           if (!target) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
           const postings = await postingsOf(tx, programId, target.id);
           const effect = postings
@@ -939,7 +944,7 @@ export function createLedgerService(database: Database, programs: ProgramService
             programId,
             target.phase === 'post' ? target.relatedEntryId! : target.id,
           );
-          const lots = await lotsByIds(
+          const lots = await lockLots(
             tx,
             programId,
             consumed.map((a) => a.lotId),
@@ -1033,7 +1038,7 @@ export function createLedgerService(database: Database, programs: ProgramService
           }),
         );
         const taken = await consumeLots(tx, programId, source.id, entry.id, input.amount);
-        const lots = await lotsByIds(
+        const lots = await lockLots(
           tx,
           programId,
           taken.map((a) => a.lotId),
@@ -1082,7 +1087,7 @@ export function createLedgerService(database: Database, programs: ProgramService
           { op: 'expire', lot: lot.id, version },
           async (tx, print) => {
             const wallet = await lockWallet(tx, programId, lot.walletId);
-            const [current] = await lotsByIds(tx, programId, [lot.id]);
+            const [current] = await lockLots(tx, programId, [lot.id]);
             const amount = current?.remaining ?? 0;
             if (!current || amount === 0 || (await lotAllocationCount(tx, programId, lot.id)) !== version) {
               throw new StaleLot();
