@@ -4,9 +4,10 @@ import { type Executor, inSlices, selectRows } from '../../db/client.ts';
 import { ledgerLotAllocations, ledgerLots } from './ledger-tables.ts';
 
 export type LotRow = typeof ledgerLots.$inferSelect;
+export type NewLotRow = typeof ledgerLots.$inferInsert;
 export type AllocationRow = typeof ledgerLotAllocations.$inferSelect;
 
-export async function insertLots(db: Executor, rows: Array<typeof ledgerLots.$inferInsert>): Promise<void> {
+export async function insertLots(db: Executor, rows: NewLotRow[]): Promise<void> {
   await inSlices(rows, 4000, async (slice) => {
     await db.insert(ledgerLots).values(slice);
   });
