@@ -34,7 +34,6 @@ const KNOWN: string[] = [
 const KNOWN_LONG: string[] = [
   'src/modules/accounts/accounts-service.ts',
   'src/modules/events/events-service.ts',
-  'src/modules/ledger/ledger-routes.ts',
   'src/modules/memberships/memberships-routes.ts',
   'src/modules/memberships/memberships-service.ts',
   'src/modules/rewards/redemptions-service.ts',
