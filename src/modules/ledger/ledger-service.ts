@@ -479,23 +479,15 @@ export function createLedgerService(database: Database, programs: ProgramService
     };
     const entry = (walletId: string, print: string) =>
       entryRow({
+        ...movementColumns(input, print),
         programId,
-        idempotencyKey: input.key,
-        fingerprint: print,
         type,
         phase: pending ? 'pending' : 'posted',
         walletId,
         accountId,
-        contactId: input.contactId ?? null,
         unit,
-        amount: input.amount,
-        reasonCode: input.reasonCode,
-        sourceType: input.sourceType ?? 'api',
-        sourceId: input.sourceId ?? null,
-        explanation: input.explanation,
         resolveBy,
         expiresAt,
-        actor: input.actor ?? null,
         effectiveAt,
       });
     return { input, unit, type, pending, expiresAt, ownerId, content, entry };
@@ -650,22 +642,14 @@ export function createLedgerService(database: Database, programs: ProgramService
         const entry = await insertEntry(
           tx,
           entryRow({
+            ...movementColumns(input, print),
             programId,
-            idempotencyKey: input.key,
-            fingerprint: print,
             type,
             phase: hold ? 'hold' : 'posted',
             walletId: wallet.id,
             accountId,
-            contactId: input.contactId ?? null,
             unit,
-            amount: input.amount,
-            reasonCode: input.reasonCode,
-            sourceType: input.sourceType ?? 'api',
-            sourceId: input.sourceId ?? null,
-            explanation: input.explanation,
             resolveBy,
-            actor: input.actor ?? null,
             effectiveAt,
           }),
         );
@@ -1280,6 +1264,21 @@ export function createLedgerService(database: Database, programs: ProgramService
 
 /** A lot's state changed between the due run's read and its write: the run skips it. */
 class StaleLot extends Error {}
+
+/** The columns a credit's or a debit's entry takes from its input as given. */
+function movementColumns(input: MovementInput, print: string) {
+  return {
+    idempotencyKey: input.key,
+    fingerprint: print,
+    contactId: input.contactId ?? null,
+    amount: input.amount,
+    reasonCode: input.reasonCode,
+    sourceType: input.sourceType ?? 'api',
+    sourceId: input.sourceId ?? null,
+    explanation: input.explanation,
+    actor: input.actor ?? null,
+  };
+}
 
 /** The balanced postings of an entry as rows, in the order given. */
 function postingRows(programId: string, entry: EntryRow, postings: Posting[]) {
