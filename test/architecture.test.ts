@@ -23,12 +23,7 @@ const KNOWN: string[] = [
   'src/modules/imports/imports-service.ts imports ../contacts/contacts-store.ts: another module is used only through its service, reads, schemas or settings',
 ];
 /** Files over 400 lines being split into verb files; this list only shrinks. */
-const KNOWN_LONG: string[] = [
-  'src/modules/accounts/accounts-service.ts',
-  'src/modules/ledger/ledger-routes.ts',
-  'src/modules/ledger/ledger-service.ts',
-  'src/modules/ledger/ledger-store.ts',
-];
+const KNOWN_LONG: string[] = ['src/modules/accounts/accounts-service.ts'];
 
 describe('architecture', () => {
   it('has source files to check', () => {

@@ -22,6 +22,7 @@ import { idempotentWrites } from '../modules/idempotency/idempotency-plugin.ts';
 import { importRoutes } from '../modules/imports/imports-routes.ts';
 import { authenticateKeys, limitRequests } from '../modules/keys/keys-plugin.ts';
 import { keyRoutes } from '../modules/keys/keys-routes.ts';
+import { ledgerProgramRoutes } from '../modules/ledger/ledger-program-routes.ts';
 import { ledgerRoutes } from '../modules/ledger/ledger-routes.ts';
 import { membershipRoutes } from '../modules/memberships/memberships-routes.ts';
 import { programRoutes } from '../modules/programs/programs-routes.ts';
@@ -42,6 +43,7 @@ const ROUTE_MODULES = [
   contactRoutes,
   importRoutes,
   ledgerRoutes,
+  ledgerProgramRoutes,
   keyRoutes,
   eventTypeRoutes,
   ruleRoutes,

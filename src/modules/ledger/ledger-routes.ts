@@ -1,6 +1,9 @@
+// The ledger's HTTP routes for members' movements and wallets: credits, debits, batches, adjustments,
+// transfers, posting, voiding and reversing entries, an entry's detail, wallets, balance and history.
+// The program-wide routes (the due run, the liability report) are in ledger-program-routes.ts.
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { FidelisError } from '../../core/errors.ts';
+import { fieldError } from '../../core/errors.ts';
 import { principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
@@ -9,10 +12,8 @@ import { AccountParams } from '../accounts/accounts-schemas.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import {
   AdjustmentBody,
-  type AdjustmentInputBody,
   AsOfQuery,
   BatchBody,
-  type BatchInputBody,
   BatchResultSchema,
   CreditBody,
   type CreditInputBody,
@@ -21,21 +22,15 @@ import {
   EntryDetailSchema,
   EntryParams,
   EntrySchema,
-  type HistoryInput,
   HistoryLineSchema,
   HistoryQuery,
-  LiabilitySchema,
   ResolveBody,
   ReverseBody,
-  type ReverseInputBody,
-  RunDueBody,
   TransferBody,
-  type TransferInputBody,
   WalletParams,
   WalletSchema,
 } from './ledger-schemas.ts';
-import type { LedgerService } from './ledger-service.ts';
-import { type BatchItem, toEntry } from './ledger-service.ts';
+import { type BatchItem, type LedgerService, toEntry, type WriteResult } from './ledger-service.ts';
 
 const RequiredKeyHeaders = Type.Object({
   'idempotency-key': Type.String({
@@ -49,15 +44,38 @@ const RequiredKeyHeaders = Type.Object({
 function ledgerKey(request: FastifyRequest): string {
   const key = request.headers['idempotency-key'];
   if (typeof key !== 'string' || key.length === 0) {
-    throw new FidelisError(
+    throw fieldError(
       'idempotency_key_required',
       'Ledger writes need an Idempotency-Key header so that retries cannot double them',
-      {
-        errors: [{ path: '/headers/idempotency-key', message: 'is required' }],
-      },
+      { '/headers/idempotency-key': 'is required' },
     );
   }
   return `api:${key}`;
+}
+
+const date = (value: string | undefined) => (value === undefined ? undefined : new Date(value));
+
+/** A credit's body in the service's terms: its timestamps as dates. */
+function credit(b: CreditInputBody) {
+  return {
+    ...b,
+    pendingUntil: date(b.pendingUntil),
+    effectiveAt: date(b.effectiveAt),
+    expiresAt: b.expiresAt === undefined ? undefined : b.expiresAt === null ? null : new Date(b.expiresAt),
+  };
+}
+
+/** A debit's body in the service's terms: its timestamps as dates. */
+function debit(b: DebitInputBody) {
+  return { ...b, holdUntil: date(b.holdUntil) };
+}
+
+/** Answers a ledger write: 201 with the new entry, or 200 with the first one when the key was used before. */
+function sendWrite<R>(
+  reply: { code(status: number): { send(entry: ReturnType<typeof toEntry>): R } },
+  result: WriteResult,
+): R {
+  return reply.code(result.replayed ? 200 : 201).send(toEntry(result.entry));
 }
 
 const writeErrors = [
@@ -66,7 +84,12 @@ const writeErrors = [
   'idempotency_key_reused',
   'idempotency_key_in_flight',
 ] as const;
-const date = (value: string | undefined) => (value === undefined ? undefined : new Date(value));
+
+/**
+ * The wallet routes name the unit in the path, yet an unknown unit has always been answered with the
+ * pointer `/body/unit`; the served answer stays as it is (the right pointer would be `/params/unit`).
+ */
+const UNIT_IN_PATH = { scope: 'read', fieldsIn: 'body' } as const;
 
 export const ledgerRoutes = routeModule({
   schemas: [EntrySchema, WalletSchema],
@@ -88,25 +111,10 @@ export const ledgerRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const b = request.body as CreditInputBody;
         const { programId, keyId } = principal(request);
-        const result = await ledger.credit(programId, {
-          key: ledgerKey(request),
-          account: b.account,
-          unit: b.unit,
-          amount: b.amount,
-          reasonCode: b.reasonCode,
-          explanation: b.explanation,
-          contactId: b.contactId,
-          pending: b.pending,
-          pendingUntil: date(b.pendingUntil),
-          expiresAt:
-            b.expiresAt === undefined ? undefined : b.expiresAt === null ? null : new Date(b.expiresAt),
-          effectiveAt: date(b.effectiveAt),
-          sourceId: b.sourceId,
-          actor: keyId,
-        });
-        return reply.code(result.replayed ? 200 : 201).send(toEntry(result.entry));
+        const input = { ...credit(request.body), key: ledgerKey(request), actor: keyId };
+        const result = await ledger.credit(programId, input);
+        return sendWrite(reply, result);
       },
     );
 
@@ -125,23 +133,10 @@ export const ledgerRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const b = request.body as DebitInputBody;
         const { programId, keyId } = principal(request);
-        const result = await ledger.debit(programId, {
-          key: ledgerKey(request),
-          account: b.account,
-          unit: b.unit,
-          amount: b.amount,
-          type: b.type,
-          reasonCode: b.reasonCode,
-          explanation: b.explanation,
-          contactId: b.contactId,
-          hold: b.hold,
-          holdUntil: date(b.holdUntil),
-          sourceId: b.sourceId,
-          actor: keyId,
-        });
-        return reply.code(result.replayed ? 200 : 201).send(toEntry(result.entry));
+        const input = { ...debit(request.body), key: ledgerKey(request), actor: keyId };
+        const result = await ledger.debit(programId, input);
+        return sendWrite(reply, result);
       },
     );
 
@@ -161,23 +156,14 @@ export const ledgerRoutes = routeModule({
       },
       async (request) => {
         const { programId, keyId } = principal(request);
-        const { items } = request.body as BatchInputBody;
         const results = await ledger.batch(
           programId,
-          items.map((item) => ({
-            ...item,
-            key: `api:${item.key}`,
-            actor: keyId,
-            pendingUntil: 'pendingUntil' in item ? date(item.pendingUntil) : undefined,
-            holdUntil: 'holdUntil' in item ? date(item.holdUntil) : undefined,
-            effectiveAt: 'effectiveAt' in item ? date(item.effectiveAt) : undefined,
-            expiresAt:
-              'expiresAt' in item && item.expiresAt !== undefined
-                ? item.expiresAt === null
-                  ? null
-                  : new Date(item.expiresAt)
-                : undefined,
-          })) as BatchItem[],
+          request.body.items.map(
+            (item): BatchItem =>
+              item.op === 'credit'
+                ? { ...credit(item), op: 'credit', key: `api:${item.key}`, actor: keyId }
+                : { ...debit(item), op: 'debit', key: `api:${item.key}`, actor: keyId },
+          ),
         );
         return {
           results: results.map((r) =>
@@ -200,7 +186,7 @@ export const ledgerRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const b = request.body as AdjustmentInputBody;
+        const b = request.body;
         const { programId, keyId } = principal(request);
         const afterWrite = audit.recorder(programId, keyId, 'ledger.adjust', 'ledger_entry');
         const common = {
@@ -217,7 +203,7 @@ export const ledgerRoutes = routeModule({
         };
         const result =
           b.amount > 0 ? await ledger.credit(programId, common) : await ledger.debit(programId, common);
-        return reply.code(result.replayed ? 200 : 201).send(toEntry(result.entry));
+        return sendWrite(reply, result);
       },
     );
 
@@ -234,10 +220,10 @@ export const ledgerRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const b = request.body as TransferInputBody;
         const { programId, keyId } = principal(request);
-        const result = await ledger.transfer(programId, { ...b, key: ledgerKey(request), actor: keyId });
-        return reply.code(result.replayed ? 200 : 201).send(toEntry(result.entry));
+        const input = { ...request.body, key: ledgerKey(request), actor: keyId };
+        const result = await ledger.transfer(programId, input);
+        return sendWrite(reply, result);
       },
     );
 
@@ -260,14 +246,12 @@ export const ledgerRoutes = routeModule({
         },
         async (request, reply) => {
           const { programId, keyId } = principal(request);
-          const { entryId } = request.params as { entryId: string };
-          const body = (request.body ?? {}) as { explanation?: string };
-          const result = await ledger.resolve(programId, entryId, action, {
+          const result = await ledger.resolve(programId, request.params.entryId, action, {
             key: ledgerKey(request),
-            explanation: body.explanation,
+            explanation: request.body?.explanation,
             actor: keyId,
           });
-          return reply.code(result.replayed ? 200 : 201).send(toEntry(result.entry));
+          return sendWrite(reply, result);
         },
       );
     }
@@ -294,14 +278,9 @@ export const ledgerRoutes = routeModule({
       },
       async (request, reply) => {
         const { programId, keyId } = principal(request);
-        const { entryId } = request.params as { entryId: string };
-        const b = request.body as ReverseInputBody;
-        const result = await ledger.reverse(programId, entryId, {
-          ...b,
-          key: ledgerKey(request),
-          actor: keyId,
-        });
-        return reply.code(result.replayed ? 200 : 201).send(toEntry(result.entry));
+        const input = { ...request.body, key: ledgerKey(request), actor: keyId };
+        const result = await ledger.reverse(programId, request.params.entryId, input);
+        return sendWrite(reply, result);
       },
     );
 
@@ -319,7 +298,7 @@ export const ledgerRoutes = routeModule({
       },
       async (request) => {
         const { programId } = principal(request);
-        const d = await ledger.entry(programId, (request.params as { entryId: string }).entryId);
+        const d = await ledger.entry(programId, request.params.entryId);
         return {
           entry: toEntry(d.entry),
           postings: d.postings.map((p) => ({ walletId: p.walletId, unit: p.unit, amount: p.amount })),
@@ -343,17 +322,14 @@ export const ledgerRoutes = routeModule({
         },
       },
       async (request) => ({
-        data: await ledger.summary(
-          principal(request).programId,
-          (request.params as { accountId: string }).accountId,
-        ),
+        data: await ledger.summary(principal(request).programId, request.params.accountId),
       }),
     );
 
     app.get(
       '/accounts/:accountId/wallets/:unit/balance',
       {
-        config: { scope: 'read' },
+        config: UNIT_IN_PATH,
         schema: {
           tags: ['ledger'],
           summary: 'The posted balance (net of debt) of a wallet as of an instant',
@@ -366,8 +342,8 @@ export const ledgerRoutes = routeModule({
         },
       },
       async (request) => {
-        const { accountId, unit } = request.params as { accountId: string; unit: string };
-        const asOf = date((request.query as { asOf?: string }).asOf) ?? new Date();
+        const { accountId, unit } = request.params;
+        const asOf = date(request.query.asOf) ?? new Date();
         return {
           unit,
           asOf: asOf.toISOString(),
@@ -379,7 +355,7 @@ export const ledgerRoutes = routeModule({
     app.get(
       '/accounts/:accountId/wallets/:unit/history',
       {
-        config: { scope: 'read' },
+        config: UNIT_IN_PATH,
         schema: {
           tags: ['ledger'],
           summary: "A wallet's movements, newest first, each with its reason and the running balance",
@@ -389,50 +365,13 @@ export const ledgerRoutes = routeModule({
         },
       },
       async (request) => {
-        const { accountId, unit } = request.params as { accountId: string; unit: string };
-        const q = request.query as HistoryInput;
+        const { accountId, unit } = request.params;
+        const q = request.query;
         return ledger.history(principal(request).programId, accountId, unit, {
           ...q,
           from: date(q.from),
           to: date(q.to),
         });
-      },
-    );
-
-    app.post(
-      '/ledger/due-runs',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['ledger'],
-          summary: 'Run the expiry and time-out job now (it also runs every minute in the server)',
-          headers: IdempotencyHeaders,
-          body: Type.Optional(RunDueBody),
-          response: responses({
-            200: Type.Object({ expired: Type.Integer(), posted: Type.Integer(), voided: Type.Integer() }),
-          }),
-        },
-      },
-      async (request) => {
-        const asOf = date((request.body as { asOf?: string } | undefined)?.asOf) ?? new Date();
-        return ledger.runDue(principal(request).programId, asOf);
-      },
-    );
-
-    app.get(
-      '/reports/liability',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['reports'],
-          summary: 'Points and cash liability as of an instant, valued at the cost per point',
-          querystring: AsOfQuery,
-          response: responses({ 200: LiabilitySchema }),
-        },
-      },
-      async (request) => {
-        const asOf = date((request.query as { asOf?: string }).asOf) ?? new Date();
-        return ledger.liability(principal(request).programId, asOf);
       },
     );
   },

@@ -1,61 +1,69 @@
 // The points and cash ledger: every movement is one transaction that writes an immutable entry,
 // its balanced postings, the lots it creates or consumes, and the wallet counters.
+// Long file: the hot-path issue (14) rebuilds it as one transaction-first ledger API and splits it
+// into verb files then; until then it stays whole.
 import { createHash } from 'node:crypto';
-import { FidelisError } from '../../core/errors.ts';
+import { FidelisError, fieldError, invalid } from '../../core/errors.ts';
 import { expiryFor } from '../../core/ledger/expiry.ts';
 import { assertBalanced, type Posting } from '../../core/ledger/journal.ts';
 import { type Allocation, allocate, assertAmount } from '../../core/ledger/lots.ts';
 import { valueInMinorUnits } from '../../core/money.ts';
-import { decodeCursor, encodeCursor, type Page } from '../../core/pagination.ts';
+import { afterCursor, DEFAULT_LIMIT, type Page, toPage } from '../../core/pagination.ts';
 import { isCurrency } from '../../core/reference.ts';
 import type { Database, Executor, Tx } from '../../db/client.ts';
 import { retryOnConflict } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
-import { type LedgerSettings, ledgerSettings } from './ledger-settings.ts';
 import {
   allocationsOf,
   changeLots,
+  dueLots,
+  expiringBefore,
+  insertAllocations,
+  insertLots,
+  type LotRow,
+  lockLots,
+  lockSpendableLots,
+  lotAllocationCount,
+  lotsOfEntry,
+  type NewLotRow,
+} from './ledger-lots-store.ts';
+import {
+  expiryScheduleByMonth,
+  liabilityAsOf,
+  memberWallets,
+  netAsOf,
+  unbalancedEntries,
+  walletHistory,
+  walletTotals,
+} from './ledger-reports-store.ts';
+import { type LedgerSettings, ledgerSettings } from './ledger-settings.ts';
+import {
   changeWallet,
   changeWallets,
-  dueLots,
   dueUnresolved,
   type EntryRow,
   ensureMemberWallet,
-  ensureMemberWalletsLocked,
   ensureSystemWallet,
   entriesRelatedTo,
-  expiringBefore,
-  expiryScheduleByMonth,
   findEntry,
   findEntryByKey,
   findWallet,
-  insertAllocations,
   insertEntries,
   insertEntry,
-  insertLots,
   insertPostings,
-  type LotRow,
-  liabilityAsOf,
+  lockEntry,
   lockKey,
+  lockMemberWallets,
   lockMemberWalletsOf,
   lockWallet,
-  lotAllocationCount,
-  lotsByIds,
-  lotsOfEntry,
-  memberWallets,
   type NewEntryRow,
-  netAsOf,
   postingsOf,
   reversedSoFar,
-  spendableLots,
-  unbalancedEntries,
   type WalletDelta,
   type WalletRow,
-  walletHistory,
   walletsOfAccount,
-  walletTotals,
 } from './ledger-store.ts';
 import type { EntryType, SourceType, SystemWallet } from './ledger-tables.ts';
 
@@ -156,13 +164,9 @@ function fingerprint(content: unknown): string {
 
 function checkUnit(unit: string): string {
   if (unit !== 'points' && !isCurrency(unit)) {
-    throw new FidelisError(
-      'validation_failed',
-      `unit must be "points" or an ISO 4217 currency code, got ${unit}`,
-      {
-        errors: [{ path: '/body/unit', message: 'unknown unit' }],
-      },
-    );
+    throw invalid(`unit must be "points" or an ISO 4217 currency code, got ${unit}`, {
+      unit: 'unknown unit',
+    });
   }
   return unit;
 }
@@ -171,8 +175,8 @@ function checkAmount(amount: number): void {
   try {
     assertAmount(amount);
   } catch {
-    throw new FidelisError('validation_failed', `amount must be a positive whole number, got ${amount}`, {
-      errors: [{ path: '/body/amount', message: 'must be a positive whole number' }],
+    throw invalid(`amount must be a positive whole number, got ${amount}`, {
+      amount: 'must be a positive whole number',
     });
   }
 }
@@ -216,6 +220,30 @@ export function createLedgerService(database: Database, programs: ProgramService
     pooling: LedgerSettings['pooling'],
   ): Promise<string> {
     return pooling === 'group' ? accounts.topOf(programId, accountId) : accountId;
+  }
+
+  /** The account a reference names, the program's ledger settings, and who owns the account's wallets. */
+  async function ownerOf(
+    programId: string,
+    accountRef: string,
+  ): Promise<{ accountId: string; ownerId: string; ledger: LedgerSettings }> {
+    const account = await accounts.resolve(programId, accountRef);
+    const { ledger } = await settingsOf(programId);
+    return {
+      accountId: account.id,
+      ownerId: await walletOwner(programId, account.id, ledger.pooling),
+      ledger,
+    };
+  }
+
+  /** The wallet of an account (its group's, when pooled) in a unit, if it has one yet. */
+  async function walletOf(
+    programId: string,
+    accountRef: string,
+    unit: string,
+  ): Promise<WalletRow | undefined> {
+    const { ownerId } = await ownerOf(programId, accountRef);
+    return findWallet(database.db, programId, ownerId, checkUnit(unit));
   }
 
   async function systemWallet(
@@ -272,19 +300,48 @@ export function createLedgerService(database: Database, programs: ProgramService
   }
 
   async function post(tx: Tx, programId: string, entry: EntryRow, postings: Posting[]): Promise<void> {
-    assertBalanced(postings);
-    await insertPostings(
-      tx,
-      postings.map((p, seq) => ({
-        programId,
-        entryId: entry.id,
-        seq,
-        walletId: p.walletId,
-        unit: p.unit,
-        amount: p.amount,
-        effectiveAt: entry.effectiveAt,
-      })),
-    );
+    await insertPostings(tx, postingRows(programId, entry, postings));
+  }
+
+  /**
+   * Posts a credit to a member wallet: its counters and a lot (see creditLots), then the system
+   * wallet it is issued from (created on first use) and the balanced postings. Member wallet first,
+   * then the system wallet, like every other write: the other order deadlocks with a concurrent
+   * write that creates the same system wallet.
+   */
+  async function postCredit(
+    tx: Tx,
+    programId: string,
+    wallet: WalletRow,
+    entry: EntryRow,
+    type: EntryType,
+    amount: number,
+    expiresAt: Date | null,
+  ): Promise<void> {
+    await creditLots(tx, programId, wallet, entry, [{ amount, expiresAt }], {
+      earned: type === 'earn' ? amount : 0,
+    });
+    const source = await systemWallet(tx, programId, creditSource(type), entry.unit);
+    await post(tx, programId, entry, [
+      { walletId: source.id, unit: entry.unit, amount: -amount },
+      { walletId: wallet.id, unit: entry.unit, amount },
+    ]);
+  }
+
+  /** Writes a debit's postings: from the member wallet into the system wallet of its type. */
+  async function postDebit(
+    tx: Tx,
+    programId: string,
+    walletId: string,
+    entry: EntryRow,
+    type: EntryType,
+    amount: number,
+  ): Promise<void> {
+    const sink = await systemWallet(tx, programId, debitSink(type), entry.unit);
+    await post(tx, programId, entry, [
+      { walletId, unit: entry.unit, amount: -amount },
+      { walletId: sink.id, unit: entry.unit, amount },
+    ]);
   }
 
   /**
@@ -312,18 +369,7 @@ export function createLedgerService(database: Database, programs: ProgramService
       const fromPart = Math.min(settle, part.amount);
       settle -= fromPart;
       const amount = part.amount - fromPart;
-      if (amount > 0) {
-        lots.push({
-          programId,
-          id: newId('lot'),
-          walletId: wallet.id,
-          entryId: entry.id,
-          amount,
-          remaining: amount,
-          earnedAt: entry.effectiveAt,
-          expiresAt: part.expiresAt,
-        });
-      }
+      if (amount > 0) lots.push(lotRow(programId, wallet.id, entry, amount, part.expiresAt));
     }
     await insertLots(tx, lots);
   }
@@ -337,7 +383,7 @@ export function createLedgerService(database: Database, programs: ProgramService
     amount: number,
     preferLot?: string,
   ): Promise<Allocation[]> {
-    const lots = await spendableLots(tx, programId, walletId);
+    const lots = await lockSpendableLots(tx, programId, walletId);
     const asLots = lots.map((l) => ({
       id: l.id,
       remaining: l.remaining,
@@ -358,12 +404,33 @@ export function createLedgerService(database: Database, programs: ProgramService
     return allocations;
   }
 
-  function insufficient(wallet: WalletRow, amount: number): FidelisError {
-    return new FidelisError(
-      'insufficient_balance',
-      `The wallet holds less than ${amount} ${wallet.unit} available`,
-      { errors: [{ path: '/body/amount', message: 'exceeds the available balance' }] },
+  /**
+   * Applies a debit's counter change only when the wallet's available balance (balance - held)
+   * covers `amount` at this very instant (the database decides, so concurrent debits cannot overdraw).
+   */
+  async function spend(tx: Tx, programId: string, wallet: WalletRow, change: WalletDelta, amount: number) {
+    const changed = await changeWallet(tx, programId, wallet.id, change, amount);
+    if (!changed) {
+      throw fieldError(
+        'insufficient_balance',
+        `The wallet holds less than ${amount} ${wallet.unit} available`,
+        { amount: 'exceeds the available balance' },
+      );
+    }
+  }
+
+  /** Locks the lots these allocations took from, and tells each one's expiry. */
+  async function lotExpiries(
+    tx: Tx,
+    programId: string,
+    taken: Array<{ lotId: string }>,
+  ): Promise<(lotId: string) => Date | null> {
+    const lots = await lockLots(
+      tx,
+      programId,
+      taken.map((a) => a.lotId),
     );
+    return (lotId) => lots.find((l) => l.id === lotId)?.expiresAt ?? null;
   }
 
   async function memberWallet(tx: Tx, programId: string, ownerId: string, unit: string): Promise<WalletRow> {
@@ -412,23 +479,15 @@ export function createLedgerService(database: Database, programs: ProgramService
     };
     const entry = (walletId: string, print: string) =>
       entryRow({
+        ...movementColumns(input, print),
         programId,
-        idempotencyKey: input.key,
-        fingerprint: print,
         type,
         phase: pending ? 'pending' : 'posted',
         walletId,
         accountId,
-        contactId: input.contactId ?? null,
         unit,
-        amount: input.amount,
-        reasonCode: input.reasonCode,
-        sourceType: input.sourceType ?? 'api',
-        sourceId: input.sourceId ?? null,
-        explanation: input.explanation,
         resolveBy,
         expiresAt,
-        actor: input.actor ?? null,
         effectiveAt,
       });
     return { input, unit, type, pending, expiresAt, ownerId, content, entry };
@@ -455,16 +514,7 @@ export function createLedgerService(database: Database, programs: ProgramService
         if (pending) {
           await changeWallet(tx, programId, wallet.id, { pending: input.amount });
         } else {
-          // Member wallet first, then the system wallet (created on first use), like every other
-          // write: the other order deadlocks with a concurrent write that creates the same system wallet.
-          await creditLots(tx, programId, wallet, entry, [{ amount: input.amount, expiresAt }], {
-            earned: type === 'earn' ? input.amount : 0,
-          });
-          const source = await systemWallet(tx, programId, type === 'earn' ? 'issuance' : 'adjustment', unit);
-          await post(tx, programId, entry, [
-            { walletId: source.id, unit, amount: -input.amount },
-            { walletId: wallet.id, unit, amount: input.amount },
-          ]);
+          await postCredit(tx, programId, wallet, entry, type, input.amount, expiresAt);
         }
         await input.afterWrite?.(tx, entry);
         return entry;
@@ -491,7 +541,7 @@ export function createLedgerService(database: Database, programs: ProgramService
     const pairs = new Map<string, { id: string; accountId: string; unit: string }>();
     for (const p of plans)
       pairs.set(walletKey(p.ownerId, p.unit), { id: newId('wal'), accountId: p.ownerId, unit: p.unit });
-    const locked = await ensureMemberWalletsLocked(tx, programId, [...pairs.values()]);
+    const locked = await lockMemberWallets(tx, programId, [...pairs.values()]);
 
     const walletOf = new Map(locked.map((w) => [walletKey(w.accountId!, w.unit), w]));
     const rows = plans.map((p) => {
@@ -505,7 +555,7 @@ export function createLedgerService(database: Database, programs: ProgramService
     // Counters, lots and postings, in the order given: each posted credit settles debt first.
     const changes = new Map<string, Required<Pick<WalletDelta, 'balance' | 'pending' | 'debt' | 'earned'>>>();
     const debt = new Map(locked.map((w) => [w.id, w.debt]));
-    const lots: Array<Parameters<typeof insertLots>[1][number]> = [];
+    const lots: NewLotRow[] = [];
     const postings: Array<{ entry: EntryRow; source: string; unit: string; amount: number }> = [];
     const sources = new Set<string>();
     for (const [i, p] of plans.entries()) {
@@ -523,17 +573,8 @@ export function createLedgerService(database: Database, programs: ProgramService
       change.debt -= settle;
       if (p.type === 'earn') change.earned += amount;
       if (amount - settle > 0)
-        lots.push({
-          programId,
-          id: newId('lot'),
-          walletId: entry.walletId,
-          entryId: entry.id,
-          amount: amount - settle,
-          remaining: amount - settle,
-          earnedAt: entry.effectiveAt,
-          expiresAt: p.expiresAt,
-        });
-      const source: SystemWallet = p.type === 'earn' ? 'issuance' : 'adjustment';
+        lots.push(lotRow(programId, entry.walletId, entry, amount - settle, p.expiresAt));
+      const source = creditSource(p.type);
       sources.add(`${source}:${p.unit}`);
       postings.push({ entry, source: `${source}:${p.unit}`, unit: p.unit, amount });
     }
@@ -550,22 +591,12 @@ export function createLedgerService(database: Database, programs: ProgramService
       const [code, unit] = s.split(':') as [SystemWallet, string];
       system.set(s, (await systemWallet(tx, programId, code, unit)).id);
     }
-    const rowsOut = postings.flatMap(({ entry, source, unit, amount }) => {
-      const legs: Posting[] = [
+    const rowsOut = postings.flatMap(({ entry, source, unit, amount }) =>
+      postingRows(programId, entry, [
         { walletId: system.get(source)!, unit, amount: -amount },
         { walletId: entry.walletId, unit, amount },
-      ];
-      assertBalanced(legs);
-      return legs.map((leg, seq) => ({
-        programId,
-        entryId: entry.id,
-        seq,
-        walletId: leg.walletId,
-        unit: leg.unit,
-        amount: leg.amount,
-        effectiveAt: entry.effectiveAt,
-      }));
-    });
+      ]),
+    );
     await insertPostings(tx, rowsOut);
 
     return entries;
@@ -575,9 +606,7 @@ export function createLedgerService(database: Database, programs: ProgramService
     checkAmount(input.amount);
     const unit = checkUnit(input.unit ?? 'points');
     const type = input.type ?? 'redeem';
-    const account = await accounts.resolve(programId, input.account);
-    const { ledger } = await settingsOf(programId);
-    const ownerId = await walletOwner(programId, account.id, ledger.pooling);
+    const { accountId, ownerId, ledger } = await ownerOf(programId, input.account);
     const effectiveAt = input.effectiveAt ?? new Date();
     const hold = input.hold === true || input.holdUntil !== undefined;
     const resolveBy = hold
@@ -586,7 +615,7 @@ export function createLedgerService(database: Database, programs: ProgramService
     const content = {
       op: 'debit',
       type,
-      account: account.id,
+      account: accountId,
       unit,
       amount: input.amount,
       reason: input.reasonCode,
@@ -601,47 +630,31 @@ export function createLedgerService(database: Database, programs: ProgramService
       content,
       write: async (tx: Tx, print: string) => {
         const wallet = await memberWallet(tx, programId, ownerId, unit);
-        // The database refuses the change unless balance - held covers it, at this very instant.
-        const changed = await changeWallet(
+        await spend(
           tx,
           programId,
-          wallet.id,
+          wallet,
           hold
             ? { held: input.amount }
             : { balance: -input.amount, redeemed: type === 'adjust' ? 0 : input.amount },
           input.amount,
         );
-        if (!changed) throw insufficient(wallet, input.amount);
         const entry = await insertEntry(
           tx,
           entryRow({
+            ...movementColumns(input, print),
             programId,
-            idempotencyKey: input.key,
-            fingerprint: print,
             type,
             phase: hold ? 'hold' : 'posted',
             walletId: wallet.id,
-            accountId: account.id,
-            contactId: input.contactId ?? null,
+            accountId,
             unit,
-            amount: input.amount,
-            reasonCode: input.reasonCode,
-            sourceType: input.sourceType ?? 'api',
-            sourceId: input.sourceId ?? null,
-            explanation: input.explanation,
             resolveBy,
-            actor: input.actor ?? null,
             effectiveAt,
           }),
         );
         await consumeLots(tx, programId, wallet.id, entry.id, input.amount);
-        if (!hold) {
-          const sink = await systemWallet(tx, programId, debitSink(type), unit);
-          await post(tx, programId, entry, [
-            { walletId: wallet.id, unit, amount: -input.amount },
-            { walletId: sink.id, unit, amount: input.amount },
-          ]);
-        }
+        if (!hold) await postDebit(tx, programId, wallet.id, entry, type, input.amount);
         await input.afterWrite?.(tx, entry);
         return entry;
       },
@@ -728,17 +741,15 @@ export function createLedgerService(database: Database, programs: ProgramService
         input.key,
         content,
         async (tx, print) => {
-          const original = await findEntry(tx, programId, entryId, true);
-          if (!original) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
+          const original = await lockEntry(tx, programId, entryId);
+          if (!original) throw entryNotFound(entryId);
           if (original.phase !== 'pending' && original.phase !== 'hold') {
             throw new FidelisError(
               'entry_not_open',
               `Entry ${entryId} is ${original.phase}: only pending credits and holds can be posted or voided`,
             );
           }
-          const done = (await entriesRelatedTo(tx, programId, entryId)).find(
-            (e) => e.phase === 'post' || e.phase === 'void',
-          );
+          const done = await resolutionOf(tx, programId, entryId);
           if (done)
             throw new FidelisError(
               'entry_not_open',
@@ -780,26 +791,15 @@ export function createLedgerService(database: Database, programs: ProgramService
           if (original.phase === 'pending') {
             await changeWallet(tx, programId, wallet.id, { pending: -original.amount });
             if (action === 'post') {
-              const source = await systemWallet(
-                tx,
-                programId,
-                original.type === 'earn' ? 'issuance' : 'adjustment',
-                unit,
-              );
-              await creditLots(
+              await postCredit(
                 tx,
                 programId,
                 wallet,
                 entry,
-                [{ amount: original.amount, expiresAt: original.expiresAt }],
-                {
-                  earned: original.type === 'earn' ? original.amount : 0,
-                },
+                original.type,
+                original.amount,
+                original.expiresAt,
               );
-              await post(tx, programId, entry, [
-                { walletId: source.id, unit, amount: -original.amount },
-                { walletId: wallet.id, unit, amount: original.amount },
-              ]);
             }
           } else if (action === 'post') {
             await changeWallet(tx, programId, wallet.id, {
@@ -807,16 +807,12 @@ export function createLedgerService(database: Database, programs: ProgramService
               balance: -original.amount,
               redeemed: original.type === 'adjust' ? 0 : original.amount,
             });
-            const sink = await systemWallet(tx, programId, debitSink(original.type), unit);
-            await post(tx, programId, entry, [
-              { walletId: wallet.id, unit, amount: -original.amount },
-              { walletId: sink.id, unit, amount: original.amount },
-            ]);
+            await postDebit(tx, programId, wallet.id, entry, original.type, original.amount);
           } else {
             // Releasing a hold gives its lots back.
             await changeWallet(tx, programId, wallet.id, { held: -original.amount });
             const taken = await allocationsOf(tx, programId, original.id);
-            await lotsByIds(
+            await lockLots(
               tx,
               programId,
               taken.map((a) => a.lotId),
@@ -837,8 +833,11 @@ export function createLedgerService(database: Database, programs: ProgramService
       );
     },
 
-    /** Reverses (part of) a posted credit or debit with a linked entry; credits may end in debt or write-off. */
-    /** Inside `outer`, pass the program's ledger settings: a read outside the transaction would wait for it. */
+    /**
+     * Reverses (part of) a posted credit or debit with a linked entry; credits may end in debt or
+     * write-off. Inside `outer` (another module's transaction) the reversal commits or rolls back with
+     * it; pass the program's ledger settings then, since a read outside the transaction would wait for it.
+     */
     async reverse(
       programId: string,
       entryId: string,
@@ -859,8 +858,8 @@ export function createLedgerService(database: Database, programs: ProgramService
         input.key,
         content,
         async (tx, print) => {
-          const target = await findEntry(tx, programId, entryId, true);
-          if (!target) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
+          const target = await lockEntry(tx, programId, entryId);
+          if (!target) throw entryNotFound(entryId);
           const postings = await postingsOf(tx, programId, target.id);
           const effect = postings
             .filter((p) => p.walletId === target.walletId)
@@ -880,12 +879,10 @@ export function createLedgerService(database: Database, programs: ProgramService
           const left = Math.abs(effect) - (await reversedSoFar(tx, programId, target.id));
           const amount = input.amount ?? left;
           if (amount <= 0 || amount > left) {
-            throw new FidelisError(
+            throw fieldError(
               'reversal_exceeds_entry',
               `At most ${left} ${target.unit} of entry ${entryId} can still be reversed`,
-              {
-                errors: [{ path: '/body/amount', message: `at most ${left}` }],
-              },
+              { amount: `at most ${left}` },
             );
           }
           const unit = target.unit;
@@ -939,11 +936,7 @@ export function createLedgerService(database: Database, programs: ProgramService
             programId,
             target.phase === 'post' ? target.relatedEntryId! : target.id,
           );
-          const lots = await lotsByIds(
-            tx,
-            programId,
-            consumed.map((a) => a.lotId),
-          );
+          const expiryOf = await lotExpiries(tx, programId, consumed);
           const parts: Array<{ amount: number; expiresAt: Date | null }> = [];
           let rest = amount;
           // Earlier partial refunds of this debit already gave back the first of its allocations.
@@ -954,7 +947,7 @@ export function createLedgerService(database: Database, programs: ProgramService
             skip -= skipped;
             const part = Math.min(a.amount - skipped, rest);
             if (part === 0) continue;
-            parts.push({ amount: part, expiresAt: lots.find((l) => l.id === a.lotId)?.expiresAt ?? null });
+            parts.push({ amount: part, expiresAt: expiryOf(a.lotId) });
             rest -= part;
           }
           if (rest > 0) parts.push({ amount: rest, expiresAt: null });
@@ -1004,14 +997,7 @@ export function createLedgerService(database: Database, programs: ProgramService
         const target = await memberWallet(tx, programId, toOwner, unit);
         // Lock both wallets in id order so two opposite transfers cannot deadlock.
         for (const id of [source.id, target.id].sort()) await lockWallet(tx, programId, id);
-        const changed = await changeWallet(
-          tx,
-          programId,
-          source.id,
-          { balance: -input.amount },
-          input.amount,
-        );
-        if (!changed) throw insufficient(source, input.amount);
+        await spend(tx, programId, source, { balance: -input.amount }, input.amount);
         const entry = await insertEntry(
           tx,
           entryRow({
@@ -1033,20 +1019,13 @@ export function createLedgerService(database: Database, programs: ProgramService
           }),
         );
         const taken = await consumeLots(tx, programId, source.id, entry.id, input.amount);
-        const lots = await lotsByIds(
-          tx,
-          programId,
-          taken.map((a) => a.lotId),
-        );
+        const expiryOf = await lotExpiries(tx, programId, taken);
         await creditLots(
           tx,
           programId,
           target,
           entry,
-          taken.map((a) => ({
-            amount: a.amount,
-            expiresAt: lots.find((l) => l.id === a.lotId)?.expiresAt ?? null,
-          })),
+          taken.map((a) => ({ amount: a.amount, expiresAt: expiryOf(a.lotId) })),
           {},
         );
         await post(tx, programId, entry, [
@@ -1082,7 +1061,7 @@ export function createLedgerService(database: Database, programs: ProgramService
           { op: 'expire', lot: lot.id, version },
           async (tx, print) => {
             const wallet = await lockWallet(tx, programId, lot.walletId);
-            const [current] = await lotsByIds(tx, programId, [lot.id]);
+            const [current] = await lockLots(tx, programId, [lot.id]);
             const amount = current?.remaining ?? 0;
             if (!current || amount === 0 || (await lotAllocationCount(tx, programId, lot.id)) !== version) {
               throw new StaleLot();
@@ -1165,17 +1144,13 @@ export function createLedgerService(database: Database, programs: ProgramService
       db: Executor = database.db,
     ): Promise<{ entry: EntryRow; resolvedBy: EntryRow | null }> {
       const entry = await findEntry(db, programId, entryId);
-      if (!entry) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
-      const resolvedBy =
-        (await entriesRelatedTo(db, programId, entryId)).find(
-          (e) => e.phase === 'post' || e.phase === 'void',
-        ) ?? null;
-      return { entry, resolvedBy };
+      if (!entry) throw entryNotFound(entryId);
+      return { entry, resolvedBy: (await resolutionOf(db, programId, entryId)) ?? null };
     },
 
     async entry(programId: string, entryId: string) {
       const entry = await findEntry(database.db, programId, entryId);
-      if (!entry) throw new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
+      if (!entry) throw entryNotFound(entryId);
       return {
         entry,
         postings: await postingsOf(database.db, programId, entryId),
@@ -1186,9 +1161,7 @@ export function createLedgerService(database: Database, programs: ProgramService
 
     /** The wallets of an account (its group's, when pooled) with available, pending, held and expiring amounts. */
     async summary(programId: string, accountRef: string, now = new Date()) {
-      const account = await accounts.resolve(programId, accountRef);
-      const { ledger } = await settingsOf(programId);
-      const ownerId = await walletOwner(programId, account.id, ledger.pooling);
+      const { ownerId } = await ownerOf(programId, accountRef);
       const rows = await walletsOfAccount(database.db, programId, ownerId);
       return Promise.all(
         rows.map(async (w) => ({
@@ -1211,14 +1184,7 @@ export function createLedgerService(database: Database, programs: ProgramService
     },
 
     async balanceAsOf(programId: string, accountRef: string, unit: string, asOf: Date): Promise<number> {
-      const account = await accounts.resolve(programId, accountRef);
-      const { ledger } = await settingsOf(programId);
-      const wallet = await findWallet(
-        database.db,
-        programId,
-        await walletOwner(programId, account.id, ledger.pooling),
-        checkUnit(unit),
-      );
+      const wallet = await walletOf(programId, accountRef, unit);
       return wallet ? netAsOf(database.db, programId, wallet.id, asOf) : 0;
     },
 
@@ -1228,27 +1194,19 @@ export function createLedgerService(database: Database, programs: ProgramService
       unit: string,
       query: { type?: string; from?: Date; to?: Date; contactId?: string; limit?: number; cursor?: string },
     ): Promise<Page<ReturnType<typeof historyLine>>> {
-      const account = await accounts.resolve(programId, accountRef);
-      const { ledger } = await settingsOf(programId);
-      const wallet = await findWallet(
-        database.db,
-        programId,
-        await walletOwner(programId, account.id, ledger.pooling),
-        checkUnit(unit),
-      );
+      const wallet = await walletOf(programId, accountRef, unit);
       if (!wallet) return { data: [], nextCursor: null };
+      // History runs newest first by (effectiveAt, id): the cursor holds both, `effectiveAt|id`.
+      const after = afterCursor(query.cursor);
       let before: { effectiveAt: string; id: string } | undefined;
-      if (query.cursor !== undefined) {
-        const decoded = decodeCursor(query.cursor);
-        const [effectiveAt, id] = decoded?.split('|') ?? [];
+      if (after !== undefined) {
+        const [effectiveAt, id] = after.split('|');
         if (!effectiveAt || !id) throw new FidelisError('invalid_cursor');
         before = { effectiveAt, id };
       }
-      const limit = query.limit ?? 50;
+      const limit = query.limit ?? DEFAULT_LIMIT;
       const rows = await walletHistory(database.db, programId, wallet.id, { ...query, before }, limit + 1);
-      const data = rows.slice(0, limit).map(historyLine);
-      const last = rows.length > limit ? rows[limit - 1] : undefined;
-      return { data, nextCursor: last ? encodeCursor(`${last.effectiveAt.toISOString()}|${last.id}`) : null };
+      return toPage(rows, limit, historyLine, (r) => `${r.effectiveAt.toISOString()}|${r.id}`);
     },
 
     /** Outstanding units per unit as of an instant, their money value, pending, held, and what expires per month. */
@@ -1304,14 +1262,75 @@ export function createLedgerService(database: Database, programs: ProgramService
   return service;
 }
 
+/** A lot's state changed between the due run's read and its write: the run skips it. */
 class StaleLot extends Error {}
 
-/**
- * Runs a whole transaction again when PostgreSQL aborted it for a deadlock or a serialization
- * failure (e.g. two batches touching the same wallets in opposite order). Safe: the transaction was
- * rolled back whole, and every write in it carries its idempotency key.
- */
+/** The columns a credit's or a debit's entry takes from its input as given. */
+function movementColumns(input: MovementInput, print: string) {
+  return {
+    idempotencyKey: input.key,
+    fingerprint: print,
+    contactId: input.contactId ?? null,
+    amount: input.amount,
+    reasonCode: input.reasonCode,
+    sourceType: input.sourceType ?? 'api',
+    sourceId: input.sourceId ?? null,
+    explanation: input.explanation,
+    actor: input.actor ?? null,
+  };
+}
 
+/** The balanced postings of an entry as rows, in the order given. */
+function postingRows(programId: string, entry: EntryRow, postings: Posting[]) {
+  assertBalanced(postings);
+  return postings.map((p, seq) => ({
+    programId,
+    entryId: entry.id,
+    seq,
+    walletId: p.walletId,
+    unit: p.unit,
+    amount: p.amount,
+    effectiveAt: entry.effectiveAt,
+  }));
+}
+
+/** A new lot of a credit entry in a wallet, with all of its amount remaining. */
+function lotRow(
+  programId: string,
+  walletId: string,
+  entry: EntryRow,
+  amount: number,
+  expiresAt: Date | null,
+): NewLotRow {
+  return {
+    programId,
+    id: newId('lot'),
+    walletId,
+    entryId: entry.id,
+    amount,
+    remaining: amount,
+    earnedAt: entry.effectiveAt,
+    expiresAt,
+  };
+}
+
+function entryNotFound(entryId: string): FidelisError {
+  return new FidelisError('entry_not_found', `No ledger entry ${entryId}`);
+}
+
+/** The entry that posted or voided a pending credit or hold, if any did. */
+async function resolutionOf(db: Executor, programId: string, entryId: string): Promise<EntryRow | undefined> {
+  return (await entriesRelatedTo(db, programId, entryId)).find(
+    (e) => e.phase === 'post' || e.phase === 'void',
+  );
+}
+
+/** The system wallet a credit of this type is issued from. */
+function creditSource(type: EntryType): SystemWallet {
+  return type === 'earn' ? 'issuance' : 'adjustment';
+}
+
+/** The system wallet a debit of this type pays into. */
 function debitSink(type: EntryType): SystemWallet {
   switch (type) {
     case 'donate':

@@ -1,0 +1,121 @@
+// SQL of the ledger's lots (what a credit left, with its expiry) and of the allocations that consume them.
+import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { type Executor, inSlices, selectRows } from '../../db/client.ts';
+import { ledgerLotAllocations, ledgerLots } from './ledger-tables.ts';
+
+export type LotRow = typeof ledgerLots.$inferSelect;
+export type NewLotRow = typeof ledgerLots.$inferInsert;
+export type AllocationRow = typeof ledgerLotAllocations.$inferSelect;
+
+export async function insertLots(db: Executor, rows: NewLotRow[]): Promise<void> {
+  await inSlices(rows, 4000, async (slice) => {
+    await db.insert(ledgerLots).values(slice);
+  });
+}
+
+/** Locks the wallet's lots with something left, in no particular order (core decides the order). */
+export async function lockSpendableLots(
+  db: Executor,
+  programId: string,
+  walletId: string,
+): Promise<LotRow[]> {
+  return db
+    .select()
+    .from(ledgerLots)
+    .where(
+      and(
+        eq(ledgerLots.programId, programId),
+        eq(ledgerLots.walletId, walletId),
+        gt(ledgerLots.remaining, 0),
+      ),
+    )
+    .for('update');
+}
+
+/** Locks these lots FOR UPDATE (and reads them). */
+export async function lockLots(db: Executor, programId: string, ids: string[]): Promise<LotRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(ledgerLots)
+    .where(and(eq(ledgerLots.programId, programId), inArray(ledgerLots.id, ids)))
+    .for('update');
+}
+
+/** Adds `delta` (negative to consume) to each lot's remaining. */
+export async function changeLots(
+  db: Executor,
+  programId: string,
+  changes: Array<{ lotId: string; delta: number }>,
+) {
+  if (changes.length === 0) return;
+  const values = sql.join(
+    changes.map((c) => sql`(${c.lotId}::text, ${c.delta}::bigint)`),
+    sql`, `,
+  );
+  await db.execute(sql`
+    update ledger_lots l set remaining = l.remaining + v.delta
+      from (values ${values}) as v(id, delta)
+     where l.program_id = ${programId} and l.id = v.id`);
+}
+
+export async function insertAllocations(db: Executor, rows: Array<typeof ledgerLotAllocations.$inferInsert>) {
+  if (rows.length > 0) await db.insert(ledgerLotAllocations).values(rows);
+}
+
+export async function allocationsOf(
+  db: Executor,
+  programId: string,
+  entryId: string,
+): Promise<AllocationRow[]> {
+  return db
+    .select()
+    .from(ledgerLotAllocations)
+    .where(and(eq(ledgerLotAllocations.programId, programId), eq(ledgerLotAllocations.entryId, entryId)))
+    .orderBy(asc(ledgerLotAllocations.lotId));
+}
+
+export async function lotsOfEntry(db: Executor, programId: string, entryId: string): Promise<LotRow[]> {
+  return db
+    .select()
+    .from(ledgerLots)
+    .where(and(eq(ledgerLots.programId, programId), eq(ledgerLots.entryId, entryId)))
+    .orderBy(asc(ledgerLots.id));
+}
+
+/** How many allocation rows a lot has: a version number of its state (allocations are append-only). */
+export async function lotAllocationCount(db: Executor, programId: string, lotId: string): Promise<number> {
+  const [row] = await selectRows<{ n: string | number }>(
+    db,
+    sql`select count(*) as n from ledger_lot_allocations where program_id = ${programId} and lot_id = ${lotId}`,
+  );
+  return Number(row?.n ?? 0);
+}
+
+/** Lots whose expiry has come by `asOf` and that still hold something. */
+export async function dueLots(db: Executor, programId: string, asOf: Date, limit: number): Promise<LotRow[]> {
+  return db
+    .select()
+    .from(ledgerLots)
+    .where(
+      and(eq(ledgerLots.programId, programId), gt(ledgerLots.remaining, 0), lte(ledgerLots.expiresAt, asOf)),
+    )
+    .orderBy(asc(ledgerLots.expiresAt), asc(ledgerLots.id))
+    .limit(limit);
+}
+
+/** Units of the wallet's lots that expire before `until`. */
+export async function expiringBefore(
+  db: Executor,
+  programId: string,
+  walletId: string,
+  until: Date,
+): Promise<number> {
+  const [row] = await selectRows<{ total: string | null }>(
+    db,
+    sql`select sum(remaining) as total from ledger_lots
+         where program_id = ${programId} and wallet_id = ${walletId} and remaining > 0
+           and expires_at is not null and expires_at <= ${until.toISOString()}`,
+  );
+  return Number(row?.total ?? 0);
+}
