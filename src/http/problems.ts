@@ -31,7 +31,8 @@ declare module 'fastify' {
 }
 
 type RequestPart = 'body' | 'query' | 'params' | 'headers';
-const PARTS = /^\/(body|query|params|headers)(\/|$)/;
+// Pointers already in the request; Fastify's own schema errors name the query string `querystring`.
+const PARTS = /^\/(body|query|querystring|params|headers)(\/|$)/;
 
 /** Field errors raised by a service name fields of its input; place them in the request. */
 function inRequest(request: FastifyRequest, errors: FieldError[]): FieldError[] {
