@@ -22,8 +22,6 @@ const KNOWN: string[] = [
   'src/modules/events/events-service.ts imports ../accounts/accounts-store.ts: another module is used only through its service, reads, schemas or settings',
   'src/modules/events/events-service.ts imports ../rules/rules-store.ts: another module is used only through its service, reads, schemas or settings',
   'src/modules/events/events-service.ts imports ../tiers/tiers-service.ts: tiers does not come before events in the module order',
-  'src/modules/imports/imports-service.ts imports ../accounts/accounts-store.ts: another module is used only through its service, reads, schemas or settings',
-  'src/modules/imports/imports-service.ts imports ../contacts/contacts-store.ts: another module is used only through its service, reads, schemas or settings',
   'src/modules/memberships/memberships-service.ts imports ../ledger/ledger-tables.ts: another module is used only through its service, reads, schemas or settings',
   'src/modules/memberships/memberships-store.ts imports ../accounts/accounts-tables.ts: another module is used only through its service, reads, schemas or settings',
   'src/modules/rewards/redemptions-service.ts imports ../ledger/ledger-store.ts: another module is used only through its service, reads, schemas or settings',
@@ -32,7 +30,6 @@ const KNOWN: string[] = [
 ];
 /** Files over 400 lines being split into verb files; this list only shrinks. */
 const KNOWN_LONG: string[] = [
-  'src/modules/accounts/accounts-service.ts',
   'src/modules/events/events-service.ts',
   'src/modules/ledger/ledger-routes.ts',
   'src/modules/ledger/ledger-service.ts',
