@@ -109,6 +109,22 @@ export function fieldError(
   return new FidelisError(code, detail, { ...extra, errors });
 }
 
+/**
+ * A failure listing several field errors (pointers into the service input; a field may appear more
+ * than once), its detail the list itself: the HTTP layer places the pointers and the detail in the
+ * request (`/body/country: unknown country XX; …`).
+ */
+export function fieldErrors(
+  code: ErrorCode,
+  errors: FieldError[],
+  extra: Record<string, unknown> = {},
+): FidelisError {
+  return new FidelisError(code, errors.map((e) => `${e.path}: ${e.message}`).join('; '), {
+    ...extra,
+    errors,
+  });
+}
+
 /** `validation_failed` naming the fields at fault (see fieldError). */
 export function invalid(detail: string, fields: Record<string, string>): FidelisError {
   return fieldError('validation_failed', detail, fields);

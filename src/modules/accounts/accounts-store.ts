@@ -56,18 +56,6 @@ export async function findAccountsByRefs(
   return found;
 }
 
-export async function findAccountByExternalId(
-  db: Executor,
-  programId: string,
-  externalId: string,
-): Promise<AccountRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(accounts)
-    .where(and(eq(accounts.programId, programId), eq(accounts.externalId, externalId)));
-  return row;
-}
-
 export async function listAccounts(
   db: Executor,
   programId: string,

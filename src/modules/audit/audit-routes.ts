@@ -45,7 +45,7 @@ export const auditRoutes = routeModule({
         },
       },
       async (request) => {
-        const q = request.query as Type.Static<typeof AuditQuery>;
+        const q = request.query;
         return audit.list(principal(request).programId, {
           ...q,
           from: q.from === undefined ? undefined : new Date(q.from),

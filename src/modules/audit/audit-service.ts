@@ -1,5 +1,5 @@
-import { FidelisError } from '../../core/errors.ts';
-import { decodeCursor, encodeCursor, type Page } from '../../core/pagination.ts';
+// The audit log: every admin write recorded in its own transaction, and read back newest first.
+import { afterCursor, DEFAULT_LIMIT, type Page, toPage } from '../../core/pagination.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import { type AuditFilters, type AuditRow, insertAudit, listAudit } from './audit-store.ts';
@@ -59,12 +59,9 @@ export function createAuditService(database: Database) {
       programId: string,
       query: AuditFilters & { limit?: number; cursor?: string },
     ): Promise<Page<ReturnType<typeof toAuditEntry>>> {
-      const limit = query.limit ?? 50;
-      const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-      if (query.cursor !== undefined && before === undefined) throw new FidelisError('invalid_cursor');
-      const rows = await listAudit(database.db, programId, query, before, limit + 1);
-      const data = rows.slice(0, limit).map(toAuditEntry);
-      return { data, nextCursor: rows.length > limit ? encodeCursor(data[data.length - 1]!.id) : null };
+      const limit = query.limit ?? DEFAULT_LIMIT;
+      const rows = await listAudit(database.db, programId, query, afterCursor(query.cursor), limit + 1);
+      return toPage(rows, limit, toAuditEntry);
     },
   };
 }

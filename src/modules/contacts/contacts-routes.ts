@@ -8,11 +8,8 @@ import {
   ContactParams,
   ContactSchema,
   CreateContactBody,
-  type CreateContactInput,
-  type ListContactsInput,
   ListContactsQuery,
   UpdateContactBody,
-  type UpdateContactInput,
 } from './contacts-schemas.ts';
 import type { ContactService } from './contacts-service.ts';
 
@@ -35,12 +32,8 @@ export const contactRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const { accountId } = request.params as { accountId: string };
-        const contact = await contacts.create(
-          principal(request).programId,
-          accountId,
-          request.body as CreateContactInput,
-        );
+        const { programId } = principal(request);
+        const contact = await contacts.create(programId, request.params.accountId, request.body);
         return reply.code(201).header('location', `/v1/contacts/${contact.id}`).send(contact);
       },
     );
@@ -58,11 +51,8 @@ export const contactRoutes = routeModule({
         },
       },
       async (request) => {
-        const { accountId } = request.params as { accountId: string };
-        return contacts.list(principal(request).programId, {
-          ...(request.query as ListContactsInput),
-          accountId,
-        });
+        const { programId } = principal(request);
+        return contacts.list(programId, { ...request.query, accountId: request.params.accountId });
       },
     );
 
@@ -77,7 +67,7 @@ export const contactRoutes = routeModule({
           response: responses({ 200: ContactPage }, ['account_not_found', 'invalid_cursor']),
         },
       },
-      async (request) => contacts.list(principal(request).programId, request.query as ListContactsInput),
+      async (request) => contacts.list(principal(request).programId, request.query),
     );
 
     app.get(
@@ -91,8 +81,7 @@ export const contactRoutes = routeModule({
           response: responses({ 200: Type.Ref('Contact') }, ['contact_not_found']),
         },
       },
-      async (request) =>
-        contacts.get(principal(request).programId, (request.params as { contactId: string }).contactId),
+      async (request) => contacts.get(principal(request).programId, request.params.contactId),
     );
 
     app.patch(
@@ -114,10 +103,8 @@ export const contactRoutes = routeModule({
         },
       },
       async (request) => {
-        const { contactId } = request.params as { contactId: string };
-        return (
-          await contacts.update(principal(request).programId, contactId, request.body as UpdateContactInput)
-        ).after;
+        const { programId } = principal(request);
+        return (await contacts.update(programId, request.params.contactId, request.body)).after;
       },
     );
   },

@@ -1,11 +1,11 @@
-import { FidelisError, type FieldError } from '../../core/errors.ts';
-import { decodeCursor, type Page, toPage } from '../../core/pagination.ts';
+// Contacts: the people at an account (one email per program), created, changed, listed and imported.
+import { FidelisError, type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
+import { afterCursor, DEFAULT_LIMIT, type Page, toPage } from '../../core/pagination.ts';
 import { canonicalLocale, isCalendarDate } from '../../core/reference.ts';
-import type { Database } from '../../db/client.ts';
+import type { Database, Executor } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import type { ImportResult, ProgressFn } from '../accounts/accounts-service.ts';
-import { type AccountService, throwIfErrors, transactionOrRehearsal } from '../accounts/accounts-service.ts';
+import type { AccountService, ImportResult, ProgressFn } from '../accounts/accounts-service.ts';
 import type {
   Contact,
   CreateContactInput,
@@ -23,17 +23,23 @@ import {
   upsertContactsByEmail,
 } from './contacts-store.ts';
 
-/** One valid row of a contact import: accountId already resolved. */
-export interface ContactImportRow {
-  line: number;
+export type { ContactUpsertColumn } from './contacts-store.ts';
+
+/** The fields a new contact is made of, as a request or an import row gives them. */
+export interface NewContactFields {
   email: string;
-  accountId: string;
   name?: string | null;
   role?: Contact['role'];
   birthday?: string | null;
   locale?: string | null;
   marketingOptIn?: boolean;
   statementOptIn?: boolean;
+}
+
+/** One valid row of a contact import: accountId already resolved. */
+export interface ContactImportRow extends NewContactFields {
+  line: number;
+  accountId: string;
 }
 
 const IMPORT_BATCH = 1000;
@@ -58,53 +64,65 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** Checks the schema cannot express; returns the canonical locale when one was given. */
-export function contactValueErrors(
-  input: { birthday?: string | null; locale?: string | null },
-  prefix = '/body',
-): { errors: FieldError[]; locale?: string | null } {
+/** Checks the schema cannot express, by field; returns the canonical locale when one was given. */
+export function contactValueErrors(input: { birthday?: string | null; locale?: string | null }): {
+  errors: FieldError[];
+  locale?: string | null;
+} {
   const errors: FieldError[] = [];
   if (input.birthday && !isCalendarDate(input.birthday)) {
-    errors.push({ path: `${prefix}/birthday`, message: `not a calendar date: ${input.birthday}` });
+    errors.push({ path: '/birthday', message: `not a calendar date: ${input.birthday}` });
   }
   let locale: string | null | undefined = input.locale;
   if (input.locale) {
     locale = canonicalLocale(input.locale);
-    if (!locale) errors.push({ path: `${prefix}/locale`, message: `not a BCP 47 tag: ${input.locale}` });
+    if (!locale) errors.push({ path: '/locale', message: `not a BCP 47 tag: ${input.locale}` });
   }
   return { errors, locale };
 }
 
-function emailTaken(email: string | undefined): FidelisError {
-  return new FidelisError('email_taken', `A contact with email ${email} exists already`, {
-    errors: [{ path: '/body/email', message: 'is taken' }],
-  });
+/** The canonical locale of the input; validation_failed naming the fields whose values are not valid. */
+function checkValues(input: { birthday?: string | null; locale?: string | null }): string | null | undefined {
+  const { errors, locale } = contactValueErrors(input);
+  if (errors.length > 0) throw fieldErrors('validation_failed', errors);
+  return locale;
+}
+
+/** Runs a write, turning a clash on the unique email into email_taken. */
+async function uniqueEmail<T>(email: string | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error, 'contacts_email_uq')) {
+      throw fieldError('email_taken', `A contact with email ${email} exists already`, { email: 'is taken' });
+    }
+    throw error;
+  }
+}
+
+/** A new contact row of the account, with the defaults of a new contact for what is not given. */
+function newContactRow(programId: string, accountId: string, fields: NewContactFields): NewContactRow {
+  return {
+    programId,
+    id: newId('con'),
+    accountId,
+    email: normaliseEmail(fields.email),
+    name: fields.name ?? null,
+    role: fields.role ?? 'buyer',
+    birthday: fields.birthday ?? null,
+    locale: fields.locale ?? null,
+    marketingOptIn: fields.marketingOptIn ?? false,
+    statementOptIn: fields.statementOptIn ?? false,
+  };
 }
 
 export function createContactService(database: Database, accounts: AccountService) {
   return {
     async create(programId: string, accountRef: string, input: CreateContactInput): Promise<Contact> {
-      const { errors, locale } = contactValueErrors(input);
-      throwIfErrors(errors);
+      const locale = checkValues(input);
       const account = await accounts.resolve(programId, accountRef);
-      try {
-        const row = await insertContact(database.db, {
-          programId,
-          id: newId('con'),
-          accountId: account.id,
-          email: normaliseEmail(input.email),
-          name: input.name?.trim() ?? null,
-          role: input.role ?? 'buyer',
-          birthday: input.birthday ?? null,
-          locale: locale ?? null,
-          marketingOptIn: input.marketingOptIn ?? false,
-          statementOptIn: input.statementOptIn ?? false,
-        });
-        return toContact(row);
-      } catch (error) {
-        if (isUniqueViolation(error, 'contacts_email_uq')) throw emailTaken(input.email);
-        throw error;
-      }
+      const row = newContactRow(programId, account.id, { ...input, name: input.name?.trim(), locale });
+      return uniqueEmail(input.email, async () => toContact(await insertContact(database.db, row)));
     },
 
     async get(programId: string, id: string): Promise<Contact> {
@@ -118,8 +136,7 @@ export function createContactService(database: Database, accounts: AccountServic
       id: string,
       input: UpdateContactInput,
     ): Promise<{ before: Contact; after: Contact }> {
-      const { errors, locale } = contactValueErrors(input);
-      throwIfErrors(errors);
+      const locale = checkValues(input);
       const current = await findContact(database.db, programId, id);
       if (!current) throw new FidelisError('contact_not_found', `No contact ${id}`);
       const patch: Partial<NewContactRow> = {};
@@ -132,53 +149,37 @@ export function createContactService(database: Database, accounts: AccountServic
       if (input.locale !== undefined) patch.locale = locale ?? null;
       if (input.marketingOptIn !== undefined) patch.marketingOptIn = input.marketingOptIn;
       if (input.statementOptIn !== undefined) patch.statementOptIn = input.statementOptIn;
-      try {
+      return uniqueEmail(input.email, async () => {
         const row = await updateContactRow(database.db, programId, id, patch);
         if (!row) throw new FidelisError('contact_not_found', `No contact ${id}`);
         return { before: toContact(current), after: toContact(row) };
-      } catch (error) {
-        if (isUniqueViolation(error, 'contacts_email_uq')) throw emailTaken(input.email);
-        throw error;
-      }
+      });
     },
 
-    /** Upserts valid import rows by email in one transaction; only the given columns change on existing contacts. */
+    /**
+     * Upserts valid import rows by email inside the caller's transaction `tx` (all or nothing with it);
+     * only the given columns change on existing contacts.
+     */
     async importRows(
+      tx: Executor,
       programId: string,
       rows: ContactImportRow[],
       columns: ContactUpsertColumn[],
       onProgress: ProgressFn = () => {},
-      options: { dryRun?: boolean } = {},
     ): Promise<ImportResult> {
-      return transactionOrRehearsal(database, options.dryRun ?? false, async (tx) => {
-        let created = 0;
-        for (let i = 0; i < rows.length; i += IMPORT_BATCH) {
-          const batch = rows.slice(i, i + IMPORT_BATCH).map(
-            (r): NewContactRow => ({
-              programId,
-              id: newId('con'),
-              accountId: r.accountId,
-              email: normaliseEmail(r.email),
-              name: r.name ?? null,
-              role: r.role ?? 'buyer',
-              birthday: r.birthday ?? null,
-              locale: r.locale ?? null,
-              marketingOptIn: r.marketingOptIn ?? false,
-              statementOptIn: r.statementOptIn ?? false,
-            }),
-          );
-          const result = await upsertContactsByEmail(tx, batch, columns);
-          created += result.filter((r) => r.created).length;
-          onProgress('contacts', Math.min(i + IMPORT_BATCH, rows.length), rows.length);
-        }
-        return { created, updated: rows.length - created };
-      });
+      let created = 0;
+      for (let i = 0; i < rows.length; i += IMPORT_BATCH) {
+        const batch = rows.slice(i, i + IMPORT_BATCH).map((r) => newContactRow(programId, r.accountId, r));
+        const result = await upsertContactsByEmail(tx, batch, columns);
+        created += result.filter((r) => r.created).length;
+        onProgress('contacts', Math.min(i + IMPORT_BATCH, rows.length), rows.length);
+      }
+      return { created, updated: rows.length - created };
     },
 
     async list(programId: string, query: ListContactsInput): Promise<Page<Contact>> {
-      const limit = query.limit ?? 50;
-      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-      if (query.cursor !== undefined && after === undefined) throw new FidelisError('invalid_cursor');
+      const limit = query.limit ?? DEFAULT_LIMIT;
+      const after = afterCursor(query.cursor);
       let accountId: string | undefined;
       if (query.accountId !== undefined) accountId = (await accounts.resolve(programId, query.accountId)).id;
       const rows = await listContacts(
@@ -192,7 +193,7 @@ export function createContactService(database: Database, accounts: AccountServic
         after,
         limit + 1,
       );
-      return toPage(rows.map(toContact), limit);
+      return toPage(rows, limit, toContact);
     },
   };
 }

@@ -2,7 +2,7 @@ import Type from 'typebox';
 import { principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
-import { FxRateSchema, RatesQuery, SetRatesBody, type SetRatesInput } from './fx-schemas.ts';
+import { FxRateSchema, RatesQuery, SetRatesBody } from './fx-schemas.ts';
 import type { FxService } from './fx-service.ts';
 
 export const fxRoutes = routeModule({
@@ -26,7 +26,7 @@ export const fxRoutes = routeModule({
       },
       async (request) => {
         const { programId, keyId } = principal(request);
-        return { data: await fx.set(programId, (request.body as SetRatesInput).rates, keyId) };
+        return { data: await fx.set(programId, request.body.rates, keyId) };
       },
     );
 
@@ -60,7 +60,7 @@ export const fxRoutes = routeModule({
         },
       },
       async (request) => ({
-        data: await fx.list(principal(request).programId, (request.query as { currency?: string }).currency),
+        data: await fx.list(principal(request).programId, request.query.currency),
       }),
     );
   },

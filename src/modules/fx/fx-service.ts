@@ -1,6 +1,6 @@
 // Exchange rates into each program's base currency, with the dates they apply from.
 import { startOfLocalDay } from '../../core/calendar.ts';
-import { FidelisError } from '../../core/errors.ts';
+import { FidelisError, type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
 import { parseDecimal } from '../../core/money.ts';
 import { isCalendarDate, isCurrency } from '../../core/reference.ts';
 import type { Database, Executor } from '../../db/client.ts';
@@ -15,10 +15,21 @@ export interface RateInput {
   effectiveFrom: string;
 }
 
-type Problem = { path: string; message: string; line?: number };
+/** A rate as the API shows it, with the base currency it converts into. */
+function toFxRate(
+  row: { currency: string; rate: string; effectiveFrom: Date },
+  baseCurrency: string,
+): FxRate {
+  return {
+    currency: row.currency,
+    baseCurrency,
+    rate: row.rate,
+    effectiveFrom: row.effectiveFrom.toISOString(),
+  };
+}
 
 export function createFxService(database: Database, programs: ProgramService) {
-  function check(input: RateInput, baseCurrency: string, timeZone: string, at: string): Date | Problem {
+  function check(input: RateInput, baseCurrency: string, timeZone: string, at: string): Date | FieldError {
     if (!isCurrency(input.currency))
       return { path: `${at}/currency`, message: `unknown currency ${input.currency}` };
     if (input.currency === baseCurrency)
@@ -47,10 +58,10 @@ export function createFxService(database: Database, programs: ProgramService) {
       lines?: number[],
     ): Promise<FxRate[]> {
       const program = await programs.get(programId);
-      const problems: Problem[] = [];
+      const problems: FieldError[] = [];
       const seen = new Map<string, number>();
       const rows = inputs.flatMap((input, i) => {
-        const at = lines ? '' : `/body/rates/${i}`;
+        const at = lines ? '' : `/rates/${i}`;
         const checked = check(input, program.baseCurrency, program.timeZone, at);
         if (checked instanceof Date) {
           // The same currency and start twice would be two answers to one question.
@@ -77,17 +88,10 @@ export function createFxService(database: Database, programs: ProgramService) {
           ? new FidelisError('import_invalid_rows', `${problems.length} row(s) are not valid rates`, {
               errors: problems,
             })
-          : new FidelisError('validation_failed', problems.map((p) => `${p.path}: ${p.message}`).join('; '), {
-              errors: problems,
-            });
+          : fieldErrors('validation_failed', problems);
       }
       await database.transaction((tx) => upsertRates(tx, rows));
-      return rows.map((r) => ({
-        currency: r.currency,
-        baseCurrency: program.baseCurrency,
-        rate: r.rate,
-        effectiveFrom: r.effectiveFrom.toISOString(),
-      }));
+      return rows.map((r) => toFxRate(r, program.baseCurrency));
     },
 
     /** Sets rates from a CSV file with the columns currency, rate, effectiveFrom. */
@@ -112,28 +116,19 @@ export function createFxService(database: Database, programs: ProgramService) {
 
     async list(programId: string, currency?: string): Promise<FxRate[]> {
       const program = await programs.get(programId);
-      return (await listRates(database.db, programId, currency)).map((r) => ({
-        currency: r.currency,
-        baseCurrency: program.baseCurrency,
-        rate: r.rate,
-        effectiveFrom: r.effectiveFrom.toISOString(),
-      }));
+      return (await listRates(database.db, programId, currency)).map((r) =>
+        toFxRate(r, program.baseCurrency),
+      );
     },
 
     /** The rate in force for `currency` at `at`, or a fx_rate_missing error. */
-    async rateAt(
-      programId: string,
-      currency: string,
-      at: Date,
-      db: Executor = database.db,
-      path = '/body/currency',
-    ): Promise<string> {
+    async rateAt(programId: string, currency: string, at: Date, db: Executor = database.db): Promise<string> {
       const row = await rateAt(db, programId, currency, at);
       if (!row)
-        throw new FidelisError(
+        throw fieldError(
           'fx_rate_missing',
           `No ${currency} rate is in force at ${at.toISOString()}; add one at /v1/fx-rates`,
-          { errors: [{ path, message: `no rate for ${currency} at that time` }] },
+          { currency: `no rate for ${currency} at that time` },
         );
       return row.rate;
     },

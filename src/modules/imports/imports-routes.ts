@@ -3,7 +3,7 @@ import { FidelisError } from '../../core/errors.ts';
 import { principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
-import { type ImportOptions, ImportQuery, ImportReportSchema } from './imports-schemas.ts';
+import { ImportQuery, ImportReportSchema } from './imports-schemas.ts';
 import type { ImportService } from './imports-service.ts';
 
 export const CSV_BODY_LIMIT = 64 * 1024 * 1024;
@@ -64,10 +64,9 @@ export const importRoutes = routeModule({
             throw new FidelisError('unsupported_media_type', 'Send the file with Content-Type: text/csv');
           }
           const { programId } = principal(request);
-          const options = request.query as ImportOptions;
           return kind === 'accounts'
-            ? imports.importAccounts(programId, request.body, options)
-            : imports.importContacts(programId, request.body, options);
+            ? imports.importAccounts(programId, request.body, request.query)
+            : imports.importContacts(programId, request.body, request.query);
         },
       );
     }

@@ -1,174 +1,81 @@
 // CSV import of accounts and contacts: every row is checked first; nothing is written from a file
 // with bad rows unless the caller asks to skip them. Rows are upserted, so re-running a file is safe.
-import type { TSchema } from 'typebox';
-import { Compile } from 'typebox/compile';
-import Value from 'typebox/value';
 import { FidelisError, type FieldError } from '../../core/errors.ts';
-import type { Database } from '../../db/client.ts';
-import { type CsvRow, parseCsv } from '../../lib/csv.ts';
-import {
-  type AccountImportRow,
-  type AccountService,
-  accountValueErrors,
-  type ProgressFn,
+import type { Database, Executor } from '../../db/client.ts';
+import { parseCsv } from '../../lib/csv.ts';
+import type {
+  AccountService,
+  AccountUpsertColumn,
+  ImportResult,
+  ProgressFn,
 } from '../accounts/accounts-service.ts';
-import type { AccountUpsertColumn } from '../accounts/accounts-store.ts';
+import type { ContactService, ContactUpsertColumn } from '../contacts/contacts-service.ts';
 import {
-  type ContactImportRow,
-  type ContactService,
-  contactValueErrors,
-  normaliseEmail,
-} from '../contacts/contacts-service.ts';
-import type { ContactUpsertColumn } from '../contacts/contacts-store.ts';
-import {
-  AccountImportRowSchema,
-  ContactImportRowSchema,
-  type ImportOptions,
-  type ImportReport,
-} from './imports-schemas.ts';
+  ACCOUNT_COLUMNS,
+  type Checked,
+  CONTACT_COLUMNS,
+  checkAccounts,
+  checkContacts,
+  mapHeaders,
+} from './imports-check.ts';
+import type { ImportOptions, ImportReport } from './imports-schemas.ts';
 
 const MAX_REPORTED_ERRORS = 1000;
 
-const ACCOUNT_COLUMNS: Record<string, string> = {
-  externalid: 'externalId',
-  crmid: 'externalId',
-  name: 'name',
-  accountname: 'name',
-  companyname: 'name',
-  parentexternalid: 'parentExternalId',
-  parent: 'parentExternalId',
-  parentid: 'parentExternalId',
-  segment: 'segment',
-  country: 'country',
-  countrycode: 'country',
-  preferredcurrency: 'preferredCurrency',
-  currency: 'preferredCurrency',
-  status: 'status',
-  customersince: 'customerSince',
-};
-
-const CONTACT_COLUMNS: Record<string, string> = {
-  email: 'email',
-  emailaddress: 'email',
-  accountexternalid: 'account',
-  account: 'account',
-  accountid: 'account',
-  name: 'name',
-  fullname: 'name',
-  role: 'role',
-  birthday: 'birthday',
-  locale: 'locale',
-  language: 'locale',
-  marketingoptin: 'marketingOptIn',
-  statementoptin: 'statementOptIn',
-};
-
-const BOOLEAN_FIELDS = new Set(['marketingOptIn', 'statementOptIn']);
-
-function parseBoolean(value: string): boolean | string {
-  const v = value.toLowerCase();
-  if (['true', 'yes', 'y', '1'].includes(v)) return true;
-  if (['false', 'no', 'n', '0'].includes(v)) return false;
-  return value;
+/** What the import use cases work with. */
+export interface ImportDeps {
+  database: Database;
+  accounts: AccountService;
+  contacts: ContactService;
 }
 
-/** Maps the file's headers to fields; unknown or repeated columns are file-level errors on line 1. */
-function mapHeaders(
-  headers: string[],
-  known: Record<string, string>,
-  required: string[],
-  allowAttributes: boolean,
-) {
-  const errors: FieldError[] = [];
-  const fieldOf = new Map<string, string>();
-  const seen = new Set<string>();
-  for (const h of headers) {
-    const field = known[h] ?? (allowAttributes && h.startsWith('attr.') && h.length > 5 ? h : undefined);
-    if (!field) {
-      errors.push({
-        line: 1,
-        path: h,
-        message: allowAttributes
-          ? `unknown column "${h}"; name free-form attributes "attr.<name>"`
-          : `unknown column "${h}"`,
-      });
-    } else if (seen.has(field)) {
-      errors.push({ line: 1, path: h, message: `column for ${field} appears twice` });
-    } else {
-      seen.add(field);
-      fieldOf.set(h, field);
-    }
+class DryRunRollback extends Error {
+  readonly result: unknown;
+  constructor(result: unknown) {
+    super('dry run: rolled back');
+    this.result = result;
   }
-  for (const r of required) {
-    if (!seen.has(r)) errors.push({ line: 1, path: r, message: `the file needs a ${r} column` });
-  }
-  if (errors.length > 0) {
-    throw new FidelisError('import_invalid_rows', 'The header row is not usable; nothing was imported', {
-      errors,
+}
+
+/** Runs fn in one transaction; when dryRun, rolls the transaction back and still returns fn's result. */
+async function transactionOrRehearsal<T>(
+  database: Database,
+  dryRun: boolean,
+  fn: (tx: Executor) => Promise<T>,
+): Promise<T> {
+  try {
+    return await database.transaction(async (tx) => {
+      const result = await fn(tx);
+      if (dryRun) throw new DryRunRollback(result);
+      return result;
     });
+  } catch (error) {
+    if (error instanceof DryRunRollback) return error.result as T;
+    throw error;
   }
-  return fieldOf;
 }
 
-/** The row as an object of its non-empty cells; empty cells are left out. */
-function rowObject(row: CsvRow, fieldOf: Map<string, string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const attributes: Record<string, string> = {};
-  for (const [header, field] of fieldOf) {
-    const value = row.cells[header] ?? '';
-    if (value === '') continue;
-    if (field.startsWith('attr.')) attributes[field.slice(5)] = value;
-    else out[field] = BOOLEAN_FIELDS.has(field) ? parseBoolean(value) : value;
-  }
-  if (Object.keys(attributes).length > 0) out.attributes = attributes;
-  return out;
+/** The errors a report or a refusal shows: the first ones, each with its line. */
+function reported(errors: FieldError[]) {
+  return errors
+    .slice(0, MAX_REPORTED_ERRORS)
+    .map((e) => ({ line: e.line ?? 0, path: e.path, message: e.message }));
 }
 
-// Compiled once: checking 100,000 rows with the compiled code takes a fraction of interpreting the schema.
-const checkAccountRow = Compile(AccountImportRowSchema);
-const checkContactRow = Compile(ContactImportRowSchema);
-
-/** One error per column: a value outside a list of choices names the choices instead of one error per choice. */
-function schemaErrors(
-  schema: TSchema,
-  check: { Check(value: unknown): boolean },
-  value: unknown,
-  line: number,
-): FieldError[] {
-  if (check.Check(value)) return [];
-  const byPath = new Map<string, FieldError>();
-  const choices = new Map<string, unknown[]>();
-  for (const e of Value.Errors(schema, value)) {
-    const params = e.params as { requiredProperties?: string[]; allowedValue?: unknown } | undefined;
-    const missing = e.keyword === 'required' ? params?.requiredProperties?.join(', ') : undefined;
-    const path = missing ?? (e.instancePath.slice(1).replace(/\//g, '.') || 'row');
-    if (e.keyword === 'const') {
-      choices.set(path, [...(choices.get(path) ?? []), params?.allowedValue]);
-      continue;
-    }
-    const oneOf = e.keyword === 'anyOf' ? choices.get(path) : undefined;
-    const message = missing ? 'is required' : oneOf ? `must be one of ${oneOf.join(', ')}` : e.message;
-    if (!byPath.has(path)) byPath.set(path, { line, path, message });
-  }
-  for (const [path, allowed] of choices) {
-    if (!byPath.has(path)) byPath.set(path, { line, path, message: `must be one of ${allowed.join(', ')}` });
-  }
-  return [...byPath.values()];
-}
-
-interface Checked<T> {
-  valid: T[];
-  errors: FieldError[];
-  invalidLines: Set<number>;
-}
-
-function report(
+/**
+ * Writes the valid rows of a checked file in one transaction (rolled back on a dry run, which so
+ * finds what the real run would and counts what it would create and update) and reports. A file
+ * with invalid rows is refused whole unless skipInvalid.
+ */
+async function writeChecked<T>(
+  database: Database,
   kind: ImportReport['kind'],
   rows: number,
-  checked: { errors: FieldError[]; invalidLines: Set<number> },
+  checked: Checked<T>,
   options: ImportOptions,
-  result = { created: 0, updated: 0 },
-): ImportReport {
+  write: (tx: Executor) => Promise<ImportResult>,
+): Promise<ImportReport> {
+  const result = await transactionOrRehearsal(database, options.dryRun ?? false, write);
   return {
     kind,
     dryRun: options.dryRun ?? false,
@@ -176,148 +83,21 @@ function report(
     created: result.created,
     updated: result.updated,
     skipped: checked.invalidLines.size,
-    errors: checked.errors
-      .slice(0, MAX_REPORTED_ERRORS)
-      .map((e) => ({ line: e.line ?? 0, path: e.path, message: e.message })),
+    errors: reported(checked.errors),
   };
 }
 
-function refuse(checked: { errors: FieldError[]; invalidLines: Set<number> }, rows: number): never {
+function refuseInvalid<T>(checked: Checked<T>, rows: number, options: ImportOptions): void {
+  if (checked.invalidLines.size === 0 || options.skipInvalid) return;
   throw new FidelisError(
     'import_invalid_rows',
     `${checked.invalidLines.size} of ${rows} rows are invalid; nothing was imported (skipInvalid=true imports the others)`,
-    {
-      invalidRows: checked.invalidLines.size,
-      errors: checked.errors
-        .slice(0, MAX_REPORTED_ERRORS)
-        .map((e) => ({ line: e.line ?? 0, path: e.path, message: e.message })),
-    },
+    { invalidRows: checked.invalidLines.size, errors: reported(checked.errors) },
   );
 }
 
-export function createImportService(_database: Database, accounts: AccountService, contacts: ContactService) {
-  async function checkAccounts(programId: string, rows: CsvRow[], fieldOf: Map<string, string>) {
-    const checked: Checked<AccountImportRow> = { valid: [], errors: [], invalidLines: new Set() };
-    const fail = (line: number, errors: FieldError[]) => {
-      checked.errors.push(...errors);
-      checked.invalidLines.add(line);
-    };
-    const firstLine = new Map<string, number>();
-    const candidates: AccountImportRow[] = [];
-    for (const row of rows) {
-      const value = rowObject(row, fieldOf);
-      const errors = schemaErrors(AccountImportRowSchema, checkAccountRow, value, row.line);
-      if (errors.length === 0) {
-        errors.push(
-          ...accountValueErrors(value as Partial<AccountImportRow>, '').map((e) => ({
-            ...e,
-            line: row.line,
-            path: e.path.slice(1),
-          })),
-        );
-      }
-      const externalId = typeof value.externalId === 'string' ? value.externalId : undefined;
-      if (externalId !== undefined && value.parentExternalId === externalId) {
-        errors.push({
-          line: row.line,
-          path: 'parentExternalId',
-          message: 'an account cannot be its own parent',
-        });
-      }
-      if (externalId !== undefined) {
-        const first = firstLine.get(externalId);
-        if (first !== undefined)
-          errors.push({ line: row.line, path: 'externalId', message: `repeats line ${first}` });
-        else firstLine.set(externalId, row.line);
-      }
-      if (errors.length > 0) fail(row.line, errors);
-      else candidates.push({ ...(value as Omit<AccountImportRow, 'line'>), line: row.line });
-    }
-    // Parents must be in the file (on a valid row) or exist already.
-    const inFile = new Map(candidates.map((r) => [r.externalId, r]));
-    const wanted = [...new Set(candidates.flatMap((r) => (r.parentExternalId ? [r.parentExternalId] : [])))];
-    const existing = await accounts.existingExternalIds(
-      programId,
-      wanted.filter((p) => !inFile.has(p)),
-    );
-    // A row whose parent is invalid becomes invalid too, transitively.
-    let changed = true;
-    const bad = new Set<string>();
-    while (changed) {
-      changed = false;
-      for (const r of candidates) {
-        if (bad.has(r.externalId) || !r.parentExternalId) continue;
-        const p = r.parentExternalId;
-        const ok = (inFile.has(p) && !bad.has(p)) || (!inFile.has(p) && existing.has(p));
-        if (!ok) {
-          bad.add(r.externalId);
-          changed = true;
-          const why =
-            firstLine.has(p) && !inFile.has(p)
-              ? `parent ${p} is on an invalid row`
-              : bad.has(p)
-                ? `parent ${p} is on an invalid row`
-                : `no account ${p} in the file or the program`;
-          fail(r.line, [{ line: r.line, path: 'parentExternalId', message: why }]);
-        }
-      }
-    }
-    checked.valid = candidates.filter((r) => !bad.has(r.externalId));
-    checked.errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-    return checked;
-  }
-
-  async function checkContacts(programId: string, rows: CsvRow[], fieldOf: Map<string, string>) {
-    const checked: Checked<ContactImportRow> = { valid: [], errors: [], invalidLines: new Set() };
-    const firstLine = new Map<string, number>();
-    const candidates: Array<ContactImportRow & { account: string }> = [];
-    for (const row of rows) {
-      const value = rowObject(row, fieldOf);
-      const errors = schemaErrors(ContactImportRowSchema, checkContactRow, value, row.line);
-      let locale: string | null | undefined;
-      if (errors.length === 0) {
-        const extra = contactValueErrors(value as { birthday?: string; locale?: string }, '');
-        errors.push(...extra.errors.map((e) => ({ ...e, line: row.line, path: e.path.slice(1) })));
-        locale = extra.locale;
-      }
-      if (typeof value.email === 'string') {
-        const email = normaliseEmail(value.email);
-        const first = firstLine.get(email);
-        if (first !== undefined)
-          errors.push({ line: row.line, path: 'email', message: `repeats line ${first}` });
-        else firstLine.set(email, row.line);
-      }
-      if (errors.length > 0) {
-        checked.errors.push(...errors);
-        checked.invalidLines.add(row.line);
-      } else {
-        candidates.push({
-          ...(value as Omit<ContactImportRow, 'line' | 'accountId'> & { account: string }),
-          locale,
-          accountId: '',
-          line: row.line,
-        });
-      }
-    }
-    const ids = await accounts.existingExternalIds(programId, [...new Set(candidates.map((c) => c.account))]);
-    for (const c of candidates) {
-      const id = ids.get(c.account);
-      if (!id) {
-        checked.errors.push({
-          line: c.line,
-          path: 'accountExternalId',
-          message: `no account ${c.account} in the program`,
-        });
-        checked.invalidLines.add(c.line);
-      } else {
-        const { account: _account, ...rest } = c;
-        checked.valid.push({ ...rest, accountId: id });
-      }
-    }
-    checked.errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-    return checked;
-  }
-
+export function createImportService(database: Database, accounts: AccountService, contacts: ContactService) {
+  const deps: ImportDeps = { database, accounts, contacts };
   return {
     async importAccounts(
       programId: string,
@@ -328,27 +108,22 @@ export function createImportService(_database: Database, accounts: AccountServic
       const { headers, rows } = parseCsv(csv);
       const fieldOf = mapHeaders(headers, ACCOUNT_COLUMNS, ['externalId', 'name'], true);
       onProgress?.('validate', 0, rows.length);
-      const checked = await checkAccounts(programId, rows, fieldOf);
+      const checked = await checkAccounts(deps, programId, rows, fieldOf);
       onProgress?.('validate', rows.length, rows.length);
-      if (checked.invalidLines.size > 0 && !options.skipInvalid) refuse(checked, rows.length);
+      refuseInvalid(checked, rows.length, options);
       const fields = new Set(fieldOf.values());
-      const columns = (
+      const columns: AccountUpsertColumn[] = (
         ['name', 'segment', 'country', 'preferredCurrency', 'status', 'customerSince'] as const
-      ).filter((c) => fields.has(c)) as AccountUpsertColumn[];
+      ).filter((c) => fields.has(c));
       // Each attr.<name> column is a column of its own: attributes the file has no column for stay.
       const attributeKeys = [...fields].filter((f) => f.startsWith('attr.')).map((f) => f.slice(5));
       if (attributeKeys.length > 0) columns.push('attributes');
-      // A dry run writes in a transaction that is rolled back, so it finds what the real run would
-      // (cycles, depth) and counts what it would create and update.
-      const result = await accounts.importRows(
-        programId,
-        checked.valid,
-        columns,
-        fields.has('parentExternalId'),
-        onProgress,
-        { attributeKeys, dryRun: options.dryRun ?? false },
+      const withParents = fields.has('parentExternalId');
+      return writeChecked(database, 'accounts', rows.length, checked, options, (tx) =>
+        accounts.importRows(tx, programId, checked.valid, columns, withParents, onProgress, {
+          attributeKeys,
+        }),
       );
-      return report('accounts', rows.length, checked, options, result);
     },
 
     async importContacts(
@@ -359,17 +134,16 @@ export function createImportService(_database: Database, accounts: AccountServic
     ): Promise<ImportReport> {
       const { headers, rows } = parseCsv(csv);
       const fieldOf = mapHeaders(headers, CONTACT_COLUMNS, ['email', 'account'], false);
-      const checked = await checkContacts(programId, rows, fieldOf);
-      if (checked.invalidLines.size > 0 && !options.skipInvalid) refuse(checked, rows.length);
+      const checked = await checkContacts(deps, programId, rows, fieldOf);
+      refuseInvalid(checked, rows.length, options);
       const fields = new Set(fieldOf.values());
       const columns: ContactUpsertColumn[] = ['accountId'];
       for (const c of ['name', 'role', 'birthday', 'locale', 'marketingOptIn', 'statementOptIn'] as const) {
         if (fields.has(c)) columns.push(c);
       }
-      const result = await contacts.importRows(programId, checked.valid, columns, onProgress, {
-        dryRun: options.dryRun ?? false,
-      });
-      return report('contacts', rows.length, checked, options, result);
+      return writeChecked(database, 'contacts', rows.length, checked, options, (tx) =>
+        contacts.importRows(tx, programId, checked.valid, columns, onProgress),
+      );
     },
   };
 }

@@ -3,13 +3,7 @@ import { principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import type { AuditService } from '../audit/audit-service.ts';
-import {
-  ApiKeySchema,
-  CreatedKeySchema,
-  CreateKeyBody,
-  type CreateKeyInput,
-  KeyParams,
-} from './keys-schemas.ts';
+import { ApiKeySchema, CreatedKeySchema, CreateKeyBody, KeyParams } from './keys-schemas.ts';
 import type { ApiKeyInfo, KeyService } from './keys-service.ts';
 
 function view(k: ApiKeyInfo) {
@@ -53,9 +47,9 @@ export const keyRoutes = routeModule({
       },
       async (request, reply) => {
         const { programId, keyId } = principal(request);
-        const body = request.body as CreateKeyInput;
+        const { name, scopes } = request.body;
         const record = audit.recorder(programId, keyId, 'key.create', 'api_key');
-        const { secret, key } = await keys.create(programId, body.name, body.scopes, (db, created) =>
+        const { secret, key } = await keys.create(programId, name, scopes, (db, created) =>
           record(db, view(created)),
         );
         return reply.code(201).send({ secret, key: view(key) });
@@ -77,7 +71,7 @@ export const keyRoutes = routeModule({
       async (request) => {
         const { programId, keyId } = principal(request);
         const record = audit.recorder(programId, keyId, 'key.revoke', 'api_key');
-        const revoked = await keys.revoke(programId, (request.params as { keyId: string }).keyId, (db, key) =>
+        const revoked = await keys.revoke(programId, request.params.keyId, (db, key) =>
           record(db, view(key)),
         );
         return view(revoked);

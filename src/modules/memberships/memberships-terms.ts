@@ -2,7 +2,7 @@
 // and what a term brings (its charge row, entitlements, service credits and event), written in the
 // transaction of the transition that starts it.
 import { randomBytes } from 'node:crypto';
-import { FidelisError, invalid } from '../../core/errors.ts';
+import { FidelisError, fieldErrors } from '../../core/errors.ts';
 import { encodeRandom } from '../../core/ids.ts';
 import { entitlementUntil } from '../../core/memberships/entitlements.ts';
 import { type Term, termEnd } from '../../core/memberships/terms.ts';
@@ -39,15 +39,12 @@ export type CreditSource = 'api' | 'admin' | 'job';
 /** The service credits of a term, prepared before the transaction that writes them. */
 export type PreparedCredits = Array<{ key: string; prepared: PreparedWrite }>;
 
-/**
- * validation_failed naming each field (pointers into the service input). The detail lists them as
- * the request body names them, as the API always has.
- */
+/** validation_failed naming each field (pointers into the service input; the HTTP layer places them). */
 export function invalidFields(fields: Record<string, string>): FidelisError {
-  const detail = Object.entries(fields)
-    .map(([field, message]) => `/body/${field}: ${message}`)
-    .join('; ');
-  return invalid(detail, fields);
+  return fieldErrors(
+    'validation_failed',
+    Object.entries(fields).map(([field, message]) => ({ path: `/${field}`, message })),
+  );
 }
 
 export function existingPlan(row: PlanRow | undefined, planId: string): PlanRow {

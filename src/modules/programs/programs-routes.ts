@@ -38,11 +38,11 @@ export const programRoutes = routeModule({
         },
       },
       async (request) => {
-        const body = request.body as Type.Static<typeof UpdateProgramBody>;
         const { programId, keyId } = principal(request);
         const record = audit.recorder(programId, keyId, 'program.update', 'program');
-        return (await programs.update(programId, body, (tx, before, after) => record(tx, after, before)))
-          .after;
+        return (
+          await programs.update(programId, request.body, (tx, before, after) => record(tx, after, before))
+        ).after;
       },
     );
   },

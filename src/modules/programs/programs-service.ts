@@ -1,6 +1,7 @@
+// Programs (the tenants): their base currency, time zone, default locale and each module's settings.
 import type { TSchema } from 'typebox';
 import Value from 'typebox/value';
-import { FidelisError, type FieldError } from '../../core/errors.ts';
+import { FidelisError, type FieldError, fieldErrors } from '../../core/errors.ts';
 import { canonicalLocale, isCurrency, isTimeZone } from '../../core/reference.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
@@ -30,22 +31,17 @@ export function toProgram(row: ProgramRow): Program {
 function checkReferenceValues(input: UpdateProgramInput): { defaultLocale?: string } {
   const errors: FieldError[] = [];
   if (input.baseCurrency !== undefined && !isCurrency(input.baseCurrency)) {
-    errors.push({ path: '/body/baseCurrency', message: `unknown currency ${input.baseCurrency}` });
+    errors.push({ path: '/baseCurrency', message: `unknown currency ${input.baseCurrency}` });
   }
   if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) {
-    errors.push({ path: '/body/timeZone', message: `unknown time zone ${input.timeZone}` });
+    errors.push({ path: '/timeZone', message: `unknown time zone ${input.timeZone}` });
   }
   let locale: string | undefined;
   if (input.defaultLocale !== undefined) {
     locale = canonicalLocale(input.defaultLocale);
-    if (!locale)
-      errors.push({ path: '/body/defaultLocale', message: `not a BCP 47 tag: ${input.defaultLocale}` });
+    if (!locale) errors.push({ path: '/defaultLocale', message: `not a BCP 47 tag: ${input.defaultLocale}` });
   }
-  if (errors.length > 0) {
-    throw new FidelisError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), {
-      errors,
-    });
-  }
+  if (errors.length > 0) throw fieldErrors('validation_failed', errors);
   return locale ? { defaultLocale: locale } : {};
 }
 
@@ -60,20 +56,16 @@ function checkSettings(
     const schema = schemas[module];
     if (!schema) {
       errors.push({
-        path: `/body/settings/${module}`,
+        path: `/settings/${module}`,
         message: `no module has settings named ${module} (known: ${Object.keys(schemas).join(', ')})`,
       });
       continue;
     }
     for (const e of Value.Errors(schema, value)) {
-      errors.push({ path: `/body/settings/${module}${e.instancePath}`, message: e.message });
+      errors.push({ path: `/settings/${module}${e.instancePath}`, message: e.message });
     }
   }
-  if (errors.length > 0) {
-    throw new FidelisError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), {
-      errors,
-    });
-  }
+  if (errors.length > 0) throw fieldErrors('validation_failed', errors);
 }
 
 export type SettingsHook = (db: Executor, before: Program, after: Program) => Promise<void>;

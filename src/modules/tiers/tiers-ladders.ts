@@ -1,7 +1,7 @@
 // Tier ladders: validating a document, creating one, reshaping one (its accounts re-evaluated at once),
 // reading them.
 import Value from 'typebox/value';
-import { FidelisError, fieldError } from '../../core/errors.ts';
+import { fieldError, fieldErrors } from '../../core/errors.ts';
 import { type LadderDocument, ladderProblems, type Problem } from '../../core/tiers/ladder.ts';
 import type { Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
@@ -43,22 +43,19 @@ async function documentProblems(
 
 /**
  * The document as a ladder, or ladder_invalid naming every problem under `prefix` (a pointer into the
- * caller's input). A field may have several problems, so they are listed, not keyed by field. The
- * detail lists them as `quoted` names the document: as the request names it, for the API's own writes.
+ * caller's input). A field may have several problems, so they are listed, not keyed by field.
  */
 export async function validateLadder(
   deps: TierDeps,
   programId: string,
   document: unknown,
   prefix: string,
-  quoted = prefix,
 ): Promise<LadderDocument> {
   const problems = await documentProblems(deps, programId, document);
   if (problems.length > 0)
-    throw new FidelisError(
+    throw fieldErrors(
       'ladder_invalid',
-      problems.map((p) => `${quoted}${p.path}: ${p.message}`).join('; '),
-      { errors: problems.map((p) => ({ path: `${prefix}${p.path}`, message: p.message })) },
+      problems.map((p) => ({ path: `${prefix}${p.path}`, message: p.message })),
     );
   return document as LadderDocument;
 }
@@ -69,7 +66,7 @@ export async function createLadder(
   document: unknown,
   afterWrite?: (tx: Tx, ladder: LadderView) => Promise<void>,
 ) {
-  const doc = await validateLadder(deps, programId, document, '/document', '/body/document');
+  const doc = await validateLadder(deps, programId, document, '/document');
   return deps.database.transaction(async (tx) => {
     const row = await insertLadder(tx, { programId, id: newId('tld'), document: doc });
     const view = toLadder(row);
@@ -92,7 +89,7 @@ export async function updateLadder(
   now = new Date(),
 ) {
   const { database } = deps;
-  const doc = await validateLadder(deps, programId, document, '/document', '/body/document');
+  const doc = await validateLadder(deps, programId, document, '/document');
   const before = await ladderOf(deps, programId, ladderId);
   if (before.document.metric !== doc.metric)
     throw fieldError('ladder_invalid', 'The metric of a ladder cannot change; create a new ladder', {

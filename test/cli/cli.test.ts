@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '../src/app/compose.ts';
-import { type Database, openDatabase } from '../src/db/client.ts';
-import { testDriver } from './support/db.ts';
-import { adminUrl, urlFor } from './support/postgres-template.ts';
+import { createServices, type Services } from '../../src/app/compose.ts';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { testDriver } from '../support/db.ts';
+import { adminUrl, urlFor } from '../support/postgres-template.ts';
 
-const MAIN = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
+const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 const driver = testDriver();
 const SLOW = 120_000;
 

@@ -1,0 +1,139 @@
+// Creating and changing accounts: values the schema cannot check, a unique externalId, and a parent
+// that keeps the hierarchy free of cycles and within its depth (under the program's hierarchy lock).
+import { type FidelisError, type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
+import { isCalendarDate, isCountry, isCurrency } from '../../core/reference.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { resolve, toAccount } from './accounts-find.ts';
+import { checkParent, resolveParent } from './accounts-hierarchy.ts';
+import type { Account, CreateAccountInput, UpdateAccountInput } from './accounts-schemas.ts';
+import type { AccountDeps } from './accounts-service.ts';
+import { insertAccount, lockHierarchy, type NewAccountRow, updateAccountRow } from './accounts-store.ts';
+
+/** The fields a new account is made of, as a request or an import row gives them. */
+export interface NewAccountFields {
+  externalId?: string | null;
+  name: string;
+  parentId?: string | null;
+  segment?: string | null;
+  country?: string | null;
+  preferredCurrency?: string | null;
+  status?: Account['status'];
+  customerSince?: string | null;
+  attributes?: Record<string, unknown>;
+}
+
+/** A new account row of the program, with the defaults of a new account for what is not given. */
+export function newAccountRow(programId: string, fields: NewAccountFields): NewAccountRow {
+  return {
+    programId,
+    id: newId('acc'),
+    externalId: fields.externalId ?? null,
+    name: fields.name,
+    parentId: fields.parentId ?? null,
+    segment: fields.segment ?? null,
+    country: fields.country ?? null,
+    preferredCurrency: fields.preferredCurrency ?? null,
+    status: fields.status ?? 'enrolled',
+    customerSince: fields.customerSince ?? null,
+    attributes: fields.attributes ?? {},
+  };
+}
+
+/** Checks of values the schema cannot express (known country, currency, real date), by field. */
+export function accountValueErrors(input: {
+  country?: string | null;
+  preferredCurrency?: string | null;
+  customerSince?: string | null;
+}): FieldError[] {
+  const errors: FieldError[] = [];
+  if (input.country && !isCountry(input.country)) {
+    errors.push({ path: '/country', message: `unknown country ${input.country}` });
+  }
+  if (input.preferredCurrency && !isCurrency(input.preferredCurrency)) {
+    errors.push({ path: '/preferredCurrency', message: `unknown currency ${input.preferredCurrency}` });
+  }
+  if (input.customerSince && !isCalendarDate(input.customerSince)) {
+    errors.push({ path: '/customerSince', message: `not a calendar date: ${input.customerSince}` });
+  }
+  return errors;
+}
+
+function checkValues(input: CreateAccountInput | UpdateAccountInput): void {
+  const errors = accountValueErrors(input);
+  if (errors.length > 0) throw fieldErrors('validation_failed', errors);
+}
+
+function externalIdTaken(externalId: string | null | undefined): FidelisError {
+  return fieldError('external_id_taken', `An account with externalId ${externalId} exists already`, {
+    externalId: 'is taken',
+  });
+}
+
+/** Runs a write, turning a clash on the unique externalId into external_id_taken. */
+async function uniqueExternalId<T>(externalId: string | null | undefined, write: () => Promise<T>) {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error, 'accounts_external_id_uq')) throw externalIdTaken(externalId);
+    throw error;
+  }
+}
+
+export async function create(
+  { database }: AccountDeps,
+  programId: string,
+  input: CreateAccountInput,
+): Promise<Account> {
+  checkValues(input);
+  return uniqueExternalId(input.externalId, () =>
+    database.transaction(async (tx) => {
+      let parentId: string | null = null;
+      if (input.parentId) {
+        await lockHierarchy(tx, programId);
+        const parent = await resolveParent(tx, programId, input.parentId);
+        await checkParent(tx, programId, null, parent);
+        parentId = parent.id;
+      }
+      const row = await insertAccount(
+        tx,
+        newAccountRow(programId, { ...input, name: input.name.trim(), parentId }),
+      );
+      return toAccount(row);
+    }),
+  );
+}
+
+export async function update(
+  { database }: AccountDeps,
+  programId: string,
+  ref: string,
+  input: UpdateAccountInput,
+): Promise<{ before: Account; after: Account }> {
+  checkValues(input);
+  return uniqueExternalId(input.externalId, () =>
+    database.transaction(async (tx) => {
+      if (input.parentId !== undefined) await lockHierarchy(tx, programId);
+      const current = await resolve(tx, programId, ref);
+      const patch: Partial<NewAccountRow> = {};
+      if (input.parentId !== undefined) {
+        if (input.parentId === null) patch.parentId = null;
+        else {
+          const parent = await resolveParent(tx, programId, input.parentId);
+          await checkParent(tx, programId, current.id, parent);
+          patch.parentId = parent.id;
+        }
+      }
+      if (input.externalId !== undefined) patch.externalId = input.externalId;
+      if (input.name !== undefined) patch.name = input.name.trim();
+      if (input.segment !== undefined) patch.segment = input.segment;
+      if (input.country !== undefined) patch.country = input.country;
+      if (input.preferredCurrency !== undefined) patch.preferredCurrency = input.preferredCurrency;
+      if (input.status !== undefined) patch.status = input.status;
+      if (input.customerSince !== undefined) patch.customerSince = input.customerSince;
+      if (input.attributes !== undefined) patch.attributes = input.attributes;
+      const row = await updateAccountRow(tx, programId, current.id, patch);
+      return { before: toAccount(current), after: toAccount(row!) };
+    }),
+  );
+}
