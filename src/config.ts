@@ -11,6 +11,12 @@ const Env = Type.Object({
   FIDELIS_ADMIN_KEY: Type.Optional(
     Type.String({ minLength: 24, maxLength: 200, pattern: '^[A-Za-z0-9_\\-]+$' }),
   ),
+  CORS_ORIGIN: Type.String({
+    minLength: 1,
+    maxLength: 2000,
+    default: '*',
+    pattern: '^(\\*|null|https?://[^,\\s]+(,https?://[^,\\s]+)*)$',
+  }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -24,6 +30,8 @@ export interface Config {
   dataDir: string;
   adminKey: string | undefined;
   logLevel: string;
+  /** Origins browsers may call the API from: '*' (any; API keys are not cookies), 'null' (none), or a list. */
+  corsOrigin: '*' | 'null' | string[];
 }
 
 export class ConfigError extends Error {}
@@ -49,5 +57,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: resolve(parsed.FIDELIS_DATA_DIR),
     adminKey: parsed.FIDELIS_ADMIN_KEY,
     logLevel: parsed.LOG_LEVEL,
+    corsOrigin:
+      parsed.CORS_ORIGIN === '*' || parsed.CORS_ORIGIN === 'null'
+        ? parsed.CORS_ORIGIN
+        : parsed.CORS_ORIGIN.split(','),
   };
 }

@@ -1,6 +1,7 @@
 // Assembles the HTTP API: conventions (errors, request ids, idempotency, auth), OpenAPI and module routes.
 import { randomUUID } from 'node:crypto';
 import AjvCompiler, { type ValidatorFactory } from '@fastify/ajv-compiler';
+import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import scalar from '@scalar/fastify-api-reference';
@@ -9,7 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import Type from 'typebox';
 import { FidelisError } from '../core/errors.ts';
 import { frameworkErrors, rejectNulCharacters, strictJsonBodies } from '../http/edge.ts';
-import { documentRoute } from '../http/openapi.ts';
+import { documentRoute, finishDocument, limitRoute, limitSchema } from '../http/openapi.ts';
 import { sendProblem, toFidelisError } from '../http/problems.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import { accountRoutes } from '../modules/accounts/accounts-routes.ts';
@@ -94,6 +95,8 @@ const buildValidator: ValidatorFactory = (externalSchemas, options) => {
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
+  /** CORS: '*' (default), 'null' (no browser origin), or the allowed origins. */
+  corsOrigin?: '*' | 'null' | string[];
   version?: string;
 }
 
@@ -117,11 +120,39 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   };
   const app = Fastify(serverOptions);
 
-  app.addHook('onRoute', documentRoute);
+  app.addHook('onRoute', (route) => {
+    documentRoute(route);
+    limitRoute(route);
+  });
+  // Browsers may call the API from the configured origins (API keys travel in a header, not a cookie).
+  await app.register(cors, {
+    origin:
+      options.corsOrigin === undefined || options.corsOrigin === '*'
+        ? '*'
+        : options.corsOrigin === 'null'
+          ? false
+          : options.corsOrigin,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+    exposedHeaders: [
+      'location',
+      'x-request-id',
+      'idempotent-replayed',
+      'ratelimit-limit',
+      'ratelimit-remaining',
+      'ratelimit-reset',
+      'retry-after',
+    ],
+    maxAge: 600,
+  });
+  // Every route is rate-limited (per API key under /v1, per client address elsewhere).
+  await limitRequests(app, services);
   strictJsonBodies(app, JSON_BODY_LIMIT);
   rejectNulCharacters(app);
-  app.addSchema(ProblemSchema);
-  for (const module of ROUTE_MODULES) for (const schema of module.schemas) app.addSchema(schema);
+  for (const schema of [ProblemSchema, ...ROUTE_MODULES.flatMap((m) => m.schemas)]) {
+    limitSchema(schema);
+    app.addSchema(schema);
+  }
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -156,6 +187,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       },
       security: [{ apiKey: [] }],
     },
+    transformObject: (document) =>
+      finishDocument(('openapiObject' in document ? document.openapiObject : {}) as Record<string, unknown>),
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
 
@@ -205,7 +238,6 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     async (instance) => {
       const v1 = instance.withTypeProvider<TypeBoxTypeProvider>();
       authenticateKeys(v1, services);
-      await limitRequests(v1, services);
       idempotentWrites(v1, services);
       for (const module of ROUTE_MODULES) module.routes(v1, services);
     },

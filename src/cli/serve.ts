@@ -57,6 +57,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
 
   const app = await buildApp(services, {
     logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    corsOrigin: config.corsOrigin,
   });
   const address = await app.listen({ port: config.port, host: config.host });
   const stopScheduler = startScheduler(services, app.log);

@@ -119,3 +119,117 @@ export function documentRoute(route: RouteOptions): void {
       'unsupported_media_type',
     ]);
 }
+
+/**
+ * The limits every schema states (and, for requests, enforces), where it names none of its own:
+ * strings of at most 100,000 characters (a file sent as text/csv: the CSV body limit), arrays of at
+ * most 10,000 items, whole numbers as int64 within JavaScript's exact range. docs/errors.md lists
+ * them; a field that needs tighter bounds says so in its own schema.
+ */
+export const SCHEMA_LIMITS = {
+  stringLength: 100_000,
+  fileLength: 64 * 1024 * 1024,
+  arrayItems: 10_000,
+  integer: Number.MAX_SAFE_INTEGER,
+} as const;
+
+type Node = Record<string, unknown>;
+
+const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function typesOf(node: Node): string[] {
+  const t = node.type;
+  return Array.isArray(t) ? (t as string[]) : typeof t === 'string' ? [t] : [];
+}
+
+/** Adds the default limits to a JSON schema in place (see SCHEMA_LIMITS); `file` marks a text body. */
+export function limitSchema(schema: unknown, file = false, seen = new Set<unknown>()): void {
+  if (!isNode(schema) || seen.has(schema)) return;
+  seen.add(schema);
+  const types = typesOf(schema);
+  if (
+    types.includes('string') &&
+    schema.maxLength === undefined &&
+    schema.enum === undefined &&
+    schema.const === undefined
+  )
+    schema.maxLength = file ? SCHEMA_LIMITS.fileLength : SCHEMA_LIMITS.stringLength;
+  if (types.includes('array') && schema.maxItems === undefined) schema.maxItems = SCHEMA_LIMITS.arrayItems;
+  if (types.includes('integer')) {
+    schema.format ??= 'int64';
+    schema.minimum ??= -SCHEMA_LIMITS.integer;
+    schema.maximum ??= SCHEMA_LIMITS.integer;
+  }
+  for (const key of ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains'])
+    limitSchema(schema[key], false, seen);
+  for (const key of ['anyOf', 'oneOf', 'allOf', 'prefixItems'])
+    if (Array.isArray(schema[key])) for (const s of schema[key] as unknown[]) limitSchema(s, false, seen);
+  for (const key of ['properties', 'patternProperties', '$defs', 'definitions'])
+    if (isNode(schema[key])) for (const s of Object.values(schema[key] as Node)) limitSchema(s, false, seen);
+  if (isNode(schema.content))
+    for (const [type, media] of Object.entries(schema.content as Node))
+      if (isNode(media)) limitSchema(media.schema, !type.includes('json'), seen);
+}
+
+/** The onRoute part of the limits: every request part and response schema of the route. */
+export function limitRoute(route: RouteOptions): void {
+  const schema = route.schema as Record<string, unknown> | undefined;
+  if (!schema) return;
+  for (const part of ['body', 'querystring', 'params', 'headers']) limitSchema(schema[part]);
+  if (isNode(schema.response)) for (const r of Object.values(schema.response)) limitSchema(r);
+}
+
+const RATE_LIMIT_HEADERS = {
+  'Access-Control-Allow-Origin': {
+    description: 'The browser origins allowed to read the answer (CORS_ORIGIN; * by default)',
+    schema: { type: 'string', maxLength: 2000 },
+  },
+  'RateLimit-Limit': {
+    description: 'Requests the API key may make in the current window (settings.keys.requestsPerMinute)',
+    schema: { type: 'integer', format: 'int64', minimum: 0, maximum: SCHEMA_LIMITS.integer },
+  },
+  'RateLimit-Remaining': {
+    description: 'Requests left in the current window',
+    schema: { type: 'integer', format: 'int64', minimum: 0, maximum: SCHEMA_LIMITS.integer },
+  },
+  'RateLimit-Reset': {
+    description: 'Seconds until the window resets',
+    schema: { type: 'integer', format: 'int64', minimum: 0, maximum: SCHEMA_LIMITS.integer },
+  },
+};
+
+/**
+ * The finished document: the rate-limit headers every answer carries (2xx and 4xx; a 429 also says
+ * Retry-After), and the server the paths are relative to.
+ */
+export function finishDocument(document: Record<string, unknown>): Record<string, unknown> {
+  const paths = (document.paths ?? {}) as Record<
+    string,
+    Record<string, { responses?: Record<string, Node> }>
+  >;
+  for (const methods of Object.values(paths))
+    for (const operation of Object.values(methods))
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        if (!/^[24]/.test(status)) continue;
+        response.headers = {
+          ...(response.headers as Node | undefined),
+          ...RATE_LIMIT_HEADERS,
+          ...(status === '429' && {
+            'Retry-After': {
+              description: 'Seconds to wait before trying again',
+              schema: { type: 'integer', format: 'int64', minimum: 0, maximum: SCHEMA_LIMITS.integer },
+            },
+          }),
+        };
+      }
+  return {
+    ...document,
+    servers: [
+      {
+        url: '/',
+        description: 'This server (local, staging or production: wherever it runs)',
+        'x-internal': false,
+      },
+    ],
+  };
+}
