@@ -122,7 +122,10 @@ export function stringPaths(value: unknown, at: (string | number)[] = []): (stri
 
 export function setAt(value: unknown, path: (string | number)[], replacement: unknown): unknown {
   if (path.length === 0) return replacement;
-  const copy = (Array.isArray(value) ? [...value] : { ...(value as object) }) as Record<string | number, unknown>;
+  const copy = (Array.isArray(value) ? [...value] : { ...(value as object) }) as Record<
+    string | number,
+    unknown
+  >;
   copy[path[0]!] = setAt(copy[path[0]!], path.slice(1), replacement);
   return copy;
 }
