@@ -170,15 +170,15 @@ export const membershipRoutes = routeModule({
     app.post(
       '/memberships',
       {
-        config: { scope: 'write' },
+        config: { scope: 'write', idempotencyKey: 'required' },
         schema: {
           tags,
           summary: 'Join an account to a plan with its evidence (contract, purchase, or approval request)',
           description:
             'A contract or purchase join is active at once: entitlements granted, service credits credited, ' +
             'the first term charged. An approval join is pending until an admin approves it. Joining again ' +
-            'while pending or active with the same via and reference answers the existing membership (200).',
-          headers: IdempotencyHeaders,
+            'while pending or active with the same via and reference answers the existing membership (200). ' +
+            'It needs an Idempotency-Key: a retry with the same key answers the first response.',
           body: JoinBody,
           response: responses({ 201: MembershipDetailSchema, 200: MembershipDetailSchema }, [
             'account_not_found',
@@ -186,6 +186,7 @@ export const membershipRoutes = routeModule({
             'membership_exists',
             'joining_condition_unmet',
             'plan_archived',
+            'idempotency_key_required',
             ...idem,
           ]),
         },

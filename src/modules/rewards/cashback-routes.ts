@@ -91,13 +91,12 @@ export const cashbackRoutes = routeModule({
     app.post(
       '/donations',
       {
-        config: { scope: 'write' },
+        config: { scope: 'write', idempotencyKey: 'required' },
         schema: {
           tags: ['cashback'],
           summary: 'Donate (part of) a wallet — typically cashback — to a charity of the program',
           description:
-            'A posted ledger entry of type donate. With an Idempotency-Key a retry returns the first donation.',
-          headers: IdempotencyHeaders,
+            'A posted ledger entry of type donate. It needs an Idempotency-Key: a retry with the same key returns the first donation.',
           body: DonationBody,
           response: responses({ 201: DonationSchema, 200: DonationSchema }, [
             'account_not_found',
@@ -105,6 +104,7 @@ export const cashbackRoutes = routeModule({
             'charity_not_found',
             'charity_not_active',
             'insufficient_balance',
+            'idempotency_key_required',
             ...idem,
           ]),
         },
@@ -133,18 +133,18 @@ export const cashbackRoutes = routeModule({
     app.post(
       '/payouts',
       {
-        config: { scope: 'write' },
+        config: { scope: 'write', idempotencyKey: 'required' },
         schema: {
           tags: ['cashback'],
           summary: 'Pay out (part of) a cash wallet, recorded with its method and reference',
           description:
-            'A posted ledger entry of type payout: the amount leaves the wallet now and the operator moves the money. A payout that did not go through is corrected by reversing its entry (POST /v1/ledger/entries/{entryId}/reverse).',
-          headers: IdempotencyHeaders,
+            'A posted ledger entry of type payout: the amount leaves the wallet now and the operator moves the money. It needs an Idempotency-Key: a retry with the same key returns the first payout. A payout that did not go through is corrected by reversing its entry (POST /v1/ledger/entries/{entryId}/reverse).',
           body: PayoutBody,
           response: responses({ 201: PayoutSchema, 200: PayoutSchema }, [
             'account_not_found',
             'contact_not_found',
             'insufficient_balance',
+            'idempotency_key_required',
             ...idem,
           ]),
         },
