@@ -9,6 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/app/compose.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
+import { FIXTURE } from '../support/actor.ts';
 import { testDriver } from '../support/db.ts';
 import { adminUrl, urlFor } from '../support/postgres-template.ts';
 
@@ -258,14 +259,18 @@ describe('fidelis CLI', () => {
     writeFileSync(rates, ['currency,rate,effectiveFrom', 'USD,0.5,2026-01-01'].join('\n'));
     expect((await cliOk(['fx', 'import', rates, '--program', programId])).stdout).toMatch(/1 rates set/);
     await withStore(async (s) => {
-      await s.rules.create(programId, {
-        document: {
-          name: 'Point per euro',
-          trigger: { types: ['purchase'] },
-          effects: [{ kind: 'per_amount', points: '1', per: '1' }],
+      await s.rules.create(
+        programId,
+        {
+          document: {
+            name: 'Point per euro',
+            trigger: { types: ['purchase'] },
+            effects: [{ kind: 'per_amount', points: '1', per: '1' }],
+          },
+          effectiveFrom: new Date('2026-01-01T00:00:00Z'),
         },
-        effectiveFrom: new Date('2026-01-01T00:00:00Z'),
-      });
+        FIXTURE,
+      );
     });
     const file = join(workDir, 'events.csv');
     writeFileSync(

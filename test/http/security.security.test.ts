@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE } from '../support/actor.ts';
 import { type TestApi, testApi } from '../support/app.ts';
 import { servedRoutes } from '../support/routes.ts';
 
@@ -470,9 +471,13 @@ async function rewardFixtures(accountId: string) {
       price: { amount: price, unit: 'points' },
       stock,
     });
-  await api.services.programs.update(api.a.programId, {
-    settings: { redemptions: { approval: { above: { points: 1 } } } },
-  });
+  await api.services.programs.update(
+    api.a.programId,
+    {
+      settings: { redemptions: { approval: { above: { points: 1 } } } },
+    },
+    FIXTURE,
+  );
   await api.services.ledger.credit(api.a.programId, {
     key: 'fixture-cash',
     account: accountId,
@@ -584,7 +589,7 @@ async function redemptionOf(pending: boolean): Promise<string> {
   const r = await api.services.redemptions.request(
     api.a.programId,
     { reward: pending ? a.pricierReward : a.reward, account: a.accountId },
-    { keyId: 'fixture', admin: false },
+    { actor: FIXTURE, admin: false },
   );
   return r.redemption.id;
 }
@@ -596,7 +601,7 @@ async function freshATargets(route?: Route): Promise<Targets> {
       api.a.programId,
       a.ladderId,
       { account: a.accountId, kind: 'freeze', reason: 'Fixture freeze' },
-      'fixture',
+      FIXTURE,
     );
   // A new redemption only for the routes that act on one (each costs a ledger write): a pending one
   // to approve, reject or cancel, an approved one to fulfil or fail.
@@ -607,7 +612,7 @@ async function freshATargets(route?: Route): Promise<Targets> {
     ...aTargets(),
     postedEntry: await ledgerEntry(api.a.write, a.accountId, false),
     pendingEntry: await ledgerEntry(api.a.write, a.accountId, true),
-    apiKey: (await api.services.keys.create(api.a.programId, `fresh ${counter}`, ['read'])).key.id,
+    apiKey: (await api.services.keys.create(api.a.programId, `fresh ${counter}`, ['read'], FIXTURE)).key.id,
     pendingRedemption: acts('/approve', '/reject', '/cancel')
       ? await redemptionOf(true)
       : a.pendingRedemption,
@@ -743,7 +748,7 @@ beforeAll(async () => {
     contactId: contact.id,
     postedEntry: await ledgerEntry(api.a.write, account.id, false),
     pendingEntry: await ledgerEntry(api.a.write, account.id, true),
-    apiKey: (await api.services.keys.create(api.a.programId, 'target', ['read'])).key.id,
+    apiKey: (await api.services.keys.create(api.a.programId, 'target', ['read'], FIXTURE)).key.id,
     eventId: event.internalId,
     eventExternalId: event.id,
     ruleId: rule.id,
@@ -1020,10 +1025,15 @@ describe('authentication', () => {
   });
 
   it('answers 401 invalid_api_key on every /v1 route once a key is revoked', async () => {
-    const { secret, key } = await api.services.keys.create(api.a.programId, 'to be revoked', ['admin']);
+    const { secret, key } = await api.services.keys.create(
+      api.a.programId,
+      'to be revoked',
+      ['admin'],
+      FIXTURE,
+    );
     const before = await send(secret, { method: 'GET', url: '/v1/program' });
     expect(before.statusCode).toBe(200);
-    await api.services.keys.revoke(api.a.programId, key.id);
+    await api.services.keys.revoke(api.a.programId, key.id, FIXTURE);
     await expectEveryRoute401(`Bearer ${secret}`, 'invalid_api_key');
     // The program's other keys still work.
     expect((await send(api.a.admin, { method: 'GET', url: '/v1/program' })).statusCode).toBe(200);
@@ -1110,7 +1120,7 @@ describe('secrets', () => {
     // The public documents too.
     await send(null, { method: 'GET', url: '/openapi.json' });
     await send(null, { method: 'GET', url: '/docs/' });
-    const { secret } = await api.services.keys.create(api.a.programId, 'watched', ['read']);
+    const { secret } = await api.services.keys.create(api.a.programId, 'watched', ['read'], FIXTURE);
     await send(secret, { method: 'GET', url: '/v1/program' });
     await send(secret, { method: 'POST', url: '/v1/accounts', payload: { name: 'No Scope' } });
 

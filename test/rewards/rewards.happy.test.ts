@@ -1,6 +1,7 @@
 // The rewards catalog and redemptions through the API: codes, approvals, refunds, experiences,
 // donations and payouts, each checked against the wallet it moves.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE } from '../support/actor.ts';
 import { type TestApi, testApi } from '../support/app.ts';
 
 let api: TestApi;
@@ -577,7 +578,7 @@ describe('idempotency', () => {
     const again = await api.services.redemptions.request(
       api.a.programId,
       { reward: item.id, account: 'ACME' },
-      { keyId: 'x', admin: false },
+      { actor: FIXTURE, admin: false },
       'mug-order-1',
     );
     expect(again).toMatchObject({ replayed: true, redemption: { id: first.json().id } });

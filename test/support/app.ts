@@ -4,6 +4,7 @@ import { afterAll } from 'vitest';
 import { createServices, type Services } from '../../src/app/compose.ts';
 import { buildApp } from '../../src/app/http.ts';
 import type { Database } from '../../src/db/client.ts';
+import { FIXTURE } from './actor.ts';
 import { freshDatabase } from './db.ts';
 
 export interface ProgramKeys {
@@ -25,9 +26,12 @@ export interface TestApi {
 }
 
 async function programWithKeys(services: Services, name: string): Promise<ProgramKeys> {
-  const program = await services.programs.create({ name, baseCurrency: 'EUR', timeZone: 'Europe/Amsterdam' });
+  const program = await services.programs.create(
+    { name, baseCurrency: 'EUR', timeZone: 'Europe/Amsterdam' },
+    FIXTURE,
+  );
   const key = async (scope: 'read' | 'write' | 'admin') =>
-    (await services.keys.create(program.id, scope, [scope])).secret;
+    (await services.keys.create(program.id, scope, [scope], FIXTURE)).secret;
   return {
     programId: program.id,
     read: await key('read'),

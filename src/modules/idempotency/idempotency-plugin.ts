@@ -31,7 +31,8 @@ function keyOf(request: FastifyRequest): string | undefined {
 /** A route that requires the key gets the required header schema (validated, and in the OpenAPI document). */
 function requireKeyHeader(route: RouteOptions): void {
   if (route.config?.idempotencyKey !== 'required') return;
-  const schema = (route.schema ??= {}) as { headers?: unknown };
+  route.schema ??= {};
+  const schema = route.schema as { headers?: unknown };
   if (schema.headers !== undefined)
     throw new Error(`${route.method} ${route.url}: a route requiring an Idempotency-Key names no headers`);
   schema.headers = RequiredIdempotencyHeaders;

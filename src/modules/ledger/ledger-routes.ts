@@ -3,12 +3,11 @@
 // The program-wide routes (the due run, the liability report) are in ledger-program-routes.ts.
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { principal } from '../../http/auth.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
-import type { AuditService } from '../audit/audit-service.ts';
 import {
   AdjustmentBody,
   AsOfQuery,
@@ -79,7 +78,7 @@ const UNIT_IN_PATH = { scope: 'read', fieldsIn: 'body' } as const;
 
 export const ledgerRoutes = routeModule({
   schemas: [EntrySchema, WalletSchema],
-  routes(app: Router, { audit, ledger }: { audit: AuditService; ledger: LedgerService }): void {
+  routes(app: Router, { ledger }: { ledger: LedgerService }): void {
     const created = { 201: Type.Ref('LedgerEntry'), 200: Type.Ref('LedgerEntry') };
 
     app.post(
@@ -168,24 +167,9 @@ export const ledgerRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const b = request.body;
-        const { programId, keyId } = principal(request);
-        const afterWrite = audit.recorder(programId, keyId, 'ledger.adjust', 'ledger_entry');
-        const common = {
-          key: ledgerKey(request),
-          account: b.account,
-          unit: b.unit,
-          amount: Math.abs(b.amount),
-          reasonCode: b.reasonCode,
-          explanation: b.explanation,
-          sourceType: 'admin' as const,
-          actor: keyId,
-          afterWrite,
-          type: 'adjust' as const,
-        };
-        const result =
-          b.amount > 0 ? await ledger.credit(programId, common) : await ledger.debit(programId, common);
-        return sendWrite(reply, result);
+        const { programId } = principal(request);
+        const input = { ...request.body, key: ledgerKey(request) };
+        return sendWrite(reply, await ledger.adjust(programId, input, actor(request)));
       },
     );
 
@@ -219,7 +203,7 @@ export const ledgerRoutes = routeModule({
               action === 'post'
                 ? 'Post a pending credit, or capture a hold'
                 : 'Void a pending credit, or release a hold',
-              params: EntryParams,
+            params: EntryParams,
             body: Type.Optional(ResolveBody),
             response: responses(created, [...writeErrors, 'entry_not_found', 'entry_not_open']),
           },

@@ -1,6 +1,6 @@
 // Routes of cash leaving the program: charities, donations and payouts.
 import Type from 'typebox';
-import { principal } from '../../http/auth.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
@@ -36,8 +36,8 @@ export const cashbackRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const { programId, keyId } = principal(request);
-        const charity = await cashback.createCharity(programId, request.body, keyId);
+        const { programId } = principal(request);
+        const charity = await cashback.createCharity(programId, request.body, actor(request));
         return reply.code(201).header('location', `/v1/charities/${charity.id}`).send(charity);
       },
     );
@@ -83,8 +83,8 @@ export const cashbackRoutes = routeModule({
         },
       },
       async (request) => {
-        const { programId, keyId } = principal(request);
-        return cashback.updateCharity(programId, request.params.charityId, request.body, keyId);
+        const { programId } = principal(request);
+        return cashback.updateCharity(programId, request.params.charityId, request.body, actor(request));
       },
     );
 
@@ -110,8 +110,13 @@ export const cashbackRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const { programId, keyId } = principal(request);
-        const result = await cashback.donate(programId, request.body, keyId, idempotencyKey(request));
+        const { programId } = principal(request);
+        const result = await cashback.donate(
+          programId,
+          request.body,
+          actor(request),
+          idempotencyKey(request),
+        );
         return reply.code(result.replayed ? 200 : 201).send(result.donation);
       },
     );
@@ -150,8 +155,13 @@ export const cashbackRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const { programId, keyId } = principal(request);
-        const result = await cashback.payout(programId, request.body, keyId, idempotencyKey(request));
+        const { programId } = principal(request);
+        const result = await cashback.payout(
+          programId,
+          request.body,
+          actor(request),
+          idempotencyKey(request),
+        );
         return reply.code(result.replayed ? 200 : 201).send(result.payout);
       },
     );

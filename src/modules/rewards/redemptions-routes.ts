@@ -2,7 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { allows } from '../../core/access.ts';
-import { principal } from '../../http/auth.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
@@ -19,13 +19,13 @@ import {
   RedemptionSchema,
   RequestRedemptionBody,
 } from './redemptions-schemas.ts';
-import type { Actor, RedemptionService } from './redemptions-service.ts';
+import type { RedemptionActor, RedemptionService } from './redemptions-service.ts';
 
 const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
 
-function actorOf(request: FastifyRequest): Actor {
-  const p = principal(request);
-  return { keyId: p.keyId, admin: allows(p.scopes, 'admin') };
+/** Who acts: the request's key, and whether it decides as the operator's staff (admin scope). */
+function actorOf(request: FastifyRequest): RedemptionActor {
+  return { actor: actor(request), admin: allows(principal(request).scopes, 'admin') };
 }
 
 /**
@@ -279,7 +279,7 @@ export const redemptionRoutes = routeModule({
           response: responses({ 200: Type.Object({ cancelled: Type.Integer() }) }),
         },
       },
-      async (request) => redemptions.runDue(principal(request).programId),
+      async (request) => redemptions.runDue(principal(request).programId, actor(request)),
     );
   },
 });
