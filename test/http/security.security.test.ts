@@ -88,7 +88,8 @@ const probePlan = (name: string, joining: 'contract' | 'approval') => ({
   joining,
   entitlements: [{ key: 'vip_support', kind: 'flag' }],
 });
-const ledgerWrite = (t: Targets) => ({ 'idempotency-key': `probe-${t.n}` });
+/** The headers of a write that moves points or money: it needs an Idempotency-Key. */
+const moneyWrite = (t: Targets) => ({ 'idempotency-key': `probe-${t.n}` });
 /** An event of the targeted account, for the events routes. */
 const probeEvent = (t: Targets, suffix = '') => ({
   id: `probe-event-${t.n}${suffix}`,
@@ -166,13 +167,13 @@ const ROUTES: Record<string, RouteSpec> = {
   // The ledger (its writes need an Idempotency-Key).
   'POST /v1/ledger/credits': {
     request: (t) => ({
-      headers: ledgerWrite(t),
+      headers: moneyWrite(t),
       payload: { account: t.account, amount: 10, reasonCode: 'probe', explanation: 'Probe credit' },
     }),
   },
   'POST /v1/ledger/debits': {
     request: (t) => ({
-      headers: ledgerWrite(t),
+      headers: moneyWrite(t),
       payload: { account: t.account, amount: 1, reasonCode: 'probe', explanation: 'Probe debit' },
     }),
   },
@@ -188,6 +189,7 @@ const ROUTES: Record<string, RouteSpec> = {
       }
     },
     request: (t) => ({
+      headers: moneyWrite(t),
       payload: {
         items: [
           {
@@ -213,13 +215,13 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /v1/ledger/adjustments': {
     scope: 'admin',
     request: (t) => ({
-      headers: ledgerWrite(t),
+      headers: moneyWrite(t),
       payload: { account: t.account, amount: 5, reasonCode: 'probe', explanation: 'Probe adjustment' },
     }),
   },
   'POST /v1/ledger/transfers': {
     request: (t) => ({
-      headers: ledgerWrite(t),
+      headers: moneyWrite(t),
       payload: {
         from: t.account,
         to: t.sibling,
@@ -230,15 +232,15 @@ const ROUTES: Record<string, RouteSpec> = {
     }),
   },
   'POST /v1/ledger/entries/{entryId}/post': {
-    request: (t) => ({ params: { entryId: t.pendingEntry }, headers: ledgerWrite(t), payload: {} }),
+    request: (t) => ({ params: { entryId: t.pendingEntry }, headers: moneyWrite(t), payload: {} }),
   },
   'POST /v1/ledger/entries/{entryId}/void': {
-    request: (t) => ({ params: { entryId: t.pendingEntry }, headers: ledgerWrite(t), payload: {} }),
+    request: (t) => ({ params: { entryId: t.pendingEntry }, headers: moneyWrite(t), payload: {} }),
   },
   'POST /v1/ledger/entries/{entryId}/reverse': {
     request: (t) => ({
       params: { entryId: t.postedEntry },
-      headers: ledgerWrite(t),
+      headers: moneyWrite(t),
       payload: { amount: 1, reasonCode: 'probe', explanation: 'Probe reversal' },
     }),
   },
@@ -274,7 +276,7 @@ const ROUTES: Record<string, RouteSpec> = {
     }),
   },
   'POST /v1/redemptions': {
-    request: (t) => ({ payload: { reward: t.reward, account: t.account } }),
+    request: (t) => ({ headers: moneyWrite(t), payload: { reward: t.reward, account: t.account } }),
   },
   'POST /v1/redemptions/{redemptionId}/approve': {
     request: (t) => ({ params: { redemptionId: t.pendingRedemption }, payload: { contactId: t.approver } }),
@@ -301,10 +303,16 @@ const ROUTES: Record<string, RouteSpec> = {
     request: () => ({ payload: { description: 'Probed' } }),
   },
   'POST /v1/donations': {
-    request: (t) => ({ payload: { account: t.account, charityId: t.charity, unit: 'points', amount: 1 } }),
+    request: (t) => ({
+      headers: moneyWrite(t),
+      payload: { account: t.account, charityId: t.charity, unit: 'points', amount: 1 },
+    }),
   },
   'POST /v1/payouts': {
-    request: (t) => ({ payload: { account: t.account, currency: 'EUR', amount: 1, method: 'other' } }),
+    request: (t) => ({
+      headers: moneyWrite(t),
+      payload: { account: t.account, currency: 'EUR', amount: 1, method: 'other' },
+    }),
   },
   // Memberships: plans are admin writes; joining and cancelling are write; approval is admin.
   'POST /v1/membership-plans': {
@@ -320,6 +328,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'DELETE /v1/membership-plans/{planId}': { scope: 'admin', request: () => ({}) },
   'POST /v1/memberships': {
     request: (t) => ({
+      headers: moneyWrite(t),
       payload: { account: t.account, plan: t.plan, via: 'contract', reference: `PROBE-${t.n}` },
     }),
   },
@@ -547,7 +556,12 @@ async function memberships(account: string): Promise<typeof NO_MEMBERSHIPS> {
     probePlan(`Fixture vetted ${n}`, 'approval'),
   );
   const join = (plan: string, via: string) =>
-    created(api.a.write, '/v1/memberships', { account, plan, via, reference: `FIXTURE-${n}` });
+    created(
+      api.a.write,
+      '/v1/memberships',
+      { account, plan, via, reference: `FIXTURE-${n}` },
+      { 'idempotency-key': `fixture-join-${plan}` },
+    );
   return {
     plan: plan.id,
     pendingMembership: (await join(vetted.id, 'approval')).id,

@@ -5,7 +5,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../../src/db/client.ts';
 import { FIXTURE } from '../support/actor.ts';
-import { type TestApi, testApi } from '../support/app.ts';
+import { keyIfRequired, type TestApi, testApi } from '../support/app.ts';
 
 let api: TestApi;
 let seq = 0;
@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 
 const post = (url: string, payload: object, admin = false) =>
-  api.call(admin ? api.a.admin : api.a.write, { method: 'POST', url, payload });
+  api.call(admin ? api.a.admin : api.a.write, { method: 'POST', url, payload, headers: keyIfRequired(url) });
 
 async function account(points: number): Promise<string> {
   const externalId = unique('ACC');

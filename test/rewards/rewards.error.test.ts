@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE } from '../support/actor.ts';
-import { type TestApi, testApi } from '../support/app.ts';
+import { keyIfRequired, type TestApi, testApi } from '../support/app.ts';
 
 let api: TestApi;
 let n = 0;
@@ -46,7 +46,7 @@ function post(url: string, payload: unknown, admin = false, headers: Record<stri
     method: 'POST',
     url,
     payload: payload as object,
-    headers,
+    headers: { ...keyIfRequired(url), ...headers },
   });
 }
 

@@ -2,7 +2,7 @@
 // donations and payouts, each checked against the wallet it moves.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE } from '../support/actor.ts';
-import { type TestApi, testApi } from '../support/app.ts';
+import { keyIfRequired, type TestApi, testApi } from '../support/app.ts';
 
 let api: TestApi;
 let n = 0;
@@ -44,7 +44,7 @@ function post(url: string, payload: object, options: { key?: string; admin?: boo
     method: 'POST',
     url,
     payload,
-    headers: options.idem ? { 'idempotency-key': options.idem } : {},
+    headers: options.idem ? { 'idempotency-key': options.idem } : keyIfRequired(url),
   });
 }
 
