@@ -296,6 +296,26 @@ describe('fidelis CLI', () => {
     expect(e2.result.totals.points).toBe(20);
   });
 
+  it('records what it writes in the audit log, as cli', { timeout: SLOW }, async () => {
+    const log = await withStore((s) => s.audit.list(programId, { actor: 'cli', limit: 50 }));
+    // Newest first; the dry run and the refused import left nothing, events are not audited.
+    expect(log.data.map((e) => `${e.action} ${e.resourceType}`)).toEqual([
+      'fx_rate.set fx_rate',
+      'import.contacts import',
+      'import.accounts import',
+      'import.accounts import',
+      'key.revoke api_key',
+      'key.create api_key',
+      'program.create program',
+    ]);
+    expect(log.data.every((e) => e.actor === 'cli')).toBe(true);
+    const [, contacts, rerun, first] = log.data;
+    expect(first!.after).toEqual({ kind: 'accounts', rows: 3, created: 2, updated: 0, skipped: 1 });
+    expect(rerun!.after).toEqual({ kind: 'accounts', rows: 3, created: 0, updated: 2, skipped: 1 });
+    expect(contacts!.after).toEqual({ kind: 'contacts', rows: 1, created: 1, updated: 0, skipped: 0 });
+    expect(log.data.at(-1)).toMatchObject({ resourceId: programId, after: { name: 'Northwind Partners' } });
+  });
+
   it('loads the demo program and prints a working admin key', { timeout: SLOW }, async () => {
     const run = await cliOk(['demo']);
     const demoProgram = /demo program (prg_\S+): (\d+) accounts, (\d+) contacts/.exec(run.stdout);
