@@ -28,7 +28,7 @@ async function state() {
                (select count(*) from idempotency_keys where program_id = ${api.a.programId}) as keys`,
   );
   const wallets = await api.call(api.a.read, { method: 'GET', url: `/v1/accounts/${ACCOUNT}/wallets` });
-  return { ...counts, wallets: wallets.json().data };
+  return { counts, wallets: wallets.json().data };
 }
 
 async function credit(amount: number, options: { unit?: string; pending?: boolean } = {}): Promise<string> {
@@ -220,7 +220,7 @@ describe.each(WRITES)('POST $path', (w) => {
     const first = await send(w, request, key);
     expect(first.statusCode, first.body).toBe(w.status);
     const once = await state();
-    expect(once.entries).not.toBe(before.entries);
+    expect(once.counts!.entries).not.toBe(before.counts!.entries);
     expect(once.wallets).not.toEqual(before.wallets);
 
     const retry: LightMyRequestResponse = await send(w, request, key);
