@@ -1,18 +1,13 @@
 // Corrections of a balance by hand: a credit or a debit of type adjust, audited in its transaction.
 import { type Actor, actorName } from '../../core/access.ts';
 import type { AuditService } from '../audit/audit-service.ts';
-import type { CreditInput, DebitInput, WriteResult } from './ledger-service.ts';
+import type { CreditInput, DebitInput, MovementInput, WriteResult } from './ledger-service.ts';
 
-export interface AdjustmentInput {
-  /** Idempotency key of this ledger write, unique per program. */
-  key: string;
-  account: string;
-  unit?: string;
-  /** Positive credits, negative debits. */
-  amount: number;
-  reasonCode: string;
-  explanation: string;
-}
+/** A movement by hand: its amount is signed (positive credits, negative debits). */
+export type AdjustmentInput = Pick<
+  MovementInput,
+  'key' | 'account' | 'unit' | 'amount' | 'reasonCode' | 'explanation'
+>;
 
 /** What an adjustment uses: the ledger's own credit and debit, and the audit log. */
 export interface AdjustDeps {
