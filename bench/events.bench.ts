@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { createServices, type Services } from '../src/app/compose.ts';
+import { systemActor } from '../src/core/access.ts';
 import type { RuleDocument } from '../src/core/rules/rule.ts';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import type { BatchOutcome, EventInput } from '../src/modules/events/events-service.ts';
@@ -18,6 +19,9 @@ import {
   result,
   watchdog,
 } from './run.ts';
+
+/** Who the bench's writes are recorded as. */
+const BENCH = systemActor('bench');
 
 /** Seconds each measurement runs (a batch in flight when they are up is finished and counted). */
 const SECONDS = 5;
@@ -240,12 +244,15 @@ async function benchStore(
   const setupStarted = performance.now();
   await database.migrate();
   const services: Services = createServices(database);
-  const program = await services.programs.create({ name: `Bench events ${label}`, baseCurrency: 'EUR' });
-  const imported = await services.imports.importAccounts(program.id, accountsCsv(), {});
+  const program = await services.programs.create(
+    { name: `Bench events ${label}`, baseCurrency: 'EUR' },
+    BENCH,
+  );
+  const imported = await services.imports.importAccounts(program.id, accountsCsv(), {}, BENCH);
   if (imported.created !== ACCOUNTS || imported.errors.length > 0)
     throw new Error(`importing the accounts failed: ${JSON.stringify(imported).slice(0, 500)}`);
   const effectiveFrom = new Date(Date.now() - 60 * DAY);
-  for (const document of RULES) await services.rules.create(program.id, { document, effectiveFrom });
+  for (const document of RULES) await services.rules.create(program.id, { document, effectiveFrom }, BENCH);
 
   const tally: Tally = { events: 0, entries: 0, failed: [] };
   /** Every event must be new and accepted: a failure or a replay means the bench measures something else. */
@@ -258,7 +265,7 @@ async function benchStore(
     tally.entries += outcome.event.result.awards.filter((a) => a.entryId !== null).length;
   };
   const ingestOne = async (next: () => EventInput) => {
-    const { event, replayed } = await services.events.ingest(program.id, next(), 'bench');
+    const { event, replayed } = await services.events.ingest(program.id, next(), BENCH);
     count({ ok: true, replayed, event });
     return 1;
   };
@@ -266,7 +273,7 @@ async function benchStore(
     const outcomes = await services.events.ingestBatch(
       program.id,
       Array.from({ length: size }, () => next()),
-      'bench',
+      BENCH,
     );
     for (const o of outcomes) count(o);
     return outcomes.length;
@@ -341,23 +348,31 @@ async function benchStore(
 
   // The same program with a spend ladder (and a tier multiplier rule): after each commit, every
   // event lets the ladder check for an upgrade, which costs round trips of its own.
-  await services.tiers.createLadder(program.id, {
-    name: 'Partner level',
-    metric: 'qualifying_spend',
-    window: { kind: 'rolling_months', months: 12 },
-    tiers: [
-      { code: 'silver', name: 'Silver', threshold: '5000', multiplier: '1.25' },
-      { code: 'gold', name: 'Gold', threshold: '20000', multiplier: '1.5' },
-    ],
-  });
-  await services.rules.create(program.id, {
-    document: {
-      name: 'Tier multiplier',
-      trigger: { types: ['purchase', 'invoice.paid'] },
-      effects: [{ kind: 'multiplier', factor: 'tier' }],
+  await services.tiers.createLadder(
+    program.id,
+    {
+      name: 'Partner level',
+      metric: 'qualifying_spend',
+      window: { kind: 'rolling_months', months: 12 },
+      tiers: [
+        { code: 'silver', name: 'Silver', threshold: '5000', multiplier: '1.25' },
+        { code: 'gold', name: 'Gold', threshold: '20000', multiplier: '1.5' },
+      ],
     },
-    effectiveFrom,
-  });
+    BENCH,
+  );
+  await services.rules.create(
+    program.id,
+    {
+      document: {
+        name: 'Tier multiplier',
+        trigger: { types: ['purchase', 'invoice.paid'] },
+        effects: [{ kind: 'multiplier', factor: 'tier' }],
+      },
+      effectiveFrom,
+    },
+    BENCH,
+  );
   const t1 = eventSource(`${label}-tier-single`, 6);
   const tierSingle = await perEvent('ingest_1_caller_with_ladder', 1, () => ingestOne(t1), ledgerRef);
   const t1000 = eventSource(`${label}-tier-b1000`, 7);

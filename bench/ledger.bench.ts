@@ -1,4 +1,5 @@
 import { createServices } from '../src/app/compose.ts';
+import { systemActor } from '../src/core/access.ts';
 import { openDatabase } from '../src/db/client.ts';
 import {
   createScratchDatabase,
@@ -10,6 +11,9 @@ import {
   result,
   watchdog,
 } from './run.ts';
+
+/** Who the bench's writes are recorded as. */
+const BENCH = systemActor('bench');
 
 const SECONDS = 5;
 const ACCOUNTS = 200;
@@ -29,10 +33,10 @@ async function main(): Promise<void> {
   try {
     await database.migrate();
     const services = createServices(database);
-    const program = await services.programs.create({ name: 'Bench ledger', baseCurrency: 'EUR' });
+    const program = await services.programs.create({ name: 'Bench ledger', baseCurrency: 'EUR' }, BENCH);
     const accounts: string[] = [];
     for (let i = 0; i < ACCOUNTS; i++)
-      accounts.push((await services.accounts.create(program.id, { name: `A${i}` })).id);
+      accounts.push((await services.accounts.create(program.id, { name: `A${i}` }, BENCH)).id);
     let n = 0;
     const credit = () =>
       services.ledger.credit(program.id, {

@@ -23,6 +23,7 @@
 // FIDELIS_BENCH_TIER_WINDOW=calendar_year runs it with a calendar-year window instead of rolling 12 months;
 import pg from 'pg';
 import { createServices } from '../src/app/compose.ts';
+import { systemActor } from '../src/core/access.ts';
 import { openDatabase } from '../src/db/client.ts';
 import {
   createScratchDatabase,
@@ -34,6 +35,9 @@ import {
   result,
   watchdog,
 } from './run.ts';
+
+/** Who the bench's writes are recorded as. */
+const BENCH = systemActor('bench');
 
 const ACCOUNTS = Number(process.env.FIDELIS_BENCH_TIER_ACCOUNTS ?? 1_000_000);
 const EXPLAIN = process.env.FIDELIS_BENCH_EXPLAIN === '1';
@@ -369,15 +373,19 @@ async function main(): Promise<void> {
     await client.connect();
     await database.migrate();
     const services = createServices(database);
-    const program = await services.programs.create({ name: 'Bench tiers', baseCurrency: 'EUR' });
-    const ladder = await services.tiers.createLadder(program.id, {
-      name: 'Partner',
-      metric: 'qualifying_spend',
-      window: CALENDAR ? { kind: 'calendar_year' } : { kind: 'rolling_months', months: 12 },
-      graceDays: 90,
-      softLanding: true,
-      tiers: TIERS,
-    });
+    const program = await services.programs.create({ name: 'Bench tiers', baseCurrency: 'EUR' }, BENCH);
+    const ladder = await services.tiers.createLadder(
+      program.id,
+      {
+        name: 'Partner',
+        metric: 'qualifying_spend',
+        window: CALENDAR ? { kind: 'calendar_year' } : { kind: 'rolling_months', months: 12 },
+        graceDays: 90,
+        softLanding: true,
+        tiers: TIERS,
+      },
+      BENCH,
+    );
 
     let started = performance.now();
     await load(client, program.id, ladder.id);

@@ -24,25 +24,26 @@ import { createRuleService } from '../modules/rules/rules-service.ts';
 import { createTierService } from '../modules/tiers/tiers-service.ts';
 
 export function createServices(database: Database) {
+  // Every writing service records its writes in the audit log itself, in the write's transaction.
+  const audit = createAuditService(database);
   // Each module that has program policies names its settings schema here.
-  const programs = createProgramService(database, {
+  const programs = createProgramService(database, audit, {
     ledger: LedgerSettingsSchema,
     events: EventsSettingsSchema,
     redemptions: RedemptionSettingsSchema,
     keys: KeysSettingsSchema,
   });
-  const keys = createKeyService(database);
-  const accounts = createAccountService(database);
-  const contacts = createContactService(database, accounts);
-  const imports = createImportService(database, accounts, contacts);
+  const keys = createKeyService(database, audit);
+  const accounts = createAccountService(database, audit);
+  const contacts = createContactService(database, accounts, audit);
+  const imports = createImportService(database, accounts, contacts, audit);
   const idempotency = createIdempotencyService(database);
-  const audit = createAuditService(database);
-  const ledger = createLedgerService(database, programs, accounts);
+  const ledger = createLedgerService(database, programs, accounts, audit);
   const memberships = createMembershipService(database, accounts, ledger, audit);
-  const fx = createFxService(database, programs);
-  const eventTypes = createEventTypeService(database);
-  const rules = createRuleService(database, eventTypes);
-  const tiers = createTierService(database, programs, accounts, eventTypes);
+  const fx = createFxService(database, programs, audit);
+  const eventTypes = createEventTypeService(database, audit);
+  const rules = createRuleService(database, eventTypes, audit);
+  const tiers = createTierService(database, programs, accounts, eventTypes, audit);
   const events = createEventService(
     database,
     programs,

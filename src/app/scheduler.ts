@@ -3,8 +3,13 @@
 // renewal or lapse of memberships.
 // Every job is idempotent (its ledger keys derive from what it acts on), so several server instances
 // may run it at once, and a late or repeated run writes the same journal. On the embedded store the
-// scheduler also does the upkeep PostgreSQL's autovacuum would (see Database.maintain).
+// scheduler also does the upkeep PostgreSQL's autovacuum would (see Database.maintain). What it writes
+// is recorded as done by the system actor `job:scheduler`.
+import { systemActor } from '../core/access.ts';
 import type { Services } from './compose.ts';
+
+/** Who the scheduler's writes are recorded as. */
+export const SCHEDULER = systemActor('scheduler');
 
 export interface SchedulerLog {
   info(obj: object, msg: string): void;
@@ -51,7 +56,7 @@ export function startScheduler(
         log.error({ err: error, programId: program.id }, 'tier due run failed; it will be retried');
       }
       try {
-        const result = await services.redemptions.runDue(program.id);
+        const result = await services.redemptions.runDue(program.id, SCHEDULER);
         if (result.cancelled > 0) log.info({ programId: program.id, ...result }, 'redemption time-outs');
       } catch (error) {
         log.error(

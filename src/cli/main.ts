@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createServices, type Services } from '../app/compose.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { CLI } from '../core/access.ts';
 import { FidelisError } from '../core/errors.ts';
 import type { Database } from '../db/client.ts';
 import { openConfiguredDatabase } from '../db/open.ts';
@@ -101,12 +102,15 @@ export async function main(argv: string[]): Promise<number> {
         if (sub === 'create') {
           if (!values.name || !values.currency)
             throw new Error('programs create needs --name and --currency');
-          const program = await services.programs.create({
-            name: values.name,
-            baseCurrency: values.currency,
-            ...(values['time-zone'] && { timeZone: values['time-zone'] }),
-            ...(values.locale && { defaultLocale: values.locale }),
-          });
+          const program = await services.programs.create(
+            {
+              name: values.name,
+              baseCurrency: values.currency,
+              ...(values['time-zone'] && { timeZone: values['time-zone'] }),
+              ...(values.locale && { defaultLocale: values.locale }),
+            },
+            CLI,
+          );
           console.log(JSON.stringify(program, null, 2));
           return 0;
         }
@@ -123,7 +127,7 @@ export async function main(argv: string[]): Promise<number> {
         const id = await programId(services, values);
         if (sub === 'create') {
           const scopes = (values.scopes ?? 'read,write').split(',').map((s) => s.trim());
-          const { secret, key } = await services.keys.create(id, values.name ?? 'cli', scopes);
+          const { secret, key } = await services.keys.create(id, values.name ?? 'cli', scopes, CLI);
           console.log(`${secret}\n\nKey ${key.id} for program ${id} with scopes ${key.scopes.join(', ')}.`);
           console.log('This is the only time the key is shown: store it now.');
           return 0;
@@ -137,7 +141,7 @@ export async function main(argv: string[]): Promise<number> {
           return 0;
         }
         if (sub === 'revoke' && rest[0]) {
-          const key = await services.keys.revoke(id, rest[0]);
+          const key = await services.keys.revoke(id, rest[0], CLI);
           console.log(`revoked ${key.id}`);
           return 0;
         }
@@ -153,8 +157,8 @@ export async function main(argv: string[]): Promise<number> {
         const options = { skipInvalid: values['skip-invalid'] ?? false, dryRun: values['dry-run'] ?? false };
         const report =
           sub === 'accounts'
-            ? await services.imports.importAccounts(id, csv, options, progress)
-            : await services.imports.importContacts(id, csv, options, progress);
+            ? await services.imports.importAccounts(id, csv, options, CLI, progress)
+            : await services.imports.importContacts(id, csv, options, CLI, progress);
         for (const e of report.errors) console.error(`line ${e.line}: ${e.path}: ${e.message}`);
         console.log(
           `${report.dryRun ? 'dry run: ' : ''}${report.rows} rows: ${report.created} created, ${report.updated} updated, ${report.skipped} skipped`,
@@ -176,7 +180,7 @@ export async function main(argv: string[]): Promise<number> {
           const results = await services.events.ingestBatch(
             id,
             chunk.map((e) => e.input),
-            'cli',
+            CLI,
           );
           results.forEach((r, j) => {
             if (r.ok) {
@@ -197,13 +201,13 @@ export async function main(argv: string[]): Promise<number> {
         const file = rest[0];
         if (sub !== 'import' || !file) throw new Error('usage: fidelis fx import FILE');
         const id = await programId(services, values);
-        const rates = await services.fx.importCsv(id, readFileSync(file, 'utf8'), 'cli');
+        const rates = await services.fx.importCsv(id, readFileSync(file, 'utf8'), CLI);
         console.log(`${rates.length} rates set`);
         return 0;
       });
     case 'demo':
       return withServices(config, async (services) => {
-        const demo = await services.demo.load(values.name);
+        const demo = await services.demo.load(CLI, values.name);
         console.log(
           `demo program ${demo.programId}: ${demo.accounts} accounts, ${demo.contacts} contacts, ${demo.rules} rules, ${demo.events} events`,
         );

@@ -6,6 +6,7 @@ import { createServices } from '../app/compose.ts';
 import { buildApp } from '../app/http.ts';
 import { startScheduler } from '../app/scheduler.ts';
 import type { Config } from '../config.ts';
+import { systemActor } from '../core/access.ts';
 import { openConfiguredDatabase } from '../db/open.ts';
 
 /**
@@ -20,6 +21,9 @@ export function demoKeyFile(config: Config): string {
   return join(config.dataDir, `demo-api-key.postgres-${store}`);
 }
 
+/** Who what the server writes as it starts (the demo program, FIDELIS_ADMIN_KEY) is recorded as. */
+const START = systemActor('start');
+
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
   const database = await openConfiguredDatabase(config);
   await database.migrate();
@@ -27,7 +31,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
 
   let demoKey: string | undefined;
   if (options.demo && (await services.programs.list()).length === 0) {
-    const demo = await services.demo.load();
+    const demo = await services.demo.load(START);
     demoKey = demo.apiKey;
     const file = demoKeyFile(config);
     mkdirSync(dirname(file), { recursive: true });
@@ -50,8 +54,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   if (config.adminKey) {
     const program =
       (await services.programs.defaultProgram()) ??
-      (await services.programs.create({ name: 'Default program', baseCurrency: 'EUR' }));
-    await services.keys.register(program.id, 'FIDELIS_ADMIN_KEY', ['admin'], config.adminKey);
+      (await services.programs.create({ name: 'Default program', baseCurrency: 'EUR' }, START));
+    await services.keys.register(program.id, 'FIDELIS_ADMIN_KEY', ['admin'], config.adminKey, START);
     adminKeyProgram = `${program.id} (${program.name})`;
   }
 

@@ -24,6 +24,27 @@ export function responses(success: Record<number, Schema>, codes: ErrorCode[] = 
   return map;
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * `'required'` on a write that moves points or money: the idempotency plugin refuses it without
+     * an Idempotency-Key (400 idempotency_key_required) and documents the header as required (the
+     * route then names no `headers` schema of its own).
+     */
+    idempotencyKey?: 'required';
+  }
+}
+
+/** The headers of a write that moves points or money (set by the idempotency plugin, see above). */
+export const RequiredIdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.String({
+    minLength: 1,
+    maxLength: 255,
+    description:
+      'Required, because this write moves points or money: a retry with the same key and body answers the first response, so it never pays twice',
+  }),
+});
+
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
     Type.String({

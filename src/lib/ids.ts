@@ -25,7 +25,8 @@ export type IdPrefix =
   | 'mpl'
   | 'mem'
   | 'mev'
-  | 'etl';
+  | 'etl'
+  | 'imp';
 
 let lastMs = 0;
 let lastEntropy: Uint8Array = new Uint8Array(10);

@@ -2,13 +2,14 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createServices } from '../../src/app/compose.ts';
 import { startScheduler } from '../../src/app/scheduler.ts';
+import { FIXTURE } from '../support/actor.ts';
 import { freshDatabase } from '../support/db.ts';
 
 describe('scheduler', () => {
   it('expires due points and releases timed-out holds on its own', async () => {
     const services = createServices(await freshDatabase());
-    const program = await services.programs.create({ name: 'Jobs', baseCurrency: 'EUR' });
-    const account = await services.accounts.create(program.id, { name: 'Acme' });
+    const program = await services.programs.create({ name: 'Jobs', baseCurrency: 'EUR' }, FIXTURE);
+    const account = await services.accounts.create(program.id, { name: 'Acme' }, FIXTURE);
     await services.ledger.credit(program.id, {
       key: 'old',
       account: account.id,
@@ -52,8 +53,8 @@ describe('scheduler', () => {
 
   it('renews and lapses memberships whose term ended, on its own', async () => {
     const services = createServices(await freshDatabase());
-    const program = await services.programs.create({ name: 'Memberships', baseCurrency: 'EUR' });
-    const account = await services.accounts.create(program.id, { name: 'Acme' });
+    const program = await services.programs.create({ name: 'Memberships', baseCurrency: 'EUR' }, FIXTURE);
+    const account = await services.accounts.create(program.id, { name: 'Acme' }, FIXTURE);
     const plan = (renewal: 'auto' | 'manual') =>
       services.memberships.createPlan(
         program.id,
@@ -65,18 +66,22 @@ describe('scheduler', () => {
           joining: 'contract',
           entitlements: [{ key: 'vip_support', kind: 'flag' }],
         },
-        'test',
+        FIXTURE,
       );
     const startsAt = new Date(Date.now() - 36 * 3_600_000).toISOString();
     const join = async (planId: string) =>
       (
-        await services.memberships.join(program.id, {
-          account: account.id,
-          plan: planId,
-          via: 'contract',
-          reference: 'C-1',
-          startsAt,
-        })
+        await services.memberships.join(
+          program.id,
+          {
+            account: account.id,
+            plan: planId,
+            via: 'contract',
+            reference: 'C-1',
+            startsAt,
+          },
+          FIXTURE,
+        )
       ).membership.id;
     const auto = await join((await plan('auto')).id);
     const manual = await join((await plan('manual')).id);
@@ -108,8 +113,8 @@ describe('store upkeep', () => {
       expect(await database.maintain()).toBe('autovacuum');
       return;
     }
-    const program = await services.programs.create({ name: 'Upkeep', baseCurrency: 'EUR' });
-    const account = await services.accounts.create(program.id, { name: 'Acme' });
+    const program = await services.programs.create({ name: 'Upkeep', baseCurrency: 'EUR' }, FIXTURE);
+    const account = await services.accounts.create(program.id, { name: 'Acme' }, FIXTURE);
     for (let i = 0; i < 5; i++)
       await services.ledger.credit(program.id, {
         key: `k${i}`,

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/app/compose.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
+import { FIXTURE } from '../support/actor.ts';
 import { testDriver } from '../support/db.ts';
 import { adminUrl, urlFor } from '../support/postgres-template.ts';
 
@@ -258,14 +259,18 @@ describe('fidelis CLI', () => {
     writeFileSync(rates, ['currency,rate,effectiveFrom', 'USD,0.5,2026-01-01'].join('\n'));
     expect((await cliOk(['fx', 'import', rates, '--program', programId])).stdout).toMatch(/1 rates set/);
     await withStore(async (s) => {
-      await s.rules.create(programId, {
-        document: {
-          name: 'Point per euro',
-          trigger: { types: ['purchase'] },
-          effects: [{ kind: 'per_amount', points: '1', per: '1' }],
+      await s.rules.create(
+        programId,
+        {
+          document: {
+            name: 'Point per euro',
+            trigger: { types: ['purchase'] },
+            effects: [{ kind: 'per_amount', points: '1', per: '1' }],
+          },
+          effectiveFrom: new Date('2026-01-01T00:00:00Z'),
         },
-        effectiveFrom: new Date('2026-01-01T00:00:00Z'),
-      });
+        FIXTURE,
+      );
     });
     const file = join(workDir, 'events.csv');
     writeFileSync(
@@ -289,6 +294,26 @@ describe('fidelis CLI', () => {
     expect(e2.references).toEqual({ orderId: 'O-2' });
     expect(e2.attributes).toEqual({ channel: 'shop' });
     expect(e2.result.totals.points).toBe(20);
+  });
+
+  it('records what it writes in the audit log, as cli', { timeout: SLOW }, async () => {
+    const log = await withStore((s) => s.audit.list(programId, { actor: 'cli', limit: 50 }));
+    // Newest first; the dry run and the refused import left nothing, events are not audited.
+    expect(log.data.map((e) => `${e.action} ${e.resourceType}`)).toEqual([
+      'fx_rate.set fx_rate',
+      'import.contacts import',
+      'import.accounts import',
+      'import.accounts import',
+      'key.revoke api_key',
+      'key.create api_key',
+      'program.create program',
+    ]);
+    expect(log.data.every((e) => e.actor === 'cli')).toBe(true);
+    const [, contacts, rerun, first] = log.data;
+    expect(first!.after).toEqual({ kind: 'accounts', rows: 3, created: 2, updated: 0, skipped: 1 });
+    expect(rerun!.after).toEqual({ kind: 'accounts', rows: 3, created: 0, updated: 2, skipped: 1 });
+    expect(contacts!.after).toEqual({ kind: 'contacts', rows: 1, created: 1, updated: 0, skipped: 0 });
+    expect(log.data.at(-1)).toMatchObject({ resourceId: programId, after: { name: 'Northwind Partners' } });
   });
 
   it('loads the demo program and prints a working admin key', { timeout: SLOW }, async () => {

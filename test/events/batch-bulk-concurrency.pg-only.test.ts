@@ -10,6 +10,7 @@ import { FidelisError } from '../../src/core/errors.ts';
 import { type Database, selectRows } from '../../src/db/client.ts';
 import { pgError } from '../../src/db/errors.ts';
 import type { BatchOutcome, EventInput, EventView } from '../../src/modules/events/events-service.ts';
+import { FIXTURE } from '../support/actor.ts';
 import { freshPostgres } from '../support/db.ts';
 
 let database: Database;
@@ -56,25 +57,32 @@ const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function program(settings: Record<string, object> = {}) {
   return (
-    await services.programs.create({
-      name: `Bulk ${++n}`,
-      baseCurrency: 'EUR',
-      timeZone: 'Europe/Amsterdam',
-      settings,
-    })
+    await services.programs.create(
+      {
+        name: `Bulk ${++n}`,
+        baseCurrency: 'EUR',
+        timeZone: 'Europe/Amsterdam',
+        settings,
+      },
+      FIXTURE,
+    )
   ).id;
 }
 
 async function account(programId: string, externalId: string, parentId?: string) {
-  return (await services.accounts.create(programId, { externalId, name: externalId, parentId })).id;
+  return (await services.accounts.create(programId, { externalId, name: externalId, parentId }, FIXTURE)).id;
 }
 
 async function rule(programId: string, document: object) {
   return (
-    await services.rules.create(programId, {
-      document: document as never,
-      effectiveFrom: new Date('2026-01-01T00:00:00Z'),
-    })
+    await services.rules.create(
+      programId,
+      {
+        document: document as never,
+        effectiveFrom: new Date('2026-01-01T00:00:00Z'),
+      },
+      FIXTURE,
+    )
   ).id;
 }
 

@@ -14,6 +14,7 @@ import { FidelisError } from '../../src/core/errors.ts';
 import type { RuleDocument } from '../../src/core/rules/rule.ts';
 import { type Database, selectRows } from '../../src/db/client.ts';
 import type { EventInput, EventView } from '../../src/modules/events/events-service.ts';
+import { FIXTURE } from '../support/actor.ts';
 import { freshDatabase } from '../support/db.ts';
 
 /** Runs of the property (the first two are EXAMPLES) and the length of a run's sequence: ~15 s on PGlite. */
@@ -171,30 +172,37 @@ beforeAll(async () => {
 });
 
 async function twin(config: Config, extra: { rules?: RuleDocument[]; ladder?: object } = {}): Promise<Twin> {
-  const program = await services.programs.create({
-    name: `Batch equivalence ${++programs}`,
-    baseCurrency: 'EUR',
-    timeZone: 'Europe/Amsterdam',
-    settings: { ledger: { pooling: config.pooling, clawback: config.clawback, expiry: config.expiry } },
-  });
+  const program = await services.programs.create(
+    {
+      name: `Batch equivalence ${++programs}`,
+      baseCurrency: 'EUR',
+      timeZone: 'Europe/Amsterdam',
+      settings: { ledger: { pooling: config.pooling, clawback: config.clawback, expiry: config.expiry } },
+    },
+    FIXTURE,
+  );
   const accounts = new Map<string, string>();
   for (const a of ACCOUNTS)
-    accounts.set((await services.accounts.create(program.id, { ...a })).id, a.externalId);
+    accounts.set((await services.accounts.create(program.id, { ...a }, FIXTURE)).id, a.externalId);
   await services.fx.set(
     program.id,
     [
       { currency: 'USD', rate: '0.9', effectiveFrom: '2026-01-01' },
       { currency: 'USD', rate: '0.8537', effectiveFrom: '2026-04-01' },
     ],
-    null,
+    FIXTURE,
   );
-  if (extra.ladder) await services.tiers.createLadder(program.id, extra.ladder);
+  if (extra.ladder) await services.tiers.createLadder(program.id, extra.ladder, FIXTURE);
   const rules = new Map<string, string>();
   for (const document of extra.rules ?? RULES) {
-    const rule = await services.rules.create(program.id, {
-      document,
-      effectiveFrom: new Date('2026-01-01T00:00:00Z'),
-    });
+    const rule = await services.rules.create(
+      program.id,
+      {
+        document,
+        effectiveFrom: new Date('2026-01-01T00:00:00Z'),
+      },
+      FIXTURE,
+    );
     rules.set(rule.id, document.name);
   }
   return { id: program.id, rules, accounts };
@@ -211,7 +219,7 @@ type Step =
 
 async function ingestOne(p: Twin, input: EventInput): Promise<Outcome> {
   try {
-    const { event, replayed } = await services.events.ingest(p.id, input, 'test', NOW);
+    const { event, replayed } = await services.events.ingest(p.id, input, FIXTURE, NOW);
     return { ok: true, replayed, event };
   } catch (error) {
     if (error instanceof FidelisError) return { ok: false, code: error.code };
@@ -261,7 +269,7 @@ async function runBatch(p: Twin, steps: Step[], sizes: number[]): Promise<Run> {
   let chunk = 0;
   const flush = async () => {
     if (buffer.length === 0) return;
-    const results = await services.events.ingestBatch(p.id, buffer, 'test', NOW);
+    const results = await services.events.ingestBatch(p.id, buffer, FIXTURE, NOW);
     expect(results).toHaveLength(buffer.length);
     for (const [i, r] of results.entries()) {
       expect(r.ok ? r.event.id : r.id).toBe(buffer[i]!.id);

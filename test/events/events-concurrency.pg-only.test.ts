@@ -8,6 +8,7 @@ import { FidelisError } from '../../src/core/errors.ts';
 import { type Database, selectRows } from '../../src/db/client.ts';
 import { pgError } from '../../src/db/errors.ts';
 import type { EventInput } from '../../src/modules/events/events-service.ts';
+import { FIXTURE } from '../support/actor.ts';
 import { freshPostgres } from '../support/db.ts';
 
 let database: Database;
@@ -24,24 +25,31 @@ const rows = <T>(query: SQL) => selectRows<T>(database.db, query);
 
 async function program(settings: Record<string, object> = {}) {
   return (
-    await services.programs.create({
-      name: `Concurrent ${++n}`,
-      baseCurrency: 'EUR',
-      timeZone: 'Europe/Amsterdam',
-      settings,
-    })
+    await services.programs.create(
+      {
+        name: `Concurrent ${++n}`,
+        baseCurrency: 'EUR',
+        timeZone: 'Europe/Amsterdam',
+        settings,
+      },
+      FIXTURE,
+    )
   ).id;
 }
 
 async function account(programId: string, externalId: string) {
-  return (await services.accounts.create(programId, { externalId, name: externalId })).id;
+  return (await services.accounts.create(programId, { externalId, name: externalId }, FIXTURE)).id;
 }
 
 async function rule(programId: string, document: object) {
-  return services.rules.create(programId, {
-    document: document as never,
-    effectiveFrom: new Date('2026-01-01T00:00:00Z'),
-  });
+  return services.rules.create(
+    programId,
+    {
+      document: document as never,
+      effectiveFrom: new Date('2026-01-01T00:00:00Z'),
+    },
+    FIXTURE,
+  );
 }
 
 const purchase = (id: string, accountRef: string, occurredAt: string, amount = '10.00'): EventInput => ({

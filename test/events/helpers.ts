@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { selectRows } from '../../src/db/client.ts';
+import { FIXTURE } from '../support/actor.ts';
 import type { TestApi } from '../support/app.ts';
 
 let programs = 0;
@@ -98,14 +99,17 @@ export const json = (r: { body: string }) => JSON.parse(r.body);
 /** A new program (EUR, Europe/Amsterdam) with keys of each scope, reached through `api`'s app. */
 export async function newProgram(api: TestApi, settings: Record<string, object> = {}): Promise<Program> {
   const { services } = api;
-  const program = await services.programs.create({
-    name: `Events ${++programs}`,
-    baseCurrency: 'EUR',
-    timeZone: 'Europe/Amsterdam',
-    settings,
-  });
+  const program = await services.programs.create(
+    {
+      name: `Events ${++programs}`,
+      baseCurrency: 'EUR',
+      timeZone: 'Europe/Amsterdam',
+      settings,
+    },
+    FIXTURE,
+  );
   const key = async (scope: 'read' | 'write' | 'admin') =>
-    (await services.keys.create(program.id, scope, [scope])).secret;
+    (await services.keys.create(program.id, scope, [scope], FIXTURE)).secret;
   const read = await key('read');
   const write = await key('write');
   const admin = await key('admin');

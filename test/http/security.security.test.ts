@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE } from '../support/actor.ts';
 import { type TestApi, testApi } from '../support/app.ts';
 import { servedRoutes } from '../support/routes.ts';
 
@@ -87,7 +88,8 @@ const probePlan = (name: string, joining: 'contract' | 'approval') => ({
   joining,
   entitlements: [{ key: 'vip_support', kind: 'flag' }],
 });
-const ledgerWrite = (t: Targets) => ({ 'idempotency-key': `probe-${t.n}` });
+/** The headers of a write that moves points or money: it needs an Idempotency-Key. */
+const moneyWrite = (t: Targets) => ({ 'idempotency-key': `probe-${t.n}` });
 /** An event of the targeted account, for the events routes. */
 const probeEvent = (t: Targets, suffix = '') => ({
   id: `probe-event-${t.n}${suffix}`,
@@ -165,13 +167,13 @@ const ROUTES: Record<string, RouteSpec> = {
   // The ledger (its writes need an Idempotency-Key).
   'POST /v1/ledger/credits': {
     request: (t) => ({
-      headers: ledgerWrite(t),
+      headers: moneyWrite(t),
       payload: { account: t.account, amount: 10, reasonCode: 'probe', explanation: 'Probe credit' },
     }),
   },
   'POST /v1/ledger/debits': {
     request: (t) => ({
-      headers: ledgerWrite(t),
+      headers: moneyWrite(t),
       payload: { account: t.account, amount: 1, reasonCode: 'probe', explanation: 'Probe debit' },
     }),
   },
@@ -187,6 +189,7 @@ const ROUTES: Record<string, RouteSpec> = {
       }
     },
     request: (t) => ({
+      headers: moneyWrite(t),
       payload: {
         items: [
           {
@@ -212,13 +215,13 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /v1/ledger/adjustments': {
     scope: 'admin',
     request: (t) => ({
-      headers: ledgerWrite(t),
+      headers: moneyWrite(t),
       payload: { account: t.account, amount: 5, reasonCode: 'probe', explanation: 'Probe adjustment' },
     }),
   },
   'POST /v1/ledger/transfers': {
     request: (t) => ({
-      headers: ledgerWrite(t),
+      headers: moneyWrite(t),
       payload: {
         from: t.account,
         to: t.sibling,
@@ -229,15 +232,15 @@ const ROUTES: Record<string, RouteSpec> = {
     }),
   },
   'POST /v1/ledger/entries/{entryId}/post': {
-    request: (t) => ({ params: { entryId: t.pendingEntry }, headers: ledgerWrite(t), payload: {} }),
+    request: (t) => ({ params: { entryId: t.pendingEntry }, headers: moneyWrite(t), payload: {} }),
   },
   'POST /v1/ledger/entries/{entryId}/void': {
-    request: (t) => ({ params: { entryId: t.pendingEntry }, headers: ledgerWrite(t), payload: {} }),
+    request: (t) => ({ params: { entryId: t.pendingEntry }, headers: moneyWrite(t), payload: {} }),
   },
   'POST /v1/ledger/entries/{entryId}/reverse': {
     request: (t) => ({
       params: { entryId: t.postedEntry },
-      headers: ledgerWrite(t),
+      headers: moneyWrite(t),
       payload: { amount: 1, reasonCode: 'probe', explanation: 'Probe reversal' },
     }),
   },
@@ -273,7 +276,7 @@ const ROUTES: Record<string, RouteSpec> = {
     }),
   },
   'POST /v1/redemptions': {
-    request: (t) => ({ payload: { reward: t.reward, account: t.account } }),
+    request: (t) => ({ headers: moneyWrite(t), payload: { reward: t.reward, account: t.account } }),
   },
   'POST /v1/redemptions/{redemptionId}/approve': {
     request: (t) => ({ params: { redemptionId: t.pendingRedemption }, payload: { contactId: t.approver } }),
@@ -300,10 +303,16 @@ const ROUTES: Record<string, RouteSpec> = {
     request: () => ({ payload: { description: 'Probed' } }),
   },
   'POST /v1/donations': {
-    request: (t) => ({ payload: { account: t.account, charityId: t.charity, unit: 'points', amount: 1 } }),
+    request: (t) => ({
+      headers: moneyWrite(t),
+      payload: { account: t.account, charityId: t.charity, unit: 'points', amount: 1 },
+    }),
   },
   'POST /v1/payouts': {
-    request: (t) => ({ payload: { account: t.account, currency: 'EUR', amount: 1, method: 'other' } }),
+    request: (t) => ({
+      headers: moneyWrite(t),
+      payload: { account: t.account, currency: 'EUR', amount: 1, method: 'other' },
+    }),
   },
   // Memberships: plans are admin writes; joining and cancelling are write; approval is admin.
   'POST /v1/membership-plans': {
@@ -319,6 +328,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'DELETE /v1/membership-plans/{planId}': { scope: 'admin', request: () => ({}) },
   'POST /v1/memberships': {
     request: (t) => ({
+      headers: moneyWrite(t),
       payload: { account: t.account, plan: t.plan, via: 'contract', reference: `PROBE-${t.n}` },
     }),
   },
@@ -470,9 +480,13 @@ async function rewardFixtures(accountId: string) {
       price: { amount: price, unit: 'points' },
       stock,
     });
-  await api.services.programs.update(api.a.programId, {
-    settings: { redemptions: { approval: { above: { points: 1 } } } },
-  });
+  await api.services.programs.update(
+    api.a.programId,
+    {
+      settings: { redemptions: { approval: { above: { points: 1 } } } },
+    },
+    FIXTURE,
+  );
   await api.services.ledger.credit(api.a.programId, {
     key: 'fixture-cash',
     account: accountId,
@@ -542,7 +556,12 @@ async function memberships(account: string): Promise<typeof NO_MEMBERSHIPS> {
     probePlan(`Fixture vetted ${n}`, 'approval'),
   );
   const join = (plan: string, via: string) =>
-    created(api.a.write, '/v1/memberships', { account, plan, via, reference: `FIXTURE-${n}` });
+    created(
+      api.a.write,
+      '/v1/memberships',
+      { account, plan, via, reference: `FIXTURE-${n}` },
+      { 'idempotency-key': `fixture-join-${plan}` },
+    );
   return {
     plan: plan.id,
     pendingMembership: (await join(vetted.id, 'approval')).id,
@@ -584,7 +603,7 @@ async function redemptionOf(pending: boolean): Promise<string> {
   const r = await api.services.redemptions.request(
     api.a.programId,
     { reward: pending ? a.pricierReward : a.reward, account: a.accountId },
-    { keyId: 'fixture', admin: false },
+    { actor: FIXTURE, admin: false },
   );
   return r.redemption.id;
 }
@@ -596,7 +615,7 @@ async function freshATargets(route?: Route): Promise<Targets> {
       api.a.programId,
       a.ladderId,
       { account: a.accountId, kind: 'freeze', reason: 'Fixture freeze' },
-      'fixture',
+      FIXTURE,
     );
   // A new redemption only for the routes that act on one (each costs a ledger write): a pending one
   // to approve, reject or cancel, an approved one to fulfil or fail.
@@ -607,7 +626,7 @@ async function freshATargets(route?: Route): Promise<Targets> {
     ...aTargets(),
     postedEntry: await ledgerEntry(api.a.write, a.accountId, false),
     pendingEntry: await ledgerEntry(api.a.write, a.accountId, true),
-    apiKey: (await api.services.keys.create(api.a.programId, `fresh ${counter}`, ['read'])).key.id,
+    apiKey: (await api.services.keys.create(api.a.programId, `fresh ${counter}`, ['read'], FIXTURE)).key.id,
     pendingRedemption: acts('/approve', '/reject', '/cancel')
       ? await redemptionOf(true)
       : a.pendingRedemption,
@@ -743,7 +762,7 @@ beforeAll(async () => {
     contactId: contact.id,
     postedEntry: await ledgerEntry(api.a.write, account.id, false),
     pendingEntry: await ledgerEntry(api.a.write, account.id, true),
-    apiKey: (await api.services.keys.create(api.a.programId, 'target', ['read'])).key.id,
+    apiKey: (await api.services.keys.create(api.a.programId, 'target', ['read'], FIXTURE)).key.id,
     eventId: event.internalId,
     eventExternalId: event.id,
     ruleId: rule.id,
@@ -1020,10 +1039,15 @@ describe('authentication', () => {
   });
 
   it('answers 401 invalid_api_key on every /v1 route once a key is revoked', async () => {
-    const { secret, key } = await api.services.keys.create(api.a.programId, 'to be revoked', ['admin']);
+    const { secret, key } = await api.services.keys.create(
+      api.a.programId,
+      'to be revoked',
+      ['admin'],
+      FIXTURE,
+    );
     const before = await send(secret, { method: 'GET', url: '/v1/program' });
     expect(before.statusCode).toBe(200);
-    await api.services.keys.revoke(api.a.programId, key.id);
+    await api.services.keys.revoke(api.a.programId, key.id, FIXTURE);
     await expectEveryRoute401(`Bearer ${secret}`, 'invalid_api_key');
     // The program's other keys still work.
     expect((await send(api.a.admin, { method: 'GET', url: '/v1/program' })).statusCode).toBe(200);
@@ -1110,7 +1134,7 @@ describe('secrets', () => {
     // The public documents too.
     await send(null, { method: 'GET', url: '/openapi.json' });
     await send(null, { method: 'GET', url: '/docs/' });
-    const { secret } = await api.services.keys.create(api.a.programId, 'watched', ['read']);
+    const { secret } = await api.services.keys.create(api.a.programId, 'watched', ['read'], FIXTURE);
     await send(secret, { method: 'GET', url: '/v1/program' });
     await send(secret, { method: 'POST', url: '/v1/accounts', payload: { name: 'No Scope' } });
 

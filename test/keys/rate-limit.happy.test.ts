@@ -1,6 +1,7 @@
 // Per-key request limits (settings.keys.requestsPerMinute): past the limit a key gets 429
 // rate_limited with Retry-After, each key counts on its own, and other programs are not touched.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE } from '../support/actor.ts';
 import { type TestApi, testApi } from '../support/app.ts';
 
 let api: TestApi;
@@ -8,14 +9,17 @@ let slow: { first: string; second: string };
 
 beforeAll(async () => {
   api = await testApi();
-  const program = await api.services.programs.create({
-    name: 'Throttled',
-    baseCurrency: 'EUR',
-    settings: { keys: { requestsPerMinute: 3 } },
-  });
+  const program = await api.services.programs.create(
+    {
+      name: 'Throttled',
+      baseCurrency: 'EUR',
+      settings: { keys: { requestsPerMinute: 3 } },
+    },
+    FIXTURE,
+  );
   slow = {
-    first: (await api.services.keys.create(program.id, 'one', ['read'])).secret,
-    second: (await api.services.keys.create(program.id, 'two', ['read'])).secret,
+    first: (await api.services.keys.create(program.id, 'one', ['read'], FIXTURE)).secret,
+    second: (await api.services.keys.create(program.id, 'two', ['read'], FIXTURE)).secret,
   };
 });
 

@@ -6,6 +6,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FidelisError } from '../../src/core/errors.ts';
 import { selectRows } from '../../src/db/client.ts';
+import { FIXTURE } from '../support/actor.ts';
 import { type TestApi, testApi } from '../support/app.ts';
 
 let api: TestApi;
@@ -27,7 +28,8 @@ const write = (url: string, payload: object, key = unique('k')) =>
 
 async function newAccount(prefix: string, parentId?: string, program = programId): Promise<string> {
   const externalId = unique(prefix);
-  return (await api.services.accounts.create(program, { externalId, name: externalId, parentId })).id;
+  return (await api.services.accounts.create(program, { externalId, name: externalId, parentId }, FIXTURE))
+    .id;
 }
 
 async function credit(accountId: string, amount: number, extra: object = {}, program = programId) {
@@ -286,7 +288,10 @@ describe('system wallets created by racing writes', () => {
     // member wallet, while posting a pending credit (or an adjusting debit) did the opposite.
     for (let round = 0; round < 30; round++) {
       const program = (
-        await api.services.programs.create({ name: `Fresh ${round}`, baseCurrency: 'EUR', timeZone: 'UTC' })
+        await api.services.programs.create(
+          { name: `Fresh ${round}`, baseCurrency: 'EUR', timeZone: 'UTC' },
+          FIXTURE,
+        )
       ).id;
       const accountId = await newAccount('FRESH', undefined, program);
       const pending = await credit(accountId, 10, { pending: true }, program);
@@ -473,8 +478,8 @@ describe('batches touching the same wallets in opposite order (PostgreSQL)', () 
   it('all commit: a deadlock is retried, never answered as a failure', async () => {
     const services = api.services;
     const programId = api.a.programId;
-    const x = await services.accounts.create(programId, { name: 'Batch X' });
-    const y = await services.accounts.create(programId, { name: 'Batch Y' });
+    const x = await services.accounts.create(programId, { name: 'Batch X' }, FIXTURE);
+    const y = await services.accounts.create(programId, { name: 'Batch Y' }, FIXTURE);
     const item = (key: string, account: string) => ({
       op: 'credit' as const,
       key,

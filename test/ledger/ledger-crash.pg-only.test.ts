@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/app/compose.ts';
 import { type Database, selectRows } from '../../src/db/client.ts';
+import { FIXTURE } from '../support/actor.ts';
 import { freshPostgres } from '../support/db.ts';
 import { crashPlan } from './crash-worker.ts';
 
@@ -126,11 +127,13 @@ async function journalState() {
 beforeAll(async () => {
   ({ url, database } = await crashDatabase());
   services = createServices(database);
-  programId = (await services.programs.create({ name: 'Crash', baseCurrency: 'EUR', timeZone: 'UTC' })).id;
+  programId = (
+    await services.programs.create({ name: 'Crash', baseCurrency: 'EUR', timeZone: 'UTC' }, FIXTURE)
+  ).id;
   accounts = [];
   for (let i = 1; i <= 4; i++) {
     accounts.push(
-      (await services.accounts.create(programId, { externalId: `CRASH-${i}`, name: `C${i}` })).id,
+      (await services.accounts.create(programId, { externalId: `CRASH-${i}`, name: `C${i}` }, FIXTURE)).id,
     );
   }
 });

@@ -1,6 +1,7 @@
 // Program policies of the ledger: pooling, expiry, clawback write-off, transfers, refunds, history paging.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/app/compose.ts';
+import { FIXTURE } from '../support/actor.ts';
 import { type TestApi, testApi } from '../support/app.ts';
 
 let api: TestApi;
@@ -14,15 +15,22 @@ beforeAll(async () => {
 });
 
 async function program(ledger: Record<string, unknown>) {
-  const p = await services.programs.create({
-    name: 'Policy',
-    baseCurrency: 'EUR',
-    timeZone: 'Europe/Amsterdam',
-    settings: { ledger },
-  });
-  const group = await services.accounts.create(p.id, { externalId: 'G', name: 'Group' });
-  const site = await services.accounts.create(p.id, { externalId: 'S', name: 'Site', parentId: 'G' });
-  const other = await services.accounts.create(p.id, { externalId: 'O', name: 'Other' });
+  const p = await services.programs.create(
+    {
+      name: 'Policy',
+      baseCurrency: 'EUR',
+      timeZone: 'Europe/Amsterdam',
+      settings: { ledger },
+    },
+    FIXTURE,
+  );
+  const group = await services.accounts.create(p.id, { externalId: 'G', name: 'Group' }, FIXTURE);
+  const site = await services.accounts.create(
+    p.id,
+    { externalId: 'S', name: 'Site', parentId: 'G' },
+    FIXTURE,
+  );
+  const other = await services.accounts.create(p.id, { externalId: 'O', name: 'Other' }, FIXTURE);
   return { id: p.id, group: group.id, site: site.id, other: other.id };
 }
 

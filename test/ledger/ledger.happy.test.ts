@@ -259,6 +259,7 @@ describe('ledger batch', () => {
     const r = await api.call(api.a.write, {
       method: 'POST',
       url: '/v1/ledger/batch',
+      headers: { 'idempotency-key': key() },
       payload: {
         items: [
           {
@@ -302,6 +303,7 @@ describe('ledger batch', () => {
     const again = await api.call(api.a.write, {
       method: 'POST',
       url: '/v1/ledger/batch',
+      headers: { 'idempotency-key': key() },
       payload: {
         items: [
           {

@@ -10,6 +10,7 @@ import { createServices, type Services } from '../../src/app/compose.ts';
 import { FidelisError } from '../../src/core/errors.ts';
 import { type Database, selectRows } from '../../src/db/client.ts';
 import type { WriteResult } from '../../src/modules/ledger/ledger-service.ts';
+import { FIXTURE } from '../support/actor.ts';
 import { freshDatabase } from '../support/db.ts';
 
 /** Runs per property and driver: 1,000 per driver in all. */
@@ -986,15 +987,22 @@ async function setup(
   seed: readonly [Acct, number] | null,
 ): Promise<{ model: Model; real: Real }> {
   const run = ++runs;
-  const program = await services.programs.create({
-    name: `model run ${run}`,
-    baseCurrency: 'EUR',
-    timeZone: 'Europe/Amsterdam',
-    settings: { ledger: { clawback } },
-  });
-  const p = await services.accounts.create(program.id, { externalId: 'P', name: 'Group P' });
-  const c = await services.accounts.create(program.id, { externalId: 'C', name: 'Site C', parentId: p.id });
-  const x = await services.accounts.create(program.id, { externalId: 'X', name: 'Other X' });
+  const program = await services.programs.create(
+    {
+      name: `model run ${run}`,
+      baseCurrency: 'EUR',
+      timeZone: 'Europe/Amsterdam',
+      settings: { ledger: { clawback } },
+    },
+    FIXTURE,
+  );
+  const p = await services.accounts.create(program.id, { externalId: 'P', name: 'Group P' }, FIXTURE);
+  const c = await services.accounts.create(
+    program.id,
+    { externalId: 'C', name: 'Site C', parentId: p.id },
+    FIXTURE,
+  );
+  const x = await services.accounts.create(program.id, { externalId: 'X', name: 'Other X' }, FIXTURE);
   let key = 0;
   const model: Model = {
     clawback,

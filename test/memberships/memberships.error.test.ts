@@ -2,14 +2,19 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../../src/db/client.ts';
-import { type TestApi, testApi } from '../support/app.ts';
+import { keyIfRequired, type TestApi, testApi } from '../support/app.ts';
 
 let api: TestApi;
 let contractPlan: string;
 let approvalPlan: string;
 
 const post = (url: string, payload: object, scope: 'write' | 'admin' = 'write') =>
-  api.call(scope === 'admin' ? api.a.admin : api.a.write, { method: 'POST', url, payload });
+  api.call(scope === 'admin' ? api.a.admin : api.a.write, {
+    method: 'POST',
+    url,
+    payload,
+    headers: keyIfRequired(url),
+  });
 
 const plan = (overrides: object = {}) => ({
   name: 'Partner Club',

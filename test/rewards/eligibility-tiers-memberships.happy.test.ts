@@ -1,6 +1,6 @@
 // Reward eligibility across modules: a tier reached on a ladder and an active membership open rewards.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type TestApi, testApi } from '../support/app.ts';
+import { keyIfRequired, type TestApi, testApi } from '../support/app.ts';
 
 let api: TestApi;
 const json = (r: { body: string }) => JSON.parse(r.body);
@@ -13,7 +13,7 @@ describe('reward eligibility from tiers and memberships', () => {
   it('opens a gold-only reward once the account reaches gold, and a members-only one once it joins', async () => {
     const { a } = api;
     const post = (key: string, url: string, payload: object) =>
-      api.call(key, { method: 'POST', url, payload });
+      api.call(key, { method: 'POST', url, payload, headers: keyIfRequired(url) });
     expect(
       (await post(a.write, '/v1/accounts', { externalId: 'ELIG-1', name: 'Eligible Ltd' })).statusCode,
     ).toBe(201);
@@ -91,6 +91,7 @@ describe('reward eligibility from tiers and memberships', () => {
     const redeemed = await api.call(a.write, {
       method: 'POST',
       url: '/v1/redemptions',
+      headers: keyIfRequired('/v1/redemptions'),
       payload: { reward: goldOnly, account: 'ELIG-1' },
     });
     expect(redeemed.statusCode, redeemed.body).toBe(201);

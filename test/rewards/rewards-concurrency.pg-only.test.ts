@@ -4,7 +4,8 @@ import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../../src/db/client.ts';
-import { type TestApi, testApi } from '../support/app.ts';
+import { FIXTURE } from '../support/actor.ts';
+import { keyIfRequired, type TestApi, testApi } from '../support/app.ts';
 
 let api: TestApi;
 let seq = 0;
@@ -16,11 +17,15 @@ beforeAll(async () => {
 });
 
 const post = (url: string, payload: object, admin = false) =>
-  api.call(admin ? api.a.admin : api.a.write, { method: 'POST', url, payload });
+  api.call(admin ? api.a.admin : api.a.write, { method: 'POST', url, payload, headers: keyIfRequired(url) });
 
 async function account(points: number): Promise<string> {
   const externalId = unique('ACC');
-  const { id } = await api.services.accounts.create(api.a.programId, { externalId, name: externalId });
+  const { id } = await api.services.accounts.create(
+    api.a.programId,
+    { externalId, name: externalId },
+    FIXTURE,
+  );
   if (points > 0) {
     await api.services.ledger.credit(api.a.programId, {
       key: unique('seed'),
@@ -150,9 +155,13 @@ describe('no overspending', () => {
 
 describe('concurrent decisions', () => {
   it('two approvers at once approve once; an approval racing a cancellation leaves one outcome', async () => {
-    await api.services.programs.update(api.a.programId, {
-      settings: { redemptions: { approval: { always: true } } },
-    });
+    await api.services.programs.update(
+      api.a.programId,
+      {
+        settings: { redemptions: { approval: { always: true } } },
+      },
+      FIXTURE,
+    );
     const id = await reward({
       price: { amount: 10, unit: 'points' },
       stock: { kind: 'counted', quantity: 100 },
@@ -160,10 +169,15 @@ describe('concurrent decisions', () => {
     const a = await account(1000);
     const approvers = await Promise.all(
       ['one', 'two'].map(async (name) => {
-        const c = await api.services.contacts.create(api.a.programId, a, {
-          email: `${unique(name)}@approvers.example`,
-          role: 'approver',
-        });
+        const c = await api.services.contacts.create(
+          api.a.programId,
+          a,
+          {
+            email: `${unique(name)}@approvers.example`,
+            role: 'approver',
+          },
+          FIXTURE,
+        );
         return c.id;
       }),
     );

@@ -1,7 +1,8 @@
 // Bad requests to the rewards API: each gets a precise problem and changes nothing.
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type TestApi, testApi } from '../support/app.ts';
+import { FIXTURE } from '../support/actor.ts';
+import { keyIfRequired, type TestApi, testApi } from '../support/app.ts';
 
 let api: TestApi;
 let n = 0;
@@ -45,7 +46,7 @@ function post(url: string, payload: unknown, admin = false, headers: Record<stri
     method: 'POST',
     url,
     payload: payload as object,
-    headers,
+    headers: { ...keyIfRequired(url), ...headers },
   });
 }
 
@@ -136,7 +137,7 @@ describe('redemption requests', () => {
       api.a.programId,
       trip,
       { startsAt: '2020-01-01T00:00:00Z', capacity: 5 },
-      'test',
+      FIXTURE,
     );
     const before = await available();
     expect(
@@ -256,7 +257,7 @@ describe('decisions', () => {
 
   it('refuses steps that do not fit the status', async () => {
     const pool = await reward({ type: 'discount_code', stock: { kind: 'codes' } });
-    await api.services.rewards.importCodes(api.a.programId, pool, ['Z-1'], 'test');
+    await api.services.rewards.importCodes(api.a.programId, pool, ['Z-1'], FIXTURE);
     const done = (await post('/v1/redemptions', { reward: pool, account: 'ACME', contactId: admin })).json();
     expect(done).toMatchObject({ status: 'fulfilled', code: 'Z-1' });
     expect(problem(await post(`/v1/redemptions/${done.id}/cancel`, {}))).toBe(

@@ -1,7 +1,8 @@
 // The rewards catalog and redemptions through the API: codes, approvals, refunds, experiences,
 // donations and payouts, each checked against the wallet it moves.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type TestApi, testApi } from '../support/app.ts';
+import { FIXTURE } from '../support/actor.ts';
+import { keyIfRequired, type TestApi, testApi } from '../support/app.ts';
 
 let api: TestApi;
 let n = 0;
@@ -43,7 +44,7 @@ function post(url: string, payload: object, options: { key?: string; admin?: boo
     method: 'POST',
     url,
     payload,
-    headers: options.idem ? { 'idempotency-key': options.idem } : {},
+    headers: options.idem ? { 'idempotency-key': options.idem } : keyIfRequired(url),
   });
 }
 
@@ -577,7 +578,7 @@ describe('idempotency', () => {
     const again = await api.services.redemptions.request(
       api.a.programId,
       { reward: item.id, account: 'ACME' },
-      { keyId: 'x', admin: false },
+      { actor: FIXTURE, admin: false },
       'mug-order-1',
     );
     expect(again).toMatchObject({ replayed: true, redemption: { id: first.json().id } });

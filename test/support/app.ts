@@ -1,10 +1,21 @@
 // A running API (through app.inject) on a fresh store, with two programs and keys of each scope.
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll } from 'vitest';
 import { createServices, type Services } from '../../src/app/compose.ts';
 import { buildApp } from '../../src/app/http.ts';
 import type { Database } from '../../src/db/client.ts';
+import { FIXTURE } from './actor.ts';
 import { freshDatabase } from './db.ts';
+
+/** The POST routes that move points or money: they require an Idempotency-Key. */
+const MONEY_WRITES =
+  /^\/v1\/(redemptions|donations|payouts|memberships|ledger\/(credits|debits|batch|adjustments|transfers|entries\/[^/]+\/(post|void|reverse)))$/;
+
+/** A fresh Idempotency-Key for a POST to `url` that requires one (it moves points or money); none for others. */
+export function keyIfRequired(url: string): Record<string, string> {
+  return MONEY_WRITES.test(url.split('?')[0]!) ? { 'idempotency-key': `test-${randomUUID()}` } : {};
+}
 
 export interface ProgramKeys {
   programId: string;
@@ -25,9 +36,12 @@ export interface TestApi {
 }
 
 async function programWithKeys(services: Services, name: string): Promise<ProgramKeys> {
-  const program = await services.programs.create({ name, baseCurrency: 'EUR', timeZone: 'Europe/Amsterdam' });
+  const program = await services.programs.create(
+    { name, baseCurrency: 'EUR', timeZone: 'Europe/Amsterdam' },
+    FIXTURE,
+  );
   const key = async (scope: 'read' | 'write' | 'admin') =>
-    (await services.keys.create(program.id, scope, [scope])).secret;
+    (await services.keys.create(program.id, scope, [scope], FIXTURE)).secret;
   return {
     programId: program.id,
     read: await key('read'),

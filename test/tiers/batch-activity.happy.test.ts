@@ -14,6 +14,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createServices, type Services } from '../../src/app/compose.ts';
 import { type Database, selectRows } from '../../src/db/client.ts';
 import type { EventInput } from '../../src/modules/events/events-service.ts';
+import { FIXTURE } from '../support/actor.ts';
 import { freshDatabase } from '../support/db.ts';
 import { steps } from './helpers.ts';
 
@@ -68,28 +69,36 @@ afterEach(() => {
 
 /** A program with the setup; unknown accounts become prospects; 1 point per euro. */
 async function twin(setup: Setup): Promise<string> {
-  const program = await services.programs.create({
-    name: `Batch tiers ${++programs}`,
-    baseCurrency: 'EUR',
-    timeZone: 'Europe/Amsterdam',
-    settings: { events: { unknownAccount: 'create_prospect' } },
-  });
-  for (const a of setup.accounts) await services.accounts.create(program.id, { name: a.externalId, ...a });
-  for (const doc of setup.ladders) await services.tiers.createLadder(program.id, doc);
-  await services.rules.create(program.id, {
-    document: {
-      name: 'Points per euro',
-      trigger: { types: ['purchase', 'invoice.paid'] },
-      effects: [{ kind: 'per_amount', points: '1', per: '1' }],
+  const program = await services.programs.create(
+    {
+      name: `Batch tiers ${++programs}`,
+      baseCurrency: 'EUR',
+      timeZone: 'Europe/Amsterdam',
+      settings: { events: { unknownAccount: 'create_prospect' } },
     },
-    effectiveFrom: new Date(NOW.getTime() - 800 * DAY),
-  });
+    FIXTURE,
+  );
+  for (const a of setup.accounts)
+    await services.accounts.create(program.id, { name: a.externalId, ...a }, FIXTURE);
+  for (const doc of setup.ladders) await services.tiers.createLadder(program.id, doc, FIXTURE);
+  await services.rules.create(
+    program.id,
+    {
+      document: {
+        name: 'Points per euro',
+        trigger: { types: ['purchase', 'invoice.paid'] },
+        effects: [{ kind: 'per_amount', points: '1', per: '1' }],
+      },
+      effectiveFrom: new Date(NOW.getTime() - 800 * DAY),
+    },
+    FIXTURE,
+  );
   return program.id;
 }
 
 async function oneByOne(programId: string, inputs: EventInput[]): Promise<void> {
   for (const input of inputs) {
-    const { replayed } = await services.events.ingest(programId, input, 'test', NOW);
+    const { replayed } = await services.events.ingest(programId, input, FIXTURE, NOW);
     expect(replayed).toBe(false);
   }
 }
@@ -100,7 +109,7 @@ async function inBatches(programId: string, inputs: EventInput[], sizes: number[
   for (let i = 0; rest.length > 0; i++) {
     const chunk = rest.slice(0, sizes[Math.min(i, sizes.length - 1)]);
     rest = rest.slice(chunk.length);
-    const outcomes = await services.events.ingestBatch(programId, chunk, 'test', NOW);
+    const outcomes = await services.events.ingestBatch(programId, chunk, FIXTURE, NOW);
     expect(outcomes.map((o) => (o.ok ? `${o.event.id} ok${o.replayed ? ' replayed' : ''}` : o))).toEqual(
       chunk.map((e) => `${e.id} ok`),
     );

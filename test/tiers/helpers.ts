@@ -2,6 +2,7 @@
 // program), with keys of each scope and short-hands for the tier routes.
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect, vi } from 'vitest';
+import { FIXTURE } from '../support/actor.ts';
 import type { TestApi } from '../support/app.ts';
 
 let programs = 0;
@@ -62,13 +63,16 @@ export interface TierProgram {
 /** A new program (EUR, Europe/Amsterdam unless told) with keys of each scope. */
 export async function tierProgram(api: TestApi, timeZone = 'Europe/Amsterdam'): Promise<TierProgram> {
   const { services } = api;
-  const program = await services.programs.create({
-    name: `Tiers ${++programs}`,
-    baseCurrency: 'EUR',
-    timeZone,
-  });
+  const program = await services.programs.create(
+    {
+      name: `Tiers ${++programs}`,
+      baseCurrency: 'EUR',
+      timeZone,
+    },
+    FIXTURE,
+  );
   const key = async (scope: 'read' | 'write' | 'admin') =>
-    (await services.keys.create(program.id, scope, [scope])).secret;
+    (await services.keys.create(program.id, scope, [scope], FIXTURE)).secret;
   const read = await key('read');
   const write = await key('write');
   const admin = await key('admin');

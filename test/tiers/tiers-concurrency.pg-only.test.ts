@@ -3,6 +3,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../../src/db/client.ts';
+import { FIXTURE } from '../support/actor.ts';
 import { type TestApi, testApi } from '../support/app.ts';
 import { json, partnerLadder, type TierProgram, tierProgram } from './helpers.ts';
 
@@ -96,10 +97,14 @@ describe('two scheduled evaluations started at the same time', () => {
     const p = await tierProgram(api);
     const ladderId = await p.ladder(ladder);
     for (let i = 0; i < N; i++)
-      await api.services.accounts.create(p.id, {
-        externalId: `A${String(i).padStart(4, '0')}`,
-        name: `A${i}`,
-      });
+      await api.services.accounts.create(
+        p.id,
+        {
+          externalId: `A${String(i).padStart(4, '0')}`,
+          name: `A${i}`,
+        },
+        FIXTURE,
+      );
     const send = async (at: string, value: (i: number) => string) => {
       const r = await p.send(p.write, {
         method: 'POST',

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { principal } from '../../http/auth.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import {
@@ -37,7 +37,7 @@ export const accountRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const account = await accounts.create(principal(request).programId, request.body);
+        const account = await accounts.create(principal(request).programId, request.body, actor(request));
         return reply.code(201).header('location', `/v1/accounts/${account.id}`).send(account);
       },
     );
@@ -92,7 +92,8 @@ export const accountRoutes = routeModule({
       },
       async (request) => {
         const { programId } = principal(request);
-        return (await accounts.update(programId, request.params.accountId, request.body)).after;
+        return (await accounts.update(programId, request.params.accountId, request.body, actor(request)))
+          .after;
       },
     );
 

@@ -1,6 +1,8 @@
 // Accounts (member companies) and their hierarchy. The use cases live in verb files (accounts-find,
 // accounts-write, accounts-hierarchy, accounts-import); this factory binds them to the database.
+import type { Actor } from '../../core/access.ts';
 import type { Database, Executor } from '../../db/client.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import { list, resolve, toAccount } from './accounts-find.ts';
 import { ancestors, MAX_HIERARCHY_DEPTH, members, membersOfMany, topOf, tree } from './accounts-hierarchy.ts';
 import { type AccountImportRow, importRows, type ProgressFn } from './accounts-import.ts';
@@ -21,19 +23,21 @@ export { accountValueErrors } from './accounts-write.ts';
 /** What the use cases of accounts work with. */
 export interface AccountDeps {
   database: Database;
+  audit: AuditService;
 }
 
-export function createAccountService(database: Database) {
-  const deps: AccountDeps = { database };
+export function createAccountService(database: Database, audit: AuditService) {
+  const deps: AccountDeps = { database, audit };
   return {
     resolve: (programId: string, ref: string) => resolve(database.db, programId, ref),
 
     get: async (programId: string, ref: string) => toAccount(await resolve(database.db, programId, ref)),
 
-    create: (programId: string, input: CreateAccountInput) => create(deps, programId, input),
+    create: (programId: string, input: CreateAccountInput, actor: Actor) =>
+      create(deps, programId, input, actor),
 
-    update: (programId: string, ref: string, input: UpdateAccountInput) =>
-      update(deps, programId, ref, input),
+    update: (programId: string, ref: string, input: UpdateAccountInput, actor: Actor) =>
+      update(deps, programId, ref, input, actor),
 
     list: (programId: string, query: ListAccountsInput) => list(deps, programId, query),
 

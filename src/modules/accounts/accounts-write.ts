@@ -1,5 +1,7 @@
 // Creating and changing accounts: values the schema cannot check, a unique externalId, and a parent
 // that keeps the hierarchy free of cycles and within its depth (under the program's hierarchy lock).
+// Both are audited.
+import type { Actor } from '../../core/access.ts';
 import { type FidelisError, type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
 import { isCalendarDate, isCountry, isCurrency } from '../../core/reference.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
@@ -81,9 +83,10 @@ async function uniqueExternalId<T>(externalId: string | null | undefined, write:
 }
 
 export async function create(
-  { database }: AccountDeps,
+  { database, audit }: AccountDeps,
   programId: string,
   input: CreateAccountInput,
+  actor: Actor,
 ): Promise<Account> {
   checkValues(input);
   return uniqueExternalId(input.externalId, () =>
@@ -95,20 +98,27 @@ export async function create(
         await checkParent(tx, programId, null, parent);
         parentId = parent.id;
       }
-      const row = await insertAccount(
-        tx,
-        newAccountRow(programId, { ...input, name: input.name.trim(), parentId }),
+      const account = toAccount(
+        await insertAccount(tx, newAccountRow(programId, { ...input, name: input.name.trim(), parentId })),
       );
-      return toAccount(row);
+      await audit.record(tx, programId, {
+        actor,
+        action: 'account.create',
+        resourceType: 'account',
+        resourceId: account.id,
+        after: account,
+      });
+      return account;
     }),
   );
 }
 
 export async function update(
-  { database }: AccountDeps,
+  { database, audit }: AccountDeps,
   programId: string,
   ref: string,
   input: UpdateAccountInput,
+  actor: Actor,
 ): Promise<{ before: Account; after: Account }> {
   checkValues(input);
   return uniqueExternalId(input.externalId, () =>
@@ -133,7 +143,15 @@ export async function update(
       if (input.customerSince !== undefined) patch.customerSince = input.customerSince;
       if (input.attributes !== undefined) patch.attributes = input.attributes;
       const row = await updateAccountRow(tx, programId, current.id, patch);
-      return { before: toAccount(current), after: toAccount(row!) };
+      const change = { before: toAccount(current), after: toAccount(row!) };
+      await audit.record(tx, programId, {
+        actor,
+        action: 'account.update',
+        resourceType: 'account',
+        resourceId: current.id,
+        ...change,
+      });
+      return change;
     }),
   );
 }

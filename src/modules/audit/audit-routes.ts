@@ -1,3 +1,4 @@
+// The audit log over HTTP: GET /v1/audit, filtered and paged, newest first (admin scope).
 import Type from 'typebox';
 import { principal } from '../../http/auth.ts';
 import { responses } from '../../http/responses.ts';
@@ -7,8 +8,12 @@ import type { AuditService } from './audit-service.ts';
 
 const AuditEntrySchema = Type.Object({
   id: Type.String(),
-  actor: Type.String({ description: 'The API key id that made the change' }),
-  action: Type.String({ examples: ['program.update', 'ledger.adjust'] }),
+  actor: Type.String({
+    description:
+      'Who made the change: an API key id (key_…), cli for the command line, or job:<name> for the server',
+    examples: ['key_01JD3Q9W0X4Y5Z6A7B8C9D0E1F', 'cli', 'job:scheduler'],
+  }),
+  action: Type.String({ examples: ['program.update', 'ledger.adjust', 'account.create', 'import.accounts'] }),
   resourceType: Type.String(),
   resourceId: Type.String(),
   before: Type.Unknown(),
@@ -39,7 +44,7 @@ export const auditRoutes = routeModule({
         config: { scope: 'admin' },
         schema: {
           tags: ['audit'],
-          summary: 'Every admin write of the program, newest first: who, what, when, before and after',
+          summary: 'Every write of the program, newest first: who, what, when, before and after',
           querystring: AuditQuery,
           response: responses({ 200: PageOf(AuditEntrySchema) }, ['invalid_cursor']),
         },

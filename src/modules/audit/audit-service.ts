@@ -1,11 +1,16 @@
-// The audit log: every admin write recorded in its own transaction, and read back newest first.
+// The audit log: every write of program data or money, recorded by the service that writes it in the
+// write's own transaction (so writes from the API, the CLI and the server's jobs are all recorded),
+// and read back newest first.
+import { type Actor, actorName } from '../../core/access.ts';
 import { afterCursor, DEFAULT_LIMIT, type Page, toPage } from '../../core/pagination.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import { type AuditFilters, type AuditRow, insertAudit, listAudit } from './audit-store.ts';
 
 export interface AuditRecord {
-  actor: string;
+  /** Who wrote: recorded by name (`key_…`, `cli`, `job:<job>`, see actorName). */
+  actor: Actor;
+  /** `<resource type>.<verb>`: `account.create`, `import.accounts`, `membership.join`. */
   action: string;
   resourceType: string;
   resourceId: string;
@@ -26,34 +31,28 @@ export function toAuditEntry(row: AuditRow) {
   };
 }
 
+const rowOf = (programId: string, r: AuditRecord) => ({
+  programId,
+  id: newId('aud'),
+  actor: actorName(r.actor),
+  action: r.action,
+  resourceType: r.resourceType,
+  resourceId: r.resourceId,
+  before: r.before ?? null,
+  after: r.after ?? null,
+});
+
 export function createAuditService(database: Database) {
   return {
-    /** Records an admin write; call it inside the write's own transaction so both land or neither. */
-    record: (db: Executor, programId: string, r: AuditRecord) =>
-      insertAudit(db, {
-        programId,
-        id: newId('aud'),
-        actor: r.actor,
-        action: r.action,
-        resourceType: r.resourceType,
-        resourceId: r.resourceId,
-        before: r.before ?? null,
-        after: r.after ?? null,
-      }),
+    /** Records a write; call it inside the write's own transaction so both land or neither. */
+    record: (db: Executor, programId: string, r: AuditRecord) => insertAudit(db, [rowOf(programId, r)]),
 
-    /** A callback that records an admin write of `resourceType` (the resource is the written row). */
-    recorder(programId: string, actor: string, action: string, resourceType: string) {
-      return async (db: Executor, after: { id: string }, before?: unknown) => {
-        await this.record(db, programId, {
-          actor,
-          action,
-          resourceType,
-          resourceId: after.id,
-          before,
-          after,
-        });
-      };
-    },
+    /** Records several writes of one transaction in one statement (in the order given). */
+    recordAll: (db: Executor, programId: string, records: AuditRecord[]) =>
+      insertAudit(
+        db,
+        records.map((r) => rowOf(programId, r)),
+      ),
 
     async list(
       programId: string,

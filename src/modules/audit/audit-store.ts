@@ -4,8 +4,8 @@ import { auditLog } from './audit-tables.ts';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 
-export async function insertAudit(db: Executor, row: typeof auditLog.$inferInsert): Promise<void> {
-  await db.insert(auditLog).values(row);
+export async function insertAudit(db: Executor, rows: Array<typeof auditLog.$inferInsert>): Promise<void> {
+  if (rows.length > 0) await db.insert(auditLog).values(rows);
 }
 
 export interface AuditFilters {

@@ -1,7 +1,10 @@
 import { index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { programs } from '../programs/programs-tables.ts';
 
-/** Every admin write: who, what, when, before and after. Immutable (a trigger refuses UPDATE and DELETE). */
+/**
+ * Every write of program data or money: who, what, when, before and after. Immutable (a trigger
+ * refuses UPDATE and DELETE).
+ */
 export const auditLog = pgTable(
   'audit_log',
   {
@@ -9,7 +12,7 @@ export const auditLog = pgTable(
       .notNull()
       .references(() => programs.id),
     id: text('id').notNull(),
-    /** The API key id (or "cli", "job") that acted. */
+    /** Who acted (core/access.ts actorName): an API key id `key_…`, `cli`, or `job:<job>`. */
     actor: text('actor').notNull(),
     action: text('action').notNull(),
     resourceType: text('resource_type').notNull(),

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { principal } from '../../http/auth.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
@@ -33,7 +33,12 @@ export const contactRoutes = routeModule({
       },
       async (request, reply) => {
         const { programId } = principal(request);
-        const contact = await contacts.create(programId, request.params.accountId, request.body);
+        const contact = await contacts.create(
+          programId,
+          request.params.accountId,
+          request.body,
+          actor(request),
+        );
         return reply.code(201).header('location', `/v1/contacts/${contact.id}`).send(contact);
       },
     );
@@ -104,7 +109,8 @@ export const contactRoutes = routeModule({
       },
       async (request) => {
         const { programId } = principal(request);
-        return (await contacts.update(programId, request.params.contactId, request.body)).after;
+        return (await contacts.update(programId, request.params.contactId, request.body, actor(request)))
+          .after;
       },
     );
   },

@@ -1,4 +1,6 @@
-// Contacts: the people at an account (one email per program), created, changed, listed and imported.
+// Contacts: the people at an account (one email per program), created, changed (both audited),
+// listed and imported.
+import type { Actor } from '../../core/access.ts';
 import { FidelisError, type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
 import { afterCursor, DEFAULT_LIMIT, type Page, toPage } from '../../core/pagination.ts';
 import { canonicalLocale, isCalendarDate } from '../../core/reference.ts';
@@ -6,6 +8,7 @@ import type { Database, Executor } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AccountService, ImportResult, ProgressFn } from '../accounts/accounts-service.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import type {
   Contact,
   CreateContactInput,
@@ -18,6 +21,7 @@ import {
   findContact,
   insertContact,
   listContacts,
+  lockContact,
   type NewContactRow,
   updateContactRow,
   upsertContactsByEmail,
@@ -116,13 +120,30 @@ function newContactRow(programId: string, accountId: string, fields: NewContactF
   };
 }
 
-export function createContactService(database: Database, accounts: AccountService) {
+export function createContactService(database: Database, accounts: AccountService, audit: AuditService) {
   return {
-    async create(programId: string, accountRef: string, input: CreateContactInput): Promise<Contact> {
+    async create(
+      programId: string,
+      accountRef: string,
+      input: CreateContactInput,
+      actor: Actor,
+    ): Promise<Contact> {
       const locale = checkValues(input);
       const account = await accounts.resolve(programId, accountRef);
       const row = newContactRow(programId, account.id, { ...input, name: input.name?.trim(), locale });
-      return uniqueEmail(input.email, async () => toContact(await insertContact(database.db, row)));
+      return uniqueEmail(input.email, () =>
+        database.transaction(async (tx) => {
+          const contact = toContact(await insertContact(tx, row));
+          await audit.record(tx, programId, {
+            actor,
+            action: 'contact.create',
+            resourceType: 'contact',
+            resourceId: contact.id,
+            after: contact,
+          });
+          return contact;
+        }),
+      );
     },
 
     async get(programId: string, id: string): Promise<Contact> {
@@ -135,10 +156,11 @@ export function createContactService(database: Database, accounts: AccountServic
       programId: string,
       id: string,
       input: UpdateContactInput,
+      actor: Actor,
     ): Promise<{ before: Contact; after: Contact }> {
       const locale = checkValues(input);
-      const current = await findContact(database.db, programId, id);
-      if (!current) throw new FidelisError('contact_not_found', `No contact ${id}`);
+      if (!(await findContact(database.db, programId, id)))
+        throw new FidelisError('contact_not_found', `No contact ${id}`);
       const patch: Partial<NewContactRow> = {};
       if (input.accountId !== undefined)
         patch.accountId = (await accounts.resolve(programId, input.accountId)).id;
@@ -149,11 +171,22 @@ export function createContactService(database: Database, accounts: AccountServic
       if (input.locale !== undefined) patch.locale = locale ?? null;
       if (input.marketingOptIn !== undefined) patch.marketingOptIn = input.marketingOptIn;
       if (input.statementOptIn !== undefined) patch.statementOptIn = input.statementOptIn;
-      return uniqueEmail(input.email, async () => {
-        const row = await updateContactRow(database.db, programId, id, patch);
-        if (!row) throw new FidelisError('contact_not_found', `No contact ${id}`);
-        return { before: toContact(current), after: toContact(row) };
-      });
+      return uniqueEmail(input.email, () =>
+        database.transaction(async (tx) => {
+          const current = await lockContact(tx, programId, id);
+          if (!current) throw new FidelisError('contact_not_found', `No contact ${id}`);
+          const row = await updateContactRow(tx, programId, id, patch);
+          const change = { before: toContact(current), after: toContact(row!) };
+          await audit.record(tx, programId, {
+            actor,
+            action: 'contact.update',
+            resourceType: 'contact',
+            resourceId: id,
+            ...change,
+          });
+          return change;
+        }),
+      );
     },
 
     /**

@@ -28,6 +28,20 @@ export async function findContact(
   return row;
 }
 
+/** The contact, its row locked until the transaction ends (the state an update changes from). */
+export async function lockContact(
+  db: Executor,
+  programId: string,
+  id: string,
+): Promise<ContactRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.programId, programId), eq(contacts.id, id)))
+    .for('update');
+  return row;
+}
+
 export async function listContacts(
   db: Executor,
   programId: string,

@@ -1,3 +1,6 @@
+// The demo program: a year of a B2B partner program (accounts, contacts, points, rules, events, a
+// tier ladder) and an admin key for it, built through the services like any other writer.
+import type { Actor } from '../../core/access.ts';
 import type { EventService } from '../events/events-service.ts';
 import type { ImportService } from '../imports/imports-service.ts';
 import type { KeyService } from '../keys/keys-service.ts';
@@ -27,24 +30,27 @@ export function createDemoService(
   tiers: TierService,
 ) {
   return {
-    /** Creates the demo program with its accounts and contacts, and an admin key for it. */
-    async load(name = 'Northwind Supply Partner Rewards'): Promise<DemoResult> {
-      const program = await programs.create({
-        name,
-        baseCurrency: 'EUR',
-        timeZone: 'Europe/Amsterdam',
-        defaultLocale: 'en-GB',
-        settings: {
-          ledger: {
-            expiry: { kind: 'end_of_year', yearsAfter: 1 },
-            costPerPoint: '0.005',
-            clawback: 'negative',
+    /** Creates the demo program with its accounts and contacts, and an admin key for it (audited as `actor`'s). */
+    async load(actor: Actor, name = 'Northwind Supply Partner Rewards'): Promise<DemoResult> {
+      const program = await programs.create(
+        {
+          name,
+          baseCurrency: 'EUR',
+          timeZone: 'Europe/Amsterdam',
+          defaultLocale: 'en-GB',
+          settings: {
+            ledger: {
+              expiry: { kind: 'end_of_year', yearsAfter: 1 },
+              costPerPoint: '0.005',
+              clawback: 'negative',
+            },
           },
         },
-      });
+        actor,
+      );
       const csv = demoCsv();
-      const accounts = await imports.importAccounts(program.id, csv.accounts, {});
-      const contacts = await imports.importContacts(program.id, csv.contacts, {});
+      const accounts = await imports.importAccounts(program.id, csv.accounts, {}, actor);
+      const contacts = await imports.importContacts(program.id, csv.contacts, {}, actor);
       // A year of points and cashback for the groups and subsidiaries (sites earn through them).
       const earners = [...csv.accounts.matchAll(/^(CRM-\d{4}(?:-\d)?),/gm)].map((m) => m[1]!);
       const movements = demoMovements(earners, new Date());
@@ -59,10 +65,11 @@ export function createDemoService(
       // Earning rules in force for the past year, and a month of events evaluated by them.
       const ruleFrom = new Date(Date.now() - 400 * 86_400_000);
       const documents = demoRules();
-      for (const document of documents) await rules.create(program.id, { document, effectiveFrom: ruleFrom });
-      await tiers.createLadder(program.id, demoLadder());
-      const ingested = await events.ingestBatch(program.id, demoEvents(earners, new Date()), 'demo');
-      const { secret } = await keys.create(program.id, 'demo admin', ['admin']);
+      for (const document of documents)
+        await rules.create(program.id, { document, effectiveFrom: ruleFrom }, actor);
+      await tiers.createLadder(program.id, demoLadder(), actor);
+      const ingested = await events.ingestBatch(program.id, demoEvents(earners, new Date()), actor);
+      const { secret } = await keys.create(program.id, 'demo admin', ['admin'], actor);
       return {
         programId: program.id,
         apiKey: secret,

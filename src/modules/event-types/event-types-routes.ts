@@ -1,14 +1,13 @@
 import Type from 'typebox';
-import { principal } from '../../http/auth.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
-import type { AuditService } from '../audit/audit-service.ts';
 import { EventTypeBody, EventTypeSchema } from './event-types-schemas.ts';
 import type { EventTypeService } from './event-types-service.ts';
 
 export const eventTypeRoutes = routeModule({
   schemas: [EventTypeSchema],
-  routes(app: Router, { audit, eventTypes }: { audit: AuditService; eventTypes: EventTypeService }): void {
+  routes(app: Router, { eventTypes }: { eventTypes: EventTypeService }): void {
     app.get(
       '/event-types',
       {
@@ -35,12 +34,7 @@ export const eventTypeRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const { programId, keyId } = principal(request);
-        const body = request.body;
-        const record = audit.recorder(programId, keyId, 'event_type.create', 'event_type');
-        const created = await eventTypes.register(programId, body, (tx, view) =>
-          record(tx, { ...view, id: view.type }),
-        );
+        const created = await eventTypes.register(principal(request).programId, request.body, actor(request));
         return reply.code(201).send(created);
       },
     );

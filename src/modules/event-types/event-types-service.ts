@@ -1,9 +1,12 @@
-// The program's event types: built-in ones plus its own, whose attributes follow a JSON schema.
+// The program's event types: built-in ones plus its own (registering one is audited), whose
+// attributes follow a JSON schema.
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import type { Actor } from '../../core/access.ts';
 import { FidelisError, fieldError, invalid } from '../../core/errors.ts';
-import type { Database, Tx } from '../../db/client.ts';
+import type { Database } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import { BUILT_IN_EVENT_TYPES } from './event-types-schemas.ts';
 import { findEventType, insertEventType, listEventTypes } from './event-types-store.ts';
 
@@ -19,7 +22,7 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 
 const BUILT_IN = new Set<string>(BUILT_IN_EVENT_TYPES);
 
-export function createEventTypeService(database: Database) {
+export function createEventTypeService(database: Database, audit: AuditService) {
   const validators = new Map<string, ValidateFunction>();
 
   function compile(schema: Record<string, unknown>): ValidateFunction {
@@ -60,7 +63,7 @@ export function createEventTypeService(database: Database) {
     async register(
       programId: string,
       input: { type: string; description?: string; attributesSchema: Record<string, unknown> },
-      afterWrite?: (tx: Tx, created: EventTypeView) => Promise<void>,
+      actor: Actor,
     ): Promise<EventTypeView> {
       if (BUILT_IN.has(input.type))
         throw new FidelisError('event_type_exists', `${input.type} is a built-in event type`);
@@ -85,7 +88,13 @@ export function createEventTypeService(database: Database) {
             description: created.description,
             attributesSchema: input.attributesSchema,
           });
-          await afterWrite?.(tx, created);
+          await audit.record(tx, programId, {
+            actor,
+            action: 'event_type.create',
+            resourceType: 'event_type',
+            resourceId: input.type,
+            after: { ...created, id: input.type },
+          });
         });
       } catch (error) {
         if (isUniqueViolation(error))

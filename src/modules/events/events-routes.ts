@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import type { FieldError } from '../../core/errors.ts';
-import { principal } from '../../http/auth.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { placeFields } from '../../http/problems.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
@@ -65,8 +65,8 @@ export const eventRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const { programId, keyId } = principal(request);
-        const { event, replayed } = await events.ingest(programId, request.body, keyId);
+        const { programId } = principal(request);
+        const { event, replayed } = await events.ingest(programId, request.body, actor(request));
         return reply
           .code(replayed ? 200 : 201)
           .header('location', `/v1/events/${encodeURIComponent(event.id)}`)
@@ -98,8 +98,8 @@ export const eventRoutes = routeModule({
         },
       },
       async (request) => {
-        const { programId, keyId } = principal(request);
-        return { results: inBody(await events.ingestBatch(programId, request.body.events, keyId)) };
+        const { programId } = principal(request);
+        return { results: inBody(await events.ingestBatch(programId, request.body.events, actor(request))) };
       },
     );
 

@@ -2,6 +2,7 @@
 // versions in force at its occurredAt, and stored with its result and its ledger credits in one transaction.
 // Long file: the hot-path issue (14) rebuilds ingestion and splits this file into verb files then.
 import { createHash } from 'node:crypto';
+import { type Actor, actorName, systemActor } from '../../core/access.ts';
 import { periodOf } from '../../core/calendar.ts';
 import { FidelisError, type FieldError, fieldError } from '../../core/errors.ts';
 import { expiryFor } from '../../core/ledger/expiry.ts';
@@ -299,6 +300,7 @@ export function createEventService(
     ref: string,
     unknown: 'reject' | 'create_prospect',
     at: string,
+    actor: Actor | null,
   ): Promise<AccountRow> {
     const known = reads.accounts.get(ref);
     if (known) return known;
@@ -311,7 +313,9 @@ export function createEventService(
       if (unknown === 'reject')
         throw fieldError('account_not_found', `No account ${ref}`, { [`${at}/account`]: 'unknown account' });
       try {
-        await accounts.create(programId, { externalId: ref, name: ref, status: 'prospect' });
+        // Audited as created by who sent the event (`job:events` when a direct call named nobody).
+        const by = actor ?? systemActor('events');
+        await accounts.create(programId, { externalId: ref, name: ref, status: 'prospect' }, by);
       } catch (created) {
         // Another event created it at the same moment: use that one.
         if (!(created instanceof FidelisError) || created.code !== 'external_id_taken') throw created;
@@ -376,6 +380,8 @@ export function createEventService(
     at: string,
     /** simulate: nothing is created (no prospects). */
     mode: 'write' | 'simulate',
+    /** Who sends the event: a prospect it creates is theirs. */
+    actor: Actor | null,
     /** A return whose original may be an earlier event of the same batch (found in the transaction). */
     originalInBatch = false,
   ): Promise<Prepared> {
@@ -495,6 +501,7 @@ export function createEventService(
       input.account,
       mode === 'simulate' || input.type === 'return' ? 'reject' : settings.unknownAccount,
       at,
+      actor,
     ).catch((error) => {
       if (original && error instanceof FidelisError && error.code === 'account_not_found')
         throw notItsAccount(original.externalId, at);
@@ -1130,7 +1137,7 @@ export function createEventService(
   async function ingestAll(
     programId: string,
     inputs: EventInput[],
-    actor: string | null,
+    actor: Actor | null,
     now: Date,
     alone: boolean,
   ): Promise<Outcome[]> {
@@ -1153,7 +1160,7 @@ export function createEventService(
         }
         live.push({
           n,
-          p: await prepare(programId, reads, input, print, now, at, 'write', inBatch),
+          p: await prepare(programId, reads, input, print, now, at, 'write', actor, inBatch),
         });
       } catch (error) {
         if (alone || !(error instanceof FidelisError)) throw error;
@@ -1171,7 +1178,7 @@ export function createEventService(
         database.transaction(async (tx) => {
           landed.length = 0;
           for (const { n } of live) outcomes[n] = undefined;
-          await writeAll(tx, programId, live, versions, actor, alone, outcomes, landed);
+          await writeAll(tx, programId, live, versions, actor && actorName(actor), alone, outcomes, landed);
         }),
       );
       await afterCommit(programId, landed);
@@ -1180,7 +1187,7 @@ export function createEventService(
   }
 
   return {
-    async ingest(programId: string, input: EventInput, actor: string | null = null, now = new Date()) {
+    async ingest(programId: string, input: EventInput, actor: Actor | null = null, now = new Date()) {
       try {
         const [outcome] = await ingestAll(programId, [input], actor, now, true);
         if (!outcome!.ok) throw outcome!.error;
@@ -1199,7 +1206,7 @@ export function createEventService(
     async ingestBatch(
       programId: string,
       inputs: EventInput[],
-      actor: string | null = null,
+      actor: Actor | null = null,
       now = new Date(),
     ): Promise<BatchOutcome[]> {
       if (inputs.length > BATCH_MAX)
@@ -1252,6 +1259,7 @@ export function createEventService(
             now,
             `/events/${i}`,
             'simulate',
+            null,
           );
           const live = draft?.mode === 'replace' ? [] : inForce(versions, p.occurredAt);
           const active = [...live, ...drafts.filter((d) => d.document.enabled !== false)];

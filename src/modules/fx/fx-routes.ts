@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { principal } from '../../http/auth.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { FxRateSchema, RatesQuery, SetRatesBody } from './fx-schemas.ts';
@@ -25,8 +25,7 @@ export const fxRoutes = routeModule({
         },
       },
       async (request) => {
-        const { programId, keyId } = principal(request);
-        return { data: await fx.set(programId, request.body.rates, keyId) };
+        return { data: await fx.set(principal(request).programId, request.body.rates, actor(request)) };
       },
     );
 
@@ -43,8 +42,8 @@ export const fxRoutes = routeModule({
         },
       },
       async (request) => {
-        const { programId, keyId } = principal(request);
-        return { data: await fx.importCsv(programId, String(request.body ?? ''), keyId) };
+        const { programId } = principal(request);
+        return { data: await fx.importCsv(programId, String(request.body ?? ''), actor(request)) };
       },
     );
 

@@ -1,13 +1,16 @@
-// Exchange rates into each program's base currency, with the dates they apply from.
+// Exchange rates into each program's base currency, with the dates they apply from. Setting a rate is
+// audited (one record per rate, with the rate it replaced).
+import { type Actor, actorName } from '../../core/access.ts';
 import { startOfLocalDay } from '../../core/calendar.ts';
 import { FidelisError, type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
 import { parseDecimal } from '../../core/money.ts';
 import { isCalendarDate, isCurrency } from '../../core/reference.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import { parseCsv } from '../../lib/csv.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { FxRate } from './fx-schemas.ts';
-import { listRates, rateAt, upsertRates } from './fx-store.ts';
+import { listRates, lockRates, rateAt, upsertRates } from './fx-store.ts';
 
 export interface RateInput {
   currency: string;
@@ -28,7 +31,11 @@ function toFxRate(
   };
 }
 
-export function createFxService(database: Database, programs: ProgramService) {
+/** How the audit log names a rate: its currency and the instant it applies from. */
+const rateId = (r: { currency: string; effectiveFrom: Date }) =>
+  `${r.currency}@${r.effectiveFrom.toISOString()}`;
+
+export function createFxService(database: Database, programs: ProgramService, audit: AuditService) {
   function check(input: RateInput, baseCurrency: string, timeZone: string, at: string): Date | FieldError {
     if (!isCurrency(input.currency))
       return { path: `${at}/currency`, message: `unknown currency ${input.currency}` };
@@ -50,13 +57,11 @@ export function createFxService(database: Database, programs: ProgramService) {
   }
 
   return {
-    /** Sets rates (a rate for the same currency and start replaces the earlier one); all or nothing. */
-    async set(
-      programId: string,
-      inputs: RateInput[],
-      actor: string | null,
-      lines?: number[],
-    ): Promise<FxRate[]> {
+    /**
+     * Sets rates (a rate for the same currency and start replaces the earlier one); all or nothing.
+     * Each rate is audited (`fx_rate.set`, before: the rate it replaced).
+     */
+    async set(programId: string, inputs: RateInput[], actor: Actor, lines?: number[]): Promise<FxRate[]> {
       const program = await programs.get(programId);
       const problems: FieldError[] = [];
       const seen = new Map<string, number>();
@@ -69,7 +74,15 @@ export function createFxService(database: Database, programs: ProgramService) {
           const first = seen.get(key);
           if (first === undefined) {
             seen.set(key, i);
-            return [{ programId, currency: input.currency, rate: input.rate, effectiveFrom: checked, actor }];
+            return [
+              {
+                programId,
+                currency: input.currency,
+                rate: input.rate,
+                effectiveFrom: checked,
+                actor: actorName(actor),
+              },
+            ];
           }
           const twice = {
             path: `${at}/effectiveFrom`,
@@ -90,12 +103,30 @@ export function createFxService(database: Database, programs: ProgramService) {
             })
           : fieldErrors('validation_failed', problems);
       }
-      await database.transaction((tx) => upsertRates(tx, rows));
-      return rows.map((r) => toFxRate(r, program.baseCurrency));
+      const rates = rows.map((r) => toFxRate(r, program.baseCurrency));
+      await database.transaction(async (tx) => {
+        const replaced = new Map(
+          (await lockRates(tx, programId, rows)).map((r) => [rateId(r), toFxRate(r, program.baseCurrency)]),
+        );
+        await upsertRates(tx, rows);
+        await audit.recordAll(
+          tx,
+          programId,
+          rows.map((r, i) => ({
+            actor,
+            action: 'fx_rate.set',
+            resourceType: 'fx_rate',
+            resourceId: rateId(r),
+            before: replaced.get(rateId(r)),
+            after: rates[i],
+          })),
+        );
+      });
+      return rates;
     },
 
     /** Sets rates from a CSV file with the columns currency, rate, effectiveFrom. */
-    async importCsv(programId: string, text: string, actor: string | null): Promise<FxRate[]> {
+    async importCsv(programId: string, text: string, actor: Actor): Promise<FxRate[]> {
       const { headers, rows } = parseCsv(text);
       const missing = ['currency', 'rate', 'effectivefrom'].filter((h) => !headers.includes(h));
       if (missing.length > 0)

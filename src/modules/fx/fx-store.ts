@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { fxRates } from './fx-tables.ts';
 
@@ -13,6 +13,34 @@ export async function upsertRates(db: Executor, rows: Array<typeof fxRates.$infe
       target: [fxRates.programId, fxRates.currency, fxRates.effectiveFrom],
       set: { rate: sql`excluded.rate`, actor: sql`excluded.actor`, createdAt: sql`now()` },
     });
+}
+
+/**
+ * The stored rates these rows would replace (same currency and start), locked until the transaction
+ * ends: what an upsert changes from.
+ */
+export async function lockRates(
+  db: Executor,
+  programId: string,
+  rows: Array<{ currency: string; effectiveFrom: Date }>,
+): Promise<FxRateRow[]> {
+  if (rows.length === 0) return [];
+  const wanted = new Set(rows.map((r) => `${r.currency}@${r.effectiveFrom.getTime()}`));
+  const candidates = await db
+    .select()
+    .from(fxRates)
+    .where(
+      and(
+        eq(fxRates.programId, programId),
+        inArray(fxRates.currency, [...new Set(rows.map((r) => r.currency))]),
+        inArray(
+          fxRates.effectiveFrom,
+          [...new Set(rows.map((r) => r.effectiveFrom.getTime()))].map((t) => new Date(t)),
+        ),
+      ),
+    )
+    .for('update');
+  return candidates.filter((r) => wanted.has(`${r.currency}@${r.effectiveFrom.getTime()}`));
 }
 
 /** The rate of `currency` in force at `at`: the one with the latest effectiveFrom at or before it. */

@@ -1,7 +1,10 @@
 // Idempotency-Key on writes: same key and body → the first response; other body → 422; in flight → 409.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { FidelisError } from '../../core/errors.ts';
+// A route declaring `config.idempotencyKey: 'required'` (a write that moves points or money) is
+// refused without a key, and its OpenAPI operation shows the header as required.
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import { FidelisError, fieldError } from '../../core/errors.ts';
 import { PROBLEM_CONTENT_TYPE } from '../../http/problems.ts';
+import { RequiredIdempotencyHeaders } from '../../http/responses.ts';
 import { fingerprint, type IdempotencyService } from './idempotency-service.ts';
 
 declare module 'fastify' {
@@ -25,7 +28,30 @@ function keyOf(request: FastifyRequest): string | undefined {
   return value;
 }
 
+/** A route that requires the key gets the required header schema (validated, and in the OpenAPI document). */
+function requireKeyHeader(route: RouteOptions): void {
+  if (route.config?.idempotencyKey !== 'required') return;
+  route.schema ??= {};
+  const schema = route.schema as { headers?: unknown };
+  if (schema.headers !== undefined)
+    throw new Error(`${route.method} ${route.url}: a route requiring an Idempotency-Key names no headers`);
+  schema.headers = RequiredIdempotencyHeaders;
+}
+
 export function idempotentWrites(app: FastifyInstance, deps: { idempotency: IdempotencyService }): void {
+  app.addHook('onRoute', requireKeyHeader);
+
+  // Before the schema validation, so a missing key is named as such (not as a missing header).
+  app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.config.idempotencyKey !== 'required') return;
+    if (request.headers['idempotency-key'] !== undefined) return;
+    throw fieldError(
+      'idempotency_key_required',
+      'This write moves points or money: send an Idempotency-Key header so a retry never pays twice',
+      { '/headers/idempotency-key': 'is required' },
+    );
+  });
+
   app.addHook('preHandler', async (request, reply) => {
     if (!WRITE_METHODS.has(request.method) || !request.principal) return;
     const key = keyOf(request);

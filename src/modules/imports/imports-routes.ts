@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { FidelisError } from '../../core/errors.ts';
-import { principal } from '../../http/auth.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { ImportQuery, ImportReportSchema } from './imports-schemas.ts';
@@ -65,8 +65,8 @@ export const importRoutes = routeModule({
           }
           const { programId } = principal(request);
           return kind === 'accounts'
-            ? imports.importAccounts(programId, request.body, request.query)
-            : imports.importContacts(programId, request.body, request.query);
+            ? imports.importAccounts(programId, request.body, request.query, actor(request))
+            : imports.importContacts(programId, request.body, request.query, actor(request));
         },
       );
     }

@@ -1,14 +1,18 @@
 // CSV import of accounts and contacts: every row is checked first; nothing is written from a file
 // with bad rows unless the caller asks to skip them. Rows are upserted, so re-running a file is safe.
+// Each import that writes is one audit record with its counts.
+import type { Actor } from '../../core/access.ts';
 import { FidelisError, type FieldError } from '../../core/errors.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import { parseCsv } from '../../lib/csv.ts';
+import { newId } from '../../lib/ids.ts';
 import type {
   AccountService,
   AccountUpsertColumn,
   ImportResult,
   ProgressFn,
 } from '../accounts/accounts-service.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import type { ContactService, ContactUpsertColumn } from '../contacts/contacts-service.ts';
 import {
   ACCOUNT_COLUMNS,
@@ -27,6 +31,7 @@ export interface ImportDeps {
   database: Database;
   accounts: AccountService;
   contacts: ContactService;
+  audit: AuditService;
 }
 
 class DryRunRollback extends Error {
@@ -65,24 +70,39 @@ function reported(errors: FieldError[]) {
 /**
  * Writes the valid rows of a checked file in one transaction (rolled back on a dry run, which so
  * finds what the real run would and counts what it would create and update) and reports. A file
- * with invalid rows is refused whole unless skipInvalid.
+ * with invalid rows is refused whole unless skipInvalid. The import is audited in its transaction
+ * (`import.accounts` or `import.contacts`, with the counts), so a dry run leaves no record either.
  */
 async function writeChecked<T>(
-  database: Database,
+  { database, audit }: ImportDeps,
+  programId: string,
   kind: ImportReport['kind'],
   rows: number,
   checked: Checked<T>,
   options: ImportOptions,
+  actor: Actor,
   write: (tx: Executor) => Promise<ImportResult>,
 ): Promise<ImportReport> {
-  const result = await transactionOrRehearsal(database, options.dryRun ?? false, write);
+  const dryRun = options.dryRun ?? false;
+  const skipped = checked.invalidLines.size;
+  const result = await transactionOrRehearsal(database, dryRun, async (tx) => {
+    const written = await write(tx);
+    await audit.record(tx, programId, {
+      actor,
+      action: `import.${kind}`,
+      resourceType: 'import',
+      resourceId: newId('imp'),
+      after: { kind, rows, created: written.created, updated: written.updated, skipped },
+    });
+    return written;
+  });
   return {
     kind,
-    dryRun: options.dryRun ?? false,
+    dryRun,
     rows,
     created: result.created,
     updated: result.updated,
-    skipped: checked.invalidLines.size,
+    skipped,
     errors: reported(checked.errors),
   };
 }
@@ -96,13 +116,19 @@ function refuseInvalid<T>(checked: Checked<T>, rows: number, options: ImportOpti
   );
 }
 
-export function createImportService(database: Database, accounts: AccountService, contacts: ContactService) {
-  const deps: ImportDeps = { database, accounts, contacts };
+export function createImportService(
+  database: Database,
+  accounts: AccountService,
+  contacts: ContactService,
+  audit: AuditService,
+) {
+  const deps: ImportDeps = { database, accounts, contacts, audit };
   return {
     async importAccounts(
       programId: string,
       csv: string,
       options: ImportOptions,
+      actor: Actor,
       onProgress?: ProgressFn,
     ): Promise<ImportReport> {
       const { headers, rows } = parseCsv(csv);
@@ -119,7 +145,7 @@ export function createImportService(database: Database, accounts: AccountService
       const attributeKeys = [...fields].filter((f) => f.startsWith('attr.')).map((f) => f.slice(5));
       if (attributeKeys.length > 0) columns.push('attributes');
       const withParents = fields.has('parentExternalId');
-      return writeChecked(database, 'accounts', rows.length, checked, options, (tx) =>
+      return writeChecked(deps, programId, 'accounts', rows.length, checked, options, actor, (tx) =>
         accounts.importRows(tx, programId, checked.valid, columns, withParents, onProgress, {
           attributeKeys,
         }),
@@ -130,6 +156,7 @@ export function createImportService(database: Database, accounts: AccountService
       programId: string,
       csv: string,
       options: ImportOptions,
+      actor: Actor,
       onProgress?: ProgressFn,
     ): Promise<ImportReport> {
       const { headers, rows } = parseCsv(csv);
@@ -141,7 +168,7 @@ export function createImportService(database: Database, accounts: AccountService
       for (const c of ['name', 'role', 'birthday', 'locale', 'marketingOptIn', 'statementOptIn'] as const) {
         if (fields.has(c)) columns.push(c);
       }
-      return writeChecked(database, 'contacts', rows.length, checked, options, (tx) =>
+      return writeChecked(deps, programId, 'contacts', rows.length, checked, options, actor, (tx) =>
         contacts.importRows(tx, programId, checked.valid, columns, onProgress),
       );
     },

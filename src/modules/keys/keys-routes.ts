@@ -1,25 +1,13 @@
 import Type from 'typebox';
-import { principal } from '../../http/auth.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
-import type { AuditService } from '../audit/audit-service.ts';
 import { ApiKeySchema, CreatedKeySchema, CreateKeyBody, KeyParams } from './keys-schemas.ts';
-import type { ApiKeyInfo, KeyService } from './keys-service.ts';
-
-function view(k: ApiKeyInfo) {
-  return {
-    id: k.id,
-    name: k.name,
-    prefix: k.prefix,
-    scopes: k.scopes,
-    createdAt: k.createdAt,
-    revokedAt: k.revokedAt,
-  };
-}
+import { type KeyService, toApiKey } from './keys-service.ts';
 
 export const keyRoutes = routeModule({
   schemas: [ApiKeySchema],
-  routes(app: Router, { audit, keys }: { audit: AuditService; keys: KeyService }): void {
+  routes(app: Router, { keys }: { keys: KeyService }): void {
     app.get(
       '/keys',
       {
@@ -30,7 +18,7 @@ export const keyRoutes = routeModule({
           response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('ApiKey')) }) }),
         },
       },
-      async (request) => ({ data: (await keys.list(principal(request).programId)).map(view) }),
+      async (request) => ({ data: (await keys.list(principal(request).programId)).map(toApiKey) }),
     );
 
     app.post(
@@ -46,13 +34,9 @@ export const keyRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const { programId, keyId } = principal(request);
         const { name, scopes } = request.body;
-        const record = audit.recorder(programId, keyId, 'key.create', 'api_key');
-        const { secret, key } = await keys.create(programId, name, scopes, (db, created) =>
-          record(db, view(created)),
-        );
-        return reply.code(201).send({ secret, key: view(key) });
+        const { secret, key } = await keys.create(principal(request).programId, name, scopes, actor(request));
+        return reply.code(201).send({ secret, key: toApiKey(key) });
       },
     );
 
@@ -69,12 +53,8 @@ export const keyRoutes = routeModule({
         },
       },
       async (request) => {
-        const { programId, keyId } = principal(request);
-        const record = audit.recorder(programId, keyId, 'key.revoke', 'api_key');
-        const revoked = await keys.revoke(programId, request.params.keyId, (db, key) =>
-          record(db, view(key)),
-        );
-        return view(revoked);
+        const { programId } = principal(request);
+        return toApiKey(await keys.revoke(programId, request.params.keyId, actor(request)));
       },
     );
   },

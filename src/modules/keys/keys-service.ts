@@ -1,8 +1,11 @@
+// API keys: created (the secret shown once), registered from the configuration, authenticated by
+// their hash, listed and revoked. Creating and revoking are audited.
 import { createHash, randomBytes } from 'node:crypto';
-import { type Principal, SCOPES, type Scope } from '../../core/access.ts';
+import { type Actor, type Principal, SCOPES, type Scope } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import { findActiveKeyByHash, findKeyByHash, insertKey, listKeys, revokeKeyRow } from './keys-store.ts';
 
 export interface ApiKeyInfo {
@@ -14,9 +17,6 @@ export interface ApiKeyInfo {
   createdAt: string;
   revokedAt: string | null;
 }
-
-/** Runs inside the key write's transaction (the audit record). */
-export type KeyHook = (db: Executor, key: ApiKeyInfo) => Promise<void>;
 
 export function hashKey(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
@@ -34,6 +34,35 @@ function info(row: Awaited<ReturnType<typeof insertKey>>): ApiKeyInfo {
   };
 }
 
+/** A key as the API and the audit log show it: without its program (and never with its secret). */
+export function toApiKey(k: ApiKeyInfo) {
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    scopes: k.scopes,
+    createdAt: k.createdAt,
+    revokedAt: k.revokedAt,
+  };
+}
+
+/** Records a key write in the audit log, in its transaction. */
+function recordKey(
+  audit: AuditService,
+  db: Executor,
+  actor: Actor,
+  action: 'key.create' | 'key.revoke',
+  key: ApiKeyInfo,
+) {
+  return audit.record(db, key.programId, {
+    actor,
+    action,
+    resourceType: 'api_key',
+    resourceId: key.id,
+    after: toApiKey(key),
+  });
+}
+
 function checkScopes(scopes: readonly string[]): Scope[] {
   const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
   if (scopes.length === 0 || unknown.length > 0) {
@@ -45,26 +74,29 @@ function checkScopes(scopes: readonly string[]): Scope[] {
   return [...new Set(scopes)] as Scope[];
 }
 
-export function createKeyService(database: Database) {
+export function createKeyService(database: Database, audit: AuditService) {
   return {
-    /** Creates a key; the secret is in the result and nowhere else, ever. */
+    /** Creates a key (audited); the secret is in the result and nowhere else, ever. */
     async create(
       programId: string,
       name: string,
       scopes: readonly string[],
-      onCreate?: KeyHook,
+      actor: Actor,
     ): Promise<{ secret: string; key: ApiKeyInfo }> {
       const secret = `fdl_${randomBytes(32).toString('base64url')}`;
-      return { secret, key: await this.register(programId, name, scopes, secret, onCreate) };
+      return { secret, key: await this.register(programId, name, scopes, secret, actor) };
     },
 
-    /** Stores a key whose secret the caller chose (FIDELIS_ADMIN_KEY); a no-op when it exists already. */
+    /**
+     * Stores a key whose secret the caller chose (FIDELIS_ADMIN_KEY), audited; a no-op when it
+     * exists already.
+     */
     async register(
       programId: string,
       name: string,
       scopes: readonly string[],
       secret: string,
-      onCreate?: KeyHook,
+      actor: Actor,
     ): Promise<ApiKeyInfo> {
       const valid = checkScopes(scopes);
       const hash = hashKey(secret);
@@ -89,7 +121,7 @@ export function createKeyService(database: Database) {
             scopes: valid,
           }),
         );
-        await onCreate?.(tx, created);
+        await recordKey(audit, tx, actor, 'key.create', created);
         return created;
       });
     },
@@ -103,12 +135,13 @@ export function createKeyService(database: Database) {
       return (await listKeys(database.db, programId)).map(info);
     },
 
-    async revoke(programId: string, id: string, onRevoke?: KeyHook): Promise<ApiKeyInfo> {
+    /** Revokes a key at once (audited). */
+    async revoke(programId: string, id: string, actor: Actor): Promise<ApiKeyInfo> {
       return database.transaction(async (tx) => {
         const row = await revokeKeyRow(tx, programId, id);
         if (!row) throw new FidelisError('not_found', `No active key ${id} in this program`);
         const revoked = info(row);
-        await onRevoke?.(tx, revoked);
+        await recordKey(audit, tx, actor, 'key.revoke', revoked);
         return revoked;
       });
     },

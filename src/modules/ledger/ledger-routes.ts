@@ -3,13 +3,11 @@
 // The program-wide routes (the due run, the liability report) are in ledger-program-routes.ts.
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { fieldError } from '../../core/errors.ts';
-import { principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { actor, principal } from '../../http/auth.ts';
+import { responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
-import type { AuditService } from '../audit/audit-service.ts';
 import {
   AdjustmentBody,
   AsOfQuery,
@@ -32,25 +30,12 @@ import {
 } from './ledger-schemas.ts';
 import { type BatchItem, type LedgerService, toEntry, type WriteResult } from './ledger-service.ts';
 
-const RequiredKeyHeaders = Type.Object({
-  'idempotency-key': Type.String({
-    minLength: 1,
-    maxLength: 255,
-    description: 'Required: the ledger writes each movement once per key; a retry returns the first entry',
-  }),
-});
-
-/** The ledger key of an API write: the client's Idempotency-Key, in the API's own namespace. */
+/**
+ * The ledger key of an API write: the client's Idempotency-Key (every ledger write moves points or
+ * money, so its route requires one), in the API's own namespace.
+ */
 function ledgerKey(request: FastifyRequest): string {
-  const key = request.headers['idempotency-key'];
-  if (typeof key !== 'string' || key.length === 0) {
-    throw fieldError(
-      'idempotency_key_required',
-      'Ledger writes need an Idempotency-Key header so that retries cannot double them',
-      { '/headers/idempotency-key': 'is required' },
-    );
-  }
-  return `api:${key}`;
+  return `api:${String(request.headers['idempotency-key'])}`;
 }
 
 const date = (value: string | undefined) => (value === undefined ? undefined : new Date(value));
@@ -93,19 +78,18 @@ const UNIT_IN_PATH = { scope: 'read', fieldsIn: 'body' } as const;
 
 export const ledgerRoutes = routeModule({
   schemas: [EntrySchema, WalletSchema],
-  routes(app: Router, { audit, ledger }: { audit: AuditService; ledger: LedgerService }): void {
+  routes(app: Router, { ledger }: { ledger: LedgerService }): void {
     const created = { 201: Type.Ref('LedgerEntry'), 200: Type.Ref('LedgerEntry') };
 
     app.post(
       '/ledger/credits',
       {
-        config: { scope: 'write' },
+        config: { scope: 'write', idempotencyKey: 'required' },
         schema: {
           tags: ['ledger'],
           summary: 'Credit a wallet (earn), now or pending',
           description:
             'Points become a lot with the expiry of the program policy. A pending credit is visible but not spendable until posted.',
-          headers: RequiredKeyHeaders,
           body: CreditBody,
           response: responses(created, [...writeErrors]),
         },
@@ -121,13 +105,12 @@ export const ledgerRoutes = routeModule({
     app.post(
       '/ledger/debits',
       {
-        config: { scope: 'write' },
+        config: { scope: 'write', idempotencyKey: 'required' },
         schema: {
           tags: ['ledger'],
           summary: 'Debit a wallet (redeem, donate, pay out), or place a hold',
           description:
             'Refused with 422 insufficient_balance when the available balance does not cover it, also under concurrency.',
-          headers: RequiredKeyHeaders,
           body: DebitBody,
           response: responses(created, [...writeErrors, 'insufficient_balance']),
         },
@@ -143,15 +126,14 @@ export const ledgerRoutes = routeModule({
     app.post(
       '/ledger/batch',
       {
-        config: { scope: 'write' },
+        config: { scope: 'write', idempotencyKey: 'required' },
         schema: {
           tags: ['ledger'],
           summary: 'Up to 1,000 credits and debits in one call',
           description:
-            'Each item carries its own idempotency key and gets its own result; a bad item fails alone and the others are written together in one transaction.',
-          headers: IdempotencyHeaders,
+            'Each item carries its own idempotency key and gets its own result; a bad item fails alone and the others are written together in one transaction. The request needs an Idempotency-Key as well: a retry answers the first results.',
           body: BatchBody,
-          response: responses({ 200: BatchResultSchema }),
+          response: responses({ 200: BatchResultSchema }, ['idempotency_key_required']),
         },
       },
       async (request) => {
@@ -176,45 +158,28 @@ export const ledgerRoutes = routeModule({
     app.post(
       '/ledger/adjustments',
       {
-        config: { scope: 'admin' },
+        config: { scope: 'admin', idempotencyKey: 'required' },
         schema: {
           tags: ['ledger'],
           summary: 'Correct a balance by hand (audited)',
-          headers: RequiredKeyHeaders,
           body: AdjustmentBody,
           response: responses(created, [...writeErrors, 'insufficient_balance']),
         },
       },
       async (request, reply) => {
-        const b = request.body;
-        const { programId, keyId } = principal(request);
-        const afterWrite = audit.recorder(programId, keyId, 'ledger.adjust', 'ledger_entry');
-        const common = {
-          key: ledgerKey(request),
-          account: b.account,
-          unit: b.unit,
-          amount: Math.abs(b.amount),
-          reasonCode: b.reasonCode,
-          explanation: b.explanation,
-          sourceType: 'admin' as const,
-          actor: keyId,
-          afterWrite,
-          type: 'adjust' as const,
-        };
-        const result =
-          b.amount > 0 ? await ledger.credit(programId, common) : await ledger.debit(programId, common);
-        return sendWrite(reply, result);
+        const { programId } = principal(request);
+        const input = { ...request.body, key: ledgerKey(request) };
+        return sendWrite(reply, await ledger.adjust(programId, input, actor(request)));
       },
     );
 
     app.post(
       '/ledger/transfers',
       {
-        config: { scope: 'write' },
+        config: { scope: 'write', idempotencyKey: 'required' },
         schema: {
           tags: ['ledger'],
           summary: 'Move units between two accounts (policy: same group by default)',
-          headers: RequiredKeyHeaders,
           body: TransferBody,
           response: responses(created, [...writeErrors, 'insufficient_balance', 'transfer_not_allowed']),
         },
@@ -231,14 +196,13 @@ export const ledgerRoutes = routeModule({
       app.post(
         `/ledger/entries/:entryId/${action}`,
         {
-          config: { scope: 'write' },
+          config: { scope: 'write', idempotencyKey: 'required' },
           schema: {
             tags: ['ledger'],
             summary:
               action === 'post'
                 ? 'Post a pending credit, or capture a hold'
                 : 'Void a pending credit, or release a hold',
-            headers: RequiredKeyHeaders,
             params: EntryParams,
             body: Type.Optional(ResolveBody),
             response: responses(created, [...writeErrors, 'entry_not_found', 'entry_not_open']),
@@ -259,13 +223,12 @@ export const ledgerRoutes = routeModule({
     app.post(
       '/ledger/entries/:entryId/reverse',
       {
-        config: { scope: 'write' },
+        config: { scope: 'write', idempotencyKey: 'required' },
         schema: {
           tags: ['ledger'],
           summary: 'Reverse (part of) a posted entry with a linked correcting entry',
           description:
             "Taking back spent points follows the program's clawback policy: a debt settled by later credits, or a write-off.",
-          headers: RequiredKeyHeaders,
           params: EntryParams,
           body: ReverseBody,
           response: responses(created, [

@@ -3,6 +3,7 @@
 // Long file: the hot-path issue (14) rebuilds it as one transaction-first ledger API and splits it
 // into verb files then; until then it stays whole.
 import { createHash } from 'node:crypto';
+import type { Actor } from '../../core/access.ts';
 import { FidelisError, fieldError, invalid } from '../../core/errors.ts';
 import { expiryFor } from '../../core/ledger/expiry.ts';
 import { assertBalanced, type Posting } from '../../core/ledger/journal.ts';
@@ -14,7 +15,9 @@ import type { Database, Executor, Tx } from '../../db/client.ts';
 import { retryOnConflict } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
+import { type AdjustmentInput, adjustBalance } from './ledger-adjust.ts';
 import {
   allocationsOf,
   changeLots,
@@ -200,7 +203,12 @@ export function creditContextOf(
   };
 }
 
-export function createLedgerService(database: Database, programs: ProgramService, accounts: AccountService) {
+export function createLedgerService(
+  database: Database,
+  programs: ProgramService,
+  accounts: AccountService,
+  audit: AuditService,
+) {
   async function settingsOf(
     programId: string,
     db?: Tx,
@@ -684,6 +692,9 @@ export function createLedgerService(database: Database, programs: ProgramService
     /** Writes a prepared credit inside the caller's transaction (in a savepoint); a replay returns the first entry. */
     writePrepared: (tx: Tx, prepared: PreparedWrite) => execute(prepared, tx),
     debit: async (programId: string, input: DebitInput) => execute(await prepareDebit(programId, input)),
+    /** A correction by hand (positive credits, negative debits), audited. */
+    adjust: (programId: string, input: AdjustmentInput, actor: Actor) =>
+      adjustBalance({ credit: service.credit, debit: service.debit, audit }, programId, input, actor),
 
     /**
      * Many credits and debits in one transaction, each in its own savepoint: one bad item fails

@@ -1,4 +1,6 @@
 // Joining a plan and the transitions an operator or member makes: approval, rejection, cancellation.
+// Each is audited in its transaction.
+import { type Actor, actorName } from '../../core/access.ts';
 import { FidelisError, fieldError } from '../../core/errors.ts';
 import { cancelledAt, termEnd } from '../../core/memberships/terms.ts';
 import { advisoryLock, type Tx } from '../../db/client.ts';
@@ -42,9 +44,10 @@ export async function join(
   deps: MembershipDeps,
   programId: string,
   input: JoinInput,
-  actor?: string,
+  actor: Actor,
 ): Promise<{ membership: MembershipDetail; replayed: boolean }> {
   const { database, accounts } = deps;
+  const by = actorName(actor);
   const account = await accounts.resolve(programId, input.account);
   const plan = existingPlan(await findPlan(database.db, programId, input.plan), input.plan);
   if (plan.status === 'archived')
@@ -79,7 +82,7 @@ export async function join(
         1,
         new Date(Math.min(startsAt.getTime(), Date.now())),
         'api',
-        actor,
+        by,
       );
   return retryOnConflict(() =>
     database.transaction(async (tx) => {
@@ -117,7 +120,7 @@ export async function join(
       });
       if (pending) {
         await insertEvents(tx, [
-          event(programId, id, 'requested', row.createdAt, actor, {
+          event(programId, id, 'requested', row.createdAt, by, {
             planId: plan.id,
             planVersion: plan.version,
             accountId: account.id,
@@ -126,8 +129,9 @@ export async function join(
           }),
         ]);
       } else {
-        await activate(deps, tx, programId, row, def, startsAt, credits, actor);
+        await activate(deps, tx, programId, row, def, startsAt, credits, by);
       }
+      await recordTransition(deps, tx, programId, actor, 'join', null, row);
       return { membership: await detail(tx, programId, row), replayed: false };
     }),
   ).catch((error: unknown) => {
@@ -141,22 +145,22 @@ export async function join(
   });
 }
 
-/** Records an admin transition of a membership in the audit log, in its transaction. */
+/** Records a membership's transition in the audit log, in its transaction. */
 function recordTransition(
   { audit }: MembershipDeps,
   tx: Tx,
   programId: string,
-  actor: string,
-  action: 'approve' | 'reject',
-  before: MembershipRow,
+  actor: Actor,
+  action: 'join' | 'approve' | 'reject' | 'cancel',
+  before: MembershipRow | null,
   after: MembershipRow,
 ) {
   return audit.record(tx, programId, {
     actor,
     action: `membership.${action}`,
     resourceType: 'membership',
-    resourceId: before.id,
-    before: toMembership(before),
+    resourceId: after.id,
+    before: before && toMembership(before),
     after: toMembership(after),
   });
 }
@@ -166,7 +170,7 @@ export async function approve(
   deps: MembershipDeps,
   programId: string,
   membershipId: string,
-  actor: string,
+  actor: Actor,
   note?: string,
   now = new Date(),
 ) {
@@ -174,7 +178,7 @@ export async function approve(
   const before = existingMembership(await findMembership(database.db, programId, membershipId), membershipId);
   if (before.status !== 'pending') throw notPending(before);
   const def = await definitionAt(database.db, programId, before.planId, before.planVersion);
-  const credits = await prepareCredits(deps, programId, before, def, 1, now, 'admin', actor);
+  const credits = await prepareCredits(deps, programId, before, def, 1, now, 'admin', actorName(actor));
   return retryOnConflict(() =>
     database.transaction(async (tx) => {
       const current = existingMembership(await lockMembership(tx, programId, membershipId), membershipId);
@@ -186,7 +190,7 @@ export async function approve(
         term: 1,
         ...(note === undefined ? {} : { note }),
       });
-      await activate(deps, tx, programId, row, def, now, credits, actor);
+      await activate(deps, tx, programId, row, def, now, credits, actorName(actor));
       const result = await detail(tx, programId, row, now);
       await recordTransition(deps, tx, programId, actor, 'approve', current, row);
       return result;
@@ -199,7 +203,7 @@ export async function reject(
   deps: MembershipDeps,
   programId: string,
   membershipId: string,
-  actor: string,
+  actor: Actor,
   note?: string,
 ) {
   return deps.database.transaction(async (tx) => {
@@ -210,7 +214,7 @@ export async function reject(
       ...(note === undefined ? {} : { note }),
     });
     await insertEvents(tx, [
-      event(programId, membershipId, 'rejected', new Date(), actor, { note: note ?? null }),
+      event(programId, membershipId, 'rejected', new Date(), actorName(actor), { note: note ?? null }),
     ]);
     await recordTransition(deps, tx, programId, actor, 'reject', current, row);
     return detail(tx, programId, row);
@@ -219,14 +223,14 @@ export async function reject(
 
 /** Ends a pending or active membership now: no renewal, its entitlements end now. */
 export async function cancel(
-  { database }: MembershipDeps,
+  deps: MembershipDeps,
   programId: string,
   membershipId: string,
-  actor?: string,
+  actor: Actor,
   note?: string,
   now = new Date(),
 ) {
-  return database.transaction(async (tx) => {
+  return deps.database.transaction(async (tx) => {
     const current = existingMembership(await lockMembership(tx, programId, membershipId), membershipId);
     if (current.status !== 'pending' && current.status !== 'active') {
       throw new FidelisError('membership_ended', `Membership ${membershipId} is already ${current.status}`);
@@ -239,12 +243,13 @@ export async function cancel(
     });
     if (endsAt) await endEntitlements(tx, programId, membershipId, endsAt);
     await insertEvents(tx, [
-      event(programId, membershipId, 'cancelled', endsAt ?? now, actor, {
+      event(programId, membershipId, 'cancelled', endsAt ?? now, actorName(actor), {
         was: current.status,
         endedAt: endsAt?.toISOString() ?? null,
         note: note ?? null,
       }),
     ]);
+    await recordTransition(deps, tx, programId, actor, 'cancel', current, row);
     return detail(tx, programId, row, now);
   });
 }

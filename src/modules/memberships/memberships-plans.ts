@@ -1,5 +1,6 @@
 // Membership plans: checking and normalising a definition, creating, versioning, archiving and
 // deleting plans (audited), reading them.
+import { type Actor, actorName } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
 import { feeToMinor } from '../../core/memberships/terms.ts';
 import { minorDigits } from '../../core/money.ts';
@@ -104,7 +105,7 @@ function recordPlan(
   { audit }: MembershipDeps,
   tx: Tx,
   programId: string,
-  write: { actor: string; action: string; planId: string; before?: PlanView; after?: PlanView },
+  write: { actor: Actor; action: string; planId: string; before?: PlanView; after?: PlanView },
 ) {
   return audit.record(tx, programId, {
     actor: write.actor,
@@ -120,13 +121,13 @@ export async function createPlan(
   deps: MembershipDeps,
   programId: string,
   input: CreatePlanInput,
-  actor: string,
+  actor: Actor,
 ) {
   const definition = definitionOf(input);
   return deps.database.transaction(async (tx) => {
     const id = newId('mpl');
     const row = await insertPlan(tx, { programId, id, version: 1, definition });
-    await insertPlanVersion(tx, { programId, planId: id, version: 1, definition, actor });
+    await insertPlanVersion(tx, { programId, planId: id, version: 1, definition, actor: actorName(actor) });
     const plan = toPlan(row);
     await recordPlan(deps, tx, programId, { actor, action: 'create', planId: id, after: plan });
     return plan;
@@ -153,7 +154,7 @@ export async function updatePlan(
   programId: string,
   planId: string,
   input: UpdatePlanInput,
-  actor: string,
+  actor: Actor,
 ) {
   return deps.database.transaction(async (tx) => {
     const current = existingPlan(await lockPlan(tx, programId, planId), planId);
@@ -170,7 +171,7 @@ export async function updatePlan(
     if (description !== null) merged.description = description;
     const definition = definitionOf(merged);
     const version = current.version + 1;
-    await insertPlanVersion(tx, { programId, planId, version, definition, actor });
+    await insertPlanVersion(tx, { programId, planId, version, definition, actor: actorName(actor) });
     const plan = toPlan(await updatePlanRow(tx, programId, planId, { version, definition }));
     await recordPlan(deps, tx, programId, {
       actor,
@@ -184,7 +185,7 @@ export async function updatePlan(
 }
 
 /** Nobody can join an archived plan; its memberships run on. */
-export async function archivePlan(deps: MembershipDeps, programId: string, planId: string, actor: string) {
+export async function archivePlan(deps: MembershipDeps, programId: string, planId: string, actor: Actor) {
   return deps.database.transaction(async (tx) => {
     const current = existingPlan(await lockPlan(tx, programId, planId), planId);
     if (current.status === 'archived') return toPlan(current);
@@ -201,7 +202,7 @@ export async function archivePlan(deps: MembershipDeps, programId: string, planI
 }
 
 /** Deletes a plan nobody ever joined; one with memberships is refused (archive it instead). */
-export async function deletePlan(deps: MembershipDeps, programId: string, planId: string, actor: string) {
+export async function deletePlan(deps: MembershipDeps, programId: string, planId: string, actor: Actor) {
   return deps.database.transaction(async (tx) => {
     const current = existingPlan(await lockPlan(tx, programId, planId), planId);
     if (await planHasMemberships(tx, programId, planId)) {

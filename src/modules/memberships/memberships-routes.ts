@@ -1,6 +1,6 @@
 // The membership HTTP routes: plans, joining and transitions, the due run, an account's entitlements.
 import Type from 'typebox';
-import { principal } from '../../http/auth.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
@@ -52,8 +52,8 @@ export const membershipRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const { programId, keyId } = principal(request);
-        const plan = await memberships.createPlan(programId, request.body, keyId);
+        const { programId } = principal(request);
+        const plan = await memberships.createPlan(programId, request.body, actor(request));
         return reply.code(201).header('location', `/v1/membership-plans/${plan.id}`).send(plan);
       },
     );
@@ -100,8 +100,8 @@ export const membershipRoutes = routeModule({
         },
       },
       async (request) => {
-        const { programId, keyId } = principal(request);
-        return memberships.updatePlan(programId, request.params.planId, request.body, keyId);
+        const { programId } = principal(request);
+        return memberships.updatePlan(programId, request.params.planId, request.body, actor(request));
       },
     );
 
@@ -119,8 +119,8 @@ export const membershipRoutes = routeModule({
         },
       },
       async (request) => {
-        const { programId, keyId } = principal(request);
-        return memberships.archivePlan(programId, request.params.planId, keyId);
+        const { programId } = principal(request);
+        return memberships.archivePlan(programId, request.params.planId, actor(request));
       },
     );
 
@@ -141,8 +141,8 @@ export const membershipRoutes = routeModule({
         },
       },
       async (request) => {
-        const { programId, keyId } = principal(request);
-        return memberships.deletePlan(programId, request.params.planId, keyId);
+        const { programId } = principal(request);
+        return memberships.deletePlan(programId, request.params.planId, actor(request));
       },
     );
 
@@ -170,15 +170,15 @@ export const membershipRoutes = routeModule({
     app.post(
       '/memberships',
       {
-        config: { scope: 'write' },
+        config: { scope: 'write', idempotencyKey: 'required' },
         schema: {
           tags,
           summary: 'Join an account to a plan with its evidence (contract, purchase, or approval request)',
           description:
             'A contract or purchase join is active at once: entitlements granted, service credits credited, ' +
             'the first term charged. An approval join is pending until an admin approves it. Joining again ' +
-            'while pending or active with the same via and reference answers the existing membership (200).',
-          headers: IdempotencyHeaders,
+            'while pending or active with the same via and reference answers the existing membership (200). ' +
+            'It needs an Idempotency-Key: a retry with the same key answers the first response.',
           body: JoinBody,
           response: responses({ 201: MembershipDetailSchema, 200: MembershipDetailSchema }, [
             'account_not_found',
@@ -186,13 +186,14 @@ export const membershipRoutes = routeModule({
             'membership_exists',
             'joining_condition_unmet',
             'plan_archived',
+            'idempotency_key_required',
             ...idem,
           ]),
         },
       },
       async (request, reply) => {
-        const { programId, keyId } = principal(request);
-        const { membership, replayed } = await memberships.join(programId, request.body, keyId);
+        const { programId } = principal(request);
+        const { membership, replayed } = await memberships.join(programId, request.body, actor(request));
         return reply
           .code(replayed ? 200 : 201)
           .header('location', `/v1/memberships/${membership.id}`)
@@ -266,11 +267,11 @@ export const membershipRoutes = routeModule({
           },
         },
         async (request) => {
-          const { programId, keyId } = principal(request);
+          const { programId } = principal(request);
           const id = request.params.membershipId;
           return action === 'approve'
-            ? memberships.approve(programId, id, keyId, request.body?.note)
-            : memberships.reject(programId, id, keyId, request.body?.note);
+            ? memberships.approve(programId, id, actor(request), request.body?.note)
+            : memberships.reject(programId, id, actor(request), request.body?.note);
         },
       );
     }
@@ -293,8 +294,8 @@ export const membershipRoutes = routeModule({
         },
       },
       async (request) => {
-        const { programId, keyId } = principal(request);
-        return memberships.cancel(programId, request.params.membershipId, keyId, request.body?.note);
+        const { programId } = principal(request);
+        return memberships.cancel(programId, request.params.membershipId, actor(request), request.body?.note);
       },
     );
 

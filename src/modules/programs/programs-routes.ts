@@ -1,14 +1,13 @@
 import Type from 'typebox';
-import { principal } from '../../http/auth.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
-import type { AuditService } from '../audit/audit-service.ts';
 import { ProgramSchema, UpdateProgramBody } from './programs-schemas.ts';
 import type { ProgramService } from './programs-service.ts';
 
 export const programRoutes = routeModule({
   schemas: [ProgramSchema],
-  routes(app: Router, { audit, programs }: { audit: AuditService; programs: ProgramService }): void {
+  routes(app: Router, { programs }: { programs: ProgramService }): void {
     app.get(
       '/program',
       {
@@ -37,13 +36,8 @@ export const programRoutes = routeModule({
           ]),
         },
       },
-      async (request) => {
-        const { programId, keyId } = principal(request);
-        const record = audit.recorder(programId, keyId, 'program.update', 'program');
-        return (
-          await programs.update(programId, request.body, (tx, before, after) => record(tx, after, before))
-        ).after;
-      },
+      async (request) =>
+        (await programs.update(principal(request).programId, request.body, actor(request))).after,
     );
   },
 });

@@ -1,10 +1,12 @@
 // Programs (the tenants): their base currency, time zone, default locale and each module's settings.
 import type { TSchema } from 'typebox';
 import Value from 'typebox/value';
+import type { Actor } from '../../core/access.ts';
 import { FidelisError, type FieldError, fieldErrors } from '../../core/errors.ts';
 import { canonicalLocale, isCurrency, isTimeZone } from '../../core/reference.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import type { CreateProgramInput, Program, UpdateProgramInput } from './programs-schemas.ts';
 import {
   findProgram,
@@ -68,22 +70,36 @@ function checkSettings(
   if (errors.length > 0) throw fieldErrors('validation_failed', errors);
 }
 
-export type SettingsHook = (db: Executor, before: Program, after: Program) => Promise<void>;
-
-export function createProgramService(database: Database, settingsSchemas: Record<string, TSchema> = {}) {
+export function createProgramService(
+  database: Database,
+  audit: AuditService,
+  settingsSchemas: Record<string, TSchema> = {},
+) {
   return {
-    async create(input: CreateProgramInput): Promise<Program> {
+    /** Creates a program (audited, as its first record). */
+    async create(input: CreateProgramInput, actor: Actor): Promise<Program> {
       const normalised = checkReferenceValues(input);
       checkSettings(input.settings, settingsSchemas);
-      const row = await insertProgram(database.db, {
-        id: newId('prg'),
-        name: input.name.trim(),
-        baseCurrency: input.baseCurrency,
-        timeZone: input.timeZone ?? 'UTC',
-        defaultLocale: normalised.defaultLocale ?? 'en',
-        settings: input.settings ?? {},
+      return database.transaction(async (tx) => {
+        const program = toProgram(
+          await insertProgram(tx, {
+            id: newId('prg'),
+            name: input.name.trim(),
+            baseCurrency: input.baseCurrency,
+            timeZone: input.timeZone ?? 'UTC',
+            defaultLocale: normalised.defaultLocale ?? 'en',
+            settings: input.settings ?? {},
+          }),
+        );
+        await audit.record(tx, program.id, {
+          actor,
+          action: 'program.create',
+          resourceType: 'program',
+          resourceId: program.id,
+          after: program,
+        });
+        return program;
       });
-      return toProgram(row);
     },
 
     /** The program; `db` reads it inside a caller's transaction. */
@@ -103,10 +119,11 @@ export function createProgramService(database: Database, settingsSchemas: Record
       return first ? toProgram(first) : undefined;
     },
 
+    /** Changes the program's names, references or module settings (audited). */
     async update(
       id: string,
       input: UpdateProgramInput,
-      onChange?: SettingsHook,
+      actor: Actor,
     ): Promise<{ before: Program; after: Program }> {
       const normalised = checkReferenceValues(input);
       checkSettings(input.settings, settingsSchemas);
@@ -121,7 +138,13 @@ export function createProgramService(database: Database, settingsSchemas: Record
           ...(input.settings !== undefined && { settings: { ...current.settings, ...input.settings } }),
         });
         const change = { before: toProgram(current), after: toProgram(row!) };
-        await onChange?.(tx, change.before, change.after);
+        await audit.record(tx, id, {
+          actor,
+          action: 'program.update',
+          resourceType: 'program',
+          resourceId: id,
+          ...change,
+        });
         return change;
       });
     },

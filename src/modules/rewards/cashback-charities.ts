@@ -1,4 +1,5 @@
 // The charities a program lists for donations: add, change or archive, read.
+import type { Actor } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { CreateCharityInput, UpdateCharityInput } from './cashback-schemas.ts';
@@ -33,7 +34,7 @@ export async function createCharity(
   d: CashbackDeps,
   programId: string,
   input: CreateCharityInput,
-  actor: string,
+  actor: Actor,
 ): Promise<Charity> {
   const row = await d.database.transaction(async (tx) => {
     const created = await insertCharity(tx, {
@@ -60,7 +61,7 @@ export async function updateCharity(
   programId: string,
   id: string,
   input: UpdateCharityInput,
-  actor: string,
+  actor: Actor,
 ): Promise<Charity> {
   const row = await d.database.transaction(async (tx) => {
     const before = await findCharity(tx, programId, id);

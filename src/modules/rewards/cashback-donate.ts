@@ -1,5 +1,6 @@
 // Donations: (part of) a wallet given to a charity of the program, as a posted ledger entry of type
-// donate.
+// donate, audited in its transaction.
+import { type Actor, actorName } from '../../core/access.ts';
 import { FidelisError, invalid } from '../../core/errors.ts';
 import { afterCursor, DEFAULT_LIMIT, type Page, toPage } from '../../core/pagination.ts';
 import { newId } from '../../lib/ids.ts';
@@ -25,14 +26,14 @@ export function toDonation(d: DonationRow) {
 export type Donation = ReturnType<typeof toDonation>;
 
 /**
- * Donates (part of) a wallet to a charity of the program. `key` makes it exactly-once: a retry
- * with the same key returns the first donation.
+ * Donates (part of) a wallet to a charity of the program (audited: `donation.create`). `key` makes
+ * it exactly-once: a retry with the same key returns the first donation.
  */
 export async function donate(
   d: CashbackDeps,
   programId: string,
   input: DonationInput,
-  actor: string,
+  actor: Actor,
   key?: string,
 ): Promise<{ donation: Donation; replayed: boolean }> {
   const charity = await loadCharity(d, programId, input.charityId);
@@ -59,9 +60,9 @@ export async function donate(
     contactId: input.contactId,
     sourceType: 'api',
     sourceId: charity.id,
-    actor,
+    actor: actorName(actor),
     afterWrite: async (tx, entry) => {
-      await insertDonation(tx, {
+      const donation = await insertDonation(tx, {
         programId,
         id,
         charityId: charity.id,
@@ -70,6 +71,13 @@ export async function donate(
         unit: input.unit,
         amount,
         entryId: entry.id,
+      });
+      await d.audit.record(tx, programId, {
+        actor,
+        action: 'donation.create',
+        resourceType: 'donation',
+        resourceId: id,
+        after: toDonation(donation),
       });
     },
   });

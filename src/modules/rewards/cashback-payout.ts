@@ -1,5 +1,6 @@
 // Payouts: (part of) a cash wallet paid out by the operator, recorded as a posted ledger entry of
-// type payout with its method and reference.
+// type payout with its method and reference, audited in its transaction.
+import { type Actor, actorName } from '../../core/access.ts';
 import { invalid } from '../../core/errors.ts';
 import { afterCursor, DEFAULT_LIMIT, type Page, toPage } from '../../core/pagination.ts';
 import { isCurrency } from '../../core/reference.ts';
@@ -29,7 +30,7 @@ export async function payout(
   d: CashbackDeps,
   programId: string,
   input: PayoutInput,
-  actor: string,
+  actor: Actor,
   key?: string,
 ): Promise<{ payout: Payout; replayed: boolean }> {
   if (!isCurrency(input.currency)) {
@@ -54,9 +55,9 @@ export async function payout(
     explanation: `Payout by ${input.method.replace('_', ' ')}${input.reference ? ` (${input.reference})` : ''}`,
     contactId: input.contactId,
     sourceType: 'api',
-    actor,
+    actor: actorName(actor),
     afterWrite: async (tx, entry) => {
-      await insertPayout(tx, {
+      const payout = await insertPayout(tx, {
         programId,
         id,
         accountId: account.id,
@@ -72,7 +73,7 @@ export async function payout(
         action: 'payout.request',
         resourceType: 'payout',
         resourceId: id,
-        after: { account: account.id, unit: input.currency, amount, method: input.method },
+        after: toPayout(payout),
       });
     },
   });

@@ -1,6 +1,6 @@
 // Routes of cash leaving the program: charities, donations and payouts.
 import Type from 'typebox';
-import { principal } from '../../http/auth.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
@@ -36,8 +36,8 @@ export const cashbackRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const { programId, keyId } = principal(request);
-        const charity = await cashback.createCharity(programId, request.body, keyId);
+        const { programId } = principal(request);
+        const charity = await cashback.createCharity(programId, request.body, actor(request));
         return reply.code(201).header('location', `/v1/charities/${charity.id}`).send(charity);
       },
     );
@@ -83,21 +83,20 @@ export const cashbackRoutes = routeModule({
         },
       },
       async (request) => {
-        const { programId, keyId } = principal(request);
-        return cashback.updateCharity(programId, request.params.charityId, request.body, keyId);
+        const { programId } = principal(request);
+        return cashback.updateCharity(programId, request.params.charityId, request.body, actor(request));
       },
     );
 
     app.post(
       '/donations',
       {
-        config: { scope: 'write' },
+        config: { scope: 'write', idempotencyKey: 'required' },
         schema: {
           tags: ['cashback'],
           summary: 'Donate (part of) a wallet — typically cashback — to a charity of the program',
           description:
-            'A posted ledger entry of type donate. With an Idempotency-Key a retry returns the first donation.',
-          headers: IdempotencyHeaders,
+            'A posted ledger entry of type donate. It needs an Idempotency-Key: a retry with the same key returns the first donation.',
           body: DonationBody,
           response: responses({ 201: DonationSchema, 200: DonationSchema }, [
             'account_not_found',
@@ -105,13 +104,19 @@ export const cashbackRoutes = routeModule({
             'charity_not_found',
             'charity_not_active',
             'insufficient_balance',
+            'idempotency_key_required',
             ...idem,
           ]),
         },
       },
       async (request, reply) => {
-        const { programId, keyId } = principal(request);
-        const result = await cashback.donate(programId, request.body, keyId, idempotencyKey(request));
+        const { programId } = principal(request);
+        const result = await cashback.donate(
+          programId,
+          request.body,
+          actor(request),
+          idempotencyKey(request),
+        );
         return reply.code(result.replayed ? 200 : 201).send(result.donation);
       },
     );
@@ -133,25 +138,30 @@ export const cashbackRoutes = routeModule({
     app.post(
       '/payouts',
       {
-        config: { scope: 'write' },
+        config: { scope: 'write', idempotencyKey: 'required' },
         schema: {
           tags: ['cashback'],
           summary: 'Pay out (part of) a cash wallet, recorded with its method and reference',
           description:
-            'A posted ledger entry of type payout: the amount leaves the wallet now and the operator moves the money. A payout that did not go through is corrected by reversing its entry (POST /v1/ledger/entries/{entryId}/reverse).',
-          headers: IdempotencyHeaders,
+            'A posted ledger entry of type payout: the amount leaves the wallet now and the operator moves the money. It needs an Idempotency-Key: a retry with the same key returns the first payout. A payout that did not go through is corrected by reversing its entry (POST /v1/ledger/entries/{entryId}/reverse).',
           body: PayoutBody,
           response: responses({ 201: PayoutSchema, 200: PayoutSchema }, [
             'account_not_found',
             'contact_not_found',
             'insufficient_balance',
+            'idempotency_key_required',
             ...idem,
           ]),
         },
       },
       async (request, reply) => {
-        const { programId, keyId } = principal(request);
-        const result = await cashback.payout(programId, request.body, keyId, idempotencyKey(request));
+        const { programId } = principal(request);
+        const result = await cashback.payout(
+          programId,
+          request.body,
+          actor(request),
+          idempotencyKey(request),
+        );
         return reply.code(result.replayed ? 200 : 201).send(result.payout);
       },
     );

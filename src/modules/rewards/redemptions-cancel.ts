@@ -1,15 +1,14 @@
 // Ending a redemption before it is fulfilled: cancelled by the account or the operator, or by the
 // approval time-out (the scheduler's due run). The points come back, and the unit, code or place.
+
+import type { Actor } from '../../core/access.ts';
 import { nextStatus } from '../../core/rewards/redemption-status.ts';
 import { loadRedemption, type Redemption, viewRedemption } from './redemptions-list.ts';
 import type { CancelInput } from './redemptions-schemas.ts';
-import type { Actor, RedemptionDeps } from './redemptions-service.ts';
+import type { RedemptionActor, RedemptionDeps } from './redemptions-service.ts';
 import { timedOutRedemptions } from './redemptions-store.ts';
 import { allowed, stateOf, TIMED_OUT, transition, undo } from './redemptions-transition.ts';
 import { contactOfAccount } from './rewards-checks.ts';
-
-/** The actor the audit trail names for what the scheduler does. */
-const SCHEDULER = 'scheduler';
 
 /** Withdraws a redemption that is not fulfilled yet; the points come back (released or refunded). */
 export async function cancelRedemption(
@@ -17,14 +16,14 @@ export async function cancelRedemption(
   programId: string,
   id: string,
   input: CancelInput,
-  actor: Actor,
+  by: RedemptionActor,
 ): Promise<Redemption> {
   const current = await loadRedemption(d, programId, id);
   if (input.contactId !== undefined)
     await contactOfAccount(d.contacts, programId, input.contactId, current.accountId);
   const row = await transition(d, programId, id, async (tx, r, reward) => {
     const status = allowed(r, reward, 'cancel');
-    return undo(d, tx, programId, r, reward, status, input.reason ?? null, actor.keyId, {
+    return undo(d, tx, programId, r, reward, status, input.reason ?? null, by.actor, {
       ...(input.contactId ? { contactId: input.contactId } : {}),
     });
   });
@@ -35,11 +34,12 @@ export async function cancelRedemption(
  * Cancels redemptions still waiting for approval whose hold the ledger released at its time-out
  * (the ledger's due run does that, at the hold's own resolveBy, so the journal does not depend on
  * when this runs): the unit, code or place comes back. Run by the scheduler after the ledger's due
- * run; idempotent (a redemption decided meanwhile is left as it is).
+ * run (or by `actor` through the API); idempotent (a redemption decided meanwhile is left as it is).
  */
 export async function cancelTimedOut(
   d: RedemptionDeps,
   programId: string,
+  actor: Actor,
   batch = 200,
 ): Promise<{ cancelled: number }> {
   let cancelled = 0;
@@ -53,7 +53,7 @@ export async function cancelTimedOut(
         const status = nextStatus(stateOf(r, reward), 'time_out');
         if (status === null) return r;
         cancelled++;
-        return undo(d, tx, programId, r, reward, status, TIMED_OUT, SCHEDULER);
+        return undo(d, tx, programId, r, reward, status, TIMED_OUT, actor);
       });
     }
   }

@@ -6,7 +6,7 @@ import type { Tx } from '../../db/client.ts';
 import type { Contact } from '../contacts/contacts-schemas.ts';
 import { loadRedemption, type Redemption, viewRedemption } from './redemptions-list.ts';
 import type { DecisionInput } from './redemptions-schemas.ts';
-import type { Actor, RedemptionDeps } from './redemptions-service.ts';
+import { type RedemptionActor, type RedemptionDeps, staffName } from './redemptions-service.ts';
 import { approvalsOf, insertApproval, type RedemptionRow } from './redemptions-store.ts';
 import {
   allowed,
@@ -32,7 +32,7 @@ async function decider(
   programId: string,
   r: RedemptionRow,
   input: DecisionInput,
-  actor: Actor,
+  by: RedemptionActor,
 ): Promise<Decider> {
   const { approval } = redemptionSettings((await d.programs.get(programId)).settings);
   let approver: string;
@@ -48,7 +48,7 @@ async function decider(
       );
     approver = contact.id;
   } else {
-    if (!actor.admin || !approval.operatorMayApprove)
+    if (!by.admin || !approval.operatorMayApprove)
       throw fieldError(
         'approver_not_allowed',
         approval.operatorMayApprove
@@ -56,7 +56,7 @@ async function decider(
           : 'This program lets only contacts of the account approve',
         { contactId: 'is required' },
       );
-    approver = `key:${actor.keyId}`;
+    approver = staffName(by.actor);
   }
   if (approver === r.requestedBy)
     throw new FidelisError(
@@ -91,9 +91,9 @@ export async function approveRedemption(
   programId: string,
   id: string,
   input: DecisionInput,
-  actor: Actor,
+  by: RedemptionActor,
 ): Promise<Redemption> {
-  const who = await decider(d, programId, await loadRedemption(d, programId, id), input, actor);
+  const who = await decider(d, programId, await loadRedemption(d, programId, id), input, by);
   const row = await transition(d, programId, id, async (tx, r, reward) => {
     const given = await approvalsOf(tx, programId, [r.id]);
     if (approvedAlready(r.status) || given.some((a) => a.approver === who.approver)) {
@@ -107,12 +107,12 @@ export async function approveRedemption(
     if (nextStatus(stateOf(r, reward), 'approve') === null) throw conflict(r, STEP_WORDS.approve);
     await recordDecision(tx, programId, r, who, 'approve', input.note);
     const approvals = given.filter((a) => a.decision === 'approve').length + 1;
-    await record(d, tx, programId, actor.keyId, 'redemption.approval_given', r, r, {
+    await record(d, tx, programId, by.actor, 'redemption.approval_given', r, r, {
       approver: who.approver,
       approvals,
       required: r.approvalsRequired,
     });
-    return approvals >= r.approvalsRequired ? settleApproved(d, tx, programId, r, reward, actor.keyId) : r;
+    return approvals >= r.approvalsRequired ? settleApproved(d, tx, programId, r, reward, by.actor) : r;
   });
   if (row.status === 'cancelled') {
     throw new FidelisError(
@@ -129,13 +129,13 @@ export async function rejectRedemption(
   programId: string,
   id: string,
   input: DecisionInput,
-  actor: Actor,
+  by: RedemptionActor,
 ): Promise<Redemption> {
-  const who = await decider(d, programId, await loadRedemption(d, programId, id), input, actor);
+  const who = await decider(d, programId, await loadRedemption(d, programId, id), input, by);
   const row = await transition(d, programId, id, async (tx, r, reward) => {
     const status = allowed(r, reward, 'reject');
     await recordDecision(tx, programId, r, who, 'reject', input.note);
-    return undo(d, tx, programId, r, reward, status, input.note ?? null, actor.keyId, {
+    return undo(d, tx, programId, r, reward, status, input.note ?? null, by.actor, {
       approver: who.approver,
     });
   });

@@ -3,7 +3,7 @@
 
 import { type Redemption, viewRedemption } from './redemptions-list.ts';
 import type { FulfilInput } from './redemptions-schemas.ts';
-import type { Actor, RedemptionDeps } from './redemptions-service.ts';
+import type { RedemptionActor, RedemptionDeps } from './redemptions-service.ts';
 import { updateRedemption } from './redemptions-store.ts';
 import { allowed, record, transition, undo } from './redemptions-transition.ts';
 
@@ -13,7 +13,7 @@ export async function fulfilRedemption(
   programId: string,
   id: string,
   input: FulfilInput,
-  actor: Actor,
+  by: RedemptionActor,
 ): Promise<Redemption> {
   const row = await transition(d, programId, id, async (tx, r, reward) => {
     const delivery = input.delivery ?? 'delivered';
@@ -32,7 +32,7 @@ export async function fulfilRedemption(
       d,
       tx,
       programId,
-      actor.keyId,
+      by.actor,
       r.status === 'approved' ? 'redemption.fulfilled' : 'redemption.delivered',
       r,
       after,
@@ -52,11 +52,11 @@ export async function failRedemption(
   programId: string,
   id: string,
   reason: string,
-  actor: Actor,
+  by: RedemptionActor,
 ): Promise<Redemption> {
   const row = await transition(d, programId, id, async (tx, r, reward) => {
     const status = allowed(r, reward, 'fail');
-    return undo(d, tx, programId, r, reward, status, reason, actor.keyId);
+    return undo(d, tx, programId, r, reward, status, reason, by.actor);
   });
   return viewRedemption(d, programId, row);
 }

@@ -1,5 +1,6 @@
 // Requesting a reward: the checks (availability, session, eligibility), then one ledger transaction
 // that holds the price, checks the limits and takes a unit, code or place, or fails whole.
+import { actorName } from '../../core/access.ts';
 import { FidelisError, invalid } from '../../core/errors.ts';
 import { approvalsNeeded, refusals, unavailability, windowStart } from '../../core/rewards/eligibility.ts';
 import type { Tx } from '../../db/client.ts';
@@ -7,7 +8,7 @@ import { newId } from '../../lib/ids.ts';
 import type { Contact } from '../contacts/contacts-schemas.ts';
 import { type Redemption, viewRedemption } from './redemptions-list.ts';
 import type { RequestRedemptionInput } from './redemptions-schemas.ts';
-import type { Actor, RedemptionDeps } from './redemptions-service.ts';
+import { type RedemptionActor, type RedemptionDeps, staffName } from './redemptions-service.ts';
 import {
   countRedemptions,
   findRedemptionByKey,
@@ -120,7 +121,7 @@ export async function requestRedemption(
   d: RedemptionDeps,
   programId: string,
   input: RequestRedemptionInput,
-  actor: Actor,
+  by: RedemptionActor,
   requestKey?: string,
 ): Promise<{ redemption: Redemption; replayed: boolean }> {
   if (requestKey !== undefined) {
@@ -172,7 +173,7 @@ export async function requestRedemption(
       contactId: contact?.id,
       sourceType: 'redemption',
       sourceId: id,
-      actor: actor.keyId,
+      actor: actorName(by.actor),
       // Inside the ledger's transaction, after the wallet row is locked and the hold written.
       afterWrite: async (tx, hold) => {
         await checkLimits(tx, programId, reward, account.id, contact, now);
@@ -183,7 +184,7 @@ export async function requestRedemption(
           rewardId: reward.id,
           accountId: account.id,
           contactId: contact?.id ?? null,
-          requestedBy: contact?.id ?? `key:${actor.keyId}`,
+          requestedBy: contact?.id ?? staffName(by.actor),
           sessionId: input.sessionId ?? null,
           status: 'pending_approval',
           amount: reward.priceAmount,
@@ -194,11 +195,11 @@ export async function requestRedemption(
           note: input.note ?? null,
           requestKey: requestKey ?? null,
         });
-        await record(d, tx, programId, actor.keyId, 'redemption.requested', null, row, {
+        await record(d, tx, programId, by.actor, 'redemption.requested', null, row, {
           holdEntryId: hold.id,
           approvalsRequired: required,
         });
-        created = required === 0 ? await settleApproved(d, tx, programId, row, reward, actor.keyId) : row;
+        created = required === 0 ? await settleApproved(d, tx, programId, row, reward, by.actor) : row;
       },
     });
   } catch (error) {

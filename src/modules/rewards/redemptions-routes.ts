@@ -2,7 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { allows } from '../../core/access.ts';
-import { principal } from '../../http/auth.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
@@ -19,19 +19,21 @@ import {
   RedemptionSchema,
   RequestRedemptionBody,
 } from './redemptions-schemas.ts';
-import type { Actor, RedemptionService } from './redemptions-service.ts';
+import type { RedemptionActor, RedemptionService } from './redemptions-service.ts';
 
 const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
 
-function actorOf(request: FastifyRequest): Actor {
-  const p = principal(request);
-  return { keyId: p.keyId, admin: allows(p.scopes, 'admin') };
+/** Who acts: the request's key, and whether it decides as the operator's staff (admin scope). */
+function actorOf(request: FastifyRequest): RedemptionActor {
+  return { actor: actor(request), admin: allows(principal(request).scopes, 'admin') };
 }
 
-/** The request's Idempotency-Key, which makes a redemption, donation or payout exactly-once. */
-export function idempotencyKey(request: FastifyRequest): string | undefined {
-  const key = request.headers['idempotency-key'];
-  return typeof key === 'string' && key.length > 0 ? key : undefined;
+/**
+ * The request's Idempotency-Key, which makes a redemption, donation or payout exactly-once (their
+ * routes require it: `idempotencyKey: 'required'`).
+ */
+export function idempotencyKey(request: FastifyRequest): string {
+  return String(request.headers['idempotency-key']);
 }
 
 export const redemptionRoutes = routeModule({
@@ -40,13 +42,12 @@ export const redemptionRoutes = routeModule({
     app.post(
       '/redemptions',
       {
-        config: { scope: 'write' },
+        config: { scope: 'write', idempotencyKey: 'required' },
         schema: {
           tags: ['redemptions'],
           summary: 'Redeem a reward for an account: hold the price, take a unit, code or place',
           description:
-            "Below the program's approval policy it is approved at once (a code-pool reward comes back fulfilled, with its code); otherwise it waits in pending_approval with the points held. With an Idempotency-Key a retry returns the first redemption.",
-          headers: IdempotencyHeaders,
+            "Below the program's approval policy it is approved at once (a code-pool reward comes back fulfilled, with its code); otherwise it waits in pending_approval with the points held. It needs an Idempotency-Key: a retry with the same key returns the first redemption.",
           body: RequestRedemptionBody,
           response: responses({ 201: Type.Ref('Redemption'), 200: Type.Ref('Redemption') }, [
             'reward_not_found',
@@ -58,6 +59,7 @@ export const redemptionRoutes = routeModule({
             'redemption_limit_reached',
             'insufficient_balance',
             'out_of_stock',
+            'idempotency_key_required',
             ...idem,
           ]),
         },
@@ -277,7 +279,7 @@ export const redemptionRoutes = routeModule({
           response: responses({ 200: Type.Object({ cancelled: Type.Integer() }) }),
         },
       },
-      async (request) => redemptions.runDue(principal(request).programId),
+      async (request) => redemptions.runDue(principal(request).programId, actor(request)),
     );
   },
 });

@@ -2,6 +2,7 @@
 // approvers or the operator, fulfilment, and the ways back (rejection, cancellation, failure), each
 // one transaction that also writes the audit record and the domain event. The use cases live in the
 // redemptions-<verb>.ts files; this factory binds them to their dependencies.
+import { type Actor, actorName } from '../../core/access.ts';
 import type { Database } from '../../db/client.ts';
 import { cancelRedemption, cancelTimedOut } from './redemptions-cancel.ts';
 import { approveRedemption, rejectRedemption } from './redemptions-decide.ts';
@@ -10,11 +11,16 @@ import { getRedemption, redemptionEventPage, redemptionPage } from './redemption
 import { requestRedemption } from './redemptions-request.ts';
 import type { CatalogServices, RewardService } from './rewards-service.ts';
 
-export interface Actor {
-  /** The API key that acts. */
-  keyId: string;
+/** Who acts on a redemption: the actor its records name, and whether that is the operator's staff. */
+export interface RedemptionActor {
+  actor: Actor;
   /** It has the admin scope: the operator's staff. */
   admin: boolean;
+}
+
+/** How a redemption names an actor that requests or decides without a contact: `key:<key id>`. */
+export function staffName(actor: Actor): string {
+  return actor.kind === 'key' ? `key:${actor.keyId}` : actorName(actor);
 }
 
 /** The services the redemption use cases use: the catalog's, and the catalog itself. */

@@ -2,6 +2,7 @@
 // transaction, asking the state machine (core/rewards/redemption-status.ts) whether the step is
 // allowed, recording it (domain event and audit record), capturing the hold on approval, and giving
 // back what a redemption took when it ends without its reward.
+import { type Actor, actorName } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
 import {
   nextStatus,
@@ -60,7 +61,7 @@ export async function record(
   d: RedemptionDeps,
   tx: Tx,
   programId: string,
-  actor: string,
+  actor: Actor,
   type: string,
   before: RedemptionRow | null,
   after: RedemptionRow,
@@ -72,7 +73,7 @@ export async function record(
     redemptionId: after.id,
     type,
     status: after.status,
-    actor,
+    actor: actorName(actor),
     data,
   });
   await d.audit.record(tx, programId, {
@@ -92,7 +93,7 @@ export async function settleApproved(
   programId: string,
   r: RedemptionRow,
   reward: RewardRow,
-  actor: string,
+  actor: Actor,
 ): Promise<RedemptionRow> {
   let posted: Awaited<ReturnType<LedgerService['resolve']>>;
   try {
@@ -100,7 +101,7 @@ export async function settleApproved(
       programId,
       r.holdEntryId,
       'post',
-      { key: `redemption:${r.id}:post`, actor, sourceType: 'redemption' },
+      { key: `redemption:${r.id}:post`, actor: actorName(actor), sourceType: 'redemption' },
       tx,
     );
   } catch (error) {
@@ -137,7 +138,7 @@ export async function undo(
   reward: RewardRow,
   status: RedemptionStatus,
   reason: string | null,
-  actor: string,
+  actor: Actor,
   data: Record<string, unknown> = {},
 ): Promise<RedemptionRow> {
   const patch: Partial<RedemptionRow> = { status, reason };
@@ -149,7 +150,7 @@ export async function undo(
         'void',
         {
           key: `redemption:${r.id}:void`,
-          actor,
+          actor: actorName(actor),
           sourceType: 'redemption',
           explanation: `Returned: ${reward.name}`,
         },
@@ -168,7 +169,7 @@ export async function undo(
         key: `redemption:${r.id}:refund`,
         reasonCode: 'reward_refund',
         explanation: `Refund: ${reward.name}${reason ? ` (${reason})` : ''}`,
-        actor,
+        actor: actorName(actor),
         sourceType: 'redemption',
         sourceId: r.id,
       },

@@ -1,4 +1,5 @@
 // The dates (sessions) of an experience or session reward, each with its capacity.
+import type { Actor } from '../../core/access.ts';
 import { newId } from '../../lib/ids.ts';
 import { checkFields, toDate, unfitForReward } from './rewards-checks.ts';
 import type { CreateSessionInput } from './rewards-schemas.ts';
@@ -11,7 +12,7 @@ export async function addSession(
   programId: string,
   id: string,
   input: CreateSessionInput,
-  actor: string,
+  actor: Actor,
 ): Promise<Session> {
   const reward = await loadReward(d, programId, id);
   const fields: Record<string, string> = {};

@@ -1,4 +1,5 @@
 // Adding a reward to the catalog.
+import type { Actor } from '../../core/access.ts';
 import { newId } from '../../lib/ids.ts';
 import { checkFields, moneyProblems, toDate } from './rewards-checks.ts';
 import type { CreateRewardInput } from './rewards-schemas.ts';
@@ -27,7 +28,7 @@ export async function createReward(
   d: RewardDeps,
   programId: string,
   input: CreateRewardInput,
-  actor: string,
+  actor: Actor,
 ): Promise<Reward> {
   const fulfilment = checkCreate(input);
   const row = await d.database.transaction(async (tx) => {

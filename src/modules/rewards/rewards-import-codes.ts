@@ -1,4 +1,5 @@
 // Filling a reward's code pool: codes given as JSON or read from a CSV file.
+import type { Actor } from '../../core/access.ts';
 import { FidelisError, type FieldError, fieldError } from '../../core/errors.ts';
 import { parseCsv } from '../../lib/csv.ts';
 import { newId } from '../../lib/ids.ts';
@@ -13,7 +14,7 @@ export async function importCodes(
   programId: string,
   id: string,
   codes: string[],
-  actor: string,
+  actor: Actor,
 ): Promise<{ imported: number; available: number; low: boolean }> {
   const reward = await loadReward(d, programId, id);
   if (reward.stockKind !== 'codes') {

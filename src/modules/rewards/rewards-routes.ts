@@ -1,7 +1,7 @@
 // Routes of the rewards catalog: rewards, their code pools and sessions, and browsing.
 import Type from 'typebox';
 import { FidelisError } from '../../core/errors.ts';
-import { principal } from '../../http/auth.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
@@ -38,11 +38,7 @@ export const rewardRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const reward = await rewards.create(
-          principal(request).programId,
-          request.body,
-          principal(request).keyId,
-        );
+        const reward = await rewards.create(principal(request).programId, request.body, actor(request));
         return reply.code(201).header('location', `/v1/rewards/${reward.id}`).send(reward);
       },
     );
@@ -95,8 +91,8 @@ export const rewardRoutes = routeModule({
         },
       },
       async (request) => {
-        const { programId, keyId } = principal(request);
-        return rewards.update(programId, request.params.rewardId, request.body, keyId);
+        const { programId } = principal(request);
+        return rewards.update(programId, request.params.rewardId, request.body, actor(request));
       },
     );
 
@@ -123,7 +119,7 @@ export const rewardRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const { programId, keyId } = principal(request);
+        const { programId } = principal(request);
         const csv = /^text\/(csv|plain)\s*(;|$)/i.test(request.headers['content-type'] ?? '');
         let codes: string[];
         if (typeof request.body === 'string') {
@@ -133,7 +129,7 @@ export const rewardRoutes = routeModule({
         } else {
           codes = request.body.codes;
         }
-        const result = await rewards.importCodes(programId, request.params.rewardId, codes, keyId);
+        const result = await rewards.importCodes(programId, request.params.rewardId, codes, actor(request));
         return reply.code(201).send(result);
       },
     );
@@ -152,8 +148,13 @@ export const rewardRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const { programId, keyId } = principal(request);
-        const session = await rewards.addSession(programId, request.params.rewardId, request.body, keyId);
+        const { programId } = principal(request);
+        const session = await rewards.addSession(
+          programId,
+          request.params.rewardId,
+          request.body,
+          actor(request),
+        );
         return reply.code(201).send(session);
       },
     );

@@ -1,4 +1,5 @@
 // Changing a reward: its texts, price, window, eligibility, limits, counted stock, or archiving it.
+import type { Actor } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
 import { checkFields, moneyProblems, toDate } from './rewards-checks.ts';
 import type { UpdateRewardInput } from './rewards-schemas.ts';
@@ -12,7 +13,7 @@ export async function updateReward(
   programId: string,
   id: string,
   input: UpdateRewardInput,
-  actor: string,
+  actor: Actor,
 ): Promise<Reward> {
   const current = await loadReward(d, programId, id);
   const fields = moneyProblems(input);

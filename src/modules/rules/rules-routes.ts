@@ -1,8 +1,7 @@
 import Type from 'typebox';
-import { principal } from '../../http/auth.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
-import type { AuditService } from '../audit/audit-service.ts';
 import {
   RuleDocumentSchema,
   RuleParams,
@@ -15,17 +14,11 @@ import type { RuleService } from './rules-service.ts';
 
 export const ruleRoutes = routeModule({
   schemas: [RuleDocumentSchema, RuleSchema],
-  routes(app: Router, { audit, rules }: { audit: AuditService; rules: RuleService }): void {
-    const input = (body: WriteRuleInput, programId: string, keyId: string, action: string) => {
-      const record = audit.recorder(programId, keyId, action, 'rule');
-      return {
-        document: body.document,
-        effectiveFrom: body.effectiveFrom === undefined ? undefined : new Date(body.effectiveFrom),
-        actor: keyId,
-        afterWrite: (tx: Parameters<typeof record>[0], v: { id: string; version: number }) =>
-          record(tx, { ...v, id: v.id }),
-      };
-    };
+  routes(app: Router, { rules }: { rules: RuleService }): void {
+    const input = (body: WriteRuleInput) => ({
+      document: body.document,
+      effectiveFrom: body.effectiveFrom === undefined ? undefined : new Date(body.effectiveFrom),
+    });
 
     app.post(
       '/rules',
@@ -42,8 +35,7 @@ export const ruleRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const { programId, keyId } = principal(request);
-        const rule = await rules.create(programId, input(request.body, programId, keyId, 'rule.create'));
+        const rule = await rules.create(principal(request).programId, input(request.body), actor(request));
         return reply.code(201).header('location', `/v1/rules/${rule.id}`).send(rule);
       },
     );
@@ -64,12 +56,8 @@ export const ruleRoutes = routeModule({
         },
       },
       async (request) => {
-        const { programId, keyId } = principal(request);
-        return rules.update(
-          programId,
-          request.params.ruleId,
-          input(request.body, programId, keyId, 'rule.update'),
-        );
+        const { programId } = principal(request);
+        return rules.update(programId, request.params.ruleId, input(request.body), actor(request));
       },
     );
 

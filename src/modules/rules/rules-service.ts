@@ -1,10 +1,13 @@
 // Earning rules: versioned documents. Editing adds a version; an event uses the versions in force at its occurredAt.
+// Every version written is audited.
 import Value from 'typebox/value';
+import { type Actor, actorName } from '../../core/access.ts';
 import { FidelisError, fieldError } from '../../core/errors.ts';
 import type { ActiveRule } from '../../core/rules/evaluate.ts';
 import { type RuleDocument, ruleProblems } from '../../core/rules/rule.ts';
 import type { Database, Executor, Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import type { EventTypeService } from '../event-types/event-types-service.ts';
 import { RuleDocumentSchema, type RuleView } from './rules-schemas.ts';
 import {
@@ -22,9 +25,6 @@ import {
 export interface WriteRule {
   document: RuleDocument;
   effectiveFrom?: Date;
-  actor?: string;
-  /** Runs inside the write's transaction (the audit record). */
-  afterWrite?: (tx: Tx, version: RuleView) => Promise<void>;
 }
 
 export function toRule(row: RuleVersionRow): RuleView {
@@ -50,18 +50,27 @@ export function inForce(versions: RuleVersionRow[], at: Date): ActiveRule[] {
     .map((v) => ({ id: v.ruleId, version: v.version, document: v.document }));
 }
 
-/** Writes a version of a rule inside `tx`, then what the caller runs with it (the audit record). */
+/** Writes a version of a rule inside `tx`, and its audit record (`before`: the version it follows). */
 async function writeVersion(
+  audit: AuditService,
   tx: Tx,
-  input: WriteRule,
+  actor: Actor,
   version: Omit<NewRuleVersionRow, 'actor'>,
+  before?: RuleView,
 ): Promise<RuleView> {
-  const view = toRule(await insertVersion(tx, { ...version, actor: input.actor ?? null }));
-  await input.afterWrite?.(tx, view);
+  const view = toRule(await insertVersion(tx, { ...version, actor: actorName(actor) }));
+  await audit.record(tx, version.programId, {
+    actor,
+    action: before ? 'rule.update' : 'rule.create',
+    resourceType: 'rule',
+    resourceId: view.id,
+    before,
+    after: view,
+  });
   return view;
 }
 
-export function createRuleService(database: Database, eventTypes: EventTypeService) {
+export function createRuleService(database: Database, eventTypes: EventTypeService, audit: AuditService) {
   const cache = new Map<string, { stamp: string; versions: RuleVersionRow[] }>();
 
   /**
@@ -87,12 +96,12 @@ export function createRuleService(database: Database, eventTypes: EventTypeServi
   return {
     validate,
 
-    async create(programId: string, input: WriteRule): Promise<RuleView> {
+    async create(programId: string, input: WriteRule, actor: Actor): Promise<RuleView> {
       const document = await validate(programId, input.document, '/document');
       const id = newId('rul');
       return database.transaction(async (tx) => {
         await insertRule(tx, programId, id);
-        return writeVersion(tx, input, {
+        return writeVersion(audit, tx, actor, {
           programId,
           ruleId: id,
           version: 1,
@@ -103,7 +112,7 @@ export function createRuleService(database: Database, eventTypes: EventTypeServi
     },
 
     /** A new version of the rule; the earlier ones stay, in force for events that occurred before it. */
-    async update(programId: string, ruleId: string, input: WriteRule): Promise<RuleView> {
+    async update(programId: string, ruleId: string, input: WriteRule, actor: Actor): Promise<RuleView> {
       const document = await validate(programId, input.document, '/document');
       return database.transaction(async (tx) => {
         if (!(await lockRule(tx, programId, ruleId)))
@@ -116,13 +125,13 @@ export function createRuleService(database: Database, eventTypes: EventTypeServi
             `effectiveFrom must not be before that of version ${latest.version} (${latest.effectiveFrom.toISOString()})`,
             { effectiveFrom: 'before the current version' },
           );
-        return writeVersion(tx, input, {
-          programId,
-          ruleId,
-          version: latest.version + 1,
-          document,
-          effectiveFrom,
-        });
+        return writeVersion(
+          audit,
+          tx,
+          actor,
+          { programId, ruleId, version: latest.version + 1, document, effectiveFrom },
+          toRule(latest),
+        );
       });
     },
 

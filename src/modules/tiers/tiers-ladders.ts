@@ -1,9 +1,9 @@
 // Tier ladders: validating a document, creating one, reshaping one (its accounts re-evaluated at once),
-// reading them.
+// reading them. Creating and reshaping are audited.
 import Value from 'typebox/value';
+import { type Actor, actorName } from '../../core/access.ts';
 import { fieldError, fieldErrors } from '../../core/errors.ts';
 import { type LadderDocument, ladderProblems, type Problem } from '../../core/tiers/ladder.ts';
-import type { Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import { lift } from './tiers-lift.ts';
 import { LadderDocumentSchema } from './tiers-schemas.ts';
@@ -60,17 +60,17 @@ export async function validateLadder(
   return document as LadderDocument;
 }
 
-export async function createLadder(
-  deps: TierDeps,
-  programId: string,
-  document: unknown,
-  afterWrite?: (tx: Tx, ladder: LadderView) => Promise<void>,
-) {
+export async function createLadder(deps: TierDeps, programId: string, document: unknown, actor: Actor) {
   const doc = await validateLadder(deps, programId, document, '/document');
   return deps.database.transaction(async (tx) => {
-    const row = await insertLadder(tx, { programId, id: newId('tld'), document: doc });
-    const view = toLadder(row);
-    await afterWrite?.(tx, view);
+    const view = toLadder(await insertLadder(tx, { programId, id: newId('tld'), document: doc }));
+    await deps.audit.record(tx, programId, {
+      actor,
+      action: 'tier_ladder.create',
+      resourceType: 'tier_ladder',
+      resourceId: view.id,
+      after: view,
+    });
     return view;
   });
 }
@@ -84,8 +84,7 @@ export async function updateLadder(
   programId: string,
   ladderId: string,
   document: unknown,
-  actor: string | null,
-  afterWrite?: (tx: Tx, ladder: LadderView, before: LadderView) => Promise<void>,
+  actor: Actor,
   now = new Date(),
 ) {
   const { database } = deps;
@@ -97,7 +96,14 @@ export async function updateLadder(
     });
   const updated = await database.transaction(async (tx) => {
     const row = (await updateLadderRow(tx, programId, ladderId, doc))!;
-    await afterWrite?.(tx, toLadder(row), toLadder(before));
+    await deps.audit.record(tx, programId, {
+      actor,
+      action: 'tier_ladder.update',
+      resourceType: 'tier_ladder',
+      resourceId: ladderId,
+      before: toLadder(before),
+      after: toLadder(row),
+    });
     return row;
   });
   let after = '';
@@ -106,7 +112,7 @@ export async function updateLadder(
     if (page.length === 0) break;
     for (const s of page)
       await lift(deps, programId, updated, s.accountId, now, {
-        actor,
+        actor: actorName(actor),
         reason: 'ladder_change',
         former: before.document,
       });

@@ -1,5 +1,6 @@
 // Upgrades on activity: an account's tier checked when its events commit, when operator values
 // arrive and when its ladder is reshaped (the check, the batch pre-check, the metric values).
+import { type Actor, actorName } from '../../core/access.ts';
 import { fieldError, invalid } from '../../core/errors.ts';
 import {
   type Change,
@@ -216,13 +217,16 @@ export async function recordActivities(
   }
 }
 
-/** Operator-sent metric values (operator_value ladders); each may lift the account's tier. */
+/**
+ * Operator-sent metric values (operator_value ladders), audited as one record of the ladder
+ * (`tier.metric_values`); each may lift the account's tier.
+ */
 export async function setMetricValues(
   deps: TierDeps,
   programId: string,
   ladderId: string,
   values: Array<{ account: string; value: string; at?: Date }>,
-  actor: string | null,
+  actor: Actor,
   now = new Date(),
 ) {
   const ladder = await ladderOf(deps, programId, ladderId);
@@ -249,10 +253,19 @@ export async function setMetricValues(
     const account = await deps.accounts.resolve(programId, v.account);
     rows.push({ programId, ladderId, accountId: account.id, at, value: v.value });
   }
-  await deps.database.transaction((tx) => insertMetricValues(tx, rows));
+  await deps.database.transaction(async (tx) => {
+    await insertMetricValues(tx, rows);
+    await deps.audit.record(tx, programId, {
+      actor,
+      action: 'tier.metric_values',
+      resourceType: 'tier_ladder',
+      resourceId: ladderId,
+      after: { values: rows.map((r) => ({ accountId: r.accountId, at: r.at, value: r.value })) },
+    });
+  });
   const results = [];
   for (const r of rows) {
-    const decision = await lift(deps, programId, ladder, r.accountId, r.at, { actor });
+    const decision = await lift(deps, programId, ladder, r.accountId, r.at, { actor: actorName(actor) });
     results.push({ accountId: r.accountId, tier: decision.state.tier });
   }
   return results;

@@ -1,35 +1,24 @@
 // Operator decisions on a tier: hold a tier until a date, freeze the current one, or lift either.
+// Each is audited (resource `tier_status`, `<ladder id>:<account as given>`).
+import { type Actor, actorName } from '../../core/access.ts';
 import { FidelisError, fieldError } from '../../core/errors.ts';
 import { atDue, formatMetric, metricDigits, periodEndAfter, windowStart } from '../../core/tiers/ladder.ts';
-import {
-  type AfterWrite,
-  changeStatus,
-  ladderOf,
-  metricOf,
-  subjectOf,
-  type TierDeps,
-} from './tiers-status.ts';
+import type { OverrideInput } from './tiers-schemas.ts';
+import { changeStatus, ladderOf, metricOf, subjectOf, type TierDeps } from './tiers-status.ts';
 
 /** An operator decision: hold a tier until a date, or freeze the current one (no downgrade). */
 export async function override(
   deps: TierDeps,
   programId: string,
   ladderId: string,
-  input: {
-    account: string;
-    kind: 'set' | 'freeze';
-    tier?: string;
-    from?: Date;
-    until?: Date;
-    reason: string;
-  },
-  actor: string,
-  afterWrite?: AfterWrite,
+  input: OverrideInput,
+  actor: Actor,
   now = new Date(),
 ) {
   const ladder = await ladderOf(deps, programId, ladderId);
-  const from = input.from ?? now;
-  if (input.until && input.until.getTime() <= from.getTime())
+  const from = input.from === undefined ? now : new Date(input.from);
+  const until = input.until === undefined ? null : new Date(input.until);
+  if (until && until.getTime() <= from.getTime())
     throw fieldError('override_invalid', 'The override ends before it starts', {
       until: 'must be after from',
     });
@@ -45,7 +34,6 @@ export async function override(
     });
   const account = await deps.accounts.resolve(programId, input.account);
   const subject = await subjectOf(deps, programId, ladder.document, account.id);
-  const until = input.until ?? null;
   const decision = await changeStatus(
     deps,
     programId,
@@ -76,7 +64,18 @@ export async function override(
         metric: null,
       };
     },
-    { actor, note: input.reason, afterWrite },
+    {
+      actor: actorName(actor),
+      note: input.reason,
+      afterWrite: (tx, state) =>
+        deps.audit.record(tx, programId, {
+          actor,
+          action: `tier.${input.kind === 'set' ? 'override' : 'freeze'}`,
+          resourceType: 'tier_status',
+          resourceId: `${ladderId}:${input.account}`,
+          after: { ...input, tier: state.tier },
+        }),
+    },
   );
   return decision.state;
 }
@@ -87,8 +86,7 @@ export async function liftOverride(
   programId: string,
   ladderId: string,
   accountRef: string,
-  actor: string,
-  afterWrite?: AfterWrite,
+  actor: Actor,
   now = new Date(),
 ) {
   const ladder = await ladderOf(deps, programId, ladderId);
@@ -126,7 +124,17 @@ export async function liftOverride(
       );
       return { decision: decided, metric: formatMetric(metric, digits) };
     },
-    { actor, afterWrite },
+    {
+      actor: actorName(actor),
+      afterWrite: (tx, state) =>
+        deps.audit.record(tx, programId, {
+          actor,
+          action: 'tier.override_lift',
+          resourceType: 'tier_status',
+          resourceId: `${ladderId}:${accountRef}`,
+          after: { tier: state.tier },
+        }),
+    },
   );
   return decision.state;
 }

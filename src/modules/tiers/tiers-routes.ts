@@ -1,10 +1,9 @@
 // The tier HTTP routes: ladders, metric values, overrides, progress and history, the due run.
 import Type from 'typebox';
-import { principal } from '../../http/auth.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
-import type { AuditService } from '../audit/audit-service.ts';
 import {
   ChangeSchema,
   DueRunBody,
@@ -23,7 +22,7 @@ const date = (v: string | undefined) => (v === undefined ? undefined : new Date(
 
 export const tierRoutes = routeModule({
   schemas: [LadderDocumentSchema, LadderSchema, ChangeSchema, ProgressSchema],
-  routes(app: Router, { audit, tiers }: { audit: AuditService; tiers: TierService }): void {
+  routes(app: Router, { tiers }: { tiers: TierService }): void {
     const ladderView = Type.Ref('TierLadder');
 
     app.post(
@@ -42,11 +41,8 @@ export const tierRoutes = routeModule({
         },
       },
       async (request, reply) => {
-        const { programId, keyId } = principal(request);
-        const record = audit.recorder(programId, keyId, 'tier_ladder.create', 'tier_ladder');
-        const ladder = await tiers.createLadder(programId, request.body.document, (tx, view) =>
-          record(tx, view),
-        );
+        const { programId } = principal(request);
+        const ladder = await tiers.createLadder(programId, request.body.document, actor(request));
         return reply.code(201).header('location', `/v1/tier-ladders/${ladder.id}`).send(ladder);
       },
     );
@@ -68,15 +64,8 @@ export const tierRoutes = routeModule({
         },
       },
       async (request) => {
-        const { programId, keyId } = principal(request);
-        const record = audit.recorder(programId, keyId, 'tier_ladder.update', 'tier_ladder');
-        return tiers.updateLadder(
-          programId,
-          request.params.ladderId,
-          request.body.document,
-          keyId,
-          (tx, after, before) => record(tx, after, before),
-        );
+        const { programId } = principal(request);
+        return tiers.updateLadder(programId, request.params.ladderId, request.body.document, actor(request));
       },
     );
 
@@ -131,13 +120,13 @@ export const tierRoutes = routeModule({
         },
       },
       async (request) => {
-        const { programId, keyId } = principal(request);
+        const { programId } = principal(request);
         return {
           data: await tiers.setMetricValues(
             programId,
             request.params.ladderId,
             request.body.values.map((v) => ({ account: v.account, value: v.value, at: date(v.at) })),
-            keyId,
+            actor(request),
           ),
         };
       },
@@ -162,31 +151,9 @@ export const tierRoutes = routeModule({
         },
       },
       async (request) => {
-        const { programId, keyId } = principal(request);
-        const b = request.body;
-        const ladderId = request.params.ladderId;
-        const record = (tx: Parameters<typeof audit.record>[0], state: { tier: string | null }) =>
-          audit.record(tx, programId, {
-            actor: keyId,
-            action: `tier.${b.kind === 'set' ? 'override' : 'freeze'}`,
-            resourceType: 'tier_status',
-            resourceId: `${ladderId}:${b.account}`,
-            after: { ...b, tier: state.tier },
-          });
-        const state = await tiers.override(
-          programId,
-          ladderId,
-          {
-            account: b.account,
-            kind: b.kind,
-            tier: b.tier,
-            from: date(b.from),
-            until: date(b.until),
-            reason: b.reason,
-          },
-          keyId,
-          record,
-        );
+        const { programId } = principal(request);
+        const { ladderId } = request.params;
+        const state = await tiers.override(programId, ladderId, request.body, actor(request));
         return { tier: state.tier };
       },
     );
@@ -208,17 +175,9 @@ export const tierRoutes = routeModule({
         },
       },
       async (request) => {
-        const { programId, keyId } = principal(request);
+        const { programId } = principal(request);
         const { ladderId, accountId } = request.params;
-        const state = await tiers.liftOverride(programId, ladderId, accountId, keyId, (tx, after) =>
-          audit.record(tx, programId, {
-            actor: keyId,
-            action: 'tier.override_lift',
-            resourceType: 'tier_status',
-            resourceId: `${ladderId}:${accountId}`,
-            after: { tier: after.tier },
-          }),
-        );
+        const state = await tiers.liftOverride(programId, ladderId, accountId, actor(request));
         return { tier: state.tier };
       },
     );

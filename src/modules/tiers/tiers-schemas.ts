@@ -1,5 +1,5 @@
 // Tier request and response schemas, and the ladder document schema.
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { EVENT_TYPE_NAME } from '../event-types/event-types-schemas.ts';
 
 const Decimal = (description: string) =>
@@ -133,6 +133,9 @@ export const OverrideBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** An operator's override or freeze, as the request gives it (the audit log keeps it so). */
+export type OverrideInput = Static<typeof OverrideBody>;
 
 export const MetricValuesBody = Type.Object(
   {

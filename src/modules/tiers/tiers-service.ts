@@ -3,6 +3,7 @@
 // The factory binds the use cases (tiers-<verb>.ts) to the service's dependencies.
 import type { Database } from '../../db/client.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import type { EventTypeService } from '../event-types/event-types-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import { runDue } from './tiers-due.ts';
@@ -17,8 +18,9 @@ export function createTierService(
   programs: ProgramService,
   accounts: AccountService,
   eventTypes: EventTypeService,
+  audit: AuditService,
 ) {
-  const deps: TierDeps = { database, programs, accounts, eventTypes };
+  const deps: TierDeps = { database, programs, accounts, eventTypes, audit };
   const bind =
     <A extends unknown[], R>(useCase: (deps: TierDeps, ...args: A) => R) =>
     (...args: A): R =>

@@ -14,6 +14,7 @@ import { joinedAt } from '../../core/tiers/standing.ts';
 import { advisoryLock, type Database, type Executor, type Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
+import type { AuditService } from '../audit/audit-service.ts';
 import type { EventTypeService } from '../event-types/event-types-service.ts';
 import { type MetricWindow, metricTotals } from '../events/events-reads.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
@@ -33,6 +34,7 @@ export interface TierDeps {
   programs: ProgramService;
   accounts: AccountService;
   eventTypes: EventTypeService;
+  audit: AuditService;
 }
 
 /** Runs inside a tier write's transaction (the audit record). */
