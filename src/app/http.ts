@@ -8,6 +8,7 @@ import ajvFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import Type from 'typebox';
 import { FidelisError } from '../core/errors.ts';
+import { csvBodies } from '../http/csv.ts';
 import { frameworkErrors, rejectNulCharacters, strictJsonBodies } from '../http/edge.ts';
 import { documentRoute } from '../http/openapi.ts';
 import { sendProblem, toFidelisError } from '../http/problems.ts';
@@ -119,6 +120,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 
   app.addHook('onRoute', documentRoute);
   strictJsonBodies(app, JSON_BODY_LIMIT);
+  // Fastify reads text/plain by default; no route takes it, so it answers 415 like any other type.
+  app.removeContentTypeParser('text/plain');
   rejectNulCharacters(app);
   app.addSchema(ProblemSchema);
   for (const module of ROUTE_MODULES) for (const schema of module.schemas) app.addSchema(schema);
@@ -207,6 +210,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       authenticateKeys(v1, services);
       await limitRequests(v1, services);
       idempotentWrites(v1, services);
+      csvBodies(v1);
       for (const module of ROUTE_MODULES) module.routes(v1, services);
     },
     { prefix: '/v1' },
