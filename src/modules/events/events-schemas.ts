@@ -118,7 +118,10 @@ export const EvaluationSchema = Type.Object(
         writtenOff: Type.Integer(),
       }),
     ),
-    notes: Type.Array(Type.String()),
+    notes: Type.Array(Type.String(), {
+      description:
+        'Why an event earned nothing when no rule looked at it (none in force at its occurredAt, naming the earliest that starts later, or none triggered by its type); for a return, what could not be taken back',
+    }),
   },
   { $id: 'EventResult', title: 'Evaluation result' },
 );
