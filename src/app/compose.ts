@@ -1,4 +1,5 @@
 // The composition root: the one place where services are built and wired together.
+import { tierNamesOf } from '../core/rewards/eligibility.ts';
 import type { Database } from '../db/client.ts';
 import { createAccountService } from '../modules/accounts/accounts-service.ts';
 import { createAuditService } from '../modules/audit/audit-service.ts';
@@ -56,9 +57,11 @@ export function createServices(database: Database) {
     tiers,
   );
   const demo = createDemoService(programs, keys, imports, ledger, rules, events, tiers);
-  // Reward eligibility: the account's tier on the program's first ladder, and its memberships.
+  // Reward eligibility: the account's tier on the program's first ladder, and its memberships; the
+  // ladders' tier names for the reasons ("needs Diamond").
   const eligibilityFacts: EligibilityFacts = async (programId, accountId) => ({
     tier: (await tiers.currentTiers(programId, accountId))[0] ?? null,
+    tierNames: tierNamesOf((await tiers.listLadders(programId)).map((l) => l.document)),
     // A reward may name a plan by its id or by its name.
     memberships: (await memberships.activePlansOf(programId, accountId)).flatMap((p) => [p.planId, p.name]),
   });

@@ -9,6 +9,7 @@ import ajvFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import Type from 'typebox';
 import { FidelisError } from '../core/errors.ts';
+import { csvBodies } from '../http/csv.ts';
 import { frameworkErrors, rejectNulCharacters, strictJsonBodies } from '../http/edge.ts';
 import { documentRoute, finishDocument, limitRoute, limitSchema } from '../http/openapi.ts';
 import { sendProblem, toFidelisError } from '../http/problems.ts';
@@ -148,6 +149,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // Every route is rate-limited (per API key under /v1, per client address elsewhere).
   await limitRequests(app, services);
   strictJsonBodies(app, JSON_BODY_LIMIT);
+  // Fastify reads text/plain by default; no route takes it, so it answers 415 like any other type.
+  app.removeContentTypeParser('text/plain');
   rejectNulCharacters(app);
   for (const schema of [ProblemSchema, ...ROUTE_MODULES.flatMap((m) => m.schemas)]) {
     limitSchema(schema);
@@ -239,6 +242,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       const v1 = instance.withTypeProvider<TypeBoxTypeProvider>();
       authenticateKeys(v1, services);
       idempotentWrites(v1, services);
+      csvBodies(v1);
       for (const module of ROUTE_MODULES) module.routes(v1, services);
     },
     { prefix: '/v1' },

@@ -7,7 +7,7 @@ import { CLI } from '../core/access.ts';
 import { FidelisError } from '../core/errors.ts';
 import type { Database } from '../db/client.ts';
 import { openConfiguredDatabase } from '../db/open.ts';
-import { eventsFromCsv } from '../modules/events/events-csv.ts';
+import { importEventsCsv } from '../modules/events/events-csv.ts';
 import { serve } from './serve.ts';
 
 const HELP = `fidelis — loyalty and rewards for B2B programs
@@ -22,7 +22,7 @@ Usage:
   fidelis keys list [--program ID]
   fidelis keys revoke [--program ID] KEY_ID
   fidelis import accounts|contacts FILE [--program ID] [--skip-invalid] [--dry-run]
-  fidelis events import FILE [--program ID]   ingest events from CSV (id,type,account,occurredAt,amount,currency,…)
+  fidelis events import FILE [--program ID] [--dry-run]   ingest events from CSV (id,type,account,occurredAt,amount,currency,…)
   fidelis fx import FILE [--program ID]       set exchange rates from CSV (currency,rate,effectiveFrom)
   fidelis demo                           create the demo program and print its admin key
 
@@ -170,30 +170,26 @@ export async function main(argv: string[]): Promise<number> {
         const file = rest[0];
         if (sub !== 'import' || !file) throw new Error('usage: fidelis events import FILE');
         const id = await programId(services, values);
-        const { events, errors } = eventsFromCsv(readFileSync(file, 'utf8'));
-        for (const e of errors) console.error(`line ${e.line}: ${e.path}: ${e.message}`);
-        let ingested = 0;
-        let replayed = 0;
-        let failed = errors.length;
-        for (let i = 0; i < events.length; i += 1000) {
-          const chunk = events.slice(i, i + 1000);
-          const results = await services.events.ingestBatch(
-            id,
-            chunk.map((e) => e.input),
-            CLI,
-          );
-          results.forEach((r, j) => {
-            if (r.ok) {
-              if (r.replayed) replayed++;
-              else ingested++;
-            } else {
-              failed++;
-              console.error(`line ${chunk[j]!.line}: ${r.code}: ${r.detail}`);
-            }
-          });
-          progress('events', Math.min(i + 1000, events.length), events.length);
+        // Like the API with skipInvalid: the good rows are ingested, each bad one is named by its line.
+        const report = await importEventsCsv(
+          services.events,
+          id,
+          readFileSync(file, 'utf8'),
+          { skipInvalid: true, dryRun: values['dry-run'] ?? false },
+          CLI,
+          progress,
+        );
+        for (const l of report.lines) {
+          if (l.outcome === 'refused') console.error(`line ${l.line}: ${l.code}: ${l.detail}`);
+          for (const e of l.outcome === 'invalid' ? (l.errors ?? []) : [])
+            console.error(`line ${l.line}: ${e.path}: ${e.message}`);
         }
-        console.log(`${ingested} events ingested, ${replayed} already known, ${failed} refused`);
+        const failed = report.refused + report.skipped;
+        console.log(
+          report.dryRun
+            ? `dry run: ${report.checked} events would be ingested, ${failed} refused`
+            : `${report.ingested} events ingested, ${report.replayed} already known, ${failed} refused`,
+        );
         return failed > 0 ? 2 : 0;
       });
     case 'fx':

@@ -25,6 +25,7 @@ const NAMED: Record<string, string> = {
   'GET /v1/reports/liability': 'getLiabilityReport',
   'POST /v1/imports/accounts': 'importAccounts',
   'POST /v1/imports/contacts': 'importContacts',
+  'POST /v1/imports/events': 'importEvents',
   'POST /v1/fx-rates/import': 'importFxRates',
   'POST /v1/rewards/:rewardId/codes': 'importRewardCodes',
   'POST /v1/rules/simulate': 'simulateRules',

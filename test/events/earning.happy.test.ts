@@ -903,6 +903,49 @@ describe('the evaluation result', () => {
   });
 });
 
+describe('an event no rule applies to', () => {
+  it('says why it earns nothing: no rule in force yet, or none triggered by its type (also in simulation)', async () => {
+    const p = await withAccounts();
+    await p.rule(
+      {
+        name: 'Per EUR',
+        trigger: { types: ['purchase'] },
+        effects: [{ kind: 'per_amount', points: '1', per: '1' }],
+      },
+      '2026-12-01T09:14:00Z',
+    );
+    const early = await p.ingested(purchase('early-1', 'ACME', '2026-11-20T10:00:00Z', '100.00'));
+    expect(early.result).toMatchObject({
+      rules: [],
+      totals: { points: 0 },
+      notes: ['no rule was in force at 2026-11-20T10:00:00Z; the earliest starts 2026-12-01T09:14:00Z'],
+    });
+    const survey = await p.ingested({
+      id: 'survey-1',
+      type: 'survey.completed',
+      account: 'ACME',
+      occurredAt: '2026-12-02T10:00:00Z',
+    });
+    expect(survey.result.rules).toMatchObject([{ name: 'Per EUR', outcome: 'not_triggered' }]);
+    expect(survey.result.notes).toEqual([
+      'no rule in force at 2026-12-02T10:00:00Z is triggered by event type survey.completed',
+    ]);
+    // An event some rule looks at explains itself through that rule's outcome: no note.
+    const later = await p.ingested(purchase('later-1', 'ACME', '2026-12-02T10:00:00Z', '100.00'));
+    expect(later.result).toMatchObject({ totals: { points: 100 }, notes: [] });
+
+    const simulated = await p.send(p.read, {
+      method: 'POST',
+      url: '/v1/rules/simulate',
+      payload: { events: [purchase('sim-1', 'ACME', '2026-11-20T10:00:00Z', '100.00')] },
+    });
+    expect(simulated.statusCode, simulated.body).toBe(200);
+    expect(json(simulated).results[0].result.notes).toEqual([
+      'no rule was in force at 2026-11-20T10:00:00Z; the earliest starts 2026-12-01T09:14:00Z',
+    ]);
+  });
+});
+
 describe('conditions over the account, its group, the contact and the items', () => {
   it('matches on country, attributes, hierarchy, contact role and items', async () => {
     const p = await newProgram(api);

@@ -362,6 +362,20 @@ const ROUTES: Record<string, RouteSpec> = {
     refuses: refusesEachEvent(2),
     request: (t) => ({ payload: { events: [probeEvent(t, '-1'), probeEvent(t, '-2')] } }),
   },
+  'POST /v1/imports/events': {
+    // Like a batch: each line is refused alone, naming what was not found.
+    refuses: (res, context) => {
+      expect(res.statusCode, context).toBe(200);
+      const lines = res.json().lines as Array<{ outcome: string; code?: string }>;
+      expect(lines.length, context).toBe(1);
+      expect(lines[0]!.outcome, context).toBe('refused');
+      expect(lines[0]!.code, context).toMatch(/not_found$/);
+    },
+    request: (t) => ({
+      headers: csv,
+      payload: `id,type,account,occurredAt,amount,currency\nprobe-csv-event-${t.n},purchase,${t.account},2026-06-01T10:00:00Z,10.00,EUR\n`,
+    }),
+  },
   'POST /v1/rules/simulate': {
     // Evaluates without writing: a read key may simulate. Each event is refused alone.
     scope: 'read',

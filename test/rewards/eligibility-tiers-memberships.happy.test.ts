@@ -64,8 +64,24 @@ describe('reward eligibility from tiers and memberships', () => {
       return Object.fromEntries(list.map((r) => [r.id, r.redeemable]));
     };
 
+    // Reasons name tiers as the ladder shows them; the reward's rules keep the codes.
     let seen = await browse();
-    expect(seen[goldOnly]).toMatchObject({ ok: false, reasons: ['needs gold'] });
+    expect(seen[goldOnly]).toMatchObject({ ok: false, reasons: ['needs Gold'] });
+    const goldOrSilver = json(await reward('Lounge', { tiers: ['silver', 'gold'] })).id as string;
+    expect((await browse())[goldOrSilver]).toMatchObject({ ok: false, reasons: ['needs Silver or Gold'] });
+    const refused = await api.call(a.write, {
+      method: 'POST',
+      url: '/v1/redemptions',
+      payload: { reward: goldOnly, account: 'ELIG-1' },
+    });
+    expect(refused.statusCode, refused.body).toBe(422);
+    expect(json(refused)).toMatchObject({
+      code: 'reward_not_eligible',
+      detail: 'Not eligible for Gold lounge: needs Gold',
+      errors: [{ path: '/body/account', message: 'needs Gold' }],
+    });
+    const read = json(await api.call(a.read, { method: 'GET', url: `/v1/rewards/${goldOnly}` }));
+    expect(read.eligibility).toEqual({ tiers: ['gold'] });
     expect(seen[clubOnly]!.ok).toBe(false);
     expect(seen[clubOnly]!.reasons.join(' ')).toMatch(/membership/);
 

@@ -117,7 +117,7 @@ export async function tierProgram(api: TestApi, timeZone = 'Europe/Amsterdam'): 
       return json(r).data;
     },
     async due(at) {
-      const r = await send(admin, { method: 'POST', url: '/v1/tiers/due-runs', payload: { at } });
+      const r = await send(admin, { method: 'POST', url: '/v1/tiers/due-runs', payload: { asOf: at } });
       expect(r.statusCode, r.body).toBe(200);
       return json(r);
     },

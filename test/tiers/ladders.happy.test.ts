@@ -172,6 +172,55 @@ describe('a five-tier ladder on combined balance (operator-sent metric, calendar
   });
 });
 
+describe('the due run names its instant asOf, like the other due runs', () => {
+  const yearLadder = {
+    name: 'Balance',
+    metric: 'operator_value',
+    window: { kind: 'calendar_year' },
+    tiers: [{ code: 'gold', name: 'Gold', threshold: '20000' }],
+  };
+  /** A program whose account holds gold from a value in June and is due at the year end. */
+  async function goldUntilYearEnd(): Promise<TierProgram> {
+    clockAt('2026-06-15T10:00:00Z');
+    const p = await tierProgram(api);
+    const ladderId = await p.ladder(yearLadder);
+    await p.account('DUE');
+    for (const value of ['25000', '10']) {
+      const r = await p.send(p.write, {
+        method: 'POST',
+        url: `/v1/tier-ladders/${ladderId}/metric-values`,
+        payload: { values: [{ account: 'DUE', value }] },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+    }
+    return p;
+  }
+  const run = (p: TierProgram, payload: object) =>
+    p.send(p.admin, { method: 'POST', url: '/v1/tiers/due-runs', payload });
+
+  it('takes asOf, and at (its deprecated name) still', async () => {
+    for (const name of ['asOf', 'at']) {
+      const p = await goldUntilYearEnd();
+      const early = await run(p, { [name]: '2026-12-01T00:00:00Z' });
+      expect(early.statusCode, early.body).toBe(200);
+      expect(json(early), name).toEqual({ evaluated: 0, changed: 0 });
+      const late = await run(p, { [name]: '2027-01-05T00:00:00Z' });
+      expect(json(late), name).toEqual({ evaluated: 1, changed: 1 });
+      expect(steps(await p.history('DUE')).at(-1), name).toBe('gold→- period_end 2026-12-31T23:00:00.000Z');
+    }
+  });
+
+  it('refuses asOf and at naming different instants; the same instant under both names is fine', async () => {
+    const p = await goldUntilYearEnd();
+    const both = await run(p, { asOf: '2027-01-05T00:00:00Z', at: '2026-12-01T00:00:00Z' });
+    expect(both.statusCode, both.body).toBe(400);
+    expect(json(both)).toMatchObject({ code: 'validation_failed', errors: [{ path: '/body/at' }] });
+    expect(steps(await p.history('DUE'))).toHaveLength(1);
+    const same = await run(p, { asOf: '2027-01-05T00:00:00Z', at: '2027-01-05T00:00:00.000Z' });
+    expect(json(same)).toEqual({ evaluated: 1, changed: 1 });
+  });
+});
+
 describe('history stays a timeline', () => {
   it('after a back-dated operator value, the latest change in the history is the current tier', async () => {
     clockAt('2026-06-15T10:00:00Z');

@@ -6,6 +6,7 @@ import {
   redeemable,
   refusals,
   shortBy,
+  tierNamesOf,
   unavailability,
   windowStart,
 } from './eligibility.ts';
@@ -31,6 +32,26 @@ describe('ineligibility', () => {
     expect(ineligibility({ roles: ['buyer'] }, facts)).toEqual([
       'only contacts with the role buyer can redeem it',
     ]);
+  });
+
+  it("names tiers by the ladders' display names, keeping a code no ladder names", () => {
+    const tierNames = tierNamesOf([
+      {
+        tiers: [
+          { code: 'diamond', name: 'Diamond' },
+          { code: 'diamond_honors', name: 'Diamond Honors' },
+        ],
+      },
+      { tiers: [{ code: 'diamond', name: 'Diamant' }] },
+    ]);
+    expect(tierNames.get('diamond')).toBe('Diamond');
+    expect(ineligibility({ tiers: ['diamond', 'diamond_honors'] }, { ...facts, tierNames })).toEqual([
+      'needs Diamond or Diamond Honors',
+    ]);
+    expect(ineligibility({ tiers: ['constructor', 'gold'] }, { ...facts, tierNames })).toEqual([
+      'needs constructor or gold',
+    ]);
+    expect(ineligibility({ tiers: ['diamond'] }, { ...facts, tier: 'diamond', tierNames })).toEqual([]);
   });
 
   it('is eligible exactly when every given rule is met (property)', () => {

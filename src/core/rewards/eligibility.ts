@@ -17,13 +17,25 @@ export interface Facts {
   memberships: string[];
   /** The role of the contact who redeems; undefined when no contact is named. */
   role?: string;
+  /** Display names of tier codes (the ladders'), for the reasons people read; a code without one shows as is. */
+  tierNames?: ReadonlyMap<string, string>;
+}
+
+/** Tier codes → display names over the program's ladders; a code on several ladders takes the first's name. */
+export function tierNamesOf(
+  ladders: Array<{ tiers: Array<{ code: string; name: string }> }>,
+): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const ladder of ladders)
+    for (const t of ladder.tiers) if (!names.has(t.code)) names.set(t.code, t.name);
+  return names;
 }
 
 /** Why the account/contact cannot redeem, in words a member understands; empty when eligible. */
 export function ineligibility(rules: EligibilityRules, facts: Facts): string[] {
   const reasons: string[] = [];
   if (rules.tiers?.length && (facts.tier === null || !rules.tiers.includes(facts.tier))) {
-    reasons.push(`needs ${rules.tiers.join(' or ')}`);
+    reasons.push(`needs ${rules.tiers.map((code) => facts.tierNames?.get(code) ?? code).join(' or ')}`);
   }
   if (rules.segments?.length && (facts.segment === null || !rules.segments.includes(facts.segment))) {
     reasons.push(`only for the segment ${rules.segments.join(' or ')}`);

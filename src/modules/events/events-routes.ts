@@ -1,14 +1,18 @@
 import Type from 'typebox';
 import type { FieldError } from '../../core/errors.ts';
 import { actor, principal } from '../../http/auth.ts';
+import { CSV_BODY_LIMIT, csvBody, csvFile } from '../../http/csv.ts';
 import { placeFields } from '../../http/problems.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
+import { importEventsCsv } from './events-csv.ts';
 import {
   BatchResultSchema,
   EvaluationSchema,
   EventBody,
+  EventImportQuery,
+  EventImportReportSchema,
   EventParams,
   EventSchema,
   EventsBatchBody,
@@ -45,7 +49,7 @@ function inBody<T extends { ok: true } | { ok: false; detail: string; errors?: F
 }
 
 export const eventRoutes = routeModule({
-  schemas: [EventBody, EvaluationSchema, EventSchema],
+  schemas: [EventBody, EvaluationSchema, EventSchema, EventImportReportSchema],
   routes(app: Router, { events }: { events: EventService }): void {
     app.post(
       '/events',
@@ -100,6 +104,40 @@ export const eventRoutes = routeModule({
       async (request) => {
         const { programId } = principal(request);
         return { results: inBody(await events.ingestBatch(programId, request.body.events, actor(request))) };
+      },
+    );
+
+    app.post(
+      '/imports/events',
+      {
+        bodyLimit: CSV_BODY_LIMIT,
+        config: { scope: 'write', csv: true },
+        schema: {
+          tags: ['imports'],
+          summary:
+            'Import events from a CSV file: each line ingested like an event of a batch, each with its outcome',
+          description:
+            'Send the file as the body with Content-Type: text/csv, the columns of `fidelis events import`: id, type, account, occurredAt (required), ' +
+            'contact, amount, currency, items (a JSON array of line items), orderId, invoiceId, originalEventId, bookingId, contractId, ' +
+            'and attr.<name> for attributes. Headers match regardless of case, spaces and underscores. ' +
+            'Every row is checked first; when any row is invalid nothing is ingested (422 import_invalid_rows, each with its line and reason) unless skipInvalid=true. ' +
+            'Then the events are ingested 1,000 at a time like POST /v1/events/batch: one the ingestion refuses (unknown account, no exchange rate, …) is reported ' +
+            'at its line and does not stop the others. The report lists every line with its outcome. An event is ingested once per id, ' +
+            'so re-sending the file is safe: the events already in answer replayed. dryRun=true writes nothing and evaluates each row like POST /v1/rules/simulate.',
+          headers: IdempotencyHeaders,
+          querystring: EventImportQuery,
+          body: csvBody(),
+          response: responses({ 200: Type.Ref('EventImportReport') }, [
+            'import_invalid_rows',
+            'import_malformed_csv',
+            'payload_too_large',
+            'unsupported_media_type',
+          ]),
+        },
+      },
+      async (request) => {
+        const { programId } = principal(request);
+        return importEventsCsv(events, programId, csvFile(request), request.query, actor(request));
       },
     );
 

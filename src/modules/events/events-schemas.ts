@@ -118,7 +118,10 @@ export const EvaluationSchema = Type.Object(
         writtenOff: Type.Integer(),
       }),
     ),
-    notes: Type.Array(Type.String()),
+    notes: Type.Array(Type.String(), {
+      description:
+        'Why an event earned nothing when no rule looked at it (none in force at its occurredAt, naming the earliest that starts later, or none triggered by its type); for a return, what could not be taken back',
+    }),
   },
   { $id: 'EventResult', title: 'Evaluation result' },
 );
@@ -203,6 +206,73 @@ export const SimulationSchema = Type.Object({
   ),
 });
 
+export const EventImportQuery = Type.Object(
+  {
+    skipInvalid: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'Ingest the valid rows and report the others (default: ingest nothing when any row is invalid)',
+      }),
+    ),
+    dryRun: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'Write nothing: check each row and evaluate it against the rules in force, as POST /v1/rules/simulate does',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Totals = Type.Object({ points: Type.Integer(), cashback: Type.Integer(), tierCredits: Type.Integer() });
+
+export const EventImportLineSchema = Type.Object({
+  line: Type.Integer({ description: 'The line in the file where the row starts (the header is line 1)' }),
+  id: Type.Union([Type.String(), Type.Null()], { description: "The row's event id (null when it has none)" }),
+  outcome: Type.Union(
+    [
+      Type.Literal('ingested'),
+      Type.Literal('replayed'),
+      Type.Literal('refused'),
+      Type.Literal('invalid'),
+      Type.Literal('checked'),
+    ],
+    {
+      description:
+        'ingested; replayed (an event with this id was ingested before); refused by the ingestion (code, detail); ' +
+        'invalid (the row breaks the columns, left out with skipInvalid); checked (a dry run would ingest it)',
+    },
+  ),
+  eventId: Type.Optional(Type.String({ description: 'Our id of the stored event' })),
+  totals: Type.Optional(Totals),
+  code: Type.Optional(Type.String({ description: 'Why the ingestion refused the event (an error code)' })),
+  detail: Type.Optional(Type.String()),
+  errors: Type.Optional(
+    Type.Array(Type.Object({ path: Type.String(), message: Type.String() }), {
+      description: 'What is wrong, each at its column or field',
+    }),
+  ),
+});
+
+export const EventImportReportSchema = Type.Object(
+  {
+    kind: Type.Literal('events'),
+    dryRun: Type.Boolean(),
+    rows: Type.Integer({ description: 'Data rows in the file' }),
+    ingested: Type.Integer(),
+    replayed: Type.Integer({ description: 'Rows whose event id was ingested before: nothing changed' }),
+    checked: Type.Integer({ description: 'Rows a dry run found good' }),
+    refused: Type.Integer({
+      description: 'Rows the ingestion refused (unknown account, no exchange rate, …)',
+    }),
+    skipped: Type.Integer({ description: 'Invalid rows left out (only with skipInvalid)' }),
+    lines: Type.Array(EventImportLineSchema, { description: 'Every row in file order, with its outcome' }),
+  },
+  { $id: 'EventImportReport', title: 'EventImportReport' },
+);
+
 export const EventParams = Type.Object({ eventId: Type.String({ minLength: 1, maxLength: 200 }) });
 export const EventsQuery = Type.Object(
   {
@@ -216,3 +286,6 @@ export const EventsQuery = Type.Object(
 
 export type EventBodyInput = Static<typeof EventBody>;
 export type SimulateInput = Static<typeof SimulateBody>;
+export type EventImportOptions = Static<typeof EventImportQuery>;
+export type EventImportLine = Static<typeof EventImportLineSchema>;
+export type EventImportReport = Static<typeof EventImportReportSchema>;

@@ -18,6 +18,7 @@ import {
   NO_USAGE,
   type RuleUsage,
 } from '../../core/rules/evaluate.ts';
+import { whyNoRuleApplied } from '../../core/rules/explain.ts';
 import type { RuleDocument } from '../../core/rules/rule.ts';
 import { advisoryLocks, type Database, type Executor, type Tx } from '../../db/client.ts';
 import { isUniqueViolation, retryOnConflict } from '../../db/errors.ts';
@@ -716,12 +717,19 @@ export function createEventService(
     const book = await usageBook(tx, programId, list);
 
     const credits: Array<{ input: CreditInput; context: CreditContext }> = [];
-    const pending: Array<{ p: Prepared; eventId: string; evaluation: Evaluation; firstCredit: number }> = [];
+    const pending: Array<{
+      p: Prepared;
+      eventId: string;
+      evaluation: Evaluation;
+      notes: string[];
+      firstCredit: number;
+    }> = [];
     for (const [n, { p, active }] of list.entries()) {
       const evaluation = evaluated(p, active, book.usageOf(n));
       book.record(n, evaluation.awards);
       const eventId = newId('evt');
-      pending.push({ p, eventId, evaluation, firstCredit: credits.length });
+      const notes = whyNoRuleApplied({ type: p.input.type, occurredAt: p.occurredAt }, active, versions);
+      pending.push({ p, eventId, evaluation, notes, firstCredit: credits.length });
       for (const [seq, award] of evaluation.awards.entries()) {
         if (award.kind === 'tier_credit') continue;
         credits.push({
@@ -757,7 +765,7 @@ export function createEventService(
 
     const events: NewEventRow[] = [];
     const awardRows: NewAwardRow[] = [];
-    for (const { p, eventId, evaluation, firstCredit } of pending) {
+    for (const { p, eventId, evaluation, notes, firstCredit } of pending) {
       let next = firstCredit;
       const awards: AwardView[] = evaluation.awards.map((award) => ({
         ...award,
@@ -782,7 +790,7 @@ export function createEventService(
         awards,
         totals: evaluation.totals,
         reversals: [],
-        notes: [],
+        notes,
       };
       events.push(eventRow(p, eventId, result));
     }
@@ -1280,7 +1288,11 @@ export function createEventService(
                   ? [
                       'a return takes back its share of the original event; a simulation shows the rule evaluation only',
                     ]
-                  : [],
+                  : whyNoRuleApplied(
+                      { type: input.type, occurredAt: p.occurredAt },
+                      active,
+                      draft?.mode === 'replace' ? [] : versions,
+                    ),
             },
           });
         } catch (error) {

@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
+import { csvBody, csvFile } from '../../http/csv.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { FxRateSchema, RatesQuery, SetRatesBody } from './fx-schemas.ts';
@@ -32,18 +33,22 @@ export const fxRoutes = routeModule({
     app.post(
       '/fx-rates/import',
       {
-        config: { scope: 'admin' },
+        config: { scope: 'admin', csv: true },
         schema: {
           tags: ['fx'],
           summary: 'Set exchange rates from a CSV file (columns currency, rate, effectiveFrom; all or none)',
           headers: IdempotencyHeaders,
-          body: { content: { 'text/csv': { schema: Type.String() } } } as never,
-          response: responses({ 200: answer }, ['import_invalid_rows', 'import_malformed_csv']),
+          body: csvBody('CSV with the columns currency, rate, effectiveFrom'),
+          response: responses({ 200: answer }, [
+            'import_invalid_rows',
+            'import_malformed_csv',
+            'unsupported_media_type',
+          ]),
         },
       },
       async (request) => {
         const { programId } = principal(request);
-        return { data: await fx.importCsv(programId, String(request.body ?? ''), actor(request)) };
+        return { data: await fx.importCsv(programId, csvFile(request), actor(request)) };
       },
     );
 

@@ -273,7 +273,8 @@ export const redemptionRoutes = routeModule({
           summary:
             'Cancel the redemptions whose hold the ledger released at its approval time-out (also every minute in the server)',
           description:
-            'The ledger due run (POST /v1/ledger/due-runs) releases holds at their time-out; this gives back the unit, code or place of their redemptions.',
+            'The ledger due run (POST /v1/ledger/due-runs) releases holds at their time-out; this gives back the unit, code or place of their redemptions. ' +
+            'It takes no asOf: it acts on the holds the ledger already released (run the ledger due run with asOf first to see time-outs of a later instant).',
           headers: IdempotencyHeaders,
           body: Type.Optional(RedemptionDueBody),
           response: responses({ 200: Type.Object({ cancelled: Type.Integer() }) }),

@@ -1,7 +1,7 @@
 // Routes of the rewards catalog: rewards, their code pools and sessions, and browsing.
 import Type from 'typebox';
-import { FidelisError } from '../../core/errors.ts';
 import { actor, principal } from '../../http/auth.ts';
+import { csvFile } from '../../http/csv.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
@@ -99,7 +99,7 @@ export const rewardRoutes = routeModule({
     app.post(
       '/rewards/:rewardId/codes',
       {
-        config: { scope: 'admin' },
+        config: { scope: 'admin', csv: true },
         schema: {
           tags: ['rewards'],
           summary: "Add single-use codes to a reward's pool (JSON, or a CSV file with a code column)",
@@ -120,15 +120,11 @@ export const rewardRoutes = routeModule({
       },
       async (request, reply) => {
         const { programId } = principal(request);
-        const csv = /^text\/(csv|plain)\s*(;|$)/i.test(request.headers['content-type'] ?? '');
-        let codes: string[];
-        if (typeof request.body === 'string') {
-          if (!csv)
-            throw new FidelisError('unsupported_media_type', 'Send JSON {"codes": [...]} or text/csv');
-          codes = rewards.codesFromCsv(request.body);
-        } else {
-          codes = request.body.codes;
-        }
+        // A JSON string is a string too: only a text/csv body is a file.
+        const codes =
+          typeof request.body === 'string'
+            ? rewards.codesFromCsv(csvFile(request, 'Send JSON {"codes": [...]} or text/csv'))
+            : request.body.codes;
         const result = await rewards.importCodes(programId, request.params.rewardId, codes, actor(request));
         return reply.code(201).send(result);
       },

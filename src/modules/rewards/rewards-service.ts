@@ -16,12 +16,13 @@ import { getReward, loadReward } from './rewards-view.ts';
 
 /**
  * What the rewards module needs to know about an account beyond the account itself: its tier and
- * its memberships, from modules that come later in the module order (the composition root wires it).
+ * its memberships, and the display names of tier codes (for the reasons people read), from modules
+ * that come later in the module order (the composition root wires it).
  */
 export type EligibilityFacts = (
   programId: string,
   accountId: string,
-) => Promise<{ tier: string | null; memberships: string[] }>;
+) => Promise<{ tier: string | null; memberships: string[]; tierNames?: ReadonlyMap<string, string> }>;
 
 /** The services the catalog's use cases use. */
 export interface CatalogServices {

@@ -1,5 +1,6 @@
 // The tier HTTP routes: ladders, metric values, overrides, progress and history, the due run.
 import Type from 'typebox';
+import { invalid } from '../../core/errors.ts';
 import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { type Router, routeModule } from '../../http/router.ts';
@@ -228,7 +229,8 @@ export const tierRoutes = routeModule({
           tags: ['tiers'],
           summary: 'Run the scheduled tier evaluation now (period ends, grace ends, override ends)',
           description:
-            'The server runs it every minute. Each account is evaluated as of its own due instant, so a late or repeated run gives the same result.',
+            'The server runs it every minute. Each account is evaluated as of its own due instant, so a late or repeated run gives the same result. ' +
+            'asOf (default now) runs it as of a later instant, as the ledger and memberships due runs do; at is its deprecated former name, still accepted.',
           headers: IdempotencyHeaders,
           body: DueRunBody,
           response: responses({ 200: Type.Object({ evaluated: Type.Integer(), changed: Type.Integer() }) }),
@@ -236,8 +238,10 @@ export const tierRoutes = routeModule({
       },
       async (request) => {
         const { programId } = principal(request);
-        const at = date(request.body?.at);
-        return tiers.runDue(programId, at ?? new Date());
+        const { asOf, at } = request.body ?? {};
+        if (asOf !== undefined && at !== undefined && Date.parse(asOf) !== Date.parse(at))
+          throw invalid('Give asOf only (at is its deprecated name)', { at: 'differs from asOf' });
+        return tiers.runDue(programId, date(asOf ?? at) ?? new Date());
       },
     );
   },

@@ -156,8 +156,15 @@ export const MetricValuesBody = Type.Object(
 
 export const DueRunBody = Type.Object(
   {
-    at: Type.Optional(
+    asOf: Type.Optional(
       Type.String({ format: 'date-time', description: 'Evaluate as of this instant (now by default)' }),
+    ),
+    at: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        deprecated: true,
+        description: 'Deprecated: the former name of asOf (the other due runs say asOf); still accepted',
+      }),
     ),
   },
   { additionalProperties: false },
