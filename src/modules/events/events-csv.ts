@@ -117,7 +117,7 @@ export async function importEventsCsv(
   programId: string,
   csv: string,
   options: EventImportOptions,
-  actor: string | null,
+  actor: Parameters<EventService['ingestBatch']>[2],
   onProgress?: (phase: string, done: number, total: number) => void,
 ): Promise<EventImportReport> {
   const rows = eventsFromCsv(csv);
