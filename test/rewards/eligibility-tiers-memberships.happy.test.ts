@@ -72,6 +72,7 @@ describe('reward eligibility from tiers and memberships', () => {
     const refused = await api.call(a.write, {
       method: 'POST',
       url: '/v1/redemptions',
+      headers: { 'idempotency-key': 'elig-refused-1' },
       payload: { reward: goldOnly, account: 'ELIG-1' },
     });
     expect(refused.statusCode, refused.body).toBe(422);
