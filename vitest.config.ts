@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Three rings (DESIGN.md §4): pure core tests once; every store/service/API test twice,
 // on embedded PGlite and on a real PostgreSQL server (a fresh database per test file).
 const storeTests = ['src/**/*.test.ts', 'test/**/*.test.ts'];
-const coreTests = ['src/core/**/*.test.ts', 'test/architecture.test.ts', 'test/docs.test.ts'];
+export const coreTests = ['src/core/**/*.test.ts', 'test/architecture.test.ts', 'test/docs.test.ts'];
 
 export default defineConfig({
   test: {

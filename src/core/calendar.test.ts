@@ -192,3 +192,42 @@ describe('startOfLocalDay where DST starts at midnight', () => {
     expect(iso(day)).toEqual({ start: '2026-09-05T04:00:00.000Z', end: '2026-09-06T04:00:00.000Z' });
   });
 });
+
+describe('startOfLocalDay at other midnight transitions', () => {
+  it('starts a day at the second midnight when the clocks fall back at midnight', () => {
+    // Santiago, 5 April 2026: 00:00 -03 (03:00Z) goes back to 23:00 on the 4th; the 5th starts at 00:00 -04.
+    const start = startOfLocalDay({ year: 2026, month: 4, day: 5 }, 'America/Santiago');
+    expect(start.toISOString()).toBe('2026-04-05T04:00:00.000Z');
+    const day = periodOf(at('2026-04-04T12:00:00Z'), 'day', 'America/Santiago');
+    expect(iso(day)).toEqual({ start: '2026-04-04T03:00:00.000Z', end: '2026-04-05T04:00:00.000Z' });
+  });
+
+  it('starts a day east of UTC at its first instant when the clocks spring forward at midnight', () => {
+    // Cairo, 24 April 2026: 00:00 +02 (22:00Z) jumps to 01:00 +03, which starts the day.
+    const start = startOfLocalDay({ year: 2026, month: 4, day: 24 }, 'Africa/Cairo');
+    expect(start.toISOString()).toBe('2026-04-23T22:00:00.000Z');
+    expect(localDate(start, 'Africa/Cairo')).toEqual({ year: 2026, month: 4, day: 24 });
+    expect(localDate(new Date(start.getTime() - 1), 'Africa/Cairo')).toEqual({
+      year: 2026,
+      month: 4,
+      day: 23,
+    });
+  });
+
+  it('starts a skipped day where the next day starts', () => {
+    // Samoa skipped 30 December 2011 (UTC-10 to UTC+14): 29 December ended at 10:00Z, 31 December began.
+    const zone = 'Pacific/Apia';
+    const skipped = startOfLocalDay({ year: 2011, month: 12, day: 30 }, zone);
+    expect(skipped.toISOString()).toBe('2011-12-30T10:00:00.000Z');
+    expect(startOfLocalDay({ year: 2011, month: 12, day: 31 }, zone)).toEqual(skipped);
+    expect(localDate(skipped, zone)).toEqual({ year: 2011, month: 12, day: 31 });
+    expect(iso(periodOf(at('2011-12-29T12:00:00Z'), 'day', zone))).toEqual({
+      start: '2011-12-29T10:00:00.000Z',
+      end: '2011-12-30T10:00:00.000Z',
+    });
+    // Kiribati's Line Islands skipped the last day of 1994 (UTC-10 to UTC+14).
+    expect(startOfLocalDay({ year: 1994, month: 12, day: 31 }, 'Pacific/Kiritimati').toISOString()).toBe(
+      '1994-12-31T10:00:00.000Z',
+    );
+  });
+});

@@ -63,9 +63,12 @@ describe('money: divide, amounts and conversion', () => {
   });
 
   it('refuses negative numerators and non-positive denominators', () => {
-    expect(() => divide(-1n, 2n, 'down')).toThrow(RangeError);
-    expect(() => divide(1n, 0n, 'down')).toThrow(RangeError);
-    expect(() => divide(1n, -2n, 'up')).toThrow(RangeError);
+    expect(() => divide(-1n, 2n, 'down')).toThrow(new RangeError('numerator must not be negative'));
+    expect(() => divide(1n, 0n, 'down')).toThrow(new RangeError('denominator must be positive'));
+    expect(() => divide(1n, -2n, 'up')).toThrow(new RangeError('denominator must be positive'));
+    expect(() => divRound(1n, 0n)).toThrow(new RangeError('denominator must be positive'));
+    expect(() => divRound(5n, -2n)).toThrow(new RangeError('denominator must be positive'));
+    expect(() => parseDecimal('1e3')).toThrow(new RangeError('not a non-negative decimal: 1e3'));
   });
 
   it('brackets the exact quotient: down ≤ n/d ≤ up, and the half modes pick the nearer', () => {
@@ -123,6 +126,8 @@ describe('money: divide, amounts and conversion', () => {
 
   it('refuses amounts with more decimals than the currency has', () => {
     expect(() => parseAmount('1.234', 'EUR')).toThrow(RangeError);
+    // Only trailing zeros are dropped: 1.005 has three decimals.
+    expect(() => parseAmount('1.005', 'EUR')).toThrow('EUR has 2 decimals; 1.005 has more');
     expect(() => parseAmount('1.234', 'EUR')).toThrow('EUR has 2 decimals; 1.234 has more');
     expect(() => parseAmount('1.5', 'JPY')).toThrow('JPY has 0 decimals; 1.5 has more');
     expect(() => parseAmount('1.2345', 'BHD')).toThrow('BHD has 3 decimals; 1.2345 has more');

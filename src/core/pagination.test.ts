@@ -8,7 +8,13 @@ describe('pagination', () => {
   });
   it('rejects foreign cursors', () => {
     expect(decodeCursor('not-base64-json')).toBeUndefined();
-    expect(decodeCursor(Buffer.from('{"after":1}').toString('base64url'))).toBeUndefined();
+    const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    expect(decodeCursor(cursor({ after: 1 }))).toBeUndefined();
+    expect(decodeCursor(cursor({ after: ['acc_01'] }))).toBeUndefined();
+    expect(decodeCursor(cursor(null))).toBeUndefined();
+    // Keys are at most 64 characters.
+    expect(decodeCursor(cursor({ after: 'k'.repeat(64) }))).toBe('k'.repeat(64));
+    expect(decodeCursor(cursor({ after: 'k'.repeat(65) }))).toBeUndefined();
   });
   it('gives a next cursor only when more rows exist', () => {
     const rows = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];

@@ -7,21 +7,23 @@
 // a few chunks; the tier statuses (tier, since, securedUntil, graceUntil, dueAt) and the full tier
 // history of every account must agree, and match what the scenario expects. Events of one account
 // at the very same instant count together in a batch: the same tiers, a shorter history.
-// The ladders' windows and the late "as of now" check read the real clock, so the events lie a few
-// weeks before the real now, which is also the `now` every ingestion is given.
+// The ladders' windows and the late "as of now" check read the clock (`new Date()`), so the clock is
+// frozen at a fixed NOW (mid-June: every event of the scenarios, up to 60 days before it, falls in
+// the same calendar year) and every ingestion is given that NOW too. With the real clock, a run
+// between 1 January and mid-February would have to skip the calendar-year expectations.
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createServices, type Services } from '../../src/app/compose.ts';
 import { type Database, selectRows } from '../../src/db/client.ts';
 import type { EventInput } from '../../src/modules/events/events-service.ts';
 import { FIXTURE } from '../support/actor.ts';
 import { freshDatabase } from '../support/db.ts';
-import { steps } from './helpers.ts';
+import { clockAt, steps } from './helpers.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-/** The `now` of every ingestion: the real clock. */
-const NOW = new Date();
+/** The `now` of every ingestion, and the frozen clock. */
+const NOW = new Date('2026-06-15T10:00:00Z');
 /** `days` (and `hours`) before NOW. */
 const ago = (days: number, hours = 0) => new Date(NOW.getTime() - days * DAY - hours * HOUR).toISOString();
 
@@ -63,8 +65,14 @@ beforeAll(async () => {
   services = createServices(database);
 });
 
+beforeEach(() => clockAt(NOW.toISOString()));
+
 afterEach(() => {
   vi.restoreAllMocks();
+});
+
+afterAll(() => {
+  vi.useRealTimers();
 });
 
 /** A program with the setup; unknown accounts become prospects; 1 point per euro. */
@@ -471,14 +479,13 @@ describe('a batch moves tiers exactly as its events one by one do', () => {
       `-→regular threshold ${ago(34)}`,
       `regular→frequent threshold ${ago(24)}`,
     ]);
-    // The calendar year holds all these events unless it began less than 45 days ago.
-    if (new Date(ago(45)).getUTCFullYear() === NOW.getUTCFullYear()) {
-      expect(await stepsOn(one, 'P1', 'Points club')).toEqual([`-→bronze threshold ${ago(30)}`]);
-      expect(await stepsOn(one, 'P2', 'Points club')).toEqual([
-        `-→bronze threshold ${ago(34)}`,
-        `bronze→silver threshold ${ago(24)}`,
-      ]);
-    }
+    // The calendar year (2026, in Amsterdam) holds all these events.
+    expect(new Date(ago(45)).getUTCFullYear()).toBe(2026);
+    expect(await stepsOn(one, 'P1', 'Points club')).toEqual([`-→bronze threshold ${ago(30)}`]);
+    expect(await stepsOn(one, 'P2', 'Points club')).toEqual([
+      `-→bronze threshold ${ago(34)}`,
+      `bronze→silver threshold ${ago(24)}`,
+    ]);
     expect(withStatus(expected.statuses, 'Points club')).toEqual(['P1', 'P2']);
     expect(withStatus(expected.statuses, 'Frequent buyer')).toEqual(['P1', 'P2']);
   });

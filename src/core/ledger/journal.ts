@@ -22,11 +22,3 @@ export function assertBalanced(postings: readonly Posting[]): void {
   const bad = unbalancedUnits(postings);
   if (bad.length > 0) throw new Error(`entry does not balance in ${bad.join(', ')}`);
 }
-
-/** A two-sided movement: `amount` from one wallet to another. */
-export function movement(from: string, to: string, unit: string, amount: number): Posting[] {
-  return [
-    { walletId: from, unit, amount: -amount },
-    { walletId: to, unit, amount },
-  ];
-}

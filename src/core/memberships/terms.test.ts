@@ -52,6 +52,8 @@ describe('termsDue', () => {
     expect(termsDue(anchor, { months: 1 }, 1, at('2025-02-15T00:00:00Z'))).toEqual([1]);
     expect(termsDue(anchor, { months: 1 }, 1, at('2025-05-01T00:00:00Z'))).toEqual([1, 2, 3]);
     expect(termsDue(anchor, { months: 1 }, 3, at('2025-05-01T00:00:00Z'))).toEqual([3]);
+    // At most `max` terms in one go.
+    expect(termsDue(anchor, { months: 1 }, 1, at('2025-05-01T00:00:00Z'), 2)).toEqual([1, 2]);
   });
 
   it('gives a late run the same renewals as runs on time', () => {
@@ -80,8 +82,11 @@ describe('fees', () => {
     expect(feeToMinor('0.5', 2)).toEqual({ ok: true, minor: 50 });
     expect(feeToMinor('1000', 0)).toEqual({ ok: true, minor: 1000 });
     expect(feeToMinor('-1', 2)).toEqual({ ok: false, reason: 'must not be negative' });
-    expect(feeToMinor('1.001', 2).ok).toBe(false);
-    expect(feeToMinor('1e3', 2).ok).toBe(false);
+    expect(feeToMinor('1.001', 2)).toEqual({
+      ok: false,
+      reason: 'has more than 2 decimals for this currency',
+    });
+    expect(feeToMinor('1e3', 2)).toEqual({ ok: false, reason: 'must be a decimal number such as "49.90"' });
     expect(feeToMinor('', 2).ok).toBe(false);
   });
 
@@ -102,6 +107,13 @@ describe('fees', () => {
     );
   });
 
+  it('refuses term numbers that are not whole and non-negative', () => {
+    for (const n of [-1, 1.5, Number.NaN])
+      expect(() => termEnd(at('2025-01-01T00:00:00Z'), { days: 1 }, n)).toThrow(
+        new RangeError(`term number must be a whole number, got ${n}`),
+      );
+  });
+
   it('adds months for free periods', () => {
     expect(addMonths(at('2025-11-30T12:00:00Z'), 3).toISOString()).toBe('2026-02-28T12:00:00.000Z');
   });
@@ -119,5 +131,7 @@ describe('cancelledAt', () => {
   it('never ends it before it began (a future start), and not at all when it never started', () => {
     expect(cancelledAt(starts, ends, at('2025-12-01T00:00:00Z'))).toEqual(starts);
     expect(cancelledAt(null, null, at('2026-01-15T00:00:00Z'))).toBeNull();
+    expect(cancelledAt(starts, null, at('2026-01-15T00:00:00Z'))).toBeNull();
+    expect(cancelledAt(null, ends, at('2026-01-15T00:00:00Z'))).toBeNull();
   });
 });

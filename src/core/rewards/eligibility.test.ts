@@ -54,6 +54,37 @@ describe('ineligibility', () => {
     expect(ineligibility({ tiers: ['diamond'] }, { ...facts, tier: 'diamond', tierNames })).toEqual([]);
   });
 
+  it('lets through a listed country, a listed role and any one of several memberships', () => {
+    expect(ineligibility({ countries: ['BE', 'NL'] }, facts)).toEqual([]);
+    expect(ineligibility({ countries: ['BE', 'NL'] }, { ...facts, country: null })).toEqual([
+      'only in BE, NL',
+    ]);
+    expect(ineligibility({ roles: ['buyer', 'admin'] }, { ...facts, role: 'admin' })).toEqual([]);
+    expect(ineligibility({ memberships: ['Club', 'Plus'] }, { ...facts, memberships: ['Plus'] })).toEqual([]);
+    expect(ineligibility({ memberships: ['Club', 'Plus'] }, { ...facts, memberships: ['Basic'] })).toEqual([
+      'needs the membership Club or Plus',
+    ]);
+    expect(ineligibility({ segments: ['retail', 'hospitality'] }, facts)).toEqual([]);
+    expect(ineligibility({ segments: ['retail'] }, { ...facts, segment: null })).toEqual([
+      'only for the segment retail',
+    ]);
+    // Every reason lists all the values that would do.
+    expect(
+      ineligibility(
+        { tiers: ['Gold', 'Platinum'], segments: ['retail', 'wholesale'], roles: ['admin', 'owner'] },
+        { ...facts, tier: 'Silver', role: 'buyer' },
+      ),
+    ).toEqual([
+      'needs Gold or Platinum',
+      'only for the segment retail or wholesale',
+      'only contacts with the role admin or owner can redeem it',
+    ]);
+    // Empty lists restrict nothing.
+    expect(
+      ineligibility({ tiers: [], segments: [], countries: [], memberships: [], roles: [] }, facts),
+    ).toEqual([]);
+  });
+
   it('is eligible exactly when every given rule is met (property)', () => {
     const tag = fc.constantFrom('a', 'b', 'c');
     fc.assert(
@@ -75,6 +106,17 @@ describe('unavailability', () => {
     expect(unavailability({ ...open, availableFrom: new Date('2026-06-02T00:00:00Z') }, now)).toMatch(/from/);
     expect(unavailability({ ...open, availableUntil: now }, now)).toMatch(/until/);
     expect(unavailability({ ...open, availableFrom: now }, now)).toBeNull();
+    expect(unavailability({ ...open, availableUntil: new Date('2026-06-01T00:00:00.001Z') }, now)).toBeNull();
+    expect(
+      unavailability(
+        {
+          ...open,
+          availableFrom: new Date('2026-05-01T00:00:00Z'),
+          availableUntil: new Date('2026-07-01T00:00:00Z'),
+        },
+        now,
+      ),
+    ).toBeNull();
   });
 });
 

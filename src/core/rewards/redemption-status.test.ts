@@ -8,6 +8,7 @@ import {
   type RedemptionStatus,
   type RedemptionStep,
   STEP_WORDS,
+  UNDONE_STATUSES,
 } from './redemption-status.ts';
 
 const STEPS = Object.keys(STEP_WORDS) as RedemptionStep[];
@@ -56,10 +57,29 @@ describe('nextStatus', () => {
     for (const state of STATES) {
       for (const step of STEPS) {
         const to = nextStatus(state, step);
-        if (['rejected', 'cancelled', 'failed'].includes(state.status)) expect(to).toBeNull();
+        if (UNDONE_STATUSES.includes(state.status)) expect(to).toBeNull();
         expect(to).not.toBe('pending_approval');
       }
     }
+  });
+});
+
+describe('undone statuses and step words', () => {
+  it('counts rejected, cancelled and failed redemptions as undone (they gave back what they took)', () => {
+    expect(UNDONE_STATUSES).toEqual(['rejected', 'cancelled', 'failed']);
+  });
+
+  it('words every step for refusals ("… it cannot be shipped")', () => {
+    expect(STEP_WORDS).toEqual({
+      approve: 'approved',
+      reject: 'rejected',
+      cancel: 'cancelled',
+      time_out: 'timed out',
+      issue_code: 'given its code',
+      ship: 'shipped',
+      deliver: 'marked delivered',
+      fail: 'marked failed',
+    });
   });
 });
 

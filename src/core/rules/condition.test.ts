@@ -85,6 +85,16 @@ describe('conditionProblem', () => {
     expect(problem).toContain('event.amount >');
     // One line, however the library wraps it.
     expect(problem).not.toContain('\n');
+    expect(problem).toBe('Unexpected token: EOF > 1 | event.amount > ^');
+  });
+
+  it('keeps conditions small: depth, list and map sizes are limited', () => {
+    const nested = `${'('.repeat(41)}true${')'.repeat(41)}`;
+    expect(conditionProblem(nested)).toMatch(/^Exceeded maxDepth \(40\)/);
+    expect(conditionProblem(`${'('.repeat(30)}true${')'.repeat(30)}`)).toBeNull();
+    const map = (n: number) => `{${Array.from({ length: n }, (_, i) => `"k${i}": 1`).join(', ')}}.size() > 0`;
+    expect(conditionProblem(map(201))).toMatch(/^Exceeded maxMapEntries \(200\)/);
+    expect(conditionProblem(map(200))).toBeNull();
   });
 
   it('reports unknown fields and variables', () => {
@@ -112,6 +122,16 @@ describe('compileCondition', () => {
     const fn = compileCondition('event.amount > 1.0');
     expect(compileCondition('event.amount > 1.0')).toBe(fn);
     expect(fn(conditionContext(facts()))).toBe(true);
+  });
+
+  it('keeps up to 5000 compiled conditions, then starts afresh', () => {
+    const first = compileCondition('event.amount > 0.5');
+    compileCondition('event.amount > 0.25');
+    expect(compileCondition('event.amount > 0.5')).toBe(first);
+    for (let i = 0; i <= 5000; i++) compileCondition(`event.amount > ${i}.75`);
+    const again = compileCondition('event.amount > 0.5');
+    expect(again).not.toBe(first);
+    expect(again(conditionContext(facts()))).toBe(true);
   });
 
   it('throws the problem for a bad condition', () => {

@@ -291,6 +291,15 @@ describe('evaluate: effects', () => {
     ).toBe(1);
   });
 
+  it('says "point" for one point and "points" for more', () => {
+    const fixed = (points: number, oncePerAccount?: boolean) =>
+      evaluate(input([only([{ kind: 'fixed', points, ...(oncePerAccount ? { oncePerAccount } : {}) }])]))
+        .awards[0]!.explanation;
+    expect(fixed(1)).toBe('R: 1 point');
+    expect(fixed(2)).toBe('R: 2 points');
+    expect(fixed(1, true)).toBe('R: 1 point (one-off bonus)');
+  });
+
   it('says when an amount-based effect meets an event without an amount', () => {
     for (const effect of [
       { kind: 'per_amount', points: '1', per: '1' },
@@ -467,6 +476,15 @@ describe('evaluate: multipliers', () => {
     expect(none.totals.points).toBe(100);
   });
 
+  it('leave a rule that awards nothing as it was, without a word about themselves', () => {
+    const small = rule('small', { name: 'Small', effects: [{ kind: 'per_amount', points: '1', per: '10' }] });
+    const result = evaluate(input([small, spring], { amount: '5.00' }));
+    expect(outcome(result, 'small')).toMatchObject({
+      outcome: 'nothing_to_award',
+      reason: 'the rule matched but awards nothing: 1 point per 10 EUR on €5.00 = 0',
+    });
+  });
+
   it('apply only when their own rule matches', () => {
     const result = evaluate(input([base, gold, spring], { tier: 'silver' }));
     expect(outcome(result, 'mul-a').outcome).toBe('condition_false');
@@ -571,6 +589,18 @@ describe('evaluate: caps', () => {
       amount: 5,
       explanation: "Capped: 100 points, limited to 5 by the rule's budget of 10000 (9995 already awarded)",
     });
+  });
+
+  it('names the first of equally small rooms', () => {
+    const tie = capped({ perEvent: 50, perAccount: { day: 50 }, budget: 50 });
+    expect(tie.awards[0]!.explanation).toBe('Capped: 100 points, limited to 50 by the cap of 50 per event');
+  });
+
+  it('shows cashback caps as money', () => {
+    const result = capped({ perEvent: 250 }, {}, [{ kind: 'percent', percent: '10', as: 'cashback' }]);
+    expect(result.awards[0]!.explanation).toBe(
+      'Capped: 10% of €100.00 = €10.00 cashback, limited to €2.50 by the cap of €2.50 per event',
+    );
   });
 
   it('lets the smallest room win and names it', () => {

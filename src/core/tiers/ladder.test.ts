@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   atDue,
   dueAt,
+  eventTypesOf,
   formatMetric,
   instantTier,
   type LadderDocument,
@@ -80,7 +81,62 @@ describe('ladderProblems', () => {
       metric: 'orders',
       tiers: [{ code: 'a', name: 'A', threshold: '3', instantAmount: '100' }],
     };
-    expect(ladderProblems(orders, 'EUR').map((p) => p.path)).toEqual(['/tiers/0/instantAmount']);
+    expect(ladderProblems(orders, 'EUR')).toEqual([
+      { path: '/tiers/0/instantAmount', message: 'instant qualification needs the qualifying_spend metric' },
+    ]);
+  });
+
+  it('says what is wrong with each tier', () => {
+    const tiers = (...list: LadderDocument['tiers']) => ladderProblems({ ...partner, tiers: list }, 'EUR');
+    expect(
+      tiers({ code: 'a', name: 'A', threshold: '10' }, { code: 'a', name: 'B', threshold: '20' }),
+    ).toEqual([{ path: '/tiers/1/code', message: 'code a is used twice' }]);
+    expect(tiers({ code: 'a', name: 'A', threshold: 'ten' })).toEqual([
+      { path: '/tiers/0/threshold', message: 'must be a decimal with at most 2 decimals' },
+    ]);
+    // A threshold of 0 is fine for the first tier; an unreadable one is left out of the overlap check.
+    expect(
+      tiers({ code: 'a', name: 'A', threshold: '0' }, { code: 'b', name: 'B', threshold: '10' }),
+    ).toEqual([]);
+    expect(
+      tiers(
+        { code: 'a', name: 'A', threshold: '100' },
+        { code: 'b', name: 'B', threshold: 'x' },
+        { code: 'c', name: 'C', threshold: '50' },
+      ).map((p) => p.path),
+    ).toEqual(['/tiers/1/threshold', '/tiers/2/threshold']);
+    const instant = (instantAmount: string) =>
+      tiers({ code: 'a', name: 'A', threshold: '10', instantAmount });
+    expect(instant('0.01')).toEqual([]);
+    for (const amount of ['0', '-5', 'lots', '1.001'])
+      expect(instant(amount)).toEqual([
+        { path: '/tiers/0/instantAmount', message: 'must be a decimal above 0 with at most 2 decimals' },
+      ]);
+    const multiplier = (value: string) => tiers({ code: 'a', name: 'A', threshold: '10', multiplier: value });
+    expect(multiplier('0.5')).toEqual([]);
+    for (const value of ['0', '-1', 'double'])
+      expect(multiplier(value)).toEqual([
+        { path: '/tiers/0/multiplier', message: 'must be a decimal above 0' },
+      ]);
+  });
+
+  it('counts events by type for spend and orders only', () => {
+    const withTypes = (metric: LadderDocument['metric']) =>
+      ladderProblems(
+        { ...partner, metric, eventTypes: ['purchase'], tiers: [{ code: 'a', name: 'A', threshold: '1' }] },
+        'EUR',
+      );
+    expect(withTypes('qualifying_spend')).toEqual([]);
+    expect(withTypes('orders')).toEqual([]);
+    for (const metric of ['points_earned', 'operator_value'] as const)
+      expect(withTypes(metric)).toEqual([
+        { path: '/eventTypes', message: 'only the qualifying_spend and orders metrics count events by type' },
+      ]);
+    expect(eventTypesOf(partner)).toEqual(['purchase', 'invoice.paid']);
+    expect(eventTypesOf({ ...partner, metric: 'orders' })).toEqual(['purchase']);
+    expect(eventTypesOf({ ...partner, metric: 'orders', eventTypes: ['order.shipped'] })).toEqual([
+      'order.shipped',
+    ]);
   });
 });
 
@@ -93,7 +149,9 @@ describe('metric values', () => {
     expect(formatMetric(123450n, 2)).toBe('1234.5');
     expect(formatMetric(100n, 2)).toBe('1');
     expect(formatMetric(7n, 0)).toBe('7');
-    expect(() => scaleMetric('1.234', 2)).toThrow(RangeError);
+    expect(formatMetric(-123450n, 2)).toBe('-1234.5');
+    expect(formatMetric(-5n, 2)).toBe('-0.05');
+    expect(() => scaleMetric('1.234', 2)).toThrow(new RangeError('1.234 has more than 2 decimals'));
   });
 
   it('finds the highest tier reached by the metric and by one event', () => {
@@ -137,6 +195,25 @@ describe('windows and periods', () => {
     );
   });
 
+  it('takes calendar years whatever the joining date, and program years from the joining day itself', () => {
+    const year = { kind: 'calendar_year' } as const;
+    const joined = at('2024-03-10T12:00:00Z');
+    expect(windowStart(year, at('2026-07-15T10:00:00Z'), TZ, joined)).toEqual(at('2025-12-31T23:00:00Z'));
+    expect(periodEndAfter(year, at('2026-07-15T10:00:00Z'), TZ, joined)).toEqual(at('2026-12-31T23:00:00Z'));
+    const programYear = { kind: 'program_year' } as const;
+    // At the anniversary's very start the new program year has begun.
+    expect(windowStart(programYear, at('2026-03-09T23:00:00Z'), TZ, joined)).toEqual(
+      at('2026-03-09T23:00:00Z'),
+    );
+    expect(windowStart(programYear, at('2026-03-09T22:59:59.999Z'), TZ, joined)).toEqual(
+      at('2025-03-09T23:00:00Z'),
+    );
+    // Before the joining day (a back-dated event): the first program year, never one before it.
+    expect(windowStart(programYear, at('2024-03-01T00:00:00Z'), TZ, joined)).toEqual(
+      at('2024-03-09T23:00:00Z'),
+    );
+  });
+
   it('always holds the instant inside [windowStart, periodEnd)', () => {
     fc.assert(
       fc.property(
@@ -173,6 +250,19 @@ describe('onActivity: upgrades only', () => {
     ]);
   });
 
+  it('calls a lift instant only when the event reaches more than the metric does', () => {
+    expect(onActivity(partner, none, input('25000', '16000')).changes).toEqual([
+      { from: null, to: 'platinum', reason: 'threshold', at: at('2026-03-01T10:00:00Z') },
+    ]);
+    expect(onActivity(partner, none, input('500', '16000')).changes[0]!.reason).toBe('instant');
+    expect(onActivity(partner, none, input('500', '14999.99')).changes).toEqual([]);
+  });
+
+  it('changes nothing when the metric reaches the tier already held', () => {
+    const gold = holding('gold', '2027-01-01T00:00:00Z');
+    expect(onActivity(partner, gold, input('6000'))).toEqual({ state: gold, changes: [] });
+  });
+
   it('lifts instantly on one big event, and never lowers', () => {
     expect(onActivity(partner, none, input('15000', '15000')).changes[0]).toMatchObject({
       to: 'platinum',
@@ -188,6 +278,37 @@ describe('onActivity: upgrades only', () => {
       override: { kind: 'set', tier: 'silver', until: at('2026-06-01T00:00:00Z'), reason: 'deal' },
     };
     expect(onActivity(partner, overridden, input('30000')).changes).toEqual([]);
+  });
+
+  it('lifts again once a set override has ended, even before the due run handled its end', () => {
+    const ended = (until: string | null): TierState => ({
+      ...none,
+      tier: 'silver',
+      override: { kind: 'set', tier: 'silver', until: until === null ? null : at(until), reason: 'deal' },
+    });
+    // Ended before the activity, and ending at its very instant (the end is exclusive).
+    for (const until of ['2026-02-01T00:00:00Z', '2026-03-01T10:00:00Z'])
+      expect(onActivity(partner, ended(until), input('6000')).changes).toEqual([
+        { from: 'silver', to: 'gold', reason: 'threshold', at: at('2026-03-01T10:00:00Z') },
+      ]);
+    // A millisecond before its end it still holds; an open-ended one holds until lifted.
+    expect(onActivity(partner, ended('2026-03-01T10:00:00.001Z'), input('6000')).changes).toEqual([]);
+    expect(onActivity(partner, ended(null), input('30000', '30000'))).toEqual({
+      state: ended(null),
+      changes: [],
+    });
+  });
+
+  it('lets a frozen tier rise: a freeze only keeps it from dropping', () => {
+    const frozen: TierState = {
+      ...holding('silver', '2026-12-01T00:00:00Z'),
+      override: { kind: 'freeze', tier: 'silver', until: null, reason: 'break' },
+    };
+    expect(onActivity(partner, frozen, input('6000')).state).toMatchObject({
+      tier: 'gold',
+      since: at('2026-03-01T10:00:00Z'),
+      override: frozen.override,
+    });
   });
 });
 
@@ -262,6 +383,39 @@ describe('atDue: requalification', () => {
     });
     expect(d.changes.map((c) => c.reason)).toEqual(['unfreeze', 'grace']);
     expect(d.state).toMatchObject({ tier: 'gold', override: null, graceUntil: at('2027-05-02T00:00:00Z') });
+  });
+
+  it('keeps the tier when a freeze ends while the tier is still secured, until that period end', () => {
+    const frozen: TierState = {
+      ...holding('gold', '2027-06-01T00:00:00Z'),
+      override: { kind: 'freeze', tier: 'gold', until: at('2027-02-01T00:00:00Z'), reason: 'break' },
+    };
+    const d = atDue(partner, frozen, {
+      at: at('2027-02-01T00:00:00Z'),
+      metric: eur('0'),
+      digits: 2,
+      nextPeriodEnd: at('2028-02-01T00:00:00Z'),
+    });
+    expect(d.changes).toEqual([
+      { from: 'gold', to: 'gold', reason: 'unfreeze', at: at('2027-02-01T00:00:00Z') },
+    ]);
+    expect(d.state).toEqual({ ...frozen, override: null });
+    expect(dueAt(d.state)).toEqual(at('2027-06-01T00:00:00Z'));
+  });
+
+  it('requalifies when a freeze ends exactly at the period end it secured', () => {
+    const frozen: TierState = {
+      ...holding('gold', '2027-02-01T00:00:00Z'),
+      override: { kind: 'freeze', tier: 'gold', until: at('2027-02-01T00:00:00Z'), reason: 'break' },
+    };
+    const d = atDue(partner, frozen, {
+      at: at('2027-02-01T00:00:00Z'),
+      metric: eur('6000'),
+      digits: 2,
+      nextPeriodEnd: at('2028-02-01T00:00:00Z'),
+    });
+    expect(d.changes.map((c) => c.reason)).toEqual(['unfreeze']);
+    expect(d.state).toMatchObject({ tier: 'gold', securedUntil: at('2028-02-01T00:00:00Z') });
   });
 
   it('ends a set override with a requalification at its end', () => {

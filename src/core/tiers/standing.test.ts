@@ -58,6 +58,16 @@ describe('duePeriods', () => {
     expect(periods.after(due, enrolled)).toBe(periods.after(due, enrolled));
   });
 
+  it('keeps every period it worked out, and shares them across joining dates outside program years', () => {
+    const periods = duePeriods(partner.window, TZ);
+    const first = at('2026-12-31T23:00:00Z');
+    const second = at('2027-12-31T23:00:00Z');
+    const a = periods.after(first, new Date(0));
+    periods.after(second, new Date(0));
+    periods.before(first, new Date(0));
+    expect(periods.after(first, at('2024-05-01T00:00:00Z'))).toBe(a);
+  });
+
   it('tells joining dates apart only for program years', () => {
     const periods = duePeriods({ kind: 'program_year' }, TZ);
     const due = at('2026-06-01T00:00:00Z');
@@ -88,6 +98,29 @@ describe('nextEvaluation', () => {
       nextEvaluation(partner, frozen, { ...input, due: at('2026-06-01T00:00:00Z'), metric: 0n }).outcome,
     ).toBe('if the metric stays 0: the freeze ends; Silver afterwards');
   });
+
+  it('names the end of a set override, a drop after grace and a drop to no tier', () => {
+    const input = { digits: 2, periodEnd: at('2027-12-31T23:00:00Z') };
+    const set: TierState = {
+      ...none,
+      tier: 'gold',
+      since: at('2026-01-01T00:00:00Z'),
+      override: { kind: 'set', tier: 'gold', until: at('2026-06-01T00:00:00Z'), reason: 'deal' },
+    };
+    expect(
+      nextEvaluation(partner, set, { ...input, due: at('2026-06-01T00:00:00Z'), metric: eur('5000') })
+        .outcome,
+    ).toBe('if the metric stays 5000: the override ends; Gold afterwards');
+    const graced: TierState = { ...silver, tier: 'gold', graceUntil: at('2027-03-31T22:00:00Z') };
+    expect(
+      nextEvaluation(partner, graced, { ...input, due: at('2027-03-31T22:00:00Z'), metric: eur('1000') })
+        .outcome,
+    ).toBe('if the metric stays 1000: moves from Gold to Silver');
+    const hard: LadderDocument = { ...partner, graceDays: 0 };
+    expect(nextEvaluation(hard, silver, { ...input, due: silver.securedUntil!, metric: 0n }).outcome).toBe(
+      'if the metric stays 0: moves from Silver to no tier',
+    );
+  });
 });
 
 describe('standing', () => {
@@ -116,6 +149,40 @@ describe('standing', () => {
       },
       nextEvaluation: { at: '2026-12-31T23:00:00.000Z' },
     });
+  });
+
+  it('shows its dates and override, and the date the next tier is due by', () => {
+    const input = {
+      metric: eur('100'),
+      digits: 2,
+      windowStart: at('2025-12-31T23:00:00Z'),
+      periodEnd: at('2026-12-31T23:00:00Z'),
+      due: null,
+    };
+    const state: TierState = {
+      ...silver,
+      securedUntil: at('2026-09-01T00:00:00Z'),
+      graceUntil: at('2026-10-01T00:00:00Z'),
+      override: { kind: 'freeze', tier: 'silver', until: null, reason: 'break' },
+    };
+    // Calendar and program years: by the end of the period the tier is secured for.
+    expect(standing(partner, state, input)).toMatchObject({
+      securedUntil: '2026-09-01T00:00:00.000Z',
+      graceUntil: '2026-10-01T00:00:00.000Z',
+      override: { kind: 'freeze', tier: 'silver', until: null, reason: 'break' },
+      next: { by: '2026-09-01T00:00:00.000Z' },
+    });
+    expect(standing(partner, { ...state, securedUntil: null }, input).next?.by).toBe(
+      '2026-12-31T23:00:00.000Z',
+    );
+    // A rolling window: by the end of the window running now.
+    const rolling: LadderDocument = { ...partner, window: { kind: 'rolling_months', months: 12 } };
+    expect(standing(rolling, state, input).next?.by).toBe('2026-12-31T23:00:00.000Z');
+    const until = at('2026-08-01T00:00:00Z');
+    expect(
+      standing(partner, { ...state, override: { kind: 'set', tier: 'gold', until, reason: 'deal' } }, input)
+        .override,
+    ).toEqual({ kind: 'set', tier: 'gold', until: '2026-08-01T00:00:00.000Z', reason: 'deal' });
   });
 
   it('needs nothing more past the threshold, has no next tier at the top, no evaluation when none is due', () => {
