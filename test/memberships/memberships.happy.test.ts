@@ -311,7 +311,11 @@ describe('a paid membership with entitlements up front', () => {
     const events = (await get(`/v1/memberships/${r.json().id}/events`)).json().data;
     expect(events.map((e: { type: string }) => e.type)).toEqual(['requested', 'activated']);
     const audit = await api.call(api.a.admin, { method: 'GET', url: `/v1/audit?resourceId=${r.json().id}` });
-    expect(audit.json().data.map((e: { action: string }) => e.action)).toEqual(['membership.approve']);
+    // Newest first: the request to join (by the write key), then its approval.
+    expect(audit.json().data.map((e: { action: string }) => e.action)).toEqual([
+      'membership.approve',
+      'membership.join',
+    ]);
   });
 
   it('rejects a pending membership', async () => {
