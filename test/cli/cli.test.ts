@@ -15,7 +15,8 @@ import { adminUrl, urlFor } from '../support/postgres-template.ts';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 const driver = testDriver();
-const SLOW = 120_000;
+// Each CLI run opens the store (and migrates it) in a new process: seconds each on a busy machine.
+const SLOW = 300_000;
 
 let workDir: string;
 let dataDir: string;
