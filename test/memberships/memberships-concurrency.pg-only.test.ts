@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../../src/db/client.ts';
-import { type TestApi, testApi } from '../support/app.ts';
+import { keyIfRequired, type TestApi, testApi } from '../support/app.ts';
 
 let api: TestApi;
 let planId: string;
@@ -71,10 +71,12 @@ async function counts(account: string) {
   };
 }
 
+/** A join with its own Idempotency-Key: racing joins meet in the service, not in the key. */
 const join = (account: string, plan: string, via: string, reference?: string) =>
   api.call(api.a.write, {
     method: 'POST',
     url: '/v1/memberships',
+    headers: keyIfRequired('/v1/memberships'),
     payload: { account, plan, via, reference },
   });
 
@@ -115,6 +117,7 @@ describe('concurrent decisions and due runs', () => {
     const r = await api.call(api.a.write, {
       method: 'POST',
       url: '/v1/memberships',
+      headers: keyIfRequired('/v1/memberships'),
       payload: { account: 'RACE-4', plan: planId, via: 'contract', reference: 'C-4', startsAt: start },
     });
     expect(r.statusCode, r.body).toBe(201);
