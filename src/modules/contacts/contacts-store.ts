@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
+import { equalsIf, programTable } from '../../db/rows.ts';
 import { type ContactRole, contacts } from './contacts-tables.ts';
 
 export type ContactRow = typeof contacts.$inferSelect;
@@ -11,69 +12,35 @@ export interface ContactFilters {
   email?: string;
 }
 
-export async function insertContact(db: Executor, row: NewContactRow): Promise<ContactRow> {
-  const [created] = await db.insert(contacts).values(row).returning();
-  return created!;
-}
+const table = programTable(contacts, contacts.id);
 
-export async function findContact(
-  db: Executor,
-  programId: string,
-  id: string,
-): Promise<ContactRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(contacts)
-    .where(and(eq(contacts.programId, programId), eq(contacts.id, id)));
-  return row;
-}
-
+export const insertContact = table.insert;
+export const findContact = table.find;
 /** The contact, its row locked until the transaction ends (the state an update changes from). */
-export async function lockContact(
-  db: Executor,
-  programId: string,
-  id: string,
-): Promise<ContactRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(contacts)
-    .where(and(eq(contacts.programId, programId), eq(contacts.id, id)))
-    .for('update');
-  return row;
-}
+export const lockContact = table.lock;
 
-export async function listContacts(
+export function listContacts(
   db: Executor,
   programId: string,
-  filters: ContactFilters,
+  f: ContactFilters,
   after: string | undefined,
   limit: number,
 ): Promise<ContactRow[]> {
-  const where: SQL[] = [eq(contacts.programId, programId)];
-  if (filters.accountId) where.push(eq(contacts.accountId, filters.accountId));
-  if (filters.role) where.push(eq(contacts.role, filters.role));
-  if (filters.email) where.push(eq(contacts.email, filters.email));
-  if (after) where.push(gt(contacts.id, after));
-  return db
-    .select()
-    .from(contacts)
-    .where(and(...where))
-    .orderBy(asc(contacts.id))
-    .limit(limit);
+  const filters = [
+    equalsIf(contacts.accountId, f.accountId),
+    equalsIf(contacts.role, f.role),
+    equalsIf(contacts.email, f.email),
+  ];
+  return table.page(db, programId, filters, after, limit);
 }
 
-export async function updateContactRow(
+export function updateContactRow(
   db: Executor,
   programId: string,
   id: string,
   patch: Partial<Omit<NewContactRow, 'programId' | 'id' | 'createdAt'>>,
 ): Promise<ContactRow | undefined> {
-  const [row] = await db
-    .update(contacts)
-    .set({ ...patch, updatedAt: new Date() })
-    .where(and(eq(contacts.programId, programId), eq(contacts.id, id)))
-    .returning();
-  return row;
+  return table.update(db, programId, id, { ...patch, updatedAt: new Date() });
 }
 
 export type ContactUpsertColumn =

@@ -1,6 +1,7 @@
 // The SQL of program event types (built-in ones are not stored).
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
+import { programTable } from '../../db/rows.ts';
 import { eventTypes } from './event-types-tables.ts';
 
 export type EventTypeRow = typeof eventTypes.$inferSelect;
@@ -14,18 +15,8 @@ export async function listEventTypes(db: Executor, programId: string): Promise<E
     .orderBy(asc(eventTypes.type));
 }
 
-export async function findEventType(
-  db: Executor,
-  programId: string,
-  type: string,
-): Promise<EventTypeRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(eventTypes)
-    .where(and(eq(eventTypes.programId, programId), eq(eventTypes.type, type)));
-  return row;
-}
+const typeRows = programTable(eventTypes, eventTypes.type);
 
-export async function insertEventType(db: Executor, row: typeof eventTypes.$inferInsert): Promise<void> {
-  await db.insert(eventTypes).values(row);
-}
+export const findEventType = typeRows.find;
+
+export const insertEventType = typeRows.insert;

@@ -1,5 +1,6 @@
 import { and, eq, lt } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
+import { programTable } from '../../db/rows.ts';
 import { idempotencyKeys } from './idempotency-tables.ts';
 
 export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
@@ -19,17 +20,9 @@ export async function claimKey(
   return rows.length === 1;
 }
 
-export async function findKey(
-  db: Executor,
-  programId: string,
-  key: string,
-): Promise<IdempotencyRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.programId, programId), eq(idempotencyKeys.key, key)));
-  return row;
-}
+const keyRows = programTable(idempotencyKeys, idempotencyKeys.key);
+
+export const findKey = keyRows.find;
 
 /** Takes over an in-flight claim older than `staleBefore` (its process died); true when taken. */
 export async function takeOverStale(
@@ -39,20 +32,16 @@ export async function takeOverStale(
   fingerprint: string,
   staleBefore: Date,
 ): Promise<boolean> {
-  const rows = await db
-    .update(idempotencyKeys)
-    .set({ createdAt: new Date() })
-    .where(
-      and(
-        eq(idempotencyKeys.programId, programId),
-        eq(idempotencyKeys.key, key),
-        eq(idempotencyKeys.fingerprint, fingerprint),
-        eq(idempotencyKeys.state, 'in_flight'),
-        lt(idempotencyKeys.createdAt, staleBefore),
-      ),
-    )
-    .returning({ key: idempotencyKeys.key });
-  return rows.length === 1;
+  const taken = await keyRows.update(
+    db,
+    programId,
+    key,
+    { createdAt: new Date() },
+    eq(idempotencyKeys.fingerprint, fingerprint),
+    eq(idempotencyKeys.state, 'in_flight'),
+    lt(idempotencyKeys.createdAt, staleBefore),
+  );
+  return taken !== undefined;
 }
 
 export async function completeKey(
@@ -63,20 +52,17 @@ export async function completeKey(
   responseBody: unknown,
   responseHeaders: Record<string, string> = {},
 ): Promise<void> {
-  await db
-    .update(idempotencyKeys)
-    .set({ state: 'done', statusCode, responseBody, responseHeaders, completedAt: new Date() })
-    .where(and(eq(idempotencyKeys.programId, programId), eq(idempotencyKeys.key, key)));
+  await keyRows.update(db, programId, key, {
+    state: 'done',
+    statusCode,
+    responseBody,
+    responseHeaders,
+    completedAt: new Date(),
+  });
 }
 
 export async function releaseKey(db: Executor, programId: string, key: string): Promise<void> {
   await db
     .delete(idempotencyKeys)
-    .where(
-      and(
-        eq(idempotencyKeys.programId, programId),
-        eq(idempotencyKeys.key, key),
-        eq(idempotencyKeys.state, 'in_flight'),
-      ),
-    );
+    .where(and(keyRows.key(programId, key), eq(idempotencyKeys.state, 'in_flight')));
 }

@@ -1,13 +1,13 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
+import { programTable } from '../../db/rows.ts';
 import { apiKeys } from './keys-tables.ts';
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
-export async function insertKey(db: Executor, row: typeof apiKeys.$inferInsert): Promise<ApiKeyRow> {
-  const [created] = await db.insert(apiKeys).values(row).returning();
-  return created!;
-}
+const keyRows = programTable(apiKeys, apiKeys.id);
+
+export const insertKey = keyRows.insert;
 
 /** An unrevoked key with this hash, or undefined. */
 export async function findActiveKeyByHash(db: Executor, hash: string): Promise<ApiKeyRow | undefined> {
@@ -32,10 +32,5 @@ export async function revokeKeyRow(
   programId: string,
   id: string,
 ): Promise<ApiKeyRow | undefined> {
-  const [row] = await db
-    .update(apiKeys)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(apiKeys.programId, programId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
-    .returning();
-  return row;
+  return keyRows.update(db, programId, id, { revokedAt: new Date() }, isNull(apiKeys.revokedAt));
 }

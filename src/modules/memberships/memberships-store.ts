@@ -1,6 +1,7 @@
 // Membership SQL, nothing else: every query filters on the program.
 import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import { type Executor, selectRows } from '../../db/client.ts';
+import { equalsIf, programTable } from '../../db/rows.ts';
 import { accountByRef } from '../accounts/accounts-reads.ts';
 import {
   entitlements,
@@ -25,44 +26,23 @@ export type NewEntitlementRow = typeof entitlements.$inferInsert;
 
 // Plans
 
-export async function insertPlan(db: Executor, row: typeof membershipPlans.$inferInsert): Promise<PlanRow> {
-  const [created] = await db.insert(membershipPlans).values(row).returning();
-  return created!;
-}
+const plans = programTable(membershipPlans, membershipPlans.id);
+const planVersions = programTable(membershipPlanVersions, membershipPlanVersions.planId);
+const membershipRows = programTable(memberships, memberships.id);
 
-export async function insertPlanVersion(db: Executor, row: typeof membershipPlanVersions.$inferInsert) {
-  await db.insert(membershipPlanVersions).values(row);
-}
-
-const planQuery = (db: Executor, programId: string, id: string) =>
-  db
-    .select()
-    .from(membershipPlans)
-    .where(and(eq(membershipPlans.programId, programId), eq(membershipPlans.id, id)));
-
-export async function findPlan(db: Executor, programId: string, id: string): Promise<PlanRow | undefined> {
-  const [row] = await planQuery(db, programId, id);
-  return row;
-}
-
+export const insertPlan = plans.insert;
+export const insertPlanVersion = planVersions.insert;
+export const findPlan = plans.find;
 /** The plan, locked for the transaction. */
-export async function lockPlan(db: Executor, programId: string, id: string): Promise<PlanRow | undefined> {
-  const [row] = await planQuery(db, programId, id).for('update');
-  return row;
-}
+export const lockPlan = plans.lock;
 
-export async function findPlanVersion(db: Executor, programId: string, planId: string, version: number) {
-  const [row] = await db
-    .select()
-    .from(membershipPlanVersions)
-    .where(
-      and(
-        eq(membershipPlanVersions.programId, programId),
-        eq(membershipPlanVersions.planId, planId),
-        eq(membershipPlanVersions.version, version),
-      ),
-    );
-  return row;
+export function findPlanVersion(db: Executor, programId: string, planId: string, version: number) {
+  return planVersions.findWhere(
+    db,
+    programId,
+    eq(membershipPlanVersions.planId, planId),
+    eq(membershipPlanVersions.version, version),
+  );
 }
 
 export async function updatePlanRow(
@@ -71,96 +51,44 @@ export async function updatePlanRow(
   id: string,
   changes: { status?: PlanStatus; version?: number; definition?: PlanDefinition },
 ): Promise<PlanRow> {
-  const [row] = await db
-    .update(membershipPlans)
-    .set({ ...changes, updatedAt: sql`now()` })
-    .where(and(eq(membershipPlans.programId, programId), eq(membershipPlans.id, id)))
-    .returning();
-  return row!;
+  return (await plans.update(db, programId, id, { ...changes, updatedAt: sql`now()` }))!;
 }
 
 export async function deletePlanRow(db: Executor, programId: string, id: string): Promise<void> {
-  await db
-    .delete(membershipPlanVersions)
-    .where(and(eq(membershipPlanVersions.programId, programId), eq(membershipPlanVersions.planId, id)));
-  await db
-    .delete(membershipPlans)
-    .where(and(eq(membershipPlans.programId, programId), eq(membershipPlans.id, id)));
+  await db.delete(membershipPlanVersions).where(planVersions.key(programId, id));
+  await db.delete(membershipPlans).where(plans.key(programId, id));
 }
 
-export async function listPlans(
+export function listPlans(
   db: Executor,
   programId: string,
   filter: { status?: PlanStatus },
   after: string | undefined,
   limit: number,
 ): Promise<PlanRow[]> {
-  const where = [eq(membershipPlans.programId, programId)];
-  if (filter.status) where.push(eq(membershipPlans.status, filter.status));
-  if (after) where.push(gt(membershipPlans.id, after));
-  return db
-    .select()
-    .from(membershipPlans)
-    .where(and(...where))
-    .orderBy(asc(membershipPlans.id))
-    .limit(limit);
+  return plans.page(db, programId, [equalsIf(membershipPlans.status, filter.status)], after, limit);
 }
 
 export async function planHasMemberships(db: Executor, programId: string, planId: string): Promise<boolean> {
-  const rows = await db
-    .select({ id: memberships.id })
-    .from(memberships)
-    .where(and(eq(memberships.programId, programId), eq(memberships.planId, planId)))
-    .limit(1);
-  return rows.length > 0;
+  return (await membershipRows.findWhere(db, programId, eq(memberships.planId, planId))) !== undefined;
 }
 
 // Memberships
 
-export async function insertMembership(db: Executor, row: NewMembershipRow): Promise<MembershipRow> {
-  const [created] = await db.insert(memberships).values(row).returning();
-  return created!;
-}
-
-const membershipQuery = (db: Executor, programId: string, id: string) =>
-  db
-    .select()
-    .from(memberships)
-    .where(and(eq(memberships.programId, programId), eq(memberships.id, id)));
-
-export async function findMembership(
-  db: Executor,
-  programId: string,
-  id: string,
-): Promise<MembershipRow | undefined> {
-  const [row] = await membershipQuery(db, programId, id);
-  return row;
-}
-
+export const insertMembership = membershipRows.insert;
+export const findMembership = membershipRows.find;
 /** The membership, locked for the transaction (every transition reads it so). */
-export async function lockMembership(
-  db: Executor,
-  programId: string,
-  id: string,
-): Promise<MembershipRow | undefined> {
-  const [row] = await membershipQuery(db, programId, id).for('update');
-  return row;
-}
+export const lockMembership = membershipRows.lock;
 
 /** The pending or active membership of an account in a plan (at most one, by a unique index). */
-export async function findLiveMembership(db: Executor, programId: string, accountId: string, planId: string) {
-  const [row] = await db
-    .select()
-    .from(memberships)
-    .where(
-      and(
-        eq(memberships.programId, programId),
-        eq(memberships.accountId, accountId),
-        eq(memberships.planId, planId),
-        inArray(memberships.status, ['pending', 'active']),
-      ),
-    );
-  return row;
+export function findLiveMembership(db: Executor, programId: string, accountId: string, planId: string) {
+  return membershipRows.findWhere(
+    db,
+    programId,
+    eq(memberships.accountId, accountId),
+    eq(memberships.planId, planId),
+    inArray(memberships.status, ['pending', 'active']),
+  );
 }
 
 export async function updateMembershipRow(
@@ -169,32 +97,22 @@ export async function updateMembershipRow(
   id: string,
   changes: Partial<Pick<MembershipRow, 'status' | 'startsAt' | 'endsAt' | 'term' | 'note'>>,
 ): Promise<MembershipRow> {
-  const [row] = await db
-    .update(memberships)
-    .set({ ...changes, updatedAt: sql`now()` })
-    .where(and(eq(memberships.programId, programId), eq(memberships.id, id)))
-    .returning();
-  return row!;
+  return (await membershipRows.update(db, programId, id, { ...changes, updatedAt: sql`now()` }))!;
 }
 
-export async function listMemberships(
+export function listMemberships(
   db: Executor,
   programId: string,
-  filter: { accountId?: string; planId?: string; status?: MembershipStatus },
+  f: { accountId?: string; planId?: string; status?: MembershipStatus },
   after: string | undefined,
   limit: number,
 ): Promise<MembershipRow[]> {
-  const where = [eq(memberships.programId, programId)];
-  if (filter.accountId) where.push(eq(memberships.accountId, filter.accountId));
-  if (filter.planId) where.push(eq(memberships.planId, filter.planId));
-  if (filter.status) where.push(eq(memberships.status, filter.status));
-  if (after) where.push(gt(memberships.id, after));
-  return db
-    .select()
-    .from(memberships)
-    .where(and(...where))
-    .orderBy(asc(memberships.id))
-    .limit(limit);
+  const filters = [
+    equalsIf(memberships.accountId, f.accountId),
+    equalsIf(memberships.planId, f.planId),
+    equalsIf(memberships.status, f.status),
+  ];
+  return membershipRows.page(db, programId, filters, after, limit);
 }
 
 /** Active memberships whose current term ended by `asOf`, soonest first. */
@@ -234,44 +152,35 @@ export async function activePlansOf(db: Executor, programId: string, accountId: 
 
 // Terms and events
 
-export async function insertTerm(db: Executor, row: typeof membershipTerms.$inferInsert): Promise<void> {
-  await db.insert(membershipTerms).values(row);
-}
+const terms = programTable(membershipTerms, membershipTerms.membershipId);
+const eventRows = programTable(membershipEvents, membershipEvents.id);
+const entitlementRows = programTable(entitlements, entitlements.id);
+
+export const insertTerm = terms.insert;
 
 export async function termsOf(db: Executor, programId: string, membershipId: string): Promise<TermRow[]> {
   return db
     .select()
     .from(membershipTerms)
-    .where(and(eq(membershipTerms.programId, programId), eq(membershipTerms.membershipId, membershipId)))
+    .where(terms.key(programId, membershipId))
     .orderBy(asc(membershipTerms.term));
 }
 
-export async function insertEvents(db: Executor, rows: NewEventRow[]): Promise<void> {
-  if (rows.length > 0) await db.insert(membershipEvents).values(rows);
-}
+export const insertEvents = eventRows.insertMany;
 
-export async function eventsOf(
+export function eventsOf(
   db: Executor,
   programId: string,
   membershipId: string,
   after: string | undefined,
   limit: number,
 ): Promise<EventRow[]> {
-  const where = [eq(membershipEvents.programId, programId), eq(membershipEvents.membershipId, membershipId)];
-  if (after) where.push(gt(membershipEvents.id, after));
-  return db
-    .select()
-    .from(membershipEvents)
-    .where(and(...where))
-    .orderBy(asc(membershipEvents.id))
-    .limit(limit);
+  return eventRows.page(db, programId, [eq(membershipEvents.membershipId, membershipId)], after, limit);
 }
 
 // Entitlements
 
-export async function insertEntitlements(db: Executor, rows: NewEntitlementRow[]): Promise<void> {
-  if (rows.length > 0) await db.insert(entitlements).values(rows);
-}
+export const insertEntitlements = entitlementRows.insertMany;
 
 export async function entitlementsOfMembership(
   db: Executor,

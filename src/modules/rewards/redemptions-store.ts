@@ -1,8 +1,8 @@
 // SQL of redemptions: the redemption rows, their approval decisions and their events (the outbox).
-import { and, asc, desc, eq, gt, gte, inArray, lt, notInArray, type SQL, sql } from 'drizzle-orm';
-import { type RedemptionStatus, UNDONE_STATUSES } from '../../core/rewards/redemption-status.ts';
+import { and, asc, eq, gte, inArray, notInArray, type SQL, sql } from 'drizzle-orm';
+import { UNDONE_STATUSES } from '../../core/rewards/redemption-status.ts';
 import { advisoryLock, type Executor } from '../../db/client.ts';
-import { byId, insertRow } from './rewards-store.ts';
+import { equalsIf, programTable } from '../../db/rows.ts';
 import { redemptionApprovals, redemptionEvents, redemptions } from './rewards-tables.ts';
 
 export type RedemptionRow = typeof redemptions.$inferSelect;
@@ -10,34 +10,12 @@ export type NewRedemptionRow = typeof redemptions.$inferInsert;
 export type ApprovalRow = typeof redemptionApprovals.$inferSelect;
 export type EventRow = typeof redemptionEvents.$inferSelect;
 
-export async function insertRedemption(db: Executor, row: NewRedemptionRow): Promise<RedemptionRow> {
-  return insertRow(db, redemptions, row);
-}
+const redemptionRows = programTable(redemptions, redemptions.id);
 
-const redemptionById = (db: Executor, programId: string, id: string) =>
-  db
-    .select()
-    .from(redemptions)
-    .where(byId(redemptions, programId, id));
-
-export async function findRedemption(
-  db: Executor,
-  programId: string,
-  id: string,
-): Promise<RedemptionRow | undefined> {
-  const [row] = await redemptionById(db, programId, id);
-  return row;
-}
-
+export const insertRedemption = redemptionRows.insert;
+export const findRedemption = redemptionRows.find;
 /** The redemption, locked until the transaction ends: its transitions go one at a time. */
-export async function lockRedemption(
-  db: Executor,
-  programId: string,
-  id: string,
-): Promise<RedemptionRow | undefined> {
-  const [row] = await redemptionById(db, programId, id).for('update');
-  return row;
-}
+export const lockRedemption = redemptionRows.lock;
 
 /**
  * Serialises the requests of one account for one reward until the transaction ends, so that two
@@ -56,36 +34,28 @@ export async function lockRedemptionLimit(
  * Redemptions still waiting for approval whose hold the ledger already released (its due run voids
  * a hold at its time-out), oldest first.
  */
-export async function timedOutRedemptions(
+export function timedOutRedemptions(
   db: Executor,
   programId: string,
   limit: number,
 ): Promise<RedemptionRow[]> {
-  return db
-    .select()
-    .from(redemptions)
-    .where(
-      and(
-        eq(redemptions.programId, programId),
-        eq(redemptions.status, 'pending_approval'),
-        sql`exists (select 1 from ledger_entries v where v.program_id = ${redemptions.programId}
-                     and v.related_entry_id = ${redemptions.holdEntryId} and v.phase = 'void')`,
-      ),
-    )
-    .orderBy(asc(redemptions.id))
-    .limit(limit);
+  const releasedHold = sql`exists (select 1 from ledger_entries v where v.program_id = ${redemptions.programId}
+                     and v.related_entry_id = ${redemptions.holdEntryId} and v.phase = 'void')`;
+  return redemptionRows.page(
+    db,
+    programId,
+    [eq(redemptions.status, 'pending_approval'), releasedHold],
+    undefined,
+    limit,
+  );
 }
 
-export async function findRedemptionByKey(
+export function findRedemptionByKey(
   db: Executor,
   programId: string,
   requestKey: string,
 ): Promise<RedemptionRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(redemptions)
-    .where(and(eq(redemptions.programId, programId), eq(redemptions.requestKey, requestKey)));
-  return row;
+  return redemptionRows.findWhere(db, programId, eq(redemptions.requestKey, requestKey));
 }
 
 export async function updateRedemption(
@@ -94,36 +64,23 @@ export async function updateRedemption(
   id: string,
   patch: Partial<NewRedemptionRow>,
 ): Promise<RedemptionRow> {
-  const [row] = await db
-    .update(redemptions)
-    .set({ ...patch, updatedAt: new Date() })
-    .where(byId(redemptions, programId, id))
-    .returning();
-  return row!;
+  return (await redemptionRows.update(db, programId, id, { ...patch, updatedAt: new Date() }))!;
 }
 
-export async function listRedemptions(
+export function listRedemptions(
   db: Executor,
   programId: string,
   f: { accountId?: string; rewardId?: string; status?: string; contactId?: string },
-  after: string | undefined,
+  before: string | undefined,
   limit: number,
 ): Promise<RedemptionRow[]> {
-  return db
-    .select()
-    .from(redemptions)
-    .where(
-      and(
-        eq(redemptions.programId, programId),
-        f.accountId ? eq(redemptions.accountId, f.accountId) : undefined,
-        f.rewardId ? eq(redemptions.rewardId, f.rewardId) : undefined,
-        f.contactId ? eq(redemptions.contactId, f.contactId) : undefined,
-        f.status ? eq(redemptions.status, f.status as RedemptionStatus) : undefined,
-        after ? lt(redemptions.id, after) : undefined,
-      ),
-    )
-    .orderBy(desc(redemptions.id))
-    .limit(limit);
+  const filters = [
+    equalsIf(redemptions.accountId, f.accountId),
+    equalsIf(redemptions.rewardId, f.rewardId),
+    equalsIf(redemptions.contactId, f.contactId),
+    equalsIf(redemptions.status, f.status),
+  ];
+  return redemptionRows.page(db, programId, filters, before, limit, 'desc');
 }
 
 /** Redemptions of a reward that count against a limit (not rejected, cancelled or failed). */
@@ -149,9 +106,10 @@ export async function countRedemptions(
   return Number(row?.n ?? 0);
 }
 
-export async function insertApproval(db: Executor, row: typeof redemptionApprovals.$inferInsert) {
-  await db.insert(redemptionApprovals).values(row);
-}
+const approvalRows = programTable(redemptionApprovals, redemptionApprovals.redemptionId);
+const eventRows = programTable(redemptionEvents, redemptionEvents.id);
+
+export const insertApproval = approvalRows.insert;
 
 export async function approvalsOf(db: Executor, programId: string, ids: string[]): Promise<ApprovalRow[]> {
   if (ids.length === 0) return [];
@@ -162,31 +120,21 @@ export async function approvalsOf(db: Executor, programId: string, ids: string[]
     .orderBy(asc(redemptionApprovals.at));
 }
 
-export async function insertEvent(db: Executor, row: typeof redemptionEvents.$inferInsert): Promise<void> {
-  await db.insert(redemptionEvents).values(row);
-}
+export const insertEvent = eventRows.insert;
 
 /** Every redemption event of the program in id order (oldest first) after `after`: an outbox feed. */
-export async function eventFeed(
+export function eventFeed(
   db: Executor,
   programId: string,
   f: { type?: string; redemptionId?: string },
   after: string | undefined,
   limit: number,
 ): Promise<EventRow[]> {
-  return db
-    .select()
-    .from(redemptionEvents)
-    .where(
-      and(
-        eq(redemptionEvents.programId, programId),
-        f.type ? eq(redemptionEvents.type, f.type) : undefined,
-        f.redemptionId ? eq(redemptionEvents.redemptionId, f.redemptionId) : undefined,
-        after ? gt(redemptionEvents.id, after) : undefined,
-      ),
-    )
-    .orderBy(asc(redemptionEvents.id))
-    .limit(limit);
+  const filters = [
+    equalsIf(redemptionEvents.type, f.type),
+    equalsIf(redemptionEvents.redemptionId, f.redemptionId),
+  ];
+  return eventRows.page(db, programId, filters, after, limit);
 }
 
 export async function eventsOf(db: Executor, programId: string, redemptionId: string): Promise<EventRow[]> {

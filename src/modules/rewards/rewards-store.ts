@@ -1,8 +1,7 @@
-// SQL of the rewards catalog: rewards and their counted stock, code pools and sessions. The small
-// helpers at the top serve the module's other stores too (redemptions, cashback).
-import { and, asc, eq, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+// SQL of the rewards catalog: rewards and their counted stock, code pools and sessions.
+import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import { type Executor, selectRows } from '../../db/client.ts';
+import { equalsIf, programTable } from '../../db/rows.ts';
 import { rewardCodes, rewardSessions, rewards } from './rewards-tables.ts';
 
 export type RewardRow = typeof rewards.$inferSelect;
@@ -10,86 +9,36 @@ export type NewRewardRow = typeof rewards.$inferInsert;
 export type CodeRow = typeof rewardCodes.$inferSelect;
 export type SessionRow = typeof rewardSessions.$inferSelect;
 
-/** One row of a program's table by its id: every table of the module is keyed (program_id, id). */
-export function byId(table: { programId: PgColumn; id: PgColumn }, programId: string, id: string): SQL {
-  return and(eq(table.programId, programId), eq(table.id, id))!;
-}
-
-/** Inserts one row and returns it as stored (defaults filled in). */
-export async function insertRow<T extends PgTable>(
-  db: Executor,
-  table: T,
-  row: T['$inferInsert'],
-): Promise<T['$inferSelect']> {
-  const [created] = await db.insert(table).values(row).returning();
-  return created as T['$inferSelect'];
-}
+const rewardRows = programTable(rewards, rewards.id);
+const codeRows = programTable(rewardCodes, rewardCodes.id);
+const sessionRows = programTable(rewardSessions, rewardSessions.id);
+const byId = rewardRows.key;
 
 // Rewards
 
-export async function insertReward(db: Executor, row: NewRewardRow): Promise<RewardRow> {
-  return insertRow(db, rewards, row);
-}
-
-const rewardById = (db: Executor, programId: string, id: string) =>
-  db
-    .select()
-    .from(rewards)
-    .where(byId(rewards, programId, id));
-
-export async function findReward(
-  db: Executor,
-  programId: string,
-  id: string,
-): Promise<RewardRow | undefined> {
-  const [row] = await rewardById(db, programId, id);
-  return row;
-}
-
+export const insertReward = rewardRows.insert;
+export const findReward = rewardRows.find;
 /** The reward, locked until the transaction ends: its changes and code imports go one at a time. */
-export async function lockReward(
-  db: Executor,
-  programId: string,
-  id: string,
-): Promise<RewardRow | undefined> {
-  const [row] = await rewardById(db, programId, id).for('update');
-  return row;
-}
+export const lockReward = rewardRows.lock;
 
-export async function listRewards(
+export function listRewards(
   db: Executor,
   programId: string,
   f: { type?: string; status?: string },
   after: string | undefined,
   limit: number,
 ): Promise<RewardRow[]> {
-  return db
-    .select()
-    .from(rewards)
-    .where(
-      and(
-        eq(rewards.programId, programId),
-        f.type ? eq(rewards.type, f.type as RewardRow['type']) : undefined,
-        f.status ? eq(rewards.status, f.status as RewardRow['status']) : undefined,
-        after ? gt(rewards.id, after) : undefined,
-      ),
-    )
-    .orderBy(asc(rewards.id))
-    .limit(limit);
+  const filters = [equalsIf(rewards.type, f.type), equalsIf(rewards.status, f.status)];
+  return rewardRows.page(db, programId, filters, after, limit);
 }
 
-export async function patchReward(
+export function patchReward(
   db: Executor,
   programId: string,
   id: string,
   patch: Partial<NewRewardRow>,
 ): Promise<RewardRow | undefined> {
-  const [row] = await db
-    .update(rewards)
-    .set({ ...patch, updatedAt: new Date() })
-    .where(byId(rewards, programId, id))
-    .returning();
-  return row;
+  return rewardRows.update(db, programId, id, { ...patch, updatedAt: new Date() });
 }
 
 /** Takes one unit of counted stock; false when none is left (decided by the database, at this instant). */
@@ -97,7 +46,7 @@ export async function takeStock(db: Executor, programId: string, rewardId: strin
   const rows = await db
     .update(rewards)
     .set({ stockRemaining: sql`${rewards.stockRemaining} - 1` })
-    .where(and(byId(rewards, programId, rewardId), gt(rewards.stockRemaining, 0)))
+    .where(and(byId(programId, rewardId), gt(rewards.stockRemaining, 0)))
     .returning({ id: rewards.id });
   return rows.length === 1;
 }
@@ -106,7 +55,7 @@ export async function returnStock(db: Executor, programId: string, rewardId: str
   await db
     .update(rewards)
     .set({ stockRemaining: sql`${rewards.stockRemaining} + 1` })
-    .where(byId(rewards, programId, rewardId));
+    .where(byId(programId, rewardId));
 }
 
 // Codes
@@ -135,9 +84,7 @@ export async function existingCodes(
   return found;
 }
 
-export async function insertCodes(db: Executor, rows: Array<typeof rewardCodes.$inferInsert>): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000) await db.insert(rewardCodes).values(rows.slice(i, i + 1000));
-}
+export const insertCodes = codeRows.insertMany;
 
 /** Unused codes per reward. */
 export async function availableCodes(
@@ -182,48 +129,38 @@ export async function reserveCode(
   return row ? ({ id: String(row.id), code: String(row.code) } as CodeRow) : undefined;
 }
 
-export async function findCode(db: Executor, programId: string, id: string): Promise<CodeRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(rewardCodes)
-    .where(byId(rewardCodes, programId, id));
-  return row;
-}
+export const findCode = codeRows.find;
 
 export async function issueCode(db: Executor, programId: string, id: string): Promise<void> {
-  await db
-    .update(rewardCodes)
-    .set({ status: 'issued', issuedAt: new Date() })
-    .where(byId(rewardCodes, programId, id));
+  await codeRows.update(db, programId, id, { status: 'issued', issuedAt: new Date() });
 }
 
 export async function releaseCode(db: Executor, programId: string, id: string): Promise<void> {
-  await db
-    .update(rewardCodes)
-    .set({ status: 'available', redemptionId: null })
-    .where(and(byId(rewardCodes, programId, id), eq(rewardCodes.status, 'reserved')));
+  await codeRows.update(
+    db,
+    programId,
+    id,
+    { status: 'available', redemptionId: null },
+    eq(rewardCodes.status, 'reserved'),
+  );
 }
 
 // Sessions
 
-export async function insertSession(
-  db: Executor,
-  row: typeof rewardSessions.$inferInsert,
-): Promise<SessionRow> {
-  return insertRow(db, rewardSessions, row);
-}
+export const insertSession = sessionRows.insert;
 
-export async function findSession(
+export function findSession(
   db: Executor,
   programId: string,
   rewardId: string,
   id: string,
 ): Promise<SessionRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(rewardSessions)
-    .where(and(byId(rewardSessions, programId, id), eq(rewardSessions.rewardId, rewardId)));
-  return row;
+  return sessionRows.findWhere(
+    db,
+    programId,
+    eq(rewardSessions.id, id),
+    eq(rewardSessions.rewardId, rewardId),
+  );
 }
 
 export async function listSessions(
@@ -244,7 +181,7 @@ export async function takeSessionPlace(db: Executor, programId: string, id: stri
   const rows = await db
     .update(rewardSessions)
     .set({ reserved: sql`${rewardSessions.reserved} + 1` })
-    .where(and(byId(rewardSessions, programId, id), lt(rewardSessions.reserved, rewardSessions.capacity)))
+    .where(and(sessionRows.key(programId, id), lt(rewardSessions.reserved, rewardSessions.capacity)))
     .returning({ id: rewardSessions.id });
   return rows.length === 1;
 }
@@ -253,5 +190,5 @@ export async function returnSessionPlace(db: Executor, programId: string, id: st
   await db
     .update(rewardSessions)
     .set({ reserved: sql`${rewardSessions.reserved} - 1` })
-    .where(byId(rewardSessions, programId, id));
+    .where(sessionRows.key(programId, id));
 }

@@ -1,6 +1,7 @@
 // The SQL of earning rules: a rule's identity and its append-only versions.
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
+import { programTable } from '../../db/rows.ts';
 import { rules, ruleVersions } from './rules-tables.ts';
 
 export type RuleVersionRow = typeof ruleVersions.$inferSelect;
@@ -10,26 +11,21 @@ export async function insertRule(db: Executor, programId: string, id: string): P
   await db.insert(rules).values({ programId, id });
 }
 
-export async function insertVersion(db: Executor, row: NewRuleVersionRow): Promise<RuleVersionRow> {
-  const [inserted] = await db.insert(ruleVersions).values(row).returning();
-  return inserted!;
-}
+const ruleRows = programTable(rules, rules.id);
+const versionRows = programTable(ruleVersions, ruleVersions.ruleId);
+
+export const insertVersion = versionRows.insert;
 
 /** Locks the rule's row so that two edits cannot take the same version number. */
 export async function lockRule(db: Executor, programId: string, id: string): Promise<boolean> {
-  const rows = await db
-    .select({ id: rules.id })
-    .from(rules)
-    .where(and(eq(rules.programId, programId), eq(rules.id, id)))
-    .for('update');
-  return rows.length > 0;
+  return (await ruleRows.lock(db, programId, id)) !== undefined;
 }
 
 export async function latestVersion(db: Executor, programId: string, ruleId: string) {
   const [row] = await db
     .select()
     .from(ruleVersions)
-    .where(and(eq(ruleVersions.programId, programId), eq(ruleVersions.ruleId, ruleId)))
+    .where(versionRows.key(programId, ruleId))
     .orderBy(desc(ruleVersions.version))
     .limit(1);
   return row;
@@ -39,7 +35,7 @@ export async function versionsOf(db: Executor, programId: string, ruleId: string
   return db
     .select()
     .from(ruleVersions)
-    .where(and(eq(ruleVersions.programId, programId), eq(ruleVersions.ruleId, ruleId)))
+    .where(versionRows.key(programId, ruleId))
     .orderBy(asc(ruleVersions.version));
 }
 
