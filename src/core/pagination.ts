@@ -44,3 +44,23 @@ export function toPage<R, T = R>(
   const last = kept[kept.length - 1];
   return { data: kept.map(map), nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
 }
+
+/** What a list request names: where to continue, and how many at most. */
+export interface PageQuery {
+  cursor?: string;
+  limit?: number;
+}
+
+/**
+ * One page of a list: `fetch` reads up to `limit` rows in key order after the cursor's key (one
+ * more than the page holds, to know whether another page follows); each row is mapped by `map`.
+ */
+export async function fetchPage<R, T = R>(
+  query: PageQuery,
+  fetch: (after: string | undefined, limit: number) => Promise<R[]>,
+  map?: (row: R) => T,
+  keyOf?: (row: R) => string,
+): Promise<Page<T>> {
+  const limit = query.limit ?? DEFAULT_LIMIT;
+  return toPage(await fetch(afterCursor(query.cursor), limit + 1), limit, map, keyOf);
+}

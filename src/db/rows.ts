@@ -39,6 +39,17 @@ export interface ProgramTable<Row, New> {
     limit: number,
     order?: 'asc' | 'desc',
   ): Promise<Row[]>;
+  /** A list function over `page`: the filters a caller names become conditions. */
+  lister<F>(
+    conditions: (filters: F) => Condition[],
+    order?: 'asc' | 'desc',
+  ): (
+    db: Executor,
+    programId: string,
+    filters: F,
+    cursor: string | undefined,
+    limit: number,
+  ) => Promise<Row[]>;
 }
 
 export function programTable<T extends PgTable & { programId: PgColumn }>(
@@ -53,7 +64,7 @@ export function programTable<T extends PgTable & { programId: PgColumn }>(
       .select()
       .from(table as PgTable)
       .where(where);
-  return {
+  const bound: ProgramTable<Row, T['$inferInsert']> = {
     key,
     async insert(db, row) {
       const [created] = await db.insert(table).values(row).returning();
@@ -91,7 +102,10 @@ export function programTable<T extends PgTable & { programId: PgColumn }>(
         .limit(limit);
       return rows as Row[];
     },
+    lister: (conditions, order) => (db, programId, filters, cursor, limit) =>
+      bound.page(db, programId, conditions(filters), cursor, limit, order),
   };
+  return bound;
 }
 
 /** `column = value` when a filter names a value, nothing when it does not. */

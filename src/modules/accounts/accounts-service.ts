@@ -31,6 +31,10 @@ export function createAccountService(database: Database, audit: AuditService) {
   return {
     resolve: (programId: string, ref: string) => resolve(database.db, programId, ref),
 
+    /** The id of the account a filter names (by id or externalId), or undefined when it names none. */
+    idOf: async (programId: string, ref: string | undefined) =>
+      ref === undefined ? undefined : (await resolve(database.db, programId, ref)).id,
+
     get: async (programId: string, ref: string) => toAccount(await resolve(database.db, programId, ref)),
 
     create: (programId: string, input: CreateAccountInput, actor: Actor) =>

@@ -2,7 +2,7 @@
 // write's own transaction (so writes from the API, the CLI and the server's jobs are all recorded),
 // and read back newest first.
 import { type Actor, actorName } from '../../core/access.ts';
-import { afterCursor, DEFAULT_LIMIT, type Page, toPage } from '../../core/pagination.ts';
+import { fetchPage, type Page } from '../../core/pagination.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import { type AuditFilters, type AuditRow, insertAudit, listAudit } from './audit-store.ts';
@@ -58,9 +58,11 @@ export function createAuditService(database: Database) {
       programId: string,
       query: AuditFilters & { limit?: number; cursor?: string },
     ): Promise<Page<ReturnType<typeof toAuditEntry>>> {
-      const limit = query.limit ?? DEFAULT_LIMIT;
-      const rows = await listAudit(database.db, programId, query, afterCursor(query.cursor), limit + 1);
-      return toPage(rows, limit, toAuditEntry);
+      return fetchPage(
+        query,
+        (after, limit) => listAudit(database.db, programId, query, after, limit),
+        toAuditEntry,
+      );
     },
   };
 }

@@ -20,20 +20,14 @@ export interface AuditFilters {
 const auditRows = programTable(auditLog, auditLog.id);
 
 /** Newest first; `before` continues after the last id of the previous page. */
-export function listAudit(
-  db: Executor,
-  programId: string,
-  f: AuditFilters,
-  before: string | undefined,
-  limit: number,
-): Promise<AuditRow[]> {
-  const filters = [
+export const listAudit = auditRows.lister(
+  (f: AuditFilters) => [
     equalsIf(auditLog.resourceType, f.resourceType),
     equalsIf(auditLog.resourceId, f.resourceId),
     equalsIf(auditLog.actor, f.actor),
     equalsIf(auditLog.action, f.action),
     f.from ? gte(auditLog.at, f.from) : undefined,
     f.to ? lt(auditLog.at, f.to) : undefined,
-  ];
-  return auditRows.page(db, programId, filters, before, limit, 'desc');
-}
+  ],
+  'desc',
+);

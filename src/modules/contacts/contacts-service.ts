@@ -2,7 +2,7 @@
 // listed and imported.
 import type { Actor } from '../../core/access.ts';
 import { FidelisError, type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
-import { afterCursor, DEFAULT_LIMIT, type Page, toPage } from '../../core/pagination.ts';
+import { fetchPage, type Page } from '../../core/pagination.ts';
 import { canonicalLocale, isCalendarDate } from '../../core/reference.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
@@ -211,22 +211,16 @@ export function createContactService(database: Database, accounts: AccountServic
     },
 
     async list(programId: string, query: ListContactsInput): Promise<Page<Contact>> {
-      const limit = query.limit ?? DEFAULT_LIMIT;
-      const after = afterCursor(query.cursor);
-      let accountId: string | undefined;
-      if (query.accountId !== undefined) accountId = (await accounts.resolve(programId, query.accountId)).id;
-      const rows = await listContacts(
-        database.db,
-        programId,
-        {
-          accountId,
-          role: query.role,
-          email: query.email === undefined ? undefined : normaliseEmail(query.email),
-        },
-        after,
-        limit + 1,
+      const filters = {
+        accountId: await accounts.idOf(programId, query.accountId),
+        role: query.role,
+        email: query.email === undefined ? undefined : normaliseEmail(query.email),
+      };
+      return fetchPage(
+        query,
+        (after, limit) => listContacts(database.db, programId, filters, after, limit),
+        toContact,
       );
-      return toPage(rows, limit, toContact);
     },
   };
 }

@@ -19,20 +19,11 @@ export const findContact = table.find;
 /** The contact, its row locked until the transaction ends (the state an update changes from). */
 export const lockContact = table.lock;
 
-export function listContacts(
-  db: Executor,
-  programId: string,
-  f: ContactFilters,
-  after: string | undefined,
-  limit: number,
-): Promise<ContactRow[]> {
-  const filters = [
-    equalsIf(contacts.accountId, f.accountId),
-    equalsIf(contacts.role, f.role),
-    equalsIf(contacts.email, f.email),
-  ];
-  return table.page(db, programId, filters, after, limit);
-}
+export const listContacts = table.lister((f: ContactFilters) => [
+  equalsIf(contacts.accountId, f.accountId),
+  equalsIf(contacts.role, f.role),
+  equalsIf(contacts.email, f.email),
+]);
 
 export function updateContactRow(
   db: Executor,

@@ -4,7 +4,7 @@ import { type Actor, actorName } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
 import { feeToMinor } from '../../core/memberships/terms.ts';
 import { minorDigits } from '../../core/money.ts';
-import { afterCursor, DEFAULT_LIMIT, toPage } from '../../core/pagination.ts';
+import { fetchPage } from '../../core/pagination.ts';
 import { isCurrency } from '../../core/reference.ts';
 import type { Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
@@ -143,9 +143,7 @@ export async function plansOf(
   programId: string,
   query: { status?: PlanStatus; limit?: number; cursor?: string },
 ) {
-  const limit = query.limit ?? DEFAULT_LIMIT;
-  const rows = await listPlans(database.db, programId, query, afterCursor(query.cursor), limit + 1);
-  return toPage(rows, limit, toPlan);
+  return fetchPage(query, (after, limit) => listPlans(database.db, programId, query, after, limit), toPlan);
 }
 
 /** A new version of the plan (audited); existing memberships keep the version they joined. */

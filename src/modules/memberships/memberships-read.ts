@@ -1,7 +1,7 @@
 // Reading memberships: one with its terms and entitlements, lists and event logs in pages, an
 // account's entitlements, the entitlement check, and the active plans other modules ask about.
 import { FidelisError } from '../../core/errors.ts';
-import { afterCursor, DEFAULT_LIMIT, toPage } from '../../core/pagination.ts';
+import { fetchPage } from '../../core/pagination.ts';
 import type { Executor } from '../../db/client.ts';
 import type { ListMembershipsInput } from './memberships-schemas.ts';
 import {
@@ -28,21 +28,16 @@ export async function listOf(
   programId: string,
   query: ListMembershipsInput & { planId?: string; accountId?: string },
 ) {
-  const limit = query.limit ?? DEFAULT_LIMIT;
-  const accountId =
-    query.accountId ??
-    (query.account === undefined ? undefined : (await accounts.resolve(programId, query.account)).id);
+  const accountId = query.accountId ?? (await accounts.idOf(programId, query.account));
   const planId = query.planId ?? query.plan;
   if (query.planId !== undefined)
     existingPlan(await findPlan(database.db, programId, query.planId), query.planId);
-  const rows = await listMemberships(
-    database.db,
-    programId,
-    { accountId, planId, status: query.status },
-    afterCursor(query.cursor),
-    limit + 1,
+  const filters = { accountId, planId, status: query.status };
+  return fetchPage(
+    query,
+    (after, limit) => listMemberships(database.db, programId, filters, after, limit),
+    toMembership,
   );
-  return toPage(rows, limit, toMembership);
 }
 
 export async function eventsOfMembership(
@@ -52,9 +47,11 @@ export async function eventsOfMembership(
   query: PageQuery,
 ) {
   existingMembership(await findMembership(database.db, programId, membershipId), membershipId);
-  const limit = query.limit ?? DEFAULT_LIMIT;
-  const rows = await eventsOf(database.db, programId, membershipId, afterCursor(query.cursor), limit + 1);
-  return toPage(rows, limit, toEvent);
+  return fetchPage(
+    query,
+    (after, limit) => eventsOf(database.db, programId, membershipId, after, limit),
+    toEvent,
+  );
 }
 
 export async function entitlementsOf(
@@ -65,17 +62,9 @@ export async function entitlementsOf(
   now = new Date(),
 ) {
   const account = await accounts.resolve(programId, accountRef);
-  const limit = query.limit ?? DEFAULT_LIMIT;
-  const rows = await entitlementsOfAccount(
-    database.db,
-    programId,
-    account.id,
-    afterCursor(query.cursor),
-    limit + 1,
-  );
-  return toPage(
-    rows,
-    limit,
+  return fetchPage(
+    query,
+    (after, limit) => entitlementsOfAccount(database.db, programId, account.id, after, limit),
     (r) => toEntitlement(r.entitlement, now, r.renews),
     (r) => r.entitlement.id,
   );

@@ -59,15 +59,9 @@ export async function deletePlanRow(db: Executor, programId: string, id: string)
   await db.delete(membershipPlans).where(plans.key(programId, id));
 }
 
-export function listPlans(
-  db: Executor,
-  programId: string,
-  filter: { status?: PlanStatus },
-  after: string | undefined,
-  limit: number,
-): Promise<PlanRow[]> {
-  return plans.page(db, programId, [equalsIf(membershipPlans.status, filter.status)], after, limit);
-}
+export const listPlans = plans.lister((f: { status?: PlanStatus }) => [
+  equalsIf(membershipPlans.status, f.status),
+]);
 
 export async function planHasMemberships(db: Executor, programId: string, planId: string): Promise<boolean> {
   return (await membershipRows.findWhere(db, programId, eq(memberships.planId, planId))) !== undefined;
@@ -100,20 +94,13 @@ export async function updateMembershipRow(
   return (await membershipRows.update(db, programId, id, { ...changes, updatedAt: sql`now()` }))!;
 }
 
-export function listMemberships(
-  db: Executor,
-  programId: string,
-  f: { accountId?: string; planId?: string; status?: MembershipStatus },
-  after: string | undefined,
-  limit: number,
-): Promise<MembershipRow[]> {
-  const filters = [
+export const listMemberships = membershipRows.lister(
+  (f: { accountId?: string; planId?: string; status?: MembershipStatus }) => [
     equalsIf(memberships.accountId, f.accountId),
     equalsIf(memberships.planId, f.planId),
     equalsIf(memberships.status, f.status),
-  ];
-  return membershipRows.page(db, programId, filters, after, limit);
-}
+  ],
+);
 
 /** Active memberships whose current term ended by `asOf`, soonest first. */
 export async function dueMemberships(

@@ -1,14 +1,14 @@
 // Donations: (part of) a wallet given to a charity of the program, as a posted ledger entry of type
 // donate, audited in its transaction.
-import { type Actor, actorName } from '../../core/access.ts';
+import type { Actor } from '../../core/access.ts';
 import { FidelisError, invalid } from '../../core/errors.ts';
-import { afterCursor, DEFAULT_LIMIT, type Page, toPage } from '../../core/pagination.ts';
+import { fetchPage, type Page } from '../../core/pagination.ts';
 import { newId } from '../../lib/ids.ts';
 import { loadCharity } from './cashback-charities.ts';
 import type { CashListInput, DonationInput } from './cashback-schemas.ts';
 import type { CashbackDeps } from './cashback-service.ts';
 import { type DonationRow, findDonationByEntry, insertDonation, listDonations } from './cashback-store.ts';
-import { movement } from './cashback-wallet.ts';
+import { cashOut, movement } from './cashback-wallet.ts';
 import { isUnit } from './rewards-checks.ts';
 
 export function toDonation(d: DonationRow) {
@@ -49,7 +49,7 @@ export async function donate(
     input.contactId,
   );
   const id = newId('don');
-  const result = await d.ledger.debit(programId, {
+  const debit = {
     key: key === undefined ? `donation:${id}` : `api:donation:${key}`,
     account: account.id,
     unit: input.unit,
@@ -58,31 +58,17 @@ export async function donate(
     reasonCode: 'donation',
     explanation: `Donation to ${charity.name}`,
     contactId: input.contactId,
-    sourceType: 'api',
     sourceId: charity.id,
-    actor: actorName(actor),
-    afterWrite: async (tx, entry) => {
-      const donation = await insertDonation(tx, {
-        programId,
-        id,
-        charityId: charity.id,
-        accountId: account.id,
-        contactId: input.contactId ?? null,
-        unit: input.unit,
-        amount,
-        entryId: entry.id,
-      });
-      await d.audit.record(tx, programId, {
-        actor,
-        action: 'donation.create',
-        resourceType: 'donation',
-        resourceId: id,
-        after: toDonation(donation),
-      });
-    },
+  } as const;
+  const { view, replayed } = await cashOut(d, programId, actor, debit, {
+    action: 'donation.create',
+    resourceType: 'donation',
+    resourceId: id,
+    insert: (tx, row) => insertDonation(tx, { ...row, charityId: charity.id }),
+    findByEntry: findDonationByEntry,
+    view: toDonation,
   });
-  const row = await findDonationByEntry(d.database.db, programId, result.entry.id);
-  return { donation: toDonation(row!), replayed: result.replayed };
+  return { donation: view, replayed };
 }
 
 /** Donations, newest first, of an account or to a charity, in pages. */
@@ -91,14 +77,10 @@ export async function donationPage(
   programId: string,
   q: CashListInput & { charityId?: string },
 ): Promise<Page<Donation>> {
-  const limit = q.limit ?? DEFAULT_LIMIT;
-  const accountId = q.account === undefined ? undefined : (await d.accounts.resolve(programId, q.account)).id;
-  const rows = await listDonations(
-    d.database.db,
-    programId,
-    { accountId, charityId: q.charityId },
-    afterCursor(q.cursor),
-    limit + 1,
+  const filters = { accountId: await d.accounts.idOf(programId, q.account), charityId: q.charityId };
+  return fetchPage(
+    q,
+    (after, limit) => listDonations(d.database.db, programId, filters, after, limit),
+    toDonation,
   );
-  return toPage(rows, limit, toDonation);
 }

@@ -1,14 +1,14 @@
 // Payouts: (part of) a cash wallet paid out by the operator, recorded as a posted ledger entry of
 // type payout with its method and reference, audited in its transaction.
-import { type Actor, actorName } from '../../core/access.ts';
+import type { Actor } from '../../core/access.ts';
 import { invalid } from '../../core/errors.ts';
-import { afterCursor, DEFAULT_LIMIT, type Page, toPage } from '../../core/pagination.ts';
+import { fetchPage, type Page } from '../../core/pagination.ts';
 import { isCurrency } from '../../core/reference.ts';
 import { newId } from '../../lib/ids.ts';
 import type { CashListInput, PayoutInput } from './cashback-schemas.ts';
 import type { CashbackDeps } from './cashback-service.ts';
 import { findPayoutByEntry, insertPayout, listPayouts, type PayoutRow } from './cashback-store.ts';
-import { movement } from './cashback-wallet.ts';
+import { cashOut, movement } from './cashback-wallet.ts';
 
 export function toPayout(p: PayoutRow) {
   return {
@@ -45,7 +45,7 @@ export async function payout(
     input.contactId,
   );
   const id = newId('pay');
-  const result = await d.ledger.debit(programId, {
+  const debit = {
     key: key === undefined ? `payout:${id}` : `api:payout:${key}`,
     account: account.id,
     unit: input.currency,
@@ -54,31 +54,17 @@ export async function payout(
     reasonCode: 'payout',
     explanation: `Payout by ${input.method.replace('_', ' ')}${input.reference ? ` (${input.reference})` : ''}`,
     contactId: input.contactId,
-    sourceType: 'api',
-    actor: actorName(actor),
-    afterWrite: async (tx, entry) => {
-      const payout = await insertPayout(tx, {
-        programId,
-        id,
-        accountId: account.id,
-        contactId: input.contactId ?? null,
-        unit: input.currency,
-        amount,
-        method: input.method,
-        reference: input.reference ?? null,
-        entryId: entry.id,
-      });
-      await d.audit.record(tx, programId, {
-        actor,
-        action: 'payout.request',
-        resourceType: 'payout',
-        resourceId: id,
-        after: toPayout(payout),
-      });
-    },
+  } as const;
+  const { view, replayed } = await cashOut(d, programId, actor, debit, {
+    action: 'payout.request',
+    resourceType: 'payout',
+    resourceId: id,
+    insert: (tx, row) =>
+      insertPayout(tx, { ...row, method: input.method, reference: input.reference ?? null }),
+    findByEntry: findPayoutByEntry,
+    view: toPayout,
   });
-  const row = await findPayoutByEntry(d.database.db, programId, result.entry.id);
-  return { payout: toPayout(row!), replayed: result.replayed };
+  return { payout: view, replayed };
 }
 
 /** Payouts, newest first, of an account, in pages. */
@@ -87,8 +73,10 @@ export async function payoutPage(
   programId: string,
   q: CashListInput,
 ): Promise<Page<Payout>> {
-  const limit = q.limit ?? DEFAULT_LIMIT;
-  const accountId = q.account === undefined ? undefined : (await d.accounts.resolve(programId, q.account)).id;
-  const rows = await listPayouts(d.database.db, programId, { accountId }, afterCursor(q.cursor), limit + 1);
-  return toPage(rows, limit, toPayout);
+  const filters = { accountId: await d.accounts.idOf(programId, q.account) };
+  return fetchPage(
+    q,
+    (after, limit) => listPayouts(d.database.db, programId, filters, after, limit),
+    toPayout,
+  );
 }

@@ -26,16 +26,14 @@ export function findDonationByEntry(db: Executor, programId: string, entryId: st
   return donationRows.findWhere(db, programId, eq(donations.entryId, entryId));
 }
 
-export function listDonations(
-  db: Executor,
-  programId: string,
-  f: { accountId?: string; charityId?: string },
-  before: string | undefined,
-  limit: number,
-): Promise<DonationRow[]> {
-  const filters = [equalsIf(donations.accountId, f.accountId), equalsIf(donations.charityId, f.charityId)];
-  return donationRows.page(db, programId, filters, before, limit, 'desc');
-}
+/** Newest first. */
+export const listDonations = donationRows.lister(
+  (f: { accountId?: string; charityId?: string }) => [
+    equalsIf(donations.accountId, f.accountId),
+    equalsIf(donations.charityId, f.charityId),
+  ],
+  'desc',
+);
 
 export const insertPayout = payoutRows.insert;
 
@@ -43,12 +41,8 @@ export function findPayoutByEntry(db: Executor, programId: string, entryId: stri
   return payoutRows.findWhere(db, programId, eq(payouts.entryId, entryId));
 }
 
-export function listPayouts(
-  db: Executor,
-  programId: string,
-  f: { accountId?: string },
-  before: string | undefined,
-  limit: number,
-): Promise<PayoutRow[]> {
-  return payoutRows.page(db, programId, [equalsIf(payouts.accountId, f.accountId)], before, limit, 'desc');
-}
+/** Newest first. */
+export const listPayouts = payoutRows.lister(
+  (f: { accountId?: string }) => [equalsIf(payouts.accountId, f.accountId)],
+  'desc',
+);

@@ -67,21 +67,16 @@ export async function updateRedemption(
   return (await redemptionRows.update(db, programId, id, { ...patch, updatedAt: new Date() }))!;
 }
 
-export function listRedemptions(
-  db: Executor,
-  programId: string,
-  f: { accountId?: string; rewardId?: string; status?: string; contactId?: string },
-  before: string | undefined,
-  limit: number,
-): Promise<RedemptionRow[]> {
-  const filters = [
+/** Newest first. */
+export const listRedemptions = redemptionRows.lister(
+  (f: { accountId?: string; rewardId?: string; status?: string; contactId?: string }) => [
     equalsIf(redemptions.accountId, f.accountId),
     equalsIf(redemptions.rewardId, f.rewardId),
     equalsIf(redemptions.contactId, f.contactId),
     equalsIf(redemptions.status, f.status),
-  ];
-  return redemptionRows.page(db, programId, filters, before, limit, 'desc');
-}
+  ],
+  'desc',
+);
 
 /** Redemptions of a reward that count against a limit (not rejected, cancelled or failed). */
 export async function countRedemptions(
@@ -123,19 +118,10 @@ export async function approvalsOf(db: Executor, programId: string, ids: string[]
 export const insertEvent = eventRows.insert;
 
 /** Every redemption event of the program in id order (oldest first) after `after`: an outbox feed. */
-export function eventFeed(
-  db: Executor,
-  programId: string,
-  f: { type?: string; redemptionId?: string },
-  after: string | undefined,
-  limit: number,
-): Promise<EventRow[]> {
-  const filters = [
-    equalsIf(redemptionEvents.type, f.type),
-    equalsIf(redemptionEvents.redemptionId, f.redemptionId),
-  ];
-  return eventRows.page(db, programId, filters, after, limit);
-}
+export const eventFeed = eventRows.lister((f: { type?: string; redemptionId?: string }) => [
+  equalsIf(redemptionEvents.type, f.type),
+  equalsIf(redemptionEvents.redemptionId, f.redemptionId),
+]);
 
 export async function eventsOf(db: Executor, programId: string, redemptionId: string): Promise<EventRow[]> {
   return db

@@ -21,16 +21,10 @@ export const findReward = rewardRows.find;
 /** The reward, locked until the transaction ends: its changes and code imports go one at a time. */
 export const lockReward = rewardRows.lock;
 
-export function listRewards(
-  db: Executor,
-  programId: string,
-  f: { type?: string; status?: string },
-  after: string | undefined,
-  limit: number,
-): Promise<RewardRow[]> {
-  const filters = [equalsIf(rewards.type, f.type), equalsIf(rewards.status, f.status)];
-  return rewardRows.page(db, programId, filters, after, limit);
-}
+export const listRewards = rewardRows.lister((f: { type?: string; status?: string }) => [
+  equalsIf(rewards.type, f.type),
+  equalsIf(rewards.status, f.status),
+]);
 
 export function patchReward(
   db: Executor,
