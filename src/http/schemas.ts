@@ -20,6 +20,12 @@ export const Currency = Type.String({
   description: 'ISO 4217 code',
   examples: ['EUR'],
 });
+/** A positive amount: whole points, or minor units of a currency. */
+export const Amount = Type.Integer({
+  minimum: 1,
+  maximum: 1_000_000_000_000,
+  description: 'Whole points, or minor units of the currency (cents)',
+});
 export const CalendarDate = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}$',
   description: 'YYYY-MM-DD',

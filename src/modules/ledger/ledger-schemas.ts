@@ -1,15 +1,10 @@
 import Type, { type Static } from 'typebox';
-import { Cursor, Limit, Ref, Timestamp } from '../../http/schemas.ts';
+import { Amount, Cursor, Limit, Ref, Timestamp } from '../../http/schemas.ts';
 
 const Unit = Type.String({
   pattern: '^(points|[A-Z]{3})$',
   description: '"points", or an ISO 4217 currency code for a cash wallet',
   examples: ['points', 'EUR'],
-});
-const Amount = Type.Integer({
-  minimum: 1,
-  maximum: 1_000_000_000_000,
-  description: 'Whole points, or minor units of the currency (cents)',
 });
 const ReasonCode = Type.String({
   minLength: 1,

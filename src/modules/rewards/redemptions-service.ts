@@ -4,6 +4,7 @@
 // redemptions-<verb>.ts files; this factory binds them to their dependencies.
 import { type Actor, actorName } from '../../core/access.ts';
 import type { Database } from '../../db/client.ts';
+import { bindUseCases } from '../../lib/use-cases.ts';
 import { cancelRedemption, cancelTimedOut } from './redemptions-cancel.ts';
 import { approveRedemption, rejectRedemption } from './redemptions-decide.ts';
 import { failRedemption, fulfilRedemption } from './redemptions-fulfil.ts';
@@ -35,18 +36,18 @@ export interface RedemptionDeps extends RedemptionServices {
 
 export function createRedemptionService(database: Database, services: RedemptionServices) {
   const d: RedemptionDeps = { database, ...services };
-  return {
-    get: getRedemption.bind(null, d),
-    list: redemptionPage.bind(null, d),
-    events: redemptionEventPage.bind(null, d),
-    request: requestRedemption.bind(null, d),
-    approve: approveRedemption.bind(null, d),
-    reject: rejectRedemption.bind(null, d),
-    cancel: cancelRedemption.bind(null, d),
-    runDue: cancelTimedOut.bind(null, d),
-    fulfil: fulfilRedemption.bind(null, d),
-    fail: failRedemption.bind(null, d),
-  };
+  return bindUseCases(d, {
+    get: getRedemption,
+    list: redemptionPage,
+    events: redemptionEventPage,
+    request: requestRedemption,
+    approve: approveRedemption,
+    reject: rejectRedemption,
+    cancel: cancelRedemption,
+    runDue: cancelTimedOut,
+    fulfil: fulfilRedemption,
+    fail: failRedemption,
+  });
 }
 
 export type RedemptionService = ReturnType<typeof createRedemptionService>;

@@ -2,6 +2,7 @@
 // affordability resolved for an account. The use cases live in the rewards-<verb>.ts files; this
 // factory binds them to their dependencies.
 import type { Database } from '../../db/client.ts';
+import { bindUseCases } from '../../lib/use-cases.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
@@ -41,17 +42,17 @@ export interface RewardDeps extends CatalogServices {
 
 export function createRewardService(database: Database, services: CatalogServices) {
   const d: RewardDeps = { database, ...services };
-  return {
-    load: loadReward.bind(null, d),
-    create: createReward.bind(null, d),
-    get: getReward.bind(null, d),
-    update: updateReward.bind(null, d),
-    importCodes: importCodes.bind(null, d),
-    codesFromCsv,
-    addSession: addSession.bind(null, d),
-    sessions: rewardSessions.bind(null, d),
-    list: listCatalog.bind(null, d),
-  };
+  const useCases = bindUseCases(d, {
+    load: loadReward,
+    create: createReward,
+    get: getReward,
+    update: updateReward,
+    importCodes,
+    addSession,
+    sessions: rewardSessions,
+    list: listCatalog,
+  });
+  return { ...useCases, codesFromCsv };
 }
 
 export type RewardService = ReturnType<typeof createRewardService>;
