@@ -3,12 +3,11 @@
 import type { Actor } from '../../core/access.ts';
 import { FidelisError, invalid } from '../../core/errors.ts';
 import { fetchPage, type Page } from '../../core/pagination.ts';
-import { newId } from '../../lib/ids.ts';
 import { loadCharity } from './cashback-charities.ts';
 import type { CashListInput, DonationInput } from './cashback-schemas.ts';
 import type { CashbackDeps } from './cashback-service.ts';
 import { type DonationRow, findDonationByEntry, insertDonation, listDonations } from './cashback-store.ts';
-import { cashOut, movement } from './cashback-wallet.ts';
+import { cashOut } from './cashback-wallet.ts';
 import { isUnit } from './rewards-checks.ts';
 
 export function toDonation(d: DonationRow) {
@@ -40,30 +39,17 @@ export async function donate(
   if (charity.status !== 'active')
     throw new FidelisError('charity_not_active', `${charity.name} accepts no donations any more`);
   if (!isUnit(input.unit)) throw invalid(`unknown currency ${input.unit}`, { unit: 'unknown currency' });
-  const { account, amount } = await movement(
-    d,
-    programId,
-    input.account,
-    input.unit,
-    input.amount,
-    input.contactId,
-  );
-  const id = newId('don');
-  const debit = {
-    key: key === undefined ? `donation:${id}` : `api:donation:${key}`,
-    account: account.id,
-    unit: input.unit,
-    amount,
-    type: 'donate',
-    reasonCode: 'donation',
-    explanation: `Donation to ${charity.name}`,
-    contactId: input.contactId,
-    sourceId: charity.id,
-  } as const;
-  const { view, replayed } = await cashOut(d, programId, actor, debit, {
-    action: 'donation.create',
+  const { view, replayed } = await cashOut(d, programId, actor, key, {
+    from: input,
+    entry: {
+      type: 'donate',
+      reasonCode: 'donation',
+      explanation: `Donation to ${charity.name}`,
+      sourceId: charity.id,
+    },
+    idPrefix: 'don',
     resourceType: 'donation',
-    resourceId: id,
+    action: 'donation.create',
     insert: (tx, row) => insertDonation(tx, { ...row, charityId: charity.id }),
     findByEntry: findDonationByEntry,
     view: toDonation,

@@ -4,11 +4,10 @@ import type { Actor } from '../../core/access.ts';
 import { invalid } from '../../core/errors.ts';
 import { fetchPage, type Page } from '../../core/pagination.ts';
 import { isCurrency } from '../../core/reference.ts';
-import { newId } from '../../lib/ids.ts';
 import type { CashListInput, PayoutInput } from './cashback-schemas.ts';
 import type { CashbackDeps } from './cashback-service.ts';
 import { findPayoutByEntry, insertPayout, listPayouts, type PayoutRow } from './cashback-store.ts';
-import { cashOut, movement } from './cashback-wallet.ts';
+import { cashOut } from './cashback-wallet.ts';
 
 export function toPayout(p: PayoutRow) {
   return {
@@ -36,29 +35,17 @@ export async function payout(
   if (!isCurrency(input.currency)) {
     throw invalid(`unknown currency ${input.currency}`, { currency: 'unknown currency' });
   }
-  const { account, amount } = await movement(
-    d,
-    programId,
-    input.account,
-    input.currency,
-    input.amount,
-    input.contactId,
-  );
-  const id = newId('pay');
-  const debit = {
-    key: key === undefined ? `payout:${id}` : `api:payout:${key}`,
-    account: account.id,
-    unit: input.currency,
-    amount,
-    type: 'payout',
-    reasonCode: 'payout',
-    explanation: `Payout by ${input.method.replace('_', ' ')}${input.reference ? ` (${input.reference})` : ''}`,
-    contactId: input.contactId,
-  } as const;
-  const { view, replayed } = await cashOut(d, programId, actor, debit, {
-    action: 'payout.request',
+  const method = input.method.replace('_', ' ');
+  const { view, replayed } = await cashOut(d, programId, actor, key, {
+    from: { ...input, unit: input.currency },
+    entry: {
+      type: 'payout',
+      reasonCode: 'payout',
+      explanation: `Payout by ${method}${input.reference ? ` (${input.reference})` : ''}`,
+    },
+    idPrefix: 'pay',
     resourceType: 'payout',
-    resourceId: id,
+    action: 'payout.request',
     insert: (tx, row) =>
       insertPayout(tx, { ...row, method: input.method, reference: input.reference ?? null }),
     findByEntry: findPayoutByEntry,

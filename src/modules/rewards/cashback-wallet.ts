@@ -3,6 +3,7 @@
 import { type Actor, actorName } from '../../core/access.ts';
 import { fieldError } from '../../core/errors.ts';
 import type { Executor } from '../../db/client.ts';
+import { type IdPrefix, newId } from '../../lib/ids.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { CashbackDeps } from './cashback-service.ts';
 import { contactOfAccount } from './rewards-checks.ts';
@@ -45,53 +46,74 @@ export interface CashRow {
   entryId: string;
 }
 
-/** What units leaving the program turn into: a row of its own, written and audited with the debit. */
-export interface CashRecord<Row, View> {
-  action: string;
+/** Units leaving the program, and the record of where they went (a donation, a payout). */
+export interface CashOut<Row, View> {
+  /** The wallet: its account (id or externalId), unit, contact, and the amount (all that is available when omitted). */
+  from: { account: string; unit: string; amount?: number; contactId?: string };
+  /** The ledger entry's type, reason code and words, and what it refers to. */
+  entry: { type: 'donate' | 'payout'; reasonCode: string; explanation: string; sourceId?: string };
+  /** The record: its id prefix, resource type (also the ledger key's prefix) and audit action. */
+  idPrefix: IdPrefix;
   resourceType: string;
-  resourceId: string;
-  /** Writes the row from the columns every such row has (those of the debit), plus its own. */
+  action: string;
+  /** Writes the record from the columns every such record has, plus its own. */
   insert(tx: WriteTx, row: CashRow): Promise<Row>;
   findByEntry(db: Executor, programId: string, entryId: string): Promise<Row | undefined>;
   view(row: Row): View;
 }
 
 /**
- * Takes units out of a wallet as one posted debit and writes what they became (a donation, a payout)
- * in the same transaction, audited. The debit's key makes it exactly-once: a retry returns the
- * first record, `replayed`.
+ * Takes units out of a wallet as one posted debit and writes what they became in the same
+ * transaction, audited. `key` (the request's Idempotency-Key) makes it exactly-once: a retry returns
+ * the first record, `replayed`.
  */
 export async function cashOut<Row, View>(
   d: CashbackDeps,
   programId: string,
   actor: Actor,
-  debit: Omit<DebitInput, 'afterWrite' | 'actor' | 'sourceType'> & { amount: number; unit: string },
-  record: CashRecord<Row, View>,
+  key: string | undefined,
+  out: CashOut<Row, View>,
 ): Promise<{ view: View; replayed: boolean }> {
+  const { from, resourceType, action } = out;
+  const { account, amount } = await movement(
+    d,
+    programId,
+    from.account,
+    from.unit,
+    from.amount,
+    from.contactId,
+  );
+  const id = newId(out.idPrefix);
   const result = await d.ledger.debit(programId, {
-    ...debit,
+    ...out.entry,
+    key: key === undefined ? `${resourceType}:${id}` : `api:${resourceType}:${key}`,
+    account: account.id,
+    unit: from.unit,
+    amount,
+    contactId: from.contactId,
     sourceType: 'api',
     actor: actorName(actor),
     afterWrite: async (tx, entry) => {
-      const { action, resourceType, resourceId } = record;
-      const row = await record.insert(tx, {
+      const contactId = from.contactId ?? null;
+      const common = {
         programId,
-        id: resourceId,
-        accountId: debit.account,
-        contactId: debit.contactId ?? null,
-        unit: debit.unit,
-        amount: debit.amount,
+        id,
+        accountId: account.id,
+        contactId,
+        unit: from.unit,
+        amount,
         entryId: entry.id,
-      });
+      };
+      const row = await out.insert(tx, common);
       await d.audit.record(tx, programId, {
         actor,
         action,
         resourceType,
-        resourceId,
-        after: record.view(row),
+        resourceId: id,
+        after: out.view(row),
       });
     },
   });
-  const row = await record.findByEntry(d.database.db, programId, result.entry.id);
-  return { view: record.view(row!), replayed: result.replayed };
+  const row = await out.findByEntry(d.database.db, programId, result.entry.id);
+  return { view: out.view(row!), replayed: result.replayed };
 }
