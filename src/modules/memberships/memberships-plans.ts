@@ -16,6 +16,7 @@ import {
   insertPlanVersion,
   listPlans,
   lockPlan,
+  type PlanRow,
   planHasMemberships,
   updatePlanRow,
 } from './memberships-store.ts';
@@ -146,6 +147,28 @@ export async function plansOf(
   return fetchPage(query, (after, limit) => listPlans(database.db, programId, query, after, limit), toPlan);
 }
 
+/**
+ * One change of a plan, audited: the plan locked, changed by `change` (undefined: nothing to change),
+ * and recorded with its state before and after.
+ */
+async function changePlan(
+  deps: MembershipDeps,
+  programId: string,
+  planId: string,
+  actor: Actor,
+  action: 'update' | 'archive',
+  change: (tx: Tx, current: PlanRow) => Promise<PlanRow | undefined>,
+) {
+  return deps.database.transaction(async (tx) => {
+    const current = existingPlan(await lockPlan(tx, programId, planId), planId);
+    const changed = await change(tx, current);
+    if (!changed) return toPlan(current);
+    const plan = toPlan(changed);
+    await recordPlan(deps, tx, programId, { actor, action, planId, before: toPlan(current), after: plan });
+    return plan;
+  });
+}
+
 /** A new version of the plan (audited); existing memberships keep the version they joined. */
 export async function updatePlan(
   deps: MembershipDeps,
@@ -154,8 +177,7 @@ export async function updatePlan(
   input: UpdatePlanInput,
   actor: Actor,
 ) {
-  return deps.database.transaction(async (tx) => {
-    const current = existingPlan(await lockPlan(tx, programId, planId), planId);
+  return changePlan(deps, programId, planId, actor, 'update', async (tx, current) => {
     const d = current.definition;
     const merged: CreatePlanInput = {
       name: input.name ?? d.name,
@@ -170,33 +192,15 @@ export async function updatePlan(
     const definition = definitionOf(merged);
     const version = current.version + 1;
     await insertPlanVersion(tx, { programId, planId, version, definition, actor: actorName(actor) });
-    const plan = toPlan(await updatePlanRow(tx, programId, planId, { version, definition }));
-    await recordPlan(deps, tx, programId, {
-      actor,
-      action: 'update',
-      planId,
-      before: toPlan(current),
-      after: plan,
-    });
-    return plan;
+    return updatePlanRow(tx, programId, planId, { version, definition });
   });
 }
 
 /** Nobody can join an archived plan; its memberships run on. */
 export async function archivePlan(deps: MembershipDeps, programId: string, planId: string, actor: Actor) {
-  return deps.database.transaction(async (tx) => {
-    const current = existingPlan(await lockPlan(tx, programId, planId), planId);
-    if (current.status === 'archived') return toPlan(current);
-    const plan = toPlan(await updatePlanRow(tx, programId, planId, { status: 'archived' }));
-    await recordPlan(deps, tx, programId, {
-      actor,
-      action: 'archive',
-      planId,
-      before: toPlan(current),
-      after: plan,
-    });
-    return plan;
-  });
+  return changePlan(deps, programId, planId, actor, 'archive', async (tx, current) =>
+    current.status === 'archived' ? undefined : updatePlanRow(tx, programId, planId, { status: 'archived' }),
+  );
 }
 
 /** Deletes a plan nobody ever joined; one with memberships is refused (archive it instead). */
