@@ -2,9 +2,12 @@ import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { csvBody, csvFile } from '../../http/csv.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { FxRateSchema, RatesQuery, SetRatesBody } from './fx-schemas.ts';
 import type { FxService } from './fx-service.ts';
+
+const op = operations('fx');
 
 export const fxRoutes = routeModule({
   schemas: [FxRateSchema],
@@ -13,18 +16,13 @@ export const fxRoutes = routeModule({
 
     app.post(
       '/fx-rates',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['fx'],
-          summary: 'Set exchange rates into the base currency from given dates (all or none)',
-          description:
-            'A rate for the same currency and effectiveFrom replaces the earlier one. Events keep the rate they were converted at.',
-          headers: IdempotencyHeaders,
-          body: SetRatesBody,
-          response: responses({ 200: answer }),
-        },
-      },
+      op('admin', 'Set exchange rates into the base currency from given dates (all or none)', {
+        description:
+          'A rate for the same currency and effectiveFrom replaces the earlier one. Events keep the rate they were converted at.',
+        headers: IdempotencyHeaders,
+        body: SetRatesBody,
+        response: responses({ 200: answer }),
+      }),
       async (request) => {
         return { data: await fx.set(principal(request).programId, request.body.rates, actor(request)) };
       },
@@ -32,11 +30,10 @@ export const fxRoutes = routeModule({
 
     app.post(
       '/fx-rates/import',
-      {
-        config: { scope: 'admin', csv: true },
-        schema: {
-          tags: ['fx'],
-          summary: 'Set exchange rates from a CSV file (columns currency, rate, effectiveFrom; all or none)',
+      op(
+        { scope: 'admin', csv: true },
+        'Set exchange rates from a CSV file (columns currency, rate, effectiveFrom; all or none)',
+        {
           headers: IdempotencyHeaders,
           body: csvBody('CSV with the columns currency, rate, effectiveFrom'),
           response: responses({ 200: answer }, [
@@ -45,7 +42,7 @@ export const fxRoutes = routeModule({
             'unsupported_media_type',
           ]),
         },
-      },
+      ),
       async (request) => {
         const { programId } = principal(request);
         return { data: await fx.importCsv(programId, csvFile(request), actor(request)) };
@@ -54,15 +51,10 @@ export const fxRoutes = routeModule({
 
     app.get(
       '/fx-rates',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['fx'],
-          summary: 'Exchange rates, newest first per currency',
-          querystring: RatesQuery,
-          response: responses({ 200: answer }),
-        },
-      },
+      op('read', 'Exchange rates, newest first per currency', {
+        querystring: RatesQuery,
+        response: responses({ 200: answer }),
+      }),
       async (request) => ({
         data: await fx.list(principal(request).programId, request.query.currency),
       }),

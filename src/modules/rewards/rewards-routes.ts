@@ -3,6 +3,7 @@ import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { csvFile } from '../../http/csv.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
 import {
@@ -20,23 +21,20 @@ import type { RewardService } from './rewards-service.ts';
 
 const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
 
+const op = operations('rewards');
+
 export const rewardRoutes = routeModule({
   schemas: [RewardSchema],
   routes(app: Router, { rewards }: { rewards: RewardService }): void {
     app.post(
       '/rewards',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['rewards'],
-          summary: 'Add a reward to the catalog',
-          description:
-            'Price in points or in a cash wallet currency; stock unlimited, counted, a code pool (import codes next) or sessions (add sessions next).',
-          headers: IdempotencyHeaders,
-          body: CreateRewardBody,
-          response: responses({ 201: Type.Ref('Reward') }, [...idem]),
-        },
-      },
+      op('admin', 'Add a reward to the catalog', {
+        description:
+          'Price in points or in a cash wallet currency; stock unlimited, counted, a code pool (import codes next) or sessions (add sessions next).',
+        headers: IdempotencyHeaders,
+        body: CreateRewardBody,
+        response: responses({ 201: Type.Ref('Reward') }, [...idem]),
+      }),
       async (request, reply) => {
         const reward = await rewards.create(principal(request).programId, request.body, actor(request));
         return reply.code(201).header('location', `/v1/rewards/${reward.id}`).send(reward);
@@ -45,51 +43,36 @@ export const rewardRoutes = routeModule({
 
     app.get(
       '/rewards',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['rewards'],
-          summary: 'Browse the catalog; with account (and contact), what each can redeem and why not',
-          description:
-            'With account, only active rewards are listed unless status says otherwise, and each carries redeemable: eligibility ("needs Platinum"), affordability ("380 points short") and stock.',
-          querystring: ListRewardsQuery,
-          response: responses({ 200: PageOf(Type.Ref('Reward')) }, [
-            'invalid_cursor',
-            'account_not_found',
-            'contact_not_found',
-          ]),
-        },
-      },
+      op('read', 'Browse the catalog; with account (and contact), what each can redeem and why not', {
+        description:
+          'With account, only active rewards are listed unless status says otherwise, and each carries redeemable: eligibility ("needs Platinum"), affordability ("380 points short") and stock.',
+        querystring: ListRewardsQuery,
+        response: responses({ 200: PageOf(Type.Ref('Reward')) }, [
+          'invalid_cursor',
+          'account_not_found',
+          'contact_not_found',
+        ]),
+      }),
       async (request) => rewards.list(principal(request).programId, request.query),
     );
 
     app.get(
       '/rewards/:rewardId',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['rewards'],
-          summary: 'A reward, with its stock (and low-stock flag) and sessions',
-          params: RewardParams,
-          response: responses({ 200: Type.Ref('Reward') }, ['reward_not_found']),
-        },
-      },
+      op('read', 'A reward, with its stock (and low-stock flag) and sessions', {
+        params: RewardParams,
+        response: responses({ 200: Type.Ref('Reward') }, ['reward_not_found']),
+      }),
       async (request) => rewards.get(principal(request).programId, request.params.rewardId),
     );
 
     app.patch(
       '/rewards/:rewardId',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['rewards'],
-          summary: 'Change a reward (price, window, eligibility, limits, counted stock) or archive it',
-          headers: IdempotencyHeaders,
-          params: RewardParams,
-          body: UpdateRewardBody,
-          response: responses({ 200: Type.Ref('Reward') }, ['reward_not_found', ...idem]),
-        },
-      },
+      op('admin', 'Change a reward (price, window, eligibility, limits, counted stock) or archive it', {
+        headers: IdempotencyHeaders,
+        params: RewardParams,
+        body: UpdateRewardBody,
+        response: responses({ 200: Type.Ref('Reward') }, ['reward_not_found', ...idem]),
+      }),
       async (request) => {
         const { programId } = principal(request);
         return rewards.update(programId, request.params.rewardId, request.body, actor(request));
@@ -98,11 +81,10 @@ export const rewardRoutes = routeModule({
 
     app.post(
       '/rewards/:rewardId/codes',
-      {
-        config: { scope: 'admin', csv: true },
-        schema: {
-          tags: ['rewards'],
-          summary: "Add single-use codes to a reward's pool (JSON, or a CSV file with a code column)",
+      op(
+        { scope: 'admin', csv: true },
+        "Add single-use codes to a reward's pool (JSON, or a CSV file with a code column)",
+        {
           description:
             'Send {"codes": [...]} as JSON, or a CSV file (Content-Type: text/csv) with a column named code. A code the reward has already, or one given twice, refuses the whole import (409 duplicate_codes, each listed).',
           headers: IdempotencyHeaders,
@@ -117,7 +99,7 @@ export const rewardRoutes = routeModule({
             ...idem,
           ]),
         },
-      },
+      ),
       async (request, reply) => {
         const { programId } = principal(request);
         // A JSON string is a string too: only a text/csv body is a file.
@@ -132,17 +114,12 @@ export const rewardRoutes = routeModule({
 
     app.post(
       '/rewards/:rewardId/sessions',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['rewards'],
-          summary: 'Add a date (session) with its capacity to an experience or session reward',
-          headers: IdempotencyHeaders,
-          params: RewardParams,
-          body: CreateSessionBody,
-          response: responses({ 201: SessionSchema }, ['reward_not_found', ...idem]),
-        },
-      },
+      op('admin', 'Add a date (session) with its capacity to an experience or session reward', {
+        headers: IdempotencyHeaders,
+        params: RewardParams,
+        body: CreateSessionBody,
+        response: responses({ 201: SessionSchema }, ['reward_not_found', ...idem]),
+      }),
       async (request, reply) => {
         const { programId } = principal(request);
         const session = await rewards.addSession(
@@ -157,17 +134,10 @@ export const rewardRoutes = routeModule({
 
     app.get(
       '/rewards/:rewardId/sessions',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['rewards'],
-          summary: "A reward's sessions with the places left",
-          params: RewardParams,
-          response: responses({ 200: Type.Object({ data: Type.Array(SessionSchema) }) }, [
-            'reward_not_found',
-          ]),
-        },
-      },
+      op('read', "A reward's sessions with the places left", {
+        params: RewardParams,
+        response: responses({ 200: Type.Object({ data: Type.Array(SessionSchema) }) }, ['reward_not_found']),
+      }),
       async (request) => ({
         data: await rewards.sessions(principal(request).programId, request.params.rewardId),
       }),
