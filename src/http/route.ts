@@ -28,7 +28,7 @@ export function operations(tag: string) {
 }
 
 /** The part of a reply a write's answer uses (method signatures, so any typed reply fits). */
-interface Reply<R> {
+export interface WriteReply<R> {
   code(status: number): {
     header(name: string, value: string): { send(payload: unknown): R };
     send(payload: unknown): R;
@@ -40,7 +40,7 @@ interface Reply<R> {
  * idempotent request again), with the `location` of what it made when it has one.
  */
 export function created<R>(
-  reply: Reply<R>,
+  reply: WriteReply<R>,
   payload: unknown,
   { location, replayed = false }: { location?: string; replayed?: boolean } = {},
 ): R {

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { operations } from '../../http/route.ts';
+import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import {
   AccountPage,
@@ -14,8 +14,6 @@ import {
   UpdateAccountBody,
 } from './accounts-schemas.ts';
 import type { AccountService } from './accounts-service.ts';
-
-const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
 
 const op = operations('accounts');
 
@@ -31,12 +29,11 @@ export const accountRoutes = routeModule({
           'external_id_taken',
           'parent_not_found',
           'hierarchy_too_deep',
-          ...idem,
         ]),
       }),
       async (request, reply) => {
         const account = await accounts.create(principal(request).programId, request.body, actor(request));
-        return reply.code(201).header('location', `/v1/accounts/${account.id}`).send(account);
+        return created(reply, account, { location: `/v1/accounts/${account.id}` });
       },
     );
 
@@ -70,7 +67,6 @@ export const accountRoutes = routeModule({
           'parent_not_found',
           'hierarchy_cycle',
           'hierarchy_too_deep',
-          ...idem,
         ]),
       }),
       async (request) => {

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { operations } from '../../http/route.ts';
+import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import {
@@ -14,8 +14,6 @@ import {
 } from './contacts-schemas.ts';
 import type { ContactService } from './contacts-service.ts';
 
-const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
-
 const op = operations('contacts');
 
 export const contactRoutes = routeModule({
@@ -27,7 +25,7 @@ export const contactRoutes = routeModule({
         headers: IdempotencyHeaders,
         params: AccountParams,
         body: CreateContactBody,
-        response: responses({ 201: Type.Ref('Contact') }, ['account_not_found', 'email_taken', ...idem]),
+        response: responses({ 201: Type.Ref('Contact') }, ['account_not_found', 'email_taken']),
       }),
       async (request, reply) => {
         const { programId } = principal(request);
@@ -37,7 +35,7 @@ export const contactRoutes = routeModule({
           request.body,
           actor(request),
         );
-        return reply.code(201).header('location', `/v1/contacts/${contact.id}`).send(contact);
+        return created(reply, contact, { location: `/v1/contacts/${contact.id}` });
       },
     );
 
@@ -82,7 +80,6 @@ export const contactRoutes = routeModule({
           'contact_not_found',
           'account_not_found',
           'email_taken',
-          ...idem,
         ]),
       }),
       async (request) => {

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { operations } from '../../http/route.ts';
+import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { EventTypeBody, EventTypeSchema } from './event-types-schemas.ts';
 import type { EventTypeService } from './event-types-service.ts';
@@ -27,8 +27,12 @@ export const eventTypeRoutes = routeModule({
         response: responses({ 201: Type.Ref('EventType') }, ['event_type_exists']),
       }),
       async (request, reply) => {
-        const created = await eventTypes.register(principal(request).programId, request.body, actor(request));
-        return reply.code(201).send(created);
+        const eventType = await eventTypes.register(
+          principal(request).programId,
+          request.body,
+          actor(request),
+        );
+        return created(reply, eventType);
       },
     );
   },

@@ -4,7 +4,7 @@ import { actor, principal } from '../../http/auth.ts';
 import { CSV_BODY_LIMIT, csvBody, csvFile } from '../../http/csv.ts';
 import { placeFields } from '../../http/problems.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { operations } from '../../http/route.ts';
+import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
 import { importEventsCsv } from './events-csv.ts';
@@ -38,8 +38,6 @@ const ingestErrors = [
   'fx_rate_missing',
   'original_event_not_found',
   'return_not_allowed',
-  'idempotency_key_reused',
-  'idempotency_key_in_flight',
 ] as const;
 
 /** The failed outcomes of a list of events name fields of the service's input: place them in the body. */
@@ -68,16 +66,13 @@ export const eventRoutes = routeModule({
             'A return (type return, references.originalEventId) takes back the share of what the original earned that its amount is of the original amount.',
           headers: IdempotencyHeaders,
           body: EventBody,
-          response: responses({ 201: Type.Ref('Event'), 200: Type.Ref('Event') }, [...ingestErrors]),
+          response: responses({ 201: Type.Ref('Event'), 200: Type.Ref('Event') }, ingestErrors),
         },
       ),
       async (request, reply) => {
         const { programId } = principal(request);
         const { event, replayed } = await events.ingest(programId, request.body, actor(request));
-        return reply
-          .code(replayed ? 200 : 201)
-          .header('location', `/v1/events/${encodeURIComponent(event.id)}`)
-          .send(event);
+        return created(reply, event, { location: `/v1/events/${encodeURIComponent(event.id)}`, replayed });
       },
     );
 
@@ -95,10 +90,7 @@ export const eventRoutes = routeModule({
             'Replaying the batch changes nothing and answers the same results.',
           headers: IdempotencyHeaders,
           body: EventsBatchBody,
-          response: responses({ 200: BatchResultSchema }, [
-            'idempotency_key_reused',
-            'idempotency_key_in_flight',
-          ]),
+          response: responses({ 200: BatchResultSchema }, []),
         },
       ),
       async (request) => {

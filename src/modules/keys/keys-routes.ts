@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { operations } from '../../http/route.ts';
+import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { ApiKeySchema, CreatedKeySchema, CreateKeyBody, KeyParams } from './keys-schemas.ts';
 import { type KeyService, toApiKey } from './keys-service.ts';
@@ -29,7 +29,7 @@ export const keyRoutes = routeModule({
       async (request, reply) => {
         const { name, scopes } = request.body;
         const { secret, key } = await keys.create(principal(request).programId, name, scopes, actor(request));
-        return reply.code(201).send({ secret, key: toApiKey(key) });
+        return created(reply, { secret, key: toApiKey(key) });
       },
     );
 

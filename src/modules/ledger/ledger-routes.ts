@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { responses } from '../../http/responses.ts';
-import { operations } from '../../http/route.ts';
+import { created, operations, type WriteReply } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
@@ -57,19 +57,9 @@ function debit(b: DebitInputBody) {
 }
 
 /** Answers a ledger write: 201 with the new entry, or 200 with the first one when the key was used before. */
-function sendWrite<R>(
-  reply: { code(status: number): { send(entry: ReturnType<typeof toEntry>): R } },
-  result: WriteResult,
-): R {
-  return reply.code(result.replayed ? 200 : 201).send(toEntry(result.entry));
+function sendWrite<R>(reply: WriteReply<R>, result: WriteResult): R {
+  return created(reply, toEntry(result.entry), { replayed: result.replayed });
 }
-
-const writeErrors = [
-  'account_not_found',
-  'idempotency_key_required',
-  'idempotency_key_reused',
-  'idempotency_key_in_flight',
-] as const;
 
 /**
  * The wallet routes name the unit in the path, yet an unknown unit has always been answered with the
@@ -82,7 +72,7 @@ const op = operations('ledger');
 export const ledgerRoutes = routeModule({
   schemas: [EntrySchema, WalletSchema],
   routes(app: Router, { ledger }: { ledger: LedgerService }): void {
-    const created = { 201: Type.Ref('LedgerEntry'), 200: Type.Ref('LedgerEntry') };
+    const written = { 201: Type.Ref('LedgerEntry'), 200: Type.Ref('LedgerEntry') };
 
     app.post(
       '/ledger/credits',
@@ -90,7 +80,7 @@ export const ledgerRoutes = routeModule({
         description:
           'Points become a lot with the expiry of the program policy. A pending credit is visible but not spendable until posted.',
         body: CreditBody,
-        response: responses(created, [...writeErrors]),
+        response: responses(written, ['account_not_found']),
       }),
       async (request, reply) => {
         const { programId, keyId } = principal(request);
@@ -109,7 +99,7 @@ export const ledgerRoutes = routeModule({
           description:
             'Refused with 422 insufficient_balance when the available balance does not cover it, also under concurrency.',
           body: DebitBody,
-          response: responses(created, [...writeErrors, 'insufficient_balance']),
+          response: responses(written, ['account_not_found', 'insufficient_balance']),
         },
       ),
       async (request, reply) => {
@@ -126,7 +116,7 @@ export const ledgerRoutes = routeModule({
         description:
           'Each item carries its own idempotency key and gets its own result; a bad item fails alone and the others are written together in one transaction. The request needs an Idempotency-Key as well: a retry answers the first results.',
         body: BatchBody,
-        response: responses({ 200: BatchResultSchema }, ['idempotency_key_required']),
+        response: responses({ 200: BatchResultSchema }),
       }),
       async (request) => {
         const { programId, keyId } = principal(request);
@@ -151,7 +141,7 @@ export const ledgerRoutes = routeModule({
       '/ledger/adjustments',
       op({ scope: 'admin', idempotencyKey: 'required' }, 'Correct a balance by hand (audited)', {
         body: AdjustmentBody,
-        response: responses(created, [...writeErrors, 'insufficient_balance']),
+        response: responses(written, ['account_not_found', 'insufficient_balance']),
       }),
       async (request, reply) => {
         const { programId } = principal(request);
@@ -167,7 +157,7 @@ export const ledgerRoutes = routeModule({
         'Move units between two accounts (policy: same group by default)',
         {
           body: TransferBody,
-          response: responses(created, [...writeErrors, 'insufficient_balance', 'transfer_not_allowed']),
+          response: responses(written, ['account_not_found', 'insufficient_balance', 'transfer_not_allowed']),
         },
       ),
       async (request, reply) => {
@@ -189,7 +179,7 @@ export const ledgerRoutes = routeModule({
           {
             params: EntryParams,
             body: Type.Optional(ResolveBody),
-            response: responses(created, [...writeErrors, 'entry_not_found', 'entry_not_open']),
+            response: responses(written, ['account_not_found', 'entry_not_found', 'entry_not_open']),
           },
         ),
         async (request, reply) => {
@@ -214,8 +204,8 @@ export const ledgerRoutes = routeModule({
             "Taking back spent points follows the program's clawback policy: a debt settled by later credits, or a write-off.",
           params: EntryParams,
           body: ReverseBody,
-          response: responses(created, [
-            ...writeErrors,
+          response: responses(written, [
+            'account_not_found',
             'entry_not_found',
             'entry_not_reversible',
             'reversal_exceeds_entry',

@@ -2,7 +2,7 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { operations } from '../../http/route.ts';
+import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import {
@@ -30,8 +30,6 @@ import {
 } from './memberships-schemas.ts';
 import type { MembershipService } from './memberships-service.ts';
 
-const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
-
 const op = operations('memberships');
 
 export const membershipRoutes = routeModule({
@@ -47,13 +45,13 @@ export const membershipRoutes = routeModule({
         {
           headers: IdempotencyHeaders,
           body: CreatePlanBody,
-          response: responses({ 201: Type.Ref('MembershipPlan') }, [...idem]),
+          response: responses({ 201: Type.Ref('MembershipPlan') }),
         },
       ),
       async (request, reply) => {
         const { programId } = principal(request);
         const plan = await memberships.createPlan(programId, request.body, actor(request));
-        return reply.code(201).header('location', `/v1/membership-plans/${plan.id}`).send(plan);
+        return created(reply, plan, { location: `/v1/membership-plans/${plan.id}` });
       },
     );
 
@@ -84,7 +82,7 @@ export const membershipRoutes = routeModule({
           params: PlanParams,
           headers: IdempotencyHeaders,
           body: UpdatePlanBody,
-          response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found', ...idem]),
+          response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found']),
         },
       ),
       async (request) => {
@@ -99,7 +97,7 @@ export const membershipRoutes = routeModule({
         params: PlanParams,
         headers: IdempotencyHeaders,
         body: Type.Optional(Type.Object({}, { additionalProperties: false })),
-        response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found', ...idem]),
+        response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found']),
       }),
       async (request) => {
         const { programId } = principal(request);
@@ -112,7 +110,7 @@ export const membershipRoutes = routeModule({
       op('admin', 'Delete a plan nobody has joined (a plan in use is archived instead) (audited)', {
         params: PlanParams,
         headers: IdempotencyHeaders,
-        response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found', 'plan_in_use', ...idem]),
+        response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found', 'plan_in_use']),
       }),
       async (request) => {
         const { programId } = principal(request);
@@ -154,18 +152,13 @@ export const membershipRoutes = routeModule({
             'membership_exists',
             'joining_condition_unmet',
             'plan_archived',
-            'idempotency_key_required',
-            ...idem,
           ]),
         },
       ),
       async (request, reply) => {
         const { programId } = principal(request);
         const { membership, replayed } = await memberships.join(programId, request.body, actor(request));
-        return reply
-          .code(replayed ? 200 : 201)
-          .header('location', `/v1/memberships/${membership.id}`)
-          .send(membership);
+        return created(reply, membership, { location: `/v1/memberships/${membership.id}`, replayed });
       },
     );
 
@@ -213,7 +206,6 @@ export const membershipRoutes = routeModule({
             response: responses({ 200: MembershipDetailSchema }, [
               'membership_not_found',
               'membership_not_pending',
-              ...idem,
             ]),
           },
         ),
@@ -233,11 +225,7 @@ export const membershipRoutes = routeModule({
         params: MembershipParams,
         headers: IdempotencyHeaders,
         body: Type.Optional(DecisionBody),
-        response: responses({ 200: MembershipDetailSchema }, [
-          'membership_not_found',
-          'membership_ended',
-          ...idem,
-        ]),
+        response: responses({ 200: MembershipDetailSchema }, ['membership_not_found', 'membership_ended']),
       }),
       async (request) => {
         const { programId } = principal(request);

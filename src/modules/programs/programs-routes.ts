@@ -24,10 +24,7 @@ export const programRoutes = routeModule({
       op('admin', 'Change the program settings', {
         headers: IdempotencyHeaders,
         body: UpdateProgramBody,
-        response: responses({ 200: Type.Ref('Program') }, [
-          'idempotency_key_reused',
-          'idempotency_key_in_flight',
-        ]),
+        response: responses({ 200: Type.Ref('Program') }, []),
       }),
       async (request) =>
         (await programs.update(principal(request).programId, request.body, actor(request))).after,

@@ -2,7 +2,7 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { operations } from '../../http/route.ts';
+import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
 import {
@@ -19,8 +19,6 @@ import {
 import type { CashbackService } from './cashback-service.ts';
 import { idempotencyKey } from './redemptions-routes.ts';
 
-const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
-
 const op = operations('cashback');
 
 export const cashbackRoutes = routeModule({
@@ -31,12 +29,12 @@ export const cashbackRoutes = routeModule({
       op('admin', 'List a charity members can donate to', {
         headers: IdempotencyHeaders,
         body: CreateCharityBody,
-        response: responses({ 201: Type.Ref('Charity') }, [...idem]),
+        response: responses({ 201: Type.Ref('Charity') }),
       }),
       async (request, reply) => {
         const { programId } = principal(request);
         const charity = await cashback.createCharity(programId, request.body, actor(request));
-        return reply.code(201).header('location', `/v1/charities/${charity.id}`).send(charity);
+        return created(reply, charity, { location: `/v1/charities/${charity.id}` });
       },
     );
 
@@ -63,7 +61,7 @@ export const cashbackRoutes = routeModule({
         headers: IdempotencyHeaders,
         params: CharityParams,
         body: UpdateCharityBody,
-        response: responses({ 200: Type.Ref('Charity') }, ['charity_not_found', ...idem]),
+        response: responses({ 200: Type.Ref('Charity') }, ['charity_not_found']),
       }),
       async (request) => {
         const { programId } = principal(request);
@@ -86,8 +84,6 @@ export const cashbackRoutes = routeModule({
             'charity_not_found',
             'charity_not_active',
             'insufficient_balance',
-            'idempotency_key_required',
-            ...idem,
           ]),
         },
       ),
@@ -99,7 +95,7 @@ export const cashbackRoutes = routeModule({
           actor(request),
           idempotencyKey(request),
         );
-        return reply.code(result.replayed ? 200 : 201).send(result.donation);
+        return created(reply, result.donation, { replayed: result.replayed });
       },
     );
 
@@ -125,8 +121,6 @@ export const cashbackRoutes = routeModule({
             'account_not_found',
             'contact_not_found',
             'insufficient_balance',
-            'idempotency_key_required',
-            ...idem,
           ]),
         },
       ),
@@ -138,7 +132,7 @@ export const cashbackRoutes = routeModule({
           actor(request),
           idempotencyKey(request),
         );
-        return reply.code(result.replayed ? 200 : 201).send(result.payout);
+        return created(reply, result.payout, { replayed: result.replayed });
       },
     );
 

@@ -4,7 +4,7 @@ import Type from 'typebox';
 import { allows } from '../../core/access.ts';
 import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { operations } from '../../http/route.ts';
+import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
 import {
@@ -21,8 +21,6 @@ import {
   RequestRedemptionBody,
 } from './redemptions-schemas.ts';
 import type { RedemptionActor, RedemptionService } from './redemptions-service.ts';
-
-const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
 
 /** Who acts: the request's key, and whether it decides as the operator's staff (admin scope). */
 function actorOf(request: FastifyRequest): RedemptionActor {
@@ -61,8 +59,6 @@ export const redemptionRoutes = routeModule({
             'redemption_limit_reached',
             'insufficient_balance',
             'out_of_stock',
-            'idempotency_key_required',
-            ...idem,
           ]),
         },
       ),
@@ -74,10 +70,10 @@ export const redemptionRoutes = routeModule({
           actorOf(request),
           idempotencyKey(request),
         );
-        return reply
-          .code(result.replayed ? 200 : 201)
-          .header('location', `/v1/redemptions/${result.redemption.id}`)
-          .send(result.redemption);
+        return created(reply, result.redemption, {
+          location: `/v1/redemptions/${result.redemption.id}`,
+          replayed: result.replayed,
+        });
       },
     );
 
@@ -123,7 +119,6 @@ export const redemptionRoutes = routeModule({
       'contact_not_found',
       'approver_not_allowed',
       'redemption_state_conflict',
-      ...idem,
     ] as const;
 
     app.post(
@@ -155,7 +150,7 @@ export const redemptionRoutes = routeModule({
         headers: IdempotencyHeaders,
         params: RedemptionParams,
         body: DecisionBody,
-        response: responses({ 200: Type.Ref('Redemption') }, [...decisionErrors]),
+        response: responses({ 200: Type.Ref('Redemption') }, decisionErrors),
       }),
       async (request) =>
         redemptions.reject(
@@ -175,7 +170,7 @@ export const redemptionRoutes = routeModule({
           headers: IdempotencyHeaders,
           params: RedemptionParams,
           body: CancelBody,
-          response: responses({ 200: Type.Ref('Redemption') }, [...decisionErrors]),
+          response: responses({ 200: Type.Ref('Redemption') }, decisionErrors),
         },
       ),
       async (request) =>
@@ -196,7 +191,6 @@ export const redemptionRoutes = routeModule({
         response: responses({ 200: Type.Ref('Redemption') }, [
           'redemption_not_found',
           'redemption_state_conflict',
-          ...idem,
         ]),
       }),
       async (request) =>
@@ -217,7 +211,6 @@ export const redemptionRoutes = routeModule({
         response: responses({ 200: Type.Ref('Redemption') }, [
           'redemption_not_found',
           'redemption_state_conflict',
-          ...idem,
         ]),
       }),
       async (request) =>

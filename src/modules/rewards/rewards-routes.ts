@@ -3,7 +3,7 @@ import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { csvFile } from '../../http/csv.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { operations } from '../../http/route.ts';
+import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
 import {
@@ -19,8 +19,6 @@ import {
 } from './rewards-schemas.ts';
 import type { RewardService } from './rewards-service.ts';
 
-const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
-
 const op = operations('rewards');
 
 export const rewardRoutes = routeModule({
@@ -33,11 +31,11 @@ export const rewardRoutes = routeModule({
           'Price in points or in a cash wallet currency; stock unlimited, counted, a code pool (import codes next) or sessions (add sessions next).',
         headers: IdempotencyHeaders,
         body: CreateRewardBody,
-        response: responses({ 201: Type.Ref('Reward') }, [...idem]),
+        response: responses({ 201: Type.Ref('Reward') }),
       }),
       async (request, reply) => {
         const reward = await rewards.create(principal(request).programId, request.body, actor(request));
-        return reply.code(201).header('location', `/v1/rewards/${reward.id}`).send(reward);
+        return created(reply, reward, { location: `/v1/rewards/${reward.id}` });
       },
     );
 
@@ -71,7 +69,7 @@ export const rewardRoutes = routeModule({
         headers: IdempotencyHeaders,
         params: RewardParams,
         body: UpdateRewardBody,
-        response: responses({ 200: Type.Ref('Reward') }, ['reward_not_found', ...idem]),
+        response: responses({ 200: Type.Ref('Reward') }, ['reward_not_found']),
       }),
       async (request) => {
         const { programId } = principal(request);
@@ -96,7 +94,6 @@ export const rewardRoutes = routeModule({
             'import_invalid_rows',
             'import_malformed_csv',
             'unsupported_media_type',
-            ...idem,
           ]),
         },
       ),
@@ -108,7 +105,7 @@ export const rewardRoutes = routeModule({
             ? rewards.codesFromCsv(csvFile(request, 'Send JSON {"codes": [...]} or text/csv'))
             : request.body.codes;
         const result = await rewards.importCodes(programId, request.params.rewardId, codes, actor(request));
-        return reply.code(201).send(result);
+        return created(reply, result);
       },
     );
 
@@ -118,7 +115,7 @@ export const rewardRoutes = routeModule({
         headers: IdempotencyHeaders,
         params: RewardParams,
         body: CreateSessionBody,
-        response: responses({ 201: SessionSchema }, ['reward_not_found', ...idem]),
+        response: responses({ 201: SessionSchema }, ['reward_not_found']),
       }),
       async (request, reply) => {
         const { programId } = principal(request);
@@ -128,7 +125,7 @@ export const rewardRoutes = routeModule({
           request.body,
           actor(request),
         );
-        return reply.code(201).send(session);
+        return created(reply, session);
       },
     );
 

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { operations } from '../../http/route.ts';
+import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import {
   RuleDocumentSchema,
@@ -34,7 +34,7 @@ export const ruleRoutes = routeModule({
       }),
       async (request, reply) => {
         const rule = await rules.create(principal(request).programId, input(request.body), actor(request));
-        return reply.code(201).header('location', `/v1/rules/${rule.id}`).send(rule);
+        return created(reply, rule, { location: `/v1/rules/${rule.id}` });
       },
     );
 

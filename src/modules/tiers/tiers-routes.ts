@@ -3,7 +3,7 @@ import Type from 'typebox';
 import { invalid } from '../../core/errors.ts';
 import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { operations } from '../../http/route.ts';
+import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import {
@@ -42,7 +42,7 @@ export const tierRoutes = routeModule({
       async (request, reply) => {
         const { programId } = principal(request);
         const ladder = await tiers.createLadder(programId, request.body.document, actor(request));
-        return reply.code(201).header('location', `/v1/tier-ladders/${ladder.id}`).send(ladder);
+        return created(reply, ladder, { location: `/v1/tier-ladders/${ladder.id}` });
       },
     );
 
