@@ -225,10 +225,7 @@ export const ledgerRoutes = routeModule({
       op(
         'read',
         'An entry with its postings, the lots it touched and the entries that resolve or reverse it',
-        {
-          params: EntryParams,
-          response: responses({ 200: EntryDetailSchema }, ['entry_not_found']),
-        },
+        { params: EntryParams, response: responses({ 200: EntryDetailSchema }, ['entry_not_found']) },
       ),
       async (request) => {
         const { programId } = principal(request);
