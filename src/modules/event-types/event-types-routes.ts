@@ -3,6 +3,7 @@ import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
+import { ListOf } from '../../http/schemas.ts';
 import { EventTypeBody, EventTypeSchema } from './event-types-schemas.ts';
 import type { EventTypeService } from './event-types-service.ts';
 
@@ -14,7 +15,7 @@ export const eventTypeRoutes = routeModule({
     app.get(
       '/event-types',
       op('read', 'Built-in event types and the ones the program registered', {
-        response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('EventType')) }) }),
+        response: responses({ 200: ListOf(Type.Ref('EventType')) }),
       }),
       async (request) => ({ data: await eventTypes.list(principal(request).programId) }),
     );

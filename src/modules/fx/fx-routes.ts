@@ -4,6 +4,7 @@ import { csvBody, csvFile } from '../../http/csv.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
+import { ListOf } from '../../http/schemas.ts';
 import { FxRateSchema, RatesQuery, SetRatesBody } from './fx-schemas.ts';
 import type { FxService } from './fx-service.ts';
 
@@ -12,7 +13,7 @@ const op = operations('fx');
 export const fxRoutes = routeModule({
   schemas: [FxRateSchema],
   routes(app: Router, { fx }: { fx: FxService }): void {
-    const answer = Type.Object({ data: Type.Array(Type.Ref('FxRate')) });
+    const answer = ListOf(Type.Ref('FxRate'));
 
     app.post(
       '/fx-rates',

@@ -3,6 +3,7 @@ import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
+import { ListOf } from '../../http/schemas.ts';
 import { ApiKeySchema, CreatedKeySchema, CreateKeyBody, KeyParams } from './keys-schemas.ts';
 import { type KeyService, toApiKey } from './keys-service.ts';
 
@@ -14,7 +15,7 @@ export const keyRoutes = routeModule({
     app.get(
       '/keys',
       op('admin', "The program's API keys (never their secrets)", {
-        response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('ApiKey')) }) }),
+        response: responses({ 200: ListOf(Type.Ref('ApiKey')) }),
       }),
       async (request) => ({ data: (await keys.list(principal(request).programId)).map(toApiKey) }),
     );

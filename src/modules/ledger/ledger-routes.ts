@@ -7,7 +7,7 @@ import { actor, principal } from '../../http/auth.ts';
 import { responses } from '../../http/responses.ts';
 import { created, operations, type WriteReply } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
-import { PageOf } from '../../http/schemas.ts';
+import { ListOf, PageOf } from '../../http/schemas.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import {
   AdjustmentBody,
@@ -243,9 +243,7 @@ export const ledgerRoutes = routeModule({
       '/accounts/:accountId/wallets',
       op('read', "An account's wallets: available, pending, held, expiring soon, lifetime totals", {
         params: AccountParams,
-        response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('Wallet')) }) }, [
-          'account_not_found',
-        ]),
+        response: responses({ 200: ListOf(Type.Ref('Wallet')) }, ['account_not_found']),
       }),
       async (request) => ({
         data: await ledger.summary(principal(request).programId, request.params.accountId),

@@ -4,7 +4,7 @@ import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
-import { PageOf } from '../../http/schemas.ts';
+import { ListOf, PageOf } from '../../http/schemas.ts';
 import {
   CashListQuery,
   CharityParams,
@@ -41,7 +41,7 @@ export const cashbackRoutes = routeModule({
     app.get(
       '/charities',
       op('read', "The program's charities", {
-        response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('Charity')) }) }),
+        response: responses({ 200: ListOf(Type.Ref('Charity')) }),
       }),
       async (request) => ({ data: await cashback.charities(principal(request).programId) }),
     );

@@ -1,7 +1,7 @@
 // Request and response schemas of charities, donations and payouts.
 import Type, { type Static } from 'typebox';
-import { Cursor, Limit, Name, Ref, Timestamp } from '../../http/schemas.ts';
-import { Amount, ContactRef, CurrencyCode, Nullable, Text, Unit } from './rewards-schemas.ts';
+import { Currency, Cursor, Limit, Name, Ref, Timestamp } from '../../http/schemas.ts';
+import { Amount, ContactRef, Nullable, Text, Unit } from './rewards-schemas.ts';
 import { PAYOUT_METHODS } from './rewards-tables.ts';
 
 export const CreateCharityBody = Type.Object(
@@ -54,7 +54,7 @@ export const DonationSchema = Type.Object({
 export const PayoutBody = Type.Object(
   {
     account: Ref('Account id or externalId'),
-    currency: CurrencyCode,
+    currency: Currency,
     amount: Type.Optional(
       Type.Union([Amount], { description: 'Minor units; omit to pay out everything available' }),
     ),

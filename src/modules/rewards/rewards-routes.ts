@@ -5,7 +5,7 @@ import { csvFile } from '../../http/csv.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
-import { PageOf } from '../../http/schemas.ts';
+import { ListOf, PageOf } from '../../http/schemas.ts';
 import {
   CodesBody,
   CodesImportSchema,
@@ -133,7 +133,7 @@ export const rewardRoutes = routeModule({
       '/rewards/:rewardId/sessions',
       op('read', "A reward's sessions with the places left", {
         params: RewardParams,
-        response: responses({ 200: Type.Object({ data: Type.Array(SessionSchema) }) }, ['reward_not_found']),
+        response: responses({ 200: ListOf(SessionSchema) }, ['reward_not_found']),
       }),
       async (request) => ({
         data: await rewards.sessions(principal(request).programId, request.params.rewardId),

@@ -1,7 +1,7 @@
 // Request and response schemas of the rewards catalog (rewards, codes, sessions), and the schema
 // pieces the module's other schemas share (units, amounts, texts, contact references).
 import Type, { type Static } from 'typebox';
-import { Country, Cursor, Limit, Name, Ref, Timestamp } from '../../http/schemas.ts';
+import { Country, Currency, Cursor, Limit, Name, Ref, Timestamp } from '../../http/schemas.ts';
 import { FULFILMENT_METHODS, REWARD_TYPES } from './rewards-tables.ts';
 
 export const Nullable = <T extends Parameters<typeof Type.Array>[0]>(t: T) => Type.Union([t, Type.Null()]);
@@ -9,11 +9,6 @@ export const Unit = Type.String({
   pattern: '^(points|[A-Z]{3})$',
   description: '"points", or the ISO 4217 currency of a cash wallet',
   examples: ['points', 'EUR'],
-});
-export const CurrencyCode = Type.String({
-  pattern: '^[A-Z]{3}$',
-  description: 'ISO 4217 code',
-  examples: ['EUR'],
 });
 export const Amount = Type.Integer({
   minimum: 1,
@@ -51,7 +46,7 @@ const Price = Type.Object(
   },
 );
 const FaceValue = Type.Object(
-  { amount: Amount, currency: CurrencyCode },
+  { amount: Amount, currency: Currency },
   {
     additionalProperties: false,
     description: 'What the reward is worth to the member (e.g. a EUR 25 gift card)',

@@ -3,6 +3,7 @@ import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
+import { ListOf } from '../../http/schemas.ts';
 import {
   RuleDocumentSchema,
   RuleParams,
@@ -58,7 +59,7 @@ export const ruleRoutes = routeModule({
       '/rules',
       op('read', 'The latest version of every rule, or the versions in force at `at`', {
         querystring: RulesQuery,
-        response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('Rule')) }) }),
+        response: responses({ 200: ListOf(Type.Ref('Rule')) }),
       }),
       async (request) => {
         const { at } = request.query;
@@ -79,7 +80,7 @@ export const ruleRoutes = routeModule({
       '/rules/:ruleId/versions',
       op('read', 'Every version of a rule, oldest first', {
         params: RuleParams,
-        response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('Rule')) }) }, ['rule_not_found']),
+        response: responses({ 200: ListOf(Type.Ref('Rule')) }, ['rule_not_found']),
       }),
       async (request) => ({
         data: await rules.history(principal(request).programId, request.params.ruleId),

@@ -5,6 +5,7 @@ import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
+import { ListOf } from '../../http/schemas.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import {
   ChangeSchema,
@@ -66,7 +67,7 @@ export const tierRoutes = routeModule({
     app.get(
       '/tier-ladders',
       op('read', "The program's tier ladders", {
-        response: responses({ 200: Type.Object({ data: Type.Array(ladderView) }) }),
+        response: responses({ 200: ListOf(ladderView) }),
       }),
       async (request) => ({ data: await tiers.listLadders(principal(request).programId) }),
     );
@@ -164,9 +165,7 @@ export const tierRoutes = routeModule({
         'Tier progress: current tier, since and until when, metric, what is needed next and what happens next',
         {
           params: AccountParams,
-          response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('TierProgress')) }) }, [
-            'account_not_found',
-          ]),
+          response: responses({ 200: ListOf(Type.Ref('TierProgress')) }, ['account_not_found']),
         },
       ),
       async (request) => ({
@@ -181,9 +180,7 @@ export const tierRoutes = routeModule({
         'Every tier change of the account (or of its group, under group qualification), with its reason',
         {
           params: AccountParams,
-          response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('TierChange')) }) }, [
-            'account_not_found',
-          ]),
+          response: responses({ 200: ListOf(Type.Ref('TierChange')) }, ['account_not_found']),
         },
       ),
       async (request) => ({
