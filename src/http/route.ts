@@ -1,7 +1,7 @@
 // A route's options in one call: `op(access, summary, schema)` gives Fastify the route's config (its
 // scope and any other key: csv, idempotencyKey, fieldsIn), its body limit, and its schema with the
 // module's tag. The schema's type is kept, so handlers still get typed params, query, body and headers.
-import type { FastifyContextConfig, FastifySchema } from 'fastify';
+import type { FastifyContextConfig, FastifyRequest, FastifySchema } from 'fastify';
 import type { Scope } from '../core/access.ts';
 
 /** The scope a route needs, or its whole config (with the scope) and, if it differs, its body limit. */
@@ -25,6 +25,21 @@ export function operations(tag: string) {
     if (bodyLimit !== undefined) options.bodyLimit = bodyLimit;
     return options;
   };
+}
+
+/** A timestamp of a request as a date (none stays none). */
+export const dateOf = (value: string | undefined): Date | undefined =>
+  value === undefined ? undefined : new Date(value);
+
+/** The instant a request names (an `asOf`), or now. */
+export const asOfOrNow = (value: string | undefined): Date => dateOf(value) ?? new Date();
+
+/**
+ * The request's Idempotency-Key, on a route that requires one (`idempotencyKey: 'required'`), which
+ * makes its write (a ledger movement, a redemption, a donation or payout) exactly-once.
+ */
+export function idempotencyKey(request: FastifyRequest): string {
+  return String(request.headers['idempotency-key']);
 }
 
 /** The part of a reply a write's answer uses (method signatures, so any typed reply fits). */

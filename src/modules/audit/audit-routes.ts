@@ -2,7 +2,7 @@
 import Type from 'typebox';
 import { principal } from '../../http/auth.ts';
 import { responses } from '../../http/responses.ts';
-import { operations } from '../../http/route.ts';
+import { dateOf, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { Cursor, Limit, PageOf, Timestamp } from '../../http/schemas.ts';
 import type { AuditService } from './audit-service.ts';
@@ -51,8 +51,8 @@ export const auditRoutes = routeModule({
         const q = request.query;
         return audit.list(principal(request).programId, {
           ...q,
-          from: q.from === undefined ? undefined : new Date(q.from),
-          to: q.to === undefined ? undefined : new Date(q.to),
+          from: dateOf(q.from),
+          to: dateOf(q.to),
         });
       },
     );

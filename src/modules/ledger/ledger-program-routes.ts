@@ -2,13 +2,10 @@
 import Type from 'typebox';
 import { principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { operations } from '../../http/route.ts';
+import { asOfOrNow, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AsOfQuery, LiabilitySchema, RunDueBody } from './ledger-schemas.ts';
 import type { LedgerService } from './ledger-service.ts';
-
-/** The instant a request names, or now. */
-const instant = (asOf: string | undefined) => (asOf === undefined ? new Date() : new Date(asOf));
 
 const op = operations('ledger');
 const reportsOp = operations('reports');
@@ -25,7 +22,7 @@ export const ledgerProgramRoutes = routeModule({
           200: Type.Object({ expired: Type.Integer(), posted: Type.Integer(), voided: Type.Integer() }),
         }),
       }),
-      async (request) => ledger.runDue(principal(request).programId, instant(request.body?.asOf)),
+      async (request) => ledger.runDue(principal(request).programId, asOfOrNow(request.body?.asOf)),
     );
 
     app.get(
@@ -34,7 +31,7 @@ export const ledgerProgramRoutes = routeModule({
         querystring: AsOfQuery,
         response: responses({ 200: LiabilitySchema }),
       }),
-      async (request) => ledger.liability(principal(request).programId, instant(request.query.asOf)),
+      async (request) => ledger.liability(principal(request).programId, asOfOrNow(request.query.asOf)),
     );
   },
 });

@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { responses } from '../../http/responses.ts';
-import { created, operations, type WriteReply } from '../../http/route.ts';
+import { asOfOrNow, created, dateOf, idempotencyKey, operations, type WriteReply } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { ListOf, PageOf } from '../../http/schemas.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
@@ -36,24 +36,22 @@ import { type BatchItem, type LedgerService, toEntry, type WriteResult } from '.
  * money, so its route requires one), in the API's own namespace.
  */
 function ledgerKey(request: FastifyRequest): string {
-  return `api:${String(request.headers['idempotency-key'])}`;
+  return `api:${idempotencyKey(request)}`;
 }
-
-const date = (value: string | undefined) => (value === undefined ? undefined : new Date(value));
 
 /** A credit's body in the service's terms: its timestamps as dates. */
 function credit(b: CreditInputBody) {
   return {
     ...b,
-    pendingUntil: date(b.pendingUntil),
-    effectiveAt: date(b.effectiveAt),
+    pendingUntil: dateOf(b.pendingUntil),
+    effectiveAt: dateOf(b.effectiveAt),
     expiresAt: b.expiresAt === undefined ? undefined : b.expiresAt === null ? null : new Date(b.expiresAt),
   };
 }
 
 /** A debit's body in the service's terms: its timestamps as dates. */
 function debit(b: DebitInputBody) {
-  return { ...b, holdUntil: date(b.holdUntil) };
+  return { ...b, holdUntil: dateOf(b.holdUntil) };
 }
 
 /** Answers a ledger write: 201 with the new entry, or 200 with the first one when the key was used before. */
@@ -262,7 +260,7 @@ export const ledgerRoutes = routeModule({
       }),
       async (request) => {
         const { accountId, unit } = request.params;
-        const asOf = date(request.query.asOf) ?? new Date();
+        const asOf = asOfOrNow(request.query.asOf);
         return {
           unit,
           asOf: asOf.toISOString(),
@@ -283,8 +281,8 @@ export const ledgerRoutes = routeModule({
         const q = request.query;
         return ledger.history(principal(request).programId, accountId, unit, {
           ...q,
-          from: date(q.from),
-          to: date(q.to),
+          from: dateOf(q.from),
+          to: dateOf(q.to),
         });
       },
     );

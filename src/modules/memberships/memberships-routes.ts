@@ -2,7 +2,7 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { created, operations } from '../../http/route.ts';
+import { asOfOrNow, created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import {
@@ -242,10 +242,7 @@ export const membershipRoutes = routeModule({
       }),
       async (request) => {
         const asOf = request.body?.asOf;
-        return memberships.runDue(
-          principal(request).programId,
-          asOf === undefined ? new Date() : new Date(asOf),
-        );
+        return memberships.runDue(principal(request).programId, asOfOrNow(asOf));
       },
     );
 

@@ -2,7 +2,7 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { created, operations } from '../../http/route.ts';
+import { created, idempotencyKey, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { ListOf, PageOf } from '../../http/schemas.ts';
 import {
@@ -17,7 +17,6 @@ import {
   UpdateCharityBody,
 } from './cashback-schemas.ts';
 import type { CashbackService } from './cashback-service.ts';
-import { idempotencyKey } from './redemptions-routes.ts';
 
 const op = operations('cashback');
 

@@ -4,7 +4,7 @@ import Type from 'typebox';
 import { allows } from '../../core/access.ts';
 import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { created, operations } from '../../http/route.ts';
+import { created, idempotencyKey, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
 import {
@@ -25,14 +25,6 @@ import type { RedemptionActor, RedemptionService } from './redemptions-service.t
 /** Who acts: the request's key, and whether it decides as the operator's staff (admin scope). */
 function actorOf(request: FastifyRequest): RedemptionActor {
   return { actor: actor(request), admin: allows(principal(request).scopes, 'admin') };
-}
-
-/**
- * The request's Idempotency-Key, which makes a redemption, donation or payout exactly-once (their
- * routes require it: `idempotencyKey: 'required'`).
- */
-export function idempotencyKey(request: FastifyRequest): string {
-  return String(request.headers['idempotency-key']);
 }
 
 const op = operations('redemptions');

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { created, operations } from '../../http/route.ts';
+import { created, dateOf, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { ListOf } from '../../http/schemas.ts';
 import {
@@ -21,7 +21,7 @@ export const ruleRoutes = routeModule({
   routes(app: Router, { rules }: { rules: RuleService }): void {
     const input = (body: WriteRuleInput) => ({
       document: body.document,
-      effectiveFrom: body.effectiveFrom === undefined ? undefined : new Date(body.effectiveFrom),
+      effectiveFrom: dateOf(body.effectiveFrom),
     });
 
     app.post(

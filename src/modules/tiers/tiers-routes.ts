@@ -3,7 +3,7 @@ import Type from 'typebox';
 import { invalid } from '../../core/errors.ts';
 import { actor, principal } from '../../http/auth.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
-import { created, operations } from '../../http/route.ts';
+import { asOfOrNow, created, dateOf, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { ListOf } from '../../http/schemas.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
@@ -20,8 +20,6 @@ import {
   WriteLadderBody,
 } from './tiers-schemas.ts';
 import type { TierService } from './tiers-service.ts';
-
-const date = (v: string | undefined) => (v === undefined ? undefined : new Date(v));
 
 const op = operations('tiers');
 
@@ -108,7 +106,7 @@ export const tierRoutes = routeModule({
           data: await tiers.setMetricValues(
             programId,
             request.params.ladderId,
-            request.body.values.map((v) => ({ account: v.account, value: v.value, at: date(v.at) })),
+            request.body.values.map((v) => ({ account: v.account, value: v.value, at: dateOf(v.at) })),
             actor(request),
           ),
         };
@@ -203,7 +201,7 @@ export const tierRoutes = routeModule({
         const { asOf, at } = request.body ?? {};
         if (asOf !== undefined && at !== undefined && Date.parse(asOf) !== Date.parse(at))
           throw invalid('Give asOf only (at is its deprecated name)', { at: 'differs from asOf' });
-        return tiers.runDue(programId, date(asOf ?? at) ?? new Date());
+        return tiers.runDue(programId, asOfOrNow(asOf ?? at));
       },
     );
   },
