@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import type { FieldError } from '../../core/errors.ts';
 import { actor, principal } from '../../http/auth.ts';
-import { CSV_BODY_LIMIT, csvBody, csvFile } from '../../http/csv.ts';
+import { CSV_BODY_LIMIT, CSV_ERRORS, csvBody, csvFile } from '../../http/csv.ts';
 import { placeFields } from '../../http/problems.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { created, operations } from '../../http/route.ts';
@@ -116,12 +116,7 @@ export const eventRoutes = routeModule({
           headers: IdempotencyHeaders,
           querystring: EventImportQuery,
           body: csvBody(),
-          response: responses({ 200: Type.Ref('EventImportReport') }, [
-            'import_invalid_rows',
-            'import_malformed_csv',
-            'payload_too_large',
-            'unsupported_media_type',
-          ]),
+          response: responses({ 200: Type.Ref('EventImportReport') }, CSV_ERRORS),
         },
       ),
       async (request) => {

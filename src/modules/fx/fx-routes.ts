@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
-import { csvBody, csvFile } from '../../http/csv.ts';
+import { CSV_ERRORS, csvBody, csvFile } from '../../http/csv.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
@@ -37,11 +37,7 @@ export const fxRoutes = routeModule({
         {
           headers: IdempotencyHeaders,
           body: csvBody('CSV with the columns currency, rate, effectiveFrom'),
-          response: responses({ 200: answer }, [
-            'import_invalid_rows',
-            'import_malformed_csv',
-            'unsupported_media_type',
-          ]),
+          response: responses({ 200: answer }, CSV_ERRORS),
         },
       ),
       async (request) => {

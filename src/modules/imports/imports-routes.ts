@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
-import { CSV_BODY_LIMIT, csvBody, csvFile } from '../../http/csv.ts';
+import { CSV_BODY_LIMIT, CSV_ERRORS, csvBody, csvFile } from '../../http/csv.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
@@ -32,12 +32,7 @@ export const importRoutes = routeModule({
           headers: IdempotencyHeaders,
           querystring: ImportQuery,
           body: csvBody(),
-          response: responses({ 200: Type.Ref('ImportReport') }, [
-            'import_invalid_rows',
-            'import_malformed_csv',
-            'payload_too_large',
-            'unsupported_media_type',
-          ]),
+          response: responses({ 200: Type.Ref('ImportReport') }, CSV_ERRORS),
         }),
         async (request) => {
           const csv = csvFile(request);

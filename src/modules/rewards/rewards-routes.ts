@@ -1,7 +1,7 @@
 // Routes of the rewards catalog: rewards, their code pools and sessions, and browsing.
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
-import { csvFile } from '../../http/csv.ts';
+import { CSV_ERRORS, csvFile } from '../../http/csv.ts';
 import { IdempotencyHeaders, responses } from '../../http/responses.ts';
 import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
@@ -91,9 +91,7 @@ export const rewardRoutes = routeModule({
           response: responses({ 201: CodesImportSchema }, [
             'reward_not_found',
             'duplicate_codes',
-            'import_invalid_rows',
-            'import_malformed_csv',
-            'unsupported_media_type',
+            ...CSV_ERRORS,
           ]),
         },
       ),
