@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
 import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import {
@@ -23,7 +23,6 @@ export const accountRoutes = routeModule({
     app.post(
       '/accounts',
       op('write', 'Create an account (a member company)', {
-        headers: IdempotencyHeaders,
         body: CreateAccountBody,
         response: responses({ 201: Type.Ref('Account') }, [
           'external_id_taken',
@@ -58,7 +57,6 @@ export const accountRoutes = routeModule({
     app.patch(
       '/accounts/:accountId',
       op('write', 'Change an account; parentId moves it in the hierarchy (null detaches it)', {
-        headers: IdempotencyHeaders,
         params: AccountParams,
         body: UpdateAccountBody,
         response: responses({ 200: Type.Ref('Account') }, [

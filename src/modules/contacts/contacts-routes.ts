@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
 import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
@@ -22,7 +22,6 @@ export const contactRoutes = routeModule({
     app.post(
       '/accounts/:accountId/contacts',
       op('write', 'Add a contact (a person) to an account', {
-        headers: IdempotencyHeaders,
         params: AccountParams,
         body: CreateContactBody,
         response: responses({ 201: Type.Ref('Contact') }, ['account_not_found', 'email_taken']),
@@ -73,7 +72,6 @@ export const contactRoutes = routeModule({
     app.patch(
       '/contacts/:contactId',
       op('write', 'Change a contact (accountId moves it to another account)', {
-        headers: IdempotencyHeaders,
         params: ContactParams,
         body: UpdateContactBody,
         response: responses({ 200: Type.Ref('Contact') }, [

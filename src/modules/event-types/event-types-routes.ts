@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
 import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { ListOf } from '../../http/schemas.ts';
@@ -23,7 +23,6 @@ export const eventTypeRoutes = routeModule({
     app.post(
       '/event-types',
       op('admin', 'Register a program event type with a JSON schema for its attributes (audited)', {
-        headers: IdempotencyHeaders,
         body: EventTypeBody,
         response: responses({ 201: Type.Ref('EventType') }, ['event_type_exists']),
       }),

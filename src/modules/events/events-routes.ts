@@ -3,7 +3,7 @@ import type { FieldError } from '../../core/errors.ts';
 import { actor, principal } from '../../http/auth.ts';
 import { CSV_BODY_LIMIT, CSV_ERRORS, csvBody, csvFile } from '../../http/csv.ts';
 import { placeFields } from '../../http/problems.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
 import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
@@ -64,7 +64,6 @@ export const eventRoutes = routeModule({
             'The event is stored once per id with its evaluation result (which rules matched, why others did not, what each awarded, what is pending until when). ' +
             'Sending the same event again answers 200 with the first result; the same id with other content is refused (event_id_reused). ' +
             'A return (type return, references.originalEventId) takes back the share of what the original earned that its amount is of the original amount.',
-          headers: IdempotencyHeaders,
           body: EventBody,
           response: responses({ 201: Type.Ref('Event'), 200: Type.Ref('Event') }, ingestErrors),
         },
@@ -88,7 +87,6 @@ export const eventRoutes = routeModule({
             'Within a batch, rules see the tiers held before the batch; upgrades the batch causes apply from the next request. ' +
             'The body may be up to 16 MiB (other JSON bodies: 1 MiB). ' +
             'Replaying the batch changes nothing and answers the same results.',
-          headers: IdempotencyHeaders,
           body: EventsBatchBody,
           response: responses({ 200: BatchResultSchema }, []),
         },
@@ -113,7 +111,6 @@ export const eventRoutes = routeModule({
             'Then the events are ingested 1,000 at a time like POST /v1/events/batch: one the ingestion refuses (unknown account, no exchange rate, …) is reported ' +
             'at its line and does not stop the others. The report lists every line with its outcome. An event is ingested once per id, ' +
             'so re-sending the file is safe: the events already in answer replayed. dryRun=true writes nothing and evaluates each row like POST /v1/rules/simulate.',
-          headers: IdempotencyHeaders,
           querystring: EventImportQuery,
           body: csvBody(),
           response: responses({ 200: Type.Ref('EventImportReport') }, CSV_ERRORS),

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { CSV_ERRORS, csvBody, csvFile } from '../../http/csv.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
 import { operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { ListOf } from '../../http/schemas.ts';
@@ -20,7 +20,6 @@ export const fxRoutes = routeModule({
       op('admin', 'Set exchange rates into the base currency from given dates (all or none)', {
         description:
           'A rate for the same currency and effectiveFrom replaces the earlier one. Events keep the rate they were converted at.',
-        headers: IdempotencyHeaders,
         body: SetRatesBody,
         response: responses({ 200: answer }),
       }),
@@ -35,7 +34,6 @@ export const fxRoutes = routeModule({
         { scope: 'admin', csv: true },
         'Set exchange rates from a CSV file (columns currency, rate, effectiveFrom; all or none)',
         {
-          headers: IdempotencyHeaders,
           body: csvBody('CSV with the columns currency, rate, effectiveFrom'),
           response: responses({ 200: answer }, CSV_ERRORS),
         },

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { CSV_BODY_LIMIT, CSV_ERRORS, csvBody, csvFile } from '../../http/csv.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
 import { operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { ImportQuery, ImportReportSchema } from './imports-schemas.ts';
@@ -29,7 +29,6 @@ export const importRoutes = routeModule({
               : description(
                   'email and accountExternalId (required), name, role, birthday, locale, marketingOptIn, statementOptIn',
                 ),
-          headers: IdempotencyHeaders,
           querystring: ImportQuery,
           body: csvBody(),
           response: responses({ 200: Type.Ref('ImportReport') }, CSV_ERRORS),

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
 import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { ListOf } from '../../http/schemas.ts';
@@ -23,7 +23,6 @@ export const keyRoutes = routeModule({
     app.post(
       '/keys',
       op('admin', 'Create an API key for this program; the secret is in this answer only (audited)', {
-        headers: IdempotencyHeaders,
         body: CreateKeyBody,
         response: responses({ 201: CreatedKeySchema }),
       }),
@@ -37,7 +36,6 @@ export const keyRoutes = routeModule({
     app.delete(
       '/keys/:keyId',
       op('admin', 'Revoke an API key at once (audited)', {
-        headers: IdempotencyHeaders,
         params: KeyParams,
         response: responses({ 200: Type.Ref('ApiKey') }, ['not_found']),
       }),

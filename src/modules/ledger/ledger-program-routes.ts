@@ -1,7 +1,7 @@
 // The ledger's program-wide HTTP routes: the due run (expiry and time-outs) and the liability report.
 import Type from 'typebox';
 import { principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
 import { asOfOrNow, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AsOfQuery, LiabilitySchema, RunDueBody } from './ledger-schemas.ts';
@@ -16,7 +16,6 @@ export const ledgerProgramRoutes = routeModule({
     app.post(
       '/ledger/due-runs',
       op('admin', 'Run the expiry and time-out job now (it also runs every minute in the server)', {
-        headers: IdempotencyHeaders,
         body: Type.Optional(RunDueBody),
         response: responses({
           200: Type.Object({ expired: Type.Integer(), posted: Type.Integer(), voided: Type.Integer() }),

@@ -1,7 +1,7 @@
 // The membership HTTP routes: plans, joining and transitions, the due run, an account's entitlements.
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
 import { asOfOrNow, created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
@@ -43,7 +43,6 @@ export const membershipRoutes = routeModule({
         'admin',
         'Create a membership plan: fee, term, renewal, joining condition and entitlements (audited)',
         {
-          headers: IdempotencyHeaders,
           body: CreatePlanBody,
           response: responses({ 201: Type.Ref('MembershipPlan') }),
         },
@@ -80,7 +79,6 @@ export const membershipRoutes = routeModule({
         'Change a plan: a new version for new members; existing memberships keep theirs (audited)',
         {
           params: PlanParams,
-          headers: IdempotencyHeaders,
           body: UpdatePlanBody,
           response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found']),
         },
@@ -95,7 +93,6 @@ export const membershipRoutes = routeModule({
       '/membership-plans/:planId/archive',
       op('admin', 'Archive a plan: nobody can join it any more; its memberships run on (audited)', {
         params: PlanParams,
-        headers: IdempotencyHeaders,
         body: Type.Optional(Type.Object({}, { additionalProperties: false })),
         response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found']),
       }),
@@ -109,7 +106,6 @@ export const membershipRoutes = routeModule({
       '/membership-plans/:planId',
       op('admin', 'Delete a plan nobody has joined (a plan in use is archived instead) (audited)', {
         params: PlanParams,
-        headers: IdempotencyHeaders,
         response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found', 'plan_in_use']),
       }),
       async (request) => {
@@ -201,7 +197,6 @@ export const membershipRoutes = routeModule({
             : 'Reject a pending membership (audited)',
           {
             params: MembershipParams,
-            headers: IdempotencyHeaders,
             body: Type.Optional(DecisionBody),
             response: responses({ 200: MembershipDetailSchema }, [
               'membership_not_found',
@@ -223,7 +218,6 @@ export const membershipRoutes = routeModule({
       '/memberships/:membershipId/cancel',
       op('write', 'Cancel a pending or active membership now: no renewal, entitlements end now', {
         params: MembershipParams,
-        headers: IdempotencyHeaders,
         body: Type.Optional(DecisionBody),
         response: responses({ 200: MembershipDetailSchema }, ['membership_not_found', 'membership_ended']),
       }),
@@ -236,7 +230,6 @@ export const membershipRoutes = routeModule({
     app.post(
       '/memberships/due-runs',
       op('admin', 'Run the renewal and lapse job now (it also runs every minute in the server)', {
-        headers: IdempotencyHeaders,
         body: Type.Optional(RunDueBody),
         response: responses({ 200: Type.Object({ renewed: Type.Integer(), lapsed: Type.Integer() }) }),
       }),

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
 import { operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { ProgramSchema, UpdateProgramBody } from './programs-schemas.ts';
@@ -22,7 +22,6 @@ export const programRoutes = routeModule({
     app.patch(
       '/program',
       op('admin', 'Change the program settings', {
-        headers: IdempotencyHeaders,
         body: UpdateProgramBody,
         response: responses({ 200: Type.Ref('Program') }, []),
       }),

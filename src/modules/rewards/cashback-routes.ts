@@ -1,7 +1,7 @@
 // Routes of cash leaving the program: charities, donations and payouts.
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
 import { created, idempotencyKey, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { ListOf, PageOf } from '../../http/schemas.ts';
@@ -26,7 +26,6 @@ export const cashbackRoutes = routeModule({
     app.post(
       '/charities',
       op('admin', 'List a charity members can donate to', {
-        headers: IdempotencyHeaders,
         body: CreateCharityBody,
         response: responses({ 201: Type.Ref('Charity') }),
       }),
@@ -57,7 +56,6 @@ export const cashbackRoutes = routeModule({
     app.patch(
       '/charities/:charityId',
       op('admin', 'Change or archive a charity (archived: no new donations)', {
-        headers: IdempotencyHeaders,
         params: CharityParams,
         body: UpdateCharityBody,
         response: responses({ 200: Type.Ref('Charity') }, ['charity_not_found']),

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { allows } from '../../core/access.ts';
 import { actor, principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
 import { created, idempotencyKey, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
@@ -121,7 +121,6 @@ export const redemptionRoutes = routeModule({
         {
           description:
             'The requester cannot approve their own request; each approver approves once. The last approval the policy needs captures the held points and, for a code-pool reward, hands out the code.',
-          headers: IdempotencyHeaders,
           params: RedemptionParams,
           body: DecisionBody,
           response: responses({ 200: Type.Ref('Redemption') }, [...decisionErrors, 'already_approved']),
@@ -139,7 +138,6 @@ export const redemptionRoutes = routeModule({
     app.post(
       '/redemptions/:redemptionId/reject',
       op('write', 'Reject a redemption waiting for approval: the held points come back', {
-        headers: IdempotencyHeaders,
         params: RedemptionParams,
         body: DecisionBody,
         response: responses({ 200: Type.Ref('Redemption') }, decisionErrors),
@@ -159,7 +157,6 @@ export const redemptionRoutes = routeModule({
         'write',
         'Cancel a redemption that is not fulfilled yet: the points come back (released or refunded)',
         {
-          headers: IdempotencyHeaders,
           params: RedemptionParams,
           body: CancelBody,
           response: responses({ 200: Type.Ref('Redemption') }, decisionErrors),
@@ -177,7 +174,6 @@ export const redemptionRoutes = routeModule({
     app.post(
       '/redemptions/:redemptionId/fulfil',
       op('write', 'Report a manual or webhook reward shipped (with tracking) or delivered', {
-        headers: IdempotencyHeaders,
         params: RedemptionParams,
         body: FulfilBody,
         response: responses({ 200: Type.Ref('Redemption') }, [
@@ -197,7 +193,6 @@ export const redemptionRoutes = routeModule({
     app.post(
       '/redemptions/:redemptionId/fail',
       op('write', 'Fulfilment failed: the points are refunded, the unit or place given back', {
-        headers: IdempotencyHeaders,
         params: RedemptionParams,
         body: FailBody,
         response: responses({ 200: Type.Ref('Redemption') }, [
@@ -223,7 +218,6 @@ export const redemptionRoutes = routeModule({
           description:
             'The ledger due run (POST /v1/ledger/due-runs) releases holds at their time-out; this gives back the unit, code or place of their redemptions. ' +
             'It takes no asOf: it acts on the holds the ledger already released (run the ledger due run with asOf first to see time-outs of a later instant).',
-          headers: IdempotencyHeaders,
           body: Type.Optional(RedemptionDueBody),
           response: responses({ 200: Type.Object({ cancelled: Type.Integer() }) }),
         },

@@ -2,7 +2,7 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { CSV_ERRORS, csvFile } from '../../http/csv.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
 import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { ListOf, PageOf } from '../../http/schemas.ts';
@@ -29,7 +29,6 @@ export const rewardRoutes = routeModule({
       op('admin', 'Add a reward to the catalog', {
         description:
           'Price in points or in a cash wallet currency; stock unlimited, counted, a code pool (import codes next) or sessions (add sessions next).',
-        headers: IdempotencyHeaders,
         body: CreateRewardBody,
         response: responses({ 201: Type.Ref('Reward') }),
       }),
@@ -66,7 +65,6 @@ export const rewardRoutes = routeModule({
     app.patch(
       '/rewards/:rewardId',
       op('admin', 'Change a reward (price, window, eligibility, limits, counted stock) or archive it', {
-        headers: IdempotencyHeaders,
         params: RewardParams,
         body: UpdateRewardBody,
         response: responses({ 200: Type.Ref('Reward') }, ['reward_not_found']),
@@ -85,7 +83,6 @@ export const rewardRoutes = routeModule({
         {
           description:
             'Send {"codes": [...]} as JSON, or a CSV file (Content-Type: text/csv) with a column named code. A code the reward has already, or one given twice, refuses the whole import (409 duplicate_codes, each listed).',
-          headers: IdempotencyHeaders,
           params: RewardParams,
           body: Type.Union([CodesBody, Type.String({ description: 'CSV with a code column' })]),
           response: responses({ 201: CodesImportSchema }, [
@@ -110,7 +107,6 @@ export const rewardRoutes = routeModule({
     app.post(
       '/rewards/:rewardId/sessions',
       op('admin', 'Add a date (session) with its capacity to an experience or session reward', {
-        headers: IdempotencyHeaders,
         params: RewardParams,
         body: CreateSessionBody,
         response: responses({ 201: SessionSchema }, ['reward_not_found']),

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
 import { created, dateOf, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { ListOf } from '../../http/schemas.ts';
@@ -29,7 +29,6 @@ export const ruleRoutes = routeModule({
       op('admin', 'Create an earning rule (version 1, in force from effectiveFrom; audited)', {
         description:
           'The document is checked against the rule schema and for meaning: the CEL condition must parse, refer only to known fields and be true/false; trigger types must exist. Try it first at /v1/rules/simulate.',
-        headers: IdempotencyHeaders,
         body: WriteRuleBody,
         response: responses({ 201: Type.Ref('Rule') }, ['rule_invalid']),
       }),
@@ -44,7 +43,6 @@ export const ruleRoutes = routeModule({
       op('admin', 'Change a rule: adds a version, in force from effectiveFrom (audited)', {
         description:
           'Earlier versions stay and keep applying to events that occurred before effectiveFrom. Set enabled: false to switch the rule off.',
-        headers: IdempotencyHeaders,
         params: RuleParams,
         body: WriteRuleBody,
         response: responses({ 200: Type.Ref('Rule') }, ['rule_invalid', 'rule_not_found']),

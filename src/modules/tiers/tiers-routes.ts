@@ -2,7 +2,7 @@
 import Type from 'typebox';
 import { invalid } from '../../core/errors.ts';
 import { actor, principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
 import { asOfOrNow, created, dateOf, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { ListOf } from '../../http/schemas.ts';
@@ -34,7 +34,6 @@ export const tierRoutes = routeModule({
         description:
           'Tiers from lowest to highest, each with a stable code, a threshold on the metric, and benefits (multiplier, perks). ' +
           'Thresholds must rise strictly (ladder_invalid otherwise).',
-        headers: IdempotencyHeaders,
         body: WriteLadderBody,
         response: responses({ 201: ladderView }, ['ladder_invalid']),
       }),
@@ -51,7 +50,6 @@ export const tierRoutes = routeModule({
         description:
           'Past tier changes keep the names they were made with. Accounts are re-evaluated at once: an inserted tier they reach lifts them (reason ladder_change); ' +
           'accounts on a removed tier get the tier they qualify for. Downgrades still wait for the period end.',
-        headers: IdempotencyHeaders,
         params: LadderParams,
         body: WriteLadderBody,
         response: responses({ 200: ladderView }, ['ladder_invalid', 'ladder_not_found']),
@@ -85,7 +83,6 @@ export const tierRoutes = routeModule({
         'write',
         'Send values of an operator_value metric (e.g. combined balance); each may lift the tier at once',
         {
-          headers: IdempotencyHeaders,
           params: LadderParams,
           body: MetricValuesBody,
           response: responses(
@@ -119,7 +116,6 @@ export const tierRoutes = routeModule({
         'admin',
         'Set a tier until a date, or freeze the current tier (a good customer on a break); audited',
         {
-          headers: IdempotencyHeaders,
           params: LadderParams,
           body: OverrideBody,
           response: responses({ 200: Type.Object({ tier: Type.Union([Type.String(), Type.Null()]) }) }, [
@@ -140,7 +136,6 @@ export const tierRoutes = routeModule({
     app.delete(
       '/tier-ladders/:ladderId/overrides/:accountId',
       op('admin', 'Lift an override or freeze now: the account is requalified as at a period end (audited)', {
-        headers: IdempotencyHeaders,
         params: OverrideParams,
         response: responses({ 200: Type.Object({ tier: Type.Union([Type.String(), Type.Null()]) }) }, [
           'ladder_not_found',
@@ -192,7 +187,6 @@ export const tierRoutes = routeModule({
         description:
           'The server runs it every minute. Each account is evaluated as of its own due instant, so a late or repeated run gives the same result. ' +
           'asOf (default now) runs it as of a later instant, as the ledger and memberships due runs do; at is its deprecated former name, still accepted.',
-        headers: IdempotencyHeaders,
         body: DueRunBody,
         response: responses({ 200: Type.Object({ evaluated: Type.Integer(), changed: Type.Integer() }) }),
       }),
