@@ -3,7 +3,7 @@
 // 415 before it is read, like any other content type a route does not take.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { FidelisError } from '../core/errors.ts';
+import { type ErrorCode, FidelisError } from '../core/errors.ts';
 import { decodeUtf8 } from './edge.ts';
 
 declare module 'fastify' {
@@ -15,6 +15,12 @@ declare module 'fastify' {
 
 /** The body limit of a CSV file (64 MiB: 100,000 rows of a wide CRM export). */
 export const CSV_BODY_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * What a CSV import can refuse, besides what every write can (a body too large, a media type the
+ * route does not take): rows that are not valid, or a file that is not readable CSV.
+ */
+export const CSV_ERRORS = ['import_invalid_rows', 'import_malformed_csv'] as const satisfies ErrorCode[];
 
 const CSV_TYPE = /^\s*text\/csv\s*(;|$)/i;
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;

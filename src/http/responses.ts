@@ -5,8 +5,15 @@ import { ERROR_CATALOG } from '../core/errors.ts';
 
 type Schema = Parameters<typeof Type.Array>[0];
 
-/** The response map of a route: its success schema(s) plus the problem statuses it can answer. */
-export function responses(success: Record<number, Schema>, codes: ErrorCode[] = []): Record<number, unknown> {
+/**
+ * The response map of a route: its success schema(s) plus the problem statuses of its own error codes.
+ * The statuses every route of its kind can answer (rate limits; on writes idempotency, body size and
+ * media type) are added by `documentRoute` in openapi.ts, so a route does not list them.
+ */
+export function responses(
+  success: Record<number, Schema>,
+  codes: readonly ErrorCode[] = [],
+): Record<number, unknown> {
   const map: Record<number, unknown> = { ...success };
   const always: ErrorCode[] = [
     'validation_failed',

@@ -52,6 +52,11 @@ export const Cursor = Type.String({
   description: 'nextCursor of the previous page',
 });
 
+/** A whole list, not paged: `{ data: [...] }`. */
+export const ListOf = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
+  Type.Object({ data: Type.Array(item) });
+
+/** One page of a list: `{ data: [...], nextCursor }`. */
 export const PageOf = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
   Type.Object({ data: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 

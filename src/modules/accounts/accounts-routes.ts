@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
+import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import {
   AccountPage,
@@ -14,82 +15,58 @@ import {
 } from './accounts-schemas.ts';
 import type { AccountService } from './accounts-service.ts';
 
-const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
+const op = operations('accounts');
 
 export const accountRoutes = routeModule({
   schemas: [AccountSchema, AccountTreeNodeSchema],
   routes(app: Router, { accounts }: { accounts: AccountService }): void {
     app.post(
       '/accounts',
-      {
-        config: { scope: 'write' },
-        schema: {
-          tags: ['accounts'],
-          summary: 'Create an account (a member company)',
-          headers: IdempotencyHeaders,
-          body: CreateAccountBody,
-          response: responses({ 201: Type.Ref('Account') }, [
-            'external_id_taken',
-            'parent_not_found',
-            'hierarchy_too_deep',
-            ...idem,
-          ]),
-        },
-      },
+      op('write', 'Create an account (a member company)', {
+        body: CreateAccountBody,
+        response: responses({ 201: Type.Ref('Account') }, [
+          'external_id_taken',
+          'parent_not_found',
+          'hierarchy_too_deep',
+        ]),
+      }),
       async (request, reply) => {
         const account = await accounts.create(principal(request).programId, request.body, actor(request));
-        return reply.code(201).header('location', `/v1/accounts/${account.id}`).send(account);
+        return created(reply, account, { location: `/v1/accounts/${account.id}` });
       },
     );
 
     app.get(
       '/accounts',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['accounts'],
-          summary: 'List accounts, filtered, in pages',
-          querystring: ListAccountsQuery,
-          response: responses({ 200: AccountPage }, ['invalid_cursor']),
-        },
-      },
+      op('read', 'List accounts, filtered, in pages', {
+        querystring: ListAccountsQuery,
+        response: responses({ 200: AccountPage }, ['invalid_cursor']),
+      }),
       async (request) => accounts.list(principal(request).programId, request.query),
     );
 
     app.get(
       '/accounts/:accountId',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['accounts'],
-          summary: 'Read an account by id or externalId',
-          params: AccountParams,
-          response: responses({ 200: Type.Ref('Account') }, ['account_not_found']),
-        },
-      },
+      op('read', 'Read an account by id or externalId', {
+        params: AccountParams,
+        response: responses({ 200: Type.Ref('Account') }, ['account_not_found']),
+      }),
       async (request) => accounts.get(principal(request).programId, request.params.accountId),
     );
 
     app.patch(
       '/accounts/:accountId',
-      {
-        config: { scope: 'write' },
-        schema: {
-          tags: ['accounts'],
-          summary: 'Change an account; parentId moves it in the hierarchy (null detaches it)',
-          headers: IdempotencyHeaders,
-          params: AccountParams,
-          body: UpdateAccountBody,
-          response: responses({ 200: Type.Ref('Account') }, [
-            'account_not_found',
-            'external_id_taken',
-            'parent_not_found',
-            'hierarchy_cycle',
-            'hierarchy_too_deep',
-            ...idem,
-          ]),
-        },
-      },
+      op('write', 'Change an account; parentId moves it in the hierarchy (null detaches it)', {
+        params: AccountParams,
+        body: UpdateAccountBody,
+        response: responses({ 200: Type.Ref('Account') }, [
+          'account_not_found',
+          'external_id_taken',
+          'parent_not_found',
+          'hierarchy_cycle',
+          'hierarchy_too_deep',
+        ]),
+      }),
       async (request) => {
         const { programId } = principal(request);
         return (await accounts.update(programId, request.params.accountId, request.body, actor(request)))
@@ -99,15 +76,10 @@ export const accountRoutes = routeModule({
 
     app.get(
       '/accounts/:accountId/tree',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['accounts'],
-          summary: "An account's place in its hierarchy: its ancestors and its subtree",
-          params: AccountParams,
-          response: responses({ 200: AccountTreeSchema }, ['account_not_found']),
-        },
-      },
+      op('read', "An account's place in its hierarchy: its ancestors and its subtree", {
+        params: AccountParams,
+        response: responses({ 200: AccountTreeSchema }, ['account_not_found']),
+      }),
       async (request) => accounts.tree(principal(request).programId, request.params.accountId),
     );
   },

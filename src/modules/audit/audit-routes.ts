@@ -2,6 +2,7 @@
 import Type from 'typebox';
 import { principal } from '../../http/auth.ts';
 import { responses } from '../../http/responses.ts';
+import { dateOf, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { Cursor, Limit, PageOf, Timestamp } from '../../http/schemas.ts';
 import type { AuditService } from './audit-service.ts';
@@ -35,26 +36,23 @@ const AuditQuery = Type.Object(
   { additionalProperties: false },
 );
 
+const op = operations('audit');
+
 export const auditRoutes = routeModule({
   schemas: [],
   routes(app: Router, { audit }: { audit: AuditService }): void {
     app.get(
       '/audit',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['audit'],
-          summary: 'Every write of the program, newest first: who, what, when, before and after',
-          querystring: AuditQuery,
-          response: responses({ 200: PageOf(AuditEntrySchema) }, ['invalid_cursor']),
-        },
-      },
+      op('admin', 'Every write of the program, newest first: who, what, when, before and after', {
+        querystring: AuditQuery,
+        response: responses({ 200: PageOf(AuditEntrySchema) }, ['invalid_cursor']),
+      }),
       async (request) => {
         const q = request.query;
         return audit.list(principal(request).programId, {
           ...q,
-          from: q.from === undefined ? undefined : new Date(q.from),
-          to: q.to === undefined ? undefined : new Date(q.to),
+          from: dateOf(q.from),
+          to: dateOf(q.to),
         });
       },
     );

@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
+import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import {
@@ -13,24 +14,18 @@ import {
 } from './contacts-schemas.ts';
 import type { ContactService } from './contacts-service.ts';
 
-const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
+const op = operations('contacts');
 
 export const contactRoutes = routeModule({
   schemas: [ContactSchema],
   routes(app: Router, { contacts }: { contacts: ContactService }): void {
     app.post(
       '/accounts/:accountId/contacts',
-      {
-        config: { scope: 'write' },
-        schema: {
-          tags: ['contacts'],
-          summary: 'Add a contact (a person) to an account',
-          headers: IdempotencyHeaders,
-          params: AccountParams,
-          body: CreateContactBody,
-          response: responses({ 201: Type.Ref('Contact') }, ['account_not_found', 'email_taken', ...idem]),
-        },
-      },
+      op('write', 'Add a contact (a person) to an account', {
+        params: AccountParams,
+        body: CreateContactBody,
+        response: responses({ 201: Type.Ref('Contact') }, ['account_not_found', 'email_taken']),
+      }),
       async (request, reply) => {
         const { programId } = principal(request);
         const contact = await contacts.create(
@@ -39,22 +34,17 @@ export const contactRoutes = routeModule({
           request.body,
           actor(request),
         );
-        return reply.code(201).header('location', `/v1/contacts/${contact.id}`).send(contact);
+        return created(reply, contact, { location: `/v1/contacts/${contact.id}` });
       },
     );
 
     app.get(
       '/accounts/:accountId/contacts',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['contacts'],
-          summary: "An account's contacts",
-          params: AccountParams,
-          querystring: Type.Omit(ListContactsQuery, ['accountId']),
-          response: responses({ 200: ContactPage }, ['account_not_found', 'invalid_cursor']),
-        },
-      },
+      op('read', "An account's contacts", {
+        params: AccountParams,
+        querystring: Type.Omit(ListContactsQuery, ['accountId']),
+        response: responses({ 200: ContactPage }, ['account_not_found', 'invalid_cursor']),
+      }),
       async (request) => {
         const { programId } = principal(request);
         return contacts.list(programId, { ...request.query, accountId: request.params.accountId });
@@ -63,50 +53,33 @@ export const contactRoutes = routeModule({
 
     app.get(
       '/contacts',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['contacts'],
-          summary: 'List contacts, filtered, in pages',
-          querystring: ListContactsQuery,
-          response: responses({ 200: ContactPage }, ['account_not_found', 'invalid_cursor']),
-        },
-      },
+      op('read', 'List contacts, filtered, in pages', {
+        querystring: ListContactsQuery,
+        response: responses({ 200: ContactPage }, ['account_not_found', 'invalid_cursor']),
+      }),
       async (request) => contacts.list(principal(request).programId, request.query),
     );
 
     app.get(
       '/contacts/:contactId',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['contacts'],
-          summary: 'Read a contact',
-          params: ContactParams,
-          response: responses({ 200: Type.Ref('Contact') }, ['contact_not_found']),
-        },
-      },
+      op('read', 'Read a contact', {
+        params: ContactParams,
+        response: responses({ 200: Type.Ref('Contact') }, ['contact_not_found']),
+      }),
       async (request) => contacts.get(principal(request).programId, request.params.contactId),
     );
 
     app.patch(
       '/contacts/:contactId',
-      {
-        config: { scope: 'write' },
-        schema: {
-          tags: ['contacts'],
-          summary: 'Change a contact (accountId moves it to another account)',
-          headers: IdempotencyHeaders,
-          params: ContactParams,
-          body: UpdateContactBody,
-          response: responses({ 200: Type.Ref('Contact') }, [
-            'contact_not_found',
-            'account_not_found',
-            'email_taken',
-            ...idem,
-          ]),
-        },
-      },
+      op('write', 'Change a contact (accountId moves it to another account)', {
+        params: ContactParams,
+        body: UpdateContactBody,
+        response: responses({ 200: Type.Ref('Contact') }, [
+          'contact_not_found',
+          'account_not_found',
+          'email_taken',
+        ]),
+      }),
       async (request) => {
         const { programId } = principal(request);
         return (await contacts.update(programId, request.params.contactId, request.body, actor(request)))

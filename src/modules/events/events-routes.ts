@@ -1,9 +1,10 @@
 import Type from 'typebox';
 import type { FieldError } from '../../core/errors.ts';
 import { actor, principal } from '../../http/auth.ts';
-import { CSV_BODY_LIMIT, csvBody, csvFile } from '../../http/csv.ts';
+import { CSV_BODY_LIMIT, CSV_ERRORS, csvBody, csvFile } from '../../http/csv.ts';
 import { placeFields } from '../../http/problems.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
+import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
 import { importEventsCsv } from './events-csv.ts';
@@ -37,8 +38,6 @@ const ingestErrors = [
   'fx_rate_missing',
   'original_event_not_found',
   'return_not_allowed',
-  'idempotency_key_reused',
-  'idempotency_key_in_flight',
 ] as const;
 
 /** The failed outcomes of a list of events name fields of the service's input: place them in the body. */
@@ -48,59 +47,50 @@ function inBody<T extends { ok: true } | { ok: false; detail: string; errors?: F
   return outcomes.map((o) => (o.ok || !o.errors ? o : { ...o, ...placeFields('body', o.detail, o.errors) }));
 }
 
+const op = operations('events');
+const importsOp = operations('imports');
+const rulesOp = operations('rules');
+
 export const eventRoutes = routeModule({
   schemas: [EventBody, EvaluationSchema, EventSchema, EventImportReportSchema],
   routes(app: Router, { events }: { events: EventService }): void {
     app.post(
       '/events',
-      {
-        config: { scope: 'write' },
-        schema: {
-          tags: ['events'],
-          summary:
-            'Ingest an event: evaluate the rules in force at its occurredAt and credit what they award',
+      op(
+        'write',
+        'Ingest an event: evaluate the rules in force at its occurredAt and credit what they award',
+        {
           description:
             'The event is stored once per id with its evaluation result (which rules matched, why others did not, what each awarded, what is pending until when). ' +
             'Sending the same event again answers 200 with the first result; the same id with other content is refused (event_id_reused). ' +
             'A return (type return, references.originalEventId) takes back the share of what the original earned that its amount is of the original amount.',
-          headers: IdempotencyHeaders,
           body: EventBody,
-          response: responses({ 201: Type.Ref('Event'), 200: Type.Ref('Event') }, [...ingestErrors]),
+          response: responses({ 201: Type.Ref('Event'), 200: Type.Ref('Event') }, ingestErrors),
         },
-      },
+      ),
       async (request, reply) => {
         const { programId } = principal(request);
         const { event, replayed } = await events.ingest(programId, request.body, actor(request));
-        return reply
-          .code(replayed ? 200 : 201)
-          .header('location', `/v1/events/${encodeURIComponent(event.id)}`)
-          .send(event);
+        return created(reply, event, { location: `/v1/events/${encodeURIComponent(event.id)}`, replayed });
       },
     );
 
     app.post(
       '/events/batch',
-      {
+      op(
         // A thousand events with items and attributes outgrow the 1 MiB every other JSON body gets.
-        bodyLimit: EVENTS_BATCH_BODY_LIMIT,
-        config: { scope: 'write' },
-        schema: {
-          tags: ['events'],
-          summary:
-            'Ingest up to 1,000 events; each gets its own result and a bad one does not sink the others',
+        { scope: 'write', bodyLimit: EVENTS_BATCH_BODY_LIMIT },
+        'Ingest up to 1,000 events; each gets its own result and a bad one does not sink the others',
+        {
           description:
             'Good events commit together in one transaction, written in bulk and in order (a return after the events before it); a bad one is reported with its code and detail at its index and writes nothing. ' +
             'Within a batch, rules see the tiers held before the batch; upgrades the batch causes apply from the next request. ' +
             'The body may be up to 16 MiB (other JSON bodies: 1 MiB). ' +
             'Replaying the batch changes nothing and answers the same results.',
-          headers: IdempotencyHeaders,
           body: EventsBatchBody,
-          response: responses({ 200: BatchResultSchema }, [
-            'idempotency_key_reused',
-            'idempotency_key_in_flight',
-          ]),
+          response: responses({ 200: BatchResultSchema }, []),
         },
-      },
+      ),
       async (request) => {
         const { programId } = principal(request);
         return { results: inBody(await events.ingestBatch(programId, request.body.events, actor(request))) };
@@ -109,13 +99,10 @@ export const eventRoutes = routeModule({
 
     app.post(
       '/imports/events',
-      {
-        bodyLimit: CSV_BODY_LIMIT,
-        config: { scope: 'write', csv: true },
-        schema: {
-          tags: ['imports'],
-          summary:
-            'Import events from a CSV file: each line ingested like an event of a batch, each with its outcome',
+      importsOp(
+        { scope: 'write', csv: true, bodyLimit: CSV_BODY_LIMIT },
+        'Import events from a CSV file: each line ingested like an event of a batch, each with its outcome',
+        {
           description:
             'Send the file as the body with Content-Type: text/csv, the columns of `fidelis events import`: id, type, account, occurredAt (required), ' +
             'contact, amount, currency, items (a JSON array of line items), orderId, invoiceId, originalEventId, bookingId, contractId, ' +
@@ -124,17 +111,11 @@ export const eventRoutes = routeModule({
             'Then the events are ingested 1,000 at a time like POST /v1/events/batch: one the ingestion refuses (unknown account, no exchange rate, …) is reported ' +
             'at its line and does not stop the others. The report lists every line with its outcome. An event is ingested once per id, ' +
             'so re-sending the file is safe: the events already in answer replayed. dryRun=true writes nothing and evaluates each row like POST /v1/rules/simulate.',
-          headers: IdempotencyHeaders,
           querystring: EventImportQuery,
           body: csvBody(),
-          response: responses({ 200: Type.Ref('EventImportReport') }, [
-            'import_invalid_rows',
-            'import_malformed_csv',
-            'payload_too_large',
-            'unsupported_media_type',
-          ]),
+          response: responses({ 200: Type.Ref('EventImportReport') }, CSV_ERRORS),
         },
-      },
+      ),
       async (request) => {
         const { programId } = principal(request);
         return importEventsCsv(events, programId, csvFile(request), request.query, actor(request));
@@ -143,46 +124,31 @@ export const eventRoutes = routeModule({
 
     app.get(
       '/events',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['events'],
-          summary: 'Events, newest first, optionally of one account or type',
-          querystring: EventsQuery,
-          response: responses({ 200: PageOf(Type.Ref('Event')) }, ['account_not_found', 'invalid_cursor']),
-        },
-      },
+      op('read', 'Events, newest first, optionally of one account or type', {
+        querystring: EventsQuery,
+        response: responses({ 200: PageOf(Type.Ref('Event')) }, ['account_not_found', 'invalid_cursor']),
+      }),
       async (request) => events.list(principal(request).programId, request.query),
     );
 
     app.get(
       '/events/:eventId',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['events'],
-          summary: 'One event with its evaluation result (by your id or ours)',
-          params: EventParams,
-          response: responses({ 200: Type.Ref('Event') }, ['event_not_found']),
-        },
-      },
+      op('read', 'One event with its evaluation result (by your id or ours)', {
+        params: EventParams,
+        response: responses({ 200: Type.Ref('Event') }, ['event_not_found']),
+      }),
       async (request) => events.get(principal(request).programId, request.params.eventId),
     );
 
     app.post(
       '/rules/simulate',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['rules'],
-          summary: 'Evaluate events against the live rules or a draft rule set, writing nothing',
-          description:
-            'Each event is checked like a real one (account, currency, rates) and evaluated with the rules in force at its occurredAt, ' +
-            'or with draft rules (mode add: live + drafts; replace: drafts only). Draft rules are validated like saved ones.',
-          body: SimulateBody,
-          response: responses({ 200: SimulationSchema }, ['rule_invalid']),
-        },
-      },
+      rulesOp('read', 'Evaluate events against the live rules or a draft rule set, writing nothing', {
+        description:
+          'Each event is checked like a real one (account, currency, rates) and evaluated with the rules in force at its occurredAt, ' +
+          'or with draft rules (mode add: live + drafts; replace: drafts only). Draft rules are validated like saved ones.',
+        body: SimulateBody,
+        response: responses({ 200: SimulationSchema }, ['rule_invalid']),
+      }),
       async (request) => {
         const { events: inputs, rules, mode } = request.body;
         const draft = rules === undefined ? undefined : { rules, mode: mode ?? 'add' };

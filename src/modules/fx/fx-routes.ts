@@ -1,30 +1,28 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
-import { csvBody, csvFile } from '../../http/csv.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { CSV_ERRORS, csvBody, csvFile } from '../../http/csv.ts';
+import { responses } from '../../http/responses.ts';
+import { operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
+import { ListOf } from '../../http/schemas.ts';
 import { FxRateSchema, RatesQuery, SetRatesBody } from './fx-schemas.ts';
 import type { FxService } from './fx-service.ts';
+
+const op = operations('fx');
 
 export const fxRoutes = routeModule({
   schemas: [FxRateSchema],
   routes(app: Router, { fx }: { fx: FxService }): void {
-    const answer = Type.Object({ data: Type.Array(Type.Ref('FxRate')) });
+    const answer = ListOf(Type.Ref('FxRate'));
 
     app.post(
       '/fx-rates',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['fx'],
-          summary: 'Set exchange rates into the base currency from given dates (all or none)',
-          description:
-            'A rate for the same currency and effectiveFrom replaces the earlier one. Events keep the rate they were converted at.',
-          headers: IdempotencyHeaders,
-          body: SetRatesBody,
-          response: responses({ 200: answer }),
-        },
-      },
+      op('admin', 'Set exchange rates into the base currency from given dates (all or none)', {
+        description:
+          'A rate for the same currency and effectiveFrom replaces the earlier one. Events keep the rate they were converted at.',
+        body: SetRatesBody,
+        response: responses({ 200: answer }),
+      }),
       async (request) => {
         return { data: await fx.set(principal(request).programId, request.body.rates, actor(request)) };
       },
@@ -32,20 +30,14 @@ export const fxRoutes = routeModule({
 
     app.post(
       '/fx-rates/import',
-      {
-        config: { scope: 'admin', csv: true },
-        schema: {
-          tags: ['fx'],
-          summary: 'Set exchange rates from a CSV file (columns currency, rate, effectiveFrom; all or none)',
-          headers: IdempotencyHeaders,
+      op(
+        { scope: 'admin', csv: true },
+        'Set exchange rates from a CSV file (columns currency, rate, effectiveFrom; all or none)',
+        {
           body: csvBody('CSV with the columns currency, rate, effectiveFrom'),
-          response: responses({ 200: answer }, [
-            'import_invalid_rows',
-            'import_malformed_csv',
-            'unsupported_media_type',
-          ]),
+          response: responses({ 200: answer }, CSV_ERRORS),
         },
-      },
+      ),
       async (request) => {
         const { programId } = principal(request);
         return { data: await fx.importCsv(programId, csvFile(request), actor(request)) };
@@ -54,15 +46,10 @@ export const fxRoutes = routeModule({
 
     app.get(
       '/fx-rates',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['fx'],
-          summary: 'Exchange rates, newest first per currency',
-          querystring: RatesQuery,
-          response: responses({ 200: answer }),
-        },
-      },
+      op('read', 'Exchange rates, newest first per currency', {
+        querystring: RatesQuery,
+        response: responses({ 200: answer }),
+      }),
       async (request) => ({
         data: await fx.list(principal(request).programId, request.query.currency),
       }),

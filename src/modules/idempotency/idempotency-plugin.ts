@@ -1,10 +1,11 @@
 // Idempotency-Key on writes: same key and body → the first response; other body → 422; in flight → 409.
-// A route declaring `config.idempotencyKey: 'required'` (a write that moves points or money) is
-// refused without a key, and its OpenAPI operation shows the header as required.
+// Every write route gets the header in its schema (so routes name none). A route declaring
+// `config.idempotencyKey: 'required'` (a write that moves points or money) is refused without a key,
+// and its OpenAPI operation shows the header as required.
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { FidelisError, fieldError } from '../../core/errors.ts';
 import { PROBLEM_CONTENT_TYPE } from '../../http/problems.ts';
-import { RequiredIdempotencyHeaders } from '../../http/responses.ts';
+import { IdempotencyHeaders, RequiredIdempotencyHeaders } from '../../http/responses.ts';
 import { fingerprint, type IdempotencyService } from './idempotency-service.ts';
 
 declare module 'fastify' {
@@ -28,18 +29,26 @@ function keyOf(request: FastifyRequest): string | undefined {
   return value;
 }
 
-/** A route that requires the key gets the required header schema (validated, and in the OpenAPI document). */
-function requireKeyHeader(route: RouteOptions): void {
-  if (route.config?.idempotencyKey !== 'required') return;
+/**
+ * The Idempotency-Key header of a write (validated, and in the OpenAPI document): required on a route
+ * that says so, optional on any other write of write or admin scope (a read-scoped POST, such as a
+ * simulation, writes nothing).
+ */
+function keyHeader(route: RouteOptions): void {
+  const required = route.config?.idempotencyKey === 'required';
+  const write = [route.method].flat().some((m) => WRITE_METHODS.has(m)) && route.config?.scope !== 'read';
+  if (!required && !write) return;
   route.schema ??= {};
   const schema = route.schema as { headers?: unknown };
   if (schema.headers !== undefined)
-    throw new Error(`${route.method} ${route.url}: a route requiring an Idempotency-Key names no headers`);
-  schema.headers = RequiredIdempotencyHeaders;
+    throw new Error(
+      `${route.method} ${route.url}: a write names no headers (it gets the Idempotency-Key here)`,
+    );
+  schema.headers = required ? RequiredIdempotencyHeaders : IdempotencyHeaders;
 }
 
 export function idempotentWrites(app: FastifyInstance, deps: { idempotency: IdempotencyService }): void {
-  app.addHook('onRoute', requireKeyHeader);
+  app.addHook('onRoute', keyHeader);
 
   // Before the schema validation, so a missing key is named as such (not as a missing header).
   app.addHook('preValidation', async (request) => {

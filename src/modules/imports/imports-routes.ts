@@ -1,10 +1,13 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
-import { CSV_BODY_LIMIT, csvBody, csvFile } from '../../http/csv.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { CSV_BODY_LIMIT, CSV_ERRORS, csvBody, csvFile } from '../../http/csv.ts';
+import { responses } from '../../http/responses.ts';
+import { operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { ImportQuery, ImportReportSchema } from './imports-schemas.ts';
 import type { ImportService } from './imports-service.ts';
+
+const op = operations('imports');
 
 export const importRoutes = routeModule({
   schemas: [ImportReportSchema],
@@ -17,31 +20,19 @@ export const importRoutes = routeModule({
     for (const kind of ['accounts', 'contacts'] as const) {
       app.post(
         `/imports/${kind}`,
-        {
-          bodyLimit: CSV_BODY_LIMIT,
-          config: { scope: 'write', csv: true },
-          schema: {
-            tags: ['imports'],
-            summary: `Import ${kind} from a CSV file`,
-            description:
-              kind === 'accounts'
-                ? description(
-                    'externalId and name (required), parentExternalId, segment, country, preferredCurrency, status, customerSince, attr.<name> for free-form attributes',
-                  )
-                : description(
-                    'email and accountExternalId (required), name, role, birthday, locale, marketingOptIn, statementOptIn',
-                  ),
-            headers: IdempotencyHeaders,
-            querystring: ImportQuery,
-            body: csvBody(),
-            response: responses({ 200: Type.Ref('ImportReport') }, [
-              'import_invalid_rows',
-              'import_malformed_csv',
-              'payload_too_large',
-              'unsupported_media_type',
-            ]),
-          },
-        },
+        op({ scope: 'write', csv: true, bodyLimit: CSV_BODY_LIMIT }, `Import ${kind} from a CSV file`, {
+          description:
+            kind === 'accounts'
+              ? description(
+                  'externalId and name (required), parentExternalId, segment, country, preferredCurrency, status, customerSince, attr.<name> for free-form attributes',
+                )
+              : description(
+                  'email and accountExternalId (required), name, role, birthday, locale, marketingOptIn, statementOptIn',
+                ),
+          querystring: ImportQuery,
+          body: csvBody(),
+          response: responses({ 200: Type.Ref('ImportReport') }, CSV_ERRORS),
+        }),
         async (request) => {
           const csv = csvFile(request);
           const { programId } = principal(request);

@@ -1,46 +1,36 @@
 // The ledger's program-wide HTTP routes: the due run (expiry and time-outs) and the liability report.
 import Type from 'typebox';
 import { principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
+import { asOfOrNow, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AsOfQuery, LiabilitySchema, RunDueBody } from './ledger-schemas.ts';
 import type { LedgerService } from './ledger-service.ts';
 
-/** The instant a request names, or now. */
-const instant = (asOf: string | undefined) => (asOf === undefined ? new Date() : new Date(asOf));
+const op = operations('ledger');
+const reportsOp = operations('reports');
 
 export const ledgerProgramRoutes = routeModule({
   schemas: [],
   routes(app: Router, { ledger }: { ledger: LedgerService }): void {
     app.post(
       '/ledger/due-runs',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['ledger'],
-          summary: 'Run the expiry and time-out job now (it also runs every minute in the server)',
-          headers: IdempotencyHeaders,
-          body: Type.Optional(RunDueBody),
-          response: responses({
-            200: Type.Object({ expired: Type.Integer(), posted: Type.Integer(), voided: Type.Integer() }),
-          }),
-        },
-      },
-      async (request) => ledger.runDue(principal(request).programId, instant(request.body?.asOf)),
+      op('admin', 'Run the expiry and time-out job now (it also runs every minute in the server)', {
+        body: Type.Optional(RunDueBody),
+        response: responses({
+          200: Type.Object({ expired: Type.Integer(), posted: Type.Integer(), voided: Type.Integer() }),
+        }),
+      }),
+      async (request) => ledger.runDue(principal(request).programId, asOfOrNow(request.body?.asOf)),
     );
 
     app.get(
       '/reports/liability',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['reports'],
-          summary: 'Points and cash liability as of an instant, valued at the cost per point',
-          querystring: AsOfQuery,
-          response: responses({ 200: LiabilitySchema }),
-        },
-      },
-      async (request) => ledger.liability(principal(request).programId, instant(request.query.asOf)),
+      reportsOp('read', 'Points and cash liability as of an instant, valued at the cost per point', {
+        querystring: AsOfQuery,
+        response: responses({ 200: LiabilitySchema }),
+      }),
+      async (request) => ledger.liability(principal(request).programId, asOfOrNow(request.query.asOf)),
     );
   },
 });

@@ -5,8 +5,9 @@ import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { responses } from '../../http/responses.ts';
+import { asOfOrNow, created, dateOf, idempotencyKey, operations, type WriteReply } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
-import { PageOf } from '../../http/schemas.ts';
+import { ListOf, PageOf } from '../../http/schemas.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import {
   AdjustmentBody,
@@ -35,40 +36,28 @@ import { type BatchItem, type LedgerService, toEntry, type WriteResult } from '.
  * money, so its route requires one), in the API's own namespace.
  */
 function ledgerKey(request: FastifyRequest): string {
-  return `api:${String(request.headers['idempotency-key'])}`;
+  return `api:${idempotencyKey(request)}`;
 }
-
-const date = (value: string | undefined) => (value === undefined ? undefined : new Date(value));
 
 /** A credit's body in the service's terms: its timestamps as dates. */
 function credit(b: CreditInputBody) {
   return {
     ...b,
-    pendingUntil: date(b.pendingUntil),
-    effectiveAt: date(b.effectiveAt),
+    pendingUntil: dateOf(b.pendingUntil),
+    effectiveAt: dateOf(b.effectiveAt),
     expiresAt: b.expiresAt === undefined ? undefined : b.expiresAt === null ? null : new Date(b.expiresAt),
   };
 }
 
 /** A debit's body in the service's terms: its timestamps as dates. */
 function debit(b: DebitInputBody) {
-  return { ...b, holdUntil: date(b.holdUntil) };
+  return { ...b, holdUntil: dateOf(b.holdUntil) };
 }
 
 /** Answers a ledger write: 201 with the new entry, or 200 with the first one when the key was used before. */
-function sendWrite<R>(
-  reply: { code(status: number): { send(entry: ReturnType<typeof toEntry>): R } },
-  result: WriteResult,
-): R {
-  return reply.code(result.replayed ? 200 : 201).send(toEntry(result.entry));
+function sendWrite<R>(reply: WriteReply<R>, result: WriteResult): R {
+  return created(reply, toEntry(result.entry), { replayed: result.replayed });
 }
-
-const writeErrors = [
-  'account_not_found',
-  'idempotency_key_required',
-  'idempotency_key_reused',
-  'idempotency_key_in_flight',
-] as const;
 
 /**
  * The wallet routes name the unit in the path, yet an unknown unit has always been answered with the
@@ -76,24 +65,21 @@ const writeErrors = [
  */
 const UNIT_IN_PATH = { scope: 'read', fieldsIn: 'body' } as const;
 
+const op = operations('ledger');
+
 export const ledgerRoutes = routeModule({
   schemas: [EntrySchema, WalletSchema],
   routes(app: Router, { ledger }: { ledger: LedgerService }): void {
-    const created = { 201: Type.Ref('LedgerEntry'), 200: Type.Ref('LedgerEntry') };
+    const written = { 201: Type.Ref('LedgerEntry'), 200: Type.Ref('LedgerEntry') };
 
     app.post(
       '/ledger/credits',
-      {
-        config: { scope: 'write', idempotencyKey: 'required' },
-        schema: {
-          tags: ['ledger'],
-          summary: 'Credit a wallet (earn), now or pending',
-          description:
-            'Points become a lot with the expiry of the program policy. A pending credit is visible but not spendable until posted.',
-          body: CreditBody,
-          response: responses(created, [...writeErrors]),
-        },
-      },
+      op({ scope: 'write', idempotencyKey: 'required' }, 'Credit a wallet (earn), now or pending', {
+        description:
+          'Points become a lot with the expiry of the program policy. A pending credit is visible but not spendable until posted.',
+        body: CreditBody,
+        response: responses(written, ['account_not_found']),
+      }),
       async (request, reply) => {
         const { programId, keyId } = principal(request);
         const input = { ...credit(request.body), key: ledgerKey(request), actor: keyId };
@@ -104,17 +90,16 @@ export const ledgerRoutes = routeModule({
 
     app.post(
       '/ledger/debits',
-      {
-        config: { scope: 'write', idempotencyKey: 'required' },
-        schema: {
-          tags: ['ledger'],
-          summary: 'Debit a wallet (redeem, donate, pay out), or place a hold',
+      op(
+        { scope: 'write', idempotencyKey: 'required' },
+        'Debit a wallet (redeem, donate, pay out), or place a hold',
+        {
           description:
             'Refused with 422 insufficient_balance when the available balance does not cover it, also under concurrency.',
           body: DebitBody,
-          response: responses(created, [...writeErrors, 'insufficient_balance']),
+          response: responses(written, ['account_not_found', 'insufficient_balance']),
         },
-      },
+      ),
       async (request, reply) => {
         const { programId, keyId } = principal(request);
         const input = { ...debit(request.body), key: ledgerKey(request), actor: keyId };
@@ -125,17 +110,12 @@ export const ledgerRoutes = routeModule({
 
     app.post(
       '/ledger/batch',
-      {
-        config: { scope: 'write', idempotencyKey: 'required' },
-        schema: {
-          tags: ['ledger'],
-          summary: 'Up to 1,000 credits and debits in one call',
-          description:
-            'Each item carries its own idempotency key and gets its own result; a bad item fails alone and the others are written together in one transaction. The request needs an Idempotency-Key as well: a retry answers the first results.',
-          body: BatchBody,
-          response: responses({ 200: BatchResultSchema }, ['idempotency_key_required']),
-        },
-      },
+      op({ scope: 'write', idempotencyKey: 'required' }, 'Up to 1,000 credits and debits in one call', {
+        description:
+          'Each item carries its own idempotency key and gets its own result; a bad item fails alone and the others are written together in one transaction. The request needs an Idempotency-Key as well: a retry answers the first results.',
+        body: BatchBody,
+        response: responses({ 200: BatchResultSchema }),
+      }),
       async (request) => {
         const { programId, keyId } = principal(request);
         const results = await ledger.batch(
@@ -157,15 +137,10 @@ export const ledgerRoutes = routeModule({
 
     app.post(
       '/ledger/adjustments',
-      {
-        config: { scope: 'admin', idempotencyKey: 'required' },
-        schema: {
-          tags: ['ledger'],
-          summary: 'Correct a balance by hand (audited)',
-          body: AdjustmentBody,
-          response: responses(created, [...writeErrors, 'insufficient_balance']),
-        },
-      },
+      op({ scope: 'admin', idempotencyKey: 'required' }, 'Correct a balance by hand (audited)', {
+        body: AdjustmentBody,
+        response: responses(written, ['account_not_found', 'insufficient_balance']),
+      }),
       async (request, reply) => {
         const { programId } = principal(request);
         const input = { ...request.body, key: ledgerKey(request) };
@@ -175,15 +150,14 @@ export const ledgerRoutes = routeModule({
 
     app.post(
       '/ledger/transfers',
-      {
-        config: { scope: 'write', idempotencyKey: 'required' },
-        schema: {
-          tags: ['ledger'],
-          summary: 'Move units between two accounts (policy: same group by default)',
+      op(
+        { scope: 'write', idempotencyKey: 'required' },
+        'Move units between two accounts (policy: same group by default)',
+        {
           body: TransferBody,
-          response: responses(created, [...writeErrors, 'insufficient_balance', 'transfer_not_allowed']),
+          response: responses(written, ['account_not_found', 'insufficient_balance', 'transfer_not_allowed']),
         },
-      },
+      ),
       async (request, reply) => {
         const { programId, keyId } = principal(request);
         const input = { ...request.body, key: ledgerKey(request), actor: keyId };
@@ -195,19 +169,17 @@ export const ledgerRoutes = routeModule({
     for (const action of ['post', 'void'] as const) {
       app.post(
         `/ledger/entries/:entryId/${action}`,
-        {
-          config: { scope: 'write', idempotencyKey: 'required' },
-          schema: {
-            tags: ['ledger'],
-            summary:
-              action === 'post'
-                ? 'Post a pending credit, or capture a hold'
-                : 'Void a pending credit, or release a hold',
+        op(
+          { scope: 'write', idempotencyKey: 'required' },
+          action === 'post'
+            ? 'Post a pending credit, or capture a hold'
+            : 'Void a pending credit, or release a hold',
+          {
             params: EntryParams,
             body: Type.Optional(ResolveBody),
-            response: responses(created, [...writeErrors, 'entry_not_found', 'entry_not_open']),
+            response: responses(written, ['account_not_found', 'entry_not_found', 'entry_not_open']),
           },
-        },
+        ),
         async (request, reply) => {
           const { programId, keyId } = principal(request);
           const result = await ledger.resolve(programId, request.params.entryId, action, {
@@ -222,23 +194,22 @@ export const ledgerRoutes = routeModule({
 
     app.post(
       '/ledger/entries/:entryId/reverse',
-      {
-        config: { scope: 'write', idempotencyKey: 'required' },
-        schema: {
-          tags: ['ledger'],
-          summary: 'Reverse (part of) a posted entry with a linked correcting entry',
+      op(
+        { scope: 'write', idempotencyKey: 'required' },
+        'Reverse (part of) a posted entry with a linked correcting entry',
+        {
           description:
             "Taking back spent points follows the program's clawback policy: a debt settled by later credits, or a write-off.",
           params: EntryParams,
           body: ReverseBody,
-          response: responses(created, [
-            ...writeErrors,
+          response: responses(written, [
+            'account_not_found',
             'entry_not_found',
             'entry_not_reversible',
             'reversal_exceeds_entry',
           ]),
         },
-      },
+      ),
       async (request, reply) => {
         const { programId, keyId } = principal(request);
         const input = { ...request.body, key: ledgerKey(request), actor: keyId };
@@ -249,16 +220,11 @@ export const ledgerRoutes = routeModule({
 
     app.get(
       '/ledger/entries/:entryId',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['ledger'],
-          summary:
-            'An entry with its postings, the lots it touched and the entries that resolve or reverse it',
-          params: EntryParams,
-          response: responses({ 200: EntryDetailSchema }, ['entry_not_found']),
-        },
-      },
+      op(
+        'read',
+        'An entry with its postings, the lots it touched and the entries that resolve or reverse it',
+        { params: EntryParams, response: responses({ 200: EntryDetailSchema }, ['entry_not_found']) },
+      ),
       async (request) => {
         const { programId } = principal(request);
         const d = await ledger.entry(programId, request.params.entryId);
@@ -273,17 +239,10 @@ export const ledgerRoutes = routeModule({
 
     app.get(
       '/accounts/:accountId/wallets',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['ledger'],
-          summary: "An account's wallets: available, pending, held, expiring soon, lifetime totals",
-          params: AccountParams,
-          response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('Wallet')) }) }, [
-            'account_not_found',
-          ]),
-        },
-      },
+      op('read', "An account's wallets: available, pending, held, expiring soon, lifetime totals", {
+        params: AccountParams,
+        response: responses({ 200: ListOf(Type.Ref('Wallet')) }, ['account_not_found']),
+      }),
       async (request) => ({
         data: await ledger.summary(principal(request).programId, request.params.accountId),
       }),
@@ -291,22 +250,17 @@ export const ledgerRoutes = routeModule({
 
     app.get(
       '/accounts/:accountId/wallets/:unit/balance',
-      {
-        config: UNIT_IN_PATH,
-        schema: {
-          tags: ['ledger'],
-          summary: 'The posted balance (net of debt) of a wallet as of an instant',
-          params: WalletParams,
-          querystring: AsOfQuery,
-          response: responses(
-            { 200: Type.Object({ unit: Type.String(), asOf: Type.String(), balance: Type.Integer() }) },
-            ['account_not_found'],
-          ),
-        },
-      },
+      op(UNIT_IN_PATH, 'The posted balance (net of debt) of a wallet as of an instant', {
+        params: WalletParams,
+        querystring: AsOfQuery,
+        response: responses(
+          { 200: Type.Object({ unit: Type.String(), asOf: Type.String(), balance: Type.Integer() }) },
+          ['account_not_found'],
+        ),
+      }),
       async (request) => {
         const { accountId, unit } = request.params;
-        const asOf = date(request.query.asOf) ?? new Date();
+        const asOf = asOfOrNow(request.query.asOf);
         return {
           unit,
           asOf: asOf.toISOString(),
@@ -317,23 +271,18 @@ export const ledgerRoutes = routeModule({
 
     app.get(
       '/accounts/:accountId/wallets/:unit/history',
-      {
-        config: UNIT_IN_PATH,
-        schema: {
-          tags: ['ledger'],
-          summary: "A wallet's movements, newest first, each with its reason and the running balance",
-          params: WalletParams,
-          querystring: HistoryQuery,
-          response: responses({ 200: PageOf(HistoryLineSchema) }, ['account_not_found', 'invalid_cursor']),
-        },
-      },
+      op(UNIT_IN_PATH, "A wallet's movements, newest first, each with its reason and the running balance", {
+        params: WalletParams,
+        querystring: HistoryQuery,
+        response: responses({ 200: PageOf(HistoryLineSchema) }, ['account_not_found', 'invalid_cursor']),
+      }),
       async (request) => {
         const { accountId, unit } = request.params;
         const q = request.query;
         return ledger.history(principal(request).programId, accountId, unit, {
           ...q,
-          from: date(q.from),
-          to: date(q.to),
+          from: dateOf(q.from),
+          to: dateOf(q.to),
         });
       },
     );

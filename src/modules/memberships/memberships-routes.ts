@@ -1,7 +1,8 @@
 // The membership HTTP routes: plans, joining and transitions, the due run, an account's entitlements.
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
+import { asOfOrNow, created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import {
@@ -29,76 +30,59 @@ import {
 } from './memberships-schemas.ts';
 import type { MembershipService } from './memberships-service.ts';
 
-const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
+const op = operations('memberships');
 
 export const membershipRoutes = routeModule({
   schemas: [PlanSchema, MembershipSchema, EntitlementSchema],
   routes(app: Router, { memberships }: { memberships: MembershipService }): void {
-    const tags = ['memberships'];
-
     // Plans
 
     app.post(
       '/membership-plans',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags,
-          summary:
-            'Create a membership plan: fee, term, renewal, joining condition and entitlements (audited)',
-          headers: IdempotencyHeaders,
+      op(
+        'admin',
+        'Create a membership plan: fee, term, renewal, joining condition and entitlements (audited)',
+        {
           body: CreatePlanBody,
-          response: responses({ 201: Type.Ref('MembershipPlan') }, [...idem]),
+          response: responses({ 201: Type.Ref('MembershipPlan') }),
         },
-      },
+      ),
       async (request, reply) => {
         const { programId } = principal(request);
         const plan = await memberships.createPlan(programId, request.body, actor(request));
-        return reply.code(201).header('location', `/v1/membership-plans/${plan.id}`).send(plan);
+        return created(reply, plan, { location: `/v1/membership-plans/${plan.id}` });
       },
     );
 
     app.get(
       '/membership-plans',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags,
-          summary: 'List membership plans',
-          querystring: ListPlansQuery,
-          response: responses({ 200: PlanPage }, ['invalid_cursor']),
-        },
-      },
+      op('read', 'List membership plans', {
+        querystring: ListPlansQuery,
+        response: responses({ 200: PlanPage }, ['invalid_cursor']),
+      }),
       async (request) => memberships.listPlans(principal(request).programId, request.query),
     );
 
     app.get(
       '/membership-plans/:planId',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags,
-          summary: 'Read a membership plan',
-          params: PlanParams,
-          response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found']),
-        },
-      },
+      op('read', 'Read a membership plan', {
+        params: PlanParams,
+        response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found']),
+      }),
       async (request) => memberships.getPlan(principal(request).programId, request.params.planId),
     );
 
     app.patch(
       '/membership-plans/:planId',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags,
-          summary: 'Change a plan: a new version for new members; existing memberships keep theirs (audited)',
+      op(
+        'admin',
+        'Change a plan: a new version for new members; existing memberships keep theirs (audited)',
+        {
           params: PlanParams,
-          headers: IdempotencyHeaders,
           body: UpdatePlanBody,
-          response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found', ...idem]),
+          response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found']),
         },
-      },
+      ),
       async (request) => {
         const { programId } = principal(request);
         return memberships.updatePlan(programId, request.params.planId, request.body, actor(request));
@@ -107,17 +91,11 @@ export const membershipRoutes = routeModule({
 
     app.post(
       '/membership-plans/:planId/archive',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags,
-          summary: 'Archive a plan: nobody can join it any more; its memberships run on (audited)',
-          params: PlanParams,
-          headers: IdempotencyHeaders,
-          body: Type.Optional(Type.Object({}, { additionalProperties: false })),
-          response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found', ...idem]),
-        },
-      },
+      op('admin', 'Archive a plan: nobody can join it any more; its memberships run on (audited)', {
+        params: PlanParams,
+        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+        response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found']),
+      }),
       async (request) => {
         const { programId } = principal(request);
         return memberships.archivePlan(programId, request.params.planId, actor(request));
@@ -126,20 +104,10 @@ export const membershipRoutes = routeModule({
 
     app.delete(
       '/membership-plans/:planId',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags,
-          summary: 'Delete a plan nobody has joined (a plan in use is archived instead) (audited)',
-          params: PlanParams,
-          headers: IdempotencyHeaders,
-          response: responses({ 200: Type.Ref('MembershipPlan') }, [
-            'plan_not_found',
-            'plan_in_use',
-            ...idem,
-          ]),
-        },
-      },
+      op('admin', 'Delete a plan nobody has joined (a plan in use is archived instead) (audited)', {
+        params: PlanParams,
+        response: responses({ 200: Type.Ref('MembershipPlan') }, ['plan_not_found', 'plan_in_use']),
+      }),
       async (request) => {
         const { programId } = principal(request);
         return memberships.deletePlan(programId, request.params.planId, actor(request));
@@ -148,16 +116,11 @@ export const membershipRoutes = routeModule({
 
     app.get(
       '/membership-plans/:planId/members',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags,
-          summary: 'The memberships of a plan',
-          params: PlanParams,
-          querystring: StatusPageQuery,
-          response: responses({ 200: MembershipPage }, ['plan_not_found', 'invalid_cursor']),
-        },
-      },
+      op('read', 'The memberships of a plan', {
+        params: PlanParams,
+        querystring: StatusPageQuery,
+        response: responses({ 200: MembershipPage }, ['plan_not_found', 'invalid_cursor']),
+      }),
       async (request) =>
         memberships.list(principal(request).programId, {
           ...request.query,
@@ -169,11 +132,10 @@ export const membershipRoutes = routeModule({
 
     app.post(
       '/memberships',
-      {
-        config: { scope: 'write', idempotencyKey: 'required' },
-        schema: {
-          tags,
-          summary: 'Join an account to a plan with its evidence (contract, purchase, or approval request)',
+      op(
+        { scope: 'write', idempotencyKey: 'required' },
+        'Join an account to a plan with its evidence (contract, purchase, or approval request)',
+        {
           description:
             'A contract or purchase join is active at once: entitlements granted, service credits credited, ' +
             'the first term charged. An approval join is pending until an admin approves it. Joining again ' +
@@ -186,61 +148,41 @@ export const membershipRoutes = routeModule({
             'membership_exists',
             'joining_condition_unmet',
             'plan_archived',
-            'idempotency_key_required',
-            ...idem,
           ]),
         },
-      },
+      ),
       async (request, reply) => {
         const { programId } = principal(request);
         const { membership, replayed } = await memberships.join(programId, request.body, actor(request));
-        return reply
-          .code(replayed ? 200 : 201)
-          .header('location', `/v1/memberships/${membership.id}`)
-          .send(membership);
+        return created(reply, membership, { location: `/v1/memberships/${membership.id}`, replayed });
       },
     );
 
     app.get(
       '/memberships',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags,
-          summary: 'List memberships, by account, plan or status',
-          querystring: ListMembershipsQuery,
-          response: responses({ 200: MembershipPage }, ['account_not_found', 'invalid_cursor']),
-        },
-      },
+      op('read', 'List memberships, by account, plan or status', {
+        querystring: ListMembershipsQuery,
+        response: responses({ 200: MembershipPage }, ['account_not_found', 'invalid_cursor']),
+      }),
       async (request) => memberships.list(principal(request).programId, request.query),
     );
 
     app.get(
       '/memberships/:membershipId',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags,
-          summary: 'Read a membership with its terms (renewal history and charges) and entitlements',
-          params: MembershipParams,
-          response: responses({ 200: MembershipDetailSchema }, ['membership_not_found']),
-        },
-      },
+      op('read', 'Read a membership with its terms (renewal history and charges) and entitlements', {
+        params: MembershipParams,
+        response: responses({ 200: MembershipDetailSchema }, ['membership_not_found']),
+      }),
       async (request) => memberships.get(principal(request).programId, request.params.membershipId),
     );
 
     app.get(
       '/memberships/:membershipId/events',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags,
-          summary: 'Every transition of a membership, oldest first',
-          params: MembershipParams,
-          querystring: PageQuery,
-          response: responses({ 200: EventPage }, ['membership_not_found', 'invalid_cursor']),
-        },
-      },
+      op('read', 'Every transition of a membership, oldest first', {
+        params: MembershipParams,
+        querystring: PageQuery,
+        response: responses({ 200: EventPage }, ['membership_not_found', 'invalid_cursor']),
+      }),
       async (request) =>
         memberships.events(principal(request).programId, request.params.membershipId, request.query),
     );
@@ -248,24 +190,20 @@ export const membershipRoutes = routeModule({
     for (const action of ['approve', 'reject'] as const) {
       app.post(
         `/memberships/:membershipId/${action}`,
-        {
-          config: { scope: 'admin' },
-          schema: {
-            tags,
-            summary:
-              action === 'approve'
-                ? 'Approve a pending membership: it starts now, with its entitlements (audited)'
-                : 'Reject a pending membership (audited)',
+        op(
+          'admin',
+          action === 'approve'
+            ? 'Approve a pending membership: it starts now, with its entitlements (audited)'
+            : 'Reject a pending membership (audited)',
+          {
             params: MembershipParams,
-            headers: IdempotencyHeaders,
             body: Type.Optional(DecisionBody),
             response: responses({ 200: MembershipDetailSchema }, [
               'membership_not_found',
               'membership_not_pending',
-              ...idem,
             ]),
           },
-        },
+        ),
         async (request) => {
           const { programId } = principal(request);
           const id = request.params.membershipId;
@@ -278,21 +216,11 @@ export const membershipRoutes = routeModule({
 
     app.post(
       '/memberships/:membershipId/cancel',
-      {
-        config: { scope: 'write' },
-        schema: {
-          tags,
-          summary: 'Cancel a pending or active membership now: no renewal, entitlements end now',
-          params: MembershipParams,
-          headers: IdempotencyHeaders,
-          body: Type.Optional(DecisionBody),
-          response: responses({ 200: MembershipDetailSchema }, [
-            'membership_not_found',
-            'membership_ended',
-            ...idem,
-          ]),
-        },
-      },
+      op('write', 'Cancel a pending or active membership now: no renewal, entitlements end now', {
+        params: MembershipParams,
+        body: Type.Optional(DecisionBody),
+        response: responses({ 200: MembershipDetailSchema }, ['membership_not_found', 'membership_ended']),
+      }),
       async (request) => {
         const { programId } = principal(request);
         return memberships.cancel(programId, request.params.membershipId, actor(request), request.body?.note);
@@ -301,22 +229,13 @@ export const membershipRoutes = routeModule({
 
     app.post(
       '/memberships/due-runs',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags,
-          summary: 'Run the renewal and lapse job now (it also runs every minute in the server)',
-          headers: IdempotencyHeaders,
-          body: Type.Optional(RunDueBody),
-          response: responses({ 200: Type.Object({ renewed: Type.Integer(), lapsed: Type.Integer() }) }),
-        },
-      },
+      op('admin', 'Run the renewal and lapse job now (it also runs every minute in the server)', {
+        body: Type.Optional(RunDueBody),
+        response: responses({ 200: Type.Object({ renewed: Type.Integer(), lapsed: Type.Integer() }) }),
+      }),
       async (request) => {
         const asOf = request.body?.asOf;
-        return memberships.runDue(
-          principal(request).programId,
-          asOf === undefined ? new Date() : new Date(asOf),
-        );
+        return memberships.runDue(principal(request).programId, asOfOrNow(asOf));
       },
     );
 
@@ -324,16 +243,11 @@ export const membershipRoutes = routeModule({
 
     app.get(
       '/accounts/:accountId/memberships',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags,
-          summary: 'The memberships of an account',
-          params: AccountParams,
-          querystring: StatusPageQuery,
-          response: responses({ 200: MembershipPage }, ['account_not_found', 'invalid_cursor']),
-        },
-      },
+      op('read', 'The memberships of an account', {
+        params: AccountParams,
+        querystring: StatusPageQuery,
+        response: responses({ 200: MembershipPage }, ['account_not_found', 'invalid_cursor']),
+      }),
       async (request) =>
         memberships.list(principal(request).programId, {
           ...request.query,
@@ -343,33 +257,22 @@ export const membershipRoutes = routeModule({
 
     app.get(
       '/accounts/:accountId/entitlements',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags,
-          summary: 'What the account holds through its memberships, with validity (active: held now)',
-          params: AccountParams,
-          querystring: PageQuery,
-          response: responses({ 200: EntitlementPage }, ['account_not_found', 'invalid_cursor']),
-        },
-      },
+      op('read', 'What the account holds through its memberships, with validity (active: held now)', {
+        params: AccountParams,
+        querystring: PageQuery,
+        response: responses({ 200: EntitlementPage }, ['account_not_found', 'invalid_cursor']),
+      }),
       async (request) =>
         memberships.entitlementsOf(principal(request).programId, request.params.accountId, request.query),
     );
 
     app.get(
       '/accounts/:accountId/entitlements/:entitlementKey',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags,
-          summary: 'Entitlement check: does the account hold this entitlement now? (granted false when not)',
-          description:
-            'For the operator’s systems (support desk, feature flags, checkout); one indexed query.',
-          params: EntitlementCheckParams,
-          response: responses({ 200: EntitlementCheckSchema }, ['account_not_found']),
-        },
-      },
+      op('read', 'Entitlement check: does the account hold this entitlement now? (granted false when not)', {
+        description: 'For the operator’s systems (support desk, feature flags, checkout); one indexed query.',
+        params: EntitlementCheckParams,
+        response: responses({ 200: EntitlementCheckSchema }, ['account_not_found']),
+      }),
       async (request) => {
         const { accountId, entitlementKey } = request.params;
         return memberships.check(principal(request).programId, accountId, entitlementKey);

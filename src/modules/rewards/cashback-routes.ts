@@ -1,9 +1,10 @@
 // Routes of cash leaving the program: charities, donations and payouts.
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
+import { created, idempotencyKey, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
-import { PageOf } from '../../http/schemas.ts';
+import { ListOf, PageOf } from '../../http/schemas.ts';
 import {
   CashListQuery,
   CharityParams,
@@ -16,72 +17,49 @@ import {
   UpdateCharityBody,
 } from './cashback-schemas.ts';
 import type { CashbackService } from './cashback-service.ts';
-import { idempotencyKey } from './redemptions-routes.ts';
 
-const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
+const op = operations('cashback');
 
 export const cashbackRoutes = routeModule({
   schemas: [CharitySchema],
   routes(app: Router, { cashback }: { cashback: CashbackService }): void {
     app.post(
       '/charities',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['cashback'],
-          summary: 'List a charity members can donate to',
-          headers: IdempotencyHeaders,
-          body: CreateCharityBody,
-          response: responses({ 201: Type.Ref('Charity') }, [...idem]),
-        },
-      },
+      op('admin', 'List a charity members can donate to', {
+        body: CreateCharityBody,
+        response: responses({ 201: Type.Ref('Charity') }),
+      }),
       async (request, reply) => {
         const { programId } = principal(request);
         const charity = await cashback.createCharity(programId, request.body, actor(request));
-        return reply.code(201).header('location', `/v1/charities/${charity.id}`).send(charity);
+        return created(reply, charity, { location: `/v1/charities/${charity.id}` });
       },
     );
 
     app.get(
       '/charities',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['cashback'],
-          summary: "The program's charities",
-          response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('Charity')) }) }),
-        },
-      },
+      op('read', "The program's charities", {
+        response: responses({ 200: ListOf(Type.Ref('Charity')) }),
+      }),
       async (request) => ({ data: await cashback.charities(principal(request).programId) }),
     );
 
     app.get(
       '/charities/:charityId',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['cashback'],
-          summary: 'A charity',
-          params: CharityParams,
-          response: responses({ 200: Type.Ref('Charity') }, ['charity_not_found']),
-        },
-      },
+      op('read', 'A charity', {
+        params: CharityParams,
+        response: responses({ 200: Type.Ref('Charity') }, ['charity_not_found']),
+      }),
       async (request) => cashback.charity(principal(request).programId, request.params.charityId),
     );
 
     app.patch(
       '/charities/:charityId',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['cashback'],
-          summary: 'Change or archive a charity (archived: no new donations)',
-          headers: IdempotencyHeaders,
-          params: CharityParams,
-          body: UpdateCharityBody,
-          response: responses({ 200: Type.Ref('Charity') }, ['charity_not_found', ...idem]),
-        },
-      },
+      op('admin', 'Change or archive a charity (archived: no new donations)', {
+        params: CharityParams,
+        body: UpdateCharityBody,
+        response: responses({ 200: Type.Ref('Charity') }, ['charity_not_found']),
+      }),
       async (request) => {
         const { programId } = principal(request);
         return cashback.updateCharity(programId, request.params.charityId, request.body, actor(request));
@@ -90,11 +68,10 @@ export const cashbackRoutes = routeModule({
 
     app.post(
       '/donations',
-      {
-        config: { scope: 'write', idempotencyKey: 'required' },
-        schema: {
-          tags: ['cashback'],
-          summary: 'Donate (part of) a wallet — typically cashback — to a charity of the program',
+      op(
+        { scope: 'write', idempotencyKey: 'required' },
+        'Donate (part of) a wallet — typically cashback — to a charity of the program',
+        {
           description:
             'A posted ledger entry of type donate. It needs an Idempotency-Key: a retry with the same key returns the first donation.',
           body: DonationBody,
@@ -104,11 +81,9 @@ export const cashbackRoutes = routeModule({
             'charity_not_found',
             'charity_not_active',
             'insufficient_balance',
-            'idempotency_key_required',
-            ...idem,
           ]),
         },
-      },
+      ),
       async (request, reply) => {
         const { programId } = principal(request);
         const result = await cashback.donate(
@@ -117,31 +92,25 @@ export const cashbackRoutes = routeModule({
           actor(request),
           idempotencyKey(request),
         );
-        return reply.code(result.replayed ? 200 : 201).send(result.donation);
+        return created(reply, result.donation, { replayed: result.replayed });
       },
     );
 
     app.get(
       '/donations',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['cashback'],
-          summary: 'Donations, newest first',
-          querystring: CashListQuery,
-          response: responses({ 200: PageOf(DonationSchema) }, ['invalid_cursor', 'account_not_found']),
-        },
-      },
+      op('read', 'Donations, newest first', {
+        querystring: CashListQuery,
+        response: responses({ 200: PageOf(DonationSchema) }, ['invalid_cursor', 'account_not_found']),
+      }),
       async (request) => cashback.donations(principal(request).programId, request.query),
     );
 
     app.post(
       '/payouts',
-      {
-        config: { scope: 'write', idempotencyKey: 'required' },
-        schema: {
-          tags: ['cashback'],
-          summary: 'Pay out (part of) a cash wallet, recorded with its method and reference',
+      op(
+        { scope: 'write', idempotencyKey: 'required' },
+        'Pay out (part of) a cash wallet, recorded with its method and reference',
+        {
           description:
             'A posted ledger entry of type payout: the amount leaves the wallet now and the operator moves the money. It needs an Idempotency-Key: a retry with the same key returns the first payout. A payout that did not go through is corrected by reversing its entry (POST /v1/ledger/entries/{entryId}/reverse).',
           body: PayoutBody,
@@ -149,11 +118,9 @@ export const cashbackRoutes = routeModule({
             'account_not_found',
             'contact_not_found',
             'insufficient_balance',
-            'idempotency_key_required',
-            ...idem,
           ]),
         },
-      },
+      ),
       async (request, reply) => {
         const { programId } = principal(request);
         const result = await cashback.payout(
@@ -162,21 +129,16 @@ export const cashbackRoutes = routeModule({
           actor(request),
           idempotencyKey(request),
         );
-        return reply.code(result.replayed ? 200 : 201).send(result.payout);
+        return created(reply, result.payout, { replayed: result.replayed });
       },
     );
 
     app.get(
       '/payouts',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['cashback'],
-          summary: 'Payouts, newest first',
-          querystring: CashListQuery,
-          response: responses({ 200: PageOf(PayoutSchema) }, ['invalid_cursor', 'account_not_found']),
-        },
-      },
+      op('read', 'Payouts, newest first', {
+        querystring: CashListQuery,
+        response: responses({ 200: PageOf(PayoutSchema) }, ['invalid_cursor', 'account_not_found']),
+      }),
       async (request) => cashback.payouts(principal(request).programId, request.query),
     );
   },

@@ -3,7 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { allows } from '../../core/access.ts';
 import { actor, principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
+import { created, idempotencyKey, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
 import {
@@ -21,31 +22,22 @@ import {
 } from './redemptions-schemas.ts';
 import type { RedemptionActor, RedemptionService } from './redemptions-service.ts';
 
-const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
-
 /** Who acts: the request's key, and whether it decides as the operator's staff (admin scope). */
 function actorOf(request: FastifyRequest): RedemptionActor {
   return { actor: actor(request), admin: allows(principal(request).scopes, 'admin') };
 }
 
-/**
- * The request's Idempotency-Key, which makes a redemption, donation or payout exactly-once (their
- * routes require it: `idempotencyKey: 'required'`).
- */
-export function idempotencyKey(request: FastifyRequest): string {
-  return String(request.headers['idempotency-key']);
-}
+const op = operations('redemptions');
 
 export const redemptionRoutes = routeModule({
   schemas: [RedemptionSchema],
   routes(app: Router, { redemptions }: { redemptions: RedemptionService }): void {
     app.post(
       '/redemptions',
-      {
-        config: { scope: 'write', idempotencyKey: 'required' },
-        schema: {
-          tags: ['redemptions'],
-          summary: 'Redeem a reward for an account: hold the price, take a unit, code or place',
+      op(
+        { scope: 'write', idempotencyKey: 'required' },
+        'Redeem a reward for an account: hold the price, take a unit, code or place',
+        {
           description:
             "Below the program's approval policy it is approved at once (a code-pool reward comes back fulfilled, with its code); otherwise it waits in pending_approval with the points held. It needs an Idempotency-Key: a retry with the same key returns the first redemption.",
           body: RequestRedemptionBody,
@@ -59,11 +51,9 @@ export const redemptionRoutes = routeModule({
             'redemption_limit_reached',
             'insufficient_balance',
             'out_of_stock',
-            'idempotency_key_required',
-            ...idem,
           ]),
         },
-      },
+      ),
       async (request, reply) => {
         const { programId } = principal(request);
         const result = await redemptions.request(
@@ -72,65 +62,47 @@ export const redemptionRoutes = routeModule({
           actorOf(request),
           idempotencyKey(request),
         );
-        return reply
-          .code(result.replayed ? 200 : 201)
-          .header('location', `/v1/redemptions/${result.redemption.id}`)
-          .send(result.redemption);
+        return created(reply, result.redemption, {
+          location: `/v1/redemptions/${result.redemption.id}`,
+          replayed: result.replayed,
+        });
       },
     );
 
     app.get(
       '/redemptions',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['redemptions'],
-          summary: 'List redemptions, newest first (e.g. status=pending_approval for an approval queue)',
-          querystring: ListRedemptionsQuery,
-          response: responses({ 200: PageOf(Type.Ref('Redemption')) }, [
-            'invalid_cursor',
-            'account_not_found',
-          ]),
-        },
-      },
+      op('read', 'List redemptions, newest first (e.g. status=pending_approval for an approval queue)', {
+        querystring: ListRedemptionsQuery,
+        response: responses({ 200: PageOf(Type.Ref('Redemption')) }, ['invalid_cursor', 'account_not_found']),
+      }),
       async (request) => redemptions.list(principal(request).programId, request.query),
     );
 
     app.get(
       '/redemption-events',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['redemptions'],
-          summary: 'Every redemption transition, oldest first: the feed to fulfil webhook rewards from',
-          description:
-            'Poll with the nextCursor of the previous answer to get only newer events (it is returned even when the page is not full). Webhook delivery of the same events is planned.',
-          querystring: EventFeedQuery,
-          response: responses(
-            {
-              200: Type.Object({
-                data: Type.Array(RedemptionEventSchema),
-                nextCursor: Type.Union([Type.String(), Type.Null()]),
-              }),
-            },
-            ['invalid_cursor'],
-          ),
-        },
-      },
+      op('read', 'Every redemption transition, oldest first: the feed to fulfil webhook rewards from', {
+        description:
+          'Poll with the nextCursor of the previous answer to get only newer events (it is returned even when the page is not full). Webhook delivery of the same events is planned.',
+        querystring: EventFeedQuery,
+        response: responses(
+          {
+            200: Type.Object({
+              data: Type.Array(RedemptionEventSchema),
+              nextCursor: Type.Union([Type.String(), Type.Null()]),
+            }),
+          },
+          ['invalid_cursor'],
+        ),
+      }),
       async (request) => redemptions.events(principal(request).programId, request.query),
     );
 
     app.get(
       '/redemptions/:redemptionId',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['redemptions'],
-          summary: 'A redemption with its approvals, code, tracking and events',
-          params: RedemptionParams,
-          response: responses({ 200: Type.Ref('Redemption') }, ['redemption_not_found']),
-        },
-      },
+      op('read', 'A redemption with its approvals, code, tracking and events', {
+        params: RedemptionParams,
+        response: responses({ 200: Type.Ref('Redemption') }, ['redemption_not_found']),
+      }),
       async (request) => redemptions.get(principal(request).programId, request.params.redemptionId),
     );
 
@@ -139,25 +111,21 @@ export const redemptionRoutes = routeModule({
       'contact_not_found',
       'approver_not_allowed',
       'redemption_state_conflict',
-      ...idem,
     ] as const;
 
     app.post(
       '/redemptions/:redemptionId/approve',
-      {
-        config: { scope: 'write' },
-        schema: {
-          tags: ['redemptions'],
-          summary:
-            'Approve: by an approver of the same account (contactId), or by operator staff (admin key)',
+      op(
+        'write',
+        'Approve: by an approver of the same account (contactId), or by operator staff (admin key)',
+        {
           description:
             'The requester cannot approve their own request; each approver approves once. The last approval the policy needs captures the held points and, for a code-pool reward, hands out the code.',
-          headers: IdempotencyHeaders,
           params: RedemptionParams,
           body: DecisionBody,
           response: responses({ 200: Type.Ref('Redemption') }, [...decisionErrors, 'already_approved']),
         },
-      },
+      ),
       async (request) =>
         redemptions.approve(
           principal(request).programId,
@@ -169,17 +137,11 @@ export const redemptionRoutes = routeModule({
 
     app.post(
       '/redemptions/:redemptionId/reject',
-      {
-        config: { scope: 'write' },
-        schema: {
-          tags: ['redemptions'],
-          summary: 'Reject a redemption waiting for approval: the held points come back',
-          headers: IdempotencyHeaders,
-          params: RedemptionParams,
-          body: DecisionBody,
-          response: responses({ 200: Type.Ref('Redemption') }, [...decisionErrors]),
-        },
-      },
+      op('write', 'Reject a redemption waiting for approval: the held points come back', {
+        params: RedemptionParams,
+        body: DecisionBody,
+        response: responses({ 200: Type.Ref('Redemption') }, decisionErrors),
+      }),
       async (request) =>
         redemptions.reject(
           principal(request).programId,
@@ -191,18 +153,15 @@ export const redemptionRoutes = routeModule({
 
     app.post(
       '/redemptions/:redemptionId/cancel',
-      {
-        config: { scope: 'write' },
-        schema: {
-          tags: ['redemptions'],
-          summary:
-            'Cancel a redemption that is not fulfilled yet: the points come back (released or refunded)',
-          headers: IdempotencyHeaders,
+      op(
+        'write',
+        'Cancel a redemption that is not fulfilled yet: the points come back (released or refunded)',
+        {
           params: RedemptionParams,
           body: CancelBody,
-          response: responses({ 200: Type.Ref('Redemption') }, [...decisionErrors]),
+          response: responses({ 200: Type.Ref('Redemption') }, decisionErrors),
         },
-      },
+      ),
       async (request) =>
         redemptions.cancel(
           principal(request).programId,
@@ -214,21 +173,14 @@ export const redemptionRoutes = routeModule({
 
     app.post(
       '/redemptions/:redemptionId/fulfil',
-      {
-        config: { scope: 'write' },
-        schema: {
-          tags: ['redemptions'],
-          summary: 'Report a manual or webhook reward shipped (with tracking) or delivered',
-          headers: IdempotencyHeaders,
-          params: RedemptionParams,
-          body: FulfilBody,
-          response: responses({ 200: Type.Ref('Redemption') }, [
-            'redemption_not_found',
-            'redemption_state_conflict',
-            ...idem,
-          ]),
-        },
-      },
+      op('write', 'Report a manual or webhook reward shipped (with tracking) or delivered', {
+        params: RedemptionParams,
+        body: FulfilBody,
+        response: responses({ 200: Type.Ref('Redemption') }, [
+          'redemption_not_found',
+          'redemption_state_conflict',
+        ]),
+      }),
       async (request) =>
         redemptions.fulfil(
           principal(request).programId,
@@ -240,21 +192,14 @@ export const redemptionRoutes = routeModule({
 
     app.post(
       '/redemptions/:redemptionId/fail',
-      {
-        config: { scope: 'write' },
-        schema: {
-          tags: ['redemptions'],
-          summary: 'Fulfilment failed: the points are refunded, the unit or place given back',
-          headers: IdempotencyHeaders,
-          params: RedemptionParams,
-          body: FailBody,
-          response: responses({ 200: Type.Ref('Redemption') }, [
-            'redemption_not_found',
-            'redemption_state_conflict',
-            ...idem,
-          ]),
-        },
-      },
+      op('write', 'Fulfilment failed: the points are refunded, the unit or place given back', {
+        params: RedemptionParams,
+        body: FailBody,
+        response: responses({ 200: Type.Ref('Redemption') }, [
+          'redemption_not_found',
+          'redemption_state_conflict',
+        ]),
+      }),
       async (request) =>
         redemptions.fail(
           principal(request).programId,
@@ -266,20 +211,17 @@ export const redemptionRoutes = routeModule({
 
     app.post(
       '/redemptions/due-runs',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['redemptions'],
-          summary:
-            'Cancel the redemptions whose hold the ledger released at its approval time-out (also every minute in the server)',
+      op(
+        'admin',
+        'Cancel the redemptions whose hold the ledger released at its approval time-out (also every minute in the server)',
+        {
           description:
             'The ledger due run (POST /v1/ledger/due-runs) releases holds at their time-out; this gives back the unit, code or place of their redemptions. ' +
             'It takes no asOf: it acts on the holds the ledger already released (run the ledger due run with asOf first to see time-outs of a later instant).',
-          headers: IdempotencyHeaders,
           body: Type.Optional(RedemptionDueBody),
           response: responses({ 200: Type.Object({ cancelled: Type.Integer() }) }),
         },
-      },
+      ),
       async (request) => redemptions.runDue(principal(request).programId, actor(request)),
     );
   },

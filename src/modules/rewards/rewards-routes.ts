@@ -1,10 +1,11 @@
 // Routes of the rewards catalog: rewards, their code pools and sessions, and browsing.
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
-import { csvFile } from '../../http/csv.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { CSV_ERRORS, csvFile } from '../../http/csv.ts';
+import { responses } from '../../http/responses.ts';
+import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
-import { PageOf } from '../../http/schemas.ts';
+import { ListOf, PageOf } from '../../http/schemas.ts';
 import {
   CodesBody,
   CodesImportSchema,
@@ -18,78 +19,56 @@ import {
 } from './rewards-schemas.ts';
 import type { RewardService } from './rewards-service.ts';
 
-const idem = ['idempotency_key_reused', 'idempotency_key_in_flight'] as const;
+const op = operations('rewards');
 
 export const rewardRoutes = routeModule({
   schemas: [RewardSchema],
   routes(app: Router, { rewards }: { rewards: RewardService }): void {
     app.post(
       '/rewards',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['rewards'],
-          summary: 'Add a reward to the catalog',
-          description:
-            'Price in points or in a cash wallet currency; stock unlimited, counted, a code pool (import codes next) or sessions (add sessions next).',
-          headers: IdempotencyHeaders,
-          body: CreateRewardBody,
-          response: responses({ 201: Type.Ref('Reward') }, [...idem]),
-        },
-      },
+      op('admin', 'Add a reward to the catalog', {
+        description:
+          'Price in points or in a cash wallet currency; stock unlimited, counted, a code pool (import codes next) or sessions (add sessions next).',
+        body: CreateRewardBody,
+        response: responses({ 201: Type.Ref('Reward') }),
+      }),
       async (request, reply) => {
         const reward = await rewards.create(principal(request).programId, request.body, actor(request));
-        return reply.code(201).header('location', `/v1/rewards/${reward.id}`).send(reward);
+        return created(reply, reward, { location: `/v1/rewards/${reward.id}` });
       },
     );
 
     app.get(
       '/rewards',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['rewards'],
-          summary: 'Browse the catalog; with account (and contact), what each can redeem and why not',
-          description:
-            'With account, only active rewards are listed unless status says otherwise, and each carries redeemable: eligibility ("needs Platinum"), affordability ("380 points short") and stock.',
-          querystring: ListRewardsQuery,
-          response: responses({ 200: PageOf(Type.Ref('Reward')) }, [
-            'invalid_cursor',
-            'account_not_found',
-            'contact_not_found',
-          ]),
-        },
-      },
+      op('read', 'Browse the catalog; with account (and contact), what each can redeem and why not', {
+        description:
+          'With account, only active rewards are listed unless status says otherwise, and each carries redeemable: eligibility ("needs Platinum"), affordability ("380 points short") and stock.',
+        querystring: ListRewardsQuery,
+        response: responses({ 200: PageOf(Type.Ref('Reward')) }, [
+          'invalid_cursor',
+          'account_not_found',
+          'contact_not_found',
+        ]),
+      }),
       async (request) => rewards.list(principal(request).programId, request.query),
     );
 
     app.get(
       '/rewards/:rewardId',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['rewards'],
-          summary: 'A reward, with its stock (and low-stock flag) and sessions',
-          params: RewardParams,
-          response: responses({ 200: Type.Ref('Reward') }, ['reward_not_found']),
-        },
-      },
+      op('read', 'A reward, with its stock (and low-stock flag) and sessions', {
+        params: RewardParams,
+        response: responses({ 200: Type.Ref('Reward') }, ['reward_not_found']),
+      }),
       async (request) => rewards.get(principal(request).programId, request.params.rewardId),
     );
 
     app.patch(
       '/rewards/:rewardId',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['rewards'],
-          summary: 'Change a reward (price, window, eligibility, limits, counted stock) or archive it',
-          headers: IdempotencyHeaders,
-          params: RewardParams,
-          body: UpdateRewardBody,
-          response: responses({ 200: Type.Ref('Reward') }, ['reward_not_found', ...idem]),
-        },
-      },
+      op('admin', 'Change a reward (price, window, eligibility, limits, counted stock) or archive it', {
+        params: RewardParams,
+        body: UpdateRewardBody,
+        response: responses({ 200: Type.Ref('Reward') }, ['reward_not_found']),
+      }),
       async (request) => {
         const { programId } = principal(request);
         return rewards.update(programId, request.params.rewardId, request.body, actor(request));
@@ -98,26 +77,21 @@ export const rewardRoutes = routeModule({
 
     app.post(
       '/rewards/:rewardId/codes',
-      {
-        config: { scope: 'admin', csv: true },
-        schema: {
-          tags: ['rewards'],
-          summary: "Add single-use codes to a reward's pool (JSON, or a CSV file with a code column)",
+      op(
+        { scope: 'admin', csv: true },
+        "Add single-use codes to a reward's pool (JSON, or a CSV file with a code column)",
+        {
           description:
             'Send {"codes": [...]} as JSON, or a CSV file (Content-Type: text/csv) with a column named code. A code the reward has already, or one given twice, refuses the whole import (409 duplicate_codes, each listed).',
-          headers: IdempotencyHeaders,
           params: RewardParams,
           body: Type.Union([CodesBody, Type.String({ description: 'CSV with a code column' })]),
           response: responses({ 201: CodesImportSchema }, [
             'reward_not_found',
             'duplicate_codes',
-            'import_invalid_rows',
-            'import_malformed_csv',
-            'unsupported_media_type',
-            ...idem,
+            ...CSV_ERRORS,
           ]),
         },
-      },
+      ),
       async (request, reply) => {
         const { programId } = principal(request);
         // A JSON string is a string too: only a text/csv body is a file.
@@ -126,23 +100,17 @@ export const rewardRoutes = routeModule({
             ? rewards.codesFromCsv(csvFile(request, 'Send JSON {"codes": [...]} or text/csv'))
             : request.body.codes;
         const result = await rewards.importCodes(programId, request.params.rewardId, codes, actor(request));
-        return reply.code(201).send(result);
+        return created(reply, result);
       },
     );
 
     app.post(
       '/rewards/:rewardId/sessions',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['rewards'],
-          summary: 'Add a date (session) with its capacity to an experience or session reward',
-          headers: IdempotencyHeaders,
-          params: RewardParams,
-          body: CreateSessionBody,
-          response: responses({ 201: SessionSchema }, ['reward_not_found', ...idem]),
-        },
-      },
+      op('admin', 'Add a date (session) with its capacity to an experience or session reward', {
+        params: RewardParams,
+        body: CreateSessionBody,
+        response: responses({ 201: SessionSchema }, ['reward_not_found']),
+      }),
       async (request, reply) => {
         const { programId } = principal(request);
         const session = await rewards.addSession(
@@ -151,23 +119,16 @@ export const rewardRoutes = routeModule({
           request.body,
           actor(request),
         );
-        return reply.code(201).send(session);
+        return created(reply, session);
       },
     );
 
     app.get(
       '/rewards/:rewardId/sessions',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['rewards'],
-          summary: "A reward's sessions with the places left",
-          params: RewardParams,
-          response: responses({ 200: Type.Object({ data: Type.Array(SessionSchema) }) }, [
-            'reward_not_found',
-          ]),
-        },
-      },
+      op('read', "A reward's sessions with the places left", {
+        params: RewardParams,
+        response: responses({ 200: ListOf(SessionSchema) }, ['reward_not_found']),
+      }),
       async (request) => ({
         data: await rewards.sessions(principal(request).programId, request.params.rewardId),
       }),

@@ -2,8 +2,10 @@
 import Type from 'typebox';
 import { invalid } from '../../core/errors.ts';
 import { actor, principal } from '../../http/auth.ts';
-import { IdempotencyHeaders, responses } from '../../http/responses.ts';
+import { responses } from '../../http/responses.ts';
+import { asOfOrNow, created, dateOf, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
+import { ListOf } from '../../http/schemas.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import {
   ChangeSchema,
@@ -19,7 +21,7 @@ import {
 } from './tiers-schemas.ts';
 import type { TierService } from './tiers-service.ts';
 
-const date = (v: string | undefined) => (v === undefined ? undefined : new Date(v));
+const op = operations('tiers');
 
 export const tierRoutes = routeModule({
   schemas: [LadderDocumentSchema, LadderSchema, ChangeSchema, ProgressSchema],
@@ -28,42 +30,30 @@ export const tierRoutes = routeModule({
 
     app.post(
       '/tier-ladders',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['tiers'],
-          summary: 'Create a tier ladder (audited)',
-          description:
-            'Tiers from lowest to highest, each with a stable code, a threshold on the metric, and benefits (multiplier, perks). ' +
-            'Thresholds must rise strictly (ladder_invalid otherwise).',
-          headers: IdempotencyHeaders,
-          body: WriteLadderBody,
-          response: responses({ 201: ladderView }, ['ladder_invalid']),
-        },
-      },
+      op('admin', 'Create a tier ladder (audited)', {
+        description:
+          'Tiers from lowest to highest, each with a stable code, a threshold on the metric, and benefits (multiplier, perks). ' +
+          'Thresholds must rise strictly (ladder_invalid otherwise).',
+        body: WriteLadderBody,
+        response: responses({ 201: ladderView }, ['ladder_invalid']),
+      }),
       async (request, reply) => {
         const { programId } = principal(request);
         const ladder = await tiers.createLadder(programId, request.body.document, actor(request));
-        return reply.code(201).header('location', `/v1/tier-ladders/${ladder.id}`).send(ladder);
+        return created(reply, ladder, { location: `/v1/tier-ladders/${ladder.id}` });
       },
     );
 
     app.put(
       '/tier-ladders/:ladderId',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['tiers'],
-          summary: 'Reshape a ladder: rename, re-threshold, insert or remove tiers (audited)',
-          description:
-            'Past tier changes keep the names they were made with. Accounts are re-evaluated at once: an inserted tier they reach lifts them (reason ladder_change); ' +
-            'accounts on a removed tier get the tier they qualify for. Downgrades still wait for the period end.',
-          headers: IdempotencyHeaders,
-          params: LadderParams,
-          body: WriteLadderBody,
-          response: responses({ 200: ladderView }, ['ladder_invalid', 'ladder_not_found']),
-        },
-      },
+      op('admin', 'Reshape a ladder: rename, re-threshold, insert or remove tiers (audited)', {
+        description:
+          'Past tier changes keep the names they were made with. Accounts are re-evaluated at once: an inserted tier they reach lifts them (reason ladder_change); ' +
+          'accounts on a removed tier get the tier they qualify for. Downgrades still wait for the period end.',
+        params: LadderParams,
+        body: WriteLadderBody,
+        response: responses({ 200: ladderView }, ['ladder_invalid', 'ladder_not_found']),
+      }),
       async (request) => {
         const { programId } = principal(request);
         return tiers.updateLadder(programId, request.params.ladderId, request.body.document, actor(request));
@@ -72,40 +62,27 @@ export const tierRoutes = routeModule({
 
     app.get(
       '/tier-ladders',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['tiers'],
-          summary: "The program's tier ladders",
-          response: responses({ 200: Type.Object({ data: Type.Array(ladderView) }) }),
-        },
-      },
+      op('read', "The program's tier ladders", {
+        response: responses({ 200: ListOf(ladderView) }),
+      }),
       async (request) => ({ data: await tiers.listLadders(principal(request).programId) }),
     );
 
     app.get(
       '/tier-ladders/:ladderId',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['tiers'],
-          summary: 'One tier ladder',
-          params: LadderParams,
-          response: responses({ 200: ladderView }, ['ladder_not_found']),
-        },
-      },
+      op('read', 'One tier ladder', {
+        params: LadderParams,
+        response: responses({ 200: ladderView }, ['ladder_not_found']),
+      }),
       async (request) => tiers.getLadder(principal(request).programId, request.params.ladderId),
     );
 
     app.post(
       '/tier-ladders/:ladderId/metric-values',
-      {
-        config: { scope: 'write' },
-        schema: {
-          tags: ['tiers'],
-          summary:
-            'Send values of an operator_value metric (e.g. combined balance); each may lift the tier at once',
-          headers: IdempotencyHeaders,
+      op(
+        'write',
+        'Send values of an operator_value metric (e.g. combined balance); each may lift the tier at once',
+        {
           params: LadderParams,
           body: MetricValuesBody,
           response: responses(
@@ -119,14 +96,14 @@ export const tierRoutes = routeModule({
             ['ladder_not_found', 'ladder_invalid', 'account_not_found'],
           ),
         },
-      },
+      ),
       async (request) => {
         const { programId } = principal(request);
         return {
           data: await tiers.setMetricValues(
             programId,
             request.params.ladderId,
-            request.body.values.map((v) => ({ account: v.account, value: v.value, at: date(v.at) })),
+            request.body.values.map((v) => ({ account: v.account, value: v.value, at: dateOf(v.at) })),
             actor(request),
           ),
         };
@@ -135,13 +112,10 @@ export const tierRoutes = routeModule({
 
     app.post(
       '/tier-ladders/:ladderId/overrides',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['tiers'],
-          summary:
-            'Set a tier until a date, or freeze the current tier (a good customer on a break); audited',
-          headers: IdempotencyHeaders,
+      op(
+        'admin',
+        'Set a tier until a date, or freeze the current tier (a good customer on a break); audited',
+        {
           params: LadderParams,
           body: OverrideBody,
           response: responses({ 200: Type.Object({ tier: Type.Union([Type.String(), Type.Null()]) }) }, [
@@ -150,7 +124,7 @@ export const tierRoutes = routeModule({
             'account_not_found',
           ]),
         },
-      },
+      ),
       async (request) => {
         const { programId } = principal(request);
         const { ladderId } = request.params;
@@ -161,20 +135,14 @@ export const tierRoutes = routeModule({
 
     app.delete(
       '/tier-ladders/:ladderId/overrides/:accountId',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['tiers'],
-          summary: 'Lift an override or freeze now: the account is requalified as at a period end (audited)',
-          headers: IdempotencyHeaders,
-          params: OverrideParams,
-          response: responses({ 200: Type.Object({ tier: Type.Union([Type.String(), Type.Null()]) }) }, [
-            'ladder_not_found',
-            'override_not_found',
-            'account_not_found',
-          ]),
-        },
-      },
+      op('admin', 'Lift an override or freeze now: the account is requalified as at a period end (audited)', {
+        params: OverrideParams,
+        response: responses({ 200: Type.Object({ tier: Type.Union([Type.String(), Type.Null()]) }) }, [
+          'ladder_not_found',
+          'override_not_found',
+          'account_not_found',
+        ]),
+      }),
       async (request) => {
         const { programId } = principal(request);
         const { ladderId, accountId } = request.params;
@@ -185,18 +153,14 @@ export const tierRoutes = routeModule({
 
     app.get(
       '/accounts/:accountId/tiers',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['tiers'],
-          summary:
-            'Tier progress: current tier, since and until when, metric, what is needed next and what happens next',
+      op(
+        'read',
+        'Tier progress: current tier, since and until when, metric, what is needed next and what happens next',
+        {
           params: AccountParams,
-          response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('TierProgress')) }) }, [
-            'account_not_found',
-          ]),
+          response: responses({ 200: ListOf(Type.Ref('TierProgress')) }, ['account_not_found']),
         },
-      },
+      ),
       async (request) => ({
         data: await tiers.progress(principal(request).programId, request.params.accountId),
       }),
@@ -204,18 +168,14 @@ export const tierRoutes = routeModule({
 
     app.get(
       '/accounts/:accountId/tier-history',
-      {
-        config: { scope: 'read' },
-        schema: {
-          tags: ['tiers'],
-          summary:
-            'Every tier change of the account (or of its group, under group qualification), with its reason',
+      op(
+        'read',
+        'Every tier change of the account (or of its group, under group qualification), with its reason',
+        {
           params: AccountParams,
-          response: responses({ 200: Type.Object({ data: Type.Array(Type.Ref('TierChange')) }) }, [
-            'account_not_found',
-          ]),
+          response: responses({ 200: ListOf(Type.Ref('TierChange')) }, ['account_not_found']),
         },
-      },
+      ),
       async (request) => ({
         data: await tiers.history(principal(request).programId, request.params.accountId),
       }),
@@ -223,25 +183,19 @@ export const tierRoutes = routeModule({
 
     app.post(
       '/tiers/due-runs',
-      {
-        config: { scope: 'admin' },
-        schema: {
-          tags: ['tiers'],
-          summary: 'Run the scheduled tier evaluation now (period ends, grace ends, override ends)',
-          description:
-            'The server runs it every minute. Each account is evaluated as of its own due instant, so a late or repeated run gives the same result. ' +
-            'asOf (default now) runs it as of a later instant, as the ledger and memberships due runs do; at is its deprecated former name, still accepted.',
-          headers: IdempotencyHeaders,
-          body: DueRunBody,
-          response: responses({ 200: Type.Object({ evaluated: Type.Integer(), changed: Type.Integer() }) }),
-        },
-      },
+      op('admin', 'Run the scheduled tier evaluation now (period ends, grace ends, override ends)', {
+        description:
+          'The server runs it every minute. Each account is evaluated as of its own due instant, so a late or repeated run gives the same result. ' +
+          'asOf (default now) runs it as of a later instant, as the ledger and memberships due runs do; at is its deprecated former name, still accepted.',
+        body: DueRunBody,
+        response: responses({ 200: Type.Object({ evaluated: Type.Integer(), changed: Type.Integer() }) }),
+      }),
       async (request) => {
         const { programId } = principal(request);
         const { asOf, at } = request.body ?? {};
         if (asOf !== undefined && at !== undefined && Date.parse(asOf) !== Date.parse(at))
           throw invalid('Give asOf only (at is its deprecated name)', { at: 'differs from asOf' });
-        return tiers.runDue(programId, date(asOf ?? at) ?? new Date());
+        return tiers.runDue(programId, asOfOrNow(asOf ?? at));
       },
     );
   },
