@@ -38,6 +38,14 @@ export interface Database {
    * `VACUUM (ANALYZE)`; PostgreSQL's autovacuum does this on its own, so there it does nothing.
    */
   maintain(): Promise<'vacuumed' | 'autovacuum'>;
+  /**
+   * Refreshes the planner's statistics of these tables now (`ANALYZE`; every table when none are
+   * named), on both stores. Called after every bulk import: until statistics are fresh the planner
+   * takes a program's tables for the size they had before, and autovacuum may be late or off
+   * (PGlite has none). Its cost is bounded by the sample (300 × the statistics target rows a table),
+   * not by the table's size.
+   */
+  analyze(tables?: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,6 +79,7 @@ export async function openDatabase(options: StoreOptions): Promise<Database> {
       },
       ping: () => ping(db),
       maintain: async () => 'autovacuum',
+      analyze: (tables) => analyze(db, tables),
       close: () => pool.end(),
     };
   }
@@ -98,6 +107,7 @@ export async function openDatabase(options: StoreOptions): Promise<Database> {
       await db.execute(sql`vacuum (analyze)`);
       return 'vacuumed';
     },
+    analyze: (tables) => analyze(db, tables),
     async close() {
       try {
         await client.close();
@@ -118,9 +128,32 @@ export async function advisoryLocks(db: Executor, keys: string[]): Promise<void>
   if (keys.length === 0) return;
   await db.execute(
     sql`select count(pg_advisory_xact_lock(hashtextextended(k, 0)))
-          from (select k from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) with ordinality as t(k, n) order by n) ordered`,
+          from (select k from unnest(${textArray(keys)}) with ordinality as t(k, n) order by n) ordered`,
   );
 }
+
+/**
+ * PostgreSQL's text form of an array of strings (`{"a","b"}`), each element quoted and escaped; null
+ * elements are NULL.
+ */
+export function arrayLiteral(values: ReadonlyArray<string | null>): string {
+  const quoted = values.map((v) =>
+    v === null ? 'NULL' : `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`,
+  );
+  return `{${quoted.join(',')}}`;
+}
+
+/**
+ * One array parameter, typed: `= any(${textArray(ids)})`, `unnest(${textArray(a)}, ${textArray(b)})`.
+ * An array parameter keeps a statement's plan the same whatever the statistics say (the planner knows
+ * the array's length), where `in (select … from jsonb_…)` may be planned as a scan of the whole table.
+ * The same on both drivers: the array travels as its text form and is cast in the statement.
+ */
+export function textArray(values: ReadonlyArray<string | null>, type: ArrayType = 'text'): SQL {
+  return sql`${arrayLiteral(values)}::${sql.raw(type)}[]`;
+}
+
+export type ArrayType = 'text' | 'int' | 'bigint' | 'timestamptz';
 
 /**
  * Multi-row writes in slices: PostgreSQL takes at most 65,535 parameters per statement, so a wide
@@ -138,6 +171,12 @@ export async function inSlices<T>(
 export async function selectRows<T>(db: Executor, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+async function analyze(db: Db, tables: readonly string[] = []): Promise<void> {
+  for (const table of tables)
+    if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`not a table name: ${table}`);
+  await db.execute(sql.raw(tables.length === 0 ? 'analyze' : `analyze ${tables.join(', ')}`));
 }
 
 async function ping(db: Db): Promise<boolean> {

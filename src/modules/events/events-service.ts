@@ -265,9 +265,11 @@ export function createEventService(
       programId,
       fresh.map((i) => i.account),
     );
+    // Only accounts with a parent have a chain worth reading: a top-level account's chain is itself,
+    // known from its row (no hierarchy query at all when the program has no hierarchy).
     const chains = await accounts.chainsOf(
       programId,
-      [...found.values()].map((a) => a.id),
+      [...found.values()].flatMap((a) => (a.parentId === null ? [] : [a.id])),
     );
     const asked = fresh.flatMap((input) => {
       const account = found.get(input.account);
@@ -509,7 +511,7 @@ export function createEventService(
       throw error;
     });
     if (original) checkOriginal(original, account.id, amountMinor, currency, at);
-    let chain = reads.chains.get(account.id);
+    let chain = reads.chains.get(account.id) ?? (account.parentId === null ? [account] : undefined);
     if (!chain) {
       chain = (await accounts.chainsOf(programId, [account.id])).get(account.id) ?? [account];
       reads.chains.set(account.id, chain);
@@ -1209,6 +1211,12 @@ export function createEventService(
         throw error;
       }
     },
+
+    /**
+     * Refreshes the planner's statistics after a bulk ingestion (an events file): every table, since
+     * events write the ledger's and may create accounts too (decision 0012).
+     */
+    refreshStatistics: () => database.analyze(),
 
     /** Up to 1,000 events in one transaction: a bad event fails alone, with its own outcome. */
     async ingestBatch(
