@@ -112,6 +112,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomUUID()}`;
     },
     return503OnClosing: true,
+    // No info lines per request on the hot path (decision 0012): two JSON lines per request cost
+    // more than some requests do. At debug level each request is logged once, when it completes.
+    disableRequestLogging: true,
     frameworkErrors,
     schemaController: { compilersFactory: { buildValidator } },
     ajv: {
@@ -120,6 +123,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     },
   };
   const app = Fastify(serverOptions);
+  if (app.log.level === 'debug' || app.log.level === 'trace')
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.debug(
+        { method: request.method, url: request.url, statusCode: reply.statusCode, ms: reply.elapsedTime },
+        'request completed',
+      );
+    });
 
   app.addHook('onRoute', (route) => {
     documentRoute(route);
