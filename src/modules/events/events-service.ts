@@ -602,6 +602,17 @@ export function createEventService(
    * Cap room and one-off bonuses of many events, read in two queries; `record` adds what an event
    * of the same list was just awarded, so each event sees those before it (as if written one by one).
    */
+  /** The windows of an event no capped or one-off rule counts (never read). */
+  const NO_WINDOWS = {
+    day: [new Date(0), new Date(0)],
+    month: [new Date(0), new Date(0)],
+    year: [new Date(0), new Date(0)],
+  } as {
+    day: [Date, Date];
+    month: [Date, Date];
+    year: [Date, Date];
+  };
+
   async function usageBook(
     db: Executor,
     programId: string,
@@ -611,13 +622,16 @@ export function createEventService(
     const asks = new Map<string, UsageQuery>();
     const budgets = new Set<string>();
     // Per event: its cap windows, and the rules it needs usage of (with the key of their stored usage).
+    // The windows (local day, month, year) only for an event that some capped or one-off rule counts.
     const needs = list.map(({ p, active }) => {
+      const rules = countedRules(p, active);
+      if (rules.length === 0) return { w: NO_WINDOWS, counted: [] };
       const w = {
         day: span(periodOf(p.occurredAt, 'day', p.timeZone)),
         month: span(periodOf(p.occurredAt, 'month', p.timeZone)),
         year: span(periodOf(p.occurredAt, 'year', p.timeZone)),
       };
-      const counted = countedRules(p, active).map((rule) => {
+      const counted = rules.map((rule) => {
         const key = `${rule.id}|${p.accountId}|${w.day[0].getTime()}|${w.month[0].getTime()}|${w.year[0].getTime()}`;
         if (!asks.has(key)) asks.set(key, { ruleId: rule.id, accountId: p.accountId, ...w });
         if (rule.document.caps?.budget !== undefined) budgets.add(rule.id);
