@@ -87,9 +87,9 @@ export function createKeyService(database: Database, audit: AuditService) {
   /** Key hash → the principal it authenticated and when the store said so. Misses are never cached. */
   const known = new Map<string, { principal: Principal; at: number }>();
 
-  /** Forgets a key at once (this instance; others forget it within KEY_CACHE_TTL_MS). */
   /** Counts revocations through this instance: a lookup that overlapped one is not remembered. */
   let revocations = 0;
+  /** Forgets a key at once (this instance; others forget it within KEY_CACHE_TTL_MS). */
   const forget = (keyId: string) => {
     revocations++;
     for (const [hash, entry] of known) if (entry.principal.keyId === keyId) known.delete(hash);
