@@ -1,5 +1,6 @@
 // The hot path of issue 14, over HTTP on a running Fidelis server (`fidelis serve` in a child process):
-// a program of 10,000 accounts (HOTPATH_ACCOUNTS to change it, e.g. 1000000) and two earning rules,
+// a program of 10,000 accounts (HOTPATH_ACCOUNTS to change it, e.g. 1000000) and two earning rules
+// (HOTPATH_STORES=postgres or =pglite measures one store only),
 // measured right after the accounts' import (no ANALYZE by the bench: what the server does itself).
 // On PostgreSQL (a scratch database):
 //   single_event     one event per request, 16 connections (autocannon), against pgbench at 16 clients
@@ -31,6 +32,8 @@ import {
 } from './run.ts';
 
 const ACCOUNTS = Number(process.env.HOTPATH_ACCOUNTS ?? 10_000);
+/** Which stores to measure: HOTPATH_STORES=postgres, =pglite, or both (the default). */
+const STORES = (process.env.HOTPATH_STORES ?? 'postgres,pglite').split(',');
 const PHASE_S = 5;
 const WARMUP_S = 1;
 const CONNECTIONS = 16;
@@ -380,10 +383,12 @@ async function main(): Promise<void> {
     `${ACCOUNTS} accounts, ${RULES.length} earning rules; ${PHASE_S} s per phase, ${CONNECTIONS} connections`,
   );
   try {
-    if (await postgresReachable()) await onPostgres(scratch);
+    if (!STORES.includes('postgres')) note('postgres skipped (HOTPATH_STORES)');
+    else if (await postgresReachable()) await onPostgres(scratch);
     else note('PostgreSQL is not reachable on 127.0.0.1:5432: postgres skipped');
     // A million accounts in the embedded store would take most of the run to import: PostgreSQL only.
-    if (ACCOUNTS <= 100_000) await onPglite(dir);
+    if (!STORES.includes('pglite')) note('pglite skipped (HOTPATH_STORES)');
+    else if (ACCOUNTS <= 100_000) await onPglite(dir);
     else note('pglite skipped: more than 100,000 accounts');
   } finally {
     await cleanup();
