@@ -35,7 +35,8 @@ export interface Database {
    * Routine upkeep the store does not do by itself: PGlite is a single-user backend without
    * autovacuum workers, so dead rows pile up and the planner's statistics stay those of an empty
    * database (plans that were right for ten rows are kept for a million). There it runs
-   * `VACUUM (ANALYZE)`; PostgreSQL's autovacuum does this on its own, so there it does nothing.
+   * `VACUUM (ANALYZE)` (of the tables that have rows); PostgreSQL's autovacuum does this on its
+   * own, so there it does nothing.
    */
   maintain(): Promise<'vacuumed' | 'autovacuum'>;
   /**
@@ -104,7 +105,19 @@ export async function openDatabase(options: StoreOptions): Promise<Database> {
     migrate: () => migratePglite(pgliteDb, { migrationsFolder: MIGRATIONS_DIR }),
     ping: () => ping(db),
     async maintain() {
-      await db.execute(sql`vacuum (analyze)`);
+      // Only the tables that have rows (decision 0012): a table analyzed while empty is planned as
+      // empty from then on — and PGlite's one session keeps plans made so (foreign-key checks) until
+      // the next upkeep — while one never analyzed is taken for at least 10 pages.
+      const tables = await selectRows<{ name: string }>(
+        db,
+        sql`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+             where n.nspname = current_schema() and c.relkind = 'r' order by c.relname`,
+      );
+      const filled: string[] = [];
+      for (const { name } of tables)
+        if ((await selectRows(db, sql`select 1 from ${sql.identifier(name)} limit 1`)).length > 0)
+          filled.push(`"${name.replaceAll('"', '""')}"`);
+      if (filled.length > 0) await db.execute(sql.raw(`vacuum (analyze) ${filled.join(', ')}`));
       return 'vacuumed';
     },
     analyze: (tables) => analyze(db, tables),
