@@ -19,18 +19,22 @@ import {
   watchdog,
 } from './run.ts';
 
-interface AutocannonResult {
+export interface AutocannonResult {
   requests: { average: number; total: number };
   latency: { p50: number; p99: number; average: number };
   non2xx: number;
   errors: number;
   timeouts: number;
 }
-type Autocannon = (options: {
+export type Autocannon = (options: {
   url: string;
   connections: number;
   duration: number;
   headers?: Record<string, string>;
+  method?: string;
+  body?: string;
+  overallRate?: number;
+  requests?: Array<{ setupRequest?: (request: Record<string, unknown>) => Record<string, unknown> }>;
 }) => PromiseLike<AutocannonResult> & {
   on(
     event: 'response',
@@ -38,21 +42,21 @@ type Autocannon = (options: {
   ): void;
 };
 // autocannon ships no types; this is the part of its API used here.
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+export const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const CONNECTIONS = 10;
 const DURATION_S = 5;
 const WARMUP_S = 1;
 
-interface Target {
+export interface Target {
   child: ChildProcess;
   base: string;
   output: () => string;
 }
 
-const children = new Set<ChildProcess>();
+export const children = new Set<ChildProcess>();
 
-async function startProcess(args: string[], env: NodeJS.ProcessEnv, port: number): Promise<Target> {
+export async function startProcess(args: string[], env: NodeJS.ProcessEnv, port: number): Promise<Target> {
   const child = spawn(process.execPath, args, { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let output = '';
@@ -81,14 +85,14 @@ async function startProcess(args: string[], env: NodeJS.ProcessEnv, port: number
   throw new Error(`${args.join(' ')} did not answer on ${base}:\n${output}`);
 }
 
-async function stopProcess(target: Target): Promise<void> {
+export async function stopProcess(target: Target): Promise<void> {
   if (target.child.exitCode !== null) return;
   const exited = new Promise((resolve) => target.child.once('exit', resolve));
   target.child.kill('SIGTERM');
   await exited;
 }
 
-function freePort(): number {
+export function freePort(): number {
   return 20_000 + Math.floor(Math.random() * 20_000);
 }
 

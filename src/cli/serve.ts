@@ -59,6 +59,9 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     adminKeyProgram = `${program.id} (${program.name})`;
   }
 
+  // The embedded store has no autovacuum: start with fresh statistics (decision 0012).
+  await database.maintain();
+
   const app = await buildApp(services, {
     logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
     corsOrigin: config.corsOrigin,

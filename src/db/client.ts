@@ -35,9 +35,18 @@ export interface Database {
    * Routine upkeep the store does not do by itself: PGlite is a single-user backend without
    * autovacuum workers, so dead rows pile up and the planner's statistics stay those of an empty
    * database (plans that were right for ten rows are kept for a million). There it runs
-   * `VACUUM (ANALYZE)`; PostgreSQL's autovacuum does this on its own, so there it does nothing.
+   * `VACUUM (ANALYZE)` (of the tables that have rows); PostgreSQL's autovacuum does this on its
+   * own, so there it does nothing.
    */
   maintain(): Promise<'vacuumed' | 'autovacuum'>;
+  /**
+   * Refreshes the planner's statistics of these tables now (`ANALYZE`; every table when none are
+   * named), on both stores. Called after every bulk import: until statistics are fresh the planner
+   * takes a program's tables for the size they had before, and autovacuum may be late or off
+   * (PGlite has none). Its cost is bounded by the sample (300 × the statistics target rows a table),
+   * not by the table's size.
+   */
+  analyze(tables?: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,6 +80,7 @@ export async function openDatabase(options: StoreOptions): Promise<Database> {
       },
       ping: () => ping(db),
       maintain: async () => 'autovacuum',
+      analyze: (tables) => analyze(db, tables),
       close: () => pool.end(),
     };
   }
@@ -95,9 +105,22 @@ export async function openDatabase(options: StoreOptions): Promise<Database> {
     migrate: () => migratePglite(pgliteDb, { migrationsFolder: MIGRATIONS_DIR }),
     ping: () => ping(db),
     async maintain() {
-      await db.execute(sql`vacuum (analyze)`);
+      // Only the tables that have rows (decision 0012): a table analyzed while empty is planned as
+      // empty from then on — and PGlite's one session keeps plans made so (foreign-key checks) until
+      // the next upkeep — while one never analyzed is taken for at least 10 pages.
+      const tables = await selectRows<{ name: string }>(
+        db,
+        sql`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+             where n.nspname = current_schema() and c.relkind = 'r' order by c.relname`,
+      );
+      const filled: string[] = [];
+      for (const { name } of tables)
+        if ((await selectRows(db, sql`select 1 from ${sql.identifier(name)} limit 1`)).length > 0)
+          filled.push(`"${name.replaceAll('"', '""')}"`);
+      if (filled.length > 0) await db.execute(sql.raw(`vacuum (analyze) ${filled.join(', ')}`));
       return 'vacuumed';
     },
+    analyze: (tables) => analyze(db, tables),
     async close() {
       try {
         await client.close();
@@ -118,9 +141,32 @@ export async function advisoryLocks(db: Executor, keys: string[]): Promise<void>
   if (keys.length === 0) return;
   await db.execute(
     sql`select count(pg_advisory_xact_lock(hashtextextended(k, 0)))
-          from (select k from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) with ordinality as t(k, n) order by n) ordered`,
+          from (select k from unnest(${textArray(keys)}) with ordinality as t(k, n) order by n) ordered`,
   );
 }
+
+/**
+ * PostgreSQL's text form of an array of strings (`{"a","b"}`), each element quoted and escaped; null
+ * elements are NULL.
+ */
+export function arrayLiteral(values: ReadonlyArray<string | null>): string {
+  const quoted = values.map((v) =>
+    v === null ? 'NULL' : `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`,
+  );
+  return `{${quoted.join(',')}}`;
+}
+
+/**
+ * One array parameter, typed: `= any(${textArray(ids)})`, `unnest(${textArray(a)}, ${textArray(b)})`.
+ * An array parameter keeps a statement's plan the same whatever the statistics say (the planner knows
+ * the array's length), where `in (select … from jsonb_…)` may be planned as a scan of the whole table.
+ * The same on both drivers: the array travels as its text form and is cast in the statement.
+ */
+export function textArray(values: ReadonlyArray<string | null>, type: ArrayType = 'text'): SQL {
+  return sql`${arrayLiteral(values)}::${sql.raw(type)}[]`;
+}
+
+export type ArrayType = 'text' | 'int' | 'bigint' | 'timestamptz';
 
 /**
  * Multi-row writes in slices: PostgreSQL takes at most 65,535 parameters per statement, so a wide
@@ -138,6 +184,12 @@ export async function inSlices<T>(
 export async function selectRows<T>(db: Executor, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+async function analyze(db: Db, tables: readonly string[] = []): Promise<void> {
+  for (const table of tables)
+    if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`not a table name: ${table}`);
+  await db.execute(sql.raw(tables.length === 0 ? 'analyze' : `analyze ${tables.join(', ')}`));
 }
 
 async function ping(db: Db): Promise<boolean> {

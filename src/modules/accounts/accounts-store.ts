@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
-import { advisoryLock, type Executor, selectRows } from '../../db/client.ts';
+import { advisoryLock, type Executor, selectRows, textArray } from '../../db/client.ts';
 import { type AccountStatus, accounts } from './accounts-tables.ts';
 
 export type AccountRow = typeof accounts.$inferSelect;
@@ -139,7 +139,7 @@ export async function ancestorChains(
     sql`
     with recursive chain(origin, id, external_id, parent_id, depth) as (
       select id, id, external_id, parent_id, 1 from accounts
-       where program_id = ${programId} and id in (select jsonb_array_elements_text(${JSON.stringify(unique)}::jsonb))
+       where program_id = ${programId} and id = any(${textArray(unique)})
       union all
       select c.origin, a.id, a.external_id, a.parent_id, c.depth + 1
         from accounts a join chain c on a.program_id = ${programId} and a.id = c.parent_id
@@ -173,7 +173,7 @@ export async function membersOf(
     sql`
     with recursive below(origin, id, depth) as (
       select id, id, 0 from accounts
-       where program_id = ${programId} and id in (select jsonb_array_elements_text(${JSON.stringify(unique)}::jsonb))
+       where program_id = ${programId} and id = any(${textArray(unique)})
       union all
       select b.origin, a.id, b.depth + 1
         from accounts a join below b on a.program_id = ${programId} and a.parent_id = b.id

@@ -115,7 +115,7 @@ function withinRow(n: number, text: string): string {
  * re-sending a file answers the events already in as replayed.
  */
 export async function importEventsCsv(
-  events: Pick<EventService, 'ingestBatch' | 'simulate'>,
+  events: Pick<EventService, 'ingestBatch' | 'simulate' | 'refreshStatistics'>,
   programId: string,
   csv: string,
   options: EventImportOptions,
@@ -168,6 +168,8 @@ export async function importEventsCsv(
     });
     onProgress?.('events', Math.min(start + CHUNK, valid.length), valid.length);
   }
+  // A file of events is a bulk write: fresh statistics at once (decision 0012).
+  if (!dryRun && valid.length > 0) await events.refreshStatistics();
   const results = rows.map((r) => lines.get(r)!);
   const count = (outcome: EventImportLine['outcome']) => results.filter((l) => l.outcome === outcome).length;
   return {

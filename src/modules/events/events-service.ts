@@ -265,9 +265,11 @@ export function createEventService(
       programId,
       fresh.map((i) => i.account),
     );
+    // Only accounts with a parent have a chain worth reading: a top-level account's chain is itself,
+    // known from its row (no hierarchy query at all when the program has no hierarchy).
     const chains = await accounts.chainsOf(
       programId,
-      [...found.values()].map((a) => a.id),
+      [...found.values()].flatMap((a) => (a.parentId === null ? [] : [a.id])),
     );
     const asked = fresh.flatMap((input) => {
       const account = found.get(input.account);
@@ -509,7 +511,7 @@ export function createEventService(
       throw error;
     });
     if (original) checkOriginal(original, account.id, amountMinor, currency, at);
-    let chain = reads.chains.get(account.id);
+    let chain = reads.chains.get(account.id) ?? (account.parentId === null ? [account] : undefined);
     if (!chain) {
       chain = (await accounts.chainsOf(programId, [account.id])).get(account.id) ?? [account];
       reads.chains.set(account.id, chain);
@@ -600,6 +602,17 @@ export function createEventService(
    * Cap room and one-off bonuses of many events, read in two queries; `record` adds what an event
    * of the same list was just awarded, so each event sees those before it (as if written one by one).
    */
+  /** The windows of an event no capped or one-off rule counts (never read). */
+  const NO_WINDOWS = {
+    day: [new Date(0), new Date(0)],
+    month: [new Date(0), new Date(0)],
+    year: [new Date(0), new Date(0)],
+  } as {
+    day: [Date, Date];
+    month: [Date, Date];
+    year: [Date, Date];
+  };
+
   async function usageBook(
     db: Executor,
     programId: string,
@@ -609,13 +622,16 @@ export function createEventService(
     const asks = new Map<string, UsageQuery>();
     const budgets = new Set<string>();
     // Per event: its cap windows, and the rules it needs usage of (with the key of their stored usage).
+    // The windows (local day, month, year) only for an event that some capped or one-off rule counts.
     const needs = list.map(({ p, active }) => {
+      const rules = countedRules(p, active);
+      if (rules.length === 0) return { w: NO_WINDOWS, counted: [] };
       const w = {
         day: span(periodOf(p.occurredAt, 'day', p.timeZone)),
         month: span(periodOf(p.occurredAt, 'month', p.timeZone)),
         year: span(periodOf(p.occurredAt, 'year', p.timeZone)),
       };
-      const counted = countedRules(p, active).map((rule) => {
+      const counted = rules.map((rule) => {
         const key = `${rule.id}|${p.accountId}|${w.day[0].getTime()}|${w.month[0].getTime()}|${w.year[0].getTime()}`;
         if (!asks.has(key)) asks.set(key, { ruleId: rule.id, accountId: p.accountId, ...w });
         if (rule.document.caps?.budget !== undefined) budgets.add(rule.id);
@@ -1209,6 +1225,12 @@ export function createEventService(
         throw error;
       }
     },
+
+    /**
+     * Refreshes the planner's statistics after a bulk ingestion (an events file): every table, since
+     * events write the ledger's and may create accounts too (decision 0012).
+     */
+    refreshStatistics: () => database.analyze(),
 
     /** Up to 1,000 events in one transaction: a bad event fails alone, with its own outcome. */
     async ingestBatch(

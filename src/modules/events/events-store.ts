@@ -1,5 +1,5 @@
 import { and, desc, eq, gt, inArray, lt, ne, or, sql } from 'drizzle-orm';
-import { type Executor, inSlices, selectRows } from '../../db/client.ts';
+import { type Executor, inSlices, selectRows, textArray } from '../../db/client.ts';
 import { eventAwards, events } from './events-tables.ts';
 
 export type EventRow = typeof events.$inferSelect;
@@ -113,19 +113,12 @@ export async function ruleUsages(
   asked: UsageQuery[],
 ): Promise<Array<{ day: number; month: number; year: number; ever: number }>> {
   if (asked.length === 0) return [];
-  const spec = JSON.stringify(
-    asked.map((q, n) => ({
-      n,
-      r: q.ruleId,
-      a: q.accountId,
-      d0: q.day[0].toISOString(),
-      d1: q.day[1].toISOString(),
-      m0: q.month[0].toISOString(),
-      m1: q.month[1].toISOString(),
-      y0: q.year[0].toISOString(),
-      y1: q.year[1].toISOString(),
-    })),
-  );
+  const iso = (of: (q: UsageQuery) => Date) =>
+    textArray(
+      asked.map((q) => of(q).toISOString()),
+      'timestamptz',
+    );
+  // (unnest's ordinality counts from 1.)
   const rows = await selectRows<{ n: number; day: string; month: string; year: string; ever: string }>(
     db,
     sql`select q.n,
@@ -133,16 +126,17 @@ export async function ruleUsages(
           coalesce(sum(w.amount) filter (where w.occurred_at >= q.m0 and w.occurred_at < q.m1), 0)::text as month,
           coalesce(sum(w.amount) filter (where w.occurred_at >= q.y0 and w.occurred_at < q.y1), 0)::text as year,
           count(w.amount)::text as ever
-        from jsonb_to_recordset(${spec}::jsonb)
-          as q(n int, r text, a text, d0 timestamptz, d1 timestamptz, m0 timestamptz, m1 timestamptz,
-               y0 timestamptz, y1 timestamptz)
+        from unnest(${textArray(asked.map((q) => q.ruleId))}, ${textArray(asked.map((q) => q.accountId))},
+               ${iso((q) => q.day[0])}, ${iso((q) => q.day[1])}, ${iso((q) => q.month[0])},
+               ${iso((q) => q.month[1])}, ${iso((q) => q.year[0])}, ${iso((q) => q.year[1])})
+          with ordinality as q(r, a, d0, d1, m0, m1, y0, y1, n)
         left join event_awards w on w.program_id = ${programId} and w.rule_id = q.r and w.account_id = q.a
           and w.amount > 0 and w.kind <> 'tier_credit'
         group by q.n`,
   );
   const out = asked.map(() => ({ day: 0, month: 0, year: 0, ever: 0 }));
   for (const r of rows)
-    out[Number(r.n)] = {
+    out[Number(r.n) - 1] = {
       day: Number(r.day),
       month: Number(r.month),
       year: Number(r.year),
@@ -213,16 +207,15 @@ export async function metricTotals(
   windows: MetricWindow[],
 ): Promise<Map<string, bigint>> {
   if (windows.length === 0) return new Map();
-  const spec = JSON.stringify(
-    windows.map((w) => ({
-      key: w.key,
-      account_id: w.accountId,
-      f: w.from.toISOString(),
-      t: w.to.toISOString(),
-    })),
-  );
-  const typeList = JSON.stringify(types);
-  const q = sql`jsonb_to_recordset(${spec}::jsonb) as q(key text, account_id text, f timestamptz, t timestamptz)`;
+  const typeList = textArray(types);
+  const q = sql`unnest(${textArray(windows.map((w) => w.key))}, ${textArray(windows.map((w) => w.accountId))},
+    ${textArray(
+      windows.map((w) => w.from.toISOString()),
+      'timestamptz',
+    )}, ${textArray(
+      windows.map((w) => w.to.toISOString()),
+      'timestamptz',
+    )}) as q(key, account_id, f, t)`;
   const rows =
     kind === 'points_earned'
       ? await selectRows<{ key: string; total: string }>(
@@ -236,15 +229,15 @@ export async function metricTotals(
           db,
           sql`select q.key, ${
             kind === 'orders'
-              ? sql`count(e.id) filter (where e.type in (select jsonb_array_elements_text(${typeList}::jsonb)))::text`
+              ? sql`count(e.id) filter (where e.type = any(${typeList}))::text`
               : sql`coalesce(sum(case when e.type <> 'return' then e.base_amount
-                     when o.type in (select jsonb_array_elements_text(${typeList}::jsonb))
+                     when o.type = any(${typeList})
                        then -coalesce(e.base_amount, o.base_amount, 0)
                      else 0 end), 0)::text`
           } as total from ${q}
               left join events e on e.program_id = ${programId} and e.account_id = q.account_id
                and e.occurred_at >= q.f and e.occurred_at < q.t
-               and (e.type in (select jsonb_array_elements_text(${typeList}::jsonb)) or e.type = 'return')
+               and (e.type = any(${typeList}) or e.type = 'return')
               left join events o on o.program_id = e.program_id and o.id = e.original_event_id
               group by q.key`,
         );

@@ -26,6 +26,9 @@ import type { ImportOptions, ImportReport } from './imports-schemas.ts';
 
 const MAX_REPORTED_ERRORS = 1000;
 
+/** The tables an import writes in bulk, analyzed after it. */
+const ANALYZED: Record<ImportReport['kind'], string[]> = { accounts: ['accounts'], contacts: ['contacts'] };
+
 /** What the import use cases work with. */
 export interface ImportDeps {
   database: Database;
@@ -96,6 +99,9 @@ async function writeChecked<T>(
     });
     return written;
   });
+  // Fresh statistics at once: a program that just grew by a large file would otherwise be planned
+  // as if it were as small as before until autovacuum (if any) catches up (decision 0012).
+  if (!dryRun && result.created + result.updated > 0) await database.analyze(ANALYZED[kind]);
   return {
     kind,
     dryRun,

@@ -74,7 +74,27 @@ function checkScopes(scopes: readonly string[]): Scope[] {
   return [...new Set(scopes)] as Scope[];
 }
 
+/**
+ * How long an authenticated key is trusted without asking the store again (decision 0012). A key
+ * revoked through this instance is refused at once; one revoked through another instance sharing the
+ * database is refused by this one at most this long after the revocation committed.
+ */
+export const KEY_CACHE_TTL_MS = 1000;
+/** At most this many keys are remembered (the oldest are forgotten first). */
+const KEY_CACHE_SIZE = 10_000;
+
 export function createKeyService(database: Database, audit: AuditService) {
+  /** Key hash → the principal it authenticated and when the store said so. Misses are never cached. */
+  const known = new Map<string, { principal: Principal; at: number }>();
+
+  /** Counts revocations through this instance: a lookup that overlapped one is not remembered. */
+  let revocations = 0;
+  /** Forgets a key at once (this instance; others forget it within KEY_CACHE_TTL_MS). */
+  const forget = (keyId: string) => {
+    revocations++;
+    for (const [hash, entry] of known) if (entry.principal.keyId === keyId) known.delete(hash);
+  };
+
   return {
     /** Creates a key (audited); the secret is in the result and nowhere else, ever. */
     async create(
@@ -126,9 +146,27 @@ export function createKeyService(database: Database, audit: AuditService) {
       });
     },
 
-    async authenticate(secret: string): Promise<Principal | undefined> {
-      const row = await findActiveKeyByHash(database.db, hashKey(secret));
-      return row ? { programId: row.programId, keyId: row.id, scopes: row.scopes as Scope[] } : undefined;
+    /**
+     * The principal of an active key, or undefined. Remembered for KEY_CACHE_TTL_MS, so a request
+     * costs no query while its key was confirmed within the last second (decision 0012).
+     */
+    async authenticate(secret: string, now = Date.now()): Promise<Principal | undefined> {
+      const hash = hashKey(secret);
+      const cached = known.get(hash);
+      if (cached && now - cached.at < KEY_CACHE_TTL_MS && now >= cached.at) return cached.principal;
+      const seen = revocations;
+      const row = await findActiveKeyByHash(database.db, hash);
+      known.delete(hash);
+      if (!row) return undefined;
+      const principal: Principal = Object.freeze({
+        programId: row.programId,
+        keyId: row.id,
+        scopes: Object.freeze([...(row.scopes as Scope[])]) as Scope[],
+      });
+      if (seen !== revocations) return principal;
+      if (known.size >= KEY_CACHE_SIZE) known.delete(known.keys().next().value!);
+      known.set(hash, { principal, at: now });
+      return principal;
     },
 
     async list(programId: string): Promise<ApiKeyInfo[]> {
@@ -137,13 +175,15 @@ export function createKeyService(database: Database, audit: AuditService) {
 
     /** Revokes a key at once (audited). */
     async revoke(programId: string, id: string, actor: Actor): Promise<ApiKeyInfo> {
-      return database.transaction(async (tx) => {
-        const row = await revokeKeyRow(tx, programId, id);
-        if (!row) throw new FidelisError('not_found', `No active key ${id} in this program`);
-        const revoked = info(row);
-        await recordKey(audit, tx, actor, 'key.revoke', revoked);
-        return revoked;
-      });
+      return database
+        .transaction(async (tx) => {
+          const row = await revokeKeyRow(tx, programId, id);
+          if (!row) throw new FidelisError('not_found', `No active key ${id} in this program`);
+          const revoked = info(row);
+          await recordKey(audit, tx, actor, 'key.revoke', revoked);
+          return revoked;
+        })
+        .finally(() => forget(id));
     },
   };
 }

@@ -103,19 +103,3 @@ export async function dueLots(db: Executor, programId: string, asOf: Date, limit
     .orderBy(asc(ledgerLots.expiresAt), asc(ledgerLots.id))
     .limit(limit);
 }
-
-/** Units of the wallet's lots that expire before `until`. */
-export async function expiringBefore(
-  db: Executor,
-  programId: string,
-  walletId: string,
-  until: Date,
-): Promise<number> {
-  const [row] = await selectRows<{ total: string | null }>(
-    db,
-    sql`select sum(remaining) as total from ledger_lots
-         where program_id = ${programId} and wallet_id = ${walletId} and remaining > 0
-           and expires_at is not null and expires_at <= ${until.toISOString()}`,
-  );
-  return Number(row?.total ?? 0);
-}

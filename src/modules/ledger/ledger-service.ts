@@ -22,7 +22,6 @@ import {
   allocationsOf,
   changeLots,
   dueLots,
-  expiringBefore,
   insertAllocations,
   insertLots,
   type LotRow,
@@ -66,7 +65,7 @@ import {
   reversedSoFar,
   type WalletDelta,
   type WalletRow,
-  walletsOfAccount,
+  walletsWithExpiry,
 } from './ledger-store.ts';
 import type { EntryType, SourceType, SystemWallet } from './ledger-tables.ts';
 
@@ -1173,25 +1172,24 @@ export function createLedgerService(
     /** The wallets of an account (its group's, when pooled) with available, pending, held and expiring amounts. */
     async summary(programId: string, accountRef: string, now = new Date()) {
       const { ownerId } = await ownerOf(programId, accountRef);
-      const rows = await walletsOfAccount(database.db, programId, ownerId);
-      return Promise.all(
-        rows.map(async (w) => ({
-          walletId: w.id,
-          ownerAccountId: ownerId,
-          unit: w.unit,
-          available: w.balance - w.held,
-          net: w.balance - w.debt,
-          pending: w.pending,
-          held: w.held,
-          debt: w.debt,
-          expiring: {
-            in30Days: await expiringBefore(database.db, programId, w.id, new Date(now.getTime() + 30 * DAY)),
-            in60Days: await expiringBefore(database.db, programId, w.id, new Date(now.getTime() + 60 * DAY)),
-            in90Days: await expiringBefore(database.db, programId, w.id, new Date(now.getTime() + 90 * DAY)),
-          },
-          lifetime: { earned: w.lifetimeEarned, redeemed: w.lifetimeRedeemed, expired: w.lifetimeExpired },
-        })),
-      );
+      const after = (days: number) => new Date(now.getTime() + days * DAY);
+      const rows = await walletsWithExpiry(database.db, programId, ownerId, [
+        after(30),
+        after(60),
+        after(90),
+      ]);
+      return rows.map((w) => ({
+        walletId: w.id,
+        ownerAccountId: ownerId,
+        unit: w.unit,
+        available: w.balance - w.held,
+        net: w.balance - w.debt,
+        pending: w.pending,
+        held: w.held,
+        debt: w.debt,
+        expiring: { in30Days: w.expiring[0], in60Days: w.expiring[1], in90Days: w.expiring[2] },
+        lifetime: { earned: w.lifetimeEarned, redeemed: w.lifetimeRedeemed, expired: w.lifetimeExpired },
+      }));
     },
 
     async balanceAsOf(programId: string, accountRef: string, unit: string, asOf: Date): Promise<number> {

@@ -1,8 +1,8 @@
 // SQL of the ledger's wallets (counters, locks), entries and postings. Lots are in
 // ledger-lots-store.ts, the history and reports in ledger-reports-store.ts.
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { advisoryLock, type Executor, inSlices, selectRows } from '../../db/client.ts';
-import { ledgerEntries, ledgerPostings, type SystemWallet, wallets } from './ledger-tables.ts';
+import { advisoryLock, type Executor, inSlices, selectRows, textArray } from '../../db/client.ts';
+import { ledgerEntries, ledgerLots, ledgerPostings, type SystemWallet, wallets } from './ledger-tables.ts';
 
 export type WalletRow = typeof wallets.$inferSelect;
 export type EntryRow = typeof ledgerEntries.$inferSelect;
@@ -22,16 +22,41 @@ export async function findWallet(db: Executor, programId: string, accountId: str
   return row;
 }
 
-export async function walletsOfAccount(
+/**
+ * An account's wallets (by unit) with what expires in each of them by each of three instants, in one
+ * statement: the lots left, summed per instant with FILTER (the wallet read).
+ */
+export async function walletsWithExpiry(
   db: Executor,
   programId: string,
   accountId: string,
-): Promise<WalletRow[]> {
-  return db
-    .select()
+  until: [Date, Date, Date],
+): Promise<Array<WalletRow & { expiring: [number, number, number] }>> {
+  const by = (n: number) =>
+    sql<
+      string | null
+    >`sum(${ledgerLots.remaining}) filter (where ${ledgerLots.expiresAt} <= ${until[n]!.toISOString()})`;
+  const lots = db
+    .select({ a: by(0).as('a'), b: by(1).as('b'), c: by(2).as('c') })
+    .from(ledgerLots)
+    .where(
+      and(
+        eq(ledgerLots.programId, wallets.programId),
+        eq(ledgerLots.walletId, wallets.id),
+        sql`${ledgerLots.remaining} > 0 and ${ledgerLots.expiresAt} is not null`,
+      ),
+    )
+    .as('soon');
+  const rows = await db
+    .select({ wallet: wallets, a: lots.a, b: lots.b, c: lots.c })
     .from(wallets)
+    .leftJoinLateral(lots, sql`true`)
     .where(and(eq(wallets.programId, programId), eq(wallets.accountId, accountId)))
     .orderBy(asc(wallets.unit));
+  return rows.map((r) => ({
+    ...r.wallet,
+    expiring: [Number(r.a ?? 0), Number(r.b ?? 0), Number(r.c ?? 0)],
+  }));
 }
 
 /** The member wallet of an account in a unit, created on first use. */
@@ -65,14 +90,15 @@ export async function lockMemberWallets(
     .insert(wallets)
     .values(sorted.map((p) => ({ programId, id: p.id, accountId: p.accountId, unit: p.unit })))
     .onConflictDoNothing();
-  const wanted = JSON.stringify(pairs.map((p) => ({ a: p.accountId, u: p.unit })));
+  const accountIds = textArray(pairs.map((p) => p.accountId));
+  const units = textArray(pairs.map((p) => p.unit));
   return db
     .select()
     .from(wallets)
     .where(
       and(
         eq(wallets.programId, programId),
-        sql`(${wallets.accountId}, ${wallets.unit}) in (select a, u from jsonb_to_recordset(${wanted}::jsonb) as w(a text, u text))`,
+        sql`(${wallets.accountId}, ${wallets.unit}) in (select a, u from unnest(${accountIds}, ${units}) as w(a, u))`,
       ),
     )
     .orderBy(asc(wallets.id))
@@ -161,26 +187,21 @@ export async function changeWallets(
   changes: Array<{ id: string } & WalletDelta>,
 ): Promise<void> {
   if (changes.length === 0) return;
-  const spec = JSON.stringify(
-    changes.map((c) => ({
-      id: c.id,
-      balance: c.balance ?? 0,
-      held: c.held ?? 0,
-      pending: c.pending ?? 0,
-      debt: c.debt ?? 0,
-      earned: c.earned ?? 0,
-      redeemed: c.redeemed ?? 0,
-      expired: c.expired ?? 0,
-    })),
-  );
+  const column = (of: (c: WalletDelta) => number | undefined) =>
+    textArray(
+      changes.map((c) => String(of(c) ?? 0)),
+      'bigint',
+    );
   await db.execute(sql`
     update wallets w set
       balance = w.balance + d.balance, held = w.held + d.held, pending = w.pending + d.pending,
       debt = w.debt + d.debt, lifetime_earned = w.lifetime_earned + d.earned,
       lifetime_redeemed = w.lifetime_redeemed + d.redeemed, lifetime_expired = w.lifetime_expired + d.expired,
       updated_at = now()
-    from jsonb_to_recordset(${spec}::jsonb) as d(id text, balance bigint, held bigint, pending bigint,
-      debt bigint, earned bigint, redeemed bigint, expired bigint)
+    from unnest(${textArray(changes.map((c) => c.id))}, ${column((c) => c.balance)}, ${column((c) => c.held)},
+      ${column((c) => c.pending)}, ${column((c) => c.debt)}, ${column((c) => c.earned)},
+      ${column((c) => c.redeemed)}, ${column((c) => c.expired)})
+      as d(id, balance, held, pending, debt, earned, redeemed, expired)
     where w.program_id = ${programId} and w.id = d.id`);
 }
 

@@ -1,7 +1,7 @@
 // Tier SQL, nothing else: ladders, statuses, the history of changes and operator metric values; every
 // query filters on the program.
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { type Executor, selectRows } from '../../db/client.ts';
+import { type Executor, selectRows, textArray } from '../../db/client.ts';
 import { tierChanges, tierLadders, tierMetricValues, tierStatus } from './tiers-tables.ts';
 
 export type LadderRow = typeof tierLadders.$inferSelect;
@@ -205,17 +205,20 @@ export async function tiersAtInstants(
   asked: Array<{ accountId: string; at: Date }>,
 ): Promise<Array<string | null>> {
   if (asked.length === 0) return [];
-  const spec = JSON.stringify(asked.map((q, n) => ({ n, a: q.accountId, t: q.at.toISOString() })));
   const rows = await selectRows<{ n: number; code: string | null }>(
     db,
     sql`select q.n, (select c.to_code from tier_changes c
                       where c.program_id = ${programId} and c.ladder_id = ${ladderId}
                         and c.account_id = q.a and c.at <= q.t
                       order by c.at desc, c.id desc limit 1) as code
-          from jsonb_to_recordset(${spec}::jsonb) as q(n int, a text, t timestamptz)`,
+          from unnest(${textArray(asked.map((q) => q.accountId))}, ${textArray(
+            asked.map((q) => q.at.toISOString()),
+            'timestamptz',
+          )}) with ordinality as q(a, t, n)`,
   );
   const codes: Array<string | null> = asked.map(() => null);
-  for (const r of rows) codes[Number(r.n)] = r.code;
+  // (unnest's ordinality counts from 1.)
+  for (const r of rows) codes[Number(r.n) - 1] = r.code;
   return codes;
 }
 
@@ -243,16 +246,17 @@ export async function operatorValues(
   windows: Array<{ key: string; accountId: string; to: Date }>,
 ): Promise<Map<string, string[]>> {
   if (windows.length === 0) return new Map();
-  const spec = JSON.stringify(
-    windows.map((w) => ({ key: w.key, account_id: w.accountId, t: w.to.toISOString() })),
-  );
   const rows = await selectRows<{ key: string; value: string | null }>(
     db,
     sql`select q.key, (select v.value from tier_metric_values v
                         where v.program_id = ${programId} and v.ladder_id = ${ladderId}
                           and v.account_id = q.account_id and v.at <= q.t
                         order by v.at desc limit 1) as value
-          from jsonb_to_recordset(${spec}::jsonb) as q(key text, account_id text, t timestamptz)`,
+          from unnest(${textArray(windows.map((w) => w.key))}, ${textArray(windows.map((w) => w.accountId))},
+            ${textArray(
+              windows.map((w) => w.to.toISOString()),
+              'timestamptz',
+            )}) as q(key, account_id, t)`,
   );
   const out = new Map<string, string[]>();
   for (const r of rows) {
