@@ -12,6 +12,8 @@ export type Condition = SQL | undefined;
 export interface ProgramTable<Row, New> {
   /** `program_id = programId and key = value`. */
   key(programId: string, value: string): SQL;
+  /** `program_id = programId` and every condition given. */
+  within(programId: string, ...conditions: Condition[]): SQL;
   insert(db: Executor, row: New): Promise<Row>;
   insertMany(db: Executor, rows: New[]): Promise<void>;
   find(db: Executor, programId: string, value: string): Promise<Row | undefined>;
@@ -64,8 +66,11 @@ export function programTable<T extends PgTable & { programId: PgColumn }>(
       .select()
       .from(table as PgTable)
       .where(where);
+  const within = (programId: string, ...conditions: Condition[]) =>
+    and(eq(table.programId, programId), ...conditions)!;
   const bound: ProgramTable<Row, T['$inferInsert']> = {
     key,
+    within,
     async insert(db, row) {
       const [created] = await db.insert(table).values(row).returning();
       return created as Row;
@@ -83,7 +88,7 @@ export function programTable<T extends PgTable & { programId: PgColumn }>(
       return row as Row | undefined;
     },
     async findWhere(db, programId, ...conditions) {
-      const [row] = await select(db, and(eq(table.programId, programId), ...conditions)!).limit(1);
+      const [row] = await select(db, within(programId, ...conditions)).limit(1);
       return row as Row | undefined;
     },
     async update(db, programId, value, patch, ...conditions) {
@@ -97,7 +102,7 @@ export function programTable<T extends PgTable & { programId: PgColumn }>(
     async page(db, programId, conditions, cursor, limit, order = 'asc') {
       const after =
         cursor === undefined ? undefined : order === 'asc' ? gt(keyColumn, cursor) : lt(keyColumn, cursor);
-      const rows = await select(db, and(eq(table.programId, programId), ...conditions, after)!)
+      const rows = await select(db, within(programId, ...conditions, after))
         .orderBy(order === 'asc' ? asc(keyColumn) : desc(keyColumn))
         .limit(limit);
       return rows as Row[];

@@ -1,11 +1,15 @@
 // SQL of the ledger's lots (what a credit left, with its expiry) and of the allocations that consume them.
 import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import { type Executor, inSlices, selectRows } from '../../db/client.ts';
+import { programTable } from '../../db/rows.ts';
 import { ledgerLotAllocations, ledgerLots } from './ledger-tables.ts';
 
 export type LotRow = typeof ledgerLots.$inferSelect;
 export type NewLotRow = typeof ledgerLots.$inferInsert;
 export type AllocationRow = typeof ledgerLotAllocations.$inferSelect;
+
+const lots = programTable(ledgerLots, ledgerLots.id);
+const allocations = programTable(ledgerLotAllocations, ledgerLotAllocations.entryId);
 
 export async function insertLots(db: Executor, rows: NewLotRow[]): Promise<void> {
   await inSlices(rows, 4000, async (slice) => {
@@ -22,13 +26,7 @@ export async function lockSpendableLots(
   return db
     .select()
     .from(ledgerLots)
-    .where(
-      and(
-        eq(ledgerLots.programId, programId),
-        eq(ledgerLots.walletId, walletId),
-        gt(ledgerLots.remaining, 0),
-      ),
-    )
+    .where(lots.within(programId, eq(ledgerLots.walletId, walletId), gt(ledgerLots.remaining, 0)))
     .for('update');
 }
 
@@ -38,7 +36,7 @@ export async function lockLots(db: Executor, programId: string, ids: string[]): 
   return db
     .select()
     .from(ledgerLots)
-    .where(and(eq(ledgerLots.programId, programId), inArray(ledgerLots.id, ids)))
+    .where(lots.within(programId, inArray(ledgerLots.id, ids)))
     .for('update');
 }
 
@@ -59,9 +57,7 @@ export async function changeLots(
      where l.program_id = ${programId} and l.id = v.id`);
 }
 
-export async function insertAllocations(db: Executor, rows: Array<typeof ledgerLotAllocations.$inferInsert>) {
-  if (rows.length > 0) await db.insert(ledgerLotAllocations).values(rows);
-}
+export const insertAllocations = allocations.insertMany;
 
 export async function allocationsOf(
   db: Executor,
@@ -71,7 +67,7 @@ export async function allocationsOf(
   return db
     .select()
     .from(ledgerLotAllocations)
-    .where(and(eq(ledgerLotAllocations.programId, programId), eq(ledgerLotAllocations.entryId, entryId)))
+    .where(allocations.key(programId, entryId))
     .orderBy(asc(ledgerLotAllocations.lotId));
 }
 
@@ -79,7 +75,7 @@ export async function lotsOfEntry(db: Executor, programId: string, entryId: stri
   return db
     .select()
     .from(ledgerLots)
-    .where(and(eq(ledgerLots.programId, programId), eq(ledgerLots.entryId, entryId)))
+    .where(lots.within(programId, eq(ledgerLots.entryId, entryId)))
     .orderBy(asc(ledgerLots.id));
 }
 

@@ -2,41 +2,26 @@
 // query filters on the program.
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { type Executor, selectRows, textArray } from '../../db/client.ts';
+import { programTable } from '../../db/rows.ts';
 import { tierChanges, tierLadders, tierMetricValues, tierStatus } from './tiers-tables.ts';
 
 export type LadderRow = typeof tierLadders.$inferSelect;
 export type StatusRow = typeof tierStatus.$inferSelect;
 export type ChangeRow = typeof tierChanges.$inferSelect;
 
-export async function insertLadder(db: Executor, row: typeof tierLadders.$inferInsert): Promise<LadderRow> {
-  const [r] = await db.insert(tierLadders).values(row).returning();
-  return r!;
-}
+const ladders = programTable(tierLadders, tierLadders.id);
+const statuses = programTable(tierStatus, tierStatus.accountId);
 
-export async function updateLadderRow(
+export const insertLadder = ladders.insert;
+export const findLadder = ladders.find;
+
+export function updateLadderRow(
   db: Executor,
   programId: string,
   id: string,
   document: LadderRow['document'],
 ) {
-  const [r] = await db
-    .update(tierLadders)
-    .set({ document, updatedAt: new Date() })
-    .where(and(eq(tierLadders.programId, programId), eq(tierLadders.id, id)))
-    .returning();
-  return r;
-}
-
-export async function findLadder(
-  db: Executor,
-  programId: string,
-  id: string,
-): Promise<LadderRow | undefined> {
-  const [r] = await db
-    .select()
-    .from(tierLadders)
-    .where(and(eq(tierLadders.programId, programId), eq(tierLadders.id, id)));
-  return r;
+  return ladders.update(db, programId, id, { document, updatedAt: new Date() });
 }
 
 export async function listLadders(db: Executor, programId: string): Promise<LadderRow[]> {
@@ -48,10 +33,7 @@ export async function listLadders(db: Executor, programId: string): Promise<Ladd
 }
 
 export async function statusesOf(db: Executor, programId: string, accountId: string) {
-  return db
-    .select()
-    .from(tierStatus)
-    .where(and(eq(tierStatus.programId, programId), eq(tierStatus.accountId, accountId)));
+  return db.select().from(tierStatus).where(statuses.key(programId, accountId));
 }
 
 export async function saveStatus(db: Executor, row: typeof tierStatus.$inferInsert): Promise<void> {
@@ -79,9 +61,7 @@ export async function lockDueStatuses(
   return db
     .select()
     .from(tierStatus)
-    .where(
-      and(eq(tierStatus.programId, programId), eq(tierStatus.ladderId, ladderId), lte(tierStatus.dueAt, now)),
-    )
+    .where(statuses.within(programId, eq(tierStatus.ladderId, ladderId), lte(tierStatus.dueAt, now)))
     .orderBy(asc(tierStatus.dueAt), asc(tierStatus.accountId))
     .limit(limit)
     .for('update', { skipLocked: true });
@@ -92,8 +72,8 @@ function statusRowsQuery(db: Executor, programId: string, ladderId: string, acco
     .select()
     .from(tierStatus)
     .where(
-      and(
-        eq(tierStatus.programId, programId),
+      statuses.within(
+        programId,
         eq(tierStatus.ladderId, ladderId),
         inArray(tierStatus.accountId, accountIds),
       ),
