@@ -8,11 +8,14 @@ import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { RuleService } from '../rules/rules-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
+import type { UserService } from '../users/users-service.ts';
 import { demoCsv, demoEvents, demoLadder, demoMovements, demoRules } from './demo-data.ts';
 
 export interface DemoResult {
   programId: string;
   apiKey: string;
+  /** Console sign-ins: an owner and an approver (e-mail and password). */
+  logins: DemoLogin[];
   accounts: number;
   contacts: number;
   entries: number;
@@ -20,9 +23,25 @@ export interface DemoResult {
   events: number;
 }
 
+export interface DemoLogin {
+  email: string;
+  password: string;
+  role: 'owner' | 'approver';
+}
+
+/**
+ * The demo's console logins. The passwords are public on purpose: the demo program is sample data
+ * for a local start; a real program's users are created with `fidelis users create`.
+ */
+export const DEMO_LOGINS: DemoLogin[] = [
+  { email: 'owner@demo.fidelis.local', password: 'demo-owner-pass', role: 'owner' },
+  { email: 'approver@demo.fidelis.local', password: 'demo-approver-pass', role: 'approver' },
+];
+
 export function createDemoService(
   programs: ProgramService,
   keys: KeyService,
+  users: UserService,
   imports: ImportService,
   ledger: LedgerService,
   rules: RuleService,
@@ -70,9 +89,17 @@ export function createDemoService(
       await tiers.createLadder(program.id, demoLadder(), actor);
       const ingested = await events.ingestBatch(program.id, demoEvents(earners, new Date()), actor);
       const { secret } = await keys.create(program.id, 'demo admin', ['admin'], actor);
+      // The console logins, unless another demo program of this store has them already.
+      const logins: DemoLogin[] = [];
+      for (const login of DEMO_LOGINS) {
+        if (await users.exists(login.email)) continue;
+        await users.create(program.id, { ...login, name: `Demo ${login.role}` }, actor);
+        logins.push(login);
+      }
       return {
         programId: program.id,
         apiKey: secret,
+        logins,
         accounts: accounts.created,
         contacts: contacts.created,
         entries,

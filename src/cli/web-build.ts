@@ -1,0 +1,47 @@
+// Builds the console (web/ → web/dist with Vite) when it is missing or older than its sources, so a
+// checkout's `npm install` (the `prepare` script) and `npm start` always serve the current console.
+// Decision 0013. An installation without the sources or without Vite (a production image built with
+// `npm ci --omit=dev`) serves whatever web/dist it was given.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '../..');
+const web = join(root, 'web');
+const vite = join(root, 'node_modules/vite/bin/vite.js');
+
+/** The newest modification time of the files under `path` (0 when there are none). */
+function newest(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let latest = 0;
+  for (const entry of readdirSync(path)) latest = Math.max(latest, newest(join(path, entry)));
+  return latest;
+}
+
+/** Whether web/dist is missing or older than any of web/'s sources. */
+export function consoleIsStale(): boolean {
+  const built = join(web, 'dist/index.html');
+  if (!existsSync(built)) return true;
+  const sources = Math.max(
+    newest(join(web, 'src')),
+    newest(join(web, 'index.html')),
+    newest(join(web, 'vite.config.ts')),
+  );
+  return sources > statSync(built).mtimeMs;
+}
+
+/** Builds the console if it is stale and can be built here; true when web/dist is there afterwards. */
+export function buildConsoleIfStale(options: { force?: boolean } = {}): boolean {
+  if (!existsSync(join(web, 'src')) || !existsSync(vite)) return existsSync(join(web, 'dist/index.html'));
+  if (!options.force && !consoleIsStale()) return true;
+  console.log('Building the console (web/ → web/dist) …');
+  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+    cwd: web,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0)
+    throw new Error('Building the console failed (see above); fix web/ or run `npm run web:build`');
+  return true;
+}
