@@ -58,7 +58,6 @@ export function createServices(database: Database) {
     eventTypes,
     tiers,
   );
-  const demo = createDemoService(programs, keys, users, imports, ledger, rules, events, tiers);
   // Reward eligibility: the account's tier on the program's first ladder, and its memberships; the
   // ladders' tier names for the reasons ("needs Diamond").
   const eligibilityFacts: EligibilityFacts = async (programId, accountId) => ({
@@ -85,6 +84,18 @@ export function createServices(database: Database) {
     eligibilityFacts,
   });
   const cashback = createCashbackService(database, { accounts, contacts, ledger, audit });
+  const demo = createDemoService(
+    programs,
+    keys,
+    users,
+    imports,
+    ledger,
+    rules,
+    events,
+    tiers,
+    rewards,
+    redemptions,
+  );
   return {
     database,
     programs,

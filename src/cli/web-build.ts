@@ -40,6 +40,8 @@ export function buildConsoleIfStale(options: { force?: boolean } = {}): boolean 
   const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
     cwd: web,
     stdio: 'inherit',
+    // Always the production build (a test runner sets NODE_ENV=test, which would bundle React's development build).
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   if (result.status !== 0)
     throw new Error('Building the console failed (see above); fix web/ or run `npm run web:build`');

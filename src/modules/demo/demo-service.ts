@@ -6,6 +6,8 @@ import type { ImportService } from '../imports/imports-service.ts';
 import type { KeyService } from '../keys/keys-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
+import type { RedemptionService } from '../rewards/redemptions-service.ts';
+import type { RewardService } from '../rewards/rewards-service.ts';
 import type { RuleService } from '../rules/rules-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
 import type { UserService } from '../users/users-service.ts';
@@ -19,6 +21,8 @@ export interface DemoResult {
   accounts: number;
   contacts: number;
   entries: number;
+  /** Redemptions waiting for approval. */
+  pendingApprovals: number;
   rules: number;
   events: number;
 }
@@ -47,6 +51,8 @@ export function createDemoService(
   rules: RuleService,
   events: EventService,
   tiers: TierService,
+  rewards: RewardService,
+  redemptions: RedemptionService,
 ) {
   return {
     /** Creates the demo program with its accounts and contacts, and an admin key for it (audited as `actor`'s). */
@@ -63,6 +69,8 @@ export function createDemoService(
               costPerPoint: '0.005',
               clawback: 'negative',
             },
+            // A redemption above 2,000 points waits for an approver (the console's approvals inbox).
+            redemptions: { approval: { above: { points: 2000 } } },
           },
         },
         actor,
@@ -88,6 +96,25 @@ export function createDemoService(
         await rules.create(program.id, { document, effectiveFrom: ruleFrom }, actor);
       await tiers.createLadder(program.id, demoLadder(), actor);
       const ingested = await events.ingestBatch(program.id, demoEvents(earners, new Date()), actor);
+      // A catalog item above the approval threshold, and requests for it waiting in the inbox.
+      const kit = await rewards.create(
+        program.id,
+        {
+          type: 'merchandise',
+          name: 'Installer tool kit',
+          price: { amount: 5000, unit: 'points' },
+          stock: { kind: 'counted', quantity: 25 },
+        },
+        actor,
+      );
+      const requesters = earners.slice(0, 3);
+      for (const [i, account] of requesters.entries())
+        await redemptions.request(
+          program.id,
+          { reward: kit.id, account, note: i === 0 ? 'For the new service van' : undefined },
+          { actor, admin: true },
+          `demo:kit:${account}`,
+        );
       const { secret } = await keys.create(program.id, 'demo admin', ['admin'], actor);
       // The console logins, unless another demo program of this store has them already.
       const logins: DemoLogin[] = [];
@@ -103,6 +130,7 @@ export function createDemoService(
         accounts: accounts.created,
         contacts: contacts.created,
         entries,
+        pendingApprovals: requesters.length,
         rules: documents.length,
         events: ingested.filter((r) => r.ok).length,
       };

@@ -19,7 +19,9 @@ export function Account() {
     queryFn: () => data(api.GET('/v1/accounts/{accountId}/wallets', { params: { path } })),
   });
   const [chosen, setChosen] = useState<string>();
-  const unit = chosen ?? wallets.data?.data[0]?.unit;
+  const units = wallets.data?.data.map((w) => w.unit) ?? [];
+  // Points first when the account has them; else its first wallet.
+  const unit = chosen ?? (units.includes('points') ? 'points' : units[0]);
   useEffect(() => {
     if (account.data) document.title = `${account.data.name} · Fidelis console`;
   }, [account.data]);

@@ -1,0 +1,203 @@
+// The console in a real browser (Debian's chromium driven by playwright-core) against a real
+// `fidelis start` on a fresh embedded store: sign in with the demo login, find an account by its CRM
+// id and read why it has its points, approve a waiting redemption as the demo approver, and see that
+// a viewer cannot. axe-core checks each screen; screenshots go to test-artifacts/console/.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildConsoleIfStale } from '../../src/cli/web-build.ts';
+import { fidelis, freePort, ROOT, type RunningServer, startServer } from '../support/server.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT, 'test-artifacts/console');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const VIEWER = { email: 'viewer@demo.fidelis.local', password: 'viewer-pass-123' };
+
+let cwd: string;
+let port: number;
+let server: RunningServer;
+let browser: Browser;
+let demoKey: string;
+const logins: Record<string, { email: string; password: string }> = {};
+
+/** The API as the demo's admin key sees it. */
+// biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read loosely by the test
+async function apiGet(path: string): Promise<any> {
+  const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${demoKey}` } });
+  expect(res.status, path).toBe(200);
+  return res.json();
+}
+
+async function newPage(): Promise<Page> {
+  // bypassCSP: the console's Content-Security-Policy refuses inline scripts, axe-core's injection among them.
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 720 },
+    locale: 'en-GB',
+    bypassCSP: true,
+  });
+  return context.newPage();
+}
+
+async function signIn(page: Page, login: { email: string; password: string }) {
+  await page.goto(`${server.url}/console/`);
+  await page.getByLabel('E-mail').fill(login.email);
+  await page.getByLabel('Password').fill(login.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+}
+
+/** axe-core on the page as it is: the serious and critical violations (none expected). */
+async function accessibility(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const result = await (
+      globalThis as unknown as {
+        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+      }
+    ).axe.run();
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.nodes})`);
+}
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  buildConsoleIfStale();
+  cwd = mkdtempSync(join(tmpdir(), 'fidelis-console-'));
+  port = await freePort();
+  server = await startServer(cwd, port);
+  demoKey = /Demo API key\s+(\S+)/.exec(server.banner)![1]!;
+  for (const m of server.banner.matchAll(/Console login\s+(\S+) \/ (\S+)\s+\((\w+)\)/g))
+    logins[m[3]!] = { email: m[1]!, password: m[2]! };
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (cwd) rmSync(cwd, { recursive: true, force: true });
+});
+
+describe('the console', () => {
+  it('prints the demo logins at start', () => {
+    expect(Object.keys(logins).sort()).toEqual(['approver', 'owner']);
+  });
+
+  it('signs in with the demo login (a wrong password shows the problem inline) and passes axe', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/console/accounts`);
+    await page.getByRole('heading', { name: 'Sign in to the Fidelis console' }).waitFor();
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'sign-in');
+    await page.getByLabel('E-mail').fill(logins.owner!.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('The e-mail address or the password is wrong');
+    await page.getByLabel('Password').fill(logins.owner!.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+    expect(page.url()).toBe(`${server.url}/console/accounts`);
+    await page.context().close();
+  });
+
+  it('finds an account by its CRM id and shows why it has its points', async () => {
+    const page = await newPage();
+    await signIn(page, logins.owner!);
+    await page.getByLabel('Name or CRM id').fill('CRM-0001');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const account = await apiGet('/v1/accounts/CRM-0001');
+    await page.getByRole('link', { name: account.name }).first().waitFor();
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'accounts');
+
+    await page.getByRole('link', { name: account.name }).first().click();
+    await page.getByRole('heading', { name: account.name, level: 1 }).waitFor();
+    const history = await apiGet('/v1/accounts/CRM-0001/wallets/points/history?limit=5');
+    const line = history.data[0];
+    expect(line.explanation.length).toBeGreaterThan(0);
+    await page.getByRole('cell', { name: line.explanation }).first().waitFor();
+    const wallet = page.getByRole('article', { name: 'points wallet' });
+    for (const label of ['Balance', 'Pending', 'Held', 'Available'])
+      await wallet.getByText(label, { exact: true }).waitFor();
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'account');
+    await page.context().close();
+  });
+
+  it('lets the demo approver approve a waiting redemption', async () => {
+    const waiting = (await apiGet('/v1/redemptions?status=pending_approval')).data as { id: string }[];
+    expect(waiting.length).toBeGreaterThan(0);
+    const page = await newPage();
+    await signIn(page, logins.approver!);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Approvals' }).click();
+    await page.getByRole('heading', { name: 'Approvals' }).waitFor();
+    const target = waiting[0]!.id;
+    await page.getByRole('button', { name: `Approve redemption ${target}` }).waitFor();
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'approvals');
+    await page.getByRole('button', { name: `Approve redemption ${target}` }).click();
+    await expect.poll(async () => (await apiGet(`/v1/redemptions/${target}`)).status).toBe('approved');
+    const redemption = await apiGet(`/v1/redemptions/${target}`);
+    const me = await page.evaluate(
+      async () => ((await (await fetch('/console/session')).json()) as { user: { id: string } }).user.id,
+    );
+    expect(redemption.approvals.decisions[0].approver).toBe(me);
+    await page.context().close();
+  });
+
+  it('shows a viewer (made with `fidelis users create`) no decision, and the API refuses one', async () => {
+    await server.stop();
+    const created = fidelis(cwd, [
+      'users',
+      'create',
+      '--email',
+      VIEWER.email,
+      '--role',
+      'viewer',
+      '--password',
+      VIEWER.password,
+    ]);
+    expect(created.status, created.output).toBe(0);
+    server = await startServer(cwd, port);
+    const page = await newPage();
+    await signIn(page, VIEWER);
+    await page.goto(`${server.url}/console/approvals`);
+    await page.getByRole('heading', { name: 'Approvals' }).waitFor();
+    await page.getByText('may look at the inbox but not decide').waitFor();
+    expect(await page.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
+    const waiting = (await apiGet('/v1/redemptions?status=pending_approval')).data as { id: string }[];
+    const answer = await page.evaluate(async (id) => {
+      const session = (await (await fetch('/console/session')).json()) as { csrfToken: string };
+      const res = await fetch(`/v1/redemptions/${id}/approve`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+        body: '{}',
+      });
+      return { status: res.status, code: ((await res.json()) as { code: string }).code };
+    }, waiting[0]!.id);
+    expect(answer).toEqual({ status: 403, code: 'insufficient_scope' });
+    await page.context().close();
+  });
+});
