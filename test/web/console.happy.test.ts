@@ -164,6 +164,17 @@ describe('the console', () => {
       async () => ((await (await fetch('/console/session')).json()) as { user: { id: string } }).user.id,
     );
     expect(redemption.approvals.decisions[0].approver).toBe(me);
+    // The audit log names the user who decided.
+    const audit = await apiGet(`/v1/audit?resourceType=redemption&resourceId=${target}`);
+    expect(audit.data.map((e: { actor: string }) => e.actor)).toContain(me);
+
+    // Rejecting asks for the reason, which the redemption keeps.
+    const other = waiting[1]!.id;
+    await page.getByRole('button', { name: `Reject redemption ${other}` }).click();
+    await page.getByLabel('Reason').fill('Budget frozen until Q3');
+    await page.getByRole('button', { name: 'Reject', exact: true }).click();
+    await expect.poll(async () => (await apiGet(`/v1/redemptions/${other}`)).status).toBe('rejected');
+    expect(JSON.stringify(await apiGet(`/v1/redemptions/${other}`))).toContain('Budget frozen until Q3');
     await page.context().close();
   });
 

@@ -1,6 +1,6 @@
 // The approvals inbox: redemptions waiting for approval, approved or rejected (with a reason) by a
 // role that decides approvals; a refusal of the API shows on the row.
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
@@ -74,6 +74,31 @@ export function Approvals() {
   );
 }
 
+/** An account's name (cached per account; its id until it is known). */
+function AccountName({ id }: { id: string }) {
+  const account = useQuery({
+    queryKey: ['account', id],
+    staleTime: 60_000,
+    queryFn: () => data(api.GET('/v1/accounts/{accountId}', { params: { path: { accountId: id } } })),
+  });
+  return (
+    <>
+      {account.data
+        ? `${account.data.name}${account.data.externalId ? ` (${account.data.externalId})` : ''}`
+        : id}
+    </>
+  );
+}
+
+function RewardName({ id }: { id: string }) {
+  const reward = useQuery({
+    queryKey: ['reward', id],
+    staleTime: 60_000,
+    queryFn: () => data(api.GET('/v1/rewards/{rewardId}', { params: { path: { rewardId: id } } })),
+  });
+  return <>{reward.data?.name ?? id}</>;
+}
+
 function Row({ redemption: r, decides }: { redemption: Redemption; decides: boolean }) {
   const client = useQueryClient();
   const [rejecting, setRejecting] = useState(false);
@@ -98,9 +123,14 @@ function Row({ redemption: r, decides }: { redemption: Redemption; decides: bool
     <tr>
       <td>{formatDateTime(r.createdAt)}</td>
       <td>
-        <Link to={`/accounts/${encodeURIComponent(r.accountId)}`}>{r.accountId}</Link>
+        <Link to={`/accounts/${encodeURIComponent(r.accountId)}`}>
+          <AccountName id={r.accountId} />
+        </Link>
       </td>
-      <td>{r.rewardId}</td>
+      <td>
+        <RewardName id={r.rewardId} />
+        {r.note && <div className="muted">“{r.note}”</div>}
+      </td>
       <td className="number">{formatAmount(r.price.amount, r.price.unit)}</td>
       <td>
         {r.approvals.decisions.filter((d) => d.decision === 'approve').length} of {r.approvals.required}
