@@ -27,6 +27,8 @@ export const consoleSessionRoutes = routeModule({
           response: responses({ 201: Type.Ref('ConsoleSession') }, [
             'invalid_credentials',
             'sign_in_rate_limited',
+            'payload_too_large',
+            'unsupported_media_type',
           ]),
         },
       },
@@ -46,7 +48,7 @@ export const consoleSessionRoutes = routeModule({
           tags: ['console'],
           summary: 'The signed-in console user and the CSRF token of the session',
           security: cookieAuth,
-          response: responses({ 200: Type.Ref('ConsoleSession') }, ['session_expired']),
+          response: responses({ 200: Type.Ref('ConsoleSession') }, ['session_expired', 'rate_limited']),
         },
       },
       async (request, reply) => {
@@ -68,7 +70,12 @@ export const consoleSessionRoutes = routeModule({
           tags: ['console'],
           summary: 'Sign out: ends the session and clears its cookie',
           security: cookieAuth,
-          response: responses({ 204: Type.Null() }, ['csrf_token_invalid']),
+          response: responses({ 204: Type.Null() }, [
+            'csrf_token_invalid',
+            'rate_limited',
+            'payload_too_large',
+            'unsupported_media_type',
+          ]),
         },
       },
       async (request, reply) => {
