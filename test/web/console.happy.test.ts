@@ -2,7 +2,7 @@
 // `fidelis start` on a fresh embedded store: sign in with the demo login, find an account by its CRM
 // id and read why it has its points, approve a waiting redemption as the demo approver, and see that
 // a viewer cannot. axe-core checks each screen; screenshots go to test-artifacts/console/.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +69,10 @@ const shot = (page: Page, name: string) =>
   page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `No chromium at ${CHROMIUM}: apt-get install chromium (as .ci/run does), or set CHROMIUM_PATH`,
+    );
   mkdirSync(ARTIFACTS, { recursive: true });
   buildConsoleIfStale();
   cwd = mkdtempSync(join(tmpdir(), 'fidelis-console-'));

@@ -1,6 +1,8 @@
 // The frame of every signed-in screen: a skip link, the header with the user and sign-out, the
 // navigation, and the screen. Without a session it sends the user to sign in.
+import { useQuery } from '@tanstack/react-query';
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { api, data } from './api/client';
 import { ProblemAlert } from './components/Problem';
 import { SessionProvider, useSessionQuery, useSignOut } from './session';
 
@@ -9,6 +11,12 @@ export function Layout() {
   const location = useLocation();
   const navigate = useNavigate();
   const signOut = useSignOut();
+  const program = useQuery({
+    queryKey: ['program'],
+    enabled: !!session.data,
+    staleTime: 300_000,
+    queryFn: () => data(api.GET('/v1/program')),
+  });
   if (session.isPending) return <p className="loading">Loading…</p>;
   if (session.isError)
     return (
@@ -24,7 +32,9 @@ export function Layout() {
         Skip to content
       </a>
       <header className="top">
-        <span className="brand">Fidelis</span>
+        <span className="brand">
+          Fidelis{program.data && <span className="program"> · {program.data.name}</span>}
+        </span>
         <nav aria-label="Main">
           <NavLink to="/accounts">Accounts</NavLink>
           <NavLink to="/approvals">Approvals</NavLink>

@@ -1,12 +1,25 @@
 // The operator console: one route per screen, each screen its own chunk (loaded when first opened).
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
+import { ProblemError } from './api/client';
 import { Layout } from './Layout';
+import { SESSION_KEY } from './session';
 import './styles.css';
 
-const queryClient = new QueryClient({
+const queryClient: QueryClient = new QueryClient({
+  // A session that ended (expired, signed out elsewhere) sends the user back to sign in.
+  queryCache: new QueryCache({
+    onError: (error, query) => {
+      if (
+        error instanceof ProblemError &&
+        error.problem.status === 401 &&
+        query.queryKey[0] !== SESSION_KEY[0]
+      )
+        queryClient.setQueryData(SESSION_KEY, null);
+    },
+  }),
   defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 10_000 } },
 });
 

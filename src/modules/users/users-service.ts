@@ -142,6 +142,8 @@ export function createUserService(database: Database, audit: AuditService) {
       const user = await findUserByEmail(database.db, email);
       const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
       if (!user || !ok || user.disabledAt) {
+        // Bounded memory: a flood of addresses starts the count afresh rather than growing the map.
+        if (failures.size >= 100_000) failures.clear();
         const entry = failures.get(email) ?? { count: 0, since: now.getTime() };
         entry.count += 1;
         failures.set(email, entry);
