@@ -166,6 +166,73 @@ describe('a session', () => {
     expect((await as(manager, { url: '/v1/keys' })).json().code).toBe('insufficient_scope');
   });
 
+  it('lets the deciding roles approve a waiting redemption as operator staff; a viewer and another program cannot', async () => {
+    const admin = { authorization: `Bearer ${api.a.admin}` };
+    await api.app.inject({
+      method: 'PATCH',
+      url: '/v1/program',
+      headers: admin,
+      payload: { settings: { redemptions: { approval: { always: true } } } },
+    });
+    await api.app.inject({
+      method: 'POST',
+      url: '/v1/ledger/credits',
+      headers: { ...admin, 'idempotency-key': 'seed-alpha' },
+      payload: {
+        account: 'CRM-A1',
+        amount: 10_000,
+        unit: 'points',
+        reasonCode: 'seed',
+        explanation: 'Opening balance',
+      },
+    });
+    const reward = await api.app.inject({
+      method: 'POST',
+      url: '/v1/rewards',
+      headers: admin,
+      payload: {
+        type: 'merchandise',
+        name: 'Kit',
+        price: { amount: 100, unit: 'points' },
+        stock: { kind: 'counted', quantity: 5 },
+      },
+    });
+    expect(reward.statusCode, reward.body).toBe(201);
+    const request = async (n: number) => {
+      const r = await api.app.inject({
+        method: 'POST',
+        url: '/v1/redemptions',
+        headers: { ...admin, 'idempotency-key': `kit-${n}` },
+        payload: { reward: reward.json().id, account: 'CRM-A1' },
+      });
+      expect(r.json().status, r.body).toBe('pending_approval');
+      return r.json().id as string;
+    };
+    const first = await request(1);
+    const second = await request(2);
+    const decide = (s: Session, id: string, decision: 'approve' | 'reject') =>
+      as(s, { method: 'POST', url: `/v1/redemptions/${id}/${decision}`, payload: { note: 'ok' } });
+
+    const viewer = await decide(await session('viewer@a.test'), first, 'approve');
+    expect([viewer.statusCode, viewer.json().code]).toEqual([403, 'insufficient_scope']);
+    const foreign = await decide(await session('admin@b.test'), first, 'approve');
+    expect(foreign.statusCode).toBe(404);
+
+    const approver = await session('approver@a.test');
+    const approved = await decide(approver, first, 'approve');
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json().status).toBe('approved');
+    const rejected = await decide(await session('manager@a.test'), second, 'reject');
+    expect(rejected.json().status).toBe('rejected');
+    // The approver's admin scope is lent for the decision only.
+    const write = await as(approver, {
+      method: 'POST',
+      url: '/v1/accounts',
+      payload: { externalId: 'X2', name: 'X' },
+    });
+    expect(write.json().code).toBe('insufficient_scope');
+  });
+
   it('ends at sign-out: the cookie is cleared and no longer accepted', async () => {
     const viewer = await session('viewer@a.test');
     const out = await as(viewer, { method: 'DELETE', url: '/console/session' });
