@@ -241,5 +241,10 @@ describe('a session', () => {
     const after = await as(viewer, { url: '/v1/accounts' });
     expect(after.statusCode).toBe(401);
     expect(after.json().code).toBe('session_expired');
+    // The scheduler's upkeep forgets it a day later, and keeps the live ones.
+    const live = await session('viewer@a.test');
+    const dayAfter = new Date(Date.now() + 86_400_000 + 60_000);
+    expect(await api.services.users.pruneSessions(api.a.programId, dayAfter)).toBeGreaterThan(0);
+    expect((await as(live, { url: '/console/session' })).statusCode).toBe(200);
   });
 });

@@ -9,6 +9,7 @@ import { newId } from '../../lib/ids.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './users-passwords.ts';
 import {
+  deleteSessionsBefore,
   endSession,
   findLiveSession,
   findUserByEmail,
@@ -183,6 +184,11 @@ export function createUserService(database: Database, audit: AuditService) {
         userId: user.id,
         scopes: scopesFor(user.role, decision),
       };
+    },
+
+    /** Forgets the program's sessions that expired or ended more than a day before `asOf` (the scheduler's upkeep). */
+    pruneSessions(programId: string, asOf: Date): Promise<number> {
+      return deleteSessionsBefore(database.db, programId, new Date(asOf.getTime() - 86_400_000));
     },
 
     /** Ends the session of this token (a no-op when it is unknown or ended). */

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { programTable } from '../../db/rows.ts';
 import { consoleSessions, consoleUsers } from './users-tables.ts';
@@ -45,4 +45,18 @@ export async function findLiveSession(
 
 export async function endSession(db: Executor, programId: string, id: string, now: Date): Promise<void> {
   await sessionRows.update(db, programId, id, { endedAt: now }, isNull(consoleSessions.endedAt));
+}
+
+/** Deletes the program's sessions that expired or ended before `cutoff`; how many. */
+export async function deleteSessionsBefore(db: Executor, programId: string, cutoff: Date): Promise<number> {
+  const deleted = await db
+    .delete(consoleSessions)
+    .where(
+      and(
+        eq(consoleSessions.programId, programId),
+        or(lt(consoleSessions.expiresAt, cutoff), lt(consoleSessions.endedAt, cutoff)),
+      ),
+    )
+    .returning({ id: consoleSessions.id });
+  return deleted.length;
 }
