@@ -16,8 +16,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-function env(port?: number): Record<string, string | undefined> {
-  const e: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '' };
+function env(port?: number, databaseUrl?: string): Record<string, string | undefined> {
+  const e: Record<string, string | undefined> = {
+    ...process.env,
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl ?? '',
+  };
   if (port) e.PORT = String(port);
   delete e.FIDELIS_DATA_DIR;
   delete e.HOST;
@@ -32,9 +36,12 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** `fidelis start` in `cwd`, once its banner is printed. */
-export async function startServer(cwd: string, port: number): Promise<RunningServer> {
-  const child = spawn(process.execPath, [join(ROOT, 'src/cli/main.ts'), 'start'], { cwd, env: env(port) });
+/** `fidelis start` in `cwd` (on the embedded store, or the PostgreSQL database named), once its banner is printed. */
+export async function startServer(cwd: string, port: number, databaseUrl?: string): Promise<RunningServer> {
+  const child = spawn(process.execPath, [join(ROOT, 'src/cli/main.ts'), 'start'], {
+    cwd,
+    env: env(port, databaseUrl),
+  });
   let log = '';
   child.stdout!.on('data', (d: Buffer) => {
     log += d.toString();
@@ -60,11 +67,15 @@ export async function startServer(cwd: string, port: number): Promise<RunningSer
   };
 }
 
-/** Runs the `fidelis` command in `cwd` (the server must not hold the embedded store). */
-export function fidelis(cwd: string, args: string[]): { status: number | null; output: string } {
+/** Runs the `fidelis` command in `cwd` (a server must not hold the embedded store meanwhile). */
+export function fidelis(
+  cwd: string,
+  databaseUrl: string | undefined,
+  args: string[],
+): { status: number | null; output: string } {
   const r = spawnSync(process.execPath, [join(ROOT, 'src/cli/main.ts'), ...args], {
     cwd,
-    env: env(),
+    env: env(undefined, databaseUrl),
     encoding: 'utf8',
   });
   return { status: r.status, output: r.stdout + r.stderr };

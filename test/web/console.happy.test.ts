@@ -1,15 +1,18 @@
 // The console in a real browser (Debian's chromium driven by playwright-core) against a real
-// `fidelis start` on a fresh embedded store: sign in with the demo login, find an account by its CRM
-// id and read why it has its points, approve a waiting redemption as the demo approver, and see that
-// a viewer cannot. axe-core checks each screen; screenshots go to test-artifacts/console/.
+// `fidelis start` on a fresh store, embedded and PostgreSQL: sign in with the demo login, find an
+// account by its CRM id and read why it has its points, approve and reject waiting redemptions as
+// the demo approver, and see that a viewer cannot. axe-core checks each screen and screenshots go to
+// test-artifacts/console/ (on the embedded store: the pages are the same on both).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import pg from 'pg';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsoleIfStale } from '../../src/cli/web-build.ts';
+import { adminUrl, urlFor } from '../support/postgres-template.ts';
 import { fidelis, freePort, ROOT, type RunningServer, startServer } from '../support/server.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -17,6 +20,9 @@ const ARTIFACTS = join(ROOT, 'test-artifacts/console');
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const VIEWER = { email: 'viewer@demo.fidelis.local', password: 'viewer-pass-123' };
 
+type Store = 'pglite' | 'postgres';
+let store: Store;
+let databaseUrl: string | undefined;
 let cwd: string;
 let port: number;
 let server: RunningServer;
@@ -50,8 +56,9 @@ async function signIn(page: Page, login: { email: string; password: string }) {
   await page.getByRole('heading', { name: 'Accounts' }).waitFor();
 }
 
-/** axe-core on the page as it is: the serious and critical violations (none expected). */
+/** axe-core on the page as it is: the serious and critical violations (none expected; embedded store only). */
 async function accessibility(page: Page): Promise<string[]> {
+  if (store !== 'pglite') return [];
   await page.addScriptTag({ content: AXE });
   const violations = await page.evaluate(async () => {
     const result = await (
@@ -66,8 +73,20 @@ async function accessibility(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.nodes})`);
 }
 
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+const shot = async (page: Page, name: string) => {
+  if (store === 'pglite') await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+};
+
+/** A fresh PostgreSQL database for a server of the postgres run, dropped afterwards. */
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
@@ -76,12 +95,6 @@ beforeAll(async () => {
     );
   mkdirSync(ARTIFACTS, { recursive: true });
   buildConsoleIfStale();
-  cwd = mkdtempSync(join(tmpdir(), 'fidelis-console-'));
-  port = await freePort();
-  server = await startServer(cwd, port);
-  demoKey = /Demo API key\s+(\S+)/.exec(server.banner)![1]!;
-  for (const m of server.banner.matchAll(/Console login\s+(\S+) \/ (\S+)\s+\((\w+)\)/g))
-    logins[m[3]!] = { email: m[1]!, password: m[2]! };
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -99,18 +112,44 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.stop();
-  if (cwd) rmSync(cwd, { recursive: true, force: true });
 });
 
-describe('the console', () => {
-  it('loads at most 350 KB of JavaScript (gzipped) before the first screen', () => {
-    const dist = join(ROOT, 'web/dist');
-    const html = readFileSync(join(dist, 'index.html'), 'utf8');
-    const initial = [...html.matchAll(/(?:src|href)="\/console\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
-    expect(initial.length).toBeGreaterThan(0);
-    const bytes = initial.reduce((sum, file) => sum + gzipSync(readFileSync(join(dist, file))).length, 0);
-    expect(bytes).toBeLessThan(350 * 1024);
+it('loads at most 350 KB of JavaScript (gzipped) before the first screen', () => {
+  const dist = join(ROOT, 'web/dist');
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const initial = [...html.matchAll(/(?:src|href)="\/console\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+  expect(initial.length).toBeGreaterThan(0);
+  const bytes = initial.reduce((sum, file) => sum + gzipSync(readFileSync(join(dist, file))).length, 0);
+  expect(bytes).toBeLessThan(350 * 1024);
+});
+
+describe.each(['pglite', 'postgres'] as const)('the console on %s', (storeUnderTest) => {
+  beforeAll(async () => {
+    store = storeUnderTest;
+    databaseUrl = undefined;
+    if (store === 'postgres') {
+      const name = `fidelis_console_${process.pid}`;
+      await withAdmin(async (c) => {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.query(`CREATE DATABASE ${name}`);
+      });
+      databaseUrl = urlFor(name);
+    }
+    cwd = mkdtempSync(join(tmpdir(), 'fidelis-console-'));
+    port = await freePort();
+    server = await startServer(cwd, port, databaseUrl);
+    demoKey = /Demo API key\s+(\S+)/.exec(server.banner)![1]!;
+    for (const m of server.banner.matchAll(/Console login\s+(\S+) \/ (\S+)\s+\((\w+)\)/g))
+      logins[m[3]!] = { email: m[1]!, password: m[2]! };
+  }, 300_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    if (cwd) rmSync(cwd, { recursive: true, force: true });
+    if (databaseUrl) {
+      const name = new URL(databaseUrl).pathname.slice(1);
+      await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    }
   });
 
   it('prints the demo logins at start', () => {
@@ -197,7 +236,7 @@ describe('the console', () => {
 
   it('shows a viewer (made with `fidelis users create`) no decision, and the API refuses one', async () => {
     await server.stop();
-    const created = fidelis(cwd, [
+    const created = fidelis(cwd, databaseUrl, [
       'users',
       'create',
       '--email',
@@ -208,7 +247,7 @@ describe('the console', () => {
       VIEWER.password,
     ]);
     expect(created.status, created.output).toBe(0);
-    server = await startServer(cwd, port);
+    server = await startServer(cwd, port, databaseUrl);
     const page = await newPage();
     await signIn(page, VIEWER);
     await page.goto(`${server.url}/console/approvals`);
