@@ -3,7 +3,7 @@
 // Decision 0013. An installation without the sources or without Vite (a production image built with
 // `npm ci --omit=dev`) serves whatever web/dist it was given.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '../..');
@@ -37,13 +37,32 @@ export function buildConsoleIfStale(options: { force?: boolean } = {}): boolean 
   if (!existsSync(join(web, 'src')) || !existsSync(vite)) return existsSync(join(web, 'dist/index.html'));
   if (!options.force && !consoleIsStale()) return true;
   console.log('Building the console (web/ → web/dist) …');
-  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
-    cwd: web,
-    stdio: 'inherit',
-    // Always the production build (a test runner sets NODE_ENV=test, which would bundle React's development build).
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  if (result.status !== 0)
+  // Into a directory of its own, then swapped in: a server (or another build, from a parallel test)
+  // never sees a half-written web/dist.
+  const out = `dist-build-${process.pid}`;
+  const result = spawnSync(
+    process.execPath,
+    [vite, 'build', '--logLevel', 'warn', '--outDir', out, '--emptyOutDir'],
+    {
+      cwd: web,
+      stdio: 'inherit',
+      // Always the production build (a test runner sets NODE_ENV=test, which would bundle React's development build).
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
+  if (result.status !== 0) {
+    rmSync(join(web, out), { recursive: true, force: true });
     throw new Error('Building the console failed (see above); fix web/ or run `npm run web:build`');
+  }
+  const dist = join(web, 'dist');
+  const old = `${dist}-old-${process.pid}`;
+  if (existsSync(dist)) renameSync(dist, old);
+  try {
+    renameSync(join(web, out), dist);
+  } catch {
+    // Another build swapped its own in meanwhile: it is as fresh as this one.
+    rmSync(join(web, out), { recursive: true, force: true });
+  }
+  rmSync(old, { recursive: true, force: true });
   return true;
 }
