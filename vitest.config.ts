@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Three rings (DESIGN.md §4): pure core tests once; every store/service/API test twice,
-// on embedded PGlite and on a real PostgreSQL server (a fresh database per test file).
+// Four rings (DESIGN.md §4): pure core tests once; every store/service/API test twice,
+// on embedded PGlite and on a real PostgreSQL server (a fresh database per test file); the console
+// in a real browser against a real server (test/web).
 const storeTests = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+const webTests = ['test/web/**/*.test.ts'];
 export const coreTests = ['src/core/**/*.test.ts', 'test/architecture.test.ts', 'test/docs.test.ts'];
 
 export default defineConfig({
@@ -15,15 +17,16 @@ export default defineConfig({
         test: {
           name: 'pglite',
           include: storeTests,
-          exclude: [...coreTests, '**/*.pg-only.test.ts'],
+          exclude: [...coreTests, ...webTests, '**/*.pg-only.test.ts'],
           env: { FIDELIS_TEST_DRIVER: 'pglite' },
         },
       },
+      { test: { name: 'web', include: webTests, testTimeout: 120_000, hookTimeout: 300_000 } },
       {
         test: {
           name: 'postgres',
           include: storeTests,
-          exclude: coreTests,
+          exclude: [...coreTests, ...webTests],
           env: { FIDELIS_TEST_DRIVER: 'postgres' },
           globalSetup: ['test/support/postgres-template.ts'],
         },

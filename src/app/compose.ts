@@ -23,6 +23,7 @@ import { createRewardService, type EligibilityFacts } from '../modules/rewards/r
 import { RedemptionSettingsSchema } from '../modules/rewards/rewards-settings.ts';
 import { createRuleService } from '../modules/rules/rules-service.ts';
 import { createTierService } from '../modules/tiers/tiers-service.ts';
+import { createUserService } from '../modules/users/users-service.ts';
 
 export function createServices(database: Database) {
   // Every writing service records its writes in the audit log itself, in the write's transaction.
@@ -35,6 +36,7 @@ export function createServices(database: Database) {
     keys: KeysSettingsSchema,
   });
   const keys = createKeyService(database, audit);
+  const users = createUserService(database, audit);
   const accounts = createAccountService(database, audit);
   const contacts = createContactService(database, accounts, audit);
   const imports = createImportService(database, accounts, contacts, audit);
@@ -56,7 +58,6 @@ export function createServices(database: Database) {
     eventTypes,
     tiers,
   );
-  const demo = createDemoService(programs, keys, imports, ledger, rules, events, tiers);
   // Reward eligibility: the account's tier on the program's first ladder, and its memberships; the
   // ladders' tier names for the reasons ("needs Diamond").
   const eligibilityFacts: EligibilityFacts = async (programId, accountId) => ({
@@ -83,10 +84,23 @@ export function createServices(database: Database) {
     eligibilityFacts,
   });
   const cashback = createCashbackService(database, { accounts, contacts, ledger, audit });
+  const demo = createDemoService(
+    programs,
+    keys,
+    users,
+    imports,
+    ledger,
+    rules,
+    events,
+    tiers,
+    rewards,
+    redemptions,
+  );
   return {
     database,
     programs,
     keys,
+    users,
     accounts,
     contacts,
     imports,

@@ -39,7 +39,10 @@ import { redemptionRoutes } from '../modules/rewards/redemptions-routes.ts';
 import { rewardRoutes } from '../modules/rewards/rewards-routes.ts';
 import { ruleRoutes } from '../modules/rules/rules-routes.ts';
 import { tierRoutes } from '../modules/tiers/tiers-routes.ts';
+import { sessionPrincipal } from '../modules/users/users-plugin.ts';
+import { consoleSessionRoutes } from '../modules/users/users-routes.ts';
 import type { Services } from './compose.ts';
+import { serveConsole } from './console.ts';
 
 /**
  * Every module's routes, in the order their shared schemas appear in /openapi.json. Each receives
@@ -75,6 +78,7 @@ const LANDING = `<!doctype html>
 <h1>Fidelis</h1>
 <p>Loyalty and rewards for business-to-business programs. This server speaks the Fidelis API.</p>
 <ul>
+<li><a href="/console/">Console</a> (sign in to run a program)</li>
 <li><a href="/docs">API reference</a> (every operation, with examples)</li>
 <li><a href="/openapi.json">OpenAPI document</a> (for generated clients)</li>
 <li><a href="/health">Health</a> and <a href="/ready">readiness</a></li>
@@ -178,7 +182,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // Fastify reads text/plain by default; no route takes it, so it answers 415 like any other type.
   app.removeContentTypeParser('text/plain');
   rejectNulCharacters(app);
-  for (const schema of [ProblemSchema, ...ROUTE_MODULES.flatMap((m) => m.schemas)]) {
+  for (const schema of [
+    ProblemSchema,
+    ...ROUTE_MODULES.flatMap((m) => m.schemas),
+    ...consoleSessionRoutes.schemas,
+  ]) {
     limitSchema(schema);
     app.addSchema(schema);
   }
@@ -212,7 +220,16 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
           'Errors are RFC 9457 problem documents with a stable `code` (see docs/errors.md).',
       },
       components: {
-        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A Fidelis API key' } },
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'A Fidelis API key' },
+          consoleSession: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'fidelis_session',
+            description:
+              'The console session cookie (set by POST /console/session); a state-changing request also sends its X-CSRF-Token header',
+          },
+        },
       },
       security: [{ apiKey: [] }],
     },
@@ -266,13 +283,19 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(
     async (instance) => {
       const v1 = instance.withTypeProvider<TypeBoxTypeProvider>();
-      authenticateKeys(v1, services);
+      authenticateKeys(v1, { ...services, sessionPrincipal: sessionPrincipal(services.users) });
       idempotentWrites(v1, services);
       csvBodies(v1);
       for (const module of ROUTE_MODULES) module.routes(v1, services);
     },
     { prefix: '/v1' },
   );
+  await app.register(
+    async (instance) =>
+      consoleSessionRoutes.routes(instance.withTypeProvider<TypeBoxTypeProvider>(), services),
+    { prefix: '/console' },
+  );
+  await serveConsole(app);
 
   return app;
 }

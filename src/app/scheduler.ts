@@ -71,6 +71,11 @@ export function startScheduler(
       } catch (error) {
         log.error({ err: error, programId: program.id }, 'membership due run failed; it will be retried');
       }
+      try {
+        await services.users.pruneSessions(program.id, new Date());
+      } catch (error) {
+        log.error({ err: error, programId: program.id }, 'console session upkeep failed; it will be retried');
+      }
     }
   }
 

@@ -13,3 +13,4 @@ export * from '../modules/programs/programs-tables.ts';
 export * from '../modules/rewards/rewards-tables.ts';
 export * from '../modules/rules/rules-tables.ts';
 export * from '../modules/tiers/tiers-tables.ts';
+export * from '../modules/users/users-tables.ts';

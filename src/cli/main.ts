@@ -1,4 +1,5 @@
-// The `fidelis` command: serve | start | migrate | programs | keys | import | events | fx | demo.
+// The `fidelis` command: serve | start | migrate | programs | keys | users | import | events | fx | demo.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createServices, type Services } from '../app/compose.ts';
@@ -24,6 +25,8 @@ Usage:
   fidelis import accounts|contacts FILE [--program ID] [--skip-invalid] [--dry-run]
   fidelis events import FILE [--program ID] [--dry-run]   ingest events from CSV (id,type,account,occurredAt,amount,currency,…)
   fidelis fx import FILE [--program ID]       set exchange rates from CSV (currency,rate,effectiveFrom)
+  fidelis users create --email E --role viewer|approver|manager|admin|owner [--password P] [--name N] [--program ID]
+                                         a console user (a password is generated and printed when none is given)
   fidelis demo                           create the demo program and print its admin key
 
 --program defaults to the oldest program. The store is PostgreSQL when DATABASE_URL is set,
@@ -36,6 +39,9 @@ const OPTIONS = {
   locale: { type: 'string' },
   program: { type: 'string' },
   scopes: { type: 'string' },
+  email: { type: 'string' },
+  role: { type: 'string' },
+  password: { type: 'string' },
   'skip-invalid': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -147,6 +153,21 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw new Error('usage: fidelis keys create|list|revoke KEY_ID');
       });
+    case 'users':
+      return withServices(config, async (services) => {
+        if (sub !== 'create' || !values.email || !values.role)
+          throw new Error('usage: fidelis users create --email E --role R [--password P] [--name N]');
+        const id = await programId(services, values);
+        const password = values.password ?? randomBytes(12).toString('base64url');
+        const user = await services.users.create(
+          id,
+          { email: values.email, role: values.role, password, ...(values.name && { name: values.name }) },
+          CLI,
+        );
+        console.log(`Console user ${user.id} (${user.email}, ${user.role}) for program ${id}.`);
+        if (!values.password) console.log(`Password (shown once): ${password}`);
+        return 0;
+      });
     case 'import':
       return withServices(config, async (services) => {
         const file = rest[0];
@@ -208,6 +229,7 @@ export async function main(argv: string[]): Promise<number> {
           `demo program ${demo.programId}: ${demo.accounts} accounts, ${demo.contacts} contacts, ${demo.rules} rules, ${demo.events} events`,
         );
         console.log(`admin API key (shown once): ${demo.apiKey}`);
+        for (const l of demo.logins) console.log(`console login (${l.role}): ${l.email} / ${l.password}`);
         return 0;
       });
     default:

@@ -8,6 +8,8 @@ import { startScheduler } from '../app/scheduler.ts';
 import type { Config } from '../config.ts';
 import { systemActor } from '../core/access.ts';
 import { openConfiguredDatabase } from '../db/open.ts';
+import { DEMO_LOGINS, type DemoLogin } from '../modules/demo/demo-service.ts';
+import { buildConsoleIfStale } from './web-build.ts';
 
 /**
  * Where the demo program's admin key is kept: inside the data directory, one file per store, so a
@@ -25,6 +27,8 @@ export function demoKeyFile(config: Config): string {
 const START = systemActor('start');
 
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
+  // A checkout's console is built when it is missing or older than its sources (decision 0013).
+  buildConsoleIfStale();
   const database = await openConfiguredDatabase(config);
   await database.migrate();
   const services = createServices(database);
@@ -49,6 +53,12 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
         `The key in ${demoKeyFile(config)} is not a valid key of this store; create one with \`fidelis keys create\`.`,
       );
   }
+
+  // The demo's console logins, as long as they still sign in.
+  const logins: DemoLogin[] = [];
+  if (demoKey)
+    for (const login of DEMO_LOGINS)
+      if (await services.users.verify(login.email, login.password)) logins.push(login);
 
   let adminKeyProgram: string | undefined;
   if (config.adminKey) {
@@ -96,6 +106,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
       `  API reference   ${base}/docs`,
       `  OpenAPI         ${base}/openapi.json`,
       `  Health          ${base}/health`,
+      `  Console         ${base}/console/`,
+      ...logins.map((l) => `  Console login   ${l.email} / ${l.password}   (${l.role})`),
       adminKeyProgram ? `  FIDELIS_ADMIN_KEY is an admin key of program ${adminKeyProgram}` : '',
       demoKey ? `  Demo API key    ${demoKey}   (also in ${demoKeyFile(config)})` : '',
       demoKey

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allows, SCOPES, type Scope } from './access.ts';
+import { actorName, actorOf, allows, ROLES, SCOPES, type Scope, scopesFor } from './access.ts';
 
 describe('allows', () => {
   it('lets a higher scope do what a lower one may: admin ⊇ write ⊇ read', () => {
@@ -11,5 +11,24 @@ describe('allows', () => {
     expect(allows(['read', 'admin'], 'write')).toBe(true);
     expect(allows(['read', 'read'], 'write')).toBe(false);
     expect(allows([] as Scope[], 'read')).toBe(false);
+  });
+});
+
+describe('console roles', () => {
+  it('map onto the API scopes; only the deciding roles decide approvals, with the admin scope', () => {
+    const rows = ROLES.map((role) => [role, scopesFor(role, false), scopesFor(role, true)]);
+    expect(rows).toEqual([
+      ['viewer', ['read'], ['read']],
+      ['approver', ['read'], ['admin']],
+      ['manager', ['write'], ['admin']],
+      ['admin', ['admin'], ['admin']],
+      ['owner', ['admin'], ['admin']],
+    ]);
+  });
+
+  it('name a console user in records by the user id', () => {
+    const principal = { programId: 'prg_1', keyId: 'usr_1', userId: 'usr_1', scopes: ['read' as const] };
+    expect(actorName(actorOf(principal))).toBe('usr_1');
+    expect(actorName(actorOf({ ...principal, userId: undefined, keyId: 'key_1' }))).toBe('key_1');
   });
 });

@@ -15,22 +15,60 @@ export function allows(granted: readonly Scope[], needed: Scope): boolean {
 /** The program and key a request acts for. */
 export interface Principal {
   programId: string;
+  /** The API key; for a console session, the user's id (`usr_…`), so journals name the user. */
   keyId: string;
   scopes: Scope[];
+  /** Set when a console user acts (through a session cookie) rather than an API key. */
+  userId?: string;
+}
+
+/**
+ * The roles of console users, each a set of API scopes: a viewer reads; an approver reads and
+ * decides approvals (approve or reject a waiting redemption as the operator's staff); a manager
+ * writes and decides approvals; an admin may do all an admin key may; an owner too (and, as the
+ * console grows, manages users).
+ */
+export const ROLES = ['viewer', 'approver', 'manager', 'admin', 'owner'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_SCOPES: Record<Role, Scope[]> = {
+  viewer: ['read'],
+  approver: ['read'],
+  manager: ['write'],
+  admin: ['admin'],
+  owner: ['admin'],
+};
+
+/** The roles that decide approvals (as the operator's staff, which the API grants an admin key). */
+export const DECIDING_ROLES: readonly Role[] = ['approver', 'manager', 'admin', 'owner'];
+
+/**
+ * The scopes a user of `role` acts with on one request: the role's own, except that an approval
+ * decision (`decision` true) is taken with the admin scope by the roles that decide approvals —
+ * the API lets an admin key decide as operator staff, and the role only lends it for that step.
+ */
+export function scopesFor(role: Role, decision: boolean): Scope[] {
+  return decision && DECIDING_ROLES.includes(role) ? ['admin'] : ROLE_SCOPES[role];
 }
 
 /**
  * Who does a write, as the audit log (and every other record of who acted) names it: an API key,
  * the `fidelis` command line, or a job of the server (the scheduler's due runs, the start-up).
  */
-export type Actor = { kind: 'key'; keyId: string } | { kind: 'cli' } | { kind: 'system'; job: string };
+export type Actor =
+  | { kind: 'key'; keyId: string }
+  | { kind: 'user'; userId: string }
+  | { kind: 'cli' }
+  | { kind: 'system'; job: string };
 
 /** The `fidelis` command line. */
 export const CLI: Actor = { kind: 'cli' };
 
-/** The actor of a request: its API key. */
+/** The actor of a request: its API key, or the console user of its session. */
 export function actorOf(principal: Principal): Actor {
-  return { kind: 'key', keyId: principal.keyId };
+  return principal.userId
+    ? { kind: 'user', userId: principal.userId }
+    : { kind: 'key', keyId: principal.keyId };
 }
 
 /** A job of the server (`scheduler`, `start`, …). */
@@ -39,13 +77,15 @@ export function systemActor(job: string): Actor {
 }
 
 /**
- * How records name an actor: the key's id (`key_…`, as records always named keys), `cli`, or
- * `job:<job>`. Key ids start with `key_`, so the three forms never collide.
+ * How records name an actor: the key's id (`key_…`, as records always named keys), the console
+ * user's id (`usr_…`), `cli`, or `job:<job>`. The prefixes differ, so the forms never collide.
  */
 export function actorName(actor: Actor): string {
   switch (actor.kind) {
     case 'key':
       return actor.keyId;
+    case 'user':
+      return actor.userId;
     case 'cli':
       return 'cli';
     case 'system':

@@ -26,7 +26,9 @@ export type IdPrefix =
   | 'mem'
   | 'mev'
   | 'etl'
-  | 'imp';
+  | 'imp'
+  | 'usr'
+  | 'csn';
 
 let lastMs = 0;
 let lastEntropy: Uint8Array = new Uint8Array(10);

@@ -14,6 +14,7 @@ export const MODULE_RANK: Record<string, number> = {
   'event-types': 2,
   accounts: 3,
   keys: 3,
+  users: 3,
   idempotency: 3,
   fx: 3,
   rules: 3,

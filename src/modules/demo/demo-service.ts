@@ -6,28 +6,53 @@ import type { ImportService } from '../imports/imports-service.ts';
 import type { KeyService } from '../keys/keys-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
+import type { RedemptionService } from '../rewards/redemptions-service.ts';
+import type { RewardService } from '../rewards/rewards-service.ts';
 import type { RuleService } from '../rules/rules-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
+import type { UserService } from '../users/users-service.ts';
 import { demoCsv, demoEvents, demoLadder, demoMovements, demoRules } from './demo-data.ts';
 
 export interface DemoResult {
   programId: string;
   apiKey: string;
+  /** Console sign-ins: an owner and an approver (e-mail and password). */
+  logins: DemoLogin[];
   accounts: number;
   contacts: number;
   entries: number;
+  /** Redemptions waiting for approval. */
+  pendingApprovals: number;
   rules: number;
   events: number;
 }
 
+export interface DemoLogin {
+  email: string;
+  password: string;
+  role: 'owner' | 'approver';
+}
+
+/**
+ * The demo's console logins. The passwords are public on purpose: the demo program is sample data
+ * for a local start; a real program's users are created with `fidelis users create`.
+ */
+export const DEMO_LOGINS: DemoLogin[] = [
+  { email: 'owner@demo.fidelis.local', password: 'demo-owner-pass', role: 'owner' },
+  { email: 'approver@demo.fidelis.local', password: 'demo-approver-pass', role: 'approver' },
+];
+
 export function createDemoService(
   programs: ProgramService,
   keys: KeyService,
+  users: UserService,
   imports: ImportService,
   ledger: LedgerService,
   rules: RuleService,
   events: EventService,
   tiers: TierService,
+  rewards: RewardService,
+  redemptions: RedemptionService,
 ) {
   return {
     /** Creates the demo program with its accounts and contacts, and an admin key for it (audited as `actor`'s). */
@@ -44,6 +69,8 @@ export function createDemoService(
               costPerPoint: '0.005',
               clawback: 'negative',
             },
+            // A redemption above 2,000 points waits for an approver (the console's approvals inbox).
+            redemptions: { approval: { above: { points: 2000 } } },
           },
         },
         actor,
@@ -69,13 +96,41 @@ export function createDemoService(
         await rules.create(program.id, { document, effectiveFrom: ruleFrom }, actor);
       await tiers.createLadder(program.id, demoLadder(), actor);
       const ingested = await events.ingestBatch(program.id, demoEvents(earners, new Date()), actor);
+      // A catalog item above the approval threshold, and requests for it waiting in the inbox.
+      const kit = await rewards.create(
+        program.id,
+        {
+          type: 'merchandise',
+          name: 'Installer tool kit',
+          price: { amount: 5000, unit: 'points' },
+          stock: { kind: 'counted', quantity: 25 },
+        },
+        actor,
+      );
+      const requesters = earners.slice(0, 3);
+      for (const [i, account] of requesters.entries())
+        await redemptions.request(
+          program.id,
+          { reward: kit.id, account, note: i === 0 ? 'For the new service van' : undefined },
+          { actor, admin: true },
+          `demo:kit:${account}`,
+        );
       const { secret } = await keys.create(program.id, 'demo admin', ['admin'], actor);
+      // The console logins, unless another demo program of this store has them already.
+      const logins: DemoLogin[] = [];
+      for (const login of DEMO_LOGINS) {
+        if (await users.exists(login.email)) continue;
+        await users.create(program.id, { ...login, name: `Demo ${login.role}` }, actor);
+        logins.push(login);
+      }
       return {
         programId: program.id,
         apiKey: secret,
+        logins,
         accounts: accounts.created,
         contacts: contacts.created,
         entries,
+        pendingApprovals: requesters.length,
         rules: documents.length,
         events: ingested.filter((r) => r.ok).length,
       };

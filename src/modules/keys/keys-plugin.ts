@@ -1,21 +1,29 @@
 // Bearer API keys: each request under /v1 acts for exactly the one program its key belongs to.
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
-import { allows } from '../../core/access.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { allows, type Principal } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
 import '../../http/auth.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { KeyService } from './keys-service.ts';
 import { KEYS_DEFAULTS, keysSettings } from './keys-settings.ts';
 
-export function authenticateKeys(app: FastifyInstance, deps: { keys: KeyService }): void {
+/** A console session's principal when the request carries one and no Authorization header (wired in app/). */
+export type SessionPrincipal = (request: FastifyRequest) => Promise<Principal | undefined>;
+
+export function authenticateKeys(
+  app: FastifyInstance,
+  deps: { keys: KeyService; sessionPrincipal?: SessionPrincipal },
+): void {
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
-    if (!header)
+    const session = !header && deps.sessionPrincipal ? await deps.sessionPrincipal(request) : undefined;
+    if (!header && !session)
       throw new FidelisError('unauthenticated', 'Send the API key as "Authorization: Bearer <key>"');
-    const match = /^Bearer\s+(\S{1,512})\s*$/i.exec(header);
-    if (!match) throw new FidelisError('unauthenticated', 'The Authorization header must be "Bearer <key>"');
-    const found = await deps.keys.authenticate(match[1]!);
+    const match = header ? /^Bearer\s+(\S{1,512})\s*$/i.exec(header) : null;
+    if (!session && !match)
+      throw new FidelisError('unauthenticated', 'The Authorization header must be "Bearer <key>"');
+    const found = session ?? (await deps.keys.authenticate(match![1]!));
     if (!found) throw new FidelisError('invalid_api_key');
     const needed = request.routeOptions.config.scope ?? 'admin';
     if (!allows(found.scopes, needed)) {

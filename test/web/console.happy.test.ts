@@ -1,0 +1,270 @@
+// The console in a real browser (Debian's chromium driven by playwright-core) against a real
+// `fidelis start` on a fresh store, embedded and PostgreSQL: sign in with the demo login, find an
+// account by its CRM id and read why it has its points, approve and reject waiting redemptions as
+// the demo approver, and see that a viewer cannot. axe-core checks each screen and screenshots go to
+// test-artifacts/console/ (on the embedded store: the pages are the same on both).
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import pg from 'pg';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildConsoleIfStale } from '../../src/cli/web-build.ts';
+import { adminUrl, urlFor } from '../support/postgres-template.ts';
+import { fidelis, freePort, ROOT, type RunningServer, startServer } from '../support/server.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT, 'test-artifacts/console');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const VIEWER = { email: 'viewer@demo.fidelis.local', password: 'viewer-pass-123' };
+
+type Store = 'pglite' | 'postgres';
+let store: Store;
+let databaseUrl: string | undefined;
+let cwd: string;
+let port: number;
+let server: RunningServer;
+let browser: Browser;
+let demoKey: string;
+const logins: Record<string, { email: string; password: string }> = {};
+
+/** The API as the demo's admin key sees it. */
+// biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read loosely by the test
+async function apiGet(path: string): Promise<any> {
+  const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${demoKey}` } });
+  expect(res.status, path).toBe(200);
+  return res.json();
+}
+
+async function newPage(): Promise<Page> {
+  // bypassCSP: the console's Content-Security-Policy refuses inline scripts, axe-core's injection among them.
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 720 },
+    locale: 'en-GB',
+    bypassCSP: true,
+  });
+  return context.newPage();
+}
+
+async function signIn(page: Page, login: { email: string; password: string }) {
+  await page.goto(`${server.url}/console/`);
+  await page.getByLabel('E-mail').fill(login.email);
+  await page.getByLabel('Password').fill(login.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+}
+
+/** axe-core on the page as it is: the serious and critical violations (none expected; embedded store only). */
+async function accessibility(page: Page): Promise<string[]> {
+  if (store !== 'pglite') return [];
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const result = await (
+      globalThis as unknown as {
+        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+      }
+    ).axe.run();
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.nodes})`);
+}
+
+const shot = async (page: Page, name: string) => {
+  if (store === 'pglite') await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+};
+
+/** A fresh PostgreSQL database for a server of the postgres run, dropped afterwards. */
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `No chromium at ${CHROMIUM}: apt-get install chromium (as .ci/run does), or set CHROMIUM_PATH`,
+    );
+  mkdirSync(ARTIFACTS, { recursive: true });
+  buildConsoleIfStale();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+it('loads at most 350 KB of JavaScript (gzipped) before the first screen', () => {
+  const dist = join(ROOT, 'web/dist');
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const initial = [...html.matchAll(/(?:src|href)="\/console\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+  expect(initial.length).toBeGreaterThan(0);
+  const bytes = initial.reduce((sum, file) => sum + gzipSync(readFileSync(join(dist, file))).length, 0);
+  expect(bytes).toBeLessThan(350 * 1024);
+});
+
+describe.each(['pglite', 'postgres'] as const)('the console on %s', (storeUnderTest) => {
+  beforeAll(async () => {
+    store = storeUnderTest;
+    databaseUrl = undefined;
+    if (store === 'postgres') {
+      const name = `fidelis_console_${process.pid}`;
+      await withAdmin(async (c) => {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.query(`CREATE DATABASE ${name}`);
+      });
+      databaseUrl = urlFor(name);
+    }
+    cwd = mkdtempSync(join(tmpdir(), 'fidelis-console-'));
+    port = await freePort();
+    server = await startServer(cwd, port, databaseUrl);
+    demoKey = /Demo API key\s+(\S+)/.exec(server.banner)![1]!;
+    for (const m of server.banner.matchAll(/Console login\s+(\S+) \/ (\S+)\s+\((\w+)\)/g))
+      logins[m[3]!] = { email: m[1]!, password: m[2]! };
+  }, 300_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    if (cwd) rmSync(cwd, { recursive: true, force: true });
+    if (databaseUrl) {
+      const name = new URL(databaseUrl).pathname.slice(1);
+      await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    }
+  });
+
+  it('prints the demo logins at start', () => {
+    expect(Object.keys(logins).sort()).toEqual(['approver', 'owner']);
+  });
+
+  it('signs in with the demo login (a wrong password shows the problem inline) and passes axe', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/console/accounts`);
+    await page.getByRole('heading', { name: 'Sign in to the Fidelis console' }).waitFor();
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'sign-in');
+    // By keyboard alone: the first Tab reaches the e-mail field, Enter submits.
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(logins.owner!.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('not the password');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('The e-mail address or the password is wrong');
+    await page.getByLabel('Password').fill(logins.owner!.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+    expect(page.url()).toBe(`${server.url}/console/accounts`);
+    await page.context().close();
+  });
+
+  it('finds an account by its CRM id and shows why it has its points', async () => {
+    const page = await newPage();
+    await signIn(page, logins.owner!);
+    await page.getByLabel('Name or CRM id').fill('CRM-0001');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const account = await apiGet('/v1/accounts/CRM-0001');
+    await page.getByRole('link', { name: account.name }).first().waitFor();
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'accounts');
+
+    await page.getByRole('link', { name: account.name }).first().click();
+    await page.getByRole('heading', { name: account.name, level: 1 }).waitFor();
+    const history = await apiGet('/v1/accounts/CRM-0001/wallets/points/history?limit=5');
+    const line = history.data[0];
+    expect(line.explanation.length).toBeGreaterThan(0);
+    await page.getByRole('cell', { name: line.explanation }).first().waitFor();
+    const wallet = page.getByRole('article', { name: 'points wallet' });
+    for (const label of ['Balance', 'Pending', 'Held', 'Available'])
+      await wallet.getByText(label, { exact: true }).waitFor();
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'account');
+    await page.context().close();
+  });
+
+  it('lets the demo approver approve a waiting redemption', async () => {
+    const waiting = (await apiGet('/v1/redemptions?status=pending_approval')).data as { id: string }[];
+    expect(waiting.length).toBeGreaterThan(0);
+    const page = await newPage();
+    await signIn(page, logins.approver!);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Approvals' }).click();
+    await page.getByRole('heading', { name: 'Approvals' }).waitFor();
+    const target = waiting[0]!.id;
+    await page.getByRole('button', { name: `Approve redemption ${target}` }).waitFor();
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'approvals');
+    await page.getByRole('button', { name: `Approve redemption ${target}` }).click();
+    await expect.poll(async () => (await apiGet(`/v1/redemptions/${target}`)).status).toBe('approved');
+    const redemption = await apiGet(`/v1/redemptions/${target}`);
+    const me = await page.evaluate(
+      async () => ((await (await fetch('/console/session')).json()) as { user: { id: string } }).user.id,
+    );
+    expect(redemption.approvals.decisions[0].approver).toBe(me);
+    // The audit log names the user who decided.
+    const audit = await apiGet(`/v1/audit?resourceType=redemption&resourceId=${target}`);
+    expect(audit.data.map((e: { actor: string }) => e.actor)).toContain(me);
+
+    // Rejecting asks for the reason, which the redemption keeps.
+    const other = waiting[1]!.id;
+    await page.getByRole('button', { name: `Reject redemption ${other}` }).click();
+    await page.getByLabel('Reason').fill('Budget frozen until Q3');
+    await page.getByRole('button', { name: 'Reject', exact: true }).click();
+    await expect.poll(async () => (await apiGet(`/v1/redemptions/${other}`)).status).toBe('rejected');
+    expect(JSON.stringify(await apiGet(`/v1/redemptions/${other}`))).toContain('Budget frozen until Q3');
+    await page.context().close();
+  });
+
+  it('shows a viewer (made with `fidelis users create`) no decision, and the API refuses one', async () => {
+    await server.stop();
+    const created = fidelis(cwd, databaseUrl, [
+      'users',
+      'create',
+      '--email',
+      VIEWER.email,
+      '--role',
+      'viewer',
+      '--password',
+      VIEWER.password,
+    ]);
+    expect(created.status, created.output).toBe(0);
+    server = await startServer(cwd, port, databaseUrl);
+    const page = await newPage();
+    await signIn(page, VIEWER);
+    await page.goto(`${server.url}/console/approvals`);
+    await page.getByRole('heading', { name: 'Approvals' }).waitFor();
+    await page.getByText('may look at the inbox but not decide').waitFor();
+    expect(await page.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
+    const waiting = (await apiGet('/v1/redemptions?status=pending_approval')).data as { id: string }[];
+    const answer = await page.evaluate(async (id) => {
+      const session = (await (await fetch('/console/session')).json()) as { csrfToken: string };
+      const res = await fetch(`/v1/redemptions/${id}/approve`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+        body: '{}',
+      });
+      return { status: res.status, code: ((await res.json()) as { code: string }).code };
+    }, waiting[0]!.id);
+    expect(answer).toEqual({ status: 403, code: 'insufficient_scope' });
+    await page.context().close();
+  });
+});

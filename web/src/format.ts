@@ -1,0 +1,17 @@
+// Dates, numbers and money in the user's locale (the browser's).
+const locale = navigator.language || 'en';
+
+const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
+const number = new Intl.NumberFormat(locale);
+
+export const formatDateTime = (iso: string) => dateTime.format(new Date(iso));
+export const formatDate = (iso: string) => date.format(new Date(iso));
+
+/** Points as a number; a cash unit (ISO 4217) from minor units, in its currency. */
+export function formatAmount(amount: number, unit: string): string {
+  if (unit === 'points') return `${number.format(amount)} pts`;
+  const currency = new Intl.NumberFormat(locale, { style: 'currency', currency: unit });
+  const digits = currency.resolvedOptions().maximumFractionDigits ?? 2;
+  return currency.format(amount / 10 ** digits);
+}

@@ -1,0 +1,56 @@
+// The operator console: one route per screen, each screen its own chunk (loaded when first opened).
+import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
+import { ProblemError } from './api/client';
+import { Layout } from './Layout';
+import { SESSION_KEY } from './session';
+import './styles.css';
+
+const queryClient: QueryClient = new QueryClient({
+  // A session that ended (expired, signed out elsewhere) sends the user back to sign in.
+  queryCache: new QueryCache({
+    onError: (error, query) => {
+      if (
+        error instanceof ProblemError &&
+        error.problem.status === 401 &&
+        query.queryKey[0] !== SESSION_KEY[0]
+      )
+        queryClient.setQueryData(SESSION_KEY, null);
+    },
+  }),
+  defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 10_000 } },
+});
+
+const router = createBrowserRouter(
+  [
+    { path: '/sign-in', lazy: async () => ({ Component: (await import('./pages/SignIn')).SignIn }) },
+    {
+      path: '/',
+      Component: Layout,
+      children: [
+        { index: true, element: <Navigate to="/accounts" replace /> },
+        { path: 'accounts', lazy: async () => ({ Component: (await import('./pages/Accounts')).Accounts }) },
+        {
+          path: 'accounts/:accountId',
+          lazy: async () => ({ Component: (await import('./pages/Account')).Account }),
+        },
+        {
+          path: 'approvals',
+          lazy: async () => ({ Component: (await import('./pages/Approvals')).Approvals }),
+        },
+        { path: '*', lazy: async () => ({ Component: (await import('./pages/NotFound')).NotFound }) },
+      ],
+    },
+  ],
+  { basename: '/console' },
+);
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  </StrictMode>,
+);
