@@ -243,6 +243,12 @@ describe.each(['pglite', 'postgres'] as const)('the console on %s', (storeUnderT
     await page.getByRole('heading', { name: 'Rules', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Versions of A point per euro' }).waitFor();
     const editor = page.getByLabel('Rule document (JSON)');
+    // Not JSON: said as the user types, before any request.
+    await editor.fill('{ "name": ');
+    await page
+      .getByRole('list', { name: 'Errors in the rule document' })
+      .getByText(/^Not JSON/)
+      .waitFor();
     // A document the API refuses (rule_invalid): its error shows at the field, by its pointer into the document.
     await editor.fill(
       JSON.stringify({

@@ -2,7 +2,7 @@
 // API's validation errors shown at the field), a simulation of the draft against a sample event
 // (writing nothing), and publishing it as a new rule or a new version of the one being edited.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
 import { api, data, ProblemError, type Schemas } from '../api/client';
 import type { operations } from '../api/schema';
 import { ProblemAlert } from '../components/Problem';
@@ -65,7 +65,9 @@ export function Rules() {
   const [text, setText] = useState(pretty(NEW_RULE));
   const [eventText, setEventText] = useState(() => pretty(sampleEvent()));
   const [draftOnly, setDraftOnly] = useState(true);
-  const [parseError, setParseError] = useState<string>();
+  // Checked as the user types: the JSON syntax here, the document's meaning by the API.
+  const parsedText = useMemo(() => parse(text), [text]);
+  const parseError = 'error' in parsedText ? `Not JSON: ${parsedText.error}` : undefined;
   const [published, setPublished] = useState<Rule>();
 
   const publish = useMutation({
@@ -96,13 +98,7 @@ export function Rules() {
   });
 
   const draft = (): RuleDocument | undefined => {
-    const parsed = parse(text);
-    if ('error' in parsed) {
-      setParseError(`Not JSON: ${parsed.error}`);
-      return undefined;
-    }
-    setParseError(undefined);
-    return parsed.value as RuleDocument;
+    return 'value' in parsedText ? (parsedText.value as RuleDocument) : undefined;
   };
   const onPublish = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -122,7 +118,6 @@ export function Rules() {
   const edit = (rule: Rule | null) => {
     setEditing(rule);
     setText(pretty(rule ? rule.document : NEW_RULE));
-    setParseError(undefined);
     setPublished(undefined);
     publish.reset();
     simulate.reset();
