@@ -4,8 +4,14 @@
 import type { FastifyContextConfig, FastifyRequest, FastifySchema } from 'fastify';
 import type { Scope } from '../core/access.ts';
 
-/** The scope a route needs, or its whole config (with the scope) and, if it differs, its body limit. */
-export type Access = Scope | (FastifyContextConfig & { scope: Scope; bodyLimit?: number });
+/**
+ * The scope a route needs, or its whole config (with the scope) and, if it differs, its body limit.
+ * `public` names a route outside /v1 that takes no API key (the console's session): it has no scope.
+ */
+export type Access =
+  | Scope
+  | 'public'
+  | (Omit<FastifyContextConfig, 'scope'> & { scope: Scope | 'public'; bodyLimit?: number });
 
 /** Route options as Fastify takes them; `S` is what the TypeBox type provider reads the request types from. */
 export interface Operation<S extends FastifySchema> {
@@ -20,7 +26,8 @@ export interface Operation<S extends FastifySchema> {
  */
 export function operations(tag: string) {
   return <S extends FastifySchema>(access: Access, summary: string, schema: S): Operation<S> => {
-    const { bodyLimit, ...config } = typeof access === 'string' ? { scope: access } : access;
+    const { bodyLimit, scope, ...rest } = typeof access === 'string' ? { scope: access } : access;
+    const config: FastifyContextConfig = scope === 'public' ? rest : { ...rest, scope };
     const options: Operation<S> = { config, schema: { tags: [tag], summary, ...schema } };
     if (bodyLimit !== undefined) options.bodyLimit = bodyLimit;
     return options;

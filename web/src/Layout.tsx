@@ -38,6 +38,9 @@ export function Layout() {
         <nav aria-label="Main">
           <NavLink to="/accounts">Accounts</NavLink>
           <NavLink to="/approvals">Approvals</NavLink>
+          <NavLink to="/rules">Rules</NavLink>
+          <NavLink to="/imports">Imports</NavLink>
+          <NavLink to="/settings">Settings</NavLink>
         </nav>
         <span className="user">
           {user.name ?? user.email} <span className="role">({user.role})</span>

@@ -40,6 +40,12 @@ const router = createBrowserRouter(
           path: 'approvals',
           lazy: async () => ({ Component: (await import('./pages/Approvals')).Approvals }),
         },
+        { path: 'rules', lazy: async () => ({ Component: (await import('./pages/Rules')).Rules }) },
+        { path: 'imports', lazy: async () => ({ Component: (await import('./pages/Imports')).Imports }) },
+        {
+          path: 'settings',
+          lazy: async () => ({ Component: (await import('./pages/Settings')).Settings }),
+        },
         { path: '*', lazy: async () => ({ Component: (await import('./pages/NotFound')).NotFound }) },
       ],
     },

@@ -41,11 +41,19 @@ export function useSession(): ConsoleSession {
   return session;
 }
 
-const DECIDES: Role[] = ['approver', 'manager', 'admin', 'owner'];
+const MAY: Record<'approve' | 'write' | 'admin', Role[]> = {
+  approve: ['approver', 'manager', 'admin', 'owner'],
+  // The roles of the write and admin scopes (core/access.ts ROLE_SCOPES).
+  write: ['manager', 'admin', 'owner'],
+  admin: ['admin', 'owner'],
+};
 
-/** What the signed-in role may do (mirrors core/access.ts; the API decides). */
-export function can(session: ConsoleSession, action: 'approve'): boolean {
-  return action === 'approve' && DECIDES.includes(session.user.role);
+/**
+ * What the signed-in role may do (mirrors core/access.ts; the API decides): decide approvals, or
+ * call the routes of the write or admin scope.
+ */
+export function can(session: ConsoleSession, action: 'approve' | 'write' | 'admin'): boolean {
+  return MAY[action].includes(session.user.role);
 }
 
 export function useSignOut() {
