@@ -8,6 +8,9 @@ import type { Database, Executor } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import { type ConfigCache, createConfigCache } from './programs-cache.ts';
+
+export { CONFIG_CHECK_MS, type ConfigCache, createConfigCache } from './programs-cache.ts';
+
 import type { CreateProgramInput, Program, UpdateProgramInput } from './programs-schemas.ts';
 import {
   findProgram,

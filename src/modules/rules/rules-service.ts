@@ -9,7 +9,7 @@ import type { Database, Executor, Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { EventTypeService } from '../event-types/event-types-service.ts';
-import { type ConfigCache, createConfigCache } from '../programs/programs-cache.ts';
+import { type ConfigCache, createConfigCache } from '../programs/programs-service.ts';
 import { RuleDocumentSchema, type RuleView } from './rules-schemas.ts';
 import {
   allVersions,
