@@ -45,7 +45,7 @@ export function createServices(database: Database) {
   const memberships = createMembershipService(database, accounts, ledger, audit);
   const fx = createFxService(database, programs, audit);
   const eventTypes = createEventTypeService(database, audit);
-  const rules = createRuleService(database, eventTypes, audit);
+  const rules = createRuleService(database, eventTypes, audit, programs.config);
   const tiers = createTierService(database, programs, accounts, eventTypes, audit);
   const events = createEventService(
     database,

@@ -253,13 +253,32 @@ export function createLedgerService(
     return findWallet(database.db, programId, ownerId, checkUnit(unit));
   }
 
+  /**
+   * System wallet ids never change once created, so each is cached for the life of the instance
+   * (decision 0014) — but only an id that was committed: one created by a transaction still open
+   * would dangle if it rolled back. The insert-if-missing tells: it conflicts only with a committed
+   * row (it waits for a concurrent inserter's outcome) or with a row of the same transaction, which
+   * `createdIn` remembers per database session (drizzle opens one per top-level transaction on
+   * both drivers, shared by its savepoints). A row created here is cached by a later transaction.
+   */
+  const systemWallets = new Map<string, string>();
+  const createdIn = new WeakMap<object, Set<string>>();
   async function systemWallet(
     tx: Tx,
     programId: string,
     code: SystemWallet,
     unit: string,
-  ): Promise<WalletRow> {
-    return ensureSystemWallet(tx, programId, newId('wal'), code, unit);
+  ): Promise<{ id: string }> {
+    const key = `${programId}\u0000${code}\u0000${unit}`;
+    const known = systemWallets.get(key);
+    if (known) return { id: known };
+    const { id, created } = await ensureSystemWallet(tx, programId, newId('wal'), code, unit);
+    const session = (tx as unknown as { session?: object }).session;
+    if (!session) return { id };
+    const mine = createdIn.get(session) ?? new Set<string>();
+    if (created) createdIn.set(session, mine.add(key));
+    else if (!mine.has(key)) systemWallets.set(key, id);
+    return { id };
   }
 
   type Prepared = PreparedWrite;

@@ -126,13 +126,19 @@ export async function ensureSystemWallet(
   id: string,
   code: SystemWallet,
   unit: string,
-) {
-  await db.insert(wallets).values({ programId, id, systemCode: code, unit }).onConflictDoNothing();
+): Promise<{ id: string; created: boolean }> {
+  const [inserted] = await db
+    .insert(wallets)
+    .values({ programId, id, systemCode: code, unit })
+    .onConflictDoNothing()
+    .returning({ id: wallets.id });
+  if (inserted) return { id: inserted.id, created: true };
+  // The insert conflicted with a committed row (a concurrent insert makes it wait for the outcome).
   const [row] = await db
-    .select()
+    .select({ id: wallets.id })
     .from(wallets)
     .where(and(eq(wallets.programId, programId), eq(wallets.systemCode, code), eq(wallets.unit, unit)));
-  return row!;
+  return { id: row!.id, created: false };
 }
 
 export interface WalletDelta {

@@ -7,6 +7,10 @@ import { canonicalLocale, isCurrency, isTimeZone } from '../../core/reference.ts
 import type { Database, Executor } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AuditService } from '../audit/audit-service.ts';
+import { type ConfigCache, createConfigCache } from './programs-cache.ts';
+
+export { CONFIG_CHECK_MS, type ConfigCache, createConfigCache } from './programs-cache.ts';
+
 import type { CreateProgramInput, Program, UpdateProgramInput } from './programs-schemas.ts';
 import {
   findProgram,
@@ -74,8 +78,12 @@ export function createProgramService(
   database: Database,
   audit: AuditService,
   settingsSchemas: Record<string, TSchema> = {},
+  config: ConfigCache = createConfigCache(database),
 ) {
   return {
+    /** This instance's cache of what rarely changes per program (decision 0014), shared with rules and tiers. */
+    config,
+
     /** Creates a program (audited, as its first record). */
     async create(input: CreateProgramInput, actor: Actor): Promise<Program> {
       const normalised = checkReferenceValues(input);
@@ -102,11 +110,17 @@ export function createProgramService(
       });
     },
 
-    /** The program; `db` reads it inside a caller's transaction. */
-    async get(id: string, db: Executor = database.db): Promise<Program> {
-      const row = await findProgram(db, id);
-      if (!row) throw new FidelisError('not_found', `No program ${id}`);
-      return toProgram(row);
+    /**
+     * The program; `db` reads it inside a caller's transaction (not cached). Without it, from this
+     * instance's cache (at most CONFIG_CHECK_MS behind a change made through another instance).
+     */
+    async get(id: string, db?: Executor): Promise<Program> {
+      const read = async () => {
+        const row = await findProgram(db ?? database.db, id);
+        if (!row) throw new FidelisError('not_found', `No program ${id}`);
+        return toProgram(row);
+      };
+      return db ? read() : config.get(id, 'program', read);
     },
 
     async list(): Promise<Program[]> {
@@ -127,7 +141,7 @@ export function createProgramService(
     ): Promise<{ before: Program; after: Program }> {
       const normalised = checkReferenceValues(input);
       checkSettings(input.settings, settingsSchemas);
-      return database.transaction(async (tx) => {
+      const change = await database.transaction(async (tx) => {
         const current = await lockProgram(tx, id);
         if (!current) throw new FidelisError('not_found', `No program ${id}`);
         const row = await updateProgramRow(tx, id, {
@@ -147,6 +161,8 @@ export function createProgramService(
         });
         return change;
       });
+      config.forget(id);
+      return change;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** One loyalty program of one operator. Its id is the tenant key (`program_id`) of every other table. */
 export const programs = pgTable('programs', {
@@ -11,4 +11,14 @@ export const programs = pgTable('programs', {
   settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Per program, a counter that every change to what the hot path caches (the program row, rule
+ * versions, tier ladders) bumps in the same transaction, by trigger (decision 0014). A program
+ * without a row has never changed since it was created (version 0).
+ */
+export const cacheVersions = pgTable('cache_versions', {
+  programId: text('program_id').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
 });

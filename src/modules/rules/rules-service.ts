@@ -9,6 +9,7 @@ import type { Database, Executor, Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { EventTypeService } from '../event-types/event-types-service.ts';
+import { type ConfigCache, createConfigCache } from '../programs/programs-service.ts';
 import { RuleDocumentSchema, type RuleView } from './rules-schemas.ts';
 import {
   allVersions,
@@ -18,7 +19,6 @@ import {
   lockRule,
   type NewRuleVersionRow,
   type RuleVersionRow,
-  ruleSetStamp,
   versionsOf,
 } from './rules-store.ts';
 
@@ -70,9 +70,12 @@ async function writeVersion(
   return view;
 }
 
-export function createRuleService(database: Database, eventTypes: EventTypeService, audit: AuditService) {
-  const cache = new Map<string, { stamp: string; versions: RuleVersionRow[] }>();
-
+export function createRuleService(
+  database: Database,
+  eventTypes: EventTypeService,
+  audit: AuditService,
+  config: ConfigCache = createConfigCache(database),
+) {
   /**
    * Schema and meaning: a precise rule_invalid listing every problem, with paths into the document;
    * `at` points to the document within the caller's input (`/document`, `/rules/2`).
@@ -99,7 +102,7 @@ export function createRuleService(database: Database, eventTypes: EventTypeServi
     async create(programId: string, input: WriteRule, actor: Actor): Promise<RuleView> {
       const document = await validate(programId, input.document, '/document');
       const id = newId('rul');
-      return database.transaction(async (tx) => {
+      const view = await database.transaction(async (tx) => {
         await insertRule(tx, programId, id);
         return writeVersion(audit, tx, actor, {
           programId,
@@ -109,12 +112,14 @@ export function createRuleService(database: Database, eventTypes: EventTypeServi
           effectiveFrom: input.effectiveFrom ?? new Date(),
         });
       });
+      config.forget(programId);
+      return view;
     },
 
     /** A new version of the rule; the earlier ones stay, in force for events that occurred before it. */
     async update(programId: string, ruleId: string, input: WriteRule, actor: Actor): Promise<RuleView> {
       const document = await validate(programId, input.document, '/document');
-      return database.transaction(async (tx) => {
+      const view = await database.transaction(async (tx) => {
         if (!(await lockRule(tx, programId, ruleId)))
           throw new FidelisError('rule_not_found', `No rule ${ruleId}`);
         const latest = (await latestVersion(tx, programId, ruleId))!;
@@ -133,6 +138,8 @@ export function createRuleService(database: Database, eventTypes: EventTypeServi
           toRule(latest),
         );
       });
+      config.forget(programId);
+      return view;
     },
 
     async get(programId: string, ruleId: string): Promise<RuleView> {
@@ -158,14 +165,14 @@ export function createRuleService(database: Database, eventTypes: EventTypeServi
       return [...latest.values()].map(toRule);
     },
 
-    /** All versions of the program's rules, cached while nothing was added (checked with one cheap query). */
-    async versions(programId: string, db: Executor = database.db): Promise<RuleVersionRow[]> {
-      const stamp = await ruleSetStamp(db, programId);
-      const hit = cache.get(programId);
-      if (hit && hit.stamp === stamp) return hit.versions;
-      const versions = await allVersions(db, programId);
-      cache.set(programId, { stamp, versions });
-      return versions;
+    /**
+     * All versions of the program's rules; `db` reads them inside a caller's transaction (not cached).
+     * Without it, from this instance's cache (decision 0014: at most CONFIG_CHECK_MS behind a version
+     * added through another instance; at once after one added through this one).
+     */
+    async versions(programId: string, db?: Executor): Promise<RuleVersionRow[]> {
+      if (db) return allVersions(db, programId);
+      return config.get(programId, 'rules', () => allVersions(database.db, programId));
     },
   };
 }

@@ -1,5 +1,5 @@
 // The SQL of earning rules: a rule's identity and its append-only versions.
-import { asc, desc, eq, sql } from 'drizzle-orm';
+import { asc, desc, eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { programTable } from '../../db/rows.ts';
 import { rules, ruleVersions } from './rules-tables.ts';
@@ -46,16 +46,4 @@ export async function allVersions(db: Executor, programId: string) {
     .from(ruleVersions)
     .where(eq(ruleVersions.programId, programId))
     .orderBy(asc(ruleVersions.ruleId), asc(ruleVersions.version));
-}
-
-/** A number that changes whenever a version is added: lets a cache of the rule set stay exact. */
-export async function ruleSetStamp(db: Executor, programId: string): Promise<string> {
-  const [row] = await db
-    .select({
-      n: sql<string>`count(*)::text`,
-      last: sql<string>`coalesce(max(${ruleVersions.createdAt})::text, '')`,
-    })
-    .from(ruleVersions)
-    .where(eq(ruleVersions.programId, programId));
-  return `${row?.n}:${row?.last}`;
 }

@@ -62,7 +62,7 @@ export async function validateLadder(
 
 export async function createLadder(deps: TierDeps, programId: string, document: unknown, actor: Actor) {
   const doc = await validateLadder(deps, programId, document, '/document');
-  return deps.database.transaction(async (tx) => {
+  const created = await deps.database.transaction(async (tx) => {
     const view = toLadder(await insertLadder(tx, { programId, id: newId('tld'), document: doc }));
     await deps.audit.record(tx, programId, {
       actor,
@@ -73,6 +73,8 @@ export async function createLadder(deps: TierDeps, programId: string, document: 
     });
     return view;
   });
+  deps.programs.config.forget(programId);
+  return created;
 }
 
 /**
@@ -106,6 +108,7 @@ export async function updateLadder(
     });
     return row;
   });
+  deps.programs.config.forget(programId);
   let after = '';
   for (;;) {
     const page = await statusPage(database.db, programId, ladderId, after, 500);

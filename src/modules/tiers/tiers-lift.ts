@@ -21,6 +21,7 @@ import type { Tx } from '../../db/client.ts';
 import {
   changeStatus,
   ladderOf,
+  laddersOf,
   metricOf,
   metricsOf,
   subjectOf,
@@ -28,7 +29,7 @@ import {
   toRow,
   toState,
 } from './tiers-status.ts';
-import { addStatuses, insertMetricValues, type LadderRow, listLadders, statusRows } from './tiers-store.ts';
+import { addStatuses, insertMetricValues, type LadderRow, statusRows } from './tiers-store.ts';
 
 /** What else an upgrade check needs to know beyond the account, the ladder and the instant. */
 export interface LiftOptions {
@@ -186,7 +187,7 @@ export async function recordActivities(
   activities: Array<{ accountId: string; type: string; at: Date; amountMinor: bigint | null }>,
 ): Promise<void> {
   if (activities.length === 0) return;
-  const ladders = await listLadders(deps.database.db, programId);
+  const ladders = await laddersOf(deps, programId);
   if (ladders.length === 0) return;
   const program = await deps.programs.get(programId);
   for (const ladder of ladders) {

@@ -2,7 +2,7 @@
 // (earning rules) and the current tiers (reward eligibility).
 import { dueAt, metricDigits, periodEndAfter, windowStart } from '../../core/tiers/ladder.ts';
 import { standing } from '../../core/tiers/standing.ts';
-import { metricOf, subjectOf, type TierDeps, toState } from './tiers-status.ts';
+import { laddersOf, metricOf, subjectOf, type TierDeps, toState } from './tiers-status.ts';
 import { changesOf, listLadders, statusesOf, statusRows, tiersAtInstants } from './tiers-store.ts';
 
 /** Where the account stands on every ladder: tier, dates, metric, what is needed next, what happens next. */
@@ -68,11 +68,12 @@ export async function history({ database, accounts }: TierDeps, programId: strin
  * rules see), with its multiplier; null where it held none. Many at once, in the order asked.
  */
 export async function tiersAt(
-  { database, accounts }: TierDeps,
+  deps: TierDeps,
   programId: string,
   asked: Array<{ accountId: string; at: Date }>,
 ): Promise<Array<{ code: string; multiplier: string } | null>> {
-  const [ladder] = await listLadders(database.db, programId);
+  const { database, accounts } = deps;
+  const [ladder] = await laddersOf(deps, programId);
   if (!ladder || asked.length === 0) return asked.map(() => null);
   let qualifiers = asked;
   if (ladder.document.groupQualification) {
@@ -94,12 +95,9 @@ export async function tiersAt(
 }
 
 /** The account's current tiers (every ladder), for reward eligibility. */
-export async function currentTiers(
-  { database, accounts }: TierDeps,
-  programId: string,
-  accountId: string,
-): Promise<string[]> {
-  const ladders = await listLadders(database.db, programId);
+export async function currentTiers(deps: TierDeps, programId: string, accountId: string): Promise<string[]> {
+  const { database, accounts } = deps;
+  const ladders = await laddersOf(deps, programId);
   const out: string[] = [];
   for (const l of ladders) {
     const qualifierId = l.document.groupQualification

@@ -22,6 +22,7 @@ import {
   findLadder,
   insertChanges,
   type LadderRow,
+  listLadders,
   lockStatusRows,
   operatorValues,
   type StatusRow,
@@ -35,6 +36,14 @@ export interface TierDeps {
   accounts: AccountService;
   eventTypes: EventTypeService;
   audit: AuditService;
+}
+
+/**
+ * The program's ladders from this instance's cache (decision 0014): at once after a ladder written
+ * through this instance, at most CONFIG_CHECK_MS behind one written through another.
+ */
+export function laddersOf(deps: TierDeps, programId: string): Promise<LadderRow[]> {
+  return deps.programs.config.get(programId, 'ladders', () => listLadders(deps.database.db, programId));
 }
 
 /** Runs inside a tier write's transaction (the audit record). */
