@@ -36,8 +36,10 @@ export function Layout() {
           Fidelis{program.data && <span className="program"> · {program.data.name}</span>}
         </span>
         <nav aria-label="Main">
+          <NavLink to="/dashboard">Dashboard</NavLink>
           <NavLink to="/accounts">Accounts</NavLink>
           <NavLink to="/approvals">Approvals</NavLink>
+          <NavLink to="/rewards">Rewards</NavLink>
           <NavLink to="/rules">Rules</NavLink>
           <NavLink to="/imports">Imports</NavLink>
           <NavLink to="/settings">Settings</NavLink>

@@ -30,7 +30,11 @@ const router = createBrowserRouter(
       path: '/',
       Component: Layout,
       children: [
-        { index: true, element: <Navigate to="/accounts" replace /> },
+        { index: true, element: <Navigate to="/dashboard" replace /> },
+        {
+          path: 'dashboard',
+          lazy: async () => ({ Component: (await import('./pages/Dashboard')).Dashboard }),
+        },
         { path: 'accounts', lazy: async () => ({ Component: (await import('./pages/Accounts')).Accounts }) },
         {
           path: 'accounts/:accountId',
@@ -40,6 +44,7 @@ const router = createBrowserRouter(
           path: 'approvals',
           lazy: async () => ({ Component: (await import('./pages/Approvals')).Approvals }),
         },
+        { path: 'rewards', lazy: async () => ({ Component: (await import('./pages/Rewards')).Rewards }) },
         { path: 'rules', lazy: async () => ({ Component: (await import('./pages/Rules')).Rules }) },
         { path: 'imports', lazy: async () => ({ Component: (await import('./pages/Imports')).Imports }) },
         {

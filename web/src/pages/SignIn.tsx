@@ -11,7 +11,7 @@ export function SignIn() {
   const client = useQueryClient();
   const navigate = useNavigate();
   const location = useLocation();
-  const from = (location.state as { from?: string } | null)?.from ?? '/accounts';
+  const from = (location.state as { from?: string } | null)?.from ?? '/dashboard';
   const email = useRef<HTMLInputElement>(null);
   useEffect(() => {
     document.title = 'Sign in · Fidelis console';
