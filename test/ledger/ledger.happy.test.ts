@@ -254,6 +254,56 @@ describe('ledger', () => {
   });
 });
 
+describe('points activity report', () => {
+  it('lists every day of the window, oldest first, with the points earned and redeemed that day', async () => {
+    const read = async (days?: number) => {
+      const r = await api.call(api.a.read, {
+        method: 'GET',
+        url: `/v1/reports/points-activity${days ? `?days=${days}` : ''}`,
+      });
+      expect(r.statusCode).toBe(200);
+      return r.json() as { days: { day: string; issued: number; redeemed: number }[] };
+    };
+    const before = await read();
+    expect(before.days).toHaveLength(30);
+    const days = before.days.map((d) => d.day);
+    expect([...days].sort()).toEqual(days);
+    expect(new Set(days).size).toBe(30);
+    expect(
+      (
+        await write('/v1/ledger/credits', {
+          account: 'G2',
+          amount: 37,
+          reasonCode: 'purchase',
+          explanation: 'A',
+        })
+      ).statusCode,
+    ).toBe(201);
+    expect(
+      (await write('/v1/ledger/debits', { account: 'G2', amount: 11, reasonCode: 'gift', explanation: 'B' }))
+        .statusCode,
+    ).toBe(201);
+    // A manual adjustment is neither earned nor redeemed.
+    expect(
+      (
+        await write(
+          '/v1/ledger/adjustments',
+          { account: 'G2', amount: 5, reasonCode: 'correction', explanation: 'C' },
+          key(),
+          'admin',
+        )
+      ).statusCode,
+    ).toBe(201);
+    const after = await read();
+    const today = (r: typeof after) => r.days.at(-1)!;
+    expect(today(after).issued - today(before).issued).toBe(37);
+    expect(today(after).redeemed - today(before).redeemed).toBe(11);
+    expect((await read(7)).days).toHaveLength(7);
+    const bad = await api.call(api.a.read, { method: 'GET', url: '/v1/reports/points-activity?days=0' });
+    expect(bad.statusCode).toBe(400);
+  });
+});
+
 describe('ledger batch', () => {
   it('writes good items together and reports a bad one alone', async () => {
     const r = await api.call(api.a.write, {

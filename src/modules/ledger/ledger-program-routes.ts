@@ -1,10 +1,17 @@
-// The ledger's program-wide HTTP routes: the due run (expiry and time-outs) and the liability report.
+// The ledger's program-wide HTTP routes: the due run (expiry and time-outs), the liability report and
+// the points activity per day.
 import Type from 'typebox';
 import { principal } from '../../http/auth.ts';
 import { responses } from '../../http/responses.ts';
 import { asOfOrNow, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
-import { AsOfQuery, LiabilitySchema, RunDueBody } from './ledger-schemas.ts';
+import {
+  ActivityQuery,
+  AsOfQuery,
+  LiabilitySchema,
+  PointsActivitySchema,
+  RunDueBody,
+} from './ledger-schemas.ts';
 import type { LedgerService } from './ledger-service.ts';
 
 const op = operations('ledger');
@@ -31,6 +38,20 @@ export const ledgerProgramRoutes = routeModule({
         response: responses({ 200: LiabilitySchema }),
       }),
       async (request) => ledger.liability(principal(request).programId, asOfOrNow(request.query.asOf)),
+    );
+
+    app.get(
+      '/reports/points-activity',
+      reportsOp('read', 'Points earned and redeemed by members per day (program time zone), the last days', {
+        querystring: ActivityQuery,
+        response: responses({ 200: PointsActivitySchema }),
+      }),
+      async (request) =>
+        ledger.pointsActivity(
+          principal(request).programId,
+          asOfOrNow(request.query.asOf),
+          request.query.days ?? 30,
+        ),
     );
   },
 });

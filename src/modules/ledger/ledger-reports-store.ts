@@ -210,3 +210,42 @@ export async function expiryScheduleByMonth(
   );
   return rows.map((r) => ({ unit: r.unit, month: r.month, amount: Number(r.amount) }));
 }
+
+/**
+ * Units of one unit earned (earn credits) and redeemed (redeem debits) by member wallets per local
+ * calendar day, for the `days` days ending with the day of `at` (every day listed, zeros included).
+ */
+export async function activityByDay(
+  db: Executor,
+  programId: string,
+  unit: string,
+  at: Date,
+  days: number,
+  timeZone: string,
+): Promise<Array<{ day: string; issued: number; redeemed: number }>> {
+  const rows = await selectRows<{ day: string; issued: string; redeemed: string }>(
+    db,
+    sql`
+    with bounds as (
+      select date_trunc('day', ${at.toISOString()}::timestamptz at time zone ${timeZone})
+             - make_interval(days => ${days - 1}) as first_day),
+    calendar as (
+      select generate_series(first_day, first_day + make_interval(days => ${days - 1}), interval '1 day') as day
+        from bounds),
+    moved as (
+      select date_trunc('day', p.effective_at at time zone ${timeZone}) as day,
+             sum(case when e.type = 'earn' and p.amount > 0 then p.amount else 0 end) as issued,
+             sum(case when e.type = 'redeem' and p.amount < 0 then -p.amount else 0 end) as redeemed
+        from ledger_postings p
+        join wallets w on w.program_id = p.program_id and w.id = p.wallet_id and w.system_code is null
+        join ledger_entries e on e.program_id = p.program_id and e.id = p.entry_id
+       where p.program_id = ${programId} and w.unit = ${unit}
+         and p.effective_at >= (select first_day at time zone ${timeZone} from bounds)
+         and p.effective_at <= ${at.toISOString()}
+       group by 1)
+    select to_char(c.day, 'YYYY-MM-DD') as day, coalesce(m.issued, 0) as issued, coalesce(m.redeemed, 0) as redeemed
+      from calendar c left join moved m on m.day = c.day
+     order by c.day`,
+  );
+  return rows.map((r) => ({ day: r.day, issued: Number(r.issued), redeemed: Number(r.redeemed) }));
+}

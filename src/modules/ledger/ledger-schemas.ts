@@ -231,6 +231,30 @@ export const LiabilitySchema = Type.Object({
   ),
 });
 
+export const ActivityQuery = Type.Object(
+  {
+    days: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 366, default: 30, description: 'Days to list, today included' }),
+    ),
+    asOf: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+
+export const PointsActivitySchema = Type.Object({
+  asOf: Timestamp,
+  timeZone: Type.String({ description: "The program's time zone, which decides the days" }),
+  unit: Type.Literal('points'),
+  days: Type.Array(
+    Type.Object({
+      day: Type.String({ examples: ['2026-12-06'] }),
+      issued: Type.Integer({ description: 'Points earned by members that day (earn credits posted)' }),
+      redeemed: Type.Integer({ description: 'Points redeemed by members that day (redeem debits posted)' }),
+    }),
+    { description: 'Oldest first; every day listed' },
+  ),
+});
+
 const ItemKey = Type.String({
   minLength: 1,
   maxLength: 255,

@@ -32,6 +32,7 @@ import {
   type NewLotRow,
 } from './ledger-lots-store.ts';
 import {
+  activityByDay,
   expiryScheduleByMonth,
   liabilityAsOf,
   memberWallets,
@@ -1268,6 +1269,13 @@ export function createLedgerService(
             .map((s) => ({ month: s.month, amount: s.amount })),
         })),
       };
+    },
+
+    /** Points earned and redeemed by members per day of the program's time zone, the last `days` days to `at`. */
+    async pointsActivity(programId: string, at: Date, days: number) {
+      const { timeZone } = await settingsOf(programId);
+      const rows = await activityByDay(database.db, programId, 'points', at, days, timeZone);
+      return { asOf: at.toISOString(), timeZone, unit: 'points', days: rows };
     },
 
     /** Compares every member wallet with its journal and lots; an empty list means the ledger is consistent. */

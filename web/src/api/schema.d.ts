@@ -1186,6 +1186,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/points-activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Points earned and redeemed by members per day (program time zone), the last days */
+        get: operations["getReportsPointsActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rewards": {
         parameters: {
             query?: never;
@@ -17194,6 +17211,139 @@ export interface operations {
                             /** Format: int64 */
                             wallets: number;
                         }[];
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReportsPointsActivity: {
+        parameters: {
+            query?: {
+                /** @description Days to list, today included */
+                days?: number;
+                asOf?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        asOf: string;
+                        /** @description Oldest first; every day listed */
+                        days: {
+                            /** @example 2026-12-06 */
+                            day: string;
+                            /**
+                             * Format: int64
+                             * @description Points earned by members that day (earn credits posted)
+                             */
+                            issued: number;
+                            /**
+                             * Format: int64
+                             * @description Points redeemed by members that day (redeem debits posted)
+                             */
+                            redeemed: number;
+                        }[];
+                        /** @description The program's time zone, which decides the days */
+                        timeZone: string;
+                        /** @enum {string} */
+                        unit: "points";
                     };
                 };
             };
