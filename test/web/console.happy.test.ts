@@ -211,6 +211,21 @@ describe.each(['pglite', 'postgres'] as const)('the console on %s', (storeUnderT
     await expect
       .poll(() => page.getByTestId('points-outstanding').textContent())
       .toBe(`${number.format(points.outstanding)} pts`);
+    // The chart of points issued and redeemed per day, and its figures in a table.
+    await page.getByRole('img', { name: /^Bar chart: / }).waitFor();
+    const activity = await apiGet('/v1/reports/points-activity?days=30');
+    expect(activity.days).toHaveLength(30);
+    const busiest = [...activity.days].sort(
+      (a: { issued: number }, b: { issued: number }) => b.issued - a.issued,
+    )[0];
+    await page.getByText('The figures by day').click();
+    const day = page
+      .getByRole('table', { name: 'Points issued and redeemed by day' })
+      .getByRole('row', { name: new RegExp(`^${busiest.day} `) });
+    expect((await day.getByRole('cell').allTextContents()).slice(-2)).toEqual([
+      number.format(busiest.issued),
+      number.format(busiest.redeemed),
+    ]);
     expect(await accessibility(page)).toEqual([]);
     await shot(page, 'dashboard');
     await page.getByRole('link', { name: 'Open the approvals inbox' }).click();

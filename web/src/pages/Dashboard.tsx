@@ -1,6 +1,8 @@
 // The dashboard, the console's landing screen: how many accounts the program has, its points
 // liability (in points and in money, from GET /v1/reports/liability) with what expires in the next
-// months, and how many redemptions wait for approval (a link to the inbox). Only existing API reads.
+// months, how many redemptions wait for approval (a link to the inbox), and the points issued and
+// redeemed per day of the last 30 days (GET /v1/reports/points-activity): a chart drawn as SVG (no
+// chart library: the figures on hover) with the same figures in a table.
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { Link } from 'react-router';
@@ -56,13 +58,17 @@ export function Dashboard() {
     queryKey: ['dashboard', 'liability'],
     queryFn: () => data(api.GET('/v1/reports/liability')),
   });
+  const activity = useQuery({
+    queryKey: ['dashboard', 'activity'],
+    queryFn: () => data(api.GET('/v1/reports/points-activity', { params: { query: { days: 30 } } })),
+  });
   const points = liability.data?.units.find((u) => u.unit === 'points');
   const cash = liability.data?.units.filter((u) => u.unit !== 'points') ?? [];
   const expiring = points?.expiringByMonth.filter((m) => m.amount > 0) ?? [];
   return (
     <>
       <h1>Dashboard</h1>
-      <ProblemAlert error={accounts.error ?? pending.error ?? liability.error} />
+      <ProblemAlert error={accounts.error ?? pending.error ?? liability.error ?? activity.error} />
       <div className="cards">
         <section className="card" aria-labelledby="kpi-accounts">
           <h2 id="kpi-accounts">Accounts</h2>
@@ -118,6 +124,14 @@ export function Dashboard() {
           </section>
         ))}
       </div>
+      <section aria-labelledby="activity-title">
+        <h2 id="activity-title">Points issued and redeemed, last 30 days</h2>
+        {activity.data ? (
+          <ActivityChart days={activity.data.days} timeZone={activity.data.timeZone} />
+        ) : (
+          <p className="loading">Loading…</p>
+        )}
+      </section>
       {points && (
         <section aria-labelledby="expiring-title">
           <h2 id="expiring-title">Points expiring in the next 12 months</h2>
@@ -157,6 +171,92 @@ export function Dashboard() {
           )}
         </section>
       )}
+    </>
+  );
+}
+
+type Day = { day: string; issued: number; redeemed: number };
+
+const WIDTH = 720;
+const HEIGHT = 180;
+const PAD = 24;
+
+/** Two bars a day (issued, redeemed), each with its figure as a tooltip; the table below says the same. */
+function ActivityChart({ days, timeZone }: { days: Day[]; timeZone: string }) {
+  const max = Math.max(1, ...days.flatMap((d) => [d.issued, d.redeemed]));
+  const slot = (WIDTH - PAD) / days.length;
+  const bar = Math.max(1, slot / 2 - 1);
+  const y = (v: number) => (v / max) * (HEIGHT - PAD);
+  const issued = days.reduce((s, d) => s + d.issued, 0);
+  const redeemed = days.reduce((s, d) => s + d.redeemed, 0);
+  return (
+    <>
+      <p>
+        {number.format(issued)} points issued and {number.format(redeemed)} redeemed from {days[0]?.day} to{' '}
+        {days.at(-1)?.day} (days of {timeZone}). <span className="legend issued">issued</span>{' '}
+        <span className="legend redeemed">redeemed</span>
+      </p>
+      <svg
+        className="chart"
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        role="img"
+        aria-label={`Bar chart: ${number.format(issued)} points issued and ${number.format(redeemed)} redeemed over ${days.length} days; the table below gives each day.`}
+      >
+        <text x={0} y={12} className="axis">
+          {number.format(max)}
+        </text>
+        <line x1={PAD} x2={WIDTH} y1={HEIGHT - PAD} y2={HEIGHT - PAD} className="baseline" />
+        {days.map((d, i) => {
+          const x = PAD + i * slot;
+          return (
+            <g key={d.day}>
+              <rect x={x} y={HEIGHT - PAD - y(d.issued)} width={bar} height={y(d.issued)} className="issued">
+                <title>{`${d.day}: ${number.format(d.issued)} points issued`}</title>
+              </rect>
+              <rect
+                x={x + bar + 1}
+                y={HEIGHT - PAD - y(d.redeemed)}
+                width={bar}
+                height={y(d.redeemed)}
+                className="redeemed"
+              >
+                <title>{`${d.day}: ${number.format(d.redeemed)} points redeemed`}</title>
+              </rect>
+              {i % 7 === 0 && (
+                <text x={x} y={HEIGHT - 6} className="axis">
+                  {d.day.slice(5)}
+                </text>
+              )}
+            </g>
+          );
+        })}
+      </svg>
+      <details>
+        <summary>The figures by day</summary>
+        <table>
+          <caption className="visually-hidden">Points issued and redeemed by day</caption>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              <th scope="col" className="number">
+                Issued
+              </th>
+              <th scope="col" className="number">
+                Redeemed
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {days.map((d) => (
+              <tr key={d.day}>
+                <th scope="row">{d.day}</th>
+                <td className="number">{number.format(d.issued)}</td>
+                <td className="number">{number.format(d.redeemed)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
     </>
   );
 }
