@@ -1,9 +1,10 @@
 // The approvals inbox: redemptions waiting for approval, approved or rejected (with a reason) by a
 // role that decides approvals; a refusal of the API shows on the row.
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
+import { AccountName, RewardName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
 import { formatAmount, formatDateTime } from '../format';
 import { can, useSession } from '../session';
@@ -72,31 +73,6 @@ export function Approvals() {
       )}
     </>
   );
-}
-
-/** An account's name (cached per account; its id until it is known). */
-function AccountName({ id }: { id: string }) {
-  const account = useQuery({
-    queryKey: ['account', id],
-    staleTime: 60_000,
-    queryFn: () => data(api.GET('/v1/accounts/{accountId}', { params: { path: { accountId: id } } })),
-  });
-  return (
-    <>
-      {account.data
-        ? `${account.data.name}${account.data.externalId ? ` (${account.data.externalId})` : ''}`
-        : id}
-    </>
-  );
-}
-
-function RewardName({ id }: { id: string }) {
-  const reward = useQuery({
-    queryKey: ['reward', id],
-    staleTime: 60_000,
-    queryFn: () => data(api.GET('/v1/rewards/{rewardId}', { params: { path: { rewardId: id } } })),
-  });
-  return <>{reward.data?.name ?? id}</>;
 }
 
 function Row({ redemption: r, decides }: { redemption: Redemption; decides: boolean }) {

@@ -1,11 +1,12 @@
 // Rewards: the catalog (name, type, price, stock left, status), a reward created or changed through a
 // form whose refusals by the API show at their fields, and the redemptions filtered by status.
 // Creating and changing rewards needs the admin scope (admin and owner); reading needs read.
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, data, ProblemError, type Schemas } from '../api/client';
 import type { paths } from '../api/schema';
+import { AccountName, RewardName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
 import { formatAmount, formatDateTime } from '../format';
 import { can, useSession } from '../session';
@@ -303,15 +304,6 @@ function RewardForm({ reward, onDone }: { reward?: Reward; onDone: () => void })
   );
 }
 
-function RewardName({ id }: { id: string }) {
-  const reward = useQuery({
-    queryKey: ['reward', id],
-    staleTime: 60_000,
-    queryFn: () => data(api.GET('/v1/rewards/{rewardId}', { params: { path: { rewardId: id } } })),
-  });
-  return <>{reward.data?.name ?? id}</>;
-}
-
 function Redemptions() {
   const [status, setStatus] = useState<RedemptionStatus | ''>('');
   const list = useInfiniteQuery({
@@ -370,7 +362,9 @@ function Redemptions() {
               <tr key={r.id}>
                 <td>{formatDateTime(r.createdAt)}</td>
                 <td>
-                  <Link to={`/accounts/${encodeURIComponent(r.accountId)}`}>{r.accountId}</Link>
+                  <Link to={`/accounts/${encodeURIComponent(r.accountId)}`}>
+                    <AccountName id={r.accountId} />
+                  </Link>
                 </td>
                 <td>
                   <RewardName id={r.rewardId} />

@@ -1,0 +1,28 @@
+// An account's and a reward's name for a row that has only their ids (cached per id; the id until
+// it is known).
+import { useQuery } from '@tanstack/react-query';
+import { api, data } from '../api/client';
+
+export function AccountName({ id }: { id: string }) {
+  const account = useQuery({
+    queryKey: ['account', id],
+    staleTime: 60_000,
+    queryFn: () => data(api.GET('/v1/accounts/{accountId}', { params: { path: { accountId: id } } })),
+  });
+  return (
+    <>
+      {account.data
+        ? `${account.data.name}${account.data.externalId ? ` (${account.data.externalId})` : ''}`
+        : id}
+    </>
+  );
+}
+
+export function RewardName({ id }: { id: string }) {
+  const reward = useQuery({
+    queryKey: ['reward', id],
+    staleTime: 60_000,
+    queryFn: () => data(api.GET('/v1/rewards/{rewardId}', { params: { path: { rewardId: id } } })),
+  });
+  return <>{reward.data?.name ?? id}</>;
+}
