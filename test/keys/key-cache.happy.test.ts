@@ -3,23 +3,18 @@
 // database (PostgreSQL in the postgres project) refuses it within KEY_CACHE_TTL_MS.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices } from '../../src/app/compose.ts';
-import { buildApp } from '../../src/app/http.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { KEY_CACHE_TTL_MS } from '../../src/modules/keys/keys-service.ts';
 import { FIXTURE } from '../support/actor.ts';
-import { type TestApi, testApi } from '../support/app.ts';
+import { secondInstance, type TestApi, testApi } from '../support/app.ts';
 
 describe('API key cache across instances', () => {
   let api: TestApi;
   let other: FastifyInstance;
   beforeAll(async () => {
     api = await testApi();
-    // A second server instance on the same database, with caches of its own.
-    other = await buildApp(createServices(api.database));
-    await other.ready();
+    other = await secondInstance(api);
   });
-  afterAll(() => other?.close());
 
   const get = (app: FastifyInstance, secret: string) =>
     app.inject({ method: 'GET', url: '/v1/program', headers: { authorization: `Bearer ${secret}` } });

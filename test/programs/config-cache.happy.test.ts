@@ -3,23 +3,18 @@
 // (PostgreSQL in the postgres project) within CONFIG_CHECK_MS.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices } from '../../src/app/compose.ts';
-import { buildApp } from '../../src/app/http.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_CHECK_MS } from '../../src/modules/programs/programs-cache.ts';
 import { json, newProgram, type Program, purchase } from '../events/helpers.ts';
-import { type TestApi, testApi } from '../support/app.ts';
+import { secondInstance, type TestApi, testApi } from '../support/app.ts';
 
 describe('program and rule caches across instances', () => {
   let api: TestApi;
   let other: FastifyInstance;
   beforeAll(async () => {
     api = await testApi();
-    // A second server instance on the same database, with caches of its own.
-    other = await buildApp(createServices(api.database));
-    await other.ready();
+    other = await secondInstance(api);
   });
-  afterAll(() => other?.close());
 
   const on = (app: FastifyInstance, key: string, options: InjectOptions) =>
     app.inject({ ...options, headers: { authorization: `Bearer ${key}`, ...(options.headers ?? {}) } });

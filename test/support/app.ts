@@ -68,3 +68,14 @@ export async function testApi(): Promise<TestApi> {
       app.inject({ ...options, headers: { authorization: `Bearer ${key}`, ...(options.headers ?? {}) } }),
   };
 }
+
+/**
+ * A second server instance on the test API's database, with caches of its own (what a deployment of
+ * two Fidelis instances on one PostgreSQL looks like); closed after the file's tests.
+ */
+export async function secondInstance(api: TestApi): Promise<FastifyInstance> {
+  const other = await buildApp(createServices(api.database));
+  await other.ready();
+  afterAll(() => other.close());
+  return other;
+}
