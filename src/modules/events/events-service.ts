@@ -48,7 +48,6 @@ import {
   findEventsByRefs,
   insertAwards,
   insertEvent,
-  insertEvents,
   listEvents,
   type NewAwardRow,
   type NewEventRow,
@@ -57,6 +56,7 @@ import {
   ruleBudgetsUsed,
   ruleUsages,
   type UsageQuery,
+  writeEarnings,
 } from './events-store.ts';
 import type { EventItem } from './events-tables.ts';
 
@@ -723,7 +723,7 @@ export function createEventService(
    * cap room the ones before it used. The writes are a few multi-row statements whatever the count.
    */
   async function earnMany(
-    tx: Tx,
+    tx: Executor,
     programId: string,
     ps: Prepared[],
     versions: RuleVersionRow[],
@@ -777,7 +777,7 @@ export function createEventService(
         });
       }
     }
-    const entries = await ledger.creditFresh(tx, programId, credits);
+    const plan = ledger.planFresh(programId, credits);
 
     const events: NewEventRow[] = [];
     const awardRows: NewAwardRow[] = [];
@@ -785,7 +785,7 @@ export function createEventService(
       let next = firstCredit;
       const awards: AwardView[] = evaluation.awards.map((award) => ({
         ...award,
-        entryId: award.kind === 'tier_credit' ? null : entries[next++]!.id,
+        entryId: award.kind === 'tier_credit' ? null : plan.credits[next++]!.id,
       }));
       for (const [seq, award] of awards.entries())
         awardRows.push({
@@ -810,11 +810,9 @@ export function createEventService(
       };
       events.push(eventRow(p, eventId, result));
     }
-    const byId = new Map((await insertEvents(tx, events)).map((r) => [r.id, r]));
-
-    await insertAwards(tx, awardRows);
-
-    return pending.map(({ eventId }) => byId.get(eventId)!);
+    // One statement writes it all (decision 0016).
+    const receivedAt = await writeEarnings(tx, programId, events, awardRows, plan);
+    return events.map((row) => ({ ...row, receivedAt }) as EventRow);
   }
 
   /** A return takes back the share of the original event's awards that the returned amount is of its amount. */
@@ -1155,6 +1153,24 @@ export function createEventService(
   }
 
   /**
+   * The events of a list when one statement can write them all on its own (decision 0016): earning
+   * events only (a return reads what it takes back), each id once, and no rule in force for them
+   * that counts what was already awarded (caps, budgets, one-off bonuses) — those read usage under
+   * the account's lock, in the transactional way. Otherwise null.
+   */
+  function atOnce(live: Live[], versions: RuleVersionRow[]): Prepared[] | null {
+    const ps: Prepared[] = [];
+    const ids = new Set<string>();
+    for (const { p } of live) {
+      if (!p || p.input.type === 'return' || ids.has(p.input.id)) return null;
+      if (countedRules(p, inForce(versions, p.occurredAt)).length > 0) return null;
+      ids.add(p.input.id);
+      ps.push(p);
+    }
+    return ps;
+  }
+
+  /**
    * Ingests a list of events: everything is checked and read before one transaction writes them.
    * Alone (`ingest`), an error is thrown; in a batch, each event gets its outcome.
    */
@@ -1198,6 +1214,22 @@ export function createEventService(
     if (live.length > 0) {
       const versions = await rules.versions(programId);
       const landed: Prepared[] = [];
+      const earning = atOnce(live, versions);
+      if (earning) {
+        try {
+          // One statement, its own transaction: no lock is taken before it (decision 0016).
+          const rows = await retryOnConflict(() =>
+            earnMany(database.db, programId, earning, versions, actor && actorName(actor)),
+          );
+          for (const [i, { n }] of live.entries()) outcomes[n] = { ok: true, row: rows[i]!, replayed: false };
+          await afterCommit(programId, earning);
+          return outcomes as Outcome[];
+        } catch (error) {
+          // Alone, `ingest` answers a concurrent writer of the same id as a replay. A batch goes the
+          // transactional way below, which finds such replays and lets a bad event fail alone.
+          if (alone) throw error;
+        }
+      }
       await retryOnConflict(() =>
         database.transaction(async (tx) => {
           landed.length = 0;
