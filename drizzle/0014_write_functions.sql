@@ -1,4 +1,4 @@
--- Decision 0016: the hot path's writes as one statement each (issue 14, stage 2b).
+-- Decision 0020: the hot path's writes as one statement each (issue 14, stage 2b).
 --
 -- fidelis_post_credits (the ledger's): credits with fresh keys, in the order given — the member
 -- wallets created if missing (in (owner, unit) order) and locked (in id order), the system wallets

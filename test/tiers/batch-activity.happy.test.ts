@@ -312,7 +312,7 @@ describe('a batch moves tiers exactly as its events one by one do', () => {
     const before = { all: await statusesOf(all), chunked: await statusesOf(chunked) };
     await oneByOne(one, later);
     // The batch path takes no tier lock and writes no status: no transaction runs at all, since
-    // the events themselves are each batch's one statement (decision 0016).
+    // the events themselves are each batch's one statement (decision 0020).
     const transactions = vi.spyOn(database, 'transaction');
     await inBatches(all, later);
     expect(transactions).toHaveBeenCalledTimes(0);

@@ -250,16 +250,26 @@ export function createEventService(
     contacts: Map<string, Promise<Contact>>;
   }
 
-  /** `simulating`: every event is evaluated, stored ones too (ingestion answers those as replays). */
-  async function readFor(programId: string, inputs: EventInput[], simulating = false): Promise<Reads> {
+  /**
+   * `simulating`: every event is evaluated, stored ones too (ingestion answers those as replays).
+   * `optimistic`: stored events are not looked for first — one event alone is written as if new,
+   * and `ingest` answers a replay when its write (or a check before it) fails (decision 0020).
+   */
+  async function readFor(
+    programId: string,
+    inputs: EventInput[],
+    simulating = false,
+    optimistic = false,
+  ): Promise<Reads> {
     const program = await programs.get(programId);
-    const replays = simulating
-      ? new Map<string, EventRow>()
-      : await findEventsByExternalIds(
-          database.db,
-          programId,
-          inputs.map((i) => i.id),
-        );
+    const replays =
+      simulating || optimistic
+        ? new Map<string, EventRow>()
+        : await findEventsByExternalIds(
+            database.db,
+            programId,
+            inputs.map((i) => i.id),
+          );
     const fresh = inputs.filter((i) => !replays.has(i.id));
     const found = await accounts.resolveMany(
       programId,
@@ -810,7 +820,7 @@ export function createEventService(
       };
       events.push(eventRow(p, eventId, result));
     }
-    // One statement writes it all (decision 0016).
+    // One statement writes it all (decision 0020).
     const receivedAt = await writeEarnings(tx, programId, events, awardRows, plan);
     return events.map((row) => ({ ...row, receivedAt }) as EventRow);
   }
@@ -1153,7 +1163,7 @@ export function createEventService(
   }
 
   /**
-   * The events of a list when one statement can write them all on its own (decision 0016): earning
+   * The events of a list when one statement can write them all on its own (decision 0020): earning
    * events only (a return reads what it takes back), each id once, and no rule in force for them
    * that counts what was already awarded (caps, budgets, one-off bonuses) — those read usage under
    * the account's lock, in the transactional way. Otherwise null.
@@ -1182,7 +1192,7 @@ export function createEventService(
     alone: boolean,
   ): Promise<Outcome[]> {
     const outcomes: Array<Outcome | undefined> = inputs.map(() => undefined);
-    const reads = await readFor(programId, inputs);
+    const reads = await readFor(programId, inputs, false, alone);
     const live: Live[] = [];
     const before = new Set<string>();
     for (const [n, input] of inputs.entries()) {
@@ -1217,7 +1227,7 @@ export function createEventService(
       const earning = atOnce(live, versions);
       if (earning) {
         try {
-          // One statement, its own transaction: no lock is taken before it (decision 0016).
+          // One statement, its own transaction: no lock is taken before it (decision 0020).
           const rows = await retryOnConflict(() =>
             earnMany(database.db, programId, earning, versions, actor && actorName(actor)),
           );
@@ -1249,8 +1259,9 @@ export function createEventService(
         if (!outcome!.ok) throw outcome!.error;
         return { event: toEventView(outcome!.row), replayed: outcome!.replayed };
       } catch (error) {
-        // The same event ingested at the same moment by another caller: answer its result.
-        if (isUniqueViolation(error, 'events_external_id_uq')) {
+        // Stored before (a replay is not looked for first: it is rare, and the write finds it), or
+        // by another caller at the same moment: answer its result, whatever this attempt ran into.
+        if (error instanceof FidelisError || isUniqueViolation(error, 'events_external_id_uq')) {
           const again = (await findEventsByExternalIds(database.db, programId, [input.id])).get(input.id);
           if (again) return { event: toEventView(checkReplay(again, fingerprint(input))), replayed: true };
         }

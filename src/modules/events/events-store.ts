@@ -58,7 +58,7 @@ export async function insertEvent(db: Executor, row: NewEventRow): Promise<Event
 
 /**
  * Earning events, their awards and the ledger credits those award, in one statement and one round
- * trip (`fidelis_write_events`, migration 0014, decision 0016): atomic on its own, or part of the
+ * trip (`fidelis_write_events`, migration 0014, decision 0020): atomic on its own, or part of the
  * caller's transaction. Answers when the events were received.
  */
 export async function writeEarnings(

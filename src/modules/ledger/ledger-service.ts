@@ -553,7 +553,7 @@ export function createLedgerService(
 
   /**
    * Many credits with fresh keys (see `keyIsFresh`), planned for one set-based write:
-   * `fidelis_post_credits` (migration 0014, decision 0016) creates and locks the member wallets (in
+   * `fidelis_post_credits` (migration 0014, decision 0020) creates and locks the member wallets (in
    * one order), creates the system wallets they are issued from, and writes entries, counters, lots
    * and postings in one statement — what crediting them one by one, in the given order, would write
    * (each posted credit settles the wallet's debt first). `postFresh` runs it in the caller's
