@@ -22,6 +22,7 @@ import { whyNoRuleApplied } from '../../core/rules/explain.ts';
 import type { RuleDocument } from '../../core/rules/rule.ts';
 import { advisoryLocks, type Database, type Executor, type Tx } from '../../db/client.ts';
 import { isUniqueViolation, retryOnConflict } from '../../db/errors.ts';
+import { groupCommitter } from '../../lib/group-commit.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { Contact } from '../contacts/contacts-schemas.ts';
@@ -138,6 +139,10 @@ export type BatchOutcome =
   | { ok: false; id: string | null; code: string; detail: string; errors?: FieldError[] };
 
 const BATCH_MAX = 1000;
+
+/** Group commit (decision 0020): statements of one program running at once, and events per statement. */
+const GROUP_IN_FLIGHT = 4;
+const GROUP_MAX = 100;
 
 /**
  * Event ids and accounts are locked by bucket (a hash of the id into 1,024 buckets per program), so
@@ -728,18 +733,24 @@ export function createEventService(
     };
   }
 
+  /** An earning event to write, with the rule versions it is evaluated against and who sent it. */
+  interface Earning {
+    p: Prepared;
+    versions: RuleVersionRow[];
+    actor: string | null;
+  }
+
   /**
    * Evaluates and writes earning events (not returns) in order, as if one by one: each sees the
    * cap room the ones before it used. The writes are a few multi-row statements whatever the count.
    */
-  async function earnMany(
-    tx: Executor,
-    programId: string,
-    ps: Prepared[],
-    versions: RuleVersionRow[],
-    actor: string | null,
-  ): Promise<EventRow[]> {
-    const list = ps.map((p) => ({ p, active: inForce(versions, p.occurredAt) }));
+  async function earnMany(tx: Executor, programId: string, items: Earning[]): Promise<EventRow[]> {
+    const list = items.map(({ p, versions, actor }) => ({
+      p,
+      versions,
+      actor,
+      active: inForce(versions, p.occurredAt),
+    }));
     const book = await usageBook(tx, programId, list);
 
     const credits: Array<{ input: CreditInput; context: CreditContext }> = [];
@@ -750,7 +761,7 @@ export function createEventService(
       notes: string[];
       firstCredit: number;
     }> = [];
-    for (const [n, { p, active }] of list.entries()) {
+    for (const [n, { p, active, versions, actor }] of list.entries()) {
       const evaluation = evaluated(p, active, book.usageOf(n));
       book.record(n, evaluation.awards);
       const eventId = newId('evt');
@@ -1111,9 +1122,7 @@ export function createEventService(
           earnMany(
             db,
             programId,
-            group.map((g) => g.p),
-            versions,
-            actor,
+            group.map((g) => ({ p: g.p, versions, actor })),
           ),
         );
         for (const [i, { n, p }] of group.entries()) land(n, p, rows[i]!);
@@ -1122,7 +1131,7 @@ export function createEventService(
           return failed(group[0]!.n, error);
         for (const { n, p } of group) {
           try {
-            land(n, p, (await guarded((db) => earnMany(db, programId, [p], versions, actor)))[0]!);
+            land(n, p, (await guarded((db) => earnMany(db, programId, [{ p, versions, actor }])))[0]!);
           } catch (one) {
             failed(n, one);
           }
@@ -1160,6 +1169,23 @@ export function createEventService(
       }
     }
     await flush();
+  }
+
+  /**
+   * Group commit of single events, per program (decision 0020): while GROUP_IN_FLIGHT statements of
+   * the program are running, the events arriving wait and are written together by the next one.
+   */
+  const committers = new Map<string, (item: Earning) => Promise<EventRow>>();
+  function committerOf(programId: string) {
+    let committer = committers.get(programId);
+    if (!committer) {
+      committer = groupCommitter<Earning, EventRow>(
+        (items) => retryOnConflict(() => earnMany(database.db, programId, items)),
+        { inFlight: database.driver === 'pglite' ? 1 : GROUP_IN_FLIGHT, maxItems: GROUP_MAX },
+      );
+      committers.set(programId, committer);
+    }
+    return committer;
   }
 
   /**
@@ -1227,10 +1253,18 @@ export function createEventService(
       const earning = atOnce(live, versions);
       if (earning) {
         try {
-          // One statement, its own transaction: no lock is taken before it (decision 0020).
-          const rows = await retryOnConflict(() =>
-            earnMany(database.db, programId, earning, versions, actor && actorName(actor)),
-          );
+          // One statement, its own transaction: no lock is taken before it (decision 0020). An event
+          // alone shares its statement with the others of its program arriving meanwhile.
+          const by = actor && actorName(actor);
+          const rows = alone
+            ? [await committerOf(programId)({ p: earning[0]!, versions, actor: by })]
+            : await retryOnConflict(() =>
+                earnMany(
+                  database.db,
+                  programId,
+                  earning.map((p) => ({ p, versions, actor: by })),
+                ),
+              );
           for (const [i, { n }] of live.entries()) outcomes[n] = { ok: true, row: rows[i]!, replayed: false };
           await afterCommit(programId, earning);
           return outcomes as Outcome[];
