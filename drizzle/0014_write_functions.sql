@@ -10,18 +10,25 @@
 -- actor, effectiveAt, source, lot}].
 CREATE OR REPLACE FUNCTION fidelis_post_credits(p_program text, p_wallets jsonb, p_systems jsonb, p_credits jsonb)
 RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_ids text[];
 BEGIN
   INSERT INTO wallets (program_id, id, account_id, unit)
     SELECT p_program, w.id, w.owner, w.unit
     FROM jsonb_to_recordset(p_wallets) AS w(id text, owner text, unit text)
     ORDER BY w.owner, w.unit
     ON CONFLICT DO NOTHING;
+  -- Each wallet found by its own key (LATERAL … LIMIT 1: one index probe a wallet, whatever the
+  -- statistics say about the program's size), then all locked in id order.
+  SELECT array_agg(t.id) INTO v_ids
+    FROM jsonb_to_recordset(p_wallets) AS w(id text, owner text, unit text)
+    CROSS JOIN LATERAL (
+      SELECT m.id FROM wallets m
+      WHERE m.program_id = p_program AND m.account_id = w.owner AND m.unit = w.unit LIMIT 1) t;
   PERFORM 1 FROM wallets t
-    JOIN jsonb_to_recordset(p_wallets) AS w(id text, owner text, unit text)
-      ON t.account_id = w.owner AND t.unit = w.unit
-    WHERE t.program_id = p_program
+    WHERE t.program_id = p_program AND t.id = ANY (v_ids)
     ORDER BY t.id
-    FOR UPDATE OF t;
+    FOR UPDATE;
   INSERT INTO wallets (program_id, id, system_code, unit)
     SELECT p_program, s.id, s.code, s.unit
     FROM jsonb_to_recordset(p_systems) AS s(id text, code text, unit text)
@@ -35,8 +42,12 @@ BEGIN
       contact text, unit text, amount bigint, reason text, "sourceType" text, "sourceId" text,
       explanation text, "resolveBy" timestamptz, "expiresAt" timestamptz, actor text,
       "effectiveAt" timestamptz, source text, lot text)
-    JOIN wallets t ON t.program_id = p_program AND t.account_id = x.owner AND t.unit = x.unit
-    JOIN wallets sw ON sw.program_id = p_program AND sw.system_code = x.source AND sw.unit = x.unit
+    CROSS JOIN LATERAL (
+      SELECT m.id, m.debt FROM wallets m
+      WHERE m.program_id = p_program AND m.account_id = x.owner AND m.unit = x.unit LIMIT 1) t
+    CROSS JOIN LATERAL (
+      SELECT m.id FROM wallets m
+      WHERE m.program_id = p_program AND m.system_code = x.source AND m.unit = x.unit LIMIT 1) sw
   ),
   -- What each posted credit settles of the debt: the part of the wallet's debt that the credits
   -- before it (in order) had not settled yet.

@@ -37,6 +37,7 @@ import {
   liabilityAsOf,
   memberWallets,
   netAsOf,
+  postingsToUnknownWallets,
   unbalancedEntries,
   walletHistory,
   walletTotals,
@@ -1259,6 +1260,8 @@ export function createLedgerService(
       const problems: string[] = [];
       for (const id of await unbalancedEntries(database.db, programId))
         problems.push(`entry ${id} does not balance`);
+      for (const id of await postingsToUnknownWallets(database.db, programId))
+        problems.push(`postings name wallet ${id}, which does not exist`);
       const totals = new Map((await walletTotals(database.db, programId)).map((t) => [t.walletId, t]));
       for (const w of await memberWallets(database.db, programId)) {
         const t = totals.get(w.id) ?? { postings: 0, lots: 0 };
