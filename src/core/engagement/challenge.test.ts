@@ -61,7 +61,11 @@ describe('challenge windows', () => {
   });
 
   it('names months and years, and ends at the challenge end', () => {
-    const monthly = { ...base, window: { kind: 'calendar', period: 'month' } as const, endsAt: '2026-05-10T00:00:00Z' };
+    const monthly = {
+      ...base,
+      window: { kind: 'calendar', period: 'month' } as const,
+      endsAt: '2026-05-10T00:00:00Z',
+    };
     expect(windowAt(monthly, new Date('2026-05-03T00:00:00Z'), zone)).toMatchObject({
       key: '2026-05',
       end: new Date('2026-05-10T00:00:00Z'),
@@ -73,7 +77,10 @@ describe('challenge windows', () => {
   });
 
   it('has fixed dates', () => {
-    const fixed = { ...base, window: { kind: 'fixed', from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z' } as const };
+    const fixed = {
+      ...base,
+      window: { kind: 'fixed', from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z' } as const,
+    };
     expect(windowAt(fixed, new Date('2026-03-05T00:00:00Z'), zone)).toEqual({
       key: 'fixed',
       start: new Date('2026-03-01T00:00:00Z'),

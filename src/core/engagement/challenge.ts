@@ -110,11 +110,11 @@ function calendarWindow(at: Date, period: CalendarPeriod, timeZone: string): Cha
   };
 }
 
-/** The window's own bounds (before the challenge's start and end cut it), or null outside it. */
-function rawWindowAt(doc: ChallengeDocument, at: Date, timeZone: string): ChallengeWindowAt | null {
-  if (doc.window.kind === 'calendar') return calendarWindow(at, doc.window.period, timeZone);
-  const start = new Date(doc.window.from);
-  const end = new Date(doc.window.to);
+/** The period of a window an instant falls in (a calendar period, or the fixed dates), or null outside it. */
+export function periodAt(window: ChallengeWindow, at: Date, timeZone: string): ChallengeWindowAt | null {
+  if (window.kind === 'calendar') return calendarWindow(at, window.period, timeZone);
+  const start = new Date(window.from);
+  const end = new Date(window.to);
   return at >= start && at < end ? { key: 'fixed', start, end } : null;
 }
 
@@ -126,7 +126,7 @@ export function windowAt(doc: ChallengeDocument, at: Date, timeZone: string): Ch
   const startsAt = new Date(doc.startsAt);
   const endsAt = doc.endsAt === undefined ? null : new Date(doc.endsAt);
   if (at < startsAt || (endsAt !== null && at >= endsAt)) return null;
-  const raw = rawWindowAt(doc, at, timeZone);
+  const raw = periodAt(doc.window, at, timeZone);
   if (!raw) return null;
   return {
     key: raw.key,

@@ -71,12 +71,16 @@ function millionths(value: unknown): bigint | null {
 /** What one event adds to a sum goal (in millionths), or null when it adds nothing. */
 function addend(goal: Goal, event: ChallengeEvent, ctx: ProgressContext): bigint | null {
   if (goal.attribute === undefined)
-    return event.baseAmountMinor === null ? null : (event.baseAmountMinor * SCALE) / 10n ** BigInt(ctx.digits);
+    return event.baseAmountMinor === null
+      ? null
+      : (event.baseAmountMinor * SCALE) / 10n ** BigInt(ctx.digits);
   return millionths(event.attributes[goal.attribute]);
 }
 
 function counts(goal: Goal, event: ChallengeEvent, window: ChallengeWindowAt): boolean {
-  return goal.eventTypes.includes(event.type) && event.occurredAt >= window.start && event.occurredAt < window.end;
+  return (
+    goal.eventTypes.includes(event.type) && event.occurredAt >= window.start && event.occurredAt < window.end
+  );
 }
 
 export function emptyState(doc: ChallengeDocument): ProgressState {
