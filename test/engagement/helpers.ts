@@ -9,6 +9,9 @@ import type { TestApi } from '../support/app.ts';
 
 let programs = 0;
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are read loosely in these tests
+export type Body = any;
+
 export interface EngagementProgram {
   id: string;
   read: string;
@@ -16,12 +19,12 @@ export interface EngagementProgram {
   admin: string;
   send(key: string, options: InjectOptions): Promise<LightMyRequestResponse>;
   /** A request expecting `status`; answers the JSON body. */
-  ok(key: string, options: InjectOptions, status?: number): Promise<any>;
+  ok(key: string, options: InjectOptions, status?: number): Promise<Body>;
   account(externalId: string, extra?: object): Promise<string>;
-  event(event: object): Promise<any>;
-  training(id: string, account: string, occurredAt: string, course?: string): Promise<any>;
-  purchase(id: string, account: string, occurredAt: string, amount: string, extra?: object): Promise<any>;
-  progress(code: string, account: string, asOf?: string): Promise<any>;
+  event(event: object): Promise<Body>;
+  training(id: string, account: string, occurredAt: string, course?: string): Promise<Body>;
+  purchase(id: string, account: string, occurredAt: string, amount: string, extra?: object): Promise<Body>;
+  progress(code: string, account: string, asOf?: string): Promise<Body>;
   due(asOf: string): Promise<{ checked: number; completed: number }>;
   /** Points on the account's wallet. */
   points(account: string): Promise<number>;

@@ -176,7 +176,7 @@ export async function standings(
     metric: doc.metric,
     types: doc.eventTypes ?? DEFAULT_SPEND_TYPES,
     from: period.start,
-    to: period.end < asOf ? period.end : asOf,
+    to: new Date(Math.min(period.end.getTime(), asOf.getTime())),
     audience: audience === null ? null : accountIdsWhere(programId, audience),
     excluded: await excludedFrom(deps.database.db, programId, code),
     top,
