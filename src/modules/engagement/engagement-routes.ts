@@ -7,6 +7,17 @@ import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import { ContactParams } from '../contacts/contacts-schemas.ts';
 import {
+  CreateLeaderboardBody,
+  ExclusionBody,
+  ExclusionParams,
+  ExclusionSchema,
+  LeaderboardPage,
+  LeaderboardParams,
+  LeaderboardSchema,
+  StandingsQuery,
+  StandingsSchema,
+} from './engagement-leaderboard-schemas.ts';
+import {
   AccountChallenges,
   AccountChallengesQuery,
   AwardBody,
@@ -21,19 +32,10 @@ import {
   ChallengeSchema,
   CreateBadgeBody,
   CreateChallengeBody,
-  CreateLeaderboardBody,
   DueRunBody,
-  ExclusionBody,
-  ExclusionParams,
-  ExclusionSchema,
-  LeaderboardPage,
-  LeaderboardParams,
-  LeaderboardSchema,
   PageQuery,
   ProgressQuery,
   ProgressSchema,
-  StandingsQuery,
-  StandingsSchema,
   UpdateBadgeBody,
   UpdateChallengeBody,
 } from './engagement-schemas.ts';
