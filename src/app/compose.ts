@@ -107,6 +107,7 @@ export function createServices(database: Database) {
     tiers,
     rewards,
     redemptions,
+    engagement,
   );
   return {
     database,
