@@ -96,6 +96,41 @@ export interface paths {
         patch: operations["updateAccount"];
         trace?: never;
     };
+    "/v1/accounts/{accountId}/badges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An account's badges, newest first (expired ones with includeExpired) */
+        get: operations["listAccountBadges"];
+        put?: never;
+        /** Award a badge to an account (and one of its contacts) by hand (audited) */
+        post: operations["createAccountBadge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{accountId}/challenges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The challenges open for an account, with its progress, and the ones it completed */
+        get: operations["listAccountChallenges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts/{accountId}/contacts": {
         parameters: {
             query?: never;
@@ -287,6 +322,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/badges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the badges */
+        get: operations["listBadges"];
+        put?: never;
+        /** Define a badge: name, description, image, translations, validity (audited) */
+        post: operations["createBadge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/badges/{badgeCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a badge */
+        get: operations["getBadge"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a badge (its awards show the change) (audited) */
+        patch: operations["updateBadge"];
+        trace?: never;
+    };
+    "/v1/challenges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the challenges */
+        get: operations["listChallenges"];
+        put?: never;
+        /**
+         * Create a challenge: goals across events, window, audience, reward (audited)
+         * @description Progress is derived from the stored events: events since startsAt count, also those sent late. A completion pays its points and badge once per account and window.
+         */
+        post: operations["createChallenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/challenges/{challengeCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a challenge at its current version */
+        get: operations["getChallenge"];
+        /** Change a challenge: a new version, applied to the open windows from history (audited) */
+        put: operations["replaceChallenge"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/challenges/{challengeCode}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An account's progress on a challenge: each goal's value and target, steps done, time left */
+        get: operations["listChallengeProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/charities": {
         parameters: {
             query?: never;
@@ -358,6 +485,23 @@ export interface paths {
         patch: operations["updateContact"];
         trace?: never;
     };
+    "/v1/contacts/{contactId}/badges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A contact's badges, newest first (expired ones with includeExpired) */
+        get: operations["listContactBadges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/donations": {
         parameters: {
             query?: never;
@@ -373,6 +517,26 @@ export interface paths {
          * @description A posted ledger entry of type donate. It needs an Idempotency-Key: a retry with the same key returns the first donation.
          */
         post: operations["createDonation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/engagement/due-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-check the open challenge windows from history now and pay what was missed
+         * @description The server runs it every minute. Completions are noticed when events commit; this run catches any that were missed (a crash between the commit and the check). A repeated or concurrent run pays nothing twice.
+         */
+        post: operations["createEngagementDueRun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -583,6 +747,79 @@ export interface paths {
         post?: never;
         /** Revoke an API key at once (audited) */
         delete: operations["deleteKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the leaderboards */
+        get: operations["listLeaderboards"];
+        put?: never;
+        /** Create a leaderboard: a metric over a period, within an audience (audited) */
+        post: operations["createLeaderboard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards/{leaderboardCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a leaderboard */
+        get: operations["getLeaderboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards/{leaderboardCode}/exclusions/{accountId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Leave an account out of a leaderboard (it opted out, staff) (audited) */
+        put: operations["replaceLeaderboardExclusion"];
+        post?: never;
+        /** Take an account back into a leaderboard (audited) */
+        delete: operations["deleteLeaderboardExclusion"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leaderboards/{leaderboardCode}/standings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The standings: the top places and an account’s own place with its neighbours
+         * @description Ranked when asked, from the stored events (as fresh as they are). Equal values share a place and the next place is skipped (1, 2, 2, 4). Accounts with nothing in the period have no place.
+         */
+        get: operations["listLeaderboardStandings"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1517,6 +1754,101 @@ export interface components {
             revokedAt: string | null;
             scopes: ("read" | "write" | "admin")[];
         };
+        Badge: {
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            description: string | null;
+            imageUrl: string | null;
+            name: string;
+            translations: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            updatedAt: string;
+            validDays: number | null;
+        };
+        BadgeAward: {
+            accountId: string;
+            /** Format: date-time */
+            awardedAt: string;
+            badge: components["schemas"]["Badge"];
+            contactId: string | null;
+            expired: boolean;
+            expiresAt: string | null;
+            id: string;
+            note: string | null;
+            source: "manual" | "challenge";
+            sourceKey: string | null;
+        };
+        Challenge: {
+            audience?: unknown;
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            description?: string;
+            /** Format: date-time */
+            endsAt?: string;
+            goals: unknown[];
+            name: string;
+            reward: unknown;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: int64 */
+            version: number;
+            window: unknown;
+        };
+        ChallengeProgress: {
+            accountId: string;
+            /** Format: date-time */
+            asOf: string;
+            challenge: string;
+            /** @description Every goal is reached in this window */
+            completed: boolean;
+            completion: {
+                badgeAwardId: string | null;
+                /** Format: date-time */
+                completedAt: string;
+                entryId: string | null;
+                points: number | null;
+                /** Format: date-time */
+                recordedAt: string;
+                /** Format: int64 */
+                version: number;
+                windowKey: string;
+            } | null;
+            /** @description Whether the account is in the challenge's audience */
+            eligible: boolean;
+            goals: {
+                attribute: string | null;
+                done: boolean;
+                eventTypes: string[];
+                label: string | null;
+                metric: string;
+                target: string;
+                value: string;
+            }[];
+            name: string;
+            reward: unknown;
+            status: "open" | "completed" | "not_started" | "ended";
+            /** Format: int64 */
+            steps: number;
+            /** Format: int64 */
+            stepsDone: number;
+            /** Format: int64 */
+            timeLeftSeconds: number;
+            /** Format: int64 */
+            version: number;
+            window: {
+                /** Format: date-time */
+                end: string;
+                key: string;
+                /** Format: date-time */
+                start: string;
+            } | null;
+        };
         /** Charity */
         Charity: {
             /** Format: date-time */
@@ -1886,6 +2218,20 @@ export interface components {
                 /** @enum {string} */
                 kind: "program_year";
             };
+        };
+        Leaderboard: {
+            audience?: unknown;
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            eventTypes?: string[];
+            metric: string;
+            name: string;
+            /** Format: int64 */
+            size?: number;
+            /** Format: date-time */
+            updatedAt: string;
+            window: unknown;
         };
         /** LedgerEntry */
         LedgerEntry: {
@@ -3522,6 +3868,503 @@ export interface operations {
             };
             /** @description Problem document (application/problem+json) */
             422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAccountBadges: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Also the awards that have expired */
+                includeExpired?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Account id or externalId */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BadgeAward"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createAccountBadge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Account id or externalId */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Stable key (lower case letters, digits, _ and -)
+                     * @example three-trainings
+                     */
+                    badge: string;
+                    /** @description A contact of the account (id) */
+                    contact?: string;
+                    /**
+                     * Format: date-time
+                     * @description Overrides the badge's validDays
+                     */
+                    expiresAt?: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadgeAward"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAccountChallenges: {
+        parameters: {
+            query?: {
+                asOf?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Account id or externalId */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        completions: ({
+                            challenge: string;
+                        } & {
+                            badgeAwardId: string | null;
+                            /** Format: date-time */
+                            completedAt: string;
+                            entryId: string | null;
+                            points: number | null;
+                            /** Format: date-time */
+                            recordedAt: string;
+                            /** Format: int64 */
+                            version: number;
+                            windowKey: string;
+                        })[];
+                        data: components["schemas"]["ChallengeProgress"][];
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
                 headers: {
                     /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
                     "Access-Control-Allow-Origin"?: string;
@@ -5302,6 +6145,1553 @@ export interface operations {
             };
         };
     };
+    listBadges: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Badge"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createBadge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Stable key (lower case letters, digits, _ and -)
+                     * @example three-trainings
+                     */
+                    code: string;
+                    description?: string;
+                    /** Format: uri */
+                    imageUrl?: string;
+                    name: string;
+                    /** @description Name and description per BCP 47 language tag, e.g. {"nl": {"name": "…"}} */
+                    translations?: {
+                        [key: string]: {
+                            description?: string;
+                            name?: string;
+                        };
+                    };
+                    /**
+                     * Format: int64
+                     * @description An award expires this many days after it is given (unless the award names its own expiry)
+                     */
+                    validDays?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Badge"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBadge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Stable key (lower case letters, digits, _ and -)
+                 * @example three-trainings
+                 */
+                badgeCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Badge"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateBadge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /**
+                 * @description Stable key (lower case letters, digits, _ and -)
+                 * @example three-trainings
+                 */
+                badgeCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    /** Format: uri */
+                    imageUrl?: string;
+                    name?: string;
+                    /** @description Name and description per BCP 47 language tag, e.g. {"nl": {"name": "…"}} */
+                    translations?: {
+                        [key: string]: {
+                            description?: string;
+                            name?: string;
+                        };
+                    };
+                    validDays?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Badge"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listChallenges: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Challenge"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createChallenge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    audience?: {
+                        /** @description A CEL condition over the account, as rules see it (account.segment, account.tier, …) */
+                        condition?: string;
+                    };
+                    /**
+                     * @description Stable key (lower case letters, digits, _ and -)
+                     * @example three-trainings
+                     */
+                    code: string;
+                    description?: string;
+                    /**
+                     * Format: date-time
+                     * @description No event from this instant counts
+                     */
+                    endsAt?: string;
+                    /** @description All of them, in the same window */
+                    goals: {
+                        /** @description sum: the numeric attribute (the amount when absent); distinct: the attribute. Each event type must declare it. */
+                        attribute?: string;
+                        eventTypes: string[];
+                        label?: string;
+                        /** @description count: the number of events; sum: their amount in the base currency, or a numeric attribute; distinct: the number of different values of an attribute */
+                        metric: "count" | "sum" | "distinct";
+                        /**
+                         * @description count and distinct: a whole number; sum: a decimal
+                         * @example 3
+                         * @example 50000.00
+                         */
+                        target: string;
+                    }[];
+                    name: string;
+                    /** @description What a completion gives, once per account and window */
+                    reward: {
+                        /**
+                         * @description Stable key (lower case letters, digits, _ and -)
+                         * @example three-trainings
+                         */
+                        badge?: string;
+                        /** Format: int64 */
+                        points?: number;
+                    };
+                    /**
+                     * Format: date-time
+                     * @description Events from this instant count, also those sent late (now by default)
+                     */
+                    startsAt?: string;
+                    /** @description When progress counts */
+                    window: {
+                        /** Format: date-time */
+                        from: string;
+                        /** @enum {string} */
+                        kind: "fixed";
+                        /** Format: date-time */
+                        to: string;
+                    } | {
+                        /** @enum {string} */
+                        kind: "calendar";
+                        period: "month" | "quarter" | "year";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Challenge"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getChallenge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Stable key (lower case letters, digits, _ and -)
+                 * @example three-trainings
+                 */
+                challengeCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Challenge"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceChallenge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /**
+                 * @description Stable key (lower case letters, digits, _ and -)
+                 * @example three-trainings
+                 */
+                challengeCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    audience?: {
+                        /** @description A CEL condition over the account, as rules see it (account.segment, account.tier, …) */
+                        condition?: string;
+                    };
+                    description?: string;
+                    /**
+                     * Format: date-time
+                     * @description No event from this instant counts
+                     */
+                    endsAt?: string;
+                    /** @description All of them, in the same window */
+                    goals: {
+                        /** @description sum: the numeric attribute (the amount when absent); distinct: the attribute. Each event type must declare it. */
+                        attribute?: string;
+                        eventTypes: string[];
+                        label?: string;
+                        /** @description count: the number of events; sum: their amount in the base currency, or a numeric attribute; distinct: the number of different values of an attribute */
+                        metric: "count" | "sum" | "distinct";
+                        /**
+                         * @description count and distinct: a whole number; sum: a decimal
+                         * @example 3
+                         * @example 50000.00
+                         */
+                        target: string;
+                    }[];
+                    name: string;
+                    /** @description What a completion gives, once per account and window */
+                    reward: {
+                        /**
+                         * @description Stable key (lower case letters, digits, _ and -)
+                         * @example three-trainings
+                         */
+                        badge?: string;
+                        /** Format: int64 */
+                        points?: number;
+                    };
+                    /**
+                     * Format: date-time
+                     * @description Events from this instant count, also those sent late (now by default)
+                     */
+                    startsAt?: string;
+                    /** @description When progress counts */
+                    window: {
+                        /** Format: date-time */
+                        from: string;
+                        /** @enum {string} */
+                        kind: "fixed";
+                        /** Format: date-time */
+                        to: string;
+                    } | {
+                        /** @enum {string} */
+                        kind: "calendar";
+                        period: "month" | "quarter" | "year";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Challenge"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listChallengeProgress: {
+        parameters: {
+            query: {
+                /** @description Account id or externalId */
+                account: string;
+                /** @description Progress in the window of this instant (now by default) */
+                asOf?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Stable key (lower case letters, digits, _ and -)
+                 * @example three-trainings
+                 */
+                challengeCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChallengeProgress"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listCharities: {
         parameters: {
             query?: never;
@@ -6409,6 +8799,142 @@ export interface operations {
             };
         };
     };
+    listContactBadges: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Also the awards that have expired */
+                includeExpired?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Contact id */
+                contactId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BadgeAward"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listDonations: {
         parameters: {
             query?: {
@@ -6696,6 +9222,199 @@ export interface operations {
             };
             /** @description Problem document (application/problem+json) */
             404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createEngagementDueRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description Re-check as of this instant (now by default)
+                     */
+                    asOf?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        checked: number;
+                        /** Format: int64 */
+                        completed: number;
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
                 headers: {
                     /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
                     "Access-Control-Allow-Origin"?: string;
@@ -9349,6 +12068,1064 @@ export interface operations {
             };
             /** @description Problem document (application/problem+json) */
             422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listLeaderboards: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Leaderboard"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createLeaderboard: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Accounts of any of these segments and any of these countries */
+                    audience?: {
+                        countries?: string[];
+                        segments?: string[];
+                    };
+                    /**
+                     * @description Stable key (lower case letters, digits, _ and -)
+                     * @example three-trainings
+                     */
+                    code: string;
+                    /** @description qualifying_spend: the event types that count (purchase and invoice.paid by default) */
+                    eventTypes?: string[];
+                    /** @description points earned from rules (net of returns), or spend in the base currency (net of returns) */
+                    metric: "points_earned" | "qualifying_spend";
+                    name: string;
+                    /**
+                     * Format: int64
+                     * @description Places in the top (10 by default)
+                     */
+                    size?: number;
+                    /** @description When progress counts */
+                    window: {
+                        /** Format: date-time */
+                        from: string;
+                        /** @enum {string} */
+                        kind: "fixed";
+                        /** Format: date-time */
+                        to: string;
+                    } | {
+                        /** @enum {string} */
+                        kind: "calendar";
+                        period: "month" | "quarter" | "year";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Leaderboard"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLeaderboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Stable key (lower case letters, digits, _ and -)
+                 * @example three-trainings
+                 */
+                leaderboardCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Leaderboard"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceLeaderboardExclusion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /**
+                 * @description Stable key (lower case letters, digits, _ and -)
+                 * @example three-trainings
+                 */
+                leaderboardCode: string;
+                /** @description Account id or externalId */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accountId: string;
+                        excluded: boolean;
+                        leaderboard: string;
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteLeaderboardExclusion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /**
+                 * @description Stable key (lower case letters, digits, _ and -)
+                 * @example three-trainings
+                 */
+                leaderboardCode: string;
+                /** @description Account id or externalId */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accountId: string;
+                        excluded: boolean;
+                        leaderboard: string;
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listLeaderboardStandings: {
+        parameters: {
+            query?: {
+                /** @description An account whose own place and neighbours are answered too (id or externalId) */
+                account?: string;
+                top?: number;
+                /** @description Standings in the period of this instant, up to it */
+                asOf?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Stable key (lower case letters, digits, _ and -)
+                 * @example three-trainings
+                 */
+                leaderboardCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account: {
+                            accountId: string;
+                            neighbours: {
+                                accountId: string;
+                                externalId: string | null;
+                                name: string | null;
+                                /** Format: int64 */
+                                rank: number;
+                                /** @description Points, or an amount in the base currency */
+                                value: string;
+                            }[];
+                            rank: number | null;
+                            value: string | null;
+                        } | null;
+                        /** Format: date-time */
+                        asOf: string;
+                        leaderboard: string;
+                        metric: string;
+                        name: string;
+                        period: {
+                            /** Format: date-time */
+                            end: string;
+                            key: string;
+                            /** Format: date-time */
+                            start: string;
+                        };
+                        /**
+                         * Format: int64
+                         * @description How many accounts have a place
+                         */
+                        ranked: number;
+                        top: {
+                            accountId: string;
+                            externalId: string | null;
+                            name: string | null;
+                            /** Format: int64 */
+                            rank: number;
+                            /** @description Points, or an amount in the base currency */
+                            value: string;
+                        }[];
+                        unit: string;
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
                 headers: {
                     /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
                     "Access-Control-Allow-Origin"?: string;
