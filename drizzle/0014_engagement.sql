@@ -94,4 +94,9 @@ ALTER TABLE "leaderboards" ADD CONSTRAINT "leaderboards_program_id_programs_id_f
 CREATE UNIQUE INDEX "badge_awards_source_key_uq" ON "badge_awards" USING btree ("program_id","source_key");--> statement-breakpoint
 CREATE INDEX "badge_awards_account_idx" ON "badge_awards" USING btree ("program_id","account_id","id");--> statement-breakpoint
 CREATE INDEX "badge_awards_contact_idx" ON "badge_awards" USING btree ("program_id","contact_id","id");--> statement-breakpoint
-CREATE INDEX "challenge_completions_account_idx" ON "challenge_completions" USING btree ("program_id","account_id");
+CREATE INDEX "challenge_completions_account_idx" ON "challenge_completions" USING btree ("program_id","account_id");--> statement-breakpoint
+-- hand-written (engagement)
+-- Decision 0014/0018: the challenges are cached per instance for the events' after-commit check; a
+-- change bumps the program's cache counter in its own transaction.
+CREATE TRIGGER challenges_cache_version AFTER INSERT OR UPDATE OR DELETE ON challenges
+  FOR EACH ROW EXECUTE FUNCTION fidelis_program_part_changed();

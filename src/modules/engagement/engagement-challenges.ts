@@ -72,7 +72,7 @@ export async function createChallenge(
   const { code, ...rest } = input;
   const doc = await validateChallenge(deps, programId, documentOf(rest, now));
   try {
-    return await deps.database.transaction(async (tx) => {
+    const created = await deps.database.transaction(async (tx) => {
       const challenge = toChallenge(
         await insertChallenge(tx, { programId, code, version: 1, document: doc }),
       );
@@ -92,6 +92,8 @@ export async function createChallenge(
       });
       return challenge;
     });
+    deps.programs.config.forget(programId);
+    return created;
   } catch (error) {
     if (isUniqueViolation(error))
       throw fieldError('challenge_exists', `The program already has a challenge ${code}`, {
@@ -119,7 +121,7 @@ export async function updateChallenge(
     programId,
     documentOf({ ...input, startsAt: input.startsAt ?? current.document.startsAt }, now),
   );
-  return deps.database.transaction(async (tx) => {
+  const changed = await deps.database.transaction(async (tx) => {
     const locked = existing(await lockChallenge(tx, programId, code), 'challenge', code);
     const version = locked.version + 1;
     const row = (await patchChallenge(tx, programId, code, { version, document: doc, updatedAt: now }))!;
@@ -135,6 +137,8 @@ export async function updateChallenge(
     });
     return after;
   });
+  deps.programs.config.forget(programId);
+  return changed;
 }
 
 export async function getChallenge(deps: EngagementDeps, programId: string, code: string) {

@@ -217,7 +217,11 @@ export async function recordActivities(
   now = new Date(),
 ): Promise<number> {
   if (activities.length === 0) return 0;
-  const all = await allChallenges(deps.database.db, programId);
+  // Cached per instance like rules and ladders (decision 0014): no query per ingestion when the
+  // program has no challenge, and at most one a second to learn of a change made elsewhere.
+  const all = await deps.programs.config.get(programId, 'challenges', () =>
+    allChallenges(deps.database.db, programId),
+  );
   if (all.length === 0) return 0;
   const program = await deps.programs.get(programId);
   let completed = 0;
