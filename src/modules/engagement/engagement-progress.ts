@@ -1,5 +1,5 @@
-// Challenge progress and completion. Progress is derived from the stored events (events-reads), so a
-// challenge created or changed mid-window counts every event since its start and events sent late
+// Challenge completion (reading progress: engagement-standing.ts). Progress is derived from the
+// stored events (events-reads), so a challenge created or changed mid-window counts every event since its start and events sent late
 // count. A completion is written once per challenge, account and window, under an advisory lock on
 // that key, with its points (a ledger credit keyed by the same key) and its badge in one
 // transaction: the events' after-commit hook and the due run may both find it, any number of times.
@@ -10,13 +10,7 @@ import {
   windowAt,
   windowsDue,
 } from '../../core/engagement/challenge.ts';
-import {
-  type ChallengeEvent,
-  completedAt,
-  fromHistory,
-  type ProgressView,
-  summarize,
-} from '../../core/engagement/progress.ts';
+import { type ChallengeEvent, completedAt, fromHistory, summarize } from '../../core/engagement/progress.ts';
 import { minorDigits } from '../../core/money.ts';
 import { conditionContext, runCondition } from '../../core/rules/condition.ts';
 import { advisoryLock } from '../../db/client.ts';
@@ -24,14 +18,11 @@ import { newId } from '../../lib/ids.ts';
 import { accountsActiveIn, eventsInWindow, type HistoryEvent } from '../events/events-reads.ts';
 import type { Program } from '../programs/programs-schemas.ts';
 import { expiryOf } from './engagement-badges.ts';
-import { type EngagementDeps, existing } from './engagement-deps.ts';
+import type { EngagementDeps } from './engagement-deps.ts';
 import {
   allChallenges,
   type ChallengeRow,
-  type CompletionRow,
-  completionsOf,
   findBadge,
-  findChallenge,
   findCompletion,
   insertAwardOnce,
   insertCompletion,
@@ -40,12 +31,12 @@ import {
 /** Who automatic completions are recorded as. */
 export const ENGAGEMENT_JOB = systemActor('engagement');
 
-const typesOf = (doc: ChallengeDocument) => [...new Set(doc.goals.flatMap((g) => g.eventTypes))];
+export const typesOf = (doc: ChallengeDocument) => [...new Set(doc.goals.flatMap((g) => g.eventTypes))];
 
 const keyOf = (code: string, accountId: string, window: ChallengeWindowAt) =>
   `challenge:${code}:${accountId}:${window.key}`;
 
-function toChallengeEvent(e: HistoryEvent): ChallengeEvent {
+export function toChallengeEvent(e: HistoryEvent): ChallengeEvent {
   return {
     id: e.id,
     type: e.type,
@@ -56,7 +47,7 @@ function toChallengeEvent(e: HistoryEvent): ChallengeEvent {
 }
 
 /** Whether the account is in the challenge's audience (its CEL condition over the account, as rules see it). */
-async function inAudience(
+export async function inAudience(
   deps: EngagementDeps,
   program: Program,
   doc: ChallengeDocument,
@@ -182,17 +173,15 @@ async function check(
   window: ChallengeWindowAt,
   actor: Actor,
   now: Date,
+  /** The accounts' events over the window, when the caller read them already (for several challenges at once). */
+  read?: HistoryEvent[],
 ): Promise<number> {
   const doc = challenge.document;
   const ctx = { digits: minorDigits(program.baseCurrency) };
-  const events = await eventsInWindow(
-    deps.database.db,
-    program.id,
-    accountIds,
-    typesOf(doc),
-    window.start,
-    window.end,
-  );
+  const asked = new Set(accountIds);
+  const events = read
+    ? read.filter((e) => asked.has(e.accountId) && e.occurredAt >= window.start && e.occurredAt < window.end)
+    : await eventsInWindow(deps.database.db, program.id, accountIds, typesOf(doc), window.start, window.end);
   const byAccount = new Map<string, ChallengeEvent[]>();
   for (const e of events)
     byAccount.set(e.accountId, [...(byAccount.get(e.accountId) ?? []), toChallengeEvent(e)]);
@@ -224,20 +213,52 @@ export async function recordActivities(
   );
   if (all.length === 0) return 0;
   const program = await deps.programs.get(programId);
-  let completed = 0;
+  // Each challenge's windows the events fall in, with their accounts.
+  const tasks: Array<{ challenge: ChallengeRow; window: ChallengeWindowAt; accounts: Set<string> }> = [];
   for (const challenge of all) {
     const types = new Set(typesOf(challenge.document));
-    const byWindow = new Map<string, { window: ChallengeWindowAt; accounts: Set<string> }>();
+    const byWindow = new Map<string, (typeof tasks)[number]>();
     for (const a of activities) {
       if (!types.has(a.type)) continue;
       const w = windowAt(challenge.document, a.at, program.timeZone);
       if (!w) continue;
-      const entry = byWindow.get(w.key) ?? { window: w, accounts: new Set<string>() };
-      entry.accounts.add(a.accountId);
-      byWindow.set(w.key, entry);
+      const task = byWindow.get(w.key) ?? { challenge, window: w, accounts: new Set<string>() };
+      task.accounts.add(a.accountId);
+      byWindow.set(w.key, task);
     }
-    for (const { window, accounts } of byWindow.values())
-      completed += await check(deps, program, challenge, [...accounts], window, ENGAGEMENT_JOB, now);
+    tasks.push(...byWindow.values());
+  }
+  // One read of the history per span of time (challenges of the same quarter share it), not per challenge.
+  const spans = new Map<string, { start: Date; end: Date; types: Set<string>; accounts: Set<string> }>();
+  const spanOf = (w: ChallengeWindowAt) => `${w.start.getTime()}:${w.end.getTime()}`;
+  for (const { challenge, window, accounts } of tasks) {
+    const span = spans.get(spanOf(window)) ?? {
+      ...window,
+      types: new Set<string>(),
+      accounts: new Set<string>(),
+    };
+    for (const t of typesOf(challenge.document)) span.types.add(t);
+    for (const a of accounts) span.accounts.add(a);
+    spans.set(spanOf(window), span);
+  }
+  const history = new Map<string, HistoryEvent[]>();
+  for (const [key, span] of spans)
+    history.set(
+      key,
+      await eventsInWindow(
+        deps.database.db,
+        programId,
+        [...span.accounts],
+        [...span.types],
+        span.start,
+        span.end,
+      ),
+    );
+  let completed = 0;
+  for (const { challenge, window, accounts } of tasks) {
+    const types = new Set(typesOf(challenge.document));
+    const read = history.get(spanOf(window))!.filter((e) => types.has(e.type));
+    completed += await check(deps, program, challenge, [...accounts], window, ENGAGEMENT_JOB, now, read);
   }
   return completed;
 }
@@ -282,98 +303,4 @@ export async function runDue(
     }
   }
   return { checked, completed };
-}
-
-function completionView(row: CompletionRow | undefined) {
-  if (!row) return null;
-  return {
-    windowKey: row.windowKey,
-    completedAt: row.completedAt.toISOString(),
-    recordedAt: row.recordedAt.toISOString(),
-    version: row.version,
-    points: row.points,
-    entryId: row.entryId,
-    badgeAwardId: row.badgeAwardId,
-  };
-}
-
-async function progressIn(
-  deps: EngagementDeps,
-  program: Program,
-  challenge: ChallengeRow,
-  accountId: string,
-  asOf: Date,
-) {
-  const doc = challenge.document;
-  const window = windowAt(doc, asOf, program.timeZone);
-  const ctx = { digits: minorDigits(program.baseCurrency) };
-  const events = window
-    ? await eventsInWindow(deps.database.db, program.id, [accountId], typesOf(doc), window.start, window.end)
-    : [];
-  const view: ProgressView = summarize(
-    doc,
-    fromHistory(doc, ctx, window ?? { key: '', start: asOf, end: asOf }, events.map(toChallengeEvent)),
-  );
-  const completion = window
-    ? await findCompletion(deps.database.db, program.id, challenge.code, accountId, window.key)
-    : undefined;
-  return {
-    challenge: challenge.code,
-    name: doc.name,
-    version: challenge.version,
-    accountId,
-    asOf: asOf.toISOString(),
-    window: window
-      ? { key: window.key, start: window.start.toISOString(), end: window.end.toISOString() }
-      : null,
-    status: !window
-      ? asOf < new Date(doc.startsAt)
-        ? 'not_started'
-        : 'ended'
-      : completion
-        ? 'completed'
-        : 'open',
-    eligible: await inAudience(deps, program, doc, accountId, asOf),
-    ...view,
-    timeLeftSeconds: window ? Math.max(0, Math.floor((window.end.getTime() - asOf.getTime()) / 1000)) : 0,
-    reward: doc.reward,
-    completion: completionView(completion),
-  };
-}
-
-export type ChallengeProgress = Awaited<ReturnType<typeof progressIn>>;
-
-/** An account's progress on a challenge in the window `asOf` falls in. */
-export async function progress(
-  deps: EngagementDeps,
-  programId: string,
-  code: string,
-  accountRef: string,
-  asOf = new Date(),
-): Promise<ChallengeProgress> {
-  const challenge = existing(await findChallenge(deps.database.db, programId, code), 'challenge', code);
-  const account = await deps.accounts.resolve(programId, accountRef);
-  return progressIn(deps, await deps.programs.get(programId), challenge, account.id, asOf);
-}
-
-/** The challenges open for the account as of `asOf` (in its audience), each with its progress, and its past completions. */
-export async function challengesOfAccount(
-  deps: EngagementDeps,
-  programId: string,
-  accountRef: string,
-  asOf = new Date(),
-) {
-  const account = await deps.accounts.resolve(programId, accountRef);
-  const program = await deps.programs.get(programId);
-  const open: ChallengeProgress[] = [];
-  for (const challenge of await allChallenges(deps.database.db, programId)) {
-    if (!windowAt(challenge.document, asOf, program.timeZone)) continue;
-    const p = await progressIn(deps, program, challenge, account.id, asOf);
-    if (p.eligible) open.push(p);
-  }
-  const completions = (await completionsOf(deps.database.db, programId, account.id)).map((row) => ({
-    challenge: row.challengeCode,
-    ...completionView(row)!,
-  }));
-  return { data: open, completions };
 }

@@ -13,7 +13,8 @@ import {
   leaderboardsOf,
   standings,
 } from './engagement-leaderboards.ts';
-import { challengesOfAccount, progress, recordActivities, runDue } from './engagement-progress.ts';
+import { recordActivities, runDue } from './engagement-progress.ts';
+import { challengesOfAccount, progress } from './engagement-standing.ts';
 
 export function createEngagementService(deps: EngagementDeps) {
   return bindUseCases(deps, {
