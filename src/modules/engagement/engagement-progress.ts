@@ -1,8 +1,9 @@
 // Challenge completion (reading progress: engagement-standing.ts). Progress is derived from the
 // stored events (events-reads), so a challenge created or changed mid-window counts every event
-// since its start, and events sent late count. A completion is written once per challenge, account and window, under an advisory lock on
-// that key, with its points (a ledger credit keyed by the same key) and its badge in one
-// transaction: the events' after-commit hook and the due run may both find it, any number of times.
+// since its start, and events sent late count. A completion is written once per challenge, account
+// and window, under an advisory lock on that key, with its points (a ledger credit keyed by the same
+// key) and its badge in one transaction: the events' after-commit hook and the due run may both find
+// it, any number of times.
 import { type Actor, actorName, systemActor } from '../../core/access.ts';
 import {
   type ChallengeDocument,
