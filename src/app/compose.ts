@@ -5,6 +5,7 @@ import { createAccountService } from '../modules/accounts/accounts-service.ts';
 import { createAuditService } from '../modules/audit/audit-service.ts';
 import { createContactService } from '../modules/contacts/contacts-service.ts';
 import { createDemoService } from '../modules/demo/demo-service.ts';
+import { createEngagementService } from '../modules/engagement/engagement-service.ts';
 import { createEventTypeService } from '../modules/event-types/event-types-service.ts';
 import { createEventService } from '../modules/events/events-service.ts';
 import { EventsSettingsSchema } from '../modules/events/events-settings.ts';
@@ -47,6 +48,16 @@ export function createServices(database: Database) {
   const eventTypes = createEventTypeService(database, audit);
   const rules = createRuleService(database, eventTypes, audit, programs.config);
   const tiers = createTierService(database, programs, accounts, eventTypes, audit);
+  const engagement = createEngagementService({
+    database,
+    programs,
+    accounts,
+    contacts,
+    eventTypes,
+    ledger,
+    tiers,
+    audit,
+  });
   const events = createEventService(
     database,
     programs,
@@ -57,6 +68,7 @@ export function createServices(database: Database) {
     rules,
     eventTypes,
     tiers,
+    engagement,
   );
   // Reward eligibility: the account's tier on the program's first ladder, and its memberships; the
   // ladders' tier names for the reasons ("needs Diamond").
@@ -95,6 +107,7 @@ export function createServices(database: Database) {
     tiers,
     rewards,
     redemptions,
+    engagement,
   );
   return {
     database,
@@ -117,6 +130,7 @@ export function createServices(database: Database) {
     redemptions,
     cashback,
     memberships,
+    engagement,
   };
 }
 

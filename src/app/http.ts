@@ -23,6 +23,7 @@ import { ProblemSchema } from '../http/schemas.ts';
 import { accountRoutes } from '../modules/accounts/accounts-routes.ts';
 import { auditRoutes } from '../modules/audit/audit-routes.ts';
 import { contactRoutes } from '../modules/contacts/contacts-routes.ts';
+import { engagementRoutes } from '../modules/engagement/engagement-routes.ts';
 import { eventTypeRoutes } from '../modules/event-types/event-types-routes.ts';
 import { eventRoutes } from '../modules/events/events-routes.ts';
 import { fxRoutes } from '../modules/fx/fx-routes.ts';
@@ -65,6 +66,7 @@ const ROUTE_MODULES = [
   redemptionRoutes,
   cashbackRoutes,
   membershipRoutes,
+  engagementRoutes,
   auditRoutes,
 ] as const;
 

@@ -2,6 +2,7 @@
 export * from '../modules/accounts/accounts-tables.ts';
 export * from '../modules/audit/audit-tables.ts';
 export * from '../modules/contacts/contacts-tables.ts';
+export * from '../modules/engagement/engagement-tables.ts';
 export * from '../modules/event-types/event-types-tables.ts';
 export * from '../modules/events/events-tables.ts';
 export * from '../modules/fx/fx-tables.ts';

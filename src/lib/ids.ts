@@ -28,7 +28,8 @@ export type IdPrefix =
   | 'etl'
   | 'imp'
   | 'usr'
-  | 'csn';
+  | 'csn'
+  | 'bga';
 
 let lastMs = 0;
 let lastEntropy: Uint8Array = new Uint8Array(10);

@@ -53,6 +53,10 @@ interface Targets {
   plan: string;
   pendingMembership: string;
   activeMembership: string;
+  /** A badge (awarded to the account), a challenge and a leaderboard, by code, when the server has engagement. */
+  badge: string;
+  challenge: string;
+  leaderboard: string;
 }
 
 interface RouteSpec {
@@ -63,6 +67,8 @@ interface RouteSpec {
   /** Path parameters, body and headers of a valid request aimed at the targets. */
   request?: (t: Targets) => {
     params?: Record<string, string>;
+    /** A query string (without the `?`), for a GET whose answer needs one. */
+    query?: string;
     payload?: unknown;
     headers?: Record<string, string>;
   };
@@ -112,6 +118,13 @@ const probeLadder = (t: Targets) => ({
     { code: 'silver', name: 'Silver', threshold: '0' },
     { code: 'gold', name: 'Gold', threshold: '1000' },
   ],
+});
+const probeChallenge = (t: Targets) => ({
+  name: `Probe challenge ${t.n}`,
+  goals: [{ metric: 'count', eventTypes: ['purchase'], target: '3' }],
+  window: { kind: 'calendar', period: 'quarter' },
+  startsAt: '2026-01-01T00:00:00Z',
+  reward: { points: 1 },
 });
 /** Per-event answers (200) that each refuse the event, naming what was not found. */
 function refusesEachEvent(count: number) {
@@ -428,6 +441,47 @@ const ROUTES: Record<string, RouteSpec> = {
   // Lifts the freeze fresh targets put on the account.
   'DELETE /v1/tier-ladders/{ladderId}/overrides/{accountId}': { scope: 'admin', request: () => ({}) },
   'POST /v1/tiers/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
+  // Engagement.
+  'POST /v1/badges': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: { code: `probe-${t.n}`, name: `Probe badge ${t.n}` } }),
+  },
+  'PATCH /v1/badges/{badgeCode}': {
+    scope: 'admin',
+    request: (t) => ({ payload: { name: `Probe badge ${t.n}` } }),
+  },
+  'POST /v1/accounts/{accountId}/badges': { request: (t) => ({ payload: { badge: t.badge } }) },
+  'POST /v1/challenges': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: { code: `probe-${t.n}`, ...probeChallenge(t) } }),
+  },
+  'PUT /v1/challenges/{challengeCode}': { scope: 'admin', request: (t) => ({ payload: probeChallenge(t) }) },
+  'GET /v1/challenges/{challengeCode}/progress': {
+    request: (t) => ({ query: `account=${encodeURIComponent(t.account)}&asOf=2026-06-15T00:00:00Z` }),
+  },
+  'GET /v1/accounts/{accountId}/challenges': { request: () => ({ query: 'asOf=2026-06-15T00:00:00Z' }) },
+  'POST /v1/engagement/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
+  'POST /v1/leaderboards': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({
+      payload: {
+        code: `probe-${t.n}`,
+        name: `Probe board ${t.n}`,
+        metric: 'points_earned',
+        window: { kind: 'calendar', period: 'year' },
+      },
+    }),
+  },
+  'GET /v1/leaderboards/{leaderboardCode}/standings': {
+    request: (t) => ({ query: `account=${encodeURIComponent(t.account)}&asOf=2026-06-15T00:00:00Z` }),
+  },
+  'PUT /v1/leaderboards/{leaderboardCode}/exclusions/{accountId}': {
+    request: () => ({ payload: { reason: 'probe' } }),
+  },
+  'DELETE /v1/leaderboards/{leaderboardCode}/exclusions/{accountId}': { request: () => ({}) },
 };
 
 let api: TestApi;
@@ -470,6 +524,9 @@ interface Fixture {
   plan: string;
   pendingMembership: string;
   activeMembership: string;
+  badge: string;
+  challenge: string;
+  leaderboard: string;
 }
 let a: Fixture & { pricierReward: string };
 
@@ -556,6 +613,26 @@ async function ledgerEntry(key: string, account: string, pending: boolean): Prom
   return entry.id;
 }
 
+/** Program a's badge (awarded to its account), challenge and leaderboard (placeholders without engagement). */
+async function engagementFixtures(account: string) {
+  if (!hasRoute('POST /v1/badges'))
+    return { badge: 'no-badge', challenge: 'no-challenge', leaderboard: 'no-leaderboard' };
+  await created(api.a.admin, '/v1/badges', { code: 'alpha-badge', name: 'Alpha Badge' });
+  await created(api.a.write, `/v1/accounts/${account}/badges`, { badge: 'alpha-badge' });
+  await created(api.a.admin, '/v1/challenges', {
+    code: 'alpha-challenge',
+    ...probeChallenge({ n: 0 } as Targets),
+    reward: { points: 1, badge: 'alpha-badge' },
+  });
+  await created(api.a.admin, '/v1/leaderboards', {
+    code: 'alpha-board',
+    name: 'Alpha Board',
+    metric: 'qualifying_spend',
+    window: { kind: 'calendar', period: 'year' },
+  });
+  return { badge: 'alpha-badge', challenge: 'alpha-challenge', leaderboard: 'alpha-board' };
+}
+
 const NO_MEMBERSHIPS = { plan: 'mpl_none', pendingMembership: 'mem_none', activeMembership: 'mem_none' };
 
 /** A fresh unused plan, a pending membership and an active one of program a (placeholders without memberships). */
@@ -608,6 +685,9 @@ function aTargets(byExternalId = false): Targets {
     plan: a.plan,
     pendingMembership: a.pendingMembership,
     activeMembership: a.activeMembership,
+    badge: a.badge,
+    challenge: a.challenge,
+    leaderboard: a.leaderboard,
   };
 }
 
@@ -674,6 +754,9 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
     planId: t.plan,
     membershipId: t.activeMembership,
     entitlementKey: 'vip_support',
+    badgeCode: t.badge,
+    challengeCode: t.challenge,
+    leaderboardCode: t.leaderboard,
     ...custom.params,
   };
   const url = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
@@ -681,7 +764,12 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
     if (value === undefined) throw new Error(`No value for path parameter {${name}} of ${route.key}: add it`);
     return encodeURIComponent(value);
   });
-  return { method: route.method, url, payload: custom.payload as object, headers: custom.headers };
+  return {
+    method: route.method,
+    url: custom.query === undefined ? url : `${url}?${custom.query}`,
+    payload: custom.payload as object,
+    headers: custom.headers,
+  };
 }
 
 /** What program a's admin key reads on every GET route: nothing in this file may change it unasked. */
@@ -798,6 +886,7 @@ beforeAll(async () => {
     ...(await rewardFixtures(account.id)),
     approver: approver.id,
     ...(await memberships(account.id)),
+    ...(await engagementFixtures(account.id)),
   };
   a.pendingRedemption = await redemptionOf(true);
   a.approvedRedemption = await redemptionOf(false);

@@ -1,6 +1,7 @@
 // The demo program: a year of a B2B partner program (accounts, contacts, points, rules, events, a
-// tier ladder) and an admin key for it, built through the services like any other writer.
+// tier ladder, a challenge, a badge and leaderboards) and an admin key for it, built through the services like any other writer.
 import type { Actor } from '../../core/access.ts';
+import type { EngagementService } from '../engagement/engagement-service.ts';
 import type { EventService } from '../events/events-service.ts';
 import type { ImportService } from '../imports/imports-service.ts';
 import type { KeyService } from '../keys/keys-service.ts';
@@ -12,6 +13,7 @@ import type { RuleService } from '../rules/rules-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
 import type { UserService } from '../users/users-service.ts';
 import { demoCsv, demoEvents, demoLadder, demoMovements, demoRules } from './demo-data.ts';
+import { DEMO_BADGE, DEMO_LEADERBOARDS, demoChallenge, demoTrainings } from './demo-engagement.ts';
 
 export interface DemoResult {
   programId: string;
@@ -25,6 +27,8 @@ export interface DemoResult {
   pendingApprovals: number;
   rules: number;
   events: number;
+  /** Challenge completions the demo's events brought. */
+  completions: number;
 }
 
 export interface DemoLogin {
@@ -53,6 +57,7 @@ export function createDemoService(
   tiers: TierService,
   rewards: RewardService,
   redemptions: RedemptionService,
+  engagement: EngagementService,
 ) {
   return {
     /** Creates the demo program with its accounts and contacts, and an admin key for it (audited as `actor`'s). */
@@ -95,7 +100,18 @@ export function createDemoService(
       for (const document of documents)
         await rules.create(program.id, { document, effectiveFrom: ruleFrom }, actor);
       await tiers.createLadder(program.id, demoLadder(), actor);
-      const ingested = await events.ingestBatch(program.id, demoEvents(earners, new Date()), actor);
+      // A badge, a quarterly challenge and leaderboards before the events: the events complete it.
+      await engagement.createBadge(program.id, DEMO_BADGE, actor);
+      await engagement.createChallenge(program.id, demoChallenge(new Date()), actor);
+      for (const board of DEMO_LEADERBOARDS) await engagement.createLeaderboard(program.id, board, actor);
+      const ingested = await events.ingestBatch(
+        program.id,
+        [...demoEvents(earners, new Date()), ...demoTrainings(earners, new Date())],
+        actor,
+      );
+      // What the events' after-commit check may have missed, as the scheduler would.
+      await engagement.runDue(program.id, new Date(), actor);
+      const completions = (await engagement.challengesOfAccount(program.id, earners[0]!)).completions.length;
       // A catalog item above the approval threshold, and requests for it waiting in the inbox.
       const kit = await rewards.create(
         program.id,
@@ -133,6 +149,7 @@ export function createDemoService(
         pendingApprovals: requesters.length,
         rules: documents.length,
         events: ingested.filter((r) => r.ok).length,
+        completions,
       };
     },
   };

@@ -131,6 +131,18 @@ export interface TierPort {
 }
 
 /**
+ * What events need of engagement, a later module (the composition root wires the engagement service
+ * in): the events that just committed (returns excluded), so that the challenges they count for are
+ * re-checked. A failure there does not undo the events (engagement's due run catches up).
+ */
+export interface EngagementPort {
+  recordActivities(
+    programId: string,
+    activities: Array<{ accountId: string; type: string; at: Date }>,
+  ): Promise<unknown>;
+}
+
+/**
  * A failed event of a list names its fields from the list (`/events/3/amount`); the HTTP layer
  * places them in the request.
  */
@@ -237,6 +249,7 @@ export function createEventService(
   rules: RuleService,
   eventTypes: EventTypeService,
   tiers?: TierPort,
+  engagement?: EngagementPort,
 ) {
   /**
    * What preparing a list of events reads, read once for the whole list (a batch of 1,000 events
@@ -1029,6 +1042,17 @@ export function createEventService(
    * undo the events; the account's next event or metric value lifts it then.
    */
   async function afterCommit(programId: string, landed: Prepared[]): Promise<void> {
+    if (engagement)
+      await engagement
+        .recordActivities(
+          programId,
+          landed
+            .filter((p) => p.input.type !== 'return')
+            .map((p) => ({ accountId: p.accountId, type: p.input.type, at: p.occurredAt })),
+        )
+        .catch(() => {
+          // Deliberately not rethrown: the events are stored; the engagement due run catches up.
+        });
     if (!tiers) return;
     await tiers
       .recordActivities(
