@@ -1,6 +1,7 @@
 // What other modules may read of accounts directly (functions take the executor first, so a caller
 // can read inside its own transaction). Writes go through the accounts service.
-import { type SQL, sql } from 'drizzle-orm';
+import { asc, eq, type SQL, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
 import { accounts } from './accounts-tables.ts';
 
 /**
@@ -13,4 +14,16 @@ export function accountByRef(programId: string, ref: string): SQL {
                where program_id = ${programId} and (id = ${ref} or external_id = ${ref})
                order by (id = ${ref}) desc
                limit 1)`;
+}
+
+/** Every account of the program with the dimensions reports break figures down by. */
+export async function accountDimensions(
+  db: Executor,
+  programId: string,
+): Promise<Array<{ id: string; segment: string | null; country: string | null }>> {
+  return db
+    .select({ id: accounts.id, segment: accounts.segment, country: accounts.country })
+    .from(accounts)
+    .where(eq(accounts.programId, programId))
+    .orderBy(asc(accounts.id));
 }
