@@ -99,6 +99,7 @@ export function createServices(database: Database) {
     tiers,
     rewards,
     redemptions,
+    insight,
   );
   return {
     database,

@@ -3,6 +3,7 @@
 import type { Actor } from '../../core/access.ts';
 import type { EventService } from '../events/events-service.ts';
 import type { ImportService } from '../imports/imports-service.ts';
+import type { InsightService } from '../insight/insight-service.ts';
 import type { KeyService } from '../keys/keys-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
@@ -53,6 +54,7 @@ export function createDemoService(
   tiers: TierService,
   rewards: RewardService,
   redemptions: RedemptionService,
+  insight: InsightService,
 ) {
   return {
     /** Creates the demo program with its accounts and contacts, and an admin key for it (audited as `actor`'s). */
@@ -122,6 +124,8 @@ export function createDemoService(
           { actor, admin: true },
           `demo:kit:${account}`,
         );
+      // RFM segments from that history (the server refreshes them daily).
+      await insight.refreshRfm(program.id);
       const { secret } = await keys.create(program.id, 'demo admin', ['admin'], actor);
       // The console logins, unless another demo program of this store has them already.
       const logins: DemoLogin[] = [];

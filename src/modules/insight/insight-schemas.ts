@@ -1,6 +1,7 @@
 // TypeBox schemas of the insight reports (definitions of every figure: docs/metrics.md).
 import Type from 'typebox';
-import { CalendarDate } from '../../http/schemas.ts';
+import { RFM_SEGMENTS } from '../../core/insight/rfm.ts';
+import { CalendarDate, Cursor, Limit, PageOf, Timestamp } from '../../http/schemas.ts';
 import { BREAKDOWNS } from './insight-kpis.ts';
 
 const Rate = Type.Union([Type.Number(), Type.Null()], {
@@ -146,4 +147,66 @@ export const CohortReportSchema = Type.Object({
       ),
     }),
   ),
+});
+
+const Segment = Type.Union(
+  RFM_SEGMENTS.map((s) => Type.Literal(s)),
+  { description: 'Named RFM segment (docs/metrics.md, "RFM")' },
+);
+
+export const RfmSchema = Type.Object({
+  accountId: Type.String(),
+  asOf: Type.Union([Type.String(), Type.Null()], { description: 'The local day scored (last refresh)' }),
+  segment: Type.Union([Segment, Type.Null()], { description: 'null: no order yet, or not scored yet' }),
+  scores: Type.Union([
+    Type.Object({
+      r: Type.Integer({ minimum: 1, maximum: 5 }),
+      f: Type.Integer({ minimum: 1, maximum: 5 }),
+      m: Type.Integer({ minimum: 1, maximum: 5 }),
+      rfm: Type.String({ examples: ['545'] }),
+    }),
+    Type.Null(),
+  ]),
+  recencyDays: Type.Union([Type.Integer(), Type.Null()]),
+  lastOrderDay: Type.Union([Type.String(), Type.Null()]),
+  frequency: Type.Integer({ description: 'Orders in the 365 days to asOf' }),
+  monetaryMinor: Type.Integer({
+    description: 'Net revenue of those orders, minor units of the base currency',
+  }),
+  ordersToDate: Type.Integer(),
+  rhythmDays: Type.Union([Type.Number(), Type.Null()], { description: 'Average days between its orders' }),
+  churnRisk: Type.Boolean({ description: 'Days since the last order exceed twice its usual gap' }),
+});
+
+export const RfmListQuery = Type.Object(
+  { segment: Type.Optional(Segment), limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) },
+  { additionalProperties: false },
+);
+export const RfmPage = PageOf(RfmSchema);
+
+export const RfmSummarySchema = Type.Object({
+  asOf: Type.Union([Type.String(), Type.Null()]),
+  refreshedAt: Type.Union([Timestamp, Type.Null()]),
+  segments: Type.Array(
+    Type.Object({ segment: Type.String(), accounts: Type.Integer(), churnRisk: Type.Integer() }),
+  ),
+});
+
+export const InsightRunBody = Type.Object(
+  {
+    asOf: Type.Optional({
+      ...Timestamp,
+      description: 'Score as of this instant (its local day); default now',
+    }),
+    force: Type.Optional(Type.Boolean({ description: 'Score again even if the day was scored already' })),
+  },
+  { additionalProperties: false },
+);
+
+export const InsightRunSchema = Type.Object({
+  rfm: Type.Object({
+    asOf: Type.String(),
+    refreshed: Type.Boolean({ description: 'false: the day was scored already' }),
+    accounts: Type.Integer(),
+  }),
 });
