@@ -428,6 +428,7 @@ const ROUTES: Record<string, RouteSpec> = {
   // Lifts the freeze fresh targets put on the account.
   'DELETE /v1/tier-ladders/{ladderId}/overrides/{accountId}': { scope: 'admin', request: () => ({}) },
   'POST /v1/tiers/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
+  'POST /v1/insight/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
 };
 
 let api: TestApi;
