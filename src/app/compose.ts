@@ -87,7 +87,7 @@ export function createServices(database: Database) {
     eligibilityFacts,
   });
   const cashback = createCashbackService(database, { accounts, contacts, ledger, audit });
-  const insight = createInsightService(database, programs, tiers);
+  const insight = createInsightService(database, programs, tiers, contacts, events, audit);
   const demo = createDemoService(
     programs,
     keys,

@@ -28,7 +28,9 @@ export type IdPrefix =
   | 'etl'
   | 'imp'
   | 'usr'
-  | 'csn';
+  | 'csn'
+  | 'srv'
+  | 'ans';
 
 let lastMs = 0;
 let lastEntropy: Uint8Array = new Uint8Array(10);

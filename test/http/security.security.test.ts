@@ -53,6 +53,9 @@ interface Targets {
   plan: string;
   pendingMembership: string;
   activeMembership: string;
+  /** A survey and a contact who has not answered it. */
+  survey: string;
+  surveyContact: string;
 }
 
 interface RouteSpec {
@@ -429,6 +432,16 @@ const ROUTES: Record<string, RouteSpec> = {
   'DELETE /v1/tier-ladders/{ladderId}/overrides/{accountId}': { scope: 'admin', request: () => ({}) },
   'POST /v1/tiers/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
   'POST /v1/insight/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
+  'POST /v1/surveys': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: { name: `Probe survey ${t.n}`, question: { default: 'Recommend us?' } } }),
+  },
+  'POST /v1/surveys/{surveyId}/close': { scope: 'admin', request: () => ({ payload: {} }) },
+  'POST /v1/surveys/{surveyId}/links': { request: (t) => ({ payload: { contacts: [t.surveyContact] } }) },
+  'POST /v1/surveys/{surveyId}/answers': {
+    request: (t) => ({ payload: { contact: t.surveyContact, score: 9 } }),
+  },
 };
 
 let api: TestApi;
@@ -471,6 +484,7 @@ interface Fixture {
   plan: string;
   pendingMembership: string;
   activeMembership: string;
+  survey: string;
 }
 let a: Fixture & { pricierReward: string };
 
@@ -609,6 +623,8 @@ function aTargets(byExternalId = false): Targets {
     plan: a.plan,
     pendingMembership: a.pendingMembership,
     activeMembership: a.activeMembership,
+    survey: a.survey,
+    surveyContact: a.contactId,
   };
 }
 
@@ -647,6 +663,20 @@ async function freshATargets(route?: Route): Promise<Targets> {
       : a.pendingRedemption,
     approvedRedemption: acts('/fulfil', '/fail') ? await redemptionOf(false) : a.approvedRedemption,
     ...(await memberships(a.accountId)),
+    // A survey of its own and a contact who has not answered (an answer is once per contact; a close is final).
+    ...(route?.path.includes('{surveyId}') && {
+      survey: (
+        await created(api.a.admin, '/v1/surveys', {
+          name: `Fresh survey ${counter}`,
+          question: { default: 'Recommend?' },
+        })
+      ).id,
+      surveyContact: (
+        await created(api.a.write, `/v1/accounts/${a.accountId}/contacts`, {
+          email: `fresh-${counter}@alpha.example`,
+        })
+      ).id,
+    }),
   };
 }
 
@@ -675,6 +705,7 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
     planId: t.plan,
     membershipId: t.activeMembership,
     entitlementKey: 'vip_support',
+    surveyId: t.survey,
     ...custom.params,
   };
   const url = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
@@ -799,6 +830,14 @@ beforeAll(async () => {
     ...(await rewardFixtures(account.id)),
     approver: approver.id,
     ...(await memberships(account.id)),
+    survey: hasRoute('POST /v1/surveys')
+      ? (
+          await created(api.a.admin, '/v1/surveys', {
+            name: 'Alpha survey',
+            question: { default: 'Recommend Alpha?' },
+          })
+        ).id
+      : 'srv_00000000000000000000000000',
   };
   a.pendingRedemption = await redemptionOf(true);
   a.approvedRedemption = await redemptionOf(false);

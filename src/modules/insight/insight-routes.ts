@@ -1,27 +1,43 @@
 // The insight reports: KPIs (with a breakdown) and cohort retention.
 
 import Type from 'typebox';
-import { principal } from '../../http/auth.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { responses } from '../../http/responses.ts';
-import { dateOf, operations } from '../../http/route.ts';
+import { created, dateOf, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import {
+  AnswerSchema,
+  ApiAnswerBody,
   CohortReportSchema,
+  DetractorsSchema,
   InsightRunBody,
   InsightRunSchema,
   KpiQuery,
   KpiReportSchema,
+  LinkAnswerBody,
+  LinksBody,
+  LinksSchema,
+  LinkViewQuery,
+  LinkViewSchema,
+  NpsQuery,
+  NpsReportSchema,
   PeriodQuery,
   RfmListQuery,
   RfmPage,
   RfmSchema,
   RfmSummarySchema,
+  SurveyBody,
+  SurveyList,
+  SurveyParams,
+  SurveySchema,
+  TokenParams,
 } from './insight-schemas.ts';
 import type { InsightService } from './insight-service.ts';
 
 const op = operations('reports');
 const rfmOp = operations('insight');
+const surveyOp = operations('surveys');
 
 export const insightRoutes = routeModule({
   schemas: [],
@@ -93,6 +109,147 @@ export const insightRoutes = routeModule({
           }),
         };
       },
+    );
+
+    app.post(
+      '/surveys',
+      surveyOp(
+        'admin',
+        'Create an NPS survey (0–10 question with translations, optional comment, anonymous or not)',
+        {
+          body: SurveyBody,
+          response: responses({ 201: SurveySchema }),
+        },
+      ),
+      async (request, reply) => {
+        const survey = await insight.createSurvey(principal(request).programId, request.body, actor(request));
+        return created(reply, survey, { location: `/v1/surveys/${survey.id}` });
+      },
+    );
+
+    app.get(
+      '/surveys',
+      surveyOp('read', "List the program's surveys", { response: responses({ 200: SurveyList }) }),
+      async (request) => insight.listSurveys(principal(request).programId),
+    );
+
+    app.get(
+      '/surveys/:surveyId',
+      surveyOp('read', 'Read a survey', {
+        params: SurveyParams,
+        response: responses({ 200: SurveySchema }, ['survey_not_found']),
+      }),
+      async (request) => insight.getSurvey(principal(request).programId, request.params.surveyId),
+    );
+
+    app.post(
+      '/surveys/:surveyId/close',
+      surveyOp('admin', 'Close a survey: it takes no more answers', {
+        params: SurveyParams,
+        response: responses({ 200: SurveySchema }, ['survey_not_found']),
+      }),
+      async (request) =>
+        insight.closeSurvey(principal(request).programId, request.params.surveyId, actor(request)),
+    );
+
+    app.post(
+      '/surveys/:surveyId/links',
+      surveyOp('write', 'Signed answer links for contacts: each answers once, without logging in', {
+        params: SurveyParams,
+        body: LinksBody,
+        response: responses({ 200: LinksSchema }, ['survey_not_found', 'contact_not_found']),
+      }),
+      async (request) =>
+        insight.linksFor(principal(request).programId, request.params.surveyId, request.body.contacts),
+    );
+
+    app.post(
+      '/surveys/:surveyId/answers',
+      surveyOp(
+        'write',
+        "Record a contact's answer (once per contact); it also sends a survey.completed event",
+        {
+          params: SurveyParams,
+          body: ApiAnswerBody,
+          response: responses({ 201: AnswerSchema }, [
+            'survey_not_found',
+            'contact_not_found',
+            'survey_already_answered',
+            'survey_closed',
+          ]),
+        },
+      ),
+      async (request, reply) =>
+        created(
+          reply,
+          await insight.answerByApi(
+            principal(request).programId,
+            request.params.surveyId,
+            request.body,
+            actor(request),
+          ),
+        ),
+    );
+
+    app.get(
+      '/surveys/:surveyId/detractors',
+      surveyOp('read', 'Detractors (scores 0–6) with their contact and comment, for follow-up', {
+        params: SurveyParams,
+        response: responses({ 200: DetractorsSchema }, ['survey_not_found']),
+      }),
+      async (request) => insight.detractors(principal(request).programId, request.params.surveyId),
+    );
+
+    app.get(
+      '/reports/nps',
+      op('read', 'Net Promoter Score for a period: totals, per month and per account', {
+        querystring: NpsQuery,
+        response: responses({ 200: NpsReportSchema }, ['survey_not_found']),
+      }),
+      async (request) => insight.npsReport(principal(request).programId, request.query),
+    );
+  },
+});
+
+/** The survey links, answered without an API key (registered under /surveys, outside /v1). */
+export const surveyLinkRoutes = routeModule({
+  schemas: [],
+  routes(app: Router, { insight }: { insight: InsightService }): void {
+    const linkOp = operations('surveys');
+    app.get(
+      '/:token',
+      linkOp(
+        { scope: 'public', rateLimit: { max: 60, timeWindow: 60_000 } },
+        'The question a survey link asks, and whether it was answered',
+        {
+          security: [],
+          params: TokenParams,
+          querystring: LinkViewQuery,
+          response: responses({ 200: LinkViewSchema }, ['survey_link_invalid']),
+        },
+      ),
+      async (request) => insight.linkView(request.params.token, request.query.locale),
+    );
+    app.post(
+      '/:token',
+      linkOp(
+        { scope: 'public', rateLimit: { max: 30, timeWindow: 60_000 } },
+        'Answer through a signed link (no login): once per contact',
+        {
+          security: [],
+          params: TokenParams,
+          body: LinkAnswerBody,
+          response: responses({ 201: AnswerSchema }, [
+            'survey_link_invalid',
+            'survey_already_answered',
+            'survey_closed',
+            'payload_too_large',
+            'unsupported_media_type',
+          ]),
+        },
+      ),
+      async (request, reply) =>
+        created(reply, await insight.answerByLink(request.params.token, request.body)),
     );
   },
 });

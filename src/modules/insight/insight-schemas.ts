@@ -1,7 +1,7 @@
 // TypeBox schemas of the insight reports (definitions of every figure: docs/metrics.md).
 import Type from 'typebox';
 import { RFM_SEGMENTS } from '../../core/insight/rfm.ts';
-import { CalendarDate, Cursor, Limit, PageOf, Timestamp } from '../../http/schemas.ts';
+import { CalendarDate, Cursor, Limit, ListOf, Locale, Name, PageOf, Timestamp } from '../../http/schemas.ts';
 import { BREAKDOWNS } from './insight-kpis.ts';
 
 const Rate = Type.Union([Type.Number(), Type.Null()], {
@@ -210,3 +210,137 @@ export const InsightRunSchema = Type.Object({
     accounts: Type.Integer(),
   }),
 });
+
+// ---- surveys ----
+
+export const SurveyParams = Type.Object({ surveyId: Type.String({ minLength: 1, maxLength: 100 }) });
+export const TokenParams = Type.Object({ token: Type.String({ minLength: 10, maxLength: 600 }) });
+
+const Question = Type.Record(
+  Type.String({ pattern: '^(default|[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$' }),
+  Type.String({ minLength: 1, maxLength: 500 }),
+  {
+    description: 'The 0–10 question by locale; `default` is required and shown when no wording matches',
+    examples: [
+      {
+        default: 'How likely are you to recommend Northwind to a colleague?',
+        nl: 'Hoe waarschijnlijk is het dat u Northwind aanbeveelt aan een collega?',
+      },
+    ],
+  },
+);
+
+export const SurveyBody = Type.Object(
+  {
+    name: Name,
+    question: Question,
+    comment: Type.Optional(Type.Boolean({ description: 'Ask for an optional comment (default true)' })),
+    anonymous: Type.Optional(
+      Type.Boolean({
+        description: 'Keep no contact or account with the answers (still once per contact); default false',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const SurveySchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  question: Type.Record(Type.String(), Type.String()),
+  comment: Type.Boolean(),
+  anonymous: Type.Boolean(),
+  status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  createdAt: Timestamp,
+});
+export const SurveyList = ListOf(SurveySchema);
+
+export const LinksBody = Type.Object(
+  {
+    contacts: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+      minItems: 1,
+      maxItems: 500,
+      uniqueItems: true,
+    }),
+  },
+  { additionalProperties: false },
+);
+export const LinksSchema = ListOf(
+  Type.Object({
+    contactId: Type.String(),
+    token: Type.String(),
+    path: Type.String({
+      description: 'Relative to the server: GET shows the question, POST answers it (no login)',
+    }),
+  }),
+);
+
+const Score = Type.Integer({ minimum: 0, maximum: 10, description: 'How likely to recommend, 0–10' });
+const Comment = Type.String({ minLength: 1, maxLength: 2000 });
+
+export const LinkAnswerBody = Type.Object(
+  { score: Score, comment: Type.Optional(Comment), locale: Type.Optional(Locale) },
+  { additionalProperties: false },
+);
+export const ApiAnswerBody = Type.Object(
+  {
+    contact: Type.String({ minLength: 1, maxLength: 100, description: 'The contact answering (con_…)' }),
+    ...LinkAnswerBody.properties,
+  },
+  { additionalProperties: false },
+);
+
+export const AnswerSchema = Type.Object({
+  id: Type.String(),
+  surveyId: Type.String(),
+  score: Type.Integer(),
+  category: Type.Union([Type.Literal('promoter'), Type.Literal('passive'), Type.Literal('detractor')]),
+  anonymous: Type.Boolean(),
+  eventId: Type.Union([Type.String(), Type.Null()], { description: 'The survey.completed event (evt_…)' }),
+});
+
+export const LinkViewQuery = Type.Object({ locale: Type.Optional(Locale) }, { additionalProperties: false });
+export const LinkViewSchema = Type.Object({
+  survey: Type.String(),
+  question: Type.String(),
+  comment: Type.Boolean(),
+  anonymous: Type.Boolean(),
+  status: Type.String(),
+  answered: Type.Boolean(),
+});
+
+const NpsFields = {
+  answers: Type.Integer(),
+  promoters: Type.Integer(),
+  passives: Type.Integer(),
+  detractors: Type.Integer(),
+  nps: Type.Union([Type.Number(), Type.Null()], {
+    description: '% promoters − % detractors (−100..100), one decimal',
+  }),
+};
+
+export const NpsQuery = Type.Object(
+  { ...PeriodQuery.properties, survey: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
+  { additionalProperties: false },
+);
+export const NpsReportSchema = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  timeZone: Type.String(),
+  ...NpsFields,
+  months: Type.Array(Type.Object({ month: Type.String(), ...NpsFields })),
+  accounts: Type.Array(Type.Object({ accountId: Type.String(), ...NpsFields }), {
+    description: 'Per account (the answers of all its contacts); anonymous answers count only in the totals',
+  }),
+});
+
+export const DetractorsSchema = ListOf(
+  Type.Object({
+    answerId: Type.String(),
+    accountId: Type.String(),
+    contactId: Type.String(),
+    score: Type.Integer(),
+    comment: Type.Union([Type.String(), Type.Null()]),
+    answeredAt: Timestamp,
+  }),
+);

@@ -1,17 +1,55 @@
-// Insight: program KPIs, cohort retention and RFM segments (docs/metrics.md). Reads other modules through their
-// -reads files; the figures are computed by the pure core/insight.
+// Insight: program KPIs, cohort retention, RFM segments and NPS surveys. Reads other modules through
+// their -reads files; the figures are computed by the pure core/insight.
 import type { Database } from '../../db/client.ts';
 import { bindUseCases } from '../../lib/use-cases.ts';
+import type { AuditService } from '../audit/audit-service.ts';
+import type { ContactService } from '../contacts/contacts-service.ts';
+import type { EventService } from '../events/events-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
 import { cohorts, kpis } from './insight-kpis.ts';
 import { refreshRfm, rfmList, rfmOf, rfmSummary } from './insight-rfm.ts';
+import {
+  answerByApi,
+  answerByLink,
+  closeSurvey,
+  createSurvey,
+  detractors,
+  getSurvey,
+  linksFor,
+  linkView,
+  listSurveys,
+  npsReport,
+  type SurveyDeps,
+} from './insight-surveys.ts';
 
-export function createInsightService(database: Database, programs: ProgramService, tiers: TierService) {
-  return bindUseCases(
-    { database, programs, tiers },
-    { kpis, cohorts, refreshRfm, rfmOf, rfmSummary, rfmList },
-  );
+export function createInsightService(
+  database: Database,
+  programs: ProgramService,
+  tiers: TierService,
+  contacts: ContactService,
+  events: EventService,
+  audit: AuditService,
+) {
+  const deps: SurveyDeps = { database, programs, tiers, contacts, events, audit };
+  return bindUseCases(deps, {
+    kpis,
+    cohorts,
+    refreshRfm,
+    rfmOf,
+    rfmSummary,
+    rfmList,
+    createSurvey,
+    getSurvey,
+    listSurveys,
+    closeSurvey,
+    linksFor,
+    linkView,
+    answerByLink,
+    answerByApi,
+    npsReport,
+    detractors,
+  });
 }
 
 export type InsightService = ReturnType<typeof createInsightService>;
