@@ -100,6 +100,7 @@ export function createServices(database: Database) {
     rewards,
     redemptions,
     insight,
+    contacts,
   );
   return {
     database,

@@ -22,6 +22,11 @@ describe('the demo program', () => {
       points.closing,
     );
     const cohorts = await api.call(demo.apiKey, { method: 'GET', url: '/v1/reports/cohorts' });
+    const nps = JSON.parse((await api.call(demo.apiKey, { method: 'GET', url: '/v1/reports/nps' })).body);
+    expect(nps.answers).toBe(10);
+    expect(nps.nps).not.toBeNull();
+    const rfm = JSON.parse((await api.call(demo.apiKey, { method: 'GET', url: '/v1/reports/rfm' })).body);
+    expect(rfm.segments.length).toBeGreaterThan(2);
     const [first] = JSON.parse(cohorts.body).cohorts;
     expect(first.size).toBeGreaterThan(1);
     expect(first.retention.length).toBeGreaterThan(6);

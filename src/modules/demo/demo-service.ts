@@ -1,6 +1,7 @@
 // The demo program: a year of a B2B partner program (accounts, contacts, points, rules, events, a
 // tier ladder) and an admin key for it, built through the services like any other writer.
 import type { Actor } from '../../core/access.ts';
+import type { ContactService } from '../contacts/contacts-service.ts';
 import type { EventService } from '../events/events-service.ts';
 import type { ImportService } from '../imports/imports-service.ts';
 import type { InsightService } from '../insight/insight-service.ts';
@@ -55,6 +56,7 @@ export function createDemoService(
   rewards: RewardService,
   redemptions: RedemptionService,
   insight: InsightService,
+  contactService: ContactService,
 ) {
   return {
     /** Creates the demo program with its accounts and contacts, and an admin key for it (audited as `actor`'s). */
@@ -124,6 +126,38 @@ export function createDemoService(
           { actor, admin: true },
           `demo:kit:${account}`,
         );
+      // An NPS survey, answered through the signed links of a dozen contacts (each answer a
+      // survey.completed event that the thank-you rule rewards, whatever the score).
+      const survey = await insight.createSurvey(
+        program.id,
+        {
+          name: 'Partner NPS 2026',
+          question: {
+            default: 'How likely are you to recommend Northwind Supply to a colleague?',
+            nl: 'Hoe waarschijnlijk is het dat u Northwind Supply aanbeveelt aan een collega?',
+            de: 'Wie wahrscheinlich ist es, dass Sie Northwind Supply einem Kollegen empfehlen?',
+          },
+        },
+        actor,
+      );
+      const people = (await contactService.list(program.id, { limit: 12 })).data;
+      const links = await insight.linksFor(
+        program.id,
+        survey.id,
+        people.map((c) => c.id),
+      );
+      const scores = [10, 9, 9, 8, 10, 6, 7, 9, 3, 10, 8, 9];
+      const comments: Record<number, string> = {
+        3: 'Deliveries were late twice this quarter',
+        6: 'Portal is slow',
+      };
+      for (const [i, link] of links.data.slice(0, 10).entries()) {
+        const score = scores[i % scores.length]!;
+        await insight.answerByLink(link.token, {
+          score,
+          ...(comments[score] && { comment: comments[score] }),
+        });
+      }
       // RFM segments from that history (the server refreshes them daily).
       await insight.refreshRfm(program.id);
       const { secret } = await keys.create(program.id, 'demo admin', ['admin'], actor);

@@ -16,6 +16,7 @@ import {
   KpiQuery,
   KpiReportSchema,
   LinkAnswerBody,
+  LinkParams,
   LinksBody,
   LinksSchema,
   LinkViewQuery,
@@ -31,7 +32,6 @@ import {
   SurveyList,
   SurveyParams,
   SurveySchema,
-  TokenParams,
 } from './insight-schemas.ts';
 import type { InsightService } from './insight-service.ts';
 
@@ -217,27 +217,29 @@ export const surveyLinkRoutes = routeModule({
   routes(app: Router, { insight }: { insight: InsightService }): void {
     const linkOp = operations('surveys');
     app.get(
-      '/:token',
+      '/:link',
       linkOp(
         { scope: 'public', rateLimit: { max: 60, timeWindow: 60_000 } },
         'The question a survey link asks, and whether it was answered',
         {
+          operationId: 'getSurveyLink',
           security: [],
-          params: TokenParams,
+          params: LinkParams,
           querystring: LinkViewQuery,
           response: responses({ 200: LinkViewSchema }, ['survey_link_invalid']),
         },
       ),
-      async (request) => insight.linkView(request.params.token, request.query.locale),
+      async (request) => insight.linkView(request.params.link, request.query.locale),
     );
     app.post(
-      '/:token',
+      '/:link',
       linkOp(
         { scope: 'public', rateLimit: { max: 30, timeWindow: 60_000 } },
         'Answer through a signed link (no login): once per contact',
         {
+          operationId: 'answerSurveyLink',
           security: [],
-          params: TokenParams,
+          params: LinkParams,
           body: LinkAnswerBody,
           response: responses({ 201: AnswerSchema }, [
             'survey_link_invalid',
@@ -248,8 +250,7 @@ export const surveyLinkRoutes = routeModule({
           ]),
         },
       ),
-      async (request, reply) =>
-        created(reply, await insight.answerByLink(request.params.token, request.body)),
+      async (request, reply) => created(reply, await insight.answerByLink(request.params.link, request.body)),
     );
   },
 });

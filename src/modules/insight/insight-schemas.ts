@@ -214,7 +214,13 @@ export const InsightRunSchema = Type.Object({
 // ---- surveys ----
 
 export const SurveyParams = Type.Object({ surveyId: Type.String({ minLength: 1, maxLength: 100 }) });
-export const TokenParams = Type.Object({ token: Type.String({ minLength: 10, maxLength: 600 }) });
+export const LinkParams = Type.Object({
+  link: Type.String({
+    minLength: 10,
+    maxLength: 100,
+    description: 'The signed link of one contact for one survey',
+  }),
+});
 
 const Question = Type.Record(
   Type.String({ pattern: '^(default|[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$' }),
