@@ -1,6 +1,8 @@
-// The `fidelis` command: serve | start | migrate | programs | keys | users | import | events | fx | demo | report.
+// The `fidelis` command: serve | start | migrate | programs | keys | users | import | events | fx | demo | report | export.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createServices, type Services } from '../app/compose.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
@@ -9,6 +11,7 @@ import { FidelisError } from '../core/errors.ts';
 import type { Database } from '../db/client.ts';
 import { openConfiguredDatabase } from '../db/open.ts';
 import { importEventsCsv } from '../modules/events/events-csv.ts';
+import { EXPORT_KINDS } from '../modules/insight/insight-exports.ts';
 import { BREAKDOWNS, type Breakdown } from '../modules/insight/insight-kpis.ts';
 import { printCohorts, printKpis } from './report.ts';
 import { serve } from './serve.ts';
@@ -33,6 +36,8 @@ Usage:
   fidelis report kpis [--from DATE] [--to DATE] [--breakdown segment|tier|country|plan|cohort] [--json] [--program ID]
                                          the program's KPIs for a period (docs/metrics.md)
   fidelis report cohorts [--from DATE] [--to DATE] [--json] [--program ID]
+  fidelis export accounts|events|ledger-entries|redemptions|survey-answers [--from DATE] [--to DATE] [--output FILE] [--program ID]
+                                         stream a CSV export to FILE (or standard output), rows counted on standard error
 
 --program defaults to the oldest program. The store is PostgreSQL when DATABASE_URL is set,
 else embedded PGlite in FIDELIS_DATA_DIR (default ./.fidelis/data).`;
@@ -53,6 +58,7 @@ const OPTIONS = {
   to: { type: 'string' },
   breakdown: { type: 'string' },
   json: { type: 'boolean' },
+  output: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -239,6 +245,30 @@ export async function main(argv: string[]): Promise<number> {
         );
         console.log(`admin API key (shown once): ${demo.apiKey}`);
         for (const l of demo.logins) console.log(`console login (${l.role}): ${l.email} / ${l.password}`);
+        return 0;
+      });
+    case 'export':
+      return withServices(config, async (services) => {
+        if (!sub || !(EXPORT_KINDS as string[]).includes(sub))
+          throw new Error(
+            `usage: fidelis export ${EXPORT_KINDS.join('|')} [--from DATE] [--to DATE] [--output FILE]`,
+          );
+        const id = await programId(services, values);
+        let rows = 0;
+        const chunks = await services.insight.exportCsv(
+          id,
+          sub,
+          { ...(values.from && { from: values.from }), ...(values.to && { to: values.to }) },
+          (n) => {
+            rows = n;
+            if (process.stderr.isTTY) process.stderr.write(`\r${sub}: ${n} rows`);
+          },
+        );
+        const out = values.output ? createWriteStream(values.output) : process.stdout;
+        await pipeline(Readable.from(chunks), out, { end: out !== process.stdout });
+        process.stderr.write(
+          `${process.stderr.isTTY ? '\r' : ''}${sub}: ${rows} rows${values.output ? ` written to ${values.output}` : ''}\n`,
+        );
         return 0;
       });
     case 'report':

@@ -2,6 +2,7 @@
 // the test sends: order counts and values net of returns, repeat rate, frequency, CLV, retention,
 // cohorts, the points roll-forward (balanced against the ledger), breakdowns and time-zone edges.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { printCohorts, printKpis } from '../../src/cli/report.ts';
 import { json, newProgram, type Program } from '../events/helpers.ts';
 import { type TestApi, testApi } from '../support/app.ts';
 
@@ -170,6 +171,11 @@ describe('order KPIs', () => {
     // April locally), CARGO c1 is 1 February locally and c2 is 20.00 after its return.
     expect(k.orders).toBe(6);
     expect(k.netRevenue).toBe('365.50');
+    // `fidelis report kpis` prints the same figures, from the same service.
+    const text = printKpis(await api.services.insight.kpis(p.id, { from: '2026-02-01', to: '2026-03-31' }));
+    expect(text).toContain('net revenue            365.50 EUR');
+    expect(text).toContain(`repeat-customer rate   ${(want.repeatCustomerRate! * 100).toFixed(2)}%`);
+    expect(text).toContain(`average order value    ${want.averageOrderValue} EUR`);
   });
 
   it('retention per month: of those who ordered the month before, who ordered again', async () => {
@@ -293,6 +299,10 @@ describe('order KPIs', () => {
       .filter((c) => c.size > 0);
     expect(json(r).cohorts).toEqual(expected);
     expect(expected.map((c) => c.cohort)).toEqual(['2026-01', '2026-02', '2026-03']);
+    const text = printCohorts(
+      await api.services.insight.cohorts(p.id, { from: '2026-01-01', to: '2026-03-31' }),
+    );
+    expect(text.split('\n')).toHaveLength(1 + expected.length);
   });
 });
 

@@ -1,7 +1,7 @@
 // What other modules may read of accounts directly (functions take the executor first, so a caller
 // can read inside its own transaction). Writes go through the accounts service.
 import { asc, eq, type SQL, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.ts';
+import { type Executor, selectRows } from '../../db/client.ts';
 import { accounts } from './accounts-tables.ts';
 
 /**
@@ -26,4 +26,59 @@ export async function accountDimensions(
     .from(accounts)
     .where(eq(accounts.programId, programId))
     .orderBy(asc(accounts.id));
+}
+
+/** A time range for exports: instants, either end open. */
+interface ExportRange {
+  start?: Date;
+  end?: Date;
+}
+
+const rangeOn = (column: SQL, r: ExportRange) =>
+  sql`${r.start ? sql`and ${column} >= ${r.start.toISOString()}` : sql``} ${r.end ? sql`and ${column} < ${r.end.toISOString()}` : sql``}`;
+
+export const ACCOUNT_EXPORT_COLUMNS = [
+  'id',
+  'externalId',
+  'name',
+  'parentId',
+  'segment',
+  'country',
+  'preferredCurrency',
+  'status',
+  'customerSince',
+  'attributes',
+  'createdAt',
+  'updatedAt',
+] as const;
+
+/** A page of accounts for an export, by id after `after` (created in the range), as rows of cells. */
+export async function accountExportPage(
+  db: Executor,
+  programId: string,
+  range: ExportRange,
+  after: string,
+  limit: number,
+) {
+  const rows = await selectRows<Record<string, unknown>>(
+    db,
+    sql`select id, external_id, name, parent_id, segment, country, preferred_currency, status, customer_since::text as customer_since,
+               attributes::text as attrs, created_at, updated_at
+          from accounts a where program_id = ${programId} and id > ${after} ${rangeOn(sql`a.created_at`, range)}
+         order by id limit ${limit}`,
+  );
+  return rows.map((r) => [
+    r.id,
+    r.external_id,
+    r.name,
+    r.parent_id,
+    r.segment,
+    r.country,
+    r.preferred_currency,
+    r.status,
+    r.customer_since,
+    r.attrs,
+    r.created_at,
+    r.updated_at,
+  ]);
 }

@@ -1,7 +1,7 @@
 // What other modules may read of events: totals over the stored events and awards (tier metrics),
 // and the orders per account and local day (insight KPIs).
 // Functions take the executor first, so a caller can read inside its own transaction.
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Executor, selectRows, textArray } from '../../db/client.ts';
 
 export { type MetricWindow, metricTotals } from './events-store.ts';
@@ -45,4 +45,65 @@ export async function orderDays(
     orders: Number(r.orders),
     net: Number(r.net),
   }));
+}
+
+/** A time range for exports: instants, either end open. */
+export interface ExportRange {
+  start?: Date;
+  end?: Date;
+}
+
+const rangeOn = (column: SQL, r: ExportRange) =>
+  sql`${r.start ? sql`and ${column} >= ${r.start.toISOString()}` : sql``} ${r.end ? sql`and ${column} < ${r.end.toISOString()}` : sql``}`;
+
+export const EVENT_EXPORT_COLUMNS = [
+  'id',
+  'externalId',
+  'type',
+  'accountId',
+  'contactId',
+  'occurredAt',
+  'receivedAt',
+  'currency',
+  'amount',
+  'baseCurrency',
+  'baseAmountMinor',
+  'fxRate',
+  'originalEventId',
+  'references',
+  'attributes',
+] as const;
+
+/** A page of events for an export, by id after `after` (occurred in the range), as rows of cells. */
+export async function eventExportPage(
+  db: Executor,
+  programId: string,
+  range: ExportRange,
+  after: string,
+  limit: number,
+) {
+  const rows = await selectRows<Record<string, unknown>>(
+    db,
+    sql`select id, external_id, type, account_id, contact_id, occurred_at, received_at, currency, amount, base_currency,
+               base_amount::text as base_amount, fx_rate, original_event_id, "references"::text as refs, attributes::text as attrs
+          from events e where program_id = ${programId} and id > ${after} ${rangeOn(sql`e.occurred_at`, range)}
+         order by id limit ${limit}`,
+  );
+  return rows.map((r) => [
+    r.id,
+    r.external_id,
+    r.type,
+    r.account_id,
+    r.contact_id,
+    r.occurred_at,
+    r.received_at,
+    r.currency,
+    r.amount,
+    r.base_currency,
+    r.base_amount,
+    r.fx_rate,
+    r.original_event_id,
+    r.refs,
+    r.attrs,
+  ]);
 }

@@ -47,7 +47,7 @@ const parse = (s: string) => {
 const nextDay = (s: string) => new Date(Date.parse(`${s}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 /** The period's local dates (defaults: `to` today, `from` a year before it) and its instants in the program's zone. */
-export function periodOf(query: PeriodQuery, timeZone: string, now: Date) {
+export function periodOf(query: PeriodQuery, timeZone: string, now: Date, bounded = true) {
   const errors: Record<string, string> = {};
   if (query.from !== undefined && !isCalendarDate(query.from))
     errors.from = `not a calendar date: ${query.from}`;
@@ -59,7 +59,7 @@ export function periodOf(query: PeriodQuery, timeZone: string, now: Date) {
     nextDay(new Date(Date.parse(`${to}T00:00:00Z`) - 365 * 86_400_000).toISOString().slice(0, 10));
   if (to < from)
     throw invalid('The period ends before it starts', { to: `must not be before from (${from})` });
-  if (daysIn(from, to) > MAX_PERIOD_DAYS)
+  if (bounded && daysIn(from, to) > MAX_PERIOD_DAYS)
     throw invalid('The period is too long', { to: `at most ${MAX_PERIOD_DAYS} days after from` });
   return {
     from,

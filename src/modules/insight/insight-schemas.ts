@@ -350,3 +350,9 @@ export const DetractorsSchema = ListOf(
     answeredAt: Timestamp,
   }),
 );
+
+export const ExportQuery = PeriodQuery;
+export const CsvResponse = {
+  description: 'CSV with a header row, streamed (UTF-8, comma separated, one line per row)',
+  content: { 'text/csv': { schema: Type.String() } },
+};

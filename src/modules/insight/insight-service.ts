@@ -7,6 +7,7 @@ import type { ContactService } from '../contacts/contacts-service.ts';
 import type { EventService } from '../events/events-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
+import { exportCsv } from './insight-exports.ts';
 import { cohorts, kpis } from './insight-kpis.ts';
 import { refreshRfm, rfmList, rfmOf, rfmSummary } from './insight-rfm.ts';
 import {
@@ -49,6 +50,7 @@ export function createInsightService(
     answerByApi,
     npsReport,
     detractors,
+    exportCsv,
   });
 }
 

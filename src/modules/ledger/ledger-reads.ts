@@ -1,6 +1,6 @@
 // What other modules may read of the ledger directly (functions take the executor first, so a caller
 // can read inside its own transaction). Writes go through the ledger service.
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type Executor, selectRows } from '../../db/client.ts';
 
 /**
@@ -39,4 +39,71 @@ export async function memberPostingSums(
     before: Number(r.before),
     during: Number(r.during),
   }));
+}
+
+/** A time range for exports: instants, either end open. */
+interface ExportRange {
+  start?: Date;
+  end?: Date;
+}
+
+const rangeOn = (column: SQL, r: ExportRange) =>
+  sql`${r.start ? sql`and ${column} >= ${r.start.toISOString()}` : sql``} ${r.end ? sql`and ${column} < ${r.end.toISOString()}` : sql``}`;
+
+export const LEDGER_ENTRY_EXPORT_COLUMNS = [
+  'id',
+  'type',
+  'phase',
+  'accountId',
+  'contactId',
+  'walletId',
+  'unit',
+  'amount',
+  'reasonCode',
+  'sourceType',
+  'sourceId',
+  'relatedEntryId',
+  'counterWalletId',
+  'expiresAt',
+  'writtenOff',
+  'actor',
+  'effectiveAt',
+  'explanation',
+] as const;
+
+/** A page of journal entries for an export, by id after `after` (effective in the range), as rows of cells. */
+export async function ledgerEntryExportPage(
+  db: Executor,
+  programId: string,
+  range: ExportRange,
+  after: string,
+  limit: number,
+) {
+  const rows = await selectRows<Record<string, unknown>>(
+    db,
+    sql`select id, type, phase, account_id, contact_id, wallet_id, unit, amount::text as amount, reason_code, source_type,
+               source_id, related_entry_id, counter_wallet_id, expires_at, written_off::text as written_off, actor, effective_at, explanation
+          from ledger_entries e where program_id = ${programId} and id > ${after} ${rangeOn(sql`e.effective_at`, range)}
+         order by id limit ${limit}`,
+  );
+  return rows.map((r) => [
+    r.id,
+    r.type,
+    r.phase,
+    r.account_id,
+    r.contact_id,
+    r.wallet_id,
+    r.unit,
+    r.amount,
+    r.reason_code,
+    r.source_type,
+    r.source_id,
+    r.related_entry_id,
+    r.counter_wallet_id,
+    r.expires_at,
+    r.written_off,
+    r.actor,
+    r.effective_at,
+    r.explanation,
+  ]);
 }
