@@ -13,7 +13,8 @@ import type { RewardService } from '../rewards/rewards-service.ts';
 import type { RuleService } from '../rules/rules-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
 import type { UserService } from '../users/users-service.ts';
-import { demoCsv, demoEvents, demoLadder, demoMovements, demoOrders, demoRules } from './demo-data.ts';
+import { demoCsv, demoEvents, demoLadder, demoMovements, demoRules } from './demo-data.ts';
+import { demoOrders } from './demo-orders.ts';
 
 export interface DemoResult {
   programId: string;
