@@ -272,6 +272,15 @@ describe('order KPIs', () => {
     expect(byCountry.breakdown.groups.map((g: { key: string }) => g.key)).toEqual(['DE', 'NL']);
   });
 
+  it('tier and plan breakdowns put accounts without a tier or plan under none', async () => {
+    const want = expectedOrders('2026-02-01', '2026-03-31');
+    for (const dimension of ['tier', 'plan']) {
+      const body = await report(`from=2026-02-01&to=2026-03-31&breakdown=${dimension}`);
+      expect(body.breakdown.groups.map((g: { key: string }) => g.key)).toEqual(['none']);
+      expect(body.breakdown.groups[0].kpis).toMatchObject({ orders: want.orders, netRevenue: want.netRevenue });
+    }
+  });
+
   it('cohorts: accounts by first-order month, the share with an order each later month', async () => {
     const r = await p.send(p.read, {
       method: 'GET',
