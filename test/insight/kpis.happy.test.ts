@@ -277,7 +277,10 @@ describe('order KPIs', () => {
     for (const dimension of ['tier', 'plan']) {
       const body = await report(`from=2026-02-01&to=2026-03-31&breakdown=${dimension}`);
       expect(body.breakdown.groups.map((g: { key: string }) => g.key)).toEqual(['none']);
-      expect(body.breakdown.groups[0].kpis).toMatchObject({ orders: want.orders, netRevenue: want.netRevenue });
+      expect(body.breakdown.groups[0].kpis).toMatchObject({
+        orders: want.orders,
+        netRevenue: want.netRevenue,
+      });
     }
   });
 
