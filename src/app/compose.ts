@@ -12,6 +12,8 @@ import { EventsSettingsSchema } from '../modules/events/events-settings.ts';
 import { createFxService } from '../modules/fx/fx-service.ts';
 import { createIdempotencyService } from '../modules/idempotency/idempotency-service.ts';
 import { createImportService } from '../modules/imports/imports-service.ts';
+import { createInsightService } from '../modules/insight/insight-service.ts';
+import { InsightSettingsSchema } from '../modules/insight/insight-settings.ts';
 import { createKeyService } from '../modules/keys/keys-service.ts';
 import { KeysSettingsSchema } from '../modules/keys/keys-settings.ts';
 import { createLedgerService } from '../modules/ledger/ledger-service.ts';
@@ -35,6 +37,7 @@ export function createServices(database: Database) {
     events: EventsSettingsSchema,
     redemptions: RedemptionSettingsSchema,
     keys: KeysSettingsSchema,
+    insight: InsightSettingsSchema,
   });
   const keys = createKeyService(database, audit);
   const users = createUserService(database, audit);
@@ -96,6 +99,7 @@ export function createServices(database: Database) {
     eligibilityFacts,
   });
   const cashback = createCashbackService(database, { accounts, contacts, ledger, audit });
+  const insight = createInsightService(database, programs, tiers, contacts, events, audit);
   const demo = createDemoService(
     programs,
     keys,
@@ -108,6 +112,8 @@ export function createServices(database: Database) {
     rewards,
     redemptions,
     engagement,
+    insight,
+    contacts,
   );
   return {
     database,
@@ -131,6 +137,7 @@ export function createServices(database: Database) {
     cashback,
     memberships,
     engagement,
+    insight,
   };
 }
 

@@ -29,6 +29,7 @@ import { eventRoutes } from '../modules/events/events-routes.ts';
 import { fxRoutes } from '../modules/fx/fx-routes.ts';
 import { idempotentWrites } from '../modules/idempotency/idempotency-plugin.ts';
 import { importRoutes } from '../modules/imports/imports-routes.ts';
+import { exportRoutes, insightRoutes, surveyLinkRoutes } from '../modules/insight/insight-routes.ts';
 import { authenticateKeys, limitRequests } from '../modules/keys/keys-plugin.ts';
 import { keyRoutes } from '../modules/keys/keys-routes.ts';
 import { ledgerProgramRoutes } from '../modules/ledger/ledger-program-routes.ts';
@@ -67,6 +68,8 @@ const ROUTE_MODULES = [
   cashbackRoutes,
   membershipRoutes,
   engagementRoutes,
+  insightRoutes,
+  exportRoutes,
   auditRoutes,
 ] as const;
 
@@ -296,6 +299,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     async (instance) =>
       consoleSessionRoutes.routes(instance.withTypeProvider<TypeBoxTypeProvider>(), services),
     { prefix: '/console' },
+  );
+  await app.register(
+    async (instance) => surveyLinkRoutes.routes(instance.withTypeProvider<TypeBoxTypeProvider>(), services),
+    { prefix: '/surveys' },
   );
   await serveConsole(app);
 

@@ -7,6 +7,7 @@ export * from '../modules/event-types/event-types-tables.ts';
 export * from '../modules/events/events-tables.ts';
 export * from '../modules/fx/fx-tables.ts';
 export * from '../modules/idempotency/idempotency-tables.ts';
+export * from '../modules/insight/insight-tables.ts';
 export * from '../modules/keys/keys-tables.ts';
 export * from '../modules/ledger/ledger-tables.ts';
 export * from '../modules/memberships/memberships-tables.ts';

@@ -29,7 +29,9 @@ export type IdPrefix =
   | 'imp'
   | 'usr'
   | 'csn'
-  | 'bga';
+  | 'bga'
+  | 'srv'
+  | 'ans';
 
 let lastMs = 0;
 let lastEntropy: Uint8Array = new Uint8Array(10);

@@ -57,6 +57,9 @@ interface Targets {
   badge: string;
   challenge: string;
   leaderboard: string;
+  /** A survey and a contact who has not answered it. */
+  survey: string;
+  surveyContact: string;
 }
 
 interface RouteSpec {
@@ -482,6 +485,17 @@ const ROUTES: Record<string, RouteSpec> = {
     request: () => ({ payload: { reason: 'probe' } }),
   },
   'DELETE /v1/leaderboards/{leaderboardCode}/exclusions/{accountId}': { request: () => ({}) },
+  'POST /v1/insight/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
+  'POST /v1/surveys': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: { name: `Probe survey ${t.n}`, question: { default: 'Recommend us?' } } }),
+  },
+  'POST /v1/surveys/{surveyId}/close': { scope: 'admin', request: () => ({ payload: {} }) },
+  'POST /v1/surveys/{surveyId}/links': { request: (t) => ({ payload: { contacts: [t.surveyContact] } }) },
+  'POST /v1/surveys/{surveyId}/answers': {
+    request: (t) => ({ payload: { contact: t.surveyContact, score: 9 } }),
+  },
 };
 
 let api: TestApi;
@@ -527,6 +541,7 @@ interface Fixture {
   badge: string;
   challenge: string;
   leaderboard: string;
+  survey: string;
 }
 let a: Fixture & { pricierReward: string };
 
@@ -688,6 +703,8 @@ function aTargets(byExternalId = false): Targets {
     badge: a.badge,
     challenge: a.challenge,
     leaderboard: a.leaderboard,
+    survey: a.survey,
+    surveyContact: a.contactId,
   };
 }
 
@@ -726,6 +743,20 @@ async function freshATargets(route?: Route): Promise<Targets> {
       : a.pendingRedemption,
     approvedRedemption: acts('/fulfil', '/fail') ? await redemptionOf(false) : a.approvedRedemption,
     ...(await memberships(a.accountId)),
+    // A survey of its own and a contact who has not answered (an answer is once per contact; a close is final).
+    ...(route?.path.includes('{surveyId}') && {
+      survey: (
+        await created(api.a.admin, '/v1/surveys', {
+          name: `Fresh survey ${counter}`,
+          question: { default: 'Recommend?' },
+        })
+      ).id,
+      surveyContact: (
+        await created(api.a.write, `/v1/accounts/${a.accountId}/contacts`, {
+          email: `fresh-${counter}@alpha.example`,
+        })
+      ).id,
+    }),
   };
 }
 
@@ -757,6 +788,7 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
     badgeCode: t.badge,
     challengeCode: t.challenge,
     leaderboardCode: t.leaderboard,
+    surveyId: t.survey,
     ...custom.params,
   };
   const url = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
@@ -780,7 +812,10 @@ async function aState(): Promise<Record<string, unknown>> {
     const res = await send(api.a.admin, requestOf(route, t));
     expect(res.statusCode, route.key).toBe(200);
     // An answer "as of now" differs by its timestamp alone.
-    state[route.key] = JSON.parse(res.body, (k, v) => (k === 'asOf' ? undefined : v));
+    // CSV exports are compared as text.
+    state[route.key] = String(res.headers['content-type']).startsWith('text/csv')
+      ? res.body
+      : JSON.parse(res.body, (k, v) => (k === 'asOf' ? undefined : v));
   }
   return state;
 }
@@ -887,6 +922,14 @@ beforeAll(async () => {
     approver: approver.id,
     ...(await memberships(account.id)),
     ...(await engagementFixtures(account.id)),
+    survey: hasRoute('POST /v1/surveys')
+      ? (
+          await created(api.a.admin, '/v1/surveys', {
+            name: 'Alpha survey',
+            question: { default: 'Recommend Alpha?' },
+          })
+        ).id
+      : 'srv_00000000000000000000000000',
   };
   a.pendingRedemption = await redemptionOf(true);
   a.approvedRedemption = await redemptionOf(false);

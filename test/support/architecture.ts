@@ -26,6 +26,7 @@ export const MODULE_RANK: Record<string, number> = {
   memberships: 5,
   tiers: 6,
   engagement: 7,
+  insight: 7,
   demo: 9,
 };
 

@@ -1,9 +1,11 @@
 // The demo program: a year of a B2B partner program (accounts, contacts, points, rules, events, a
 // tier ladder, a challenge, a badge and leaderboards) and an admin key for it, built through the services like any other writer.
 import type { Actor } from '../../core/access.ts';
+import type { ContactService } from '../contacts/contacts-service.ts';
 import type { EngagementService } from '../engagement/engagement-service.ts';
 import type { EventService } from '../events/events-service.ts';
 import type { ImportService } from '../imports/imports-service.ts';
+import type { InsightService } from '../insight/insight-service.ts';
 import type { KeyService } from '../keys/keys-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
@@ -14,6 +16,7 @@ import type { TierService } from '../tiers/tiers-service.ts';
 import type { UserService } from '../users/users-service.ts';
 import { demoCsv, demoEvents, demoLadder, demoMovements, demoRules } from './demo-data.ts';
 import { DEMO_BADGE, DEMO_LEADERBOARDS, demoChallenge, demoTrainings } from './demo-engagement.ts';
+import { demoOrders } from './demo-orders.ts';
 
 export interface DemoResult {
   programId: string;
@@ -58,6 +61,8 @@ export function createDemoService(
   rewards: RewardService,
   redemptions: RedemptionService,
   engagement: EngagementService,
+  insight: InsightService,
+  contactService: ContactService,
 ) {
   return {
     /** Creates the demo program with its accounts and contacts, and an admin key for it (audited as `actor`'s). */
@@ -94,6 +99,13 @@ export function createDemoService(
         );
         entries += results.filter((r) => r.ok).length;
       }
+      // The orders behind that year (before any rule: their points are the credits above).
+      const orders = demoOrders(movements);
+      let ordersIngested = 0;
+      for (let i = 0; i < orders.length; i += 500)
+        ordersIngested += (await events.ingestBatch(program.id, orders.slice(i, i + 500), actor)).filter(
+          (r) => r.ok,
+        ).length;
       // Earning rules in force for the past year, and a month of events evaluated by them.
       const ruleFrom = new Date(Date.now() - 400 * 86_400_000);
       const documents = demoRules();
@@ -131,6 +143,40 @@ export function createDemoService(
           { actor, admin: true },
           `demo:kit:${account}`,
         );
+      // An NPS survey, answered through the signed links of a dozen contacts (each answer a
+      // survey.completed event that the thank-you rule rewards, whatever the score).
+      const survey = await insight.createSurvey(
+        program.id,
+        {
+          name: 'Partner NPS 2026',
+          question: {
+            default: 'How likely are you to recommend Northwind Supply to a colleague?',
+            nl: 'Hoe waarschijnlijk is het dat u Northwind Supply aanbeveelt aan een collega?',
+            de: 'Wie wahrscheinlich ist es, dass Sie Northwind Supply einem Kollegen empfehlen?',
+          },
+        },
+        actor,
+      );
+      const people = (await contactService.list(program.id, { limit: 12 })).data;
+      const links = await insight.linksFor(
+        program.id,
+        survey.id,
+        people.map((c) => c.id),
+      );
+      const scores = [10, 9, 9, 8, 10, 6, 7, 9, 3, 10, 8, 9];
+      const comments: Record<number, string> = {
+        3: 'Deliveries were late twice this quarter',
+        6: 'Portal is slow',
+      };
+      for (const [i, link] of links.data.slice(0, 10).entries()) {
+        const score = scores[i % scores.length]!;
+        await insight.answerByLink(link.token, {
+          score,
+          ...(comments[score] && { comment: comments[score] }),
+        });
+      }
+      // RFM segments from that history (the server refreshes them daily).
+      await insight.refreshRfm(program.id);
       const { secret } = await keys.create(program.id, 'demo admin', ['admin'], actor);
       // The console logins, unless another demo program of this store has them already.
       const logins: DemoLogin[] = [];
@@ -148,7 +194,7 @@ export function createDemoService(
         entries,
         pendingApprovals: requesters.length,
         rules: documents.length,
-        events: ingested.filter((r) => r.ok).length,
+        events: ordersIngested + ingested.filter((r) => r.ok).length,
         completions,
       };
     },
