@@ -16,6 +16,8 @@ import { KeysSettingsSchema } from '../modules/keys/keys-settings.ts';
 import { createLedgerService } from '../modules/ledger/ledger-service.ts';
 import { LedgerSettingsSchema } from '../modules/ledger/ledger-settings.ts';
 import { createMembershipService } from '../modules/memberships/memberships-service.ts';
+import { createPortalService } from '../modules/portal/portal-service.ts';
+import { PortalSettingsSchema } from '../modules/portal/portal-settings.ts';
 import { createProgramService } from '../modules/programs/programs-service.ts';
 import { createCashbackService } from '../modules/rewards/cashback-service.ts';
 import { createRedemptionService } from '../modules/rewards/redemptions-service.ts';
@@ -34,6 +36,7 @@ export function createServices(database: Database) {
     events: EventsSettingsSchema,
     redemptions: RedemptionSettingsSchema,
     keys: KeysSettingsSchema,
+    portal: PortalSettingsSchema,
   });
   const keys = createKeyService(database, audit);
   const users = createUserService(database, audit);
@@ -84,6 +87,15 @@ export function createServices(database: Database) {
     eligibilityFacts,
   });
   const cashback = createCashbackService(database, { accounts, contacts, ledger, audit });
+  const portal = createPortalService(database, {
+    programs,
+    contacts,
+    ledger,
+    tiers,
+    rewards,
+    redemptions,
+    audit,
+  });
   const demo = createDemoService(
     programs,
     keys,
@@ -117,6 +129,7 @@ export function createServices(database: Database) {
     redemptions,
     cashback,
     memberships,
+    portal,
   };
 }
 

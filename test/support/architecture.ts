@@ -25,6 +25,7 @@ export const MODULE_RANK: Record<string, number> = {
   rewards: 5,
   memberships: 5,
   tiers: 6,
+  portal: 8,
   demo: 9,
 };
 
