@@ -44,7 +44,7 @@ import { tierRoutes } from '../modules/tiers/tiers-routes.ts';
 import { sessionPrincipal } from '../modules/users/users-plugin.ts';
 import { consoleSessionRoutes } from '../modules/users/users-routes.ts';
 import type { Services } from './compose.ts';
-import { serveConsole } from './console.ts';
+import { serveConsole, servePortal } from './console.ts';
 
 /**
  * Every module's routes, in the order their shared schemas appear in /openapi.json. Each receives
@@ -314,6 +314,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     { prefix: '/portal/api' },
   );
   await serveConsole(app);
+  await servePortal(app);
 
   return app;
 }

@@ -65,7 +65,8 @@ describe('the member portal', () => {
     const link = await mint(api, api.a.write, ids.contactId);
     expect(link.statusCode, link.body).toBe(201);
     const body = json(link);
-    expect(body.url).toBe(`/portal/acme/enter#token=${body.token}`);
+    expect(body.path).toBe(`/portal/acme/enter#token=${body.token}`);
+    expect(body.url).toBe(`http://localhost:80/portal/acme/enter#token=${body.token}`);
     expect(body).toMatchObject({ contactId: ids.contactId, accountId: ids.accountId });
     expect(Date.parse(body.expiresAt) - Date.now()).toBeLessThanOrEqual(5 * 60_000);
     const opened = await exchange(api, 'acme', body.token);

@@ -6,7 +6,7 @@ const Nullable = <T extends Parameters<typeof Type.Array>[0]>(t: T) => Type.Unio
 const Money = Type.Object({ currency: Type.String(), minorUnits: Type.Integer() });
 
 export const MintLinkBody = Type.Object(
-  { contact: Ref('The contact id (con_…) the link signs in') },
+  { contact: Ref('The contact the link signs in: its id (con_…) or e-mail address') },
   { additionalProperties: false },
 );
 
@@ -15,9 +15,12 @@ export const PortalLinkSchema = Type.Object(
     id: Type.String({ examples: ['plk_01JD0000000000000000000000'] }),
     contactId: Type.String(),
     accountId: Type.String(),
+    path: Type.String({
+      description: "The link's path on this server, /portal/{slug}/enter#token=…",
+    }),
     url: Type.String({
       description:
-        "The link's path on this server, /portal/{slug}/enter#token=…: prefix the server's address and send the member there. It opens once, within 5 minutes.",
+        'The link at the address this request reached the server by: send the member there. It opens once, within 5 minutes.',
     }),
     token: Type.String({ description: 'The one-time token (shown only here)' }),
     expiresAt: Timestamp,

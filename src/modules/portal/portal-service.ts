@@ -74,6 +74,14 @@ export function createPortalService(database: Database, deps: PortalDeps) {
     return portalSettings(await programs.get(programId));
   }
 
+  /** A contact by id, or by e-mail address. */
+  async function contactByRef(programId: string, ref: string): Promise<Contact> {
+    if (!ref.includes('@')) return contacts.get(programId, ref);
+    const [found] = (await contacts.list(programId, { email: ref.trim().toLowerCase(), limit: 1 })).data;
+    if (!found) throw new FidelisError('contact_not_found', `No contact with e-mail ${ref}`);
+    return found;
+  }
+
   /** Redemptions as the member sees them: with the reward's name in their language. */
   async function named(programId: string, list: Redemption[], locale: string | null | undefined) {
     const names = new Map<string, string>();
@@ -99,10 +107,11 @@ export function createPortalService(database: Database, deps: PortalDeps) {
   return {
     /**
      * Mints a one-time link for a contact of the program (audited as `portal_link.create`, never
-     * its token): `/portal/{slug}/enter#token=…`, to open within 5 minutes.
+     * its token): `/portal/{slug}/enter#token=…` (`url`: with the `origin` it is served at), to open
+     * within 5 minutes.
      */
-    async mintLink(programId: string, contactRef: string, actor: Actor, now = new Date()) {
-      const contact = await contacts.get(programId, contactRef);
+    async mintLink(programId: string, contactRef: string, actor: Actor, now = new Date(), origin = '') {
+      const contact = await contactByRef(programId, contactRef);
       const branding = await brandingOf(programId);
       const token = randomBytes(32).toString('base64url');
       const expiresAt = new Date(now.getTime() + LINK_MINUTES * 60_000);
@@ -129,7 +138,8 @@ export function createPortalService(database: Database, deps: PortalDeps) {
         id,
         contactId: contact.id,
         accountId: contact.accountId,
-        url: `/portal/${branding.slug}/enter#token=${token}`,
+        path: `/portal/${branding.slug}/enter#token=${token}`,
+        url: `${origin}/portal/${branding.slug}/enter#token=${token}`,
         token,
         expiresAt: expiresAt.toISOString(),
       };
