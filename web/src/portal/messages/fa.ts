@@ -1,4 +1,4 @@
-import type { Messages } from './en';
+import type { Messages } from './en.ts';
 
 export const fa: Messages = {
   languageName: 'فارسی',
