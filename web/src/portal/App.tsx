@@ -110,7 +110,9 @@ export function App() {
       <header className="bar">
         <div className="brand">
           {portal?.logoUrl ? <img src={portal.logoUrl} alt="" className="logo" /> : null}
-          <span className="brand-name">{portal?.name ?? ''}</span>
+          <span className="brand-name" dir="auto">
+            {portal?.name ?? ''}
+          </span>
         </div>
         <label className="language">
           <span className="visually-hidden">{m.language}</span>
