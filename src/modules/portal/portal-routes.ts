@@ -44,6 +44,8 @@ export const portalRoutes = routeModule({
           principal(request).programId,
           request.body.contact,
           actor(request),
+          new Date(),
+          `${request.protocol}://${request.host}`,
         );
         return created(reply, link);
       },
