@@ -180,10 +180,8 @@ describe('the member portal', () => {
     expect(ltr.brand.x).toBeLessThan(ltr.language.x);
     await page.getByLabel('Language').selectOption('fa');
     await page.getByRole('heading', { name: 'امتیازهای شما' }).waitFor();
-    expect(await page.evaluate(() => [document.documentElement.dir, document.documentElement.lang])).toEqual([
-      'rtl',
-      'fa',
-    ]);
+    const html = page.locator('html');
+    expect([await html.getAttribute('dir'), await html.getAttribute('lang')]).toEqual(['rtl', 'fa']);
     const rtl = { brand: await box('.brand'), language: await box('.language'), first: await box('.tabs a') };
     // The brand moves to the right edge, the language to the left, the first tab to the right.
     expect(rtl.brand.x).toBeGreaterThan(rtl.language.x);
