@@ -6,6 +6,7 @@ import type { Actor } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
 import { valueInMinorUnits } from '../../core/money.ts';
 import type { Database } from '../../db/client.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { Contact } from '../contacts/contacts-schemas.ts';
@@ -293,12 +294,22 @@ export function createPortalService(database: Database, deps: PortalDeps) {
     /** Redeems a reward for the member's account, as the member (exactly once per Idempotency-Key). */
     async redeem(member: Member, input: { reward: string; note?: string }, key: string, locale?: string) {
       const contact = await contactOf(member);
-      const { redemption, replayed } = await redemptions.request(
-        member.programId,
-        { reward: input.reward, account: contact.accountId, contactId: contact.id, note: input.note },
-        { actor: { kind: 'contact', contactId: contact.id }, admin: false },
-        `portal:${contact.id}:${key}`,
-      );
+      const request = () =>
+        redemptions.request(
+          member.programId,
+          { reward: input.reward, account: contact.accountId, contactId: contact.id, note: input.note },
+          { actor: { kind: 'contact', contactId: contact.id }, admin: false },
+          `portal:${contact.id}:${key}`,
+        );
+      let result: Awaited<ReturnType<typeof request>>;
+      try {
+        result = await request();
+      } catch (error) {
+        // The same key sent again while the first was being written: that one won; answer it.
+        if (!isUniqueViolation(error, 'redemptions_request_key_uq')) throw error;
+        result = await request();
+      }
+      const { redemption, replayed } = result;
       return {
         redemption: (await named(member.programId, [redemption], locale ?? contact.locale))[0]!,
         replayed,
