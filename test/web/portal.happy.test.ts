@@ -152,6 +152,13 @@ describe('the member portal', () => {
 
   it('redeems a reward that needs approval, waits, and shows the code once an approver approves', async () => {
     await page.getByRole('link', { name: 'Rewards', exact: true }).click();
+    // Why a reward is out of reach, in the member's words.
+    const trip = page.locator('li.reward', {
+      has: page.getByRole('heading', { name: 'Trade fair trip for two' }),
+    });
+    await expect
+      .poll(() => trip.locator('.why').textContent())
+      .toMatch(/^Needs Gold or Platinum · [\d,]+ points short$/);
     const voucher = page.locator('li.reward', {
       has: page.getByRole('heading', { name: 'Service voucher' }),
     });
@@ -206,6 +213,17 @@ describe('the member portal', () => {
     expect(shown).toBe(new Intl.DateTimeFormat('th', { dateStyle: 'medium' }).format(new Date(at)));
     // The Buddhist era: the year is 543 more than the Gregorian one.
     expect(shown).toContain(String(new Date(at).getFullYear() + 543));
+  });
+
+  it('Polish words the reasons and plurals itself', async () => {
+    await page.locator('.language select').selectOption('pl');
+    await page.getByRole('link', { name: 'Nagrody', exact: true }).click();
+    const trip = page.locator('li.reward', {
+      has: page.getByRole('heading', { name: 'Wyjazd na targi dla dwojga' }),
+    });
+    await expect
+      .poll(() => trip.locator('.why').textContent())
+      .toMatch(/^Wymaga statusu Gold or Platinum · brakuje [\d\s\u00a0]+ punktów$/);
   });
 
   it.each(LANGUAGES)(

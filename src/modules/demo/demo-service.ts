@@ -165,6 +165,19 @@ export function createDemoService(
         },
         actor,
       );
+      // Out of most members' reach, to show why not: "needs Gold", "… points short".
+      await rewards.create(
+        program.id,
+        {
+          type: 'experience',
+          name: 'Trade fair trip for two',
+          translations: { pl: { name: 'Wyjazd na targi dla dwojga' } },
+          price: { amount: 25000, unit: 'points' },
+          stock: { kind: 'counted', quantity: 4 },
+          eligibility: { tiers: ['gold', 'platinum'] },
+        },
+        actor,
+      );
       const requesters = earners.slice(0, 3);
       for (const [i, account] of requesters.entries())
         await redemptions.request(

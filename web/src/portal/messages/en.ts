@@ -58,6 +58,8 @@ export const en = {
     redeem: 'Redeem',
     redeeming: 'Redeeming…',
     short: { one: '{n} point short', other: '{n} points short' },
+    needs: 'Needs {tier}',
+    outOfStock: 'Out of stock',
     unavailable: 'Not available to you',
     waiting: '{reward}: requested, waiting for approval',
     done: '{reward}: redeemed',

@@ -57,6 +57,8 @@ export const fa: Messages = {
     redeem: 'دریافت',
     redeeming: 'در حال دریافت…',
     short: { one: '{n} امتیاز کم دارید', other: '{n} امتیاز کم دارید' },
+    needs: 'نیازمند سطح {tier}',
+    outOfStock: 'ناموجود',
     unavailable: 'برای شما در دسترس نیست',
     waiting: '{reward}: درخواست شد، در انتظار تأیید',
     done: '{reward}: دریافت شد',

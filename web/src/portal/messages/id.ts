@@ -63,6 +63,8 @@ export const id: Messages = {
     redeem: 'Tukar',
     redeeming: 'Menukar…',
     short: { other: 'kurang {n} poin' },
+    needs: 'Memerlukan {tier}',
+    outOfStock: 'Stok habis',
     unavailable: 'Tidak tersedia untuk Anda',
     waiting: '{reward}: diminta, menunggu persetujuan',
     done: '{reward}: berhasil ditukar',

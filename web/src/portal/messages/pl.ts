@@ -68,6 +68,8 @@ export const pl: Messages = {
       many: 'brakuje {n} punktów',
       other: 'brakuje {n} punktu',
     },
+    needs: 'Wymaga statusu {tier}',
+    outOfStock: 'Brak w magazynie',
     unavailable: 'Niedostępne dla Ciebie',
     waiting: '{reward}: zamówiono, czeka na zatwierdzenie',
     done: '{reward}: wymieniono',

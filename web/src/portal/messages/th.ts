@@ -57,6 +57,8 @@ export const th: Messages = {
     redeem: 'แลก',
     redeeming: 'กำลังแลก…',
     short: { other: 'ขาดอีก {n} คะแนน' },
+    needs: 'ต้องมีระดับ {tier}',
+    outOfStock: 'สินค้าหมด',
     unavailable: 'ไม่สามารถแลกได้',
     waiting: '{reward}: ส่งคำขอแล้ว รอการอนุมัติ',
     done: '{reward}: แลกสำเร็จ',

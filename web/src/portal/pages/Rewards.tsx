@@ -45,10 +45,15 @@ export function Rewards() {
       <ul className="plain grid">
         {catalog.data.data.map((r) => {
           const can = r.redeemable;
-          // "380 points short" in the member's language; other reasons as the program states them.
-          const reasons = (can?.reasons ?? []).map((reason) =>
-            can?.shortBy && /short$/.test(reason) ? i.plural(m.rewards.short, can.shortBy) : reason,
-          );
+          // Why not, in the member's language: "380 points short", "needs Gold", "out of stock";
+          // a reason the portal cannot word yet shows as English in English, else as "not available".
+          const reasons = (can?.reasons ?? []).map((reason) => {
+            if (can?.shortBy && / short$/.test(reason)) return i.plural(m.rewards.short, can.shortBy);
+            const tier = /^needs (?!the membership )(.+)$/.exec(reason);
+            if (tier) return i.t(m.rewards.needs, { tier: tier[1]! });
+            if (reason === 'out of stock') return m.rewards.outOfStock;
+            return i.language === 'en' ? reason : m.rewards.unavailable;
+          });
           return (
             <li key={r.id} className="card reward" aria-labelledby={`reward-${r.id}`}>
               <h2 id={`reward-${r.id}`}>{r.name}</h2>
