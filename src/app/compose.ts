@@ -19,6 +19,8 @@ import { KeysSettingsSchema } from '../modules/keys/keys-settings.ts';
 import { createLedgerService } from '../modules/ledger/ledger-service.ts';
 import { LedgerSettingsSchema } from '../modules/ledger/ledger-settings.ts';
 import { createMembershipService } from '../modules/memberships/memberships-service.ts';
+import { createPortalService } from '../modules/portal/portal-service.ts';
+import { PortalSettingsSchema } from '../modules/portal/portal-settings.ts';
 import { createProgramService } from '../modules/programs/programs-service.ts';
 import { createCashbackService } from '../modules/rewards/cashback-service.ts';
 import { createRedemptionService } from '../modules/rewards/redemptions-service.ts';
@@ -38,6 +40,7 @@ export function createServices(database: Database) {
     redemptions: RedemptionSettingsSchema,
     keys: KeysSettingsSchema,
     insight: InsightSettingsSchema,
+    portal: PortalSettingsSchema,
   });
   const keys = createKeyService(database, audit);
   const users = createUserService(database, audit);
@@ -100,6 +103,15 @@ export function createServices(database: Database) {
   });
   const cashback = createCashbackService(database, { accounts, contacts, ledger, audit });
   const insight = createInsightService(database, programs, tiers, contacts, events, audit);
+  const portal = createPortalService(database, {
+    programs,
+    contacts,
+    ledger,
+    tiers,
+    rewards,
+    redemptions,
+    audit,
+  });
   const demo = createDemoService(
     programs,
     keys,
@@ -138,6 +150,7 @@ export function createServices(database: Database) {
     memberships,
     engagement,
     insight,
+    portal,
   };
 }
 

@@ -35,6 +35,8 @@ import { keyRoutes } from '../modules/keys/keys-routes.ts';
 import { ledgerProgramRoutes } from '../modules/ledger/ledger-program-routes.ts';
 import { ledgerRoutes } from '../modules/ledger/ledger-routes.ts';
 import { membershipRoutes } from '../modules/memberships/memberships-routes.ts';
+import { portalMembers } from '../modules/portal/portal-plugin.ts';
+import { portalMemberRoutes, portalRoutes } from '../modules/portal/portal-routes.ts';
 import { programRoutes } from '../modules/programs/programs-routes.ts';
 import { cashbackRoutes } from '../modules/rewards/cashback-routes.ts';
 import { redemptionRoutes } from '../modules/rewards/redemptions-routes.ts';
@@ -44,7 +46,7 @@ import { tierRoutes } from '../modules/tiers/tiers-routes.ts';
 import { sessionPrincipal } from '../modules/users/users-plugin.ts';
 import { consoleSessionRoutes } from '../modules/users/users-routes.ts';
 import type { Services } from './compose.ts';
-import { serveConsole } from './console.ts';
+import { serveConsole, servePortal } from './console.ts';
 
 /**
  * Every module's routes, in the order their shared schemas appear in /openapi.json. Each receives
@@ -71,6 +73,7 @@ const ROUTE_MODULES = [
   insightRoutes,
   exportRoutes,
   auditRoutes,
+  portalRoutes,
 ] as const;
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -191,6 +194,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     ProblemSchema,
     ...ROUTE_MODULES.flatMap((m) => m.schemas),
     ...consoleSessionRoutes.schemas,
+    ...portalMemberRoutes.schemas,
   ]) {
     limitSchema(schema);
     app.addSchema(schema);
@@ -233,6 +237,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
             name: 'fidelis_session',
             description:
               'The console session cookie (set by POST /console/session); a state-changing request also sends its X-CSRF-Token header',
+          },
+          portalSession: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'fidelis_portal',
+            description:
+              "The member portal's session cookie (set by POST /portal/api/session from a one-time link); a state-changing request also sends its X-CSRF-Token header",
           },
         },
       },
@@ -304,7 +315,15 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     async (instance) => surveyLinkRoutes.routes(instance.withTypeProvider<TypeBoxTypeProvider>(), services),
     { prefix: '/surveys' },
   );
+  await app.register(
+    async (instance) => {
+      portalMembers(instance, services.portal);
+      portalMemberRoutes.routes(instance.withTypeProvider<TypeBoxTypeProvider>(), services);
+    },
+    { prefix: '/portal/api' },
+  );
   await serveConsole(app);
+  await servePortal(app);
 
   return app;
 }

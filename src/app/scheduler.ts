@@ -89,6 +89,11 @@ export function startScheduler(
       } catch (error) {
         log.error({ err: error, programId: program.id }, 'console session upkeep failed; it will be retried');
       }
+      try {
+        await services.portal.prune(program.id, new Date());
+      } catch (error) {
+        log.error({ err: error, programId: program.id }, 'portal session upkeep failed; it will be retried');
+      }
     }
   }
 

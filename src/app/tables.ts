@@ -11,6 +11,7 @@ export * from '../modules/insight/insight-tables.ts';
 export * from '../modules/keys/keys-tables.ts';
 export * from '../modules/ledger/ledger-tables.ts';
 export * from '../modules/memberships/memberships-tables.ts';
+export * from '../modules/portal/portal-tables.ts';
 export * from '../modules/programs/programs-tables.ts';
 export * from '../modules/rewards/rewards-tables.ts';
 export * from '../modules/rules/rules-tables.ts';

@@ -1,4 +1,4 @@
-// The `fidelis` command: serve | start | migrate | programs | keys | users | import | events | fx | demo | report | export.
+// The `fidelis` command: serve | start | migrate | programs | keys | users | import | events | fx | portal | demo | report | export.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -32,6 +32,8 @@ Usage:
   fidelis fx import FILE [--program ID]       set exchange rates from CSV (currency,rate,effectiveFrom)
   fidelis users create --email E --role viewer|approver|manager|admin|owner [--password P] [--name N] [--program ID]
                                          a console user (a password is generated and printed when none is given)
+  fidelis portal link CONTACT [--program ID] [--base URL]
+                                         a one-time member portal link (5 minutes) for a contact id or e-mail
   fidelis demo                           create the demo program and print its admin key
   fidelis report kpis [--from DATE] [--to DATE] [--breakdown segment|tier|country|plan|cohort] [--json] [--program ID]
                                          the program's KPIs for a period (docs/metrics.md)
@@ -44,6 +46,7 @@ else embedded PGlite in FIDELIS_DATA_DIR (default ./.fidelis/data).`;
 
 const OPTIONS = {
   name: { type: 'string' },
+  base: { type: 'string' },
   currency: { type: 'string' },
   'time-zone': { type: 'string' },
   locale: { type: 'string' },
@@ -235,6 +238,18 @@ export async function main(argv: string[]): Promise<number> {
         const id = await programId(services, values);
         const rates = await services.fx.importCsv(id, readFileSync(file, 'utf8'), CLI);
         console.log(`${rates.length} rates set`);
+        return 0;
+      });
+    case 'portal':
+      return withServices(config, async (services) => {
+        if (sub !== 'link' || !rest[0])
+          throw new Error('usage: fidelis portal link CONTACT [--program ID] [--base URL]');
+        const id = await programId(services, values);
+        const base = (values.base ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
+        const link = await services.portal.mintLink(id, rest[0], CLI, new Date(), base);
+        console.log(
+          `${link.url}\n\nOpens the member portal once, as ${link.contactId}, until ${link.expiresAt}.`,
+        );
         return 0;
       });
     case 'demo':

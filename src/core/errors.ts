@@ -11,6 +11,15 @@ export const ERROR_CATALOG = {
   invalid_credentials: { status: 401, title: 'The e-mail address or the password is wrong' },
   session_expired: { status: 401, title: 'The console session is unknown, ended or expired; sign in again' },
   csrf_token_invalid: { status: 403, title: 'The request needs the CSRF token of its console session' },
+  portal_link_invalid: {
+    status: 401,
+    title: 'The portal link is unknown, used already, expired or of another portal; ask for a new one',
+  },
+  portal_session_expired: {
+    status: 401,
+    title: 'The portal session is unknown, ended or expired; open a new portal link',
+  },
+  portal_not_found: { status: 404, title: 'No portal has this address' },
   sign_in_rate_limited: { status: 429, title: 'Too many failed sign-ins; wait before trying again' },
   user_email_taken: { status: 409, title: 'A console user with this e-mail address exists already' },
   idempotency_key_required: { status: 400, title: 'This write needs an Idempotency-Key header' },

@@ -3,6 +3,8 @@ import { formatId } from '../core/ids.ts';
 
 export type IdPrefix =
   | 'prg'
+  | 'plk'
+  | 'psn'
   | 'key'
   | 'acc'
   | 'con'

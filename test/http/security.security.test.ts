@@ -330,6 +330,10 @@ const ROUTES: Record<string, RouteSpec> = {
       payload: { account: t.account, currency: 'EUR', amount: 1, method: 'other' },
     }),
   },
+  // The member portal: a one-time link for a contact of the key's program (write).
+  'POST /v1/portal/sessions': {
+    request: (t) => ({ payload: { contact: t.contact } }),
+  },
   // Memberships: plans are admin writes; joining and cancelling are write; approval is admin.
   'POST /v1/membership-plans': {
     scope: 'admin',

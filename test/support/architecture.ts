@@ -27,6 +27,7 @@ export const MODULE_RANK: Record<string, number> = {
   tiers: 6,
   engagement: 7,
   insight: 7,
+  portal: 8,
   demo: 9,
 };
 

@@ -18,6 +18,10 @@ import { demoCsv, demoEvents, demoLadder, demoMovements, demoRules } from './dem
 import { DEMO_BADGE, DEMO_LEADERBOARDS, demoChallenge, demoTrainings } from './demo-engagement.ts';
 import { demoOrders } from './demo-orders.ts';
 
+/** The demo program's portal address (/portal/northwind) and its demo member's e-mail. */
+export const DEMO_PORTAL_SLUG = 'northwind';
+export const DEMO_MEMBER = 'dana.demo@northwind.example';
+
 export interface DemoResult {
   programId: string;
   apiKey: string;
@@ -81,6 +85,12 @@ export function createDemoService(
             },
             // A redemption above 2,000 points waits for an approver (the console's approvals inbox).
             redemptions: { approval: { above: { points: 2000 } } },
+            // The member portal at /portal/northwind, in the program's colours (decision 0019).
+            portal: {
+              slug: DEMO_PORTAL_SLUG,
+              name: 'Northwind Partner Rewards',
+              colors: { primary: '#0b5563' },
+            },
           },
         },
         actor,
@@ -88,6 +98,13 @@ export function createDemoService(
       const csv = demoCsv();
       const accounts = await imports.importAccounts(program.id, csv.accounts, {}, actor);
       const contacts = await imports.importContacts(program.id, csv.contacts, {}, actor);
+      // The portal's demo member: a buyer of the first group, known by e-mail (`fidelis portal link`).
+      await imports.importContacts(
+        program.id,
+        `email,accountExternalId,name,role,locale\n${DEMO_MEMBER},CRM-0001,Dana Demo,buyer,en-GB\n`,
+        {},
+        actor,
+      );
       // A year of points and cashback for the groups and subsidiaries (sites earn through them).
       const earners = [...csv.accounts.matchAll(/^(CRM-\d{4}(?:-\d)?),/gm)].map((m) => m[1]!);
       const movements = demoMovements(earners, new Date());
@@ -132,6 +149,60 @@ export function createDemoService(
           name: 'Installer tool kit',
           price: { amount: 5000, unit: 'points' },
           stock: { kind: 'counted', quantity: 25 },
+        },
+        actor,
+      );
+      // For the portal: a voucher with codes (above the threshold: it waits for approval, then
+      // shows its code), and a cap any member can take at once.
+      const voucher = await rewards.create(
+        program.id,
+        {
+          type: 'egift_card',
+          name: 'Service voucher',
+          description: 'A €25 voucher for any Northwind service visit',
+          translations: {
+            id: { name: 'Voucher servis' },
+            pl: { name: 'Bon serwisowy' },
+            fa: { name: 'کارت هدیه خدمات' },
+            th: { name: 'บัตรกำนัลบริการ' },
+          },
+          price: { amount: 2500, unit: 'points' },
+          stock: { kind: 'codes' },
+        },
+        actor,
+      );
+      await rewards.importCodes(
+        program.id,
+        voucher.id,
+        Array.from({ length: 20 }, (_, i) => `NW-SV-${String(i + 1).padStart(4, '0')}`),
+        actor,
+      );
+      await rewards.create(
+        program.id,
+        {
+          type: 'merchandise',
+          name: 'Branded cap',
+          translations: {
+            id: { name: 'Topi' },
+            pl: { name: 'Czapka' },
+            fa: { name: 'کلاه' },
+            th: { name: 'หมวก' },
+          },
+          price: { amount: 300, unit: 'points' },
+          stock: { kind: 'unlimited' },
+        },
+        actor,
+      );
+      // Out of most members' reach, to show why not: "needs Gold", "… points short".
+      await rewards.create(
+        program.id,
+        {
+          type: 'experience',
+          name: 'Trade fair trip for two',
+          translations: { pl: { name: 'Wyjazd na targi dla dwojga' } },
+          price: { amount: 25000, unit: 'points' },
+          stock: { kind: 'counted', quantity: 4 },
+          eligibility: { tiers: ['gold', 'platinum'] },
         },
         actor,
       );

@@ -22,6 +22,7 @@ import {
   allocationsOf,
   changeLots,
   dueLots,
+  expiringLots,
   insertAllocations,
   insertLots,
   type LotRow,
@@ -1187,6 +1188,21 @@ export function createLedgerService(
         expiring: { in30Days: w.expiring[0], in60Days: w.expiring[1], in90Days: w.expiring[2] },
         lifetime: { earned: w.lifetimeEarned, redeemed: w.lifetimeRedeemed, expired: w.lifetimeExpired },
       }));
+    },
+
+    /** What the account's wallet in `unit` loses to expiry within `days` of `now`, by expiry instant, soonest first. */
+    async expiring(programId: string, accountRef: string, unit: string, days: number, now = new Date()) {
+      const wallet = await walletOf(programId, accountRef, unit);
+      if (!wallet) return [];
+      const rows = await expiringLots(
+        database.db,
+        programId,
+        wallet.id,
+        now,
+        new Date(now.getTime() + days * DAY),
+        10,
+      );
+      return rows.map((r) => ({ expiresAt: r.expiresAt.toISOString(), amount: r.amount }));
     },
 
     async balanceAsOf(programId: string, accountRef: string, unit: string, asOf: Date): Promise<number> {
