@@ -98,10 +98,12 @@ export function createDemoService(
       const csv = demoCsv();
       const accounts = await imports.importAccounts(program.id, csv.accounts, {}, actor);
       const contacts = await imports.importContacts(program.id, csv.contacts, {}, actor);
-      // The portal's demo member: a buyer of the first group, known by e-mail (`fidelis portal link`).
+      // The portal's demo member, known by e-mail (`fidelis portal link`): a buyer of a group that has
+      // points to spend but no tier yet (the first groups reach Platinum with a year of orders), so the
+      // catalog shows why a reward is out of reach ("needs Gold", "… points short").
       await imports.importContacts(
         program.id,
-        `email,accountExternalId,name,role,locale\n${DEMO_MEMBER},CRM-0001,Dana Demo,buyer,en-GB\n`,
+        `email,accountExternalId,name,role,locale\n${DEMO_MEMBER},CRM-0014,Dana Demo,buyer,en-GB\n`,
         {},
         actor,
       );
