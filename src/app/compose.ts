@@ -11,6 +11,7 @@ import { EventsSettingsSchema } from '../modules/events/events-settings.ts';
 import { createFxService } from '../modules/fx/fx-service.ts';
 import { createIdempotencyService } from '../modules/idempotency/idempotency-service.ts';
 import { createImportService } from '../modules/imports/imports-service.ts';
+import { createJobService, type JobServiceOptions } from '../modules/jobs/jobs-service.ts';
 import { createKeyService } from '../modules/keys/keys-service.ts';
 import { KeysSettingsSchema } from '../modules/keys/keys-settings.ts';
 import { createLedgerService } from '../modules/ledger/ledger-service.ts';
@@ -25,9 +26,15 @@ import { createRuleService } from '../modules/rules/rules-service.ts';
 import { createTierService } from '../modules/tiers/tiers-service.ts';
 import { createUserService } from '../modules/users/users-service.ts';
 
-export function createServices(database: Database) {
+export interface ServiceOptions {
+  jobs?: JobServiceOptions;
+}
+
+export function createServices(database: Database, options: ServiceOptions = {}) {
   // Every writing service records its writes in the audit log itself, in the write's transaction.
   const audit = createAuditService(database);
+  // The durable job queue (decision 0016); its workers run once `jobs.start()` is called (the server does).
+  const jobs = createJobService(database, options.jobs);
   // Each module that has program policies names its settings schema here.
   const programs = createProgramService(database, audit, {
     ledger: LedgerSettingsSchema,
@@ -98,6 +105,7 @@ export function createServices(database: Database) {
   );
   return {
     database,
+    jobs,
     programs,
     keys,
     users,

@@ -28,6 +28,7 @@ import { eventRoutes } from '../modules/events/events-routes.ts';
 import { fxRoutes } from '../modules/fx/fx-routes.ts';
 import { idempotentWrites } from '../modules/idempotency/idempotency-plugin.ts';
 import { importRoutes } from '../modules/imports/imports-routes.ts';
+import { jobRoutes } from '../modules/jobs/jobs-routes.ts';
 import { authenticateKeys, limitRequests } from '../modules/keys/keys-plugin.ts';
 import { keyRoutes } from '../modules/keys/keys-routes.ts';
 import { ledgerProgramRoutes } from '../modules/ledger/ledger-program-routes.ts';
@@ -66,6 +67,7 @@ const ROUTE_MODULES = [
   cashbackRoutes,
   membershipRoutes,
   auditRoutes,
+  jobRoutes,
 ] as const;
 
 export const JSON_BODY_LIMIT = 1024 * 1024;

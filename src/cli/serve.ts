@@ -78,6 +78,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   });
   const address = await app.listen({ port: config.port, host: config.host });
   const stopScheduler = startScheduler(services, app.log);
+  // The durable job queue's workers (webhook deliveries): what was queued while the server was down runs now.
+  await services.jobs.start();
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -88,6 +90,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     timer.unref();
     await app.close();
     await stopScheduler();
+    await services.jobs.stop();
     await database.close();
     process.exit(0);
   };
