@@ -17,6 +17,7 @@ import { KeysSettingsSchema } from '../modules/keys/keys-settings.ts';
 import { createLedgerService } from '../modules/ledger/ledger-service.ts';
 import { LedgerSettingsSchema } from '../modules/ledger/ledger-settings.ts';
 import { createMembershipService } from '../modules/memberships/memberships-service.ts';
+import { createOutboxService } from '../modules/outbox/outbox-service.ts';
 import { createProgramService } from '../modules/programs/programs-service.ts';
 import { createCashbackService } from '../modules/rewards/cashback-service.ts';
 import { createRedemptionService } from '../modules/rewards/redemptions-service.ts';
@@ -25,9 +26,12 @@ import { RedemptionSettingsSchema } from '../modules/rewards/rewards-settings.ts
 import { createRuleService } from '../modules/rules/rules-service.ts';
 import { createTierService } from '../modules/tiers/tiers-service.ts';
 import { createUserService } from '../modules/users/users-service.ts';
+import { subscriptionsOf } from '../modules/webhooks/webhooks-reads.ts';
+import { createWebhookService, type WebhookOptions } from '../modules/webhooks/webhooks-service.ts';
 
 export interface ServiceOptions {
   jobs?: JobServiceOptions;
+  webhooks?: WebhookOptions;
 }
 
 export function createServices(database: Database, options: ServiceOptions = {}) {
@@ -35,6 +39,8 @@ export function createServices(database: Database, options: ServiceOptions = {})
   const audit = createAuditService(database);
   // The durable job queue (decision 0016); its workers run once `jobs.start()` is called (the server does).
   const jobs = createJobService(database, options.jobs);
+  // The transactional outbox: services emit in their transactions what webhook endpoints subscribe to.
+  const outbox = createOutboxService(database, subscriptionsOf);
   // Each module that has program policies names its settings schema here.
   const programs = createProgramService(database, audit, {
     ledger: LedgerSettingsSchema,
@@ -64,6 +70,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     rules,
     eventTypes,
     tiers,
+    outbox,
   );
   // Reward eligibility: the account's tier on the program's first ladder, and its memberships; the
   // ladders' tier names for the reasons ("needs Diamond").
@@ -89,8 +96,10 @@ export function createServices(database: Database, options: ServiceOptions = {})
     audit,
     rewards,
     eligibilityFacts,
+    outbox,
   });
   const cashback = createCashbackService(database, { accounts, contacts, ledger, audit });
+  const webhooks = createWebhookService(database, { audit, jobs, outbox }, options.webhooks);
   const demo = createDemoService(
     programs,
     keys,
@@ -106,6 +115,8 @@ export function createServices(database: Database, options: ServiceOptions = {})
   return {
     database,
     jobs,
+    outbox,
+    webhooks,
     programs,
     keys,
     users,

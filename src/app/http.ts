@@ -42,6 +42,7 @@ import { ruleRoutes } from '../modules/rules/rules-routes.ts';
 import { tierRoutes } from '../modules/tiers/tiers-routes.ts';
 import { sessionPrincipal } from '../modules/users/users-plugin.ts';
 import { consoleSessionRoutes } from '../modules/users/users-routes.ts';
+import { webhookRoutes } from '../modules/webhooks/webhooks-routes.ts';
 import type { Services } from './compose.ts';
 import { serveConsole } from './console.ts';
 
@@ -68,6 +69,7 @@ const ROUTE_MODULES = [
   membershipRoutes,
   auditRoutes,
   jobRoutes,
+  webhookRoutes,
 ] as const;
 
 export const JSON_BODY_LIMIT = 1024 * 1024;

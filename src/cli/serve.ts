@@ -31,7 +31,9 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   buildConsoleIfStale();
   const database = await openConfiguredDatabase(config);
   await database.migrate();
-  const services = createServices(database);
+  const services = createServices(database, {
+    webhooks: { allowedHosts: config.webhookAllowedHosts, production: config.production },
+  });
 
   let demoKey: string | undefined;
   if (options.demo && (await services.programs.list()).length === 0) {
@@ -79,6 +81,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   const address = await app.listen({ port: config.port, host: config.host });
   const stopScheduler = startScheduler(services, app.log);
   // The durable job queue's workers (webhook deliveries): what was queued while the server was down runs now.
+  await services.webhooks.start();
   await services.jobs.start();
 
   let closing = false;
@@ -90,6 +93,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     timer.unref();
     await app.close();
     await stopScheduler();
+    await services.webhooks.stop();
     await services.jobs.stop();
     await database.close();
     process.exit(0);

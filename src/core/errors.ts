@@ -25,6 +25,8 @@ export const ERROR_CATALOG = {
   reward_not_found: { status: 404, title: 'No such reward' },
   session_not_found: { status: 404, title: 'No such session of this reward' },
   redemption_not_found: { status: 404, title: 'No such redemption' },
+  webhook_endpoint_not_found: { status: 404, title: 'No such webhook endpoint' },
+  webhook_message_not_found: { status: 404, title: 'No such webhook message' },
   charity_not_found: { status: 404, title: 'No such charity' },
   approver_not_allowed: { status: 403, title: 'This approver may not decide on this redemption' },
   already_approved: { status: 409, title: 'This redemption was already approved (by this approver)' },

@@ -35,6 +35,7 @@ import {
   type LedgerService,
 } from '../ledger/ledger-service.ts';
 import { ledgerSettings } from '../ledger/ledger-settings.ts';
+import type { OutboxMessage, OutboxService } from '../outbox/outbox-service.ts';
 import type { Program } from '../programs/programs-schemas.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { RuleVersionRow } from '../rules/rules-reads.ts';
@@ -232,6 +233,7 @@ export function createEventService(
   rules: RuleService,
   eventTypes: EventTypeService,
   tiers?: TierPort,
+  outbox?: Pick<OutboxService, 'emit'>,
 ) {
   /**
    * What preparing a list of events reads, read once for the whole list (a batch of 1,000 events
@@ -1203,6 +1205,7 @@ export function createEventService(
           landed.length = 0;
           for (const { n } of live) outcomes[n] = undefined;
           await writeAll(tx, programId, live, versions, actor && actorName(actor), alone, outcomes, landed);
+          await outbox?.emit(tx, programId, processedMessages(outcomes));
         }),
       );
       await afterCommit(programId, landed);
@@ -1355,3 +1358,12 @@ export function createEventService(
 }
 
 export type EventService = ReturnType<typeof createEventService>;
+
+/** `event.processed` for every event a transaction landed (not replays), with its result and awards. */
+function processedMessages(
+  outcomes: ReadonlyArray<{ ok: boolean; replayed?: boolean; row?: EventRow } | undefined>,
+): OutboxMessage[] {
+  return outcomes.flatMap((o) =>
+    o?.ok && !o.replayed && o.row ? [{ type: 'event.processed' as const, payload: toEventView(o.row) }] : [],
+  );
+}
