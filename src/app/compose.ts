@@ -54,12 +54,12 @@ export function createServices(database: Database, options: ServiceOptions = {})
   const contacts = createContactService(database, accounts, audit);
   const imports = createImportService(database, accounts, contacts, audit);
   const idempotency = createIdempotencyService(database);
-  const ledger = createLedgerService(database, programs, accounts, audit);
-  const memberships = createMembershipService(database, accounts, ledger, audit);
+  const ledger = createLedgerService(database, programs, accounts, audit, outbox);
+  const memberships = createMembershipService(database, accounts, ledger, audit, outbox);
   const fx = createFxService(database, programs, audit);
   const eventTypes = createEventTypeService(database, audit);
   const rules = createRuleService(database, eventTypes, audit, programs.config);
-  const tiers = createTierService(database, programs, accounts, eventTypes, audit);
+  const tiers = createTierService(database, programs, accounts, eventTypes, audit, outbox);
   const events = createEventService(
     database,
     programs,

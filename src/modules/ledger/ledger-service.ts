@@ -16,6 +16,7 @@ import { retryOnConflict } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
+import type { MessageType, OutboxService } from '../outbox/outbox-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import { type AdjustmentInput, adjustBalance } from './ledger-adjust.ts';
 import {
@@ -208,7 +209,49 @@ export function createLedgerService(
   programs: ProgramService,
   accounts: AccountService,
   audit: AuditService,
+  outbox?: Pick<OutboxService, 'emit'>,
 ) {
+  /**
+   * Writes postings and announces to webhooks (decision 0016) what moved a member wallet: credited,
+   * debited or expired (a pending credit is announced when it posts, not when it is promised).
+   */
+  async function writePostings(
+    tx: Tx,
+    programId: string,
+    rows: ReturnType<typeof postingRows>,
+    entries: readonly EntryRow[],
+  ): Promise<void> {
+    await insertPostings(tx, rows);
+    if (!outbox) return;
+    const byId = new Map(entries.map((e) => [e.id, e]));
+    const messages = rows.flatMap((r) => {
+      const e = byId.get(r.entryId);
+      if (!e || r.walletId !== e.walletId || Number(r.amount) === 0) return [];
+      const type =
+        e.type === 'expire' ? 'points.expired' : Number(r.amount) > 0 ? 'points.credited' : 'points.debited';
+      return [
+        {
+          type: type as MessageType,
+          payload: {
+            entryId: e.id,
+            entryType: e.type,
+            walletId: e.walletId,
+            accountId: e.accountId,
+            contactId: e.contactId,
+            unit: e.unit,
+            amount: Math.abs(Number(r.amount)),
+            reasonCode: e.reasonCode,
+            explanation: e.explanation,
+            sourceType: e.sourceType,
+            sourceId: e.sourceId,
+            effectiveAt: e.effectiveAt.toISOString(),
+          },
+        },
+      ];
+    });
+    await outbox.emit(tx, programId, messages);
+  }
+
   async function settingsOf(
     programId: string,
     db?: Tx,
@@ -327,7 +370,7 @@ export function createLedgerService(
   }
 
   async function post(tx: Tx, programId: string, entry: EntryRow, postings: Posting[]): Promise<void> {
-    await insertPostings(tx, postingRows(programId, entry, postings));
+    await writePostings(tx, programId, postingRows(programId, entry, postings), [entry]);
   }
 
   /**
@@ -624,7 +667,7 @@ export function createLedgerService(
         { walletId: entry.walletId, unit, amount },
       ]),
     );
-    await insertPostings(tx, rowsOut);
+    await writePostings(tx, programId, rowsOut, entries);
 
     return entries;
   }
