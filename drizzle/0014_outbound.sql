@@ -31,6 +31,7 @@ CREATE TABLE "webhook_deliveries" (
 	"state" text DEFAULT 'pending' NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"replay" boolean DEFAULT false NOT NULL,
+	"queued" boolean DEFAULT false NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "webhook_deliveries_program_id_id_pk" PRIMARY KEY("program_id","id")
@@ -60,6 +61,7 @@ CREATE INDEX "outbox_messages_undispatched_idx" ON "outbox_messages" USING btree
 CREATE INDEX "outbox_messages_created_idx" ON "outbox_messages" USING btree ("program_id","created_at");--> statement-breakpoint
 CREATE INDEX "webhook_attempts_endpoint_idx" ON "webhook_attempts" USING btree ("program_id","endpoint_id","id");--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_endpoint_idx" ON "webhook_deliveries" USING btree ("program_id","endpoint_id","id");--> statement-breakpoint
+CREATE INDEX "webhook_deliveries_unqueued_idx" ON "webhook_deliveries" USING btree ("created_at") WHERE not queued;--> statement-breakpoint
 -- hand-written (outbound)
 -- Decision 0016: the outbox caches per instance which message types a program's endpoints receive;
 -- every change to webhook_endpoints bumps the program's cache_versions counter (decision 0014).

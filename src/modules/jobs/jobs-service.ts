@@ -101,6 +101,7 @@ export function createJobService(database: Database, options: JobServiceOptions 
   const definitions = new Map<string, Definition>();
   const queues = new Map<string, QueuePolicy>();
   let started = false;
+  let installed = false;
 
   async function createQueue(queue: string, policy: QueuePolicy): Promise<void> {
     await boss.createQueue(queue, policy);
@@ -208,6 +209,15 @@ export function createJobService(database: Database, options: JobServiceOptions 
       return fetchPage(
         query,
         async (after, limit) => {
+          // Before any instance started the queue its tables do not exist: no jobs yet.
+          if (!installed) {
+            const [found] = await selectRows<{ table: string | null }>(
+              database.db,
+              sql`select to_regclass(${`${JOBS_SCHEMA}.job`})::text as table`,
+            );
+            if (!found?.table) return [];
+            installed = true;
+          }
           const [afterAt, afterId] = after ? after.split('|') : [];
           const rows = await selectRows<{
             id: string;

@@ -118,3 +118,13 @@ export const listAttempts = (
     )
     .orderBy(desc(webhookAttempts.id))
     .limit(limit);
+
+/** Deliveries whose job is not queued yet, locked for this dispatcher (others skip them). */
+export const lockUnqueuedDeliveries = (ex: Executor, limit: number) =>
+  ex
+    .select()
+    .from(webhookDeliveries)
+    .where(eq(webhookDeliveries.queued, false))
+    .orderBy(webhookDeliveries.createdAt)
+    .limit(limit)
+    .for('update', { skipLocked: true });

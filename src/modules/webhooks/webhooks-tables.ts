@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { programs } from '../programs/programs-tables.ts';
 
@@ -44,12 +45,18 @@ export const webhookDeliveries = pgTable(
     attempts: integer('attempts').notNull().default(0),
     /** A replay's delivery says so (the operator asked for it again). */
     replay: boolean('replay').notNull().default(false),
+    /**
+     * Its job is in the queue (written in the same transaction). A delivery written where no queue
+     * runs (the CLI, a test without workers) waits here until an instance's dispatcher queues it.
+     */
+    queued: boolean('queued').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
     index('webhook_deliveries_endpoint_idx').on(t.programId, t.endpointId, t.id),
+    index('webhook_deliveries_unqueued_idx').on(t.createdAt).where(sql`not queued`),
   ],
 );
 
