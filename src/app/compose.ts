@@ -111,6 +111,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     tiers,
     rewards,
     redemptions,
+    webhooks,
   );
   return {
     database,

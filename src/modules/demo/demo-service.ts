@@ -11,6 +11,7 @@ import type { RewardService } from '../rewards/rewards-service.ts';
 import type { RuleService } from '../rules/rules-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
 import type { UserService } from '../users/users-service.ts';
+import type { WebhookService } from '../webhooks/webhooks-service.ts';
 import { demoCsv, demoEvents, demoLadder, demoMovements, demoRules } from './demo-data.ts';
 
 export interface DemoResult {
@@ -53,6 +54,7 @@ export function createDemoService(
   tiers: TierService,
   rewards: RewardService,
   redemptions: RedemptionService,
+  webhooks?: WebhookService,
 ) {
   return {
     /** Creates the demo program with its accounts and contacts, and an admin key for it (audited as `actor`'s). */
@@ -95,6 +97,17 @@ export function createDemoService(
       for (const document of documents)
         await rules.create(program.id, { document, effectiveFrom: ruleFrom }, actor);
       await tiers.createLadder(program.id, demoLadder(), actor);
+      // A webhook endpoint for the CRM, subscribed while the demo's tier changes and redemption requests
+      // happen (so its message log has them), then paused: nothing is sent to its example address.
+      const hook = await webhooks?.create(
+        program.id,
+        {
+          url: 'https://crm.northwind.example/hooks/fidelis',
+          eventTypes: ['tier.changed', 'redemption.requested'],
+          description: 'Northwind CRM (paused in the demo)',
+        },
+        actor,
+      );
       const ingested = await events.ingestBatch(program.id, demoEvents(earners, new Date()), actor);
       // A catalog item above the approval threshold, and requests for it waiting in the inbox.
       const kit = await rewards.create(
@@ -115,6 +128,7 @@ export function createDemoService(
           { actor, admin: true },
           `demo:kit:${account}`,
         );
+      if (hook) await webhooks?.update(program.id, hook.id, { enabled: false }, actor);
       const { secret } = await keys.create(program.id, 'demo admin', ['admin'], actor);
       // The console logins, unless another demo program of this store has them already.
       const logins: DemoLogin[] = [];
