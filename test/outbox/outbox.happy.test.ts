@@ -121,6 +121,27 @@ describe('outbox', async () => {
     });
   });
 
+  it('announces a redemption's steps: requested, approved (no approval needed), cancelled', async () => {
+    const reward = await p.send(p.admin, {
+      method: 'POST',
+      url: '/v1/rewards',
+      payload: { type: 'custom', name: 'Workshop seat', price: { amount: 10, unit: 'points' }, stock: { kind: 'unlimited' } },
+    });
+    expect(reward.statusCode, reward.body).toBe(201);
+    const before = await messages();
+    const requested = await money('/v1/redemptions', { reward: reward.json().id, account: 'ACME' });
+    expect(requested.statusCode, requested.body).toBe(201);
+    const id = requested.json().id;
+    const cancelled = await p.send(p.write, { method: 'POST', url: `/v1/redemptions/${id}/cancel`, payload: {} });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    const got = (await newOnes(before)).filter((m) => m.type.startsWith('redemption.'));
+    expect(got.map((m) => [m.type, (m.payload.redemption as { id: string }).id])).toEqual([
+      ['redemption.requested', id],
+      ['redemption.approved', id],
+      ['redemption.cancelled', id],
+    ]);
+  });
+
   it('writes nothing once no endpoint is subscribed to the type', async () => {
     const narrowed = await p.send(p.admin, {
       method: 'PATCH',
