@@ -121,18 +121,27 @@ describe('outbox', async () => {
     });
   });
 
-  it('announces a redemption's steps: requested, approved (no approval needed), cancelled', async () => {
+  it('announces the steps of a redemption: requested, approved (no approval needed), cancelled', async () => {
     const reward = await p.send(p.admin, {
       method: 'POST',
       url: '/v1/rewards',
-      payload: { type: 'custom', name: 'Workshop seat', price: { amount: 10, unit: 'points' }, stock: { kind: 'unlimited' } },
+      payload: {
+        type: 'custom',
+        name: 'Workshop seat',
+        price: { amount: 10, unit: 'points' },
+        stock: { kind: 'unlimited' },
+      },
     });
     expect(reward.statusCode, reward.body).toBe(201);
     const before = await messages();
     const requested = await money('/v1/redemptions', { reward: reward.json().id, account: 'ACME' });
     expect(requested.statusCode, requested.body).toBe(201);
     const id = requested.json().id;
-    const cancelled = await p.send(p.write, { method: 'POST', url: `/v1/redemptions/${id}/cancel`, payload: {} });
+    const cancelled = await p.send(p.write, {
+      method: 'POST',
+      url: `/v1/redemptions/${id}/cancel`,
+      payload: {},
+    });
     expect(cancelled.statusCode, cancelled.body).toBe(200);
     const got = (await newOnes(before)).filter((m) => m.type.startsWith('redemption.'));
     expect(got.map((m) => [m.type, (m.payload.redemption as { id: string }).id])).toEqual([
