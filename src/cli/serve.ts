@@ -78,11 +78,12 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
     corsOrigin: config.corsOrigin,
   });
-  const address = await app.listen({ port: config.port, host: config.host });
-  const stopScheduler = startScheduler(services, app.log);
-  // The durable job queue's workers (webhook deliveries): what was queued while the server was down runs now.
+  // The durable job queue's workers (webhook deliveries), ready before the server takes requests: what
+  // was queued while the server was down runs now (decision 0016).
   await services.webhooks.start();
   await services.jobs.start();
+  const address = await app.listen({ port: config.port, host: config.host });
+  const stopScheduler = startScheduler(services, app.log);
 
   let closing = false;
   const shutdown = async (signal: string) => {

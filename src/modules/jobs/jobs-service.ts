@@ -166,11 +166,11 @@ export function createJobService(database: Database, options: JobServiceOptions 
       for (const [queue, definition] of definitions) await startWorker(queue, definition);
     },
 
-    /** Stops claiming work and waits (up to 10 s) for the jobs in hand; unfinished ones run again later. */
+    /** Stops claiming work and waits (up to 5 s) for the jobs in hand; unfinished ones run again later. */
     async stop(): Promise<void> {
       if (!started) return;
       started = false;
-      await boss.stop({ graceful: true, timeout: 10_000, close: false } as never);
+      await boss.stop({ graceful: true, timeout: 5_000, close: false } as never);
     },
 
     get started(): boolean {
