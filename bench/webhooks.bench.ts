@@ -43,7 +43,7 @@ received = 0;
 const database = await openDatabase({ driver: 'pglite' });
 await database.migrate();
 const services = createServices(database, {
-  jobs: { pollingIntervalSeconds: 0.5, concurrency: 8 },
+  jobs: { pollingIntervalSeconds: 0.5, concurrency: 2, batchSize: 20 },
   webhooks: { allowedHosts: [`127.0.0.1:${port}`], dispatchIntervalMs: 50 },
 });
 
@@ -91,7 +91,9 @@ const target = EVENTS + 100 + MESSAGES; // every event.processed message of the 
 while (received < target && performance.now() - started < 240_000)
   await new Promise((r) => setTimeout(r, 20));
 const seconds = (performance.now() - started) / 1000;
-note(`${received} of ${target} messages delivered in ${seconds.toFixed(1)} s (8 workers, PGlite)`);
+note(
+  `${received} of ${target} messages delivered in ${seconds.toFixed(1)} s (2 workers claiming 20 jobs at a time, PGlite)`,
+);
 result('webhooks.delivered', received / seconds, 'messages/s', directRate);
 result('webhooks.receiver_direct', directRate.value, 'req/s');
 

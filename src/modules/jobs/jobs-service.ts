@@ -42,8 +42,10 @@ interface Definition {
 export interface JobServiceOptions {
   /** How often an idle worker looks for work (seconds; pg-boss's minimum is 0.5). */
   pollingIntervalSeconds?: number;
-  /** Workers per queue in this instance (each claims and runs one job at a time). */
+  /** Workers per queue in this instance (default 2). */
   concurrency?: number;
+  /** Jobs a worker claims at once and runs side by side (default 10). */
+  batchSize?: number;
   /** How often schedules are checked (seconds, 1–45; pg-boss's defaults 5 and 30 when unset). */
   cronWorkerIntervalSeconds?: number;
   cronMonitorIntervalSeconds?: number;
@@ -113,20 +115,29 @@ export function createJobService(database: Database, options: JobServiceOptions 
       queue,
       {
         pollingIntervalSeconds: definition.pollingIntervalSeconds,
-        batchSize: 1,
+        // A worker claims up to `batchSize` jobs at a time and runs them side by side, settling each on
+        // its own (a failed one is retried alone).
+        batchSize: options.batchSize ?? 10,
+        perJobResults: true,
         includeMetadata: true,
-        localConcurrency: options.concurrency ?? 4,
+        localConcurrency: options.concurrency ?? 2,
       } as never,
-      (async (jobs: Job<object>[]) => {
-        for (const job of jobs) {
-          const meta = job as unknown as { retryCount?: number; retryLimit?: number };
-          await (definition.handler as JobHandler<object>)(job.data as object & { programId: string }, {
-            id: job.id,
-            retryCount: meta.retryCount ?? 0,
-            retryLimit: meta.retryLimit ?? definition.policy.retryLimit,
-          });
-        }
-      }) as never,
+      (async (jobs: Job<object>[]) =>
+        Promise.all(
+          jobs.map(async (job) => {
+            const meta = job as unknown as { retryCount?: number; retryLimit?: number };
+            try {
+              await (definition.handler as JobHandler<object>)(job.data as object & { programId: string }, {
+                id: job.id,
+                retryCount: meta.retryCount ?? 0,
+                retryLimit: meta.retryLimit ?? definition.policy.retryLimit,
+              });
+              return { id: job.id, status: 'completed' };
+            } catch (error) {
+              return { id: job.id, status: 'failed', output: { message: (error as Error).message } };
+            }
+          }),
+        )) as never,
     );
   }
 
