@@ -5,12 +5,15 @@ import { createAccountService } from '../modules/accounts/accounts-service.ts';
 import { createAuditService } from '../modules/audit/audit-service.ts';
 import { createContactService } from '../modules/contacts/contacts-service.ts';
 import { createDemoService } from '../modules/demo/demo-service.ts';
+import { createEngagementService } from '../modules/engagement/engagement-service.ts';
 import { createEventTypeService } from '../modules/event-types/event-types-service.ts';
 import { createEventService } from '../modules/events/events-service.ts';
 import { EventsSettingsSchema } from '../modules/events/events-settings.ts';
 import { createFxService } from '../modules/fx/fx-service.ts';
 import { createIdempotencyService } from '../modules/idempotency/idempotency-service.ts';
 import { createImportService } from '../modules/imports/imports-service.ts';
+import { createInsightService } from '../modules/insight/insight-service.ts';
+import { InsightSettingsSchema } from '../modules/insight/insight-settings.ts';
 import { createJobService, type JobServiceOptions } from '../modules/jobs/jobs-service.ts';
 import { createKeyService } from '../modules/keys/keys-service.ts';
 import { KeysSettingsSchema } from '../modules/keys/keys-settings.ts';
@@ -18,6 +21,8 @@ import { createLedgerService } from '../modules/ledger/ledger-service.ts';
 import { LedgerSettingsSchema } from '../modules/ledger/ledger-settings.ts';
 import { createMembershipService } from '../modules/memberships/memberships-service.ts';
 import { createOutboxService } from '../modules/outbox/outbox-service.ts';
+import { createPortalService } from '../modules/portal/portal-service.ts';
+import { PortalSettingsSchema } from '../modules/portal/portal-settings.ts';
 import { createProgramService } from '../modules/programs/programs-service.ts';
 import { createCashbackService } from '../modules/rewards/cashback-service.ts';
 import { createRedemptionService } from '../modules/rewards/redemptions-service.ts';
@@ -47,6 +52,8 @@ export function createServices(database: Database, options: ServiceOptions = {})
     events: EventsSettingsSchema,
     redemptions: RedemptionSettingsSchema,
     keys: KeysSettingsSchema,
+    insight: InsightSettingsSchema,
+    portal: PortalSettingsSchema,
   });
   const keys = createKeyService(database, audit);
   const users = createUserService(database, audit);
@@ -60,6 +67,16 @@ export function createServices(database: Database, options: ServiceOptions = {})
   const eventTypes = createEventTypeService(database, audit);
   const rules = createRuleService(database, eventTypes, audit, programs.config);
   const tiers = createTierService(database, programs, accounts, eventTypes, audit, outbox);
+  const engagement = createEngagementService({
+    database,
+    programs,
+    accounts,
+    contacts,
+    eventTypes,
+    ledger,
+    tiers,
+    audit,
+  });
   const events = createEventService(
     database,
     programs,
@@ -71,6 +88,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     eventTypes,
     tiers,
     outbox,
+    engagement,
   );
   // Reward eligibility: the account's tier on the program's first ladder, and its memberships; the
   // ladders' tier names for the reasons ("needs Diamond").
@@ -100,6 +118,16 @@ export function createServices(database: Database, options: ServiceOptions = {})
   });
   const cashback = createCashbackService(database, { accounts, contacts, ledger, audit });
   const webhooks = createWebhookService(database, { audit, jobs, outbox }, options.webhooks);
+  const insight = createInsightService(database, programs, tiers, contacts, events, audit);
+  const portal = createPortalService(database, {
+    programs,
+    contacts,
+    ledger,
+    tiers,
+    rewards,
+    redemptions,
+    audit,
+  });
   const demo = createDemoService(
     programs,
     keys,
@@ -112,6 +140,9 @@ export function createServices(database: Database, options: ServiceOptions = {})
     rewards,
     redemptions,
     webhooks,
+    engagement,
+    insight,
+    contacts,
   );
   return {
     database,
@@ -137,6 +168,9 @@ export function createServices(database: Database, options: ServiceOptions = {})
     redemptions,
     cashback,
     memberships,
+    engagement,
+    insight,
+    portal,
   };
 }
 

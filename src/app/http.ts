@@ -23,17 +23,21 @@ import { ProblemSchema } from '../http/schemas.ts';
 import { accountRoutes } from '../modules/accounts/accounts-routes.ts';
 import { auditRoutes } from '../modules/audit/audit-routes.ts';
 import { contactRoutes } from '../modules/contacts/contacts-routes.ts';
+import { engagementRoutes } from '../modules/engagement/engagement-routes.ts';
 import { eventTypeRoutes } from '../modules/event-types/event-types-routes.ts';
 import { eventRoutes } from '../modules/events/events-routes.ts';
 import { fxRoutes } from '../modules/fx/fx-routes.ts';
 import { idempotentWrites } from '../modules/idempotency/idempotency-plugin.ts';
 import { importRoutes } from '../modules/imports/imports-routes.ts';
+import { exportRoutes, insightRoutes, surveyLinkRoutes } from '../modules/insight/insight-routes.ts';
 import { jobRoutes } from '../modules/jobs/jobs-routes.ts';
 import { authenticateKeys, limitRequests } from '../modules/keys/keys-plugin.ts';
 import { keyRoutes } from '../modules/keys/keys-routes.ts';
 import { ledgerProgramRoutes } from '../modules/ledger/ledger-program-routes.ts';
 import { ledgerRoutes } from '../modules/ledger/ledger-routes.ts';
 import { membershipRoutes } from '../modules/memberships/memberships-routes.ts';
+import { portalMembers } from '../modules/portal/portal-plugin.ts';
+import { portalMemberRoutes, portalRoutes } from '../modules/portal/portal-routes.ts';
 import { programRoutes } from '../modules/programs/programs-routes.ts';
 import { cashbackRoutes } from '../modules/rewards/cashback-routes.ts';
 import { redemptionRoutes } from '../modules/rewards/redemptions-routes.ts';
@@ -44,7 +48,7 @@ import { sessionPrincipal } from '../modules/users/users-plugin.ts';
 import { consoleSessionRoutes } from '../modules/users/users-routes.ts';
 import { webhookRoutes } from '../modules/webhooks/webhooks-routes.ts';
 import type { Services } from './compose.ts';
-import { serveConsole } from './console.ts';
+import { serveConsole, servePortal } from './console.ts';
 
 /**
  * Every module's routes, in the order their shared schemas appear in /openapi.json. Each receives
@@ -67,9 +71,13 @@ const ROUTE_MODULES = [
   redemptionRoutes,
   cashbackRoutes,
   membershipRoutes,
+  engagementRoutes,
+  insightRoutes,
+  exportRoutes,
   auditRoutes,
   jobRoutes,
   webhookRoutes,
+  portalRoutes,
 ] as const;
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -190,6 +198,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     ProblemSchema,
     ...ROUTE_MODULES.flatMap((m) => m.schemas),
     ...consoleSessionRoutes.schemas,
+    ...portalMemberRoutes.schemas,
   ]) {
     limitSchema(schema);
     app.addSchema(schema);
@@ -232,6 +241,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
             name: 'fidelis_session',
             description:
               'The console session cookie (set by POST /console/session); a state-changing request also sends its X-CSRF-Token header',
+          },
+          portalSession: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'fidelis_portal',
+            description:
+              "The member portal's session cookie (set by POST /portal/api/session from a one-time link); a state-changing request also sends its X-CSRF-Token header",
           },
         },
       },
@@ -299,7 +315,19 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       consoleSessionRoutes.routes(instance.withTypeProvider<TypeBoxTypeProvider>(), services),
     { prefix: '/console' },
   );
+  await app.register(
+    async (instance) => surveyLinkRoutes.routes(instance.withTypeProvider<TypeBoxTypeProvider>(), services),
+    { prefix: '/surveys' },
+  );
+  await app.register(
+    async (instance) => {
+      portalMembers(instance, services.portal);
+      portalMemberRoutes.routes(instance.withTypeProvider<TypeBoxTypeProvider>(), services);
+    },
+    { prefix: '/portal/api' },
+  );
   await serveConsole(app);
+  await servePortal(app);
 
   return app;
 }

@@ -1,6 +1,7 @@
 // Periodic work inside the server process: expiry of points, time-outs of pending credits and holds,
 // tier requalification at period, grace and override ends, redemptions whose approval timed out, and
-// renewal or lapse of memberships.
+// renewal or lapse of memberships, challenge completions the events' after-commit check missed,
+// and the RFM scores once a day.
 // Every job is idempotent (its ledger keys derive from what it acts on), so several server instances
 // may run it at once, and a late or repeated run writes the same journal. On the embedded store the
 // scheduler also does the upkeep PostgreSQL's autovacuum would (see Database.maintain). What it writes
@@ -72,9 +73,26 @@ export function startScheduler(
         log.error({ err: error, programId: program.id }, 'membership due run failed; it will be retried');
       }
       try {
+        const result = await services.engagement.runDue(program.id, new Date(), SCHEDULER);
+        if (result.completed > 0) log.info({ programId: program.id, ...result }, 'engagement due run');
+      } catch (error) {
+        log.error({ err: error, programId: program.id }, 'engagement due run failed; it will be retried');
+      }
+      try {
+        const { refreshed, accounts } = await services.insight.refreshRfm(program.id);
+        if (refreshed) log.info({ programId: program.id, accounts }, 'RFM scores refreshed');
+      } catch (error) {
+        log.error({ err: error, programId: program.id }, 'RFM refresh failed; it will be retried');
+      }
+      try {
         await services.users.pruneSessions(program.id, new Date());
       } catch (error) {
         log.error({ err: error, programId: program.id }, 'console session upkeep failed; it will be retried');
+      }
+      try {
+        await services.portal.prune(program.id, new Date());
+      } catch (error) {
+        log.error({ err: error, programId: program.id }, 'portal session upkeep failed; it will be retried');
       }
     }
   }

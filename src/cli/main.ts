@@ -1,6 +1,8 @@
-// The `fidelis` command: serve | start | migrate | programs | keys | users | import | events | fx | demo.
+// The `fidelis` command: serve | start | migrate | programs | keys | users | import | events | fx | portal | demo | report | export.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createServices, type Services } from '../app/compose.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
@@ -9,6 +11,9 @@ import { FidelisError } from '../core/errors.ts';
 import type { Database } from '../db/client.ts';
 import { openConfiguredDatabase } from '../db/open.ts';
 import { importEventsCsv } from '../modules/events/events-csv.ts';
+import { EXPORT_KINDS } from '../modules/insight/insight-exports.ts';
+import { BREAKDOWNS, type Breakdown } from '../modules/insight/insight-kpis.ts';
+import { printCohorts, printKpis } from './report.ts';
 import { serve } from './serve.ts';
 
 const HELP = `fidelis — loyalty and rewards for B2B programs
@@ -27,13 +32,21 @@ Usage:
   fidelis fx import FILE [--program ID]       set exchange rates from CSV (currency,rate,effectiveFrom)
   fidelis users create --email E --role viewer|approver|manager|admin|owner [--password P] [--name N] [--program ID]
                                          a console user (a password is generated and printed when none is given)
+  fidelis portal link CONTACT [--program ID] [--base URL]
+                                         a one-time member portal link (5 minutes) for a contact id or e-mail
   fidelis demo                           create the demo program and print its admin key
+  fidelis report kpis [--from DATE] [--to DATE] [--breakdown segment|tier|country|plan|cohort] [--json] [--program ID]
+                                         the program's KPIs for a period (docs/metrics.md)
+  fidelis report cohorts [--from DATE] [--to DATE] [--json] [--program ID]
+  fidelis export accounts|events|ledger-entries|redemptions|survey-answers [--from DATE] [--to DATE] [--output FILE] [--program ID]
+                                         stream a CSV export to FILE (or standard output), rows counted on standard error
 
 --program defaults to the oldest program. The store is PostgreSQL when DATABASE_URL is set,
 else embedded PGlite in FIDELIS_DATA_DIR (default ./.fidelis/data).`;
 
 const OPTIONS = {
   name: { type: 'string' },
+  base: { type: 'string' },
   currency: { type: 'string' },
   'time-zone': { type: 'string' },
   locale: { type: 'string' },
@@ -44,6 +57,11 @@ const OPTIONS = {
   password: { type: 'string' },
   'skip-invalid': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  breakdown: { type: 'string' },
+  json: { type: 'boolean' },
+  output: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -222,6 +240,18 @@ export async function main(argv: string[]): Promise<number> {
         console.log(`${rates.length} rates set`);
         return 0;
       });
+    case 'portal':
+      return withServices(config, async (services) => {
+        if (sub !== 'link' || !rest[0])
+          throw new Error('usage: fidelis portal link CONTACT [--program ID] [--base URL]');
+        const id = await programId(services, values);
+        const base = (values.base ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
+        const link = await services.portal.mintLink(id, rest[0], CLI, new Date(), base);
+        console.log(
+          `${link.url}\n\nOpens the member portal once, as ${link.contactId}, until ${link.expiresAt}.`,
+        );
+        return 0;
+      });
     case 'demo':
       return withServices(config, async (services) => {
         const demo = await services.demo.load(CLI, values.name);
@@ -231,6 +261,55 @@ export async function main(argv: string[]): Promise<number> {
         console.log(`admin API key (shown once): ${demo.apiKey}`);
         for (const l of demo.logins) console.log(`console login (${l.role}): ${l.email} / ${l.password}`);
         return 0;
+      });
+    case 'export':
+      return withServices(config, async (services) => {
+        if (!sub || !(EXPORT_KINDS as string[]).includes(sub))
+          throw new Error(
+            `usage: fidelis export ${EXPORT_KINDS.join('|')} [--from DATE] [--to DATE] [--output FILE]`,
+          );
+        const id = await programId(services, values);
+        let rows = 0;
+        const chunks = await services.insight.exportCsv(
+          id,
+          sub,
+          { ...(values.from && { from: values.from }), ...(values.to && { to: values.to }) },
+          (n) => {
+            rows = n;
+            if (process.stderr.isTTY) process.stderr.write(`\r${sub}: ${n} rows`);
+          },
+        );
+        const out = values.output ? createWriteStream(values.output) : process.stdout;
+        await pipeline(Readable.from(chunks), out, { end: out !== process.stdout });
+        process.stderr.write(
+          `${process.stderr.isTTY ? '\r' : ''}${sub}: ${rows} rows${values.output ? ` written to ${values.output}` : ''}\n`,
+        );
+        return 0;
+      });
+    case 'report':
+      return withServices(config, async (services) => {
+        const id = await programId(services, values);
+        const period = { ...(values.from && { from: values.from }), ...(values.to && { to: values.to }) };
+        if (sub === 'kpis') {
+          const breakdown = values.breakdown;
+          if (breakdown !== undefined && !(BREAKDOWNS as readonly string[]).includes(breakdown))
+            throw new FidelisError(
+              'validation_failed',
+              `--breakdown must be one of ${BREAKDOWNS.join(', ')}`,
+            );
+          const kpis = await services.insight.kpis(id, {
+            ...period,
+            ...(breakdown && { breakdown: breakdown as Breakdown }),
+          });
+          console.log(values.json ? JSON.stringify(kpis, null, 2) : printKpis(kpis));
+          return 0;
+        }
+        if (sub === 'cohorts') {
+          const cohorts = await services.insight.cohorts(id, period);
+          console.log(values.json ? JSON.stringify(cohorts, null, 2) : printCohorts(cohorts));
+          return 0;
+        }
+        throw new Error('usage: fidelis report kpis|cohorts [--from DATE] [--to DATE]');
       });
     default:
       console.error(`unknown command ${command}\n\n${HELP}`);

@@ -8,7 +8,7 @@ import { startScheduler } from '../app/scheduler.ts';
 import type { Config } from '../config.ts';
 import { systemActor } from '../core/access.ts';
 import { openConfiguredDatabase } from '../db/open.ts';
-import { DEMO_LOGINS, type DemoLogin } from '../modules/demo/demo-service.ts';
+import { DEMO_LOGINS, DEMO_MEMBER, type DemoLogin } from '../modules/demo/demo-service.ts';
 import { buildConsoleIfStale } from './web-build.ts';
 
 /**
@@ -54,6 +54,18 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
       console.log(
         `The key in ${demoKeyFile(config)} is not a valid key of this store; create one with \`fidelis keys create\`.`,
       );
+  }
+
+  // The demo member's way into the portal: a one-time link now, and how to ask for another.
+  let demoPortal: { programId: string; url?: string } | undefined;
+  if (demoKey) {
+    const programId = (await services.keys.authenticate(demoKey))?.programId;
+    if (programId)
+      try {
+        demoPortal = { programId, url: (await services.portal.mintLink(programId, DEMO_MEMBER, START)).path };
+      } catch {
+        demoPortal = { programId };
+      }
   }
 
   // The demo's console logins, as long as they still sign in.
@@ -120,6 +132,12 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
       demoKey ? `  Demo API key    ${demoKey}   (also in ${demoKeyFile(config)})` : '',
       demoKey
         ? `  Try it          curl -H "Authorization: Bearer ${demoKey}" ${base}/v1/accounts?limit=3`
+        : '',
+      demoPortal?.url
+        ? `  Member portal   ${base}${demoPortal.url}   (as ${DEMO_MEMBER}; opens once, within 5 minutes)`
+        : '',
+      demoPortal && demoKey
+        ? `  Another link    curl -X POST -H "Authorization: Bearer ${demoKey}" -H 'content-type: application/json' -d '{"contact":"${DEMO_MEMBER}"}' ${base}/v1/portal/sessions`
         : '',
       '',
     ]

@@ -20,29 +20,49 @@ function newest(path: string): number {
   return latest;
 }
 
-/** Whether web/dist is missing or older than any of web/'s sources. */
-export function consoleIsStale(): boolean {
-  const built = join(web, 'dist/index.html');
+/** The two apps of web/: the console (decision 0013) and the member portal (decision 0019), each its own build. */
+const APPS = [
+  { name: 'console', html: 'index.html', config: 'vite.config.ts', dist: 'dist' },
+  { name: 'member portal', html: 'portal.html', config: 'vite.portal.config.ts', dist: 'dist-portal' },
+] as const;
+type App = (typeof APPS)[number];
+
+/** Whether the app's build is missing or older than any of web/'s sources. */
+function isStale(app: App): boolean {
+  const built = join(web, app.dist, app.html);
   if (!existsSync(built)) return true;
   const sources = Math.max(
     newest(join(web, 'src')),
-    newest(join(web, 'index.html')),
-    newest(join(web, 'vite.config.ts')),
+    newest(join(web, app.html)),
+    newest(join(web, app.config)),
   );
   return sources > statSync(built).mtimeMs;
 }
 
-/** Builds the console if it is stale and can be built here; true when web/dist is there afterwards. */
+/** Whether web/dist (the console) or web/dist-portal (the portal) is missing or stale. */
+export function consoleIsStale(): boolean {
+  return APPS.some(isStale);
+}
+
+/**
+ * Builds the console and the member portal where stale and buildable here; true when both builds
+ * are there afterwards.
+ */
 export function buildConsoleIfStale(options: { force?: boolean } = {}): boolean {
-  if (!existsSync(join(web, 'src')) || !existsSync(vite)) return existsSync(join(web, 'dist/index.html'));
-  if (!options.force && !consoleIsStale()) return true;
-  console.log('Building the console (web/ → web/dist) …');
+  if (!existsSync(join(web, 'src')) || !existsSync(vite))
+    return APPS.every((app) => existsSync(join(web, app.dist, app.html)));
+  for (const app of APPS) if (options.force || isStale(app)) buildApp(app);
+  return true;
+}
+
+function buildApp(app: App): void {
+  console.log(`Building the ${app.name} (web/ → web/${app.dist}) …`);
   // Into a directory of its own, then swapped in: a server (or another build, from a parallel test)
   // never sees a half-written web/dist.
   const out = `dist-build-${process.pid}`;
   const result = spawnSync(
     process.execPath,
-    [vite, 'build', '--logLevel', 'warn', '--outDir', out, '--emptyOutDir'],
+    [vite, 'build', '--config', app.config, '--logLevel', 'warn', '--outDir', out, '--emptyOutDir'],
     {
       cwd: web,
       stdio: 'inherit',
@@ -52,9 +72,9 @@ export function buildConsoleIfStale(options: { force?: boolean } = {}): boolean 
   );
   if (result.status !== 0) {
     rmSync(join(web, out), { recursive: true, force: true });
-    throw new Error('Building the console failed (see above); fix web/ or run `npm run web:build`');
+    throw new Error(`Building the ${app.name} failed (see above); fix web/ or run \`npm run web:build\``);
   }
-  const dist = join(web, 'dist');
+  const dist = join(web, app.dist);
   const old = `${dist}-old-${process.pid}`;
   if (existsSync(dist)) renameSync(dist, old);
   try {
@@ -64,5 +84,4 @@ export function buildConsoleIfStale(options: { force?: boolean } = {}): boolean 
     rmSync(join(web, out), { recursive: true, force: true });
   }
   rmSync(old, { recursive: true, force: true });
-  return true;
 }

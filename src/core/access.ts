@@ -58,6 +58,8 @@ export function scopesFor(role: Role, decision: boolean): Scope[] {
 export type Actor =
   | { kind: 'key'; keyId: string }
   | { kind: 'user'; userId: string }
+  /** A member acting for themself in the member portal (its cookie session). */
+  | { kind: 'contact'; contactId: string }
   | { kind: 'cli' }
   | { kind: 'system'; job: string };
 
@@ -78,7 +80,7 @@ export function systemActor(job: string): Actor {
 
 /**
  * How records name an actor: the key's id (`key_…`, as records always named keys), the console
- * user's id (`usr_…`), `cli`, or `job:<job>`. The prefixes differ, so the forms never collide.
+ * user's id (`usr_…`), a member in the portal (`con_…`), `cli`, or `job:<job>`. The prefixes differ, so the forms never collide.
  */
 export function actorName(actor: Actor): string {
   switch (actor.kind) {
@@ -86,6 +88,8 @@ export function actorName(actor: Actor): string {
       return actor.keyId;
     case 'user':
       return actor.userId;
+    case 'contact':
+      return actor.contactId;
     case 'cli':
       return 'cli';
     case 'system':

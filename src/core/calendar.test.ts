@@ -231,3 +231,50 @@ describe('startOfLocalDay at other midnight transitions', () => {
     );
   });
 });
+
+describe('localDate (memoised offsets)', () => {
+  const zones = [
+    'UTC',
+    'Europe/Amsterdam',
+    'America/New_York',
+    'America/St_Johns',
+    'Asia/Kathmandu',
+    'Australia/Lord_Howe',
+    'Pacific/Apia',
+    'Asia/Tehran',
+  ];
+  const byIntl = (instant: Date, timeZone: string) => {
+    const parts = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }).formatToParts(instant);
+    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+    return { year: get('year'), month: get('month'), day: get('day') };
+  };
+
+  it('agrees with Intl at every instant, around clock changes and at odd offsets too', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 0, 1) }),
+        (zone, t) => {
+          expect(localDate(new Date(t), zone)).toEqual(byIntl(new Date(t), zone));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('agrees with Intl second by second across a spring-forward and a fall-back hour', () => {
+    for (const [zone, from] of [
+      ['Europe/Amsterdam', Date.UTC(2026, 2, 29, 0, 30)],
+      ['Europe/Amsterdam', Date.UTC(2026, 9, 25, 0, 30)],
+      ['Australia/Lord_Howe', Date.UTC(2026, 3, 4, 14, 0)],
+      ['America/St_Johns', Date.UTC(2026, 2, 8, 4, 0)],
+    ] as const)
+      for (let t = from; t < from + 2 * HOUR; t += 37_000)
+        expect(localDate(new Date(t), zone)).toEqual(byIntl(new Date(t), zone));
+  });
+});

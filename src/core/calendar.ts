@@ -34,7 +34,41 @@ function formatter(
   return f;
 }
 
+const HOUR = 3_600_000;
+/** Bounded memo tables: cleared whole when full (they only save work; any answer can be recomputed). */
+const MEMO_MAX = 100_000;
+/** `${zone}|${hour index}` → the zone's offset throughout that UTC hour, or null when it changes within it. */
+const steadyOffsets = new Map<string, number | null>();
+/** `${zone}|${yyyymmdd}` → the instant local midnight starts that date. */
+const dayStarts = new Map<string, number>();
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): V {
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
+/**
+ * The zone's offset at an instant when it holds for the instant's whole UTC hour (formatting with
+ * Intl is costly, and offsets change a few times a year): read once per zone and hour, at both ends
+ * of the hour. Null in an hour where it changes: the caller asks Intl about the instant itself.
+ */
+function steadyOffset(instant: Date, timeZone: string): number | null {
+  const hour = Math.floor(instant.getTime() / HOUR);
+  const key = `${timeZone}|${hour}`;
+  const known = steadyOffsets.get(key);
+  if (known !== undefined) return known;
+  const first = offsetAt(new Date(hour * HOUR), timeZone);
+  const last = offsetAt(new Date(hour * HOUR + HOUR - 1000), timeZone);
+  return remember(steadyOffsets, key, first === last ? first : null);
+}
+
 export function localDate(instant: Date, timeZone: string): LocalDate {
+  const offset = steadyOffset(instant, timeZone);
+  if (offset !== null) {
+    const local = new Date(instant.getTime() + offset);
+    return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() };
+  }
   const parts = formatter(dateFormats, timeZone, false).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return { year: get('year'), month: get('month'), day: get('day') };
@@ -57,6 +91,13 @@ function offsetAt(instant: Date, timeZone: string): number {
 
 /** The UTC instant of local midnight starting the given local date. */
 export function startOfLocalDay(date: LocalDate, timeZone: string): Date {
+  const key = `${timeZone}|${date.year * 10_000 + date.month * 100 + date.day}`;
+  const known = dayStarts.get(key);
+  if (known !== undefined) return new Date(known);
+  return new Date(remember(dayStarts, key, findStartOfLocalDay(date, timeZone).getTime()));
+}
+
+function findStartOfLocalDay(date: LocalDate, timeZone: string): Date {
   const guess = Date.UTC(date.year, date.month - 1, date.day);
   const day = 86_400_000;
   const key = (d: LocalDate) => d.year * 10_000 + d.month * 100 + d.day;

@@ -85,10 +85,18 @@ export function formatAmount(minor: bigint, currency: string): string {
   return negative ? `-${whole}` : whole;
 }
 
-/** Minor units for people: "€1,234.50". */
+const currencyFormats = new Map<string, Intl.NumberFormat>();
+
+/** Minor units for people: "€1,234.50". (A formatter per locale and currency, built once: building one is costly.) */
 export function displayAmount(minor: bigint, currency: string, locale = 'en'): string {
   const digits = minorDigits(currency);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(Number(minor) / 10 ** digits);
+  const key = `${locale}\u0000${currency}`;
+  let format = currencyFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    currencyFormats.set(key, format);
+  }
+  return format.format(Number(minor) / 10 ** digits);
 }
 
 /**

@@ -70,3 +70,18 @@ export function parseCsv(text: string): { headers: string[]; rows: CsvRow[] } {
   });
   return { headers, rows };
 }
+
+/**
+ * One CSV line (RFC 4180, CRLF-free: `\n`): cells quoted when they hold a comma, quote, semicolon or
+ * line break; a cell starting with = + - @ (a spreadsheet formula) is prefixed with a quote mark so
+ * that opening an export cannot run it. Dates as ISO 8601 instants, null and undefined as empty.
+ */
+export function csvLine(cells: ReadonlyArray<unknown>): string {
+  return `${cells
+    .map((v) => {
+      let text = v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : String(v);
+      if (/^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
+      return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    })
+    .join(',')}\n`;
+}

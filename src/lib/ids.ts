@@ -7,6 +7,8 @@ export type IdPrefix =
   | 'whe'
   | 'whd'
   | 'wha'
+  | 'plk'
+  | 'psn'
   | 'key'
   | 'acc'
   | 'con'
@@ -32,7 +34,10 @@ export type IdPrefix =
   | 'etl'
   | 'imp'
   | 'usr'
-  | 'csn';
+  | 'csn'
+  | 'bga'
+  | 'srv'
+  | 'ans';
 
 let lastMs = 0;
 let lastEntropy: Uint8Array = new Uint8Array(10);

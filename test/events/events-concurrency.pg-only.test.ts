@@ -113,6 +113,42 @@ describe('concurrent ingestion', () => {
     expect(await services.ledger.verify(programId)).toEqual([]);
   });
 
+  it('answers concurrent single events each with its own result, whichever share a statement (group commit)', async () => {
+    const programId = await program();
+    for (const ref of ['G1', 'G2', 'G3', 'G4']) await account(programId, ref);
+    await rule(programId, {
+      name: 'Per EUR',
+      trigger: { types: ['purchase'] },
+      effects: [{ kind: 'per_amount', points: '1', per: '1' }],
+    });
+    const events = Array.from({ length: 40 }, (_, i) =>
+      purchase(`g-${i}`, `G${(i % 4) + 1}`, '2026-04-01T10:00:00Z', `${i + 1}.00`),
+    );
+    // The same event twice in the crowd: it shares a group with the first, whose statement then
+    // fails on the id; both are written again alone and the second answers a replay.
+    events.push(structuredClone(events[7]!));
+    const settled = await Promise.allSettled(events.map((e) => services.events.ingest(programId, e)));
+    expect(settled.map((s) => (s.status === 'fulfilled' ? 'ok' : labelOf(s.reason)))).toEqual(
+      events.map(() => 'ok'),
+    );
+    const answers = settled.map(
+      (s) => (s as PromiseFulfilledResult<Awaited<ReturnType<Services['events']['ingest']>>>).value,
+    );
+    expect(answers.filter((a) => a.replayed)).toHaveLength(1);
+    for (const [i, a] of answers.entries()) {
+      expect(a.event.id).toBe(events[i]!.id);
+      expect(a.event.result.totals.points).toBe(Number.parseInt(events[i]!.amount!, 10));
+    }
+    const expected = (ref: string) =>
+      events
+        .slice(0, 40)
+        .reduce((sum, e) => sum + (e.account === ref ? Number.parseInt(e.amount!, 10) : 0), 0);
+    for (const ref of ['G1', 'G2', 'G3', 'G4'])
+      expect((await services.ledger.summary(programId, ref))[0]).toMatchObject({ available: expected(ref) });
+    expect(await totals(programId)).toEqual({ events: 40, awarded: 820, entries: 40, credited: 820 });
+    expect(await services.ledger.verify(programId)).toEqual([]);
+  });
+
   it('refuses all but one of concurrent ingests of one id with different content', async () => {
     const programId = await program();
     await account(programId, 'ACME');

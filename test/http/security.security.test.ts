@@ -56,6 +56,13 @@ interface Targets {
   /** A webhook endpoint of the program and a message in its outbox. */
   webhookEndpoint: string;
   webhookMessage: string;
+  /** A badge (awarded to the account), a challenge and a leaderboard, by code, when the server has engagement. */
+  badge: string;
+  challenge: string;
+  leaderboard: string;
+  /** A survey and a contact who has not answered it. */
+  survey: string;
+  surveyContact: string;
 }
 
 interface RouteSpec {
@@ -66,6 +73,8 @@ interface RouteSpec {
   /** Path parameters, body and headers of a valid request aimed at the targets. */
   request?: (t: Targets) => {
     params?: Record<string, string>;
+    /** A query string (without the `?`), for a GET whose answer needs one. */
+    query?: string;
     payload?: unknown;
     headers?: Record<string, string>;
   };
@@ -115,6 +124,13 @@ const probeLadder = (t: Targets) => ({
     { code: 'silver', name: 'Silver', threshold: '0' },
     { code: 'gold', name: 'Gold', threshold: '1000' },
   ],
+});
+const probeChallenge = (t: Targets) => ({
+  name: `Probe challenge ${t.n}`,
+  goals: [{ metric: 'count', eventTypes: ['purchase'], target: '3' }],
+  window: { kind: 'calendar', period: 'quarter' },
+  startsAt: '2026-01-01T00:00:00Z',
+  reward: { points: 1 },
 });
 /** Per-event answers (200) that each refuse the event, naming what was not found. */
 function refusesEachEvent(count: number) {
@@ -317,6 +333,10 @@ const ROUTES: Record<string, RouteSpec> = {
       payload: { account: t.account, currency: 'EUR', amount: 1, method: 'other' },
     }),
   },
+  // The member portal: a one-time link for a contact of the key's program (write).
+  'POST /v1/portal/sessions': {
+    request: (t) => ({ payload: { contact: t.contact } }),
+  },
   // Memberships: plans are admin writes; joining and cancelling are write; approval is admin.
   'POST /v1/membership-plans': {
     scope: 'admin',
@@ -454,6 +474,58 @@ const ROUTES: Record<string, RouteSpec> = {
   // Lifts the freeze fresh targets put on the account.
   'DELETE /v1/tier-ladders/{ladderId}/overrides/{accountId}': { scope: 'admin', request: () => ({}) },
   'POST /v1/tiers/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
+  // Engagement.
+  'POST /v1/badges': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: { code: `probe-${t.n}`, name: `Probe badge ${t.n}` } }),
+  },
+  'PATCH /v1/badges/{badgeCode}': {
+    scope: 'admin',
+    request: (t) => ({ payload: { name: `Probe badge ${t.n}` } }),
+  },
+  'POST /v1/accounts/{accountId}/badges': { request: (t) => ({ payload: { badge: t.badge } }) },
+  'POST /v1/challenges': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: { code: `probe-${t.n}`, ...probeChallenge(t) } }),
+  },
+  'PUT /v1/challenges/{challengeCode}': { scope: 'admin', request: (t) => ({ payload: probeChallenge(t) }) },
+  'GET /v1/challenges/{challengeCode}/progress': {
+    request: (t) => ({ query: `account=${encodeURIComponent(t.account)}&asOf=2026-06-15T00:00:00Z` }),
+  },
+  'GET /v1/accounts/{accountId}/challenges': { request: () => ({ query: 'asOf=2026-06-15T00:00:00Z' }) },
+  'POST /v1/engagement/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
+  'POST /v1/leaderboards': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({
+      payload: {
+        code: `probe-${t.n}`,
+        name: `Probe board ${t.n}`,
+        metric: 'points_earned',
+        window: { kind: 'calendar', period: 'year' },
+      },
+    }),
+  },
+  'GET /v1/leaderboards/{leaderboardCode}/standings': {
+    request: (t) => ({ query: `account=${encodeURIComponent(t.account)}&asOf=2026-06-15T00:00:00Z` }),
+  },
+  'PUT /v1/leaderboards/{leaderboardCode}/exclusions/{accountId}': {
+    request: () => ({ payload: { reason: 'probe' } }),
+  },
+  'DELETE /v1/leaderboards/{leaderboardCode}/exclusions/{accountId}': { request: () => ({}) },
+  'POST /v1/insight/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
+  'POST /v1/surveys': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: { name: `Probe survey ${t.n}`, question: { default: 'Recommend us?' } } }),
+  },
+  'POST /v1/surveys/{surveyId}/close': { scope: 'admin', request: () => ({ payload: {} }) },
+  'POST /v1/surveys/{surveyId}/links': { request: (t) => ({ payload: { contacts: [t.surveyContact] } }) },
+  'POST /v1/surveys/{surveyId}/answers': {
+    request: (t) => ({ payload: { contact: t.surveyContact, score: 9 } }),
+  },
 };
 
 let api: TestApi;
@@ -498,6 +570,10 @@ interface Fixture {
   activeMembership: string;
   webhookEndpoint: string;
   webhookMessage: string;
+  badge: string;
+  challenge: string;
+  leaderboard: string;
+  survey: string;
 }
 let a: Fixture & { pricierReward: string };
 
@@ -584,6 +660,26 @@ async function ledgerEntry(key: string, account: string, pending: boolean): Prom
   return entry.id;
 }
 
+/** Program a's badge (awarded to its account), challenge and leaderboard (placeholders without engagement). */
+async function engagementFixtures(account: string) {
+  if (!hasRoute('POST /v1/badges'))
+    return { badge: 'no-badge', challenge: 'no-challenge', leaderboard: 'no-leaderboard' };
+  await created(api.a.admin, '/v1/badges', { code: 'alpha-badge', name: 'Alpha Badge' });
+  await created(api.a.write, `/v1/accounts/${account}/badges`, { badge: 'alpha-badge' });
+  await created(api.a.admin, '/v1/challenges', {
+    code: 'alpha-challenge',
+    ...probeChallenge({ n: 0 } as Targets),
+    reward: { points: 1, badge: 'alpha-badge' },
+  });
+  await created(api.a.admin, '/v1/leaderboards', {
+    code: 'alpha-board',
+    name: 'Alpha Board',
+    metric: 'qualifying_spend',
+    window: { kind: 'calendar', period: 'year' },
+  });
+  return { badge: 'alpha-badge', challenge: 'alpha-challenge', leaderboard: 'alpha-board' };
+}
+
 const NO_MEMBERSHIPS = { plan: 'mpl_none', pendingMembership: 'mem_none', activeMembership: 'mem_none' };
 
 /** A fresh unused plan, a pending membership and an active one of program a (placeholders without memberships). */
@@ -651,6 +747,11 @@ function aTargets(byExternalId = false): Targets {
     activeMembership: a.activeMembership,
     webhookEndpoint: a.webhookEndpoint,
     webhookMessage: a.webhookMessage,
+    badge: a.badge,
+    challenge: a.challenge,
+    leaderboard: a.leaderboard,
+    survey: a.survey,
+    surveyContact: a.contactId,
   };
 }
 
@@ -689,6 +790,20 @@ async function freshATargets(route?: Route): Promise<Targets> {
       : a.pendingRedemption,
     approvedRedemption: acts('/fulfil', '/fail') ? await redemptionOf(false) : a.approvedRedemption,
     ...(await memberships(a.accountId)),
+    // A survey of its own and a contact who has not answered (an answer is once per contact; a close is final).
+    ...(route?.path.includes('{surveyId}') && {
+      survey: (
+        await created(api.a.admin, '/v1/surveys', {
+          name: `Fresh survey ${counter}`,
+          question: { default: 'Recommend?' },
+        })
+      ).id,
+      surveyContact: (
+        await created(api.a.write, `/v1/accounts/${a.accountId}/contacts`, {
+          email: `fresh-${counter}@alpha.example`,
+        })
+      ).id,
+    }),
   };
 }
 
@@ -718,6 +833,10 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
     membershipId: t.activeMembership,
     entitlementKey: 'vip_support',
     endpointId: t.webhookEndpoint,
+    badgeCode: t.badge,
+    challengeCode: t.challenge,
+    leaderboardCode: t.leaderboard,
+    surveyId: t.survey,
     ...custom.params,
   };
   const url = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
@@ -725,7 +844,12 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
     if (value === undefined) throw new Error(`No value for path parameter {${name}} of ${route.key}: add it`);
     return encodeURIComponent(value);
   });
-  return { method: route.method, url, payload: custom.payload as object, headers: custom.headers };
+  return {
+    method: route.method,
+    url: custom.query === undefined ? url : `${url}?${custom.query}`,
+    payload: custom.payload as object,
+    headers: custom.headers,
+  };
 }
 
 /** What program a's admin key reads on every GET route: nothing in this file may change it unasked. */
@@ -736,7 +860,10 @@ async function aState(): Promise<Record<string, unknown>> {
     const res = await send(api.a.admin, requestOf(route, t));
     expect(res.statusCode, route.key).toBe(200);
     // An answer "as of now" differs by its timestamp alone.
-    state[route.key] = JSON.parse(res.body, (k, v) => (k === 'asOf' ? undefined : v));
+    // CSV exports are compared as text.
+    state[route.key] = String(res.headers['content-type']).startsWith('text/csv')
+      ? res.body
+      : JSON.parse(res.body, (k, v) => (k === 'asOf' ? undefined : v));
   }
   return state;
 }
@@ -844,6 +971,15 @@ beforeAll(async () => {
     approver: approver.id,
     ...(await memberships(account.id)),
     ...(await webhookFixtures()),
+    ...(await engagementFixtures(account.id)),
+    survey: hasRoute('POST /v1/surveys')
+      ? (
+          await created(api.a.admin, '/v1/surveys', {
+            name: 'Alpha survey',
+            question: { default: 'Recommend Alpha?' },
+          })
+        ).id
+      : 'srv_00000000000000000000000000',
   };
   a.pendingRedemption = await redemptionOf(true);
   a.approvedRedemption = await redemptionOf(false);

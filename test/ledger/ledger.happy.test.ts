@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestApi, testApi } from '../support/app.ts';
 
@@ -373,6 +374,30 @@ describe('ledger batch', () => {
       entry: { id: results[0].entry.id },
     });
     expect((await wallet('G1')).available).toBe(20);
+    await verify();
+  });
+
+  it('verify names postings to a wallet that does not exist (postings have no foreign key to wallets)', async () => {
+    const earn = await write('/v1/ledger/credits', {
+      account: 'G2',
+      amount: 7,
+      reasonCode: 'purchase',
+      explanation: 'Order 7',
+    });
+    expect(earn.statusCode).toBe(201);
+    const entryId = earn.json().id as string;
+    // A balanced pair to a wallet nobody created: only the missing wallet is wrong.
+    await api.database.db.execute(sql`insert into ledger_postings
+      (program_id, entry_id, seq, wallet_id, unit, amount, effective_at) values
+      (${api.a.programId}, ${entryId}, 90, 'wal_missing', 'points', 5, now()),
+      (${api.a.programId}, ${entryId}, 91, 'wal_missing', 'points', -5, now())`);
+    expect(await api.services.ledger.verify(api.a.programId)).toEqual([
+      'postings name wallet wal_missing, which does not exist',
+    ]);
+    // Postings are immutable: the wallet is made to exist instead (a system wallet: verify checks
+    // member wallets' counters only), and the ledger is consistent again.
+    await api.database.db.execute(sql`insert into wallets (program_id, id, system_code, unit)
+      values (${api.a.programId}, 'wal_missing', 'adjustment', 'JPY')`);
     await verify();
   });
 });

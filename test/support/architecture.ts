@@ -28,6 +28,9 @@ export const MODULE_RANK: Record<string, number> = {
   memberships: 5,
   tiers: 6,
   webhooks: 7,
+  engagement: 7,
+  insight: 7,
+  portal: 8,
   demo: 9,
 };
 

@@ -1,6 +1,7 @@
 // What other modules may read of accounts directly (functions take the executor first, so a caller
 // can read inside its own transaction). Writes go through the accounts service.
-import { type SQL, sql } from 'drizzle-orm';
+import { asc, eq, type SQL, sql } from 'drizzle-orm';
+import { type Executor, selectRows, textArray } from '../../db/client.ts';
 import { accounts } from './accounts-tables.ts';
 
 /**
@@ -13,4 +14,84 @@ export function accountByRef(programId: string, ref: string): SQL {
                where program_id = ${programId} and (id = ${ref} or external_id = ${ref})
                order by (id = ${ref}) desc
                limit 1)`;
+}
+
+/**
+ * A subquery of the ids of the program's accounts in any of `segments` and any of `countries` (a
+ * list left out: no condition), for another module's set-based SQL: `account_id in ${…}`.
+ */
+export function accountIdsWhere(
+  programId: string,
+  filter: { segments?: string[]; countries?: string[] },
+): SQL {
+  const segments = filter.segments?.length ? sql`and segment = any(${textArray(filter.segments)})` : sql``;
+  const countries = filter.countries?.length ? sql`and country = any(${textArray(filter.countries)})` : sql``;
+  return sql`(select id from ${accounts} where program_id = ${programId} ${segments} ${countries})`;
+}
+
+/** Every account of the program with the dimensions reports break figures down by. */
+export async function accountDimensions(
+  db: Executor,
+  programId: string,
+): Promise<Array<{ id: string; segment: string | null; country: string | null }>> {
+  return db
+    .select({ id: accounts.id, segment: accounts.segment, country: accounts.country })
+    .from(accounts)
+    .where(eq(accounts.programId, programId))
+    .orderBy(asc(accounts.id));
+}
+
+/** A time range for exports: instants, either end open. */
+interface ExportRange {
+  start?: Date;
+  end?: Date;
+}
+
+const rangeOn = (column: SQL, r: ExportRange) =>
+  sql`${r.start ? sql`and ${column} >= ${r.start.toISOString()}` : sql``} ${r.end ? sql`and ${column} < ${r.end.toISOString()}` : sql``}`;
+
+export const ACCOUNT_EXPORT_COLUMNS = [
+  'id',
+  'externalId',
+  'name',
+  'parentId',
+  'segment',
+  'country',
+  'preferredCurrency',
+  'status',
+  'customerSince',
+  'attributes',
+  'createdAt',
+  'updatedAt',
+] as const;
+
+/** A page of accounts for an export, by id after `after` (created in the range), as rows of cells. */
+export async function accountExportPage(
+  db: Executor,
+  programId: string,
+  range: ExportRange,
+  after: string,
+  limit: number,
+) {
+  const rows = await selectRows<Record<string, unknown>>(
+    db,
+    sql`select id, external_id, name, parent_id, segment, country, preferred_currency, status, customer_since::text as customer_since,
+               attributes::text as attrs, created_at, updated_at
+          from accounts a where program_id = ${programId} and id > ${after} ${rangeOn(sql`a.created_at`, range)}
+         order by id limit ${limit}`,
+  );
+  return rows.map((r) => [
+    r.id,
+    r.external_id,
+    r.name,
+    r.parent_id,
+    r.segment,
+    r.country,
+    r.preferred_currency,
+    r.status,
+    r.customer_since,
+    r.attrs,
+    r.created_at,
+    r.updated_at,
+  ]);
 }

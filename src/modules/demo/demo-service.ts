@@ -1,8 +1,11 @@
 // The demo program: a year of a B2B partner program (accounts, contacts, points, rules, events, a
-// tier ladder) and an admin key for it, built through the services like any other writer.
+// tier ladder, a challenge, a badge and leaderboards) and an admin key for it, built through the services like any other writer.
 import type { Actor } from '../../core/access.ts';
+import type { ContactService } from '../contacts/contacts-service.ts';
+import type { EngagementService } from '../engagement/engagement-service.ts';
 import type { EventService } from '../events/events-service.ts';
 import type { ImportService } from '../imports/imports-service.ts';
+import type { InsightService } from '../insight/insight-service.ts';
 import type { KeyService } from '../keys/keys-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
@@ -13,6 +16,12 @@ import type { TierService } from '../tiers/tiers-service.ts';
 import type { UserService } from '../users/users-service.ts';
 import type { WebhookService } from '../webhooks/webhooks-service.ts';
 import { demoCsv, demoEvents, demoLadder, demoMovements, demoRules } from './demo-data.ts';
+import { DEMO_BADGE, DEMO_LEADERBOARDS, demoChallenge, demoTrainings } from './demo-engagement.ts';
+import { demoOrders } from './demo-orders.ts';
+
+/** The demo program's portal address (/portal/northwind) and its demo member's e-mail. */
+export const DEMO_PORTAL_SLUG = 'northwind';
+export const DEMO_MEMBER = 'dana.demo@northwind.example';
 
 export interface DemoResult {
   programId: string;
@@ -26,6 +35,8 @@ export interface DemoResult {
   pendingApprovals: number;
   rules: number;
   events: number;
+  /** Challenge completions the demo's events brought. */
+  completions: number;
 }
 
 export interface DemoLogin {
@@ -54,7 +65,10 @@ export function createDemoService(
   tiers: TierService,
   rewards: RewardService,
   redemptions: RedemptionService,
-  webhooks?: WebhookService,
+  webhooks: WebhookService | undefined,
+  engagement: EngagementService,
+  insight: InsightService,
+  contactService: ContactService,
 ) {
   return {
     /** Creates the demo program with its accounts and contacts, and an admin key for it (audited as `actor`'s). */
@@ -73,6 +87,12 @@ export function createDemoService(
             },
             // A redemption above 2,000 points waits for an approver (the console's approvals inbox).
             redemptions: { approval: { above: { points: 2000 } } },
+            // The member portal at /portal/northwind, in the program's colours (decision 0019).
+            portal: {
+              slug: DEMO_PORTAL_SLUG,
+              name: 'Northwind Partner Rewards',
+              colors: { primary: '#0b5563' },
+            },
           },
         },
         actor,
@@ -80,6 +100,13 @@ export function createDemoService(
       const csv = demoCsv();
       const accounts = await imports.importAccounts(program.id, csv.accounts, {}, actor);
       const contacts = await imports.importContacts(program.id, csv.contacts, {}, actor);
+      // The portal's demo member: a buyer of the first group, known by e-mail (`fidelis portal link`).
+      await imports.importContacts(
+        program.id,
+        `email,accountExternalId,name,role,locale\n${DEMO_MEMBER},CRM-0001,Dana Demo,buyer,en-GB\n`,
+        {},
+        actor,
+      );
       // A year of points and cashback for the groups and subsidiaries (sites earn through them).
       const earners = [...csv.accounts.matchAll(/^(CRM-\d{4}(?:-\d)?),/gm)].map((m) => m[1]!);
       const movements = demoMovements(earners, new Date());
@@ -91,6 +118,13 @@ export function createDemoService(
         );
         entries += results.filter((r) => r.ok).length;
       }
+      // The orders behind that year (before any rule: their points are the credits above).
+      const orders = demoOrders(movements);
+      let ordersIngested = 0;
+      for (let i = 0; i < orders.length; i += 500)
+        ordersIngested += (await events.ingestBatch(program.id, orders.slice(i, i + 500), actor)).filter(
+          (r) => r.ok,
+        ).length;
       // Earning rules in force for the past year, and a month of events evaluated by them.
       const ruleFrom = new Date(Date.now() - 400 * 86_400_000);
       const documents = demoRules();
@@ -108,7 +142,18 @@ export function createDemoService(
         },
         actor,
       );
-      const ingested = await events.ingestBatch(program.id, demoEvents(earners, new Date()), actor);
+      // A badge, a quarterly challenge and leaderboards before the events: the events complete it.
+      await engagement.createBadge(program.id, DEMO_BADGE, actor);
+      await engagement.createChallenge(program.id, demoChallenge(new Date()), actor);
+      for (const board of DEMO_LEADERBOARDS) await engagement.createLeaderboard(program.id, board, actor);
+      const ingested = await events.ingestBatch(
+        program.id,
+        [...demoEvents(earners, new Date()), ...demoTrainings(earners, new Date())],
+        actor,
+      );
+      // What the events' after-commit check may have missed, as the scheduler would.
+      await engagement.runDue(program.id, new Date(), actor);
+      const completions = (await engagement.challengesOfAccount(program.id, earners[0]!)).completions.length;
       // A catalog item above the approval threshold, and requests for it waiting in the inbox.
       const kit = await rewards.create(
         program.id,
@@ -120,6 +165,60 @@ export function createDemoService(
         },
         actor,
       );
+      // For the portal: a voucher with codes (above the threshold: it waits for approval, then
+      // shows its code), and a cap any member can take at once.
+      const voucher = await rewards.create(
+        program.id,
+        {
+          type: 'egift_card',
+          name: 'Service voucher',
+          description: 'A €25 voucher for any Northwind service visit',
+          translations: {
+            id: { name: 'Voucher servis' },
+            pl: { name: 'Bon serwisowy' },
+            fa: { name: 'کارت هدیه خدمات' },
+            th: { name: 'บัตรกำนัลบริการ' },
+          },
+          price: { amount: 2500, unit: 'points' },
+          stock: { kind: 'codes' },
+        },
+        actor,
+      );
+      await rewards.importCodes(
+        program.id,
+        voucher.id,
+        Array.from({ length: 20 }, (_, i) => `NW-SV-${String(i + 1).padStart(4, '0')}`),
+        actor,
+      );
+      await rewards.create(
+        program.id,
+        {
+          type: 'merchandise',
+          name: 'Branded cap',
+          translations: {
+            id: { name: 'Topi' },
+            pl: { name: 'Czapka' },
+            fa: { name: 'کلاه' },
+            th: { name: 'หมวก' },
+          },
+          price: { amount: 300, unit: 'points' },
+          stock: { kind: 'unlimited' },
+        },
+        actor,
+      );
+      // Out of most members' reach, to show why not: "needs Gold", "… points short".
+      await rewards.create(
+        program.id,
+        {
+          type: 'experience',
+          name: 'Trade fair trip for two',
+          translations: { pl: { name: 'Wyjazd na targi dla dwojga' } },
+          price: { amount: 25000, unit: 'points' },
+          stock: { kind: 'counted', quantity: 4 },
+          eligibility: { tiers: ['gold', 'platinum'] },
+        },
+        actor,
+      );
       const requesters = earners.slice(0, 3);
       for (const [i, account] of requesters.entries())
         await redemptions.request(
@@ -128,6 +227,40 @@ export function createDemoService(
           { actor, admin: true },
           `demo:kit:${account}`,
         );
+      // An NPS survey, answered through the signed links of a dozen contacts (each answer a
+      // survey.completed event that the thank-you rule rewards, whatever the score).
+      const survey = await insight.createSurvey(
+        program.id,
+        {
+          name: 'Partner NPS 2026',
+          question: {
+            default: 'How likely are you to recommend Northwind Supply to a colleague?',
+            nl: 'Hoe waarschijnlijk is het dat u Northwind Supply aanbeveelt aan een collega?',
+            de: 'Wie wahrscheinlich ist es, dass Sie Northwind Supply einem Kollegen empfehlen?',
+          },
+        },
+        actor,
+      );
+      const people = (await contactService.list(program.id, { limit: 12 })).data;
+      const links = await insight.linksFor(
+        program.id,
+        survey.id,
+        people.map((c) => c.id),
+      );
+      const scores = [10, 9, 9, 8, 10, 6, 7, 9, 3, 10, 8, 9];
+      const comments: Record<number, string> = {
+        3: 'Deliveries were late twice this quarter',
+        6: 'Portal is slow',
+      };
+      for (const [i, link] of links.data.slice(0, 10).entries()) {
+        const score = scores[i % scores.length]!;
+        await insight.answerByLink(link.token, {
+          score,
+          ...(comments[score] && { comment: comments[score] }),
+        });
+      }
+      // RFM segments from that history (the server refreshes them daily).
+      await insight.refreshRfm(program.id);
       if (hook) await webhooks?.update(program.id, hook.id, { enabled: false }, actor);
       const { secret } = await keys.create(program.id, 'demo admin', ['admin'], actor);
       // The console logins, unless another demo program of this store has them already.
@@ -146,7 +279,8 @@ export function createDemoService(
         entries,
         pendingApprovals: requesters.length,
         rules: documents.length,
-        events: ingested.filter((r) => r.ok).length,
+        events: ordersIngested + ingested.filter((r) => r.ok).length,
+        completions,
       };
     },
   };

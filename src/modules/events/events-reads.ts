@@ -1,3 +1,118 @@
-// What other modules may read of events: totals over the stored events and awards (tier metrics).
+// What other modules may read of events: totals over the stored events and awards (tier metrics),
+// the events of accounts in a window and totals ranked across accounts (engagement), and the orders
+// per account and local day (insight KPIs).
 // Functions take the executor first, so a caller can read inside its own transaction.
+import { type SQL, sql } from 'drizzle-orm';
+import { type Executor, selectRows, textArray } from '../../db/client.ts';
+
+export {
+  accountsActiveIn,
+  eventsInWindow,
+  type HistoryEvent,
+  type RankedTotal,
+  rankedTotals,
+} from './events-history-store.ts';
+
 export { type MetricWindow, metricTotals } from './events-store.ts';
+
+/**
+ * Per account and local day (`timeZone`) of `occurred_at`, over the events of `types` that occurred
+ * before `end`: how many were not fully returned, and their net amount in minor units of the base
+ * currency (the amount less what `return` events before `end` took back — a return without an amount
+ * takes back the whole order — never below zero per order).
+ */
+export async function orderDays(
+  db: Executor,
+  programId: string,
+  types: string[],
+  end: Date,
+  timeZone: string,
+): Promise<Array<{ accountId: string; day: string; orders: number; net: number }>> {
+  const rows = await selectRows<{ account_id: string; day: string; orders: string; net: string }>(
+    db,
+    sql`
+    with returned as (
+      select r.original_event_id as id, sum(coalesce(r.base_amount, o.base_amount, 0)) as amount, count(*) as n
+        from events r join events o on o.program_id = r.program_id and o.id = r.original_event_id
+       where r.program_id = ${programId} and r.type = 'return' and r.occurred_at < ${end.toISOString()}
+         and o.type = any(${textArray(types)})
+       group by r.original_event_id),
+    orders as (
+      select e.account_id, to_char(e.occurred_at at time zone ${timeZone}, 'YYYY-MM-DD') as day,
+             coalesce(e.base_amount, 0) as amount, coalesce(x.amount, 0) as returned, coalesce(x.n, 0) as returns
+        from events e left join returned x on x.id = e.id
+       where e.program_id = ${programId} and e.type = any(${textArray(types)})
+         and e.occurred_at < ${end.toISOString()})
+    select account_id, day,
+           count(*) filter (where (amount = 0 and returns = 0) or returned < amount)::text as orders,
+           sum(greatest(amount - returned, 0))::text as net
+      from orders group by account_id, day order by account_id, day`,
+  );
+  return rows.map((r) => ({
+    accountId: r.account_id,
+    day: r.day,
+    orders: Number(r.orders),
+    net: Number(r.net),
+  }));
+}
+
+/** A time range for exports: instants, either end open. */
+export interface ExportRange {
+  start?: Date;
+  end?: Date;
+}
+
+const rangeOn = (column: SQL, r: ExportRange) =>
+  sql`${r.start ? sql`and ${column} >= ${r.start.toISOString()}` : sql``} ${r.end ? sql`and ${column} < ${r.end.toISOString()}` : sql``}`;
+
+export const EVENT_EXPORT_COLUMNS = [
+  'id',
+  'externalId',
+  'type',
+  'accountId',
+  'contactId',
+  'occurredAt',
+  'receivedAt',
+  'currency',
+  'amount',
+  'baseCurrency',
+  'baseAmountMinor',
+  'fxRate',
+  'originalEventId',
+  'references',
+  'attributes',
+] as const;
+
+/** A page of events for an export, by id after `after` (occurred in the range), as rows of cells. */
+export async function eventExportPage(
+  db: Executor,
+  programId: string,
+  range: ExportRange,
+  after: string,
+  limit: number,
+) {
+  const rows = await selectRows<Record<string, unknown>>(
+    db,
+    sql`select id, external_id, type, account_id, contact_id, occurred_at, received_at, currency, amount, base_currency,
+               base_amount::text as base_amount, fx_rate, original_event_id, "references"::text as refs, attributes::text as attrs
+          from events e where program_id = ${programId} and id > ${after} ${rangeOn(sql`e.occurred_at`, range)}
+         order by id limit ${limit}`,
+  );
+  return rows.map((r) => [
+    r.id,
+    r.external_id,
+    r.type,
+    r.account_id,
+    r.contact_id,
+    r.occurred_at,
+    r.received_at,
+    r.currency,
+    r.amount,
+    r.base_currency,
+    r.base_amount,
+    r.fx_rate,
+    r.original_event_id,
+    r.refs,
+    r.attrs,
+  ]);
+}

@@ -22,6 +22,7 @@ import { whyNoRuleApplied } from '../../core/rules/explain.ts';
 import type { RuleDocument } from '../../core/rules/rule.ts';
 import { advisoryLocks, type Database, type Executor, type Tx } from '../../db/client.ts';
 import { isUniqueViolation, retryOnConflict } from '../../db/errors.ts';
+import { groupCommitter } from '../../lib/group-commit.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { Contact } from '../contacts/contacts-schemas.ts';
@@ -49,7 +50,6 @@ import {
   findEventsByRefs,
   insertAwards,
   insertEvent,
-  insertEvents,
   listEvents,
   type NewAwardRow,
   type NewEventRow,
@@ -58,6 +58,7 @@ import {
   ruleBudgetsUsed,
   ruleUsages,
   type UsageQuery,
+  writeEarnings,
 } from './events-store.ts';
 import type { EventItem } from './events-tables.ts';
 
@@ -131,6 +132,18 @@ export interface TierPort {
 }
 
 /**
+ * What events need of engagement, a later module (the composition root wires the engagement service
+ * in): the events that just committed (returns excluded), so that the challenges they count for are
+ * re-checked. A failure there does not undo the events (engagement's due run catches up).
+ */
+export interface EngagementPort {
+  recordActivities(
+    programId: string,
+    activities: Array<{ accountId: string; type: string; at: Date }>,
+  ): Promise<unknown>;
+}
+
+/**
  * A failed event of a list names its fields from the list (`/events/3/amount`); the HTTP layer
  * places them in the request.
  */
@@ -139,6 +152,10 @@ export type BatchOutcome =
   | { ok: false; id: string | null; code: string; detail: string; errors?: FieldError[] };
 
 const BATCH_MAX = 1000;
+
+/** Group commit (decision 0020): statements of one program running at once, and events per statement. */
+const GROUP_IN_FLIGHT = 4;
+const GROUP_MAX = 100;
 
 /**
  * Event ids and accounts are locked by bucket (a hash of the id into 1,024 buckets per program), so
@@ -233,7 +250,8 @@ export function createEventService(
   rules: RuleService,
   eventTypes: EventTypeService,
   tiers?: TierPort,
-  outbox?: Pick<OutboxService, 'emit'>,
+  outbox?: Pick<OutboxService, 'emit' | 'wants'>,
+  engagement?: EngagementPort,
 ) {
   /**
    * What preparing a list of events reads, read once for the whole list (a batch of 1,000 events
@@ -252,16 +270,26 @@ export function createEventService(
     contacts: Map<string, Promise<Contact>>;
   }
 
-  /** `simulating`: every event is evaluated, stored ones too (ingestion answers those as replays). */
-  async function readFor(programId: string, inputs: EventInput[], simulating = false): Promise<Reads> {
+  /**
+   * `simulating`: every event is evaluated, stored ones too (ingestion answers those as replays).
+   * `optimistic`: stored events are not looked for first — one event alone is written as if new,
+   * and `ingest` answers a replay when its write (or a check before it) fails (decision 0020).
+   */
+  async function readFor(
+    programId: string,
+    inputs: EventInput[],
+    simulating = false,
+    optimistic = false,
+  ): Promise<Reads> {
     const program = await programs.get(programId);
-    const replays = simulating
-      ? new Map<string, EventRow>()
-      : await findEventsByExternalIds(
-          database.db,
-          programId,
-          inputs.map((i) => i.id),
-        );
+    const replays =
+      simulating || optimistic
+        ? new Map<string, EventRow>()
+        : await findEventsByExternalIds(
+            database.db,
+            programId,
+            inputs.map((i) => i.id),
+          );
     const fresh = inputs.filter((i) => !replays.has(i.id));
     const found = await accounts.resolveMany(
       programId,
@@ -720,18 +748,24 @@ export function createEventService(
     };
   }
 
+  /** An earning event to write, with the rule versions it is evaluated against and who sent it. */
+  interface Earning {
+    p: Prepared;
+    versions: RuleVersionRow[];
+    actor: string | null;
+  }
+
   /**
    * Evaluates and writes earning events (not returns) in order, as if one by one: each sees the
    * cap room the ones before it used. The writes are a few multi-row statements whatever the count.
    */
-  async function earnMany(
-    tx: Tx,
-    programId: string,
-    ps: Prepared[],
-    versions: RuleVersionRow[],
-    actor: string | null,
-  ): Promise<EventRow[]> {
-    const list = ps.map((p) => ({ p, active: inForce(versions, p.occurredAt) }));
+  async function earnMany(tx: Executor, programId: string, items: Earning[]): Promise<EventRow[]> {
+    const list = items.map(({ p, versions, actor }) => ({
+      p,
+      versions,
+      actor,
+      active: inForce(versions, p.occurredAt),
+    }));
     const book = await usageBook(tx, programId, list);
 
     const credits: Array<{ input: CreditInput; context: CreditContext }> = [];
@@ -742,7 +776,7 @@ export function createEventService(
       notes: string[];
       firstCredit: number;
     }> = [];
-    for (const [n, { p, active }] of list.entries()) {
+    for (const [n, { p, active, versions, actor }] of list.entries()) {
       const evaluation = evaluated(p, active, book.usageOf(n));
       book.record(n, evaluation.awards);
       const eventId = newId('evt');
@@ -779,7 +813,7 @@ export function createEventService(
         });
       }
     }
-    const entries = await ledger.creditFresh(tx, programId, credits);
+    const plan = ledger.planFresh(programId, credits);
 
     const events: NewEventRow[] = [];
     const awardRows: NewAwardRow[] = [];
@@ -787,7 +821,7 @@ export function createEventService(
       let next = firstCredit;
       const awards: AwardView[] = evaluation.awards.map((award) => ({
         ...award,
-        entryId: award.kind === 'tier_credit' ? null : entries[next++]!.id,
+        entryId: award.kind === 'tier_credit' ? null : plan.credits[next++]!.id,
       }));
       for (const [seq, award] of awards.entries())
         awardRows.push({
@@ -812,11 +846,11 @@ export function createEventService(
       };
       events.push(eventRow(p, eventId, result));
     }
-    const byId = new Map((await insertEvents(tx, events)).map((r) => [r.id, r]));
-
-    await insertAwards(tx, awardRows);
-
-    return pending.map(({ eventId }) => byId.get(eventId)!);
+    // One statement writes it all (decision 0020).
+    const receivedAt = await writeEarnings(tx, programId, events, awardRows, plan);
+    // Announced in the same transaction (a list written without one never has anyone to tell).
+    await ledger.announceFresh(tx, programId, plan);
+    return events.map((row) => ({ ...row, receivedAt }) as EventRow);
   }
 
   /** A return takes back the share of the original event's awards that the returned amount is of its amount. */
@@ -1012,6 +1046,17 @@ export function createEventService(
    * undo the events; the account's next event or metric value lifts it then.
    */
   async function afterCommit(programId: string, landed: Prepared[]): Promise<void> {
+    if (engagement)
+      await engagement
+        .recordActivities(
+          programId,
+          landed
+            .filter((p) => p.input.type !== 'return')
+            .map((p) => ({ accountId: p.accountId, type: p.input.type, at: p.occurredAt })),
+        )
+        .catch(() => {
+          // Deliberately not rethrown: the events are stored; the engagement due run catches up.
+        });
     if (!tiers) return;
     await tiers
       .recordActivities(
@@ -1105,9 +1150,7 @@ export function createEventService(
           earnMany(
             db,
             programId,
-            group.map((g) => g.p),
-            versions,
-            actor,
+            group.map((g) => ({ p: g.p, versions, actor })),
           ),
         );
         for (const [i, { n, p }] of group.entries()) land(n, p, rows[i]!);
@@ -1116,7 +1159,7 @@ export function createEventService(
           return failed(group[0]!.n, error);
         for (const { n, p } of group) {
           try {
-            land(n, p, (await guarded((db) => earnMany(db, programId, [p], versions, actor)))[0]!);
+            land(n, p, (await guarded((db) => earnMany(db, programId, [{ p, versions, actor }])))[0]!);
           } catch (one) {
             failed(n, one);
           }
@@ -1157,6 +1200,41 @@ export function createEventService(
   }
 
   /**
+   * Group commit of single events, per program (decision 0020): while GROUP_IN_FLIGHT statements of
+   * the program are running, the events arriving wait and are written together by the next one.
+   */
+  const committers = new Map<string, (item: Earning) => Promise<EventRow>>();
+  function committerOf(programId: string) {
+    let committer = committers.get(programId);
+    if (!committer) {
+      committer = groupCommitter<Earning, EventRow>(
+        (items) => retryOnConflict(() => earnMany(database.db, programId, items)),
+        { inFlight: database.driver === 'pglite' ? 1 : GROUP_IN_FLIGHT, maxItems: GROUP_MAX },
+      );
+      committers.set(programId, committer);
+    }
+    return committer;
+  }
+
+  /**
+   * The events of a list when one statement can write them all on its own (decision 0020): earning
+   * events only (a return reads what it takes back), each id once, and no rule in force for them
+   * that counts what was already awarded (caps, budgets, one-off bonuses) — those read usage under
+   * the account's lock, in the transactional way. Otherwise null.
+   */
+  function atOnce(live: Live[], versions: RuleVersionRow[]): Prepared[] | null {
+    const ps: Prepared[] = [];
+    const ids = new Set<string>();
+    for (const { p } of live) {
+      if (!p || p.input.type === 'return' || ids.has(p.input.id)) return null;
+      if (countedRules(p, inForce(versions, p.occurredAt)).length > 0) return null;
+      ids.add(p.input.id);
+      ps.push(p);
+    }
+    return ps;
+  }
+
+  /**
    * Ingests a list of events: everything is checked and read before one transaction writes them.
    * Alone (`ingest`), an error is thrown; in a batch, each event gets its outcome.
    */
@@ -1168,7 +1246,7 @@ export function createEventService(
     alone: boolean,
   ): Promise<Outcome[]> {
     const outcomes: Array<Outcome | undefined> = inputs.map(() => undefined);
-    const reads = await readFor(programId, inputs);
+    const reads = await readFor(programId, inputs, false, alone);
     const live: Live[] = [];
     const before = new Set<string>();
     for (const [n, input] of inputs.entries()) {
@@ -1200,6 +1278,35 @@ export function createEventService(
     if (live.length > 0) {
       const versions = await rules.versions(programId);
       const landed: Prepared[] = [];
+      // Webhooks subscribed to what these events announce need the outbox written in the events'
+      // transaction: then they take the transactional way (decision 0020).
+      const announced =
+        outbox !== undefined &&
+        (await outbox.wants(database.db, programId, ['event.processed', 'points.credited']));
+      const earning = announced ? null : atOnce(live, versions);
+      if (earning) {
+        try {
+          // One statement, its own transaction: no lock is taken before it (decision 0020). An event
+          // alone shares its statement with the others of its program arriving meanwhile.
+          const by = actor && actorName(actor);
+          const rows = alone
+            ? [await committerOf(programId)({ p: earning[0]!, versions, actor: by })]
+            : await retryOnConflict(() =>
+                earnMany(
+                  database.db,
+                  programId,
+                  earning.map((p) => ({ p, versions, actor: by })),
+                ),
+              );
+          for (const [i, { n }] of live.entries()) outcomes[n] = { ok: true, row: rows[i]!, replayed: false };
+          await afterCommit(programId, earning);
+          return outcomes as Outcome[];
+        } catch (error) {
+          // Alone, `ingest` answers a concurrent writer of the same id as a replay. A batch goes the
+          // transactional way below, which finds such replays and lets a bad event fail alone.
+          if (alone) throw error;
+        }
+      }
       await retryOnConflict(() =>
         database.transaction(async (tx) => {
           landed.length = 0;
@@ -1220,8 +1327,9 @@ export function createEventService(
         if (!outcome!.ok) throw outcome!.error;
         return { event: toEventView(outcome!.row), replayed: outcome!.replayed };
       } catch (error) {
-        // The same event ingested at the same moment by another caller: answer its result.
-        if (isUniqueViolation(error, 'events_external_id_uq')) {
+        // Stored before (a replay is not looked for first: it is rare, and the write finds it), or
+        // by another caller at the same moment: answer its result, whatever this attempt ran into.
+        if (error instanceof FidelisError || isUniqueViolation(error, 'events_external_id_uq')) {
           const again = (await findEventsByExternalIds(database.db, programId, [input.id])).get(input.id);
           if (again) return { event: toEventView(checkReplay(again, fingerprint(input))), replayed: true };
         }

@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import { type Executor, inSlices, selectRows, textArray } from '../../db/client.ts';
+import type { FreshCredits } from '../ledger/ledger-service.ts';
 import { eventAwards, events } from './events-tables.ts';
 
 export type EventRow = typeof events.$inferSelect;
@@ -53,6 +54,29 @@ export async function findEventByRef(db: Executor, programId: string, ref: strin
 export async function insertEvent(db: Executor, row: NewEventRow): Promise<EventRow> {
   const [inserted] = await db.insert(events).values(row).returning();
   return inserted!;
+}
+
+/**
+ * Earning events, their awards and the ledger credits those award, in one statement and one round
+ * trip (`fidelis_write_events`, migration 0014, decision 0020): atomic on its own, or part of the
+ * caller's transaction. Answers when the events were received.
+ */
+export async function writeEarnings(
+  db: Executor,
+  programId: string,
+  rows: NewEventRow[],
+  awards: NewAwardRow[],
+  credits: FreshCredits,
+): Promise<Date> {
+  // The one bigint column goes as a string (a JSON.stringify replacer would slow every value down).
+  const events = rows.map((r) => ({ ...r, baseAmount: r.baseAmount == null ? null : String(r.baseAmount) }));
+  const json = JSON.stringify;
+  const [row] = await selectRows<{ at: Date | string }>(
+    db,
+    sql`select fidelis_write_events(${programId}, ${json(events)}::jsonb, ${json(awards)}::jsonb,
+      ${json(credits.wallets)}::jsonb, ${json(credits.systems)}::jsonb, ${json(credits.credits)}::jsonb) as at`,
+  );
+  return new Date(row!.at);
 }
 
 /** Many events in slices (an event row is wide: items, references, attributes, its evaluation). */

@@ -14,7 +14,6 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { Evaluation } from '../../core/rules/evaluate.ts';
 import { accounts } from '../accounts/accounts-tables.ts';
-import { programs } from '../programs/programs-tables.ts';
 
 export interface EventItem {
   sku: string;
@@ -29,9 +28,8 @@ export interface EventItem {
 export const events = pgTable(
   'events',
   {
-    programId: text('program_id')
-      .notNull()
-      .references(() => programs.id),
+    /** No foreign key to programs: every event would share-lock the program's row (decision 0020). */
+    programId: text('program_id').notNull(),
     id: text('id').notNull(),
     /** The client's id of the event: an event is ingested once per program and external id. */
     externalId: text('external_id').notNull(),

@@ -99,3 +99,30 @@ export async function dueLots(db: Executor, programId: string, asOf: Date, limit
     .orderBy(asc(ledgerLots.expiresAt), asc(ledgerLots.id))
     .limit(limit);
 }
+
+/** What the wallet's lots will lose to expiry between `from` and `until`, by expiry instant, soonest first. */
+export async function expiringLots(
+  db: Executor,
+  programId: string,
+  walletId: string,
+  from: Date,
+  until: Date,
+  limit: number,
+): Promise<Array<{ expiresAt: Date; amount: number }>> {
+  const rows = await db
+    .select({ expiresAt: ledgerLots.expiresAt, amount: sql<string>`sum(${ledgerLots.remaining})` })
+    .from(ledgerLots)
+    .where(
+      and(
+        eq(ledgerLots.programId, programId),
+        eq(ledgerLots.walletId, walletId),
+        gt(ledgerLots.remaining, 0),
+        gt(ledgerLots.expiresAt, from),
+        lte(ledgerLots.expiresAt, until),
+      ),
+    )
+    .groupBy(ledgerLots.expiresAt)
+    .orderBy(asc(ledgerLots.expiresAt))
+    .limit(limit);
+  return rows.map((r) => ({ expiresAt: r.expiresAt!, amount: Number(r.amount) }));
+}

@@ -137,6 +137,16 @@ export async function unbalancedEntries(db: Executor, programId: string): Promis
   return rows.map((r) => r.entry_id);
 }
 
+/** Wallets that postings name but that do not exist (postings have no foreign key to wallets: decision 0020). */
+export async function postingsToUnknownWallets(db: Executor, programId: string): Promise<string[]> {
+  const rows = await selectRows<{ wallet_id: string }>(
+    db,
+    sql`select distinct p.wallet_id from ledger_postings p where p.program_id = ${programId}
+         and not exists (select 1 from wallets w where w.program_id = p.program_id and w.id = p.wallet_id)`,
+  );
+  return rows.map((r) => r.wallet_id);
+}
+
 export interface LiabilityRow {
   unit: string;
   outstanding: number;

@@ -23,6 +23,7 @@ import {
   allocationsOf,
   changeLots,
   dueLots,
+  expiringLots,
   insertAllocations,
   insertLots,
   type LotRow,
@@ -38,6 +39,7 @@ import {
   liabilityAsOf,
   memberWallets,
   netAsOf,
+  postingsToUnknownWallets,
   unbalancedEntries,
   walletHistory,
   walletTotals,
@@ -45,23 +47,22 @@ import {
 import { type LedgerSettings, ledgerSettings } from './ledger-settings.ts';
 import {
   changeWallet,
-  changeWallets,
   dueUnresolved,
   type EntryRow,
   ensureMemberWallet,
   ensureSystemWallet,
   entriesRelatedTo,
+  type FreshCredits,
   findEntry,
   findEntryByKey,
   findWallet,
-  insertEntries,
   insertEntry,
   insertPostings,
   lockEntry,
   lockKey,
-  lockMemberWallets,
   lockMemberWalletsOf,
   lockWallet,
+  memberWalletIds,
   type NewEntryRow,
   postingsOf,
   reversedSoFar,
@@ -69,6 +70,9 @@ import {
   type WalletRow,
   walletsWithExpiry,
 } from './ledger-store.ts';
+
+export type { FreshCredits } from './ledger-store.ts';
+
 import type { EntryType, SourceType, SystemWallet } from './ledger-tables.ts';
 
 const DAY = 86_400_000;
@@ -209,7 +213,7 @@ export function createLedgerService(
   programs: ProgramService,
   accounts: AccountService,
   audit: AuditService,
-  outbox?: Pick<OutboxService, 'emit'>,
+  outbox?: Pick<OutboxService, 'emit' | 'wants'>,
 ) {
   /**
    * Writes postings and announces to webhooks (decision 0016) what moved a member wallet: credited,
@@ -593,83 +597,91 @@ export function createLedgerService(
   }
 
   /**
-   * Many credits with fresh keys (see `keyIsFresh`) inside the caller's transaction, in a handful of
-   * statements whatever their number: the member wallets are created and locked at once (id order),
-   * then entries, counters, lots and postings are each one multi-row write. The result is what
-   * crediting them one by one, in the given order, would write (debt is settled in that order).
+   * Many credits with fresh keys (see `keyIsFresh`), planned for one set-based write:
+   * `fidelis_post_credits` (migration 0014, decision 0020) creates and locks the member wallets (in
+   * one order), creates the system wallets they are issued from, and writes entries, counters, lots
+   * and postings in one statement — what crediting them one by one, in the given order, would write
+   * (each posted credit settles the wallet's debt first). The events module sends the plan inside its
+   * own one-statement write (`fidelis_write_events` calls `fidelis_post_credits`), then `announceFresh`.
    */
-  async function creditFresh(
-    tx: Tx,
+  function planFresh(
     programId: string,
     items: Array<{ input: CreditInput; context: CreditContext }>,
-  ): Promise<EntryRow[]> {
-    if (items.length === 0) return [];
+  ): FreshCredits {
     for (const { input } of items)
-      if (input.afterWrite) throw new Error('creditFresh does not run afterWrite hooks');
-    const plans = items.map(({ input, context }) => planCredit(programId, input, context));
-    const walletKey = (ownerId: string, unit: string) => `${ownerId}\u0000${unit}`;
-    const pairs = new Map<string, { id: string; accountId: string; unit: string }>();
-    for (const p of plans)
-      pairs.set(walletKey(p.ownerId, p.unit), { id: newId('wal'), accountId: p.ownerId, unit: p.unit });
-    const locked = await lockMemberWallets(tx, programId, [...pairs.values()]);
-
-    const walletOf = new Map(locked.map((w) => [walletKey(w.accountId!, w.unit), w]));
-    const rows = plans.map((p) => {
-      const wallet = walletOf.get(walletKey(p.ownerId, p.unit))!;
-      return p.entry(wallet.id, fingerprint(p.content));
-    });
-    const byId = new Map((await insertEntries(tx, rows)).map((e) => [e.id, e]));
-
-    const entries = rows.map((r) => byId.get(r.id)!);
-
-    // Counters, lots and postings, in the order given: each posted credit settles debt first.
-    const changes = new Map<string, Required<Pick<WalletDelta, 'balance' | 'pending' | 'debt' | 'earned'>>>();
-    const debt = new Map(locked.map((w) => [w.id, w.debt]));
-    const lots: NewLotRow[] = [];
-    const postings: Array<{ entry: EntryRow; source: string; unit: string; amount: number }> = [];
-    const sources = new Set<string>();
-    for (const [i, p] of plans.entries()) {
-      const entry = entries[i]!;
-      const change = changes.get(entry.walletId) ?? { balance: 0, pending: 0, debt: 0, earned: 0 };
-      changes.set(entry.walletId, change);
-      const amount = p.input.amount;
-      if (p.pending) {
-        change.pending += amount;
-        continue;
-      }
-      const settle = Math.min(amount, debt.get(entry.walletId) ?? 0);
-      debt.set(entry.walletId, (debt.get(entry.walletId) ?? 0) - settle);
-      change.balance += amount - settle;
-      change.debt -= settle;
-      if (p.type === 'earn') change.earned += amount;
-      if (amount - settle > 0)
-        lots.push(lotRow(programId, entry.walletId, entry, amount - settle, p.expiresAt));
+      if (input.afterWrite) throw new Error('fresh credits do not run afterWrite hooks');
+    const wallets = new Map<string, { id: string; owner: string; unit: string }>();
+    const systems = new Map<string, { id: string; code: SystemWallet; unit: string }>();
+    const credits = items.map(({ input, context }, ord) => {
+      const p = planCredit(programId, input, context);
+      const entry = p.entry('', fingerprint(p.content));
+      const walletKey = `${p.ownerId}\u0000${p.unit}`;
+      if (!wallets.has(walletKey))
+        wallets.set(walletKey, { id: newId('wal'), owner: p.ownerId, unit: p.unit });
       const source = creditSource(p.type);
-      sources.add(`${source}:${p.unit}`);
-      postings.push({ entry, source: `${source}:${p.unit}`, unit: p.unit, amount });
-    }
-    await changeWallets(
+      if (!systems.has(`${source}\u0000${p.unit}`))
+        systems.set(`${source}\u0000${p.unit}`, { id: newId('wal'), code: source, unit: p.unit });
+      return {
+        ord,
+        id: entry.id,
+        key: entry.idempotencyKey,
+        print: entry.fingerprint,
+        type: p.type,
+        pending: p.pending,
+        owner: p.ownerId,
+        account: entry.accountId,
+        contact: entry.contactId ?? null,
+        unit: p.unit,
+        amount: input.amount,
+        reason: entry.reasonCode,
+        sourceType: entry.sourceType,
+        sourceId: entry.sourceId ?? null,
+        explanation: entry.explanation,
+        resolveBy: entry.resolveBy ?? null,
+        expiresAt: entry.expiresAt ?? null,
+        actor: entry.actor ?? null,
+        effectiveAt: entry.effectiveAt,
+        source,
+        lot: newId('lot'),
+      };
+    });
+    return { wallets: [...wallets.values()], systems: [...systems.values()], credits };
+  }
+
+  /**
+   * Announces planned fresh credits that posted (`points.credited`, decision 0016) in the caller's
+   * transaction, after `postFresh` or the events' one-statement write: the wallets they went to are
+   * read back (the statement created or found them), only when someone is subscribed.
+   */
+  async function announceFresh(tx: Executor, programId: string, plan: FreshCredits): Promise<void> {
+    const posted = plan.credits.filter((c) => !c.pending);
+    if (!outbox || posted.length === 0 || !(await outbox.wants(tx, programId, ['points.credited']))) return;
+    const ids = await memberWalletIds(
       tx,
-
       programId,
-      [...changes.entries()].map(([id, c]) => ({ id, ...c })),
+      posted.map((c) => ({ owner: c.owner, unit: c.unit })),
     );
-    await insertLots(tx, lots);
-    // Member wallets first, then the system wallets, like every other write (see prepareCredit).
-    const system = new Map<string, string>();
-    for (const s of [...sources].sort()) {
-      const [code, unit] = s.split(':') as [SystemWallet, string];
-      system.set(s, (await systemWallet(tx, programId, code, unit)).id);
-    }
-    const rowsOut = postings.flatMap(({ entry, source, unit, amount }) =>
-      postingRows(programId, entry, [
-        { walletId: system.get(source)!, unit, amount: -amount },
-        { walletId: entry.walletId, unit, amount },
-      ]),
+    await outbox.emit(
+      tx,
+      programId,
+      posted.map((c) => ({
+        type: 'points.credited' as const,
+        payload: {
+          entryId: c.id,
+          entryType: c.type,
+          walletId: ids.get(`${c.owner}\u0000${c.unit}`) ?? null,
+          accountId: c.account,
+          contactId: c.contact,
+          unit: c.unit,
+          amount: c.amount,
+          reasonCode: c.reason,
+          explanation: c.explanation,
+          sourceType: c.sourceType,
+          sourceId: c.sourceId,
+          effectiveAt: c.effectiveAt.toISOString(),
+        },
+      })),
     );
-    await writePostings(tx, programId, rowsOut, entries);
-
-    return entries;
   }
 
   async function prepareDebit(programId: string, input: DebitInput): Promise<Prepared> {
@@ -736,7 +748,8 @@ export function createLedgerService(
     credit: async (programId: string, input: CreditInput, outer?: Tx, context?: CreditContext) =>
       execute(await prepareCredit(programId, input, context), outer),
     creditContext,
-    creditFresh,
+    planFresh,
+    announceFresh,
     /**
      * Locks the member wallets of these owners, in id order, for the caller's transaction: a caller
      * that will write to several of them in several steps takes them in one order up front, so two
@@ -1255,6 +1268,21 @@ export function createLedgerService(
       }));
     },
 
+    /** What the account's wallet in `unit` loses to expiry within `days` of `now`, by expiry instant, soonest first. */
+    async expiring(programId: string, accountRef: string, unit: string, days: number, now = new Date()) {
+      const wallet = await walletOf(programId, accountRef, unit);
+      if (!wallet) return [];
+      const rows = await expiringLots(
+        database.db,
+        programId,
+        wallet.id,
+        now,
+        new Date(now.getTime() + days * DAY),
+        10,
+      );
+      return rows.map((r) => ({ expiresAt: r.expiresAt.toISOString(), amount: r.amount }));
+    },
+
     async balanceAsOf(programId: string, accountRef: string, unit: string, asOf: Date): Promise<number> {
       const wallet = await walletOf(programId, accountRef, unit);
       return wallet ? netAsOf(database.db, programId, wallet.id, asOf) : 0;
@@ -1326,6 +1354,8 @@ export function createLedgerService(
       const problems: string[] = [];
       for (const id of await unbalancedEntries(database.db, programId))
         problems.push(`entry ${id} does not balance`);
+      for (const id of await postingsToUnknownWallets(database.db, programId))
+        problems.push(`postings name wallet ${id}, which does not exist`);
       const totals = new Map((await walletTotals(database.db, programId)).map((t) => [t.walletId, t]));
       for (const w of await memberWallets(database.db, programId)) {
         const t = totals.get(w.id) ?? { postings: 0, lots: 0 };

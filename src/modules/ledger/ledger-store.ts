@@ -2,7 +2,15 @@
 // ledger-lots-store.ts, the history and reports in ledger-reports-store.ts.
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { advisoryLock, type Executor, inSlices, selectRows, textArray } from '../../db/client.ts';
-import { ledgerEntries, ledgerLots, ledgerPostings, type SystemWallet, wallets } from './ledger-tables.ts';
+import {
+  type EntryType,
+  ledgerEntries,
+  ledgerLots,
+  ledgerPostings,
+  type SourceType,
+  type SystemWallet,
+  wallets,
+} from './ledger-tables.ts';
 
 export type WalletRow = typeof wallets.$inferSelect;
 export type EntryRow = typeof ledgerEntries.$inferSelect;
@@ -69,40 +77,6 @@ export async function ensureMemberWallet(
 ) {
   await db.insert(wallets).values({ programId, id, accountId, unit }).onConflictDoNothing();
   return (await findWallet(db, programId, accountId, unit))!;
-}
-
-/**
- * Locks the member wallets of many (account, unit) pairs FOR UPDATE, creating those that are missing,
- * in id order (one order for every bulk writer, so two of them queue instead of deadlocking).
- */
-export async function lockMemberWallets(
-  db: Executor,
-  programId: string,
-  pairs: Array<{ id: string; accountId: string; unit: string }>,
-): Promise<WalletRow[]> {
-  if (pairs.length === 0) return [];
-  // Missing ones are inserted in (account, unit) order, the unique key's: two bulk writers creating
-  // the same wallets wait for each other in one order instead of deadlocking.
-  const sorted = [...pairs].sort((a, b) =>
-    a.accountId === b.accountId ? (a.unit < b.unit ? -1 : 1) : a.accountId < b.accountId ? -1 : 1,
-  );
-  await db
-    .insert(wallets)
-    .values(sorted.map((p) => ({ programId, id: p.id, accountId: p.accountId, unit: p.unit })))
-    .onConflictDoNothing();
-  const accountIds = textArray(pairs.map((p) => p.accountId));
-  const units = textArray(pairs.map((p) => p.unit));
-  return db
-    .select()
-    .from(wallets)
-    .where(
-      and(
-        eq(wallets.programId, programId),
-        sql`(${wallets.accountId}, ${wallets.unit}) in (select a, u from unnest(${accountIds}, ${units}) as w(a, u))`,
-      ),
-    )
-    .orderBy(asc(wallets.id))
-    .for('update');
 }
 
 /** Locks every existing member wallet of these owners (any unit) FOR UPDATE, in id order. */
@@ -186,31 +160,6 @@ export async function changeWallet(
   return row;
 }
 
-/** Counter changes of many wallets in one statement (no availability check: credits only). */
-export async function changeWallets(
-  db: Executor,
-  programId: string,
-  changes: Array<{ id: string } & WalletDelta>,
-): Promise<void> {
-  if (changes.length === 0) return;
-  const column = (of: (c: WalletDelta) => number | undefined) =>
-    textArray(
-      changes.map((c) => String(of(c) ?? 0)),
-      'bigint',
-    );
-  await db.execute(sql`
-    update wallets w set
-      balance = w.balance + d.balance, held = w.held + d.held, pending = w.pending + d.pending,
-      debt = w.debt + d.debt, lifetime_earned = w.lifetime_earned + d.earned,
-      lifetime_redeemed = w.lifetime_redeemed + d.redeemed, lifetime_expired = w.lifetime_expired + d.expired,
-      updated_at = now()
-    from unnest(${textArray(changes.map((c) => c.id))}, ${column((c) => c.balance)}, ${column((c) => c.held)},
-      ${column((c) => c.pending)}, ${column((c) => c.debt)}, ${column((c) => c.earned)},
-      ${column((c) => c.redeemed)}, ${column((c) => c.expired)})
-      as d(id, balance, held, pending, debt, earned, redeemed, expired)
-    where w.program_id = ${programId} and w.id = d.id`);
-}
-
 export async function lockWallet(db: Executor, programId: string, walletId: string): Promise<WalletRow> {
   const [row] = await db
     .select()
@@ -223,15 +172,6 @@ export async function lockWallet(db: Executor, programId: string, walletId: stri
 export async function insertEntry(db: Executor, row: NewEntryRow): Promise<EntryRow> {
   const [created] = await db.insert(ledgerEntries).values(row).returning();
   return created!;
-}
-
-/** Many entries, in slices (an entry has about twenty columns). */
-export async function insertEntries(db: Executor, rows: NewEntryRow[]): Promise<EntryRow[]> {
-  const out: EntryRow[] = [];
-  await inSlices(rows, 1000, async (slice) => {
-    out.push(...(await db.insert(ledgerEntries).values(slice).returning()));
-  });
-  return out;
 }
 
 export async function insertPostings(
@@ -319,4 +259,49 @@ export async function reversedSoFar(db: Executor, programId: string, entryId: st
          where program_id = ${programId} and related_entry_id = ${entryId} and type = 'reverse'`,
   );
   return Number(row?.total ?? 0);
+}
+
+/** Fresh credits planned for one set-based write (see `planFresh`); plain JSON for the statement. */
+export interface FreshCredits {
+  wallets: Array<{ id: string; owner: string; unit: string }>;
+  systems: Array<{ id: string; code: SystemWallet; unit: string }>;
+  credits: Array<{
+    ord: number;
+    id: string;
+    key: string;
+    print: string;
+    type: EntryType;
+    pending: boolean;
+    owner: string;
+    account: string;
+    contact: string | null;
+    unit: string;
+    amount: number;
+    reason: string;
+    sourceType: SourceType;
+    sourceId: string | null;
+    explanation: string;
+    resolveBy: Date | null;
+    expiresAt: Date | null;
+    actor: string | null;
+    effectiveAt: Date;
+    source: SystemWallet;
+    lot: string;
+  }>;
+}
+
+/** The member wallets of these (owner, unit) pairs: `owner\u0000unit` → wallet id (one probe each). */
+export async function memberWalletIds(
+  db: Executor,
+  programId: string,
+  pairs: Array<{ owner: string; unit: string }>,
+): Promise<Map<string, string>> {
+  const rows = await selectRows<{ id: string; account_id: string; unit: string }>(
+    db,
+    sql`select w.id, w.account_id, w.unit
+          from unnest(${textArray(pairs.map((p) => p.owner))}, ${textArray(pairs.map((p) => p.unit))}) as k(owner, unit)
+          cross join lateral (select id, account_id, unit from wallets m
+            where m.program_id = ${programId} and m.account_id = k.owner and m.unit = k.unit limit 1) w`,
+  );
+  return new Map(rows.map((r) => [`${r.account_id}\u0000${r.unit}`, r.id]));
 }

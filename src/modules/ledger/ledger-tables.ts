@@ -95,9 +95,8 @@ export type SourceType = (typeof SOURCE_TYPES)[number];
 export const ledgerEntries = pgTable(
   'ledger_entries',
   {
-    programId: text('program_id')
-      .notNull()
-      .references(() => programs.id),
+    /** No foreign key to programs: every movement would share-lock the program's row (decision 0020). */
+    programId: text('program_id').notNull(),
     id: text('id').notNull(),
     idempotencyKey: text('idempotency_key').notNull(),
     fingerprint: text('fingerprint').notNull(),
@@ -164,11 +163,9 @@ export const ledgerPostings = pgTable(
       columns: [t.programId, t.entryId],
       foreignColumns: [ledgerEntries.programId, ledgerEntries.id],
     }),
-    foreignKey({
-      name: 'ledger_postings_wallet_fk',
-      columns: [t.programId, t.walletId],
-      foreignColumns: [wallets.programId, wallets.id],
-    }),
+    // No foreign key to wallets: every posting to a system wallet (issuance, redemption, …) would
+    // share-lock that one row, which every concurrent movement of the program posts to (decision
+    // 0020). Postings are written only by the ledger, to wallets it has just locked or created.
     check('ledger_postings_nonzero_ck', sql`${t.amount} <> 0`),
   ],
 );

@@ -72,6 +72,15 @@ export function createOutboxService(database: Database, subscriptionsOf: Subscri
 
   return {
     /**
+     * Whether the program's enabled endpoints receive any of these types (cached like `emit`): a
+     * writer that would announce nothing may skip the transaction it needs to announce (decision 0020).
+     */
+    async wants(ex: Executor, programId: string, types: readonly MessageType[]): Promise<boolean> {
+      const subs = await subscriptions(ex, programId);
+      return subs.all || types.some((t) => subs.types.has(t));
+    },
+
+    /**
      * Writes the messages someone is subscribed to, in the caller's transaction. Returns what it wrote.
      */
     async emit(tx: Executor, programId: string, messages: readonly OutboxMessage[]): Promise<MessageRow[]> {

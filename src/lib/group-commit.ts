@@ -1,0 +1,65 @@
+/**
+ * Group commit (decision 0020): callers submit items one at a time; while `inFlight` writes are
+ * already running, new items wait and are written together by the next write, in the order they
+ * came (at most `maxItems` per write). An idle committer writes at once, so nothing waits on a timer:
+ * a group forms only while the store is busy — which is exactly when sharing one statement and one
+ * commit pays. When a write of several items fails, each is written again on its own, so a refusal
+ * stays with the item that caused it and the others still land.
+ */
+export interface GroupCommitOptions {
+  /** Writes running at once (1 on an embedded store: one connection). */
+  inFlight: number;
+  /** Items per write at most. */
+  maxItems: number;
+}
+
+export function groupCommitter<T, R>(
+  write: (items: T[]) => Promise<R[]>,
+  options: GroupCommitOptions,
+): (item: T) => Promise<R> {
+  const waiting: Array<{ item: T; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
+  let running = 0;
+
+  async function alone(entry: (typeof waiting)[number]): Promise<void> {
+    try {
+      entry.resolve((await write([entry.item]))[0]!);
+    } catch (error) {
+      entry.reject(error);
+    }
+  }
+
+  async function drain(): Promise<void> {
+    while (waiting.length > 0) {
+      const group = waiting.splice(0, options.maxItems);
+      if (group.length === 1) {
+        await alone(group[0]!);
+        continue;
+      }
+      let results: R[] | undefined;
+      try {
+        results = await write(group.map((g) => g.item));
+      } catch {
+        // One bad item fails the group's statement: each is written on its own instead.
+        for (const entry of group) await alone(entry);
+        continue;
+      }
+      for (const [i, entry] of group.entries()) entry.resolve(results[i]!);
+    }
+  }
+
+  // A drain that just ended may leave an item pushed after its last look: look again when it ends.
+  function kick(): void {
+    if (running >= options.inFlight || waiting.length === 0) return;
+    running++;
+    void drain().finally(() => {
+      running--;
+      kick();
+    });
+  }
+
+  return (item: T) =>
+    new Promise<R>((resolve, reject) => {
+      waiting.push({ item, resolve, reject });
+      kick();
+    });
+}

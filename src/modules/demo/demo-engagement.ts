@@ -1,0 +1,72 @@
+// The demo program's engagement: a badge, a quarterly "three trainings" challenge (one partner has
+// completed it, another is on its way), and two leaderboards.
+import type { EventInput } from '../events/events-service.ts';
+
+export const DEMO_BADGE = {
+  code: 'trained-partner',
+  name: 'Trained partner',
+  description: 'Completed three product trainings in a quarter',
+  imageUrl: 'https://fidelis.example/badges/trained-partner.svg',
+  translations: { nl: { name: 'Getrainde partner' }, de: { name: 'Geschulter Partner' } },
+  validDays: 365,
+};
+
+export function demoChallenge(now: Date) {
+  return {
+    code: 'three-trainings',
+    name: 'Three trainings this quarter',
+    description:
+      'Complete three product trainings in a calendar quarter: 300 points and the Trained partner badge.',
+    goals: [
+      {
+        metric: 'count' as const,
+        eventTypes: ['training.completed'],
+        target: '3',
+        label: 'Complete three trainings',
+      },
+    ],
+    window: { kind: 'calendar' as const, period: 'quarter' as const },
+    startsAt: new Date(now.getTime() - 400 * 86_400_000).toISOString(),
+    reward: { points: 300, badge: DEMO_BADGE.code },
+  };
+}
+
+export const DEMO_LEADERBOARDS = [
+  {
+    code: 'partners-quarter',
+    name: 'Partner points this quarter',
+    metric: 'points_earned' as const,
+    window: { kind: 'calendar' as const, period: 'quarter' as const },
+    size: 10,
+  },
+  {
+    code: 'benelux-spend',
+    name: 'Benelux partners: spend this year',
+    metric: 'qualifying_spend' as const,
+    window: { kind: 'calendar' as const, period: 'year' as const },
+    audience: { countries: ['NL', 'BE'] },
+    size: 10,
+  },
+];
+
+/** Trainings of the last hours: the first partner completes the challenge, the second is at two of three. */
+export function demoTrainings(externalIds: string[], now: Date): EventInput[] {
+  const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000).toISOString();
+  const course = ['safety', 'dosing', 'hygiene'];
+  return [
+    ...[3, 2, 1].map((h, i) => ({
+      id: `DEMO-TRAINING-${externalIds[0]}-${i + 1}`,
+      type: 'training.completed',
+      account: externalIds[0]!,
+      occurredAt: hoursAgo(h),
+      attributes: { course: course[i] },
+    })),
+    ...[2, 1].map((h, i) => ({
+      id: `DEMO-TRAINING-${externalIds[1]}-${i + 1}`,
+      type: 'training.completed',
+      account: externalIds[1]!,
+      occurredAt: hoursAgo(h),
+      attributes: { course: course[i] },
+    })),
+  ];
+}

@@ -1,0 +1,155 @@
+// Challenges as data: created and changed (every version kept, audited), checked against the
+// program's event types (an attribute goal needs the attribute declared) and badges.
+import type { Actor } from '../../core/access.ts';
+import { actorName } from '../../core/access.ts';
+import { type ChallengeDocument, challengeProblems } from '../../core/engagement/challenge.ts';
+import { type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
+import { fetchPage, type PageQuery } from '../../core/pagination.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
+import { type EngagementDeps, existing, toChallenge } from './engagement-deps.ts';
+import {
+  findBadge,
+  findChallenge,
+  insertChallenge,
+  insertChallengeVersion,
+  listChallenges,
+  lockChallenge,
+  updateChallenge as patchChallenge,
+} from './engagement-store.ts';
+
+/** The document, or challenge_invalid naming every fault (pointers into the document). */
+export async function validateChallenge(
+  deps: EngagementDeps,
+  programId: string,
+  doc: ChallengeDocument,
+): Promise<ChallengeDocument> {
+  const problems: FieldError[] = Object.entries(challengeProblems(doc)).map(([path, message]) => ({
+    path: `/${path}`,
+    message,
+  }));
+  const types = new Map((await deps.eventTypes.list(programId)).map((t) => [t.type, t]));
+  for (const [i, goal] of doc.goals.entries()) {
+    for (const [j, type] of goal.eventTypes.entries()) {
+      const known = types.get(type);
+      if (!known) {
+        problems.push({ path: `/goals/${i}/eventTypes/${j}`, message: `unknown event type ${type}` });
+        continue;
+      }
+      // A built-in type takes any attributes; a registered one declares them in its schema.
+      if (goal.attribute === undefined || known.attributesSchema === null) continue;
+      const declared = (known.attributesSchema?.properties ?? {}) as Record<string, unknown>;
+      if (!Object.hasOwn(declared, goal.attribute))
+        problems.push({
+          path: `/goals/${i}/attribute`,
+          message: `event type ${type} does not declare the attribute ${goal.attribute}`,
+        });
+    }
+  }
+  if (doc.reward.badge !== undefined && !(await findBadge(deps.database.db, programId, doc.reward.badge)))
+    problems.push({ path: '/reward/badge', message: `unknown badge ${doc.reward.badge}` });
+  if (problems.length > 0) throw fieldErrors('challenge_invalid', problems);
+  return doc;
+}
+
+/** The document as stored: what the request gave, with the start defaulting to now. */
+function documentOf(
+  input: Omit<ChallengeDocument, 'startsAt'> & { startsAt?: string },
+  now: Date,
+): ChallengeDocument {
+  const { startsAt, ...rest } = input;
+  return { ...rest, startsAt: startsAt ?? now.toISOString() };
+}
+
+export type ChallengeInput = Omit<ChallengeDocument, 'startsAt'> & { code: string; startsAt?: string };
+
+export async function createChallenge(
+  deps: EngagementDeps,
+  programId: string,
+  input: ChallengeInput,
+  actor: Actor,
+  now = new Date(),
+) {
+  const { code, ...rest } = input;
+  const doc = await validateChallenge(deps, programId, documentOf(rest, now));
+  try {
+    const created = await deps.database.transaction(async (tx) => {
+      const challenge = toChallenge(
+        await insertChallenge(tx, { programId, code, version: 1, document: doc }),
+      );
+      await insertChallengeVersion(tx, {
+        programId,
+        code,
+        version: 1,
+        document: doc,
+        actor: actorName(actor),
+      });
+      await deps.audit.record(tx, programId, {
+        actor,
+        action: 'challenge.create',
+        resourceType: 'challenge',
+        resourceId: code,
+        after: challenge,
+      });
+      return challenge;
+    });
+    deps.programs.config.forget(programId);
+    return created;
+  } catch (error) {
+    if (isUniqueViolation(error))
+      throw fieldError('challenge_exists', `The program already has a challenge ${code}`, {
+        code: 'is taken',
+      });
+    throw error;
+  }
+}
+
+/**
+ * A new version of the challenge: progress is derived from history, so it applies at once to the
+ * windows still open (completions already paid stay paid).
+ */
+export async function updateChallenge(
+  deps: EngagementDeps,
+  programId: string,
+  code: string,
+  input: Omit<ChallengeInput, 'code'>,
+  actor: Actor,
+  now = new Date(),
+) {
+  const current = existing(await findChallenge(deps.database.db, programId, code), 'challenge', code);
+  const doc = await validateChallenge(
+    deps,
+    programId,
+    documentOf({ ...input, startsAt: input.startsAt ?? current.document.startsAt }, now),
+  );
+  const changed = await deps.database.transaction(async (tx) => {
+    const locked = existing(await lockChallenge(tx, programId, code), 'challenge', code);
+    const version = locked.version + 1;
+    const row = (await patchChallenge(tx, programId, code, { version, document: doc, updatedAt: now }))!;
+    await insertChallengeVersion(tx, { programId, code, version, document: doc, actor: actorName(actor) });
+    const after = toChallenge(row);
+    await deps.audit.record(tx, programId, {
+      actor,
+      action: 'challenge.update',
+      resourceType: 'challenge',
+      resourceId: code,
+      before: toChallenge(locked),
+      after,
+    });
+    return after;
+  });
+  deps.programs.config.forget(programId);
+  return changed;
+}
+
+export async function getChallenge(deps: EngagementDeps, programId: string, code: string) {
+  return toChallenge(existing(await findChallenge(deps.database.db, programId, code), 'challenge', code));
+}
+
+export function challengesOf(deps: EngagementDeps, programId: string, query: PageQuery) {
+  return fetchPage(
+    query,
+    (after, limit) => listChallenges(deps.database.db, programId, {}, after, limit),
+    toChallenge,
+    (r) => r.code,
+  );
+}

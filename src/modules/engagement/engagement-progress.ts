@@ -1,0 +1,307 @@
+// Challenge completion (reading progress: engagement-standing.ts). Progress is derived from the
+// stored events (events-reads), so a challenge created or changed mid-window counts every event
+// since its start, and events sent late count. A completion is written once per challenge, account
+// and window, under an advisory lock on that key, with its points (a ledger credit keyed by the same
+// key) and its badge in one transaction: the events' after-commit hook and the due run may both find
+// it, any number of times.
+import { type Actor, actorName, systemActor } from '../../core/access.ts';
+import {
+  type ChallengeDocument,
+  type ChallengeWindowAt,
+  windowAt,
+  windowsDue,
+} from '../../core/engagement/challenge.ts';
+import { type ChallengeEvent, completedAt, fromHistory, summarize } from '../../core/engagement/progress.ts';
+import { minorDigits } from '../../core/money.ts';
+import { conditionContext, runCondition } from '../../core/rules/condition.ts';
+import { advisoryLock } from '../../db/client.ts';
+import { newId } from '../../lib/ids.ts';
+import { accountsActiveIn, eventsInWindow, type HistoryEvent } from '../events/events-reads.ts';
+import type { Program } from '../programs/programs-schemas.ts';
+import { expiryOf } from './engagement-badges.ts';
+import type { EngagementDeps } from './engagement-deps.ts';
+import {
+  allChallenges,
+  type ChallengeRow,
+  findBadge,
+  findCompletion,
+  insertAwardOnce,
+  insertCompletion,
+} from './engagement-store.ts';
+
+/** Who automatic completions are recorded as. */
+export const ENGAGEMENT_JOB = systemActor('engagement');
+
+export const typesOf = (doc: ChallengeDocument) => [...new Set(doc.goals.flatMap((g) => g.eventTypes))];
+
+const keyOf = (code: string, accountId: string, window: ChallengeWindowAt) =>
+  `challenge:${code}:${accountId}:${window.key}`;
+
+export function toChallengeEvent(e: HistoryEvent): ChallengeEvent {
+  return {
+    id: e.id,
+    type: e.type,
+    occurredAt: e.occurredAt,
+    baseAmountMinor: e.baseAmount,
+    attributes: e.attributes,
+  };
+}
+
+/** Whether the account is in the challenge's audience (its CEL condition over the account, as rules see it). */
+export async function inAudience(
+  deps: EngagementDeps,
+  program: Program,
+  doc: ChallengeDocument,
+  accountId: string,
+  at: Date,
+): Promise<boolean> {
+  const condition = doc.audience?.condition;
+  if (condition === undefined) return true;
+  const account = await deps.accounts.resolve(program.id, accountId);
+  const chain = (await deps.accounts.chainsOf(program.id, [account.id])).get(account.id) ?? [];
+  const tier = (await deps.tiers.currentTiers(program.id, account.id))[0] ?? null;
+  const context = conditionContext({
+    event: {
+      id: '',
+      type: '',
+      amount: null,
+      currency: null,
+      baseAmount: null,
+      items: [],
+      references: {},
+      attributes: {},
+    },
+    account: {
+      id: account.id,
+      externalId: account.externalId,
+      name: account.name,
+      segment: account.segment,
+      country: account.country,
+      status: account.status,
+      tier,
+      parentId: account.parentId,
+      ancestors: chain.slice(1).flatMap((a) => (a.externalId ? [a.id, a.externalId] : [a.id])),
+      attributes: account.attributes,
+    },
+    contact: null,
+    program: { baseCurrency: program.baseCurrency, timeZone: program.timeZone },
+    occurredAt: at,
+  });
+  return runCondition(condition, context).matched;
+}
+
+/**
+ * Pays a completion once: under an advisory lock on its key, it is written with its ledger credit
+ * (same key) and its badge award (same key) unless it exists already. Answers whether it was new.
+ */
+async function complete(
+  deps: EngagementDeps,
+  programId: string,
+  challenge: ChallengeRow,
+  accountId: string,
+  window: ChallengeWindowAt,
+  reachedAt: Date,
+  actor: Actor,
+  now: Date,
+): Promise<boolean> {
+  const { database, ledger } = deps;
+  const doc = challenge.document;
+  const key = keyOf(challenge.code, accountId, window);
+  if (await findCompletion(database.db, programId, challenge.code, accountId, window.key)) return false;
+  const points = doc.reward.points ?? null;
+  const prepared =
+    points === null
+      ? null
+      : await ledger.prepareCredit(programId, {
+          key,
+          account: accountId,
+          amount: points,
+          type: 'earn',
+          reasonCode: 'challenge_completed',
+          explanation: `${doc.name} completed (${window.key})`,
+          sourceType: 'job',
+          sourceId: challenge.code,
+          actor: actorName(actor),
+        });
+  const badge =
+    doc.reward.badge === undefined ? undefined : await findBadge(database.db, programId, doc.reward.badge);
+  return database.transaction(async (tx) => {
+    await advisoryLock(tx, `engagement:${programId}:${key}`);
+    if (await findCompletion(tx, programId, challenge.code, accountId, window.key)) return false;
+    const entry = prepared === null ? null : (await ledger.writePrepared(tx, prepared)).entry;
+    const award = badge
+      ? await insertAwardOnce(tx, {
+          programId,
+          id: newId('bga'),
+          badgeCode: badge.code,
+          accountId,
+          contactId: null,
+          awardedAt: now,
+          expiresAt: expiryOf(badge, undefined, now),
+          source: 'challenge',
+          sourceKey: key,
+          note: `${doc.name} (${window.key})`,
+          actor: actorName(actor),
+        })
+      : undefined;
+    await insertCompletion(tx, {
+      programId,
+      challengeCode: challenge.code,
+      accountId,
+      windowKey: window.key,
+      version: challenge.version,
+      windowStart: window.start,
+      windowEnd: window.end,
+      completedAt: reachedAt,
+      recordedAt: now,
+      points,
+      entryId: entry?.id ?? null,
+      badgeAwardId: award?.id ?? null,
+    });
+    return true;
+  });
+}
+
+/**
+ * Re-derives the challenge's progress in one window for these accounts from their events, and pays
+ * each completion not yet paid. Answers how many were new.
+ */
+async function check(
+  deps: EngagementDeps,
+  program: Program,
+  challenge: ChallengeRow,
+  accountIds: string[],
+  window: ChallengeWindowAt,
+  actor: Actor,
+  now: Date,
+  /** The accounts' events over the window, when the caller read them already (for several challenges at once). */
+  read?: HistoryEvent[],
+): Promise<number> {
+  const doc = challenge.document;
+  const ctx = { digits: minorDigits(program.baseCurrency) };
+  const asked = new Set(accountIds);
+  const events = read
+    ? read.filter((e) => asked.has(e.accountId) && e.occurredAt >= window.start && e.occurredAt < window.end)
+    : await eventsInWindow(deps.database.db, program.id, accountIds, typesOf(doc), window.start, window.end);
+  const byAccount = new Map<string, ChallengeEvent[]>();
+  for (const e of events)
+    byAccount.set(e.accountId, [...(byAccount.get(e.accountId) ?? []), toChallengeEvent(e)]);
+  let completed = 0;
+  for (const [accountId, list] of byAccount) {
+    if (!summarize(doc, fromHistory(doc, ctx, window, list)).completed) continue;
+    if (!(await inAudience(deps, program, doc, accountId, now))) continue;
+    const reached = completedAt(doc, ctx, window, list) ?? now;
+    if (await complete(deps, program.id, challenge, accountId, window, reached, actor, now)) completed++;
+  }
+  return completed;
+}
+
+/**
+ * Events that just committed (the events service calls this through its engagement port): each
+ * challenge they count for is re-checked for their accounts in the window of each event.
+ */
+export async function recordActivities(
+  deps: EngagementDeps,
+  programId: string,
+  activities: Array<{ accountId: string; type: string; at: Date }>,
+  now = new Date(),
+): Promise<number> {
+  if (activities.length === 0) return 0;
+  // Cached per instance like rules and ladders (decision 0014): no query per ingestion when the
+  // program has no challenge, and at most one a second to learn of a change made elsewhere.
+  const all = await deps.programs.config.get(programId, 'challenges', () =>
+    allChallenges(deps.database.db, programId),
+  );
+  if (all.length === 0) return 0;
+  const program = await deps.programs.get(programId);
+  // Each challenge's windows the events fall in, with their accounts.
+  const tasks: Array<{ challenge: ChallengeRow; window: ChallengeWindowAt; accounts: Set<string> }> = [];
+  for (const challenge of all) {
+    const types = new Set(typesOf(challenge.document));
+    const byWindow = new Map<string, (typeof tasks)[number]>();
+    for (const a of activities) {
+      if (!types.has(a.type)) continue;
+      const w = windowAt(challenge.document, a.at, program.timeZone);
+      if (!w) continue;
+      const task = byWindow.get(w.key) ?? { challenge, window: w, accounts: new Set<string>() };
+      task.accounts.add(a.accountId);
+      byWindow.set(w.key, task);
+    }
+    tasks.push(...byWindow.values());
+  }
+  // One read of the history per span of time (challenges of the same quarter share it), not per challenge.
+  const spans = new Map<string, { start: Date; end: Date; types: Set<string>; accounts: Set<string> }>();
+  const spanOf = (w: ChallengeWindowAt) => `${w.start.getTime()}:${w.end.getTime()}`;
+  for (const { challenge, window, accounts } of tasks) {
+    const span = spans.get(spanOf(window)) ?? {
+      ...window,
+      types: new Set<string>(),
+      accounts: new Set<string>(),
+    };
+    for (const t of typesOf(challenge.document)) span.types.add(t);
+    for (const a of accounts) span.accounts.add(a);
+    spans.set(spanOf(window), span);
+  }
+  const history = new Map<string, HistoryEvent[]>();
+  for (const [key, span] of spans)
+    history.set(
+      key,
+      await eventsInWindow(
+        deps.database.db,
+        programId,
+        [...span.accounts],
+        [...span.types],
+        span.start,
+        span.end,
+      ),
+    );
+  let completed = 0;
+  for (const { challenge, window, accounts } of tasks) {
+    const types = new Set(typesOf(challenge.document));
+    const read = history.get(spanOf(window))!.filter((e) => types.has(e.type));
+    completed += await check(deps, program, challenge, [...accounts], window, ENGAGEMENT_JOB, now, read);
+  }
+  return completed;
+}
+
+const DUE_PAGE = 500;
+
+/**
+ * The due run as of an instant: every challenge's open windows (and those that ended lately) are
+ * re-checked for every account active in them, from history. Completions the after-commit hook missed
+ * (a crash between the commit and the hook) are paid here; a repeated or concurrent run pays nothing twice.
+ */
+export async function runDue(
+  deps: EngagementDeps,
+  programId: string,
+  asOf: Date,
+  actor: Actor = ENGAGEMENT_JOB,
+): Promise<{ checked: number; completed: number }> {
+  const all = await allChallenges(deps.database.db, programId);
+  if (all.length === 0) return { checked: 0, completed: 0 };
+  const program = await deps.programs.get(programId);
+  let checked = 0;
+  let completed = 0;
+  for (const challenge of all) {
+    for (const window of windowsDue(challenge.document, asOf, program.timeZone)) {
+      let after: string | null = null;
+      for (;;) {
+        const page = await accountsActiveIn(
+          deps.database.db,
+          programId,
+          typesOf(challenge.document),
+          window.start,
+          window.end,
+          after,
+          DUE_PAGE,
+        );
+        if (page.length === 0) break;
+        checked += page.length;
+        completed += await check(deps, program, challenge, page, window, actor, asOf);
+        if (page.length < DUE_PAGE) break;
+        after = page[page.length - 1]!;
+      }
+    }
+  }
+  return { checked, completed };
+}

@@ -1,0 +1,302 @@
+// Engagement request and response schemas: badges, challenge documents and progress (leaderboards: engagement-leaderboard-schemas.ts).
+import Type, { type Static } from 'typebox';
+import { Cursor, Limit, Name, PageOf, Ref, Timestamp } from '../../http/schemas.ts';
+import { EVENT_TYPE_NAME } from '../event-types/event-types-schemas.ts';
+
+export const Nullable = <T extends Parameters<typeof Type.Array>[0]>(t: T) => Type.Union([t, Type.Null()]);
+
+export const EngagementCode = Type.String({
+  pattern: '^[a-z0-9][a-z0-9_-]{0,59}$',
+  description: 'Stable key (lower case letters, digits, _ and -)',
+  examples: ['three-trainings'],
+});
+
+export const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+
+const Translations = Type.Record(
+  Type.String({ minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$' }),
+  Type.Object(
+    { name: Type.Optional(Name), description: Type.Optional(Text(2000)) },
+    { additionalProperties: false },
+  ),
+  {
+    maxProperties: 50,
+    description: 'Name and description per BCP 47 language tag, e.g. {"nl": {"name": "…"}}',
+  },
+);
+
+const ImageUrl = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 });
+const ValidDays = Type.Integer({
+  minimum: 1,
+  maximum: 36_500,
+  description: 'An award expires this many days after it is given (unless the award names its own expiry)',
+});
+
+// Badges
+
+export const BadgeSchema = Type.Object(
+  {
+    code: Type.String(),
+    name: Type.String(),
+    description: Nullable(Type.String()),
+    imageUrl: Nullable(Type.String()),
+    translations: Type.Record(Type.String(), Type.Unknown()),
+    validDays: Nullable(Type.Integer()),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Badge' },
+);
+
+export const CreateBadgeBody = Type.Object(
+  {
+    code: EngagementCode,
+    name: Name,
+    description: Type.Optional(Text(2000)),
+    imageUrl: Type.Optional(ImageUrl),
+    translations: Type.Optional(Translations),
+    validDays: Type.Optional(ValidDays),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateBadgeBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    description: Type.Optional(Text(2000)),
+    imageUrl: Type.Optional(ImageUrl),
+    translations: Type.Optional(Translations),
+    validDays: Type.Optional(Nullable(ValidDays)),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const BadgeParams = Type.Object({ badgeCode: EngagementCode });
+
+export const AwardSchema = Type.Object(
+  {
+    id: Type.String(),
+    badge: Type.Ref('Badge'),
+    accountId: Type.String(),
+    contactId: Nullable(Type.String()),
+    awardedAt: Timestamp,
+    expiresAt: Nullable(Timestamp),
+    expired: Type.Boolean(),
+    source: Type.Union([Type.Literal('manual'), Type.Literal('challenge')]),
+    sourceKey: Nullable(Type.String()),
+    note: Nullable(Type.String()),
+  },
+  { $id: 'BadgeAward' },
+);
+
+export const AwardBody = Type.Object(
+  {
+    badge: EngagementCode,
+    contact: Type.Optional(Ref('A contact of the account (id)')),
+    expiresAt: Type.Optional(
+      Type.String({ format: 'date-time', description: "Overrides the badge's validDays" }),
+    ),
+    note: Type.Optional(Text(500)),
+  },
+  { additionalProperties: false },
+);
+
+export const PageQuery = Type.Object({ limit: Type.Optional(Limit), cursor: Type.Optional(Cursor) });
+
+export const AwardsQuery = Type.Object({
+  limit: Type.Optional(Limit),
+  cursor: Type.Optional(Cursor),
+  includeExpired: Type.Optional(Type.Boolean({ description: 'Also the awards that have expired' })),
+});
+
+export const BadgePage = PageOf(Type.Ref('Badge'));
+export const AwardPage = PageOf(Type.Ref('BadgeAward'));
+
+// Challenges
+
+export const Window = Type.Union(
+  [
+    Type.Object(
+      { kind: Type.Literal('fixed'), from: Timestamp, to: Timestamp },
+      { additionalProperties: false, description: 'Fixed dates: [from, to)' },
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('calendar'),
+        period: Type.Union([Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year')]),
+      },
+      {
+        additionalProperties: false,
+        description: "Each calendar month, quarter or year in the program's time zone, a window of its own",
+      },
+    ),
+  ],
+  { description: 'When progress counts' },
+);
+
+const Goal = Type.Object(
+  {
+    metric: Type.Union([Type.Literal('count'), Type.Literal('sum'), Type.Literal('distinct')], {
+      description:
+        'count: the number of events; sum: their amount in the base currency, or a numeric attribute; distinct: the number of different values of an attribute',
+    }),
+    eventTypes: Type.Array(EVENT_TYPE_NAME, { minItems: 1, maxItems: 20, uniqueItems: true }),
+    attribute: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          'sum: the numeric attribute (the amount when absent); distinct: the attribute. Each event type must declare it.',
+      }),
+    ),
+    target: Type.String({
+      pattern: '^\\d{1,15}(\\.\\d{1,6})?$',
+      description: 'count and distinct: a whole number; sum: a decimal',
+      examples: ['3', '50000.00'],
+    }),
+    label: Type.Optional(Text(200)),
+  },
+  { additionalProperties: false },
+);
+
+const ChallengeFields = {
+  name: Name,
+  description: Type.Optional(Text(2000)),
+  goals: Type.Array(Goal, { minItems: 1, maxItems: 10, description: 'All of them, in the same window' }),
+  window: Window,
+  startsAt: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'Events from this instant count, also those sent late (now by default)',
+    }),
+  ),
+  endsAt: Type.Optional(
+    Type.String({ format: 'date-time', description: 'No event from this instant counts' }),
+  ),
+  audience: Type.Optional(
+    Type.Object(
+      {
+        condition: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: 2000,
+            description:
+              'A CEL condition over the account, as rules see it (account.segment, account.tier, …)',
+          }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  ),
+  reward: Type.Object(
+    {
+      points: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000 })),
+      badge: Type.Optional(EngagementCode),
+    },
+    { additionalProperties: false, description: 'What a completion gives, once per account and window' },
+  ),
+};
+
+export const CreateChallengeBody = Type.Object(
+  { code: EngagementCode, ...ChallengeFields },
+  { additionalProperties: false },
+);
+export const UpdateChallengeBody = Type.Object(ChallengeFields, { additionalProperties: false });
+
+export const ChallengeSchema = Type.Object(
+  {
+    code: Type.String(),
+    version: Type.Integer(),
+    name: Type.String(),
+    description: Type.Optional(Type.String()),
+    goals: Type.Array(Type.Unknown()),
+    window: Type.Unknown(),
+    startsAt: Timestamp,
+    endsAt: Type.Optional(Timestamp),
+    audience: Type.Optional(Type.Unknown()),
+    reward: Type.Unknown(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Challenge' },
+);
+export const ChallengePage = PageOf(Type.Ref('Challenge'));
+export const ChallengeParams = Type.Object({ challengeCode: EngagementCode });
+
+const Completion = Type.Object({
+  windowKey: Type.String(),
+  completedAt: Timestamp,
+  recordedAt: Timestamp,
+  version: Type.Integer(),
+  points: Nullable(Type.Integer()),
+  entryId: Nullable(Type.String()),
+  badgeAwardId: Nullable(Type.String()),
+});
+
+export const ProgressSchema = Type.Object(
+  {
+    challenge: Type.String(),
+    name: Type.String(),
+    version: Type.Integer(),
+    accountId: Type.String(),
+    asOf: Timestamp,
+    window: Nullable(Type.Object({ key: Type.String(), start: Timestamp, end: Timestamp })),
+    status: Type.Union([
+      Type.Literal('open'),
+      Type.Literal('completed'),
+      Type.Literal('not_started'),
+      Type.Literal('ended'),
+    ]),
+    eligible: Type.Boolean({ description: "Whether the account is in the challenge's audience" }),
+    goals: Type.Array(
+      Type.Object({
+        metric: Type.String(),
+        eventTypes: Type.Array(Type.String()),
+        attribute: Nullable(Type.String()),
+        label: Nullable(Type.String()),
+        value: Type.String(),
+        target: Type.String(),
+        done: Type.Boolean(),
+      }),
+    ),
+    steps: Type.Integer(),
+    stepsDone: Type.Integer(),
+    completed: Type.Boolean({ description: 'Every goal is reached in this window' }),
+    timeLeftSeconds: Type.Integer(),
+    reward: Type.Unknown(),
+    completion: Nullable(Completion),
+  },
+  { $id: 'ChallengeProgress' },
+);
+
+export const ProgressQuery = Type.Object({
+  account: Ref('Account id or externalId'),
+  asOf: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description: 'Progress in the window of this instant (now by default)',
+    }),
+  ),
+});
+
+export const AccountChallengesQuery = Type.Object({
+  asOf: Type.Optional(Type.String({ format: 'date-time' })),
+});
+
+export const AccountChallenges = Type.Object({
+  data: Type.Array(Type.Ref('ChallengeProgress')),
+  completions: Type.Array(Type.Intersect([Type.Object({ challenge: Type.String() }), Completion])),
+});
+
+export const DueRunBody = Type.Optional(
+  Type.Object(
+    {
+      asOf: Type.Optional(
+        Type.String({ format: 'date-time', description: 'Re-check as of this instant (now by default)' }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+);
+
+export type CreateBadgeInput = Static<typeof CreateBadgeBody>;

@@ -1,0 +1,48 @@
+// Engagement: badges (defined, awarded by hand or by challenges), challenges (goals across events in
+// windows, progress derived from history, completion paid once) and leaderboards. The factory binds
+// the use cases (engagement-<area>.ts) to the service's dependencies.
+import { bindUseCases } from '../../lib/use-cases.ts';
+import { awardBadge, awardsOf, badgesOf, createBadge, getBadge, updateBadge } from './engagement-badges.ts';
+import { challengesOf, createChallenge, getChallenge, updateChallenge } from './engagement-challenges.ts';
+import type { EngagementDeps } from './engagement-deps.ts';
+import {
+  createLeaderboard,
+  exclude,
+  getLeaderboard,
+  include,
+  leaderboardsOf,
+  standings,
+} from './engagement-leaderboards.ts';
+import { recordActivities, runDue } from './engagement-progress.ts';
+import { challengesOfAccount, progress } from './engagement-standing.ts';
+
+export function createEngagementService(deps: EngagementDeps) {
+  return bindUseCases(deps, {
+    // Badges
+    createBadge,
+    updateBadge,
+    getBadge,
+    listBadges: badgesOf,
+    awardBadge,
+    awardsOf,
+    // Challenges
+    createChallenge,
+    updateChallenge,
+    getChallenge,
+    listChallenges: challengesOf,
+    progress,
+    challengesOfAccount,
+    /** Events that just committed: the challenges they count for are re-checked (the events port). */
+    recordActivities,
+    runDue,
+    // Leaderboards
+    createLeaderboard,
+    getLeaderboard,
+    listLeaderboards: leaderboardsOf,
+    exclude,
+    include,
+    standings,
+  });
+}
+
+export type EngagementService = ReturnType<typeof createEngagementService>;

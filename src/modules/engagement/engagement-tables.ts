@@ -1,0 +1,208 @@
+// Engagement tables: badges and their awards, challenges (every version kept) and their completions,
+// leaderboards and the accounts they leave out.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import type { ChallengeDocument } from '../../core/engagement/challenge.ts';
+import { accounts } from '../accounts/accounts-tables.ts';
+import { programs } from '../programs/programs-tables.ts';
+
+export type BadgeTranslations = Record<string, { name?: string; description?: string }>;
+
+/** A badge the program defines, by stable code. */
+export const badges = pgTable(
+  'badges',
+  {
+    programId: text('program_id')
+      .notNull()
+      .references(() => programs.id),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    imageUrl: text('image_url'),
+    translations: jsonb('translations').$type<BadgeTranslations>().notNull().default({}),
+    /** An award expires this many days after it is given, unless the award says otherwise (null: never). */
+    validDays: integer('valid_days'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.programId, t.code] })],
+);
+
+export const BADGE_SOURCES = ['manual', 'challenge'] as const;
+export type BadgeSource = (typeof BADGE_SOURCES)[number];
+
+/**
+ * A badge given to an account (and, optionally, one of its contacts). Append-only. An automatic award
+ * has a source key (`challenge:<code>:<account>:<window>`): given once per key.
+ */
+export const badgeAwards = pgTable(
+  'badge_awards',
+  {
+    programId: text('program_id').notNull(),
+    id: text('id').notNull(),
+    badgeCode: text('badge_code').notNull(),
+    accountId: text('account_id').notNull(),
+    contactId: text('contact_id'),
+    awardedAt: timestamp('awarded_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    source: text('source').$type<BadgeSource>().notNull(),
+    sourceKey: text('source_key'),
+    note: text('note'),
+    actor: text('actor').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.id] }),
+    uniqueIndex('badge_awards_source_key_uq').on(t.programId, t.sourceKey),
+    index('badge_awards_account_idx').on(t.programId, t.accountId, t.id),
+    index('badge_awards_contact_idx').on(t.programId, t.contactId, t.id),
+    foreignKey({
+      name: 'badge_awards_badge_fk',
+      columns: [t.programId, t.badgeCode],
+      foreignColumns: [badges.programId, badges.code],
+    }),
+    foreignKey({
+      name: 'badge_awards_account_fk',
+      columns: [t.programId, t.accountId],
+      foreignColumns: [accounts.programId, accounts.id],
+    }),
+    check('badge_awards_source_ck', sql`${t.source} in ('manual', 'challenge')`),
+  ],
+);
+
+/** A challenge by stable code, at its current version. */
+export const challenges = pgTable(
+  'challenges',
+  {
+    programId: text('program_id')
+      .notNull()
+      .references(() => programs.id),
+    code: text('code').notNull(),
+    version: integer('version').notNull(),
+    document: jsonb('document').$type<ChallengeDocument>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.programId, t.code] })],
+);
+
+/** Every version of every challenge, append-only. */
+export const challengeVersions = pgTable(
+  'challenge_versions',
+  {
+    programId: text('program_id').notNull(),
+    code: text('code').notNull(),
+    version: integer('version').notNull(),
+    document: jsonb('document').$type<ChallengeDocument>().notNull(),
+    actor: text('actor').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.code, t.version] }),
+    foreignKey({
+      name: 'challenge_versions_challenge_fk',
+      columns: [t.programId, t.code],
+      foreignColumns: [challenges.programId, challenges.code],
+    }),
+  ],
+);
+
+/**
+ * A challenge completed by an account in a window: written once (its key is the challenge, the
+ * account and the window), with what it paid. Append-only.
+ */
+export const challengeCompletions = pgTable(
+  'challenge_completions',
+  {
+    programId: text('program_id').notNull(),
+    challengeCode: text('challenge_code').notNull(),
+    accountId: text('account_id').notNull(),
+    windowKey: text('window_key').notNull(),
+    version: integer('version').notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    windowEnd: timestamp('window_end', { withTimezone: true }).notNull(),
+    /** The occurredAt of the event with which every goal was reached. */
+    completedAt: timestamp('completed_at', { withTimezone: true }).notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+    points: bigint('points', { mode: 'number' }),
+    entryId: text('entry_id'),
+    badgeAwardId: text('badge_award_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.challengeCode, t.accountId, t.windowKey] }),
+    index('challenge_completions_account_idx').on(t.programId, t.accountId),
+    foreignKey({
+      name: 'challenge_completions_challenge_fk',
+      columns: [t.programId, t.challengeCode],
+      foreignColumns: [challenges.programId, challenges.code],
+    }),
+    foreignKey({
+      name: 'challenge_completions_account_fk',
+      columns: [t.programId, t.accountId],
+      foreignColumns: [accounts.programId, accounts.id],
+    }),
+  ],
+);
+
+export interface LeaderboardDocument {
+  name: string;
+  /** points_earned: points rules awarded (net of returns); qualifying_spend: amounts of `eventTypes` minus returns. */
+  metric: 'points_earned' | 'qualifying_spend';
+  eventTypes?: string[];
+  window: ChallengeDocument['window'];
+  /** Accounts of these segments and countries only (each list: any of; absent: all). */
+  audience?: { segments?: string[]; countries?: string[] };
+  /** How many places the top shows (10 by default). */
+  size?: number;
+}
+
+/** A leaderboard by stable code. */
+export const leaderboards = pgTable(
+  'leaderboards',
+  {
+    programId: text('program_id')
+      .notNull()
+      .references(() => programs.id),
+    code: text('code').notNull(),
+    document: jsonb('document').$type<LeaderboardDocument>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.programId, t.code] })],
+);
+
+/** Accounts a leaderboard leaves out (the member opted out, staff). */
+export const leaderboardExclusions = pgTable(
+  'leaderboard_exclusions',
+  {
+    programId: text('program_id').notNull(),
+    leaderboardCode: text('leaderboard_code').notNull(),
+    accountId: text('account_id').notNull(),
+    reason: text('reason'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.leaderboardCode, t.accountId] }),
+    foreignKey({
+      name: 'leaderboard_exclusions_leaderboard_fk',
+      columns: [t.programId, t.leaderboardCode],
+      foreignColumns: [leaderboards.programId, leaderboards.code],
+    }),
+    foreignKey({
+      name: 'leaderboard_exclusions_account_fk',
+      columns: [t.programId, t.accountId],
+      foreignColumns: [accounts.programId, accounts.id],
+    }),
+  ],
+);

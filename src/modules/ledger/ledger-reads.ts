@@ -1,0 +1,109 @@
+// What other modules may read of the ledger directly (functions take the executor first, so a caller
+// can read inside its own transaction). Writes go through the ledger service.
+import { type SQL, sql } from 'drizzle-orm';
+import { type Executor, selectRows } from '../../db/client.ts';
+
+/**
+ * Sums of the postings on member wallets per owning account, unit and entry type: those effective
+ * before `start`, and those in [start, end). Postings after `end` are not read.
+ */
+export async function memberPostingSums(
+  db: Executor,
+  programId: string,
+  start: Date,
+  end: Date,
+): Promise<Array<{ accountId: string; unit: string; entryType: string; before: number; during: number }>> {
+  const rows = await selectRows<{
+    account_id: string;
+    unit: string;
+    type: string;
+    before: string;
+    during: string;
+  }>(
+    db,
+    sql`
+    select w.account_id, w.unit, e.type,
+           coalesce(sum(p.amount) filter (where p.effective_at < ${start.toISOString()}), 0)::text as before,
+           coalesce(sum(p.amount) filter (where p.effective_at >= ${start.toISOString()}), 0)::text as during
+      from ledger_postings p
+      join wallets w on w.program_id = p.program_id and w.id = p.wallet_id and w.system_code is null
+      join ledger_entries e on e.program_id = p.program_id and e.id = p.entry_id
+     where p.program_id = ${programId} and p.effective_at < ${end.toISOString()}
+     group by w.account_id, w.unit, e.type
+     order by w.account_id, w.unit, e.type`,
+  );
+  return rows.map((r) => ({
+    accountId: r.account_id,
+    unit: r.unit,
+    entryType: r.type,
+    before: Number(r.before),
+    during: Number(r.during),
+  }));
+}
+
+/** A time range for exports: instants, either end open. */
+interface ExportRange {
+  start?: Date;
+  end?: Date;
+}
+
+const rangeOn = (column: SQL, r: ExportRange) =>
+  sql`${r.start ? sql`and ${column} >= ${r.start.toISOString()}` : sql``} ${r.end ? sql`and ${column} < ${r.end.toISOString()}` : sql``}`;
+
+export const LEDGER_ENTRY_EXPORT_COLUMNS = [
+  'id',
+  'type',
+  'phase',
+  'accountId',
+  'contactId',
+  'walletId',
+  'unit',
+  'amount',
+  'reasonCode',
+  'sourceType',
+  'sourceId',
+  'relatedEntryId',
+  'counterWalletId',
+  'expiresAt',
+  'writtenOff',
+  'actor',
+  'effectiveAt',
+  'explanation',
+] as const;
+
+/** A page of journal entries for an export, by id after `after` (effective in the range), as rows of cells. */
+export async function ledgerEntryExportPage(
+  db: Executor,
+  programId: string,
+  range: ExportRange,
+  after: string,
+  limit: number,
+) {
+  const rows = await selectRows<Record<string, unknown>>(
+    db,
+    sql`select id, type, phase, account_id, contact_id, wallet_id, unit, amount::text as amount, reason_code, source_type,
+               source_id, related_entry_id, counter_wallet_id, expires_at, written_off::text as written_off, actor, effective_at, explanation
+          from ledger_entries e where program_id = ${programId} and id > ${after} ${rangeOn(sql`e.effective_at`, range)}
+         order by id limit ${limit}`,
+  );
+  return rows.map((r) => [
+    r.id,
+    r.type,
+    r.phase,
+    r.account_id,
+    r.contact_id,
+    r.wallet_id,
+    r.unit,
+    r.amount,
+    r.reason_code,
+    r.source_type,
+    r.source_id,
+    r.related_entry_id,
+    r.counter_wallet_id,
+    r.expires_at,
+    r.written_off,
+    r.actor,
+    r.effective_at,
+    r.explanation,
+  ]);
+}

@@ -1,0 +1,64 @@
+// The portal's program policies (program settings key `portal`): the slug of its address and the
+// program's branding, with their defaults.
+import Type, { type Static } from 'typebox';
+import Value from 'typebox/value';
+
+const Colour = Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: 'A colour as #rrggbb' });
+
+export const PortalSettingsSchema = Type.Object(
+  {
+    slug: Type.Optional(
+      Type.String({
+        pattern: '^[a-z0-9][a-z0-9-]{1,62}$',
+        description: 'The portal is served at /portal/{slug} (default: the program id)',
+      }),
+    ),
+    name: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: "The portal's title (default: the program name)",
+      }),
+    ),
+    logoUrl: Type.Optional(
+      Type.String({ pattern: '^https://\\S{1,500}$', description: 'An https address of the logo image' }),
+    ),
+    colors: Type.Optional(
+      Type.Object(
+        {
+          primary: Type.Optional(Colour),
+          onPrimary: Type.Optional(Colour),
+        },
+        {
+          additionalProperties: false,
+          description: 'primary: header and buttons; onPrimary: text on them (keep a 4.5:1 contrast)',
+        },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export interface Branding {
+  slug: string;
+  name: string;
+  logoUrl: string | null;
+  colors: { primary: string; onPrimary: string };
+}
+
+/** The program's portal address and branding with defaults filled in. */
+export function portalSettings(program: {
+  id: string;
+  name: string;
+  settings: Record<string, unknown>;
+}): Branding {
+  const own = program.settings.portal;
+  const s: Static<typeof PortalSettingsSchema> =
+    own !== undefined && Value.Check(PortalSettingsSchema, own) ? own : {};
+  return {
+    slug: s.slug ?? program.id.toLowerCase(),
+    name: s.name ?? program.name,
+    logoUrl: s.logoUrl ?? null,
+    colors: { primary: s.colors?.primary ?? '#1f4e79', onPrimary: s.colors?.onPrimary ?? '#ffffff' },
+  };
+}

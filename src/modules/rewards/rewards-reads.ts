@@ -1,0 +1,65 @@
+// What other modules may read of rewards directly (functions take the executor first, so a caller
+// can read inside its own transaction). Writes go through the rewards services.
+import { type SQL, sql } from 'drizzle-orm';
+import { type Executor, selectRows } from '../../db/client.ts';
+
+/** A time range for exports: instants, either end open. */
+interface ExportRange {
+  start?: Date;
+  end?: Date;
+}
+
+const rangeOn = (column: SQL, r: ExportRange) =>
+  sql`${r.start ? sql`and ${column} >= ${r.start.toISOString()}` : sql``} ${r.end ? sql`and ${column} < ${r.end.toISOString()}` : sql``}`;
+
+export const REDEMPTION_EXPORT_COLUMNS = [
+  'id',
+  'rewardId',
+  'accountId',
+  'contactId',
+  'status',
+  'unit',
+  'amount',
+  'requestedBy',
+  'holdEntryId',
+  'settleEntryId',
+  'refundEntryId',
+  'note',
+  'reason',
+  'createdAt',
+  'updatedAt',
+] as const;
+
+/** A page of redemptions for an export, by id after `after` (requested in the range), as rows of cells. */
+export async function redemptionExportPage(
+  db: Executor,
+  programId: string,
+  range: ExportRange,
+  after: string,
+  limit: number,
+) {
+  const rows = await selectRows<Record<string, unknown>>(
+    db,
+    sql`select id, reward_id, account_id, contact_id, status, unit, amount::text as amount, requested_by, hold_entry_id,
+               settle_entry_id, refund_entry_id, note, reason, created_at, updated_at
+          from redemptions r where program_id = ${programId} and id > ${after} ${rangeOn(sql`r.created_at`, range)}
+         order by id limit ${limit}`,
+  );
+  return rows.map((r) => [
+    r.id,
+    r.reward_id,
+    r.account_id,
+    r.contact_id,
+    r.status,
+    r.unit,
+    r.amount,
+    r.requested_by,
+    r.hold_entry_id,
+    r.settle_entry_id,
+    r.refund_entry_id,
+    r.note,
+    r.reason,
+    r.created_at,
+    r.updated_at,
+  ]);
+}

@@ -1,0 +1,83 @@
+// Completion races that only a real multi-connection PostgreSQL can show (PGlite has one connection):
+// the same completion reached by 20 concurrent events, and due runs racing each other and events.
+import { sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectRows } from '../../src/db/client.ts';
+import { type TestApi, testApi } from '../support/app.ts';
+import { engagementProgram, threeTrainings, trainedBadge } from './helpers.ts';
+
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await testApi();
+  expect(api.database.driver).toBe('postgres');
+});
+
+async function paid(programId: string, accountId: string) {
+  const [row] = await selectRows<{
+    completions: string;
+    entries: string;
+    awards: string;
+    points: string | null;
+  }>(
+    api.database.db,
+    sql`select (select count(*) from challenge_completions where program_id = ${programId} and account_id = ${accountId}) as completions,
+               (select count(*) from ledger_entries where program_id = ${programId} and account_id = ${accountId}
+                  and reason_code = 'challenge_completed') as entries,
+               (select count(*) from badge_awards where program_id = ${programId} and account_id = ${accountId}) as awards,
+               (select sum(balance) from wallets where program_id = ${programId} and account_id = ${accountId}) as points`,
+  );
+  return {
+    completions: Number(row!.completions),
+    entries: Number(row!.entries),
+    awards: Number(row!.awards),
+    points: Number(row!.points ?? 0),
+  };
+}
+
+describe('a completion is paid once under concurrency', () => {
+  it('20 concurrent events that each reach the same completion pay it once', async () => {
+    const p = await engagementProgram(api);
+    await p.ok(p.admin, { method: 'POST', url: '/v1/badges', payload: trainedBadge });
+    await p.ok(p.admin, { method: 'POST', url: '/v1/challenges', payload: threeTrainings() });
+    const acme = await p.account('ACME');
+    await p.training('t1', 'ACME', '2026-05-01T09:00:00Z');
+    await p.training('t2', 'ACME', '2026-05-02T09:00:00Z');
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        p.send(p.write, {
+          method: 'POST',
+          url: '/v1/events',
+          payload: {
+            id: `race-${n}`,
+            type: 'training.completed',
+            account: 'ACME',
+            occurredAt: '2026-05-03T09:00:00Z',
+            attributes: { course: `c${n}` },
+          },
+        }),
+      ),
+    );
+    expect(results.map((r) => r.statusCode)).toEqual(Array(20).fill(201));
+    expect(await paid(p.id, acme)).toEqual({ completions: 1, entries: 1, awards: 1, points: 300 });
+    // And due runs racing each other afterwards pay nothing more.
+    await Promise.all(Array.from({ length: 5 }, () => p.due('2026-05-10T00:00:00Z')));
+    expect(await paid(p.id, acme)).toEqual({ completions: 1, entries: 1, awards: 1, points: 300 });
+  });
+
+  it('concurrent due runs over completions no event checked pay each once', async () => {
+    const p = await engagementProgram(api);
+    await p.ok(p.admin, { method: 'POST', url: '/v1/badges', payload: trainedBadge });
+    const accounts: string[] = [];
+    for (const n of [1, 2, 3, 4, 5]) {
+      accounts.push(await p.account(`ACC-${n}`));
+      for (const t of [1, 2, 3]) await p.training(`a${n}-t${t}`, `ACC-${n}`, `2026-05-0${t}T09:00:00Z`);
+    }
+    // Created after the events: only the due runs can find these completions.
+    await p.ok(p.admin, { method: 'POST', url: '/v1/challenges', payload: threeTrainings() });
+    const runs = await Promise.all(Array.from({ length: 6 }, () => p.due('2026-05-10T00:00:00Z')));
+    expect(runs.reduce((sum, r) => sum + r.completed, 0)).toBe(5);
+    for (const account of accounts)
+      expect(await paid(p.id, account)).toEqual({ completions: 1, entries: 1, awards: 1, points: 300 });
+  });
+});

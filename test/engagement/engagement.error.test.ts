@@ -1,0 +1,293 @@
+// Bad input to the engagement routes: a problem naming the field, and nothing written.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type TestApi, testApi } from '../support/app.ts';
+import { type EngagementProgram, engagementProgram, threeTrainings, trainedBadge } from './helpers.ts';
+
+let api: TestApi;
+let p: EngagementProgram;
+
+beforeAll(async () => {
+  api = await testApi();
+  p = await engagementProgram(api);
+  await p.ok(p.admin, { method: 'POST', url: '/v1/badges', payload: trainedBadge });
+  await p.account('ACME');
+});
+
+async function refused(
+  key: string,
+  method: 'POST' | 'PUT' | 'PATCH' | 'GET',
+  url: string,
+  payload: object | undefined,
+  status: number,
+  code: string,
+  paths: string[] = [],
+) {
+  const auditBefore = (await p.ok(p.admin, { method: 'GET', url: '/v1/audit?limit=500' })).data.length;
+  const r = await p.send(key, { method, url, payload });
+  expect(r.statusCode, r.body).toBe(status);
+  const problem = r.json();
+  expect(problem.code).toBe(code);
+  expect((problem.errors ?? []).map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(paths));
+  const auditAfter = (await p.ok(p.admin, { method: 'GET', url: '/v1/audit?limit=500' })).data.length;
+  expect(auditAfter).toBe(auditBefore);
+  return problem;
+}
+
+const challenge = (extra: object) => ({ ...threeTrainings(), code: 'bad', ...extra });
+
+describe('challenges refuse bad documents, naming the field, writing nothing', () => {
+  it('a goal over an attribute its event type does not declare', async () => {
+    const problem = await refused(
+      p.admin,
+      'POST',
+      '/v1/challenges',
+      challenge({
+        goals: [{ metric: 'distinct', eventTypes: ['webinar.attended'], attribute: 'sku', target: '2' }],
+      }),
+      422,
+      'challenge_invalid',
+      ['/body/goals/0/attribute'],
+    );
+    expect(problem.detail).toContain('webinar.attended does not declare the attribute sku');
+    expect((await p.send(p.read, { method: 'GET', url: '/v1/challenges/bad' })).statusCode).toBe(404);
+  });
+
+  it('a window that ends before it starts, and an end before the start', async () => {
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/challenges',
+      challenge({
+        window: { kind: 'fixed', from: '2026-06-01T00:00:00Z', to: '2026-05-01T00:00:00Z' },
+        endsAt: '2026-01-01T00:00:00Z',
+      }),
+      422,
+      'challenge_invalid',
+      ['/body/window/to', '/body/endsAt'],
+    );
+  });
+
+  it('an unknown badge, an unknown event type, a bad audience condition, a zero target', async () => {
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/challenges',
+      challenge({
+        reward: { points: 10, badge: 'nope' },
+        goals: [
+          { metric: 'count', eventTypes: ['no.such_type'], target: '3' },
+          { metric: 'count', eventTypes: ['purchase'], target: '0' },
+        ],
+        audience: { condition: 'account.nothing == 1' },
+      }),
+      422,
+      'challenge_invalid',
+      [
+        '/body/reward/badge',
+        '/body/goals/0/eventTypes/0',
+        '/body/goals/1/target',
+        '/body/audience/condition',
+      ],
+    );
+  });
+
+  it('a distinct goal without its attribute, a schema violation, a taken code', async () => {
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/challenges',
+      challenge({ goals: [{ metric: 'distinct', eventTypes: ['purchase'], target: '2' }] }),
+      422,
+      'challenge_invalid',
+      ['/body/goals/0/attribute'],
+    );
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/challenges',
+      challenge({ window: { kind: 'weekly' } }),
+      400,
+      'validation_failed',
+    );
+    await p.ok(p.admin, { method: 'POST', url: '/v1/challenges', payload: threeTrainings() });
+    await refused(p.admin, 'POST', '/v1/challenges', threeTrainings(), 409, 'challenge_exists', [
+      '/body/code',
+    ]);
+  });
+
+  it('a change of an unknown challenge, or a bad change of a known one', async () => {
+    const { code: _c, ...doc } = threeTrainings();
+    await refused(p.admin, 'PUT', '/v1/challenges/unknown', doc, 404, 'challenge_not_found');
+    await refused(
+      p.admin,
+      'PUT',
+      '/v1/challenges/three-trainings',
+      { ...doc, reward: { badge: 'missing' } },
+      422,
+      'challenge_invalid',
+      ['/body/reward/badge'],
+    );
+    expect((await p.ok(p.read, { method: 'GET', url: '/v1/challenges/three-trainings' })).version).toBe(1);
+  });
+
+  it('progress of an unknown challenge or account', async () => {
+    await refused(
+      p.read,
+      'GET',
+      '/v1/challenges/unknown/progress?account=ACME',
+      undefined,
+      404,
+      'challenge_not_found',
+    );
+    await refused(
+      p.read,
+      'GET',
+      '/v1/challenges/three-trainings/progress?account=NOBODY',
+      undefined,
+      404,
+      'account_not_found',
+    );
+    await refused(
+      p.read,
+      'GET',
+      '/v1/challenges/three-trainings/progress',
+      undefined,
+      400,
+      'validation_failed',
+    );
+  });
+});
+
+describe('badges refuse bad input', () => {
+  it('an unknown badge awarded by hand names the badge field', async () => {
+    await refused(p.write, 'POST', '/v1/accounts/ACME/badges', { badge: 'unknown' }, 404, 'badge_not_found', [
+      '/body/badge',
+    ]);
+    expect((await p.ok(p.read, { method: 'GET', url: '/v1/accounts/ACME/badges' })).data).toEqual([]);
+  });
+
+  it("an unknown account, another account's contact, an expiry in the past", async () => {
+    await refused(
+      p.write,
+      'POST',
+      '/v1/accounts/NOBODY/badges',
+      { badge: 'trained' },
+      404,
+      'account_not_found',
+    );
+    const other = await p.account('OTHER');
+    const contact = await p.ok(p.write, {
+      method: 'POST',
+      url: `/v1/accounts/${other}/contacts`,
+      payload: { email: 'x@other.example' },
+    });
+    await refused(
+      p.write,
+      'POST',
+      '/v1/accounts/ACME/badges',
+      { badge: 'trained', contact: contact.id },
+      400,
+      'validation_failed',
+      ['/body/contact'],
+    );
+    await refused(
+      p.write,
+      'POST',
+      '/v1/accounts/ACME/badges',
+      { badge: 'trained', expiresAt: '2020-01-01T00:00:00Z' },
+      400,
+      'validation_failed',
+      ['/body/expiresAt'],
+    );
+  });
+
+  it('a taken code, a bad image URL, an unknown badge to read or change', async () => {
+    await refused(p.admin, 'POST', '/v1/badges', trainedBadge, 409, 'badge_exists', ['/body/code']);
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/badges',
+      { code: 'x', name: 'X', imageUrl: 'javascript:alert(1)' },
+      400,
+      'validation_failed',
+    );
+    await refused(p.read, 'GET', '/v1/badges/unknown', undefined, 404, 'badge_not_found');
+    await refused(p.admin, 'PATCH', '/v1/badges/unknown', { name: 'Y' }, 404, 'badge_not_found');
+  });
+});
+
+describe('leaderboards refuse bad input', () => {
+  it('a window that ends before it starts, an unknown event type, an unknown country', async () => {
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/leaderboards',
+      {
+        code: 'bad',
+        name: 'Bad',
+        metric: 'qualifying_spend',
+        eventTypes: ['no.such_type'],
+        window: { kind: 'fixed', from: '2026-06-01T00:00:00Z', to: '2026-05-01T00:00:00Z' },
+        audience: { countries: ['XX'] },
+      },
+      400,
+      'validation_failed',
+      ['/body/window/to', '/body/eventTypes/0', '/body/audience/countries/0'],
+    );
+    await refused(p.read, 'GET', '/v1/leaderboards/bad', undefined, 404, 'leaderboard_not_found');
+  });
+
+  it('standings or exclusions of an unknown leaderboard or account', async () => {
+    await refused(
+      p.read,
+      'GET',
+      '/v1/leaderboards/unknown/standings',
+      undefined,
+      404,
+      'leaderboard_not_found',
+    );
+    await refused(
+      p.write,
+      'PUT',
+      '/v1/leaderboards/unknown/exclusions/ACME',
+      {},
+      404,
+      'leaderboard_not_found',
+    );
+    await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/leaderboards',
+      payload: {
+        code: 'year',
+        name: 'Year',
+        metric: 'points_earned',
+        window: { kind: 'calendar', period: 'year' },
+      },
+    });
+    await refused(
+      p.read,
+      'GET',
+      '/v1/leaderboards/year/standings?account=NOBODY',
+      undefined,
+      404,
+      'account_not_found',
+    );
+    await refused(p.write, 'PUT', '/v1/leaderboards/year/exclusions/NOBODY', {}, 404, 'account_not_found');
+  });
+});
+
+describe('scopes', () => {
+  it('definitions need the admin scope, awards and exclusions the write scope', async () => {
+    await refused(p.write, 'POST', '/v1/badges', { code: 'w', name: 'W' }, 403, 'insufficient_scope');
+    await refused(p.write, 'POST', '/v1/challenges', challenge({}), 403, 'insufficient_scope');
+    await refused(
+      p.read,
+      'POST',
+      '/v1/accounts/ACME/badges',
+      { badge: 'trained' },
+      403,
+      'insufficient_scope',
+    );
+    await refused(p.write, 'POST', '/v1/engagement/due-runs', {}, 403, 'insufficient_scope');
+  });
+});

@@ -1,0 +1,229 @@
+// NPS surveys end to end: signed links answered without a key (once), API answers, translations,
+// anonymous answers that keep no contact, survey.completed events rewarded whatever the score, and
+// NPS totals, months and per account recomputed here from the scores the test sent.
+import { sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectRows } from '../../src/db/client.ts';
+import { json, newProgram, type Program } from '../events/helpers.ts';
+import { type TestApi, testApi } from '../support/app.ts';
+
+let api: TestApi;
+let p: Program;
+let other: Program;
+const contacts: Record<string, string> = {};
+let survey: string;
+let links: Record<string, string>;
+
+async function contact(program: Program, account: string, email: string) {
+  const r = await program.send(program.write, {
+    method: 'POST',
+    url: `/v1/accounts/${account}/contacts`,
+    payload: { email, name: email, role: 'buyer' },
+  });
+  expect(r.statusCode, r.body).toBe(201);
+  return json(r).id as string;
+}
+
+const publicCall = (method: 'GET' | 'POST', token: string, payload?: object, query = '') =>
+  api.app.inject({ method, url: `/surveys/${token}${query}`, ...(payload && { payload }) });
+
+const answersIn = async (programId: string) =>
+  selectRows<{ survey_id: string; account_id: string | null; contact_id: string | null; score: number }>(
+    api.database.db,
+    sql`select survey_id, account_id, contact_id, score from survey_answers where program_id = ${programId} order by id`,
+  );
+
+beforeAll(async () => {
+  api = await testApi();
+  p = await newProgram(api);
+  other = await newProgram(api);
+  await p.rule({
+    name: 'Thanks for answering',
+    trigger: { types: ['survey.completed'] },
+    effects: [{ kind: 'fixed', points: 250 }],
+  });
+  for (const a of ['ACME', 'BETA', 'GAMMA']) await p.account(a);
+  await other.account('ACME');
+  contacts.c1 = await contact(p, 'ACME', 'c1@acme.example');
+  contacts.c2 = await contact(p, 'ACME', 'c2@acme.example');
+  contacts.c3 = await contact(p, 'BETA', 'c3@beta.example');
+  contacts.c4 = await contact(p, 'GAMMA', 'c4@gamma.example');
+  contacts.o1 = await contact(other, 'ACME', 'o1@other.example');
+  const s = await p.send(p.admin, {
+    method: 'POST',
+    url: '/v1/surveys',
+    payload: {
+      name: 'NPS 2026',
+      question: {
+        default: 'How likely are you to recommend us to a colleague?',
+        nl: 'Hoe waarschijnlijk beveelt u ons aan?',
+      },
+    },
+  });
+  expect(s.statusCode, s.body).toBe(201);
+  survey = json(s).id;
+  const l = await p.send(p.write, {
+    method: 'POST',
+    url: `/v1/surveys/${survey}/links`,
+    payload: { contacts: [contacts.c1, contacts.c2, contacts.c3] },
+  });
+  expect(l.statusCode, l.body).toBe(200);
+  links = Object.fromEntries(
+    json(l).data.map((x: { contactId: string; token: string }) => [x.contactId, x.token]),
+  );
+});
+
+describe('answering through a signed link', () => {
+  it('shows the question in the asked language, then takes one answer without a key', async () => {
+    const view = await publicCall('GET', links[contacts.c1!]!, undefined, '?locale=nl-BE');
+    expect(view.statusCode, view.body).toBe(200);
+    expect(json(view)).toMatchObject({ question: 'Hoe waarschijnlijk beveelt u ons aan?', answered: false });
+    const answered = await publicCall('POST', links[contacts.c1!]!, { score: 10 });
+    expect(answered.statusCode, answered.body).toBe(201);
+    expect(json(answered)).toMatchObject({ score: 10, category: 'promoter', anonymous: false });
+    expect(json(answered).eventId).toMatch(/^evt_/);
+    expect(json(await publicCall('GET', links[contacts.c1!]!)).answered).toBe(true);
+  });
+
+  it('cannot be used twice', async () => {
+    const again = await publicCall('POST', links[contacts.c1!]!, { score: 0 });
+    expect(again.statusCode).toBe(409);
+    expect(json(again).code).toBe('survey_already_answered');
+    expect((await answersIn(p.id)).map((a) => a.score)).toEqual([10]);
+  });
+
+  it('cannot be forged: an altered signature, payload or program is refused', async () => {
+    const [surveyId, contactId, signature] = links[contacts.c2!]!.split('.') as [string, string, string];
+    const flipped = `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
+    // Another program's survey with a contact of it, under this link's signature.
+    const s = await other.send(other.admin, {
+      method: 'POST',
+      url: '/v1/surveys',
+      payload: { name: 'Theirs', question: { default: 'Recommend?' } },
+    });
+    for (const token of [
+      `${surveyId}.${contactId}.${flipped}`,
+      `${surveyId}.${contacts.c4}.${signature}`, // another contact of the program
+      `${json(s).id}.${contacts.o1}.${signature}`, // aimed at another program
+      `${json(s).id}.${contactId}.${signature}`,
+      'not-a-token-at-all',
+    ]) {
+      const r = await publicCall('POST', token, { score: 9 });
+      expect(r.statusCode, token).toBe(404);
+      expect(json(r).code).toBe('survey_link_invalid');
+    }
+    expect(await answersIn(p.id)).toHaveLength(1);
+    expect(await answersIn(other.id)).toHaveLength(0);
+  });
+
+  it('an answer of 11 is a 400 naming score, and writes nothing', async () => {
+    const r = await publicCall('POST', links[contacts.c2!]!, { score: 11 });
+    expect(r.statusCode).toBe(400);
+    expect(json(r).errors[0].path).toBe('/body/score');
+    expect(await answersIn(p.id)).toHaveLength(1);
+  });
+});
+
+describe('answering through the API, and the NPS', () => {
+  it('takes answers with the key, once per contact, and rewards each whatever the score', async () => {
+    const c2 = await publicCall('POST', links[contacts.c2!]!, { score: 3, comment: 'Deliveries are late' });
+    expect(c2.statusCode, c2.body).toBe(201);
+    const c3 = await p.send(p.write, {
+      method: 'POST',
+      url: `/v1/surveys/${survey}/answers`,
+      payload: { contact: contacts.c3, score: 9 },
+    });
+    expect(c3.statusCode, c3.body).toBe(201);
+    const twice = await p.send(p.write, {
+      method: 'POST',
+      url: `/v1/surveys/${survey}/answers`,
+      payload: { contact: contacts.c3, score: 2 },
+    });
+    expect(json(twice).code).toBe('survey_already_answered');
+    // 250 points per answer: ACME's two contacts (a promoter and a detractor alike), BETA's one.
+    expect((await p.wallet('ACME', 'points'))?.net).toBe(500);
+    expect((await p.wallet('BETA', 'points'))?.net).toBe(250);
+  });
+
+  it('NPS = % promoters − % detractors, in total, per month and per account', async () => {
+    const rows = await answersIn(p.id);
+    const nps = (scores: number[]) => {
+      const pro = scores.filter((s) => s >= 9).length;
+      const det = scores.filter((s) => s <= 6).length;
+      return Math.round(((pro - det) / scores.length) * 1000) / 10;
+    };
+    const r = await p.send(p.read, { method: 'GET', url: `/v1/reports/nps?survey=${survey}` });
+    expect(r.statusCode, r.body).toBe(200);
+    const report = json(r);
+    expect(report).toMatchObject({
+      answers: 3,
+      promoters: 2,
+      passives: 0,
+      detractors: 1,
+      nps: nps(rows.map((x) => x.score)),
+    });
+    expect(report.nps).toBe(33.3);
+    const byAccount = Object.fromEntries(
+      report.accounts.map((a: { accountId: string; nps: number }) => [a.accountId, a.nps]),
+    );
+    const accountOf = (c: string) => rows.find((x) => x.contact_id === c)!.account_id!;
+    expect(byAccount[accountOf(contacts.c1!)]).toBe(nps([10, 3]));
+    expect(byAccount[accountOf(contacts.c3!)]).toBe(100);
+    expect(report.months).toHaveLength(1);
+    const d = await p.send(p.read, { method: 'GET', url: `/v1/surveys/${survey}/detractors` });
+    expect(json(d).data).toMatchObject([
+      { contactId: contacts.c2, score: 3, comment: 'Deliveries are late' },
+    ]);
+  });
+});
+
+describe('anonymous surveys', () => {
+  it('keep no contact or account with the answer, and still count once per contact', async () => {
+    const s = await p.send(p.admin, {
+      method: 'POST',
+      url: '/v1/surveys',
+      payload: { name: 'Anonymous pulse', question: { default: 'Recommend us?' }, anonymous: true },
+    });
+    const id = json(s).id;
+    const first = await p.send(p.write, {
+      method: 'POST',
+      url: `/v1/surveys/${id}/answers`,
+      payload: { contact: contacts.c4, score: 5 },
+    });
+    expect(first.statusCode, first.body).toBe(201);
+    const second = await p.send(p.write, {
+      method: 'POST',
+      url: `/v1/surveys/${id}/answers`,
+      payload: { contact: contacts.c4, score: 10 },
+    });
+    expect(json(second).code).toBe('survey_already_answered');
+    const stored = (await answersIn(p.id)).filter((a) => a.survey_id === id);
+    expect(stored).toEqual([{ survey_id: id, account_id: null, contact_id: null, score: 5 }]);
+    const [raw] = await selectRows<Record<string, unknown>>(
+      api.database.db,
+      sql`select * from survey_answers where survey_id = ${id}`,
+    );
+    expect(JSON.stringify(raw)).not.toContain(contacts.c4);
+    const d = await p.send(p.read, { method: 'GET', url: `/v1/surveys/${id}/detractors` });
+    expect(json(d).data).toEqual([]);
+    const report = json(await p.send(p.read, { method: 'GET', url: `/v1/reports/nps?survey=${id}` }));
+    expect(report).toMatchObject({ answers: 1, detractors: 1, nps: -100, accounts: [] });
+  });
+});
+
+describe('another program', () => {
+  it("cannot read, link or answer this program's survey", async () => {
+    for (const [method, url, payload] of [
+      ['GET', `/v1/surveys/${survey}`, undefined],
+      ['POST', `/v1/surveys/${survey}/links`, { contacts: [contacts.o1] }],
+      ['POST', `/v1/surveys/${survey}/answers`, { contact: contacts.o1, score: 9 }],
+      ['GET', `/v1/surveys/${survey}/detractors`, undefined],
+    ] as const) {
+      const r = await other.send(other.admin, { method, url, ...(payload && { payload }) });
+      expect(r.statusCode, url).toBe(404);
+      expect(json(r).code).toBe('survey_not_found');
+    }
+    const theirs = json(await other.send(other.read, { method: 'GET', url: '/v1/surveys' })).data;
+    expect(theirs.map((x: { name: string }) => x.name)).toEqual(['Theirs']);
+  });
+});
