@@ -17,6 +17,12 @@ const Env = Type.Object({
     default: '*',
     pattern: '^(\\*|null|https?://[^,\\s]+(,https?://[^,\\s]+)*)$',
   }),
+  NODE_ENV: Type.Optional(Type.String({ maxLength: 40 })),
+  FIDELIS_WEBHOOK_ALLOWED_HOSTS: Type.String({
+    maxLength: 2000,
+    default: '',
+    pattern: '^[A-Za-z0-9.\\-:\\[\\],]*$',
+  }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -32,6 +38,13 @@ export interface Config {
   logLevel: string;
   /** Origins browsers may call the API from: '*' (any; API keys are not cookies), 'null' (none), or a list. */
   corsOrigin: '*' | 'null' | string[];
+  /** NODE_ENV=production: webhook endpoints must use https. */
+  production: boolean;
+  /**
+   * Hosts (`name` or `name:port`) webhook endpoints may target even when they resolve to a private,
+   * loopback or link-local address (FIDELIS_WEBHOOK_ALLOWED_HOSTS, comma-separated; decision 0016).
+   */
+  webhookAllowedHosts: string[];
 }
 
 export class ConfigError extends Error {}
@@ -61,5 +74,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       parsed.CORS_ORIGIN === '*' || parsed.CORS_ORIGIN === 'null'
         ? parsed.CORS_ORIGIN
         : parsed.CORS_ORIGIN.split(','),
+    production: parsed.NODE_ENV === 'production',
+    webhookAllowedHosts: parsed.FIDELIS_WEBHOOK_ALLOWED_HOSTS.split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter((h) => h.length > 0),
   };
 }

@@ -14,11 +14,13 @@ import { createIdempotencyService } from '../modules/idempotency/idempotency-ser
 import { createImportService } from '../modules/imports/imports-service.ts';
 import { createInsightService } from '../modules/insight/insight-service.ts';
 import { InsightSettingsSchema } from '../modules/insight/insight-settings.ts';
+import { createJobService, type JobServiceOptions } from '../modules/jobs/jobs-service.ts';
 import { createKeyService } from '../modules/keys/keys-service.ts';
 import { KeysSettingsSchema } from '../modules/keys/keys-settings.ts';
 import { createLedgerService } from '../modules/ledger/ledger-service.ts';
 import { LedgerSettingsSchema } from '../modules/ledger/ledger-settings.ts';
 import { createMembershipService } from '../modules/memberships/memberships-service.ts';
+import { createOutboxService } from '../modules/outbox/outbox-service.ts';
 import { createPortalService } from '../modules/portal/portal-service.ts';
 import { PortalSettingsSchema } from '../modules/portal/portal-settings.ts';
 import { createProgramService } from '../modules/programs/programs-service.ts';
@@ -29,10 +31,21 @@ import { RedemptionSettingsSchema } from '../modules/rewards/rewards-settings.ts
 import { createRuleService } from '../modules/rules/rules-service.ts';
 import { createTierService } from '../modules/tiers/tiers-service.ts';
 import { createUserService } from '../modules/users/users-service.ts';
+import { subscriptionsOf } from '../modules/webhooks/webhooks-reads.ts';
+import { createWebhookService, type WebhookOptions } from '../modules/webhooks/webhooks-service.ts';
 
-export function createServices(database: Database) {
+export interface ServiceOptions {
+  jobs?: JobServiceOptions;
+  webhooks?: WebhookOptions;
+}
+
+export function createServices(database: Database, options: ServiceOptions = {}) {
   // Every writing service records its writes in the audit log itself, in the write's transaction.
   const audit = createAuditService(database);
+  // The durable job queue (decision 0016); its workers run once `jobs.start()` is called (the server does).
+  const jobs = createJobService(database, options.jobs);
+  // The transactional outbox: services emit in their transactions what webhook endpoints subscribe to.
+  const outbox = createOutboxService(database, subscriptionsOf);
   // Each module that has program policies names its settings schema here.
   const programs = createProgramService(database, audit, {
     ledger: LedgerSettingsSchema,
@@ -48,12 +61,12 @@ export function createServices(database: Database) {
   const contacts = createContactService(database, accounts, audit);
   const imports = createImportService(database, accounts, contacts, audit);
   const idempotency = createIdempotencyService(database);
-  const ledger = createLedgerService(database, programs, accounts, audit);
-  const memberships = createMembershipService(database, accounts, ledger, audit);
+  const ledger = createLedgerService(database, programs, accounts, audit, outbox);
+  const memberships = createMembershipService(database, accounts, ledger, audit, outbox);
   const fx = createFxService(database, programs, audit);
   const eventTypes = createEventTypeService(database, audit);
   const rules = createRuleService(database, eventTypes, audit, programs.config);
-  const tiers = createTierService(database, programs, accounts, eventTypes, audit);
+  const tiers = createTierService(database, programs, accounts, eventTypes, audit, outbox);
   const engagement = createEngagementService({
     database,
     programs,
@@ -74,6 +87,7 @@ export function createServices(database: Database) {
     rules,
     eventTypes,
     tiers,
+    outbox,
     engagement,
   );
   // Reward eligibility: the account's tier on the program's first ladder, and its memberships; the
@@ -100,8 +114,10 @@ export function createServices(database: Database) {
     audit,
     rewards,
     eligibilityFacts,
+    outbox,
   });
   const cashback = createCashbackService(database, { accounts, contacts, ledger, audit });
+  const webhooks = createWebhookService(database, { audit, jobs, outbox }, options.webhooks);
   const insight = createInsightService(database, programs, tiers, contacts, events, audit);
   const portal = createPortalService(database, {
     programs,
@@ -123,12 +139,16 @@ export function createServices(database: Database) {
     tiers,
     rewards,
     redemptions,
+    webhooks,
     engagement,
     insight,
     contacts,
   );
   return {
     database,
+    jobs,
+    outbox,
+    webhooks,
     programs,
     keys,
     users,

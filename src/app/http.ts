@@ -30,6 +30,7 @@ import { fxRoutes } from '../modules/fx/fx-routes.ts';
 import { idempotentWrites } from '../modules/idempotency/idempotency-plugin.ts';
 import { importRoutes } from '../modules/imports/imports-routes.ts';
 import { exportRoutes, insightRoutes, surveyLinkRoutes } from '../modules/insight/insight-routes.ts';
+import { jobRoutes } from '../modules/jobs/jobs-routes.ts';
 import { authenticateKeys, limitRequests } from '../modules/keys/keys-plugin.ts';
 import { keyRoutes } from '../modules/keys/keys-routes.ts';
 import { ledgerProgramRoutes } from '../modules/ledger/ledger-program-routes.ts';
@@ -45,6 +46,7 @@ import { ruleRoutes } from '../modules/rules/rules-routes.ts';
 import { tierRoutes } from '../modules/tiers/tiers-routes.ts';
 import { sessionPrincipal } from '../modules/users/users-plugin.ts';
 import { consoleSessionRoutes } from '../modules/users/users-routes.ts';
+import { webhookRoutes } from '../modules/webhooks/webhooks-routes.ts';
 import type { Services } from './compose.ts';
 import { serveConsole, servePortal } from './console.ts';
 
@@ -73,6 +75,8 @@ const ROUTE_MODULES = [
   insightRoutes,
   exportRoutes,
   auditRoutes,
+  jobRoutes,
+  webhookRoutes,
   portalRoutes,
 ] as const;
 

@@ -31,7 +31,9 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   buildConsoleIfStale();
   const database = await openConfiguredDatabase(config);
   await database.migrate();
-  const services = createServices(database);
+  const services = createServices(database, {
+    webhooks: { allowedHosts: config.webhookAllowedHosts, production: config.production },
+  });
 
   let demoKey: string | undefined;
   if (options.demo && (await services.programs.list()).length === 0) {
@@ -88,6 +90,10 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
     corsOrigin: config.corsOrigin,
   });
+  // The durable job queue's workers (webhook deliveries), ready before the server takes requests: what
+  // was queued while the server was down runs now (decision 0016).
+  await services.webhooks.start();
+  await services.jobs.start();
   const address = await app.listen({ port: config.port, host: config.host });
   const stopScheduler = startScheduler(services, app.log);
 
@@ -100,6 +106,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     timer.unref();
     await app.close();
     await stopScheduler();
+    await services.webhooks.stop();
+    await services.jobs.stop();
     await database.close();
     process.exit(0);
   };

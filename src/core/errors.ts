@@ -38,6 +38,8 @@ export const ERROR_CATALOG = {
   survey_already_answered: { status: 409, title: 'This survey was already answered by this contact' },
   survey_closed: { status: 409, title: 'This survey no longer takes answers' },
   redemption_not_found: { status: 404, title: 'No such redemption' },
+  webhook_endpoint_not_found: { status: 404, title: 'No such webhook endpoint' },
+  webhook_message_not_found: { status: 404, title: 'No such webhook message' },
   charity_not_found: { status: 404, title: 'No such charity' },
   badge_not_found: { status: 404, title: 'No such badge' },
   challenge_not_found: { status: 404, title: 'No such challenge' },

@@ -25,6 +25,11 @@ export type StoreOptions =
 export interface Database {
   readonly driver: 'postgres' | 'pglite';
   readonly db: Db;
+  /**
+   * The driver's own client, for a library that speaks SQL by itself (the job queue, decision 0016):
+   * the PGlite instance, or the `pg` pool.
+   */
+  readonly native: { driver: 'pglite'; client: PGlite } | { driver: 'postgres'; pool: pg.Pool };
   /** Runs fn in one transaction: committed when fn resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Applies every pending migration (safe to call from several processes at once on PostgreSQL). */
@@ -64,6 +69,7 @@ export async function openDatabase(options: StoreOptions): Promise<Database> {
     return {
       driver: 'postgres',
       db,
+      native: { driver: 'postgres', pool },
       transaction: (fn) => db.transaction(fn),
       async migrate() {
         const client = await pool.connect();
@@ -101,6 +107,7 @@ export async function openDatabase(options: StoreOptions): Promise<Database> {
   return {
     driver: 'pglite',
     db,
+    native: { driver: 'pglite', client },
     transaction: (fn) => db.transaction(fn),
     migrate: () => migratePglite(pgliteDb, { migrationsFolder: MIGRATIONS_DIR }),
     ping: () => ping(db),

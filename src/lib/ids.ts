@@ -3,6 +3,10 @@ import { formatId } from '../core/ids.ts';
 
 export type IdPrefix =
   | 'prg'
+  | 'msg'
+  | 'whe'
+  | 'whd'
+  | 'wha'
   | 'plk'
   | 'psn'
   | 'key'

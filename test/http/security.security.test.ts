@@ -53,6 +53,9 @@ interface Targets {
   plan: string;
   pendingMembership: string;
   activeMembership: string;
+  /** A webhook endpoint of the program and a message in its outbox. */
+  webhookEndpoint: string;
+  webhookMessage: string;
   /** A badge (awarded to the account), a challenge and a leaderboard, by code, when the server has engagement. */
   badge: string;
   challenge: string;
@@ -346,6 +349,24 @@ const ROUTES: Record<string, RouteSpec> = {
   },
   'POST /v1/membership-plans/{planId}/archive': { scope: 'admin', request: () => ({ payload: {} }) },
   'DELETE /v1/membership-plans/{planId}': { scope: 'admin', request: () => ({}) },
+  // Webhooks: endpoints are admin writes.
+  'POST /v1/webhook-endpoints': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: { url: `https://hooks.example.com/probe-${t.n}` } }),
+  },
+  'PATCH /v1/webhook-endpoints/{endpointId}': {
+    scope: 'admin',
+    request: () => ({ payload: { description: 'Probed' } }),
+  },
+  'POST /v1/webhook-endpoints/{endpointId}/rotate-secret': {
+    scope: 'admin',
+    request: () => ({ payload: {} }),
+  },
+  'POST /v1/webhook-endpoints/{endpointId}/replay': {
+    scope: 'admin',
+    request: (t) => ({ payload: { messageId: t.webhookMessage } }),
+  },
   'POST /v1/memberships': {
     request: (t) => ({
       headers: moneyWrite(t),
@@ -367,6 +388,11 @@ const ROUTES: Record<string, RouteSpec> = {
     request: () => ({ payload: {} }),
   },
   'GET /v1/audit': { scope: 'admin' },
+  // Webhook endpoints, their delivery log and the outbox (admin only).
+  'GET /v1/webhook-endpoints': { scope: 'admin' },
+  'GET /v1/webhook-endpoints/{endpointId}': { scope: 'admin' },
+  'GET /v1/webhook-endpoints/{endpointId}/attempts': { scope: 'admin' },
+  'GET /v1/webhook-messages': { scope: 'admin' },
   // API keys of the program (admin only).
   'GET /v1/keys': { scope: 'admin' },
   'POST /v1/keys': {
@@ -542,6 +568,8 @@ interface Fixture {
   plan: string;
   pendingMembership: string;
   activeMembership: string;
+  webhookEndpoint: string;
+  webhookMessage: string;
   badge: string;
   challenge: string;
   leaderboard: string;
@@ -679,6 +707,19 @@ async function memberships(account: string): Promise<typeof NO_MEMBERSHIPS> {
   };
 }
 
+/** A webhook endpoint of program a (subscribed to everything) and a message of its outbox. */
+async function webhookFixtures(): Promise<{ webhookEndpoint: string; webhookMessage: string }> {
+  if (!hasRoute('POST /v1/webhook-endpoints'))
+    return { webhookEndpoint: 'whe_none', webhookMessage: 'msg_none' };
+  const endpoint = await created(api.a.admin, '/v1/webhook-endpoints', {
+    url: 'https://hooks.example.com/alpha',
+  });
+  const [message] = await api.database.transaction((tx) =>
+    api.services.outbox.emit(tx, api.a.programId, [{ type: 'tier.changed', payload: { fixture: true } }]),
+  );
+  return { webhookEndpoint: endpoint.id, webhookMessage: message!.id };
+}
+
 /** Program a's resources as targets; the account (and event) given by our id or, with byExternalId, by the client's. */
 function aTargets(byExternalId = false): Targets {
   return {
@@ -704,6 +745,8 @@ function aTargets(byExternalId = false): Targets {
     plan: a.plan,
     pendingMembership: a.pendingMembership,
     activeMembership: a.activeMembership,
+    webhookEndpoint: a.webhookEndpoint,
+    webhookMessage: a.webhookMessage,
     badge: a.badge,
     challenge: a.challenge,
     leaderboard: a.leaderboard,
@@ -789,6 +832,7 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
     planId: t.plan,
     membershipId: t.activeMembership,
     entitlementKey: 'vip_support',
+    endpointId: t.webhookEndpoint,
     badgeCode: t.badge,
     challengeCode: t.challenge,
     leaderboardCode: t.leaderboard,
@@ -843,6 +887,7 @@ function aMarkers(): string[] {
       ? [a.reward, a.codeReward, a.sessionReward, a.pendingRedemption, a.approvedRedemption, a.charity]
       : []),
     ...(hasRoute('POST /v1/membership-plans') ? [a.plan, a.pendingMembership, a.activeMembership] : []),
+    ...(hasRoute('POST /v1/webhook-endpoints') ? [a.webhookEndpoint, a.webhookMessage] : []),
   ];
 }
 
@@ -925,6 +970,7 @@ beforeAll(async () => {
     ...(await rewardFixtures(account.id)),
     approver: approver.id,
     ...(await memberships(account.id)),
+    ...(await webhookFixtures()),
     ...(await engagementFixtures(account.id)),
     survey: hasRoute('POST /v1/surveys')
       ? (
@@ -1301,7 +1347,12 @@ describe('secrets', () => {
       // POST /v1/keys answers the new key's secret once, by design (and only that key's); nothing else may.
       // (The OpenAPI document names the field in the schema of that answer.)
       if (entry.includes('"openapi":"3.1.0"')) continue;
-      const createdSecrets = entry.includes('"secret":"fdl_') && entry.includes('"prefix":"fdl_') ? 1 : 0;
+      // So do POST /v1/webhook-endpoints and its rotate-secret, with the endpoint's signing secret.
+      const createdSecrets =
+        (entry.includes('"secret":"fdl_') && entry.includes('"prefix":"fdl_')) ||
+        (entry.includes('"secret":"whsec_') && entry.includes('"id":"whe_'))
+          ? 1
+          : 0;
       const matches = entry.match(/"(hash|keyHash|secret|secretKey)"\s*:/gi) ?? [];
       expect(matches.length, entry.slice(0, 200)).toBe(createdSecrets);
       expect(entry).not.toMatch(/"(hash|keyHash)"\s*:/i);

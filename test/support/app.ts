@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll } from 'vitest';
-import { createServices, type Services } from '../../src/app/compose.ts';
+import { createServices, type ServiceOptions, type Services } from '../../src/app/compose.ts';
 import { buildApp } from '../../src/app/http.ts';
 import type { Database } from '../../src/db/client.ts';
 import { FIXTURE } from './actor.ts';
@@ -50,9 +50,9 @@ async function programWithKeys(services: Services, name: string): Promise<Progra
   };
 }
 
-export async function testApi(): Promise<TestApi> {
+export async function testApi(options: ServiceOptions = {}): Promise<TestApi> {
   const database = await freshDatabase();
-  const services = createServices(database);
+  const services = createServices(database, options);
   const app = await buildApp(services);
   await app.ready();
   afterAll(() => app.close());

@@ -10,6 +10,8 @@ import { posix } from 'node:path';
  */
 export const MODULE_RANK: Record<string, number> = {
   audit: 0,
+  jobs: 0,
+  outbox: 0,
   programs: 1,
   'event-types': 2,
   accounts: 3,
@@ -25,6 +27,7 @@ export const MODULE_RANK: Record<string, number> = {
   rewards: 5,
   memberships: 5,
   tiers: 6,
+  webhooks: 7,
   engagement: 7,
   insight: 7,
   portal: 8,

@@ -14,6 +14,7 @@ import type { RewardService } from '../rewards/rewards-service.ts';
 import type { RuleService } from '../rules/rules-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
 import type { UserService } from '../users/users-service.ts';
+import type { WebhookService } from '../webhooks/webhooks-service.ts';
 import { demoCsv, demoEvents, demoLadder, demoMovements, demoRules } from './demo-data.ts';
 import { DEMO_BADGE, DEMO_LEADERBOARDS, demoChallenge, demoTrainings } from './demo-engagement.ts';
 import { demoOrders } from './demo-orders.ts';
@@ -64,6 +65,7 @@ export function createDemoService(
   tiers: TierService,
   rewards: RewardService,
   redemptions: RedemptionService,
+  webhooks: WebhookService | undefined,
   engagement: EngagementService,
   insight: InsightService,
   contactService: ContactService,
@@ -131,6 +133,17 @@ export function createDemoService(
       for (const document of documents)
         await rules.create(program.id, { document, effectiveFrom: ruleFrom }, actor);
       await tiers.createLadder(program.id, demoLadder(), actor);
+      // A webhook endpoint for the CRM, subscribed while the demo's tier changes and redemption requests
+      // happen (so its message log has them), then paused: nothing is sent to its example address.
+      const hook = await webhooks?.create(
+        program.id,
+        {
+          url: 'https://crm.northwind.example/hooks/fidelis',
+          eventTypes: ['tier.changed', 'redemption.requested'],
+          description: 'Northwind CRM (paused in the demo)',
+        },
+        actor,
+      );
       // A badge, a quarterly challenge and leaderboards before the events: the events complete it.
       await engagement.createBadge(program.id, DEMO_BADGE, actor);
       await engagement.createChallenge(program.id, demoChallenge(new Date()), actor);
@@ -250,6 +263,7 @@ export function createDemoService(
       }
       // RFM segments from that history (the server refreshes them daily).
       await insight.refreshRfm(program.id);
+      if (hook) await webhooks?.update(program.id, hook.id, { enabled: false }, actor);
       const { secret } = await keys.create(program.id, 'demo admin', ['admin'], actor);
       // The console logins, unless another demo program of this store has them already.
       const logins: DemoLogin[] = [];

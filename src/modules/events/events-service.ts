@@ -36,6 +36,7 @@ import {
   type LedgerService,
 } from '../ledger/ledger-service.ts';
 import { ledgerSettings } from '../ledger/ledger-settings.ts';
+import type { OutboxMessage, OutboxService } from '../outbox/outbox-service.ts';
 import type { Program } from '../programs/programs-schemas.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { RuleVersionRow } from '../rules/rules-reads.ts';
@@ -249,6 +250,7 @@ export function createEventService(
   rules: RuleService,
   eventTypes: EventTypeService,
   tiers?: TierPort,
+  outbox?: Pick<OutboxService, 'emit' | 'wants'>,
   engagement?: EngagementPort,
 ) {
   /**
@@ -846,6 +848,8 @@ export function createEventService(
     }
     // One statement writes it all (decision 0020).
     const receivedAt = await writeEarnings(tx, programId, events, awardRows, plan);
+    // Announced in the same transaction (a list written without one never has anyone to tell).
+    await ledger.announceFresh(tx, programId, plan);
     return events.map((row) => ({ ...row, receivedAt }) as EventRow);
   }
 
@@ -1274,7 +1278,12 @@ export function createEventService(
     if (live.length > 0) {
       const versions = await rules.versions(programId);
       const landed: Prepared[] = [];
-      const earning = atOnce(live, versions);
+      // Webhooks subscribed to what these events announce need the outbox written in the events'
+      // transaction: then they take the transactional way (decision 0020).
+      const announced =
+        outbox !== undefined &&
+        (await outbox.wants(database.db, programId, ['event.processed', 'points.credited']));
+      const earning = announced ? null : atOnce(live, versions);
       if (earning) {
         try {
           // One statement, its own transaction: no lock is taken before it (decision 0020). An event
@@ -1303,6 +1312,7 @@ export function createEventService(
           landed.length = 0;
           for (const { n } of live) outcomes[n] = undefined;
           await writeAll(tx, programId, live, versions, actor && actorName(actor), alone, outcomes, landed);
+          await outbox?.emit(tx, programId, processedMessages(outcomes));
         }),
       );
       await afterCommit(programId, landed);
@@ -1456,3 +1466,12 @@ export function createEventService(
 }
 
 export type EventService = ReturnType<typeof createEventService>;
+
+/** `event.processed` for every event a transaction landed (not replays), with its result and awards. */
+function processedMessages(
+  outcomes: ReadonlyArray<{ ok: boolean; replayed?: boolean; row?: EventRow } | undefined>,
+): OutboxMessage[] {
+  return outcomes.flatMap((o) =>
+    o?.ok && !o.replayed && o.row ? [{ type: 'event.processed' as const, payload: toEventView(o.row) }] : [],
+  );
+}

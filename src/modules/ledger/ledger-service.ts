@@ -16,6 +16,7 @@ import { retryOnConflict } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
+import type { MessageType, OutboxService } from '../outbox/outbox-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import { type AdjustmentInput, adjustBalance } from './ledger-adjust.ts';
 import {
@@ -61,8 +62,8 @@ import {
   lockKey,
   lockMemberWalletsOf,
   lockWallet,
+  memberWalletIds,
   type NewEntryRow,
-  postFreshCredits,
   postingsOf,
   reversedSoFar,
   type WalletDelta,
@@ -212,7 +213,49 @@ export function createLedgerService(
   programs: ProgramService,
   accounts: AccountService,
   audit: AuditService,
+  outbox?: Pick<OutboxService, 'emit' | 'wants'>,
 ) {
+  /**
+   * Writes postings and announces to webhooks (decision 0016) what moved a member wallet: credited,
+   * debited or expired (a pending credit is announced when it posts, not when it is promised).
+   */
+  async function writePostings(
+    tx: Tx,
+    programId: string,
+    rows: ReturnType<typeof postingRows>,
+    entries: readonly EntryRow[],
+  ): Promise<void> {
+    await insertPostings(tx, rows);
+    if (!outbox) return;
+    const byId = new Map(entries.map((e) => [e.id, e]));
+    const messages = rows.flatMap((r) => {
+      const e = byId.get(r.entryId);
+      if (!e || r.walletId !== e.walletId || Number(r.amount) === 0) return [];
+      const type =
+        e.type === 'expire' ? 'points.expired' : Number(r.amount) > 0 ? 'points.credited' : 'points.debited';
+      return [
+        {
+          type: type as MessageType,
+          payload: {
+            entryId: e.id,
+            entryType: e.type,
+            walletId: e.walletId,
+            accountId: e.accountId,
+            contactId: e.contactId,
+            unit: e.unit,
+            amount: Math.abs(Number(r.amount)),
+            reasonCode: e.reasonCode,
+            explanation: e.explanation,
+            sourceType: e.sourceType,
+            sourceId: e.sourceId,
+            effectiveAt: e.effectiveAt.toISOString(),
+          },
+        },
+      ];
+    });
+    await outbox.emit(tx, programId, messages);
+  }
+
   async function settingsOf(
     programId: string,
     db?: Tx,
@@ -331,7 +374,7 @@ export function createLedgerService(
   }
 
   async function post(tx: Tx, programId: string, entry: EntryRow, postings: Posting[]): Promise<void> {
-    await insertPostings(tx, postingRows(programId, entry, postings));
+    await writePostings(tx, programId, postingRows(programId, entry, postings), [entry]);
   }
 
   /**
@@ -558,8 +601,8 @@ export function createLedgerService(
    * `fidelis_post_credits` (migration 0014, decision 0020) creates and locks the member wallets (in
    * one order), creates the system wallets they are issued from, and writes entries, counters, lots
    * and postings in one statement — what crediting them one by one, in the given order, would write
-   * (each posted credit settles the wallet's debt first). `postFresh` runs it in the caller's
-   * transaction; the events module sends the same plan inside its own one-statement write.
+   * (each posted credit settles the wallet's debt first). The events module sends the plan inside its
+   * own one-statement write (`fidelis_write_events` calls `fidelis_post_credits`), then `announceFresh`.
    */
   function planFresh(
     programId: string,
@@ -603,6 +646,42 @@ export function createLedgerService(
       };
     });
     return { wallets: [...wallets.values()], systems: [...systems.values()], credits };
+  }
+
+  /**
+   * Announces planned fresh credits that posted (`points.credited`, decision 0016) in the caller's
+   * transaction, after `postFresh` or the events' one-statement write: the wallets they went to are
+   * read back (the statement created or found them), only when someone is subscribed.
+   */
+  async function announceFresh(tx: Executor, programId: string, plan: FreshCredits): Promise<void> {
+    const posted = plan.credits.filter((c) => !c.pending);
+    if (!outbox || posted.length === 0 || !(await outbox.wants(tx, programId, ['points.credited']))) return;
+    const ids = await memberWalletIds(
+      tx,
+      programId,
+      posted.map((c) => ({ owner: c.owner, unit: c.unit })),
+    );
+    await outbox.emit(
+      tx,
+      programId,
+      posted.map((c) => ({
+        type: 'points.credited' as const,
+        payload: {
+          entryId: c.id,
+          entryType: c.type,
+          walletId: ids.get(`${c.owner}\u0000${c.unit}`) ?? null,
+          accountId: c.account,
+          contactId: c.contact,
+          unit: c.unit,
+          amount: c.amount,
+          reasonCode: c.reason,
+          explanation: c.explanation,
+          sourceType: c.sourceType,
+          sourceId: c.sourceId,
+          effectiveAt: c.effectiveAt.toISOString(),
+        },
+      })),
+    );
   }
 
   async function prepareDebit(programId: string, input: DebitInput): Promise<Prepared> {
@@ -670,8 +749,7 @@ export function createLedgerService(
       execute(await prepareCredit(programId, input, context), outer),
     creditContext,
     planFresh,
-    /** Writes planned fresh credits in the caller's transaction, in one statement (see planFresh). */
-    postFresh: (tx: Executor, programId: string, plan: FreshCredits) => postFreshCredits(tx, programId, plan),
+    announceFresh,
     /**
      * Locks the member wallets of these owners, in id order, for the caller's transaction: a caller
      * that will write to several of them in several steps takes them in one order up front, so two

@@ -1,7 +1,7 @@
 // SQL of the ledger's wallets (counters, locks), entries and postings. Lots are in
 // ledger-lots-store.ts, the history and reports in ledger-reports-store.ts.
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { advisoryLock, type Executor, inSlices, selectRows } from '../../db/client.ts';
+import { advisoryLock, type Executor, inSlices, selectRows, textArray } from '../../db/client.ts';
 import {
   type EntryType,
   ledgerEntries,
@@ -290,10 +290,18 @@ export interface FreshCredits {
   }>;
 }
 
-/** Writes planned fresh credits in one statement (`fidelis_post_credits`, migration 0014). */
-export async function postFreshCredits(db: Executor, programId: string, plan: FreshCredits): Promise<void> {
-  if (plan.credits.length === 0) return;
-  await db.execute(
-    sql`select fidelis_post_credits(${programId}, ${JSON.stringify(plan.wallets)}::jsonb, ${JSON.stringify(plan.systems)}::jsonb, ${JSON.stringify(plan.credits)}::jsonb)`,
+/** The member wallets of these (owner, unit) pairs: `owner\u0000unit` → wallet id (one probe each). */
+export async function memberWalletIds(
+  db: Executor,
+  programId: string,
+  pairs: Array<{ owner: string; unit: string }>,
+): Promise<Map<string, string>> {
+  const rows = await selectRows<{ id: string; account_id: string; unit: string }>(
+    db,
+    sql`select w.id, w.account_id, w.unit
+          from unnest(${textArray(pairs.map((p) => p.owner))}, ${textArray(pairs.map((p) => p.unit))}) as k(owner, unit)
+          cross join lateral (select id, account_id, unit from wallets m
+            where m.program_id = ${programId} and m.account_id = k.owner and m.unit = k.unit limit 1) w`,
   );
+  return new Map(rows.map((r) => [`${r.account_id}\u0000${r.unit}`, r.id]));
 }

@@ -5,7 +5,6 @@ import {
   dueMemberships,
   endEntitlements,
   extendEntitlements,
-  insertEvents,
   insertTerm,
   lockMembership,
   type MembershipRow,
@@ -17,6 +16,7 @@ import {
   event,
   type MembershipDeps,
   prepareCredits,
+  recordEvents,
   termOf,
   writeCredits,
 } from './memberships-terms.ts';
@@ -52,7 +52,7 @@ async function renewOnce(
       await updateMembershipRow(tx, programId, m.id, { term: n + 1, endsAt: to });
       await extendEntitlements(tx, programId, m.id, to);
       await writeCredits(deps, tx, programId, m.id, credits);
-      await insertEvents(tx, [
+      await recordEvents(deps, tx, [
         event(programId, m.id, 'renewed', from, 'job', {
           term: n + 1,
           startsAt: from.toISOString(),
@@ -66,13 +66,14 @@ async function renewOnce(
 }
 
 /** Lapses a manually renewed membership at the end of its term: its entitlements end there. */
-async function lapse({ database }: MembershipDeps, programId: string, m: MembershipRow, asOf: Date) {
+async function lapse(deps: MembershipDeps, programId: string, m: MembershipRow, asOf: Date) {
+  const { database } = deps;
   return database.transaction(async (tx) => {
     const current = await lockMembership(tx, programId, m.id);
     if (current?.status !== 'active' || current.endsAt === null || current.endsAt > asOf) return false;
     await updateMembershipRow(tx, programId, m.id, { status: 'lapsed' });
     await endEntitlements(tx, programId, m.id, current.endsAt);
-    await insertEvents(tx, [
+    await recordEvents(deps, tx, [
       event(programId, m.id, 'lapsed', current.endsAt, 'job', {
         term: current.term,
         endedAt: current.endsAt.toISOString(),

@@ -6,6 +6,7 @@ import type { Database } from '../../db/client.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
+import type { OutboxService } from '../outbox/outbox-service.ts';
 import { runDue } from './memberships-due.ts';
 import { approve, cancel, join, reject } from './memberships-join.ts';
 import { archivePlan, createPlan, deletePlan, getPlan, plansOf, updatePlan } from './memberships-plans.ts';
@@ -24,8 +25,9 @@ export function createMembershipService(
   accounts: AccountService,
   ledger: LedgerService,
   audit: AuditService,
+  outbox?: Pick<OutboxService, 'emit'>,
 ) {
-  const deps: MembershipDeps = { database, accounts, ledger, audit };
+  const deps: MembershipDeps = { database, accounts, ledger, audit, ...(outbox ? { outbox } : {}) };
   const bind =
     <A extends unknown[], R>(useCase: (deps: MembershipDeps, ...args: A) => R) =>
     (...args: A): R =>

@@ -11,6 +11,7 @@ import { newId } from '../../lib/ids.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { LedgerService, PreparedWrite } from '../ledger/ledger-service.ts';
+import type { MessageType, OutboxService } from '../outbox/outbox-service.ts';
 import {
   entitlementsOfMembership,
   findPlanVersion,
@@ -31,6 +32,38 @@ export interface MembershipDeps {
   accounts: AccountService;
   ledger: LedgerService;
   audit: AuditService;
+  /** Where memberships starting, renewing and lapsing are announced to webhooks (decision 0016). */
+  outbox?: Pick<OutboxService, 'emit'>;
+}
+
+const ANNOUNCED: Partial<Record<MembershipEventType, MessageType>> = {
+  activated: 'membership.started',
+  renewed: 'membership.renewed',
+  lapsed: 'membership.lapsed',
+};
+
+/** Writes membership events and announces those webhooks hear of, in the same transaction. */
+export async function recordEvents(
+  deps: Pick<MembershipDeps, 'outbox'>,
+  tx: Executor,
+  rows: ReturnType<typeof event>[],
+): Promise<void> {
+  await insertEvents(tx, rows);
+  for (const row of rows) {
+    const type = ANNOUNCED[row.type];
+    if (type)
+      await deps.outbox?.emit(tx, row.programId, [
+        {
+          type,
+          payload: {
+            membershipId: row.membershipId,
+            occurredAt: row.occurredAt.toISOString(),
+            actor: row.actor,
+            ...row.data,
+          },
+        },
+      ]);
+  }
 }
 
 /** Who a service credit's ledger entry says wrote it (the ledger's source types that memberships use). */
@@ -178,7 +211,7 @@ export async function activate(
     })),
   );
   await writeCredits(deps, tx, programId, m.id, credits);
-  await insertEvents(tx, [
+  await recordEvents(deps, tx, [
     event(programId, m.id, 'activated', startsAt, actor, {
       planId: m.planId,
       planVersion: m.planVersion,

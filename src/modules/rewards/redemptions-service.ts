@@ -5,6 +5,7 @@
 import { type Actor, actorName } from '../../core/access.ts';
 import type { Database } from '../../db/client.ts';
 import { bindUseCases } from '../../lib/use-cases.ts';
+import type { OutboxService } from '../outbox/outbox-service.ts';
 import { cancelRedemption, cancelTimedOut } from './redemptions-cancel.ts';
 import { approveRedemption, rejectRedemption } from './redemptions-decide.ts';
 import { failRedemption, fulfilRedemption } from './redemptions-fulfil.ts';
@@ -27,6 +28,8 @@ export function staffName(actor: Actor): string {
 /** The services the redemption use cases use: the catalog's, and the catalog itself. */
 export interface RedemptionServices extends CatalogServices {
   rewards: RewardService;
+  /** Where transitions are announced to webhooks (decision 0016); none in tests that need none. */
+  outbox?: Pick<OutboxService, 'emit'>;
 }
 
 /** What every redemption use case takes first. */

@@ -15,6 +15,8 @@ import type { Tx } from '../../db/client.ts';
 import { retryOnConflict } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
+import { MESSAGE_TYPES, type MessageType } from '../outbox/outbox-service.ts';
+import { toRedemption } from './redemptions-list.ts';
 import type { RedemptionDeps } from './redemptions-service.ts';
 import { insertEvent, lockRedemption, type RedemptionRow, updateRedemption } from './redemptions-store.ts';
 import { issueCode, type RewardRow, releaseCode, returnSessionPlace, returnStock } from './rewards-store.ts';
@@ -56,6 +58,9 @@ export function transition(
   );
 }
 
+/** The transitions webhooks hear of (the message type is the transition's). */
+const ANNOUNCED = new Set<string>(MESSAGE_TYPES.filter((t) => t.startsWith('redemption.')));
+
 /** Records a transition: the domain event (the outbox for webhooks) and the audit record. */
 export async function record(
   d: RedemptionDeps,
@@ -76,6 +81,13 @@ export async function record(
     actor: actorName(actor),
     data,
   });
+  if (ANNOUNCED.has(type))
+    await d.outbox?.emit(tx, programId, [
+      {
+        type: type as MessageType,
+        payload: { redemption: toRedemption(after, [], null), actor: actorName(actor), ...data },
+      },
+    ]);
   await d.audit.record(tx, programId, {
     actor,
     action: type,

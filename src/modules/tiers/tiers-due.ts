@@ -1,8 +1,8 @@
 // The scheduled tier evaluation: statuses due at period ends, grace ends and override ends.
 import { atDue, type Change, dueAt, formatMetric, metricDigits } from '../../core/tiers/ladder.ts';
 import { duePeriods, joinedAt } from '../../core/tiers/standing.ts';
-import { changeRows, metricsOf, type TierDeps, toRow, toState } from './tiers-status.ts';
-import { insertChanges, listLadders, lockDueStatuses, saveStatuses } from './tiers-store.ts';
+import { changeRows, metricsOf, recordChanges, type TierDeps, toRow, toState } from './tiers-status.ts';
+import { listLadders, lockDueStatuses, saveStatuses } from './tiers-store.ts';
 
 const MAX_ROUNDS = 50;
 
@@ -12,7 +12,7 @@ const MAX_ROUNDS = 50;
  * it again, or late, gives the same result; a crash loses at most the page in flight.
  */
 export async function runDue(
-  { database, programs, accounts }: TierDeps,
+  { database, programs, accounts, outbox }: TierDeps,
   programId: string,
   now = new Date(),
   pageSize = 1000,
@@ -88,8 +88,10 @@ export async function runDue(
           tx,
           finished.map((f) => toRow(programId, ladder.id, f.row.accountId, f.state)),
         );
-        await insertChanges(
+        await recordChanges(
+          { outbox },
           tx,
+          programId,
           finished.flatMap((f) =>
             f.changes.flatMap((c) =>
               changeRows(programId, ladder, f.row.accountId, [c], {

@@ -5,6 +5,7 @@ import type { Database } from '../../db/client.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { EventTypeService } from '../event-types/event-types-service.ts';
+import type { OutboxService } from '../outbox/outbox-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import { runDue } from './tiers-due.ts';
 import { createLadder, getLadder, ladderViews, updateLadder, validateLadder } from './tiers-ladders.ts';
@@ -19,8 +20,9 @@ export function createTierService(
   accounts: AccountService,
   eventTypes: EventTypeService,
   audit: AuditService,
+  outbox?: Pick<OutboxService, 'emit'>,
 ) {
-  const deps: TierDeps = { database, programs, accounts, eventTypes, audit };
+  const deps: TierDeps = { database, programs, accounts, eventTypes, audit, ...(outbox ? { outbox } : {}) };
   const bind =
     <A extends unknown[], R>(useCase: (deps: TierDeps, ...args: A) => R) =>
     (...args: A): R =>

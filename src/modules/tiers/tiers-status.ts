@@ -17,6 +17,7 @@ import type { AccountService } from '../accounts/accounts-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { EventTypeService } from '../event-types/event-types-service.ts';
 import { type MetricWindow, metricTotals } from '../events/events-reads.ts';
+import type { OutboxService } from '../outbox/outbox-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import {
   findLadder,
@@ -28,6 +29,7 @@ import {
   type StatusRow,
   saveStatus,
 } from './tiers-store.ts';
+import type { tierChanges } from './tiers-tables.ts';
 
 /** What the tier use cases are given (built once by createTierService). */
 export interface TierDeps {
@@ -36,6 +38,23 @@ export interface TierDeps {
   accounts: AccountService;
   eventTypes: EventTypeService;
   audit: AuditService;
+  /** Where tier changes are announced to webhooks (decision 0016). */
+  outbox?: Pick<OutboxService, 'emit'>;
+}
+
+/** Writes tier changes to the history and announces them (`tier.changed`) in the same transaction. */
+export async function recordChanges(
+  deps: Pick<TierDeps, 'outbox'>,
+  tx: Executor,
+  programId: string,
+  rows: Array<typeof tierChanges.$inferInsert>,
+): Promise<void> {
+  await insertChanges(tx, rows);
+  await deps.outbox?.emit(
+    tx,
+    programId,
+    rows.map((r) => ({ type: 'tier.changed' as const, payload: { ...r, programId: undefined } })),
+  );
 }
 
 /**
@@ -188,7 +207,7 @@ export async function metricOf(
 
 /** Runs `decide` on the subject's status under its locks and stores the result with its history. */
 export async function changeStatus(
-  { database }: TierDeps,
+  { database, outbox }: TierDeps,
   programId: string,
   ladder: LadderRow,
   subject: Subject,
@@ -201,8 +220,10 @@ export async function changeStatus(
     const { decision, metric } = await decide(tx, toState(row));
     if (decision.changes.length > 0 || !row) {
       await saveStatus(tx, toRow(programId, ladder.id, subject.qualifierId, decision.state));
-      await insertChanges(
+      await recordChanges(
+        { outbox },
         tx,
+        programId,
         changeRows(programId, ladder, subject.qualifierId, decision.changes, {
           metric,
           actor: made.actor,

@@ -1,0 +1,19 @@
+// What each webhook message type reports (the catalogue served at GET /v1/webhook-event-types).
+import type { MessageType } from '../outbox/outbox-service.ts';
+
+export const MESSAGE_DESCRIPTIONS: Record<MessageType, string> = {
+  'event.processed': 'An event was ingested and evaluated: the event with its result and awards',
+  'points.credited': 'Points or cash were credited to a member wallet (an earn, an adjustment, a refund)',
+  'points.debited':
+    'Points or cash were debited from a member wallet (a redemption, a donation, an adjustment)',
+  'points.expired': 'Points of a wallet expired',
+  'tier.changed': "An account's tier changed (upgrade, requalification, downgrade, override)",
+  'redemption.requested': 'A redemption was requested (the price is held)',
+  'redemption.approved': 'A redemption was approved',
+  'redemption.rejected': 'A redemption was rejected (the hold is released)',
+  'redemption.fulfilled': 'A redemption was fulfilled',
+  'redemption.cancelled': 'A redemption was cancelled',
+  'membership.started': 'A membership became active',
+  'membership.renewed': 'A membership was renewed for a new term',
+  'membership.lapsed': 'A membership lapsed at the end of its term',
+};
