@@ -72,14 +72,20 @@ export async function openDatabase(options: StoreOptions): Promise<Database> {
       native: { driver: 'postgres', pool },
       transaction: (fn) => db.transaction(fn),
       async migrate() {
+        // One migrator at a time, with a transaction-level lock: no session state, so it also holds
+        // behind PgBouncer in transaction pooling mode (decision 0020), where a session lock could be
+        // taken on one server connection and released on another. Drizzle's own BEGIN inside this
+        // transaction is a no-op (a warning); its COMMIT commits this transaction, releasing the lock
+        // once the migrations are in; a failed migration rolls it all back.
         const client = await pool.connect();
         try {
-          await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
-          try {
-            await migratePg(drizzlePg({ client }), { migrationsFolder: MIGRATIONS_DIR });
-          } finally {
-            await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
-          }
+          await client.query('begin');
+          await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+          await migratePg(drizzlePg({ client }), { migrationsFolder: MIGRATIONS_DIR });
+          await client.query('commit');
+        } catch (error) {
+          await client.query('rollback').catch(() => {});
+          throw error;
         } finally {
           client.release();
         }

@@ -6,7 +6,7 @@
 // that take the transactional way (a capped rule: advisory locks and a usage read) and debits run
 // through it at once; every total is then checked on a direct connection.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +14,11 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/app/compose.ts';
-import { type Database, openDatabase, selectRows } from '../../src/db/client.ts';
+import { type Database, MIGRATIONS_DIR, openDatabase, selectRows } from '../../src/db/client.ts';
 import type { EventInput } from '../../src/modules/events/events-service.ts';
 import { FIXTURE } from '../support/actor.ts';
 import { freshPostgres } from '../support/db.ts';
+import { adminUrl, urlFor } from '../support/postgres-template.ts';
 
 const PGBOUNCER = '/usr/sbin/pgbouncer';
 
@@ -27,6 +28,7 @@ let services: Services;
 let bouncer: ChildProcess;
 let dir: string;
 let log = '';
+let bouncerBase: string;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -96,6 +98,7 @@ beforeAll(async () => {
   const fresh = await freshPostgres(2);
   direct = fresh.database;
   const base = await startBouncer();
+  bouncerBase = base;
   const url = `${base}${new URL(fresh.url).pathname}`;
   await reachable(url);
   pooled = await openDatabase({ driver: 'postgres', url, poolSize: 20 });
@@ -124,6 +127,33 @@ const event = (
 });
 
 describe('behind PgBouncer in transaction pooling mode', () => {
+  it('migrates an empty database from three instances at once through it, each migration once', async () => {
+    const name = `fidelis_tpgb_${process.pid}_${Date.now().toString(36)}`;
+    const admin = new pg.Client({ connectionString: adminUrl() });
+    await admin.connect();
+    await admin.query(`create database "${name}"`);
+    const stores = await Promise.all(
+      [0, 1, 2].map(() => openDatabase({ driver: 'postgres', url: `${bouncerBase}/${name}`, poolSize: 2 })),
+    );
+    try {
+      await Promise.all(stores.map((store) => store.migrate()));
+      await stores[0]!.migrate();
+      const direct = new pg.Client({ connectionString: urlFor(name) });
+      await direct.connect();
+      const { rows } = await direct.query(
+        'select count(*)::int as applied from drizzle.__drizzle_migrations',
+      );
+      await direct.end();
+      const applied = rows[0].applied as number;
+      const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).length;
+      expect(applied).toBe(files);
+    } finally {
+      for (const store of stores) await store.close();
+      await admin.query(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    }
+  }, 60_000);
+
   it('ingests, caps and debits concurrently exactly as on a direct connection', async () => {
     const programId = (
       await services.programs.create(
