@@ -108,6 +108,22 @@ export interface EventResult {
 
 export type StoredEvent = EventRow;
 
+/** An event that committed, as the follow-ups (tiers, engagement) see it. */
+type Activity = { accountId: string; type: string; at: Date; amountMinor: bigint | null };
+
+export interface EventServiceOptions {
+  /**
+   * When the follow-ups of committed events (tier upgrades, challenge progress) run: `inline`
+   * before the write answers (the default: one-shot CLI commands and tests see them at once), or
+   * `behind` the answer, queued per program (the server; decision 0021).
+   */
+  followUps?: 'inline' | 'behind';
+  /** Activities waiting behind the answers of one program beyond which writers wait (20,000). */
+  maxBehind?: number;
+}
+
+const MAX_BEHIND = 20_000;
+
 /** An account as the accounts service answers it. */
 type AccountRow = Awaited<ReturnType<AccountService['resolve']>>;
 
@@ -252,6 +268,7 @@ export function createEventService(
   tiers?: TierPort,
   outbox?: Pick<OutboxService, 'emit' | 'wants'>,
   engagement?: EngagementPort,
+  options: EventServiceOptions = {},
 ) {
   /**
    * What preparing a list of events reads, read once for the whole list (a batch of 1,000 events
@@ -1042,37 +1059,64 @@ export function createEventService(
   }
 
   /**
-   * After events commit: tier ladders that count them check for an upgrade. A failure here does not
-   * undo the events; the account's next event or metric value lifts it then.
+   * After events commit: the challenges and tier ladders that count them re-check (challenge
+   * progress, tier upgrades). A failure there does not undo the events; engagement's due run catches
+   * up, and the account's next event or metric value lifts its tier.
    */
-  async function afterCommit(programId: string, landed: Prepared[]): Promise<void> {
+  async function followUp(programId: string, activities: Activity[]): Promise<void> {
     if (engagement)
-      await engagement
-        .recordActivities(
-          programId,
-          landed
-            .filter((p) => p.input.type !== 'return')
-            .map((p) => ({ accountId: p.accountId, type: p.input.type, at: p.occurredAt })),
-        )
-        .catch(() => {
-          // Deliberately not rethrown: the events are stored; the engagement due run catches up.
-        });
-    if (!tiers) return;
-    await tiers
-      .recordActivities(
-        programId,
-        landed
-          .filter((p) => p.input.type !== 'return')
-          .map((p) => ({
-            accountId: p.accountId,
-            type: p.input.type,
-            at: p.occurredAt,
-            amountMinor: p.baseMinor,
-          })),
-      )
-      .catch(() => {
+      await engagement.recordActivities(programId, activities).catch(() => {
+        // Deliberately not rethrown: the events are stored; the engagement due run catches up.
+      });
+    if (tiers)
+      await tiers.recordActivities(programId, activities).catch(() => {
         // Deliberately not rethrown: the events are stored and answered; see above.
       });
+  }
+
+  /**
+   * Follow-ups behind the answer (`followUps: 'behind'`, the server's way; decision 0021): what
+   * committed is queued per program and one drain per program hands everything queued so far to
+   * `followUp` at once, in commit order, so a burst of single events costs one tier read, not one
+   * each. When more than `maxBehind` activities wait, the writer waits for the drain (the queue
+   * cannot outgrow the database). `settled()` waits until nothing is queued (shutdown, the demo, tests).
+   */
+  const queued = new Map<string, Activity[]>();
+  const draining = new Map<string, Promise<void>>();
+  async function drain(programId: string): Promise<void> {
+    try {
+      for (;;) {
+        const activities = queued.get(programId);
+        if (!activities) break;
+        queued.delete(programId);
+        await followUp(programId, activities);
+      }
+    } finally {
+      draining.delete(programId);
+    }
+  }
+
+  async function afterCommit(programId: string, landed: Prepared[]): Promise<void> {
+    if (!tiers && !engagement) return;
+    const activities = landed
+      .filter((p) => p.input.type !== 'return')
+      .map((p) => ({
+        accountId: p.accountId,
+        type: p.input.type,
+        at: p.occurredAt,
+        amountMinor: p.baseMinor,
+      }));
+    if (activities.length === 0) return;
+    if (options.followUps !== 'behind') return followUp(programId, activities);
+    const waiting = queued.get(programId);
+    if (waiting) waiting.push(...activities);
+    else queued.set(programId, activities);
+    let running = draining.get(programId);
+    if (!running) {
+      running = drain(programId);
+      draining.set(programId, running);
+    }
+    if ((queued.get(programId)?.length ?? 0) > (options.maxBehind ?? MAX_BEHIND)) await running;
   }
 
   type Outcome = { ok: true; row: EventRow; replayed: boolean } | { ok: false; error: FidelisError };
@@ -1321,6 +1365,16 @@ export function createEventService(
   }
 
   return {
+    /** Resolves once every follow-up queued so far (of `programId`, or of every program) has run. */
+    async settled(programId?: string): Promise<void> {
+      for (;;) {
+        const running = programId === undefined ? [...draining.values()] : [draining.get(programId)];
+        const pending = running.filter((r) => r !== undefined);
+        if (pending.length === 0) return;
+        await Promise.all(pending);
+      }
+    },
+
     async ingest(programId: string, input: EventInput, actor: Actor | null = null, now = new Date()) {
       try {
         const [outcome] = await ingestAll(programId, [input], actor, now, true);
