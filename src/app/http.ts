@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import AjvCompiler, { type ValidatorFactory } from '@fastify/ajv-compiler';
 import cors from '@fastify/cors';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import scalar from '@scalar/fastify-api-reference';
@@ -117,6 +118,26 @@ const buildValidator: ValidatorFactory = (externalSchemas, options) => {
 };
 
 /**
+ * Response serializers compiled once per distinct schema: every route answers the same problem
+ * schema for each of its error statuses, and Fastify's own compiler builds one serializer per route
+ * and status (re-reading every shared schema each time) — most of the server's start-up.
+ */
+const selectSerializer = SerializerSelector();
+const buildSerializer: typeof selectSerializer = (externalSchemas, options) => {
+  const compile = selectSerializer(externalSchemas, options);
+  const compiled = new Map<string, ReturnType<typeof compile>>();
+  return (route) => {
+    const key = JSON.stringify(route.schema);
+    let serialize = compiled.get(key);
+    if (!serialize) {
+      serialize = compile(route);
+      compiled.set(key, serialize);
+    }
+    return serialize;
+  };
+};
+
+/**
  * No info lines per request on the hot path (decision 0012): Fastify's two JSON lines per request
  * (`incoming request`, `request completed`) cost more than some requests do. A request is logged
  * once, at debug, when it completes; a request that failed is logged as Fastify always does.
@@ -155,7 +176,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     return503OnClosing: true,
     logController: new QuietRequests(),
     frameworkErrors,
-    schemaController: { compilersFactory: { buildValidator } },
+    schemaController: { compilersFactory: { buildValidator, buildSerializer } },
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
       plugins: [ajvFormats as never],

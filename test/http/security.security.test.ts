@@ -428,6 +428,14 @@ const ROUTES: Record<string, RouteSpec> = {
     refuses: refusesEachEvent(1),
     request: (t) => ({ payload: { events: [probeEvent(t)], rules: [probeRule(t)], mode: 'add' } }),
   },
+  'POST /v1/rules/backtests': {
+    // Evaluates stored events without writing: a read key may backtest; it names no other resource.
+    scope: 'read',
+    touchesTargets: false,
+    request: (t) => ({
+      payload: { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z', rules: [probeRule(t)] },
+    }),
+  },
   'POST /v1/event-types': {
     scope: 'admin',
     touchesTargets: false,
