@@ -413,7 +413,10 @@ function AccountTier({ ladder, admin }: { ladder: Ladder; admin: boolean }) {
           <dd>{mine.since ? formatDate(mine.since) : '—'}</dd>
           <dt>Secured until</dt>
           <dd>{mine.securedUntil ? formatDate(mine.securedUntil) : '—'}</dd>
-          <dt>{ladder.document.metric.replaceAll('_', ' ')} in the window</dt>
+          <dt>
+            {`${ladder.document.metric[0]!.toUpperCase()}${ladder.document.metric.slice(1).replaceAll('_', ' ')}`}{' '}
+            in the window
+          </dt>
           <dd>{mine.metric}</dd>
           <dt>Next</dt>
           <dd>
