@@ -588,5 +588,5 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
     });
     expect(answer).toEqual({ status: 403, code: 'insufficient_scope' });
     await page.context().close();
-  });
+  }, 240_000); // a server restart on a loaded machine takes a minute or more
 });
