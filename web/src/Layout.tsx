@@ -38,9 +38,13 @@ export function Layout() {
         <nav aria-label="Main">
           <NavLink to="/dashboard">Dashboard</NavLink>
           <NavLink to="/accounts">Accounts</NavLink>
+          <NavLink to="/events">Events</NavLink>
           <NavLink to="/approvals">Approvals</NavLink>
           <NavLink to="/rewards">Rewards</NavLink>
           <NavLink to="/rules">Rules</NavLink>
+          <NavLink to="/tiers">Tiers</NavLink>
+          <NavLink to="/engagement">Engagement</NavLink>
+          <NavLink to="/insight">Insight</NavLink>
           <NavLink to="/imports">Imports</NavLink>
           <NavLink to="/settings">Settings</NavLink>
         </nav>

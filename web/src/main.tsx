@@ -46,6 +46,18 @@ const router = createBrowserRouter(
         },
         { path: 'rewards', lazy: async () => ({ Component: (await import('./pages/Rewards')).Rewards }) },
         { path: 'rules', lazy: async () => ({ Component: (await import('./pages/Rules')).Rules }) },
+        { path: 'events', lazy: async () => ({ Component: (await import('./pages/Events')).Events }) },
+        { path: 'tiers', lazy: async () => ({ Component: (await import('./pages/Tiers')).Tiers }) },
+        {
+          path: 'engagement',
+          lazy: async () => ({ Component: (await import('./pages/Engagement')).Engagement }),
+        },
+        { path: 'insight', lazy: async () => ({ Component: (await import('./pages/Insight')).Insight }) },
+        {
+          path: 'settings/webhooks',
+          lazy: async () => ({ Component: (await import('./pages/Webhooks')).Webhooks }),
+        },
+        { path: 'settings/jobs', lazy: async () => ({ Component: (await import('./pages/Jobs')).Jobs }) },
         { path: 'imports', lazy: async () => ({ Component: (await import('./pages/Imports')).Imports }) },
         {
           path: 'settings',

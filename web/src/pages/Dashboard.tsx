@@ -132,6 +132,7 @@ export function Dashboard() {
           <p className="loading">Loading…</p>
         )}
       </section>
+      <Kpis />
       {points && (
         <section aria-labelledby="expiring-title">
           <h2 id="expiring-title">Points expiring in the next 12 months</h2>
@@ -258,5 +259,85 @@ function ActivityChart({ days, timeZone }: { days: Day[]; timeZone: string }) {
         </table>
       </details>
     </>
+  );
+}
+
+const rate = (r: number | null) =>
+  r === null
+    ? '—'
+    : new Intl.NumberFormat(navigator.language || 'en', {
+        style: 'percent',
+        maximumFractionDigits: 1,
+      }).format(r);
+
+/** The program's KPIs of the last twelve months (GET /v1/reports/kpis, the insight module). */
+function Kpis() {
+  const report = useQuery({
+    queryKey: ['dashboard', 'kpis'],
+    queryFn: () => data(api.GET('/v1/reports/kpis')),
+  });
+  const r = report.data;
+  const k = r?.kpis;
+  const money = (amount: string | null) =>
+    amount === null || !r
+      ? '—'
+      : new Intl.NumberFormat(navigator.language || 'en', { style: 'currency', currency: r.currency }).format(
+          Number(amount),
+        );
+  return (
+    <section aria-labelledby="kpis-title">
+      <h2 id="kpis-title">Program KPIs{r && `, ${r.from} to ${r.to}`}</h2>
+      <ProblemAlert error={report.error} />
+      {!k ? (
+        report.isPending && <p className="loading">Loading…</p>
+      ) : (
+        <div className="cards">
+          <section className="card" aria-labelledby="kpi-customers">
+            <h3 id="kpi-customers">Customers</h3>
+            <dl>
+              <dt>Active accounts</dt>
+              <dd data-testid="kpi-active-accounts">{number.format(k.activeAccounts)}</dd>
+              <dt>Repeat customers</dt>
+              <dd>
+                {number.format(k.repeatCustomers)} ({rate(k.repeatCustomerRate)})
+              </dd>
+              <dt>Average retention a month</dt>
+              <dd>{rate(k.retention.averageRetentionRate)}</dd>
+              <dt>Average churn a month</dt>
+              <dd>{rate(k.retention.averageChurnRate)}</dd>
+            </dl>
+          </section>
+          <section className="card" aria-labelledby="kpi-orders">
+            <h3 id="kpi-orders">Orders</h3>
+            <dl>
+              <dt>Orders</dt>
+              <dd data-testid="kpi-orders">{number.format(k.orders)}</dd>
+              <dt>Net revenue</dt>
+              <dd data-testid="kpi-net-revenue">{money(k.netRevenue)}</dd>
+              <dt>Average order value</dt>
+              <dd>{money(k.averageOrderValue)}</dd>
+              <dt>Customer lifetime value (predicted)</dt>
+              <dd>{money(k.clv.predicted)}</dd>
+            </dl>
+          </section>
+          <section className="card" aria-labelledby="kpi-points">
+            <h3 id="kpi-points">Points</h3>
+            <dl>
+              <dt>Issued</dt>
+              <dd data-testid="kpi-points-issued">{number.format(k.points.issued)}</dd>
+              <dt>Redeemed</dt>
+              <dd>{number.format(k.points.redeemed)}</dd>
+              <dt>Redemption rate</dt>
+              <dd>{rate(k.points.redemptionRate)}</dd>
+              <dt>Breakage (estimated)</dt>
+              <dd>{rate(k.points.breakage.estimatedRate)}</dd>
+            </dl>
+          </section>
+        </div>
+      )}
+      <p>
+        <Link to="/insight">Cohorts, NPS and exports</Link>
+      </p>
+    </section>
   );
 }

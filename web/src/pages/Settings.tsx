@@ -4,6 +4,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, data, type Schemas } from '../api/client';
 import { ProblemAlert } from '../components/Problem';
+import { SettingsNav } from '../components/SettingsNav';
 import { formatDateTime } from '../format';
 import { can, useSession } from '../session';
 
@@ -19,6 +20,7 @@ export function Settings() {
     return (
       <>
         <h1>Settings</h1>
+        <SettingsNav />
         <p className="note" role="note">
           Your role ({session.user.role}) may not see the API keys or the audit log: they need an admin or the
           owner.
@@ -28,6 +30,7 @@ export function Settings() {
   return (
     <>
       <h1>Settings</h1>
+      <SettingsNav />
       <Keys />
       <Audit />
     </>

@@ -1,0 +1,592 @@
+// The console's program screens in a real browser (Debian's chromium driven by playwright-core)
+// against a real `fidelis start` on a fresh store, embedded and PostgreSQL: the event stream with
+// each rule's outcome, the tier ladder editor (a refusal at the tier's field) and an override, the
+// engagement screens (a challenge refused at its goal then created, its progress; a badge defined
+// and awarded; a leaderboard's standings), insight (KPIs on the dashboard, cohorts, NPS and a survey,
+// a CSV export), webhooks (an endpoint added with its secret shown once, a delivery to a real
+// receiver, the secret rotated, the endpoint disabled, a replay) and the jobs. axe-core checks each
+// screen; screenshots go to test-artifacts/console/ (on the embedded store).
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildConsoleIfStale } from '../../src/cli/web-build.ts';
+import { adminUrl, urlFor } from '../support/postgres-template.ts';
+import { fidelis, freePort, ROOT, type RunningServer, startServer } from '../support/server.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT, 'test-artifacts/console');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+type Store = 'pglite' | 'postgres';
+let store: Store;
+let databaseUrl: string | undefined;
+let cwd: string;
+let port: number;
+let server: RunningServer;
+let browser: Browser;
+let demoKey: string;
+let owner: { email: string; password: string };
+
+/** A webhook receiver on the loopback (allowed to the server by FIDELIS_WEBHOOK_ALLOWED_HOSTS). */
+let receiver: Server;
+let receiverPort: number;
+const received: { headers: Record<string, unknown>; body: string }[] = [];
+
+// biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read loosely by the test
+async function apiGet(path: string): Promise<any> {
+  const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${demoKey}` } });
+  expect(res.status, path).toBe(200);
+  return res.json();
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read loosely by the test
+async function apiPost(path: string, body: unknown): Promise<any> {
+  const res = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${demoKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
+  return res.json();
+}
+
+async function newPage(): Promise<Page> {
+  // bypassCSP: the console's Content-Security-Policy refuses inline scripts, axe-core's injection among them.
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 720 },
+    locale: 'en-GB',
+    bypassCSP: true,
+  });
+  return context.newPage();
+}
+
+async function signIn(page: Page, path: string, login = owner) {
+  await page.goto(`${server.url}/console/`);
+  await page.getByLabel('E-mail').fill(login.email);
+  await page.getByLabel('Password').fill(login.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+  if (path !== '/dashboard') {
+    const [section] = path.slice(1).split('/');
+    const name = section![0]!.toUpperCase() + section!.slice(1);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+  }
+}
+
+/** axe-core on the page as it is: the serious and critical violations (none expected; embedded store only). */
+async function accessibility(page: Page): Promise<string[]> {
+  if (store !== 'pglite') return [];
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const result = await (
+      globalThis as unknown as {
+        axe: {
+          run(): Promise<{
+            violations: { id: string; impact: string; nodes: { target: unknown }[] }[];
+          }>;
+        };
+      }
+    ).axe.run();
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3),
+    }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} ${v.targets.join(' ')}`);
+}
+
+const shot = async (page: Page, name: string) => {
+  if (store === 'pglite') await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+};
+
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `No chromium at ${CHROMIUM}: apt-get install chromium (as .ci/run does), or set CHROMIUM_PATH`,
+    );
+  mkdirSync(ARTIFACTS, { recursive: true });
+  buildConsoleIfStale();
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => {
+      body += d.toString();
+    });
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('thanks');
+    });
+  });
+  receiverPort = await freePort();
+  await new Promise<void>((resolve) => receiver.listen(receiverPort, '127.0.0.1', resolve));
+  // Inherited by the server the test starts: the receiver is on the loopback, refused otherwise.
+  process.env.FIDELIS_WEBHOOK_ALLOWED_HOSTS = `127.0.0.1:${receiverPort}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => receiver?.close(resolve));
+});
+
+describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (storeUnderTest) => {
+  beforeAll(async () => {
+    store = storeUnderTest;
+    databaseUrl = undefined;
+    if (store === 'postgres') {
+      const name = `fidelis_console_screens_${process.pid}`;
+      await withAdmin(async (c) => {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.query(`CREATE DATABASE ${name}`);
+      });
+      databaseUrl = urlFor(name);
+    }
+    cwd = mkdtempSync(join(tmpdir(), 'fidelis-console-screens-'));
+    port = await freePort();
+    server = await startServer(cwd, port, databaseUrl);
+    demoKey = /Demo API key\s+(\S+)/.exec(server.banner)![1]!;
+    const login = /Console login\s+(\S+) \/ (\S+)\s+\(owner\)/.exec(server.banner)!;
+    owner = { email: login[1]!, password: login[2]! };
+  }, 300_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    if (cwd) rmSync(cwd, { recursive: true, force: true });
+    if (databaseUrl) {
+      const name = new URL(databaseUrl).pathname.slice(1);
+      await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    }
+  });
+
+  it('shows the program KPIs on the dashboard as the insight report has them', async () => {
+    const page = await newPage();
+    await signIn(page, '/dashboard');
+    const report = await apiGet('/v1/reports/kpis');
+    const number = new Intl.NumberFormat('en-GB');
+    expect(report.kpis.orders).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByTestId('kpi-active-accounts').textContent())
+      .toBe(number.format(report.kpis.activeAccounts));
+    expect(await page.getByTestId('kpi-orders').textContent()).toBe(number.format(report.kpis.orders));
+    expect(await page.getByTestId('kpi-points-issued').textContent()).toBe(
+      number.format(report.kpis.points.issued),
+    );
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'dashboard-kpis');
+    await page.context().close();
+  });
+
+  it('lists the events of an account and explains what each rule made of one', async () => {
+    const events = (await apiGet('/v1/events?account=CRM-0001&limit=100')).data;
+    // The event most rules awarded on (a purchase: base points and a bonus, each explained).
+    const earning = [...events].sort(
+      (a: { result: { awards: unknown[] } }, b: { result: { awards: unknown[] } }) =>
+        b.result.awards.length - a.result.awards.length,
+    )[0];
+    expect(earning.result.awards.length).toBeGreaterThan(0);
+    expect(earning).toBeDefined();
+    const page = await newPage();
+    await signIn(page, '/events');
+    await page.getByRole('heading', { name: 'Events', level: 1 }).waitFor();
+    await page.getByLabel('Account (id or CRM id)').fill('CRM-0001');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const table = page.getByRole('table', { name: 'Events, newest first' });
+    await expect.poll(() => table.getByRole('row').count()).toBe(Math.min(events.length, 25) + 1);
+    expect(page.url()).toContain('account=CRM-0001');
+    // The list is paged: the next page is there only if the API has one.
+    expect(await page.getByRole('button', { name: 'More events' }).count()).toBe(events.length > 25 ? 1 : 0);
+
+    // "Why?" by keyboard: the button is focused and pressed with Enter.
+    await page.getByRole('button', { name: `Why? event ${earning.id}` }).focus();
+    await page.keyboard.press('Enter');
+    const outcomes = page.getByRole('table', { name: `Each rule’s outcome for event ${earning.id}` });
+    await outcomes.waitFor();
+    expect(await outcomes.getByRole('row').count()).toBe(earning.result.rules.length + 1);
+    for (const rule of earning.result.rules)
+      await outcomes.getByRole('row').filter({ hasText: rule.reason }).first().waitFor();
+    const awards = page.getByRole('list', { name: `Awards of event ${earning.id}` });
+    for (const award of earning.result.awards) await awards.getByText(award.explanation).first().waitFor();
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'events');
+
+    // Found by its id too; an unknown id shows the API's problem.
+    await page.getByLabel('Event id').fill('NO-SUCH-EVENT');
+    await page.getByRole('button', { name: 'Find the event' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /no such event/i })
+      .waitFor();
+    await page.context().close();
+  });
+
+  it('edits the tier ladder (a threshold refused at its field) and sets an account’s tier by hand', async () => {
+    const [ladder] = (await apiGet('/v1/tier-ladders')).data;
+    const page = await newPage();
+    await signIn(page, '/tiers');
+    await page.getByRole('heading', { name: `Ladder “${ladder.document.name}”` }).waitFor();
+    // Gold's threshold below Silver's: the API refuses, the message shows under Gold's threshold.
+    const gold = page.getByLabel('Tier 2 threshold');
+    await gold.fill('100');
+    await page.getByRole('button', { name: 'Save the ladder' }).click();
+    await expect.poll(() => gold.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await gold.getAttribute('aria-describedby'))!;
+    expect(await page.locator(`#${describedBy}`).textContent()).toMatch(/threshold/i);
+    expect((await apiGet(`/v1/tier-ladders/${ladder.id}`)).document.tiers[1].threshold).toBe('1500');
+    expect(await accessibility(page)).toEqual([]);
+
+    await gold.fill('1400');
+    await page.getByLabel('Tier 2 name').fill('Gold partner');
+    await page.getByRole('button', { name: 'Save the ladder' }).click();
+    await page.getByRole('status').getByText('Saved').waitFor();
+    const saved = (await apiGet(`/v1/tier-ladders/${ladder.id}`)).document;
+    expect(saved.tiers[1]).toMatchObject({ code: 'gold', name: 'Gold partner', threshold: '1400' });
+    expect(saved.tiers[2]).toEqual(ladder.document.tiers[2]);
+    expect(saved.graceDays).toBe(ladder.document.graceDays);
+
+    // The active accounts per tier are the KPI report's.
+    const kpis = await apiGet('/v1/reports/kpis?breakdown=tier');
+    const members = page.getByRole('table', { name: /^Active accounts per tier/ });
+    const silver = kpis.breakdown.groups.find((g: { key: string }) => g.key === 'silver');
+    expect(
+      await members
+        .getByRole('row', { name: /^Silver / })
+        .getByRole('cell')
+        .nth(1)
+        .textContent(),
+    ).toBe(String(silver?.kpis.activeAccounts ?? 0));
+
+    // An account set to Platinum until a date, then the override lifted.
+    await page.getByLabel('Account (id or CRM id)').fill('CRM-0002');
+    await page.getByRole('button', { name: 'Show the tier' }).click();
+    await page.getByTestId('account-override').waitFor();
+    await page.getByLabel('Kind').selectOption('set');
+    await page.getByLabel('Tier', { exact: true }).selectOption('platinum');
+    const until = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('Until').fill(until);
+    await page.getByLabel('Reason').fill('Key account on a renewal deal');
+    await page.getByRole('button', { name: 'Apply the override' }).click();
+    await expect.poll(() => page.getByTestId('account-tier').textContent()).toBe('Platinum');
+    await expect.poll(() => page.getByTestId('account-override').textContent()).toContain('set to platinum');
+    const progress = (await apiGet('/v1/accounts/CRM-0002/tiers')).data.find(
+      (p: { ladderId: string }) => p.ladderId === ladder.id,
+    );
+    expect(progress).toMatchObject({
+      tier: 'platinum',
+      override: { kind: 'set', reason: 'Key account on a renewal deal' },
+    });
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'tiers');
+    await page.getByRole('button', { name: 'Lift the override' }).click();
+    await expect.poll(() => page.getByTestId('account-override').textContent()).toBe('none');
+    await page.context().close();
+  });
+
+  it('creates a challenge (refused at its goal first), reads a member’s progress, defines and awards a badge, and shows the standings', async () => {
+    const page = await newPage();
+    await signIn(page, '/engagement');
+    await page.getByRole('heading', { name: 'Engagement', level: 1 }).waitFor();
+    const challenges = page.getByRole('table', { name: 'Challenges' });
+    await challenges.getByRole('row').filter({ hasText: 'three-trainings' }).waitFor();
+
+    const code = `console-orders-${store}`;
+    await page.getByRole('button', { name: 'New challenge' }).click();
+    await page.getByLabel('Code', { exact: true }).fill(code);
+    await page.getByLabel('Name', { exact: true }).fill('Five orders this month');
+    await page.getByLabel('Period', { exact: true }).selectOption('month');
+    const types = page.getByLabel('Goal 1 event types (comma-separated)');
+    await types.fill('no.such.type');
+    await page.getByLabel('Goal 1 target').fill('5');
+    await page.getByLabel('Reward points').fill('250');
+    await page.getByRole('button', { name: 'Create the challenge' }).click();
+    await expect.poll(() => types.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(`#${await types.getAttribute('aria-describedby')}`).textContent()).toContain(
+      'unknown event type no.such.type',
+    );
+    expect(await accessibility(page)).toEqual([]);
+    await types.fill('purchase');
+    await page.getByRole('button', { name: 'Create the challenge' }).click();
+    await challenges.getByRole('row').filter({ hasText: code }).waitFor();
+    const created = await apiGet(`/v1/challenges/${code}`);
+    expect(created).toMatchObject({
+      name: 'Five orders this month',
+      goals: [{ metric: 'count', eventTypes: ['purchase'], target: '5' }],
+      reward: { points: 250 },
+      window: { kind: 'calendar', period: 'month' },
+    });
+    // Filtered by name.
+    await page.getByLabel('Filter challenges by name or code').fill('five orders');
+    await expect.poll(() => challenges.getByRole('row').count()).toBe(2);
+    await page.getByLabel('Filter challenges by name or code').fill('');
+
+    // A member's progress on the demo challenge: the API's figures.
+    const account = 'CRM-0001';
+    const progress = await apiGet(`/v1/challenges/three-trainings/progress?account=${account}`);
+    await page.getByRole('button', { name: 'Progress on Three trainings this quarter' }).click();
+    await page.getByLabel('Member account (id or CRM id)').fill(account);
+    await page.getByRole('button', { name: 'Show progress' }).click();
+    await expect
+      .poll(() => page.getByTestId('progress-status').textContent())
+      .toContain(`${progress.stepsDone} of ${progress.steps} goals done`);
+
+    // A badge defined, then awarded by hand to an account.
+    const badge = `console-${store}`;
+    await page.getByRole('button', { name: 'New badge' }).click();
+    await page.getByLabel('Badge code').fill(badge);
+    await page.getByLabel('Badge name').fill('Console champion');
+    await page.getByLabel('Valid for (days; empty: forever)').fill('30');
+    await page.getByRole('button', { name: 'Create the badge' }).click();
+    await page.getByRole('table', { name: 'Badges' }).getByRole('row').filter({ hasText: badge }).waitFor();
+    await page.getByLabel('Award to account (id or CRM id)').fill('CRM-0003');
+    await page.getByLabel('Badge to award').selectOption(badge);
+    await page.getByLabel('Note').fill('Helped test the console');
+    await page.getByRole('button', { name: 'Award the badge' }).click();
+    await page.getByRole('status').getByText('Awarded “Console champion”').waitFor();
+    const awards = (await apiGet('/v1/accounts/CRM-0003/badges')).data;
+    expect(awards.find((a: { badge: { code: string } }) => a.badge.code === badge)).toMatchObject({
+      source: 'manual',
+      note: 'Helped test the console',
+    });
+
+    // The standings of the first leaderboard are the API's.
+    const [board] = (await apiGet('/v1/leaderboards')).data;
+    const standings = await apiGet(`/v1/leaderboards/${board.code}/standings?top=25`);
+    await page.getByLabel('Leaderboard', { exact: true }).selectOption(board.code);
+    const table = page.getByRole('table', { name: `Standings of ${board.name}` });
+    await expect.poll(() => table.getByRole('row').count()).toBe(standings.top.length + 1);
+    if (standings.top.length > 0)
+      expect(await table.getByRole('row').nth(1).getByRole('cell').last().textContent()).toBe(
+        standings.top[0].value,
+      );
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'engagement');
+    await page.context().close();
+  });
+
+  it('shows cohorts and NPS as the reports have them, creates a survey (refused first) and downloads an export', async () => {
+    const cohorts = await apiGet('/v1/reports/cohorts');
+    const nps = await apiGet('/v1/reports/nps');
+    expect(cohorts.cohorts.length).toBeGreaterThan(0);
+    const page = await newPage();
+    await signIn(page, '/insight');
+    await page.getByRole('heading', { name: 'Insight', level: 1 }).waitFor();
+    const table = page.getByRole('table', { name: /^Cohort retention/ });
+    await expect.poll(() => table.getByRole('row').count()).toBe(cohorts.cohorts.length + 1);
+    const first = cohorts.cohorts[0];
+    expect(
+      await table
+        .getByRole('row', { name: new RegExp(`^${first.cohort} `) })
+        .getByRole('cell')
+        .first()
+        .textContent(),
+    ).toBe(String(first.size));
+    await expect
+      .poll(() => page.getByTestId('nps-score').textContent())
+      .toBe(nps.nps === null ? '—' : String(Math.round(nps.nps)));
+
+    await page.getByRole('button', { name: 'New survey' }).click();
+    await page.getByLabel('Survey name').fill(`Console pulse ${store}`);
+    await page.getByRole('button', { name: 'Create the survey' }).click();
+    const question = page.getByLabel('Question (0–10)');
+    await expect.poll(() => question.getAttribute('aria-invalid')).toBe('true');
+    expect(await accessibility(page)).toEqual([]);
+    await question.fill('How likely are you to recommend us to a colleague?');
+    await page.getByRole('button', { name: 'Create the survey' }).click();
+    await expect
+      .poll(async () => (await page.getByLabel('Survey').locator('option:checked').textContent()) ?? '')
+      .toBe(`Console pulse ${store} (open)`);
+    const surveys = (await apiGet('/v1/surveys')).data;
+    const made = surveys.find((s: { name: string }) => s.name === `Console pulse ${store}`);
+    expect(made).toMatchObject({ status: 'open', comment: true, anonymous: false });
+    await page.getByRole('button', { name: 'Close the survey' }).click();
+    await expect.poll(async () => (await apiGet(`/v1/surveys/${made.id}`)).status).toBe('closed');
+
+    // The export link downloads the CSV with the session's cookie.
+    const href = (await page.getByRole('link', { name: 'Download accounts (CSV)' }).getAttribute('href'))!;
+    const csv = await page.evaluate(async (url) => {
+      const res = await fetch(url);
+      return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+    }, href);
+    expect(csv.status).toBe(200);
+    expect(csv.type).toContain('text/csv');
+    expect(csv.text).toContain('CRM-0001');
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'insight');
+    await page.context().close();
+  });
+
+  it('adds a webhook endpoint (secret shown once), delivers to it, rotates, replays and disables it; lists the jobs', async () => {
+    const page = await newPage();
+    await signIn(page, '/settings');
+    await page
+      .getByRole('navigation', { name: 'Settings sections' })
+      .getByRole('link', { name: 'Webhooks' })
+      .click();
+    await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+    // Refused at the field: not a URL.
+    const url = page.getByLabel('Endpoint URL (https)');
+    await url.fill('not a url');
+    await page.getByRole('button', { name: 'Add the endpoint' }).click();
+    await expect.poll(() => url.getAttribute('aria-invalid')).toBe('true');
+
+    const target = `http://127.0.0.1:${receiverPort}/hook/${store}`;
+    await url.fill(target);
+    await page.getByLabel('Description').fill('The console test receiver');
+    await page.getByRole('checkbox', { name: 'event.processed' }).check();
+    await page.getByRole('button', { name: 'Add the endpoint' }).click();
+    const secretBox = page.locator('code.secret');
+    await secretBox.waitFor();
+    const secret = (await secretBox.textContent())!;
+    expect(secret).toMatch(/^whsec_/);
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'webhooks');
+    const endpoint = (await apiGet('/v1/webhook-endpoints')).data.find(
+      (e: { url: string }) => e.url === target,
+    );
+    expect(endpoint).toMatchObject({ enabled: true, eventTypes: ['event.processed'] });
+    expect(JSON.stringify(endpoint)).not.toContain(secret);
+
+    // An event makes a message; the receiver gets it, the delivery log shows it.
+    await apiPost('/v1/events', {
+      id: `CONSOLE-HOOK-${store}`,
+      type: 'purchase',
+      account: 'CRM-0001',
+      occurredAt: new Date().toISOString(),
+      amount: '10.00',
+      currency: 'EUR',
+    });
+    await expect
+      .poll(() => received.filter((r) => r.body.includes(`CONSOLE-HOOK-${store}`)).length, {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(0);
+    // Shown once: after a reload the page lists the endpoint but not its secret.
+    await page.reload();
+    await page.getByRole('button', { name: `Deliveries of ${target}` }).click();
+    const attempts = page.getByRole('table', { name: 'Delivery attempts, newest first' });
+    await attempts.getByRole('row').filter({ hasText: 'delivered' }).first().waitFor();
+    expect(await page.content()).not.toContain(secret);
+
+    // Rotate: a new secret, shown once.
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.getByRole('button', { name: `Rotate the secret of ${target}` }).click();
+    await page.getByText('is rotated').waitFor();
+    const rotated = (await page.locator('code.secret').textContent())!;
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(secret);
+    await page.getByRole('button', { name: 'Done' }).click();
+
+    // Replay the last hour to it: the count the API answered.
+    const before = received.length;
+    await page
+      .getByLabel('Since')
+      .fill(
+        new Date(Date.now() - 3_600_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16),
+      );
+    await page.getByRole('button', { name: 'Replay to this endpoint' }).click();
+    const replayed = page.getByRole('status').filter({ hasText: 'queued again' });
+    await replayed.waitFor();
+    expect(Number((await replayed.textContent())!.match(/\d+/)![0])).toBeGreaterThan(0);
+    await expect.poll(() => received.length, { timeout: 30_000 }).toBeGreaterThan(before);
+
+    // Disable: the API has it disabled, the list says so and filters by it.
+    await page.getByRole('button', { name: `Disable ${target}` }).click();
+    await expect.poll(async () => (await apiGet(`/v1/webhook-endpoints/${endpoint.id}`)).enabled).toBe(false);
+    await page.getByLabel('Show').selectOption('disabled');
+    await page
+      .getByRole('table', { name: 'Webhook endpoints' })
+      .getByRole('row')
+      .filter({ hasText: target })
+      .waitFor();
+
+    // The jobs: the deliveries' queue among them, filtered by queue.
+    const jobs = (await apiGet('/v1/jobs?limit=50')).data;
+    expect(jobs.length).toBeGreaterThan(0);
+    await page
+      .getByRole('navigation', { name: 'Settings sections' })
+      .getByRole('link', { name: 'Jobs' })
+      .click();
+    await page.getByRole('heading', { name: 'Jobs', level: 1 }).waitFor();
+    await page.getByLabel('Queue').fill(jobs[0].queue);
+    await page.getByRole('button', { name: 'Filter jobs' }).click();
+    const queued = (await apiGet(`/v1/jobs?limit=50&queue=${encodeURIComponent(jobs[0].queue)}`)).data;
+    const table = page.getByRole('table', { name: 'Background jobs, newest first' });
+    await expect.poll(() => table.getByRole('row').count()).toBe(queued.length + 1);
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'jobs');
+    await page.context().close();
+  });
+
+  it('shows a viewer no write on the new screens, and the API refuses one', async () => {
+    await server.stop();
+    const viewer = { email: 'screens-viewer@demo.fidelis.local', password: 'viewer-pass-456' };
+    const made = fidelis(cwd, databaseUrl, [
+      'users',
+      'create',
+      '--email',
+      viewer.email,
+      '--role',
+      'viewer',
+      '--password',
+      viewer.password,
+    ]);
+    expect(made.status, made.output).toBe(0);
+    server = await startServer(cwd, port, databaseUrl);
+    const page = await newPage();
+    await signIn(page, '/tiers', viewer);
+    await page.getByText('may look at the ladders but not change them').waitFor();
+    expect(await page.getByRole('button', { name: /^(Save the ladder|Add a tier|Remove)/ }).count()).toBe(0);
+    await page.goto(`${server.url}/console/engagement`);
+    await page.getByText('may look at challenges, badges and leaderboards but not define them').waitFor();
+    expect(await page.getByRole('button', { name: /^(New challenge|New badge|Edit|Award)/ }).count()).toBe(0);
+    await page.goto(`${server.url}/console/insight`);
+    await page.getByRole('heading', { name: 'Cohort retention' }).waitFor();
+    expect(await page.getByRole('button', { name: /^(New survey|Close the survey)/ }).count()).toBe(0);
+    await page.goto(`${server.url}/console/settings/webhooks`);
+    await page.getByText('may not manage webhooks').waitFor();
+    expect(await page.getByRole('button', { name: 'Add the endpoint' }).count()).toBe(0);
+    // The jobs are a read: the viewer sees them.
+    await page.goto(`${server.url}/console/settings/jobs`);
+    await page.getByRole('table', { name: 'Background jobs, newest first' }).waitFor();
+    // The API refuses the viewer's write as it would a read key's.
+    const answer = await page.evaluate(async () => {
+      const session = (await (await fetch('/console/session')).json()) as { csrfToken: string };
+      const res = await fetch('/v1/badges', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+        body: JSON.stringify({ code: 'viewer-badge', name: 'Not allowed' }),
+      });
+      return { status: res.status, code: ((await res.json()) as { code: string }).code };
+    });
+    expect(answer).toEqual({ status: 403, code: 'insufficient_scope' });
+    await page.context().close();
+  }, 240_000); // a server restart on a loaded machine takes a minute or more
+});

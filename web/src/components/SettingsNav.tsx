@@ -1,0 +1,14 @@
+// The sections of Settings: API keys and the audit log, webhooks, background jobs.
+import { NavLink } from 'react-router';
+
+export function SettingsNav() {
+  return (
+    <nav aria-label="Settings sections" className="subnav">
+      <NavLink to="/settings" end>
+        API keys and audit log
+      </NavLink>
+      <NavLink to="/settings/webhooks">Webhooks</NavLink>
+      <NavLink to="/settings/jobs">Jobs</NavLink>
+    </nav>
+  );
+}

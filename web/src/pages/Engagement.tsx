@@ -1,0 +1,709 @@
+// Engagement: challenges (list filtered by name and paged; a form to create or change one whose
+// refusals show at their fields; each member's progress), badges (list, define, award by hand to an
+// account) and leaderboards (the standings, with an account's own place). Defining challenges and
+// badges needs the admin scope, awarding a badge the write scope; everyone reads.
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { api, data, type Schemas } from '../api/client';
+import type { paths } from '../api/schema';
+import { formErrors, pointerIn } from '../components/Fields';
+import { AccountName } from '../components/Names';
+import { ProblemAlert } from '../components/Problem';
+import { formatDate, formatDateTime } from '../format';
+import { can, useSession } from '../session';
+
+type Challenge = Schemas['Challenge'];
+type ChallengeBody = paths['/v1/challenges']['post']['requestBody']['content']['application/json'];
+type Goal = ChallengeBody['goals'][number];
+
+export function Engagement() {
+  const session = useSession();
+  useEffect(() => {
+    document.title = 'Engagement · Fidelis console';
+  }, []);
+  return (
+    <>
+      <h1>Engagement</h1>
+      {!can(session, 'admin') && (
+        <p className="note" role="note">
+          Your role ({session.user.role}) may look at challenges, badges and leaderboards but not define them:
+          that needs an admin or the owner{can(session, 'write') ? '; you may award badges' : ''}.
+        </p>
+      )}
+      <nav aria-label="Engagement sections" className="subnav">
+        <a href="#challenges-title">Challenges</a> <a href="#badges-title">Badges</a>{' '}
+        <a href="#leaderboards-title">Leaderboards</a>
+      </nav>
+      <Challenges />
+      <Badges />
+      <Leaderboards />
+    </>
+  );
+}
+
+/** Pages of a list until the end, for lists the console filters by text (challenges, badges). */
+function usePaged<T>(
+  key: string,
+  read: (cursor?: string) => Promise<{ data: T[]; nextCursor: string | null }>,
+) {
+  return useInfiniteQuery({
+    queryKey: [key],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => read(pageParam),
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+}
+
+function Challenges() {
+  const session = useSession();
+  const admin = can(session, 'admin');
+  const [editing, setEditing] = useState<Challenge | 'new' | null>(null);
+  const [filter, setFilter] = useState('');
+  const [progressOf, setProgressOf] = useState<string | null>(null);
+  const list = usePaged('challenges', (cursor) =>
+    data(api.GET('/v1/challenges', { params: { query: { limit: 25, ...(cursor && { cursor }) } } })),
+  );
+  const all = list.data?.pages.flatMap((p) => p.data) ?? [];
+  const rows = all.filter((c) => `${c.name} ${c.code}`.toLowerCase().includes(filter.toLowerCase()));
+  return (
+    <section aria-labelledby="challenges-title">
+      <h2 id="challenges-title">Challenges</h2>
+      <div className="inline">
+        <label htmlFor="challenge-filter">Filter challenges by name or code</label>{' '}
+        <input
+          id="challenge-filter"
+          type="search"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        />{' '}
+        {admin && editing === null && (
+          <button type="button" onClick={() => setEditing('new')}>
+            New challenge
+          </button>
+        )}
+      </div>
+      {editing !== null && (
+        <ChallengeForm
+          key={editing === 'new' ? 'new' : editing.code}
+          challenge={editing === 'new' ? undefined : editing}
+          onDone={() => setEditing(null)}
+        />
+      )}
+      <ProblemAlert error={list.error} />
+      {list.isPending ? (
+        <p className="loading">Loading…</p>
+      ) : rows.length === 0 ? (
+        <p>No challenge{filter ? ' matches' : ' yet'}.</p>
+      ) : (
+        <table>
+          <caption className="visually-hidden">Challenges</caption>
+          <thead>
+            <tr>
+              <th scope="col">Challenge</th>
+              <th scope="col">Goals</th>
+              <th scope="col">Window</th>
+              <th scope="col">Reward</th>
+              <th scope="col">Version</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((c) => (
+              <tr key={c.code}>
+                <td>
+                  {c.name}
+                  <div className="muted">{c.code}</div>
+                </td>
+                <td>
+                  {(c.goals as Goal[]).map((g) => (
+                    <div key={`${g.metric}:${g.eventTypes.join()}:${g.target}`}>
+                      {g.label ?? `${g.metric} of ${g.eventTypes.join(', ')}`} — target {g.target}
+                    </div>
+                  ))}
+                </td>
+                <td>{windowText(c.window as ChallengeBody['window'])}</td>
+                <td>{rewardText(c.reward as ChallengeBody['reward'])}</td>
+                <td>{c.version}</td>
+                <td>
+                  <span className="actions">
+                    <button
+                      type="button"
+                      aria-label={`Progress on ${c.name}`}
+                      onClick={() => setProgressOf(progressOf === c.code ? null : c.code)}
+                    >
+                      Progress
+                    </button>
+                    {admin && (
+                      <button type="button" aria-label={`Edit ${c.name}`} onClick={() => setEditing(c)}>
+                        Edit
+                      </button>
+                    )}
+                  </span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {list.hasNextPage && (
+        <button type="button" onClick={() => list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+          More challenges
+        </button>
+      )}
+      {progressOf && <ChallengeProgress code={progressOf} />}
+    </section>
+  );
+}
+
+function windowText(w: ChallengeBody['window']): string {
+  if (w.kind === 'calendar') return `each calendar ${w.period}`;
+  return `${formatDate(w.from)} – ${formatDate(w.to)}`;
+}
+
+function rewardText(r: ChallengeBody['reward']): string {
+  return (
+    [r.points ? `${r.points} points` : '', r.badge ? `badge ${r.badge}` : ''].filter(Boolean).join(' and ') ||
+    '—'
+  );
+}
+
+/** /body/goals/0/target → goals.0.target; /body/reward/points → points. */
+function challengeField(path: string): string | undefined {
+  const p = pointerIn(path);
+  const goal = /^\/goals\/(\d+)\/(eventTypes|metric|target|attribute|label)/.exec(p);
+  if (goal) return `goals.${goal[1]}.${goal[2]}`;
+  if (p === '/goals') return 'goals';
+  const reward = /^\/reward\/(points|badge)/.exec(p);
+  if (reward) return reward[1];
+  if (p === '/reward') return 'points';
+  if (p.startsWith('/window')) return 'window';
+  if (p.startsWith('/audience')) return 'audience';
+  return /^\/(code|name|description|startsAt|endsAt)/.exec(p)?.[1];
+}
+
+const emptyGoal = (): Goal => ({ metric: 'count', eventTypes: [], target: '' });
+
+function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: () => void }) {
+  const client = useQueryClient();
+  const [goals, setGoals] = useState<Goal[]>((challenge?.goals as Goal[] | undefined) ?? [emptyGoal()]);
+  const original = challenge?.window as ChallengeBody['window'] | undefined;
+  const [windowKind, setWindowKind] = useState(original?.kind ?? 'calendar');
+  const save = useMutation({
+    mutationFn: (body: ChallengeBody) => {
+      if (challenge) {
+        const { code: _code, ...change } = body;
+        return data(
+          api.PUT('/v1/challenges/{challengeCode}', {
+            params: { path: { challengeCode: challenge.code } },
+            body: change,
+          }),
+        );
+      }
+      return data(api.POST('/v1/challenges', { body }));
+    },
+    onSuccess: () => {
+      client.invalidateQueries({ queryKey: ['challenges'] });
+      onDone();
+    },
+  });
+  const f = formErrors(save.error, challengeField, 'challenge');
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const points = text('points');
+    const badge = text('badge');
+    const audience = text('audience');
+    const day = (d: string) => (d ? new Date(`${d}T00:00:00`).toISOString() : d);
+    save.mutate({
+      code: text('code') || (challenge?.code ?? ''),
+      name: text('name'),
+      ...(text('description') && { description: text('description') }),
+      ...(audience && { audience: { condition: audience } }),
+      ...(challenge?.startsAt && { startsAt: challenge.startsAt }),
+      window:
+        windowKind === 'calendar'
+          ? { kind: 'calendar', period: text('period') as 'month' | 'quarter' | 'year' }
+          : { kind: 'fixed', from: day(text('from')), to: day(text('to')) },
+      goals: goals.map((_, i) => {
+        const at = (k: string) => text(`goals.${i}.${k}`);
+        return {
+          metric: at('metric') as Goal['metric'],
+          eventTypes: at('eventTypes')
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+          target: at('target'),
+          ...(at('attribute') && { attribute: at('attribute') }),
+          ...(at('label') && { label: at('label') }),
+        };
+      }),
+      reward: {
+        ...(points !== '' && { points: Number(points) }),
+        ...(badge && { badge }),
+      },
+    });
+  };
+  const title = challenge ? `Edit “${challenge.name}”` : 'New challenge';
+  const reward = challenge?.reward as ChallengeBody['reward'] | undefined;
+  return (
+    <section aria-labelledby="challenge-form-title" className="panel">
+      <h3 id="challenge-form-title">{title}</h3>
+      <form className="stack" onSubmit={submit} noValidate>
+        {!challenge && (
+          <>
+            <label htmlFor={f.field('code').id}>Code</label>
+            <input {...f.field('code')} placeholder="e.g. spring-orders" />
+            {f.errorsAt('code')}
+          </>
+        )}
+        <label htmlFor={f.field('name').id}>Name</label>
+        <input {...f.field('name')} defaultValue={challenge?.name} />
+        {f.errorsAt('name')}
+        <label htmlFor={f.field('description').id}>Description</label>
+        <textarea {...f.field('description')} rows={2} defaultValue={challenge?.description ?? ''} />
+        {f.errorsAt('description')}
+        <label htmlFor="challenge-window-kind">Window</label>
+        <select
+          id="challenge-window-kind"
+          value={windowKind}
+          onChange={(e) => setWindowKind(e.target.value as 'calendar' | 'fixed')}
+        >
+          <option value="calendar">each calendar period</option>
+          <option value="fixed">fixed dates</option>
+        </select>
+        {windowKind === 'calendar' ? (
+          <>
+            <label htmlFor={f.field('period').id}>Period</label>
+            <select
+              {...f.field('period')}
+              defaultValue={original?.kind === 'calendar' ? original.period : 'quarter'}
+              aria-describedby={f.has('window') ? 'challenge-window-errors' : undefined}
+            >
+              <option value="month">month</option>
+              <option value="quarter">quarter</option>
+              <option value="year">year</option>
+            </select>
+          </>
+        ) : (
+          <>
+            <label htmlFor={f.field('from').id}>From</label>
+            <input
+              {...f.field('from')}
+              type="date"
+              defaultValue={original?.kind === 'fixed' ? original.from.slice(0, 10) : ''}
+            />
+            <label htmlFor={f.field('to').id}>To</label>
+            <input
+              {...f.field('to')}
+              type="date"
+              defaultValue={original?.kind === 'fixed' ? original.to.slice(0, 10) : ''}
+            />
+          </>
+        )}
+        {f.errorsAt('window')}
+        <fieldset>
+          <legend>Goals (all must be reached)</legend>
+          {goals.map((g, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: goals are edited in place; the index is the goal's place
+            <div className="goal" key={i}>
+              <label htmlFor={f.field(`goals.${i}.metric`).id}>Goal {i + 1} metric</label>
+              <select {...f.field(`goals.${i}.metric`)} defaultValue={g.metric}>
+                <option value="count">count of events</option>
+                <option value="sum">sum of an attribute</option>
+                <option value="distinct">distinct values of an attribute</option>
+              </select>
+              <label htmlFor={f.field(`goals.${i}.eventTypes`).id}>
+                Goal {i + 1} event types (comma-separated)
+              </label>
+              <input {...f.field(`goals.${i}.eventTypes`)} defaultValue={g.eventTypes.join(', ')} />
+              {f.errorsAt(`goals.${i}.eventTypes`)}
+              <label htmlFor={f.field(`goals.${i}.target`).id}>Goal {i + 1} target</label>
+              <input {...f.field(`goals.${i}.target`)} inputMode="decimal" defaultValue={g.target} />
+              {f.errorsAt(`goals.${i}.target`)}
+              <label htmlFor={f.field(`goals.${i}.attribute`).id}>
+                Goal {i + 1} attribute (sum, distinct)
+              </label>
+              <input {...f.field(`goals.${i}.attribute`)} defaultValue={g.attribute ?? ''} />
+              {f.errorsAt(`goals.${i}.attribute`)}
+              <label htmlFor={f.field(`goals.${i}.label`).id}>Goal {i + 1} label</label>
+              <input {...f.field(`goals.${i}.label`)} defaultValue={g.label ?? ''} />
+              {goals.length > 1 && (
+                <button type="button" onClick={() => setGoals(goals.filter((_, j) => j !== i))}>
+                  Remove goal {i + 1}
+                </button>
+              )}
+            </div>
+          ))}
+          {f.errorsAt('goals')}
+          <button type="button" onClick={() => setGoals([...goals, emptyGoal()])}>
+            Add a goal
+          </button>
+        </fieldset>
+        <label htmlFor={f.field('audience').id}>
+          Audience (a CEL condition on the account; empty: everyone)
+        </label>
+        <input
+          {...f.field('audience')}
+          defaultValue={(challenge?.audience as { condition?: string } | undefined)?.condition ?? ''}
+        />
+        {f.errorsAt('audience')}
+        <label htmlFor={f.field('points').id}>Reward points</label>
+        <input {...f.field('points')} inputMode="numeric" defaultValue={reward?.points ?? ''} />
+        {f.errorsAt('points')}
+        <label htmlFor={f.field('badge').id}>Reward badge (code)</label>
+        <input {...f.field('badge')} defaultValue={reward?.badge ?? ''} />
+        {f.errorsAt('badge')}
+        {f.alert}
+        <span className="actions">
+          <button type="submit" disabled={save.isPending}>
+            {challenge ? 'Save the challenge' : 'Create the challenge'}
+          </button>
+          <button type="button" onClick={onDone}>
+            Cancel
+          </button>
+        </span>
+      </form>
+    </section>
+  );
+}
+
+function ChallengeProgress({ code }: { code: string }) {
+  const [account, setAccount] = useState('');
+  const progress = useQuery({
+    queryKey: ['challenge-progress', code, account],
+    enabled: account !== '',
+    queryFn: () =>
+      data(
+        api.GET('/v1/challenges/{challengeCode}/progress', {
+          params: { path: { challengeCode: code }, query: { account } },
+        }),
+      ),
+  });
+  const p = progress.data;
+  return (
+    <section aria-labelledby="progress-title" className="panel">
+      <h3 id="progress-title">Progress on {code}</h3>
+      <form
+        className="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setAccount(String(new FormData(e.currentTarget).get('account') ?? '').trim());
+        }}
+      >
+        <label htmlFor="progress-account">Member account (id or CRM id)</label>
+        <input id="progress-account" name="account" required />
+        <button type="submit">Show progress</button>
+      </form>
+      <ProblemAlert error={progress.error} />
+      {p && (
+        <>
+          <p data-testid="progress-status">
+            {p.status.replaceAll('_', ' ')}: {p.stepsDone} of {p.steps} goals done
+            {p.window && ` in the window ${formatDate(p.window.start)} – ${formatDate(p.window.end)}`}
+            {!p.eligible && ' (the account is not in the audience)'}
+            {p.completion && `; completed ${formatDateTime(p.completion.completedAt)}`}
+          </p>
+          <table>
+            <caption>
+              Goals of {p.name} for {account}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Goal</th>
+                <th scope="col" className="number">
+                  Value
+                </th>
+                <th scope="col" className="number">
+                  Target
+                </th>
+                <th scope="col">Progress</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.goals.map((g) => {
+                const ratio = Math.min(1, Number(g.value) / Number(g.target) || 0);
+                return (
+                  <tr key={`${g.metric}:${g.eventTypes.join()}:${g.target}`}>
+                    <td>{g.label ?? `${g.metric} of ${g.eventTypes.join(', ')}`}</td>
+                    <td className="number">{g.value}</td>
+                    <td className="number">{g.target}</td>
+                    <td>
+                      <progress
+                        value={ratio}
+                        max={1}
+                        aria-label={`${g.label ?? g.metric}: ${Math.round(ratio * 100)}%`}
+                      />
+                      {g.done && ' done'}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
+
+function badgeField(path: string): string | undefined {
+  return /^\/(code|name|description|imageUrl|validDays)/.exec(pointerIn(path))?.[1];
+}
+
+function Badges() {
+  const session = useSession();
+  const client = useQueryClient();
+  const [filter, setFilter] = useState('');
+  const [creating, setCreating] = useState(false);
+  const list = usePaged('badges', (cursor) =>
+    data(api.GET('/v1/badges', { params: { query: { limit: 25, ...(cursor && { cursor }) } } })),
+  );
+  const all = list.data?.pages.flatMap((p) => p.data) ?? [];
+  const rows = all.filter((b) => `${b.name} ${b.code}`.toLowerCase().includes(filter.toLowerCase()));
+  const create = useMutation({
+    mutationFn: (body: paths['/v1/badges']['post']['requestBody']['content']['application/json']) =>
+      data(api.POST('/v1/badges', { body })),
+    onSuccess: () => {
+      client.invalidateQueries({ queryKey: ['badges'] });
+      setCreating(false);
+    },
+  });
+  const award = useMutation({
+    mutationFn: (input: { account: string; badge: string; note?: string }) =>
+      data(
+        api.POST('/v1/accounts/{accountId}/badges', {
+          params: { path: { accountId: input.account } },
+          body: { badge: input.badge, ...(input.note && { note: input.note }) },
+        }),
+      ),
+  });
+  const f = formErrors(create.error, badgeField, 'badge');
+  const a = formErrors(award.error, (p) => /^\/(badge|note)/.exec(pointerIn(p))?.[1], 'award');
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? '').trim();
+    create.mutate({
+      code: text('code'),
+      name: text('name'),
+      ...(text('description') && { description: text('description') }),
+      ...(text('imageUrl') && { imageUrl: text('imageUrl') }),
+      ...(text('validDays') && { validDays: Number(text('validDays')) }),
+    });
+  };
+  const submitAward = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? '').trim();
+    award.mutate({ account: text('account'), badge: text('badge'), note: text('note') });
+  };
+  return (
+    <section aria-labelledby="badges-title">
+      <h2 id="badges-title">Badges</h2>
+      <div className="inline">
+        <label htmlFor="badge-filter">Filter badges by name or code</label>{' '}
+        <input id="badge-filter" type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />{' '}
+        {can(session, 'admin') && !creating && (
+          <button type="button" onClick={() => setCreating(true)}>
+            New badge
+          </button>
+        )}
+      </div>
+      {creating && (
+        <section aria-labelledby="badge-form-title" className="panel">
+          <h3 id="badge-form-title">New badge</h3>
+          <form className="stack" onSubmit={submit} noValidate>
+            <label htmlFor={f.field('code').id}>Badge code</label>
+            <input {...f.field('code')} />
+            {f.errorsAt('code')}
+            <label htmlFor={f.field('name').id}>Badge name</label>
+            <input {...f.field('name')} />
+            {f.errorsAt('name')}
+            <label htmlFor={f.field('description').id}>Badge description</label>
+            <input {...f.field('description')} />
+            {f.errorsAt('description')}
+            <label htmlFor={f.field('imageUrl').id}>Image URL</label>
+            <input {...f.field('imageUrl')} type="url" />
+            {f.errorsAt('imageUrl')}
+            <label htmlFor={f.field('validDays').id}>Valid for (days; empty: forever)</label>
+            <input {...f.field('validDays')} inputMode="numeric" />
+            {f.errorsAt('validDays')}
+            {f.alert}
+            <span className="actions">
+              <button type="submit" disabled={create.isPending}>
+                Create the badge
+              </button>
+              <button type="button" onClick={() => setCreating(false)}>
+                Cancel
+              </button>
+            </span>
+          </form>
+        </section>
+      )}
+      <ProblemAlert error={list.error} />
+      {list.isPending ? (
+        <p className="loading">Loading…</p>
+      ) : rows.length === 0 ? (
+        <p>No badge{filter ? ' matches' : ' yet'}.</p>
+      ) : (
+        <table>
+          <caption className="visually-hidden">Badges</caption>
+          <thead>
+            <tr>
+              <th scope="col">Badge</th>
+              <th scope="col">Description</th>
+              <th scope="col">Valid for</th>
+              <th scope="col">Defined</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((b) => (
+              <tr key={b.code}>
+                <td>
+                  {b.name}
+                  <div className="muted">{b.code}</div>
+                </td>
+                <td>{b.description ?? '—'}</td>
+                <td>{b.validDays ? `${b.validDays} days` : 'ever'}</td>
+                <td>{formatDate(b.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {list.hasNextPage && (
+        <button type="button" onClick={() => list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+          More badges
+        </button>
+      )}
+      {can(session, 'write') && (
+        <form className="inline" onSubmit={submitAward} noValidate aria-labelledby="award-title">
+          <h3 id="award-title" className="visually-hidden">
+            Award a badge by hand
+          </h3>
+          <label htmlFor="award-account">Award to account (id or CRM id)</label>
+          <input id="award-account" name="account" required />
+          <label htmlFor={a.field('badge').id}>Badge to award</label>
+          <select {...a.field('badge')}>
+            {all.map((b) => (
+              <option key={b.code} value={b.code}>
+                {b.name}
+              </option>
+            ))}
+          </select>
+          <label htmlFor={a.field('note').id}>Note</label>
+          <input {...a.field('note')} />
+          <button type="submit" disabled={award.isPending}>
+            Award the badge
+          </button>
+        </form>
+      )}
+      {a.errorsAt('badge')}
+      {a.errorsAt('note')}
+      {a.alert}
+      {award.data && (
+        <p role="status" className="note">
+          Awarded “{award.data.badge.name}” to{' '}
+          <Link to={`/accounts/${encodeURIComponent(award.data.accountId)}`}>
+            <AccountName id={award.data.accountId} />
+          </Link>
+          {award.data.expiresAt && `, valid until ${formatDate(award.data.expiresAt)}`}.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Leaderboards() {
+  const list = usePaged('leaderboards', (cursor) =>
+    data(api.GET('/v1/leaderboards', { params: { query: { limit: 100, ...(cursor && { cursor }) } } })),
+  );
+  const boards = list.data?.pages.flatMap((p) => p.data) ?? [];
+  const [chosen, setChosen] = useState<string>('');
+  const [account, setAccount] = useState('');
+  const code = chosen || boards[0]?.code || '';
+  const standings = useQuery({
+    queryKey: ['standings', code, account],
+    enabled: code !== '',
+    queryFn: () =>
+      data(
+        api.GET('/v1/leaderboards/{leaderboardCode}/standings', {
+          params: { path: { leaderboardCode: code }, query: { top: 25, ...(account && { account }) } },
+        }),
+      ),
+  });
+  const s = standings.data;
+  return (
+    <section aria-labelledby="leaderboards-title">
+      <h2 id="leaderboards-title">Leaderboards</h2>
+      <ProblemAlert error={list.error} />
+      {boards.length === 0 && !list.isPending ? (
+        <p>No leaderboard yet.</p>
+      ) : (
+        <form
+          className="inline"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setAccount(String(new FormData(e.currentTarget).get('account') ?? '').trim());
+          }}
+        >
+          <label htmlFor="leaderboard-choice">Leaderboard</label>
+          <select id="leaderboard-choice" value={code} onChange={(e) => setChosen(e.target.value)}>
+            {boards.map((b) => (
+              <option key={b.code} value={b.code}>
+                {b.name}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="leaderboard-account">An account’s place (id or CRM id)</label>
+          <input id="leaderboard-account" name="account" />
+          <button type="submit">Show the standings</button>
+        </form>
+      )}
+      <ProblemAlert error={standings.error} />
+      {s && (
+        <>
+          <p className="muted">
+            {s.metric.replaceAll('_', ' ')} ({s.unit}), {formatDate(s.period.start)} –{' '}
+            {formatDate(s.period.end)}; {s.ranked} accounts ranked, as of {formatDateTime(s.asOf)}.
+          </p>
+          {s.account && (
+            <p data-testid="own-place">
+              {account}: {s.account.rank ? `rank ${s.account.rank} with ${s.account.value}` : 'not ranked'}
+            </p>
+          )}
+          <table>
+            <caption>Standings of {s.name}</caption>
+            <thead>
+              <tr>
+                <th scope="col" className="number">
+                  Rank
+                </th>
+                <th scope="col">Account</th>
+                <th scope="col" className="number">
+                  Value
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.top.map((t) => (
+                <tr key={t.accountId}>
+                  <td className="number">{t.rank}</td>
+                  <td>
+                    <Link to={`/accounts/${encodeURIComponent(t.accountId)}`}>
+                      {t.name ?? t.accountId}
+                      {t.externalId && ` (${t.externalId})`}
+                    </Link>
+                  </td>
+                  <td className="number">{t.value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}

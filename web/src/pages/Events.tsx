@@ -1,0 +1,256 @@
+// Events: the stream of events, newest first, filtered by account and type and paged
+// (GET /v1/events), each with what the rules made of it — every rule's outcome and reason, the awards
+// with their explanations, reversals and notes — so "why did this account get 240 points?" has its
+// answer on one line. An event can also be found by its id (GET /v1/events/{id}).
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { type FormEvent, Fragment, useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { api, data, type Schemas } from '../api/client';
+import { AccountName } from '../components/Names';
+import { ProblemAlert } from '../components/Problem';
+import { formatAmount, formatDateTime } from '../format';
+
+type Event = Schemas['Event'];
+
+export function Events() {
+  useEffect(() => {
+    document.title = 'Events · Fidelis console';
+  }, []);
+  const [params, setParams] = useSearchParams();
+  const account = params.get('account') ?? '';
+  const type = params.get('type') ?? '';
+  const [open, setOpen] = useState<string | null>(null);
+  const [lookup, setLookup] = useState('');
+  const list = useInfiniteQuery({
+    queryKey: ['events', account, type],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      data(
+        api.GET('/v1/events', {
+          params: {
+            query: {
+              limit: 25,
+              ...(account && { account }),
+              ...(type && { type }),
+              ...(pageParam && { cursor: pageParam }),
+            },
+          },
+        }),
+      ),
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+  const types = useQuery({
+    queryKey: ['event-types'],
+    staleTime: 300_000,
+    queryFn: () => data(api.GET('/v1/event-types')),
+  });
+  const found = useQuery({
+    queryKey: ['event', lookup],
+    enabled: lookup !== '',
+    queryFn: () => data(api.GET('/v1/events/{eventId}', { params: { path: { eventId: lookup } } })),
+  });
+  const filter = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const next = new URLSearchParams();
+    const a = String(form.get('account') ?? '').trim();
+    const t = String(form.get('type') ?? '');
+    if (a) next.set('account', a);
+    if (t) next.set('type', t);
+    setParams(next);
+    setOpen(null);
+  };
+  const find = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setLookup(String(new FormData(event.currentTarget).get('eventId') ?? '').trim());
+  };
+  const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
+  const typeNames = [
+    ...new Set([
+      'purchase',
+      'invoice.paid',
+      'return',
+      ...(types.data?.data.map((t) => t.type) ?? []),
+      ...(type ? [type] : []),
+    ]),
+  ].sort();
+  return (
+    <>
+      <h1>Events</h1>
+      <p className="muted">
+        Every event the program received, newest first, with what each rule made of it. Open an event to read
+        why it earned what it did.
+      </p>
+      <search>
+        <form onSubmit={filter} className="inline" key={`${account}|${type}`}>
+          <label htmlFor="events-account">Account (id or CRM id)</label>
+          <input id="events-account" name="account" defaultValue={account} />
+          <label htmlFor="events-type">Event type</label>
+          <select id="events-type" name="type" defaultValue={type}>
+            <option value="">any</option>
+            {typeNames.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+          <button type="submit">Filter</button>
+        </form>
+      </search>
+      <form onSubmit={find} className="inline">
+        <label htmlFor="events-lookup">Event id</label>
+        <input id="events-lookup" name="eventId" placeholder="your id or evt_…" />
+        <button type="submit">Find the event</button>
+      </form>
+      {lookup && (
+        <section aria-labelledby="found-title">
+          <h2 id="found-title">Event {lookup}</h2>
+          <ProblemAlert error={found.error} />
+          {found.data && <Evaluation event={found.data} />}
+        </section>
+      )}
+      <ProblemAlert error={list.error} />
+      {list.isPending ? (
+        <p className="loading">Loading…</p>
+      ) : rows.length === 0 ? (
+        <p>No event matches.</p>
+      ) : (
+        <table>
+          <caption className="visually-hidden">Events, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Occurred</th>
+              <th scope="col">Event</th>
+              <th scope="col">Account</th>
+              <th scope="col" className="number">
+                Amount
+              </th>
+              <th scope="col" className="number">
+                Points
+              </th>
+              <th scope="col">Rules</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((e) => {
+              const matched = e.result.rules.filter((r) => r.outcome === 'awarded').length;
+              const isOpen = open === e.internalId;
+              return (
+                <Fragment key={e.internalId}>
+                  <tr>
+                    <td>{formatDateTime(e.occurredAt)}</td>
+                    <td>
+                      {e.type}
+                      <div className="muted">{e.id}</div>
+                    </td>
+                    <td>
+                      <Link to={`/accounts/${encodeURIComponent(e.accountId)}`}>
+                        <AccountName id={e.accountId} />
+                      </Link>
+                    </td>
+                    <td className="number">{e.amount !== null ? `${e.amount} ${e.currency ?? ''}` : '—'}</td>
+                    <td className="number">{e.result.totals.points}</td>
+                    <td>
+                      <button
+                        type="button"
+                        aria-expanded={isOpen}
+                        aria-controls={`why-${e.internalId}`}
+                        aria-label={`${isOpen ? 'Hide' : 'Why?'} event ${e.id}`}
+                        onClick={() => setOpen(isOpen ? null : e.internalId)}
+                      >
+                        {isOpen ? 'Hide' : 'Why?'}
+                      </button>{' '}
+                      <span className="muted">
+                        {matched} of {e.result.rules.length} awarded
+                      </span>
+                    </td>
+                  </tr>
+                  {isOpen && (
+                    <tr id={`why-${e.internalId}`}>
+                      <td colSpan={6}>
+                        <Evaluation event={e} />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {list.hasNextPage && (
+        <button type="button" onClick={() => list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+          More events
+        </button>
+      )}
+    </>
+  );
+}
+
+/** What the rules made of one event: the totals, each rule's outcome and reason, awards, reversals. */
+function Evaluation({ event }: { event: Event }) {
+  const { result } = event;
+  return (
+    <div className="evaluation">
+      <p>
+        <strong>
+          {event.type} {event.id}
+        </strong>{' '}
+        for <AccountName id={event.accountId} />: {result.totals.points} points
+        {result.totals.cashback > 0 && `, ${result.totals.cashback} cashback`}
+        {result.totals.tierCredits > 0 && `, ${result.totals.tierCredits} tier credits`}.
+      </p>
+      {result.awards.length > 0 && (
+        <ul aria-label={`Awards of event ${event.id}`}>
+          {result.awards.map((a) => (
+            <li key={`${a.ruleId}:${a.kind}:${a.unit}:${a.entryId}`}>
+              {a.explanation} <span className="muted">({formatAmount(a.amount, a.unit)}</span>
+              {a.pendingUntil && (
+                <span className="muted">, pending until {formatDateTime(a.pendingUntil)}</span>
+              )}
+              <span className="muted">)</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <table>
+        <caption>Each rule’s outcome for event {event.id}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Rule</th>
+            <th scope="col">Version</th>
+            <th scope="col">Outcome</th>
+            <th scope="col">Why</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.rules.map((r) => (
+            <tr key={`${r.ruleId}:${r.ruleVersion}`}>
+              <td>{r.name}</td>
+              <td>{r.ruleVersion}</td>
+              <td>{r.outcome.replaceAll('_', ' ')}</td>
+              <td className="explanation">{r.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {result.reversals.length > 0 && (
+        <ul aria-label={`Reversals of event ${event.id}`}>
+          {result.reversals.map((r) => (
+            <li key={`${r.ruleId}:${r.kind}:${r.unit}:${r.entryId}`}>
+              {r.how}: {formatAmount(r.amount, r.unit)}
+              {r.writtenOff > 0 && ` (${r.writtenOff} written off)`}
+            </li>
+          ))}
+        </ul>
+      )}
+      {result.notes.length > 0 && (
+        <ul aria-label={`Notes on event ${event.id}`}>
+          {result.notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
