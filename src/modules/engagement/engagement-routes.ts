@@ -14,12 +14,16 @@ import {
   LeaderboardPage,
   LeaderboardParams,
   LeaderboardSchema,
+  RefreshSchema,
   StandingsQuery,
   StandingsSchema,
 } from './engagement-leaderboard-schemas.ts';
 import {
   AccountChallenges,
   AccountChallengesQuery,
+  AutomationPage,
+  AutomationParams,
+  AutomationSchema,
   AwardBody,
   AwardPage,
   AwardSchema,
@@ -30,12 +34,19 @@ import {
   ChallengePage,
   ChallengeParams,
   ChallengeSchema,
+  CreateAutomationBody,
   CreateBadgeBody,
   CreateChallengeBody,
   DueRunBody,
+  DueRunResult,
+  FiringList,
+  FiringsQuery,
+  JoinBody,
+  JoinSchema,
   PageQuery,
   ProgressQuery,
   ProgressSchema,
+  UpdateAutomationBody,
   UpdateBadgeBody,
   UpdateChallengeBody,
 } from './engagement-schemas.ts';
@@ -44,7 +55,7 @@ import type { EngagementService } from './engagement-service.ts';
 const op = operations('engagement');
 
 export const engagementRoutes = routeModule({
-  schemas: [BadgeSchema, AwardSchema, ChallengeSchema, ProgressSchema, LeaderboardSchema],
+  schemas: [BadgeSchema, AwardSchema, ChallengeSchema, ProgressSchema, LeaderboardSchema, AutomationSchema],
   routes(app: Router, { engagement }: { engagement: EngagementService }): void {
     // Badges
 
@@ -228,6 +239,30 @@ export const engagementRoutes = routeModule({
         ),
     );
 
+    app.post(
+      '/challenges/:challengeCode/enrolments',
+      op('write', 'An account joins an opt-in challenge: its windows count from now (audited)', {
+        description: 'Joining again answers the first joining (joined: false), with 200.',
+        params: ChallengeParams,
+        body: JoinBody,
+        response: responses({ 201: JoinSchema, 200: JoinSchema }, [
+          'challenge_not_found',
+          'account_not_found',
+          'challenge_not_opt_in',
+          'challenge_not_eligible',
+        ]),
+      }),
+      async (request, reply) => {
+        const joined = await engagement.joinChallenge(
+          principal(request).programId,
+          request.params.challengeCode,
+          request.body.account,
+          actor(request),
+        );
+        return reply.code(joined.joined ? 201 : 200).send(joined);
+      },
+    );
+
     app.get(
       '/accounts/:accountId/challenges',
       op('read', 'The challenges open for an account, with its progress, and the ones it completed', {
@@ -245,12 +280,14 @@ export const engagementRoutes = routeModule({
 
     app.post(
       '/engagement/due-runs',
-      op('admin', 'Re-check the open challenge windows from history now and pay what was missed', {
+      op('admin', 'Re-check open challenge windows, fire due automations, refresh leaderboard rankings', {
         description:
           'The server runs it every minute. Completions are noticed when events commit; this run catches any ' +
-          'that were missed (a crash between the commit and the check). A repeated or concurrent run pays nothing twice.',
+          'that were missed (a crash between the commit and the check). It fires the lifecycle automations due ' +
+          "as of asOf in the program's time zone (birthdays and anniversaries up to 31 days late) and refreshes " +
+          'every leaderboard’s ranking table. A repeated or concurrent run pays and fires nothing twice.',
         body: DueRunBody,
-        response: responses({ 200: Type.Object({ checked: Type.Integer(), completed: Type.Integer() }) }),
+        response: responses({ 200: DueRunResult }),
       }),
       async (request) =>
         engagement.runDue(principal(request).programId, asOfOrNow(request.body?.asOf), actor(request)),
@@ -297,7 +334,8 @@ export const engagementRoutes = routeModule({
       '/leaderboards/:leaderboardCode/standings',
       op('read', 'The standings: the top places and an account’s own place with its neighbours', {
         description:
-          'Ranked when asked, from the stored events (as fresh as they are). Equal values share a place ' +
+          'Without asOf: the current period from the ranking table (refreshed every minute by the due run; ' +
+          '`freshness` says when). With asOf: ranked now from the stored events up to it. Equal values share a place ' +
           'and the next place is skipped (1, 2, 2, 4). Accounts with nothing in the period have no place.',
         params: LeaderboardParams,
         querystring: StandingsQuery,
@@ -309,6 +347,21 @@ export const engagementRoutes = routeModule({
           top: request.query.top,
           asOf: dateOf(request.query.asOf),
         }),
+    );
+
+    app.post(
+      '/leaderboards/:leaderboardCode/refreshes',
+      op('admin', 'Recompute the ranking table of the current period now', {
+        description: 'The due run does it every minute; standings without asOf read this table.',
+        params: LeaderboardParams,
+        response: responses({ 201: RefreshSchema }, ['leaderboard_not_found']),
+      }),
+      async (request, reply) =>
+        reply
+          .code(201)
+          .send(
+            await engagement.refreshLeaderboard(principal(request).programId, request.params.leaderboardCode),
+          ),
     );
 
     app.put(
@@ -341,6 +394,73 @@ export const engagementRoutes = routeModule({
           request.params.accountId,
           actor(request),
         ),
+    );
+
+    // Lifecycle automations
+
+    app.post(
+      '/automations',
+      op('admin', 'Create a lifecycle automation: birthday, anniversary, milestone or win-back (audited)', {
+        description:
+          "Fired by the engagement due run in the program's time zone, once per occurrence (per contact per " +
+          'year for birthdays), with its points (a ledger credit explained like "Happy birthday, Inge — 2026") and badge.',
+        body: CreateAutomationBody,
+        response: responses({ 201: Type.Ref('Automation') }, ['automation_exists', 'automation_invalid']),
+      }),
+      async (request, reply) => {
+        const automation = await engagement.createAutomation(
+          principal(request).programId,
+          request.body,
+          actor(request),
+        );
+        return created(reply, automation, { location: `/v1/automations/${automation.code}` });
+      },
+    );
+
+    app.get(
+      '/automations',
+      op('read', 'List the lifecycle automations', {
+        querystring: PageQuery,
+        response: responses({ 200: AutomationPage }, ['invalid_cursor']),
+      }),
+      async (request) => engagement.listAutomations(principal(request).programId, request.query),
+    );
+
+    app.get(
+      '/automations/:automationCode',
+      op('read', 'Read a lifecycle automation', {
+        params: AutomationParams,
+        response: responses({ 200: Type.Ref('Automation') }, ['automation_not_found']),
+      }),
+      async (request) =>
+        engagement.getAutomation(principal(request).programId, request.params.automationCode),
+    );
+
+    app.put(
+      '/automations/:automationCode',
+      op('admin', 'Change (or pause) a lifecycle automation (audited)', {
+        params: AutomationParams,
+        body: UpdateAutomationBody,
+        response: responses({ 200: Type.Ref('Automation') }, ['automation_not_found', 'automation_invalid']),
+      }),
+      async (request) =>
+        engagement.updateAutomation(
+          principal(request).programId,
+          request.params.automationCode,
+          request.body,
+          actor(request),
+        ),
+    );
+
+    app.get(
+      '/automations/:automationCode/firings',
+      op('read', 'What an automation fired, newest first', {
+        params: AutomationParams,
+        querystring: FiringsQuery,
+        response: responses({ 200: FiringList }, ['automation_not_found', 'account_not_found']),
+      }),
+      async (request) =>
+        engagement.firingsOf(principal(request).programId, request.params.automationCode, request.query),
     );
   },
 });
