@@ -19,9 +19,9 @@ import { advisoryLock } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import { accountsActiveIn, eventsInWindow, type HistoryEvent } from '../events/events-reads.ts';
 import type { Program } from '../programs/programs-schemas.ts';
-import { runAutomations } from './engagement-automations.ts';
 import { expiryOf } from './engagement-badges.ts';
 import type { EngagementDeps } from './engagement-deps.ts';
+import { runAutomations } from './engagement-firing.ts';
 import { refreshLeaderboards } from './engagement-leaderboards.ts';
 import {
   allChallenges,

@@ -6,6 +6,8 @@ import { asOfOrNow, created, dateOf, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import { ContactParams } from '../contacts/contacts-schemas.ts';
+import { automationRoutes } from './engagement-automation-routes.ts';
+import { AutomationSchema } from './engagement-automation-schemas.ts';
 import {
   CreateLeaderboardBody,
   ExclusionBody,
@@ -21,9 +23,6 @@ import {
 import {
   AccountChallenges,
   AccountChallengesQuery,
-  AutomationPage,
-  AutomationParams,
-  AutomationSchema,
   AwardBody,
   AwardPage,
   AwardSchema,
@@ -34,19 +33,15 @@ import {
   ChallengePage,
   ChallengeParams,
   ChallengeSchema,
-  CreateAutomationBody,
   CreateBadgeBody,
   CreateChallengeBody,
   DueRunBody,
   DueRunResult,
-  FiringList,
-  FiringsQuery,
   JoinBody,
   JoinSchema,
   PageQuery,
   ProgressQuery,
   ProgressSchema,
-  UpdateAutomationBody,
   UpdateBadgeBody,
   UpdateChallengeBody,
 } from './engagement-schemas.ts';
@@ -396,71 +391,6 @@ export const engagementRoutes = routeModule({
         ),
     );
 
-    // Lifecycle automations
-
-    app.post(
-      '/automations',
-      op('admin', 'Create a lifecycle automation: birthday, anniversary, milestone or win-back (audited)', {
-        description:
-          "Fired by the engagement due run in the program's time zone, once per occurrence (per contact per " +
-          'year for birthdays), with its points (a ledger credit explained like "Happy birthday, Inge — 2026") and badge.',
-        body: CreateAutomationBody,
-        response: responses({ 201: Type.Ref('Automation') }, ['automation_exists', 'automation_invalid']),
-      }),
-      async (request, reply) => {
-        const automation = await engagement.createAutomation(
-          principal(request).programId,
-          request.body,
-          actor(request),
-        );
-        return created(reply, automation, { location: `/v1/automations/${automation.code}` });
-      },
-    );
-
-    app.get(
-      '/automations',
-      op('read', 'List the lifecycle automations', {
-        querystring: PageQuery,
-        response: responses({ 200: AutomationPage }, ['invalid_cursor']),
-      }),
-      async (request) => engagement.listAutomations(principal(request).programId, request.query),
-    );
-
-    app.get(
-      '/automations/:automationCode',
-      op('read', 'Read a lifecycle automation', {
-        params: AutomationParams,
-        response: responses({ 200: Type.Ref('Automation') }, ['automation_not_found']),
-      }),
-      async (request) =>
-        engagement.getAutomation(principal(request).programId, request.params.automationCode),
-    );
-
-    app.put(
-      '/automations/:automationCode',
-      op('admin', 'Change (or pause) a lifecycle automation (audited)', {
-        params: AutomationParams,
-        body: UpdateAutomationBody,
-        response: responses({ 200: Type.Ref('Automation') }, ['automation_not_found', 'automation_invalid']),
-      }),
-      async (request) =>
-        engagement.updateAutomation(
-          principal(request).programId,
-          request.params.automationCode,
-          request.body,
-          actor(request),
-        ),
-    );
-
-    app.get(
-      '/automations/:automationCode/firings',
-      op('read', 'What an automation fired, newest first', {
-        params: AutomationParams,
-        querystring: FiringsQuery,
-        response: responses({ 200: FiringList }, ['automation_not_found', 'account_not_found']),
-      }),
-      async (request) =>
-        engagement.firingsOf(principal(request).programId, request.params.automationCode, request.query),
-    );
+    automationRoutes(app, engagement);
   },
 });
