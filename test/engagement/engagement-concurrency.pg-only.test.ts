@@ -133,3 +133,40 @@ describe('an automation fires each occurrence once under concurrency', () => {
     }
   });
 });
+
+describe('ranking refreshes under concurrency', () => {
+  it('five refreshes of the same standings at once all succeed and leave one whole ranking', async () => {
+    const p = await engagementProgram(api);
+    await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/leaderboards',
+      payload: {
+        code: 'y',
+        name: 'Y',
+        metric: 'qualifying_spend',
+        window: { kind: 'calendar', period: 'year' },
+      },
+    });
+    const now = new Date(Date.now() - 60_000).toISOString();
+    for (const n of [1, 2, 3, 4, 5, 6]) {
+      await p.account(`R-${n}`);
+      await p.purchase(`r-${n}`, `R-${n}`, now, `${n}0.00`);
+    }
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        p.send(p.admin, { method: 'POST', url: '/v1/leaderboards/y/refreshes' }),
+      ),
+    );
+    expect(answers.map((r) => r.statusCode)).toEqual(Array(5).fill(201));
+    const standings = await p.ok(p.read, { method: 'GET', url: '/v1/leaderboards/y/standings' });
+    expect(standings.ranked).toBe(6);
+    expect(standings.top.map((x: { externalId: string }) => x.externalId)).toEqual([
+      'R-6',
+      'R-5',
+      'R-4',
+      'R-3',
+      'R-2',
+      'R-1',
+    ]);
+  });
+});

@@ -11,6 +11,7 @@ import { type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
 import { formatAmount } from '../../core/money.ts';
 import { fetchPage, type PageQuery } from '../../core/pagination.ts';
 import { isCountry } from '../../core/reference.ts';
+import { advisoryLock } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { accountIdsWhere } from '../accounts/accounts-reads.ts';
 import { rankedTotals, type TotalsQuery, totalsSql } from '../events/events-reads.ts';
@@ -201,6 +202,9 @@ async function refreshRow(deps: EngagementDeps, program: Program, row: Leaderboa
   const period = periodOf(row.document, asOf, program.timeZone);
   const query = await totalsQuery(deps, program.id, row.code, row.document, period, asOf);
   return deps.database.transaction(async (tx) => {
+    // Refreshes of the same standings (instances' due runs, a read, an exclusion) queue: each replaces
+    // the table whole, so two at once would collide on the positions.
+    await advisoryLock(tx, `leaderboard:${program.id}:${row.code}:${period.key}`);
     const refresh = {
       programId: program.id,
       leaderboardCode: row.code,
