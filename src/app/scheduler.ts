@@ -74,7 +74,8 @@ export function startScheduler(
       }
       try {
         const result = await services.engagement.runDue(program.id, new Date(), SCHEDULER);
-        if (result.completed > 0) log.info({ programId: program.id, ...result }, 'engagement due run');
+        if (result.completed > 0 || result.fired > 0)
+          log.info({ programId: program.id, ...result }, 'engagement due run');
       } catch (error) {
         log.error({ err: error, programId: program.id }, 'engagement due run failed; it will be retried');
       }

@@ -48,6 +48,12 @@ export const ERROR_CATALOG = {
   challenge_exists: { status: 409, title: 'The program already has a challenge of this code' },
   leaderboard_exists: { status: 409, title: 'The program already has a leaderboard of this code' },
   challenge_invalid: { status: 422, title: 'The challenge document is not valid' },
+  // engagement: opt-in challenges and lifecycle automations (decision 0025)
+  challenge_not_opt_in: { status: 409, title: 'Every account in its audience takes part: nobody joins it' },
+  challenge_not_eligible: { status: 422, title: "The account is not in the challenge's audience" },
+  automation_not_found: { status: 404, title: 'No such automation' },
+  automation_exists: { status: 409, title: 'The program already has an automation of this code' },
+  automation_invalid: { status: 422, title: 'The automation document is not valid' },
   approver_not_allowed: { status: 403, title: 'This approver may not decide on this redemption' },
   already_approved: { status: 409, title: 'This redemption was already approved (by this approver)' },
   redemption_state_conflict: { status: 409, title: 'The redemption is not in a state that allows this' },

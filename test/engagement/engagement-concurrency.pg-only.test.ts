@@ -81,3 +81,92 @@ describe('a completion is paid once under concurrency', () => {
       expect(await paid(p.id, account)).toEqual({ completions: 1, entries: 1, awards: 1, points: 300 });
   });
 });
+
+describe('an automation fires each occurrence once under concurrency', () => {
+  it('two due runs at once fire each birthday once (points, badge and firing)', async () => {
+    const p = await engagementProgram(api);
+    await p.ok(p.admin, { method: 'POST', url: '/v1/badges', payload: { code: 'cake', name: 'Cake' } });
+    await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/automations',
+      payload: {
+        code: 'birthdays',
+        name: 'Birthday bonus',
+        trigger: { kind: 'birthday' },
+        effect: { points: 100, badge: 'cake' },
+        startsAt: '2026-01-01T00:00:00Z',
+      },
+    });
+    const accounts: string[] = [];
+    for (const n of [1, 2, 3, 4]) {
+      accounts.push(await p.account(`B-${n}`));
+      for (const c of [1, 2])
+        await p.ok(p.write, {
+          method: 'POST',
+          url: `/v1/accounts/B-${n}/contacts`,
+          payload: { email: `c${c}@b${n}.example`, name: `Contact ${c}`, birthday: `1980-06-0${c}` },
+        });
+    }
+    const runs = await Promise.all([p.due('2026-06-03T10:00:00Z'), p.due('2026-06-03T10:00:00Z')]);
+    expect(runs.reduce((sum, r) => sum + r.fired, 0)).toBe(8);
+    // And late, repeated runs afterwards fire nothing more.
+    await Promise.all([
+      p.due('2026-06-20T10:00:00Z'),
+      p.due('2026-06-20T10:00:00Z'),
+      p.due('2026-06-04T00:00:00Z'),
+    ]);
+    for (const account of accounts) {
+      const [row] = await selectRows<{
+        firings: string;
+        entries: string;
+        awards: string;
+        points: string | null;
+      }>(
+        api.database.db,
+        sql`select (select count(*) from automation_firings where program_id = ${p.id} and account_id = ${account}) as firings,
+                   (select count(*) from ledger_entries where program_id = ${p.id} and account_id = ${account}
+                      and reason_code = 'automation_birthday') as entries,
+                   (select count(*) from badge_awards where program_id = ${p.id} and account_id = ${account}) as awards,
+                   (select sum(balance) from wallets where program_id = ${p.id} and account_id = ${account}) as points`,
+      );
+      expect(row).toEqual({ firings: '2', entries: '2', awards: '2', points: '200' });
+    }
+  });
+});
+
+describe('ranking refreshes under concurrency', () => {
+  it('five refreshes of the same standings at once all succeed and leave one whole ranking', async () => {
+    const p = await engagementProgram(api);
+    await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/leaderboards',
+      payload: {
+        code: 'y',
+        name: 'Y',
+        metric: 'qualifying_spend',
+        window: { kind: 'calendar', period: 'year' },
+      },
+    });
+    const now = new Date(Date.now() - 60_000).toISOString();
+    for (const n of [1, 2, 3, 4, 5, 6]) {
+      await p.account(`R-${n}`);
+      await p.purchase(`r-${n}`, `R-${n}`, now, `${n}0.00`);
+    }
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        p.send(p.admin, { method: 'POST', url: '/v1/leaderboards/y/refreshes' }),
+      ),
+    );
+    expect(answers.map((r) => r.statusCode)).toEqual(Array(5).fill(201));
+    const standings = await p.ok(p.read, { method: 'GET', url: '/v1/leaderboards/y/standings' });
+    expect(standings.ranked).toBe(6);
+    expect(standings.top.map((x: { externalId: string }) => x.externalId)).toEqual([
+      'R-6',
+      'R-5',
+      'R-4',
+      'R-3',
+      'R-2',
+      'R-1',
+    ]);
+  });
+});

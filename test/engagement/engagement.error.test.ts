@@ -291,3 +291,122 @@ describe('scopes', () => {
     await refused(p.write, 'POST', '/v1/engagement/due-runs', {}, 403, 'insufficient_scope');
   });
 });
+
+describe('new goals, opt-in and automations refuse bad input, naming the field, writing nothing', () => {
+  it('a streak of 0, a streak without its period, any N beyond the goals, a rolling window without opt-in', async () => {
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/challenges',
+      challenge({
+        goals: [
+          { metric: 'streak', eventTypes: ['purchase'], period: 'week', target: '0' },
+          { metric: 'streak', eventTypes: ['purchase'], target: '2' },
+        ],
+        required: 3,
+        window: { kind: 'rolling', days: 30 },
+      }),
+      422,
+      'challenge_invalid',
+      ['/body/goals/0/target', '/body/goals/1/period', '/body/required', '/body/window/kind'],
+    );
+    expect((await p.send(p.read, { method: 'GET', url: '/v1/challenges/bad' })).statusCode).toBe(404);
+  });
+
+  it('joining an automatic challenge, or one whose audience leaves the account out', async () => {
+    await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/challenges',
+      payload: { ...threeTrainings(), code: 'auto-one' },
+    });
+    await refused(
+      p.write,
+      'POST',
+      '/v1/challenges/auto-one/enrolments',
+      { account: 'ACME' },
+      409,
+      'challenge_not_opt_in',
+    );
+    await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/challenges',
+      payload: {
+        ...threeTrainings(),
+        code: 'dealers-only',
+        enrolment: 'opt_in',
+        audience: { condition: "account.segment == 'dealer'" },
+      },
+    });
+    await refused(
+      p.write,
+      'POST',
+      '/v1/challenges/dealers-only/enrolments',
+      { account: 'ACME' },
+      422,
+      'challenge_not_eligible',
+      ['/body/account'],
+    );
+    await refused(
+      p.write,
+      'POST',
+      '/v1/challenges/nope/enrolments',
+      { account: 'ACME' },
+      404,
+      'challenge_not_found',
+    );
+  });
+
+  it('automations: a zero-day win-back, an unknown event type or badge, no effect, a bad threshold', async () => {
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/automations',
+      {
+        code: 'bad',
+        name: 'Bad',
+        trigger: { kind: 'win_back', days: 0, eventTypes: ['no.such.type'] },
+        effect: { badge: 'no-such-badge' },
+      },
+      422,
+      'automation_invalid',
+      ['/body/trigger/days', '/body/trigger/eventTypes/0', '/body/effect/badge'],
+    );
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/automations',
+      {
+        code: 'bad',
+        name: 'Bad',
+        trigger: { kind: 'milestone', metric: 'lifetime_points', threshold: '10.5' },
+        effect: {},
+      },
+      422,
+      'automation_invalid',
+      ['/body/trigger/threshold', '/body/effect'],
+    );
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/automations',
+      { code: 'bad', name: 'Bad', trigger: { kind: 'birthday', extra: 1 }, effect: { points: 5 } },
+      400,
+      'validation_failed',
+    );
+    expect((await p.send(p.read, { method: 'GET', url: '/v1/automations/bad' })).statusCode).toBe(404);
+    await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/automations',
+      payload: { code: 'bday', name: 'Birthday', trigger: { kind: 'birthday' }, effect: { points: 5 } },
+    });
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/automations',
+      { code: 'bday', name: 'Birthday', trigger: { kind: 'birthday' }, effect: { points: 5 } },
+      409,
+      'automation_exists',
+      ['/body/code'],
+    );
+  });
+});

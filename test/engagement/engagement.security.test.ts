@@ -27,6 +27,16 @@ beforeAll(async () => {
   });
   aAccount = await a.account('ALPHA-1');
   await a.ok(a.write, { method: 'POST', url: '/v1/accounts/ALPHA-1/badges', payload: { badge: 'trained' } });
+  await a.ok(a.admin, {
+    method: 'POST',
+    url: '/v1/automations',
+    payload: { code: 'bday', name: 'Birthday', trigger: { kind: 'birthday' }, effect: { points: 5 } },
+  });
+  await a.ok(a.admin, {
+    method: 'POST',
+    url: '/v1/challenges',
+    payload: { ...threeTrainings(), code: 'opt', enrolment: 'opt_in' },
+  });
 });
 
 describe("another program's key", () => {
@@ -39,6 +49,8 @@ describe("another program's key", () => {
       '/v1/leaderboards/year/standings',
       `/v1/accounts/${aAccount}/badges`,
       `/v1/accounts/${aAccount}/challenges`,
+      '/v1/automations/bday',
+      '/v1/automations/bday/firings',
     ]) {
       const r = await b.send(b.admin, { method: 'GET', url });
       expect(r.statusCode, `${url}: ${r.body}`).toBe(404);
@@ -46,7 +58,7 @@ describe("another program's key", () => {
       for (const marker of ['ALPHA-1', 'Getraind', 'Three trainings this quarter', a.id])
         expect(r.body).not.toContain(marker);
     }
-    for (const url of ['/v1/badges', '/v1/challenges', '/v1/leaderboards'])
+    for (const url of ['/v1/badges', '/v1/challenges', '/v1/leaderboards', '/v1/automations'])
       expect((await b.ok(b.read, { method: 'GET', url })).data).toEqual([]);
   });
 
@@ -77,6 +89,21 @@ describe("another program's key", () => {
       payload: {},
     });
     expect([exclude.statusCode, exclude.json().code]).toEqual([404, 'leaderboard_not_found']);
+    const join = await b.send(b.write, {
+      method: 'POST',
+      url: '/v1/challenges/opt/enrolments',
+      payload: { account: aAccount },
+    });
+    expect([join.statusCode, join.json().code]).toEqual([404, 'challenge_not_found']);
+    const pause = await b.send(b.admin, {
+      method: 'PUT',
+      url: '/v1/automations/bday',
+      payload: { name: 'x', trigger: { kind: 'birthday' }, effect: { points: 1 }, enabled: false },
+    });
+    expect([pause.statusCode, pause.json().code]).toEqual([404, 'automation_not_found']);
+    const refresh = await b.send(b.admin, { method: 'POST', url: '/v1/leaderboards/year/refreshes' });
+    expect([refresh.statusCode, refresh.json().code]).toEqual([404, 'leaderboard_not_found']);
+    expect((await a.ok(a.read, { method: 'GET', url: '/v1/automations/bday' })).enabled).toBe(true);
     expect((await a.ok(a.read, { method: 'GET', url: '/v1/accounts/ALPHA-1/badges' })).data).toHaveLength(1);
     expect((await a.ok(a.read, { method: 'GET', url: '/v1/challenges/three-trainings' })).version).toBe(1);
   });
@@ -93,5 +120,25 @@ describe("another program's key", () => {
     expect(aProgress.goals[0].value).toBe('0');
     expect(await a.points(aAccount)).toBe(0);
     expect((await a.ok(a.read, { method: 'GET', url: '/v1/accounts/ALPHA-1/badges' })).data).toHaveLength(1);
+  });
+});
+
+describe('scopes', () => {
+  it('a read key cannot join a challenge; a write key cannot define automations or refresh rankings', async () => {
+    const join = await a.send(a.read, {
+      method: 'POST',
+      url: '/v1/challenges/opt/enrolments',
+      payload: { account: aAccount },
+    });
+    expect(join.statusCode).toBe(403);
+    const define = await a.send(a.write, {
+      method: 'POST',
+      url: '/v1/automations',
+      payload: { code: 'w', name: 'W', trigger: { kind: 'birthday' }, effect: { points: 5 } },
+    });
+    expect(define.statusCode).toBe(403);
+    const refresh = await a.send(a.write, { method: 'POST', url: '/v1/leaderboards/year/refreshes' });
+    expect(refresh.statusCode).toBe(403);
+    expect((await a.send(a.read, { method: 'GET', url: '/v1/automations/w' })).statusCode).toBe(404);
   });
 });

@@ -154,4 +154,50 @@ describe('leaderboards', () => {
     const listed = await p.ok(p.read, { method: 'GET', url: '/v1/leaderboards' });
     expect(listed.data.map((b: { code: string }) => b.code)).toEqual(['nl-installers']);
   });
+
+  it('without asOf, answer the current period from the ranking table and say how fresh it is', async () => {
+    const p = await engagementProgram(api);
+    await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/leaderboards',
+      payload: {
+        code: 'this-year',
+        name: 'This year',
+        metric: 'qualifying_spend',
+        window: { kind: 'calendar', period: 'year' },
+      },
+    });
+    const now = new Date(Date.now() - 60_000).toISOString();
+    for (const [account, amount] of [
+      ['X', '30.00'],
+      ['Y', '20.00'],
+    ] as const) {
+      await p.account(account);
+      await p.purchase(`${account}-1`, account, now, amount);
+    }
+    const url = '/v1/leaderboards/this-year/standings?account=Y';
+    const first = await p.ok(p.read, { method: 'GET', url });
+    expect(first.freshness).toMatchObject({ source: 'ranking' });
+    expect(first.freshness.ageSeconds).toBeLessThan(30);
+    expect(places(first.top)).toEqual(['1 X 30.00', '2 Y 20.00']);
+    // A new purchase is not in the table until it is refreshed (the due run, every minute).
+    await p.purchase('Y-2', 'Y', now, '50.00');
+    const stale = await p.ok(p.read, { method: 'GET', url });
+    expect(places(stale.top)).toEqual(['1 X 30.00', '2 Y 20.00']);
+    expect(stale.freshness.refreshedAt).toBe(first.freshness.refreshedAt);
+    // Ranked live as of now, it is there already.
+    const live = await p.ok(p.read, { method: 'GET', url: `${url}&asOf=${new Date().toISOString()}` });
+    expect(live.freshness.source).toBe('live');
+    expect(places(live.top)).toEqual(['1 Y 70.00', '2 X 30.00']);
+    const refreshed = await p.ok(p.admin, { method: 'POST', url: '/v1/leaderboards/this-year/refreshes' });
+    expect(refreshed).toMatchObject({ leaderboard: 'this-year', ranked: 2 });
+    const fresh = await p.ok(p.read, { method: 'GET', url });
+    expect(places(fresh.top)).toEqual(['1 Y 70.00', '2 X 30.00']);
+    expect(fresh.account).toMatchObject({ rank: 1, value: '70.00' });
+    // An exclusion refreshes the table at once.
+    await p.ok(p.write, { method: 'PUT', url: '/v1/leaderboards/this-year/exclusions/Y', payload: {} });
+    const without = await p.ok(p.read, { method: 'GET', url });
+    expect(places(without.top)).toEqual(['1 X 30.00']);
+    expect(without.account).toMatchObject({ rank: null });
+  });
 });

@@ -42,6 +42,34 @@ describe('challenge documents', () => {
     });
     expect(challengeProblems({ ...base, goals: [] })).toEqual({ goals: 'at least one goal' });
   });
+
+  it('refuses a streak of 0 or without its period, a required count beyond the goals, a rolling window without opt-in', () => {
+    expect(
+      challengeProblems({
+        ...base,
+        required: 4,
+        window: { kind: 'rolling', days: 0 },
+        goals: [
+          { metric: 'streak', eventTypes: ['purchase'], target: '0', period: 'week' },
+          { metric: 'streak', eventTypes: ['purchase'], target: '2' },
+          { metric: 'count', eventTypes: ['purchase'], target: '2', period: 'month' },
+        ],
+      }),
+    ).toEqual({
+      'goals/0/target': 'a streak of at least 1 period',
+      'goals/1/period': 'a streak needs its period (week or month)',
+      'goals/2/period': 'only a streak takes a period',
+      required: 'between 1 and the number of goals (3)',
+      'window/kind': 'a rolling window counts from the opt-in: enrolment must be opt_in',
+      'window/days': 'a whole number of days from 1 to 3660',
+    });
+    expect(challengeProblems({ ...base, required: 2 })).toEqual({
+      required: 'between 1 and the number of goals (1)',
+    });
+    expect(
+      challengeProblems({ ...base, enrolment: 'opt_in', window: { kind: 'rolling', days: 30 }, required: 1 }),
+    ).toEqual({});
+  });
 });
 
 describe('challenge windows', () => {
@@ -89,6 +117,24 @@ describe('challenge windows', () => {
     expect(windowAt(fixed, new Date('2026-04-01T00:00:00Z'), zone)).toBeNull();
     expect(windowsDue(fixed, new Date('2026-04-20T00:00:00Z'), zone).map((w) => w.key)).toEqual(['fixed']);
     expect(windowsDue(fixed, new Date('2026-06-20T00:00:00Z'), zone)).toEqual([]);
+  });
+
+  it('an opt-in challenge has windows only from the joining; a rolling one lasts its days from it', () => {
+    const joined = new Date('2026-05-10T08:00:00Z');
+    const optIn = { ...base, enrolment: 'opt_in' as const };
+    expect(windowAt(optIn, new Date('2026-05-20T00:00:00Z'), zone)).toBeNull();
+    expect(windowAt(optIn, new Date('2026-05-09T00:00:00Z'), zone, joined)).toBeNull();
+    expect(windowAt(optIn, new Date('2026-05-20T00:00:00Z'), zone, joined)).toEqual({
+      key: '2026-Q2',
+      start: joined,
+      end: new Date('2026-06-30T22:00:00Z'),
+    });
+    const rolling = { ...optIn, window: { kind: 'rolling', days: 30 } as const };
+    const w = { key: 'rolling', start: joined, end: new Date('2026-06-09T08:00:00Z') };
+    expect(windowAt(rolling, new Date('2026-06-09T07:59:59Z'), zone, joined)).toEqual(w);
+    expect(windowAt(rolling, new Date('2026-06-09T08:00:00Z'), zone, joined)).toBeNull();
+    expect(windowsDue(rolling, new Date('2026-06-20T00:00:00Z'), zone, joined)).toEqual([w]);
+    expect(windowsDue(rolling, new Date('2026-08-20T00:00:00Z'), zone, joined)).toEqual([]);
   });
 
   it('the due run looks at the current window and those that ended within the late days', () => {

@@ -1,21 +1,30 @@
-// Challenges as data: goals that count across events (how many, how much, how many different), all
-// of which must be reached within a window (fixed dates, or each calendar month, quarter or year in
-// the program's time zone), and what completing them gives. Pure: the document's own checks and its
+// Challenges as data: goals that count across events (how many, how much, how many different, how
+// many consecutive weeks or months), all of them or any N of them, optionally in order, to be reached
+// within a window (fixed dates, each calendar month, quarter or year in the program's time zone, or
+// rolling days from the member's opt-in), and what completing them gives. Pure: the document's own checks and its
 // windows; what needs the store (event types, badges) is checked by the engagement service.
 import { addMonths, type LocalDate, localDate, startOfLocalDay } from '../calendar.ts';
 import { conditionProblem } from '../rules/condition.ts';
 
-export type GoalMetric = 'count' | 'sum' | 'distinct';
+export type GoalMetric = 'count' | 'sum' | 'distinct' | 'streak';
+
+/** The periods a streak counts in the program's time zone (weeks start on Monday). */
+export type StreakPeriod = 'week' | 'month';
 
 export interface Goal {
-  /** count: events; sum: their amount (base currency) or a numeric attribute; distinct: different values of an attribute. */
+  /**
+   * count: events; sum: their amount (base currency) or a numeric attribute; distinct: different
+   * values of an attribute; streak: the longest run of consecutive periods with an event.
+   */
   metric: GoalMetric;
   /** The event types that count toward the goal. */
   eventTypes: string[];
   /** sum: the numeric attribute summed (the amount in the base currency when absent); distinct: the attribute. */
   attribute?: string;
-  /** count and distinct: a whole number; sum: a decimal (in the base currency when summing the amount). */
+  /** count, distinct and streak: a whole number; sum: a decimal (in the base currency when summing the amount). */
   target: string;
+  /** streak: the period (week or month) the run is counted in. */
+  period?: StreakPeriod;
   /** What people read ("Complete three trainings"). */
   label?: string;
 }
@@ -24,13 +33,21 @@ export type CalendarPeriod = 'month' | 'quarter' | 'year';
 
 export type ChallengeWindow =
   | { kind: 'fixed'; from: string; to: string }
-  | { kind: 'calendar'; period: CalendarPeriod };
+  | { kind: 'calendar'; period: CalendarPeriod }
+  /** Opt-in challenges only: `days` from the moment the member joined. */
+  | { kind: 'rolling'; days: number };
 
 export interface ChallengeDocument {
   name: string;
   description?: string;
-  /** All of them must be reached in the same window. */
+  /** The goals, reached in the same window. */
   goals: Goal[];
+  /** How many of the goals complete the challenge (any N of them; all by default). */
+  required?: number;
+  /** Each goal counts only the events after the goal before it was reached (a skipped goal does not block). */
+  ordered?: boolean;
+  /** automatic: every account in the audience takes part; opt_in: the member joins, and counts from then. */
+  enrolment?: 'automatic' | 'opt_in';
   window: ChallengeWindow;
   /** Events from this instant count (events sent late count too, by their occurredAt). */
   startsAt: string;
@@ -71,8 +88,20 @@ export function challengeProblems(doc: ChallengeDocument): Record<string, string
     } else if (!WHOLE.test(goal.target)) problems[`${at}/target`] = 'a whole number of at least 1';
     if (goal.metric === 'distinct' && goal.attribute === undefined)
       problems[`${at}/attribute`] = 'distinct needs the attribute whose values it counts';
-    if (goal.metric === 'count' && goal.attribute !== undefined)
-      problems[`${at}/attribute`] = 'count takes no attribute';
+    if ((goal.metric === 'count' || goal.metric === 'streak') && goal.attribute !== undefined)
+      problems[`${at}/attribute`] = `${goal.metric} takes no attribute`;
+    if (goal.metric === 'streak') {
+      if (goal.period === undefined) problems[`${at}/period`] = 'a streak needs its period (week or month)';
+      if (/^0+$/.test(goal.target)) problems[`${at}/target`] = 'a streak of at least 1 period';
+    } else if (goal.period !== undefined) problems[`${at}/period`] = 'only a streak takes a period';
+  }
+  if (doc.required !== undefined && (doc.required < 1 || doc.required > doc.goals.length))
+    problems['required'] = `between 1 and the number of goals (${doc.goals.length})`;
+  if (doc.window.kind === 'rolling') {
+    if (doc.enrolment !== 'opt_in')
+      problems['window/kind'] = 'a rolling window counts from the opt-in: enrolment must be opt_in';
+    if (!Number.isInteger(doc.window.days) || doc.window.days < 1 || doc.window.days > 3660)
+      problems['window/days'] = 'a whole number of days from 1 to 3660';
   }
   const starts = instant(doc.startsAt, 'startsAt');
   const ends = instant(doc.endsAt, 'endsAt');
@@ -111,22 +140,43 @@ function calendarWindow(at: Date, period: CalendarPeriod, timeZone: string): Cha
 }
 
 /** The period of a window an instant falls in (a calendar period, or the fixed dates), or null outside it. */
-export function periodAt(window: ChallengeWindow, at: Date, timeZone: string): ChallengeWindowAt | null {
+export function periodAt(
+  window: ChallengeWindow,
+  at: Date,
+  timeZone: string,
+  joinedAt?: Date,
+): ChallengeWindowAt | null {
   if (window.kind === 'calendar') return calendarWindow(at, window.period, timeZone);
+  if (window.kind === 'rolling') {
+    if (joinedAt === undefined) return null;
+    const end = new Date(joinedAt.getTime() + window.days * 86_400_000);
+    return at >= joinedAt && at < end ? { key: 'rolling', start: joinedAt, end } : null;
+  }
   const start = new Date(window.from);
   const end = new Date(window.to);
   return at >= start && at < end ? { key: 'fixed', start, end } : null;
 }
 
 /**
- * The window of the challenge an instant falls in, cut to the challenge's start and end, or null
+ * The window of the challenge an instant falls in, cut to the challenge's start and end (and, for an
+ * opt-in challenge, to the member's joining: `joinedAt`, without which it has no window), or null
  * when the instant is outside every window (before the start, after the end, outside fixed dates).
  */
-export function windowAt(doc: ChallengeDocument, at: Date, timeZone: string): ChallengeWindowAt | null {
-  const startsAt = new Date(doc.startsAt);
+export function windowAt(
+  doc: ChallengeDocument,
+  at: Date,
+  timeZone: string,
+  joinedAt?: Date,
+): ChallengeWindowAt | null {
+  if (doc.enrolment === 'opt_in') {
+    if (joinedAt === undefined || at < joinedAt) return null;
+  }
+  const docStart = new Date(doc.startsAt);
+  const startsAt =
+    doc.enrolment === 'opt_in' && joinedAt !== undefined && joinedAt > docStart ? joinedAt : docStart;
   const endsAt = doc.endsAt === undefined ? null : new Date(doc.endsAt);
   if (at < startsAt || (endsAt !== null && at >= endsAt)) return null;
-  const raw = periodAt(doc.window, at, timeZone);
+  const raw = periodAt(doc.window, at, timeZone, joinedAt);
   if (!raw) return null;
   return {
     key: raw.key,
@@ -142,7 +192,12 @@ export const LATE_DAYS = 31;
  * The windows a due run as of `asOf` re-checks: the one `asOf` falls in and every earlier one that
  * ended less than LATE_DAYS before it (events sent late still complete them).
  */
-export function windowsDue(doc: ChallengeDocument, asOf: Date, timeZone: string): ChallengeWindowAt[] {
+export function windowsDue(
+  doc: ChallengeDocument,
+  asOf: Date,
+  timeZone: string,
+  joinedAt?: Date,
+): ChallengeWindowAt[] {
   const found: ChallengeWindowAt[] = [];
   const horizon = asOf.getTime() - LATE_DAYS * 86_400_000;
   let probe = asOf;
@@ -152,8 +207,12 @@ export function windowsDue(doc: ChallengeDocument, asOf: Date, timeZone: string)
     const to = new Date(doc.window.to);
     if (probe >= to) probe = new Date(to.getTime() - 1);
   }
+  if (doc.window.kind === 'rolling' && joinedAt !== undefined) {
+    const end = new Date(joinedAt.getTime() + doc.window.days * 86_400_000);
+    if (probe >= end) probe = new Date(end.getTime() - 1);
+  }
   for (let i = 0; i < 24; i++) {
-    const w = windowAt(doc, probe, timeZone);
+    const w = windowAt(doc, probe, timeZone, joinedAt);
     if (!w || w.end.getTime() <= horizon) break;
     found.push(w);
     probe = new Date(w.start.getTime() - 1);

@@ -29,6 +29,29 @@ export function accountIdsWhere(
   return sql`(select id from ${accounts} where program_id = ${programId} ${segments} ${countries})`;
 }
 
+/**
+ * The accounts whose customerSince falls on one of `monthDays` ("MM-DD"), in id order, a page after
+ * `after` (engagement's client-anniversary automations).
+ */
+export async function anniversariesOn(
+  db: Executor,
+  programId: string,
+  monthDays: string[],
+  after: string | null,
+  limit: number,
+): Promise<Array<{ id: string; name: string; customerSince: string }>> {
+  if (monthDays.length === 0) return [];
+  const rows = await selectRows<{ id: string; name: string; customer_since: string }>(
+    db,
+    sql`select id, name, to_char(customer_since, 'YYYY-MM-DD') as customer_since from ${accounts}
+         where program_id = ${programId} and customer_since is not null
+           and to_char(customer_since, 'MM-DD') = any(${textArray(monthDays)})
+           ${after === null ? sql`` : sql`and id > ${after}`}
+         order by id limit ${limit}`,
+  );
+  return rows.map((r) => ({ id: r.id, name: r.name, customerSince: r.customer_since }));
+}
+
 /** Every account of the program with the dimensions reports break figures down by. */
 export async function accountDimensions(
   db: Executor,

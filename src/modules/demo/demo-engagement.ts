@@ -70,3 +70,60 @@ export function demoTrainings(externalIds: string[], now: Date): EventInput[] {
     })),
   ];
 }
+
+/** An opt-in challenge: a purchase in three consecutive months, within a year of joining. */
+export function demoOptInChallenge(now: Date) {
+  return {
+    code: 'monthly-regular',
+    name: 'A regular: three months in a row',
+    description: 'Join, then order in three consecutive months within a year: 200 points.',
+    enrolment: 'opt_in' as const,
+    goals: [
+      {
+        metric: 'streak' as const,
+        period: 'month' as const,
+        eventTypes: ['purchase'],
+        target: '3',
+        label: 'Order in three consecutive months',
+      },
+    ],
+    window: { kind: 'rolling' as const, days: 365 },
+    startsAt: new Date(now.getTime() - 400 * 86_400_000).toISOString(),
+    reward: { points: 200 },
+  };
+}
+
+/** Lifecycle automations (decision 0025): birthdays, client anniversaries, a spend milestone, win-back. */
+export function demoAutomations(now: Date) {
+  const startsAt = new Date(now.getTime() - 60 * 86_400_000).toISOString();
+  return [
+    {
+      code: 'birthday-bonus',
+      name: 'Birthday bonus',
+      trigger: { kind: 'birthday' as const },
+      effect: { points: 50 },
+      startsAt,
+    },
+    {
+      code: 'client-anniversary',
+      name: 'Client anniversary',
+      trigger: { kind: 'anniversary' as const },
+      effect: { points: 250, badge: DEMO_BADGE.code },
+      startsAt,
+    },
+    {
+      code: 'big-spender',
+      name: 'Big spender',
+      trigger: { kind: 'milestone' as const, metric: 'lifetime_spend' as const, threshold: '10000' },
+      effect: { points: 500 },
+      startsAt,
+    },
+    {
+      code: 'win-back',
+      name: 'Win-back',
+      trigger: { kind: 'win_back' as const, days: 90, eventTypes: ['purchase'] },
+      effect: { points: 100 },
+      startsAt,
+    },
+  ];
+}

@@ -16,7 +16,14 @@ import type { TierService } from '../tiers/tiers-service.ts';
 import type { UserService } from '../users/users-service.ts';
 import type { WebhookService } from '../webhooks/webhooks-service.ts';
 import { demoCsv, demoEvents, demoLadder, demoMovements, demoRules } from './demo-data.ts';
-import { DEMO_BADGE, DEMO_LEADERBOARDS, demoChallenge, demoTrainings } from './demo-engagement.ts';
+import {
+  DEMO_BADGE,
+  DEMO_LEADERBOARDS,
+  demoAutomations,
+  demoChallenge,
+  demoOptInChallenge,
+  demoTrainings,
+} from './demo-engagement.ts';
 import { demoOrders } from './demo-orders.ts';
 
 /** The demo program's portal address (/portal/northwind) and its demo member's e-mail. */
@@ -149,6 +156,11 @@ export function createDemoService(
       await engagement.createBadge(program.id, DEMO_BADGE, actor);
       await engagement.createChallenge(program.id, demoChallenge(new Date()), actor);
       for (const board of DEMO_LEADERBOARDS) await engagement.createLeaderboard(program.id, board, actor);
+      // An opt-in streak challenge the first partner joined, and lifecycle automations the due run fires.
+      await engagement.createChallenge(program.id, demoOptInChallenge(new Date()), actor);
+      await engagement.joinChallenge(program.id, 'monthly-regular', earners[0]!, actor);
+      for (const automation of demoAutomations(new Date()))
+        await engagement.createAutomation(program.id, automation, actor);
       const ingested = await events.ingestBatch(
         program.id,
         [...demoEvents(earners, new Date()), ...demoTrainings(earners, new Date())],

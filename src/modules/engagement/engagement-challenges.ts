@@ -3,15 +3,18 @@
 import type { Actor } from '../../core/access.ts';
 import { actorName } from '../../core/access.ts';
 import { type ChallengeDocument, challengeProblems } from '../../core/engagement/challenge.ts';
-import { type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
+import { FidelisError, type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
 import { fetchPage, type PageQuery } from '../../core/pagination.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { type EngagementDeps, existing, toChallenge } from './engagement-deps.ts';
+import { inAudience } from './engagement-progress.ts';
 import {
   findBadge,
   findChallenge,
+  findEnrolment,
   insertChallenge,
   insertChallengeVersion,
+  insertEnrolment,
   listChallenges,
   lockChallenge,
   updateChallenge as patchChallenge,
@@ -152,4 +155,52 @@ export function challengesOf(deps: EngagementDeps, programId: string, query: Pag
     toChallenge,
     (r) => r.code,
   );
+}
+
+/**
+ * An account joins an opt-in challenge (once: joining again answers the first joining). Its windows
+ * count from the moment it joined (a rolling window lasts its days from then). Audited.
+ */
+export async function joinChallenge(
+  deps: EngagementDeps,
+  programId: string,
+  code: string,
+  accountRef: string,
+  actor: Actor,
+  now = new Date(),
+) {
+  const challenge = existing(await findChallenge(deps.database.db, programId, code), 'challenge', code);
+  if (challenge.document.enrolment !== 'opt_in')
+    throw new FidelisError('challenge_not_opt_in', `Every account in the audience of ${code} takes part`);
+  const account = await deps.accounts.resolve(programId, accountRef);
+  const program = await deps.programs.get(programId);
+  if (!(await inAudience(deps, program, challenge.document, account.id, now)))
+    throw fieldError('challenge_not_eligible', `${account.id} is not in the audience of ${code}`, {
+      account: 'not in the audience',
+    });
+  const view = (row: { challengeCode: string; accountId: string; joinedAt: Date }, joined: boolean) => ({
+    challenge: row.challengeCode,
+    accountId: row.accountId,
+    joinedAt: row.joinedAt.toISOString(),
+    joined,
+  });
+  const answer = await deps.database.transaction(async (tx) => {
+    const added = await insertEnrolment(tx, {
+      programId,
+      challengeCode: code,
+      accountId: account.id,
+      joinedAt: now,
+      actor: actorName(actor),
+    });
+    if (!added) return view((await findEnrolment(tx, programId, code, account.id))!, false);
+    await deps.audit.record(tx, programId, {
+      actor,
+      action: 'challenge.join',
+      resourceType: 'challenge',
+      resourceId: code,
+      after: { accountId: account.id, joinedAt: now.toISOString() },
+    });
+    return view(added, true);
+  });
+  return answer;
 }

@@ -72,7 +72,11 @@ export function toLeaderboard(row: LeaderboardRow) {
   };
 }
 
-export function existing<R>(row: R | undefined, code: 'badge' | 'challenge' | 'leaderboard', ref: string): R {
+export function existing<R>(
+  row: R | undefined,
+  code: 'badge' | 'challenge' | 'leaderboard' | 'automation',
+  ref: string,
+): R {
   if (!row) throw new FidelisError(`${code}_not_found`, `No ${code} ${ref}`);
   return row;
 }

@@ -83,7 +83,11 @@ export const StandingsQuery = Type.Object({
   ),
   top: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   asOf: Type.Optional(
-    Type.String({ format: 'date-time', description: 'Standings in the period of this instant, up to it' }),
+    Type.String({
+      format: 'date-time',
+      description:
+        'Standings in the period of this instant, up to it, ranked now from the events (without it: the current period from the ranking table)',
+    }),
   ),
 });
 
@@ -94,6 +98,17 @@ export const StandingsSchema = Type.Object({
   unit: Type.String(),
   period: Type.Object({ key: Type.String(), start: Timestamp, end: Timestamp }),
   asOf: Timestamp,
+  freshness: Type.Object(
+    {
+      source: Type.Union([Type.Literal('ranking'), Type.Literal('live')], {
+        description:
+          'ranking: the ranking table of the current period, refreshed by the due run every minute; live: ranked now as of asOf',
+      }),
+      refreshedAt: Type.String({ format: 'date-time', description: 'Events up to this instant are counted' }),
+      ageSeconds: Type.Integer({ description: 'How old the standings are' }),
+    },
+    { description: 'How fresh the standings are' },
+  ),
   ranked: Type.Integer({ description: 'How many accounts have a place' }),
   top: Type.Array(Place),
   account: Nullable(
@@ -104,4 +119,11 @@ export const StandingsSchema = Type.Object({
       neighbours: Type.Array(Place),
     }),
   ),
+});
+
+export const RefreshSchema = Type.Object({
+  leaderboard: Type.String(),
+  period: Type.Object({ key: Type.String(), start: Timestamp, end: Timestamp }),
+  refreshedAt: Timestamp,
+  ranked: Type.Integer(),
 });

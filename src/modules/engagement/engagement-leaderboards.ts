@@ -1,24 +1,33 @@
 // Leaderboards: accounts ranked by points earned or qualifying spend in a period (a calendar month,
 // quarter or year in the program's time zone, or fixed dates), within an audience (segments,
-// countries), leaving out excluded accounts. Ranked at read time by one SQL statement with a window
-// function (standard competition ranking, 1, 2, 2, 4): always as fresh as the events.
+// countries), leaving out excluded accounts, with standard competition ranking (1, 2, 2, 4). The
+// current period's standings are kept in a ranking table (`leaderboard_rankings`), replaced whole by
+// one INSERT … SELECT with window functions at each refresh (the due run, every minute; the first
+// read; an exclusion), so a read is two indexed lookups and says how fresh it is. Standings as of a
+// given instant are ranked at read time from the events.
 import type { Actor } from '../../core/access.ts';
 import { periodAt } from '../../core/engagement/challenge.ts';
 import { type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
 import { formatAmount } from '../../core/money.ts';
 import { fetchPage, type PageQuery } from '../../core/pagination.ts';
 import { isCountry } from '../../core/reference.ts';
+import { advisoryLock } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { accountIdsWhere } from '../accounts/accounts-reads.ts';
-import { rankedTotals } from '../events/events-reads.ts';
+import { rankedTotals, type TotalsQuery, totalsSql } from '../events/events-reads.ts';
+import type { Program } from '../programs/programs-schemas.ts';
 import { type EngagementDeps, existing, toLeaderboard } from './engagement-deps.ts';
 import {
   deleteExclusion,
   excludedFrom,
   findLeaderboard,
+  findRefresh,
   insertExclusion,
   insertLeaderboard,
+  type LeaderboardRow,
   listLeaderboards,
+  rankingPlaces,
+  replaceRanking,
 } from './engagement-store.ts';
 import type { LeaderboardDocument } from './engagement-tables.ts';
 
@@ -106,23 +115,28 @@ export async function exclude(
 ) {
   existing(await findLeaderboard(deps.database.db, programId, code), 'leaderboard', code);
   const account = await deps.accounts.resolve(programId, accountRef);
-  return deps.database.transaction(async (tx) => {
-    const added = await insertExclusion(tx, {
-      programId,
-      leaderboardCode: code,
-      accountId: account.id,
-      reason: reason ?? null,
-    });
-    if (added)
-      await deps.audit.record(tx, programId, {
-        actor,
-        action: 'leaderboard.exclude',
-        resourceType: 'leaderboard',
-        resourceId: code,
-        after: { accountId: account.id, reason: reason ?? null },
+  return deps.database
+    .transaction(async (tx) => {
+      const added = await insertExclusion(tx, {
+        programId,
+        leaderboardCode: code,
+        accountId: account.id,
+        reason: reason ?? null,
       });
-    return { leaderboard: code, accountId: account.id, excluded: true };
-  });
+      if (added)
+        await deps.audit.record(tx, programId, {
+          actor,
+          action: 'leaderboard.exclude',
+          resourceType: 'leaderboard',
+          resourceId: code,
+          after: { accountId: account.id, reason: reason ?? null },
+        });
+      return { leaderboard: code, accountId: account.id, excluded: true };
+    })
+    .then(async (answer) => {
+      await refreshLeaderboard(deps, programId, code, new Date());
+      return answer;
+    });
 }
 
 /** Takes an account back into a leaderboard; audited. */
@@ -135,54 +149,153 @@ export async function include(
 ) {
   existing(await findLeaderboard(deps.database.db, programId, code), 'leaderboard', code);
   const account = await deps.accounts.resolve(programId, accountRef);
-  return deps.database.transaction(async (tx) => {
-    if (await deleteExclusion(tx, programId, code, account.id))
-      await deps.audit.record(tx, programId, {
-        actor,
-        action: 'leaderboard.include',
-        resourceType: 'leaderboard',
-        resourceId: code,
-        before: { accountId: account.id },
-      });
-    return { leaderboard: code, accountId: account.id, excluded: false };
-  });
+  return deps.database
+    .transaction(async (tx) => {
+      if (await deleteExclusion(tx, programId, code, account.id))
+        await deps.audit.record(tx, programId, {
+          actor,
+          action: 'leaderboard.include',
+          resourceType: 'leaderboard',
+          resourceId: code,
+          before: { accountId: account.id },
+        });
+      return { leaderboard: code, accountId: account.id, excluded: false };
+    })
+    .then(async (answer) => {
+      await refreshLeaderboard(deps, programId, code, new Date());
+      return answer;
+    });
 }
 
 const NEIGHBOURS = 2;
 
-/**
- * The standings as of an instant: the top places and, for `account`, its own place with its
- * neighbours. Accounts with nothing in the period are not ranked.
- */
-export async function standings(
+function periodOf(doc: LeaderboardDocument, asOf: Date, timeZone: string) {
+  return (
+    periodAt(doc.window, asOf, timeZone) ?? {
+      key: 'fixed',
+      start: new Date((doc.window as { from: string }).from),
+      end: new Date((doc.window as { to: string }).to),
+    }
+  );
+}
+
+async function totalsQuery(
   deps: EngagementDeps,
   programId: string,
   code: string,
-  query: { account?: string; top?: number; asOf?: Date },
-) {
-  const row = existing(await findLeaderboard(deps.database.db, programId, code), 'leaderboard', code);
-  const doc = row.document;
-  const program = await deps.programs.get(programId);
-  const asOf = query.asOf ?? new Date();
-  const period = periodAt(doc.window, asOf, program.timeZone) ?? {
-    key: 'fixed',
-    start: new Date((doc.window as { from: string }).from),
-    end: new Date((doc.window as { to: string }).to),
-  };
-  const account = query.account === undefined ? null : await deps.accounts.resolve(programId, query.account);
+  doc: LeaderboardDocument,
+  period: { start: Date; end: Date },
+  asOf: Date,
+): Promise<TotalsQuery> {
   const audience = doc.audience?.segments?.length || doc.audience?.countries?.length ? doc.audience : null;
-  const top = query.top ?? doc.size ?? DEFAULT_SIZE;
-  const rows = await rankedTotals(deps.database.db, programId, {
+  return {
     metric: doc.metric,
     types: doc.eventTypes ?? DEFAULT_SPEND_TYPES,
     from: period.start,
     to: new Date(Math.min(period.end.getTime(), asOf.getTime())),
     audience: audience === null ? null : accountIdsWhere(programId, audience),
     excluded: await excludedFrom(deps.database.db, programId, code),
-    top,
-    accountId: account?.id ?? null,
-    around: NEIGHBOURS,
+  };
+}
+
+async function refreshRow(deps: EngagementDeps, program: Program, row: LeaderboardRow, asOf: Date) {
+  const period = periodOf(row.document, asOf, program.timeZone);
+  const query = await totalsQuery(deps, program.id, row.code, row.document, period, asOf);
+  return deps.database.transaction(async (tx) => {
+    // Refreshes of the same standings (instances' due runs, a read, an exclusion) queue: each replaces
+    // the table whole, so two at once would collide on the positions.
+    await advisoryLock(tx, `leaderboard:${program.id}:${row.code}:${period.key}`);
+    const refresh = {
+      programId: program.id,
+      leaderboardCode: row.code,
+      periodKey: period.key,
+      periodStart: period.start,
+      periodEnd: period.end,
+      refreshedAt: asOf,
+      ranked: 0,
+    };
+    const ranked = await replaceRanking(tx, refresh, totalsSql(program.id, query));
+    return { ...refresh, ranked };
   });
+}
+
+/** Recomputes a leaderboard's ranking table for the period of `asOf`, counting events up to it. */
+export async function refreshLeaderboard(
+  deps: EngagementDeps,
+  programId: string,
+  code: string,
+  asOf = new Date(),
+) {
+  const row = existing(await findLeaderboard(deps.database.db, programId, code), 'leaderboard', code);
+  const refresh = await refreshRow(deps, await deps.programs.get(programId), row, asOf);
+  return {
+    leaderboard: code,
+    period: {
+      key: refresh.periodKey,
+      start: refresh.periodStart.toISOString(),
+      end: refresh.periodEnd.toISOString(),
+    },
+    refreshedAt: refresh.refreshedAt.toISOString(),
+    ranked: refresh.ranked,
+  };
+}
+
+/** Refreshes every leaderboard of the program (the due run). Answers how many. */
+export async function refreshLeaderboards(deps: EngagementDeps, program: Program, asOf: Date) {
+  const rows = await listLeaderboards(deps.database.db, program.id, {}, undefined, 1000);
+  for (const row of rows) await refreshRow(deps, program, row, asOf);
+  return rows.length;
+}
+
+/**
+ * The standings: the top places and, for `account`, its own place with its neighbours. Without
+ * `asOf`, from the ranking table of the current period (refreshed by the due run every minute, or
+ * now when the period has none yet), saying when it was refreshed; with `asOf`, ranked now from the
+ * events up to that instant. Accounts with nothing in the period are not ranked.
+ */
+export async function standings(
+  deps: EngagementDeps,
+  programId: string,
+  code: string,
+  query: { account?: string; top?: number; asOf?: Date },
+  now = new Date(),
+) {
+  const row = existing(await findLeaderboard(deps.database.db, programId, code), 'leaderboard', code);
+  const doc = row.document;
+  const program = await deps.programs.get(programId);
+  const live = query.asOf !== undefined;
+  const asOf = query.asOf ?? now;
+  const period = periodOf(doc, asOf, program.timeZone);
+  const account = query.account === undefined ? null : await deps.accounts.resolve(programId, query.account);
+  const top = query.top ?? doc.size ?? DEFAULT_SIZE;
+  let refreshedAt = asOf;
+  let ranked = 0;
+  let rows: Array<{ accountId: string; total: bigint; rank: number; position: number }>;
+  if (live) {
+    const found = await rankedTotals(deps.database.db, programId, {
+      ...(await totalsQuery(deps, programId, code, doc, period, asOf)),
+      top,
+      accountId: account?.id ?? null,
+      around: NEIGHBOURS,
+    });
+    ranked = found[0]?.ranked ?? 0;
+    rows = found;
+  } else {
+    const refresh =
+      (await findRefresh(deps.database.db, programId, code, period.key)) ??
+      (await refreshRow(deps, program, row, now));
+    refreshedAt = refresh.refreshedAt;
+    ranked = refresh.ranked;
+    rows = await rankingPlaces(
+      deps.database.db,
+      programId,
+      code,
+      period.key,
+      top,
+      account?.id ?? null,
+      NEIGHBOURS,
+    );
+  }
   const names = await deps.accounts.resolveMany(programId, [...new Set(rows.map((r) => r.accountId))]);
   const unit = doc.metric === 'points_earned' ? 'points' : program.baseCurrency;
   const place = (r: (typeof rows)[number]) => {
@@ -203,7 +316,12 @@ export async function standings(
     unit,
     period: { key: period.key, start: period.start.toISOString(), end: period.end.toISOString() },
     asOf: asOf.toISOString(),
-    ranked: rows[0]?.ranked ?? 0,
+    freshness: {
+      source: live ? ('live' as const) : ('ranking' as const),
+      refreshedAt: refreshedAt.toISOString(),
+      ageSeconds: Math.max(0, Math.floor((now.getTime() - refreshedAt.getTime()) / 1000)),
+    },
+    ranked,
     top: rows.filter((r) => r.position <= top).map(place),
     account: account
       ? {

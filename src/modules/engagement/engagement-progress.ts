@@ -8,6 +8,7 @@ import { type Actor, actorName, systemActor } from '../../core/access.ts';
 import {
   type ChallengeDocument,
   type ChallengeWindowAt,
+  LATE_DAYS,
   windowAt,
   windowsDue,
 } from '../../core/engagement/challenge.ts';
@@ -20,9 +21,13 @@ import { accountsActiveIn, eventsInWindow, type HistoryEvent } from '../events/e
 import type { Program } from '../programs/programs-schemas.ts';
 import { expiryOf } from './engagement-badges.ts';
 import type { EngagementDeps } from './engagement-deps.ts';
+import { runAutomations } from './engagement-firing.ts';
+import { refreshLeaderboards } from './engagement-leaderboards.ts';
 import {
   allChallenges,
   type ChallengeRow,
+  enrolmentsOf,
+  enrolmentsSince,
   findBadge,
   findCompletion,
   insertAwardOnce,
@@ -178,7 +183,7 @@ async function check(
   read?: HistoryEvent[],
 ): Promise<number> {
   const doc = challenge.document;
-  const ctx = { digits: minorDigits(program.baseCurrency) };
+  const ctx = { digits: minorDigits(program.baseCurrency), timeZone: program.timeZone };
   const asked = new Set(accountIds);
   const events = read
     ? read.filter((e) => asked.has(e.accountId) && e.occurredAt >= window.start && e.occurredAt < window.end)
@@ -218,14 +223,25 @@ export async function recordActivities(
   const tasks: Array<{ challenge: ChallengeRow; window: ChallengeWindowAt; accounts: Set<string> }> = [];
   for (const challenge of all) {
     const types = new Set(typesOf(challenge.document));
+    const relevant = activities.filter((a) => types.has(a.type));
+    if (relevant.length === 0) continue;
+    // An opt-in challenge counts only for the accounts that joined it, from their joining.
+    const joined =
+      challenge.document.enrolment === 'opt_in'
+        ? await enrolmentsOf(deps.database.db, programId, challenge.code, [
+            ...new Set(relevant.map((a) => a.accountId)),
+          ])
+        : null;
     const byWindow = new Map<string, (typeof tasks)[number]>();
-    for (const a of activities) {
-      if (!types.has(a.type)) continue;
-      const w = windowAt(challenge.document, a.at, program.timeZone);
+    for (const a of relevant) {
+      const joinedAt = joined?.get(a.accountId);
+      if (joined !== null && joinedAt === undefined) continue;
+      const w = windowAt(challenge.document, a.at, program.timeZone, joinedAt);
       if (!w) continue;
-      const task = byWindow.get(w.key) ?? { challenge, window: w, accounts: new Set<string>() };
+      const id = `${w.key}:${w.start.getTime()}`;
+      const task = byWindow.get(id) ?? { challenge, window: w, accounts: new Set<string>() };
       task.accounts.add(a.accountId);
-      byWindow.set(w.key, task);
+      byWindow.set(id, task);
     }
     tasks.push(...byWindow.values());
   }
@@ -266,23 +282,73 @@ export async function recordActivities(
 
 const DUE_PAGE = 500;
 
+/** An opt-in challenge's joinings whose windows a due run as of `asOf` still looks at, re-checked per account. */
+async function checkJoined(
+  deps: EngagementDeps,
+  program: Program,
+  challenge: ChallengeRow,
+  asOf: Date,
+  actor: Actor,
+): Promise<{ checked: number; completed: number }> {
+  const doc = challenge.document;
+  // A rolling window ends its days after the joining; calendar and fixed windows end with the challenge.
+  const since =
+    doc.window.kind === 'rolling'
+      ? new Date(asOf.getTime() - (doc.window.days + LATE_DAYS) * 86_400_000)
+      : new Date(0);
+  let checked = 0;
+  let completed = 0;
+  let after: string | null = null;
+  for (;;) {
+    const page = await enrolmentsSince(deps.database.db, program.id, challenge.code, since, after, DUE_PAGE);
+    for (const joining of page) {
+      for (const window of windowsDue(doc, asOf, program.timeZone, joining.joinedAt)) {
+        checked++;
+        completed += await check(deps, program, challenge, [joining.accountId], window, actor, asOf);
+      }
+    }
+    if (page.length < DUE_PAGE) break;
+    after = page[page.length - 1]!.accountId;
+  }
+  return { checked, completed };
+}
+
 /**
  * The due run as of an instant: every challenge's open windows (and those that ended lately) are
  * re-checked for every account active in them, from history. Completions the after-commit hook missed
  * (a crash between the commit and the hook) are paid here; a repeated or concurrent run pays nothing twice.
+ * Then the lifecycle automations fire what is due, and the leaderboards' ranking tables are refreshed.
  */
 export async function runDue(
   deps: EngagementDeps,
   programId: string,
   asOf: Date,
   actor: Actor = ENGAGEMENT_JOB,
-): Promise<{ checked: number; completed: number }> {
-  const all = await allChallenges(deps.database.db, programId);
-  if (all.length === 0) return { checked: 0, completed: 0 };
+): Promise<{ checked: number; completed: number; fired: number; refreshed: number }> {
   const program = await deps.programs.get(programId);
+  const challenges = await runChallenges(deps, program, asOf, actor);
+  const fired = await runAutomations(deps, program, asOf, actor);
+  const refreshed = await refreshLeaderboards(deps, program, asOf);
+  return { ...challenges, fired, refreshed };
+}
+
+async function runChallenges(
+  deps: EngagementDeps,
+  program: Program,
+  asOf: Date,
+  actor: Actor,
+): Promise<{ checked: number; completed: number }> {
+  const programId = program.id;
+  const all = await allChallenges(deps.database.db, programId);
   let checked = 0;
   let completed = 0;
   for (const challenge of all) {
+    if (challenge.document.enrolment === 'opt_in') {
+      const joined = await checkJoined(deps, program, challenge, asOf, actor);
+      checked += joined.checked;
+      completed += joined.completed;
+      continue;
+    }
     for (const window of windowsDue(challenge.document, asOf, program.timeZone)) {
       let after: string | null = null;
       for (;;) {

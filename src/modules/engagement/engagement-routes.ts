@@ -6,6 +6,8 @@ import { asOfOrNow, created, dateOf, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import { ContactParams } from '../contacts/contacts-schemas.ts';
+import { automationRoutes } from './engagement-automation-routes.ts';
+import { AutomationSchema } from './engagement-automation-schemas.ts';
 import {
   CreateLeaderboardBody,
   ExclusionBody,
@@ -14,6 +16,7 @@ import {
   LeaderboardPage,
   LeaderboardParams,
   LeaderboardSchema,
+  RefreshSchema,
   StandingsQuery,
   StandingsSchema,
 } from './engagement-leaderboard-schemas.ts';
@@ -33,6 +36,9 @@ import {
   CreateBadgeBody,
   CreateChallengeBody,
   DueRunBody,
+  DueRunResult,
+  JoinBody,
+  JoinSchema,
   PageQuery,
   ProgressQuery,
   ProgressSchema,
@@ -44,7 +50,7 @@ import type { EngagementService } from './engagement-service.ts';
 const op = operations('engagement');
 
 export const engagementRoutes = routeModule({
-  schemas: [BadgeSchema, AwardSchema, ChallengeSchema, ProgressSchema, LeaderboardSchema],
+  schemas: [BadgeSchema, AwardSchema, ChallengeSchema, ProgressSchema, LeaderboardSchema, AutomationSchema],
   routes(app: Router, { engagement }: { engagement: EngagementService }): void {
     // Badges
 
@@ -228,6 +234,30 @@ export const engagementRoutes = routeModule({
         ),
     );
 
+    app.post(
+      '/challenges/:challengeCode/enrolments',
+      op('write', 'An account joins an opt-in challenge: its windows count from now (audited)', {
+        description: 'Joining again answers the first joining (joined: false), with 200.',
+        params: ChallengeParams,
+        body: JoinBody,
+        response: responses({ 201: JoinSchema, 200: JoinSchema }, [
+          'challenge_not_found',
+          'account_not_found',
+          'challenge_not_opt_in',
+          'challenge_not_eligible',
+        ]),
+      }),
+      async (request, reply) => {
+        const joined = await engagement.joinChallenge(
+          principal(request).programId,
+          request.params.challengeCode,
+          request.body.account,
+          actor(request),
+        );
+        return reply.code(joined.joined ? 201 : 200).send(joined);
+      },
+    );
+
     app.get(
       '/accounts/:accountId/challenges',
       op('read', 'The challenges open for an account, with its progress, and the ones it completed', {
@@ -245,12 +275,14 @@ export const engagementRoutes = routeModule({
 
     app.post(
       '/engagement/due-runs',
-      op('admin', 'Re-check the open challenge windows from history now and pay what was missed', {
+      op('admin', 'Re-check open challenge windows, fire due automations, refresh leaderboard rankings', {
         description:
           'The server runs it every minute. Completions are noticed when events commit; this run catches any ' +
-          'that were missed (a crash between the commit and the check). A repeated or concurrent run pays nothing twice.',
+          'that were missed (a crash between the commit and the check). It fires the lifecycle automations due ' +
+          "as of asOf in the program's time zone (birthdays and anniversaries up to 31 days late) and refreshes " +
+          'every leaderboard’s ranking table. A repeated or concurrent run pays and fires nothing twice.',
         body: DueRunBody,
-        response: responses({ 200: Type.Object({ checked: Type.Integer(), completed: Type.Integer() }) }),
+        response: responses({ 200: DueRunResult }),
       }),
       async (request) =>
         engagement.runDue(principal(request).programId, asOfOrNow(request.body?.asOf), actor(request)),
@@ -297,7 +329,8 @@ export const engagementRoutes = routeModule({
       '/leaderboards/:leaderboardCode/standings',
       op('read', 'The standings: the top places and an account’s own place with its neighbours', {
         description:
-          'Ranked when asked, from the stored events (as fresh as they are). Equal values share a place ' +
+          'Without asOf: the current period from the ranking table (refreshed every minute by the due run; ' +
+          '`freshness` says when). With asOf: ranked now from the stored events up to it. Equal values share a place ' +
           'and the next place is skipped (1, 2, 2, 4). Accounts with nothing in the period have no place.',
         params: LeaderboardParams,
         querystring: StandingsQuery,
@@ -309,6 +342,21 @@ export const engagementRoutes = routeModule({
           top: request.query.top,
           asOf: dateOf(request.query.asOf),
         }),
+    );
+
+    app.post(
+      '/leaderboards/:leaderboardCode/refreshes',
+      op('admin', 'Recompute the ranking table of the current period now', {
+        description: 'The due run does it every minute; standings without asOf read this table.',
+        params: LeaderboardParams,
+        response: responses({ 201: RefreshSchema }, ['leaderboard_not_found']),
+      }),
+      async (request, reply) =>
+        reply
+          .code(201)
+          .send(
+            await engagement.refreshLeaderboard(principal(request).programId, request.params.leaderboardCode),
+          ),
     );
 
     app.put(
@@ -342,5 +390,7 @@ export const engagementRoutes = routeModule({
           actor(request),
         ),
     );
+
+    automationRoutes(app, engagement);
   },
 });

@@ -82,7 +82,7 @@ export const AwardSchema = Type.Object(
     awardedAt: Timestamp,
     expiresAt: Nullable(Timestamp),
     expired: Type.Boolean(),
-    source: Type.Union([Type.Literal('manual'), Type.Literal('challenge')]),
+    source: Type.Union([Type.Literal('manual'), Type.Literal('challenge'), Type.Literal('automation')]),
     sourceKey: Nullable(Type.String()),
     note: Nullable(Type.String()),
   },
@@ -130,16 +130,31 @@ export const Window = Type.Union(
         description: "Each calendar month, quarter or year in the program's time zone, a window of its own",
       },
     ),
+    Type.Object(
+      { kind: Type.Literal('rolling'), days: Type.Integer({ minimum: 0, maximum: 3660 }) },
+      {
+        additionalProperties: false,
+        description: 'Opt-in challenges only: this many days from the moment the member joined',
+      },
+    ),
   ],
   { description: 'When progress counts' },
 );
 
 const Goal = Type.Object(
   {
-    metric: Type.Union([Type.Literal('count'), Type.Literal('sum'), Type.Literal('distinct')], {
-      description:
-        'count: the number of events; sum: their amount in the base currency, or a numeric attribute; distinct: the number of different values of an attribute',
-    }),
+    metric: Type.Union(
+      [Type.Literal('count'), Type.Literal('sum'), Type.Literal('distinct'), Type.Literal('streak')],
+      {
+        description:
+          'count: the number of events; sum: their amount in the base currency, or a numeric attribute; distinct: the number of different values of an attribute; streak: the longest run of consecutive weeks or months (program time zone) with an event',
+      },
+    ),
+    period: Type.Optional(
+      Type.Union([Type.Literal('week'), Type.Literal('month')], {
+        description: 'streak only: weeks (Monday to Sunday) or calendar months',
+      }),
+    ),
     eventTypes: Type.Array(EVENT_TYPE_NAME, { minItems: 1, maxItems: 20, uniqueItems: true }),
     attribute: Type.Optional(
       Type.String({
@@ -151,7 +166,7 @@ const Goal = Type.Object(
     ),
     target: Type.String({
       pattern: '^\\d{1,15}(\\.\\d{1,6})?$',
-      description: 'count and distinct: a whole number; sum: a decimal',
+      description: 'count, distinct and streak: a whole number of at least 1; sum: a decimal',
       examples: ['3', '50000.00'],
     }),
     label: Type.Optional(Text(200)),
@@ -162,7 +177,26 @@ const Goal = Type.Object(
 const ChallengeFields = {
   name: Name,
   description: Type.Optional(Text(2000)),
-  goals: Type.Array(Goal, { minItems: 1, maxItems: 10, description: 'All of them, in the same window' }),
+  goals: Type.Array(Goal, {
+    minItems: 1,
+    maxItems: 10,
+    description: 'Reached in the same window: all of them, or `required` of them',
+  }),
+  required: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 10, description: 'Any N of the goals complete it (all by default)' }),
+  ),
+  ordered: Type.Optional(
+    Type.Boolean({
+      description:
+        'In order: each goal counts only the events after the one with which the goal before it was reached',
+    }),
+  ),
+  enrolment: Type.Optional(
+    Type.Union([Type.Literal('automatic'), Type.Literal('opt_in')], {
+      description:
+        'automatic (default): every account in the audience; opt_in: members join, and count from then',
+    }),
+  ),
   window: Window,
   startsAt: Type.Optional(
     Type.String({
@@ -210,6 +244,9 @@ export const ChallengeSchema = Type.Object(
     name: Type.String(),
     description: Type.Optional(Type.String()),
     goals: Type.Array(Type.Unknown()),
+    required: Type.Optional(Type.Integer()),
+    ordered: Type.Optional(Type.Boolean()),
+    enrolment: Type.Optional(Type.String()),
     window: Type.Unknown(),
     startsAt: Timestamp,
     endsAt: Type.Optional(Timestamp),
@@ -241,10 +278,13 @@ export const ProgressSchema = Type.Object(
     accountId: Type.String(),
     asOf: Timestamp,
     window: Nullable(Type.Object({ key: Type.String(), start: Timestamp, end: Timestamp })),
+    enrolment: Type.Union([Type.Literal('automatic'), Type.Literal('opt_in')]),
+    joinedAt: Nullable(Timestamp),
     status: Type.Union([
       Type.Literal('open'),
       Type.Literal('completed'),
       Type.Literal('not_started'),
+      Type.Literal('not_joined'),
       Type.Literal('ended'),
     ]),
     eligible: Type.Boolean({ description: "Whether the account is in the challenge's audience" }),
@@ -253,6 +293,7 @@ export const ProgressSchema = Type.Object(
         metric: Type.String(),
         eventTypes: Type.Array(Type.String()),
         attribute: Nullable(Type.String()),
+        period: Nullable(Type.String()),
         label: Nullable(Type.String()),
         value: Type.String(),
         target: Type.String(),
@@ -261,7 +302,9 @@ export const ProgressSchema = Type.Object(
     ),
     steps: Type.Integer(),
     stepsDone: Type.Integer(),
-    completed: Type.Boolean({ description: 'Every goal is reached in this window' }),
+    required: Type.Integer({ description: 'How many goals complete the challenge' }),
+    ordered: Type.Boolean(),
+    completed: Type.Boolean({ description: 'The required goals are reached in this window' }),
     timeLeftSeconds: Type.Integer(),
     reward: Type.Unknown(),
     completion: Nullable(Completion),
@@ -298,5 +341,23 @@ export const DueRunBody = Type.Optional(
     { additionalProperties: false },
   ),
 );
+
+export const JoinBody = Type.Object(
+  { account: Ref('Account id or externalId') },
+  { additionalProperties: false },
+);
+export const JoinSchema = Type.Object({
+  challenge: Type.String(),
+  accountId: Type.String(),
+  joinedAt: Timestamp,
+  joined: Type.Boolean({ description: 'false: the account had joined already (at joinedAt)' }),
+});
+
+export const DueRunResult = Type.Object({
+  checked: Type.Integer({ description: 'Account windows of challenges re-checked' }),
+  completed: Type.Integer({ description: 'Challenge completions paid' }),
+  fired: Type.Integer({ description: 'Automation occurrences fired' }),
+  refreshed: Type.Integer({ description: 'Leaderboard ranking tables refreshed' }),
+});
 
 export type CreateBadgeInput = Static<typeof CreateBadgeBody>;

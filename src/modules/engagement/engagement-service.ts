@@ -2,8 +2,21 @@
 // windows, progress derived from history, completion paid once) and leaderboards. The factory binds
 // the use cases (engagement-<area>.ts) to the service's dependencies.
 import { bindUseCases } from '../../lib/use-cases.ts';
+import {
+  automationsOf,
+  createAutomation,
+  firingsOf,
+  getAutomation,
+  updateAutomation,
+} from './engagement-automations.ts';
 import { awardBadge, awardsOf, badgesOf, createBadge, getBadge, updateBadge } from './engagement-badges.ts';
-import { challengesOf, createChallenge, getChallenge, updateChallenge } from './engagement-challenges.ts';
+import {
+  challengesOf,
+  createChallenge,
+  getChallenge,
+  joinChallenge,
+  updateChallenge,
+} from './engagement-challenges.ts';
 import type { EngagementDeps } from './engagement-deps.ts';
 import {
   createLeaderboard,
@@ -11,6 +24,7 @@ import {
   getLeaderboard,
   include,
   leaderboardsOf,
+  refreshLeaderboard,
   standings,
 } from './engagement-leaderboards.ts';
 import { recordActivities, runDue } from './engagement-progress.ts';
@@ -32,6 +46,7 @@ export function createEngagementService(deps: EngagementDeps) {
     listChallenges: challengesOf,
     progress,
     challengesOfAccount,
+    joinChallenge,
     /** Events that just committed: the challenges they count for are re-checked (the events port). */
     recordActivities,
     runDue,
@@ -42,6 +57,13 @@ export function createEngagementService(deps: EngagementDeps) {
     exclude,
     include,
     standings,
+    refreshLeaderboard,
+    // Lifecycle automations (fired by runDue)
+    createAutomation,
+    updateAutomation,
+    getAutomation,
+    listAutomations: automationsOf,
+    firingsOf,
   });
 }
 

@@ -14,6 +14,7 @@ import {
   completionsOf,
   findChallenge,
   findCompletion,
+  findEnrolment,
 } from './engagement-store.ts';
 
 function completionView(row: CompletionRow | undefined) {
@@ -37,8 +38,12 @@ async function progressIn(
   asOf: Date,
 ) {
   const doc = challenge.document;
-  const window = windowAt(doc, asOf, program.timeZone);
-  const ctx = { digits: minorDigits(program.baseCurrency) };
+  const optIn = doc.enrolment === 'opt_in';
+  const joining = optIn
+    ? await findEnrolment(deps.database.db, program.id, challenge.code, accountId)
+    : undefined;
+  const window = windowAt(doc, asOf, program.timeZone, joining?.joinedAt);
+  const ctx = { digits: minorDigits(program.baseCurrency), timeZone: program.timeZone };
   const events = window
     ? await eventsInWindow(deps.database.db, program.id, [accountId], typesOf(doc), window.start, window.end)
     : [];
@@ -58,13 +63,17 @@ async function progressIn(
     window: window
       ? { key: window.key, start: window.start.toISOString(), end: window.end.toISOString() }
       : null,
+    enrolment: doc.enrolment ?? 'automatic',
+    joinedAt: joining?.joinedAt.toISOString() ?? null,
     status: !window
       ? asOf < new Date(doc.startsAt)
-        ? 'not_started'
-        : 'ended'
+        ? ('not_started' as const)
+        : optIn && !joining && (doc.endsAt === undefined || asOf < new Date(doc.endsAt))
+          ? ('not_joined' as const)
+          : ('ended' as const)
       : completion
-        ? 'completed'
-        : 'open',
+        ? ('completed' as const)
+        : ('open' as const),
     eligible: await inAudience(deps, program, doc, accountId, asOf),
     ...view,
     timeLeftSeconds: window ? Math.max(0, Math.floor((window.end.getTime() - asOf.getTime()) / 1000)) : 0,
@@ -99,9 +108,15 @@ export async function challengesOfAccount(
   const program = await deps.programs.get(programId);
   const open: ChallengeProgress[] = [];
   for (const challenge of await allChallenges(deps.database.db, programId)) {
-    if (!windowAt(challenge.document, asOf, program.timeZone)) continue;
+    const doc = challenge.document;
+    // Opt-in challenges are listed while they run (joined or not): the member sees what it may join.
+    const running =
+      doc.enrolment === 'opt_in'
+        ? asOf >= new Date(doc.startsAt) && (doc.endsAt === undefined || asOf < new Date(doc.endsAt))
+        : windowAt(doc, asOf, program.timeZone) !== null;
+    if (!running) continue;
     const p = await progressIn(deps, program, challenge, account.id, asOf);
-    if (p.eligible) open.push(p);
+    if (p.eligible && p.status !== 'ended') open.push(p);
   }
   const completions = (await completionsOf(deps.database.db, programId, account.id)).map((row) => ({
     challenge: row.challengeCode,

@@ -1,14 +1,19 @@
 // Engagement SQL, nothing else: every query filters on the program.
-import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
-import type { Executor } from '../../db/client.ts';
+import { and, desc, eq, gt, gte, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { type Executor, selectRows } from '../../db/client.ts';
 import { programTable } from '../../db/rows.ts';
 import {
+  automationFirings,
+  automations,
   badgeAwards,
   badges,
   challengeCompletions,
+  challengeEnrolments,
   challenges,
   challengeVersions,
   leaderboardExclusions,
+  leaderboardRankings,
+  leaderboardRefreshes,
   leaderboards,
 } from './engagement-tables.ts';
 
@@ -159,4 +164,233 @@ export async function deleteExclusion(
     )
     .returning();
   return rows.length > 0;
+}
+
+// Opt-in enrolments
+
+export type EnrolmentRow = typeof challengeEnrolments.$inferSelect;
+
+/** Joins an account to a challenge once: undefined when it had joined already. */
+export async function insertEnrolment(
+  db: Executor,
+  row: typeof challengeEnrolments.$inferInsert,
+): Promise<EnrolmentRow | undefined> {
+  const [created] = await db.insert(challengeEnrolments).values(row).onConflictDoNothing().returning();
+  return created;
+}
+
+export function findEnrolment(
+  db: Executor,
+  programId: string,
+  code: string,
+  accountId: string,
+): Promise<EnrolmentRow | undefined> {
+  return enrolmentRows.findWhere(
+    db,
+    programId,
+    eq(challengeEnrolments.challengeCode, code),
+    eq(challengeEnrolments.accountId, accountId),
+  );
+}
+
+const enrolmentRows = programTable(challengeEnrolments, challengeEnrolments.accountId);
+
+/** The joinings of these accounts to a challenge, by account. */
+export async function enrolmentsOf(
+  db: Executor,
+  programId: string,
+  code: string,
+  accountIds: string[],
+): Promise<Map<string, Date>> {
+  if (accountIds.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(challengeEnrolments)
+    .where(
+      and(
+        eq(challengeEnrolments.programId, programId),
+        eq(challengeEnrolments.challengeCode, code),
+        inArray(challengeEnrolments.accountId, accountIds),
+      ),
+    );
+  return new Map(rows.map((r) => [r.accountId, r.joinedAt]));
+}
+
+/** The joinings of a challenge at or after `since`, in account order, a page after `after`. */
+export async function enrolmentsSince(
+  db: Executor,
+  programId: string,
+  code: string,
+  since: Date,
+  after: string | null,
+  limit: number,
+): Promise<EnrolmentRow[]> {
+  return db
+    .select()
+    .from(challengeEnrolments)
+    .where(
+      and(
+        eq(challengeEnrolments.programId, programId),
+        eq(challengeEnrolments.challengeCode, code),
+        gte(challengeEnrolments.joinedAt, since),
+        after === null ? undefined : gt(challengeEnrolments.accountId, after),
+      ),
+    )
+    .orderBy(challengeEnrolments.accountId)
+    .limit(limit);
+}
+
+// Automations
+
+export type AutomationRow = typeof automations.$inferSelect;
+export type FiringRow = typeof automationFirings.$inferSelect;
+
+const automationRows = programTable(automations, automations.code);
+export const insertAutomation = automationRows.insert;
+export const findAutomation = automationRows.find;
+export const lockAutomation = automationRows.lock;
+export const updateAutomation = automationRows.update;
+export const listAutomations = automationRows.lister<Record<string, never>>(() => []);
+
+export async function allAutomations(db: Executor, programId: string): Promise<AutomationRow[]> {
+  return db.select().from(automations).where(eq(automations.programId, programId)).orderBy(automations.code);
+}
+
+export function findFiring(
+  db: Executor,
+  programId: string,
+  code: string,
+  subjectId: string,
+  occurrence: string,
+): Promise<FiringRow | undefined> {
+  return firingRows.findWhere(
+    db,
+    programId,
+    eq(automationFirings.automationCode, code),
+    eq(automationFirings.subjectId, subjectId),
+    eq(automationFirings.occurrence, occurrence),
+  );
+}
+
+const firingRows = programTable(automationFirings, automationFirings.subjectId);
+export const insertFiring = firingRows.insert;
+
+/** The firings of an automation, newest first, a page after `cursor` (a fired-at instant and subject). */
+export async function listFirings(
+  db: Executor,
+  programId: string,
+  code: string,
+  account: string | undefined,
+  limit: number,
+): Promise<FiringRow[]> {
+  return db
+    .select()
+    .from(automationFirings)
+    .where(
+      and(
+        eq(automationFirings.programId, programId),
+        eq(automationFirings.automationCode, code),
+        account === undefined ? undefined : eq(automationFirings.accountId, account),
+      ),
+    )
+    .orderBy(desc(automationFirings.firedAt), automationFirings.subjectId)
+    .limit(limit);
+}
+
+// Leaderboard rankings
+
+export type RefreshRow = typeof leaderboardRefreshes.$inferSelect;
+
+/**
+ * Replaces a leaderboard's standings of a period by those of `totals` (a subquery `(account_id,
+ * total)`), ranked in the database in one statement, and records the refresh. Runs in the caller's
+ * transaction.
+ */
+export async function replaceRanking(tx: Executor, refresh: RefreshRow, totals: SQL): Promise<number> {
+  const { programId, leaderboardCode: code, periodKey } = refresh;
+  await tx
+    .delete(leaderboardRankings)
+    .where(
+      and(
+        eq(leaderboardRankings.programId, programId),
+        eq(leaderboardRankings.leaderboardCode, code),
+        eq(leaderboardRankings.periodKey, periodKey),
+      ),
+    );
+  const inserted = await selectRows<{ n: string | number }>(
+    tx,
+    sql`with ins as (
+          insert into leaderboard_rankings (program_id, leaderboard_code, period_key, position, account_id, rank, total)
+          select ${programId}, ${code}, ${periodKey},
+                 row_number() over (order by total desc, account_id),
+                 account_id, rank() over (order by total desc), total
+            from (${totals}) t where total > 0
+          returning 1)
+        select count(*) as n from ins`,
+  );
+  const ranked = Number(inserted[0]?.n ?? 0);
+  await tx
+    .insert(leaderboardRefreshes)
+    .values({ ...refresh, ranked })
+    .onConflictDoUpdate({
+      target: [
+        leaderboardRefreshes.programId,
+        leaderboardRefreshes.leaderboardCode,
+        leaderboardRefreshes.periodKey,
+      ],
+      set: {
+        refreshedAt: refresh.refreshedAt,
+        ranked,
+        periodStart: refresh.periodStart,
+        periodEnd: refresh.periodEnd,
+      },
+    });
+  return ranked;
+}
+
+export function findRefresh(
+  db: Executor,
+  programId: string,
+  code: string,
+  periodKey: string,
+): Promise<RefreshRow | undefined> {
+  return refreshRows.findWhere(
+    db,
+    programId,
+    eq(leaderboardRefreshes.leaderboardCode, code),
+    eq(leaderboardRefreshes.periodKey, periodKey),
+  );
+}
+
+const refreshRows = programTable(leaderboardRefreshes, leaderboardRefreshes.periodKey);
+
+/** The top places and the places around an account's (by position), from the stored ranking. */
+export async function rankingPlaces(
+  db: Executor,
+  programId: string,
+  code: string,
+  periodKey: string,
+  top: number,
+  accountId: string | null,
+  around: number,
+): Promise<Array<{ accountId: string; total: bigint; rank: number; position: number }>> {
+  const rows = await selectRows<{ account_id: string; total: string; rank: number; position: number }>(
+    db,
+    sql`select account_id, total::text as total, rank, position from leaderboard_rankings
+         where program_id = ${programId} and leaderboard_code = ${code} and period_key = ${periodKey}
+           and (position <= ${top}
+                or position between (select position from leaderboard_rankings
+                                      where program_id = ${programId} and leaderboard_code = ${code}
+                                        and period_key = ${periodKey} and account_id = ${accountId}) - ${around}
+                                and (select position from leaderboard_rankings
+                                      where program_id = ${programId} and leaderboard_code = ${code}
+                                        and period_key = ${periodKey} and account_id = ${accountId}) + ${around})
+         order by position`,
+  );
+  return rows.map((r) => ({
+    accountId: r.account_id,
+    total: BigInt(r.total),
+    rank: Number(r.rank),
+    position: Number(r.position),
+  }));
 }

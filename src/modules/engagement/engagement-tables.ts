@@ -14,6 +14,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { AutomationDocument } from '../../core/engagement/automation.ts';
 import type { ChallengeDocument } from '../../core/engagement/challenge.ts';
 import { accounts } from '../accounts/accounts-tables.ts';
 import { programs } from '../programs/programs-tables.ts';
@@ -40,7 +41,7 @@ export const badges = pgTable(
   (t) => [primaryKey({ columns: [t.programId, t.code] })],
 );
 
-export const BADGE_SOURCES = ['manual', 'challenge'] as const;
+export const BADGE_SOURCES = ['manual', 'challenge', 'automation'] as const;
 export type BadgeSource = (typeof BADGE_SOURCES)[number];
 
 /**
@@ -77,7 +78,7 @@ export const badgeAwards = pgTable(
       columns: [t.programId, t.accountId],
       foreignColumns: [accounts.programId, accounts.id],
     }),
-    check('badge_awards_source_ck', sql`${t.source} in ('manual', 'challenge')`),
+    check('badge_awards_source_ck', sql`${t.source} in ('manual', 'challenge', 'automation')`),
   ],
 );
 
@@ -203,6 +204,130 @@ export const leaderboardExclusions = pgTable(
       name: 'leaderboard_exclusions_account_fk',
       columns: [t.programId, t.accountId],
       foreignColumns: [accounts.programId, accounts.id],
+    }),
+  ],
+);
+
+/** An account that joined an opt-in challenge: its windows count from `joinedAt`. */
+export const challengeEnrolments = pgTable(
+  'challenge_enrolments',
+  {
+    programId: text('program_id').notNull(),
+    challengeCode: text('challenge_code').notNull(),
+    accountId: text('account_id').notNull(),
+    joinedAt: timestamp('joined_at', { withTimezone: true }).notNull(),
+    actor: text('actor').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.challengeCode, t.accountId] }),
+    index('challenge_enrolments_joined_idx').on(t.programId, t.challengeCode, t.joinedAt),
+    foreignKey({
+      name: 'challenge_enrolments_challenge_fk',
+      columns: [t.programId, t.challengeCode],
+      foreignColumns: [challenges.programId, challenges.code],
+    }),
+    foreignKey({
+      name: 'challenge_enrolments_account_fk',
+      columns: [t.programId, t.accountId],
+      foreignColumns: [accounts.programId, accounts.id],
+    }),
+  ],
+);
+
+/** A lifecycle automation (birthday, client anniversary, milestone, win-back) by stable code. */
+export const automations = pgTable(
+  'automations',
+  {
+    programId: text('program_id')
+      .notNull()
+      .references(() => programs.id),
+    code: text('code').notNull(),
+    document: jsonb('document').$type<AutomationDocument>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.programId, t.code] })],
+);
+
+/**
+ * One occurrence an automation fired for (a contact's birthday in a year, an account's anniversary
+ * year, a milestone, a lapse): written once, its key being the automation, the subject and the
+ * occurrence, with what it paid. Append-only.
+ */
+export const automationFirings = pgTable(
+  'automation_firings',
+  {
+    programId: text('program_id').notNull(),
+    automationCode: text('automation_code').notNull(),
+    /** The contact (birthdays) or the account. */
+    subjectId: text('subject_id').notNull(),
+    occurrence: text('occurrence').notNull(),
+    accountId: text('account_id').notNull(),
+    contactId: text('contact_id'),
+    /** The local date the occurrence fell on. */
+    occurredOn: text('occurred_on').notNull(),
+    firedAt: timestamp('fired_at', { withTimezone: true }).notNull(),
+    explanation: text('explanation').notNull(),
+    points: bigint('points', { mode: 'number' }),
+    entryId: text('entry_id'),
+    badgeAwardId: text('badge_award_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.automationCode, t.subjectId, t.occurrence] }),
+    index('automation_firings_account_idx').on(t.programId, t.accountId, t.firedAt),
+    foreignKey({
+      name: 'automation_firings_automation_fk',
+      columns: [t.programId, t.automationCode],
+      foreignColumns: [automations.programId, automations.code],
+    }),
+  ],
+);
+
+/**
+ * A leaderboard's standings in one period as of its last refresh: every ranked account, by position
+ * (ties broken by account id), with its standard competition rank. Replaced whole by each refresh.
+ */
+export const leaderboardRankings = pgTable(
+  'leaderboard_rankings',
+  {
+    programId: text('program_id').notNull(),
+    leaderboardCode: text('leaderboard_code').notNull(),
+    periodKey: text('period_key').notNull(),
+    position: integer('position').notNull(),
+    accountId: text('account_id').notNull(),
+    rank: integer('rank').notNull(),
+    total: bigint('total', { mode: 'bigint' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.leaderboardCode, t.periodKey, t.position] }),
+    uniqueIndex('leaderboard_rankings_account_uq').on(
+      t.programId,
+      t.leaderboardCode,
+      t.periodKey,
+      t.accountId,
+    ),
+  ],
+);
+
+/** When a leaderboard's standings of a period were last computed, and how many accounts they rank. */
+export const leaderboardRefreshes = pgTable(
+  'leaderboard_refreshes',
+  {
+    programId: text('program_id').notNull(),
+    leaderboardCode: text('leaderboard_code').notNull(),
+    periodKey: text('period_key').notNull(),
+    periodStart: timestamp('period_start', { withTimezone: true }).notNull(),
+    periodEnd: timestamp('period_end', { withTimezone: true }).notNull(),
+    /** Events up to this instant are counted. */
+    refreshedAt: timestamp('refreshed_at', { withTimezone: true }).notNull(),
+    ranked: integer('ranked').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.leaderboardCode, t.periodKey] }),
+    foreignKey({
+      name: 'leaderboard_refreshes_leaderboard_fk',
+      columns: [t.programId, t.leaderboardCode],
+      foreignColumns: [leaderboards.programId, leaderboards.code],
     }),
   ],
 );

@@ -70,6 +70,94 @@ export async function accountsActiveIn(
   return rows.map((r) => r.account_id);
 }
 
+export interface TotalsQuery {
+  metric: 'points_earned' | 'qualifying_spend';
+  types: string[];
+  from: Date;
+  to: Date;
+  audience: SQL | null;
+  excluded: string[];
+}
+
+/**
+ * A subquery `(account_id, total)` for another module's set-based SQL: per account, the total over
+ * [from, to) of points earned (rule awards, net of returns) or qualifying spend (amounts of `types`
+ * minus their returns, in minor units of the base currency), within `audience` and not `excluded`.
+ */
+export function totalsSql(programId: string, query: TotalsQuery): SQL {
+  const f = sql`${query.from.toISOString()}::timestamptz`;
+  const t = sql`${query.to.toISOString()}::timestamptz`;
+  const inAudience = (column: SQL) =>
+    sql`${query.audience === null ? sql`` : sql`and ${column} in ${query.audience}`}
+        ${query.excluded.length === 0 ? sql`` : sql`and ${column} <> all(${textArray(query.excluded)})`}`;
+  return query.metric === 'points_earned'
+    ? sql`select a.account_id, sum(a.amount) as total from event_awards a
+          where a.program_id = ${programId} and a.kind = 'points' and a.occurred_at >= ${f} and a.occurred_at < ${t}
+          ${inAudience(sql`a.account_id`)}
+          group by a.account_id`
+    : sql`select e.account_id, sum(case when e.type <> 'return' then coalesce(e.base_amount, 0)
+               when o.type = any(${textArray(query.types)}) then -coalesce(e.base_amount, o.base_amount, 0)
+               else 0 end) as total
+          from events e left join events o on o.program_id = e.program_id and o.id = e.original_event_id
+          where e.program_id = ${programId} and e.occurred_at >= ${f} and e.occurred_at < ${t}
+            and (e.type = any(${textArray(query.types)}) or e.type = 'return')
+          ${inAudience(sql`e.account_id`)}
+          group by e.account_id`;
+}
+
+/**
+ * The accounts whose lifetime total (points earned or qualifying spend, as `totalsSql`) is at least
+ * `threshold` (points, or minor units), in id order, a page after `after` (milestone automations).
+ */
+export async function totalsAtLeast(
+  db: Executor,
+  programId: string,
+  query: { metric: TotalsQuery['metric']; types: string[]; threshold: bigint; to: Date },
+  after: string | null,
+  limit: number,
+): Promise<Array<{ accountId: string; total: bigint }>> {
+  const totals = totalsSql(programId, {
+    ...query,
+    from: new Date(0),
+    audience: null,
+    excluded: [],
+  });
+  const rows = await selectRows<{ account_id: string; total: string }>(
+    db,
+    sql`select account_id, total::text as total from (${totals}) t
+         where total >= ${query.threshold.toString()}::numeric
+           ${after === null ? sql`` : sql`and account_id > ${after}`}
+         order by account_id limit ${limit}`,
+  );
+  return rows.map((r) => ({ accountId: r.account_id, total: BigInt(r.total) }));
+}
+
+/**
+ * The accounts whose last event of `types` (before `asOf`) occurred before `cutoff` and not before
+ * `since`, with that instant, in id order, a page after `after` (win-back automations).
+ */
+export async function lastActiveBetween(
+  db: Executor,
+  programId: string,
+  query: { types: string[]; since: Date; cutoff: Date; asOf: Date },
+  after: string | null,
+  limit: number,
+): Promise<Array<{ accountId: string; lastAt: Date }>> {
+  if (query.types.length === 0) return [];
+  const rows = await selectRows<{ account_id: string; last_at: string | Date }>(
+    db,
+    sql`select account_id, max(occurred_at) as last_at from events
+         where program_id = ${programId} and type = any(${textArray(query.types)})
+           and occurred_at < ${query.asOf.toISOString()}::timestamptz
+           ${after === null ? sql`` : sql`and account_id > ${after}`}
+         group by account_id
+        having max(occurred_at) < ${query.cutoff.toISOString()}::timestamptz
+           and max(occurred_at) >= ${query.since.toISOString()}::timestamptz
+         order by account_id limit ${limit}`,
+  );
+  return rows.map((r) => ({ accountId: r.account_id, lastAt: new Date(r.last_at) }));
+}
+
 export interface RankedTotal {
   accountId: string;
   /** Points, or minor units of the base currency. */
@@ -91,37 +179,13 @@ export interface RankedTotal {
 export async function rankedTotals(
   db: Executor,
   programId: string,
-  query: {
-    metric: 'points_earned' | 'qualifying_spend';
-    types: string[];
-    from: Date;
-    to: Date;
-    audience: SQL | null;
-    excluded: string[];
+  query: TotalsQuery & {
     top: number;
     accountId: string | null;
     around: number;
   },
 ): Promise<RankedTotal[]> {
-  const f = sql`${query.from.toISOString()}::timestamptz`;
-  const t = sql`${query.to.toISOString()}::timestamptz`;
-  const inAudience = (column: SQL) =>
-    sql`${query.audience === null ? sql`` : sql`and ${column} in ${query.audience}`}
-        ${query.excluded.length === 0 ? sql`` : sql`and ${column} <> all(${textArray(query.excluded)})`}`;
-  const totals =
-    query.metric === 'points_earned'
-      ? sql`select a.account_id, sum(a.amount) as total from event_awards a
-            where a.program_id = ${programId} and a.kind = 'points' and a.occurred_at >= ${f} and a.occurred_at < ${t}
-            ${inAudience(sql`a.account_id`)}
-            group by a.account_id`
-      : sql`select e.account_id, sum(case when e.type <> 'return' then coalesce(e.base_amount, 0)
-                 when o.type = any(${textArray(query.types)}) then -coalesce(e.base_amount, o.base_amount, 0)
-                 else 0 end) as total
-            from events e left join events o on o.program_id = e.program_id and o.id = e.original_event_id
-            where e.program_id = ${programId} and e.occurred_at >= ${f} and e.occurred_at < ${t}
-              and (e.type = any(${textArray(query.types)}) or e.type = 'return')
-            ${inAudience(sql`e.account_id`)}
-            group by e.account_id`;
+  const totals = totalsSql(programId, query);
   const rows = await selectRows<{
     account_id: string;
     total: string;

@@ -9,8 +9,12 @@ export {
   accountsActiveIn,
   eventsInWindow,
   type HistoryEvent,
+  lastActiveBetween,
   type RankedTotal,
   rankedTotals,
+  type TotalsQuery,
+  totalsAtLeast,
+  totalsSql,
 } from './events-history-store.ts';
 
 export { type MetricWindow, metricTotals } from './events-store.ts';
