@@ -85,6 +85,13 @@ export function startScheduler(
         log.error({ err: error, programId: program.id }, 'RFM refresh failed; it will be retried');
       }
       try {
+        const result = await services.notifications.runDue(program.id, new Date());
+        if (result.expiringSoon + result.statements > 0)
+          log.info({ programId: program.id, ...result }, 'notifications due run');
+      } catch (error) {
+        log.error({ err: error, programId: program.id }, 'notifications due run failed; it will be retried');
+      }
+      try {
         await services.users.pruneSessions(program.id, new Date());
       } catch (error) {
         log.error({ err: error, programId: program.id }, 'console session upkeep failed; it will be retried');
