@@ -52,9 +52,11 @@ export function createServices(database: Database, options: ServiceOptions = {})
   const jobs = createJobService(database, options.jobs);
   // The transactional outbox: services emit in their transactions what webhook endpoints subscribe to.
   // Messages are written for the program's webhook endpoints and for the types it mails (decision 0027).
+  // Without SMTP_URL nothing is written for the mailer.
+  const mailing = options.notifications?.smtpUrl !== undefined;
   const outbox = createOutboxService(database, async (ex, programId) => ({
     ...(await subscriptionsOf(ex, programId)),
-    mailed: mailedTypes(await programs.get(programId, ex)),
+    ...(mailing && { mailed: mailedTypes(await programs.get(programId, ex)) }),
   }));
   // Each module that has program policies names its settings schema here.
   const programs = createProgramService(database, audit, {

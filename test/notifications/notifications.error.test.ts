@@ -83,6 +83,19 @@ describe('notifications refusals', async () => {
   it('lists no mails and sends none while e-mail is not configured', async () => {
     expect(api.services.notifications.enabled).toBe(false);
     expect(await api.services.notifications.dispatch()).toBe(0);
+    const run = await api.call(api.a.admin, {
+      method: 'POST',
+      url: '/v1/notifications/due-runs',
+      payload: { asOf: '2026-11-02T00:00:00Z' },
+    });
+    expect(run.statusCode, run.body).toBe(200);
+    expect(run.json()).toEqual({
+      expiringSoon: 0,
+      period: '2026-10',
+      statements: 0,
+      alreadyScheduled: false,
+      mailing: false,
+    });
     const r = await api.call(api.a.read, { method: 'GET', url: '/v1/notifications/mails' });
     expect(r.statusCode, r.body).toBe(200);
     expect(r.json().data).toEqual([]);

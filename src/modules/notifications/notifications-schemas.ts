@@ -109,4 +109,8 @@ export const DueRunResult = Type.Object({
   period: Type.String({ description: 'The month whose statements this run is for' }),
   statements: Type.Integer({ description: 'Statement mails scheduled by this run' }),
   alreadyScheduled: Type.Boolean({ description: "The period's statements were scheduled by an earlier run" }),
+  mailing: Type.Boolean({
+    description:
+      'Statements are mailed: e-mail is configured (SMTP_URL) and settings.notifications.statements is not false',
+  }),
 });

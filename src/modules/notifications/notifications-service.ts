@@ -293,8 +293,16 @@ export function createNotificationService(
       const p = notificationPolicy(program);
       const expiringSoon = await announceExpiring(programId, asOf, p.expiringWithinDays);
       const period = previousPeriod(asOf, program.timeZone);
-      const scheduled = p.statements ? await scheduleStatements(programId, period, actor) : null;
-      return { expiringSoon, period, statements: scheduled ?? 0, alreadyScheduled: scheduled === null };
+      // Statements are scheduled only where e-mail is configured (the document is always at the API).
+      const mailing = p.statements && transport !== null;
+      const scheduled = mailing ? await scheduleStatements(programId, period, actor) : 0;
+      return {
+        expiringSoon,
+        period,
+        statements: scheduled ?? 0,
+        alreadyScheduled: scheduled === null,
+        mailing,
+      };
     },
 
     async setOptOut(programId: string, contactId: string, optedOut: boolean, actor: Actor) {
