@@ -36,36 +36,41 @@ export const notificationRoutes = routeModule({
     );
 
     app.get(
-      '/contacts/:id/notification-opt-out',
+      '/contacts/:contactId/notification-opt-out',
       op('read', 'Whether the contact opted out of e-mail', {
         params: OptOutParams,
         response: responses({ 200: OptOutSchema }, ['contact_not_found']),
       }),
-      async (request) => notifications.optOut(principal(request).programId, request.params.id),
+      async (request) => notifications.optOut(principal(request).programId, request.params.contactId),
     );
 
     app.put(
-      '/contacts/:id/notification-opt-out',
+      '/contacts/:contactId/notification-opt-out',
       op('write', 'Opt the contact out of every e-mail of the program (notices and statements)', {
         params: OptOutParams,
         response: responses({ 200: OptOutSchema }, ['contact_not_found']),
       }),
       async (request) =>
-        notifications.setOptOut(principal(request).programId, request.params.id, true, actor(request)),
+        notifications.setOptOut(principal(request).programId, request.params.contactId, true, actor(request)),
     );
 
     app.delete(
-      '/contacts/:id/notification-opt-out',
+      '/contacts/:contactId/notification-opt-out',
       op('write', 'Let the contact receive e-mail again', {
         params: OptOutParams,
         response: responses({ 200: OptOutSchema }, ['contact_not_found']),
       }),
       async (request) =>
-        notifications.setOptOut(principal(request).programId, request.params.id, false, actor(request)),
+        notifications.setOptOut(
+          principal(request).programId,
+          request.params.contactId,
+          false,
+          actor(request),
+        ),
     );
 
     app.get(
-      '/accounts/:id/statements/:period',
+      '/accounts/:accountId/statements/:period',
       op(
         'read',
         "An account's statement of a month: opening, earned, spent, expired, closing, expiring soon",
@@ -79,7 +84,7 @@ export const notificationRoutes = routeModule({
       ),
       async (request, reply) => {
         const { programId } = principal(request);
-        const { id, period } = request.params;
+        const { accountId: id, period } = request.params;
         if (request.query.format === 'html') {
           const html = await notifications.statementHtml(programId, id, period, request.query.locale);
           return reply

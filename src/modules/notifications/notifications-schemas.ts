@@ -40,7 +40,7 @@ export const MailsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const OptOutParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+export const OptOutParams = Type.Object({ contactId: Type.String({ minLength: 1, maxLength: 64 }) });
 
 export const OptOutSchema = Type.Object({
   contactId: Type.String(),
@@ -48,7 +48,7 @@ export const OptOutSchema = Type.Object({
 });
 
 export const StatementParams = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 200, description: 'The account (id or externalId)' }),
+  accountId: Type.String({ minLength: 1, maxLength: 200, description: 'The account (id or externalId)' }),
   period: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'The month, YYYY-MM' }),
 });
 
