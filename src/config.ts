@@ -23,6 +23,13 @@ const Env = Type.Object({
     default: '',
     pattern: '^[A-Za-z0-9.\\-:\\[\\],]*$',
   }),
+  SMTP_URL: Type.Optional(Type.String({ maxLength: 2000, pattern: '^smtps?://' })),
+  SMTP_FROM: Type.String({
+    minLength: 3,
+    maxLength: 320,
+    default: 'fidelis@localhost',
+    pattern: '^[^\\s@]+@[^\\s@]+$',
+  }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -45,6 +52,10 @@ export interface Config {
    * loopback or link-local address (FIDELIS_WEBHOOK_ALLOWED_HOSTS, comma-separated; decision 0016).
    */
   webhookAllowedHosts: string[];
+  /** SMTP_URL: where e-mail notifications and statements are sent (decision 0027); unset: e-mail is off. */
+  smtpUrl: string | undefined;
+  /** SMTP_FROM: the sender's address (its name is the program's, or settings.notifications.senderName). */
+  smtpFrom: string;
 }
 
 export class ConfigError extends Error {}
@@ -78,5 +89,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookAllowedHosts: parsed.FIDELIS_WEBHOOK_ALLOWED_HOSTS.split(',')
       .map((h) => h.trim().toLowerCase())
       .filter((h) => h.length > 0),
+    smtpUrl: parsed.SMTP_URL,
+    smtpFrom: parsed.SMTP_FROM,
   };
 }

@@ -20,6 +20,11 @@ import { KeysSettingsSchema } from '../modules/keys/keys-settings.ts';
 import { createLedgerService } from '../modules/ledger/ledger-service.ts';
 import { LedgerSettingsSchema } from '../modules/ledger/ledger-settings.ts';
 import { createMembershipService } from '../modules/memberships/memberships-service.ts';
+import {
+  createNotificationService,
+  type NotificationOptions,
+} from '../modules/notifications/notifications-service.ts';
+import { mailedTypes, NotificationsSettingsSchema } from '../modules/notifications/notifications-settings.ts';
 import { createOutboxService } from '../modules/outbox/outbox-service.ts';
 import { createPortalService } from '../modules/portal/portal-service.ts';
 import { PortalSettingsSchema } from '../modules/portal/portal-settings.ts';
@@ -38,6 +43,7 @@ export interface ServiceOptions {
   jobs?: JobServiceOptions;
   webhooks?: WebhookOptions;
   events?: EventServiceOptions;
+  notifications?: NotificationOptions;
 }
 
 export function createServices(database: Database, options: ServiceOptions = {}) {
@@ -46,7 +52,13 @@ export function createServices(database: Database, options: ServiceOptions = {})
   // The durable job queue (decision 0016); its workers run once `jobs.start()` is called (the server does).
   const jobs = createJobService(database, options.jobs);
   // The transactional outbox: services emit in their transactions what webhook endpoints subscribe to.
-  const outbox = createOutboxService(database, subscriptionsOf);
+  // Messages are written for the program's webhook endpoints and for the types it mails (decision 0027).
+  // Without SMTP_URL nothing is written for the mailer.
+  const mailing = options.notifications?.smtpUrl !== undefined;
+  const outbox = createOutboxService(database, async (ex, programId) => ({
+    ...(await subscriptionsOf(ex, programId)),
+    ...(mailing && { mailed: mailedTypes(await programs.get(programId, ex)) }),
+  }));
   // Each module that has program policies names its settings schema here.
   const programs = createProgramService(database, audit, {
     ledger: LedgerSettingsSchema,
@@ -55,6 +67,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     keys: KeysSettingsSchema,
     insight: InsightSettingsSchema,
     portal: PortalSettingsSchema,
+    notifications: NotificationsSettingsSchema,
   });
   const keys = createKeyService(database, audit);
   const users = createUserService(database, audit);
@@ -120,6 +133,11 @@ export function createServices(database: Database, options: ServiceOptions = {})
   });
   const cashback = createCashbackService(database, { accounts, contacts, ledger, audit });
   const webhooks = createWebhookService(database, { audit, jobs, outbox }, options.webhooks);
+  const notifications = createNotificationService(
+    database,
+    { programs, accounts, audit, jobs, outbox },
+    options.notifications,
+  );
   const insight = createInsightService(database, programs, tiers, contacts, events, audit);
   const portal = createPortalService(database, {
     programs,
@@ -151,6 +169,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     jobs,
     outbox,
     webhooks,
+    notifications,
     programs,
     keys,
     users,

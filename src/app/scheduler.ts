@@ -1,7 +1,7 @@
 // Periodic work inside the server process: expiry of points, time-outs of pending credits and holds,
 // tier requalification at period, grace and override ends, redemptions whose approval timed out, and
 // renewal or lapse of memberships, challenge completions the events' after-commit check missed,
-// and the RFM scores once a day.
+// the RFM scores once a day, and the notifications' expiring-soon notices and statement runs.
 // Every job is idempotent (its ledger keys derive from what it acts on), so several server instances
 // may run it at once, and a late or repeated run writes the same journal. On the embedded store the
 // scheduler also does the upkeep PostgreSQL's autovacuum would (see Database.maintain). What it writes
@@ -84,6 +84,13 @@ export function startScheduler(
         if (refreshed) log.info({ programId: program.id, accounts }, 'RFM scores refreshed');
       } catch (error) {
         log.error({ err: error, programId: program.id }, 'RFM refresh failed; it will be retried');
+      }
+      try {
+        const result = await services.notifications.runDue(program.id, new Date());
+        if (result.expiringSoon + result.statements > 0)
+          log.info({ programId: program.id, ...result }, 'notifications due run');
+      } catch (error) {
+        log.error({ err: error, programId: program.id }, 'notifications due run failed; it will be retried');
       }
       try {
         await services.users.pruneSessions(program.id, new Date());

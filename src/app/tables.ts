@@ -11,6 +11,7 @@ export * from '../modules/insight/insight-tables.ts';
 export * from '../modules/keys/keys-tables.ts';
 export * from '../modules/ledger/ledger-tables.ts';
 export * from '../modules/memberships/memberships-tables.ts';
+export * from '../modules/notifications/notifications-tables.ts';
 export * from '../modules/outbox/outbox-tables.ts';
 export * from '../modules/portal/portal-tables.ts';
 export * from '../modules/programs/programs-tables.ts';

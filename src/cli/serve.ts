@@ -35,6 +35,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     webhooks: { allowedHosts: config.webhookAllowedHosts, production: config.production },
     // Tier upgrades and challenge progress run behind the answers of event writes (decision 0021).
     events: { followUps: 'behind' },
+    notifications: { smtpUrl: config.smtpUrl, from: config.smtpFrom },
   });
 
   let demoKey: string | undefined;
@@ -95,6 +96,10 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   // The durable job queue's workers (webhook deliveries), ready before the server takes requests: what
   // was queued while the server was down runs now (decision 0016).
   await services.webhooks.start();
+  // E-mail notices and statements (decision 0027): off, and said so, while SMTP_URL is unset.
+  await services.notifications.start();
+  if (!services.notifications.enabled)
+    app.log.info('e-mail disabled: SMTP_URL is unset (notices and statements are not mailed)');
   await services.jobs.start();
   const address = await app.listen({ port: config.port, host: config.host });
   const stopScheduler = startScheduler(services, app.log);
@@ -111,6 +116,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     await services.events.settled();
     await stopScheduler();
     await services.webhooks.stop();
+    await services.notifications.stop();
     await services.jobs.stop();
     await database.close();
     process.exit(0);

@@ -40,6 +40,7 @@ export const ERROR_CATALOG = {
   redemption_not_found: { status: 404, title: 'No such redemption' },
   webhook_endpoint_not_found: { status: 404, title: 'No such webhook endpoint' },
   webhook_message_not_found: { status: 404, title: 'No such webhook message' },
+  statement_period_open: { status: 409, title: 'The statement period has not ended yet' },
   charity_not_found: { status: 404, title: 'No such charity' },
   badge_not_found: { status: 404, title: 'No such badge' },
   challenge_not_found: { status: 404, title: 'No such challenge' },

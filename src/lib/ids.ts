@@ -7,6 +7,7 @@ export type IdPrefix =
   | 'whe'
   | 'whd'
   | 'wha'
+  | 'ntm'
   | 'plk'
   | 'psn'
   | 'key'

@@ -387,6 +387,14 @@ const ROUTES: Record<string, RouteSpec> = {
     touchesTargets: false,
     request: () => ({ payload: {} }),
   },
+  // Notifications: a contact's e-mail opt-out (write), the due run (admin).
+  'PUT /v1/contacts/{contactId}/notification-opt-out': { request: () => ({}) },
+  'DELETE /v1/contacts/{contactId}/notification-opt-out': { request: () => ({}) },
+  'POST /v1/notifications/due-runs': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: () => ({ payload: {} }),
+  },
   'GET /v1/audit': { scope: 'admin' },
   // Webhook endpoints, their delivery log and the outbox (admin only).
   'GET /v1/webhook-endpoints': { scope: 'admin' },
@@ -845,6 +853,7 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
     challengeCode: t.challenge,
     leaderboardCode: t.leaderboard,
     surveyId: t.survey,
+    period: '2026-01',
     ...custom.params,
   };
   const url = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {

@@ -30,6 +30,7 @@ export const MODULE_RANK: Record<string, number> = {
   webhooks: 7,
   engagement: 7,
   insight: 7,
+  notifications: 7,
   portal: 8,
   demo: 9,
 };

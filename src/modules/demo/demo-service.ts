@@ -100,6 +100,19 @@ export function createDemoService(
               name: 'Northwind Partner Rewards',
               colors: { primary: '#0b5563' },
             },
+            // E-mail (decision 0027, when SMTP_URL is set): tier changes and expiring points to the
+            // owners and admins, redemption decisions to the owners and buyers; monthly statements.
+            notifications: {
+              senderName: 'Northwind Partner Rewards',
+              primaryColor: '#0b5563',
+              mail: {
+                'tier.changed': ['owner', 'admin'],
+                'points.expiring_soon': ['owner', 'admin'],
+                'redemption.approved': ['owner', 'buyer'],
+                'redemption.rejected': ['owner', 'buyer'],
+              },
+              expiringWithinDays: 30,
+            },
           },
         },
         actor,

@@ -16,6 +16,7 @@ export const MESSAGE_TYPES = [
   'points.credited',
   'points.debited',
   'points.expired',
+  'points.expiring_soon',
   'tier.changed',
   'redemption.requested',
   'redemption.approved',
@@ -37,6 +38,8 @@ export interface OutboxMessage {
 export interface Subscriptions {
   all: boolean;
   types: ReadonlySet<string>;
+  /** The types the program mails to contacts (decision 0027): written too, and left for the mailer. */
+  mailed?: ReadonlySet<string>;
 }
 
 /** The port: read through the caller's executor (a PGlite transaction holds the only connection). */
@@ -86,11 +89,22 @@ export function createOutboxService(database: Database, subscriptionsOf: Subscri
     async emit(tx: Executor, programId: string, messages: readonly OutboxMessage[]): Promise<MessageRow[]> {
       if (messages.length === 0) return [];
       const subs = await subscriptions(tx, programId);
-      const wanted = messages.filter((m) => subs.all || subs.types.has(m.type));
+      const mailed = (type: string) => subs.mailed?.has(type) === true;
+      const wanted = messages.filter((m) => subs.all || subs.types.has(m.type) || mailed(m.type));
       if (wanted.length === 0) return [];
+      const now = new Date();
       return tx
         .insert(outboxMessages)
-        .values(wanted.map((m) => ({ programId, id: newId('msg'), type: m.type, payload: m.payload })))
+        .values(
+          wanted.map((m) => ({
+            programId,
+            id: newId('msg'),
+            type: m.type,
+            payload: m.payload,
+            // A message nobody mails is done for the mailer at once.
+            notifiedAt: mailed(m.type) ? null : now,
+          })),
+        )
         .returning();
     },
 
@@ -108,6 +122,25 @@ export function createOutboxService(database: Database, subscriptionsOf: Subscri
         .orderBy(asc(outboxMessages.createdAt))
         .limit(limit)
         .for('update', { skipLocked: true });
+    },
+
+    /** Claims up to `limit` messages the mailer has not handled (FOR UPDATE SKIP LOCKED). */
+    async claimUnnotified(tx: Executor, limit: number): Promise<MessageRow[]> {
+      return tx
+        .select()
+        .from(outboxMessages)
+        .where(isNull(outboxMessages.notifiedAt))
+        .orderBy(asc(outboxMessages.createdAt))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+    },
+
+    async markNotified(tx: Executor, rows: readonly MessageRow[]): Promise<void> {
+      for (const row of rows)
+        await tx
+          .update(outboxMessages)
+          .set({ notifiedAt: new Date() })
+          .where(and(eq(outboxMessages.programId, row.programId), eq(outboxMessages.id, row.id)));
     },
 
     async markDispatched(tx: Executor, rows: readonly MessageRow[]): Promise<void> {

@@ -19,10 +19,13 @@ export const outboxMessages = pgTable(
     payload: jsonb('payload').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+    /** When the mailer turned it into e-mails (decision 0027); set at once for a type nobody mails. */
+    notifiedAt: timestamp('notified_at', { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
     index('outbox_messages_undispatched_idx').on(t.createdAt).where(sql`dispatched_at is null`),
+    index('outbox_messages_unnotified_idx').on(t.createdAt).where(sql`notified_at is null`),
     index('outbox_messages_created_idx').on(t.programId, t.createdAt),
   ],
 );

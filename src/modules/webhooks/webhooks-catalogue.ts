@@ -7,6 +7,8 @@ export const MESSAGE_DESCRIPTIONS: Record<MessageType, string> = {
   'points.debited':
     'Points or cash were debited from a member wallet (a redemption, a donation, an adjustment)',
   'points.expired': 'Points of a wallet expired',
+  'points.expiring_soon':
+    "A lot's remaining points expire within the program's notice window (once per lot and expiry date)",
   'tier.changed': "An account's tier changed (upgrade, requalification, downgrade, override)",
   'redemption.requested': 'A redemption was requested (the price is held)',
   'redemption.approved': 'A redemption was approved',

@@ -1,0 +1,10 @@
+import { PGlite } from '@electric-sql/pglite';
+import { openDatabase } from '/work/main/src/db/client.ts';
+let t = performance.now();
+const lap = (s: string) => { const n = performance.now(); console.log(s, (n - t).toFixed(0)); t = n; };
+const d = await openDatabase({ driver: 'pglite' }); lap('open');
+await d.migrate(); lap('migrate');
+const c = (d.native as { client: PGlite }).client;
+const dump = await c.dumpDataDir('none'); lap('dump ' + dump.size);
+const p2 = await PGlite.create({ loadDataDir: dump }); lap('load');
+const d2 = await openDatabase({ driver: 'pglite', client: p2 }); await d2.migrate(); lap('open2+migrate(noop)');

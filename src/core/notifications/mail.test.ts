@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { MAIL_LOCALES, MAILED_TYPES, mailLocale, renderNotice, renderStatement } from './mail.ts';
+import { WORDS } from './words.ts';
+
+const branding = {
+  name: 'Acme <Rewards>',
+  logoUrl: null,
+  colors: { primary: '#112233', onPrimary: '#ffffff' },
+};
+
+describe('mail templates', () => {
+  it('picks the language of a tag, then the fallback, then English', () => {
+    expect(mailLocale('pl-PL', 'en')).toBe('pl');
+    expect(mailLocale('FA', 'en')).toBe('fa');
+    expect(mailLocale('de-DE', 'th-TH')).toBe('th');
+    expect(mailLocale(null, 'nl-NL')).toBe('en');
+  });
+
+  it('has every message in every language, with the same placeholders as English', () => {
+    const holes = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const locale of MAIL_LOCALES)
+      for (const kind of [...MAILED_TYPES, 'statement' as const]) {
+        expect(WORDS[locale].subject[kind], `${locale} ${kind}`).toBeTruthy();
+        expect(holes(WORDS[locale].subject[kind]), `${locale} ${kind}`).toEqual(
+          holes(WORDS.en.subject[kind]),
+        );
+        expect(holes(WORDS[locale].line[kind]), `${locale} ${kind}`).toEqual(holes(WORDS.en.line[kind]));
+      }
+  });
+
+  it('writes Persian right to left and the others left to right, escaping what it is given', () => {
+    const payload = { amount: 1234, unit: '<b>pts</b>' };
+    const fa = renderNotice('points.credited', 'fa', branding, payload, 'Asia/Tehran');
+    expect(fa.html).toContain('<html lang="fa" dir="rtl">');
+    expect(fa.subject).toContain(new Intl.NumberFormat('fa').format(1234));
+    const en = renderNotice('points.credited', 'en', branding, payload, 'UTC');
+    expect(en.html).toContain('<html lang="en" dir="ltr">');
+    expect(en.subject).toBe('1,234 <b>pts</b> credited');
+    expect(en.html).not.toContain('<b>pts</b>');
+    expect(en.html).toContain('&lt;b&gt;pts&lt;/b&gt;');
+    expect(en.html).toContain('Acme &lt;Rewards&gt;');
+  });
+
+  it("lays out a statement's figures per unit, and says when nothing moved", () => {
+    const figures = {
+      accountName: 'Acme',
+      period: '2026-03',
+      expiringWithinDays: 30,
+      lines: [{ unit: 'points', opening: 10, earned: 5, spent: 3, expired: 2, closing: 10, expiringSoon: 4 }],
+    };
+    const s = renderStatement('en', branding, figures);
+    expect(s.subject).toBe('Your Acme <Rewards> statement for March 2026');
+    expect(s.text).toContain('Opening balance: 10\nEarned: 5\nSpent: 3\nExpired: 2\nClosing balance: 10');
+    expect(s.text).toContain('Expiring within 30 days: 4');
+    expect(s.html).toContain('<tr data-figure="closing">');
+    expect(renderStatement('id', branding, { ...figures, lines: [] }).text).toContain(
+      'Tidak ada pergerakan.',
+    );
+  });
+});

@@ -1,0 +1,206 @@
+// E-mail notices and statements as text (decision 0027): one template per message type, in the
+// languages of the programs we model (en, id, pl, fa right to left, th), numbers and dates formatted
+// by Intl for the contact's locale. Pure: the caller passes the figures, the branding and the locale.
+
+import { WORDS } from './words.ts';
+
+export const MAIL_LOCALES = ['en', 'id', 'pl', 'fa', 'th'] as const;
+export type MailLocale = (typeof MAIL_LOCALES)[number];
+
+/** The message types that may be mailed (a subset of the outbox's catalogue) and the statement. */
+export const MAILED_TYPES = [
+  'points.credited',
+  'points.expired',
+  'points.expiring_soon',
+  'tier.changed',
+  'redemption.requested',
+  'redemption.approved',
+  'redemption.rejected',
+  'redemption.fulfilled',
+  'redemption.cancelled',
+  'membership.started',
+  'membership.renewed',
+  'membership.lapsed',
+] as const;
+export type MailedType = (typeof MAILED_TYPES)[number];
+export type MailKind = MailedType | 'statement';
+
+/** The supported language of a BCP 47 tag (`pl-PL` → pl), else the fallback. */
+export function mailLocale(tag: string | null | undefined, fallback: string): MailLocale {
+  for (const candidate of [tag, fallback, 'en']) {
+    const lang = (candidate ?? '').toLowerCase().split('-')[0] as MailLocale;
+    if ((MAIL_LOCALES as readonly string[]).includes(lang)) return lang;
+  }
+  return 'en';
+}
+
+export const isRtl = (locale: MailLocale) => locale === 'fa';
+
+export interface Branding {
+  name: string;
+  logoUrl: string | null;
+  colors: { primary: string; onPrimary: string };
+}
+
+export interface StatementLine {
+  unit: string;
+  opening: number;
+  earned: number;
+  spent: number;
+  expired: number;
+  closing: number;
+  expiringSoon: number;
+}
+
+export interface StatementFigures {
+  accountName: string;
+  /** `YYYY-MM`. */
+  period: string;
+  expiringWithinDays: number;
+  lines: StatementLine[];
+}
+
+export interface RenderedMail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const fill = (template: string, values: Record<string, string>) =>
+  template.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? '');
+
+export const formatNumber = (locale: MailLocale, n: number) => new Intl.NumberFormat(locale).format(n);
+
+function formatDate(locale: MailLocale, iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone }).format(new Date(iso));
+}
+
+/** `2026-03` as the month's name in the locale ("March 2026", "marzec 2026"). */
+export function formatPeriod(locale: MailLocale, period: string): string {
+  const [y, m] = period.split('-').map(Number);
+  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(y!, m! - 1, 1)),
+  );
+}
+
+/** The values a notice's template uses, read from the message's payload. */
+function noticeValues(
+  locale: MailLocale,
+  payload: Record<string, unknown>,
+  timeZone: string,
+): Record<string, string> {
+  const redemption = (payload.redemption ?? {}) as Record<string, unknown>;
+  const reward = (redemption.reward ?? {}) as Record<string, unknown>;
+  return {
+    amount: typeof payload.amount === 'number' ? formatNumber(locale, payload.amount) : '',
+    unit: String(payload.unit ?? ''),
+    date: typeof payload.expiresAt === 'string' ? formatDate(locale, payload.expiresAt, timeZone) : '',
+    tier: String(payload.toName ?? payload.toCode ?? ''),
+    reward: String(reward.name ?? redemption.rewardName ?? redemption.rewardId ?? ''),
+  };
+}
+
+function page(locale: MailLocale, branding: Branding, title: string, body: string, footer: string): string {
+  const dir = isRtl(locale) ? 'rtl' : 'ltr';
+  const logo = branding.logoUrl
+    ? `<img src="${escapeHtml(branding.logoUrl)}" alt="${escapeHtml(branding.name)}" height="32">`
+    : `<strong>${escapeHtml(branding.name)}</strong>`;
+  return `<!doctype html>
+<html lang="${locale}" dir="${dir}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head>
+<body style="margin:0;padding:0;font-family:system-ui,sans-serif;background:#f4f4f4">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;margin:0 auto;background:#ffffff">
+<tr><td style="padding:16px;background:${branding.colors.primary};color:${branding.colors.onPrimary}">${logo}</td></tr>
+<tr><td style="padding:16px">${body}</td></tr>
+<tr><td style="padding:16px;font-size:12px;color:#555555">${escapeHtml(footer)}</td></tr>
+</table>
+</body>
+</html>
+`;
+}
+
+/** A notice about one outbox message. */
+export function renderNotice(
+  kind: MailedType,
+  locale: MailLocale,
+  branding: Branding,
+  payload: Record<string, unknown>,
+  timeZone: string,
+): RenderedMail {
+  const w = WORDS[locale];
+  const values = { ...noticeValues(locale, payload, timeZone), program: branding.name };
+  const subject = fill(w.subject[kind], values);
+  const line = fill(w.line[kind], values);
+  const footer = fill(w.footer, values);
+  return {
+    subject,
+    html: page(
+      locale,
+      branding,
+      subject,
+      `<h1 style="font-size:20px">${escapeHtml(subject)}</h1><p>${escapeHtml(line)}</p>`,
+      footer,
+    ),
+    text: `${line}\n\n${footer}\n`,
+  };
+}
+
+/** A statement: one table per unit with the period's figures. */
+export function renderStatement(
+  locale: MailLocale,
+  branding: Branding,
+  figures: StatementFigures,
+): RenderedMail {
+  const w = WORDS[locale];
+  const s = w.statement;
+  const values = { program: branding.name, period: formatPeriod(locale, figures.period) };
+  const subject = fill(w.subject.statement, values);
+  const intro = fill(w.line.statement, values);
+  const footer = fill(w.footer, values);
+  const n = (x: number) => formatNumber(locale, x);
+  const rows = (line: StatementLine): Array<[string, string, string]> => [
+    ['opening', s.opening, n(line.opening)],
+    ['earned', s.earned, n(line.earned)],
+    ['spent', s.spent, n(line.spent)],
+    ['expired', s.expired, n(line.expired)],
+    ['closing', s.closing, n(line.closing)],
+    ['expiring-soon', fill(s.expiringSoon, { days: n(figures.expiringWithinDays) }), n(line.expiringSoon)],
+  ];
+  const tables =
+    figures.lines.length === 0
+      ? `<p>${escapeHtml(s.none)}</p>`
+      : figures.lines
+          .map(
+            (line) =>
+              `<table role="presentation" data-unit="${escapeHtml(line.unit)}" style="width:100%;border-collapse:collapse;margin:8px 0">
+<caption style="text-align:start;font-weight:bold">${escapeHtml(s.unit)}: ${escapeHtml(line.unit)}</caption>
+${rows(line)
+  .map(
+    ([key, label, value]) =>
+      `<tr data-figure="${key}"><th scope="row" style="text-align:start;padding:4px">${escapeHtml(label)}</th><td style="text-align:end;padding:4px">${escapeHtml(value)}</td></tr>`,
+  )
+  .join('\n')}
+</table>`,
+          )
+          .join('\n');
+  const body = `<h1 style="font-size:20px">${escapeHtml(subject)}</h1>
+<p>${escapeHtml(figures.accountName)} · ${escapeHtml(s.period)}: ${escapeHtml(values.period)}</p>
+<p>${escapeHtml(intro)}</p>
+${tables}`;
+  const text = [
+    intro,
+    `${figures.accountName} · ${s.period}: ${values.period}`,
+    ...figures.lines.flatMap((line) => [
+      '',
+      `${s.unit}: ${line.unit}`,
+      ...rows(line).map(([, label, value]) => `${label}: ${value}`),
+    ]),
+    ...(figures.lines.length === 0 ? [s.none] : []),
+    '',
+    footer,
+  ].join('\n');
+  return { subject, html: page(locale, branding, subject, body, footer), text: `${text}\n` };
+}

@@ -1,0 +1,115 @@
+// Notifications over HTTP: the mails sent (read), a contact's e-mail opt-out (write), an account's
+// monthly statement as JSON or HTML (read), and the due run (admin).
+import { actor, principal } from '../../http/auth.ts';
+import { responses } from '../../http/responses.ts';
+import { asOfOrNow, operations } from '../../http/route.ts';
+import { type Router, routeModule } from '../../http/router.ts';
+import {
+  DueRunBody,
+  DueRunResult,
+  MailPage,
+  MailSchema,
+  MailsQuery,
+  OptOutParams,
+  OptOutSchema,
+  StatementParams,
+  StatementQuery,
+  StatementSchema,
+} from './notifications-schemas.ts';
+import { type NotificationService, toMailView } from './notifications-service.ts';
+
+const op = operations('notifications');
+
+export const notificationRoutes = routeModule({
+  schemas: [MailSchema],
+  routes(app: Router, { notifications }: { notifications: NotificationService }): void {
+    app.get(
+      '/notifications/mails',
+      op('read', 'The e-mails made for contacts, newest first: state, attempts, address, subject', {
+        querystring: MailsQuery,
+        response: responses({ 200: MailPage }, ['invalid_cursor']),
+      }),
+      async (request) => {
+        const page = await notifications.listMails(principal(request).programId, request.query);
+        return { data: page.data.map(toMailView), nextCursor: page.nextCursor };
+      },
+    );
+
+    app.get(
+      '/contacts/:contactId/notification-opt-out',
+      op('read', 'Whether the contact opted out of e-mail', {
+        params: OptOutParams,
+        response: responses({ 200: OptOutSchema }, ['contact_not_found']),
+      }),
+      async (request) => notifications.optOut(principal(request).programId, request.params.contactId),
+    );
+
+    app.put(
+      '/contacts/:contactId/notification-opt-out',
+      op('write', 'Opt the contact out of every e-mail of the program (notices and statements)', {
+        params: OptOutParams,
+        response: responses({ 200: OptOutSchema }, ['contact_not_found']),
+      }),
+      async (request) =>
+        notifications.setOptOut(principal(request).programId, request.params.contactId, true, actor(request)),
+    );
+
+    app.delete(
+      '/contacts/:contactId/notification-opt-out',
+      op('write', 'Let the contact receive e-mail again', {
+        params: OptOutParams,
+        response: responses({ 200: OptOutSchema }, ['contact_not_found']),
+      }),
+      async (request) =>
+        notifications.setOptOut(
+          principal(request).programId,
+          request.params.contactId,
+          false,
+          actor(request),
+        ),
+    );
+
+    app.get(
+      '/accounts/:accountId/statements/:period',
+      op(
+        'read',
+        "An account's statement of a month: opening, earned, spent, expired, closing, expiring soon",
+        {
+          description:
+            "Computed from the ledger postings of the account's member wallets in the program's time zone; the same ended month always gives the same figures. format=html answers the document the statement e-mail carries (text/html).",
+          params: StatementParams,
+          querystring: StatementQuery,
+          response: responses({ 200: StatementSchema }, ['account_not_found', 'statement_period_open']),
+        },
+      ),
+      async (request, reply) => {
+        const { programId } = principal(request);
+        const { accountId: id, period } = request.params;
+        if (request.query.format === 'html') {
+          const html = await notifications.statementHtml(programId, id, period, request.query.locale);
+          return reply
+            .type('text/html; charset=utf-8')
+            .serializer((p: unknown) => p as string)
+            .send(html);
+        }
+        return (await notifications.statement(programId, id, period)).figures;
+      },
+    );
+
+    app.post(
+      '/notifications/due-runs',
+      op(
+        'admin',
+        "Run the notifications due run now: expiring-soon notices and the last month's statements",
+        {
+          description:
+            'The server runs it every minute. Lots expiring within settings.notifications.expiringWithinDays are announced once per lot (points.expiring_soon); the statements of the month before asOf are scheduled once per period.',
+          body: DueRunBody,
+          response: responses({ 200: DueRunResult }),
+        },
+      ),
+      async (request) =>
+        notifications.runDue(principal(request).programId, asOfOrNow(request.body?.asOf), actor(request)),
+    );
+  },
+});

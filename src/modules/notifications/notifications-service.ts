@@ -1,0 +1,365 @@
+// E-mail notifications and statements (decision 0027). Which outbox messages are mailed to which
+// contacts of the account is program configuration (`settings.notifications.mail`); a dispatcher in
+// every running instance turns those messages into mails (one per contact, once: a unique key), and
+// queues each mail's job; the job renders the mail in the contact's language and sends it over SMTP
+// (nodemailer), retried with back-off by the queue. Nothing is sent inside a request's transaction.
+// The monthly statement of an account is computed from its ledger postings; the due run schedules a
+// period's statements once (a statement run row per program and period), and announces lots
+// expiring soon (`points.expiring_soon`, once per lot and expiry date) through the outbox.
+import { createHash } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import type { Actor } from '../../core/access.ts';
+import { systemActor } from '../../core/access.ts';
+import { FidelisError } from '../../core/errors.ts';
+import {
+  type Branding,
+  MAILED_TYPES,
+  type MailedType,
+  mailLocale,
+  type RenderedMail,
+  renderNotice,
+  renderStatement,
+  type StatementFigures,
+} from '../../core/notifications/mail.ts';
+import { fetchPage, type Page } from '../../core/pagination.ts';
+import type { Database, Executor } from '../../db/client.ts';
+import { newId } from '../../lib/ids.ts';
+import type { AccountService } from '../accounts/accounts-service.ts';
+import type { AuditService } from '../audit/audit-service.ts';
+import { contactById, contactsOfAccount } from '../contacts/contacts-reads.ts';
+import type { JobService, QueuePolicy } from '../jobs/jobs-service.ts';
+import type { MessageRow, OutboxService } from '../outbox/outbox-service.ts';
+import type { ProgramService } from '../programs/programs-service.ts';
+import { notificationPolicy } from './notifications-settings.ts';
+import { createStatements } from './notifications-statements.ts';
+import {
+  deleteOptOut,
+  findMail,
+  insertMails,
+  insertOptOut,
+  isOptedOut,
+  listMails,
+  lockUnqueuedMails,
+  type MailFilters,
+  type MailRow,
+  type NewMailRow,
+  optedOutAmong,
+  updateMail,
+} from './notifications-store.ts';
+
+export const MAIL_QUEUE = 'notification-mail';
+
+/** 1 min, 2 min, 4 min … up to 6 h between attempts; the 11th and last about a day after the first. */
+export const MAIL_POLICY: QueuePolicy = {
+  retryLimit: 10,
+  retryDelay: 60,
+  retryBackoff: true,
+  retryDelayMax: 6 * 3600,
+  expireInSeconds: 120,
+};
+
+const JOB = systemActor('notifications');
+
+export interface NotificationOptions {
+  /** `smtp://user:pass@host:port` or `smtps://…` (SMTP_URL). Unset: e-mail is disabled. */
+  smtpUrl?: string;
+  /** The sender's address (SMTP_FROM). */
+  from?: string;
+  policy?: QueuePolicy;
+  /** How often an instance looks for messages to mail and mails to queue (ms). */
+  dispatchIntervalMs?: number;
+}
+
+export interface NotificationDeps {
+  programs: ProgramService;
+  accounts: AccountService;
+  audit: AuditService;
+  jobs: JobService;
+  outbox: OutboxService;
+}
+
+export interface Statement extends StatementFigures {
+  accountId: string;
+  start: string;
+  end: string;
+}
+
+/** A job id for a mail (pg-boss ids are UUIDs): the same mail always gets the same job. */
+function jobIdOf(mailId: string): string {
+  const h = createHash('sha256').update(`mail:${mailId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The account a message is about (ledger, tiers and memberships say it; a redemption carries it). */
+function accountOf(message: MessageRow): string | null {
+  const p = message.payload as Record<string, unknown>;
+  if (typeof p.accountId === 'string') return p.accountId;
+  const r = p.redemption as Record<string, unknown> | undefined;
+  return typeof r?.accountId === 'string' ? r.accountId : null;
+}
+
+export function toMailView(row: MailRow) {
+  return {
+    id: row.id,
+    kind: row.kind,
+    contactId: row.contactId,
+    accountId: row.accountId,
+    messageId: row.messageId,
+    period: row.period,
+    state: row.state,
+    attempts: row.attempts,
+    to: row.toAddress,
+    subject: row.subject,
+    locale: row.locale,
+    lastError: row.lastError,
+    createdAt: row.createdAt.toISOString(),
+    sentAt: row.sentAt?.toISOString() ?? null,
+  };
+}
+
+export function createNotificationService(
+  database: Database,
+  deps: NotificationDeps,
+  options: NotificationOptions = {},
+) {
+  const policy = options.policy ?? MAIL_POLICY;
+  const transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : null;
+  const from = options.from ?? 'fidelis@localhost';
+  const { statement, announceExpiring, previousPeriod, scheduleStatements } = createStatements(
+    database,
+    deps,
+  );
+
+  function brandingOf(program: { id: string; name: string; settings: Record<string, unknown> }): Branding {
+    const p = notificationPolicy(program);
+    return {
+      name: p.senderName,
+      logoUrl: p.logoUrl,
+      colors: { primary: p.primaryColor, onPrimary: '#ffffff' },
+    };
+  }
+
+  /** The mails a message makes: one per contact of its account with a role the program mails it to. */
+  async function mailsOfMessage(tx: Executor, message: MessageRow): Promise<NewMailRow[]> {
+    const program = await deps.programs.get(message.programId, tx);
+    const roles = notificationPolicy(program).mail[message.type as MailedType];
+    const accountId = accountOf(message);
+    if (!roles || roles.length === 0 || !accountId) return [];
+    const recipients = await contactsOfAccount(tx, message.programId, accountId, roles);
+    const out = await optedOutAmong(
+      tx,
+      message.programId,
+      recipients.map((c) => c.id),
+    );
+    return recipients
+      .filter((c) => !out.has(c.id))
+      .map((c) => ({
+        programId: message.programId,
+        id: newId('ntm'),
+        key: `${message.id}:${c.id}`,
+        kind: message.type,
+        contactId: c.id,
+        accountId,
+        messageId: message.id,
+      }));
+  }
+
+  /**
+   * One dispatch step: mailed messages become mails, and mails without a job get one (in one
+   * transaction; the jobs are written in it, so a mail is never queued twice nor lost).
+   */
+  async function dispatch(limit = 100): Promise<number> {
+    if (!deps.jobs.started || !transport) return 0;
+    return database.transaction(async (tx) => {
+      const messages = await deps.outbox.claimUnnotified(tx, limit);
+      const rows: NewMailRow[] = [];
+      for (const message of messages)
+        if ((MAILED_TYPES as readonly string[]).includes(message.type))
+          rows.push(...(await mailsOfMessage(tx, message)));
+      await insertMails(tx, rows);
+      await deps.outbox.markNotified(tx, messages);
+      const waiting = await lockUnqueuedMails(tx, limit);
+      for (const mail of waiting) {
+        await deps.jobs.send(MAIL_QUEUE, mail.programId, { mailId: mail.id }, { id: jobIdOf(mail.id) }, tx);
+        await updateMail(tx, mail.programId, mail.id, { queued: true });
+      }
+      return messages.length + waiting.length;
+    });
+  }
+
+  async function render(mail: MailRow, locale: ReturnType<typeof mailLocale>): Promise<RenderedMail | null> {
+    const program = await deps.programs.get(mail.programId);
+    const branding = brandingOf(program);
+    if (mail.kind === 'statement') {
+      const { figures } = await statement(mail.programId, mail.accountId, mail.period!);
+      return renderStatement(locale, branding, figures);
+    }
+    const message = await deps.outbox.get(database.db, mail.programId, mail.messageId!);
+    if (!message) return null;
+    return renderNotice(
+      mail.kind as MailedType,
+      locale,
+      branding,
+      message.payload as Record<string, unknown>,
+      program.timeZone,
+    );
+  }
+
+  /** The mail job: renders in the contact's language and sends; a failure throws so the queue retries. */
+  async function send(
+    data: { mailId: string; programId: string },
+    job: { retryCount: number; retryLimit: number },
+  ) {
+    const { programId, mailId } = data;
+    const mail = await findMail(database.db, programId, mailId);
+    if (mail?.state !== 'pending') return;
+    const contact = await contactById(database.db, programId, mail.contactId);
+    // Opted out or moved since the mail was made: nothing is sent.
+    if (
+      !contact ||
+      contact.accountId !== mail.accountId ||
+      (await isOptedOut(database.db, programId, contact.id))
+    ) {
+      await updateMail(database.db, programId, mailId, { state: 'skipped' });
+      return;
+    }
+    const program = await deps.programs.get(programId);
+    const locale = mailLocale(contact.locale, program.defaultLocale);
+    const attempt = mail.attempts + 1;
+    try {
+      if (!transport) throw new Error('e-mail is not configured (SMTP_URL is unset)');
+      const rendered = await render(mail, locale);
+      if (!rendered) {
+        await updateMail(database.db, programId, mailId, { state: 'skipped', attempts: attempt });
+        return;
+      }
+      await transport.sendMail({
+        from: { name: notificationPolicy(program).senderName, address: from },
+        to: contact.name ? { name: contact.name, address: contact.email } : contact.email,
+        subject: rendered.subject,
+        html: rendered.html,
+        text: rendered.text,
+        // The same mail keeps its Message-ID across attempts.
+        messageId: `<${mail.id}@fidelis>`,
+        headers: { 'X-Fidelis-Mail': mail.id, 'Content-Language': locale },
+      });
+      await updateMail(database.db, programId, mailId, {
+        state: 'sent',
+        attempts: attempt,
+        toAddress: contact.email,
+        subject: rendered.subject,
+        locale,
+        lastError: null,
+        sentAt: new Date(),
+      });
+    } catch (error) {
+      const last = job.retryCount >= job.retryLimit;
+      const why = (error as Error).message.slice(0, 500);
+      await updateMail(database.db, programId, mailId, {
+        attempts: attempt,
+        lastError: why,
+        state: last ? 'failed' : 'pending',
+      });
+      throw new Error(`mail attempt ${attempt} failed: ${why}`);
+    }
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+
+  return {
+    /** Whether e-mail is configured (SMTP_URL). */
+    get enabled(): boolean {
+      return transport !== null;
+    },
+
+    statement: async (programId: string, accountRef: string, period: string, asOf = new Date()) => {
+      const { program, figures } = await statement(programId, accountRef, period, asOf);
+      return { figures, program };
+    },
+
+    /** The statement as the HTML its e-mail carries, in a locale (default: the program's). */
+    async statementHtml(programId: string, accountRef: string, period: string, locale?: string) {
+      const { program, figures } = await statement(programId, accountRef, period);
+      return renderStatement(mailLocale(locale, program.defaultLocale), brandingOf(program), figures).html;
+    },
+
+    /**
+     * The due run as of an instant: announces lots expiring soon, and schedules the statements of the
+     * month before (once per program and period). Idempotent.
+     */
+    async runDue(programId: string, asOf: Date, actor: Actor = JOB) {
+      const program = await deps.programs.get(programId);
+      const p = notificationPolicy(program);
+      const expiringSoon = await announceExpiring(programId, asOf, p.expiringWithinDays);
+      const period = previousPeriod(asOf, program.timeZone);
+      // Statements are scheduled only where e-mail is configured (the document is always at the API).
+      const mailing = p.statements && transport !== null;
+      const scheduled = mailing ? await scheduleStatements(programId, period, actor) : 0;
+      return {
+        expiringSoon,
+        period,
+        statements: scheduled ?? 0,
+        alreadyScheduled: scheduled === null,
+        mailing,
+      };
+    },
+
+    async setOptOut(programId: string, contactId: string, optedOut: boolean, actor: Actor) {
+      return database.transaction(async (tx) => {
+        const contact = await contactById(tx, programId, contactId);
+        if (!contact) throw new FidelisError('contact_not_found', `No contact ${contactId}`);
+        const changed = optedOut
+          ? await insertOptOut(tx, programId, contactId)
+          : await deleteOptOut(tx, programId, contactId);
+        if (changed)
+          await deps.audit.record(tx, programId, {
+            actor,
+            action: optedOut ? 'notification_opt_out.create' : 'notification_opt_out.delete',
+            resourceType: 'contact',
+            resourceId: contactId,
+            before: { optedOut: !optedOut },
+            after: { optedOut },
+          });
+        return { contactId, optedOut };
+      });
+    },
+
+    async optOut(programId: string, contactId: string) {
+      const contact = await contactById(database.db, programId, contactId);
+      if (!contact) throw new FidelisError('contact_not_found', `No contact ${contactId}`);
+      return { contactId, optedOut: await isOptedOut(database.db, programId, contactId) };
+    },
+
+    async listMails(
+      programId: string,
+      query: MailFilters & { limit?: number; cursor?: string },
+    ): Promise<Page<MailRow>> {
+      return fetchPage(query, (after, limit) =>
+        listMails(database.db, programId, query, after ?? null, limit),
+      );
+    },
+
+    dispatch,
+    send,
+
+    /** Declares the mail queue and starts this instance's dispatcher (call before `jobs.start()`). */
+    async start(): Promise<void> {
+      await deps.jobs.define(MAIL_QUEUE, policy, send as never);
+      if (timer || !transport) return;
+      timer = setInterval(() => {
+        running = running.then(() => dispatch().catch(() => {}));
+      }, options.dispatchIntervalMs ?? 1_000);
+      timer.unref();
+    },
+
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}
+
+export { JOB as NOTIFICATIONS_ACTOR };
+export type NotificationService = ReturnType<typeof createNotificationService>;

@@ -1,0 +1,85 @@
+// The notifications' program policies (program settings key `notifications`, decision 0027): which
+// message types are mailed to which contacts of the account, the sender's name, the window of the
+// "expiring soon" notice, and whether monthly statements are sent.
+import Type, { type Static } from 'typebox';
+import Value from 'typebox/value';
+import { MAILED_TYPES, type MailedType } from '../../core/notifications/mail.ts';
+
+const Roles = Type.Array(
+  Type.Union(['owner', 'admin', 'buyer', 'approver', 'viewer'].map((r) => Type.Literal(r))),
+  { minItems: 1, maxItems: 5, uniqueItems: true, description: 'The contact roles that receive it' },
+);
+
+export const NotificationsSettingsSchema = Type.Object(
+  {
+    senderName: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: "The sender's name (default: the program name)",
+      }),
+    ),
+    logoUrl: Type.Optional(
+      Type.String({ pattern: '^https://\\S{1,500}$', description: "An https address of the mails' logo" }),
+    ),
+    primaryColor: Type.Optional(
+      Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: "The mails' header colour as #rrggbb" }),
+    ),
+    mail: Type.Optional(
+      Type.Object(Object.fromEntries(MAILED_TYPES.map((t) => [t, Type.Optional(Roles)])), {
+        additionalProperties: false,
+        description:
+          'Message type → the roles of the account contacts it is mailed to (unlisted: not mailed)',
+      }),
+    ),
+    expiringWithinDays: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 365,
+        description: 'points.expiring_soon announces lots expiring within this many days (default 30)',
+      }),
+    ),
+    statements: Type.Optional(
+      Type.Boolean({ description: 'Monthly statements to contacts with statementOptIn (default true)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type NotificationsSettings = Static<typeof NotificationsSettingsSchema>;
+
+export interface NotificationPolicy {
+  senderName: string;
+  logoUrl: string | null;
+  primaryColor: string;
+  mail: Partial<Record<MailedType, string[]>>;
+  expiringWithinDays: number;
+  statements: boolean;
+}
+
+export function notificationPolicy(program: {
+  name: string;
+  settings: Record<string, unknown>;
+}): NotificationPolicy {
+  const own = program.settings.notifications;
+  const s: NotificationsSettings =
+    own !== undefined && Value.Check(NotificationsSettingsSchema, own) ? own : {};
+  return {
+    senderName: s.senderName ?? program.name,
+    logoUrl: s.logoUrl ?? null,
+    primaryColor: s.primaryColor ?? '#1f4e79',
+    mail: (s.mail ?? {}) as Partial<Record<MailedType, string[]>>,
+    expiringWithinDays: s.expiringWithinDays ?? 30,
+    statements: s.statements ?? true,
+  };
+}
+
+/** The message types the program mails (the outbox writes them even without a webhook endpoint). */
+export function mailedTypes(program: { name: string; settings: Record<string, unknown> }): Set<string> {
+  const { mail } = notificationPolicy(program);
+  return new Set(
+    Object.entries(mail)
+      .filter(([, roles]) => (roles?.length ?? 0) > 0)
+      .map(([t]) => t),
+  );
+}

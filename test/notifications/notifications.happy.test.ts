@@ -1,0 +1,308 @@
+// E-mail notices and statements end to end with a real SMTP server in the test process: which
+// messages are mailed to which contacts (program settings), in the contact's language (Persian right
+// to left), opt-outs honoured, retries by the job queue, statements that reconcile with the ledger,
+// and a due run that schedules a month's statements once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApi } from '../support/app.ts';
+import { recipients, startMailbox } from './smtp.ts';
+
+const mailbox = await startMailbox();
+
+const n = (locale: string, x: number) => new Intl.NumberFormat(locale).format(x);
+
+describe('e-mail notifications', async () => {
+  const api = await testApi({
+    jobs: { pollingIntervalSeconds: 0.5 },
+    notifications: {
+      smtpUrl: mailbox.url,
+      from: 'points@fidelis.test',
+      dispatchIntervalMs: 100,
+      // A short back-off for the test: 1 s between attempts.
+      policy: { retryLimit: 3, retryDelay: 1, retryBackoff: false, expireInSeconds: 30 },
+    },
+  });
+  const { services } = api;
+  afterAll(async () => {
+    await services.notifications.stop();
+    await services.jobs.stop();
+  });
+
+  const contacts: Record<string, string> = {};
+  const credit = async (amount: number, extra: Record<string, unknown> = {}) => {
+    const r = await api.call(api.a.write, {
+      method: 'POST',
+      url: '/v1/ledger/credits',
+      headers: { 'idempotency-key': `credit-${amount}-${JSON.stringify(extra)}` },
+      payload: { account: 'ACME', amount, reasonCode: 'bonus', explanation: 'test', ...extra },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    return r.json();
+  };
+
+  beforeAll(async () => {
+    const settings = await api.call(api.a.admin, {
+      method: 'PATCH',
+      url: '/v1/program',
+      payload: {
+        settings: {
+          notifications: {
+            senderName: 'Acme Rewards',
+            mail: { 'points.credited': ['owner', 'admin'], 'points.expiring_soon': ['owner'] },
+            expiringWithinDays: 10,
+          },
+        },
+      },
+    });
+    expect(settings.statusCode, settings.body).toBe(200);
+    const account = await api.call(api.a.write, {
+      method: 'POST',
+      url: '/v1/accounts',
+      payload: { externalId: 'ACME', name: 'Acme Trading' },
+    });
+    expect(account.statusCode, account.body).toBe(201);
+    for (const [key, c] of Object.entries({
+      ola: { email: 'ola@acme.test', name: 'Ola', role: 'owner', locale: 'pl-PL', statementOptIn: true },
+      dara: { email: 'dara@acme.test', role: 'admin', locale: 'fa', statementOptIn: true },
+      bob: { email: 'bob@acme.test', role: 'buyer', locale: 'en', statementOptIn: false },
+      eve: { email: 'eve@acme.test', role: 'owner', locale: 'th', statementOptIn: true },
+    })) {
+      const r = await api.call(api.a.write, {
+        method: 'POST',
+        url: '/v1/accounts/ACME/contacts',
+        payload: c,
+      });
+      expect(r.statusCode, r.body).toBe(201);
+      contacts[key] = r.json().id;
+    }
+    const out = await api.call(api.a.write, {
+      method: 'PUT',
+      url: `/v1/contacts/${contacts.eve}/notification-opt-out`,
+    });
+    expect(out.statusCode, out.body).toBe(200);
+    expect(out.json()).toEqual({ contactId: contacts.eve, optedOut: true });
+    await services.notifications.start();
+    await services.jobs.start();
+  });
+
+  it('mails a credit to the roles the program names, once each, in their language', async () => {
+    await credit(1500);
+    await mailbox.waitFor(
+      () => mailbox.to('ola@acme.test').length + mailbox.to('dara@acme.test').length >= 2,
+    );
+    // Let a duplicate or a mail to someone else show up if there were one.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const ola = mailbox.to('ola@acme.test');
+    const dara = mailbox.to('dara@acme.test');
+    expect(ola).toHaveLength(1);
+    expect(dara).toHaveLength(1);
+    expect(mailbox.to('bob@acme.test')).toHaveLength(0); // a buyer: not configured
+    expect(mailbox.to('eve@acme.test')).toHaveLength(0); // opted out
+    expect(ola[0]!.subject).toBe(`Dodano ${n('pl', 1500)} points`);
+    expect(ola[0]!.from?.value[0]).toEqual({ name: 'Acme Rewards', address: 'points@fidelis.test' });
+    expect(ola[0]!.html).toContain('<html lang="pl" dir="ltr">');
+    expect(ola[0]!.text).toContain(`Na Twoje konto dodano ${n('pl', 1500)} points.`);
+    expect(dara[0]!.subject).toBe(`${n('fa', 1500)} points واریز شد`);
+    expect(dara[0]!.html).toContain('<html lang="fa" dir="rtl">');
+    expect(n('fa', 1500)).not.toBe('1500'); // Persian digits
+
+    const mails = await api.call(api.a.read, { method: 'GET', url: '/v1/notifications/mails?state=sent' });
+    expect(mails.statusCode, mails.body).toBe(200);
+    const sent = mails.json().data as Array<Record<string, unknown>>;
+    expect(sent.map((m) => m.to).sort()).toEqual(['dara@acme.test', 'ola@acme.test']);
+    expect(sent.every((m) => m.kind === 'points.credited' && m.attempts === 1)).toBe(true);
+    const jobs = await api.call(api.a.read, { method: 'GET', url: '/v1/jobs?queue=notification-mail' });
+    expect(jobs.json().data.map((j: { state: string }) => j.state)).toEqual(['completed', 'completed']);
+  });
+
+  it('retries a mail the SMTP server refuses, through the job queue', async () => {
+    const before = mailbox.received.length;
+    mailbox.failNext(1);
+    await credit(70);
+    await mailbox.waitFor(() => mailbox.received.length >= before + 2);
+    const list = await api.call(api.a.read, {
+      method: 'GET',
+      url: '/v1/notifications/mails?kind=points.credited&state=sent',
+    });
+    // The newest two: the credit of 70 to Ola and Dara.
+    const attempts = (list.json().data as Array<{ attempts: number }>)
+      .slice(0, 2)
+      .map((m) => m.attempts)
+      .sort();
+    expect(attempts).toEqual([1, 2]);
+    const jobs = await api.call(api.a.read, { method: 'GET', url: '/v1/jobs?queue=notification-mail' });
+    expect(jobs.json().data.some((j: { attempts: number }) => j.attempts === 2)).toBe(true);
+  });
+
+  it('sends nothing to a contact who opted out since, and mails again after the opt-out is lifted', async () => {
+    const back = await api.call(api.a.write, {
+      method: 'DELETE',
+      url: `/v1/contacts/${contacts.eve}/notification-opt-out`,
+    });
+    expect(back.json()).toEqual({ contactId: contacts.eve, optedOut: false });
+    await credit(33);
+    await mailbox.waitFor(() => mailbox.to('eve@acme.test').length === 1);
+    expect(mailbox.to('eve@acme.test')[0]!.subject).toBe('ได้รับ 33 points');
+    const audit = await api.call(api.a.admin, {
+      method: 'GET',
+      url: `/v1/audit?resourceType=contact&resourceId=${contacts.eve}`,
+    });
+    expect(audit.json().data.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['notification_opt_out.create', 'notification_opt_out.delete']),
+    );
+  });
+
+  it('announces points expiring soon once per lot, as a message and an e-mail', async () => {
+    const soon = new Date(Date.now() + 5 * 86_400_000).toISOString();
+    await credit(90, { expiresAt: soon });
+    const run = async () => {
+      const r = await api.call(api.a.admin, {
+        method: 'POST',
+        url: '/v1/notifications/due-runs',
+        payload: {},
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json();
+    };
+    const first = await run();
+    expect(first.expiringSoon).toBe(1);
+    expect((await run()).expiringSoon).toBe(0);
+    await mailbox.waitFor(() => mailbox.to('ola@acme.test').some((m) => m.subject?.includes('wygaśnie')));
+    const notice = mailbox.to('ola@acme.test').filter((m) => m.subject?.includes('wygaśnie'));
+    expect(notice).toHaveLength(1);
+    const date = new Intl.DateTimeFormat('pl', { dateStyle: 'long', timeZone: 'Europe/Amsterdam' }).format(
+      new Date(soon),
+    );
+    expect(notice[0]!.subject).toBe(`90 points wygaśnie ${date}`);
+    // The admin is not configured for this type.
+    expect(mailbox.to('dara@acme.test').some((m) => m.subject?.includes('منقضی'))).toBe(false);
+  });
+
+  it("computes an ended month's statement from the ledger, reconciling with the balance", async () => {
+    // The rest of the account's history is in the current month; October is set up here.
+    await credit(1000, { effectiveAt: '2026-09-10T10:00:00Z', expiresAt: null });
+    await credit(400, { effectiveAt: '2026-10-05T10:00:00Z', expiresAt: '2026-10-20T00:00:00Z' });
+    await credit(250, { effectiveAt: '2026-10-12T10:00:00Z', expiresAt: '2026-11-05T00:00:00Z' });
+    const due = await api.call(api.a.admin, { method: 'POST', url: '/v1/ledger/due-runs', payload: {} });
+    expect(due.statusCode, due.body).toBe(200);
+
+    const r = await api.call(api.a.read, { method: 'GET', url: '/v1/accounts/ACME/statements/2026-10' });
+    expect(r.statusCode, r.body).toBe(200);
+    const s = r.json();
+    expect(s.period).toBe('2026-10');
+    expect(s.start).toBe('2026-09-30T22:00:00.000Z'); // Amsterdam midnight
+    expect(s.lines).toEqual([
+      // 250 expires 5 November: within 10 days of the period's end.
+      {
+        unit: 'points',
+        opening: 1000,
+        earned: 650,
+        spent: 0,
+        expired: 400,
+        closing: 1250,
+        expiringSoon: 250,
+      },
+    ]);
+    const line = s.lines[0];
+    const november = await api.call(api.a.read, {
+      method: 'GET',
+      url: '/v1/accounts/ACME/statements/2026-11',
+    });
+    expect(november.json().lines).toEqual([
+      { unit: 'points', opening: 1250, earned: 0, spent: 0, expired: 250, closing: 1000, expiringSoon: 0 },
+    ]);
+    expect(line.opening + line.earned - line.spent - line.expired).toBe(line.closing);
+    const balanceAt = async (asOf: string) => {
+      const b = await api.call(api.a.read, {
+        method: 'GET',
+        url: `/v1/accounts/ACME/wallets/points/balance?asOf=${asOf}`,
+      });
+      expect(b.statusCode, b.body).toBe(200);
+      return b.json().balance as number;
+    };
+    expect(line.opening).toBe(await balanceAt(s.start));
+    expect(line.closing).toBe(await balanceAt(new Date(Date.parse(s.end) - 1).toISOString()));
+
+    // The current month: everything else, and a debit; its closing is the balance now.
+    const debit = await api.call(api.a.write, {
+      method: 'POST',
+      url: '/v1/ledger/debits',
+      headers: { 'idempotency-key': 'debit-1' },
+      payload: { account: 'ACME', amount: 120, type: 'redeem', reasonCode: 'gift', explanation: 'gift' },
+    });
+    expect(debit.statusCode, debit.body).toBe(201);
+    const now = new Date();
+    const period = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+    const { figures } = await services.notifications.statement(
+      api.a.programId,
+      'ACME',
+      period,
+      new Date(now.getTime() + 40 * 86_400_000),
+    );
+    const balance = await balanceAt(new Date().toISOString());
+    const [cur] = figures.lines;
+    expect(cur!.spent).toBe(120);
+    expect(cur!.opening).toBe(1000); // October's 1250 less the 250 that expired on 5 November
+    expect(cur!.earned).toBe(1500 + 70 + 33 + 90);
+    expect(cur!.expired).toBe(0);
+    expect(cur!.closing).toBe(balance);
+    expect(cur!.opening + cur!.earned - cur!.spent - cur!.expired).toBe(cur!.closing);
+  });
+
+  it('renders the statement as HTML in a chosen language', async () => {
+    const r = await api.call(api.a.read, {
+      method: 'GET',
+      url: '/v1/accounts/ACME/statements/2026-10?format=html&locale=fa',
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.headers['content-type']).toContain('text/html');
+    expect(r.body).toContain('<html lang="fa" dir="rtl">');
+    expect(r.body).toContain(`<td style="text-align:end;padding:4px">${n('fa', 1250)}</td>`);
+  });
+
+  it("schedules a month's statements once, mailed to the contacts who opted in", async () => {
+    const run = () =>
+      api.call(api.a.admin, {
+        method: 'POST',
+        url: '/v1/notifications/due-runs',
+        payload: { asOf: '2026-11-03T09:00:00Z' },
+      });
+    const first = await run();
+    expect(first.statusCode, first.body).toBe(200);
+    // Ola and Dara opted in (Eve too, and her opt-out is lifted); Bob did not.
+    expect(first.json()).toMatchObject({ period: '2026-10', statements: 3, alreadyScheduled: false });
+    const again = await run();
+    expect(again.json()).toMatchObject({ period: '2026-10', statements: 0, alreadyScheduled: true });
+
+    const october = (locale: string) =>
+      new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(
+        new Date(Date.UTC(2026, 9, 1)),
+      );
+    const olaSubject = `Twoje zestawienie Acme Rewards za ${october('pl')}`;
+    const daraSubject = `صورت‌حساب Acme Rewards شما برای ${october('fa')}`;
+    const eveSubject = `รายงาน Acme Rewards ของคุณสำหรับ ${october('th')}`;
+    const has = (to: string, subject: string) => mailbox.to(to).filter((m) => m.subject === subject);
+    await mailbox.waitFor(
+      () =>
+        has('ola@acme.test', olaSubject).length > 0 &&
+        has('dara@acme.test', daraSubject).length > 0 &&
+        has('eve@acme.test', eveSubject).length > 0,
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+    const ola = has('ola@acme.test', olaSubject);
+    expect(ola).toHaveLength(1);
+    expect(october('pl')).toBe('październik 2026');
+    expect(ola[0]!.text).toContain(`Saldo początkowe: ${n('pl', 1000)}`);
+    expect(ola[0]!.text).toContain(`Saldo końcowe: ${n('pl', 1250)}`);
+    expect(ola[0]!.text).toContain('Wygasłe: 400');
+    const dara = has('dara@acme.test', daraSubject);
+    expect(dara).toHaveLength(1);
+    expect(dara[0]!.html).toContain('dir="rtl"');
+    expect(has('eve@acme.test', eveSubject)).toHaveLength(1);
+    const list = await api.call(api.a.read, { method: 'GET', url: '/v1/notifications/mails?kind=statement' });
+    const october2026 = (list.json().data as Array<{ period: string; to: string }>).filter(
+      (m) => m.period === '2026-10',
+    );
+    expect(october2026.map((m) => m.to).sort()).toEqual(['dara@acme.test', 'eve@acme.test', 'ola@acme.test']);
+    expect(recipients(ola[0]!)).toEqual(['ola@acme.test']);
+  });
+});
