@@ -21,6 +21,8 @@ import { createLedgerService } from '../modules/ledger/ledger-service.ts';
 import { LedgerSettingsSchema } from '../modules/ledger/ledger-settings.ts';
 import { createMembershipService } from '../modules/memberships/memberships-service.ts';
 import { createOutboxService } from '../modules/outbox/outbox-service.ts';
+import { createPartnerService } from '../modules/partners/partners-service.ts';
+import { ClaimsSettingsSchema } from '../modules/partners/partners-settings.ts';
 import { createPortalService } from '../modules/portal/portal-service.ts';
 import { PortalSettingsSchema } from '../modules/portal/portal-settings.ts';
 import { createProgramService } from '../modules/programs/programs-service.ts';
@@ -54,6 +56,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     keys: KeysSettingsSchema,
     insight: InsightSettingsSchema,
     portal: PortalSettingsSchema,
+    claims: ClaimsSettingsSchema,
   });
   const keys = createKeyService(database, audit);
   const users = createUserService(database, audit);
@@ -77,6 +80,19 @@ export function createServices(database: Database, options: ServiceOptions = {})
     tiers,
     audit,
   });
+  // Partner growth (decision 0026): referrals hear of committed events through the events' referral
+  // port; an approved sales claim becomes an event (events is built just below, called only later).
+  const partners = createPartnerService({
+    database,
+    programs,
+    accounts,
+    contacts,
+    eventTypes,
+    ledger,
+    audit,
+    outbox,
+    ingest: (...args) => events.ingest(...args),
+  });
   const events = createEventService(
     database,
     programs,
@@ -89,6 +105,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     tiers,
     outbox,
     engagement,
+    partners,
   );
   // Reward eligibility: the account's tier on the program's first ladder, and its memberships; the
   // ladders' tier names for the reasons ("needs Diamond").
@@ -171,6 +188,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     engagement,
     insight,
     portal,
+    partners,
   };
 }
 

@@ -36,6 +36,7 @@ import { keyRoutes } from '../modules/keys/keys-routes.ts';
 import { ledgerProgramRoutes } from '../modules/ledger/ledger-program-routes.ts';
 import { ledgerRoutes } from '../modules/ledger/ledger-routes.ts';
 import { membershipRoutes } from '../modules/memberships/memberships-routes.ts';
+import { partnerRoutes } from '../modules/partners/partners-routes.ts';
 import { portalMembers } from '../modules/portal/portal-plugin.ts';
 import { portalMemberRoutes, portalRoutes } from '../modules/portal/portal-routes.ts';
 import { programRoutes } from '../modules/programs/programs-routes.ts';
@@ -78,6 +79,7 @@ const ROUTE_MODULES = [
   jobRoutes,
   webhookRoutes,
   portalRoutes,
+  partnerRoutes,
 ] as const;
 
 export const JSON_BODY_LIMIT = 1024 * 1024;

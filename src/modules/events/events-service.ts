@@ -144,6 +144,26 @@ export interface EngagementPort {
 }
 
 /**
+ * What events need of partners, a later module (the composition root wires the partners service in):
+ * the events that just committed (returns excluded), with the facts rules saw, so that a code they
+ * name attributes their account and a qualifying one converts its referral. A failure there does not
+ * undo the events. The partners service answers at once when the program has no referral program.
+ */
+export interface ReferralPort {
+  recordEvents(
+    programId: string,
+    events: Array<{
+      id: string;
+      type: string;
+      accountId: string;
+      at: Date;
+      references: Record<string, string>;
+      facts: ConditionFacts;
+    }>,
+  ): Promise<unknown>;
+}
+
+/**
  * A failed event of a list names its fields from the list (`/events/3/amount`); the HTTP layer
  * places them in the request.
  */
@@ -252,6 +272,7 @@ export function createEventService(
   tiers?: TierPort,
   outbox?: Pick<OutboxService, 'emit' | 'wants'>,
   engagement?: EngagementPort,
+  referrals?: ReferralPort,
 ) {
   /**
    * What preparing a list of events reads, read once for the whole list (a batch of 1,000 events
@@ -1046,6 +1067,24 @@ export function createEventService(
    * undo the events; the account's next event or metric value lifts it then.
    */
   async function afterCommit(programId: string, landed: Prepared[]): Promise<void> {
+    if (referrals)
+      await referrals
+        .recordEvents(
+          programId,
+          landed
+            .filter((p) => p.input.type !== 'return')
+            .map((p) => ({
+              id: p.input.id,
+              type: p.input.type,
+              accountId: p.accountId,
+              at: p.occurredAt,
+              references: p.references,
+              facts: p.facts,
+            })),
+        )
+        .catch(() => {
+          // Deliberately not rethrown: the events are stored; a referral converts on a later event.
+        });
     if (engagement)
       await engagement
         .recordActivities(
