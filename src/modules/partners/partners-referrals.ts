@@ -88,6 +88,10 @@ export async function attributeAt(
   const first = await referralOf(database.db, programId, referred.id);
   if (first) throw alreadyReferred(first);
   const doc = program.document;
+  if (code.accountId === referred.id)
+    throw new FidelisError('referral_refused', 'The referral is refused: an account cannot refer itself', {
+      findings: [{ guard: 'same_account', action: 'refuse', reason: 'an account cannot refer itself' }],
+    });
   if (!withinAttributionWindow(referred.createdAt, how.at, doc.attributionDays))
     throw new FidelisError(
       'referral_refused',
