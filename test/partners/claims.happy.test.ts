@@ -63,7 +63,11 @@ describe('a sales claim', () => {
     expect(queue.data.map((c: { id: string }) => c.id)).toEqual([submitted.id]);
 
     // Maker-checker: the key that submitted cannot approve.
-    const own = await p.send(p.admin, { method: 'POST', url: `/v1/claims/${submitted.id}/approve`, payload: {} });
+    const own = await p.send(p.admin, {
+      method: 'POST',
+      url: `/v1/claims/${submitted.id}/approve`,
+      payload: {},
+    });
     expect(own.statusCode).toBe(403);
     expect(own.json().code).toBe('claim_approver_not_allowed');
     expect(await p.wallet(reseller)).toEqual({ available: 0, pending: 0 });
@@ -92,7 +96,11 @@ describe('a sales claim', () => {
       references: { claimId: submitted.id, invoiceNumber: 'INV-2026-001' },
     });
 
-    const twice = await p.send(p.admin2, { method: 'POST', url: `/v1/claims/${submitted.id}/approve`, payload: {} });
+    const twice = await p.send(p.admin2, {
+      method: 'POST',
+      url: `/v1/claims/${submitted.id}/approve`,
+      payload: {},
+    });
     expect(twice.statusCode).toBe(409);
     expect(twice.json().code).toBe('claim_state_conflict');
     expect(await p.wallet(reseller)).toEqual({ available: 2550, pending: 0 });
@@ -104,14 +112,26 @@ describe('a sales claim', () => {
   it('is rejected with a reason and pays nothing', async () => {
     const p = await withClaimRules();
     const reseller = await p.account('RESELLER');
-    const claim = await p.ok(p.write, { method: 'POST', url: '/v1/claims', payload: claimOf('RESELLER', 'R-1') });
+    const claim = await p.ok(p.write, {
+      method: 'POST',
+      url: '/v1/claims',
+      payload: claimOf('RESELLER', 'R-1'),
+    });
     const rejected = await p.ok(
       p.admin,
       { method: 'POST', url: `/v1/claims/${claim.id}/reject`, payload: { reason: 'no proof of delivery' } },
       200,
     );
-    expect(rejected).toMatchObject({ status: 'rejected', decisionReason: 'no proof of delivery', eventId: null });
-    const late = await p.send(p.admin, { method: 'POST', url: `/v1/claims/${claim.id}/approve`, payload: {} });
+    expect(rejected).toMatchObject({
+      status: 'rejected',
+      decisionReason: 'no proof of delivery',
+      eventId: null,
+    });
+    const late = await p.send(p.admin, {
+      method: 'POST',
+      url: `/v1/claims/${claim.id}/approve`,
+      payload: {},
+    });
     expect(late.statusCode).toBe(409);
     expect(await p.wallet(reseller)).toEqual({ available: 0, pending: 0 });
     const list = await p.ok(p.read, { method: 'GET', url: '/v1/claims?account=RESELLER&status=rejected' });

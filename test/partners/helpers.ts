@@ -84,7 +84,9 @@ export async function partnerProgram(api: TestApi): Promise<PartnerProgram> {
       ).id;
     },
     async contact(account, email) {
-      return (await ok(write, { method: 'POST', url: `/v1/accounts/${account}/contacts`, payload: { email } })).id;
+      return (
+        await ok(write, { method: 'POST', url: `/v1/accounts/${account}/contacts`, payload: { email } })
+      ).id;
     },
     event: (event) => ok(write, { method: 'POST', url: '/v1/events', payload: event }),
     purchase: (id, account, amount, extra = {}) =>
@@ -106,7 +108,8 @@ export async function partnerProgram(api: TestApi): Promise<PartnerProgram> {
         })
       ).code;
     },
-    refer: (code, account) => send(write, { method: 'POST', url: '/v1/referrals', payload: { code, account } }),
+    refer: (code, account) =>
+      send(write, { method: 'POST', url: '/v1/referrals', payload: { code, account } }),
     referral: (id) => ok(read, { method: 'GET', url: `/v1/referrals/${id}` }),
     async wallet(account, unit = 'points') {
       const r = await send(read, { method: 'GET', url: `/v1/accounts/${account}/wallets` });

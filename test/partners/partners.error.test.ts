@@ -11,7 +11,10 @@ beforeAll(async () => {
   api = await testApi();
 });
 
-async function count(table: 'referrals' | 'referral_codes' | 'sales_claims' | 'referral_programs', programId: string) {
+async function count(
+  table: 'referrals' | 'referral_codes' | 'sales_claims' | 'referral_programs',
+  programId: string,
+) {
   const [row] = await selectRows<{ n: string }>(
     api.database.db,
     sql`select count(*) as n from ${sql.identifier(table)} where program_id = ${programId}`,
@@ -48,7 +51,11 @@ describe('referral programs', () => {
 
   it('refuses a second program of one code, and a negative reward', async () => {
     const p = await withReferralProgram();
-    const twice = await p.send(p.admin, { method: 'POST', url: '/v1/referral-programs', payload: referAFriend() });
+    const twice = await p.send(p.admin, {
+      method: 'POST',
+      url: '/v1/referral-programs',
+      payload: referAFriend(),
+    });
     expect(twice.statusCode).toBe(409);
     expect(twice.json()).toMatchObject({ code: 'referral_program_exists', errors: [{ path: '/body/code' }] });
     const negative = await p.send(p.admin, {
@@ -90,7 +97,10 @@ describe('codes and attribution', () => {
     });
     const unknown = await p.refer('NO-SUCH-CODE', 'FJORD');
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.json()).toMatchObject({ code: 'referral_code_not_found', errors: [{ path: '/body/code' }] });
+    expect(unknown.json()).toMatchObject({
+      code: 'referral_code_not_found',
+      errors: [{ path: '/body/code' }],
+    });
     expect(await count('referral_codes', p.id)).toBe(1);
     expect(await count('referrals', p.id)).toBe(0);
   });
@@ -126,7 +136,11 @@ describe('codes and attribution', () => {
     const sameGroup = await p.refer(code, 'SITE');
     expect(sameGroup.statusCode).toBe(422);
     expect(sameGroup.json().findings).toEqual([
-      { guard: 'same_group', action: 'refuse', reason: `referrer and referred belong to the same group (${group})` },
+      {
+        guard: 'same_group',
+        action: 'refuse',
+        reason: `referrer and referred belong to the same group (${group})`,
+      },
     ]);
     // attributionDays 0: an account can only be attributed at the instant it joined.
     await p.account('LATE');
@@ -143,10 +157,18 @@ describe('codes and attribution', () => {
     await p.account('NORDIC');
     await p.account('FJORD');
     const { id } = (await p.refer(await p.code('NORDIC'), 'FJORD')).json();
-    const approve = await p.send(p.admin, { method: 'POST', url: `/v1/referrals/${id}/approve`, payload: {} });
+    const approve = await p.send(p.admin, {
+      method: 'POST',
+      url: `/v1/referrals/${id}/approve`,
+      payload: {},
+    });
     expect(approve.statusCode).toBe(409);
     expect(approve.json().code).toBe('referral_state_conflict');
-    const missing = await p.send(p.admin, { method: 'POST', url: '/v1/referrals/rfl_nope/reject', payload: {} });
+    const missing = await p.send(p.admin, {
+      method: 'POST',
+      url: '/v1/referrals/rfl_nope/reject',
+      payload: {},
+    });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().code).toBe('referral_not_found');
   });
@@ -172,7 +194,9 @@ describe('sales claims', () => {
       url: '/v1/claims',
       payload: claimOf('RESELLER', 'X-2', { invoiceDate: '2020-02-30' }),
     });
-    expect(old.json().errors).toEqual([{ path: '/body/invoiceDate', message: '2020-02-30 is not a calendar date' }]);
+    expect(old.json().errors).toEqual([
+      { path: '/body/invoiceDate', message: '2020-02-30 is not a calendar date' },
+    ]);
     const tooOld = await p.send(p.write, {
       method: 'POST',
       url: '/v1/claims',
@@ -192,7 +216,11 @@ describe('sales claims', () => {
     const p = await partnerProgram(api);
     await p.account('RESELLER');
     await p.account('OTHER');
-    const first = await p.ok(p.write, { method: 'POST', url: '/v1/claims', payload: claimOf('RESELLER', 'INV-2026/77') });
+    const first = await p.ok(p.write, {
+      method: 'POST',
+      url: '/v1/claims',
+      payload: claimOf('RESELLER', 'INV-2026/77'),
+    });
     const dup = await p.send(p.write, {
       method: 'POST',
       url: '/v1/claims',
@@ -207,7 +235,7 @@ describe('sales claims', () => {
     expect(await count('sales_claims', p.id)).toBe(1);
   });
 
-  it("refuses a contact of another account and an unknown claim", async () => {
+  it('refuses a contact of another account and an unknown claim', async () => {
     const p = await partnerProgram(api);
     await p.account('RESELLER');
     const other = await p.account('OTHER');
@@ -218,8 +246,14 @@ describe('sales claims', () => {
       payload: claimOf('RESELLER', 'C-1', { contact: stranger }),
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json().errors).toEqual([{ path: '/body/contact', message: 'is not a contact of the account' }]);
-    const missing = await p.send(p.admin, { method: 'POST', url: '/v1/claims/clm_nope/approve', payload: {} });
+    expect(res.json().errors).toEqual([
+      { path: '/body/contact', message: 'is not a contact of the account' },
+    ]);
+    const missing = await p.send(p.admin, {
+      method: 'POST',
+      url: '/v1/claims/clm_nope/approve',
+      payload: {},
+    });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().code).toBe('claim_not_found');
   });

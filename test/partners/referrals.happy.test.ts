@@ -81,14 +81,20 @@ describe('a two-sided referral', () => {
     expect(await p.wallet(nordic)).toEqual({ available: 500, pending: 0 });
 
     // The ledger explains the line, and the audit log has the attribution and the conversion.
-    const entry = await p.ok(p.read, { method: 'GET', url: `/v1/ledger/entries/${converted.referrerEntryId}` });
+    const entry = await p.ok(p.read, {
+      method: 'GET',
+      url: `/v1/ledger/entries/${converted.referrerEntryId}`,
+    });
     expect(entry.entry).toMatchObject({
       idempotencyKey: `referral:${referral.id}:referrer`,
       reasonCode: 'referral_referrer',
       explanation: `Referral of ${fjord} converted (code NORDIC-2026)`,
     });
     const audit = await p.ok(p.admin, { method: 'GET', url: `/v1/audit?resourceId=${referral.id}` });
-    expect(audit.data.map((e: { action: string }) => e.action)).toEqual(['referral.convert', 'referral.attribute']);
+    expect(audit.data.map((e: { action: string }) => e.action)).toEqual([
+      'referral.convert',
+      'referral.attribute',
+    ]);
 
     const mine = await p.ok(p.read, { method: 'GET', url: '/v1/referrals?referrer=NORDIC' });
     expect(mine.data.map((r: { id: string }) => r.id)).toEqual([referral.id]);
@@ -231,7 +237,11 @@ describe('codes and referral programs', () => {
     await p.account('NORDIC');
     await p.account('FJORD');
     const code = await p.code('NORDIC', { code: 'OFF-2026' });
-    const off = await p.ok(p.write, { method: 'PATCH', url: `/v1/referral-codes/${code}`, payload: { active: false } });
+    const off = await p.ok(p.write, {
+      method: 'PATCH',
+      url: `/v1/referral-codes/${code}`,
+      payload: { active: false },
+    });
     expect(off).toMatchObject({ code: 'OFF-2026', active: false });
     expect(off.deactivatedAt).not.toBeNull();
     const refused = await p.refer(code, 'FJORD');
@@ -270,7 +280,12 @@ describe('codes and referral programs', () => {
     await p.refer(await p.code('NORDIC'), 'FJORD');
     await p.purchase('ignored', 'FJORD', '999.00');
     expect(await p.wallet(nordic)).toEqual({ available: 0, pending: 0 });
-    await p.event({ id: 'signed', type: 'contract.signed', account: 'FJORD', occurredAt: new Date().toISOString() });
+    await p.event({
+      id: 'signed',
+      type: 'contract.signed',
+      account: 'FJORD',
+      occurredAt: new Date().toISOString(),
+    });
     expect(await p.wallet(nordic)).toEqual({ available: 1000, pending: 0 });
     const list = await p.ok(p.read, { method: 'GET', url: '/v1/referral-programs' });
     expect(list.data.map((r: { code: string }) => r.code)).toEqual(['refer-a-business']);
