@@ -116,9 +116,14 @@ export function convertBy(attributedAt: Date, windowDays: number): Date {
   return new Date(attributedAt.getTime() + windowDays * DAY_MS);
 }
 
-/** Whether an event at `occurredAt` converts a referral attributed at `attributedAt` (window end excluded). */
-export function convertsWithin(attributedAt: Date, deadline: Date, occurredAt: Date): boolean {
-  return occurredAt.getTime() >= attributedAt.getTime() && occurredAt.getTime() < deadline.getTime();
+/**
+ * Whether an event that occurred at `occurredAt` is in time for a referral that must convert before
+ * `deadline`. Only events recorded after the attribution are ever looked at (the events' after-commit
+ * hook sees new events only), so an event stamped a moment before the attribution (a client clock, a
+ * second-precision timestamp) still counts.
+ */
+export function convertsWithin(deadline: Date, occurredAt: Date): boolean {
+  return occurredAt.getTime() < deadline.getTime();
 }
 
 /** A referral code as stored and matched: trimmed, upper case ("fjord-2026 " → "FJORD-2026"). */

@@ -134,7 +134,7 @@ async function convert(
 
 function qualifies(doc: ReferralProgramDocument, referral: ReferralRow, event: CommittedEvent): boolean {
   if (!doc.conversion.eventTypes.includes(event.type)) return false;
-  if (!convertsWithin(referral.attributedAt, referral.convertBy, event.at)) return false;
+  if (!convertsWithin(referral.convertBy, event.at)) return false;
   if (doc.conversion.condition === null) return true;
   return runCondition(doc.conversion.condition, conditionContext(event.facts)).matched;
 }
