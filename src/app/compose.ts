@@ -160,6 +160,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     engagement,
     insight,
     contacts,
+    partners,
   );
   return {
     database,

@@ -8,6 +8,7 @@ import type { ImportService } from '../imports/imports-service.ts';
 import type { InsightService } from '../insight/insight-service.ts';
 import type { KeyService } from '../keys/keys-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
+import type { PartnerService } from '../partners/partners-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { RedemptionService } from '../rewards/redemptions-service.ts';
 import type { RewardService } from '../rewards/rewards-service.ts';
@@ -18,6 +19,7 @@ import type { WebhookService } from '../webhooks/webhooks-service.ts';
 import { demoCsv, demoEvents, demoLadder, demoMovements, demoRules } from './demo-data.ts';
 import { DEMO_BADGE, DEMO_LEADERBOARDS, demoChallenge, demoTrainings } from './demo-engagement.ts';
 import { demoOrders } from './demo-orders.ts';
+import { loadPartnerDemo } from './demo-partners.ts';
 
 /** The demo program's portal address (/portal/northwind) and its demo member's e-mail. */
 export const DEMO_PORTAL_SLUG = 'northwind';
@@ -69,6 +71,7 @@ export function createDemoService(
   engagement: EngagementService,
   insight: InsightService,
   contactService: ContactService,
+  partners?: PartnerService,
 ) {
   return {
     /** Creates the demo program with its accounts and contacts, and an admin key for it (audited as `actor`'s). */
@@ -261,6 +264,8 @@ export function createDemoService(
           ...(comments[score] && { comment: comments[score] }),
         });
       }
+      // Referrals and Sell & Earn claims (decision 0026).
+      if (partners) await loadPartnerDemo({ partners, imports, events, rules }, program.id, actor);
       // RFM segments from that history (the server refreshes them daily).
       await insight.refreshRfm(program.id);
       if (hook) await webhooks?.update(program.id, hook.id, { enabled: false }, actor);
