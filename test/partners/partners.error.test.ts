@@ -123,7 +123,7 @@ describe('codes and attribution', () => {
   });
 
   it('refuses self-referral, a refusing guard, and an account that joined before the window', async () => {
-    const p = await withReferralProgram({ guards: { sameGroup: 'refuse' }, attributionDays: 0 });
+    const p = await withReferralProgram({ guards: { sameGroup: 'refuse' } });
     const group = await p.account('GROUP');
     await p.account('SITE', { parentId: group });
     const code = await p.code('GROUP');
@@ -143,6 +143,12 @@ describe('codes and attribution', () => {
       },
     ]);
     // attributionDays 0: an account can only be attributed at the instant it joined.
+    const { code: _code, ...document } = referAFriend({ attributionDays: 0 });
+    await p.ok(
+      p.admin,
+      { method: 'PUT', url: '/v1/referral-programs/refer-a-business', payload: document },
+      200,
+    );
     await p.account('LATE');
     await new Promise((r) => setTimeout(r, 5));
     const late = await p.refer(code, 'LATE');

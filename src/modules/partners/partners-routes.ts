@@ -271,7 +271,13 @@ export const partnerRoutes = routeModule({
       async (request) => partners.getClaim(principal(request).programId, request.params.claimId),
     );
 
-    const claimErrors = ['claim_not_found', 'claim_state_conflict', 'claim_approver_not_allowed'] as const;
+    const claimErrors = [
+      'claim_not_found',
+      'claim_state_conflict',
+      'claim_approver_not_allowed',
+      // The approved claim's event may be refused (no exchange rate at the time): approving again retries it.
+      'fx_rate_missing',
+    ] as const;
 
     app.post(
       '/claims/:claimId/approve',
