@@ -18,9 +18,9 @@ export async function loadPartnerDemo(
   programId: string,
   actor: Actor,
   now = new Date(),
-): Promise<{ referrals: number; claims: number }> {
+): Promise<{ accounts: number; referrals: number; claims: number }> {
   const { partners, imports, events, rules } = deps;
-  await imports.importAccounts(
+  const newcomers = await imports.importAccounts(
     programId,
     'externalId,name,status\nCRM-9001,Fjord Builders,prospect\nCRM-9002,Kestrel Installations,prospect\n',
     {},
@@ -104,5 +104,5 @@ export async function loadPartnerDemo(
   await partners.approveClaim(programId, approved.id, { reason: 'Invoice matched' }, DEMO_REVIEWER, now);
   await claim('INV-2026-0433', daysAgo(now, 5), '860.00', 'VALVE-PRO', 20);
   await claim('INV-2026-0440', daysAgo(now, 1), '1299.00', 'BOILER-30', 1);
-  return { referrals: 3, claims: 3 };
+  return { accounts: newcomers.created, referrals: 3, claims: 3 };
 }

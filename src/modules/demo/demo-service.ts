@@ -265,7 +265,9 @@ export function createDemoService(
         });
       }
       // Referrals and Sell & Earn claims (decision 0026).
-      if (partners) await loadPartnerDemo({ partners, imports, events, rules }, program.id, actor);
+      const partnerDemo = partners
+        ? await loadPartnerDemo({ partners, imports, events, rules }, program.id, actor)
+        : { accounts: 0 };
       // RFM segments from that history (the server refreshes them daily).
       await insight.refreshRfm(program.id);
       if (hook) await webhooks?.update(program.id, hook.id, { enabled: false }, actor);
@@ -281,7 +283,7 @@ export function createDemoService(
         programId: program.id,
         apiKey: secret,
         logins,
-        accounts: accounts.created,
+        accounts: accounts.created + partnerDemo.accounts,
         contacts: contacts.created,
         entries,
         pendingApprovals: requesters.length,
