@@ -208,6 +208,11 @@ export async function approveReferral(
       decidedAt: now,
       decisionReason: input.reason ?? null,
     };
+    if (before.conversionEventId && !prepared)
+      throw new FidelisError(
+        'referral_state_conflict',
+        'The referral’s qualifying event arrived while it was being approved: approve it again',
+      );
     let row: ReferralRow;
     if (before.conversionEventId && prepared) {
       row = await payConversion(deps, tx, programId, before, prepared, decided, actor);
