@@ -30,7 +30,7 @@ describe('the demo program', () => {
       rejected: 0,
     });
     const fjord = (await get('/v1/referrals?status=converted')).data[0];
-    expect(fjord).toMatchObject({ code: 'NORTHWIND-FJORD', conversionEventId: 'demo-fjord-first-order' });
+    expect(fjord).toMatchObject({ code: 'NORTHWIND-SKAGEN', conversionEventId: 'demo-skagen-first-order' });
     const claims = await get('/v1/claims?status=submitted');
     expect(claims.data.map((c: { invoiceNumber: string }) => c.invoiceNumber)).toEqual([
       'INV-2026-0433',

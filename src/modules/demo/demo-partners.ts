@@ -22,7 +22,7 @@ export async function loadPartnerDemo(
   const { partners, imports, events, rules } = deps;
   const newcomers = await imports.importAccounts(
     programId,
-    'externalId,name,status\nCRM-9001,Fjord Builders,prospect\nCRM-9002,Kestrel Installations,prospect\n',
+    'externalId,name,status\nNEW-0001,Skagen Builders,prospect\nNEW-0002,Kestrel Installations,prospect\n',
     {},
     actor,
   );
@@ -43,7 +43,7 @@ export async function loadPartnerDemo(
     {
       account: 'CRM-0001',
       referralProgram: 'refer-a-business',
-      code: 'NORTHWIND-FJORD',
+      code: 'NORTHWIND-SKAGEN',
       campaign: 'autumn-2026',
     },
     actor,
@@ -53,21 +53,21 @@ export async function loadPartnerDemo(
     { account: 'CRM-0002', referralProgram: 'refer-a-business', campaign: 'autumn-2026' },
     actor,
   );
-  await partners.attribute(programId, { code: first.code, account: 'CRM-9001' }, actor, now);
-  await partners.attribute(programId, { code: second.code, account: 'CRM-9002' }, actor, now);
+  await partners.attribute(programId, { code: first.code, account: 'NEW-0001' }, actor, now);
+  await partners.attribute(programId, { code: second.code, account: 'NEW-0002' }, actor, now);
   // Its own subsidiary: the same group, so the referral waits in the review queue.
   await partners.attribute(programId, { code: first.code, account: 'CRM-0001-1' }, actor, now);
-  // Fjord Builders' first order converts its referral: both sides are paid.
+  // Skagen Builders' first order converts its referral: both sides are paid.
   await events.ingest(
     programId,
     {
-      id: 'demo-fjord-first-order',
+      id: 'demo-skagen-first-order',
       type: 'purchase',
-      account: 'CRM-9001',
+      account: 'NEW-0001',
       occurredAt: now.toISOString(),
       amount: '1840.00',
       currency: 'EUR',
-      references: { orderId: 'SO-9001-1' },
+      references: { orderId: 'SO-NEW-0001' },
     },
     actor,
   );
