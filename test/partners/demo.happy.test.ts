@@ -38,5 +38,5 @@ describe('the demo program', () => {
     ]);
     const approved = (await get('/v1/claims?status=approved')).data[0];
     expect(approved).toMatchObject({ invoiceNumber: 'INV-2026-0412', awarded: { points: 4800 } });
-  });
+  }, 300_000);
 });
