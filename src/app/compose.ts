@@ -7,7 +7,7 @@ import { createContactService } from '../modules/contacts/contacts-service.ts';
 import { createDemoService } from '../modules/demo/demo-service.ts';
 import { createEngagementService } from '../modules/engagement/engagement-service.ts';
 import { createEventTypeService } from '../modules/event-types/event-types-service.ts';
-import { createEventService } from '../modules/events/events-service.ts';
+import { createEventService, type EventServiceOptions } from '../modules/events/events-service.ts';
 import { EventsSettingsSchema } from '../modules/events/events-settings.ts';
 import { createFxService } from '../modules/fx/fx-service.ts';
 import { createIdempotencyService } from '../modules/idempotency/idempotency-service.ts';
@@ -39,6 +39,7 @@ import { createWebhookService, type WebhookOptions } from '../modules/webhooks/w
 export interface ServiceOptions {
   jobs?: JobServiceOptions;
   webhooks?: WebhookOptions;
+  events?: EventServiceOptions;
 }
 
 export function createServices(database: Database, options: ServiceOptions = {}) {
@@ -105,6 +106,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     tiers,
     outbox,
     engagement,
+    options.events,
     partners,
   );
   // Reward eligibility: the account's tier on the program's first ladder, and its memberships; the

@@ -33,6 +33,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   await database.migrate();
   const services = createServices(database, {
     webhooks: { allowedHosts: config.webhookAllowedHosts, production: config.production },
+    // Tier upgrades and challenge progress run behind the answers of event writes (decision 0021).
+    events: { followUps: 'behind' },
   });
 
   let demoKey: string | undefined;
@@ -105,6 +107,8 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
     await app.close();
+    // What the last events queued for tiers and challenges runs before the store closes.
+    await services.events.settled();
     await stopScheduler();
     await services.webhooks.stop();
     await services.jobs.stop();

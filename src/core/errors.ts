@@ -115,6 +115,7 @@ export const ERROR_CATALOG = {
   original_event_not_found: { status: 422, title: 'The event this return refers to was not ingested' },
   return_not_allowed: { status: 422, title: 'This return cannot apply to the event it refers to' },
   rule_invalid: { status: 422, title: 'The rule document is not valid' },
+  backtest_too_large: { status: 422, title: 'Too many events to backtest at once' },
   ladder_invalid: { status: 422, title: 'The tier ladder document is not valid' },
   override_invalid: { status: 422, title: 'The tier override is not valid' },
   import_invalid_rows: { status: 422, title: 'The file has invalid rows; nothing was imported' },

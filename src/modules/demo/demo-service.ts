@@ -130,6 +130,7 @@ export function createDemoService(
         ordersIngested += (await events.ingestBatch(program.id, orders.slice(i, i + 500), actor)).filter(
           (r) => r.ok,
         ).length;
+      await events.settled(program.id);
       // Earning rules in force for the past year, and a month of events evaluated by them.
       const ruleFrom = new Date(Date.now() - 400 * 86_400_000);
       const documents = demoRules();
@@ -156,7 +157,9 @@ export function createDemoService(
         [...demoEvents(earners, new Date()), ...demoTrainings(earners, new Date())],
         actor,
       );
-      // What the events' after-commit check may have missed, as the scheduler would.
+      // The events' tier upgrades and challenge progress may run behind their answers (decision 0021);
+      // then what the events' after-commit check may have missed, as the scheduler would.
+      await events.settled(program.id);
       await engagement.runDue(program.id, new Date(), actor);
       const completions = (await engagement.challengesOfAccount(program.id, earners[0]!)).completions.length;
       // A catalog item above the approval threshold, and requests for it waiting in the inbox.

@@ -9,6 +9,8 @@ import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
 import { importEventsCsv } from './events-csv.ts';
 import {
+  BacktestBody,
+  BacktestSchema,
   BatchResultSchema,
   EvaluationSchema,
   EventBody,
@@ -153,6 +155,28 @@ export const eventRoutes = routeModule({
         const { events: inputs, rules, mode } = request.body;
         const draft = rules === undefined ? undefined : { rules, mode: mode ?? 'add' };
         return { results: inBody(await events.simulate(principal(request).programId, inputs, draft)) };
+      },
+    );
+
+    app.post(
+      '/rules/backtests',
+      rulesOp('read', 'Backtest a draft rule set over the stored events of a period, writing nothing', {
+        description:
+          'The events that occurred in [from, to) (returns left out, at most 200,000) are evaluated again with the draft rules ' +
+          '(replace: drafts only, the default; add: live rules plus drafts), each alone as /v1/rules/simulate does, and compared ' +
+          'with what they were awarded when ingested: in total, per account segment, per tier held at the event, and per draft rule, ' +
+          'in points, cashback and money cost.',
+        body: BacktestBody,
+        response: responses({ 200: BacktestSchema }, ['rule_invalid', 'backtest_too_large']),
+      }),
+      async (request) => {
+        const { from, to, rules, mode } = request.body;
+        return events.backtest(principal(request).programId, {
+          from: new Date(from),
+          to: new Date(to),
+          rules,
+          ...(mode ? { mode } : {}),
+        });
       },
     );
   },

@@ -184,6 +184,67 @@ export const SimulateBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const BacktestBody = Type.Object(
+  {
+    from: Type.String({
+      format: 'date-time',
+      description: 'Events that occurred from this instant (inclusive)',
+    }),
+    to: Type.String({ format: 'date-time', description: 'up to this instant (exclusive)' }),
+    rules: Type.Array(RuleDocumentRef, {
+      minItems: 1,
+      maxItems: 100,
+      description: 'The draft rule set to try; nothing is saved',
+    }),
+    mode: Type.Optional(
+      Type.Union([Type.Literal('replace'), Type.Literal('add')], {
+        description: 'replace: only the draft rules (default); add: the live rules plus the drafts',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Awarded = Type.Object({
+  points: Type.Integer(),
+  cashback: Type.Integer({ description: 'Minor units of the base currency' }),
+  cost: Type.String({ description: 'Points at the cost per point plus cashback, in the base currency' }),
+});
+
+const BacktestLine = {
+  events: Type.Integer(),
+  proposed: Awarded,
+  actual: Awarded,
+};
+
+export const BacktestSchema = Type.Object({
+  from: Type.String({ format: 'date-time' }),
+  to: Type.String({ format: 'date-time' }),
+  mode: Type.Union([Type.Literal('replace'), Type.Literal('add')]),
+  baseCurrency: Type.String(),
+  costPerPoint: Type.String(),
+  events: Type.Integer({ description: 'Stored events evaluated (returns left out)' }),
+  failed: Type.Integer({ description: 'Events that no longer evaluate (e.g. a currency without a rate)' }),
+  proposed: Awarded,
+  actual: Awarded,
+  bySegment: Type.Array(Type.Object({ segment: Type.Union([Type.String(), Type.Null()]), ...BacktestLine })),
+  byTier: Type.Array(
+    Type.Object({
+      tier: Type.Union([Type.String(), Type.Null()], { description: 'The tier held at the event' }),
+      ...BacktestLine,
+    }),
+  ),
+  rules: Type.Array(
+    Type.Object({
+      ruleId: Type.String(),
+      name: Type.String(),
+      events: Type.Integer({ description: 'Events the rule awarded something' }),
+      points: Type.Integer(),
+      cashback: Type.Integer(),
+    }),
+  ),
+});
+
 export const SimulationSchema = Type.Object({
   results: Type.Array(
     Type.Union([

@@ -4,9 +4,16 @@
 import { createHash } from 'node:crypto';
 import { type Actor, actorName, systemActor } from '../../core/access.ts';
 import { periodOf } from '../../core/calendar.ts';
-import { FidelisError, type FieldError, fieldError } from '../../core/errors.ts';
+import { FidelisError, type FieldError, fieldError, invalid } from '../../core/errors.ts';
 import { expiryFor } from '../../core/ledger/expiry.ts';
-import { convertMinor, divide, formatAmount, minorDigits, parseAmount } from '../../core/money.ts';
+import {
+  convertMinor,
+  divide,
+  formatAmount,
+  minorDigits,
+  parseAmount,
+  valueInMinorUnits,
+} from '../../core/money.ts';
 import { afterCursor, DEFAULT_LIMIT, toPage } from '../../core/pagination.ts';
 import { isCurrency } from '../../core/reference.ts';
 import type { ConditionFacts } from '../../core/rules/condition.ts';
@@ -45,6 +52,7 @@ import { type EventsSettings, eventsSettings } from './events-settings.ts';
 import {
   awardsOf,
   type EventRow,
+  eventsOccurredIn,
   findEventByRef,
   findEventsByExternalIds,
   findEventsByRefs,
@@ -107,6 +115,67 @@ export interface EventResult {
 }
 
 export type StoredEvent = EventRow;
+
+/** An event that committed, as the follow-ups (tiers, engagement) see it. */
+type Activity = {
+  accountId: string;
+  type: string;
+  at: Date;
+  amountMinor: bigint | null;
+  /** For referrals (decision 0026): the client's event id, its references and the facts rules saw. */
+  id: string;
+  references: Record<string, string>;
+  facts: ConditionFacts;
+};
+
+export interface EventServiceOptions {
+  /**
+   * When the follow-ups of committed events (tier upgrades, challenge progress) run: `inline`
+   * before the write answers (the default: one-shot CLI commands and tests see them at once), or
+   * `behind` the answer, queued per program (the server; decision 0021).
+   */
+  followUps?: 'inline' | 'behind';
+  /** Activities waiting behind the answers of one program beyond which writers wait (20,000). */
+  maxBehind?: number;
+}
+
+const MAX_BEHIND = 20_000;
+
+/** Stored events read per page by a backtest, and the most one backtest evaluates. */
+const BACKTEST_PAGE = 1000;
+const BACKTEST_MAX_EVENTS = 200_000;
+
+function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** A stored event as the input it was ingested from (its account and contact by our ids). */
+function storedInput(e: EventRow): EventInput {
+  return {
+    id: e.externalId,
+    type: e.type,
+    account: e.accountId,
+    ...(e.contactId ? { contact: e.contactId } : {}),
+    occurredAt: e.occurredAt.toISOString(),
+    ...(e.amount !== null ? { amount: e.amount } : {}),
+    ...(e.currency !== null ? { currency: e.currency } : {}),
+    items: e.items.map((item) => ({
+      sku: item.sku,
+      category: item.category,
+      quantity: item.quantity,
+      ...(item.unitPrice !== null ? { unitPrice: item.unitPrice } : {}),
+      ...(item.amount !== null ? { amount: item.amount } : {}),
+      attributes: item.attributes,
+    })),
+    references: e.references,
+    attributes: e.attributes,
+  };
+}
 
 /** An account as the accounts service answers it. */
 type AccountRow = Awaited<ReturnType<AccountService['resolve']>>;
@@ -272,6 +341,7 @@ export function createEventService(
   tiers?: TierPort,
   outbox?: Pick<OutboxService, 'emit' | 'wants'>,
   engagement?: EngagementPort,
+  options: EventServiceOptions = {},
   referrals?: ReferralPort,
 ) {
   /**
@@ -1063,55 +1133,71 @@ export function createEventService(
   }
 
   /**
-   * After events commit: tier ladders that count them check for an upgrade. A failure here does not
-   * undo the events; the account's next event or metric value lifts it then.
+   * After events commit: the challenges and tier ladders that count them re-check (challenge
+   * progress, tier upgrades). A failure there does not undo the events; engagement's due run catches
+   * up, and the account's next event or metric value lifts its tier.
    */
-  async function afterCommit(programId: string, landed: Prepared[]): Promise<void> {
+  async function followUp(programId: string, activities: Activity[]): Promise<void> {
     if (referrals)
-      await referrals
-        .recordEvents(
-          programId,
-          landed
-            .filter((p) => p.input.type !== 'return')
-            .map((p) => ({
-              id: p.input.id,
-              type: p.input.type,
-              accountId: p.accountId,
-              at: p.occurredAt,
-              references: p.references,
-              facts: p.facts,
-            })),
-        )
-        .catch(() => {
-          // Deliberately not rethrown: the events are stored; a referral converts on a later event.
-        });
+      await referrals.recordEvents(programId, activities).catch(() => {
+        // Deliberately not rethrown: the events are stored; a referral converts on a later event.
+      });
     if (engagement)
-      await engagement
-        .recordActivities(
-          programId,
-          landed
-            .filter((p) => p.input.type !== 'return')
-            .map((p) => ({ accountId: p.accountId, type: p.input.type, at: p.occurredAt })),
-        )
-        .catch(() => {
-          // Deliberately not rethrown: the events are stored; the engagement due run catches up.
-        });
-    if (!tiers) return;
-    await tiers
-      .recordActivities(
-        programId,
-        landed
-          .filter((p) => p.input.type !== 'return')
-          .map((p) => ({
-            accountId: p.accountId,
-            type: p.input.type,
-            at: p.occurredAt,
-            amountMinor: p.baseMinor,
-          })),
-      )
-      .catch(() => {
+      await engagement.recordActivities(programId, activities).catch(() => {
+        // Deliberately not rethrown: the events are stored; the engagement due run catches up.
+      });
+    if (tiers)
+      await tiers.recordActivities(programId, activities).catch(() => {
         // Deliberately not rethrown: the events are stored and answered; see above.
       });
+  }
+
+  /**
+   * Follow-ups behind the answer (`followUps: 'behind'`, the server's way; decision 0021): what
+   * committed is queued per program and one drain per program hands everything queued so far to
+   * `followUp` at once, in commit order, so a burst of single events costs one tier read, not one
+   * each. When more than `maxBehind` activities wait, the writer waits for the drain (the queue
+   * cannot outgrow the database). `settled()` waits until nothing is queued (shutdown, the demo, tests).
+   */
+  const queued = new Map<string, Activity[]>();
+  const draining = new Map<string, Promise<void>>();
+  async function drain(programId: string): Promise<void> {
+    try {
+      for (;;) {
+        const activities = queued.get(programId);
+        if (!activities) break;
+        queued.delete(programId);
+        await followUp(programId, activities);
+      }
+    } finally {
+      draining.delete(programId);
+    }
+  }
+
+  async function afterCommit(programId: string, landed: Prepared[]): Promise<void> {
+    if (!tiers && !engagement && !referrals) return;
+    const activities = landed
+      .filter((p) => p.input.type !== 'return')
+      .map((p) => ({
+        accountId: p.accountId,
+        type: p.input.type,
+        at: p.occurredAt,
+        amountMinor: p.baseMinor,
+        id: p.input.id,
+        references: p.references,
+        facts: p.facts,
+      }));
+    if (activities.length === 0) return;
+    if (options.followUps !== 'behind') return followUp(programId, activities);
+    const waiting = queued.get(programId);
+    if (waiting) waiting.push(...activities);
+    else queued.set(programId, activities);
+    let running = draining.get(programId);
+    if (!running) {
+      running = drain(programId);
+      draining.set(programId, running);
+    }
+    if ((queued.get(programId)?.length ?? 0) > (options.maxBehind ?? MAX_BEHIND)) await running;
   }
 
   type Outcome = { ok: true; row: EventRow; replayed: boolean } | { ok: false; error: FidelisError };
@@ -1359,7 +1445,102 @@ export function createEventService(
     return outcomes as Outcome[];
   }
 
+  /** Draft rule documents validated like saved ones (errors at `/rules/i`), as rules to evaluate. */
+  async function draftRules(programId: string, documents: RuleDocument[]): Promise<ActiveRule[]> {
+    const drafts: ActiveRule[] = [];
+    for (const [i, doc] of documents.entries())
+      drafts.push({
+        id: `draft-${i + 1}`,
+        version: 1,
+        document: await rules.validate(programId, doc, `/rules/${i}`),
+      });
+    return drafts;
+  }
+
+  /**
+   * Evaluates events without writing anything (the simulation and the backtest): each event checked
+   * like a real one, evaluated with the live rules in force at its occurredAt plus the drafts
+   * (`add`), or with the drafts only (`replace`). Each result comes with the prepared event.
+   */
+  async function trial(
+    programId: string,
+    inputs: EventInput[],
+    drafts: ActiveRule[],
+    mode: 'replace' | 'add' | undefined,
+    now: Date,
+  ) {
+    const versions = await rules.versions(programId);
+    const reads = await readFor(programId, inputs, true);
+    const results = [];
+    for (const [i, input] of inputs.entries()) {
+      try {
+        const p = await prepare(
+          programId,
+          reads,
+          input,
+          fingerprint(input),
+          now,
+          `/events/${i}`,
+          'simulate',
+          null,
+        );
+        const live = mode === 'replace' ? [] : inForce(versions, p.occurredAt);
+        const active = [...live, ...drafts.filter((d) => d.document.enabled !== false)];
+        const book = await usageBook(database.db, programId, [{ p, active }]);
+        const evaluation = evaluated(p, active, book.usageOf(0));
+        results.push({
+          prepared: p,
+          result: {
+            ok: true as const,
+            id: input.id,
+            baseCurrency: p.baseCurrency,
+            baseAmount: p.baseMinor === null ? null : formatAmount(p.baseMinor, p.baseCurrency),
+            fxRate: p.fxRate,
+            result: {
+              ...evaluation,
+              awards: evaluation.awards.map((a) => ({ ...a, entryId: null })),
+              reversals: [],
+              notes:
+                input.type === 'return'
+                  ? [
+                      'a return takes back its share of the original event; a simulation shows the rule evaluation only',
+                    ]
+                  : whyNoRuleApplied(
+                      { type: input.type, occurredAt: p.occurredAt },
+                      active,
+                      mode === 'replace' ? [] : versions,
+                    ),
+            },
+          },
+        });
+      } catch (error) {
+        if (!(error instanceof FidelisError)) throw error;
+        results.push({
+          prepared: null,
+          result: {
+            ok: false as const,
+            id: input.id,
+            code: error.code,
+            detail: error.detail,
+            errors: error.extra.errors as FieldError[] | undefined,
+          },
+        });
+      }
+    }
+    return results;
+  }
+
   return {
+    /** Resolves once every follow-up queued so far (of `programId`, or of every program) has run. */
+    async settled(programId?: string): Promise<void> {
+      for (;;) {
+        const running = programId === undefined ? [...draining.values()] : [draining.get(programId)];
+        const pending = running.filter((r) => r !== undefined);
+        if (pending.length === 0) return;
+        await Promise.all(pending);
+      }
+    },
+
     async ingest(programId: string, input: EventInput, actor: Actor | null = null, now = new Date()) {
       try {
         const [outcome] = await ingestAll(programId, [input], actor, now, true);
@@ -1418,67 +1599,129 @@ export function createEventService(
       draft?: { rules: RuleDocument[]; mode: 'replace' | 'add' },
       now = new Date(),
     ) {
-      const drafts: ActiveRule[] = [];
-      for (const [i, doc] of (draft?.rules ?? []).entries()) {
-        drafts.push({
-          id: `draft-${i + 1}`,
-          version: 1,
-          document: await rules.validate(programId, doc, `/rules/${i}`),
-        });
-      }
-      const versions = await rules.versions(programId);
-      const reads = await readFor(programId, inputs, true);
-      const results = [];
-      for (const [i, input] of inputs.entries()) {
-        try {
-          const p = await prepare(
-            programId,
-            reads,
-            input,
-            fingerprint(input),
-            now,
-            `/events/${i}`,
-            'simulate',
-            null,
+      const drafts = await draftRules(programId, draft?.rules ?? []);
+      return (await trial(programId, inputs, drafts, draft?.mode, now)).map((t) => t.result);
+    },
+
+    /**
+     * A backtest (issue 18): the stored events that occurred in [from, to) evaluated again with a
+     * draft rule set (replacing the live rules, or added to them), beside what they were awarded when
+     * ingested — in total, per account segment and per tier held at the event — writing nothing.
+     * Returns are left out (they take back a share of what their original was awarded, whatever the
+     * rules). Each event is evaluated alone, as the simulation does: caps and budgets count what is
+     * stored, not what the draft would have awarded before it.
+     */
+    async backtest(
+      programId: string,
+      query: { from: Date; to: Date; rules: RuleDocument[]; mode?: 'replace' | 'add' },
+      now = new Date(),
+    ) {
+      if (query.to.getTime() <= query.from.getTime())
+        throw invalid('to must be after from', { to: 'must be after from' });
+      const drafts = await draftRules(programId, query.rules);
+      const sum = () => ({ points: 0, cashback: 0 });
+      const add = (t: { points: number; cashback: number }, x: { points: number; cashback: number }) => {
+        t.points += x.points;
+        t.cashback += x.cashback;
+      };
+      type Line = { events: number; proposed: ReturnType<typeof sum>; actual: ReturnType<typeof sum> };
+      const line = (): Line => ({ events: 0, proposed: sum(), actual: sum() });
+      const total = line();
+      const bySegment = new Map<string, Line>();
+      const byTier = new Map<string, Line>();
+      const byRule = new Map<
+        string,
+        { ruleId: string; name: string; events: number; points: number; cashback: number }
+      >();
+      // Every draft rule in document order (those that award nothing too), then live ones as met.
+      for (const d of drafts)
+        byRule.set(d.id, { ruleId: d.id, name: d.document.name, events: 0, points: 0, cashback: 0 });
+      let failed = 0;
+      let after: { occurredAt: Date; id: string } | undefined;
+      for (;;) {
+        const page = await eventsOccurredIn(
+          database.db,
+          programId,
+          query.from,
+          query.to,
+          after,
+          BACKTEST_PAGE,
+        );
+        if (page.length === 0) break;
+        after = { occurredAt: page.at(-1)!.occurredAt, id: page.at(-1)!.id };
+        const stored = page.filter((e) => e.type !== 'return');
+        if (total.events + stored.length > BACKTEST_MAX_EVENTS)
+          throw new FidelisError(
+            'backtest_too_large',
+            `More than ${BACKTEST_MAX_EVENTS} events occurred in the period; backtest a shorter one`,
           );
-          const live = draft?.mode === 'replace' ? [] : inForce(versions, p.occurredAt);
-          const active = [...live, ...drafts.filter((d) => d.document.enabled !== false)];
-          const book = await usageBook(database.db, programId, [{ p, active }]);
-          const evaluation = evaluated(p, active, book.usageOf(0));
-          results.push({
-            ok: true as const,
-            id: input.id,
-            baseCurrency: p.baseCurrency,
-            baseAmount: p.baseMinor === null ? null : formatAmount(p.baseMinor, p.baseCurrency),
-            fxRate: p.fxRate,
-            result: {
-              ...evaluation,
-              awards: evaluation.awards.map((a) => ({ ...a, entryId: null })),
-              reversals: [],
-              notes:
-                input.type === 'return'
-                  ? [
-                      'a return takes back its share of the original event; a simulation shows the rule evaluation only',
-                    ]
-                  : whyNoRuleApplied(
-                      { type: input.type, occurredAt: p.occurredAt },
-                      active,
-                      draft?.mode === 'replace' ? [] : versions,
-                    ),
-            },
-          });
-        } catch (error) {
-          if (!(error instanceof FidelisError)) throw error;
-          results.push({
-            ok: false as const,
-            id: input.id,
-            code: error.code,
-            detail: error.detail,
-            errors: error.extra.errors as FieldError[] | undefined,
-          });
+        const tried = await trial(programId, stored.map(storedInput), drafts, query.mode ?? 'replace', now);
+        for (const [i, t] of tried.entries()) {
+          if (!t.result.ok || !t.prepared) {
+            failed++;
+            continue;
+          }
+          const actual = stored[i]!.evaluation.totals;
+          const proposed = t.result.result.totals;
+          const facts = t.prepared.facts.account;
+          for (const target of [
+            total,
+            getOr(bySegment, facts.segment ?? '', line),
+            getOr(byTier, facts.tier ?? '', line),
+          ]) {
+            target.events++;
+            add(target.proposed, proposed);
+            add(target.actual, actual);
+          }
+          for (const r of t.result.result.rules) {
+            if (r.awards.length === 0) continue;
+            const k = getOr(byRule, r.ruleId, () => ({
+              ruleId: r.ruleId,
+              name: r.name,
+              events: 0,
+              points: 0,
+              cashback: 0,
+            }));
+            k.events++;
+            for (const a of r.awards) {
+              if (a.kind === 'points') k.points += a.amount;
+              if (a.kind === 'cashback') k.cashback += a.amount;
+            }
+          }
         }
+        if (page.length < BACKTEST_PAGE) break;
       }
-      return results;
+      const program = await programs.get(programId);
+      const { costPerPoint } = ledgerSettings(program.settings);
+      // What the awards cost the program: points at the program's cost per point, plus the cashback.
+      const cost = (t: { points: number; cashback: number }) =>
+        formatAmount(
+          BigInt(valueInMinorUnits(Math.max(0, t.points), costPerPoint, program.baseCurrency) + t.cashback),
+          program.baseCurrency,
+        );
+      const view = (l: Line) => ({
+        events: l.events,
+        proposed: { ...l.proposed, cost: cost(l.proposed) },
+        actual: { ...l.actual, cost: cost(l.actual) },
+      });
+      return {
+        from: query.from.toISOString(),
+        to: query.to.toISOString(),
+        mode: query.mode ?? 'replace',
+        baseCurrency: program.baseCurrency,
+        costPerPoint,
+        events: total.events,
+        failed,
+        proposed: { ...total.proposed, cost: cost(total.proposed) },
+        actual: { ...total.actual, cost: cost(total.actual) },
+        bySegment: [...bySegment]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, l]) => ({ segment: k === '' ? null : k, ...view(l) })),
+        byTier: [...byTier]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, l]) => ({ tier: k === '' ? null : k, ...view(l) })),
+        rules: [...byRule.values()],
+      };
     },
 
     async get(programId: string, ref: string): Promise<EventView> {

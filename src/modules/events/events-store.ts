@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import { type Executor, inSlices, selectRows, textArray } from '../../db/client.ts';
 import type { FreshCredits } from '../ledger/ledger-service.ts';
 import { eventAwards, events } from './events-tables.ts';
@@ -209,6 +209,32 @@ export async function listEvents(
     )
     .orderBy(desc(events.id))
     .limit(filter.limit);
+}
+
+/** A page of the events that occurred in [from, to), in (occurredAt, id) order, after a position. */
+export async function eventsOccurredIn(
+  db: Executor,
+  programId: string,
+  from: Date,
+  to: Date,
+  after: { occurredAt: Date; id: string } | undefined,
+  limit: number,
+): Promise<EventRow[]> {
+  return db
+    .select()
+    .from(events)
+    .where(
+      and(
+        eq(events.programId, programId),
+        gte(events.occurredAt, from),
+        lt(events.occurredAt, to),
+        after
+          ? sql`(${events.occurredAt}, ${events.id}) > (${after.occurredAt.toISOString()}::timestamptz, ${after.id})`
+          : undefined,
+      ),
+    )
+    .orderBy(asc(events.occurredAt), asc(events.id))
+    .limit(limit);
 }
 
 export interface MetricWindow {

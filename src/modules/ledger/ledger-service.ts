@@ -14,6 +14,7 @@ import { isCurrency } from '../../core/reference.ts';
 import type { Database, Executor, Tx } from '../../db/client.ts';
 import { retryOnConflict } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { accountByRef } from '../accounts/accounts-reads.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { MessageType, OutboxService } from '../outbox/outbox-service.ts';
@@ -68,6 +69,8 @@ import {
   reversedSoFar,
   type WalletDelta,
   type WalletRow,
+  type WalletSummaryRow,
+  walletSummaryOf,
   walletsWithExpiry,
 } from './ledger-store.ts';
 
@@ -1247,13 +1250,27 @@ export function createLedgerService(
 
     /** The wallets of an account (its group's, when pooled) with available, pending, held and expiring amounts. */
     async summary(programId: string, accountRef: string, now = new Date()) {
-      const { ownerId } = await ownerOf(programId, accountRef);
       const after = (days: number) => new Date(now.getTime() + days * DAY);
-      const rows = await walletsWithExpiry(database.db, programId, ownerId, [
-        after(30),
-        after(60),
-        after(90),
-      ]);
+      const until: [Date, Date, Date] = [after(30), after(60), after(90)];
+      const { ledger } = await settingsOf(programId);
+      let ownerId: string;
+      let rows: Array<Omit<WalletSummaryRow, 'accountId'>>;
+      if (ledger.pooling === 'group') {
+        // Pooled: the wallets are the top group's, found once the account is known.
+        ({ ownerId } = await ownerOf(programId, accountRef));
+        rows = await walletsWithExpiry(database.db, programId, ownerId, until);
+      } else {
+        // Not pooled: the account and its wallets in one round trip.
+        const found = await walletSummaryOf(
+          database.db,
+          programId,
+          accountByRef(programId, accountRef),
+          until,
+        );
+        if (!found) throw new FidelisError('account_not_found', `No account ${accountRef}`);
+        ownerId = found.accountId;
+        rows = found.wallets;
+      }
       return rows.map((w) => ({
         walletId: w.id,
         ownerAccountId: ownerId,

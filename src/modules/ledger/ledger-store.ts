@@ -1,6 +1,6 @@
 // SQL of the ledger's wallets (counters, locks), entries and postings. Lots are in
 // ledger-lots-store.ts, the history and reports in ledger-reports-store.ts.
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import { advisoryLock, type Executor, inSlices, selectRows, textArray } from '../../db/client.ts';
 import {
   type EntryType,
@@ -65,6 +65,74 @@ export async function walletsWithExpiry(
     ...r.wallet,
     expiring: [Number(r.a ?? 0), Number(r.b ?? 0), Number(r.c ?? 0)],
   }));
+}
+
+/** A wallet of the summary, with its owner and what expires in it by each of three instants. */
+export interface WalletSummaryRow {
+  accountId: string;
+  id: string;
+  unit: string;
+  balance: number;
+  held: number;
+  pending: number;
+  debt: number;
+  lifetimeEarned: number;
+  lifetimeRedeemed: number;
+  lifetimeExpired: number;
+  expiring: [number, number, number];
+}
+
+/**
+ * The wallet read in one round trip (issue 14): the account a reference names (`account`, a
+ * derived table of one row `(id, program_id)` from the accounts module's reads) and its wallets with
+ * the expiry sums of `walletsWithExpiry`. Written as one SQL text, not built column by column, because
+ * building a select of every column costs more CPU than the database spends answering it. Undefined
+ * when the reference names no account; an account without wallets answers no wallet rows.
+ */
+export async function walletSummaryOf(
+  db: Executor,
+  programId: string,
+  account: SQL,
+  until: [Date, Date, Date],
+): Promise<{ accountId: string; wallets: WalletSummaryRow[] } | undefined> {
+  const [a, b, c] = until.map((d) => d.toISOString());
+  const rows = await selectRows<Record<string, string | number | null>>(
+    db,
+    sql`select a.id as "accountId", w.id, w.unit, w.balance, w.held, w.pending, w.debt,
+               w.lifetime_earned as "lifetimeEarned", w.lifetime_redeemed as "lifetimeRedeemed",
+               w.lifetime_expired as "lifetimeExpired", s.a, s.b, s.c
+          from ${account} a
+          left join wallets w on w.program_id = ${programId} and w.account_id = a.id
+          left join lateral (
+            select sum(l.remaining) filter (where l.expires_at <= ${a}) as a,
+                   sum(l.remaining) filter (where l.expires_at <= ${b}) as b,
+                   sum(l.remaining) filter (where l.expires_at <= ${c}) as c
+              from ledger_lots l
+             where l.program_id = w.program_id and l.wallet_id = w.id
+               and l.remaining > 0 and l.expires_at is not null and l.expires_at <= ${c}) s on true
+         order by w.unit`,
+  );
+  const first = rows[0];
+  if (!first) return undefined;
+  const n = (v: string | number | null | undefined) => Number(v ?? 0);
+  return {
+    accountId: String(first.accountId),
+    wallets: rows
+      .filter((r) => r.id !== null)
+      .map((r) => ({
+        accountId: String(r.accountId),
+        id: String(r.id),
+        unit: String(r.unit),
+        balance: n(r.balance),
+        held: n(r.held),
+        pending: n(r.pending),
+        debt: n(r.debt),
+        lifetimeEarned: n(r.lifetimeEarned),
+        lifetimeRedeemed: n(r.lifetimeRedeemed),
+        lifetimeExpired: n(r.lifetimeExpired),
+        expiring: [n(r.a), n(r.b), n(r.c)],
+      })),
+  };
 }
 
 /** The member wallet of an account in a unit, created on first use. */
