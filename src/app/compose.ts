@@ -26,6 +26,8 @@ import {
 } from '../modules/notifications/notifications-service.ts';
 import { mailedTypes, NotificationsSettingsSchema } from '../modules/notifications/notifications-settings.ts';
 import { createOutboxService } from '../modules/outbox/outbox-service.ts';
+import { createPartnerService } from '../modules/partners/partners-service.ts';
+import { ClaimsSettingsSchema } from '../modules/partners/partners-settings.ts';
 import { createPortalService } from '../modules/portal/portal-service.ts';
 import { PortalSettingsSchema } from '../modules/portal/portal-settings.ts';
 import { createProgramService } from '../modules/programs/programs-service.ts';
@@ -68,6 +70,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     insight: InsightSettingsSchema,
     portal: PortalSettingsSchema,
     notifications: NotificationsSettingsSchema,
+    claims: ClaimsSettingsSchema,
   });
   const keys = createKeyService(database, audit);
   const users = createUserService(database, audit);
@@ -91,6 +94,19 @@ export function createServices(database: Database, options: ServiceOptions = {})
     tiers,
     audit,
   });
+  // Partner growth (decision 0026): referrals hear of committed events through the events' referral
+  // port; an approved sales claim becomes an event (events is built just below, called only later).
+  const partners = createPartnerService({
+    database,
+    programs,
+    accounts,
+    contacts,
+    eventTypes,
+    ledger,
+    audit,
+    outbox,
+    ingest: (...args) => events.ingest(...args),
+  });
   const events = createEventService(
     database,
     programs,
@@ -104,6 +120,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     outbox,
     engagement,
     options.events,
+    partners,
   );
   // Reward eligibility: the account's tier on the program's first ladder, and its memberships; the
   // ladders' tier names for the reasons ("needs Diamond").
@@ -163,6 +180,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     engagement,
     insight,
     contacts,
+    partners,
   );
   return {
     database,
@@ -192,6 +210,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     engagement,
     insight,
     portal,
+    partners,
   };
 }
 

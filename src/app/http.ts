@@ -38,6 +38,7 @@ import { ledgerProgramRoutes } from '../modules/ledger/ledger-program-routes.ts'
 import { ledgerRoutes } from '../modules/ledger/ledger-routes.ts';
 import { membershipRoutes } from '../modules/memberships/memberships-routes.ts';
 import { notificationRoutes } from '../modules/notifications/notifications-routes.ts';
+import { partnerRoutes } from '../modules/partners/partners-routes.ts';
 import { portalMembers } from '../modules/portal/portal-plugin.ts';
 import { portalMemberRoutes, portalRoutes } from '../modules/portal/portal-routes.ts';
 import { programRoutes } from '../modules/programs/programs-routes.ts';
@@ -81,6 +82,7 @@ const ROUTE_MODULES = [
   webhookRoutes,
   portalRoutes,
   notificationRoutes,
+  partnerRoutes,
 ] as const;
 
 export const JSON_BODY_LIMIT = 1024 * 1024;

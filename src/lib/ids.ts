@@ -38,7 +38,9 @@ export type IdPrefix =
   | 'csn'
   | 'bga'
   | 'srv'
-  | 'ans';
+  | 'ans'
+  | 'rfl'
+  | 'clm';
 
 let lastMs = 0;
 let lastEntropy: Uint8Array = new Uint8Array(10);

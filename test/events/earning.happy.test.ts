@@ -706,7 +706,7 @@ describe('program event types', () => {
     expect(json(builtIn).code).toBe('event_type_exists');
     const types = json(await p.send(p.read, { method: 'GET', url: '/v1/event-types' })).data;
     expect(types.filter((t: { builtIn: boolean }) => !t.builtIn)).toEqual([{ ...type, builtIn: false }]);
-    expect(types.filter((t: { builtIn: boolean }) => t.builtIn)).toHaveLength(14);
+    expect(types.filter((t: { builtIn: boolean }) => t.builtIn)).toHaveLength(15);
 
     await p.rule(rule);
     const at = '2026-04-04T10:00:00Z';

@@ -63,6 +63,13 @@ interface Targets {
   /** A survey and a contact who has not answered it. */
   survey: string;
   surveyContact: string;
+  /** Partners: a referral program, a code of the account, a referral in review and a submitted sales claim. */
+  referralProgram: string;
+  referralCode: string;
+  referral: string;
+  claim: string;
+  /** An account nobody referred yet (for an attribution that should succeed). */
+  referable: string;
 }
 
 interface RouteSpec {
@@ -131,6 +138,20 @@ const probeChallenge = (t: Targets) => ({
   window: { kind: 'calendar', period: 'quarter' },
   startsAt: '2026-01-01T00:00:00Z',
   reward: { points: 1 },
+});
+const probeReferralProgram = (t: Targets, code: string) => ({
+  code,
+  name: `Probe referrals ${t.n}`,
+  conversion: { eventTypes: ['purchase'] },
+  rewards: { referrer: { unit: 'points', amount: 1 } },
+});
+const probeClaim = (account: string, invoiceNumber: string) => ({
+  account,
+  invoiceNumber,
+  invoiceDate: new Date().toISOString().slice(0, 10),
+  amount: '10.00',
+  currency: 'EUR',
+  lines: [{ sku: 'PROBE', quantity: 1, amount: '10.00' }],
 });
 /** Per-event answers (200) that each refuse the event, naming what was not found. */
 function refusesEachEvent(count: number) {
@@ -542,6 +563,29 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /v1/surveys/{surveyId}/answers': {
     request: (t) => ({ payload: { contact: t.surveyContact, score: 9 } }),
   },
+  // Partners.
+  'POST /v1/referral-programs': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: probeReferralProgram(t, `probe-${t.n}`) }),
+  },
+  'PUT /v1/referral-programs/{referralProgram}': {
+    scope: 'admin',
+    request: (t) => {
+      const { code: _code, ...document } = probeReferralProgram(t, t.referralProgram);
+      return { payload: document };
+    },
+  },
+  'POST /v1/referral-codes': {
+    request: (t) => ({ payload: { account: t.account, referralProgram: t.referralProgram } }),
+  },
+  'PATCH /v1/referral-codes/{code}': { request: () => ({ payload: { active: true } }) },
+  'POST /v1/referrals': { request: (t) => ({ payload: { code: t.referralCode, account: t.referable } }) },
+  'POST /v1/referrals/{referralId}/approve': { scope: 'admin', request: () => ({ payload: {} }) },
+  'POST /v1/referrals/{referralId}/reject': { scope: 'admin', request: () => ({ payload: {} }) },
+  'POST /v1/claims': { request: (t) => ({ payload: probeClaim(t.account, `PROBE-INV-${t.n}`) }) },
+  'POST /v1/claims/{claimId}/approve': { scope: 'admin', request: () => ({ payload: {} }) },
+  'POST /v1/claims/{claimId}/reject': { scope: 'admin', request: () => ({ payload: {} }) },
 };
 
 let api: TestApi;
@@ -590,6 +634,10 @@ interface Fixture {
   challenge: string;
   leaderboard: string;
   survey: string;
+  referralProgram: string;
+  referralCode: string;
+  referral: string;
+  claim: string;
 }
 let a: Fixture & { pricierReward: string };
 
@@ -768,6 +816,11 @@ function aTargets(byExternalId = false): Targets {
     leaderboard: a.leaderboard,
     survey: a.survey,
     surveyContact: a.contactId,
+    referralProgram: a.referralProgram,
+    referralCode: a.referralCode,
+    referral: a.referral,
+    claim: a.claim,
+    referable: a.childId,
   };
 }
 
@@ -780,6 +833,67 @@ async function redemptionOf(pending: boolean): Promise<string> {
     { actor: FIXTURE, admin: false },
   );
   return r.redemption.id;
+}
+
+const NO_PARTNERS = {
+  referralProgram: 'none',
+  referralCode: 'NONE',
+  referral: 'rfl_none',
+  claim: 'clm_none',
+};
+
+/** Program a's referral program, a code of the account, a referral in review (of its child: the same group) and a claim. */
+async function partnerFixtures(accountId: string, childId: string): Promise<typeof NO_PARTNERS> {
+  if (!hasRoute('POST /v1/referral-programs')) return NO_PARTNERS;
+  await created(
+    api.a.admin,
+    '/v1/referral-programs',
+    probeReferralProgram({ n: 0 } as Targets, 'alpha-referrals'),
+  );
+  await created(api.a.write, '/v1/referral-codes', {
+    account: accountId,
+    referralProgram: 'alpha-referrals',
+    code: 'ALPHA-CODE',
+  });
+  const referral = await created(api.a.write, '/v1/referrals', { code: 'ALPHA-CODE', account: childId });
+  const claim = await api.services.partners.submitClaim(
+    api.a.programId,
+    probeClaim(accountId, 'ALPHA-INV-1'),
+    FIXTURE,
+  );
+  return {
+    referralProgram: 'alpha-referrals',
+    referralCode: 'ALPHA-CODE',
+    referral: referral.id,
+    claim: claim.id,
+  };
+}
+
+/** A referral in review, a submitted claim and an account nobody referred, for a's own writes to succeed on. */
+async function freshPartnerTargets(route?: Route) {
+  if (!route || !hasRoute('POST /v1/referral-programs')) return {};
+  const account = (name: string, parentId?: string) =>
+    api.services.accounts.create(api.a.programId, { name, ...(parentId ? { parentId } : {}) }, FIXTURE);
+  const n = ++counter;
+  if (route.path.includes('{referralId}')) {
+    const child = await account(`Fresh site ${n}`, a.accountId);
+    const referral = await api.services.partners.attribute(
+      api.a.programId,
+      { code: a.referralCode, account: child.id },
+      FIXTURE,
+    );
+    return { referral: referral.id };
+  }
+  if (route.path.includes('{claimId}')) {
+    const claim = await api.services.partners.submitClaim(
+      api.a.programId,
+      probeClaim(a.accountId, `FRESH-INV-${n}`),
+      FIXTURE,
+    );
+    return { claim: claim.id };
+  }
+  if (route.path === '/v1/referrals') return { referable: (await account(`Fresh prospect ${n}`)).id };
+  return {};
 }
 
 /** Fresh targets in program a that a request of a's own keys can succeed on (new open entries, a freeze to lift, redemptions to act on). */
@@ -806,6 +920,7 @@ async function freshATargets(route?: Route): Promise<Targets> {
       : a.pendingRedemption,
     approvedRedemption: acts('/fulfil', '/fail') ? await redemptionOf(false) : a.approvedRedemption,
     ...(await memberships(a.accountId)),
+    ...(await freshPartnerTargets(route)),
     // A survey of its own and a contact who has not answered (an answer is once per contact; a close is final).
     ...(route?.path.includes('{surveyId}') && {
       survey: (
@@ -854,6 +969,10 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
     leaderboardCode: t.leaderboard,
     surveyId: t.survey,
     period: '2026-01',
+    referralProgram: t.referralProgram,
+    code: t.referralCode,
+    referralId: t.referral,
+    claimId: t.claim,
     ...custom.params,
   };
   const url = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
@@ -905,6 +1024,7 @@ function aMarkers(): string[] {
       : []),
     ...(hasRoute('POST /v1/membership-plans') ? [a.plan, a.pendingMembership, a.activeMembership] : []),
     ...(hasRoute('POST /v1/webhook-endpoints') ? [a.webhookEndpoint, a.webhookMessage] : []),
+    ...(hasRoute('POST /v1/referral-programs') ? [a.referral, a.claim] : []),
   ];
 }
 
@@ -989,6 +1109,7 @@ beforeAll(async () => {
     ...(await memberships(account.id)),
     ...(await webhookFixtures()),
     ...(await engagementFixtures(account.id)),
+    ...(await partnerFixtures(account.id, child.id)),
     survey: hasRoute('POST /v1/surveys')
       ? (
           await created(api.a.admin, '/v1/surveys', {

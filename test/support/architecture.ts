@@ -27,6 +27,7 @@ export const MODULE_RANK: Record<string, number> = {
   rewards: 5,
   memberships: 5,
   tiers: 6,
+  partners: 6,
   webhooks: 7,
   engagement: 7,
   insight: 7,

@@ -8,6 +8,7 @@ import type { ImportService } from '../imports/imports-service.ts';
 import type { InsightService } from '../insight/insight-service.ts';
 import type { KeyService } from '../keys/keys-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
+import type { PartnerService } from '../partners/partners-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { RedemptionService } from '../rewards/redemptions-service.ts';
 import type { RewardService } from '../rewards/rewards-service.ts';
@@ -25,6 +26,7 @@ import {
   demoTrainings,
 } from './demo-engagement.ts';
 import { demoOrders } from './demo-orders.ts';
+import { loadPartnerDemo } from './demo-partners.ts';
 
 /** The demo program's portal address (/portal/northwind) and its demo member's e-mail. */
 export const DEMO_PORTAL_SLUG = 'northwind';
@@ -76,6 +78,7 @@ export function createDemoService(
   engagement: EngagementService,
   insight: InsightService,
   contactService: ContactService,
+  partners?: PartnerService,
 ) {
   return {
     /** Creates the demo program with its accounts and contacts, and an admin key for it (audited as `actor`'s). */
@@ -289,6 +292,10 @@ export function createDemoService(
           ...(comments[score] && { comment: comments[score] }),
         });
       }
+      // Referrals and Sell & Earn claims (decision 0026).
+      const partnerDemo = partners
+        ? await loadPartnerDemo({ partners, imports, events, rules }, program.id, actor)
+        : { accounts: 0 };
       // RFM segments from that history (the server refreshes them daily).
       await insight.refreshRfm(program.id);
       if (hook) await webhooks?.update(program.id, hook.id, { enabled: false }, actor);
@@ -304,7 +311,7 @@ export function createDemoService(
         programId: program.id,
         apiKey: secret,
         logins,
-        accounts: accounts.created,
+        accounts: accounts.created + partnerDemo.accounts,
         contacts: contacts.created,
         entries,
         pendingApprovals: requesters.length,

@@ -16,6 +16,7 @@ export const BUILT_IN_EVENT_TYPES = [
   'recycling.returned',
   'review.submitted',
   'event.attended',
+  'sales.claim_approved',
 ] as const;
 
 export const EVENT_TYPE_NAME = Type.String({

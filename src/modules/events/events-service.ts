@@ -117,7 +117,16 @@ export interface EventResult {
 export type StoredEvent = EventRow;
 
 /** An event that committed, as the follow-ups (tiers, engagement) see it. */
-type Activity = { accountId: string; type: string; at: Date; amountMinor: bigint | null };
+type Activity = {
+  accountId: string;
+  type: string;
+  at: Date;
+  amountMinor: bigint | null;
+  /** For referrals (decision 0026): the client's event id, its references and the facts rules saw. */
+  id: string;
+  references: Record<string, string>;
+  facts: ConditionFacts;
+};
 
 export interface EventServiceOptions {
   /**
@@ -200,6 +209,26 @@ export interface EngagementPort {
   recordActivities(
     programId: string,
     activities: Array<{ accountId: string; type: string; at: Date }>,
+  ): Promise<unknown>;
+}
+
+/**
+ * What events need of partners, a later module (the composition root wires the partners service in):
+ * the events that just committed (returns excluded), with the facts rules saw, so that a code they
+ * name attributes their account and a qualifying one converts its referral. A failure there does not
+ * undo the events. The partners service answers at once when the program has no referral program.
+ */
+export interface ReferralPort {
+  recordEvents(
+    programId: string,
+    events: Array<{
+      id: string;
+      type: string;
+      accountId: string;
+      at: Date;
+      references: Record<string, string>;
+      facts: ConditionFacts;
+    }>,
   ): Promise<unknown>;
 }
 
@@ -313,6 +342,7 @@ export function createEventService(
   outbox?: Pick<OutboxService, 'emit' | 'wants'>,
   engagement?: EngagementPort,
   options: EventServiceOptions = {},
+  referrals?: ReferralPort,
 ) {
   /**
    * What preparing a list of events reads, read once for the whole list (a batch of 1,000 events
@@ -1108,6 +1138,10 @@ export function createEventService(
    * up, and the account's next event or metric value lifts its tier.
    */
   async function followUp(programId: string, activities: Activity[]): Promise<void> {
+    if (referrals)
+      await referrals.recordEvents(programId, activities).catch(() => {
+        // Deliberately not rethrown: the events are stored; a referral converts on a later event.
+      });
     if (engagement)
       await engagement.recordActivities(programId, activities).catch(() => {
         // Deliberately not rethrown: the events are stored; the engagement due run catches up.
@@ -1141,7 +1175,7 @@ export function createEventService(
   }
 
   async function afterCommit(programId: string, landed: Prepared[]): Promise<void> {
-    if (!tiers && !engagement) return;
+    if (!tiers && !engagement && !referrals) return;
     const activities = landed
       .filter((p) => p.input.type !== 'return')
       .map((p) => ({
@@ -1149,6 +1183,9 @@ export function createEventService(
         type: p.input.type,
         at: p.occurredAt,
         amountMinor: p.baseMinor,
+        id: p.input.id,
+        references: p.references,
+        facts: p.facts,
       }));
     if (activities.length === 0) return;
     if (options.followUps !== 'behind') return followUp(programId, activities);

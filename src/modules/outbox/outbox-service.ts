@@ -26,6 +26,12 @@ export const MESSAGE_TYPES = [
   'membership.started',
   'membership.renewed',
   'membership.lapsed',
+  'referral.attributed',
+  'referral.converted',
+  'referral.rejected',
+  'claim.submitted',
+  'claim.approved',
+  'claim.rejected',
 ] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 

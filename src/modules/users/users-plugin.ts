@@ -15,7 +15,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * The routes whose step is an approval decision: a role that decides approvals takes it as the
  * operator's staff (core/access.ts scopesFor).
  */
-const DECISION_ROUTE = /^\/v1\/redemptions\/:[^/]+\/(approve|reject)$/;
+const DECISION_ROUTE = /^\/v1\/(redemptions|referrals|claims)\/:[^/]+\/(approve|reject)$/;
 
 /** The session cookie's value, if the request carries one. */
 export function sessionToken(request: FastifyRequest): string | undefined {

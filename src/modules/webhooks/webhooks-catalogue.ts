@@ -18,4 +18,11 @@ export const MESSAGE_DESCRIPTIONS: Record<MessageType, string> = {
   'membership.started': 'A membership became active',
   'membership.renewed': 'A membership was renewed for a new term',
   'membership.lapsed': 'A membership lapsed at the end of its term',
+  'referral.attributed':
+    'A referred account was attributed to its referrer (pending, or in review when a guard flagged it)',
+  'referral.converted': 'A referral converted on its qualifying event and its rewards were credited',
+  'referral.rejected': 'A referral was rejected: it pays nothing',
+  'claim.submitted': 'A sales claim was submitted',
+  'claim.approved': 'A sales claim was approved (its sales.claim_approved event follows)',
+  'claim.rejected': 'A sales claim was rejected',
 };

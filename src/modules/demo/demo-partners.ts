@@ -1,0 +1,108 @@
+// The demo's partner program (decision 0026): a two-sided referral program, codes of two groups, three
+// newcomers referred (one converted by its first order, one waiting for it, one flagged for review
+// because it belongs to its referrer's group), and Sell & Earn claims (one approved, two in the queue).
+import { type Actor, systemActor } from '../../core/access.ts';
+import type { EventService } from '../events/events-service.ts';
+import type { ImportService } from '../imports/imports-service.ts';
+import type { PartnerService } from '../partners/partners-service.ts';
+import type { RuleService } from '../rules/rules-service.ts';
+
+/** Who approves the demo's claim: not who submitted it (maker-checker). */
+const DEMO_REVIEWER = systemActor('demo-reviewer');
+
+const today = (now: Date) => now.toISOString().slice(0, 10);
+const daysAgo = (now: Date, days: number) => today(new Date(now.getTime() - days * 86_400_000));
+
+export async function loadPartnerDemo(
+  deps: { partners: PartnerService; imports: ImportService; events: EventService; rules: RuleService },
+  programId: string,
+  actor: Actor,
+  now = new Date(),
+): Promise<{ accounts: number; referrals: number; claims: number }> {
+  const { partners, imports, events, rules } = deps;
+  const newcomers = await imports.importAccounts(
+    programId,
+    'externalId,name,status\nNEW-0001,Skagen Builders,prospect\nNEW-0002,Kestrel Installations,prospect\n',
+    {},
+    actor,
+  );
+  await partners.createReferralProgram(
+    programId,
+    {
+      code: 'refer-a-business',
+      name: 'Refer a business',
+      attributionDays: 30,
+      conversion: { eventTypes: ['purchase'], condition: 'event.baseAmount >= 250.0', windowDays: 90 },
+      rewards: { referrer: { unit: 'points', amount: 2500 }, referred: { unit: 'EUR', amount: 5000 } },
+      guards: { sameGroup: 'flag', sameEmailDomain: 'flag', velocity: { max: 10, days: 30, action: 'flag' } },
+    },
+    actor,
+  );
+  const first = await partners.createCode(
+    programId,
+    {
+      account: 'CRM-0001',
+      referralProgram: 'refer-a-business',
+      code: 'NORTHWIND-SKAGEN',
+      campaign: 'autumn-2026',
+    },
+    actor,
+  );
+  const second = await partners.createCode(
+    programId,
+    { account: 'CRM-0002', referralProgram: 'refer-a-business', campaign: 'autumn-2026' },
+    actor,
+  );
+  await partners.attribute(programId, { code: first.code, account: 'NEW-0001' }, actor, now);
+  await partners.attribute(programId, { code: second.code, account: 'NEW-0002' }, actor, now);
+  // Its own subsidiary: the same group, so the referral waits in the review queue.
+  await partners.attribute(programId, { code: first.code, account: 'CRM-0001-1' }, actor, now);
+  // Skagen Builders' first order converts its referral: both sides are paid.
+  await events.ingest(
+    programId,
+    {
+      id: 'demo-skagen-first-order',
+      type: 'purchase',
+      account: 'NEW-0001',
+      occurredAt: now.toISOString(),
+      amount: '1840.00',
+      currency: 'EUR',
+      references: { orderId: 'SO-NEW-0001' },
+    },
+    actor,
+  );
+  // Sell & Earn: two points per euro of an approved claim.
+  await rules.create(
+    programId,
+    {
+      document: {
+        name: 'Sell & Earn: 2 points per euro claimed',
+        trigger: { types: ['sales.claim_approved'] },
+        effects: [{ kind: 'per_amount', points: '2', per: '1' }],
+      },
+      effectiveFrom: new Date(now.getTime() - 86_400_000),
+    },
+    actor,
+  );
+  const claim = (invoiceNumber: string, date: string, amount: string, sku: string, quantity: number) =>
+    partners.submitClaim(
+      programId,
+      {
+        account: 'CRM-0003',
+        invoiceNumber,
+        invoiceDate: date,
+        amount,
+        currency: 'EUR',
+        customerName: 'Harbour Hotel Group',
+        lines: [{ sku, quantity, amount }],
+        documentUrl: `https://files.northwind.example/claims/${invoiceNumber}.pdf`,
+      },
+      actor,
+      now,
+    );
+  const approved = await claim('INV-2026-0412', daysAgo(now, 12), '2400.00', 'HEATPUMP-12', 2);
+  await partners.approveClaim(programId, approved.id, { reason: 'Invoice matched' }, DEMO_REVIEWER, now);
+  await claim('INV-2026-0433', daysAgo(now, 5), '860.00', 'VALVE-PRO', 20);
+  await claim('INV-2026-0440', daysAgo(now, 1), '1299.00', 'BOILER-30', 1);
+  return { accounts: newcomers.created, referrals: 3, claims: 3 };
+}
