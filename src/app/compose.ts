@@ -24,6 +24,7 @@ import { createOutboxService } from '../modules/outbox/outbox-service.ts';
 import { createPortalService } from '../modules/portal/portal-service.ts';
 import { PortalSettingsSchema } from '../modules/portal/portal-settings.ts';
 import { createProgramService } from '../modules/programs/programs-service.ts';
+import { BrandingSettingsSchema } from '../modules/programs/programs-settings.ts';
 import { createCashbackService } from '../modules/rewards/cashback-service.ts';
 import { createRedemptionService } from '../modules/rewards/redemptions-service.ts';
 import { createRewardService, type EligibilityFacts } from '../modules/rewards/rewards-service.ts';
@@ -54,8 +55,9 @@ export function createServices(database: Database, options: ServiceOptions = {})
     keys: KeysSettingsSchema,
     insight: InsightSettingsSchema,
     portal: PortalSettingsSchema,
+    branding: BrandingSettingsSchema,
   });
-  const keys = createKeyService(database, audit);
+  const keys = createKeyService(database, audit, programs);
   const users = createUserService(database, audit);
   const accounts = createAccountService(database, audit);
   const contacts = createContactService(database, accounts, audit);

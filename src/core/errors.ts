@@ -8,6 +8,8 @@ export const ERROR_CATALOG = {
   unauthenticated: { status: 401, title: 'An API key is required' },
   invalid_api_key: { status: 401, title: 'The API key is unknown or revoked' },
   insufficient_scope: { status: 403, title: "The API key's scopes do not allow this" },
+  program_archived: { status: 403, title: 'The program is archived: its keys and sessions act no more' },
+  own_program: { status: 409, title: 'An operator key cannot archive the program it belongs to' },
   invalid_credentials: { status: 401, title: 'The e-mail address or the password is wrong' },
   session_expired: { status: 401, title: 'The console session is unknown, ended or expired; sign in again' },
   csrf_token_invalid: { status: 403, title: 'The request needs the CSRF token of its console session' },
