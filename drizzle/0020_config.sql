@@ -1,4 +1,21 @@
+CREATE TABLE "entitlement_grants" (
+	"program_id" text NOT NULL,
+	"id" text NOT NULL,
+	"account_id" text NOT NULL,
+	"key" text NOT NULL,
+	"valid_from" timestamp with time zone NOT NULL,
+	"valid_until" timestamp with time zone,
+	"reason" text,
+	"granted_by" text NOT NULL,
+	"revoked_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "entitlement_grants_program_id_id_pk" PRIMARY KEY("program_id","id"),
+	CONSTRAINT "entitlement_grants_validity_ck" CHECK ("entitlement_grants"."valid_until" is null or "entitlement_grants"."valid_until" > "entitlement_grants"."valid_from")
+);
+--> statement-breakpoint
 ALTER TABLE "programs" ADD COLUMN "archived_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "entitlement_grants" ADD CONSTRAINT "entitlement_grants_account_fk" FOREIGN KEY ("program_id","account_id") REFERENCES "public"."accounts"("program_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "entitlement_grants_check_idx" ON "entitlement_grants" USING btree ("program_id","account_id","key");--> statement-breakpoint
 -- hand-written: config
 -- Branding is one program setting (decision 0024): the portal's name, logo and colours move to settings.branding.
 UPDATE "programs"

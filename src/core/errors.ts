@@ -61,6 +61,11 @@ export const ERROR_CATALOG = {
   charity_not_active: { status: 422, title: 'The charity no longer accepts donations' },
   plan_not_found: { status: 404, title: 'No such membership plan' },
   membership_not_found: { status: 404, title: 'No such membership' },
+  grant_not_found: { status: 404, title: 'No such entitlement grant' },
+  membership_condition_unmet: {
+    status: 422,
+    title: "The account does not meet the plan's condition (minimum spend or tier)",
+  },
   parent_not_found: { status: 422, title: 'The parent account does not exist' },
   idempotency_key_in_flight: {
     status: 409,

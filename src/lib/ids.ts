@@ -37,7 +37,9 @@ export type IdPrefix =
   | 'csn'
   | 'bga'
   | 'srv'
-  | 'ans';
+  | 'ans'
+  | 'egr'
+  | 'rel';
 
 let lastMs = 0;
 let lastEntropy: Uint8Array = new Uint8Array(10);

@@ -11,7 +11,7 @@ beforeAll(async () => {
   operator = (
     await api.services.keys.create(api.a.programId, 'operator', ['operator'], FIXTURE, { operator: true })
   ).secret;
-});
+}, 300_000);
 
 const count = async () =>
   (

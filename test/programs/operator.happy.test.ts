@@ -12,7 +12,7 @@ beforeAll(async () => {
   operator = (
     await api.services.keys.create(api.a.programId, 'operator', ['operator'], FIXTURE, { operator: true })
   ).secret;
-});
+}, 300_000);
 
 describe('programs over the operator API', () => {
   it('creates a program, mints its admin key, and that key runs the new program alone', async () => {

@@ -12,7 +12,7 @@ beforeAll(async () => {
   operator = (
     await api.services.keys.create(api.a.programId, 'operator', ['operator'], FIXTURE, { operator: true })
   ).secret;
-});
+}, 300_000);
 
 describe('operator API security', () => {
   it('refuses every operator route to read, write and admin keys, and without a key', async () => {
