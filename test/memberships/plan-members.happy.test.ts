@@ -82,7 +82,7 @@ describe('plan members, filtered', () => {
   it('refuses a malformed country, and another program sees none of them', async () => {
     const bad = await p.send(p.read, { method: 'GET', url: `/v1/memberships?plan=${planId}&country=nl` });
     expect(bad.statusCode).toBe(400);
-    expect(JSON.stringify(json(bad).errors)).toContain('/query/country');
+    expect(JSON.stringify(json(bad).errors)).toContain('/querystring/country');
     const other = await api.call(api.b.read, { method: 'GET', url: '/v1/memberships?country=NL' });
     expect(other.statusCode).toBe(200);
     expect(other.json().data).toEqual([]);
