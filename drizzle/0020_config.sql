@@ -1,3 +1,17 @@
+CREATE TABLE "account_relationships" (
+	"program_id" text NOT NULL,
+	"id" text NOT NULL,
+	"type" text NOT NULL,
+	"from_account_id" text NOT NULL,
+	"to_account_id" text NOT NULL,
+	"starts_at" timestamp with time zone NOT NULL,
+	"ends_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "account_relationships_program_id_id_pk" PRIMARY KEY("program_id","id"),
+	CONSTRAINT "account_relationships_self_ck" CHECK ("account_relationships"."from_account_id" <> "account_relationships"."to_account_id"),
+	CONSTRAINT "account_relationships_dates_ck" CHECK ("account_relationships"."ends_at" is null or "account_relationships"."ends_at" > "account_relationships"."starts_at")
+);
+--> statement-breakpoint
 CREATE TABLE "entitlement_grants" (
 	"program_id" text NOT NULL,
 	"id" text NOT NULL,
@@ -14,7 +28,11 @@ CREATE TABLE "entitlement_grants" (
 );
 --> statement-breakpoint
 ALTER TABLE "programs" ADD COLUMN "archived_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "account_relationships" ADD CONSTRAINT "account_relationships_from_fk" FOREIGN KEY ("program_id","from_account_id") REFERENCES "public"."accounts"("program_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "account_relationships" ADD CONSTRAINT "account_relationships_to_fk" FOREIGN KEY ("program_id","to_account_id") REFERENCES "public"."accounts"("program_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "entitlement_grants" ADD CONSTRAINT "entitlement_grants_account_fk" FOREIGN KEY ("program_id","account_id") REFERENCES "public"."accounts"("program_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "account_relationships_from_idx" ON "account_relationships" USING btree ("program_id","from_account_id","type");--> statement-breakpoint
+CREATE INDEX "account_relationships_to_idx" ON "account_relationships" USING btree ("program_id","to_account_id","type");--> statement-breakpoint
 CREATE INDEX "entitlement_grants_check_idx" ON "entitlement_grants" USING btree ("program_id","account_id","key");--> statement-breakpoint
 -- hand-written: config
 -- Branding is one program setting (decision 0024): the portal's name, logo and colours move to settings.branding.
