@@ -17,7 +17,7 @@ beforeAll(async () => {
     });
     expect(r.statusCode).toBe(201);
   }
-});
+}, 300_000);
 
 const post = (url: string, payload: object | undefined, scope: 'write' | 'admin' = 'write', k = key()) =>
   api.call(scope === 'admin' ? api.a.admin : api.a.write, {
