@@ -11,6 +11,9 @@ const Env = Type.Object({
   FIDELIS_ADMIN_KEY: Type.Optional(
     Type.String({ minLength: 24, maxLength: 200, pattern: '^[A-Za-z0-9_\\-]+$' }),
   ),
+  FIDELIS_OPERATOR_KEY: Type.Optional(
+    Type.String({ minLength: 32, maxLength: 200, pattern: '^[A-Za-z0-9_\\-]+$' }),
+  ),
   CORS_ORIGIN: Type.String({
     minLength: 1,
     maxLength: 2000,
@@ -42,6 +45,8 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   adminKey: string | undefined;
+  /** FIDELIS_OPERATOR_KEY: a key with the operator scope (programs over the API; decision 0024). */
+  operatorKey: string | undefined;
   logLevel: string;
   /** Origins browsers may call the API from: '*' (any; API keys are not cookies), 'null' (none), or a list. */
   corsOrigin: '*' | 'null' | string[];
@@ -80,6 +85,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: parsed.DATABASE_URL,
     dataDir: resolve(parsed.FIDELIS_DATA_DIR),
     adminKey: parsed.FIDELIS_ADMIN_KEY,
+    operatorKey: parsed.FIDELIS_OPERATOR_KEY,
     logLevel: parsed.LOG_LEVEL,
     corsOrigin:
       parsed.CORS_ORIGIN === '*' || parsed.CORS_ORIGIN === 'null'

@@ -1,4 +1,6 @@
 // The composition root: the one place where services are built and wired together.
+
+import { minorDigits } from '../core/money.ts';
 import { tierNamesOf } from '../core/rewards/eligibility.ts';
 import type { Database } from '../db/client.ts';
 import { createAccountService } from '../modules/accounts/accounts-service.ts';
@@ -7,6 +9,7 @@ import { createContactService } from '../modules/contacts/contacts-service.ts';
 import { createDemoService } from '../modules/demo/demo-service.ts';
 import { createEngagementService } from '../modules/engagement/engagement-service.ts';
 import { createEventTypeService } from '../modules/event-types/event-types-service.ts';
+import { metricTotals } from '../modules/events/events-reads.ts';
 import { createEventService, type EventServiceOptions } from '../modules/events/events-service.ts';
 import { EventsSettingsSchema } from '../modules/events/events-settings.ts';
 import { createFxService } from '../modules/fx/fx-service.ts';
@@ -31,11 +34,13 @@ import { ClaimsSettingsSchema } from '../modules/partners/partners-settings.ts';
 import { createPortalService } from '../modules/portal/portal-service.ts';
 import { PortalSettingsSchema } from '../modules/portal/portal-settings.ts';
 import { createProgramService } from '../modules/programs/programs-service.ts';
+import { BrandingSettingsSchema } from '../modules/programs/programs-settings.ts';
 import { createCashbackService } from '../modules/rewards/cashback-service.ts';
 import { createRedemptionService } from '../modules/rewards/redemptions-service.ts';
 import { createRewardService, type EligibilityFacts } from '../modules/rewards/rewards-service.ts';
 import { RedemptionSettingsSchema } from '../modules/rewards/rewards-settings.ts';
 import { createRuleService } from '../modules/rules/rules-service.ts';
+import { accountIdsWithTier } from '../modules/tiers/tiers-reads.ts';
 import { createTierService } from '../modules/tiers/tiers-service.ts';
 import { createUserService } from '../modules/users/users-service.ts';
 import { subscriptionsOf } from '../modules/webhooks/webhooks-reads.ts';
@@ -71,15 +76,39 @@ export function createServices(database: Database, options: ServiceOptions = {})
     portal: PortalSettingsSchema,
     notifications: NotificationsSettingsSchema,
     claims: ClaimsSettingsSchema,
+    branding: BrandingSettingsSchema,
   });
-  const keys = createKeyService(database, audit);
+  const keys = createKeyService(database, audit, programs);
   const users = createUserService(database, audit);
   const accounts = createAccountService(database, audit);
   const contacts = createContactService(database, accounts, audit);
   const imports = createImportService(database, accounts, contacts, audit);
   const idempotency = createIdempotencyService(database);
   const ledger = createLedgerService(database, programs, accounts, audit, outbox);
-  const memberships = createMembershipService(database, accounts, ledger, audit, outbox);
+  // The entitlement check asks the tiers (a later module) for the account's tier perks (decision 0024).
+  const memberships = createMembershipService(database, accounts, ledger, audit, outbox, {
+    tierStanding: (programId, accountId) => tiers.standingOf(programId, accountId),
+    tierAccountIds: accountIdsWithTier,
+    tierLadders: async (programId) =>
+      (await tiers.listLadders(programId)).map((l) => ({
+        id: l.id,
+        name: l.document.name,
+        tiers: l.document.tiers.map((t) => t.code),
+      })),
+    // A plan's minimum-spend condition: the account's qualifying spend (purchases and paid invoices,
+    // less returns) in the window, as tier ladders count it.
+    qualifyingSpend: async (programId, accountId, from, to) => {
+      const currency = (await programs.get(programId)).baseCurrency;
+      const totals = await metricTotals(
+        database.db,
+        programId,
+        'qualifying_spend',
+        ['purchase', 'invoice.paid'],
+        [{ key: accountId, accountId, from, to }],
+      );
+      return { minor: totals.get(accountId) ?? 0n, digits: minorDigits(currency), currency };
+    },
+  });
   const fx = createFxService(database, programs, audit);
   const eventTypes = createEventTypeService(database, audit);
   const rules = createRuleService(database, eventTypes, audit, programs.config);

@@ -32,6 +32,7 @@ import { idempotentWrites } from '../modules/idempotency/idempotency-plugin.ts';
 import { importRoutes } from '../modules/imports/imports-routes.ts';
 import { exportRoutes, insightRoutes, surveyLinkRoutes } from '../modules/insight/insight-routes.ts';
 import { jobRoutes } from '../modules/jobs/jobs-routes.ts';
+import { operatorRoutes } from '../modules/keys/keys-operator-routes.ts';
 import { authenticateKeys, limitRequests } from '../modules/keys/keys-plugin.ts';
 import { keyRoutes } from '../modules/keys/keys-routes.ts';
 import { ledgerProgramRoutes } from '../modules/ledger/ledger-program-routes.ts';
@@ -65,6 +66,7 @@ const ROUTE_MODULES = [
   ledgerRoutes,
   ledgerProgramRoutes,
   keyRoutes,
+  operatorRoutes,
   eventTypeRoutes,
   ruleRoutes,
   eventRoutes,

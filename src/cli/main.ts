@@ -24,7 +24,8 @@ Usage:
   fidelis migrate                        apply database migrations
   fidelis programs create --name N --currency EUR [--time-zone Z] [--locale L]
   fidelis programs list
-  fidelis keys create [--program ID] [--name N] [--scopes read,write,admin]
+  fidelis keys create [--program ID] [--name N] [--scopes read,write,admin|operator]
+                                         (operator: above admin, manages programs over /v1/operator)
   fidelis keys list [--program ID]
   fidelis keys revoke [--program ID] KEY_ID
   fidelis import accounts|contacts FILE [--program ID] [--skip-invalid] [--dry-run]
@@ -151,7 +152,10 @@ export async function main(argv: string[]): Promise<number> {
         const id = await programId(services, values);
         if (sub === 'create') {
           const scopes = (values.scopes ?? 'read,write').split(',').map((s) => s.trim());
-          const { secret, key } = await services.keys.create(id, values.name ?? 'cli', scopes, CLI);
+          // The command line may make operator keys; the API never does (decision 0024).
+          const { secret, key } = await services.keys.create(id, values.name ?? 'cli', scopes, CLI, {
+            operator: true,
+          });
           console.log(`${secret}\n\nKey ${key.id} for program ${id} with scopes ${key.scopes.join(', ')}.`);
           console.log('This is the only time the key is shown: store it now.');
           return 0;

@@ -86,6 +86,24 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     adminKeyProgram = `${program.id} (${program.name})`;
   }
 
+  let operatorKeyProgram: string | undefined;
+  if (config.operatorKey) {
+    const program =
+      (await services.programs.defaultProgram()) ??
+      (await services.programs.create({ name: 'Default program', baseCurrency: 'EUR' }, START));
+    await services.keys.register(
+      program.id,
+      'FIDELIS_OPERATOR_KEY',
+      ['operator'],
+      config.operatorKey,
+      START,
+      {
+        operator: true,
+      },
+    );
+    operatorKeyProgram = `${program.id} (${program.name})`;
+  }
+
   // The embedded store has no autovacuum: start with fresh statistics (decision 0012).
   await database.maintain();
 
@@ -139,6 +157,9 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
       `  Console         ${base}/console/`,
       ...logins.map((l) => `  Console login   ${l.email} / ${l.password}   (${l.role})`),
       adminKeyProgram ? `  FIDELIS_ADMIN_KEY is an admin key of program ${adminKeyProgram}` : '',
+      operatorKeyProgram
+        ? `  FIDELIS_OPERATOR_KEY is an operator key (programs at ${base}/v1/operator/programs), home program ${operatorKeyProgram}`
+        : '',
       demoKey ? `  Demo API key    ${demoKey}   (also in ${demoKeyFile(config)})` : '',
       demoKey
         ? `  Try it          curl -H "Authorization: Bearer ${demoKey}" ${base}/v1/accounts?limit=3`

@@ -2,9 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { actorName, actorOf, allows, ROLES, SCOPES, type Scope, scopesFor } from './access.ts';
 
 describe('allows', () => {
-  it('lets a higher scope do what a lower one may: admin ⊇ write ⊇ read', () => {
+  it('lets a higher scope do what a lower one may: operator ⊇ admin ⊇ write ⊇ read', () => {
     const table = SCOPES.map((granted) => SCOPES.filter((needed) => allows([granted], needed)));
-    expect(table).toEqual([['read'], ['read', 'write'], ['read', 'write', 'admin']]);
+    expect(table).toEqual([
+      ['read'],
+      ['read', 'write'],
+      ['read', 'write', 'admin'],
+      ['read', 'write', 'admin', 'operator'],
+    ]);
   });
 
   it('needs one granted scope that is enough, and allows nothing without scopes', () => {

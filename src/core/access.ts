@@ -2,11 +2,21 @@
 // request acts as, and the actor a write is recorded as. Pure: the keys module stores keys, http/
 // reads the principal off a request, services name the actor in what they record.
 
-export const SCOPES = ['read', 'write', 'admin'] as const;
+export const SCOPES = ['read', 'write', 'admin', 'operator'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-/** admin ⊇ write ⊇ read: a key holding a higher scope may do what the lower ones may. */
-const RANK: Record<Scope, number> = { read: 1, write: 2, admin: 3 };
+/**
+ * The scopes a program's own keys may carry: `operator` is above them (it creates, lists and archives
+ * programs and mints their keys), so it is never minted over the API — only by the CLI or
+ * FIDELIS_OPERATOR_KEY (decision 0024).
+ */
+export const PROGRAM_SCOPES = ['read', 'write', 'admin'] as const satisfies readonly Scope[];
+
+/**
+ * operator ⊇ admin ⊇ write ⊇ read: a key holding a higher scope may do what the lower ones may (an
+ * operator key also administers the program it belongs to, its home program).
+ */
+const RANK: Record<Scope, number> = { read: 1, write: 2, admin: 3, operator: 4 };
 
 export function allows(granted: readonly Scope[], needed: Scope): boolean {
   return granted.some((s) => RANK[s] >= RANK[needed]);

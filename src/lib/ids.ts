@@ -40,7 +40,9 @@ export type IdPrefix =
   | 'srv'
   | 'ans'
   | 'rfl'
-  | 'clm';
+  | 'clm'
+  | 'egr'
+  | 'rel';
 
 let lastMs = 0;
 let lastEntropy: Uint8Array = new Uint8Array(10);

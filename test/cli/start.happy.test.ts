@@ -64,6 +64,8 @@ function freePort(): Promise<number> {
 }
 
 const ADMIN_KEY = 'tour-admin-key-0123456789abcdef';
+/** The operator key the tour's server starts with; the tour reads it from FIDELIS_OPERATOR_KEY. */
+const OPERATOR_KEY = 'tour-operator-key-0123456789abcdef-0123';
 
 /** Starts `fidelis start` in cwd and waits for its banner; the output so far is in `output()`. */
 async function start(cwd: string, port: number): Promise<{ server: ChildProcess; output: () => string }> {
@@ -72,6 +74,7 @@ async function start(cwd: string, port: number): Promise<{ server: ChildProcess;
     PORT: String(port),
     LOG_LEVEL: 'warn',
     FIDELIS_ADMIN_KEY: ADMIN_KEY,
+    FIDELIS_OPERATOR_KEY: OPERATOR_KEY,
     DATABASE_URL: '',
   };
   delete env.FIDELIS_DATA_DIR;
@@ -141,6 +144,7 @@ describe.skipIf(testDriver() !== 'pglite')('fidelis start and the README tour', 
   it('runs every command as pasted, each answering as the tour says', () => {
     const run = spawnSync('bash', ['-c', script(tourBlocks(readme), api)], {
       cwd,
+      env: { ...process.env, FIDELIS_OPERATOR_KEY: OPERATOR_KEY },
       encoding: 'utf8',
       timeout: 170_000,
       maxBuffer: 64 * 1024 * 1024,

@@ -17,7 +17,7 @@ beforeAll(async () => {
     });
     expect(r.statusCode).toBe(201);
   }
-});
+}, 300_000);
 
 const post = (url: string, payload: object | undefined, scope: 'write' | 'admin' = 'write', k = key()) =>
   api.call(scope === 'admin' ? api.a.admin : api.a.write, {
@@ -125,11 +125,18 @@ describe('a paid membership with entitlements up front', () => {
     const list = await get('/v1/accounts/ACME/entitlements');
     expect(list.statusCode).toBe(200);
     expect(list.json().data).toHaveLength(5);
+    const source = {
+      kind: 'membership',
+      membershipId: membership.id,
+      planId: plan.id,
+      until: membership.endsAt,
+    };
     expect(await check('ACME', 'vip_support')).toEqual({
       granted: true,
       key: 'vip_support',
       until: membership.endsAt,
-      source: { membershipId: membership.id, planId: plan.id },
+      source,
+      sources: [source],
     });
     expect(await check('ACME', 'early_access:feature-x')).toMatchObject({ granted: true });
     expect(await check('ACME', 'concierge')).toEqual({
@@ -137,6 +144,7 @@ describe('a paid membership with entitlements up front', () => {
       key: 'concierge',
       until: null,
       source: null,
+      sources: [],
     });
     expect(await check('BOLT', 'vip_support')).toMatchObject({ granted: false });
     const unknown = await get('/v1/accounts/NOBODY/entitlements/vip_support');
@@ -463,11 +471,11 @@ describe('a paid membership with entitlements up front', () => {
       reference: 'M',
       startsAt,
     });
-    expect(await check('IOTA', 'vip_support')).toEqual({
+    expect(await check('IOTA', 'vip_support')).toMatchObject({
       granted: true,
       key: 'vip_support',
       until: a.json().endsAt,
-      source: { membershipId: a.json().id, planId: auto.id },
+      source: { kind: 'membership', membershipId: a.json().id, planId: auto.id, until: a.json().endsAt },
     });
     expect(await check('IOTA', 'manual_perk')).toMatchObject({ granted: false });
     const listed = (await get('/v1/accounts/IOTA/entitlements')).json().data;

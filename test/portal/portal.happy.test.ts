@@ -19,7 +19,8 @@ beforeAll(async () => {
     url: '/v1/program',
     payload: {
       settings: {
-        portal: { slug: 'acme', name: 'Acme Rewards', colors: { primary: '#7a1f1f' } },
+        portal: { slug: 'acme' },
+        branding: { displayName: 'Acme Rewards', colors: { primary: '#7a1f1f' } },
         ledger: { costPerPoint: '0.01', expiry: { kind: 'months_after_earning', months: 2 } },
         redemptions: { approval: { above: { points: 500 } } },
       },

@@ -3,6 +3,7 @@ import { actor, principal } from '../../http/auth.ts';
 import { responses } from '../../http/responses.ts';
 import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
+import { PageOf } from '../../http/schemas.ts';
 import {
   AccountPage,
   AccountParams,
@@ -10,7 +11,12 @@ import {
   AccountTreeNodeSchema,
   AccountTreeSchema,
   CreateAccountBody,
+  CreateRelationshipBody,
+  EndRelationshipBody,
   ListAccountsQuery,
+  ListRelationshipsQuery,
+  RelationshipParams,
+  RelationshipSchema,
   UpdateAccountBody,
 } from './accounts-schemas.ts';
 import type { AccountService } from './accounts-service.ts';
@@ -18,7 +24,7 @@ import type { AccountService } from './accounts-service.ts';
 const op = operations('accounts');
 
 export const accountRoutes = routeModule({
-  schemas: [AccountSchema, AccountTreeNodeSchema],
+  schemas: [AccountSchema, AccountTreeNodeSchema, RelationshipSchema],
   routes(app: Router, { accounts }: { accounts: AccountService }): void {
     app.post(
       '/accounts',
@@ -81,6 +87,59 @@ export const accountRoutes = routeModule({
         response: responses({ 200: AccountTreeSchema }, ['account_not_found']),
       }),
       async (request) => accounts.tree(principal(request).programId, request.params.accountId),
+    );
+
+    // Relationships beyond ownership (decision 0024)
+
+    app.post(
+      '/relationships',
+      op('write', 'Create a relationship between accounts (manages: an agency and its client); audited', {
+        body: CreateRelationshipBody,
+        response: responses({ 201: Type.Ref('Relationship') }, [
+          'account_not_found',
+          'relationship_cycle',
+          'relationship_exists',
+        ]),
+      }),
+      async (request, reply) => {
+        const r = await accounts.createRelationship(
+          principal(request).programId,
+          request.body,
+          actor(request),
+        );
+        return created(reply, r, { location: `/v1/relationships?account=${r.fromAccountId}` });
+      },
+    );
+
+    app.get(
+      '/relationships',
+      op('read', 'Relationships between accounts, by account, side, type and whether active now', {
+        querystring: ListRelationshipsQuery,
+        response: responses({ 200: PageOf(Type.Ref('Relationship')) }, [
+          'invalid_cursor',
+          'account_not_found',
+        ]),
+      }),
+      async (request) => accounts.listRelationships(principal(request).programId, request.query),
+    );
+
+    app.post(
+      '/relationships/:relationshipId/end',
+      op('write', 'End a relationship, now or at a given instant (audited)', {
+        params: RelationshipParams,
+        body: EndRelationshipBody,
+        response: responses({ 200: Type.Ref('Relationship') }, [
+          'relationship_not_found',
+          'relationship_ended',
+        ]),
+      }),
+      async (request) =>
+        accounts.endRelationship(
+          principal(request).programId,
+          request.params.relationshipId,
+          request.body.endsAt,
+          actor(request),
+        ),
     );
   },
 });

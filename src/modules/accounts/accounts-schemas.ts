@@ -113,3 +113,51 @@ export type Account = Static<typeof AccountSchema>;
 export type CreateAccountInput = Static<typeof CreateAccountBody>;
 export type UpdateAccountInput = Static<typeof UpdateAccountBody>;
 export type ListAccountsInput = Static<typeof ListAccountsQuery>;
+
+export const RelationshipSchema = Type.Object(
+  {
+    id: Type.String({ examples: ['rel_01JD0000000000000000000000'] }),
+    type: Type.Literal('manages'),
+    fromAccountId: Type.String({ description: 'The managing account (the agency, the distributor)' }),
+    toAccountId: Type.String({ description: 'The managed account (the client, the dealer)' }),
+    startsAt: Type.String({ format: 'date-time' }),
+    endsAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    active: Type.Boolean(),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Relationship', title: 'Relationship' },
+);
+
+export const CreateRelationshipBody = Type.Object(
+  {
+    type: Type.Literal('manages', {
+      description: 'manages: from manages to (not ownership: nothing is inherited)',
+    }),
+    from: Type.String({ minLength: 1, maxLength: 100, description: 'Account id or externalId' }),
+    to: Type.String({ minLength: 1, maxLength: 100, description: 'Account id or externalId' }),
+    startsAt: Type.Optional(Type.String({ format: 'date-time', description: 'Default now' })),
+  },
+  { additionalProperties: false },
+);
+
+export const EndRelationshipBody = Type.Object(
+  { endsAt: Type.Optional(Type.String({ format: 'date-time', description: 'Default now' })) },
+  { additionalProperties: false },
+);
+
+export const ListRelationshipsQuery = Type.Object(
+  {
+    account: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Either side' })),
+    from: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    to: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    type: Type.Optional(Type.Literal('manages')),
+    active: Type.Optional(Type.Boolean()),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const RelationshipParams = Type.Object({
+  relationshipId: Type.String({ minLength: 1, maxLength: 100 }),
+});

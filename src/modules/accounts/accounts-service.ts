@@ -6,6 +6,12 @@ import type { AuditService } from '../audit/audit-service.ts';
 import { list, resolve, toAccount } from './accounts-find.ts';
 import { ancestors, MAX_HIERARCHY_DEPTH, members, membersOfMany, topOf, tree } from './accounts-hierarchy.ts';
 import { type AccountImportRow, importRows, type ProgressFn } from './accounts-import.ts';
+import {
+  createRelationship,
+  endRelationship,
+  listRelationships,
+  type RelationshipInput,
+} from './accounts-relationships.ts';
 import type { CreateAccountInput, ListAccountsInput, UpdateAccountInput } from './accounts-schemas.ts';
 import {
   type AccountUpsertColumn,
@@ -30,6 +36,14 @@ export function createAccountService(database: Database, audit: AuditService) {
   const deps: AccountDeps = { database, audit };
   return {
     resolve: (programId: string, ref: string) => resolve(database.db, programId, ref),
+
+    // Relationships beyond ownership (decision 0024)
+    createRelationship: (programId: string, input: RelationshipInput, actor: Actor) =>
+      createRelationship(deps, programId, input, actor),
+    endRelationship: (programId: string, id: string, endsAt: string | undefined, actor: Actor) =>
+      endRelationship(deps, programId, id, endsAt, actor),
+    listRelationships: (programId: string, query: Parameters<typeof listRelationships>[2]) =>
+      listRelationships(deps, programId, query),
 
     /** The id of the account a filter names (by id or externalId), or undefined when it names none. */
     idOf: async (programId: string, ref: string | undefined) =>

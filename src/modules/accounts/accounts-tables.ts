@@ -50,3 +50,39 @@ export const accounts = pgTable(
     check('accounts_not_own_parent_ck', sql`${t.parentId} is null or ${t.parentId} <> ${t.id}`),
   ],
 );
+
+/**
+ * Typed relationships between accounts, separate from ownership (decision 0024): `manages` (an agency
+ * and its client businesses, a distributor and its dealers). A managed account inherits nothing from
+ * its manager. Active from `startsAt` until `endsAt` (open-ended when null).
+ */
+export const accountRelationships = pgTable(
+  'account_relationships',
+  {
+    programId: text('program_id').notNull(),
+    id: text('id').notNull(),
+    type: text('type').$type<'manages'>().notNull(),
+    fromAccountId: text('from_account_id').notNull(),
+    toAccountId: text('to_account_id').notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.id] }),
+    index('account_relationships_from_idx').on(t.programId, t.fromAccountId, t.type),
+    index('account_relationships_to_idx').on(t.programId, t.toAccountId, t.type),
+    foreignKey({
+      name: 'account_relationships_from_fk',
+      columns: [t.programId, t.fromAccountId],
+      foreignColumns: [accounts.programId, accounts.id],
+    }),
+    foreignKey({
+      name: 'account_relationships_to_fk',
+      columns: [t.programId, t.toAccountId],
+      foreignColumns: [accounts.programId, accounts.id],
+    }),
+    check('account_relationships_self_ck', sql`${t.fromAccountId} <> ${t.toAccountId}`),
+    check('account_relationships_dates_ck', sql`${t.endsAt} is null or ${t.endsAt} > ${t.startsAt}`),
+  ],
+);

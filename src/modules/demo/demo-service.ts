@@ -97,11 +97,12 @@ export function createDemoService(
             },
             // A redemption above 2,000 points waits for an approver (the console's approvals inbox).
             redemptions: { approval: { above: { points: 2000 } } },
-            // The member portal at /portal/northwind, in the program's colours (decision 0019).
-            portal: {
-              slug: DEMO_PORTAL_SLUG,
-              name: 'Northwind Partner Rewards',
+            // The member portal at /portal/northwind (decision 0019), in the program's branding (0024).
+            portal: { slug: DEMO_PORTAL_SLUG },
+            branding: {
+              displayName: 'Northwind Partner Rewards',
               colors: { primary: '#0b5563' },
+              senderName: 'Northwind Partner Team',
             },
             // E-mail (decision 0027, when SMTP_URL is set): tier changes and expiring points to the
             // owners and admins, redemption decisions to the owners and buyers; monthly statements.

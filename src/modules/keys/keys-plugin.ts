@@ -13,7 +13,7 @@ export type SessionPrincipal = (request: FastifyRequest) => Promise<Principal | 
 
 export function authenticateKeys(
   app: FastifyInstance,
-  deps: { keys: KeyService; sessionPrincipal?: SessionPrincipal },
+  deps: { keys: KeyService; programs?: ProgramService; sessionPrincipal?: SessionPrincipal },
 ): void {
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
@@ -25,6 +25,10 @@ export function authenticateKeys(
       throw new FidelisError('unauthenticated', 'The Authorization header must be "Bearer <key>"');
     const found = session ?? (await deps.keys.authenticate(match![1]!));
     if (!found) throw new FidelisError('invalid_api_key');
+    // An archived program's keys and sessions act no more (decision 0024); the program row is cached
+    // per instance, so this costs no query while it is fresh.
+    if (deps.programs && (await deps.programs.get(found.programId)).archivedAt)
+      throw new FidelisError('program_archived', `Program ${found.programId} is archived`);
     const needed = request.routeOptions.config.scope ?? 'admin';
     if (!allows(found.scopes, needed)) {
       throw new FidelisError(

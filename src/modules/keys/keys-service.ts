@@ -1,11 +1,12 @@
 // API keys: created (the secret shown once), registered from the configuration, authenticated by
 // their hash, listed and revoked. Creating and revoking are audited.
 import { createHash, randomBytes } from 'node:crypto';
-import { type Actor, type Principal, SCOPES, type Scope } from '../../core/access.ts';
+import { type Actor, PROGRAM_SCOPES, type Principal, SCOPES, type Scope } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AuditService } from '../audit/audit-service.ts';
+import type { ProgramService } from '../programs/programs-service.ts';
 import { findActiveKeyByHash, findKeyByHash, insertKey, listKeys, revokeKeyRow } from './keys-store.ts';
 
 export interface ApiKeyInfo {
@@ -63,15 +64,25 @@ function recordKey(
   });
 }
 
-function checkScopes(scopes: readonly string[]): Scope[] {
-  const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+/**
+ * The scopes, checked: a program's keys may carry read, write and admin; `operator` only when the
+ * caller says so (the CLI and FIDELIS_OPERATOR_KEY — never the API, so no key can mint a key above its own).
+ */
+function checkScopes(scopes: readonly string[], operator = false): Scope[] {
+  const allowed: readonly string[] = operator ? SCOPES : PROGRAM_SCOPES;
+  const unknown = scopes.filter((s) => !allowed.includes(s));
   if (scopes.length === 0 || unknown.length > 0) {
     throw new FidelisError(
       'validation_failed',
-      `scopes must be some of ${SCOPES.join(', ')}; got ${scopes.join(', ') || 'none'}`,
+      `scopes must be some of ${allowed.join(', ')}; got ${scopes.join(', ') || 'none'}`,
     );
   }
   return [...new Set(scopes)] as Scope[];
+}
+
+/** Options of a key's creation: `operator` lets it carry the operator scope (CLI and start-up only). */
+export interface KeyOptions {
+  operator?: boolean;
 }
 
 /**
@@ -83,7 +94,11 @@ export const KEY_CACHE_TTL_MS = 1000;
 /** At most this many keys are remembered (the oldest are forgotten first). */
 const KEY_CACHE_SIZE = 10_000;
 
-export function createKeyService(database: Database, audit: AuditService) {
+export function createKeyService(
+  database: Database,
+  audit: AuditService,
+  programs?: Pick<ProgramService, 'get'>,
+) {
   /** Key hash → the principal it authenticated and when the store said so. Misses are never cached. */
   const known = new Map<string, { principal: Principal; at: number }>();
 
@@ -102,13 +117,30 @@ export function createKeyService(database: Database, audit: AuditService) {
       name: string,
       scopes: readonly string[],
       actor: Actor,
+      options: KeyOptions = {},
     ): Promise<{ secret: string; key: ApiKeyInfo }> {
       const secret = `fdl_${randomBytes(32).toString('base64url')}`;
-      return { secret, key: await this.register(programId, name, scopes, secret, actor) };
+      return { secret, key: await this.register(programId, name, scopes, secret, actor, options) };
     },
 
     /**
-     * Stores a key whose secret the caller chose (FIDELIS_ADMIN_KEY), audited; a no-op when it
+     * An operator mints a key of a program it hosts (read, write or admin, never operator; audited in
+     * that program): refused for an unknown (`not_found`) or archived (`program_archived`) program.
+     */
+    async mint(
+      programId: string,
+      name: string,
+      scopes: readonly string[],
+      actor: Actor,
+    ): Promise<{ secret: string; key: ApiKeyInfo }> {
+      if (!programs) throw new Error('the key service was built without the program service');
+      const program = await programs.get(programId, database.db);
+      if (program.archivedAt) throw new FidelisError('program_archived', `Program ${programId} is archived`);
+      return this.create(programId, name, scopes, actor);
+    },
+
+    /**
+     * Stores a key whose secret the caller chose (FIDELIS_ADMIN_KEY, FIDELIS_OPERATOR_KEY), audited; a no-op when it
      * exists already.
      */
     async register(
@@ -117,8 +149,9 @@ export function createKeyService(database: Database, audit: AuditService) {
       scopes: readonly string[],
       secret: string,
       actor: Actor,
+      options: KeyOptions = {},
     ): Promise<ApiKeyInfo> {
-      const valid = checkScopes(scopes);
+      const valid = checkScopes(scopes, options.operator);
       const hash = hashKey(secret);
       const existing = await findKeyByHash(database.db, hash);
       if (existing) {

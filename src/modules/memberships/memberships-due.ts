@@ -1,6 +1,7 @@
 // The due run of memberships: auto-renewing ones renew term by term, manually renewed ones lapse.
 import { termEnd, termsDue } from '../../core/memberships/terms.ts';
 import { retryOnConflict } from '../../db/errors.ts';
+import { conditionMet } from './memberships-conditions.ts';
 import {
   dueMemberships,
   endEntitlements,
@@ -65,8 +66,11 @@ async function renewOnce(
   );
 }
 
-/** Lapses a manually renewed membership at the end of its term: its entitlements end there. */
-async function lapse(deps: MembershipDeps, programId: string, m: MembershipRow, asOf: Date) {
+/**
+ * Lapses a membership at the end of its term: a manually renewed one, or one that no longer meets its
+ * plan's condition (`reason` says why, in the lapse event); its entitlements end there.
+ */
+async function lapse(deps: MembershipDeps, programId: string, m: MembershipRow, asOf: Date, reason?: string) {
   const { database } = deps;
   return database.transaction(async (tx) => {
     const current = await lockMembership(tx, programId, m.id);
@@ -77,6 +81,7 @@ async function lapse(deps: MembershipDeps, programId: string, m: MembershipRow, 
       event(programId, m.id, 'lapsed', current.endsAt, 'job', {
         term: current.term,
         endedAt: current.endsAt.toISOString(),
+        ...(reason === undefined ? {} : { reason: 'condition_unmet', detail: reason }),
       }),
     ]);
     return true;
@@ -119,6 +124,16 @@ export async function runDue(
       }
       const def = await definition(m);
       for (const n of termsDue(m.startsAt!, termOf(def), m.term, asOf)) {
+        // The plan's condition, as of the term's end (so a late run decides as an on-time one would):
+        // unmet, the membership lapses there instead of renewing (decision 0024).
+        if (def.condition) {
+          const end = termEnd(m.startsAt!, termOf(def), n);
+          const check = await conditionMet(deps, programId, m.accountId, def.condition, end);
+          if (!check.met) {
+            if (await lapse(deps, programId, m, asOf, check.reason)) counts.lapsed++;
+            break;
+          }
+        }
         if (!(await renewOnce(deps, programId, m, def, n))) break;
         counts.renewed++;
       }

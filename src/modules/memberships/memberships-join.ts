@@ -6,6 +6,7 @@ import { cancelledAt, termEnd } from '../../core/memberships/terms.ts';
 import { advisoryLock, type Tx } from '../../db/client.ts';
 import { isUniqueViolation, retryOnConflict } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { requireCondition } from './memberships-conditions.ts';
 import type { JoinInput } from './memberships-schemas.ts';
 import {
   endEntitlements,
@@ -69,6 +70,8 @@ export async function join(
     );
   if (input.via === 'approval' && input.startsAt !== undefined)
     throw invalidFields({ startsAt: 'a membership that needs approval starts when it is approved' });
+  // The plan's condition (a minimum spend or a tier), as of now (decision 0024).
+  await requireCondition(deps, programId, account.id, plan.id, def.condition, new Date());
   const pending = input.via === 'approval';
   const startsAt = input.startsAt === undefined ? new Date() : new Date(input.startsAt);
   const id = newId('mem');
@@ -178,6 +181,8 @@ export async function approve(
   const before = existingMembership(await findMembership(database.db, programId, membershipId), membershipId);
   if (before.status !== 'pending') throw notPending(before);
   const def = await definitionAt(database.db, programId, before.planId, before.planVersion);
+  // Checked again when it starts: the account may have fallen below since it asked.
+  await requireCondition(deps, programId, before.accountId, before.planId, def.condition, now);
   const credits = await prepareCredits(deps, programId, before, def, 1, now, 'admin', actorName(actor));
   return retryOnConflict(() =>
     database.transaction(async (tx) => {

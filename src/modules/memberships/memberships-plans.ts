@@ -8,6 +8,7 @@ import { fetchPage } from '../../core/pagination.ts';
 import { isCurrency } from '../../core/reference.ts';
 import type { Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
+import { checkCondition } from './memberships-conditions.ts';
 import type { CreatePlanInput, UpdatePlanInput } from './memberships-schemas.ts';
 import {
   deletePlanRow,
@@ -124,7 +125,8 @@ export async function createPlan(
   input: CreatePlanInput,
   actor: Actor,
 ) {
-  const definition = definitionOf(input);
+  const condition = await checkCondition(deps, programId, input.condition);
+  const definition = { ...definitionOf(input), ...(condition ? { condition } : {}) };
   return deps.database.transaction(async (tx) => {
     const id = newId('mpl');
     const row = await insertPlan(tx, { programId, id, version: 1, definition });
@@ -177,6 +179,8 @@ export async function updatePlan(
   input: UpdatePlanInput,
   actor: Actor,
 ) {
+  // Checked before the transaction: a tier condition reads the ladders.
+  const condition = input.condition ? await checkCondition(deps, programId, input.condition) : undefined;
   return changePlan(deps, programId, planId, actor, 'update', async (tx, current) => {
     const d = current.definition;
     const merged: CreatePlanInput = {
@@ -189,7 +193,9 @@ export async function updatePlan(
     };
     const description = input.description === undefined ? d.description : input.description;
     if (description !== null) merged.description = description;
-    const definition = definitionOf(merged);
+    // A condition the change names replaces the plan's; null removes it; absent keeps it.
+    const kept = input.condition === undefined ? d.condition : (condition ?? undefined);
+    const definition = { ...definitionOf(merged), ...(kept ? { condition: kept } : {}) };
     const version = current.version + 1;
     await insertPlanVersion(tx, { programId, planId, version, definition, actor: actorName(actor) });
     return updatePlanRow(tx, programId, planId, { version, definition });

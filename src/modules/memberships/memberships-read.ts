@@ -1,8 +1,10 @@
 // Reading memberships: one with its terms and entitlements, lists and event logs in pages, an
 // account's entitlements, the entitlement check, and the active plans other modules ask about.
+
 import { FidelisError } from '../../core/errors.ts';
 import { fetchPage } from '../../core/pagination.ts';
 import type { Executor } from '../../db/client.ts';
+import { accountIdsWhere } from '../accounts/accounts-reads.ts';
 import type { ListMembershipsInput } from './memberships-schemas.ts';
 import {
   activePlansOf,
@@ -11,6 +13,7 @@ import {
   eventsOf,
   findMembership,
   findPlan,
+  grantsHeld,
   listMemberships,
 } from './memberships-store.ts';
 import { detail, existingMembership, existingPlan, type MembershipDeps } from './memberships-terms.ts';
@@ -24,15 +27,30 @@ export async function getMembership({ database }: MembershipDeps, programId: str
 }
 
 export async function listOf(
-  { database, accounts }: MembershipDeps,
+  deps: MembershipDeps,
   programId: string,
   query: ListMembershipsInput & { planId?: string; accountId?: string },
 ) {
+  const { database, accounts } = deps;
   const accountId = query.accountId ?? (await accounts.idOf(programId, query.account));
   const planId = query.planId ?? query.plan;
   if (query.planId !== undefined)
     existingPlan(await findPlan(database.db, programId, query.planId), query.planId);
-  const filters = { accountId, planId, status: query.status };
+  // Plan members by segment, country and tier (decision 0024): subqueries of the accounts' and the
+  // tiers' reads, so the page stays one keyset query.
+  const accountsIn = [];
+  if (query.segment !== undefined || query.country !== undefined)
+    accountsIn.push(
+      accountIdsWhere(programId, {
+        ...(query.segment !== undefined && { segments: [query.segment] }),
+        ...(query.country !== undefined && { countries: [query.country] }),
+      }),
+    );
+  if (query.tier !== undefined) {
+    if (!deps.tierAccountIds) throw new Error('memberships was built without the tier members port');
+    accountsIn.push(deps.tierAccountIds(programId, query.tier));
+  }
+  const filters = { accountId, planId, status: query.status, accountsIn };
   return fetchPage(
     query,
     (after, limit) => listMemberships(database.db, programId, filters, after, limit),
@@ -70,9 +88,20 @@ export async function entitlementsOf(
   );
 }
 
-/** Does the account hold the entitlement now? One indexed query; an unknown account is account_not_found. */
+/** Where an entitlement comes from: a membership's plan, a tier's perks, or a grant by hand. */
+export type EntitlementSource =
+  | { kind: 'membership'; membershipId: string; planId: string; until: string | null }
+  | { kind: 'tier'; ladderId: string; ladder: string; tier: string; until: null }
+  | { kind: 'grant'; grantId: string; until: string | null };
+
+/**
+ * Does the account hold the entitlement now, from any source (decision 0024)? Its memberships (one
+ * indexed query), the perks of the tiers it holds (the tiers port) and grants by hand; `sources` lists
+ * every one that grants it (membership, tier, grant, in that order), `source` the first. An unknown
+ * account is account_not_found.
+ */
 export async function check(
-  { database }: MembershipDeps,
+  { database, tierStanding }: MembershipDeps,
   programId: string,
   accountRef: string,
   key: string,
@@ -80,13 +109,21 @@ export async function check(
 ) {
   const row = await checkEntitlement(database.db, programId, accountRef, key, now);
   if (!row) throw new FidelisError('account_not_found', `No account ${accountRef}`);
-  const granted = row.membershipId !== null;
-  return {
-    granted,
-    key,
-    until: granted ? iso(row.validUntil) : null,
-    source: granted ? { membershipId: row.membershipId!, planId: row.planId! } : null,
-  };
+  const sources: EntitlementSource[] = [];
+  if (row.membershipId !== null)
+    sources.push({
+      kind: 'membership',
+      membershipId: row.membershipId,
+      planId: row.planId!,
+      until: iso(row.validUntil),
+    });
+  for (const t of tierStanding ? await tierStanding(programId, row.accountId) : [])
+    if (t.perks.includes(key))
+      sources.push({ kind: 'tier', ladderId: t.ladderId, ladder: t.ladder, tier: t.tier, until: null });
+  for (const g of await grantsHeld(database.db, programId, row.accountId, key, now))
+    sources.push({ kind: 'grant', grantId: g.id, until: iso(g.validUntil) });
+  const first = sources[0] ?? null;
+  return { granted: first !== null, key, until: first?.until ?? null, source: first, sources };
 }
 
 /**

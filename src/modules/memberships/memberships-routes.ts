@@ -4,15 +4,19 @@ import { actor, principal } from '../../http/auth.ts';
 import { responses } from '../../http/responses.ts';
 import { asOfOrNow, created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
+import { PageOf } from '../../http/schemas.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import {
   CreatePlanBody,
   DecisionBody,
   EntitlementCheckParams,
   EntitlementCheckSchema,
+  EntitlementGrantSchema,
   EntitlementPage,
   EntitlementSchema,
   EventPage,
+  GrantEntitlementBody,
+  GrantParams,
   JoinBody,
   ListMembershipsQuery,
   ListPlansQuery,
@@ -33,7 +37,7 @@ import type { MembershipService } from './memberships-service.ts';
 const op = operations('memberships');
 
 export const membershipRoutes = routeModule({
-  schemas: [PlanSchema, MembershipSchema, EntitlementSchema],
+  schemas: [PlanSchema, MembershipSchema, EntitlementSchema, EntitlementGrantSchema],
   routes(app: Router, { memberships }: { memberships: MembershipService }): void {
     // Plans
 
@@ -268,8 +272,11 @@ export const membershipRoutes = routeModule({
 
     app.get(
       '/accounts/:accountId/entitlements/:entitlementKey',
-      op('read', 'Entitlement check: does the account hold this entitlement now? (granted false when not)', {
-        description: 'For the operator’s systems (support desk, feature flags, checkout); one indexed query.',
+      op('read', 'Entitlement check: does the account hold this entitlement now, and from which source?', {
+        description:
+          'For the operator’s systems (support desk, feature flags, checkout). Answers for every source — ' +
+          'memberships, the perks of the tiers the account holds, grants by hand — and names each that grants it ' +
+          '(granted false when none does).',
         params: EntitlementCheckParams,
         response: responses({ 200: EntitlementCheckSchema }, ['account_not_found']),
       }),
@@ -277,6 +284,59 @@ export const membershipRoutes = routeModule({
         const { accountId, entitlementKey } = request.params;
         return memberships.check(principal(request).programId, accountId, entitlementKey);
       },
+    );
+
+    // Entitlements granted by hand (decision 0024)
+
+    app.post(
+      '/accounts/:accountId/entitlement-grants',
+      op('write', 'Grant an entitlement to an account by hand, open-ended or until an instant (audited)', {
+        params: AccountParams,
+        body: GrantEntitlementBody,
+        response: responses({ 201: Type.Ref('EntitlementGrant') }, ['account_not_found']),
+      }),
+      async (request, reply) => {
+        const grant = await memberships.grant(
+          principal(request).programId,
+          request.params.accountId,
+          request.body,
+          actor(request),
+        );
+        return created(reply, grant, { location: `/v1/entitlement-grants/${grant.id}` });
+      },
+    );
+
+    app.get(
+      '/accounts/:accountId/entitlement-grants',
+      op('read', "An account's entitlement grants, revoked and ended ones too", {
+        params: AccountParams,
+        querystring: PageQuery,
+        response: responses({ 200: PageOf(Type.Ref('EntitlementGrant')) }, [
+          'account_not_found',
+          'invalid_cursor',
+        ]),
+      }),
+      async (request) =>
+        memberships.grantsOf(principal(request).programId, request.params.accountId, request.query),
+    );
+
+    app.get(
+      '/entitlement-grants/:grantId',
+      op('read', 'Read an entitlement grant', {
+        params: GrantParams,
+        response: responses({ 200: Type.Ref('EntitlementGrant') }, ['grant_not_found']),
+      }),
+      async (request) => memberships.getGrant(principal(request).programId, request.params.grantId),
+    );
+
+    app.post(
+      '/entitlement-grants/:grantId/revoke',
+      op('write', 'Revoke an entitlement grant at once (audited); a revoked grant answers as it is', {
+        params: GrantParams,
+        response: responses({ 200: Type.Ref('EntitlementGrant') }, ['grant_not_found']),
+      }),
+      async (request) =>
+        memberships.revokeGrant(principal(request).programId, request.params.grantId, actor(request)),
     );
   },
 });

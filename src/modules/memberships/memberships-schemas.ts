@@ -83,8 +83,32 @@ const Joining = Type.Union([Type.Literal('contract'), Type.Literal('purchase'), 
   description: 'How an account joins: with a contract id, an order id, or by admin approval',
 });
 
+export const PlanConditionBody = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('min_spend'), Type.Literal('tier')], {
+      description:
+        'min_spend: a qualifying spend of at least `amount` (base currency) over the last `months` months; tier: one of `tiers` on `ladder`',
+    }),
+    amount: Type.Optional(Type.String({ maxLength: 20, examples: ['5000.00'] })),
+    months: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
+    ladder: Type.Optional(Ref('Tier ladder id')),
+    tiers: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 50 }), {
+        minItems: 1,
+        maxItems: 20,
+        uniqueItems: true,
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: 'Checked when an account joins and at each renewal: a join is refused, a renewal lapses',
+  },
+);
+
 export const CreatePlanBody = Type.Object(
   {
+    condition: Type.Optional(PlanConditionBody),
     name: Name,
     description: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
     fee: Fee,
@@ -106,6 +130,7 @@ export const UpdatePlanBody = Type.Object(
     renewal: Type.Optional(Renewal),
     joining: Type.Optional(Joining),
     entitlements: Type.Optional(Type.Array(EntitlementDefinitionBody, { maxItems: 50 })),
+    condition: Type.Optional(Nullable(PlanConditionBody)),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -136,6 +161,15 @@ export const PlanSchema = Type.Object(
     renewal: Type.String(),
     joining: Type.String(),
     entitlements: Type.Array(EntitlementDefinitionSchema),
+    condition: Nullable(
+      Type.Object({
+        kind: Type.String(),
+        amount: Type.Optional(Type.String()),
+        months: Type.Optional(Type.Integer()),
+        ladderId: Type.Optional(Type.String()),
+        tiers: Type.Optional(Type.Array(Type.String())),
+      }),
+    ),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -168,6 +202,22 @@ export const ListMembershipsQuery = Type.Object(
     account: Type.Optional(Ref('Account id or externalId')),
     plan: Type.Optional(Ref('Membership plan id')),
     status: Type.Optional(MembershipStatus),
+    segment: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: "The member account's segment" }),
+    ),
+    country: Type.Optional(
+      Type.String({
+        pattern: '^[A-Z]{2}$',
+        description: "The member account's country (ISO 3166-1 alpha-2)",
+      }),
+    ),
+    tier: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 50,
+        description: 'Members holding this tier (its code) now, on any ladder',
+      }),
+    ),
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
   },
@@ -285,12 +335,60 @@ export const MembershipEventSchema = Type.Object({
   createdAt: Timestamp,
 });
 
+const EntitlementSourceSchema = Type.Union([
+  Type.Object({
+    kind: Type.Literal('membership'),
+    membershipId: Type.String(),
+    planId: Type.String(),
+    until: Nullable(Timestamp),
+  }),
+  Type.Object({
+    kind: Type.Literal('tier'),
+    ladderId: Type.String(),
+    ladder: Type.String({ description: "The ladder's name" }),
+    tier: Type.String({ description: "The tier's code; held while the account holds the tier" }),
+    until: Type.Null(),
+  }),
+  Type.Object({ kind: Type.Literal('grant'), grantId: Type.String(), until: Nullable(Timestamp) }),
+]);
+
 export const EntitlementCheckSchema = Type.Object({
   granted: Type.Boolean(),
   key: Type.String(),
   until: Nullable(Timestamp),
-  source: Nullable(Type.Object({ membershipId: Type.String(), planId: Type.String() })),
+  source: Nullable(EntitlementSourceSchema),
+  sources: Type.Array(EntitlementSourceSchema, {
+    description: 'Every source that grants it now: membership, tier perks, grant by hand (in that order)',
+  }),
 });
+
+export const GrantEntitlementBody = Type.Object(
+  {
+    key: EntitlementKey,
+    validFrom: Type.Optional(Timestamp),
+    validUntil: Type.Optional(Type.String({ format: 'date-time', description: 'Open-ended when absent' })),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export const EntitlementGrantSchema = Type.Object(
+  {
+    id: Type.String({ examples: ['egr_01JD0000000000000000000000'] }),
+    accountId: Type.String(),
+    key: Type.String(),
+    validFrom: Timestamp,
+    validUntil: Nullable(Timestamp),
+    reason: Nullable(Type.String()),
+    grantedBy: Type.String({ description: 'Who granted it (key_…, usr_…, cli, job:…)' }),
+    revokedAt: Nullable(Timestamp),
+    active: Type.Boolean({ description: 'Held now' }),
+    createdAt: Timestamp,
+  },
+  { $id: 'EntitlementGrant', title: 'EntitlementGrant' },
+);
+
+export const GrantParams = Type.Object({ grantId: Ref('Entitlement grant id') });
 
 export const PlanPage = PageOf(Type.Ref('MembershipPlan'));
 export const MembershipPage = PageOf(Type.Ref('Membership'));

@@ -8,6 +8,7 @@ import type { AuditService } from '../audit/audit-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { OutboxService } from '../outbox/outbox-service.ts';
 import { runDue } from './memberships-due.ts';
+import { getGrant, grantEntitlement, grantsOf, revokeGrant } from './memberships-grants.ts';
 import { approve, cancel, join, reject } from './memberships-join.ts';
 import { archivePlan, createPlan, deletePlan, getPlan, plansOf, updatePlan } from './memberships-plans.ts';
 import {
@@ -18,7 +19,13 @@ import {
   getMembership,
   listOf,
 } from './memberships-read.ts';
-import type { MembershipDeps } from './memberships-terms.ts';
+import type {
+  MembershipDeps,
+  QualifyingSpend,
+  TierAccountIds,
+  TierLadders,
+  TierStanding,
+} from './memberships-terms.ts';
 
 export function createMembershipService(
   database: Database,
@@ -26,8 +33,24 @@ export function createMembershipService(
   ledger: LedgerService,
   audit: AuditService,
   outbox?: Pick<OutboxService, 'emit'>,
+  ports: {
+    tierStanding?: TierStanding;
+    tierLadders?: TierLadders;
+    qualifyingSpend?: QualifyingSpend;
+    tierAccountIds?: TierAccountIds;
+  } = {},
 ) {
-  const deps: MembershipDeps = { database, accounts, ledger, audit, ...(outbox ? { outbox } : {}) };
+  const deps: MembershipDeps = {
+    database,
+    accounts,
+    ledger,
+    audit,
+    ...(outbox ? { outbox } : {}),
+    ...(ports.tierStanding ? { tierStanding: ports.tierStanding } : {}),
+    ...(ports.tierLadders ? { tierLadders: ports.tierLadders } : {}),
+    ...(ports.qualifyingSpend ? { qualifyingSpend: ports.qualifyingSpend } : {}),
+    ...(ports.tierAccountIds ? { tierAccountIds: ports.tierAccountIds } : {}),
+  };
   const bind =
     <A extends unknown[], R>(useCase: (deps: MembershipDeps, ...args: A) => R) =>
     (...args: A): R =>
@@ -51,6 +74,10 @@ export function createMembershipService(
     // Entitlements
     entitlementsOf: bind(entitlementsOf),
     check: bind(check),
+    grant: bind(grantEntitlement),
+    revokeGrant: bind(revokeGrant),
+    getGrant: bind(getGrant),
+    grantsOf: bind(grantsOf),
     activePlansOf: bind(activePlans),
     // The due run
     runDue: bind(runDue),

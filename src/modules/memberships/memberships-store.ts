@@ -1,9 +1,12 @@
 // Membership SQL, nothing else: every query filters on the program.
-import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+
+import type { SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { type Executor, selectRows } from '../../db/client.ts';
 import { equalsIf, programTable } from '../../db/rows.ts';
 import { accountByRef } from '../accounts/accounts-reads.ts';
 import {
+  entitlementGrants,
   entitlements,
   type MembershipStatus,
   membershipEvents,
@@ -95,10 +98,17 @@ export async function updateMembershipRow(
 }
 
 export const listMemberships = membershipRows.lister(
-  (f: { accountId?: string; planId?: string; status?: MembershipStatus }) => [
+  (f: {
+    accountId?: string;
+    planId?: string;
+    status?: MembershipStatus;
+    /** Subqueries of account ids the members must be among (segment and country, tier). */
+    accountsIn?: SQL[];
+  }) => [
     equalsIf(memberships.accountId, f.accountId),
     equalsIf(memberships.planId, f.planId),
     equalsIf(memberships.status, f.status),
+    ...(f.accountsIn ?? []).map((ids) => sql`${memberships.accountId} in ${ids}`),
   ],
 );
 
@@ -292,4 +302,48 @@ export async function checkEntitlement(
         ) e on true`,
   );
   return row;
+}
+
+// Manual grants (decision 0024)
+
+export type GrantRow = typeof entitlementGrants.$inferSelect;
+const grantRows = programTable(entitlementGrants, entitlementGrants.id);
+
+export const insertGrant = grantRows.insert;
+export const findGrant = grantRows.find;
+export const lockGrant = grantRows.lock;
+export const updateGrant = grantRows.update;
+
+export function grantsOfAccount(
+  db: Executor,
+  programId: string,
+  accountId: string,
+  after: string | undefined,
+  limit: number,
+): Promise<GrantRow[]> {
+  return grantRows.page(db, programId, [eq(entitlementGrants.accountId, accountId)], after, limit);
+}
+
+/** The unrevoked grants of this key the account holds at `at`, open-ended first, then latest end. */
+export async function grantsHeld(
+  db: Executor,
+  programId: string,
+  accountId: string,
+  key: string,
+  at: Date,
+): Promise<GrantRow[]> {
+  return db
+    .select()
+    .from(entitlementGrants)
+    .where(
+      and(
+        eq(entitlementGrants.programId, programId),
+        eq(entitlementGrants.accountId, accountId),
+        eq(entitlementGrants.key, key),
+        isNull(entitlementGrants.revokedAt),
+        lte(entitlementGrants.validFrom, at),
+        or(isNull(entitlementGrants.validUntil), gt(entitlementGrants.validUntil, at)),
+      ),
+    )
+    .orderBy(sql`${entitlementGrants.validUntil} desc nulls first`, asc(entitlementGrants.id));
 }

@@ -44,8 +44,17 @@ export type EntitlementDefinition =
   | { key: string; kind: 'free_period'; months: number; description?: string }
   | { key: string; kind: 'service_credit'; unit: string; amount: number; description?: string };
 
+/**
+ * What an account must meet to join a plan and at each renewal (decision 0024): a minimum qualifying
+ * spend (base currency, over the last `months` months), or a tier of a ladder.
+ */
+export type PlanCondition =
+  | { kind: 'min_spend'; amount: string; months: number }
+  | { kind: 'tier'; ladderId: string; tiers: string[] };
+
 /** The whole definition of one version of a plan (what a membership on that version gets). */
 export interface PlanDefinition {
+  condition?: PlanCondition;
   name: string;
   description: string | null;
   fee: { amount: string; currency: string; minor: number };
@@ -228,5 +237,36 @@ export const entitlements = pgTable(
       foreignColumns: [memberships.programId, memberships.id],
     }),
     check('entitlements_validity_ck', sql`${t.validUntil} >= ${t.validFrom}`),
+  ],
+);
+
+/**
+ * An entitlement granted by hand (decision 0024): the third source of the entitlement check, beside
+ * memberships and tier perks. Open-ended when `validUntil` is null; revoking ends it at once.
+ */
+export const entitlementGrants = pgTable(
+  'entitlement_grants',
+  {
+    programId: text('program_id').notNull(),
+    id: text('id').notNull(),
+    accountId: text('account_id').notNull(),
+    key: text('key').notNull(),
+    validFrom: ts('valid_from').notNull(),
+    validUntil: ts('valid_until'),
+    reason: text('reason'),
+    /** Who granted it (the audit log's actor name). */
+    grantedBy: text('granted_by').notNull(),
+    revokedAt: ts('revoked_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.id] }),
+    index('entitlement_grants_check_idx').on(t.programId, t.accountId, t.key),
+    foreignKey({
+      name: 'entitlement_grants_account_fk',
+      columns: [t.programId, t.accountId],
+      foreignColumns: [accounts.programId, accounts.id],
+    }),
+    check('entitlement_grants_validity_ck', sql`${t.validUntil} is null or ${t.validUntil} > ${t.validFrom}`),
   ],
 );

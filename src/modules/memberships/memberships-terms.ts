@@ -1,7 +1,9 @@
 // What every membership use case shares: the service's dependencies, finding plans and memberships,
 // and what a term brings (its charge row, entitlements, service credits and event), written in the
 // transaction of the transition that starts it.
+
 import { randomBytes } from 'node:crypto';
+import type { SQL } from 'drizzle-orm';
 import { FidelisError, fieldErrors } from '../../core/errors.ts';
 import { encodeRandom } from '../../core/ids.ts';
 import { entitlementUntil } from '../../core/memberships/entitlements.ts';
@@ -27,11 +29,44 @@ import type { MembershipEventType, PlanDefinition } from './memberships-tables.t
 import { feeOf, toEntitlement, toMembership, toTerm } from './memberships-views.ts';
 
 /** What the membership use cases are given (built once by createMembershipService). */
+/**
+ * The tiers an account holds now, each with its ladder and perks: a port to the tiers module (a later
+ * one), wired in app/compose.ts. Tier perks answer the entitlement check (decision 0024).
+ */
+export type TierStanding = (
+  programId: string,
+  accountId: string,
+) => Promise<Array<{ ladderId: string; ladder: string; tier: string; perks: string[] }>>;
+
+/** The program's tier ladders and their tier codes (a port to the tiers module), to check plan conditions. */
+export type TierLadders = (
+  programId: string,
+) => Promise<Array<{ id: string; name: string; tiers: string[] }>>;
+
+/**
+ * An account's qualifying spend in [from, to), in minor units of the program's base currency (a port
+ * to the events' metric totals, wired in app/compose.ts).
+ */
+export type QualifyingSpend = (
+  programId: string,
+  accountId: string,
+  from: Date,
+  to: Date,
+) => Promise<{ minor: bigint; digits: number; currency: string }>;
+
+/** A subquery of the ids of accounts holding a tier now (a port to the tiers' reads), to filter members. */
+export type TierAccountIds = (programId: string, tier: string) => SQL;
+
 export interface MembershipDeps {
+  tierAccountIds?: TierAccountIds;
+  tierLadders?: TierLadders;
+  qualifyingSpend?: QualifyingSpend;
   database: Database;
   accounts: AccountService;
   ledger: LedgerService;
   audit: AuditService;
+  /** The account's tiers and perks (the tiers module, through app/compose.ts); none without it. */
+  tierStanding?: TierStanding;
   /** Where memberships starting, renewing and lapsing are announced to webhooks (decision 0016). */
   outbox?: Pick<OutboxService, 'emit'>;
 }

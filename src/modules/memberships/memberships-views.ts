@@ -23,6 +23,7 @@ export function toPlan(row: PlanRow) {
     renewal: d.renewal,
     joining: d.joining,
     entitlements: d.entitlements,
+    condition: d.condition ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

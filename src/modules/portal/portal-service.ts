@@ -149,6 +149,7 @@ export function createPortalService(database: Database, deps: PortalDeps) {
     /** The branding of the portal served at `slug` (its program's setting, or the program id). */
     async portal(slug: string): Promise<Branding & { defaultLocale: string }> {
       for (const program of await programs.list()) {
+        if (program.archivedAt) continue;
         const branding = portalSettings(program);
         if (branding.slug === slug) return { ...branding, defaultLocale: program.defaultLocale };
       }

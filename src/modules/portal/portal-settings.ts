@@ -1,7 +1,9 @@
-// The portal's program policies (program settings key `portal`): the slug of its address and the
-// program's branding, with their defaults.
+// The portal's program policies (program settings key `portal`): the slug of its address. The
+// program's branding (name, logo, colours) is the program's `branding` setting (decision 0024); the
+// portal's own `name`, `logoUrl` and `colors` are still read where `branding` says nothing (deprecated).
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
+import { brandingOf } from '../programs/programs-settings.ts';
 
 const Colour = Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: 'A colour as #rrggbb' });
 
@@ -17,11 +19,14 @@ export const PortalSettingsSchema = Type.Object(
       Type.String({
         minLength: 1,
         maxLength: 100,
-        description: "The portal's title (default: the program name)",
+        description: 'Deprecated: use settings.branding.displayName (read only where branding has none)',
       }),
     ),
     logoUrl: Type.Optional(
-      Type.String({ pattern: '^https://\\S{1,500}$', description: 'An https address of the logo image' }),
+      Type.String({
+        pattern: '^https://\\S{1,500}$',
+        description: 'Deprecated: use settings.branding.logoUrl (read only where branding has none)',
+      }),
     ),
     colors: Type.Optional(
       Type.Object(
@@ -31,7 +36,7 @@ export const PortalSettingsSchema = Type.Object(
         },
         {
           additionalProperties: false,
-          description: 'primary: header and buttons; onPrimary: text on them (keep a 4.5:1 contrast)',
+          description: 'Deprecated: use settings.branding.colors (read only where branding has none)',
         },
       ),
     ),
@@ -55,10 +60,11 @@ export function portalSettings(program: {
   const own = program.settings.portal;
   const s: Static<typeof PortalSettingsSchema> =
     own !== undefined && Value.Check(PortalSettingsSchema, own) ? own : {};
+  const branding = brandingOf(program, s);
   return {
     slug: s.slug ?? program.id.toLowerCase(),
-    name: s.name ?? program.name,
-    logoUrl: s.logoUrl ?? null,
-    colors: { primary: s.colors?.primary ?? '#1f4e79', onPrimary: s.colors?.onPrimary ?? '#ffffff' },
+    name: branding.displayName,
+    logoUrl: branding.logoUrl,
+    colors: branding.colors,
   };
 }

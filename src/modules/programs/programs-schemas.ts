@@ -33,6 +33,9 @@ export const ProgramSchema = Type.Object(
     settings: Settings,
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
+    archivedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'When an operator archived the program (its keys then act no more), or null',
+    }),
   },
   { $id: 'Program', title: 'Program' },
 );

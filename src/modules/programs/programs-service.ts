@@ -3,6 +3,7 @@ import type { TSchema } from 'typebox';
 import Value from 'typebox/value';
 import type { Actor } from '../../core/access.ts';
 import { FidelisError, type FieldError, fieldErrors } from '../../core/errors.ts';
+import { fetchPage, type Page, type PageQuery } from '../../core/pagination.ts';
 import { canonicalLocale, isCurrency, isTimeZone } from '../../core/reference.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
@@ -15,6 +16,7 @@ import type { CreateProgramInput, Program, UpdateProgramInput } from './programs
 import {
   findProgram,
   insertProgram,
+  listProgramPage,
   listPrograms,
   lockProgram,
   type ProgramRow,
@@ -31,6 +33,7 @@ export function toProgram(row: ProgramRow): Program {
     settings: row.settings as Program['settings'],
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+    archivedAt: row.archivedAt ? row.archivedAt.toISOString() : null,
   };
 }
 
@@ -127,9 +130,39 @@ export function createProgramService(
       return (await listPrograms(database.db)).map(toProgram);
     },
 
+    /** A page of the programs this Fidelis hosts, for an operator; archived ones only when asked for. */
+    async page(query: PageQuery & { includeArchived?: boolean }): Promise<Page<Program>> {
+      return fetchPage(query, (after, limit) => listProgramPage(database.db, query, after, limit), toProgram);
+    },
+
+    /**
+     * Archives a program (audited): from then on its API keys and console sessions act no more for it
+     * (the keys plugin refuses them with `program_archived`). Archiving an archived program changes
+     * nothing and answers it as it is.
+     */
+    async archive(id: string, actor: Actor, now = new Date()): Promise<Program> {
+      const program = await database.transaction(async (tx) => {
+        const current = await lockProgram(tx, id);
+        if (!current) throw new FidelisError('not_found', `No program ${id}`);
+        if (current.archivedAt) return toProgram(current);
+        const row = await updateProgramRow(tx, id, { archivedAt: now });
+        const change = { before: toProgram(current), after: toProgram(row!) };
+        await audit.record(tx, id, {
+          actor,
+          action: 'program.archive',
+          resourceType: 'program',
+          resourceId: id,
+          ...change,
+        });
+        return change.after;
+      });
+      config.forget(id);
+      return program;
+    },
+
     /** The program deployments and scripts address by default: the oldest one. */
     async defaultProgram(): Promise<Program | undefined> {
-      const [first] = await listPrograms(database.db);
+      const first = (await listPrograms(database.db)).find((p) => !p.archivedAt);
       return first ? toProgram(first) : undefined;
     },
 

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { programs } from './programs-tables.ts';
 
@@ -36,4 +36,22 @@ export async function updateProgramRow(
     .where(eq(programs.id, id))
     .returning();
   return row;
+}
+
+/** A page of programs in id order after `after`; archived ones only when asked for. */
+export async function listProgramPage(
+  db: Executor,
+  filter: { includeArchived?: boolean },
+  after: string | undefined,
+  limit: number,
+): Promise<ProgramRow[]> {
+  const conditions: SQL[] = [];
+  if (!filter.includeArchived) conditions.push(isNull(programs.archivedAt));
+  if (after !== undefined) conditions.push(gt(programs.id, after));
+  return db
+    .select()
+    .from(programs)
+    .where(and(...conditions))
+    .orderBy(asc(programs.id))
+    .limit(limit);
 }

@@ -11,6 +11,8 @@ export const programs = pgTable('programs', {
   settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  /** Set when an operator archived the program: its keys and console sessions no longer act for it. */
+  archivedAt: timestamp('archived_at', { withTimezone: true }),
 });
 
 /**

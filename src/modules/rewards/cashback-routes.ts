@@ -1,4 +1,5 @@
 // Routes of cash leaving the program: charities, donations and payouts.
+import { Readable } from 'node:stream';
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { responses } from '../../http/responses.ts';
@@ -11,7 +12,10 @@ import {
   CharitySchema,
   CreateCharityBody,
   DonationBody,
+  DonationListQuery,
+  DonationPeriodQuery,
   DonationSchema,
+  DonationTotalsSchema,
   PayoutBody,
   PayoutSchema,
   UpdateCharityBody,
@@ -98,11 +102,47 @@ export const cashbackRoutes = routeModule({
 
     app.get(
       '/donations',
-      op('read', 'Donations, newest first', {
-        querystring: CashListQuery,
-        response: responses({ 200: PageOf(DonationSchema) }, ['invalid_cursor', 'account_not_found']),
+      op('read', 'Donations, newest first, by account, charity and period', {
+        querystring: DonationListQuery,
+        response: responses({ 200: PageOf(DonationSchema) }, [
+          'invalid_cursor',
+          'account_not_found',
+          'charity_not_found',
+        ]),
       }),
       async (request) => cashback.donations(principal(request).programId, request.query),
+    );
+
+    app.get(
+      '/donations/totals',
+      op('read', 'Donations totalled per charity and unit for a period: what the program owes each charity', {
+        querystring: DonationPeriodQuery,
+        response: responses({ 200: DonationTotalsSchema }, ['account_not_found', 'charity_not_found']),
+      }),
+      async (request) => cashback.donationTotals(principal(request).programId, request.query),
+    );
+
+    app.get(
+      '/donations/export',
+      op('read', 'Donations of a period as CSV (oldest first), by account and charity', {
+        querystring: DonationPeriodQuery,
+        response: responses(
+          {
+            200: {
+              description: 'CSV with a header row, streamed (UTF-8, comma separated, one line per donation)',
+              content: { 'text/csv': { schema: Type.String() } },
+            },
+          },
+          ['account_not_found', 'charity_not_found'],
+        ),
+      }),
+      async (request, reply) => {
+        const lines = await cashback.donationsCsv(principal(request).programId, request.query);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="donations.csv"')
+          .send(Readable.from(lines));
+      },
     );
 
     app.post(

@@ -91,3 +91,45 @@ export type UpdateCharityInput = Static<typeof UpdateCharityBody>;
 export type DonationInput = Static<typeof DonationBody>;
 export type PayoutInput = Static<typeof PayoutBody>;
 export type CashListInput = Static<typeof CashListQuery>;
+
+/** Donations of a period ([from, to), instants), a charity, an account (decision 0024). */
+export const DonationPeriodQuery = Type.Object(
+  {
+    account: Type.Optional(Ref('Account id or externalId')),
+    charity: Type.Optional(Ref('Charity id')),
+    from: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Donations made at or after this instant' }),
+    ),
+    to: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Donations made before this instant' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const DonationListQuery = Type.Object(
+  {
+    ...DonationPeriodQuery.properties,
+    limit: Type.Optional(Limit),
+    cursor: Type.Optional(Cursor),
+  },
+  { additionalProperties: false },
+);
+
+export const DonationTotalsSchema = Type.Object({
+  from: Nullable(Timestamp),
+  to: Nullable(Timestamp),
+  data: Type.Array(
+    Type.Object({
+      charityId: Type.String(),
+      name: Type.String(),
+      unit: Type.String({ description: 'points or a currency' }),
+      amount: Type.Integer({ description: 'In minor units of a currency, or points' }),
+      count: Type.Integer(),
+    }),
+    { description: 'Per charity and unit: what the program owes it for the period' },
+  ),
+});
+
+export type DonationPeriodInput = Static<typeof DonationPeriodQuery>;
+export type DonationListInput = Static<typeof DonationListQuery>;

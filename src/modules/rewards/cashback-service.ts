@@ -4,7 +4,7 @@
 import type { Database } from '../../db/client.ts';
 import { bindUseCases } from '../../lib/use-cases.ts';
 import { allCharities, createCharity, getCharity, updateCharity } from './cashback-charities.ts';
-import { donate, donationPage } from './cashback-donate.ts';
+import { donate, donationPage, donationSums, donationsCsv } from './cashback-donate.ts';
 import { payout, payoutPage } from './cashback-payout.ts';
 import type { CatalogServices } from './rewards-service.ts';
 
@@ -22,6 +22,8 @@ export function createCashbackService(database: Database, services: Omit<Cashbac
     charities: allCharities,
     donate,
     donations: donationPage,
+    donationTotals: donationSums,
+    donationsCsv,
     payout,
     payouts: payoutPage,
   });

@@ -11,7 +11,7 @@ import { runDue } from './tiers-due.ts';
 import { createLadder, getLadder, ladderViews, updateLadder, validateLadder } from './tiers-ladders.ts';
 import { recordActivities, setMetricValues } from './tiers-lift.ts';
 import { liftOverride, override } from './tiers-override.ts';
-import { currentTiers, history, progress, tiersAt } from './tiers-standing.ts';
+import { currentTiers, history, progress, standingOf, tiersAt } from './tiers-standing.ts';
 import type { TierDeps } from './tiers-status.ts';
 
 export function createTierService(
@@ -44,6 +44,7 @@ export function createTierService(
     history: bind(history),
     tiersAt: bind(tiersAt),
     currentTiers: bind(currentTiers),
+    standingOf: bind(standingOf),
   };
 }
 

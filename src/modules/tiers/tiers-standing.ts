@@ -109,3 +109,25 @@ export async function currentTiers(deps: TierDeps, programId: string, accountId:
   }
   return out;
 }
+
+/** The account's current tier on every ladder, with the ladder and the tier's perks (the entitlement check). */
+export async function standingOf(
+  deps: TierDeps,
+  programId: string,
+  accountId: string,
+): Promise<Array<{ ladderId: string; ladder: string; tier: string; perks: string[] }>> {
+  const { database, accounts } = deps;
+  const ladders = await laddersOf(deps, programId);
+  const out: Array<{ ladderId: string; ladder: string; tier: string; perks: string[] }> = [];
+  for (const l of ladders) {
+    const qualifierId = l.document.groupQualification
+      ? await accounts.topOf(programId, accountId)
+      : accountId;
+    const rows = await statusesOf(database.db, programId, qualifierId);
+    const code = rows.find((r) => r.ladderId === l.id)?.tierCode;
+    if (!code) continue;
+    const tier = l.document.tiers.find((t) => t.code === code);
+    out.push({ ladderId: l.id, ladder: l.document.name, tier: code, perks: tier?.perks ?? [] });
+  }
+  return out;
+}
