@@ -127,6 +127,9 @@ export function createServices(database: Database, options: ServiceOptions = {})
     rewards,
     redemptions,
     audit,
+    accounts,
+    memberships,
+    engagement,
   });
   const demo = createDemoService(
     programs,
@@ -143,6 +146,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     engagement,
     insight,
     contacts,
+    memberships,
   );
   return {
     database,

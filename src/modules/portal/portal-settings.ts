@@ -23,6 +23,23 @@ export const PortalSettingsSchema = Type.Object(
     logoUrl: Type.Optional(
       Type.String({ pattern: '^https://\\S{1,500}$', description: 'An https address of the logo image' }),
     ),
+    companyRoles: Type.Optional(
+      Type.Array(
+        Type.Union([
+          Type.Literal('owner'),
+          Type.Literal('admin'),
+          Type.Literal('buyer'),
+          Type.Literal('approver'),
+          Type.Literal('viewer'),
+        ]),
+        {
+          uniqueItems: true,
+          maxItems: 5,
+          description:
+            "Contact roles that see the company view (the group's wallets, who earned what, approvals): default owner, admin, approver",
+        },
+      ),
+    ),
     colors: Type.Optional(
       Type.Object(
         {
@@ -44,6 +61,17 @@ export interface Branding {
   name: string;
   logoUrl: string | null;
   colors: { primary: string; onPrimary: string };
+}
+
+/** Contact roles that see the company view by default. */
+export const COMPANY_ROLES = ['owner', 'admin', 'approver'];
+
+/** The contact roles that may see the company view in the program's portal. */
+export function companyRoles(program: { settings: Record<string, unknown> }): string[] {
+  const own = program.settings.portal;
+  const s: Static<typeof PortalSettingsSchema> =
+    own !== undefined && Value.Check(PortalSettingsSchema, own) ? own : {};
+  return s.companyRoles ?? COMPANY_ROLES;
 }
 
 /** The program's portal address and branding with defaults filled in. */
