@@ -193,6 +193,9 @@ export function createServices(database: Database, options: ServiceOptions = {})
     rewards,
     redemptions,
     audit,
+    accounts,
+    memberships,
+    engagement,
   });
   const demo = createDemoService(
     programs,
@@ -210,6 +213,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     insight,
     contacts,
     partners,
+    memberships,
   );
   return {
     database,

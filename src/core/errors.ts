@@ -22,6 +22,11 @@ export const ERROR_CATALOG = {
     title: 'The portal session is unknown, ended or expired; open a new portal link',
   },
   portal_not_found: { status: 404, title: 'No portal has this address' },
+  portal_company_forbidden: {
+    status: 403,
+    title: "The company view is only for the contact roles the program's portal settings name",
+  },
+  portal_slug_taken: { status: 409, title: "Another program's portal has this slug already" },
   sign_in_rate_limited: { status: 429, title: 'Too many failed sign-ins; wait before trying again' },
   user_email_taken: { status: 409, title: 'A console user with this e-mail address exists already' },
   idempotency_key_required: { status: 400, title: 'This write needs an Idempotency-Key header' },

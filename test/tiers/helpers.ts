@@ -37,6 +37,7 @@ export interface ProgressView {
   perks: string[];
   metric: string;
   windowStart: string;
+  qualifies: { tier: string; name: string } | null;
   next: { tier: string; name: string; threshold: string; needed: string; by: string } | null;
   nextEvaluation: { at: string; outcome: string } | null;
 }

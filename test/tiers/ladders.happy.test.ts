@@ -89,6 +89,7 @@ describe('a five-tier ladder on combined balance (operator-sent metric, calendar
       perks: [],
       metric: '45000.5',
       windowStart: '2025-12-31T23:00:00.000Z',
+      qualifies: null,
       next: {
         tier: 'platinum_honors',
         name: 'Platinum Honors',
@@ -323,6 +324,7 @@ describe('a three-tier partner ladder on rolling 12-month spend, 90 days of grac
       perks: ['free_shipping'],
       metric: '5000',
       windowStart: '2025-06-15T10:00:00.000Z',
+      qualifies: null,
       next: {
         tier: 'platinum',
         name: 'Platinum',

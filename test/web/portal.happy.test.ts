@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsoleIfStale } from '../../src/cli/web-build.ts';
-import { DEMO_MEMBER } from '../../src/modules/demo/demo-service.ts';
+import { DEMO_APPROVER, DEMO_MEMBER } from '../../src/modules/demo/demo-service.ts';
 import { freePort, ROOT, type RunningServer, startServer } from '../support/server.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -21,11 +21,11 @@ const ARTIFACTS = join(ROOT, 'test-artifacts/portal');
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const LANGUAGES = ['en', 'id', 'pl', 'fa', 'th'] as const;
 const TABS = {
-  en: ['Home', 'History', 'Rewards', 'My rewards'],
-  id: ['Beranda', 'Riwayat', 'Hadiah', 'Hadiah saya'],
-  pl: ['Start', 'Historia', 'Nagrody', 'Moje nagrody'],
-  fa: ['خانه', 'تاریخچه', 'جوایز', 'جوایز من'],
-  th: ['หน้าแรก', 'ประวัติ', 'ของรางวัล', 'รางวัลของฉัน'],
+  en: ['Home', 'History', 'Rewards', 'My rewards', 'Perks', 'Challenges', 'Company'],
+  id: ['Beranda', 'Riwayat', 'Hadiah', 'Hadiah saya', 'Keuntungan', 'Tantangan', 'Perusahaan'],
+  pl: ['Start', 'Historia', 'Nagrody', 'Moje nagrody', 'Korzyści', 'Wyzwania', 'Firma'],
+  fa: ['خانه', 'تاریخچه', 'جوایز', 'جوایز من', 'مزایا', 'چالش‌ها', 'شرکت'],
+  th: ['หน้าแรก', 'ประวัติ', 'ของรางวัล', 'รางวัลของฉัน', 'สิทธิประโยชน์', 'ภารกิจ', 'บริษัท'],
 } as const;
 
 let cwd: string;
@@ -33,6 +33,8 @@ let server: RunningServer;
 let browser: Browser;
 let demoKey: string;
 let page: Page;
+/** The demo member's company approver, in a browser of their own. */
+let approver: Page;
 
 // biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read loosely by the test
 async function call(method: string, path: string, body?: unknown): Promise<any> {
@@ -65,6 +67,46 @@ async function accessibility(): Promise<string[]> {
 }
 
 const box = async (selector: string) => (await page.locator(selector).first().boundingBox())!;
+
+/**
+ * What overflows the viewport or is cut at this width: the page scrolling sideways, a section tab, the
+ * portal's name or a heading whose text is wider than its box (clipped or ellipsed). Empty when all fits.
+ */
+async function overflowing(on: Page = page): Promise<string[]> {
+  return on.evaluate(() => {
+    // The page's DOM, typed as much as this needs (the tests compile without the DOM library).
+    interface Box {
+      textContent: string | null;
+      scrollWidth: number;
+      clientWidth: number;
+      getBoundingClientRect(): { left: number; right: number };
+    }
+    const g = globalThis as unknown as {
+      innerWidth: number;
+      document: { scrollingElement: Box; querySelectorAll(selector: string): Iterable<Box> };
+    };
+    const out: string[] = [];
+    const root = g.document.scrollingElement;
+    if (root.scrollWidth > g.innerWidth) out.push(`page ${root.scrollWidth} > ${g.innerWidth}`);
+    for (const el of g.document.querySelectorAll('.tabs a, .brand-name, h1, h2, button')) {
+      if (el.scrollWidth > el.clientWidth)
+        out.push(`${el.textContent} ${el.scrollWidth} > ${el.clientWidth}`);
+      const r = el.getBoundingClientRect();
+      if (r.right > g.innerWidth + 0.5 || r.left < -0.5) out.push(`${el.textContent} outside the viewport`);
+    }
+    return out;
+  });
+}
+
+/** Opens a new portal link for `contact` in a browser context of its own, at 360×640. */
+async function openAs(contact: string): Promise<Page> {
+  const link = await call('POST', '/v1/portal/sessions', { contact });
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, bypassCSP: true });
+  const opened = await context.newPage();
+  await opened.goto(`${server.url}${link.path}`);
+  await opened.locator('main h1').first().waitFor();
+  return opened;
+}
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
@@ -133,6 +175,16 @@ describe('the member portal', () => {
     expect(await page.getByTestId('balance').textContent()).toBe(expected);
     expect(await page.getByTestId('worth').textContent()).toMatch(/^Worth €[\d,]+\.\d\d$/);
     expect(await page.locator('header').textContent()).toContain('Northwind Partner Rewards');
+    // The whole name, not "Northwind P…", and nothing wider than the phone.
+    expect(await overflowing()).toEqual([]);
+    // The demo group has a year of orders but no tier applied yet: it qualifies, it is never "0 more".
+    const tier = page.getByTestId('tier');
+    expect(await tier.textContent()).toMatch(
+      /You qualify for (Silver|Gold|Platinum)\. Your status will be upgraded shortly\./,
+    );
+    expect(await tier.textContent()).not.toMatch(/No status yet|\b0 more to reach/);
+    // A buyer is not offered the company view.
+    expect(await page.getByRole('link', { name: 'Company' }).count()).toBe(0);
 
     await page.getByRole('link', { name: 'History' }).click();
     const history = (await call('GET', `/v1/accounts/${link.accountId}/wallets/points/history?limit=5`)).data;
@@ -174,7 +226,20 @@ describe('the member portal', () => {
     const waiting = (await call('GET', `/v1/redemptions?contactId=${contact.id}&status=pending_approval`))
       .data;
     expect(waiting).toHaveLength(1);
-    await call('POST', `/v1/redemptions/${waiting[0].id}/approve`, { note: 'Enjoy' });
+    // The company's approver approves it in their own portal: the company view lists it for them.
+    approver = await openAs(DEMO_APPROVER);
+    await approver.getByRole('link', { name: 'Company' }).click();
+    const request = approver.getByTestId('approvals').locator('li', { hasText: 'Service voucher' });
+    await expect.poll(() => request.textContent()).toContain('Requested by Dana Demo');
+    expect(await approver.getByTestId('wallets').textContent()).toMatch(/[\d,]+ points/);
+    await request.getByRole('button', { name: 'Approve' }).click();
+    await expect
+      .poll(() => approver.getByTestId('decision-status').textContent())
+      .toBe('Service voucher: approved');
+    const decided = (await call('GET', `/v1/redemptions/${waiting[0].id}`)).approvals.decisions;
+    expect(decided).toEqual([
+      expect.objectContaining({ approver: expect.stringMatching(/^con_/), decision: 'approve' }),
+    ]);
     // The page refreshes a waiting redemption by itself.
     await expect.poll(() => mine.textContent(), { timeout: 15_000 }).toContain('Approved and delivered');
     expect(await mine.locator('code').textContent()).toMatch(/^NW-SV-\d{4}$/);
@@ -230,8 +295,8 @@ describe('the member portal', () => {
     'every page in %s passes axe-core, and its home is kept as a screenshot',
     async (language) => {
       await page.locator('.language select').selectOption(language);
-      const [home, history, rewards, mine] = TABS[language];
-      for (const tab of [history, rewards, mine, home]) {
+      const [home, history, rewards, mine, perks, challenges] = TABS[language];
+      for (const tab of [history, rewards, mine, perks, challenges, home]) {
         await page.getByRole('link', { name: tab, exact: true }).click();
         await page.locator('main h1').first().waitFor();
         await page
@@ -240,9 +305,45 @@ describe('the member portal', () => {
           .waitFor({ state: 'detached' })
           .catch(() => {});
         expect(await accessibility(), `${language} ${tab}`).toEqual([]);
+        expect(await overflowing(), `${language} ${tab} at 360 px`).toEqual([]);
       }
       await page.getByTestId('balance').waitFor();
       await page.screenshot({ path: join(ARTIFACTS, `home-${language}.png`), fullPage: true });
     },
   );
+
+  it('shows the memberships and perks, and the challenges with progress', async () => {
+    await page.locator('.language select').selectOption('en');
+    await page.getByRole('link', { name: 'Perks', exact: true }).click();
+    const membership = page.getByTestId('memberships').locator('li').first();
+    await expect.poll(() => membership.textContent()).toContain('Installer Pro');
+    expect(await membership.textContent()).toMatch(/Renews on \w{3} \d{1,2}, \d{4}/);
+    expect(await membership.getByTestId('perks').textContent()).toMatch(/Discount code PRO-\w+: 10% off/);
+    await page.getByRole('link', { name: 'Challenges', exact: true }).click();
+    const challenge = page.getByTestId('challenges').locator('li').first();
+    await expect.poll(() => challenge.textContent()).toContain('Three trainings this quarter');
+    expect(await challenge.textContent()).toMatch(/Complete three trainings: \d of 3/);
+    expect(await challenge.locator('progress').count()).toBe(1);
+  });
+
+  it.each(LANGUAGES)('the company view in %s passes axe-core and fits 360 px', async (language) => {
+    await approver.locator('.language select').selectOption(language);
+    await approver.getByRole('link', { name: TABS[language][6], exact: true }).click();
+    await approver.getByTestId('earners').waitFor();
+    await approver.addScriptTag({ content: AXE });
+    const violations = await approver.evaluate(async () => {
+      const result = await (
+        globalThis as unknown as {
+          axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+        }
+      ).axe.run();
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.nodes.length})`);
+    });
+    expect(violations).toEqual([]);
+    expect(await overflowing(approver)).toEqual([]);
+    if (language === 'fa') expect(await approver.locator('html').getAttribute('dir')).toBe('rtl');
+    await approver.screenshot({ path: join(ARTIFACTS, `company-${language}.png`), fullPage: true });
+  });
 });

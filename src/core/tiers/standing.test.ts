@@ -185,19 +185,42 @@ describe('standing', () => {
     ).toEqual({ kind: 'set', tier: 'gold', until: '2026-08-01T00:00:00.000Z', reason: 'deal' });
   });
 
-  it('needs nothing more past the threshold, has no next tier at the top, no evaluation when none is due', () => {
+  it('qualifies past a threshold not applied yet, never needs nothing, has no next tier at the top', () => {
     const input = {
       digits: 2,
       windowStart: at('2025-12-31T23:00:00Z'),
       periodEnd: at('2026-12-31T23:00:00Z'),
       due: null,
     };
+    // Past Silver's threshold, not upgraded yet: it qualifies for Silver; Gold is what it works for.
     expect(standing(partner, none, { ...input, metric: eur('2000') })).toMatchObject({
       tier: null,
       tierName: null,
-      next: { tier: 'silver', needed: '0' },
+      qualifies: { tier: 'silver', name: 'Silver' },
+      next: { tier: 'gold', needed: '3000' },
       nextEvaluation: null,
     });
+    // Exactly at a threshold is reaching it; past every threshold there is nothing next.
+    expect(standing(partner, none, { ...input, metric: eur('1000') })).toMatchObject({
+      qualifies: { tier: 'silver' },
+      next: { tier: 'gold', needed: '4000' },
+    });
+    expect(standing(partner, none, { ...input, metric: eur('5000') })).toMatchObject({
+      qualifies: { tier: 'gold', name: 'Gold' },
+      next: null,
+    });
+    expect(standing(partner, none, { ...input, metric: eur('999.99') })).toMatchObject({
+      qualifies: null,
+      next: { tier: 'silver', needed: '0.01' },
+    });
+    // Silver already held: qualifies is only ever a tier above it.
+    expect(standing(partner, silver, { ...input, metric: eur('2000') }).qualifies).toBeNull();
+    // A manual tier holds: nothing is applied while it lasts.
+    const manual: TierState = {
+      ...none,
+      override: { kind: 'set', tier: null, until: null, reason: 'deal' },
+    };
+    expect(standing(partner, manual, { ...input, metric: eur('2000') }).qualifies).toBeNull();
     const gold = standing(partner, { ...silver, tier: 'gold' }, { ...input, metric: eur('2000') });
     expect(gold).toMatchObject({ tierName: 'Gold', multiplier: '1.5', perks: ['lounge'], next: null });
   });

@@ -88,7 +88,13 @@ export function standing(
   const { metric, digits, periodEnd } = input;
   const rank = doc.tiers.findIndex((t) => t.code === state.tier);
   const tier = doc.tiers[rank];
-  const above = doc.tiers[rank + 1];
+  // A tier above the current one that the metric reaches already: it is applied by the next activity
+  // (or evaluation), unless a manual tier holds. The next tier is the first one not reached yet, so
+  // what is needed is never nothing.
+  const manual = state.override?.kind === 'set';
+  const reached = manual ? -1 : doc.tiers.findLastIndex((t) => metric >= scaleMetric(t.threshold, digits));
+  const qualifies = reached > rank ? doc.tiers[reached]! : undefined;
+  const above = doc.tiers.find((t, i) => i > rank && metric < scaleMetric(t.threshold, digits));
   const gap = above ? scaleMetric(above.threshold, digits) - metric : 0n;
   return {
     tier: state.tier,
@@ -108,12 +114,13 @@ export function standing(
     perks: tier?.perks ?? [],
     metric: formatMetric(metric, digits),
     windowStart: input.windowStart.toISOString(),
+    qualifies: qualifies ? { tier: qualifies.code, name: qualifies.name } : null,
     next: above
       ? {
           tier: above.code,
           name: above.name,
           threshold: above.threshold,
-          needed: formatMetric(gap > 0n ? gap : 0n, digits),
+          needed: formatMetric(gap, digits),
           by: (doc.window.kind === 'rolling_months'
             ? periodEnd
             : (state.securedUntil ?? periodEnd)

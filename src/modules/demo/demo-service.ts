@@ -8,7 +8,9 @@ import type { ImportService } from '../imports/imports-service.ts';
 import type { InsightService } from '../insight/insight-service.ts';
 import type { KeyService } from '../keys/keys-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
+import type { MembershipService } from '../memberships/memberships-service.ts';
 import type { PartnerService } from '../partners/partners-service.ts';
+import { portalSettings } from '../portal/portal-settings.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { RedemptionService } from '../rewards/redemptions-service.ts';
 import type { RewardService } from '../rewards/rewards-service.ts';
@@ -31,6 +33,8 @@ import { loadPartnerDemo } from './demo-partners.ts';
 /** The demo program's portal address (/portal/northwind) and its demo member's e-mail. */
 export const DEMO_PORTAL_SLUG = 'northwind';
 export const DEMO_MEMBER = 'dana.demo@northwind.example';
+/** An approver at the demo member's company: the portal's company view and its approvals. */
+export const DEMO_APPROVER = 'olu.approver@northwind.example';
 
 export interface DemoResult {
   programId: string;
@@ -79,10 +83,15 @@ export function createDemoService(
   insight: InsightService,
   contactService: ContactService,
   partners?: PartnerService,
+  memberships?: MembershipService,
 ) {
   return {
     /** Creates the demo program with its accounts and contacts, and an admin key for it (audited as `actor`'s). */
     async load(actor: Actor, name = 'Northwind Supply Partner Rewards'): Promise<DemoResult> {
+      // A portal slug is one program's: a second demo in the store is at /portal/northwind-2, …
+      const taken = new Set((await programs.list()).map((p) => portalSettings(p).slug));
+      let slug = DEMO_PORTAL_SLUG;
+      for (let n = 2; taken.has(slug); n++) slug = `${DEMO_PORTAL_SLUG}-${n}`;
       const program = await programs.create(
         {
           name,
@@ -98,7 +107,7 @@ export function createDemoService(
             // A redemption above 2,000 points waits for an approver (the console's approvals inbox).
             redemptions: { approval: { above: { points: 2000 } } },
             // The member portal at /portal/northwind (decision 0019), in the program's branding (0024).
-            portal: { slug: DEMO_PORTAL_SLUG },
+            portal: { slug },
             branding: {
               displayName: 'Northwind Partner Rewards',
               colors: { primary: '#0b5563' },
@@ -129,7 +138,7 @@ export function createDemoService(
       // catalog shows why a reward is out of reach ("needs Gold", "… points short").
       await imports.importContacts(
         program.id,
-        `email,accountExternalId,name,role,locale\n${DEMO_MEMBER},CRM-0014,Dana Demo,buyer,en-GB\n`,
+        `email,accountExternalId,name,role,locale\n${DEMO_MEMBER},CRM-0014,Dana Demo,buyer,en-GB\n${DEMO_APPROVER},CRM-0014,Olu Approver,approver,en-GB\n`,
         {},
         actor,
       );
@@ -253,6 +262,31 @@ export function createDemoService(
         },
         actor,
       );
+      // A paid plan the demo member's company holds: the portal's memberships and perks page.
+      if (memberships) {
+        const plan = await memberships.createPlan(
+          program.id,
+          {
+            name: 'Installer Pro',
+            description: 'Priority support, a service discount and points every year',
+            fee: { amount: '240.00', currency: 'EUR' },
+            term: { months: 12 },
+            renewal: 'auto',
+            joining: 'contract',
+            entitlements: [
+              { key: 'priority_support', kind: 'flag', description: 'Priority support line' },
+              { key: 'service_discount', kind: 'discount_code', prefix: 'PRO', percent: 10 },
+              { key: 'welcome_points', kind: 'service_credit', unit: 'points', amount: 500 },
+            ],
+          },
+          actor,
+        );
+        await memberships.join(
+          program.id,
+          { account: 'CRM-0014', plan: plan.id, via: 'contract', reference: 'NW-PRO-0014' },
+          actor,
+        );
+      }
       const requesters = earners.slice(0, 3);
       for (const [i, account] of requesters.entries())
         await redemptions.request(

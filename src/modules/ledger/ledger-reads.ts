@@ -1,7 +1,7 @@
 // What other modules may read of the ledger directly (functions take the executor first, so a caller
 // can read inside its own transaction). Writes go through the ledger service.
 import { type SQL, sql } from 'drizzle-orm';
-import { type Executor, selectRows } from '../../db/client.ts';
+import { type Executor, selectRows, textArray } from '../../db/client.ts';
 
 /**
  * Sums of the postings on member wallets per owning account, unit and entry type: those effective
@@ -39,6 +39,36 @@ export async function memberPostingSums(
     before: Number(r.before),
     during: Number(r.during),
   }));
+}
+
+/**
+ * Points earned since `since` into the points wallets the accounts named own (with pooling, the group's
+ * wallet), per account and contact that caused them (the journal's `account_id` / `contact_id`): earn
+ * entries, posted or pending, reversals not taken off. Most first. The member portal's company view.
+ */
+export async function earnedBy(
+  db: Executor,
+  programId: string,
+  accountIds: string[],
+  since: Date,
+  limit: number,
+): Promise<Array<{ accountId: string; contactId: string | null; earned: number }>> {
+  if (accountIds.length === 0) return [];
+  const rows = await selectRows<{ account_id: string; contact_id: string | null; earned: string }>(
+    db,
+    sql`
+    select e.account_id, e.contact_id, sum(e.amount)::text as earned
+      from wallets w
+      join ledger_entries e on e.program_id = w.program_id and e.wallet_id = w.id
+     where w.program_id = ${programId} and w.account_id = any(${textArray(accountIds)})
+       and w.unit = 'points' and w.system_code is null
+       and e.type = 'earn' and e.phase in ('posted', 'pending')
+       and e.effective_at >= ${since.toISOString()}
+     group by e.account_id, e.contact_id
+     order by sum(e.amount) desc, e.account_id, e.contact_id
+     limit ${limit}`,
+  );
+  return rows.map((r) => ({ accountId: r.account_id, contactId: r.contact_id, earned: Number(r.earned) }));
 }
 
 /** A time range for exports: instants, either end open. */

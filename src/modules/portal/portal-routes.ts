@@ -11,12 +11,19 @@ import { HistoryLineSchema } from '../ledger/ledger-schemas.ts';
 import { member, setPortalCookie } from './portal-plugin.ts';
 import {
   BrandingSchema,
+  DecisionParams,
   ExchangeBody,
   MintLinkBody,
+  PortalChallengesSchema,
+  PortalCompanySchema,
+  PortalDecisionBody,
+  PortalDecisionSchema,
   PortalHistoryQuery,
   PortalHomeSchema,
   PortalLinkSchema,
   PortalListQuery,
+  PortalLocaleQuery,
+  PortalPerksSchema,
   PortalRedeemBody,
   PortalRedemptionSchema,
   PortalSessionSchema,
@@ -55,7 +62,16 @@ export const portalRoutes = routeModule({
 
 /** Under /portal/api: the portal page's own API, for the member of its cookie session. */
 export const portalMemberRoutes = routeModule({
-  schemas: [BrandingSchema, PortalSessionSchema, PortalHomeSchema, PortalRedemptionSchema],
+  schemas: [
+    BrandingSchema,
+    PortalSessionSchema,
+    PortalHomeSchema,
+    PortalRedemptionSchema,
+    PortalCompanySchema,
+    PortalDecisionSchema,
+    PortalPerksSchema,
+    PortalChallengesSchema,
+  ],
   routes(app: Router, { portal }: { portal: PortalService }): void {
     app.get(
       '/portals/:slug',
@@ -210,6 +226,85 @@ export const portalMemberRoutes = routeModule({
         ]),
       }),
       async (request) => portal.redemptionsOf(member(request), request.query),
+    );
+
+    app.get(
+      '/company',
+      op(
+        { scope: 'public', member: true },
+        "The company view: the group's wallets, who earned what, approvals waiting for the member",
+        {
+          description:
+            "For contacts whose role the program's settings.portal.companyRoles names (default owner, admin, approver). Wallets are the group's one wallet when the program pools points, else each account's; who earned what is per contact where the journal names one, else per account, over the last year.",
+          security: cookieAuth,
+          querystring: PortalLocaleQuery,
+          response: responses({ 200: Type.Ref('PortalCompany') }, [
+            'portal_session_expired',
+            'portal_company_forbidden',
+            'rate_limited',
+          ]),
+        },
+      ),
+      async (request) => portal.company(member(request), request.query),
+    );
+
+    app.post(
+      '/approvals/:redemptionId/:decision',
+      op(
+        { scope: 'public', member: true },
+        "Approve or reject a redemption of the member's account, as the member",
+        {
+          description:
+            'The same rules as POST /v1/redemptions/{id}/approve|reject with the member as the approving contact: an approver role (settings.redemptions.approval.approverRoles), never the requester, each approver once. A redemption of another account is not found.',
+          security: cookieAuth,
+          params: DecisionParams,
+          body: PortalDecisionBody,
+          response: responses({ 200: Type.Ref('PortalDecision') }, [
+            'portal_session_expired',
+            'csrf_token_invalid',
+            'redemption_not_found',
+            'approver_not_allowed',
+            'already_approved',
+            'redemption_state_conflict',
+            'rate_limited',
+            'payload_too_large',
+            'unsupported_media_type',
+          ]),
+        },
+      ),
+      async (request) =>
+        portal.decide(
+          member(request),
+          request.params.redemptionId,
+          request.params.decision,
+          request.body.note,
+        ),
+    );
+
+    app.get(
+      '/perks',
+      op({ scope: 'public', member: true }, "The account's memberships (plan, term end) and perks", {
+        security: cookieAuth,
+        response: responses({ 200: Type.Ref('PortalPerks') }, ['portal_session_expired', 'rate_limited']),
+      }),
+      async (request) => portal.perks(member(request)),
+    );
+
+    app.get(
+      '/challenges',
+      op(
+        { scope: 'public', member: true },
+        "The account's open challenges with progress, its completions and badges",
+        {
+          security: cookieAuth,
+          querystring: PortalLocaleQuery,
+          response: responses({ 200: Type.Ref('PortalChallenges') }, [
+            'portal_session_expired',
+            'rate_limited',
+          ]),
+        },
+      ),
+      async (request) => portal.challenges(member(request), request.query),
     );
   },
 });

@@ -66,6 +66,7 @@ export const PortalSessionSchema = Type.Object(
       locale: Nullable(Type.String()),
     }),
     portal: Type.Ref('PortalBranding'),
+    company: Type.Boolean({ description: "Whether the contact's role sees the company view" }),
   },
   { $id: 'PortalSession', title: 'PortalSession' },
 );
@@ -95,6 +96,12 @@ export const PortalHomeSchema = Type.Object(
         tierName: Nullable(Type.String()),
         securedUntil: Nullable(Timestamp),
         metric: Type.String(),
+        qualifies: Nullable(
+          Type.Object(
+            { tier: Type.String(), name: Type.String() },
+            { description: 'A higher tier the account already qualifies for, not applied yet' },
+          ),
+        ),
         next: Nullable(
           Type.Object({
             tier: Type.String(),
@@ -155,3 +162,146 @@ export const PortalRedemptionSchema = Type.Object(
 );
 
 export type PortalHistoryInput = Static<typeof PortalHistoryQuery>;
+
+export const PortalLocaleQuery = Type.Object({ locale: LocaleQuery }, { additionalProperties: false });
+
+export const PortalCompanySchema = Type.Object(
+  {
+    group: Type.Object({ id: Type.String(), name: Type.String() }, { description: "The member's top group" }),
+    pooling: Type.String({ description: 'own: each account its wallet; group: one wallet for the group' }),
+    accounts: Type.Integer({ description: 'Accounts in the group (the first 100 are listed)' }),
+    wallets: Type.Array(
+      Type.Object({
+        accountId: Type.String(),
+        accountName: Type.String(),
+        pooled: Type.Boolean(),
+        available: Type.Integer(),
+        pending: Type.Integer(),
+        held: Type.Integer(),
+      }),
+    ),
+    earned: Type.Object({
+      since: Timestamp,
+      data: Type.Array(
+        Type.Object({
+          accountId: Type.String(),
+          accountName: Type.String(),
+          contactId: Nullable(Type.String()),
+          contactName: Nullable(Type.String({ description: 'Null where the journal names no contact' })),
+          earned: Type.Integer(),
+        }),
+        { description: 'Points earned in the last year per contact (else per account), most first' },
+      ),
+    }),
+    approver: Type.Boolean({ description: "Whether the member's role may approve redemptions" }),
+    approvals: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        rewardName: Type.String(),
+        price: Type.Object({ amount: Type.Integer(), unit: Type.String() }),
+        requestedBy: Nullable(Type.String()),
+        note: Nullable(Type.String()),
+        approvals: Type.Object({ required: Type.Integer(), given: Type.Integer() }),
+        createdAt: Timestamp,
+      }),
+      { description: "The account's redemptions waiting for this member's decision" },
+    ),
+  },
+  { $id: 'PortalCompany', title: 'PortalCompany' },
+);
+
+export const DecisionParams = Type.Object({
+  redemptionId: Ref('Redemption id'),
+  decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]),
+});
+export const PortalDecisionBody = Type.Object(
+  { note: Type.Optional(Type.String({ maxLength: 1000 })) },
+  { additionalProperties: false },
+);
+export const PortalDecisionSchema = Type.Object(
+  { id: Type.String(), status: Type.String() },
+  { $id: 'PortalDecision', title: 'PortalDecision' },
+);
+
+export const PortalPerksSchema = Type.Object(
+  {
+    memberships: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        planId: Type.String(),
+        planName: Type.String(),
+        planDescription: Nullable(Type.String()),
+        status: Type.String(),
+        renewal: Type.String(),
+        startsAt: Nullable(Timestamp),
+        endsAt: Nullable(Timestamp),
+        term: Type.Integer(),
+        fee: Type.Object({ amount: Type.String(), currency: Type.String(), minorUnits: Type.Integer() }),
+      }),
+    ),
+    entitlements: Type.Array(
+      Type.Object({
+        key: Type.String(),
+        kind: Type.String(),
+        membershipId: Type.String(),
+        planName: Nullable(Type.String()),
+        validFrom: Timestamp,
+        validUntil: Timestamp,
+        active: Type.Boolean(),
+        code: Nullable(Type.String()),
+        percent: Nullable(Type.Integer()),
+        unit: Nullable(Type.String()),
+        amount: Nullable(Type.Integer()),
+      }),
+    ),
+  },
+  { $id: 'PortalPerks', title: 'PortalPerks' },
+);
+
+export const PortalChallengesSchema = Type.Object(
+  {
+    challenges: Type.Array(
+      Type.Object({
+        code: Type.String(),
+        name: Type.String(),
+        status: Type.String(),
+        window: Nullable(Type.Object({ key: Type.String(), start: Timestamp, end: Timestamp })),
+        goals: Type.Array(
+          Type.Object({
+            label: Nullable(Type.String()),
+            metric: Type.String(),
+            value: Type.String(),
+            target: Type.String(),
+            done: Type.Boolean(),
+          }),
+        ),
+        steps: Type.Integer(),
+        stepsDone: Type.Integer(),
+        completed: Type.Boolean(),
+        timeLeftSeconds: Type.Integer(),
+        points: Nullable(Type.Integer()),
+      }),
+    ),
+    completions: Type.Array(
+      Type.Object({
+        challenge: Type.String(),
+        name: Type.String(),
+        completedAt: Timestamp,
+        points: Nullable(Type.Integer()),
+      }),
+    ),
+    badges: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        code: Type.String(),
+        name: Type.String(),
+        description: Nullable(Type.String()),
+        imageUrl: Nullable(Type.String()),
+        awardedAt: Timestamp,
+        expiresAt: Nullable(Timestamp),
+        mine: Type.Boolean({ description: 'Awarded to this contact (else to the account)' }),
+      }),
+    ),
+  },
+  { $id: 'PortalChallenges', title: 'PortalChallenges' },
+);

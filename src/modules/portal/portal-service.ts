@@ -8,17 +8,20 @@ import { valueInMinorUnits } from '../../core/money.ts';
 import type { Database } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import type { AccountService } from '../accounts/accounts-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { Contact } from '../contacts/contacts-schemas.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
+import type { EngagementService } from '../engagement/engagement-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { ledgerSettings } from '../ledger/ledger-settings.ts';
+import type { MembershipService } from '../memberships/memberships-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { RedemptionService } from '../rewards/redemptions-service.ts';
 import type { RewardService } from '../rewards/rewards-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
 import { csrfTokenOf } from '../users/users-service.ts';
-import { type Branding, portalSettings } from './portal-settings.ts';
+import { type Branding, companyRoles, portalSettings } from './portal-settings.ts';
 import {
   deletePortalBefore,
   endPortalSession,
@@ -28,6 +31,7 @@ import {
   insertPortalSession,
   useLink,
 } from './portal-store.ts';
+import { challengesOf, companyView, decideAsMember, perksOf } from './portal-views.ts';
 
 /** How long a minted link may be opened. */
 export const LINK_MINUTES = 5;
@@ -48,6 +52,9 @@ export interface PortalDeps {
   rewards: RewardService;
   redemptions: RedemptionService;
   audit: AuditService;
+  accounts: AccountService;
+  memberships: MembershipService;
+  engagement: EngagementService;
 }
 
 /** Who a portal request acts for: one contact of one program. */
@@ -70,6 +77,7 @@ const memberView = (c: Contact) => ({
 
 export function createPortalService(database: Database, deps: PortalDeps) {
   const { programs, contacts, ledger, tiers, rewards, redemptions, audit } = deps;
+  const views = { database, ...deps };
 
   async function brandingOf(programId: string): Promise<Branding> {
     return portalSettings(await programs.get(programId));
@@ -101,6 +109,10 @@ export function createPortalService(database: Database, deps: PortalDeps) {
       updatedAt: r.updatedAt,
     }));
   }
+
+  /** Whether the contact's role sees the company view (the program's `portal.companyRoles`). */
+  const seesCompany = async (programId: string, contact: Contact) =>
+    companyRoles(await programs.get(programId)).includes(contact.role);
 
   /** The contact a member is, read afresh: a contact moved to another account sees that account. */
   const contactOf = (member: Member) => contacts.get(member.programId, member.contactId);
@@ -188,6 +200,7 @@ export function createPortalService(database: Database, deps: PortalDeps) {
         expiresAt: expiresAt.toISOString(),
         contact: memberView(contact),
         portal: branding,
+        company: await seesCompany(link.programId, contact),
       };
     },
 
@@ -206,11 +219,13 @@ export function createPortalService(database: Database, deps: PortalDeps) {
 
     /** The signed-in member, their portal's branding and their session's CSRF token. */
     async me(member: Member) {
+      const contact = await contactOf(member);
       return {
         csrfToken: member.csrfToken,
         expiresAt: member.expiresAt,
-        contact: memberView(await contactOf(member)),
+        contact: memberView(contact),
         portal: await brandingOf(member.programId),
+        company: await seesCompany(member.programId, contact),
       };
     },
 
@@ -259,6 +274,7 @@ export function createPortalService(database: Database, deps: PortalDeps) {
           tierName: p.tierName,
           securedUntil: p.securedUntil,
           metric: p.metric,
+          qualifies: p.qualifies,
           next: p.next,
         })),
       };
@@ -315,6 +331,29 @@ export function createPortalService(database: Database, deps: PortalDeps) {
         redemption: (await named(member.programId, [redemption], locale ?? contact.locale))[0]!,
         replayed,
       };
+    },
+
+    /** The company view, for roles the program lets see it (decision 0022). */
+    async company(member: Member, query: { locale?: string }) {
+      const contact = await contactOf(member);
+      return companyView(views, member.programId, contact, query.locale ?? contact.locale ?? undefined);
+    },
+
+    /** Approves or rejects a redemption of the member's account, as that contact (the rewards service's rules). */
+    async decide(member: Member, redemptionId: string, decision: 'approve' | 'reject', note?: string) {
+      return decideAsMember(views, member.programId, await contactOf(member), redemptionId, decision, note);
+    },
+
+    /** The account's memberships and the perks they give. */
+    async perks(member: Member) {
+      const contact = await contactOf(member);
+      return perksOf(views, member.programId, contact);
+    },
+
+    /** The account's challenges with their progress, completions and badges. */
+    async challenges(member: Member, query: { locale?: string }) {
+      const contact = await contactOf(member);
+      return challengesOf(views, member.programId, contact, query.locale ?? contact.locale ?? undefined);
     },
 
     /** The member's own redemptions, newest first, with the reward's name (codes once fulfilled). */

@@ -28,6 +28,23 @@ export const PortalSettingsSchema = Type.Object(
         description: 'Deprecated: use settings.branding.logoUrl (read only where branding has none)',
       }),
     ),
+    companyRoles: Type.Optional(
+      Type.Array(
+        Type.Union([
+          Type.Literal('owner'),
+          Type.Literal('admin'),
+          Type.Literal('buyer'),
+          Type.Literal('approver'),
+          Type.Literal('viewer'),
+        ]),
+        {
+          uniqueItems: true,
+          maxItems: 5,
+          description:
+            "Contact roles that see the company view (the group's wallets, who earned what, approvals): default owner, admin, approver",
+        },
+      ),
+    ),
     colors: Type.Optional(
       Type.Object(
         {
@@ -49,6 +66,17 @@ export interface Branding {
   name: string;
   logoUrl: string | null;
   colors: { primary: string; onPrimary: string };
+}
+
+/** Contact roles that see the company view by default. */
+export const COMPANY_ROLES = ['owner', 'admin', 'approver'];
+
+/** The contact roles that may see the company view in the program's portal. */
+export function companyRoles(program: { settings: Record<string, unknown> }): string[] {
+  const own = program.settings.portal;
+  const s: Static<typeof PortalSettingsSchema> =
+    own !== undefined && Value.Check(PortalSettingsSchema, own) ? own : {};
+  return s.companyRoles ?? COMPANY_ROLES;
 }
 
 /** The program's portal address and branding with defaults filled in. */

@@ -2,10 +2,11 @@
 import type { TSchema } from 'typebox';
 import Value from 'typebox/value';
 import type { Actor } from '../../core/access.ts';
-import { FidelisError, type FieldError, fieldErrors } from '../../core/errors.ts';
+import { FidelisError, type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
 import { fetchPage, type Page, type PageQuery } from '../../core/pagination.ts';
 import { canonicalLocale, isCurrency, isTimeZone } from '../../core/reference.ts';
 import type { Database, Executor } from '../../db/client.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import { type ConfigCache, createConfigCache } from './programs-cache.ts';
@@ -35,6 +36,24 @@ export function toProgram(row: ProgramRow): Program {
     updatedAt: row.updatedAt.toISOString(),
     archivedAt: row.archivedAt ? row.archivedAt.toISOString() : null,
   };
+}
+
+/** A write that met the unique portal slug: portal_slug_taken naming the field; other errors as they are. */
+async function slugUnique<T>(
+  settings: Record<string, unknown> | undefined,
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!isUniqueViolation(error, 'programs_portal_slug_uq')) throw error;
+    const slug = (settings?.portal as { slug?: string } | undefined)?.slug;
+    throw fieldError(
+      'portal_slug_taken',
+      `Another program's member portal is at /portal/${slug ?? '…'} already`,
+      { 'settings/portal/slug': 'is taken by another program' },
+    );
+  }
 }
 
 function checkReferenceValues(input: UpdateProgramInput): { defaultLocale?: string } {
@@ -91,26 +110,28 @@ export function createProgramService(
     async create(input: CreateProgramInput, actor: Actor): Promise<Program> {
       const normalised = checkReferenceValues(input);
       checkSettings(input.settings, settingsSchemas);
-      return database.transaction(async (tx) => {
-        const program = toProgram(
-          await insertProgram(tx, {
-            id: newId('prg'),
-            name: input.name.trim(),
-            baseCurrency: input.baseCurrency,
-            timeZone: input.timeZone ?? 'UTC',
-            defaultLocale: normalised.defaultLocale ?? 'en',
-            settings: input.settings ?? {},
-          }),
-        );
-        await audit.record(tx, program.id, {
-          actor,
-          action: 'program.create',
-          resourceType: 'program',
-          resourceId: program.id,
-          after: program,
-        });
-        return program;
-      });
+      return slugUnique(input.settings, () =>
+        database.transaction(async (tx) => {
+          const program = toProgram(
+            await insertProgram(tx, {
+              id: newId('prg'),
+              name: input.name.trim(),
+              baseCurrency: input.baseCurrency,
+              timeZone: input.timeZone ?? 'UTC',
+              defaultLocale: normalised.defaultLocale ?? 'en',
+              settings: input.settings ?? {},
+            }),
+          );
+          await audit.record(tx, program.id, {
+            actor,
+            action: 'program.create',
+            resourceType: 'program',
+            resourceId: program.id,
+            after: program,
+          });
+          return program;
+        }),
+      );
     },
 
     /**
@@ -174,26 +195,28 @@ export function createProgramService(
     ): Promise<{ before: Program; after: Program }> {
       const normalised = checkReferenceValues(input);
       checkSettings(input.settings, settingsSchemas);
-      const change = await database.transaction(async (tx) => {
-        const current = await lockProgram(tx, id);
-        if (!current) throw new FidelisError('not_found', `No program ${id}`);
-        const row = await updateProgramRow(tx, id, {
-          ...(input.name !== undefined && { name: input.name.trim() }),
-          ...(input.baseCurrency !== undefined && { baseCurrency: input.baseCurrency }),
-          ...(input.timeZone !== undefined && { timeZone: input.timeZone }),
-          ...(normalised.defaultLocale !== undefined && { defaultLocale: normalised.defaultLocale }),
-          ...(input.settings !== undefined && { settings: { ...current.settings, ...input.settings } }),
-        });
-        const change = { before: toProgram(current), after: toProgram(row!) };
-        await audit.record(tx, id, {
-          actor,
-          action: 'program.update',
-          resourceType: 'program',
-          resourceId: id,
-          ...change,
-        });
-        return change;
-      });
+      const change = await slugUnique(input.settings, () =>
+        database.transaction(async (tx) => {
+          const current = await lockProgram(tx, id);
+          if (!current) throw new FidelisError('not_found', `No program ${id}`);
+          const row = await updateProgramRow(tx, id, {
+            ...(input.name !== undefined && { name: input.name.trim() }),
+            ...(input.baseCurrency !== undefined && { baseCurrency: input.baseCurrency }),
+            ...(input.timeZone !== undefined && { timeZone: input.timeZone }),
+            ...(normalised.defaultLocale !== undefined && { defaultLocale: normalised.defaultLocale }),
+            ...(input.settings !== undefined && { settings: { ...current.settings, ...input.settings } }),
+          });
+          const change = { before: toProgram(current), after: toProgram(row!) };
+          await audit.record(tx, id, {
+            actor,
+            action: 'program.update',
+            resourceType: 'program',
+            resourceId: id,
+            ...change,
+          });
+          return change;
+        }),
+      );
       config.forget(id);
       return change;
     },

@@ -213,6 +213,16 @@ export const ProgressSchema = Type.Object(
     perks: Type.Array(Type.String()),
     metric: Type.String({ description: 'The metric value in the current window' }),
     windowStart: Type.String({ format: 'date-time' }),
+    qualifies: Type.Union([
+      Type.Object(
+        { tier: Type.String(), name: Type.String() },
+        {
+          description:
+            'A tier above the current one that the metric already reaches: the next activity or evaluation applies it',
+        },
+      ),
+      Type.Null(),
+    ]),
     next: Type.Union([
       Type.Object({
         tier: Type.String(),

@@ -13,12 +13,16 @@ import {
   rememberLanguage,
   translator,
 } from './i18n';
+import { setMemberCsrfToken } from './member-api';
+import { Challenges } from './pages/Challenges';
+import { Company } from './pages/Company';
 import { History } from './pages/History';
 import { Home } from './pages/Home';
 import { MyRewards } from './pages/MyRewards';
+import { Perks } from './pages/Perks';
 import { Rewards } from './pages/Rewards';
 
-const SECTIONS = ['home', 'history', 'rewards', 'mine'] as const;
+const SECTIONS = ['home', 'history', 'rewards', 'mine', 'perks', 'challenges', 'company'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** /portal/{slug}/{section}: the slug and the section (home when none). */
@@ -30,7 +34,8 @@ function whereAmI(): { slug: string; section: Section | 'enter' } {
 
 const pathOf = (slug: string, section: Section) => `/portal/${slug}/${section === 'home' ? '' : section}`;
 
-type Session = Schemas['PortalSession'];
+// `company` (whether the contact's role sees the company view) is newer than the generated client types.
+type Session = Schemas['PortalSession'] & { company?: boolean };
 
 /** Opens the link's token (once) or reads the current session; null when signed out. */
 async function openSession(slug: string): Promise<{ session: Session | null; linkUsed: boolean }> {
@@ -74,7 +79,10 @@ export function App() {
   const queryClient = useQueryClient();
 
   useEffect(() => applyLanguage(lang), [lang]);
-  useEffect(() => setCsrfToken(session?.csrfToken), [session]);
+  useEffect(() => {
+    setCsrfToken(session?.csrfToken);
+    setMemberCsrfToken(session?.csrfToken);
+  }, [session]);
   useEffect(() => {
     if (!portal) return;
     document.title = portal.name;
@@ -144,7 +152,7 @@ export function App() {
       ) : (
         <>
           <nav className="tabs" aria-label={m.nav.label}>
-            {SECTIONS.map((s) => (
+            {SECTIONS.filter((s) => s !== 'company' || session.company).map((s) => (
               <a
                 key={s}
                 href={pathOf(slug, s)}
@@ -169,6 +177,9 @@ export function App() {
             {section === 'history' && <History />}
             {section === 'rewards' && <Rewards />}
             {section === 'mine' && <MyRewards />}
+            {section === 'perks' && <Perks />}
+            {section === 'challenges' && <Challenges />}
+            {section === 'company' && (session.company ? <Company /> : <Home />)}
           </main>
         </>
       )}

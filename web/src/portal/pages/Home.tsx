@@ -10,7 +10,11 @@ export function Home() {
   const home = useQuery({ queryKey: ['home'], queryFn: () => data(api.GET('/portal/api/home')) });
   if (home.isPending) return <Loading />;
   if (home.isError) return <Failed retry={() => home.refetch()} />;
-  const { points, tiers } = home.data;
+  const { points } = home.data;
+  // `qualifies` (a higher tier reached, not applied yet) is newer than the generated client types.
+  const tiers = home.data.tiers as Array<
+    (typeof home.data.tiers)[number] & { qualifies?: { tier: string; name: string } | null }
+  >;
   return (
     <>
       <section className="card balance" aria-labelledby="balance-title">
@@ -54,9 +58,18 @@ export function Home() {
           className="card"
           key={tier.ladderName}
           aria-label={`${m.home.tierTitle}: ${tier.ladderName}`}
+          data-testid="tier"
         >
           <h2>{m.home.tierTitle}</h2>
-          <p>{tier.tierName ? i.t(m.home.tierCurrent, { tier: tier.tierName }) : m.home.tierNone}</p>
+          {tier.tierName ? (
+            <p>{i.t(m.home.tierCurrent, { tier: tier.tierName })}</p>
+          ) : tier.qualifies ? null : (
+            <p>{m.home.tierNone}</p>
+          )}
+          {tier.qualifies ? (
+            // Reached already, applied by the next activity or evaluation: never "0 more to reach".
+            <p className="qualifies">{i.t(m.home.tierQualifies, { tier: tier.qualifies.name })}</p>
+          ) : null}
           {tier.next ? (
             <>
               <progress
@@ -72,9 +85,9 @@ export function Home() {
                 })}
               </p>
             </>
-          ) : (
+          ) : tier.tierName && !tier.qualifies ? (
             <p>{m.home.tierTop}</p>
-          )}
+          ) : null}
         </section>
       ))}
     </>

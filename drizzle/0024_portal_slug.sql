@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "programs_portal_slug_uq" ON "programs" USING btree ((coalesce("settings" #>> '{portal,slug}', lower("id"))));

@@ -1,0 +1,142 @@
+// The portal's newer member routes (decision 0022: company view, approvals, perks, challenges), called
+// with fetch until the typed client (web/src/api/schema.d.ts) is regenerated with them; their shapes
+// are the server's PortalCompany, PortalPerks and PortalChallenges schemas.
+import { type Problem, ProblemError } from '../api/client';
+
+let csrfToken: string | undefined;
+
+/** The session's CSRF token, for the state-changing calls below. */
+export function setMemberCsrfToken(token: string | undefined): void {
+  csrfToken = token;
+}
+
+async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(method !== 'GET' && csrfToken ? { 'x-csrf-token': csrfToken } : {}),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new ProblemError({ title: 'The server cannot be reached', status: 0 });
+  }
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (!res.ok)
+    throw new ProblemError(
+      json && typeof json === 'object' && 'title' in json
+        ? (json as Problem)
+        : { title: `The server answered ${res.status}`, status: res.status },
+    );
+  return json as T;
+}
+
+const withLocale = (path: string, locale: string) => `${path}?${new URLSearchParams({ locale })}`;
+
+export interface Company {
+  group: { id: string; name: string };
+  pooling: string;
+  accounts: number;
+  wallets: Array<{
+    accountId: string;
+    accountName: string;
+    pooled: boolean;
+    available: number;
+    pending: number;
+    held: number;
+  }>;
+  earned: {
+    since: string;
+    data: Array<{
+      accountId: string;
+      accountName: string;
+      contactId: string | null;
+      contactName: string | null;
+      earned: number;
+    }>;
+  };
+  approver: boolean;
+  approvals: Array<{
+    id: string;
+    rewardName: string;
+    price: { amount: number; unit: string };
+    requestedBy: string | null;
+    note: string | null;
+    approvals: { required: number; given: number };
+    createdAt: string;
+  }>;
+}
+
+export interface Perks {
+  memberships: Array<{
+    id: string;
+    planName: string;
+    planDescription: string | null;
+    status: string;
+    renewal: string;
+    startsAt: string | null;
+    endsAt: string | null;
+    term: number;
+  }>;
+  entitlements: Array<{
+    key: string;
+    kind: string;
+    membershipId: string;
+    planName: string | null;
+    validFrom: string;
+    validUntil: string;
+    active: boolean;
+    code: string | null;
+    percent: number | null;
+    unit: string | null;
+    amount: number | null;
+  }>;
+}
+
+export interface Challenges {
+  challenges: Array<{
+    code: string;
+    name: string;
+    status: string;
+    window: { key: string; start: string; end: string } | null;
+    goals: Array<{ label: string | null; metric: string; value: string; target: string; done: boolean }>;
+    steps: number;
+    stepsDone: number;
+    completed: boolean;
+    timeLeftSeconds: number;
+    points: number | null;
+  }>;
+  completions: Array<{ challenge: string; name: string; completedAt: string; points: number | null }>;
+  badges: Array<{
+    id: string;
+    code: string;
+    name: string;
+    description: string | null;
+    imageUrl: string | null;
+    awardedAt: string;
+    expiresAt: string | null;
+    mine: boolean;
+  }>;
+}
+
+export const memberApi = {
+  company: (locale: string) => call<Company>('GET', withLocale('/portal/api/company', locale)),
+  decide: (redemptionId: string, decision: 'approve' | 'reject') =>
+    call<{ id: string; status: string }>(
+      'POST',
+      `/portal/api/approvals/${encodeURIComponent(redemptionId)}/${decision}`,
+      {},
+    ),
+  perks: () => call<Perks>('GET', '/portal/api/perks'),
+  challenges: (locale: string) => call<Challenges>('GET', withLocale('/portal/api/challenges', locale)),
+};
