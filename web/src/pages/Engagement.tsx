@@ -158,6 +158,7 @@ function Challenges() {
 
 function windowText(w: ChallengeBody['window']): string {
   if (w.kind === 'calendar') return `each calendar ${w.period}`;
+  if (w.kind === 'rolling') return `${w.days} days from joining`;
   return `${formatDate(w.from)} – ${formatDate(w.to)}`;
 }
 

@@ -9,7 +9,8 @@ import { formatDateTime } from '../format';
 import { can, useSession } from '../session';
 
 type ApiKey = Schemas['ApiKey'];
-type Scope = ApiKey['scopes'][number];
+// Keys minted here are read, write or admin: an operator key comes only from the CLI (decision 0024).
+type Scope = Exclude<ApiKey['scopes'][number], 'operator'>;
 
 export function Settings() {
   const session = useSession();
