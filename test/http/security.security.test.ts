@@ -70,6 +70,13 @@ interface Targets {
   claim: string;
   /** An account nobody referred yet (for an attribution that should succeed). */
   referable: string;
+  /** An opt-in challenge and a lifecycle automation, by code, when the server has them. */
+  optInChallenge: string;
+  automation: string;
+  /** An entitlement grant of the account, a `manages` relationship, and an account it may newly manage. */
+  grant: string;
+  relationship: string;
+  manageable: string;
 }
 
 interface RouteSpec {
@@ -138,6 +145,11 @@ const probeChallenge = (t: Targets) => ({
   window: { kind: 'calendar', period: 'quarter' },
   startsAt: '2026-01-01T00:00:00Z',
   reward: { points: 1 },
+});
+const probeAutomation = (t: Targets) => ({
+  name: `Probe automation ${t.n}`,
+  trigger: { kind: 'birthday' },
+  effect: { points: 1 },
 });
 const probeReferralProgram = (t: Targets, code: string) => ({
   code,
@@ -586,10 +598,36 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /v1/claims': { request: (t) => ({ payload: probeClaim(t.account, `PROBE-INV-${t.n}`) }) },
   'POST /v1/claims/{claimId}/approve': { scope: 'admin', request: () => ({ payload: {} }) },
   'POST /v1/claims/{claimId}/reject': { scope: 'admin', request: () => ({ payload: {} }) },
+  'POST /v1/automations': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: { code: `probe-automation-${t.n}`, ...probeAutomation(t) } }),
+  },
+  'PUT /v1/automations/{automationCode}': {
+    scope: 'admin',
+    request: (t) => ({ payload: probeAutomation(t) }),
+  },
+  'POST /v1/challenges/{challengeCode}/enrolments': {
+    request: (t) => ({ params: { challengeCode: t.optInChallenge }, payload: { account: t.account } }),
+  },
+  'POST /v1/leaderboards/{leaderboardCode}/refreshes': { scope: 'admin', request: () => ({ payload: {} }) },
+  'POST /v1/accounts/{accountId}/entitlement-grants': {
+    request: (t) => ({ payload: { key: `probe_perk_${t.n}`, reason: 'probe' } }),
+  },
+  'POST /v1/entitlement-grants/{grantId}/revoke': { request: () => ({ payload: {} }) },
+  'POST /v1/relationships': {
+    request: (t) => ({ payload: { type: 'manages', from: t.account, to: t.manageable } }),
+  },
+  'POST /v1/relationships/{relationshipId}/end': { request: () => ({ payload: {} }) },
 };
 
 let api: TestApi;
 let routes: Route[];
+/**
+ * The operator's routes act above any one program (decision 0024): no program key may call them, so
+ * the program-scoped sweeps here do not apply; test/programs/operator.security.test.ts covers them.
+ */
+const OPERATOR_ROUTE = /^\/v1\/operator\//;
 /** The routes this file knows how to call (a write route needs an entry in ROUTES). */
 let callable: Route[];
 let spec: { paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }> }>> };
@@ -638,6 +676,11 @@ interface Fixture {
   referralCode: string;
   referral: string;
   claim: string;
+  optInChallenge: string;
+  automation: string;
+  grant: string;
+  relationship: string;
+  manageable: string;
 }
 let a: Fixture & { pricierReward: string };
 
@@ -727,7 +770,13 @@ async function ledgerEntry(key: string, account: string, pending: boolean): Prom
 /** Program a's badge (awarded to its account), challenge and leaderboard (placeholders without engagement). */
 async function engagementFixtures(account: string) {
   if (!hasRoute('POST /v1/badges'))
-    return { badge: 'no-badge', challenge: 'no-challenge', leaderboard: 'no-leaderboard' };
+    return {
+      badge: 'no-badge',
+      challenge: 'no-challenge',
+      leaderboard: 'no-leaderboard',
+      optInChallenge: 'no-challenge',
+      automation: 'no-automation',
+    };
   await created(api.a.admin, '/v1/badges', { code: 'alpha-badge', name: 'Alpha Badge' });
   await created(api.a.write, `/v1/accounts/${account}/badges`, { badge: 'alpha-badge' });
   await created(api.a.admin, '/v1/challenges', {
@@ -741,7 +790,43 @@ async function engagementFixtures(account: string) {
     metric: 'qualifying_spend',
     window: { kind: 'calendar', period: 'year' },
   });
-  return { badge: 'alpha-badge', challenge: 'alpha-challenge', leaderboard: 'alpha-board' };
+  await created(api.a.admin, '/v1/challenges', {
+    code: 'alpha-opt-in',
+    ...probeChallenge({ n: 0 } as Targets),
+    enrolment: 'opt_in',
+  });
+  await created(api.a.admin, '/v1/automations', {
+    code: 'alpha-automation',
+    ...probeAutomation({ n: 0 } as Targets),
+  });
+  return {
+    badge: 'alpha-badge',
+    challenge: 'alpha-challenge',
+    leaderboard: 'alpha-board',
+    optInChallenge: 'alpha-opt-in',
+    automation: 'alpha-automation',
+  };
+}
+
+/** Program a's entitlement grant on the account and a `manages` relationship from it (placeholders without them). */
+async function configFixtures(account: string) {
+  const grant = hasRoute('POST /v1/accounts/{accountId}/entitlement-grants')
+    ? (await created(api.a.write, `/v1/accounts/${account}/entitlement-grants`, { key: 'alpha_perk' })).id
+    : 'egr_none';
+  return { grant, ...(await managed(account)) };
+}
+
+/** A relationship from the account to a new account, and another new account it does not manage yet. */
+async function managed(account: string): Promise<{ relationship: string; manageable: string }> {
+  if (!hasRoute('POST /v1/relationships')) return { relationship: 'rel_none', manageable: 'none' };
+  const client = async () =>
+    (await api.services.accounts.create(api.a.programId, { name: `Managed ${++counter}` }, FIXTURE)).id;
+  const relationship = await created(api.a.write, '/v1/relationships', {
+    type: 'manages',
+    from: account,
+    to: await client(),
+  });
+  return { relationship: relationship.id, manageable: await client() };
 }
 
 const NO_MEMBERSHIPS = { plan: 'mpl_none', pendingMembership: 'mem_none', activeMembership: 'mem_none' };
@@ -821,6 +906,11 @@ function aTargets(byExternalId = false): Targets {
     referral: a.referral,
     claim: a.claim,
     referable: a.childId,
+    optInChallenge: a.optInChallenge,
+    automation: a.automation,
+    grant: a.grant,
+    relationship: a.relationship,
+    manageable: a.manageable,
   };
 }
 
@@ -921,6 +1011,8 @@ async function freshATargets(route?: Route): Promise<Targets> {
     approvedRedemption: acts('/fulfil', '/fail') ? await redemptionOf(false) : a.approvedRedemption,
     ...(await memberships(a.accountId)),
     ...(await freshPartnerTargets(route)),
+    // A relationship to end, and an account to newly manage (each pair is managed once).
+    ...(route?.path.startsWith('/v1/relationships') && (await managed(a.accountId))),
     // A survey of its own and a contact who has not answered (an answer is once per contact; a close is final).
     ...(route?.path.includes('{surveyId}') && {
       survey: (
@@ -973,6 +1065,9 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
     code: t.referralCode,
     referralId: t.referral,
     claimId: t.claim,
+    automationCode: t.automation,
+    grantId: t.grant,
+    relationshipId: t.relationship,
     ...custom.params,
   };
   const url = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
@@ -995,11 +1090,11 @@ async function aState(): Promise<Record<string, unknown>> {
   for (const route of routes.filter((r) => r.method === 'GET')) {
     const res = await send(api.a.admin, requestOf(route, t));
     expect(res.statusCode, route.key).toBe(200);
-    // An answer "as of now" differs by its timestamp alone.
+    // An answer "as of now" differs by its timestamp alone, a ranking's freshness by its age.
     // CSV exports are compared as text.
     state[route.key] = String(res.headers['content-type']).startsWith('text/csv')
       ? res.body
-      : JSON.parse(res.body, (k, v) => (k === 'asOf' ? undefined : v));
+      : JSON.parse(res.body, (k, v) => (k === 'asOf' || k === 'ageSeconds' ? undefined : v));
   }
   return state;
 }
@@ -1043,7 +1138,7 @@ beforeAll(async () => {
   api = await testApi();
   spec = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
   routes = Object.entries(spec.paths)
-    .filter(([path]) => path.startsWith('/v1/'))
+    .filter(([path]) => path.startsWith('/v1/') && !OPERATOR_ROUTE.test(path))
     .flatMap(([path, ops]) =>
       Object.keys(ops)
         .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
@@ -1110,6 +1205,7 @@ beforeAll(async () => {
     ...(await webhookFixtures()),
     ...(await engagementFixtures(account.id)),
     ...(await partnerFixtures(account.id, child.id)),
+    ...(await configFixtures(account.id)),
     survey: hasRoute('POST /v1/surveys')
       ? (
           await created(api.a.admin, '/v1/surveys', {
@@ -1132,7 +1228,10 @@ beforeAll(async () => {
 
 describe('route coverage', () => {
   it('checks exactly the /v1 routes the server answers', () => {
-    const served = servedRoutes(api.app).filter((r) => r.split(' ')[1]!.startsWith('/v1/'));
+    const served = servedRoutes(api.app).filter((r) => {
+      const path = r.split(' ')[1]!;
+      return path.startsWith('/v1/') && !OPERATOR_ROUTE.test(path);
+    });
     expect(routes.length).toBeGreaterThan(10);
     expect(routes.map((r) => r.key)).toEqual(served);
   });
