@@ -22,14 +22,24 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   return e.code === '23505' && (constraint === undefined || e.constraint === constraint);
 }
 
-/** Runs a transaction again when PostgreSQL aborted it for a deadlock or a serialization failure. */
-export async function retryOnConflict<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
+/**
+ * Runs a transaction again when PostgreSQL aborted it for a deadlock or a serialization failure,
+ * or for a unique violation of one of `uniques` (a concurrent writer the transaction's next attempt
+ * will find and treat as already written).
+ */
+export async function retryOnConflict<T>(
+  run: () => Promise<T>,
+  attempts = 5,
+  uniques: readonly string[] = [],
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();
     } catch (error) {
-      const code = pgError(error).code;
-      if (attempt >= attempts || (code !== '40P01' && code !== '40001')) throw error;
+      const { code, constraint } = pgError(error);
+      const retried =
+        code === '40P01' || code === '40001' || (code === '23505' && uniques.includes(constraint ?? ''));
+      if (attempt >= attempts || !retried) throw error;
       await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.floor(Math.random() * 20)));
     }
   }

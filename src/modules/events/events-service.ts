@@ -1432,13 +1432,19 @@ export function createEventService(
           if (alone) throw error;
         }
       }
-      await retryOnConflict(() =>
-        database.transaction(async (tx) => {
-          landed.length = 0;
-          for (const { n } of live) outcomes[n] = undefined;
-          await writeAll(tx, programId, live, versions, actor && actorName(actor), alone, outcomes, landed);
-          await outbox?.emit(tx, programId, processedMessages(outcomes));
-        }),
+      // The one-statement way takes no id locks: a list written that way at the same moment can
+      // beat this transaction to an id after it looked for replays. Then the transaction runs again
+      // and finds that id written (a replay, or event_id_reused).
+      await retryOnConflict(
+        () =>
+          database.transaction(async (tx) => {
+            landed.length = 0;
+            for (const { n } of live) outcomes[n] = undefined;
+            await writeAll(tx, programId, live, versions, actor && actorName(actor), alone, outcomes, landed);
+            await outbox?.emit(tx, programId, processedMessages(outcomes));
+          }),
+        5,
+        ['events_external_id_uq'],
       );
       await afterCommit(programId, landed);
     }

@@ -95,11 +95,9 @@ export const eventAwards = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.programId, t.eventId, t.seq] }),
-    foreignKey({
-      name: 'event_awards_event_fk',
-      columns: [t.programId, t.eventId],
-      foreignColumns: [events.programId, events.id],
-    }),
+    // No foreign key to events: the award is written by the same statement as its event
+    // (fidelis_write_events), and the check's plan, cached per connection while the table was
+    // small, scanned the program's events once per award (decision 0028).
     index('event_awards_rule_account_idx').on(t.programId, t.ruleId, t.accountId, t.occurredAt),
     index('event_awards_reverses_idx').on(t.programId, t.reversesEventId),
     check('event_awards_kind_ck', sql`${t.kind} in ('points', 'cashback', 'tier_credit')`),

@@ -59,8 +59,16 @@ export const wallets = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
-    uniqueIndex('wallets_account_unit_uq').on(t.programId, t.accountId, t.unit),
-    uniqueIndex('wallets_system_unit_uq').on(t.programId, t.systemCode, t.unit),
+    // Partial, so that a member wallet's lookup can only use the account index and a system
+    // wallet's only the system one, whatever the statistics say: with both indexes whole, a
+    // table never analysed (autovacuum off or behind) gave them equal costs and the planner took
+    // the system index for member lookups, scanning every wallet of the program (issue 14).
+    uniqueIndex('wallets_account_unit_uq')
+      .on(t.programId, t.accountId, t.unit)
+      .where(sql`${t.accountId} is not null`),
+    uniqueIndex('wallets_system_unit_uq')
+      .on(t.programId, t.systemCode, t.unit)
+      .where(sql`${t.systemCode} is not null`),
     foreignKey({
       name: 'wallets_account_fk',
       columns: [t.programId, t.accountId],
@@ -158,11 +166,9 @@ export const ledgerPostings = pgTable(
   (t) => [
     primaryKey({ columns: [t.programId, t.entryId, t.seq] }),
     index('ledger_postings_wallet_idx').on(t.programId, t.walletId, t.effectiveAt),
-    foreignKey({
-      name: 'ledger_postings_entry_fk',
-      columns: [t.programId, t.entryId],
-      foreignColumns: [ledgerEntries.programId, ledgerEntries.id],
-    }),
+    // No foreign key to entries: postings are written by the same statement as their entry, and
+    // the check's plan, cached per connection while the journal was small, scanned the program's
+    // journal once per posting (decision 0028).
     // No foreign key to wallets: every posting to a system wallet (issuance, redemption, …) would
     // share-lock that one row, which every concurrent movement of the program posts to (decision
     // 0020). Postings are written only by the ledger, to wallets it has just locked or created.
