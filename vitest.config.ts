@@ -6,18 +6,20 @@ import { defineConfig } from 'vitest/config';
 const storeTests = ['src/**/*.test.ts', 'test/**/*.test.ts'];
 const webTests = ['test/web/**/*.test.ts'];
 export const coreTests = ['src/core/**/*.test.ts', 'test/architecture.test.ts', 'test/docs.test.ts'];
+/** Run once, in the core project, but not by mutation testing: it builds the app on an in-memory store. */
+const onceTests = ['test/client-types.test.ts'];
 
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { test: { name: 'core', include: coreTests } },
+      { test: { name: 'core', include: [...coreTests, ...onceTests] } },
       {
         test: {
           name: 'pglite',
           include: storeTests,
-          exclude: [...coreTests, ...webTests, '**/*.pg-only.test.ts'],
+          exclude: [...coreTests, ...onceTests, ...webTests, '**/*.pg-only.test.ts'],
           env: { FIDELIS_TEST_DRIVER: 'pglite' },
         },
       },
@@ -26,7 +28,7 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: storeTests,
-          exclude: [...coreTests, ...webTests],
+          exclude: [...coreTests, ...onceTests, ...webTests],
           env: { FIDELIS_TEST_DRIVER: 'postgres' },
           globalSetup: ['test/support/postgres-template.ts'],
         },
