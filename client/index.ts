@@ -23,7 +23,12 @@ export interface FidelisClientOptions extends Omit<ClientOptions, 'baseUrl'> {
 }
 
 /** A client for one program's API key; pass `fetch` in the options to use another implementation. */
-export function createFidelisClient({ baseUrl, apiKey, headers, ...rest }: FidelisClientOptions): FidelisClient {
+export function createFidelisClient({
+  baseUrl,
+  apiKey,
+  headers,
+  ...rest
+}: FidelisClientOptions): FidelisClient {
   return createClient<paths>({
     ...rest,
     baseUrl: baseUrl.replace(/\/+$/, ''),

@@ -263,6 +263,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/unsubscribe/{link}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The page an e-mail's unsubscribe link opens: the question, nothing changed yet */
+        get: operations["getUnsubscribePage"];
+        put?: never;
+        /**
+         * Unsubscribe the contact an e-mail went to from every e-mail of its program (one click, RFC 8058)
+         * @description Sent by the page's button or by the mail client (List-Unsubscribe-Post: List-Unsubscribe=One-Click). Idempotent; audited as the contact's own act (notification_opt_out.create). The opt-out is the same as PUT /v1/contacts/{contactId}/notification-opt-out.
+         */
+        post: operations["unsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts": {
         parameters: {
             query?: never;
@@ -7087,6 +7108,224 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUnsubscribePage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The unsubscribe token one mail carries */
+                link: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page (text/html), in the language of the contact the mail went to */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unsubscribe_link_invalid: a problem document (application/problem+json), or the page for a browser */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/html": string;
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The unsubscribe token one mail carries */
+                link: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page (text/html), in the language of the contact the mail went to */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description unsubscribe_link_invalid: a problem document (application/problem+json), or the page for a browser */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/html": string;
                 };
             };
             /** @description Problem document (application/problem+json) */

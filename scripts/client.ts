@@ -30,7 +30,10 @@ export async function servedDocument(): Promise<Record<string, unknown>> {
     const app = await buildApp(createServices(database));
     try {
       await app.ready();
-      return sortKeys((await app.inject({ method: 'GET', url: '/openapi.json' })).json()) as Record<string, unknown>;
+      return sortKeys((await app.inject({ method: 'GET', url: '/openapi.json' })).json()) as Record<
+        string,
+        unknown
+      >;
     } finally {
       await app.close();
     }

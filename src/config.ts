@@ -33,6 +33,7 @@ const Env = Type.Object({
     default: 'fidelis@localhost',
     pattern: '^[^\\s@]+@[^\\s@]+$',
   }),
+  PUBLIC_URL: Type.Optional(Type.String({ maxLength: 2000, pattern: '^https?://[^\\s]+$' })),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -61,6 +62,11 @@ export interface Config {
   smtpUrl: string | undefined;
   /** SMTP_FROM: the sender's address (its name is the program's, or settings.notifications.senderName). */
   smtpFrom: string;
+  /**
+   * PUBLIC_URL: where members reach this server (`https://loyalty.example.com`), for the links
+   * e-mails carry (unsubscribe); unset: `http://localhost:PORT`.
+   */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -97,5 +103,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .filter((h) => h.length > 0),
     smtpUrl: parsed.SMTP_URL,
     smtpFrom: parsed.SMTP_FROM,
+    publicUrl: (parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, ''),
   };
 }

@@ -38,7 +38,7 @@ import { keyRoutes } from '../modules/keys/keys-routes.ts';
 import { ledgerProgramRoutes } from '../modules/ledger/ledger-program-routes.ts';
 import { ledgerRoutes } from '../modules/ledger/ledger-routes.ts';
 import { membershipRoutes } from '../modules/memberships/memberships-routes.ts';
-import { notificationRoutes } from '../modules/notifications/notifications-routes.ts';
+import { notificationRoutes, unsubscribeRoutes } from '../modules/notifications/notifications-routes.ts';
 import { partnerRoutes } from '../modules/partners/partners-routes.ts';
 import { portalMembers } from '../modules/portal/portal-plugin.ts';
 import { portalMemberRoutes, portalRoutes } from '../modules/portal/portal-routes.ts';
@@ -345,6 +345,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(
     async (instance) => surveyLinkRoutes.routes(instance.withTypeProvider<TypeBoxTypeProvider>(), services),
     { prefix: '/surveys' },
+  );
+  await app.register(
+    async (instance) => unsubscribeRoutes.routes(instance.withTypeProvider<TypeBoxTypeProvider>(), services),
+    { prefix: '/unsubscribe' },
   );
   await app.register(
     async (instance) => {

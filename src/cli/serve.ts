@@ -35,7 +35,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     webhooks: { allowedHosts: config.webhookAllowedHosts, production: config.production },
     // Tier upgrades and challenge progress run behind the answers of event writes (decision 0021).
     events: { followUps: 'behind' },
-    notifications: { smtpUrl: config.smtpUrl, from: config.smtpFrom },
+    notifications: { smtpUrl: config.smtpUrl, from: config.smtpFrom, publicUrl: config.publicUrl },
   });
 
   let demoKey: string | undefined;

@@ -42,6 +42,7 @@ export const ERROR_CATALOG = {
   session_not_found: { status: 404, title: 'No such session of this reward' },
   survey_not_found: { status: 404, title: 'No such survey' },
   survey_link_invalid: { status: 404, title: 'This survey link is not valid' },
+  unsubscribe_link_invalid: { status: 404, title: 'This unsubscribe link is not valid' },
   survey_already_answered: { status: 409, title: 'This survey was already answered by this contact' },
   survey_closed: { status: 409, title: 'This survey no longer takes answers' },
   redemption_not_found: { status: 404, title: 'No such redemption' },

@@ -305,4 +305,79 @@ describe('e-mail notifications', async () => {
     expect(october2026.map((m) => m.to).sort()).toEqual(['dara@acme.test', 'eve@acme.test', 'ola@acme.test']);
     expect(recipients(ola[0]!)).toEqual(['ola@acme.test']);
   });
+
+  it('unsubscribes by the link every mail carries, without login: GET asks, POST (one click) opts out', async () => {
+    // The statement Dara received (the last test's) carries the link, in the footer and the headers.
+    const mail = mailbox.to('dara@acme.test').at(-1)!;
+    // A header's raw line, unfolded.
+    const line = (key: string) =>
+      (mail.headerLines.find((h) => h.key === key)?.line ?? '').replace(/\r?\n\s+/g, ' ');
+    const header = line('list-unsubscribe');
+    const url = /^List-Unsubscribe: <(http:\/\/localhost:3000\/unsubscribe\/[\w-]{20,})>$/.exec(header)?.[1];
+    expect(url, header).toBeDefined();
+    expect(line('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    expect(mail.html).toContain(`href="${url}"`);
+    expect(mail.text).toContain(`لغو اشتراک این ایمیل‌ها: ${url}`);
+    const path = new URL(url!).pathname;
+    const optedOut = async () =>
+      (
+        await api.call(api.a.read, {
+          method: 'GET',
+          url: `/v1/contacts/${contacts.dara}/notification-opt-out`,
+        })
+      ).json().optedOut;
+
+    // Opening the link asks, in Persian, and changes nothing (mail scanners open links).
+    const page = await api.app.inject({ method: 'GET', url: path, headers: { accept: 'text/html' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).toContain('<html lang="fa" dir="rtl">');
+    expect(page.body).toContain('d**@acme.test');
+    expect(page.body).not.toContain('dara@acme.test');
+    expect(page.body).toContain('<form method="post">');
+    expect(await optedOut()).toBe(false);
+
+    // The mail client's one-click POST (RFC 8058), twice: one opt-out, audited as the contact's act.
+    for (let i = 0; i < 2; i++) {
+      const done = await api.app.inject({
+        method: 'POST',
+        url: path,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'List-Unsubscribe=One-Click',
+      });
+      expect(done.statusCode, done.body).toBe(200);
+      expect(done.body).toContain('d**@acme.test دیگر ایمیلی از Acme Rewards دریافت نمی‌کند.');
+    }
+    expect(await optedOut()).toBe(true);
+    const audit = await api.call(api.a.admin, {
+      method: 'GET',
+      url: `/v1/audit?resourceType=contact&resourceId=${contacts.dara}`,
+    });
+    const entries = (audit.json().data as Array<{ action: string; actor: unknown }>).filter(
+      (e) => e.action === 'notification_opt_out.create',
+    );
+    expect(entries).toHaveLength(1);
+    expect(JSON.stringify(entries[0]!.actor)).toContain(contacts.dara!);
+
+    // A credit now mails Ola (owner) but not Dara any more.
+    const before = mailbox.to('dara@acme.test').length;
+    await credit(33);
+    await mailbox.waitFor(() => mailbox.to('ola@acme.test').some((m) => m.subject?.includes(n('pl', 33))));
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(mailbox.to('dara@acme.test')).toHaveLength(before);
+
+    // A token no mail carries: 404, for GET and POST alike; a browser gets the page that says so,
+    // any other client the problem document.
+    for (const method of ['GET', 'POST'] as const) {
+      const url = '/unsubscribe/AAAAAAAAAAAAAAAAAAAAAAAA';
+      const browser = await api.app.inject({ method, url, headers: { accept: 'text/html,*/*' } });
+      expect(browser.statusCode).toBe(404);
+      expect(browser.body).toContain('This unsubscribe link is not valid.');
+      const client = await api.app.inject({ method, url });
+      expect(client.statusCode).toBe(404);
+      expect(client.json()).toMatchObject({ status: 404, code: 'unsubscribe_link_invalid' });
+    }
+    const malformed = await api.app.inject({ method: 'GET', url: '/unsubscribe/x' });
+    expect(malformed.statusCode).toBe(400);
+  });
 });

@@ -103,7 +103,14 @@ function noticeValues(
   };
 }
 
-function page(locale: MailLocale, branding: Branding, title: string, body: string, footer: string): string {
+function page(
+  locale: MailLocale,
+  branding: Branding,
+  title: string,
+  body: string,
+  footer: string,
+  unsubscribeUrl?: string,
+): string {
   const dir = isRtl(locale) ? 'rtl' : 'ltr';
   const logo = branding.logoUrl
     ? `<img src="${escapeHtml(branding.logoUrl)}" alt="${escapeHtml(branding.name)}" height="32">`
@@ -115,11 +122,41 @@ function page(locale: MailLocale, branding: Branding, title: string, body: strin
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;margin:0 auto;background:#ffffff">
 <tr><td style="padding:16px;background:${branding.colors.primary};color:${branding.colors.onPrimary}">${logo}</td></tr>
 <tr><td style="padding:16px">${body}</td></tr>
-<tr><td style="padding:16px;font-size:12px;color:#555555">${escapeHtml(footer)}</td></tr>
+<tr><td style="padding:16px;font-size:12px;color:#555555">${escapeHtml(footer)}${
+    unsubscribeUrl
+      ? `<br><a href="${escapeHtml(unsubscribeUrl)}" style="color:#555555">${escapeHtml(WORDS[locale].unsubscribe.link)}</a>`
+      : ''
+  }</td></tr>
 </table>
 </body>
 </html>
 `;
+}
+
+const unsubscribeLine = (locale: MailLocale, url: string | undefined) =>
+  url ? `${WORDS[locale].unsubscribe.link}: ${url}\n` : '';
+
+/**
+ * The page an unsubscribe link opens (no login): the question with its button (`ask`, a form that
+ * posts back to the same address: a GET never unsubscribes, since mail scanners open links), the
+ * answer (`done`), or `invalid` for a token no mail carries.
+ */
+export function renderUnsubscribePage(
+  locale: MailLocale,
+  branding: Branding,
+  state: 'ask' | 'done' | 'invalid',
+  values: { email?: string } = {},
+): string {
+  const u = WORDS[locale].unsubscribe;
+  const filled = { program: branding.name, email: values.email ?? '' };
+  const body =
+    state === 'ask'
+      ? `<h1 style="font-size:20px">${escapeHtml(u.title)}</h1>
+<p>${escapeHtml(fill(u.ask, filled))}</p>
+<form method="post"><button type="submit" style="padding:8px 16px;background:${branding.colors.primary};color:${branding.colors.onPrimary};border:0;border-radius:4px">${escapeHtml(u.button)}</button></form>`
+      : `<h1 style="font-size:20px">${escapeHtml(u.title)}</h1>
+<p role="status">${escapeHtml(state === 'done' ? fill(u.done, filled) : u.invalid)}</p>`;
+  return page(locale, branding, u.title, body, '');
 }
 
 /** A notice about one outbox message. */
@@ -129,6 +166,7 @@ export function renderNotice(
   branding: Branding,
   payload: Record<string, unknown>,
   timeZone: string,
+  unsubscribeUrl?: string,
 ): RenderedMail {
   const w = WORDS[locale];
   const values = { ...noticeValues(locale, payload, timeZone), program: branding.name };
@@ -143,8 +181,9 @@ export function renderNotice(
       subject,
       `<h1 style="font-size:20px">${escapeHtml(subject)}</h1><p>${escapeHtml(line)}</p>`,
       footer,
+      unsubscribeUrl,
     ),
-    text: `${line}\n\n${footer}\n`,
+    text: `${line}\n\n${footer}\n${unsubscribeLine(locale, unsubscribeUrl)}`,
   };
 }
 
@@ -153,6 +192,7 @@ export function renderStatement(
   locale: MailLocale,
   branding: Branding,
   figures: StatementFigures,
+  unsubscribeUrl?: string,
 ): RenderedMail {
   const w = WORDS[locale];
   const s = w.statement;
@@ -202,5 +242,9 @@ ${tables}`;
     '',
     footer,
   ].join('\n');
-  return { subject, html: page(locale, branding, subject, body, footer), text: `${text}\n` };
+  return {
+    subject,
+    html: page(locale, branding, subject, body, footer, unsubscribeUrl),
+    text: `${text}\n${unsubscribeLine(locale, unsubscribeUrl)}`,
+  };
 }

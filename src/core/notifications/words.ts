@@ -18,6 +18,15 @@ export interface Words {
     none: string;
   };
   footer: string;
+  /** The unsubscribe link in every mail and the page it opens (no login). */
+  unsubscribe: {
+    link: string;
+    title: string;
+    ask: string;
+    button: string;
+    done: string;
+    invalid: string;
+  };
 }
 
 export const WORDS: Record<MailLocale, Words> = {
@@ -64,6 +73,14 @@ export const WORDS: Record<MailLocale, Words> = {
       none: 'No movements.',
     },
     footer: 'You receive this e-mail as a contact of a {program} member account.',
+    unsubscribe: {
+      link: 'Unsubscribe from these e-mails',
+      title: 'Unsubscribe',
+      ask: 'Stop e-mails from {program} to {email}?',
+      button: 'Unsubscribe',
+      done: '{email} will no longer receive e-mails from {program}.',
+      invalid: 'This unsubscribe link is not valid.',
+    },
   },
   id: {
     subject: {
@@ -108,6 +125,14 @@ export const WORDS: Record<MailLocale, Words> = {
       none: 'Tidak ada pergerakan.',
     },
     footer: 'Anda menerima e-mail ini sebagai kontak akun anggota {program}.',
+    unsubscribe: {
+      link: 'Berhenti berlangganan e-mail ini',
+      title: 'Berhenti berlangganan',
+      ask: 'Hentikan e-mail dari {program} ke {email}?',
+      button: 'Berhenti berlangganan',
+      done: '{email} tidak akan menerima e-mail lagi dari {program}.',
+      invalid: 'Tautan berhenti berlangganan ini tidak valid.',
+    },
   },
   pl: {
     subject: {
@@ -152,6 +177,14 @@ export const WORDS: Record<MailLocale, Words> = {
       none: 'Brak ruchów.',
     },
     footer: 'Otrzymujesz tę wiadomość jako kontakt konta członkowskiego {program}.',
+    unsubscribe: {
+      link: 'Wypisz się z tych wiadomości',
+      title: 'Wypisz się',
+      ask: 'Zatrzymać wiadomości od {program} na adres {email}?',
+      button: 'Wypisz mnie',
+      done: 'Adres {email} nie będzie już otrzymywać wiadomości od {program}.',
+      invalid: 'Ten link do wypisania się jest nieprawidłowy.',
+    },
   },
   fa: {
     subject: {
@@ -196,6 +229,14 @@ export const WORDS: Record<MailLocale, Words> = {
       none: 'گردشی نبود.',
     },
     footer: 'این نامه را به عنوان مخاطب یک حساب عضو {program} دریافت می‌کنید.',
+    unsubscribe: {
+      link: 'لغو اشتراک این ایمیل‌ها',
+      title: 'لغو اشتراک',
+      ask: 'ارسال ایمیل از {program} به {email} متوقف شود؟',
+      button: 'لغو اشتراک',
+      done: '{email} دیگر ایمیلی از {program} دریافت نمی‌کند.',
+      invalid: 'این پیوند لغو اشتراک معتبر نیست.',
+    },
   },
   th: {
     subject: {
@@ -240,5 +281,13 @@ export const WORDS: Record<MailLocale, Words> = {
       none: 'ไม่มีความเคลื่อนไหว',
     },
     footer: 'คุณได้รับอีเมลนี้ในฐานะผู้ติดต่อของบัญชีสมาชิก {program}',
+    unsubscribe: {
+      link: 'ยกเลิกการรับอีเมลเหล่านี้',
+      title: 'ยกเลิกการรับอีเมล',
+      ask: 'หยุดส่งอีเมลจาก {program} ถึง {email} หรือไม่?',
+      button: 'ยกเลิกการรับอีเมล',
+      done: '{email} จะไม่ได้รับอีเมลจาก {program} อีกต่อไป',
+      invalid: 'ลิงก์ยกเลิกการรับอีเมลนี้ไม่ถูกต้อง',
+    },
   },
 };

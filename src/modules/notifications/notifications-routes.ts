@@ -1,5 +1,7 @@
 // Notifications over HTTP: the mails sent (read), a contact's e-mail opt-out (write), an account's
 // monthly statement as JSON or HTML (read), and the due run (admin).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { FidelisError } from '../../core/errors.ts';
 import { actor, principal } from '../../http/auth.ts';
 import { responses } from '../../http/responses.ts';
 import { asOfOrNow, operations } from '../../http/route.ts';
@@ -15,6 +17,9 @@ import {
   StatementParams,
   StatementQuery,
   StatementSchema,
+  UnsubscribePage,
+  UnsubscribeParams,
+  UnsubscribeUnknown,
 } from './notifications-schemas.ts';
 import { type NotificationService, toMailView } from './notifications-service.ts';
 
@@ -110,6 +115,74 @@ export const notificationRoutes = routeModule({
       ),
       async (request) =>
         notifications.runDue(principal(request).programId, asOfOrNow(request.body?.asOf), actor(request)),
+    );
+  },
+});
+
+/**
+ * The unsubscribe link every mail carries (no login; outside /v1): GET shows the question in the
+ * contact's language and changes nothing (mail scanners open links); POST, from the page's button or
+ * the mail client's one-click (RFC 8058, `List-Unsubscribe=One-Click`), opts the contact out.
+ */
+export const unsubscribeRoutes = routeModule({
+  schemas: [],
+  routes(app: Router, { notifications }: { notifications: NotificationService }): void {
+    const unsubscribeOp = operations('notifications');
+    // What a form or a mail client posts: the body says nothing the POST itself does not.
+    const asText = (_request: unknown, body: string, done: (error: null, body: string) => void) =>
+      done(null, body);
+    app.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 1024 },
+      asText,
+    );
+    app.addContentTypeParser(/^multipart\/form-data/, { parseAs: 'string', bodyLimit: 4096 }, asText);
+    const page = (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      { html, found }: { html: string; found: boolean },
+    ) => {
+      // A browser gets the page that says so; any other client the problem document.
+      if (!found && !(request.headers.accept ?? '').includes('text/html'))
+        throw new FidelisError('unsubscribe_link_invalid');
+      return reply
+        .code(found ? 200 : 404)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .header('referrer-policy', 'no-referrer')
+        .serializer((p: unknown) => p as string)
+        .send(html);
+    };
+    app.get(
+      '/:link',
+      unsubscribeOp(
+        { scope: 'public', rateLimit: { max: 60, timeWindow: 60_000 } },
+        "The page an e-mail's unsubscribe link opens: the question, nothing changed yet",
+        {
+          operationId: 'getUnsubscribePage',
+          security: [],
+          params: UnsubscribeParams,
+          response: { ...responses({ 200: UnsubscribePage }), 404: UnsubscribeUnknown },
+        },
+      ),
+      async (request, reply) =>
+        page(request, reply, await notifications.unsubscribePage(request.params.link)),
+    );
+    app.post(
+      '/:link',
+      unsubscribeOp(
+        { scope: 'public', rateLimit: { max: 30, timeWindow: 60_000 } },
+        'Unsubscribe the contact an e-mail went to from every e-mail of its program (one click, RFC 8058)',
+        {
+          operationId: 'unsubscribe',
+          security: [],
+          description:
+            "Sent by the page's button or by the mail client (List-Unsubscribe-Post: List-Unsubscribe=One-Click). Idempotent; audited as the contact's own act (notification_opt_out.create). The opt-out is the same as PUT /v1/contacts/{contactId}/notification-opt-out.",
+          params: UnsubscribeParams,
+          response: { ...responses({ 200: UnsubscribePage }), 404: UnsubscribeUnknown },
+        },
+      ),
+      async (request, reply) => page(request, reply, await notifications.unsubscribe(request.params.link)),
     );
   },
 });

@@ -114,3 +114,28 @@ export const DueRunResult = Type.Object({
       'Statements are mailed: e-mail is configured (SMTP_URL) and settings.notifications.statements is not false',
   }),
 });
+
+export const UnsubscribeParams = Type.Object({
+  link: Type.String({
+    minLength: 16,
+    maxLength: 64,
+    pattern: '^[A-Za-z0-9_-]+$',
+    description: 'The unsubscribe token one mail carries',
+  }),
+});
+
+/** The unsubscribe pages answer HTML (a browser opens them from a mail). */
+export const UnsubscribePage = {
+  description: 'The page (text/html), in the language of the contact the mail went to',
+  content: { 'text/html': { schema: { type: 'string' } } },
+} as const;
+
+/** An unknown link: the page for a browser (`Accept: text/html`), else a problem document. */
+export const UnsubscribeUnknown = {
+  description:
+    'unsubscribe_link_invalid: a problem document (application/problem+json), or the page for a browser',
+  content: {
+    'application/problem+json': { schema: Type.Ref('Problem') },
+    'text/html': { schema: { type: 'string' } },
+  },
+} as const;

@@ -12,7 +12,6 @@ import type { Actor } from '../../core/access.ts';
 import { systemActor } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
 import {
-  type Branding,
   MAILED_TYPES,
   type MailedType,
   mailLocale,
@@ -30,7 +29,7 @@ import { contactById, contactsOfAccount } from '../contacts/contacts-reads.ts';
 import type { JobService, QueuePolicy } from '../jobs/jobs-service.ts';
 import type { MessageRow, OutboxService } from '../outbox/outbox-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
-import { notificationPolicy } from './notifications-settings.ts';
+import { brandingOf, notificationPolicy } from './notifications-settings.ts';
 import { createStatements } from './notifications-statements.ts';
 import {
   deleteOptOut,
@@ -46,6 +45,7 @@ import {
   optedOutAmong,
   updateMail,
 } from './notifications-store.ts';
+import { unsubscribe, unsubscribePage } from './notifications-unsubscribe.ts';
 
 export const MAIL_QUEUE = 'notification-mail';
 
@@ -68,6 +68,8 @@ export interface NotificationOptions {
   policy?: QueuePolicy;
   /** How often an instance looks for messages to mail and mails to queue (ms). */
   dispatchIntervalMs?: number;
+  /** Where members reach this server (PUBLIC_URL), for the unsubscribe links mails carry. */
+  publicUrl?: string;
 }
 
 export interface NotificationDeps {
@@ -130,15 +132,6 @@ export function createNotificationService(
     deps,
   );
 
-  function brandingOf(program: { id: string; name: string; settings: Record<string, unknown> }): Branding {
-    const p = notificationPolicy(program);
-    return {
-      name: p.senderName,
-      logoUrl: p.logoUrl,
-      colors: { primary: p.primaryColor, onPrimary: '#ffffff' },
-    };
-  }
-
   /** The mails a message makes: one per contact of its account with a role the program mails it to. */
   async function mailsOfMessage(tx: Executor, message: MessageRow): Promise<NewMailRow[]> {
     const program = await deps.programs.get(message.programId, tx);
@@ -187,12 +180,17 @@ export function createNotificationService(
     });
   }
 
+  const publicUrl = (options.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
+  const unsubscribeUrlOf = (mail: MailRow) =>
+    mail.unsubscribeToken ? `${publicUrl}/unsubscribe/${mail.unsubscribeToken}` : undefined;
+
   async function render(mail: MailRow, locale: ReturnType<typeof mailLocale>): Promise<RenderedMail | null> {
     const program = await deps.programs.get(mail.programId);
     const branding = brandingOf(program);
+    const unsubscribeUrl = unsubscribeUrlOf(mail);
     if (mail.kind === 'statement') {
       const { figures } = await statement(mail.programId, mail.accountId, mail.period!);
-      return renderStatement(locale, branding, figures);
+      return renderStatement(locale, branding, figures, unsubscribeUrl);
     }
     const message = await deps.outbox.get(database.db, mail.programId, mail.messageId!);
     if (!message) return null;
@@ -202,6 +200,7 @@ export function createNotificationService(
       branding,
       message.payload as Record<string, unknown>,
       program.timeZone,
+      unsubscribeUrl,
     );
   }
 
@@ -241,7 +240,17 @@ export function createNotificationService(
         text: rendered.text,
         // The same mail keeps its Message-ID across attempts.
         messageId: `<${mail.id}@fidelis>`,
-        headers: { 'X-Fidelis-Mail': mail.id, 'Content-Language': locale },
+        headers: {
+          'X-Fidelis-Mail': mail.id,
+          'Content-Language': locale,
+          // One-click unsubscribe from the mail client (RFC 8058): a POST to the link.
+          ...(unsubscribeUrlOf(mail)
+            ? {
+                'List-Unsubscribe': `<${unsubscribeUrlOf(mail)}>`,
+                'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+              }
+            : {}),
+        },
       });
       await updateMail(database.db, programId, mailId, {
         state: 'sent',
@@ -262,6 +271,26 @@ export function createNotificationService(
       });
       throw new Error(`mail attempt ${attempt} failed: ${why}`);
     }
+  }
+
+  async function setOptOut(programId: string, contactId: string, optedOut: boolean, actor: Actor) {
+    return database.transaction(async (tx) => {
+      const contact = await contactById(tx, programId, contactId);
+      if (!contact) throw new FidelisError('contact_not_found', `No contact ${contactId}`);
+      const changed = optedOut
+        ? await insertOptOut(tx, programId, contactId)
+        : await deleteOptOut(tx, programId, contactId);
+      if (changed)
+        await deps.audit.record(tx, programId, {
+          actor,
+          action: optedOut ? 'notification_opt_out.create' : 'notification_opt_out.delete',
+          resourceType: 'contact',
+          resourceId: contactId,
+          before: { optedOut: !optedOut },
+          after: { optedOut },
+        });
+      return { contactId, optedOut };
+    });
   }
 
   let timer: NodeJS.Timeout | undefined;
@@ -305,25 +334,14 @@ export function createNotificationService(
       };
     },
 
-    async setOptOut(programId: string, contactId: string, optedOut: boolean, actor: Actor) {
-      return database.transaction(async (tx) => {
-        const contact = await contactById(tx, programId, contactId);
-        if (!contact) throw new FidelisError('contact_not_found', `No contact ${contactId}`);
-        const changed = optedOut
-          ? await insertOptOut(tx, programId, contactId)
-          : await deleteOptOut(tx, programId, contactId);
-        if (changed)
-          await deps.audit.record(tx, programId, {
-            actor,
-            action: optedOut ? 'notification_opt_out.create' : 'notification_opt_out.delete',
-            resourceType: 'contact',
-            resourceId: contactId,
-            before: { optedOut: !optedOut },
-            after: { optedOut },
-          });
-        return { contactId, optedOut };
-      });
-    },
+    setOptOut,
+
+    /** The page an unsubscribe link opens (nothing changes), and the link's POST (decision 0031). */
+    unsubscribePage: (token: string) => unsubscribePage(database, deps, token),
+    unsubscribe: (token: string) =>
+      unsubscribe(database, deps, token, (programId, contactId, actor) =>
+        setOptOut(programId, contactId, true, actor),
+      ),
 
     async optOut(programId: string, contactId: string) {
       const contact = await contactById(database.db, programId, contactId);

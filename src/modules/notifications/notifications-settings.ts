@@ -3,7 +3,7 @@
 // "expiring soon" notice, and whether monthly statements are sent.
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
-import { MAILED_TYPES, type MailedType } from '../../core/notifications/mail.ts';
+import { type Branding, MAILED_TYPES, type MailedType } from '../../core/notifications/mail.ts';
 
 const Roles = Type.Array(
   Type.Union(['owner', 'admin', 'buyer', 'approver', 'viewer'].map((r) => Type.Literal(r))),
@@ -82,4 +82,18 @@ export function mailedTypes(program: { name: string; settings: Record<string, un
       .filter(([, roles]) => (roles?.length ?? 0) > 0)
       .map(([t]) => t),
   );
+}
+
+/** What a program's mails and pages look like: its sender name, logo and primary colour. */
+export function brandingOf(program: {
+  id: string;
+  name: string;
+  settings: Record<string, unknown>;
+}): Branding {
+  const p = notificationPolicy(program);
+  return {
+    name: p.senderName,
+    logoUrl: p.logoUrl,
+    colors: { primary: p.primaryColor, onPrimary: '#ffffff' },
+  };
 }

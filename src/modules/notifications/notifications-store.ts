@@ -1,4 +1,5 @@
 // SQL of the notifications module: mails, opt-outs, expiry notices and statement runs.
+import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import { type Executor, textArray } from '../../db/client.ts';
 import {
@@ -11,14 +12,23 @@ import {
 export type MailRow = typeof notificationMails.$inferSelect;
 export type NewMailRow = typeof notificationMails.$inferInsert;
 
-/** Inserts the mails whose key is new; answers those written. */
+/** Inserts the mails whose key is new, each with its unsubscribe token; answers those written. */
 export async function insertMails(ex: Executor, rows: NewMailRow[]): Promise<MailRow[]> {
   if (rows.length === 0) return [];
   return ex
     .insert(notificationMails)
-    .values(rows)
+    .values(rows.map((row) => ({ unsubscribeToken: randomBytes(18).toString('base64url'), ...row })))
     .onConflictDoNothing({ target: [notificationMails.programId, notificationMails.key] })
     .returning();
+}
+
+/** The mail an unsubscribe link names (any program: the token alone is the secret). */
+export async function findMailByUnsubscribeToken(ex: Executor, token: string): Promise<MailRow | undefined> {
+  const [row] = await ex
+    .select()
+    .from(notificationMails)
+    .where(eq(notificationMails.unsubscribeToken, token));
+  return row;
 }
 
 export async function findMail(ex: Executor, programId: string, id: string): Promise<MailRow | undefined> {

@@ -40,12 +40,15 @@ export const notificationMails = pgTable(
     subject: text('subject'),
     locale: text('locale'),
     lastError: text('last_error'),
+    /** The secret of the mail's unsubscribe link (random, 144 bits): who holds the mail may opt out. */
+    unsubscribeToken: text('unsubscribe_token'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
     uniqueIndex('notification_mails_key_uq').on(t.programId, t.key),
+    uniqueIndex('notification_mails_unsubscribe_uq').on(t.unsubscribeToken),
     index('notification_mails_unqueued_idx').on(t.createdAt).where(sql`queued = false`),
     check('notification_mails_state_ck', sql`${t.state} in ('pending', 'sent', 'skipped', 'failed')`),
   ],

@@ -1,0 +1,2 @@
+ALTER TABLE "notification_mails" ADD COLUMN "unsubscribe_token" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "notification_mails_unsubscribe_uq" ON "notification_mails" USING btree ("unsubscribe_token");
