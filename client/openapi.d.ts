@@ -42874,7 +42874,7 @@ export interface operations {
     listWebhookMessages: {
         parameters: {
             query?: {
-                /** @description A message type of the catalogue (docs/webhooks.md): event.processed, points.credited, points.debited, points.expired, points.expiring_soon, tier.changed, redemption.requested, redemption.approved, redemption.rejected, redemption.fulfilled, redemption.cancelled, membership.started, membership.renewed, membership.lapsed, referral.attributed, referral.converted, referral.rejected, claim.submitted, claim.approved, claim.rejected */
+                /** @description A message type of the catalogue (docs/webhooks.md): event.processed, points.credited, points.debited, points.expired, points.expiring_soon, tier.changed, redemption.requested, redemption.approved, redemption.rejected, redemption.fulfilled, redemption.cancelled, membership.started, membership.renewed, membership.lapsed, referral.attributed, referral.converted, referral.rejected, claim.submitted, claim.approved, claim.rejected, challenge.completed, badge.awarded, survey.answered */
                 type?: string;
                 limit?: number;
                 /** @description nextCursor of the previous page */

@@ -122,6 +122,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     ledger,
     tiers,
     audit,
+    outbox,
   });
   // Partner growth (decision 0026): referrals hear of committed events through the events' referral
   // port; an approved sales claim becomes an event (events is built just below, called only later).
@@ -184,7 +185,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     { programs, accounts, audit, jobs, outbox },
     options.notifications,
   );
-  const insight = createInsightService(database, programs, tiers, contacts, events, audit);
+  const insight = createInsightService(database, programs, tiers, contacts, events, audit, outbox);
   const portal = createPortalService(database, {
     programs,
     contacts,

@@ -151,6 +151,79 @@ describe('outbox', async () => {
     ]);
   });
 
+  it('announces a badge awarded by hand, a challenge completed with its badge, and a survey answered', async () => {
+    const before = await messages();
+    const ok = async (r: Promise<{ statusCode: number; body: string; json(): any }>, status = 201) => {
+      const res = await r;
+      expect(res.statusCode, res.body).toBe(status);
+      return res.json();
+    };
+    await ok(p.send(p.admin, { method: 'POST', url: '/v1/badges', payload: { code: 'star', name: 'Star' } }));
+    await ok(
+      p.send(p.write, {
+        method: 'POST',
+        url: '/v1/accounts/ACME/badges',
+        payload: { badge: 'star', note: 'Well done' },
+      }),
+    );
+    await ok(
+      p.send(p.admin, {
+        method: 'POST',
+        url: '/v1/challenges',
+        payload: {
+          code: 'two-trainings',
+          name: 'Two trainings',
+          goals: [{ metric: 'count', eventTypes: ['training.completed'], target: '2' }],
+          window: { kind: 'fixed', from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' },
+          startsAt: '2026-01-01T00:00:00Z',
+          reward: { points: 40, badge: 'star' },
+        },
+      }),
+    );
+    for (const id of ['TR-1', 'TR-2'])
+      await ok(
+        p.send(p.write, {
+          method: 'POST',
+          url: '/v1/events',
+          payload: { id, type: 'training.completed', account: 'ACME', occurredAt: '2026-05-02T10:00:00Z' },
+        }),
+      );
+    const contact = await ok(
+      p.send(p.write, {
+        method: 'POST',
+        url: '/v1/accounts/ACME/contacts',
+        payload: { email: 'nps@acme.test', role: 'owner' },
+      }),
+    );
+    const survey = await ok(
+      p.send(p.admin, {
+        method: 'POST',
+        url: '/v1/surveys',
+        payload: { name: 'NPS', question: { default: 'Recommend us?' } },
+      }),
+    );
+    const answer = await ok(
+      p.send(p.write, {
+        method: 'POST',
+        url: `/v1/surveys/${survey.id}/answers`,
+        payload: { contact: contact.id, score: 9 },
+      }),
+    );
+
+    const fresh = await newOnes(before);
+    const of = (type: string) => fresh.filter((m) => m.type === type).map((m) => m.payload);
+    expect(of('badge.awarded')).toEqual([
+      expect.objectContaining({ badge: 'star', source: 'manual' }),
+      expect.objectContaining({ badge: 'star', source: 'challenge' }),
+    ]);
+    expect(of('challenge.completed')).toEqual([
+      expect.objectContaining({ challenge: 'two-trainings', points: 40, badge: 'star' }),
+    ]);
+    expect(of('survey.answered')).toEqual([
+      expect.objectContaining({ surveyId: survey.id, answerId: answer.id, score: 9, category: 'promoter' }),
+    ]);
+  });
+
   it('writes nothing once no endpoint is subscribed to the type', async () => {
     const narrowed = await p.send(p.admin, {
       method: 'PATCH',

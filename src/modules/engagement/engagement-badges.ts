@@ -154,6 +154,20 @@ export async function awardBadge(
       resourceId: award.id,
       after: award,
     });
+    await deps.outbox?.emit(tx, programId, [
+      {
+        type: 'badge.awarded',
+        payload: {
+          accountId: account.id,
+          contactId,
+          badge: badge.code,
+          awardId: award.id,
+          source: 'manual',
+          awardedAt: row.awardedAt.toISOString(),
+          expiresAt: row.expiresAt?.toISOString() ?? null,
+        },
+      },
+    ]);
     return award;
   });
 }

@@ -6,6 +6,7 @@ import type { AuditService } from '../audit/audit-service.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
 import type { EventTypeService } from '../event-types/event-types-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
+import type { OutboxService } from '../outbox/outbox-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
 import type { BadgeAwardRow, BadgeRow, ChallengeRow, LeaderboardRow } from './engagement-store.ts';
@@ -20,6 +21,8 @@ export interface EngagementDeps {
   ledger: LedgerService;
   tiers: TierService;
   audit: AuditService;
+  /** Completions and badge awards are announced (challenge.completed, badge.awarded) in their transaction. */
+  outbox?: Pick<OutboxService, 'emit'>;
 }
 
 export function toBadge(row: BadgeRow) {

@@ -163,6 +163,38 @@ async function complete(
       entryId: entry?.id ?? null,
       badgeAwardId: award?.id ?? null,
     });
+    await deps.outbox?.emit(tx, programId, [
+      {
+        type: 'challenge.completed',
+        payload: {
+          accountId,
+          challenge: challenge.code,
+          name: doc.name,
+          version: challenge.version,
+          window: { key: window.key, start: window.start.toISOString(), end: window.end.toISOString() },
+          completedAt: reachedAt.toISOString(),
+          points,
+          entryId: entry?.id ?? null,
+          badge: award ? award.badgeCode : null,
+        },
+      },
+      ...(award
+        ? [
+            {
+              type: 'badge.awarded' as const,
+              payload: {
+                accountId,
+                contactId: null,
+                badge: award.badgeCode,
+                awardId: award.id,
+                source: 'challenge',
+                awardedAt: award.awardedAt.toISOString(),
+                expiresAt: award.expiresAt?.toISOString() ?? null,
+              },
+            },
+          ]
+        : []),
+    ]);
     return true;
   });
 }

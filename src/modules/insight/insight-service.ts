@@ -5,6 +5,7 @@ import { bindUseCases } from '../../lib/use-cases.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
 import type { EventService } from '../events/events-service.ts';
+import type { OutboxService } from '../outbox/outbox-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
 import { exportCsv } from './insight-exports.ts';
@@ -31,8 +32,17 @@ export function createInsightService(
   contacts: ContactService,
   events: EventService,
   audit: AuditService,
+  outbox?: Pick<OutboxService, 'emit'>,
 ) {
-  const deps: SurveyDeps = { database, programs, tiers, contacts, events, audit };
+  const deps: SurveyDeps = {
+    database,
+    programs,
+    tiers,
+    contacts,
+    events,
+    audit,
+    ...(outbox ? { outbox } : {}),
+  };
   return bindUseCases(deps, {
     kpis,
     cohorts,

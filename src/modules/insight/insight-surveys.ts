@@ -11,6 +11,7 @@ import { newId } from '../../lib/ids.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
 import type { EventService } from '../events/events-service.ts';
+import type { OutboxService } from '../outbox/outbox-service.ts';
 import type { InsightDeps } from './insight-kpis.ts';
 import { periodOf } from './insight-kpis.ts';
 import { insightSecrets, surveyAnswers, surveys } from './insight-tables.ts';
@@ -19,6 +20,8 @@ export interface SurveyDeps extends InsightDeps {
   contacts: ContactService;
   events: EventService;
   audit: AuditService;
+  /** Answers are announced (survey.answered) in their transaction. */
+  outbox?: Pick<OutboxService, 'emit'>;
 }
 
 export interface CreateSurveyInput {
@@ -261,23 +264,44 @@ async function answer(
     throw error;
   });
   const id = newId('ans');
-  const inserted = await deps.database.db
-    .insert(surveyAnswers)
-    .values({
-      programId,
-      id,
-      surveyId: survey.id,
-      accountId: survey.anonymous ? null : contact.accountId,
-      contactId: survey.anonymous ? null : contact.id,
-      respondent,
-      score: input.score,
-      comment: input.comment ?? null,
-      locale: input.locale ?? null,
-      via,
-      answeredAt: now,
-    })
-    .onConflictDoNothing()
-    .returning({ id: surveyAnswers.id });
+  // The answer and its announcement (survey.answered) in one transaction.
+  const inserted = await deps.database.transaction(async (tx) => {
+    const rows = await tx
+      .insert(surveyAnswers)
+      .values({
+        programId,
+        id,
+        surveyId: survey.id,
+        accountId: survey.anonymous ? null : contact.accountId,
+        contactId: survey.anonymous ? null : contact.id,
+        respondent,
+        score: input.score,
+        comment: input.comment ?? null,
+        locale: input.locale ?? null,
+        via,
+        answeredAt: now,
+      })
+      .onConflictDoNothing()
+      .returning({ id: surveyAnswers.id });
+    if (rows.length > 0)
+      await deps.outbox?.emit(tx, programId, [
+        {
+          type: 'survey.answered',
+          payload: {
+            surveyId: survey.id,
+            answerId: id,
+            score: input.score,
+            category: categoryOf(input.score),
+            anonymous: survey.anonymous,
+            accountId: survey.anonymous ? null : contact.accountId,
+            contactId: survey.anonymous ? null : contact.id,
+            via,
+            answeredAt: now.toISOString(),
+          },
+        },
+      ]);
+    return rows;
+  });
   if (inserted.length === 0) throw new FidelisError('survey_already_answered');
   return {
     id,

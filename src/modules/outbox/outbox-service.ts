@@ -32,6 +32,9 @@ export const MESSAGE_TYPES = [
   'claim.submitted',
   'claim.approved',
   'claim.rejected',
+  'challenge.completed',
+  'badge.awarded',
+  'survey.answered',
 ] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 

@@ -25,4 +25,9 @@ export const MESSAGE_DESCRIPTIONS: Record<MessageType, string> = {
   'claim.submitted': 'A sales claim was submitted',
   'claim.approved': 'A sales claim was approved (its sales.claim_approved event follows)',
   'claim.rejected': 'A sales claim was rejected',
+  'challenge.completed':
+    'An account completed a challenge in one of its windows; its points and badge were paid (once per window)',
+  'badge.awarded': 'A badge was awarded to an account (by hand, or by a completed challenge)',
+  'survey.answered':
+    'A contact answered a survey (score and category; account and contact null when the survey is anonymous)',
 };
