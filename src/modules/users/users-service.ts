@@ -2,7 +2,7 @@
 // password, a session per sign-in (its token only hashed in the store), resolved to the principal
 // the API authorizes — the same scopes an API key carries, from the user's role.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { type Actor, type Principal, type Role, roleOfScopes, scopesFor } from '../../core/access.ts';
+import { type Actor, type Principal, roleOfScopes, scopesFor } from '../../core/access.ts';
 import { FidelisError, fieldError } from '../../core/errors.ts';
 import type { Page } from '../../core/pagination.ts';
 import type { Database } from '../../db/client.ts';
