@@ -602,7 +602,7 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
 
     // The last owner cannot be demoted: the API's refusal shows on the owner's row.
     const ownerRow = users.getByRole('row').filter({ hasText: owner.email });
-    await ownerRow.getByLabel(`Role of ${owner.email}`).selectOption('admin');
+    await ownerRow.getByRole('combobox', { name: `Role of ${owner.email}` }).selectOption('admin');
     await ownerRow.getByRole('button', { name: `Save role of ${owner.email}` }).click();
     await ownerRow.getByRole('alert').filter({ hasText: 'last_owner' }).waitFor();
 
@@ -610,7 +610,7 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
     const theirs = await newPage();
     await signIn(theirs, '/dashboard', { email: address, password });
     const row = users.getByRole('row').filter({ hasText: address });
-    await row.getByLabel(`Role of ${address}`).selectOption('viewer');
+    await row.getByRole('combobox', { name: `Role of ${address}` }).selectOption('viewer');
     await row.getByRole('button', { name: `Save role of ${address}` }).click();
     await expect.poll(async () => (await apiGet(`/v1/users/${made.id}`)).role).toBe('viewer');
 
