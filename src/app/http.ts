@@ -49,7 +49,7 @@ import { rewardRoutes } from '../modules/rewards/rewards-routes.ts';
 import { ruleRoutes } from '../modules/rules/rules-routes.ts';
 import { tierRoutes } from '../modules/tiers/tiers-routes.ts';
 import { sessionPrincipal } from '../modules/users/users-plugin.ts';
-import { consoleSessionRoutes } from '../modules/users/users-routes.ts';
+import { consoleSessionRoutes, userRoutes } from '../modules/users/users-routes.ts';
 import { webhookRoutes } from '../modules/webhooks/webhooks-routes.ts';
 import type { Services } from './compose.ts';
 import { serveConsole, servePortal } from './console.ts';
@@ -66,6 +66,7 @@ const ROUTE_MODULES = [
   ledgerRoutes,
   ledgerProgramRoutes,
   keyRoutes,
+  userRoutes,
   operatorRoutes,
   eventTypeRoutes,
   ruleRoutes,

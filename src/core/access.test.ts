@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { actorName, actorOf, allows, ROLES, SCOPES, type Scope, scopesFor } from './access.ts';
+import {
+  actorName,
+  actorOf,
+  allows,
+  isAbove,
+  ROLES,
+  roleOfScopes,
+  SCOPES,
+  type Scope,
+  scopesFor,
+} from './access.ts';
 
 describe('allows', () => {
   it('lets a higher scope do what a lower one may: operator ⊇ admin ⊇ write ⊇ read', () => {
@@ -35,5 +45,27 @@ describe('console roles', () => {
     const principal = { programId: 'prg_1', keyId: 'usr_1', userId: 'usr_1', scopes: ['read' as const] };
     expect(actorName(actorOf(principal))).toBe('usr_1');
     expect(actorName(actorOf({ ...principal, userId: undefined, keyId: 'key_1' }))).toBe('key_1');
+  });
+});
+
+describe('managing console users', () => {
+  it('orders the roles: a role is above those before it, never above itself', () => {
+    const above = ROLES.map((own) => ROLES.filter((role) => isAbove(role, own)));
+    expect(above).toEqual([
+      ['approver', 'manager', 'admin', 'owner'],
+      ['manager', 'admin', 'owner'],
+      ['admin', 'owner'],
+      ['owner'],
+      [],
+    ]);
+  });
+
+  it('lets an API key act as the role of its highest scope (an operator key as an owner)', () => {
+    expect((['read', 'write', 'admin', 'operator'] as const).map((s) => roleOfScopes([s]))).toEqual([
+      'viewer',
+      'manager',
+      'admin',
+      'owner',
+    ]);
   });
 });

@@ -49,6 +49,23 @@ export const ROLE_SCOPES: Record<Role, Scope[]> = {
   owner: ['admin'],
 };
 
+/** The roles in order: a user may grant (and manage users of) a role up to their own, never above. */
+const ROLE_RANK: Record<Role, number> = { viewer: 1, approver: 2, manager: 3, admin: 4, owner: 5 };
+
+/** Whether `role` is above `own` (an admin may not make an owner; an owner may make anyone). */
+export function isAbove(role: Role, own: Role): boolean {
+  return ROLE_RANK[role] > ROLE_RANK[own];
+}
+
+/**
+ * The role an API key acts with when it manages console users: an operator key as an owner, an
+ * admin key as an admin, any other as a viewer (it cannot reach those routes anyway).
+ */
+export function roleOfScopes(scopes: readonly Scope[]): Role {
+  if (scopes.includes('operator')) return 'owner';
+  return allows(scopes, 'admin') ? 'admin' : allows(scopes, 'write') ? 'manager' : 'viewer';
+}
+
 /** The roles that decide approvals (as the operator's staff, which the API grants an admin key). */
 export const DECIDING_ROLES: readonly Role[] = ['approver', 'manager', 'admin', 'owner'];
 

@@ -29,6 +29,12 @@ export const ERROR_CATALOG = {
   portal_slug_taken: { status: 409, title: "Another program's portal has this slug already" },
   sign_in_rate_limited: { status: 429, title: 'Too many failed sign-ins; wait before trying again' },
   user_email_taken: { status: 409, title: 'A console user with this e-mail address exists already' },
+  user_not_found: { status: 404, title: 'No such console user' },
+  role_above_own: {
+    status: 403,
+    title: 'Nobody may grant a role above their own, nor manage a user whose role is above it',
+  },
+  last_owner: { status: 409, title: 'The program must keep an enabled owner' },
   idempotency_key_required: { status: 400, title: 'This write needs an Idempotency-Key header' },
   not_found: { status: 404, title: 'No such resource' },
   account_not_found: { status: 404, title: 'No such account' },

@@ -77,6 +77,8 @@ interface Targets {
   grant: string;
   relationship: string;
   manageable: string;
+  /** A console user of the program (a viewer). */
+  user: string;
 }
 
 interface RouteSpec {
@@ -442,6 +444,18 @@ const ROUTES: Record<string, RouteSpec> = {
     request: (t) => ({ payload: { name: `probe ${t.n}`, scopes: ['read'] } }),
   },
   'DELETE /v1/keys/{keyId}': { scope: 'admin', request: () => ({}) },
+  // Console users of the program (admin only; decision 0030).
+  'GET /v1/users': { scope: 'admin' },
+  'GET /v1/users/{userId}': { scope: 'admin' },
+  'POST /v1/users': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: { email: `probe-${t.n}@users.example`, role: 'viewer' } }),
+  },
+  'PATCH /v1/users/{userId}': { scope: 'admin', request: () => ({ payload: { role: 'approver' } }) },
+  'POST /v1/users/{userId}/disable': { scope: 'admin', request: () => ({}) },
+  'POST /v1/users/{userId}/enable': { scope: 'admin', request: () => ({}) },
+  'POST /v1/users/{userId}/password': { scope: 'admin', request: () => ({ payload: {} }) },
   // Events, earning rules and exchange rates.
   'POST /v1/events': { request: (t) => ({ payload: probeEvent(t) }) },
   'POST /v1/events/batch': {
@@ -513,6 +527,7 @@ const ROUTES: Record<string, RouteSpec> = {
     scope: 'admin',
     request: (t) => ({ payload: { document: probeLadder(t) } }),
   },
+  'GET /v1/tier-ladders/{ladderId}/members': { request: () => ({ query: 'tier=silver' }) },
   'POST /v1/tier-ladders/{ladderId}/metric-values': {
     request: (t) => ({ payload: { values: [{ account: t.account, value: '100' }] } }),
   },
@@ -641,6 +656,8 @@ const A_NAME = 'Alpha Confidential Holdings';
 const A_CHILD_NAME = 'Alpha Child Site';
 const A_SEGMENT = 'alpha-only-segment';
 const A_EMAIL = 'alice.confidential@alpha.example';
+/** Program a's console user. */
+const A_USER_EMAIL = 'victor.confidential@alpha.example';
 /** An externalId that each program has an account of its own with. */
 const SHARED_EXTERNAL_ID = 'EVERY-PROGRAM-1';
 
@@ -681,6 +698,7 @@ interface Fixture {
   grant: string;
   relationship: string;
   manageable: string;
+  user: string;
 }
 let a: Fixture & { pricierReward: string };
 
@@ -911,6 +929,7 @@ function aTargets(byExternalId = false): Targets {
     grant: a.grant,
     relationship: a.relationship,
     manageable: a.manageable,
+    user: a.user,
   };
 }
 
@@ -1068,6 +1087,7 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
     automationCode: t.automation,
     grantId: t.grant,
     relationshipId: t.relationship,
+    userId: t.user,
     ...custom.params,
   };
   const url = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
@@ -1120,6 +1140,7 @@ function aMarkers(): string[] {
     ...(hasRoute('POST /v1/membership-plans') ? [a.plan, a.pendingMembership, a.activeMembership] : []),
     ...(hasRoute('POST /v1/webhook-endpoints') ? [a.webhookEndpoint, a.webhookMessage] : []),
     ...(hasRoute('POST /v1/referral-programs') ? [a.referral, a.claim] : []),
+    ...(hasRoute('POST /v1/users') ? [a.user, A_USER_EMAIL] : []),
   ];
 }
 
@@ -1206,6 +1227,13 @@ beforeAll(async () => {
     ...(await engagementFixtures(account.id)),
     ...(await partnerFixtures(account.id, child.id)),
     ...(await configFixtures(account.id)),
+    user: (
+      await api.services.users.create(
+        api.a.programId,
+        { email: A_USER_EMAIL, password: 'alpha-user-password', role: 'viewer' },
+        FIXTURE,
+      )
+    ).id,
     survey: hasRoute('POST /v1/surveys')
       ? (
           await created(api.a.admin, '/v1/surveys', {

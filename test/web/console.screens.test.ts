@@ -31,6 +31,7 @@ let server: RunningServer;
 let browser: Browser;
 let demoKey: string;
 let owner: { email: string; password: string };
+let approver: { email: string; password: string };
 
 /** A webhook receiver on the loopback (allowed to the server by FIDELIS_WEBHOOK_ALLOWED_HOSTS). */
 let receiver: Server;
@@ -55,10 +56,10 @@ async function apiPost(path: string, body: unknown): Promise<any> {
   return res.json();
 }
 
-async function newPage(): Promise<Page> {
+async function newPage(viewport = { width: 1280, height: 720 }): Promise<Page> {
   // bypassCSP: the console's Content-Security-Policy refuses inline scripts, axe-core's injection among them.
   const context = await browser.newContext({
-    viewport: { width: 1280, height: 720 },
+    viewport,
     locale: 'en-GB',
     bypassCSP: true,
   });
@@ -176,6 +177,8 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
     demoKey = /Demo API key\s+(\S+)/.exec(server.banner)![1]!;
     const login = /Console login\s+(\S+) \/ (\S+)\s+\(owner\)/.exec(server.banner)!;
     owner = { email: login[1]!, password: login[2]! };
+    const decider = /Console login\s+(\S+) \/ (\S+)\s+\(approver\)/.exec(server.banner)!;
+    approver = { email: decider[1]!, password: decider[2]! };
   }, 300_000);
 
   afterAll(async () => {
@@ -545,6 +548,176 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
     await page.context().close();
   });
 
+  it('lists the members of a tier when the tier is clicked, as the API has them', async () => {
+    const [ladder] = (await apiGet('/v1/tier-ladders')).data;
+    const platinum = ladder.document.tiers.find((t: { code: string }) => t.code === 'platinum');
+    const members = await apiGet(`/v1/tier-ladders/${ladder.id}/members?tier=platinum&limit=50`);
+    const page = await newPage();
+    await signIn(page, '/tiers');
+    await page.getByRole('button', { name: `Show members of ${platinum.name}` }).click();
+    const table = page.getByRole('table', { name: `Members of ${platinum.name}` });
+    await expect.poll(() => table.getByRole('row').count()).toBe(members.data.length + 1);
+    const first = members.data[0];
+    await table
+      .getByRole('link', { name: new RegExp(`^${first.name}`) })
+      .first()
+      .waitFor();
+    expect(await page.getByRole('button', { name: 'More members' }).count()).toBe(members.nextCursor ? 1 : 0);
+    expect(await accessibility(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('manages console users in Settings › Users: made with a password shown once, a refusal on its row, a role changed, one disabled', async () => {
+    const page = await newPage();
+    await signIn(page, '/settings');
+    await page
+      .getByRole('navigation', { name: 'Settings sections' })
+      .getByRole('link', { name: 'Users' })
+      .click();
+    await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
+    const users = page.getByRole('table', { name: 'Console users' });
+    await users.getByRole('row').filter({ hasText: owner.email }).waitFor();
+
+    // Refused at its field: not an e-mail address.
+    const email = page.getByLabel('E-mail');
+    await email.fill('not-an-address');
+    await page.getByRole('button', { name: 'Create the user' }).click();
+    await expect.poll(() => email.getAttribute('aria-invalid')).toBe('true');
+    const address = `console-user-${store}@demo.fidelis.local`;
+    await email.fill(address);
+    await page.getByLabel('Name', { exact: true }).fill('Casey Console');
+    await page.getByLabel('Role', { exact: true }).selectOption('manager');
+    await page.getByRole('button', { name: 'Create the user' }).click();
+    const secret = page.locator('code.secret');
+    await secret.waitFor();
+    const password = (await secret.textContent())!;
+    expect(password).toMatch(/^[\w-]{24}$/);
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'users');
+    const made = (await apiGet('/v1/users?role=manager')).data.find(
+      (u: { email: string }) => u.email === address,
+    );
+    expect(made).toMatchObject({ name: 'Casey Console', role: 'manager', disabledAt: null });
+    await page.getByRole('button', { name: 'Done' }).click();
+
+    // The last owner cannot be demoted: the API's refusal shows on the owner's row.
+    const ownerRow = users.getByRole('row').filter({ hasText: owner.email });
+    await ownerRow.getByRole('combobox', { name: `Role of ${owner.email}` }).selectOption('admin');
+    await ownerRow.getByRole('button', { name: `Save role of ${owner.email}` }).click();
+    await ownerRow.getByRole('alert').filter({ hasText: 'last_owner' }).waitFor();
+
+    // The new user signs in with the generated password; a role change counts from its next request.
+    const theirs = await newPage();
+    await signIn(theirs, '/dashboard', { email: address, password });
+    const row = users.getByRole('row').filter({ hasText: address });
+    await row.getByRole('combobox', { name: `Role of ${address}` }).selectOption('viewer');
+    await row.getByRole('button', { name: `Save role of ${address}` }).click();
+    await expect.poll(async () => (await apiGet(`/v1/users/${made.id}`)).role).toBe('viewer');
+
+    // Disabled: their session ends at once (the next screen sends them to sign in).
+    page.once('dialog', (dialog) => dialog.accept());
+    await row.getByRole('button', { name: `Disable ${address}` }).click();
+    await row.getByText(/^Disabled /).waitFor();
+    await theirs.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accounts' }).click();
+    await theirs.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect((await apiGet(`/v1/users/${made.id}`)).disabledAt).not.toBeNull();
+    await theirs.context().close();
+    await page.context().close();
+  });
+
+  it('decides sales claims on Partners and in the Approvals inbox, lists referrals, and shows a statement', async () => {
+    const waiting = (await apiGet('/v1/claims?status=submitted')).data;
+    expect(waiting.length).toBeGreaterThanOrEqual(2);
+    const review = (await apiGet('/v1/referrals?status=review')).data;
+    const page = await newPage();
+    await signIn(page, '/partners', approver);
+    await page.getByRole('heading', { name: 'Partners', level: 1 }).waitFor();
+    const claims = page.getByRole('table', { name: 'Sales claims' });
+    await expect.poll(() => claims.getByRole('row').count()).toBe(waiting.length + 1);
+    const [first, second] = waiting;
+    await claims.getByRole('button', { name: `Reject claim ${first.invoiceNumber}` }).click();
+    await claims.getByLabel('Reason').fill('No proof of delivery');
+    await claims.getByRole('button', { name: 'Reject', exact: true }).click();
+    await expect.poll(async () => (await apiGet(`/v1/claims/${first.id}`)).status).toBe('rejected');
+    expect((await apiGet(`/v1/claims/${first.id}`)).decisionReason).toBe('No proof of delivery');
+
+    await page.getByLabel('Referral status').selectOption('review');
+    const referrals = page.getByRole('table', { name: 'Referrals' });
+    if (review.length > 0)
+      await expect.poll(() => referrals.getByRole('row').count()).toBe(review.length + 1);
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'partners');
+
+    // The other one waits in the Approvals inbox too: approved there, it becomes an event.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Approvals' }).click();
+    const inbox = page.getByRole('table', { name: 'Sales claims waiting for a decision' });
+    await inbox.getByRole('row').filter({ hasText: second.invoiceNumber }).waitFor();
+    await inbox.getByRole('button', { name: `Approve claim ${second.invoiceNumber}` }).click();
+    await expect.poll(async () => (await apiGet(`/v1/claims/${second.id}`)).status).toBe('approved');
+    expect(await accessibility(page)).toEqual([]);
+
+    // Notifications: the e-mails (none without SMTP_URL) and an account's statement of last month.
+    const now = new Date();
+    const month = new Date(now.getFullYear(), now.getMonth() - 1, 1);
+    const period = `${month.getFullYear()}-${String(month.getMonth() + 1).padStart(2, '0')}`;
+    const statement = await apiGet(`/v1/accounts/CRM-0001/statements/${period}`);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notifications' }).click();
+    await page.getByRole('heading', { name: 'E-mails' }).waitFor();
+    await page.getByLabel('Account (id or CRM id)').fill('CRM-0001');
+    await page.getByRole('button', { name: 'Show the statement' }).click();
+    const points = statement.lines.find((l: { unit: string }) => l.unit === 'points');
+    if (points)
+      await expect
+        .poll(() => page.getByTestId('closing-points').textContent())
+        .toBe(`${new Intl.NumberFormat('en-GB').format(points.closing)} pts`);
+    else await page.getByText('The account had no wallet in that month.').waitFor();
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'notifications');
+    await page.context().close();
+  });
+
+  it('works on a tablet: every main screen fits its width and the navigation is reachable', async () => {
+    const page = await newPage({ width: 820, height: 1180 });
+    await signIn(page, '/dashboard');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const names = await nav.getByRole('link').allTextContents();
+    expect(names).toEqual(expect.arrayContaining(['Dashboard', 'Partners', 'Notifications', 'Settings']));
+    const overflow = () =>
+      page.evaluate(() => {
+        const { documentElement: root } = (
+          globalThis as unknown as {
+            document: { documentElement: { scrollWidth: number; clientWidth: number } };
+          }
+        ).document;
+        return root.scrollWidth - root.clientWidth;
+      });
+    for (const name of names) {
+      const link = nav.getByRole('link', { name, exact: true });
+      // Reachable: on the screen, inside its width, and followed.
+      const box = (await link.boundingBox())!;
+      expect(box.x + box.width, name).toBeLessThanOrEqual(820);
+      await link.click();
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(await overflow(), `${name} is wider than the tablet`).toBeLessThanOrEqual(0);
+    }
+    for (const section of ['Users', 'Webhooks', 'Jobs']) {
+      await page
+        .getByRole('navigation', { name: 'Settings sections' })
+        .getByRole('link', { name: section })
+        .click();
+      await page.getByRole('heading', { name: section, level: 1 }).waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(await overflow(), `Settings › ${section} is wider than the tablet`).toBeLessThanOrEqual(0);
+    }
+    await page.goto(`${server.url}/console/accounts/CRM-0001`);
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await overflow(), 'the account page is wider than the tablet').toBeLessThanOrEqual(0);
+    await shot(page, 'tablet-account');
+    await page.context().close();
+  });
+
   it('shows a viewer no write on the new screens, and the API refuses one', async () => {
     await server.stop();
     const viewer = { email: 'screens-viewer@demo.fidelis.local', password: 'viewer-pass-456' };
@@ -570,6 +743,12 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
     await page.goto(`${server.url}/console/insight`);
     await page.getByRole('heading', { name: 'Cohort retention' }).waitFor();
     expect(await page.getByRole('button', { name: /^(New survey|Close the survey)/ }).count()).toBe(0);
+    await page.goto(`${server.url}/console/settings/users`);
+    await page.getByText('may not manage console users').waitFor();
+    expect(await page.getByRole('button', { name: 'Create the user' }).count()).toBe(0);
+    await page.goto(`${server.url}/console/partners`);
+    await page.getByText('may look at referrals and claims but not decide them').waitFor();
+    expect(await page.getByRole('button', { name: /^(Approve|Reject)/ }).count()).toBe(0);
     await page.goto(`${server.url}/console/settings/webhooks`);
     await page.getByText('may not manage webhooks').waitFor();
     expect(await page.getByRole('button', { name: 'Add the endpoint' }).count()).toBe(0);

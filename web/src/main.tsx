@@ -58,6 +58,15 @@ const router = createBrowserRouter(
           lazy: async () => ({ Component: (await import('./pages/Webhooks')).Webhooks }),
         },
         { path: 'settings/jobs', lazy: async () => ({ Component: (await import('./pages/Jobs')).Jobs }) },
+        { path: 'settings/users', lazy: async () => ({ Component: (await import('./pages/Users')).Users }) },
+        {
+          path: 'partners',
+          lazy: async () => ({ Component: (await import('./pages/Partners')).Partners }),
+        },
+        {
+          path: 'notifications',
+          lazy: async () => ({ Component: (await import('./pages/Notifications')).Notifications }),
+        },
         { path: 'imports', lazy: async () => ({ Component: (await import('./pages/Imports')).Imports }) },
         {
           path: 'settings',

@@ -17,6 +17,9 @@ import {
   OverrideBody,
   OverrideParams,
   ProgressSchema,
+  TierMemberPage,
+  TierMemberSchema,
+  TierMembersQuery,
   WriteLadderBody,
 } from './tiers-schemas.ts';
 import type { TierService } from './tiers-service.ts';
@@ -24,7 +27,7 @@ import type { TierService } from './tiers-service.ts';
 const op = operations('tiers');
 
 export const tierRoutes = routeModule({
-  schemas: [LadderDocumentSchema, LadderSchema, ChangeSchema, ProgressSchema],
+  schemas: [LadderDocumentSchema, LadderSchema, ChangeSchema, ProgressSchema, TierMemberSchema],
   routes(app: Router, { tiers }: { tiers: TierService }): void {
     const ladderView = Type.Ref('TierLadder');
 
@@ -75,6 +78,18 @@ export const tierRoutes = routeModule({
         response: responses({ 200: ladderView }, ['ladder_not_found']),
       }),
       async (request) => tiers.getLadder(principal(request).programId, request.params.ladderId),
+    );
+
+    app.get(
+      '/tier-ladders/:ladderId/members',
+      op('read', 'The accounts on a tier of the ladder now, in account order, paged', {
+        description:
+          'Under group qualification the tier is held by the top account of each group, so those are listed. An account on a tier by an override (set or freeze) says so.',
+        params: LadderParams,
+        querystring: TierMembersQuery,
+        response: responses({ 200: TierMemberPage }, ['ladder_not_found', 'invalid_cursor']),
+      }),
+      async (request) => tiers.members(principal(request).programId, request.params.ladderId, request.query),
     );
 
     app.post(

@@ -1,5 +1,6 @@
 // Tier request and response schemas, and the ladder document schema.
 import Type, { type Static } from 'typebox';
+import { Cursor, Limit, PageOf } from '../../http/schemas.ts';
 import { EVENT_TYPE_NAME } from '../event-types/event-types-schemas.ts';
 
 const Decimal = (description: string) =>
@@ -243,3 +244,33 @@ export const ProgressSchema = Type.Object(
   },
   { $id: 'TierProgress', title: 'Tier progress' },
 );
+
+export const TierMembersQuery = Type.Object(
+  {
+    tier: Type.String({ minLength: 1, maxLength: 100, description: 'The tier code' }),
+    limit: Type.Optional(Limit),
+    cursor: Type.Optional(Cursor),
+  },
+  { additionalProperties: false },
+);
+
+export const TierMemberSchema = Type.Object(
+  {
+    accountId: Type.String(),
+    externalId: Type.Union([Type.String(), Type.Null()]),
+    name: Type.String(),
+    tier: Type.String(),
+    since: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    override: Type.Union([
+      Type.Object({
+        kind: Type.Union([Type.Literal('set'), Type.Literal('freeze')]),
+        until: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        reason: Type.Union([Type.String(), Type.Null()]),
+      }),
+      Type.Null(),
+    ]),
+  },
+  { $id: 'TierMember', title: 'TierMember' },
+);
+
+export const TierMemberPage = PageOf(Type.Ref('TierMember'));

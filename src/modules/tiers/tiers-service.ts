@@ -10,6 +10,7 @@ import type { ProgramService } from '../programs/programs-service.ts';
 import { runDue } from './tiers-due.ts';
 import { createLadder, getLadder, ladderViews, updateLadder, validateLadder } from './tiers-ladders.ts';
 import { recordActivities, setMetricValues } from './tiers-lift.ts';
+import { tierMembers } from './tiers-members.ts';
 import { liftOverride, override } from './tiers-override.ts';
 import { currentTiers, history, progress, standingOf, tiersAt } from './tiers-standing.ts';
 import type { TierDeps } from './tiers-status.ts';
@@ -35,6 +36,7 @@ export function createTierService(
     updateLadder: bind(updateLadder),
     getLadder: bind(getLadder),
     listLadders: bind(ladderViews),
+    members: bind(tierMembers),
     recordActivities: bind(recordActivities),
     setMetricValues: bind(setMetricValues),
     override: bind(override),

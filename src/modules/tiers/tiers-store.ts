@@ -1,6 +1,6 @@
 // Tier SQL, nothing else: ladders, statuses, the history of changes and operator metric values; every
 // query filters on the program.
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import { type Executor, selectRows, textArray } from '../../db/client.ts';
 import { programTable } from '../../db/rows.ts';
 import { tierChanges, tierLadders, tierMetricValues, tierStatus } from './tiers-tables.ts';
@@ -245,4 +245,28 @@ export async function operatorValues(
     out.set(r.key, list);
   }
   return out;
+}
+
+/** A page of the statuses on one tier of a ladder, in account id order after `after`. */
+export async function listTierMembers(
+  db: Executor,
+  programId: string,
+  ladderId: string,
+  tierCode: string,
+  after: string | undefined,
+  limit: number,
+): Promise<StatusRow[]> {
+  return db
+    .select()
+    .from(tierStatus)
+    .where(
+      statuses.within(
+        programId,
+        eq(tierStatus.ladderId, ladderId),
+        eq(tierStatus.tierCode, tierCode),
+        after === undefined ? undefined : gt(tierStatus.accountId, after),
+      ),
+    )
+    .orderBy(asc(tierStatus.accountId))
+    .limit(limit);
 }

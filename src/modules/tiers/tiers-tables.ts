@@ -44,6 +44,8 @@ export const tierStatus = pgTable(
     primaryKey({ columns: [t.programId, t.ladderId, t.accountId] }),
     // The due run pages through (due_at, account_id): this index serves it without a sort.
     index('tier_status_due_idx').on(t.programId, t.ladderId, t.dueAt, t.accountId),
+    // The members of a tier (the console's list, the memberships' tier filter) in account order.
+    index('tier_status_tier_idx').on(t.programId, t.ladderId, t.tierCode, t.accountId),
     foreignKey({
       name: 'tier_status_ladder_fk',
       columns: [t.programId, t.ladderId],

@@ -1,11 +1,25 @@
-// The console's sign-in, current user and sign-out (under /console, outside /v1: no API key).
+// The console's sign-in, current user and sign-out (under /console, outside /v1: no API key), and
+// the management of console users under /v1/users.
+import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { FidelisError } from '../../core/errors.ts';
+import { actor, principal } from '../../http/auth.ts';
 import { responses } from '../../http/responses.ts';
-import { operations } from '../../http/route.ts';
+import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { checkCsrf, sessionToken, setSessionCookie } from './users-plugin.ts';
-import { ConsoleSessionSchema, ConsoleUserSchema, SignInBody } from './users-schemas.ts';
+import {
+  ConsoleSessionSchema,
+  ConsoleUserSchema,
+  CreateUserBody,
+  PasswordBody,
+  SignInBody,
+  UpdateUserBody,
+  UserPage,
+  UserParams,
+  UsersQuery,
+  UserWithPasswordSchema,
+} from './users-schemas.ts';
 import { SESSION_HOURS, type UserService } from './users-service.ts';
 
 const op = operations('console');
@@ -81,6 +95,109 @@ export const consoleSessionRoutes = routeModule({
         setSessionCookie(request, reply, undefined, 0);
         return reply.code(204).send();
       },
+    );
+  },
+});
+
+const userOp = operations('users');
+
+/** Console users managed over the API (admin scope: admins, owners, admin keys; decision 0030). */
+export const userRoutes = routeModule({
+  schemas: [],
+  routes(app: Router, { users }: { users: UserService }): void {
+    const manager = (request: FastifyRequest) => users.managerOf(principal(request), actor(request));
+    const one = Type.Ref('ConsoleUser');
+    const writeErrors = ['user_not_found', 'role_above_own', 'last_owner'] as const;
+
+    app.get(
+      '/users',
+      userOp('admin', "The program's console users, by role and by whether they are disabled", {
+        querystring: UsersQuery,
+        response: responses({ 200: UserPage }, ['invalid_cursor']),
+      }),
+      async (request) => users.list(principal(request).programId, request.query),
+    );
+
+    app.post(
+      '/users',
+      userOp(
+        'admin',
+        'Create a console user; without a password one is generated and answered once (audited)',
+        {
+          description:
+            'The role may not be above the role of whoever asks (role_above_own): an admin, or an admin key, makes users up to admin; an owner, or an operator key, any. An e-mail address signs in to one program (user_email_taken).',
+          body: CreateUserBody,
+          response: responses({ 201: UserWithPasswordSchema }, ['user_email_taken', 'role_above_own']),
+        },
+      ),
+      async (request, reply) => {
+        const made = await users.createAs(principal(request).programId, request.body, await manager(request));
+        return created(reply, made, { location: `/v1/users/${made.user.id}` });
+      },
+    );
+
+    app.get(
+      '/users/:userId',
+      userOp('admin', 'One console user', {
+        params: UserParams,
+        response: responses({ 200: one }, ['user_not_found']),
+      }),
+      async (request) => users.get(principal(request).programId, request.params.userId),
+    );
+
+    app.patch(
+      '/users/:userId',
+      userOp('admin', "Change a console user's role or name (audited)", {
+        description:
+          'Nobody grants a role above their own or changes a user above it (role_above_own); the last enabled owner cannot be demoted (last_owner). The new role counts from the user’s next request.',
+        params: UserParams,
+        body: UpdateUserBody,
+        response: responses({ 200: one }, writeErrors),
+      }),
+      async (request) =>
+        users.update(
+          principal(request).programId,
+          request.params.userId,
+          request.body,
+          await manager(request),
+        ),
+    );
+
+    app.post(
+      '/users/:userId/disable',
+      userOp('admin', 'Disable a console user: their sessions end at once and sign-in is refused (audited)', {
+        params: UserParams,
+        response: responses({ 200: one }, writeErrors),
+      }),
+      async (request) =>
+        users.setDisabled(principal(request).programId, request.params.userId, true, await manager(request)),
+    );
+
+    app.post(
+      '/users/:userId/enable',
+      userOp('admin', 'Enable a disabled console user again (audited)', {
+        params: UserParams,
+        response: responses({ 200: one }, writeErrors),
+      }),
+      async (request) =>
+        users.setDisabled(principal(request).programId, request.params.userId, false, await manager(request)),
+    );
+
+    app.post(
+      '/users/:userId/password',
+      userOp('admin', "Reset a console user's password; their sessions end (audited, without the password)", {
+        description: 'Without a password in the body one is generated and answered this once.',
+        params: UserParams,
+        body: PasswordBody,
+        response: responses({ 200: UserWithPasswordSchema }, writeErrors),
+      }),
+      async (request) =>
+        users.resetPassword(
+          principal(request).programId,
+          request.params.userId,
+          request.body?.password,
+          await manager(request),
+        ),
     );
   },
 });

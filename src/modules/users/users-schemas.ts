@@ -1,5 +1,7 @@
 import Type from 'typebox';
-import { Timestamp } from '../../http/schemas.ts';
+import { Cursor, Limit, PageOf, Timestamp } from '../../http/schemas.ts';
+
+const Nullable = <T extends Parameters<typeof Type.Array>[0]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const RoleSchema = Type.Union(
   [
@@ -23,6 +25,9 @@ export const ConsoleUserSchema = Type.Object(
     name: Type.Union([Type.String(), Type.Null()]),
     role: RoleSchema,
     createdAt: Timestamp,
+    disabledAt: Type.Union([Timestamp, Type.Null()], {
+      description: 'When the user was disabled: they cannot sign in and their sessions ended',
+    }),
   },
   { $id: 'ConsoleUser', title: 'ConsoleUser' },
 );
@@ -45,3 +50,55 @@ export const SignInBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const Password = Type.String({
+  minLength: 10,
+  maxLength: 200,
+  description: 'At least 10 characters. Left out: Fidelis generates one and answers it this once.',
+});
+
+export const UserParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 40 }) });
+
+export const UsersQuery = Type.Object(
+  {
+    role: Type.Optional(RoleSchema),
+    disabled: Type.Optional(Type.Boolean({ description: 'true: only disabled users; false: only enabled' })),
+    limit: Type.Optional(Limit),
+    cursor: Type.Optional(Cursor),
+  },
+  { additionalProperties: false },
+);
+
+export const UserPage = PageOf(Type.Ref('ConsoleUser'));
+
+export const CreateUserBody = Type.Object(
+  {
+    email: Type.String({ minLength: 3, maxLength: 254 }),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' })),
+    role: RoleSchema,
+    password: Type.Optional(Password),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateUserBody = Type.Object(
+  {
+    role: Type.Optional(RoleSchema),
+    name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }))),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const PasswordBody = Type.Object(
+  { password: Type.Optional(Password) },
+  { additionalProperties: false },
+);
+
+export const UserWithPasswordSchema = Type.Object({
+  user: Type.Ref('ConsoleUser'),
+  password: Type.Optional(
+    Type.String({
+      description: 'The generated password, when none was given: shown this once, kept only hashed',
+    }),
+  ),
+});

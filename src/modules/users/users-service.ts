@@ -2,12 +2,31 @@
 // password, a session per sign-in (its token only hashed in the store), resolved to the principal
 // the API authorizes — the same scopes an API key carries, from the user's role.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { type Actor, type Principal, ROLES, type Role, scopesFor } from '../../core/access.ts';
+import { type Actor, type Principal, roleOfScopes, scopesFor } from '../../core/access.ts';
 import { FidelisError, fieldError } from '../../core/errors.ts';
+import type { Page } from '../../core/pagination.ts';
 import type { Database } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AuditService } from '../audit/audit-service.ts';
+import {
+  type ConsoleUser,
+  checkPassword,
+  checkRole,
+  generatePassword,
+  getUser,
+  listConsoleUsers,
+  type Manager,
+  mayGrant,
+  resetPassword,
+  roleOf,
+  setUserDisabled,
+  toUser,
+  updateConsoleUser,
+} from './users-manage.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './users-passwords.ts';
+
+export type { ConsoleUser } from './users-manage.ts';
+
 import {
   deleteSessionsBefore,
   endSession,
@@ -15,7 +34,6 @@ import {
   findUserByEmail,
   insertSession,
   insertUser,
-  type UserRow,
 } from './users-store.ts';
 
 /** How long a session lasts from sign-in. */
@@ -23,15 +41,6 @@ export const SESSION_HOURS = 12;
 /** Failed sign-ins allowed per e-mail address in a window, per server instance. */
 const FAILURES_ALLOWED = 10;
 const FAILURE_WINDOW_MS = 15 * 60_000;
-
-export interface ConsoleUser {
-  id: string;
-  programId: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  createdAt: string;
-}
 
 export interface SignedIn {
   user: ConsoleUser;
@@ -55,23 +64,13 @@ export function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function toUser(row: UserRow): ConsoleUser {
-  return {
-    id: row.id,
-    programId: row.programId,
-    email: row.email,
-    name: row.name,
-    role: row.role as Role,
-    createdAt: row.createdAt.toISOString(),
-  };
-}
-
 const normalEmail = (email: string) => email.trim().toLowerCase();
 
 export function createUserService(database: Database, audit: AuditService) {
   const failures = new Map<string, { count: number; since: number }>();
+  const deps = { database, audit };
 
-  return {
+  const service = {
     /** Creates a console user (audited as `user.create`; the password never leaves this call). */
     async create(
       programId: string,
@@ -81,14 +80,8 @@ export function createUserService(database: Database, audit: AuditService) {
       const email = normalEmail(input.email);
       if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254)
         throw fieldError('validation_failed', 'The e-mail address is not valid', { email: 'not an e-mail' });
-      if (!(ROLES as readonly string[]).includes(input.role))
-        throw fieldError('validation_failed', `role must be one of ${ROLES.join(', ')}`, {
-          role: `unknown role ${input.role}`,
-        });
-      if (input.password.length < 10 || input.password.length > 200)
-        throw fieldError('validation_failed', 'The password needs 10 to 200 characters', {
-          password: 'too short or too long',
-        });
+      checkRole(input.role);
+      checkPassword(input.password);
       if (await findUserByEmail(database.db, email))
         throw new FidelisError('user_email_taken', `A console user with e-mail ${email} exists already`);
       const passwordHash = await hashPassword(input.password);
@@ -114,6 +107,42 @@ export function createUserService(database: Database, audit: AuditService) {
         return user;
       });
     },
+
+    /**
+     * Creates a user for an admin or owner (of the console or an admin key): a role up to the
+     * manager's own; without a password one is generated and answered this once.
+     */
+    async createAs(
+      programId: string,
+      input: { email: string; role: string; name?: string; password?: string },
+      by: Manager,
+    ): Promise<{ user: ConsoleUser; password?: string }> {
+      mayGrant(by, checkRole(input.role));
+      const password = input.password ?? generatePassword();
+      const user = await service.create(programId, { ...input, password }, by.actor);
+      return input.password === undefined ? { user, password } : { user };
+    },
+
+    /** The role a request manages users with: its user's role, or (an API key) its scopes' (roleOfScopes). */
+    async managerOf(principal: Principal, actor: Actor): Promise<Manager> {
+      const role = principal.userId
+        ? await roleOf(database.db, principal.programId, principal.userId)
+        : roleOfScopes(principal.scopes);
+      if (!role) throw new FidelisError('session_expired');
+      return { actor, role };
+    },
+
+    list: (
+      programId: string,
+      query: { role?: string; disabled?: boolean; limit?: number; cursor?: string },
+    ): Promise<Page<ConsoleUser>> => listConsoleUsers(deps, programId, query),
+    get: (programId: string, id: string) => getUser(deps, programId, id),
+    update: (programId: string, id: string, input: { role?: string; name?: string | null }, by: Manager) =>
+      updateConsoleUser(deps, programId, id, input, by),
+    setDisabled: (programId: string, id: string, disabled: boolean, by: Manager) =>
+      setUserDisabled(deps, programId, id, disabled, by),
+    resetPassword: (programId: string, id: string, password: string | undefined, by: Manager) =>
+      resetPassword(deps, programId, id, password, by),
 
     /** Whether a console user has this e-mail address. */
     async exists(email: string): Promise<boolean> {
@@ -197,6 +226,7 @@ export function createUserService(database: Database, audit: AuditService) {
       if (found) await endSession(database.db, found.session.programId, found.session.id, now);
     },
   };
+  return service;
 }
 
 export type UserService = ReturnType<typeof createUserService>;

@@ -1,6 +1,6 @@
-import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { programTable } from '../../db/rows.ts';
+import { equalsIf, programTable } from '../../db/rows.ts';
 import { consoleSessions, consoleUsers } from './users-tables.ts';
 
 export type UserRow = typeof consoleUsers.$inferSelect;
@@ -11,6 +11,46 @@ const sessionRows = programTable(consoleSessions, consoleSessions.id);
 
 export const insertUser = userRows.insert;
 export const findUser = userRows.find;
+export const lockUser = userRows.lock;
+export const updateUser = userRows.update;
+
+/** A page of the program's users in id order, by role and by whether they are disabled. */
+export const listUsers = userRows.lister((f: { role?: string; disabled?: boolean }) => [
+  equalsIf(consoleUsers.role, f.role),
+  f.disabled === undefined
+    ? undefined
+    : f.disabled
+      ? isNotNull(consoleUsers.disabledAt)
+      : isNull(consoleUsers.disabledAt),
+]);
+
+/**
+ * The program's enabled owners, locked until the transaction ends: two changes that could each take
+ * away an owner wait for one another, and the second sees what the first left.
+ */
+export async function lockOwners(db: Executor, programId: string): Promise<UserRow[]> {
+  return db
+    .select()
+    .from(consoleUsers)
+    .where(userRows.within(programId, eq(consoleUsers.role, 'owner'), isNull(consoleUsers.disabledAt)))
+    .orderBy(consoleUsers.id)
+    .for('update');
+}
+
+/** Ends every live session of the user at `now`; how many. */
+export async function endSessionsOf(
+  db: Executor,
+  programId: string,
+  userId: string,
+  now: Date,
+): Promise<number> {
+  const ended = await db
+    .update(consoleSessions)
+    .set({ endedAt: now })
+    .where(sessionRows.within(programId, eq(consoleSessions.userId, userId), isNull(consoleSessions.endedAt)))
+    .returning({ id: consoleSessions.id });
+  return ended.length;
+}
 export const insertSession = sessionRows.insert;
 
 /** The user with this e-mail (of any program: an address signs in to one program). */

@@ -1,9 +1,11 @@
 // The approvals inbox: redemptions waiting for approval, approved or rejected (with a reason) by a
-// role that decides approvals; a refusal of the API shows on the row.
+// role that decides approvals, and the sales claims waiting (maker-checker: not by their submitter);
+// a refusal of the API shows on the row.
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
+import { ClaimsTable } from '../components/Claims';
 import { AccountName, RewardName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
 import { formatAmount, formatDateTime } from '../format';
@@ -71,6 +73,11 @@ export function Approvals() {
           More
         </button>
       )}
+      <section aria-labelledby="waiting-claims-title">
+        <h2 id="waiting-claims-title">Sales claims waiting</h2>
+        <p>Claims of resellers’ invoices; an approved claim becomes an event the rules pay.</p>
+        <ClaimsTable status="submitted" caption="Sales claims waiting for a decision" />
+      </section>
     </>
   );
 }

@@ -1,10 +1,12 @@
 // Tiers: the program's ladders (GET /v1/tier-ladders) with a form editor of the ladder document —
 // name, window, grace, soft landing, and each tier's code, name, threshold, multiplier and perks — whose
 // refusals by the API (`ladder_invalid`, `validation_failed`) show at the tier's field; the active
-// accounts per tier (the KPI report broken down by tier: the API has no list of members per tier);
+// accounts per tier (the KPI report broken down by tier) and the members of a tier when asked
+// (GET /v1/tier-ladders/{id}/members, paged);
 // and one account's tier, progress and override or freeze, set and lifted here (admin scope).
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
 import { formErrors, pointerIn } from '../components/Fields';
 import { ProblemAlert } from '../components/Problem';
@@ -291,6 +293,7 @@ function LadderForm({
 
 /** Active accounts per tier of this ladder over the last 12 months (GET /v1/reports/kpis?breakdown=tier). */
 function MembersPerTier({ ladder }: { ladder: Ladder }) {
+  const [shown, setShown] = useState<string>();
   const kpis = useQuery({
     queryKey: ['tier-kpis'],
     queryFn: () => data(api.GET('/v1/reports/kpis', { params: { query: { breakdown: 'tier' } } })),
@@ -316,6 +319,7 @@ function MembersPerTier({ ladder }: { ladder: Ladder }) {
               <th scope="col" className="number">
                 Active accounts
               </th>
+              <th scope="col">Members now</th>
             </tr>
           </thead>
           <tbody>
@@ -323,11 +327,22 @@ function MembersPerTier({ ladder }: { ladder: Ladder }) {
               <tr key={t.code}>
                 <td>{t.name}</td>
                 <td className="number">{count(t.code)}</td>
+                <td>
+                  <button
+                    type="button"
+                    aria-label={`Show members of ${t.name}`}
+                    aria-expanded={shown === t.code}
+                    onClick={() => setShown(shown === t.code ? undefined : t.code)}
+                  >
+                    Show members
+                  </button>
+                </td>
               </tr>
             ))}
             <tr>
               <td>No tier (or another ladder’s)</td>
               <td className="number">{untiered}</td>
+              <td />
             </tr>
           </tbody>
         </table>
@@ -335,9 +350,80 @@ function MembersPerTier({ ladder }: { ladder: Ladder }) {
       <p className="muted">
         Accounts active in the KPI period (
         {kpis.data ? `${formatDate(kpis.data.from)} – ${formatDate(kpis.data.to)}` : '…'}) by the tier they
-        held at its end. The API has no list of all members of a tier yet.
+        held at its end. “Show members” lists the accounts on the tier now.
       </p>
+      {shown && (
+        <TierMembers
+          key={`${ladder.id}:${shown}`}
+          ladder={ladder}
+          tier={ladder.document.tiers.find((t) => t.code === shown)!}
+        />
+      )}
     </section>
+  );
+}
+
+/** The accounts on one tier of the ladder now, paged (GET /v1/tier-ladders/{id}/members). */
+function TierMembers({ ladder, tier }: { ladder: Ladder; tier: TierRow }) {
+  const members = useInfiniteQuery({
+    queryKey: ['tier-members', ladder.id, tier.code],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      data(
+        api.GET('/v1/tier-ladders/{ladderId}/members', {
+          params: {
+            path: { ladderId: ladder.id },
+            query: { tier: tier.code, limit: 50, ...(pageParam && { cursor: pageParam }) },
+          },
+        }),
+      ),
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+  const rows = members.data?.pages.flatMap((p) => p.data) ?? [];
+  return (
+    <div className="panel">
+      <h3>Members of {tier.name}</h3>
+      <ProblemAlert error={members.error} />
+      {members.isPending ? (
+        <p className="loading">Loading…</p>
+      ) : rows.length === 0 ? (
+        <p>No account is on {tier.name} now.</p>
+      ) : (
+        <table>
+          <caption className="visually-hidden">Members of {tier.name}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Account</th>
+              <th scope="col">Since</th>
+              <th scope="col">Override</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((m) => (
+              <tr key={m.accountId}>
+                <td>
+                  <Link to={`/accounts/${encodeURIComponent(m.accountId)}`}>
+                    {m.name}
+                    {m.externalId && ` (${m.externalId})`}
+                  </Link>
+                </td>
+                <td>{m.since ? formatDate(m.since) : '—'}</td>
+                <td>
+                  {m.override
+                    ? `${m.override.kind === 'set' ? 'set by hand' : 'frozen'}${m.override.until ? ` until ${formatDate(m.override.until)}` : ''}`
+                    : '—'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {members.hasNextPage && (
+        <button type="button" onClick={() => members.fetchNextPage()} disabled={members.isFetchingNextPage}>
+          More members
+        </button>
+      )}
+    </div>
   );
 }
 

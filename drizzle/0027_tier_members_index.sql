@@ -1,0 +1,1 @@
+CREATE INDEX "tier_status_tier_idx" ON "tier_status" USING btree ("program_id","ladder_id","tier_code","account_id");
