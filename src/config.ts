@@ -26,6 +26,7 @@ const Env = Type.Object({
     default: '',
     pattern: '^[A-Za-z0-9.\\-:\\[\\],]*$',
   }),
+  FIDELIS_PUBLIC_URL: Type.Optional(Type.String({ maxLength: 500, pattern: '^https?://[^\\s/]+(/\\S*)?$' })),
   SMTP_URL: Type.Optional(Type.String({ maxLength: 2000, pattern: '^smtps?://' })),
   SMTP_FROM: Type.String({
     minLength: 3,
@@ -57,6 +58,11 @@ export interface Config {
    * loopback or link-local address (FIDELIS_WEBHOOK_ALLOWED_HOSTS, comma-separated; decision 0016).
    */
   webhookAllowedHosts: string[];
+  /**
+   * FIDELIS_PUBLIC_URL: the address members reach the server at, for links sent by e-mail (the portal's
+   * sign-in links); unset: http://HOST:PORT. Never taken from a request's Host header.
+   */
+  publicUrl: string;
   /** SMTP_URL: where e-mail notifications and statements are sent (decision 0027); unset: e-mail is off. */
   smtpUrl: string | undefined;
   /** SMTP_FROM: the sender's address (its name is the program's, or settings.notifications.senderName). */
@@ -95,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookAllowedHosts: parsed.FIDELIS_WEBHOOK_ALLOWED_HOSTS.split(',')
       .map((h) => h.trim().toLowerCase())
       .filter((h) => h.length > 0),
+    publicUrl: parsed.FIDELIS_PUBLIC_URL ?? `http://${parsed.HOST}:${parsed.PORT}`,
     smtpUrl: parsed.SMTP_URL,
     smtpFrom: parsed.SMTP_FROM,
   };

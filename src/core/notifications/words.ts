@@ -18,6 +18,8 @@ export interface Words {
     none: string;
   };
   footer: string;
+  /** The portal's sign-in mail (decision 0029): `{program}`, `{minutes}`. */
+  signIn: { subject: string; line: string; button: string; expires: string; ignore: string };
 }
 
 export const WORDS: Record<MailLocale, Words> = {
@@ -63,6 +65,13 @@ export const WORDS: Record<MailLocale, Words> = {
       expiringSoon: 'Expiring within {days} days',
       none: 'No movements.',
     },
+    signIn: {
+      subject: 'Your sign-in link for {program}',
+      line: 'Use the button below to sign in to the {program} member portal.',
+      button: 'Sign in',
+      expires: 'The link works once and expires in {minutes} minutes.',
+      ignore: 'If you did not ask for it, ignore this e-mail: nobody can sign in without the link.',
+    },
     footer: 'You receive this e-mail as a contact of a {program} member account.',
   },
   id: {
@@ -106,6 +115,13 @@ export const WORDS: Record<MailLocale, Words> = {
       closing: 'Saldo akhir',
       expiringSoon: 'Kedaluwarsa dalam {days} hari',
       none: 'Tidak ada pergerakan.',
+    },
+    signIn: {
+      subject: 'Tautan masuk Anda untuk {program}',
+      line: 'Gunakan tombol di bawah untuk masuk ke portal anggota {program}.',
+      button: 'Masuk',
+      expires: 'Tautan hanya berlaku sekali dan kedaluwarsa dalam {minutes} menit.',
+      ignore: 'Jika Anda tidak memintanya, abaikan e-mail ini: tidak ada yang bisa masuk tanpa tautan ini.',
     },
     footer: 'Anda menerima e-mail ini sebagai kontak akun anggota {program}.',
   },
@@ -151,6 +167,13 @@ export const WORDS: Record<MailLocale, Words> = {
       expiringSoon: 'Wygasa w ciągu {days} dni',
       none: 'Brak ruchów.',
     },
+    signIn: {
+      subject: 'Twój link do logowania w {program}',
+      line: 'Użyj przycisku poniżej, aby zalogować się do portalu członkowskiego {program}.',
+      button: 'Zaloguj się',
+      expires: 'Link działa jeden raz i wygasa po {minutes} minutach.',
+      ignore: 'Jeśli o niego nie prosiłeś, zignoruj tę wiadomość: bez linku nikt się nie zaloguje.',
+    },
     footer: 'Otrzymujesz tę wiadomość jako kontakt konta członkowskiego {program}.',
   },
   fa: {
@@ -195,6 +218,13 @@ export const WORDS: Record<MailLocale, Words> = {
       expiringSoon: 'منقضی در {days} روز آینده',
       none: 'گردشی نبود.',
     },
+    signIn: {
+      subject: 'پیوند ورود شما به {program}',
+      line: 'برای ورود به پورتال اعضای {program} از دکمهٔ زیر استفاده کنید.',
+      button: 'ورود',
+      expires: 'این پیوند فقط یک بار کار می‌کند و پس از {minutes} دقیقه منقضی می‌شود.',
+      ignore: 'اگر آن را درخواست نکرده‌اید، این نامه را نادیده بگیرید: بدون این پیوند کسی نمی‌تواند وارد شود.',
+    },
     footer: 'این نامه را به عنوان مخاطب یک حساب عضو {program} دریافت می‌کنید.',
   },
   th: {
@@ -238,6 +268,13 @@ export const WORDS: Record<MailLocale, Words> = {
       closing: 'ยอดคงเหลือ',
       expiringSoon: 'จะหมดอายุภายใน {days} วัน',
       none: 'ไม่มีความเคลื่อนไหว',
+    },
+    signIn: {
+      subject: 'ลิงก์เข้าสู่ระบบ {program} ของคุณ',
+      line: 'ใช้ปุ่มด้านล่างเพื่อเข้าสู่พอร์ทัลสมาชิก {program}',
+      button: 'เข้าสู่ระบบ',
+      expires: 'ลิงก์นี้ใช้ได้ครั้งเดียวและจะหมดอายุใน {minutes} นาที',
+      ignore: 'หากคุณไม่ได้ขอลิงก์นี้ โปรดเพิกเฉยต่ออีเมลนี้ ไม่มีใครเข้าสู่ระบบได้หากไม่มีลิงก์',
     },
     footer: 'คุณได้รับอีเมลนี้ในฐานะผู้ติดต่อของบัญชีสมาชิก {program}',
   },

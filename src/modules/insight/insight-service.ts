@@ -11,6 +11,7 @@ import { exportCsv } from './insight-exports.ts';
 import { cohorts, kpis } from './insight-kpis.ts';
 import { refreshRfm, rfmList, rfmOf, rfmSummary } from './insight-rfm.ts';
 import {
+  answerAsContact,
   answerByApi,
   answerByLink,
   closeSurvey,
@@ -22,6 +23,7 @@ import {
   listSurveys,
   npsReport,
   type SurveyDeps,
+  surveysFor,
 } from './insight-surveys.ts';
 
 export function createInsightService(
@@ -48,6 +50,8 @@ export function createInsightService(
     linkView,
     answerByLink,
     answerByApi,
+    surveysFor,
+    answerAsContact,
     npsReport,
     detractors,
     exportCsv,

@@ -230,7 +230,7 @@ async function answer(
   contact: { id: string; accountId: string },
   secret: Buffer,
   input: AnswerInput,
-  via: 'link' | 'api',
+  via: 'link' | 'api' | 'portal',
   actor: Actor | null,
 ) {
   if (survey.status !== 'open') throw new FidelisError('survey_closed');
@@ -304,6 +304,52 @@ export async function answerByApi(
   const survey = await findSurvey(deps, programId, surveyId);
   const contact = await deps.contacts.get(programId, input.contact);
   return answer(deps, programId, survey, contact, await secretOf(deps, programId), input, 'api', actor);
+}
+
+/** The question of a survey in a locale (the language, then its base, then the default wording). */
+function questionIn(survey: SurveyRow, wanted: string | undefined): string {
+  return (
+    (wanted && (survey.question[wanted] ?? survey.question[wanted.split('-')[0]!])) ||
+    survey.question.default!
+  );
+}
+
+/**
+ * The program's open surveys as a contact sees them in the member portal (decision 0029): the
+ * question in the locale, whether it takes a comment, and whether this contact answered it already.
+ */
+export async function surveysFor(deps: SurveyDeps, programId: string, contactId: string, locale?: string) {
+  const rows = await deps.database.db
+    .select()
+    .from(surveys)
+    .where(and(eq(surveys.programId, programId), eq(surveys.status, 'open')))
+    .orderBy(asc(surveys.id))
+    .limit(20);
+  if (rows.length === 0) return { data: [] };
+  const secret = await secretOf(deps, programId);
+  const data = [];
+  for (const survey of rows)
+    data.push({
+      id: survey.id,
+      question: questionIn(survey, locale),
+      comment: survey.comment,
+      anonymous: survey.anonymous,
+      answered: await answeredBy(deps, programId, survey.id, respondentOf(secret, survey.id, contactId)),
+    });
+  return { data };
+}
+
+/** A contact's answer from the member portal (once per survey and contact, like a link's). */
+export async function answerAsContact(
+  deps: SurveyDeps,
+  programId: string,
+  surveyId: string,
+  contact: { id: string; accountId: string },
+  input: AnswerInput,
+) {
+  const survey = await findSurvey(deps, programId, surveyId);
+  const actor: Actor = { kind: 'contact', contactId: contact.id };
+  return answer(deps, programId, survey, contact, await secretOf(deps, programId), input, 'portal', actor);
 }
 
 // ---- reports ----

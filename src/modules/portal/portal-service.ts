@@ -13,15 +13,20 @@ import type { AuditService } from '../audit/audit-service.ts';
 import type { Contact } from '../contacts/contacts-schemas.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
 import type { EngagementService } from '../engagement/engagement-service.ts';
+import type { InsightService } from '../insight/insight-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import { ledgerSettings } from '../ledger/ledger-settings.ts';
 import type { MembershipService } from '../memberships/memberships-service.ts';
+import type { NotificationService } from '../notifications/notifications-service.ts';
+import type { PartnerService } from '../partners/partners-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { RedemptionService } from '../rewards/redemptions-service.ts';
 import type { RewardService } from '../rewards/rewards-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
 import { csrfTokenOf } from '../users/users-service.ts';
-import { type Branding, companyRoles, portalSettings } from './portal-settings.ts';
+import { answerSurvey, referralsOf, statementDocument, statementsOf, surveysOf } from './portal-member.ts';
+import { type Branding, companyRoles, portalSettings, signInByMail } from './portal-settings.ts';
+import { MAILED_LINK_MINUTES, normalAddress, type SignInLimits, signInLimiter } from './portal-sign-in.ts';
 import {
   deletePortalBefore,
   endPortalSession,
@@ -55,6 +60,20 @@ export interface PortalDeps {
   accounts: AccountService;
   memberships: MembershipService;
   engagement: EngagementService;
+  partners: PartnerService;
+  notifications: NotificationService;
+  insight: InsightService;
+}
+
+export interface PortalOptions {
+  /**
+   * The address members reach the server at (FIDELIS_PUBLIC_URL), for links sent by e-mail: never
+   * the request's Host header, which whoever asks for a link could set to their own site.
+   */
+  publicUrl?: string;
+  signInLimits?: SignInLimits;
+  /** What happens to a mailed sign-in that failed after the answer was given (logged by the server). */
+  onMailError?: (error: unknown) => void;
 }
 
 /** Who a portal request acts for: one contact of one program. */
@@ -75,9 +94,13 @@ const memberView = (c: Contact) => ({
   locale: c.locale,
 });
 
-export function createPortalService(database: Database, deps: PortalDeps) {
-  const { programs, contacts, ledger, tiers, rewards, redemptions, audit } = deps;
+export function createPortalService(database: Database, deps: PortalDeps, options: PortalOptions = {}) {
+  const { programs, contacts, ledger, tiers, rewards, redemptions, audit, notifications } = deps;
   const views = { database, ...deps };
+  const limiter = signInLimiter(options.signInLimits);
+  const publicUrl = (options.publicUrl ?? '').replace(/\/+$/, '');
+  /** Mailed sign-ins still running (tests and shutdown wait for them). */
+  const mailing = new Set<Promise<void>>();
 
   async function brandingOf(programId: string): Promise<Branding> {
     return portalSettings(await programs.get(programId));
@@ -117,55 +140,115 @@ export function createPortalService(database: Database, deps: PortalDeps) {
   /** The contact a member is, read afresh: a contact moved to another account sees that account. */
   const contactOf = (member: Member) => contacts.get(member.programId, member.contactId);
 
+  /** The program whose (not archived) portal is served at `slug`. */
+  async function programOfSlug(slug: string) {
+    for (const program of await programs.list()) {
+      if (program.archivedAt) continue;
+      if (portalSettings(program).slug === slug) return program;
+    }
+    throw new FidelisError('portal_not_found', `No portal at /portal/${slug}`);
+  }
+
+  async function mint(
+    programId: string,
+    contactRef: string,
+    actor: Actor,
+    now: Date,
+    origin: string,
+    minutes: number,
+  ) {
+    const contact = await contactByRef(programId, contactRef);
+    const branding = await brandingOf(programId);
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now.getTime() + minutes * 60_000);
+    const id = newId('plk');
+    await database.transaction(async (tx) => {
+      await insertLink(tx, {
+        programId,
+        id,
+        contactId: contact.id,
+        tokenHash: sha256(token),
+        createdBy: actor.kind === 'key' ? actor.keyId : actor.kind,
+        createdAt: now,
+        expiresAt,
+      });
+      await audit.record(tx, programId, {
+        actor,
+        action: 'portal_link.create',
+        resourceType: 'portal_link',
+        resourceId: id,
+        after: { contactId: contact.id, expiresAt: expiresAt.toISOString() },
+      });
+    });
+    return {
+      id,
+      contactId: contact.id,
+      accountId: contact.accountId,
+      path: `/portal/${branding.slug}/enter#token=${token}`,
+      url: `${origin}/portal/${branding.slug}/enter#token=${token}`,
+      token,
+      expiresAt: expiresAt.toISOString(),
+    };
+  }
+
+  /** After the answer: a contact with this address gets a link by e-mail; anyone else, nothing. */
+  async function mailLink(programId: string, address: string, now: Date): Promise<void> {
+    const [contact] = (await contacts.list(programId, { email: address, limit: 1 })).data;
+    if (!contact) return;
+    const actor: Actor = { kind: 'contact', contactId: contact.id };
+    const link = await mint(programId, contact.id, actor, now, publicUrl, MAILED_LINK_MINUTES);
+    await notifications.sendSignIn(programId, contact.id, {
+      id: link.id,
+      url: link.url,
+      minutes: MAILED_LINK_MINUTES,
+    });
+  }
+
   return {
     /**
      * Mints a one-time link for a contact of the program (audited as `portal_link.create`, never
      * its token): `/portal/{slug}/enter#token=…` (`url`: with the `origin` it is served at), to open
      * within 5 minutes.
      */
-    async mintLink(programId: string, contactRef: string, actor: Actor, now = new Date(), origin = '') {
-      const contact = await contactByRef(programId, contactRef);
-      const branding = await brandingOf(programId);
-      const token = randomBytes(32).toString('base64url');
-      const expiresAt = new Date(now.getTime() + LINK_MINUTES * 60_000);
-      const id = newId('plk');
-      await database.transaction(async (tx) => {
-        await insertLink(tx, {
-          programId,
-          id,
-          contactId: contact.id,
-          tokenHash: sha256(token),
-          createdBy: actor.kind === 'key' ? actor.keyId : actor.kind,
-          createdAt: now,
-          expiresAt,
-        });
-        await audit.record(tx, programId, {
-          actor,
-          action: 'portal_link.create',
-          resourceType: 'portal_link',
-          resourceId: id,
-          after: { contactId: contact.id, expiresAt: expiresAt.toISOString() },
-        });
-      });
-      return {
-        id,
-        contactId: contact.id,
-        accountId: contact.accountId,
-        path: `/portal/${branding.slug}/enter#token=${token}`,
-        url: `${origin}/portal/${branding.slug}/enter#token=${token}`,
-        token,
-        expiresAt: expiresAt.toISOString(),
-      };
+    mintLink: (programId: string, contactRef: string, actor: Actor, now = new Date(), origin = '') =>
+      mint(programId, contactRef, actor, now, origin, LINK_MINUTES),
+
+    /** Whether the portal at `slug` offers signing in by e-mail (e-mail configured, not turned off). */
+    signInByMail: (program: Parameters<typeof signInByMail>[0]) =>
+      notifications.enabled && signInByMail(program),
+
+    /**
+     * A member asks for a sign-in link by e-mail on the portal at `slug` (decision 0029). Limited per
+     * address and per client; then answered at once, the same for every address: whether it is a
+     * contact of the program is found out afterwards, off the request, and only a contact gets a mail.
+     */
+    async requestMailLink(slug: string, email: string, client: string, now = new Date()): Promise<void> {
+      const program = await programOfSlug(slug);
+      if (!notifications.enabled || !signInByMail(program))
+        throw new FidelisError(
+          'portal_mail_sign_in_off',
+          `The portal at /portal/${slug} does not sign in by e-mail`,
+        );
+      const address = normalAddress(email);
+      limiter.check(program.id, address, client, now.getTime());
+      const sending = mailLink(program.id, address, now)
+        .catch((error) => options.onMailError?.(error))
+        .finally(() => mailing.delete(sending));
+      mailing.add(sending);
     },
 
+    /** Waits for the mailed sign-ins under way (tests, shutdown). */
+    async settled(): Promise<void> {
+      while (mailing.size > 0) await Promise.all([...mailing]);
+    },
     /** The branding of the portal served at `slug` (its program's setting, or the program id). */
-    async portal(slug: string): Promise<Branding & { defaultLocale: string }> {
-      for (const program of await programs.list()) {
-        if (program.archivedAt) continue;
-        const branding = portalSettings(program);
-        if (branding.slug === slug) return { ...branding, defaultLocale: program.defaultLocale };
-      }
-      throw new FidelisError('portal_not_found', `No portal at /portal/${slug}`);
+    async portal(slug: string): Promise<Branding & { defaultLocale: string; signInByMail: boolean }> {
+      const program = await programOfSlug(slug);
+      return {
+        ...portalSettings(program),
+        defaultLocale: program.defaultLocale,
+        signInByMail: notifications.enabled && signInByMail(program),
+      };
     },
 
     /**
@@ -354,6 +437,51 @@ export function createPortalService(database: Database, deps: PortalDeps) {
     async challenges(member: Member, query: { locale?: string }) {
       const contact = await contactOf(member);
       return challengesOf(views, member.programId, contact, query.locale ?? contact.locale ?? undefined);
+    },
+
+    /** The member's account's referral codes and the businesses it referred, with what each earned. */
+    async referrals(member: Member) {
+      return referralsOf(views, member.programId, await contactOf(member));
+    },
+
+    /** The member's account's statements of the last twelve ended months. */
+    async statements(member: Member) {
+      return statementsOf(views, member.programId, await contactOf(member));
+    },
+
+    /** One ended month's statement document (HTML) of the member's account, in a language. */
+    async statement(member: Member, period: string, query: { locale?: string }) {
+      const contact = await contactOf(member);
+      return statementDocument(
+        views,
+        member.programId,
+        contact,
+        period,
+        query.locale ?? contact.locale ?? undefined,
+      );
+    },
+
+    /** The program's open surveys, for this member (answered or not). */
+    async surveys(member: Member, query: { locale?: string }) {
+      const contact = await contactOf(member);
+      return surveysOf(views, member.programId, contact, query.locale ?? contact.locale ?? undefined);
+    },
+
+    /** The member's answer to an open survey (once). */
+    async answerSurvey(
+      member: Member,
+      surveyId: string,
+      input: { score: number; comment?: string; locale?: string },
+    ) {
+      const contact = await contactOf(member);
+      return answerSurvey(
+        views,
+        member.programId,
+        contact,
+        surveyId,
+        input,
+        input.locale ?? contact.locale ?? undefined,
+      );
     },
 
     /** The member's own redemptions, newest first, with the reward's name (codes once fulfilled). */
