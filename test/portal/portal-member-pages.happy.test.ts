@@ -77,7 +77,7 @@ beforeAll(async () => {
   for (const [externalId, name] of [
     ['NEW1', 'Fjord Heating'],
     ['NEW2', 'Kestrel Installations'],
-  ]) {
+  ] as const) {
     await api.call(a.write, { method: 'POST', url: '/v1/accounts', payload: { externalId, name } });
     await services.partners.attribute(a.programId, { code: 'REF-FRIENDS', account: externalId }, FIXTURE);
   }

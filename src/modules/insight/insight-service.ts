@@ -11,7 +11,6 @@ import { exportCsv } from './insight-exports.ts';
 import { cohorts, kpis } from './insight-kpis.ts';
 import { refreshRfm, rfmList, rfmOf, rfmSummary } from './insight-rfm.ts';
 import {
-  answerAsContact,
   answerByApi,
   answerByLink,
   closeSurvey,
@@ -23,8 +22,8 @@ import {
   listSurveys,
   npsReport,
   type SurveyDeps,
-  surveysFor,
 } from './insight-surveys.ts';
+import { answerAsContact, surveysFor } from './insight-surveys-member.ts';
 
 export function createInsightService(
   database: Database,

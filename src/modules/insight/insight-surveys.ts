@@ -34,7 +34,7 @@ export interface AnswerInput {
   locale?: string;
 }
 
-type SurveyRow = typeof surveys.$inferSelect;
+export type SurveyRow = typeof surveys.$inferSelect;
 
 const view = (s: SurveyRow) => ({
   id: s.id,
@@ -46,7 +46,7 @@ const view = (s: SurveyRow) => ({
   createdAt: s.createdAt.toISOString(),
 });
 
-async function findSurvey({ database }: SurveyDeps, programId: string, surveyId: string) {
+export async function findSurvey({ database }: SurveyDeps, programId: string, surveyId: string) {
   const [row] = await database.db
     .select()
     .from(surveys)
@@ -122,7 +122,7 @@ export async function closeSurvey(deps: SurveyDeps, programId: string, surveyId:
 // ---- links ----
 
 /** The program's link secret, made once (a racing maker loses the insert and reads the winner's). */
-async function secretOf({ database }: SurveyDeps, programId: string): Promise<Buffer> {
+export async function secretOf({ database }: SurveyDeps, programId: string): Promise<Buffer> {
   const read = async () =>
     (await database.db.select().from(insightSecrets).where(eq(insightSecrets.programId, programId)))[0];
   let row = await read();
@@ -150,7 +150,7 @@ const linkMac = (secret: Buffer, programId: string, surveyId: string, contactId:
   mac(secret, `link:${programId}:${surveyId}:${contactId}`).subarray(0, 16);
 
 /** The keyed digest that stands for a contact in a survey's answers. */
-const respondentOf = (secret: Buffer, surveyId: string, contactId: string) =>
+export const respondentOf = (secret: Buffer, surveyId: string, contactId: string) =>
   mac(secret, `respondent:${surveyId}:${contactId}`).toString('base64url');
 
 /** Signed answer links for contacts of the program (relative: `/surveys/<token>`). */
@@ -209,7 +209,12 @@ export async function linkView(deps: SurveyDeps, token: string, locale?: string)
   };
 }
 
-async function answeredBy({ database }: SurveyDeps, programId: string, surveyId: string, respondent: string) {
+export async function answeredBy(
+  { database }: SurveyDeps,
+  programId: string,
+  surveyId: string,
+  respondent: string,
+) {
   const [row] = await database.db
     .select({ id: surveyAnswers.id })
     .from(surveyAnswers)
@@ -223,7 +228,7 @@ async function answeredBy({ database }: SurveyDeps, programId: string, surveyId:
   return row !== undefined;
 }
 
-async function answer(
+export async function answer(
   deps: SurveyDeps,
   programId: string,
   survey: SurveyRow,
@@ -304,52 +309,6 @@ export async function answerByApi(
   const survey = await findSurvey(deps, programId, surveyId);
   const contact = await deps.contacts.get(programId, input.contact);
   return answer(deps, programId, survey, contact, await secretOf(deps, programId), input, 'api', actor);
-}
-
-/** The question of a survey in a locale (the language, then its base, then the default wording). */
-function questionIn(survey: SurveyRow, wanted: string | undefined): string {
-  return (
-    (wanted && (survey.question[wanted] ?? survey.question[wanted.split('-')[0]!])) ||
-    survey.question.default!
-  );
-}
-
-/**
- * The program's open surveys as a contact sees them in the member portal (decision 0029): the
- * question in the locale, whether it takes a comment, and whether this contact answered it already.
- */
-export async function surveysFor(deps: SurveyDeps, programId: string, contactId: string, locale?: string) {
-  const rows = await deps.database.db
-    .select()
-    .from(surveys)
-    .where(and(eq(surveys.programId, programId), eq(surveys.status, 'open')))
-    .orderBy(asc(surveys.id))
-    .limit(20);
-  if (rows.length === 0) return { data: [] };
-  const secret = await secretOf(deps, programId);
-  const data = [];
-  for (const survey of rows)
-    data.push({
-      id: survey.id,
-      question: questionIn(survey, locale),
-      comment: survey.comment,
-      anonymous: survey.anonymous,
-      answered: await answeredBy(deps, programId, survey.id, respondentOf(secret, survey.id, contactId)),
-    });
-  return { data };
-}
-
-/** A contact's answer from the member portal (once per survey and contact, like a link's). */
-export async function answerAsContact(
-  deps: SurveyDeps,
-  programId: string,
-  surveyId: string,
-  contact: { id: string; accountId: string },
-  input: AnswerInput,
-) {
-  const survey = await findSurvey(deps, programId, surveyId);
-  const actor: Actor = { kind: 'contact', contactId: contact.id };
-  return answer(deps, programId, survey, contact, await secretOf(deps, programId), input, 'portal', actor);
 }
 
 // ---- reports ----

@@ -18,7 +18,6 @@ import {
   mailLocale,
   type RenderedMail,
   renderNotice,
-  renderSignIn,
   renderStatement,
   type StatementFigures,
 } from '../../core/notifications/mail.ts';
@@ -32,6 +31,7 @@ import type { JobService, QueuePolicy } from '../jobs/jobs-service.ts';
 import type { MessageRow, OutboxService } from '../outbox/outbox-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import { notificationPolicy } from './notifications-settings.ts';
+import { type SignInLink, sendSignInMail } from './notifications-sign-in.ts';
 import { createStatements } from './notifications-statements.ts';
 import {
   deleteOptOut,
@@ -341,58 +341,16 @@ export function createNotificationService(
       );
     },
 
-    /**
-     * Sends a member's portal sign-in mail now, in the contact's language (decision 0029). Not queued:
-     * the link is a secret kept nowhere else, and a retry hours later would carry a dead link. The
-     * mail is recorded (kind `portal.sign_in`, never the link) so the operator sees it was sent.
-     * Answers false when e-mail is off, the contact is gone or opted out of e-mail.
-     */
-    async sendSignIn(
-      programId: string,
-      contactId: string,
-      link: { id: string; url: string; minutes: number },
-    ): Promise<boolean> {
-      if (!transport) return false;
-      const contact = await contactById(database.db, programId, contactId);
-      if (!contact || (await isOptedOut(database.db, programId, contact.id))) return false;
-      const program = await deps.programs.get(programId);
-      const locale = mailLocale(contact.locale, program.defaultLocale);
-      const rendered = renderSignIn(locale, brandingOf(program), link.url, link.minutes);
-      const id = newId('ntm');
-      let error: string | null = null;
-      try {
-        await transport.sendMail({
-          from: { name: notificationPolicy(program).senderName, address: from },
-          to: contact.name ? { name: contact.name, address: contact.email } : contact.email,
-          subject: rendered.subject,
-          html: rendered.html,
-          text: rendered.text,
-          messageId: `<${id}@fidelis>`,
-          headers: { 'X-Fidelis-Mail': id, 'Content-Language': locale },
-        });
-      } catch (e) {
-        error = (e as Error).message.slice(0, 500);
-      }
-      await insertMails(database.db, [
-        {
-          programId,
-          id,
-          key: `portal.sign_in:${link.id}`,
-          kind: 'portal.sign_in',
-          contactId: contact.id,
-          accountId: contact.accountId,
-          state: error ? 'failed' : 'sent',
-          queued: true,
-          attempts: 1,
-          toAddress: contact.email,
-          subject: rendered.subject,
-          locale,
-          lastError: error,
-          sentAt: error ? null : new Date(),
-        },
-      ]);
-      return error === null;
-    },
+    /** A member's portal sign-in mail, sent at once (decision 0029; notifications-sign-in.ts). */
+    sendSignIn: (programId: string, contactId: string, link: SignInLink) =>
+      transport
+        ? sendSignInMail(
+            { database, programs: deps.programs, transport, from, brandingOf },
+            programId,
+            contactId,
+            link,
+          )
+        : Promise.resolve(false),
 
     dispatch,
     send,

@@ -4,7 +4,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Actor } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
-import { valueInMinorUnits } from '../../core/money.ts';
 import type { Database } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -15,7 +14,6 @@ import type { ContactService } from '../contacts/contacts-service.ts';
 import type { EngagementService } from '../engagement/engagement-service.ts';
 import type { InsightService } from '../insight/insight-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
-import { ledgerSettings } from '../ledger/ledger-settings.ts';
 import type { MembershipService } from '../memberships/memberships-service.ts';
 import type { NotificationService } from '../notifications/notifications-service.ts';
 import type { PartnerService } from '../partners/partners-service.ts';
@@ -24,9 +22,9 @@ import type { RedemptionService } from '../rewards/redemptions-service.ts';
 import type { RewardService } from '../rewards/rewards-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
 import { csrfTokenOf } from '../users/users-service.ts';
-import { answerSurvey, referralsOf, statementDocument, statementsOf, surveysOf } from './portal-member.ts';
+import { memberPages } from './portal-pages.ts';
 import { type Branding, companyRoles, portalSettings, signInByMail } from './portal-settings.ts';
-import { MAILED_LINK_MINUTES, normalAddress, type SignInLimits, signInLimiter } from './portal-sign-in.ts';
+import { createMailSignIn, type SignInOptions } from './portal-sign-in.ts';
 import {
   deletePortalBefore,
   endPortalSession,
@@ -36,14 +34,12 @@ import {
   insertPortalSession,
   useLink,
 } from './portal-store.ts';
-import { challengesOf, companyView, decideAsMember, perksOf } from './portal-views.ts';
+import { challengesOf, companyView, decideAsMember, homeOf, perksOf } from './portal-views.ts';
 
 /** How long a minted link may be opened. */
 export const LINK_MINUTES = 5;
 /** How long a member's session lasts from the link's exchange. */
 export const PORTAL_SESSION_HOURS = 8;
-/** How far ahead "expiring soon" looks. */
-const EXPIRING_DAYS = 90;
 
 type Redemption = Awaited<ReturnType<RedemptionService['list']>>['data'][number];
 
@@ -65,16 +61,8 @@ export interface PortalDeps {
   insight: InsightService;
 }
 
-export interface PortalOptions {
-  /**
-   * The address members reach the server at (FIDELIS_PUBLIC_URL), for links sent by e-mail: never
-   * the request's Host header, which whoever asks for a link could set to their own site.
-   */
-  publicUrl?: string;
-  signInLimits?: SignInLimits;
-  /** What happens to a mailed sign-in that failed after the answer was given (logged by the server). */
-  onMailError?: (error: unknown) => void;
-}
+/** The portal's options: where mailed links point, the sign-in limits, what to do with a failed mail. */
+export type PortalOptions = SignInOptions;
 
 /** Who a portal request acts for: one contact of one program. */
 export interface Member {
@@ -95,12 +83,8 @@ const memberView = (c: Contact) => ({
 });
 
 export function createPortalService(database: Database, deps: PortalDeps, options: PortalOptions = {}) {
-  const { programs, contacts, ledger, tiers, rewards, redemptions, audit, notifications } = deps;
+  const { programs, contacts, ledger, rewards, redemptions, audit, notifications } = deps;
   const views = { database, ...deps };
-  const limiter = signInLimiter(options.signInLimits);
-  const publicUrl = (options.publicUrl ?? '').replace(/\/+$/, '');
-  /** Mailed sign-ins still running (tests and shutdown wait for them). */
-  const mailing = new Set<Promise<void>>();
 
   async function brandingOf(programId: string): Promise<Branding> {
     return portalSettings(await programs.get(programId));
@@ -191,18 +175,7 @@ export function createPortalService(database: Database, deps: PortalDeps, option
     };
   }
 
-  /** After the answer: a contact with this address gets a link by e-mail; anyone else, nothing. */
-  async function mailLink(programId: string, address: string, now: Date): Promise<void> {
-    const [contact] = (await contacts.list(programId, { email: address, limit: 1 })).data;
-    if (!contact) return;
-    const actor: Actor = { kind: 'contact', contactId: contact.id };
-    const link = await mint(programId, contact.id, actor, now, publicUrl, MAILED_LINK_MINUTES);
-    await notifications.sendSignIn(programId, contact.id, {
-      id: link.id,
-      url: link.url,
-      minutes: MAILED_LINK_MINUTES,
-    });
-  }
+  const mailSignIn = createMailSignIn({ contacts, notifications, programOfSlug, mint }, options);
 
   return {
     /**
@@ -213,34 +186,9 @@ export function createPortalService(database: Database, deps: PortalDeps, option
     mintLink: (programId: string, contactRef: string, actor: Actor, now = new Date(), origin = '') =>
       mint(programId, contactRef, actor, now, origin, LINK_MINUTES),
 
-    /** Whether the portal at `slug` offers signing in by e-mail (e-mail configured, not turned off). */
-    signInByMail: (program: Parameters<typeof signInByMail>[0]) =>
-      notifications.enabled && signInByMail(program),
+    /** Sign-in links by e-mail: `requestMailLink`, and `settled` to wait for the mails under way. */
+    ...mailSignIn,
 
-    /**
-     * A member asks for a sign-in link by e-mail on the portal at `slug` (decision 0029). Limited per
-     * address and per client; then answered at once, the same for every address: whether it is a
-     * contact of the program is found out afterwards, off the request, and only a contact gets a mail.
-     */
-    async requestMailLink(slug: string, email: string, client: string, now = new Date()): Promise<void> {
-      const program = await programOfSlug(slug);
-      if (!notifications.enabled || !signInByMail(program))
-        throw new FidelisError(
-          'portal_mail_sign_in_off',
-          `The portal at /portal/${slug} does not sign in by e-mail`,
-        );
-      const address = normalAddress(email);
-      limiter.check(program.id, address, client, now.getTime());
-      const sending = mailLink(program.id, address, now)
-        .catch((error) => options.onMailError?.(error))
-        .finally(() => mailing.delete(sending));
-      mailing.add(sending);
-    },
-
-    /** Waits for the mailed sign-ins under way (tests, shutdown). */
-    async settled(): Promise<void> {
-      while (mailing.size > 0) await Promise.all([...mailing]);
-    },
     /** The branding of the portal served at `slug` (its program's setting, or the program id). */
     async portal(slug: string): Promise<Branding & { defaultLocale: string; signInByMail: boolean }> {
       const program = await programOfSlug(slug);
@@ -326,41 +274,7 @@ export function createPortalService(database: Database, deps: PortalDeps, option
      * soon (with dates), and where the account stands on each tier ladder.
      */
     async home(member: Member, now = new Date()) {
-      const contact = await contactOf(member);
-      const program = await programs.get(member.programId);
-      const { costPerPoint } = ledgerSettings(program.settings);
-      const wallets = await ledger.summary(member.programId, contact.accountId, now);
-      const points = wallets.find((w) => w.unit === 'points');
-      return {
-        currency: program.baseCurrency,
-        points: {
-          available: points?.available ?? 0,
-          pending: points?.pending ?? 0,
-          held: points?.held ?? 0,
-          value: {
-            currency: program.baseCurrency,
-            minorUnits: valueInMinorUnits(
-              Math.max(0, points?.available ?? 0),
-              costPerPoint,
-              program.baseCurrency,
-            ),
-          },
-          expiring: await ledger.expiring(member.programId, contact.accountId, 'points', EXPIRING_DAYS, now),
-          lifetimeEarned: points?.lifetime.earned ?? 0,
-        },
-        cash: wallets
-          .filter((w) => w.unit !== 'points')
-          .map((w) => ({ currency: w.unit, available: w.available, pending: w.pending })),
-        tiers: (await tiers.progress(member.programId, contact.accountId, now)).map((p) => ({
-          ladderName: p.ladderName,
-          tier: p.tier,
-          tierName: p.tierName,
-          securedUntil: p.securedUntil,
-          metric: p.metric,
-          qualifies: p.qualifies,
-          next: p.next,
-        })),
-      };
+      return homeOf(views, member.programId, await contactOf(member), now);
     },
 
     /** The account's points history, newest first, each line with its explanation. */
@@ -439,50 +353,8 @@ export function createPortalService(database: Database, deps: PortalDeps, option
       return challengesOf(views, member.programId, contact, query.locale ?? contact.locale ?? undefined);
     },
 
-    /** The member's account's referral codes and the businesses it referred, with what each earned. */
-    async referrals(member: Member) {
-      return referralsOf(views, member.programId, await contactOf(member));
-    },
-
-    /** The member's account's statements of the last twelve ended months. */
-    async statements(member: Member) {
-      return statementsOf(views, member.programId, await contactOf(member));
-    },
-
-    /** One ended month's statement document (HTML) of the member's account, in a language. */
-    async statement(member: Member, period: string, query: { locale?: string }) {
-      const contact = await contactOf(member);
-      return statementDocument(
-        views,
-        member.programId,
-        contact,
-        period,
-        query.locale ?? contact.locale ?? undefined,
-      );
-    },
-
-    /** The program's open surveys, for this member (answered or not). */
-    async surveys(member: Member, query: { locale?: string }) {
-      const contact = await contactOf(member);
-      return surveysOf(views, member.programId, contact, query.locale ?? contact.locale ?? undefined);
-    },
-
-    /** The member's answer to an open survey (once). */
-    async answerSurvey(
-      member: Member,
-      surveyId: string,
-      input: { score: number; comment?: string; locale?: string },
-    ) {
-      const contact = await contactOf(member);
-      return answerSurvey(
-        views,
-        member.programId,
-        contact,
-        surveyId,
-        input,
-        input.locale ?? contact.locale ?? undefined,
-      );
-    },
+    /** The member's referrals, statements and surveys (decision 0029; portal-pages.ts). */
+    ...memberPages(views, contactOf),
 
     /** The member's own redemptions, newest first, with the reward's name (codes once fulfilled). */
     async redemptionsOf(member: Member, query: { locale?: string; limit?: number; cursor?: string }) {

@@ -3,7 +3,11 @@
 // is the same whether or not the address is a member's: it is given before anything is looked up, and
 // the lookup, the link and the mail happen afterwards, off the request. Requests are limited per
 // address and per client address (per server instance, in memory, like console sign-in failures).
+import type { Actor } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
+import type { ContactService } from '../contacts/contacts-service.ts';
+import type { NotificationService } from '../notifications/notifications-service.ts';
+import { signInByMail } from './portal-settings.ts';
 
 /** How long a mailed link may be opened: longer than the operator's (mail takes a while), still short. */
 export const MAILED_LINK_MINUTES = 15;
@@ -58,3 +62,77 @@ export function signInLimiter(limits: SignInLimits = SIGN_IN_LIMITS) {
 
 /** An e-mail address as contacts are found by it. */
 export const normalAddress = (email: string) => email.trim().toLowerCase();
+
+export interface SignInOptions {
+  /**
+   * The address members reach the server at (FIDELIS_PUBLIC_URL), for links sent by e-mail: never
+   * the request's Host header, which whoever asks for a link could set to their own site.
+   */
+  publicUrl?: string;
+  signInLimits?: SignInLimits;
+  /** What happens to a mailed sign-in that failed after the answer was given (logged by the server). */
+  onMailError?: (error: unknown) => void;
+}
+
+interface SignInDeps {
+  contacts: ContactService;
+  notifications: NotificationService;
+  /** The program whose portal is served at a slug (portal_not_found otherwise). */
+  programOfSlug(slug: string): Promise<{ id: string; settings: Record<string, unknown> }>;
+  /** Mints a portal link for a contact (the portal service's, audited). */
+  mint(
+    programId: string,
+    contactRef: string,
+    actor: Actor,
+    now: Date,
+    origin: string,
+    minutes: number,
+  ): Promise<{ id: string; url: string }>;
+}
+
+export function createMailSignIn(deps: SignInDeps, options: SignInOptions = {}) {
+  const limiter = signInLimiter(options.signInLimits);
+  const publicUrl = (options.publicUrl ?? '').replace(/\/+$/, '');
+  /** Mailed sign-ins still running (tests and shutdown wait for them). */
+  const mailing = new Set<Promise<void>>();
+
+  /** After the answer: a contact with this address gets a link by e-mail; anyone else, nothing. */
+  async function mailLink(programId: string, address: string, now: Date): Promise<void> {
+    const [contact] = (await deps.contacts.list(programId, { email: address, limit: 1 })).data;
+    if (!contact) return;
+    const actor: Actor = { kind: 'contact', contactId: contact.id };
+    const link = await deps.mint(programId, contact.id, actor, now, publicUrl, MAILED_LINK_MINUTES);
+    await deps.notifications.sendSignIn(programId, contact.id, {
+      id: link.id,
+      url: link.url,
+      minutes: MAILED_LINK_MINUTES,
+    });
+  }
+
+  return {
+    /**
+     * A member asks for a sign-in link by e-mail on the portal at `slug`. Limited per address and per
+     * client; then answered at once, the same for every address: whether it is a contact of the
+     * program is found out afterwards, off the request, and only a contact gets a mail.
+     */
+    async requestMailLink(slug: string, email: string, client: string, now = new Date()): Promise<void> {
+      const program = await deps.programOfSlug(slug);
+      if (!deps.notifications.enabled || !signInByMail(program))
+        throw new FidelisError(
+          'portal_mail_sign_in_off',
+          `The portal at /portal/${slug} does not sign in by e-mail`,
+        );
+      const address = normalAddress(email);
+      limiter.check(program.id, address, client, now.getTime());
+      const sending = mailLink(program.id, address, now)
+        .catch((error) => options.onMailError?.(error))
+        .finally(() => mailing.delete(sending));
+      mailing.add(sending);
+    },
+
+    /** Waits for the mailed sign-ins under way (tests, shutdown). */
+    async settled(): Promise<void> {
+      while (mailing.size > 0) await Promise.all([...mailing]);
+    },
+  };
+}

@@ -137,3 +137,36 @@ export async function answerSurvey(
   });
   return { id: answer.id, surveyId: answer.surveyId, score: answer.score, category: answer.category };
 }
+
+/** The pages bound for the service: each reads the session's contact afresh (`contactOf`). */
+export function memberPages<M extends { programId: string }>(
+  d: PortalMemberDeps,
+  contactOf: (member: M) => Promise<Contact>,
+) {
+  const localeOf = (given: string | undefined, contact: Contact) => given ?? contact.locale ?? undefined;
+  return {
+    /** The member's account's referral codes and the businesses it referred, with what each earned. */
+    referrals: async (member: M) => referralsOf(d, member.programId, await contactOf(member)),
+    /** The member's account's statements of the last twelve ended months. */
+    statements: async (member: M) => statementsOf(d, member.programId, await contactOf(member)),
+    /** One ended month's statement document (HTML) of the member's account, in a language. */
+    async statement(member: M, period: string, query: { locale?: string }) {
+      const contact = await contactOf(member);
+      return statementDocument(d, member.programId, contact, period, localeOf(query.locale, contact));
+    },
+    /** The program's open surveys, for this member (answered or not). */
+    async surveys(member: M, query: { locale?: string }) {
+      const contact = await contactOf(member);
+      return surveysOf(d, member.programId, contact, localeOf(query.locale, contact));
+    },
+    /** The member's answer to an open survey (once). */
+    async answerSurvey(
+      member: M,
+      surveyId: string,
+      input: { score: number; comment?: string; locale?: string },
+    ) {
+      const contact = await contactOf(member);
+      return answerSurvey(d, member.programId, contact, surveyId, input, localeOf(input.locale, contact));
+    },
+  };
+}
