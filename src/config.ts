@@ -26,6 +26,7 @@ const Env = Type.Object({
     default: '',
     pattern: '^[A-Za-z0-9.\\-:\\[\\],]*$',
   }),
+  FIDELIS_PUBLIC_URL: Type.Optional(Type.String({ maxLength: 500, pattern: '^https?://[^\\s/]+(/\\S*)?$' })),
   SMTP_URL: Type.Optional(Type.String({ maxLength: 2000, pattern: '^smtps?://' })),
   SMTP_FROM: Type.String({
     minLength: 3,
@@ -33,7 +34,6 @@ const Env = Type.Object({
     default: 'fidelis@localhost',
     pattern: '^[^\\s@]+@[^\\s@]+$',
   }),
-  PUBLIC_URL: Type.Optional(Type.String({ maxLength: 2000, pattern: '^https?://[^\\s]+$' })),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -58,15 +58,16 @@ export interface Config {
    * loopback or link-local address (FIDELIS_WEBHOOK_ALLOWED_HOSTS, comma-separated; decision 0016).
    */
   webhookAllowedHosts: string[];
+  /**
+   * FIDELIS_PUBLIC_URL: the address members reach the server at, for links sent by e-mail (the portal's
+   * sign-in links, every mail's unsubscribe link); unset: http://HOST:PORT. Never taken from a
+   * request's Host header.
+   */
+  publicUrl: string;
   /** SMTP_URL: where e-mail notifications and statements are sent (decision 0027); unset: e-mail is off. */
   smtpUrl: string | undefined;
   /** SMTP_FROM: the sender's address (its name is the program's, or settings.notifications.senderName). */
   smtpFrom: string;
-  /**
-   * PUBLIC_URL: where members reach this server (`https://loyalty.example.com`), for the links
-   * e-mails carry (unsubscribe); unset: `http://localhost:PORT`.
-   */
-  publicUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -101,8 +102,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookAllowedHosts: parsed.FIDELIS_WEBHOOK_ALLOWED_HOSTS.split(',')
       .map((h) => h.trim().toLowerCase())
       .filter((h) => h.length > 0),
+    publicUrl: (parsed.FIDELIS_PUBLIC_URL ?? `http://${parsed.HOST}:${parsed.PORT}`).replace(/\/+$/, ''),
     smtpUrl: parsed.SMTP_URL,
     smtpFrom: parsed.SMTP_FROM,
-    publicUrl: (parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, ''),
   };
 }

@@ -31,7 +31,7 @@ import { mailedTypes, NotificationsSettingsSchema } from '../modules/notificatio
 import { createOutboxService } from '../modules/outbox/outbox-service.ts';
 import { createPartnerService } from '../modules/partners/partners-service.ts';
 import { ClaimsSettingsSchema } from '../modules/partners/partners-settings.ts';
-import { createPortalService } from '../modules/portal/portal-service.ts';
+import { createPortalService, type PortalOptions } from '../modules/portal/portal-service.ts';
 import { PortalSettingsSchema } from '../modules/portal/portal-settings.ts';
 import { createProgramService } from '../modules/programs/programs-service.ts';
 import { BrandingSettingsSchema } from '../modules/programs/programs-settings.ts';
@@ -51,6 +51,7 @@ export interface ServiceOptions {
   webhooks?: WebhookOptions;
   events?: EventServiceOptions;
   notifications?: NotificationOptions;
+  portal?: PortalOptions;
 }
 
 export function createServices(database: Database, options: ServiceOptions = {}) {
@@ -186,18 +187,25 @@ export function createServices(database: Database, options: ServiceOptions = {})
     options.notifications,
   );
   const insight = createInsightService(database, programs, tiers, contacts, events, audit, outbox);
-  const portal = createPortalService(database, {
-    programs,
-    contacts,
-    ledger,
-    tiers,
-    rewards,
-    redemptions,
-    audit,
-    accounts,
-    memberships,
-    engagement,
-  });
+  const portal = createPortalService(
+    database,
+    {
+      programs,
+      contacts,
+      ledger,
+      tiers,
+      rewards,
+      redemptions,
+      audit,
+      accounts,
+      memberships,
+      engagement,
+      partners,
+      notifications,
+      insight,
+    },
+    options.portal,
+  );
   const demo = createDemoService(
     programs,
     keys,

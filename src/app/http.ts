@@ -40,6 +40,7 @@ import { ledgerRoutes } from '../modules/ledger/ledger-routes.ts';
 import { membershipRoutes } from '../modules/memberships/memberships-routes.ts';
 import { notificationRoutes, unsubscribeRoutes } from '../modules/notifications/notifications-routes.ts';
 import { partnerRoutes } from '../modules/partners/partners-routes.ts';
+import { portalPageRoutes } from '../modules/portal/portal-pages-routes.ts';
 import { portalMembers } from '../modules/portal/portal-plugin.ts';
 import { portalMemberRoutes, portalRoutes } from '../modules/portal/portal-routes.ts';
 import { programRoutes } from '../modules/programs/programs-routes.ts';
@@ -227,6 +228,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     ...ROUTE_MODULES.flatMap((m) => m.schemas),
     ...consoleSessionRoutes.schemas,
     ...portalMemberRoutes.schemas,
+    ...portalPageRoutes.schemas,
   ]) {
     limitSchema(schema);
     app.addSchema(schema);
@@ -355,6 +357,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     async (instance) => {
       portalMembers(instance, services.portal);
       portalMemberRoutes.routes(instance.withTypeProvider<TypeBoxTypeProvider>(), services);
+      portalPageRoutes.routes(instance.withTypeProvider<TypeBoxTypeProvider>(), services);
     },
     { prefix: '/portal/api' },
   );

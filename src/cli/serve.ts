@@ -30,12 +30,18 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   // A checkout's console is built when it is missing or older than its sources (decision 0013).
   buildConsoleIfStale();
   const database = await openConfiguredDatabase(config);
+  let mailErrors: { error: (o: object, m: string) => void } | undefined;
   await database.migrate();
   const services = createServices(database, {
     webhooks: { allowedHosts: config.webhookAllowedHosts, production: config.production },
     // Tier upgrades and challenge progress run behind the answers of event writes (decision 0021).
     events: { followUps: 'behind' },
     notifications: { smtpUrl: config.smtpUrl, from: config.smtpFrom, publicUrl: config.publicUrl },
+    // Sign-in links mailed by the portal point at the configured address, never a request's Host (0029).
+    portal: {
+      publicUrl: config.publicUrl,
+      onMailError: (error) => mailErrors?.error({ err: error }, 'portal sign-in mail failed'),
+    },
   });
 
   let demoKey: string | undefined;
@@ -111,6 +117,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
     corsOrigin: config.corsOrigin,
   });
+  mailErrors = app.log;
   // The durable job queue's workers (webhook deliveries), ready before the server takes requests: what
   // was queued while the server was down runs now (decision 0016).
   await services.webhooks.start();
@@ -132,6 +139,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     await app.close();
     // What the last events queued for tiers and challenges runs before the store closes.
     await services.events.settled();
+    await services.portal.settled();
     await stopScheduler();
     await services.webhooks.stop();
     await services.notifications.stop();

@@ -27,6 +27,15 @@ export const ERROR_CATALOG = {
     title: "The company view is only for the contact roles the program's portal settings name",
   },
   portal_slug_taken: { status: 409, title: "Another program's portal has this slug already" },
+  portal_mail_sign_in_off: {
+    status: 403,
+    title:
+      'This portal does not send sign-in links by e-mail (e-mail is not set up, or the program turned it off)',
+  },
+  portal_sign_in_rate_limited: {
+    status: 429,
+    title: 'Too many sign-in links asked for from this address or for this e-mail; wait before asking again',
+  },
   sign_in_rate_limited: { status: 429, title: 'Too many failed sign-ins; wait before trying again' },
   user_email_taken: { status: 409, title: 'A console user with this e-mail address exists already' },
   user_not_found: { status: 404, title: 'No such console user' },

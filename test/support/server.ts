@@ -37,10 +37,15 @@ export interface RunningServer {
 }
 
 /** `fidelis start` in `cwd` (on the embedded store, or the PostgreSQL database named), once its banner is printed. */
-export async function startServer(cwd: string, port: number, databaseUrl?: string): Promise<RunningServer> {
+export async function startServer(
+  cwd: string,
+  port: number,
+  databaseUrl?: string,
+  extraEnv: Record<string, string> = {},
+): Promise<RunningServer> {
   const child = spawn(process.execPath, [join(ROOT, 'src/cli/main.ts'), 'start'], {
     cwd,
-    env: env(port, databaseUrl),
+    env: { ...env(port, databaseUrl), ...extraEnv },
   });
   let log = '';
   child.stdout!.on('data', (d: Buffer) => {

@@ -4,7 +4,8 @@
 // approval and sees it waiting; an approver approves through the API and the member sees it
 // approved with its code. Then every page in every language: Persian right to left and mirrored
 // (element positions), Thai numbers and dates as the th locale formats them, axe-core without a
-// serious or critical violation. Screenshots go to test-artifacts/portal/.
+// serious or critical violation. The member's referrals, statements and survey; signing in by a link
+// sent by e-mail (an SMTP server in the test process). Screenshots go to test-artifacts/portal/.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsoleIfStale } from '../../src/cli/web-build.ts';
 import { DEMO_APPROVER, DEMO_MEMBER } from '../../src/modules/demo/demo-service.ts';
+import { type Mailbox, startMailbox } from '../notifications/smtp.ts';
 import { freePort, ROOT, type RunningServer, startServer } from '../support/server.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -21,15 +23,72 @@ const ARTIFACTS = join(ROOT, 'test-artifacts/portal');
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const LANGUAGES = ['en', 'id', 'pl', 'fa', 'th'] as const;
 const TABS = {
-  en: ['Home', 'History', 'Rewards', 'My rewards', 'Perks', 'Challenges', 'Company'],
-  id: ['Beranda', 'Riwayat', 'Hadiah', 'Hadiah saya', 'Keuntungan', 'Tantangan', 'Perusahaan'],
-  pl: ['Start', 'Historia', 'Nagrody', 'Moje nagrody', 'Korzyści', 'Wyzwania', 'Firma'],
-  fa: ['خانه', 'تاریخچه', 'جوایز', 'جوایز من', 'مزایا', 'چالش‌ها', 'شرکت'],
-  th: ['หน้าแรก', 'ประวัติ', 'ของรางวัล', 'รางวัลของฉัน', 'สิทธิประโยชน์', 'ภารกิจ', 'บริษัท'],
+  en: [
+    'Home',
+    'History',
+    'Rewards',
+    'My rewards',
+    'Perks',
+    'Challenges',
+    'Referrals',
+    'Statements',
+    'Surveys',
+    'Company',
+  ],
+  id: [
+    'Beranda',
+    'Riwayat',
+    'Hadiah',
+    'Hadiah saya',
+    'Keuntungan',
+    'Tantangan',
+    'Referensi',
+    'Laporan',
+    'Survei',
+    'Perusahaan',
+  ],
+  pl: [
+    'Start',
+    'Historia',
+    'Nagrody',
+    'Moje nagrody',
+    'Korzyści',
+    'Wyzwania',
+    'Polecenia',
+    'Zestawienia',
+    'Ankiety',
+    'Firma',
+  ],
+  fa: [
+    'خانه',
+    'تاریخچه',
+    'جوایز',
+    'جوایز من',
+    'مزایا',
+    'چالش‌ها',
+    'معرفی‌ها',
+    'صورت‌حساب‌ها',
+    'نظرسنجی‌ها',
+    'شرکت',
+  ],
+  th: [
+    'หน้าแรก',
+    'ประวัติ',
+    'ของรางวัล',
+    'รางวัลของฉัน',
+    'สิทธิประโยชน์',
+    'ภารกิจ',
+    'การแนะนำ',
+    'รายงาน',
+    'แบบสำรวจ',
+    'บริษัท',
+  ],
 } as const;
 
 let cwd: string;
 let server: RunningServer;
+/** The mail server the portal's server sends to (sign-in links by e-mail). */
+let mailbox: Mailbox;
 let browser: Browser;
 let demoKey: string;
 let page: Page;
@@ -127,7 +186,12 @@ beforeAll(async () => {
     ],
   });
   cwd = mkdtempSync(join(tmpdir(), 'fidelis-portal-'));
-  server = await startServer(cwd, await freePort());
+  mailbox = await startMailbox();
+  const port = await freePort();
+  server = await startServer(cwd, port, undefined, {
+    SMTP_URL: mailbox.url,
+    FIDELIS_PUBLIC_URL: `http://127.0.0.1:${port}`,
+  });
   demoKey = /Demo API key\s+(\S+)/.exec(server.banner)![1]!;
   // bypassCSP: the page's Content-Security-Policy refuses inline scripts, axe-core's injection among them.
   const context = await browser.newContext({
@@ -295,8 +359,9 @@ describe('the member portal', () => {
     'every page in %s passes axe-core, and its home is kept as a screenshot',
     async (language) => {
       await page.locator('.language select').selectOption(language);
-      const [home, history, rewards, mine, perks, challenges] = TABS[language];
-      for (const tab of [history, rewards, mine, perks, challenges, home]) {
+      const [home, history, rewards, mine, perks, challenges, referrals, statements, surveys] =
+        TABS[language];
+      for (const tab of [history, rewards, mine, perks, challenges, referrals, statements, surveys, home]) {
         await page.getByRole('link', { name: tab, exact: true }).click();
         await page.locator('main h1').first().waitFor();
         await page
@@ -331,7 +396,7 @@ describe('the member portal', () => {
 
   it.each(LANGUAGES)('the company view in %s passes axe-core and fits 360 px', async (language) => {
     await approver.locator('.language select').selectOption(language);
-    await approver.getByRole('link', { name: TABS[language][6], exact: true }).click();
+    await approver.getByRole('link', { name: TABS[language][9], exact: true }).click();
     await approver.getByTestId('earners').waitFor();
     await approver.addScriptTag({ content: AXE });
     const violations = await approver.evaluate(async () => {
@@ -348,5 +413,94 @@ describe('the member portal', () => {
     expect(await overflowing(approver)).toEqual([]);
     if (language === 'fa') expect(await approver.locator('html').getAttribute('dir')).toBe('rtl');
     await approver.screenshot({ path: join(ARTIFACTS, `company-${language}.png`), fullPage: true });
+  });
+
+  it("shows the member's referral code and referrals, statements to download, and takes the survey once", async () => {
+    await page.locator('.language select').selectOption('en');
+    await page.getByRole('link', { name: 'Referrals', exact: true }).click();
+    await expect.poll(() => page.getByTestId('codes').textContent()).toContain('NORTHWIND-DANA');
+    const fjord = page.getByTestId('referrals').locator('li', { hasText: 'Fjord Heating' });
+    await expect.poll(() => fjord.textContent()).toContain('Converted');
+    expect(await fjord.getByTestId('earned').textContent()).toBe('You earned 2,500 points');
+    expect(
+      await page.getByTestId('referrals').locator('li', { hasText: 'Lindqvist Plumbing' }).textContent(),
+    ).toContain('Waiting for a first order');
+
+    await page.getByRole('link', { name: 'Statements', exact: true }).click();
+    const first = page.getByTestId('statements').locator('li').first();
+    await first.waitFor();
+    const link = first.getByRole('link', { name: /^Download the statement of / });
+    const href = (await link.getAttribute('href'))!;
+    expect(href).toMatch(/^\/portal\/api\/statements\/\d{4}-\d\d\?locale=en$/);
+    // The download goes with the session's cookie: the statement document of the member's account.
+    const downloaded = await page.evaluate(async (url) => {
+      const r = await fetch(url);
+      return { status: r.status, disposition: r.headers.get('content-disposition'), body: await r.text() };
+    }, href);
+    expect(downloaded.status).toBe(200);
+    expect(downloaded.disposition).toMatch(/^attachment; filename="statement-\d{4}-\d\d\.html"$/);
+    expect(downloaded.body).toContain('Closing balance');
+
+    await page.getByRole('link', { name: 'Surveys', exact: true }).click();
+    const survey = page.getByTestId('surveys').locator('li').first();
+    await survey.getByText('How likely are you to recommend Northwind Supply to a colleague?').waitFor();
+    await survey.getByRole('button', { name: 'Send my answer' }).click();
+    await expect
+      .poll(() => survey.getByTestId('survey-status').textContent())
+      .toBe('Please choose a score from 0 to 10.');
+    await survey.getByRole('radio', { name: '9' }).check();
+    await survey.getByLabel('Anything you would like to add? (optional)').fill('Fast deliveries');
+    await survey.getByRole('button', { name: 'Send my answer' }).click();
+    await expect
+      .poll(() => survey.getByTestId('survey-status').textContent())
+      .toBe('Thank you for your answer.');
+    await page.reload();
+    await page.getByTestId('surveys').locator('li').first().waitFor();
+    expect(await page.getByTestId('surveys').locator('li').first().textContent()).toContain(
+      'You have answered this survey. Thank you.',
+    );
+    expect(await page.getByTestId('surveys').getByRole('button').count()).toBe(0);
+  });
+
+  it('signs in by a link sent by e-mail, which opens once', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 640 }, bypassCSP: true });
+    const signedOut = await context.newPage();
+    await signedOut.goto(`${server.url}/portal/northwind/`);
+    await signedOut.getByRole('heading', { name: 'Sign in by e-mail' }).waitFor();
+    await signedOut.addScriptTag({ content: AXE });
+    const violations = await signedOut.evaluate(async () => {
+      const result = await (
+        globalThis as unknown as {
+          axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+        }
+      ).axe.run();
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.nodes.length})`);
+    });
+    expect(violations).toEqual([]);
+    expect(await overflowing(signedOut)).toEqual([]);
+    const signInMails = () =>
+      mailbox.to(DEMO_MEMBER).filter((m) => m.subject?.startsWith('Your sign-in link'));
+    const before = signInMails().length;
+    await signedOut.getByLabel('Your e-mail address').fill(DEMO_MEMBER);
+    await signedOut.getByRole('button', { name: 'Send me a sign-in link' }).click();
+    await expect
+      .poll(() => signedOut.getByTestId('sign-in-status').textContent())
+      .toMatch(/^If this address belongs to a member, a sign-in link is on its way\./);
+    await mailbox.waitFor(() => signInMails().length === before + 1);
+    const url = /(http:\/\/\S+\/enter#token=[\w-]+)/.exec(signInMails().at(-1)!.text ?? '')![1]!;
+    expect(url.startsWith(`${server.url}/portal/northwind/enter#token=`)).toBe(true);
+    await signedOut.goto(url);
+    await signedOut.getByRole('heading', { name: 'Your points' }).waitFor();
+    expect(signedOut.url()).toBe(`${server.url}/portal/northwind/`);
+    await signedOut.screenshot({ path: join(ARTIFACTS, 'signed-in-by-mail.png'), fullPage: true });
+    // The mailed link is used up.
+    const other = await browser.newContext({ viewport: { width: 360, height: 640 }, bypassCSP: true });
+    const second = await other.newPage();
+    await second.goto(url);
+    await second.getByText('This link has been used already or has expired.').waitFor();
+    await other.close();
+    await context.close();
   });
 });

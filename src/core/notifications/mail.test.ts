@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MAIL_LOCALES, MAILED_TYPES, mailLocale, renderNotice, renderStatement } from './mail.ts';
+import {
+  MAIL_LOCALES,
+  MAILED_TYPES,
+  mailLocale,
+  renderNotice,
+  renderSignIn,
+  renderStatement,
+} from './mail.ts';
 import { WORDS } from './words.ts';
 
 const branding = {
@@ -56,5 +63,21 @@ describe('mail templates', () => {
     expect(renderStatement('id', branding, { ...figures, lines: [] }).text).toContain(
       'Tidak ada pergerakan.',
     );
+  });
+
+  it('words the sign-in mail in every language, the link escaped and right to left in Persian', () => {
+    const holes = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const locale of MAIL_LOCALES)
+      for (const key of ['subject', 'line', 'button', 'expires', 'ignore'] as const)
+        expect(holes(WORDS[locale].signIn[key]), `${locale} ${key}`).toEqual(holes(WORDS.en.signIn[key]));
+    const url = 'https://loyalty.test/portal/acme/enter#token=abc&x="y"';
+    const en = renderSignIn('en', branding, url, 15);
+    expect(en.subject).toBe('Your sign-in link for Acme <Rewards>');
+    expect(en.html).toContain('href="https://loyalty.test/portal/acme/enter#token=abc&amp;x=&quot;y&quot;"');
+    expect(en.text).toContain(url);
+    expect(en.text).toContain('expires in 15 minutes');
+    const fa = renderSignIn('fa', branding, url, 15);
+    expect(fa.html).toContain('dir="rtl"');
+    expect(fa.text).toContain('۱۵');
   });
 });

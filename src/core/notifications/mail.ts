@@ -248,3 +248,31 @@ ${tables}`;
     text: `${text}\n${unsubscribeLine(locale, unsubscribeUrl)}`,
   };
 }
+
+/**
+ * The portal's sign-in mail (decision 0029): a button to the one-time link, how long it works, and
+ * what to do if the contact did not ask for it. The link is the only secret in it.
+ */
+export function renderSignIn(
+  locale: MailLocale,
+  branding: Branding,
+  url: string,
+  minutes: number,
+): RenderedMail {
+  const w = WORDS[locale].signIn;
+  const values = { program: branding.name, minutes: formatNumber(locale, minutes) };
+  const subject = fill(w.subject, values);
+  const line = fill(w.line, values);
+  const expires = fill(w.expires, values);
+  const footer = fill(WORDS[locale].footer, values);
+  const body = `<h1 style="font-size:20px">${escapeHtml(subject)}</h1>
+<p>${escapeHtml(line)}</p>
+<p><a href="${escapeHtml(url)}" data-sign-in style="display:inline-block;padding:12px 20px;background:${branding.colors.primary};color:${branding.colors.onPrimary};text-decoration:none;border-radius:4px">${escapeHtml(w.button)}</a></p>
+<p>${escapeHtml(expires)}</p>
+<p style="font-size:12px;color:#555555">${escapeHtml(w.ignore)}</p>`;
+  return {
+    subject,
+    html: page(locale, branding, subject, body, footer),
+    text: `${line}\n\n${url}\n\n${expires}\n${w.ignore}\n\n${footer}\n`,
+  };
+}

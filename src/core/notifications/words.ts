@@ -27,6 +27,8 @@ export interface Words {
     done: string;
     invalid: string;
   };
+  /** The portal's sign-in mail (decision 0029): `{program}`, `{minutes}`. */
+  signIn: { subject: string; line: string; button: string; expires: string; ignore: string };
 }
 
 export const WORDS: Record<MailLocale, Words> = {
@@ -71,6 +73,13 @@ export const WORDS: Record<MailLocale, Words> = {
       closing: 'Closing balance',
       expiringSoon: 'Expiring within {days} days',
       none: 'No movements.',
+    },
+    signIn: {
+      subject: 'Your sign-in link for {program}',
+      line: 'Use the button below to sign in to the {program} member portal.',
+      button: 'Sign in',
+      expires: 'The link works once and expires in {minutes} minutes.',
+      ignore: 'If you did not ask for it, ignore this e-mail: nobody can sign in without the link.',
     },
     footer: 'You receive this e-mail as a contact of a {program} member account.',
     unsubscribe: {
@@ -124,6 +133,13 @@ export const WORDS: Record<MailLocale, Words> = {
       expiringSoon: 'Kedaluwarsa dalam {days} hari',
       none: 'Tidak ada pergerakan.',
     },
+    signIn: {
+      subject: 'Tautan masuk Anda untuk {program}',
+      line: 'Gunakan tombol di bawah untuk masuk ke portal anggota {program}.',
+      button: 'Masuk',
+      expires: 'Tautan hanya berlaku sekali dan kedaluwarsa dalam {minutes} menit.',
+      ignore: 'Jika Anda tidak memintanya, abaikan e-mail ini: tidak ada yang bisa masuk tanpa tautan ini.',
+    },
     footer: 'Anda menerima e-mail ini sebagai kontak akun anggota {program}.',
     unsubscribe: {
       link: 'Berhenti berlangganan e-mail ini',
@@ -175,6 +191,13 @@ export const WORDS: Record<MailLocale, Words> = {
       closing: 'Saldo końcowe',
       expiringSoon: 'Wygasa w ciągu {days} dni',
       none: 'Brak ruchów.',
+    },
+    signIn: {
+      subject: 'Twój link do logowania w {program}',
+      line: 'Użyj przycisku poniżej, aby zalogować się do portalu członkowskiego {program}.',
+      button: 'Zaloguj się',
+      expires: 'Link działa jeden raz i wygasa po {minutes} minutach.',
+      ignore: 'Jeśli o niego nie prosiłeś, zignoruj tę wiadomość: bez linku nikt się nie zaloguje.',
     },
     footer: 'Otrzymujesz tę wiadomość jako kontakt konta członkowskiego {program}.',
     unsubscribe: {
@@ -228,6 +251,13 @@ export const WORDS: Record<MailLocale, Words> = {
       expiringSoon: 'منقضی در {days} روز آینده',
       none: 'گردشی نبود.',
     },
+    signIn: {
+      subject: 'پیوند ورود شما به {program}',
+      line: 'برای ورود به پورتال اعضای {program} از دکمهٔ زیر استفاده کنید.',
+      button: 'ورود',
+      expires: 'این پیوند فقط یک بار کار می‌کند و پس از {minutes} دقیقه منقضی می‌شود.',
+      ignore: 'اگر آن را درخواست نکرده‌اید، این نامه را نادیده بگیرید: بدون این پیوند کسی نمی‌تواند وارد شود.',
+    },
     footer: 'این نامه را به عنوان مخاطب یک حساب عضو {program} دریافت می‌کنید.',
     unsubscribe: {
       link: 'لغو اشتراک این ایمیل‌ها',
@@ -279,6 +309,13 @@ export const WORDS: Record<MailLocale, Words> = {
       closing: 'ยอดคงเหลือ',
       expiringSoon: 'จะหมดอายุภายใน {days} วัน',
       none: 'ไม่มีความเคลื่อนไหว',
+    },
+    signIn: {
+      subject: 'ลิงก์เข้าสู่ระบบ {program} ของคุณ',
+      line: 'ใช้ปุ่มด้านล่างเพื่อเข้าสู่พอร์ทัลสมาชิก {program}',
+      button: 'เข้าสู่ระบบ',
+      expires: 'ลิงก์นี้ใช้ได้ครั้งเดียวและจะหมดอายุใน {minutes} นาที',
+      ignore: 'หากคุณไม่ได้ขอลิงก์นี้ โปรดเพิกเฉยต่ออีเมลนี้ ไม่มีใครเข้าสู่ระบบได้หากไม่มีลิงก์',
     },
     footer: 'คุณได้รับอีเมลนี้ในฐานะผู้ติดต่อของบัญชีสมาชิก {program}',
     unsubscribe: {

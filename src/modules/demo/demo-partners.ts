@@ -1,6 +1,8 @@
 // The demo's partner program (decision 0026): a two-sided referral program, codes of two groups, three
 // newcomers referred (one converted by its first order, one waiting for it, one flagged for review
 // because it belongs to its referrer's group), and Sell & Earn claims (one approved, two in the queue).
+// The portal's demo member's company has a code too, with one business converted and one waiting for
+// its first order: the portal's referrals page (decision 0029).
 import { type Actor, systemActor } from '../../core/access.ts';
 import type { EventService } from '../events/events-service.ts';
 import type { ImportService } from '../imports/imports-service.ts';
@@ -22,7 +24,7 @@ export async function loadPartnerDemo(
   const { partners, imports, events, rules } = deps;
   const newcomers = await imports.importAccounts(
     programId,
-    'externalId,name,status\nNEW-0001,Skagen Builders,prospect\nNEW-0002,Kestrel Installations,prospect\n',
+    'externalId,name,status\nNEW-0001,Skagen Builders,prospect\nNEW-0002,Kestrel Installations,prospect\nNEW-0003,Fjord Heating,prospect\nNEW-0004,Lindqvist Plumbing,prospect\n',
     {},
     actor,
   );
@@ -71,6 +73,32 @@ export async function loadPartnerDemo(
     },
     actor,
   );
+  // The portal's demo member's company (CRM-0014) refers two businesses: one has ordered, one not yet.
+  const members = await partners.createCode(
+    programId,
+    {
+      account: 'CRM-0014',
+      referralProgram: 'refer-a-business',
+      code: 'NORTHWIND-DANA',
+      campaign: 'installers-2026',
+    },
+    actor,
+  );
+  await partners.attribute(programId, { code: members.code, account: 'NEW-0003' }, actor, now);
+  await partners.attribute(programId, { code: members.code, account: 'NEW-0004' }, actor, now);
+  await events.ingest(
+    programId,
+    {
+      id: 'demo-fjord-first-order',
+      type: 'purchase',
+      account: 'NEW-0003',
+      occurredAt: now.toISOString(),
+      amount: '960.00',
+      currency: 'EUR',
+      references: { orderId: 'SO-NEW-0003' },
+    },
+    actor,
+  );
   // Sell & Earn: two points per euro of an approved claim.
   await rules.create(
     programId,
@@ -104,5 +132,5 @@ export async function loadPartnerDemo(
   await partners.approveClaim(programId, approved.id, { reason: 'Invoice matched' }, DEMO_REVIEWER, now);
   await claim('INV-2026-0433', daysAgo(now, 5), '860.00', 'VALVE-PRO', 20);
   await claim('INV-2026-0440', daysAgo(now, 1), '1299.00', 'BOILER-30', 1);
-  return { accounts: newcomers.created, referrals: 3, claims: 3 };
+  return { accounts: newcomers.created, referrals: 5, claims: 3 };
 }

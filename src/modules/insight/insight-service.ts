@@ -24,6 +24,7 @@ import {
   npsReport,
   type SurveyDeps,
 } from './insight-surveys.ts';
+import { answerAsContact, surveysFor } from './insight-surveys-member.ts';
 
 export function createInsightService(
   database: Database,
@@ -58,6 +59,8 @@ export function createInsightService(
     linkView,
     answerByLink,
     answerByApi,
+    surveysFor,
+    answerAsContact,
     npsReport,
     detractors,
     exportCsv,

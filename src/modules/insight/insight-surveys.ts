@@ -37,7 +37,7 @@ export interface AnswerInput {
   locale?: string;
 }
 
-type SurveyRow = typeof surveys.$inferSelect;
+export type SurveyRow = typeof surveys.$inferSelect;
 
 const view = (s: SurveyRow) => ({
   id: s.id,
@@ -49,7 +49,7 @@ const view = (s: SurveyRow) => ({
   createdAt: s.createdAt.toISOString(),
 });
 
-async function findSurvey({ database }: SurveyDeps, programId: string, surveyId: string) {
+export async function findSurvey({ database }: SurveyDeps, programId: string, surveyId: string) {
   const [row] = await database.db
     .select()
     .from(surveys)
@@ -125,7 +125,7 @@ export async function closeSurvey(deps: SurveyDeps, programId: string, surveyId:
 // ---- links ----
 
 /** The program's link secret, made once (a racing maker loses the insert and reads the winner's). */
-async function secretOf({ database }: SurveyDeps, programId: string): Promise<Buffer> {
+export async function secretOf({ database }: SurveyDeps, programId: string): Promise<Buffer> {
   const read = async () =>
     (await database.db.select().from(insightSecrets).where(eq(insightSecrets.programId, programId)))[0];
   let row = await read();
@@ -153,7 +153,7 @@ const linkMac = (secret: Buffer, programId: string, surveyId: string, contactId:
   mac(secret, `link:${programId}:${surveyId}:${contactId}`).subarray(0, 16);
 
 /** The keyed digest that stands for a contact in a survey's answers. */
-const respondentOf = (secret: Buffer, surveyId: string, contactId: string) =>
+export const respondentOf = (secret: Buffer, surveyId: string, contactId: string) =>
   mac(secret, `respondent:${surveyId}:${contactId}`).toString('base64url');
 
 /** Signed answer links for contacts of the program (relative: `/surveys/<token>`). */
@@ -212,7 +212,12 @@ export async function linkView(deps: SurveyDeps, token: string, locale?: string)
   };
 }
 
-async function answeredBy({ database }: SurveyDeps, programId: string, surveyId: string, respondent: string) {
+export async function answeredBy(
+  { database }: SurveyDeps,
+  programId: string,
+  surveyId: string,
+  respondent: string,
+) {
   const [row] = await database.db
     .select({ id: surveyAnswers.id })
     .from(surveyAnswers)
@@ -226,14 +231,14 @@ async function answeredBy({ database }: SurveyDeps, programId: string, surveyId:
   return row !== undefined;
 }
 
-async function answer(
+export async function answer(
   deps: SurveyDeps,
   programId: string,
   survey: SurveyRow,
   contact: { id: string; accountId: string },
   secret: Buffer,
   input: AnswerInput,
-  via: 'link' | 'api',
+  via: 'link' | 'api' | 'portal',
   actor: Actor | null,
 ) {
   if (survey.status !== 'open') throw new FidelisError('survey_closed');

@@ -118,7 +118,7 @@ export const surveyAnswers = pgTable(
     score: integer('score').notNull(),
     comment: text('comment'),
     locale: text('locale'),
-    via: text('via').$type<'link' | 'api'>().notNull(),
+    via: text('via').$type<'link' | 'api' | 'portal'>().notNull(),
     answeredAt: timestamp('answered_at', { withTimezone: true }).notNull(),
   },
   (t) => [

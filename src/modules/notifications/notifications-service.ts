@@ -30,6 +30,7 @@ import type { JobService, QueuePolicy } from '../jobs/jobs-service.ts';
 import type { MessageRow, OutboxService } from '../outbox/outbox-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import { brandingOf, notificationPolicy } from './notifications-settings.ts';
+import { type SignInLink, sendSignInMail } from './notifications-sign-in.ts';
 import { createStatements } from './notifications-statements.ts';
 import {
   deleteOptOut,
@@ -357,6 +358,17 @@ export function createNotificationService(
         listMails(database.db, programId, query, after ?? null, limit),
       );
     },
+
+    /** A member's portal sign-in mail, sent at once (decision 0029; notifications-sign-in.ts). */
+    sendSignIn: (programId: string, contactId: string, link: SignInLink) =>
+      transport
+        ? sendSignInMail(
+            { database, programs: deps.programs, transport, from, brandingOf },
+            programId,
+            contactId,
+            link,
+          )
+        : Promise.resolve(false),
 
     dispatch,
     send,

@@ -13,6 +13,8 @@ import {
   BrandingSchema,
   DecisionParams,
   ExchangeBody,
+  MailLinkAnswerSchema,
+  MailLinkBody,
   MintLinkBody,
   PortalChallengesSchema,
   PortalCompanySchema,
@@ -71,6 +73,7 @@ export const portalMemberRoutes = routeModule({
     PortalDecisionSchema,
     PortalPerksSchema,
     PortalChallengesSchema,
+    MailLinkAnswerSchema,
   ],
   routes(app: Router, { portal }: { portal: PortalService }): void {
     app.get(
@@ -106,6 +109,41 @@ export const portalMemberRoutes = routeModule({
         setPortalCookie(request, reply, opened.token, PORTAL_SESSION_HOURS * 3600);
         const { token: _, ...session } = opened;
         return reply.code(201).send(session);
+      },
+    );
+
+    app.post(
+      '/sign-in-links',
+      op(
+        { scope: 'public', rateLimit: { max: 30, timeWindow: 60_000 } },
+        'Ask for a one-time sign-in link by e-mail (the member types their address on the portal page)',
+        {
+          description:
+            "If the address is a contact of the portal's program, a one-time link (15 minutes, once, only on this portal) is e-mailed in the contact's language. The answer is the same whether or not it is: the address is looked up and the mail sent after the answer. Limited per address and per client address (portal_sign_in_rate_limited, with Retry-After). Only where the server sends e-mail and the program did not turn it off (settings.portal.signInByMail).",
+          security: [],
+          body: MailLinkBody,
+          response: responses({ 202: Type.Ref('PortalMailLinkAnswer') }, [
+            'portal_not_found',
+            'portal_mail_sign_in_off',
+            'portal_sign_in_rate_limited',
+            'rate_limited',
+            'payload_too_large',
+            'unsupported_media_type',
+          ]),
+        },
+      ),
+      async (request, reply) => {
+        try {
+          await portal.requestMailLink(request.body.slug, request.body.email, request.ip);
+        } catch (error) {
+          const wait = (error as { extra?: { retryAfter?: number } }).extra?.retryAfter;
+          if (wait !== undefined) reply.header('retry-after', String(wait));
+          throw error;
+        }
+        return reply.code(202).send({
+          accepted: true,
+          detail: 'If this address belongs to a member of this portal, a sign-in link is on its way.',
+        });
       },
     );
 

@@ -35,6 +35,9 @@ export const BrandingSchema = Type.Object(
     logoUrl: Nullable(Type.String()),
     colors: Type.Object({ primary: Type.String(), onPrimary: Type.String() }),
     defaultLocale: Type.Optional(Type.String()),
+    signInByMail: Type.Optional(
+      Type.Boolean({ description: 'Whether members may ask for a sign-in link by e-mail here' }),
+    ),
   },
   { $id: 'PortalBranding', title: 'PortalBranding' },
 );
@@ -128,7 +131,7 @@ export const PortalHistoryQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const LocaleQuery = Type.Optional(
+export const LocaleQuery = Type.Optional(
   Type.String({ maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$', description: 'BCP 47 tag' }),
 );
 
@@ -304,4 +307,27 @@ export const PortalChallengesSchema = Type.Object(
     ),
   },
   { $id: 'PortalChallenges', title: 'PortalChallenges' },
+);
+
+export const MailLinkBody = Type.Object(
+  {
+    slug: SlugParams.properties.slug,
+    email: Type.String({
+      minLength: 3,
+      maxLength: 254,
+      format: 'email',
+      description: "The member's e-mail address: a contact of the portal's program gets a one-time link",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const MailLinkAnswerSchema = Type.Object(
+  {
+    accepted: Type.Literal(true),
+    detail: Type.String({
+      description: 'The same for every address: whether it belongs to a member is not told',
+    }),
+  },
+  { $id: 'PortalMailLinkAnswer', title: 'PortalMailLinkAnswer' },
 );

@@ -4,7 +4,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Actor } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
-import { valueInMinorUnits } from '../../core/money.ts';
 import type { Database } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -13,15 +12,19 @@ import type { AuditService } from '../audit/audit-service.ts';
 import type { Contact } from '../contacts/contacts-schemas.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
 import type { EngagementService } from '../engagement/engagement-service.ts';
+import type { InsightService } from '../insight/insight-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
-import { ledgerSettings } from '../ledger/ledger-settings.ts';
 import type { MembershipService } from '../memberships/memberships-service.ts';
+import type { NotificationService } from '../notifications/notifications-service.ts';
+import type { PartnerService } from '../partners/partners-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { RedemptionService } from '../rewards/redemptions-service.ts';
 import type { RewardService } from '../rewards/rewards-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
 import { csrfTokenOf } from '../users/users-service.ts';
-import { type Branding, companyRoles, portalSettings } from './portal-settings.ts';
+import { memberPages } from './portal-pages.ts';
+import { type Branding, companyRoles, portalSettings, signInByMail } from './portal-settings.ts';
+import { createMailSignIn, type SignInOptions } from './portal-sign-in.ts';
 import {
   deletePortalBefore,
   endPortalSession,
@@ -31,14 +34,12 @@ import {
   insertPortalSession,
   useLink,
 } from './portal-store.ts';
-import { challengesOf, companyView, decideAsMember, perksOf } from './portal-views.ts';
+import { challengesOf, companyView, decideAsMember, homeOf, perksOf } from './portal-views.ts';
 
 /** How long a minted link may be opened. */
 export const LINK_MINUTES = 5;
 /** How long a member's session lasts from the link's exchange. */
 export const PORTAL_SESSION_HOURS = 8;
-/** How far ahead "expiring soon" looks. */
-const EXPIRING_DAYS = 90;
 
 type Redemption = Awaited<ReturnType<RedemptionService['list']>>['data'][number];
 
@@ -55,7 +56,13 @@ export interface PortalDeps {
   accounts: AccountService;
   memberships: MembershipService;
   engagement: EngagementService;
+  partners: PartnerService;
+  notifications: NotificationService;
+  insight: InsightService;
 }
+
+/** The portal's options: where mailed links point, the sign-in limits, what to do with a failed mail. */
+export type PortalOptions = SignInOptions;
 
 /** Who a portal request acts for: one contact of one program. */
 export interface Member {
@@ -75,8 +82,8 @@ const memberView = (c: Contact) => ({
   locale: c.locale,
 });
 
-export function createPortalService(database: Database, deps: PortalDeps) {
-  const { programs, contacts, ledger, tiers, rewards, redemptions, audit } = deps;
+export function createPortalService(database: Database, deps: PortalDeps, options: PortalOptions = {}) {
+  const { programs, contacts, ledger, rewards, redemptions, audit, notifications } = deps;
   const views = { database, ...deps };
 
   async function brandingOf(programId: string): Promise<Branding> {
@@ -117,55 +124,79 @@ export function createPortalService(database: Database, deps: PortalDeps) {
   /** The contact a member is, read afresh: a contact moved to another account sees that account. */
   const contactOf = (member: Member) => contacts.get(member.programId, member.contactId);
 
+  /** The program whose (not archived) portal is served at `slug`. */
+  async function programOfSlug(slug: string) {
+    for (const program of await programs.list()) {
+      if (program.archivedAt) continue;
+      if (portalSettings(program).slug === slug) return program;
+    }
+    throw new FidelisError('portal_not_found', `No portal at /portal/${slug}`);
+  }
+
+  async function mint(
+    programId: string,
+    contactRef: string,
+    actor: Actor,
+    now: Date,
+    origin: string,
+    minutes: number,
+  ) {
+    const contact = await contactByRef(programId, contactRef);
+    const branding = await brandingOf(programId);
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now.getTime() + minutes * 60_000);
+    const id = newId('plk');
+    await database.transaction(async (tx) => {
+      await insertLink(tx, {
+        programId,
+        id,
+        contactId: contact.id,
+        tokenHash: sha256(token),
+        createdBy: actor.kind === 'key' ? actor.keyId : actor.kind,
+        createdAt: now,
+        expiresAt,
+      });
+      await audit.record(tx, programId, {
+        actor,
+        action: 'portal_link.create',
+        resourceType: 'portal_link',
+        resourceId: id,
+        after: { contactId: contact.id, expiresAt: expiresAt.toISOString() },
+      });
+    });
+    return {
+      id,
+      contactId: contact.id,
+      accountId: contact.accountId,
+      path: `/portal/${branding.slug}/enter#token=${token}`,
+      url: `${origin}/portal/${branding.slug}/enter#token=${token}`,
+      token,
+      expiresAt: expiresAt.toISOString(),
+    };
+  }
+
+  const mailSignIn = createMailSignIn({ contacts, notifications, programOfSlug, mint }, options);
+
   return {
     /**
      * Mints a one-time link for a contact of the program (audited as `portal_link.create`, never
      * its token): `/portal/{slug}/enter#token=…` (`url`: with the `origin` it is served at), to open
      * within 5 minutes.
      */
-    async mintLink(programId: string, contactRef: string, actor: Actor, now = new Date(), origin = '') {
-      const contact = await contactByRef(programId, contactRef);
-      const branding = await brandingOf(programId);
-      const token = randomBytes(32).toString('base64url');
-      const expiresAt = new Date(now.getTime() + LINK_MINUTES * 60_000);
-      const id = newId('plk');
-      await database.transaction(async (tx) => {
-        await insertLink(tx, {
-          programId,
-          id,
-          contactId: contact.id,
-          tokenHash: sha256(token),
-          createdBy: actor.kind === 'key' ? actor.keyId : actor.kind,
-          createdAt: now,
-          expiresAt,
-        });
-        await audit.record(tx, programId, {
-          actor,
-          action: 'portal_link.create',
-          resourceType: 'portal_link',
-          resourceId: id,
-          after: { contactId: contact.id, expiresAt: expiresAt.toISOString() },
-        });
-      });
-      return {
-        id,
-        contactId: contact.id,
-        accountId: contact.accountId,
-        path: `/portal/${branding.slug}/enter#token=${token}`,
-        url: `${origin}/portal/${branding.slug}/enter#token=${token}`,
-        token,
-        expiresAt: expiresAt.toISOString(),
-      };
-    },
+    mintLink: (programId: string, contactRef: string, actor: Actor, now = new Date(), origin = '') =>
+      mint(programId, contactRef, actor, now, origin, LINK_MINUTES),
+
+    /** Sign-in links by e-mail: `requestMailLink`, and `settled` to wait for the mails under way. */
+    ...mailSignIn,
 
     /** The branding of the portal served at `slug` (its program's setting, or the program id). */
-    async portal(slug: string): Promise<Branding & { defaultLocale: string }> {
-      for (const program of await programs.list()) {
-        if (program.archivedAt) continue;
-        const branding = portalSettings(program);
-        if (branding.slug === slug) return { ...branding, defaultLocale: program.defaultLocale };
-      }
-      throw new FidelisError('portal_not_found', `No portal at /portal/${slug}`);
+    async portal(slug: string): Promise<Branding & { defaultLocale: string; signInByMail: boolean }> {
+      const program = await programOfSlug(slug);
+      return {
+        ...portalSettings(program),
+        defaultLocale: program.defaultLocale,
+        signInByMail: notifications.enabled && signInByMail(program),
+      };
     },
 
     /**
@@ -243,41 +274,7 @@ export function createPortalService(database: Database, deps: PortalDeps) {
      * soon (with dates), and where the account stands on each tier ladder.
      */
     async home(member: Member, now = new Date()) {
-      const contact = await contactOf(member);
-      const program = await programs.get(member.programId);
-      const { costPerPoint } = ledgerSettings(program.settings);
-      const wallets = await ledger.summary(member.programId, contact.accountId, now);
-      const points = wallets.find((w) => w.unit === 'points');
-      return {
-        currency: program.baseCurrency,
-        points: {
-          available: points?.available ?? 0,
-          pending: points?.pending ?? 0,
-          held: points?.held ?? 0,
-          value: {
-            currency: program.baseCurrency,
-            minorUnits: valueInMinorUnits(
-              Math.max(0, points?.available ?? 0),
-              costPerPoint,
-              program.baseCurrency,
-            ),
-          },
-          expiring: await ledger.expiring(member.programId, contact.accountId, 'points', EXPIRING_DAYS, now),
-          lifetimeEarned: points?.lifetime.earned ?? 0,
-        },
-        cash: wallets
-          .filter((w) => w.unit !== 'points')
-          .map((w) => ({ currency: w.unit, available: w.available, pending: w.pending })),
-        tiers: (await tiers.progress(member.programId, contact.accountId, now)).map((p) => ({
-          ladderName: p.ladderName,
-          tier: p.tier,
-          tierName: p.tierName,
-          securedUntil: p.securedUntil,
-          metric: p.metric,
-          qualifies: p.qualifies,
-          next: p.next,
-        })),
-      };
+      return homeOf(views, member.programId, await contactOf(member), now);
     },
 
     /** The account's points history, newest first, each line with its explanation. */
@@ -355,6 +352,9 @@ export function createPortalService(database: Database, deps: PortalDeps) {
       const contact = await contactOf(member);
       return challengesOf(views, member.programId, contact, query.locale ?? contact.locale ?? undefined);
     },
+
+    /** The member's referrals, statements and surveys (decision 0029; portal-pages.ts). */
+    ...memberPages(views, contactOf),
 
     /** The member's own redemptions, newest first, with the reward's name (codes once fulfilled). */
     async redemptionsOf(member: Member, query: { locale?: string; limit?: number; cursor?: string }) {

@@ -28,6 +28,12 @@ export const PortalSettingsSchema = Type.Object(
         description: 'Deprecated: use settings.branding.logoUrl (read only where branding has none)',
       }),
     ),
+    signInByMail: Type.Optional(
+      Type.Boolean({
+        description:
+          'Members may ask for a one-time sign-in link by e-mail on the portal page (default true; only where the server sends e-mail, SMTP_URL)',
+      }),
+    ),
     companyRoles: Type.Optional(
       Type.Array(
         Type.Union([
@@ -77,6 +83,14 @@ export function companyRoles(program: { settings: Record<string, unknown> }): st
   const s: Static<typeof PortalSettingsSchema> =
     own !== undefined && Value.Check(PortalSettingsSchema, own) ? own : {};
   return s.companyRoles ?? COMPANY_ROLES;
+}
+
+/** Whether the program's portal lets members ask for a sign-in link by e-mail (its setting; e-mail must also be on). */
+export function signInByMail(program: { settings: Record<string, unknown> }): boolean {
+  const own = program.settings.portal;
+  const s: Static<typeof PortalSettingsSchema> =
+    own !== undefined && Value.Check(PortalSettingsSchema, own) ? own : {};
+  return s.signInByMail ?? true;
 }
 
 /** The program's portal address and branding with defaults filled in. */

@@ -4,6 +4,7 @@
 // own account and group, read through the services that own them.
 
 import { FidelisError } from '../../core/errors.ts';
+import { valueInMinorUnits } from '../../core/money.ts';
 import type { Database } from '../../db/client.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { Contact } from '../contacts/contacts-schemas.ts';
@@ -17,6 +18,7 @@ import type { ProgramService } from '../programs/programs-service.ts';
 import type { RedemptionService } from '../rewards/redemptions-service.ts';
 import type { RewardService } from '../rewards/rewards-service.ts';
 import { redemptionSettings } from '../rewards/rewards-settings.ts';
+import type { TierService } from '../tiers/tiers-service.ts';
 import { companyRoles } from './portal-settings.ts';
 
 /** Most accounts of a group the company view lists, and most earners. */
@@ -24,6 +26,8 @@ const MOST_ACCOUNTS = 100;
 const MOST_EARNERS = 50;
 /** "Who earned what" looks back a year. */
 const EARNED_DAYS = 365;
+/** How far ahead "expiring soon" looks. */
+const EXPIRING_DAYS = 90;
 
 export interface PortalViewDeps {
   database: Database;
@@ -35,6 +39,7 @@ export interface PortalViewDeps {
   redemptions: RedemptionService;
   memberships: MembershipService;
   engagement: EngagementService;
+  tiers: TierService;
 }
 
 /** A name in `locale` where the operator translated it (the language, then its base). */
@@ -293,4 +298,45 @@ function pointsOf(reward: unknown): number | null {
   if (!reward || typeof reward !== 'object') return null;
   const points = (reward as { points?: unknown }).points;
   return typeof points === 'number' ? points : null;
+}
+
+/**
+ * Home: the account's wallets (points with their money value), what is pending and what expires
+ * soon (with dates), and where the account stands on each tier ladder.
+ */
+export async function homeOf(d: PortalViewDeps, programId: string, contact: Contact, now = new Date()) {
+  const program = await d.programs.get(programId);
+  const { costPerPoint } = ledgerSettings(program.settings);
+  const wallets = await d.ledger.summary(programId, contact.accountId, now);
+  const points = wallets.find((w) => w.unit === 'points');
+  return {
+    currency: program.baseCurrency,
+    points: {
+      available: points?.available ?? 0,
+      pending: points?.pending ?? 0,
+      held: points?.held ?? 0,
+      value: {
+        currency: program.baseCurrency,
+        minorUnits: valueInMinorUnits(
+          Math.max(0, points?.available ?? 0),
+          costPerPoint,
+          program.baseCurrency,
+        ),
+      },
+      expiring: await d.ledger.expiring(programId, contact.accountId, 'points', EXPIRING_DAYS, now),
+      lifetimeEarned: points?.lifetime.earned ?? 0,
+    },
+    cash: wallets
+      .filter((w) => w.unit !== 'points')
+      .map((w) => ({ currency: w.unit, available: w.available, pending: w.pending })),
+    tiers: (await d.tiers.progress(programId, contact.accountId, now)).map((p) => ({
+      ladderName: p.ladderName,
+      tier: p.tier,
+      tierName: p.tierName,
+      securedUntil: p.securedUntil,
+      metric: p.metric,
+      qualifies: p.qualifies,
+      next: p.next,
+    })),
+  };
 }

@@ -20,9 +20,24 @@ import { History } from './pages/History';
 import { Home } from './pages/Home';
 import { MyRewards } from './pages/MyRewards';
 import { Perks } from './pages/Perks';
+import { Referrals } from './pages/Referrals';
 import { Rewards } from './pages/Rewards';
+import { SignIn } from './pages/SignIn';
+import { Statements } from './pages/Statements';
+import { Surveys } from './pages/Surveys';
 
-const SECTIONS = ['home', 'history', 'rewards', 'mine', 'perks', 'challenges', 'company'] as const;
+const SECTIONS = [
+  'home',
+  'history',
+  'rewards',
+  'mine',
+  'perks',
+  'challenges',
+  'referrals',
+  'statements',
+  'surveys',
+  'company',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** /portal/{slug}/{section}: the slug and the section (home when none). */
@@ -34,8 +49,10 @@ function whereAmI(): { slug: string; section: Section | 'enter' } {
 
 const pathOf = (slug: string, section: Section) => `/portal/${slug}/${section === 'home' ? '' : section}`;
 
-// `company` (whether the contact's role sees the company view) is newer than the generated client types.
+// `company` (whether the contact's role sees the company view) and `signInByMail` are newer than the
+// generated client types.
 type Session = Schemas['PortalSession'] & { company?: boolean };
+type Branding = Schemas['PortalBranding'] & { signInByMail?: boolean };
 
 /** Opens the link's token (once) or reads the current session; null when signed out. */
 async function openSession(slug: string): Promise<{ session: Session | null; linkUsed: boolean }> {
@@ -68,7 +85,8 @@ export function App() {
   const session = opened.data?.session ?? null;
   const branding = useQuery({
     queryKey: ['portal', slug],
-    queryFn: () => data(api.GET('/portal/api/portals/{slug}', { params: { path: { slug } } })),
+    queryFn: async (): Promise<Branding> =>
+      data(api.GET('/portal/api/portals/{slug}', { params: { path: { slug } } })),
     enabled: opened.isSuccess && !session,
   });
   const portal = session?.portal ?? branding.data;
@@ -148,6 +166,7 @@ export function App() {
         <main className="content">
           <h1>{m.signedOut.title}</h1>
           <p>{opened.data?.linkUsed ? m.signedOut.linkUsed : m.signedOut.body}</p>
+          {branding.data?.signInByMail ? <SignIn slug={slug} /> : null}
         </main>
       ) : (
         <>
@@ -179,6 +198,9 @@ export function App() {
             {section === 'mine' && <MyRewards />}
             {section === 'perks' && <Perks />}
             {section === 'challenges' && <Challenges />}
+            {section === 'referrals' && <Referrals />}
+            {section === 'statements' && <Statements />}
+            {section === 'surveys' && <Surveys />}
             {section === 'company' && (session.company ? <Company /> : <Home />)}
           </main>
         </>

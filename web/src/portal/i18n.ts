@@ -73,6 +73,13 @@ export function translator(language: Language) {
     },
     number,
     date: (iso: string) => dates.format(new Date(iso)),
+    /** A month `YYYY-MM` by its name and year, in the language's calendar. */
+    month: (period: string) => {
+      const [y, mo] = period.split('-').map(Number);
+      return new Intl.DateTimeFormat(language, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(
+        new Date(Date.UTC(y!, mo! - 1, 15)),
+      );
+    },
     money: (minorUnits: number, currency: string) => {
       const format = new Intl.NumberFormat(language, { style: 'currency', currency });
       const digits = format.resolvedOptions().maximumFractionDigits ?? 2;

@@ -1,4 +1,5 @@
-// The portal's newer member routes (decision 0022: company view, approvals, perks, challenges), called
+// The portal's newer member routes (decision 0022: company view, approvals, perks, challenges; decision
+// 0029: sign-in links by e-mail, referrals, statements, surveys), called
 // with fetch until the typed client (web/src/api/schema.d.ts) is regenerated with them; their shapes
 // are the server's PortalCompany, PortalPerks and PortalChallenges schemas.
 import { type Problem, ProblemError } from '../api/client';
@@ -129,7 +130,57 @@ export interface Challenges {
   }>;
 }
 
+export interface Referrals {
+  codes: Array<{ code: string; referralProgram: string; campaign: string | null }>;
+  referrals: Array<{
+    id: string;
+    code: string;
+    referredName: string | null;
+    status: string;
+    attributedAt: string;
+    convertBy: string;
+    convertedAt: string | null;
+    earned: { amount: number; unit: string; pending: boolean } | null;
+  }>;
+}
+
+export interface Statements {
+  data: Array<{
+    period: string;
+    start: string;
+    end: string;
+    lines: Array<{
+      unit: string;
+      opening: number;
+      earned: number;
+      spent: number;
+      expired: number;
+      closing: number;
+      expiringSoon: number;
+    }>;
+  }>;
+}
+
+export interface Surveys {
+  data: Array<{ id: string; question: string; comment: boolean; anonymous: boolean; answered: boolean }>;
+}
+
 export const memberApi = {
+  mailLink: (slug: string, email: string) =>
+    call<{ accepted: true; detail: string }>('POST', '/portal/api/sign-in-links', { slug, email }),
+  referrals: () => call<Referrals>('GET', '/portal/api/referrals'),
+  statements: () => call<Statements>('GET', '/portal/api/statements'),
+  /** Where a statement downloads from (the session's cookie goes with a plain link). */
+  statementHref: (period: string, locale: string) =>
+    withLocale(`/portal/api/statements/${encodeURIComponent(period)}`, locale),
+  surveys: (locale: string) => call<Surveys>('GET', withLocale('/portal/api/surveys', locale)),
+  answer: (surveyId: string, body: { score: number; comment?: string; locale: string }) =>
+    call<{ id: string; category: string }>(
+      'POST',
+      `/portal/api/surveys/${encodeURIComponent(surveyId)}/answers`,
+      body,
+    ),
+
   company: (locale: string) => call<Company>('GET', withLocale('/portal/api/company', locale)),
   decide: (redemptionId: string, decision: 'approve' | 'reject') =>
     call<{ id: string; status: string }>(

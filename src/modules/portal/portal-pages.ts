@@ -1,0 +1,172 @@
+// What a signed-in member sees of their account beyond points (decision 0029): their referral codes and
+// the businesses they referred (status and what each earned), their monthly statements (figures and the
+// document to download), and the program's open surveys they may answer once. Always of the member's
+// own account and contact, read through the services that own them.
+import { addMonths, localDate } from '../../core/calendar.ts';
+import type { AccountService } from '../accounts/accounts-service.ts';
+import type { Contact } from '../contacts/contacts-schemas.ts';
+import type { InsightService } from '../insight/insight-service.ts';
+import type { LedgerService } from '../ledger/ledger-service.ts';
+import type { NotificationService } from '../notifications/notifications-service.ts';
+import type { PartnerService } from '../partners/partners-service.ts';
+import type { ProgramService } from '../programs/programs-service.ts';
+
+/** How many ended months the statements page lists. */
+const STATEMENT_MONTHS = 12;
+/** Most codes and referrals the referrals page lists. */
+const MOST_CODES = 20;
+const MOST_REFERRALS = 100;
+
+export interface PortalMemberDeps {
+  programs: ProgramService;
+  accounts: AccountService;
+  ledger: LedgerService;
+  partners: PartnerService;
+  notifications: NotificationService;
+  insight: InsightService;
+}
+
+/**
+ * The member's account's referral codes (the code is what the member passes on) and the businesses
+ * it referred, newest first: status (pending, review, converted, rejected, expired), the deadline to
+ * convert, and what the account earned for each (the referrer's reward entry, once converted).
+ */
+export async function referralsOf(d: PortalMemberDeps, programId: string, contact: Contact) {
+  const codes = await d.partners.listCodes(programId, { account: contact.accountId, limit: MOST_CODES });
+  const page = await d.partners.listReferrals(programId, {
+    referrer: contact.accountId,
+    limit: MOST_REFERRALS,
+  });
+  const referred = await d.accounts.resolveMany(
+    programId,
+    page.data.map((r) => r.referredAccountId),
+  );
+  const data = [];
+  for (const r of page.data) {
+    let earned: { amount: number; unit: string; pending: boolean } | null = null;
+    if (r.referrerEntryId) {
+      const { entry } = await d.ledger.entry(programId, r.referrerEntryId);
+      earned = { amount: entry.amount, unit: entry.unit, pending: entry.phase === 'pending' };
+    }
+    data.push({
+      id: r.id,
+      code: r.code,
+      referredName: referred.get(r.referredAccountId)?.name ?? null,
+      status: r.status,
+      attributedAt: r.attributedAt,
+      convertBy: r.convertBy,
+      convertedAt: r.convertedAt,
+      earned,
+    });
+  }
+  return {
+    codes: codes.data
+      .filter((c) => c.active)
+      .map((c) => ({ code: c.code, referralProgram: c.referralProgram, campaign: c.campaign })),
+    referrals: data,
+  };
+}
+
+/** The `YYYY-MM` of the last `n` months that ended before `now` in the time zone, newest first. */
+function endedMonths(now: Date, timeZone: string, n: number): string[] {
+  const first = { ...localDate(now, timeZone), day: 1 };
+  return Array.from({ length: n }, (_, i) => {
+    const m = addMonths(first, -(i + 1));
+    return `${m.year}-${String(m.month).padStart(2, '0')}`;
+  });
+}
+
+/**
+ * The member's account's statements of the last twelve ended months that have anything on them (a
+ * wallet with a balance or a movement), newest first, each with its figures per unit.
+ */
+export async function statementsOf(
+  d: PortalMemberDeps,
+  programId: string,
+  contact: Contact,
+  now = new Date(),
+) {
+  const program = await d.programs.get(programId);
+  const data = [];
+  for (const period of endedMonths(now, program.timeZone, STATEMENT_MONTHS)) {
+    const { figures } = await d.notifications.statement(programId, contact.accountId, period, now);
+    const lines = figures.lines.filter(
+      (l) => l.opening !== 0 || l.closing !== 0 || l.earned !== 0 || l.spent !== 0 || l.expired !== 0,
+    );
+    if (lines.length === 0) continue;
+    data.push({ period, start: figures.start, end: figures.end, lines });
+  }
+  return { data };
+}
+
+/** The statement document (HTML, what its e-mail carries) of an ended month, in the member's language. */
+export async function statementDocument(
+  d: PortalMemberDeps,
+  programId: string,
+  contact: Contact,
+  period: string,
+  locale: string | undefined,
+) {
+  // An open month is refused by the statement itself (statement_period_open).
+  return d.notifications.statementHtml(programId, contact.accountId, period, locale);
+}
+
+/** The program's open surveys for the member: the question in their language, answered or not. */
+export async function surveysOf(
+  d: PortalMemberDeps,
+  programId: string,
+  contact: Contact,
+  locale: string | undefined,
+) {
+  return d.insight.surveysFor(programId, contact.id, locale);
+}
+
+/** The member's answer to an open survey of the program, once. */
+export async function answerSurvey(
+  d: PortalMemberDeps,
+  programId: string,
+  contact: Contact,
+  surveyId: string,
+  input: { score: number; comment?: string },
+  locale: string | undefined,
+) {
+  const answer = await d.insight.answerAsContact(programId, surveyId, contact, {
+    score: input.score,
+    ...(input.comment !== undefined && input.comment.trim() !== '' && { comment: input.comment.trim() }),
+    ...(locale !== undefined && { locale }),
+  });
+  return { id: answer.id, surveyId: answer.surveyId, score: answer.score, category: answer.category };
+}
+
+/** The pages bound for the service: each reads the session's contact afresh (`contactOf`). */
+export function memberPages<M extends { programId: string }>(
+  d: PortalMemberDeps,
+  contactOf: (member: M) => Promise<Contact>,
+) {
+  const localeOf = (given: string | undefined, contact: Contact) => given ?? contact.locale ?? undefined;
+  return {
+    /** The member's account's referral codes and the businesses it referred, with what each earned. */
+    referrals: async (member: M) => referralsOf(d, member.programId, await contactOf(member)),
+    /** The member's account's statements of the last twelve ended months. */
+    statements: async (member: M) => statementsOf(d, member.programId, await contactOf(member)),
+    /** One ended month's statement document (HTML) of the member's account, in a language. */
+    async statement(member: M, period: string, query: { locale?: string }) {
+      const contact = await contactOf(member);
+      return statementDocument(d, member.programId, contact, period, localeOf(query.locale, contact));
+    },
+    /** The program's open surveys, for this member (answered or not). */
+    async surveys(member: M, query: { locale?: string }) {
+      const contact = await contactOf(member);
+      return surveysOf(d, member.programId, contact, localeOf(query.locale, contact));
+    },
+    /** The member's answer to an open survey (once). */
+    async answerSurvey(
+      member: M,
+      surveyId: string,
+      input: { score: number; comment?: string; locale?: string },
+    ) {
+      const contact = await contactOf(member);
+      return answerSurvey(d, member.programId, contact, surveyId, input, localeOf(input.locale, contact));
+    },
+  };
+}
