@@ -153,10 +153,10 @@ describe('outbox', async () => {
 
   it('announces a badge awarded by hand, a challenge completed with its badge, and a survey answered', async () => {
     const before = await messages();
-    const ok = async (r: Promise<{ statusCode: number; body: string; json(): any }>, status = 201) => {
+    const ok = async (r: Promise<{ statusCode: number; body: string; json(): unknown }>, status = 201) => {
       const res = await r;
       expect(res.statusCode, res.body).toBe(status);
-      return res.json();
+      return res.json() as { id: string };
     };
     await ok(p.send(p.admin, { method: 'POST', url: '/v1/badges', payload: { code: 'star', name: 'Star' } }));
     await ok(

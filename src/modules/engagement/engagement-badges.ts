@@ -5,6 +5,7 @@ import { FidelisError, fieldError } from '../../core/errors.ts';
 import { fetchPage, type PageQuery } from '../../core/pagination.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { badgeAwarded } from './engagement-announce.ts';
 import { type EngagementDeps, existing, toAward, toBadge } from './engagement-deps.ts';
 import {
   type BadgeRow,
@@ -154,20 +155,7 @@ export async function awardBadge(
       resourceId: award.id,
       after: award,
     });
-    await deps.outbox?.emit(tx, programId, [
-      {
-        type: 'badge.awarded',
-        payload: {
-          accountId: account.id,
-          contactId,
-          badge: badge.code,
-          awardId: award.id,
-          source: 'manual',
-          awardedAt: row.awardedAt.toISOString(),
-          expiresAt: row.expiresAt?.toISOString() ?? null,
-        },
-      },
-    ]);
+    await deps.outbox?.emit(tx, programId, [badgeAwarded(row)]);
     return award;
   });
 }

@@ -19,6 +19,7 @@ import { advisoryLock } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import { accountsActiveIn, eventsInWindow, type HistoryEvent } from '../events/events-reads.ts';
 import type { Program } from '../programs/programs-schemas.ts';
+import { challengeCompleted } from './engagement-announce.ts';
 import { expiryOf } from './engagement-badges.ts';
 import type { EngagementDeps } from './engagement-deps.ts';
 import { runAutomations } from './engagement-firing.ts';
@@ -163,38 +164,15 @@ async function complete(
       entryId: entry?.id ?? null,
       badgeAwardId: award?.id ?? null,
     });
-    await deps.outbox?.emit(tx, programId, [
-      {
-        type: 'challenge.completed',
-        payload: {
-          accountId,
-          challenge: challenge.code,
-          name: doc.name,
-          version: challenge.version,
-          window: { key: window.key, start: window.start.toISOString(), end: window.end.toISOString() },
-          completedAt: reachedAt.toISOString(),
-          points,
-          entryId: entry?.id ?? null,
-          badge: award ? award.badgeCode : null,
-        },
-      },
-      ...(award
-        ? [
-            {
-              type: 'badge.awarded' as const,
-              payload: {
-                accountId,
-                contactId: null,
-                badge: award.badgeCode,
-                awardId: award.id,
-                source: 'challenge',
-                awardedAt: award.awardedAt.toISOString(),
-                expiresAt: award.expiresAt?.toISOString() ?? null,
-              },
-            },
-          ]
-        : []),
-    ]);
+    await deps.outbox?.emit(
+      tx,
+      programId,
+      challengeCompleted(challenge, accountId, window, reachedAt, {
+        points,
+        entryId: entry?.id ?? null,
+        award,
+      }),
+    );
     return true;
   });
 }

@@ -12,6 +12,7 @@ import type { AuditService } from '../audit/audit-service.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
 import type { EventService } from '../events/events-service.ts';
 import type { OutboxService } from '../outbox/outbox-service.ts';
+import { insertAnswer } from './insight-answers.ts';
 import type { InsightDeps } from './insight-kpis.ts';
 import { periodOf } from './insight-kpis.ts';
 import { insightSecrets, surveyAnswers, surveys } from './insight-tables.ts';
@@ -269,45 +270,21 @@ export async function answer(
     throw error;
   });
   const id = newId('ans');
-  // The answer and its announcement (survey.answered) in one transaction.
-  const inserted = await deps.database.transaction(async (tx) => {
-    const rows = await tx
-      .insert(surveyAnswers)
-      .values({
-        programId,
-        id,
-        surveyId: survey.id,
-        accountId: survey.anonymous ? null : contact.accountId,
-        contactId: survey.anonymous ? null : contact.id,
-        respondent,
-        score: input.score,
-        comment: input.comment ?? null,
-        locale: input.locale ?? null,
-        via,
-        answeredAt: now,
-      })
-      .onConflictDoNothing()
-      .returning({ id: surveyAnswers.id });
-    if (rows.length > 0)
-      await deps.outbox?.emit(tx, programId, [
-        {
-          type: 'survey.answered',
-          payload: {
-            surveyId: survey.id,
-            answerId: id,
-            score: input.score,
-            category: categoryOf(input.score),
-            anonymous: survey.anonymous,
-            accountId: survey.anonymous ? null : contact.accountId,
-            contactId: survey.anonymous ? null : contact.id,
-            via,
-            answeredAt: now.toISOString(),
-          },
-        },
-      ]);
-    return rows;
-  });
-  if (inserted.length === 0) throw new FidelisError('survey_already_answered');
+  const row = {
+    programId,
+    id,
+    surveyId: survey.id,
+    accountId: survey.anonymous ? null : contact.accountId,
+    contactId: survey.anonymous ? null : contact.id,
+    respondent,
+    score: input.score,
+    comment: input.comment ?? null,
+    locale: input.locale ?? null,
+    via,
+    answeredAt: now,
+  };
+  const inserted = await insertAnswer(deps, row, survey.anonymous);
+  if (!inserted) throw new FidelisError('survey_already_answered');
   return {
     id,
     surveyId: survey.id,

@@ -69,7 +69,7 @@ export interface NotificationOptions {
   policy?: QueuePolicy;
   /** How often an instance looks for messages to mail and mails to queue (ms). */
   dispatchIntervalMs?: number;
-  /** Where members reach this server (PUBLIC_URL), for the unsubscribe links mails carry. */
+  /** Where members reach this server (FIDELIS_PUBLIC_URL), for the unsubscribe links mails carry. */
   publicUrl?: string;
 }
 
