@@ -4253,6 +4253,7 @@ export interface components {
                 campaign: string | null;
                 /** @description The code the member passes on to a business they refer */
                 code: string;
+                link: string | null;
                 referralProgram: string;
             }[];
             /** @description The businesses the account referred, newest first (at most 100) */
@@ -4508,6 +4509,7 @@ export interface components {
                     max: number;
                 } | null;
             };
+            landingUrl: string | null;
             name: string;
             rewards: {
                 /** Format: int64 */
@@ -33889,6 +33891,7 @@ export interface operations {
                             max: number;
                         } | null;
                     };
+                    landingUrl?: string | null;
                     name: string;
                     rewards: {
                         /**
@@ -34263,6 +34266,7 @@ export interface operations {
                             max: number;
                         } | null;
                     };
+                    landingUrl?: string | null;
                     name: string;
                     rewards: {
                         /**

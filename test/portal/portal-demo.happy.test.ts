@@ -20,7 +20,12 @@ describe("the demo member's portal", () => {
   it('has a referral code, a converted referral with what it earned, and one waiting', async () => {
     const r = json(await asMember(api, dana, { url: '/portal/api/referrals' }));
     expect(r.codes).toEqual([
-      { code: 'NORTHWIND-DANA', referralProgram: 'refer-a-business', campaign: 'installers-2026' },
+      {
+        code: 'NORTHWIND-DANA',
+        referralProgram: 'refer-a-business',
+        campaign: 'installers-2026',
+        link: 'https://northwind.example/partners/join?ref=NORTHWIND-DANA',
+      },
     ]);
     const byName = Object.fromEntries(r.referrals.map((x: { referredName: string }) => [x.referredName, x]));
     expect(byName['Fjord Heating']).toMatchObject({

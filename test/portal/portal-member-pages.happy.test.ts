@@ -66,6 +66,7 @@ beforeAll(async () => {
       conversion: { eventTypes: ['purchase'], windowDays: 90 },
       rewards: { referrer: { unit: 'points', amount: 2500 } },
       guards: { sameGroup: 'flag', sameEmailDomain: 'flag' },
+      landingUrl: 'https://acme.example/join?ref={code}',
     },
     FIXTURE,
   );
@@ -118,7 +119,14 @@ describe('referrals', () => {
     const r = await asMember(api, member, { url: '/portal/api/referrals' });
     expect(r.statusCode, r.body).toBe(200);
     const body = json(r);
-    expect(body.codes).toEqual([{ code: 'REF-FRIENDS', referralProgram: 'refer', campaign: 'spring' }]);
+    expect(body.codes).toEqual([
+      {
+        code: 'REF-FRIENDS',
+        referralProgram: 'refer',
+        campaign: 'spring',
+        link: 'https://acme.example/join?ref=REF-FRIENDS',
+      },
+    ]);
     const byName = Object.fromEntries(
       body.referrals.map((x: { referredName: string }) => [x.referredName, x]),
     );

@@ -419,6 +419,9 @@ describe('the member portal', () => {
     await page.locator('.language select').selectOption('en');
     await page.getByRole('link', { name: 'Referrals', exact: true }).click();
     await expect.poll(() => page.getByTestId('codes').textContent()).toContain('NORTHWIND-DANA');
+    expect(await page.getByTestId('referral-link').getAttribute('href')).toBe(
+      'https://northwind.example/partners/join?ref=NORTHWIND-DANA',
+    );
     const fjord = page.getByTestId('referrals').locator('li', { hasText: 'Fjord Heating' });
     await expect.poll(() => fjord.textContent()).toContain('Converted');
     expect(await fjord.getByTestId('earned').textContent()).toBe('You earned 2,500 points');

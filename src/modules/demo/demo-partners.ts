@@ -37,6 +37,7 @@ export async function loadPartnerDemo(
       conversion: { eventTypes: ['purchase'], condition: 'event.baseAmount >= 250.0', windowDays: 90 },
       rewards: { referrer: { unit: 'points', amount: 2500 }, referred: { unit: 'EUR', amount: 5000 } },
       guards: { sameGroup: 'flag', sameEmailDomain: 'flag', velocity: { max: 10, days: 30, action: 'flag' } },
+      landingUrl: 'https://northwind.example/partners/join?ref={code}',
     },
     actor,
   );

@@ -33,6 +33,7 @@ export function toReferralProgram(row: ReferralProgramRow) {
     code: row.code,
     active: row.active,
     ...row.document,
+    landingUrl: row.document.landingUrl ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -42,6 +42,7 @@ function documentOf(input: Fields): ReferralProgramDocument {
       sameEmailDomain: input.guards?.sameEmailDomain ?? DEFAULT_GUARDS.sameEmailDomain,
       velocity: input.guards?.velocity ?? DEFAULT_GUARDS.velocity,
     },
+    landingUrl: input.landingUrl ?? null,
   };
 }
 

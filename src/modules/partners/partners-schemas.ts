@@ -76,6 +76,17 @@ const ProgramFields = {
     { additionalProperties: false },
   ),
   guards: Type.Optional(Guards),
+  landingUrl: Type.Optional(
+    Nullable(
+      Type.String({
+        maxLength: 2000,
+        pattern: '^https://[^\\s{}]*\\{code\\}[^\\s{}]*$',
+        description:
+          'Where a referral link leads: an https address with {code} where the code goes (the member portal shows each code as this link)',
+        examples: ['https://northwind.example/partners/join?ref={code}'],
+      }),
+    ),
+  ),
 };
 
 export const CreateReferralProgramBody = Type.Object(
@@ -111,6 +122,7 @@ export const ReferralProgramSchema = Type.Object(
       sameEmailDomain: Type.String(),
       velocity: Nullable(Type.Object({ max: Type.Integer(), days: Type.Integer(), action: Type.String() })),
     }),
+    landingUrl: Nullable(Type.String()),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },

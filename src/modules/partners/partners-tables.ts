@@ -42,6 +42,11 @@ export interface ReferralProgramDocument {
     pendingDays: number;
   };
   guards: ReferralGuards;
+  /**
+   * Where a referral link leads (https, with `{code}` where the code goes): the operator's sign-up
+   * page. Null (or absent, in documents from before it existed): codes are passed on as they are.
+   */
+  landingUrl?: string | null;
 }
 
 /** A referral program by stable code. A trigger bumps cache_versions: the events' hook caches them. */

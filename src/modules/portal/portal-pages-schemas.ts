@@ -18,6 +18,11 @@ export const PortalReferralsSchema = Type.Object(
         code: Type.String({ description: 'The code the member passes on to a business they refer' }),
         referralProgram: Type.String(),
         campaign: Nullable(Type.String()),
+        link: Nullable(
+          Type.String({
+            description: "The code as a link to the referral program's landing page, if it names one",
+          }),
+        ),
       }),
       { description: "The member's account's active referral codes" },
     ),

@@ -59,10 +59,25 @@ export async function referralsOf(d: PortalMemberDeps, programId: string, contac
       earned,
     });
   }
+  // Each code as the link its referral program's landing page makes of it, if it names one.
+  const landing = new Map<string, string | null>();
+  for (const c of codes.data)
+    if (!landing.has(c.referralProgram))
+      landing.set(
+        c.referralProgram,
+        (await d.partners.getReferralProgram(programId, c.referralProgram)).landingUrl,
+      );
+  const linkOf = (code: string, program: string) =>
+    landing.get(program)?.replace('{code}', encodeURIComponent(code)) ?? null;
   return {
     codes: codes.data
       .filter((c) => c.active)
-      .map((c) => ({ code: c.code, referralProgram: c.referralProgram, campaign: c.campaign })),
+      .map((c) => ({
+        code: c.code,
+        referralProgram: c.referralProgram,
+        campaign: c.campaign,
+        link: linkOf(c.code, c.referralProgram),
+      })),
     referrals: data,
   };
 }

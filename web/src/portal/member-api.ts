@@ -131,7 +131,7 @@ export interface Challenges {
 }
 
 export interface Referrals {
-  codes: Array<{ code: string; referralProgram: string; campaign: string | null }>;
+  codes: Array<{ code: string; referralProgram: string; campaign: string | null; link: string | null }>;
   referrals: Array<{
     id: string;
     code: string;

@@ -161,6 +161,7 @@ export const en = {
       'Give your code to a business you recommend. When it joins and places a qualifying order, you earn a reward.',
     codesTitle: 'Your referral code',
     codesNone: 'You have no referral code yet. Ask the program team for one.',
+    link: 'Your referral link',
     campaign: 'Campaign',
     listTitle: 'Businesses you referred',
     none: 'You have not referred a business yet.',

@@ -160,6 +160,7 @@ export const id: Messages = {
       'Berikan kode Anda kepada bisnis yang Anda rekomendasikan. Saat bisnis itu bergabung dan melakukan pesanan yang memenuhi syarat, Anda mendapat hadiah.',
     codesTitle: 'Kode referensi Anda',
     codesNone: 'Anda belum memiliki kode referensi. Mintalah kepada tim program.',
+    link: 'Tautan referensi Anda',
     campaign: 'Kampanye',
     listTitle: 'Bisnis yang Anda referensikan',
     none: 'Anda belum mereferensikan bisnis apa pun.',

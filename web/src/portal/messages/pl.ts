@@ -165,6 +165,7 @@ export const pl: Messages = {
       'Przekaż swój kod firmie, którą polecasz. Gdy dołączy i złoży kwalifikujące się zamówienie, otrzymasz nagrodę.',
     codesTitle: 'Twój kod polecający',
     codesNone: 'Nie masz jeszcze kodu polecającego. Poproś o niego zespół programu.',
+    link: 'Twój link polecający',
     campaign: 'Kampania',
     listTitle: 'Firmy, które poleciłeś',
     none: 'Nie poleciłeś jeszcze żadnej firmy.',

@@ -30,6 +30,11 @@ export function Referrals() {
               <code className="code" dir="ltr">
                 {c.code}
               </code>
+              {c.link ? (
+                <a href={c.link} className="small" dir="ltr" data-testid="referral-link">
+                  {m.referrals.link}
+                </a>
+              ) : null}
               {c.campaign ? (
                 <span className="muted small">
                   {m.referrals.campaign}: <bdi>{c.campaign}</bdi>
