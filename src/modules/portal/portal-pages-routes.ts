@@ -71,6 +71,7 @@ export const portalPageRoutes = routeModule({
           response: responses({ 200: Type.String({ description: 'The statement as an HTML document' }) }, [
             'portal_session_expired',
             'statement_period_open',
+            'account_not_found',
             'rate_limited',
           ]),
         },
