@@ -380,4 +380,84 @@ describe('e-mail notifications', async () => {
     const malformed = await api.app.inject({ method: 'GET', url: '/unsubscribe/x' });
     expect(malformed.statusCode).toBe(400);
   });
+
+  it('mails a redemption waiting for approval to the approvers, in their language, never to its requester', async () => {
+    const patched = await api.call(api.a.admin, {
+      method: 'PATCH',
+      url: '/v1/program',
+      payload: {
+        settings: {
+          notifications: {
+            senderName: 'Acme Rewards',
+            mail: { 'points.credited': ['owner', 'admin'], 'redemption.approval_needed': ['approver'] },
+          },
+          redemptions: { approval: { always: true } },
+        },
+      },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const contact = async (email: string, role: string, locale: string) => {
+      const r = await api.call(api.a.write, {
+        method: 'POST',
+        url: '/v1/accounts/ACME/contacts',
+        payload: { email, role, locale },
+      });
+      expect(r.statusCode, r.body).toBe(201);
+      return r.json().id as string;
+    };
+    const ayu = await contact('ayu@acme.test', 'approver', 'id-ID');
+    const tom = await contact('tom@acme.test', 'approver', 'en');
+    const reward = await api.call(api.a.admin, {
+      method: 'POST',
+      url: '/v1/rewards',
+      payload: {
+        type: 'custom',
+        name: 'Site visit',
+        price: { amount: 10, unit: 'points' },
+        stock: { kind: 'unlimited' },
+        translations: { id: { name: 'Kunjungan lokasi' } },
+      },
+    });
+    expect(reward.statusCode, reward.body).toBe(201);
+    const redeem = async (contactId: string, key: string) => {
+      const r = await api.call(api.a.write, {
+        method: 'POST',
+        url: '/v1/redemptions',
+        headers: { 'idempotency-key': key },
+        payload: { reward: reward.json().id, account: 'ACME', contactId },
+      });
+      expect(r.statusCode, r.body).toBe(201);
+      expect(r.json().status).toBe('pending_approval');
+    };
+    const needed = (to: string) =>
+      mailbox.to(to).filter((m) => /Site visit|Kunjungan lokasi/.test(m.subject ?? ''));
+
+    // Bob (a buyer) asks: both approvers are mailed, each in their language (the reward's name too);
+    // Bob is not.
+    await redeem(contacts.bob!, 'approval-mail-1');
+    await mailbox.waitFor(() => needed('ayu@acme.test').length >= 1 && needed('tom@acme.test').length >= 1);
+    expect(needed('ayu@acme.test')[0]!.subject).toBe('Persetujuan diperlukan: Kunjungan lokasi');
+    expect(needed('ayu@acme.test')[0]!.text).toContain(
+      'Penukaran Kunjungan lokasi menunggu persetujuan Anda.',
+    );
+    expect(needed('tom@acme.test')[0]!.subject).toBe('Approval needed: Site visit');
+
+    // Tom asks himself: only Ayu is mailed (nobody approves their own request).
+    await redeem(tom, 'approval-mail-2');
+    await mailbox.waitFor(() => needed('ayu@acme.test').length >= 2);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(needed('ayu@acme.test')).toHaveLength(2);
+    expect(needed('tom@acme.test')).toHaveLength(1);
+    expect(needed('bob@acme.test')).toHaveLength(0);
+    const kinds = await api.call(api.a.read, {
+      method: 'GET',
+      url: '/v1/notifications/mails?kind=redemption.approval_needed',
+    });
+    expect((kinds.json().data as Array<{ to: string }>).map((m) => m.to).sort()).toEqual([
+      'ayu@acme.test',
+      'ayu@acme.test',
+      'tom@acme.test',
+    ]);
+    expect(ayu).toMatch(/^con_/);
+  });
 });

@@ -23,7 +23,16 @@ export const MAILED_TYPES = [
   'membership.lapsed',
 ] as const;
 export type MailedType = (typeof MAILED_TYPES)[number];
-export type MailKind = MailedType | 'statement';
+/**
+ * Notices made from a message for other contacts than its own type's: a redemption waiting for
+ * approval (from `redemption.requested` in `pending_approval`) goes to the account's approvers.
+ */
+export const DERIVED_NOTICES = { 'redemption.approval_needed': 'redemption.requested' } as const;
+export type DerivedNotice = keyof typeof DERIVED_NOTICES;
+/** What a program may map to contact roles in `settings.notifications.mail`. */
+export const NOTICE_KINDS = [...MAILED_TYPES, ...(Object.keys(DERIVED_NOTICES) as DerivedNotice[])] as const;
+export type NoticeKind = MailedType | DerivedNotice;
+export type MailKind = NoticeKind | 'statement';
 
 /** The supported language of a BCP 47 tag (`pl-PL` → pl), else the fallback. */
 export function mailLocale(tag: string | null | undefined, fallback: string): MailLocale {
@@ -161,7 +170,7 @@ export function renderUnsubscribePage(
 
 /** A notice about one outbox message. */
 export function renderNotice(
-  kind: MailedType,
+  kind: NoticeKind,
   locale: MailLocale,
   branding: Branding,
   payload: Record<string, unknown>,

@@ -13,22 +13,23 @@ import { systemActor } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
 import {
   MAILED_TYPES,
-  type MailedType,
   mailLocale,
+  type NoticeKind,
   type RenderedMail,
   renderNotice,
   renderStatement,
   type StatementFigures,
 } from '../../core/notifications/mail.ts';
 import { fetchPage, type Page } from '../../core/pagination.ts';
-import type { Database, Executor } from '../../db/client.ts';
-import { newId } from '../../lib/ids.ts';
+import type { Database } from '../../db/client.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
-import { contactById, contactsOfAccount } from '../contacts/contacts-reads.ts';
+import { contactById } from '../contacts/contacts-reads.ts';
 import type { JobService, QueuePolicy } from '../jobs/jobs-service.ts';
-import type { MessageRow, OutboxService } from '../outbox/outbox-service.ts';
+import type { OutboxService } from '../outbox/outbox-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
+import { rewardNameIn } from '../rewards/rewards-reads.ts';
+import { mailsOfMessage } from './notifications-recipients.ts';
 import { brandingOf, notificationPolicy } from './notifications-settings.ts';
 import { type SignInLink, sendSignInMail } from './notifications-sign-in.ts';
 import { createStatements } from './notifications-statements.ts';
@@ -43,7 +44,6 @@ import {
   type MailFilters,
   type MailRow,
   type NewMailRow,
-  optedOutAmong,
   updateMail,
 } from './notifications-store.ts';
 import { unsubscribe, unsubscribePage } from './notifications-unsubscribe.ts';
@@ -93,14 +93,6 @@ function jobIdOf(mailId: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** The account a message is about (ledger, tiers and memberships say it; a redemption carries it). */
-function accountOf(message: MessageRow): string | null {
-  const p = message.payload as Record<string, unknown>;
-  if (typeof p.accountId === 'string') return p.accountId;
-  const r = p.redemption as Record<string, unknown> | undefined;
-  return typeof r?.accountId === 'string' ? r.accountId : null;
-}
-
 export function toMailView(row: MailRow) {
   return {
     id: row.id,
@@ -133,31 +125,6 @@ export function createNotificationService(
     deps,
   );
 
-  /** The mails a message makes: one per contact of its account with a role the program mails it to. */
-  async function mailsOfMessage(tx: Executor, message: MessageRow): Promise<NewMailRow[]> {
-    const program = await deps.programs.get(message.programId, tx);
-    const roles = notificationPolicy(program).mail[message.type as MailedType];
-    const accountId = accountOf(message);
-    if (!roles || roles.length === 0 || !accountId) return [];
-    const recipients = await contactsOfAccount(tx, message.programId, accountId, roles);
-    const out = await optedOutAmong(
-      tx,
-      message.programId,
-      recipients.map((c) => c.id),
-    );
-    return recipients
-      .filter((c) => !out.has(c.id))
-      .map((c) => ({
-        programId: message.programId,
-        id: newId('ntm'),
-        key: `${message.id}:${c.id}`,
-        kind: message.type,
-        contactId: c.id,
-        accountId,
-        messageId: message.id,
-      }));
-  }
-
   /**
    * One dispatch step: mailed messages become mails, and mails without a job get one (in one
    * transaction; the jobs are written in it, so a mail is never queued twice nor lost).
@@ -169,7 +136,7 @@ export function createNotificationService(
       const rows: NewMailRow[] = [];
       for (const message of messages)
         if ((MAILED_TYPES as readonly string[]).includes(message.type))
-          rows.push(...(await mailsOfMessage(tx, message)));
+          rows.push(...(await mailsOfMessage(deps, tx, message)));
       await insertMails(tx, rows);
       await deps.outbox.markNotified(tx, messages);
       const waiting = await lockUnqueuedMails(tx, limit);
@@ -195,8 +162,14 @@ export function createNotificationService(
     }
     const message = await deps.outbox.get(database.db, mail.programId, mail.messageId!);
     if (!message) return null;
+    // A redemption's payload names its reward by id: the notice says its name, in the language.
+    const payload = message.payload as { redemption?: { rewardId?: string; rewardName?: string } };
+    if (payload.redemption?.rewardId && !payload.redemption.rewardName) {
+      const name = await rewardNameIn(database.db, mail.programId, payload.redemption.rewardId, locale);
+      if (name) payload.redemption = { ...payload.redemption, rewardName: name };
+    }
     return renderNotice(
-      mail.kind as MailedType,
+      mail.kind as NoticeKind,
       locale,
       branding,
       message.payload as Record<string, unknown>,

@@ -3,7 +3,12 @@
 // "expiring soon" notice, and whether monthly statements are sent.
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
-import { type Branding, MAILED_TYPES, type MailedType } from '../../core/notifications/mail.ts';
+import {
+  type Branding,
+  DERIVED_NOTICES,
+  NOTICE_KINDS,
+  type NoticeKind,
+} from '../../core/notifications/mail.ts';
 
 const Roles = Type.Array(
   Type.Union(['owner', 'admin', 'buyer', 'approver', 'viewer'].map((r) => Type.Literal(r))),
@@ -26,10 +31,10 @@ export const NotificationsSettingsSchema = Type.Object(
       Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: "The mails' header colour as #rrggbb" }),
     ),
     mail: Type.Optional(
-      Type.Object(Object.fromEntries(MAILED_TYPES.map((t) => [t, Type.Optional(Roles)])), {
+      Type.Object(Object.fromEntries(NOTICE_KINDS.map((t) => [t, Type.Optional(Roles)])), {
         additionalProperties: false,
         description:
-          'Message type → the roles of the account contacts it is mailed to (unlisted: not mailed)',
+          'Message type → the roles of the account contacts it is mailed to (unlisted: not mailed); redemption.approval_needed: a redemption waiting for approval, to the approvers (never to its requester)',
       }),
     ),
     expiringWithinDays: Type.Optional(
@@ -52,7 +57,7 @@ export interface NotificationPolicy {
   senderName: string;
   logoUrl: string | null;
   primaryColor: string;
-  mail: Partial<Record<MailedType, string[]>>;
+  mail: Partial<Record<NoticeKind, string[]>>;
   expiringWithinDays: number;
   statements: boolean;
 }
@@ -68,7 +73,7 @@ export function notificationPolicy(program: {
     senderName: s.senderName ?? program.name,
     logoUrl: s.logoUrl ?? null,
     primaryColor: s.primaryColor ?? '#1f4e79',
-    mail: (s.mail ?? {}) as Partial<Record<MailedType, string[]>>,
+    mail: (s.mail ?? {}) as Partial<Record<NoticeKind, string[]>>,
     expiringWithinDays: s.expiringWithinDays ?? 30,
     statements: s.statements ?? true,
   };
@@ -80,7 +85,7 @@ export function mailedTypes(program: { name: string; settings: Record<string, un
   return new Set(
     Object.entries(mail)
       .filter(([, roles]) => (roles?.length ?? 0) > 0)
-      .map(([t]) => t),
+      .map(([t]) => (t in DERIVED_NOTICES ? DERIVED_NOTICES[t as keyof typeof DERIVED_NOTICES] : t)),
   );
 }
 

@@ -63,3 +63,22 @@ export async function redemptionExportPage(
     r.updated_at,
   ]);
 }
+
+/**
+ * A reward's name in a language: its translation for the language (`pl`, or `pl-PL` falling back
+ * to `pl`), else its own name; null when the program has no such reward. For notices.
+ */
+export async function rewardNameIn(
+  ex: Executor,
+  programId: string,
+  rewardId: string,
+  locale: string,
+): Promise<string | null> {
+  const [row] = await selectRows<{ name: string; translations: Record<string, { name?: string }> }>(
+    ex,
+    sql`select name, translations from rewards where program_id = ${programId} and id = ${rewardId}`,
+  );
+  if (!row) return null;
+  const t = row.translations ?? {};
+  return t[locale]?.name ?? t[locale.split('-')[0]!]?.name ?? row.name;
+}
