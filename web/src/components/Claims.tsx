@@ -2,11 +2,11 @@
 // API enforces maker-checker (whoever submitted a claim cannot decide it): the screen says so on the
 // submitter's own claims, and any refusal of the API shows on the row. Used by Partners and Approvals.
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
 import { formatDate, formatDateTime } from '../format';
 import { can, useSession } from '../session';
+import { DecisionControls } from './Decision';
 import { AccountName } from './Names';
 import { ProblemAlert } from './Problem';
 
@@ -81,7 +81,6 @@ export function ClaimsTable({ status, caption }: { status: ClaimStatus | ''; cap
 function ClaimRow({ claim: c, decides }: { claim: Claim; decides: boolean }) {
   const client = useQueryClient();
   const session = useSession();
-  const [rejecting, setRejecting] = useState(false);
   const decide = useMutation({
     mutationFn: ({ decision, reason }: { decision: 'approve' | 'reject'; reason?: string }) => {
       const request = { params: { path: { claimId: c.id } }, body: reason ? { reason } : {} };
@@ -93,11 +92,6 @@ function ClaimRow({ claim: c, decides }: { claim: Claim; decides: boolean }) {
     },
     onSuccess: () => client.invalidateQueries({ queryKey: ['claims'] }),
   });
-  const reject = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const reason = String(new FormData(event.currentTarget).get('reason') ?? '').trim();
-    decide.mutate({ decision: 'reject', reason });
-  };
   const label = `claim ${c.invoiceNumber}`;
   return (
     <tr>
@@ -139,31 +133,15 @@ function ClaimRow({ claim: c, decides }: { claim: Claim; decides: boolean }) {
             <span role="status">{decide.data.status === 'rejected' ? 'Rejected' : 'Approved'}</span>
           ) : c.submittedBy === session.user.id ? (
             <span className="muted">You submitted it: another approver decides (maker-checker).</span>
-          ) : rejecting ? (
-            <form onSubmit={reject} className="inline">
-              <label htmlFor={`reason-${c.id}`}>Reason</label>
-              <input id={`reason-${c.id}`} name="reason" required maxLength={500} />
-              <button type="submit" disabled={decide.isPending}>
-                Reject
-              </button>
-              <button type="button" onClick={() => setRejecting(false)}>
-                Cancel
-              </button>
-            </form>
           ) : (
-            <span className="actions">
-              <button
-                type="button"
-                aria-label={`Approve ${label}`}
-                disabled={decide.isPending}
-                onClick={() => decide.mutate({ decision: 'approve' })}
-              >
-                Approve
-              </button>
-              <button type="button" aria-label={`Reject ${label}`} onClick={() => setRejecting(true)}>
-                Reject…
-              </button>
-            </span>
+            <DecisionControls
+              id={c.id}
+              label={label}
+              pending={decide.isPending}
+              maxLength={500}
+              onApprove={() => decide.mutate({ decision: 'approve' })}
+              onReject={(reason) => decide.mutate({ decision: 'reject', reason })}
+            />
           )}
           <ProblemAlert error={decide.error} />
         </td>

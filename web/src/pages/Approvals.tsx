@@ -2,10 +2,11 @@
 // role that decides approvals, and the sales claims waiting (maker-checker: not by their submitter);
 // a refusal of the API shows on the row.
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { Link } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
 import { ClaimsTable } from '../components/Claims';
+import { DecisionControls } from '../components/Decision';
 import { AccountName, RewardName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
 import { formatAmount, formatDateTime } from '../format';
@@ -84,7 +85,6 @@ export function Approvals() {
 
 function Row({ redemption: r, decides }: { redemption: Redemption; decides: boolean }) {
   const client = useQueryClient();
-  const [rejecting, setRejecting] = useState(false);
   const decide = useMutation({
     mutationFn: ({ decision, note }: { decision: 'approve' | 'reject'; note?: string }) => {
       const request = { params: { path: { redemptionId: r.id } }, body: note ? { note } : {} };
@@ -96,11 +96,6 @@ function Row({ redemption: r, decides }: { redemption: Redemption; decides: bool
     },
     onSuccess: () => client.invalidateQueries({ queryKey: ['redemptions'] }),
   });
-  const reject = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const note = String(new FormData(event.currentTarget).get('note') ?? '').trim();
-    decide.mutate({ decision: 'reject', note });
-  };
   const label = `redemption ${r.id}`;
   return (
     <tr>
@@ -122,31 +117,15 @@ function Row({ redemption: r, decides }: { redemption: Redemption; decides: bool
         <td>
           {decide.isSuccess ? (
             <span role="status">{decide.data.status === 'rejected' ? 'Rejected' : 'Approved'}</span>
-          ) : rejecting ? (
-            <form onSubmit={reject} className="inline">
-              <label htmlFor={`note-${r.id}`}>Reason</label>
-              <input id={`note-${r.id}`} name="note" required maxLength={1000} />
-              <button type="submit" disabled={decide.isPending}>
-                Reject
-              </button>
-              <button type="button" onClick={() => setRejecting(false)}>
-                Cancel
-              </button>
-            </form>
           ) : (
-            <span className="actions">
-              <button
-                type="button"
-                aria-label={`Approve ${label}`}
-                disabled={decide.isPending}
-                onClick={() => decide.mutate({ decision: 'approve' })}
-              >
-                Approve
-              </button>
-              <button type="button" aria-label={`Reject ${label}`} onClick={() => setRejecting(true)}>
-                Reject…
-              </button>
-            </span>
+            <DecisionControls
+              id={r.id}
+              label={label}
+              pending={decide.isPending}
+              maxLength={1000}
+              onApprove={() => decide.mutate({ decision: 'approve' })}
+              onReject={(note) => decide.mutate({ decision: 'reject', note })}
+            />
           )}
           <ProblemAlert error={decide.error} />
         </td>

@@ -2,10 +2,11 @@
 // and sales claims (filtered by status; approved, or rejected with a reason, by another than whoever
 // submitted them — maker-checker, as the API enforces it). Backed by /v1/referrals and /v1/claims.
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
 import { type ClaimStatus, ClaimsTable } from '../components/Claims';
+import { DecisionControls } from '../components/Decision';
 import { AccountName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
 import { formatDateTime } from '../format';
@@ -127,7 +128,6 @@ function Referrals() {
 
 function ReferralRow({ referral: r, decides }: { referral: Referral; decides: boolean }) {
   const client = useQueryClient();
-  const [rejecting, setRejecting] = useState(false);
   const decide = useMutation({
     mutationFn: ({ decision, reason }: { decision: 'approve' | 'reject'; reason?: string }) => {
       const request = { params: { path: { referralId: r.id } }, body: reason ? { reason } : {} };
@@ -139,11 +139,6 @@ function ReferralRow({ referral: r, decides }: { referral: Referral; decides: bo
     },
     onSuccess: () => client.invalidateQueries({ queryKey: ['referrals'] }),
   });
-  const reject = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const reason = String(new FormData(event.currentTarget).get('reason') ?? '').trim();
-    decide.mutate({ decision: 'reject', reason });
-  };
   const label = `referral ${r.id}`;
   const account = (id: string) => (
     <Link to={`/accounts/${encodeURIComponent(id)}`}>
@@ -174,33 +169,16 @@ function ReferralRow({ referral: r, decides }: { referral: Referral; decides: bo
             '—'
           ) : decide.isSuccess ? (
             <span role="status">{decide.data.status === 'rejected' ? 'Rejected' : 'Decided'}</span>
-          ) : rejecting ? (
-            <form onSubmit={reject} className="inline">
-              <label htmlFor={`reason-${r.id}`}>Reason</label>
-              <input id={`reason-${r.id}`} name="reason" required maxLength={500} />
-              <button type="submit" disabled={decide.isPending}>
-                Reject
-              </button>
-              <button type="button" onClick={() => setRejecting(false)}>
-                Cancel
-              </button>
-            </form>
           ) : (
-            <span className="actions">
-              {r.status === 'review' && (
-                <button
-                  type="button"
-                  aria-label={`Approve ${label}`}
-                  disabled={decide.isPending}
-                  onClick={() => decide.mutate({ decision: 'approve' })}
-                >
-                  Approve
-                </button>
-              )}
-              <button type="button" aria-label={`Reject ${label}`} onClick={() => setRejecting(true)}>
-                Reject…
-              </button>
-            </span>
+            <DecisionControls
+              id={r.id}
+              label={label}
+              pending={decide.isPending}
+              maxLength={500}
+              canApprove={r.status === 'review'}
+              onApprove={() => decide.mutate({ decision: 'approve' })}
+              onReject={(reason) => decide.mutate({ decision: 'reject', reason })}
+            />
           )}
           <ProblemAlert error={decide.error} />
         </td>
