@@ -202,6 +202,7 @@ export function createNotificationService(
     try {
       if (!transport) throw new Error('e-mail is not configured (SMTP_URL is unset)');
       const rendered = await render(mail, locale);
+      const unsubscribeUrl = unsubscribeUrlOf(mail);
       if (!rendered) {
         await updateMail(database.db, programId, mailId, { state: 'skipped', attempts: attempt });
         return;
@@ -218,9 +219,9 @@ export function createNotificationService(
           'X-Fidelis-Mail': mail.id,
           'Content-Language': locale,
           // One-click unsubscribe from the mail client (RFC 8058): a POST to the link.
-          ...(unsubscribeUrlOf(mail)
+          ...(unsubscribeUrl
             ? {
-                'List-Unsubscribe': `<${unsubscribeUrlOf(mail)}>`,
+                'List-Unsubscribe': `<${unsubscribeUrl}>`,
                 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
               }
             : {}),
