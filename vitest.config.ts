@@ -21,6 +21,7 @@ export default defineConfig({
           include: storeTests,
           exclude: [...coreTests, ...onceTests, ...webTests, '**/*.pg-only.test.ts'],
           env: { FIDELIS_TEST_DRIVER: 'pglite' },
+          globalSetup: ['test/support/pglite-template.ts'],
         },
       },
       { test: { name: 'web', include: webTests, testTimeout: 120_000, hookTimeout: 300_000 } },

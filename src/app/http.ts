@@ -111,19 +111,42 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 const buildAjvValidator = AjvCompiler();
 
+type Compiled = ((data: unknown) => unknown) & { errors?: unknown };
+
+/**
+ * Compiles on first use instead of at start-up (AppOptions.schemas 'lazy', for tests that build
+ * the app hundreds of times and call a handful of routes). Fastify reads a validator's `errors`
+ * after calling it, so the wrapper passes them on.
+ */
+function lazily(compile: () => Compiled): Compiled {
+  let compiled: Compiled | undefined;
+  const run: Compiled = (data) => {
+    compiled ??= compile();
+    const result = compiled(data);
+    run.errors = compiled.errors;
+    return result;
+  };
+  return run;
+}
+
 /**
  * Fastify's own Ajv validators, except that request bodies are not type-coerced: query strings, path
  * params and headers are text and need coercion (`limit=2`), but a JSON body carries its own types,
  * so `{"name": 5}` is refused instead of being read as "5".
  */
-const buildValidator: ValidatorFactory = (externalSchemas, options) => {
-  const coercing = buildAjvValidator(externalSchemas, options);
-  const strict = buildAjvValidator(externalSchemas, {
-    ...options,
-    customOptions: { ...options?.customOptions, coerceTypes: false },
-  } as typeof options);
-  return (route) => (route.httpPart === 'body' ? strict : coercing)(route);
-};
+const validatorFactory =
+  (lazy: boolean): ValidatorFactory =>
+  (externalSchemas, options) => {
+    const coercing = buildAjvValidator(externalSchemas, options);
+    const strict = buildAjvValidator(externalSchemas, {
+      ...options,
+      customOptions: { ...options?.customOptions, coerceTypes: false },
+    } as typeof options);
+    return (route) => {
+      const compile = () => (route.httpPart === 'body' ? strict : coercing)(route) as Compiled;
+      return (lazy ? lazily(compile) : compile()) as ReturnType<ReturnType<ValidatorFactory>>;
+    };
+  };
 
 /**
  * Response serializers compiled once per distinct schema: every route answers the same problem
@@ -131,19 +154,23 @@ const buildValidator: ValidatorFactory = (externalSchemas, options) => {
  * and status (re-reading every shared schema each time) — most of the server's start-up.
  */
 const selectSerializer = SerializerSelector();
-const buildSerializer: typeof selectSerializer = (externalSchemas, options) => {
-  const compile = selectSerializer(externalSchemas, options);
-  const compiled = new Map<string, ReturnType<typeof compile>>();
-  return (route) => {
-    const key = JSON.stringify(route.schema);
-    let serialize = compiled.get(key);
-    if (!serialize) {
-      serialize = compile(route);
-      compiled.set(key, serialize);
-    }
-    return serialize;
+const serializerFactory =
+  (lazy: boolean): typeof selectSerializer =>
+  (externalSchemas, options) => {
+    const compile = selectSerializer(externalSchemas, options);
+    const compiled = new Map<string, ReturnType<typeof compile>>();
+    const once = (route: Parameters<typeof compile>[0]) => {
+      const key = JSON.stringify(route.schema);
+      let serialize = compiled.get(key);
+      if (!serialize) {
+        serialize = compile(route);
+        compiled.set(key, serialize);
+      }
+      return serialize;
+    };
+    return (route) =>
+      lazy ? (lazily(() => once(route) as Compiled) as ReturnType<typeof compile>) : once(route);
   };
-};
 
 /**
  * No info lines per request on the hot path (decision 0012): Fastify's two JSON lines per request
@@ -169,6 +196,11 @@ export interface AppOptions {
   /** CORS: '*' (default), 'null' (no browser origin), or the allowed origins. */
   corsOrigin?: '*' | 'null' | string[];
   version?: string;
+  /**
+   * 'eager' (default): every request validator and response serializer is compiled at start-up, so
+   * a bad schema stops the server before it listens. 'lazy': each is compiled on its first request.
+   */
+  schemas?: 'eager' | 'lazy';
 }
 
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -184,7 +216,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     return503OnClosing: true,
     logController: new QuietRequests(),
     frameworkErrors,
-    schemaController: { compilersFactory: { buildValidator, buildSerializer } },
+    schemaController: {
+      compilersFactory: {
+        buildValidator: validatorFactory(options.schemas === 'lazy'),
+        buildSerializer: serializerFactory(options.schemas === 'lazy'),
+      },
+    },
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
       plugins: [ajvFormats as never],

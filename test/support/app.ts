@@ -53,7 +53,8 @@ async function programWithKeys(services: Services, name: string): Promise<Progra
 export async function testApi(options: ServiceOptions = {}): Promise<TestApi> {
   const database = await freshDatabase();
   const services = createServices(database, options);
-  const app = await buildApp(services);
+  // Schemas compiled on first use: a file calls a few routes of hundreds (serve.ts compiles all).
+  const app = await buildApp(services, { schemas: 'lazy' });
   await app.ready();
   afterAll(() => app.close());
   const a = await programWithKeys(services, 'Program A');
@@ -74,7 +75,7 @@ export async function testApi(options: ServiceOptions = {}): Promise<TestApi> {
  * two Fidelis instances on one PostgreSQL looks like); closed after the file's tests.
  */
 export async function secondInstance(api: TestApi): Promise<FastifyInstance> {
-  const other = await buildApp(createServices(api.database));
+  const other = await buildApp(createServices(api.database), { schemas: 'lazy' });
   await other.ready();
   afterAll(() => other.close());
   return other;

@@ -1,5 +1,7 @@
 // A fresh, migrated store for one test file, on the driver the Vitest project names.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/client.ts';
@@ -44,8 +46,9 @@ async function dropDatabase(name: string): Promise<void> {
 /** Opens a fresh store for this test file and closes (and drops) it after the file. */
 export async function freshDatabase(): Promise<Database> {
   if (testDriver() === 'pglite') {
-    const database = await openDatabase({ driver: 'pglite' });
-    await database.migrate();
+    // The run's migrated store (pglite-template.ts), loaded rather than built again.
+    const dump = new Blob([readFileSync(inject('pgliteTemplate'))]);
+    const database = await openDatabase({ driver: 'pglite', client: new PGlite({ loadDataDir: dump }) });
     afterAll(() => database.close());
     return database;
   }
