@@ -3056,7 +3056,7 @@ export interface paths {
         put?: never;
         /**
          * Run the scheduled tier evaluation now (period ends, grace ends, override ends)
-         * @description The server runs it every minute. Each account is evaluated as of its own due instant, so a late or repeated run gives the same result. asOf (default now) runs it as of a later instant, as the ledger and memberships due runs do; at is its deprecated former name, still accepted.
+         * @description The server runs it every minute. Each account is evaluated as of its own due instant, so a late or repeated run gives the same result. asOf (default now) runs it as of a later instant, as the ledger and memberships due runs do; at is its deprecated former name, still accepted. Then the statuses whose next evaluation comes within their ladder's downgradeNoticeDays and would lower the tier, as the metric stands, are announced (tier.downgrade_upcoming), once per evaluation date.
          */
         post: operations["createTiersDueRun"];
         delete?: never;
@@ -3787,6 +3787,11 @@ export interface components {
         };
         /** Tier ladder document */
         LadderDocument: {
+            /**
+             * Format: int64
+             * @description Days before an evaluation that would lower the tier (as the metric stands) at which tier.downgrade_upcoming is announced, once per evaluation date (default 30; 0: never)
+             */
+            downgradeNoticeDays?: number;
             /** @description Event types that count (qualifying_spend, orders) */
             eventTypes?: string[];
             /**
@@ -42690,6 +42695,11 @@ export interface operations {
                     "application/json": {
                         /** Format: int64 */
                         changed: number;
+                        /**
+                         * Format: int64
+                         * @description tier.downgrade_upcoming messages written
+                         */
+                        downgradesAnnounced: number;
                         /** Format: int64 */
                         evaluated: number;
                     };
@@ -45422,7 +45432,7 @@ export interface operations {
     listWebhookMessages: {
         parameters: {
             query?: {
-                /** @description A message type of the catalogue (docs/webhooks.md): event.processed, points.credited, points.debited, points.expired, points.expiring_soon, tier.changed, redemption.requested, redemption.approved, redemption.rejected, redemption.fulfilled, redemption.cancelled, membership.started, membership.renewed, membership.lapsed, referral.attributed, referral.converted, referral.rejected, claim.submitted, claim.approved, claim.rejected, challenge.completed, badge.awarded, survey.answered */
+                /** @description A message type of the catalogue (docs/webhooks.md): event.processed, points.credited, points.debited, points.expired, points.expiring_soon, tier.changed, tier.downgrade_upcoming, redemption.requested, redemption.approved, redemption.rejected, redemption.fulfilled, redemption.cancelled, membership.started, membership.renewed, membership.lapsed, referral.attributed, referral.converted, referral.rejected, claim.submitted, claim.approved, claim.rejected, challenge.completed, badge.awarded, survey.answered */
                 type?: string;
                 limit?: number;
                 /** @description nextCursor of the previous page */

@@ -144,7 +144,7 @@ describe('a five-tier ladder on combined balance (operator-sent metric, calendar
     });
 
     // The year end: no grace, no soft landing: down to what 10 qualifies for. BAL3 (no tier) is never due.
-    expect(await p.due('2027-01-05T00:00:00Z')).toEqual({ evaluated: 2, changed: 1 });
+    expect(await p.due('2027-01-05T00:00:00Z')).toMatchObject({ evaluated: 2, changed: 1 });
     const history = await p.history('BAL');
     expect(history.at(-1)).toMatchObject({
       from: 'diamond',
@@ -204,11 +204,73 @@ describe('the due run names its instant asOf, like the other due runs', () => {
       const p = await goldUntilYearEnd();
       const early = await run(p, { [name]: '2026-12-01T00:00:00Z' });
       expect(early.statusCode, early.body).toBe(200);
-      expect(json(early), name).toEqual({ evaluated: 0, changed: 0 });
+      expect(json(early), name).toMatchObject({ evaluated: 0, changed: 0 });
       const late = await run(p, { [name]: '2027-01-05T00:00:00Z' });
-      expect(json(late), name).toEqual({ evaluated: 1, changed: 1 });
+      expect(json(late), name).toMatchObject({ evaluated: 1, changed: 1 });
       expect(steps(await p.history('DUE')).at(-1), name).toBe('gold→- period_end 2026-12-31T23:00:00.000Z');
     }
+  });
+
+  it('announces a downgrade ahead once per evaluation date, with what keeping the tier needs', async () => {
+    const p = await goldUntilYearEnd();
+    const hook = await p.send(p.admin, {
+      method: 'POST',
+      url: '/v1/webhook-endpoints',
+      payload: { url: 'https://hooks.example.com/tiers', eventTypes: ['tier.downgrade_upcoming'] },
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+    // KEEP holds gold too, with enough for the year end: never announced.
+    await p.account('KEEP');
+    const [ladder] = (await p.send(p.read, { method: 'GET', url: '/v1/tier-ladders' })).json().data;
+    const kept = await p.send(p.write, {
+      method: 'POST',
+      url: `/v1/tier-ladders/${ladder.id}/metric-values`,
+      payload: { values: [{ account: 'KEEP', value: '30000' }] },
+    });
+    expect(kept.statusCode, kept.body).toBe(200);
+    const notices = async () =>
+      (await p.send(p.admin, { method: 'GET', url: '/v1/webhook-messages?limit=100' }))
+        .json()
+        .data.filter((m: { type: string }) => m.type === 'tier.downgrade_upcoming');
+    // Due 2026-12-31T23:00Z: not within 30 days of 15 November.
+    expect(json(await run(p, { asOf: '2026-11-15T00:00:00Z' }))).toEqual({
+      evaluated: 0,
+      changed: 0,
+      downgradesAnnounced: 0,
+    });
+    expect(json(await run(p, { asOf: '2026-12-02T00:00:00Z' }))).toMatchObject({ downgradesAnnounced: 1 });
+    const [notice] = await notices();
+    expect(notice.payload).toEqual({
+      ladderId: ladder.id,
+      ladderName: 'Balance',
+      accountId: (await p.progress('DUE'))[0]!.qualifyingAccountId,
+      fromCode: 'gold',
+      fromName: 'Gold',
+      toCode: null,
+      toName: null,
+      downgradeAt: '2026-12-31T23:00:00.000Z',
+      metric: '10',
+      threshold: '20000',
+      needed: '19990',
+    });
+    // Once per evaluation date, however often the run comes.
+    expect(json(await run(p, { asOf: '2026-12-03T00:00:00Z' }))).toMatchObject({ downgradesAnnounced: 0 });
+    expect(await notices()).toHaveLength(1);
+    // The year end downgrades it; a ladder with downgradeNoticeDays 0 announces nothing.
+    expect(json(await run(p, { asOf: '2027-01-05T00:00:00Z' }))).toMatchObject({ evaluated: 2, changed: 1 });
+    const silent = await tierProgram(api);
+    await silent.ladder({ ...yearLadder, downgradeNoticeDays: 0 });
+    await silent.account('DUE');
+    const [quiet] = (await silent.send(silent.read, { method: 'GET', url: '/v1/tier-ladders' })).json().data;
+    for (const value of ['25000', '10'])
+      await silent.send(silent.write, {
+        method: 'POST',
+        url: `/v1/tier-ladders/${quiet.id}/metric-values`,
+        payload: { values: [{ account: 'DUE', value }] },
+      });
+    expect(json(await run(silent, { asOf: '2026-12-02T00:00:00Z' }))).toMatchObject({
+      downgradesAnnounced: 0,
+    });
   });
 
   it('refuses asOf and at naming different instants; the same instant under both names is fine', async () => {
@@ -218,7 +280,7 @@ describe('the due run names its instant asOf, like the other due runs', () => {
     expect(json(both)).toMatchObject({ code: 'validation_failed', errors: [{ path: '/body/at' }] });
     expect(steps(await p.history('DUE'))).toHaveLength(1);
     const same = await run(p, { asOf: '2027-01-05T00:00:00Z', at: '2027-01-05T00:00:00.000Z' });
-    expect(json(same)).toEqual({ evaluated: 1, changed: 1 });
+    expect(json(same)).toMatchObject({ evaluated: 1, changed: 1 });
   });
 });
 
@@ -338,8 +400,8 @@ describe('a three-tier partner ladder on rolling 12-month spend, 90 days of grac
     // Before the period end it spends enough again: 4000 - 100 + 1200 in the 12 months up to 10 March 2027.
     clockAt('2027-03-01T10:00:00Z');
     await p.purchase('e5', 'P1', '2027-02-20T10:00:00Z', '1200.00');
-    expect(await p.due('2027-03-09T00:00:00Z')).toEqual({ evaluated: 0, changed: 0 });
-    expect(await p.due('2027-03-11T00:00:00Z')).toEqual({ evaluated: 1, changed: 0 });
+    expect(await p.due('2027-03-09T00:00:00Z')).toMatchObject({ evaluated: 0, changed: 0 });
+    expect(await p.due('2027-03-11T00:00:00Z')).toMatchObject({ evaluated: 1, changed: 0 });
     expect(steps(await p.history('P1'))).toEqual([
       '-→silver threshold 2026-02-10T10:00:00.000Z',
       'silver→gold threshold 2026-03-10T10:00:00.000Z',
@@ -395,7 +457,7 @@ describe('a three-tier partner ladder on rolling 12-month spend, 90 days of grac
     });
 
     // Period end without enough spend (15000 < 20000): grace, the tier is kept.
-    expect(await p.due('2027-04-02T00:00:00Z')).toEqual({ evaluated: 2, changed: 0 });
+    expect(await p.due('2027-04-02T00:00:00Z')).toMatchObject({ evaluated: 2, changed: 0 });
     expect((await p.history('P2')).at(-1)).toMatchObject({
       from: 'platinum',
       to: 'platinum',
@@ -424,7 +486,7 @@ describe('a three-tier partner ladder on rolling 12-month spend, 90 days of grac
 
     // Grace end, nothing spent: down one tier (gold), although 0 qualifies for no tier at all.
     // P4 renews at its period end (its purchase opens the window exactly).
-    expect(await p.due('2027-07-01T00:00:00Z')).toEqual({ evaluated: 3, changed: 1 });
+    expect(await p.due('2027-07-01T00:00:00Z')).toMatchObject({ evaluated: 3, changed: 1 });
     expect(steps(await p.history('P2'))).toEqual([
       '-→platinum instant 2026-04-01T08:00:00.000Z',
       'platinum→platinum grace 2027-04-01T08:00:00.000Z',
@@ -467,7 +529,7 @@ describe('a three-tier partner ladder on rolling 12-month spend, 90 days of grac
     await p.purchase('n1', 'N1', '2026-04-01T08:00:00Z', '15000.00');
     await p.purchase('n2', 'N2', '2026-04-01T08:00:00Z', '15000.00');
     await p.purchase('n2b', 'N2', '2026-12-01T10:00:00Z', '1200.00');
-    expect(await p.due('2027-07-01T00:00:00Z')).toEqual({ evaluated: 2, changed: 2 });
+    expect(await p.due('2027-07-01T00:00:00Z')).toMatchObject({ evaluated: 2, changed: 2 });
     expect(steps(await p.history('N1'))).toEqual([
       '-→platinum instant 2026-04-01T08:00:00.000Z',
       'platinum→platinum grace 2027-04-01T08:00:00.000Z',
@@ -595,7 +657,7 @@ describe('other metrics and windows', () => {
       at: '2026-08-01T00:00:00.000Z',
       outcome: 'if the metric stays 6000: the freeze ends; Gold afterwards',
     });
-    expect(await p.due('2026-08-02T00:00:00Z')).toEqual({ evaluated: 1, changed: 0 });
+    expect(await p.due('2026-08-02T00:00:00Z')).toMatchObject({ evaluated: 1, changed: 0 });
     expect(steps(await p.history('FZ'))).toEqual([
       '-→gold threshold 2026-01-15T10:00:00.000Z',
       'gold→gold freeze 2026-06-15T10:00:00.000Z',
@@ -629,7 +691,7 @@ describe('requalification over the period that just ended', () => {
     await p.purchase('y1-a', 'Y1', '2025-03-01T09:00:00Z', '6000.00');
     await p.purchase('y2-a', 'Y2', '2025-03-01T09:00:00Z', '1500.00');
     clockAt('2026-01-02T10:00:00Z');
-    expect(await p.due('2026-01-02T10:00:00Z')).toEqual({ evaluated: 2, changed: 0 });
+    expect(await p.due('2026-01-02T10:00:00Z')).toMatchObject({ evaluated: 2, changed: 0 });
     const y1 = (await p.progress('Y1'))[0]!;
     expect(y1.tier).toBe('gold');
     expect(y1.securedUntil).toBe('2026-12-31T23:00:00.000Z');
@@ -721,8 +783,8 @@ describe('operator overrides', () => {
     });
 
     // O's override ends on 1 September: requalification on 6500 (gold) → grace at platinum, then one step down.
-    expect(await p.due('2026-09-02T00:00:00Z')).toEqual({ evaluated: 1, changed: 0 });
-    expect(await p.due('2026-12-01T00:00:00Z')).toEqual({ evaluated: 1, changed: 1 });
+    expect(await p.due('2026-09-02T00:00:00Z')).toMatchObject({ evaluated: 1, changed: 0 });
+    expect(await p.due('2026-12-01T00:00:00Z')).toMatchObject({ evaluated: 1, changed: 1 });
     expect(steps(await p.history('O'))).toEqual([
       '-→silver threshold 2026-02-01T10:00:00.000Z',
       'silver→platinum override 2026-06-15T10:00:00.000Z',
@@ -737,7 +799,7 @@ describe('operator overrides', () => {
     });
 
     // F stays frozen past its period end (15 January 2027): the due run does not touch it.
-    expect(await p.due('2027-06-01T00:00:00Z')).toEqual({ evaluated: 0, changed: 0 });
+    expect(await p.due('2027-06-01T00:00:00Z')).toMatchObject({ evaluated: 0, changed: 0 });
     expect(only(await p.progress('F'))).toMatchObject({
       tier: 'gold',
       securedUntil: '2027-01-15T10:00:00.000Z',
@@ -814,7 +876,7 @@ describe('group qualification', () => {
 
     // At the period end the children's spend counts too: 2500 (C2, opening the window) + 3000 (C1) renews gold.
     await p.purchase('c1b', 'C1', '2026-06-01T10:00:00Z', '3000.00');
-    expect(await p.due('2027-04-02T00:00:00Z')).toEqual({ evaluated: 1, changed: 0 });
+    expect(await p.due('2027-04-02T00:00:00Z')).toMatchObject({ evaluated: 1, changed: 0 });
     expect(steps(await p.history('C2'))).toEqual(expected);
     expect(only(await p.progress('C2'))).toMatchObject({
       qualifyingAccountId: group,
@@ -1080,13 +1142,13 @@ describe('the scheduled evaluation', () => {
     o[account]!.history.map((c) => `${c.from ?? '-'}→${c.to ?? '-'} ${c.reason} ${c.at}`);
 
   it('evaluates everything due in one late run; re-running it finds nothing due', () => {
-    expect(lateRuns).toEqual([
+    expect(lateRuns).toMatchObject([
       { evaluated: 4, changed: 4 },
       { evaluated: 0, changed: 0 },
       { evaluated: 0, changed: 0 },
     ]);
-    expect(steppedRuns.at(-1)).toEqual({ evaluated: 0, changed: 0 });
-    expect(steppedRuns[2]).toEqual({ evaluated: 0, changed: 0 });
+    expect(steppedRuns.at(-1)).toMatchObject({ evaluated: 0, changed: 0 });
+    expect(steppedRuns[2]).toMatchObject({ evaluated: 0, changed: 0 });
   });
 
   it('gives the exact expected tier changes and statuses', () => {

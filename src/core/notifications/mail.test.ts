@@ -48,6 +48,23 @@ describe('mail templates', () => {
     expect(en.html).toContain('Acme &lt;Rewards&gt;');
   });
 
+  it('words a downgrade ahead with the tier held, the date and what is needed, in the locale', () => {
+    const payload = {
+      fromName: 'Gold',
+      toName: 'Silver',
+      downgradeAt: '2027-03-31T22:00:00.000Z',
+      needed: '3799.5',
+    };
+    const en = renderNotice('tier.downgrade_upcoming', 'en', branding, payload, 'Europe/Amsterdam');
+    expect(en.subject).toBe('Your Gold status is due to end on April 1, 2027');
+    expect(en.text).toContain(
+      'Unless your account reaches 3,799.5 more by April 1, 2027, it will lose the tier Gold.',
+    );
+    const pl = renderNotice('tier.downgrade_upcoming', 'pl', branding, payload, 'Europe/Warsaw');
+    expect(pl.subject).toBe('Twój poziom Gold wygaśnie 1 kwietnia 2027');
+    expect(pl.text).toContain('3799,5');
+  });
+
   it("lays out a statement's figures per unit, and says when nothing moved", () => {
     const figures = {
       accountName: 'Acme',

@@ -13,6 +13,7 @@ export const MAILED_TYPES = [
   'points.expired',
   'points.expiring_soon',
   'tier.changed',
+  'tier.downgrade_upcoming',
   'redemption.requested',
   'redemption.approved',
   'redemption.rejected',
@@ -83,6 +84,14 @@ const fill = (template: string, values: Record<string, string>) =>
 
 export const formatNumber = (locale: MailLocale, n: number) => new Intl.NumberFormat(locale).format(n);
 
+/** An exact decimal string ("1200.50") in the locale's digits and separators, without rounding it. */
+function formatDecimal(locale: MailLocale, value: string): string {
+  const [whole, fraction] = value.split('.');
+  const format = new Intl.NumberFormat(locale, { minimumFractionDigits: fraction?.length ?? 0 });
+  // Intl takes decimal strings exactly (no float in between).
+  return format.format(`${whole}${fraction ? `.${fraction}` : ''}` as unknown as number);
+}
+
 function formatDate(locale: MailLocale, iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone }).format(new Date(iso));
 }
@@ -106,8 +115,15 @@ function noticeValues(
   return {
     amount: typeof payload.amount === 'number' ? formatNumber(locale, payload.amount) : '',
     unit: String(payload.unit ?? ''),
-    date: typeof payload.expiresAt === 'string' ? formatDate(locale, payload.expiresAt, timeZone) : '',
+    date:
+      typeof payload.expiresAt === 'string'
+        ? formatDate(locale, payload.expiresAt, timeZone)
+        : typeof payload.downgradeAt === 'string'
+          ? formatDate(locale, payload.downgradeAt, timeZone)
+          : '',
     tier: String(payload.toName ?? payload.toCode ?? ''),
+    from: String(payload.fromName ?? payload.fromCode ?? ''),
+    needed: typeof payload.needed === 'string' ? formatDecimal(locale, payload.needed) : '',
     reward: String(reward.name ?? redemption.rewardName ?? redemption.rewardId ?? ''),
   };
 }

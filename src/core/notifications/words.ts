@@ -1,6 +1,6 @@
 // The words of the e-mail notices and statements per language (decision 0027): English, Indonesian,
 // Polish, Persian (right to left) and Thai. `{amount}`, `{unit}`, `{date}`, `{tier}`, `{reward}`,
-// `{period}`, `{program}`, `{days}` are filled in by mail.ts.
+// `{period}`, `{program}`, `{days}`, `{from}` (the tier held), `{needed}` are filled in by mail.ts.
 import type { MailKind, MailLocale } from './mail.ts';
 
 export interface Words {
@@ -38,6 +38,7 @@ export const WORDS: Record<MailLocale, Words> = {
       'points.expired': '{amount} {unit} expired',
       'points.expiring_soon': '{amount} {unit} expire on {date}',
       'tier.changed': 'Your tier is now {tier}',
+      'tier.downgrade_upcoming': 'Your {from} status is due to end on {date}',
       'redemption.requested': 'Redemption requested: {reward}',
       'redemption.approval_needed': 'Approval needed: {reward}',
       'redemption.approved': 'Redemption approved: {reward}',
@@ -54,6 +55,8 @@ export const WORDS: Record<MailLocale, Words> = {
       'points.expired': '{amount} {unit} of your account expired.',
       'points.expiring_soon': '{amount} {unit} of your account expire on {date}. Use them before then.',
       'tier.changed': 'Your account moved to the tier {tier}.',
+      'tier.downgrade_upcoming':
+        'Unless your account reaches {needed} more by {date}, it will lose the tier {from}.',
       'redemption.requested': 'We received the redemption of {reward}.',
       'redemption.approval_needed': 'A redemption of {reward} is waiting for your approval.',
       'redemption.approved': 'The redemption of {reward} was approved.',
@@ -99,6 +102,7 @@ export const WORDS: Record<MailLocale, Words> = {
       'points.expired': '{amount} {unit} kedaluwarsa',
       'points.expiring_soon': '{amount} {unit} kedaluwarsa pada {date}',
       'tier.changed': 'Tingkat Anda sekarang {tier}',
+      'tier.downgrade_upcoming': 'Status {from} Anda akan berakhir pada {date}',
       'redemption.requested': 'Penukaran diajukan: {reward}',
       'redemption.approval_needed': 'Persetujuan diperlukan: {reward}',
       'redemption.approved': 'Penukaran disetujui: {reward}',
@@ -115,6 +119,8 @@ export const WORDS: Record<MailLocale, Words> = {
       'points.expired': '{amount} {unit} dari akun Anda telah kedaluwarsa.',
       'points.expiring_soon': '{amount} {unit} dari akun Anda kedaluwarsa pada {date}. Gunakan sebelum itu.',
       'tier.changed': 'Akun Anda pindah ke tingkat {tier}.',
+      'tier.downgrade_upcoming':
+        'Kecuali akun Anda mencapai {needed} lagi sebelum {date}, akun Anda akan kehilangan tingkat {from}.',
       'redemption.requested': 'Kami menerima penukaran {reward}.',
       'redemption.approval_needed': 'Penukaran {reward} menunggu persetujuan Anda.',
       'redemption.approved': 'Penukaran {reward} telah disetujui.',
@@ -160,6 +166,7 @@ export const WORDS: Record<MailLocale, Words> = {
       'points.expired': 'Wygasło {amount} {unit}',
       'points.expiring_soon': '{amount} {unit} wygaśnie {date}',
       'tier.changed': 'Twój poziom to teraz {tier}',
+      'tier.downgrade_upcoming': 'Twój poziom {from} wygaśnie {date}',
       'redemption.requested': 'Złożono wniosek o wymianę: {reward}',
       'redemption.approval_needed': 'Wymagana akceptacja: {reward}',
       'redemption.approved': 'Wymiana zatwierdzona: {reward}',
@@ -176,6 +183,8 @@ export const WORDS: Record<MailLocale, Words> = {
       'points.expired': 'Z Twojego konta wygasło {amount} {unit}.',
       'points.expiring_soon': '{amount} {unit} z Twojego konta wygaśnie {date}. Wykorzystaj je wcześniej.',
       'tier.changed': 'Twoje konto przeszło na poziom {tier}.',
+      'tier.downgrade_upcoming':
+        'Jeśli Twoje konto nie osiągnie jeszcze {needed} do {date}, straci poziom {from}.',
       'redemption.requested': 'Otrzymaliśmy wniosek o wymianę: {reward}.',
       'redemption.approval_needed': 'Wniosek o wymianę {reward} czeka na Twoją akceptację.',
       'redemption.approved': 'Wymiana {reward} została zatwierdzona.',
@@ -221,6 +230,7 @@ export const WORDS: Record<MailLocale, Words> = {
       'points.expired': '{amount} {unit} منقضی شد',
       'points.expiring_soon': '{amount} {unit} در {date} منقضی می‌شود',
       'tier.changed': 'سطح شما اکنون {tier} است',
+      'tier.downgrade_upcoming': 'سطح {from} شما در {date} پایان می‌یابد',
       'redemption.requested': 'درخواست تبدیل: {reward}',
       'redemption.approval_needed': 'نیاز به تأیید: {reward}',
       'redemption.approved': 'تبدیل تأیید شد: {reward}',
@@ -237,6 +247,7 @@ export const WORDS: Record<MailLocale, Words> = {
       'points.expired': '{amount} {unit} از حساب شما منقضی شد.',
       'points.expiring_soon': '{amount} {unit} از حساب شما در {date} منقضی می‌شود. پیش از آن استفاده کنید.',
       'tier.changed': 'حساب شما به سطح {tier} رسید.',
+      'tier.downgrade_upcoming': 'اگر حساب شما تا {date} به {needed} بیشتر نرسد، سطح {from} را از دست می‌دهد.',
       'redemption.requested': 'درخواست تبدیل {reward} دریافت شد.',
       'redemption.approval_needed': 'درخواست تبدیل {reward} منتظر تأیید شماست.',
       'redemption.approved': 'تبدیل {reward} تأیید شد.',
@@ -282,6 +293,7 @@ export const WORDS: Record<MailLocale, Words> = {
       'points.expired': '{amount} {unit} หมดอายุแล้ว',
       'points.expiring_soon': '{amount} {unit} จะหมดอายุวันที่ {date}',
       'tier.changed': 'ระดับของคุณตอนนี้คือ {tier}',
+      'tier.downgrade_upcoming': 'สถานะ {from} ของคุณจะสิ้นสุดในวันที่ {date}',
       'redemption.requested': 'ขอแลกรางวัล: {reward}',
       'redemption.approval_needed': 'ต้องการการอนุมัติ: {reward}',
       'redemption.approved': 'อนุมัติการแลกรางวัล: {reward}',
@@ -298,6 +310,7 @@ export const WORDS: Record<MailLocale, Words> = {
       'points.expired': '{amount} {unit} ในบัญชีของคุณหมดอายุแล้ว',
       'points.expiring_soon': '{amount} {unit} ในบัญชีของคุณจะหมดอายุวันที่ {date} โปรดใช้ก่อนวันนั้น',
       'tier.changed': 'บัญชีของคุณเปลี่ยนเป็นระดับ {tier}',
+      'tier.downgrade_upcoming': 'หากบัญชีของคุณไม่ได้เพิ่มอีก {needed} ภายในวันที่ {date} บัญชีจะเสียระดับ {from}',
       'redemption.requested': 'เราได้รับคำขอแลก {reward} แล้ว',
       'redemption.approval_needed': 'คำขอแลก {reward} กำลังรอการอนุมัติจากคุณ',
       'redemption.approved': 'การแลก {reward} ได้รับการอนุมัติ',

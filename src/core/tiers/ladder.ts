@@ -34,6 +34,11 @@ export interface LadderDocument {
   graceDays?: number;
   /** A downgrade drops at most one tier. */
   softLanding?: boolean;
+  /**
+   * Days before a scheduled evaluation that would lower the tier (as the metric stands) at which
+   * `tier.downgrade_upcoming` is announced, once per evaluation date; 0 announces nothing (default 30).
+   */
+  downgradeNoticeDays?: number;
   /** The whole group qualifies together; its accounts carry the group's tier. */
   groupQualification?: boolean;
   tiers: TierDefinition[];
@@ -131,7 +136,7 @@ export function eventTypesOf(doc: LadderDocument): string[] {
   return doc.eventTypes ?? (doc.metric === 'orders' ? ['purchase'] : ['purchase', 'invoice.paid']);
 }
 
-function rankOf(doc: LadderDocument, code: string | null): number {
+export function rankOf(doc: LadderDocument, code: string | null): number {
   return code === null ? -1 : doc.tiers.findIndex((t) => t.code === code);
 }
 

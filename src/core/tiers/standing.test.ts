@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { type LadderDocument, periodEndAfter, scaleMetric, type TierState, windowStart } from './ladder.ts';
-import { activityInstant, duePeriods, joinedAt, nextEvaluation, standing } from './standing.ts';
+import {
+  activityInstant,
+  downgradeAhead,
+  duePeriods,
+  joinedAt,
+  nextEvaluation,
+  standing,
+} from './standing.ts';
 
 const TZ = 'Europe/Amsterdam';
 const at = (iso: string) => new Date(iso);
@@ -120,6 +127,51 @@ describe('nextEvaluation', () => {
     expect(nextEvaluation(hard, silver, { ...input, due: silver.securedUntil!, metric: 0n }).outcome).toBe(
       'if the metric stays 0: moves from Silver to no tier',
     );
+  });
+});
+
+describe('downgradeAhead', () => {
+  const input = { digits: 2, periodEnd: at('2027-12-31T23:00:00Z') };
+  it('names a drop at a grace end (soft landing: one tier) with what keeping the tier needs', () => {
+    const graced: TierState = { ...silver, tier: 'gold', graceUntil: at('2027-03-31T22:00:00Z') };
+    expect(
+      downgradeAhead(partner, graced, { ...input, due: graced.graceUntil!, metric: eur('1200.50') }),
+    ).toEqual({
+      fromCode: 'gold',
+      fromName: 'Gold',
+      toCode: 'silver',
+      toName: 'Silver',
+      downgradeAt: '2027-03-31T22:00:00.000Z',
+      metric: '1200.5',
+      threshold: '5000',
+      needed: '3799.5',
+    });
+  });
+
+  it('names a drop to no tier at a period end without grace, and a set override ending below', () => {
+    const hard: LadderDocument = { ...partner, graceDays: 0 };
+    expect(downgradeAhead(hard, silver, { ...input, due: silver.securedUntil!, metric: 0n })).toMatchObject({
+      fromCode: 'silver',
+      toCode: null,
+      toName: null,
+      needed: '1000',
+    });
+    const set: TierState = {
+      ...none,
+      tier: 'gold',
+      since: at('2026-01-01T00:00:00Z'),
+      override: { kind: 'set', tier: 'gold', until: at('2026-06-01T00:00:00Z'), reason: 'deal' },
+    };
+    expect(
+      downgradeAhead(hard, set, { ...input, due: at('2026-06-01T00:00:00Z'), metric: eur('1000') }),
+    ).toMatchObject({ fromCode: 'gold', toCode: 'silver' });
+  });
+
+  it('is null when the tier is kept or raised, or when a grace period would only start', () => {
+    const due = silver.securedUntil!;
+    expect(downgradeAhead(partner, silver, { ...input, due, metric: eur('1000') })).toBeNull();
+    expect(downgradeAhead(partner, silver, { ...input, due, metric: eur('9000') })).toBeNull();
+    expect(downgradeAhead(partner, silver, { ...input, due, metric: 0n })).toBeNull();
   });
 });
 

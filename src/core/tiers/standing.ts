@@ -7,6 +7,7 @@ import {
   type LadderDocument,
   type LadderWindow,
   periodEndAfter,
+  rankOf,
   scaleMetric,
   type TierState,
   windowStart,
@@ -73,6 +74,38 @@ export function nextEvaluation(
   return {
     at: due.toISOString(),
     outcome: `if the metric stays ${formatMetric(metric, digits)}: ${outcome}`,
+  };
+}
+
+/** The default of `downgradeNoticeDays`. */
+export const DOWNGRADE_NOTICE_DAYS = 30;
+
+/**
+ * The downgrade the evaluation due at `due` would make if the metric stayed as it is (grace ending
+ * below the threshold, a period end without grace, a manual tier ending), with what keeping the
+ * tier needs; null when it would keep or raise the tier, or only start a grace period.
+ */
+export function downgradeAhead(
+  doc: LadderDocument,
+  state: TierState,
+  input: { due: Date; metric: bigint; digits: number; periodEnd: Date },
+) {
+  const { due, metric, digits } = input;
+  const decided = atDue(doc, state, { at: due, metric, digits, nextPeriodEnd: input.periodEnd });
+  const last = decided.changes.at(-1);
+  if (!last || rankOf(doc, last.to) >= rankOf(doc, last.from)) return null;
+  const from = doc.tiers.find((t) => t.code === last.from)!;
+  const to = doc.tiers.find((t) => t.code === last.to);
+  const keep = scaleMetric(from.threshold, digits);
+  return {
+    fromCode: from.code,
+    fromName: from.name,
+    toCode: to?.code ?? null,
+    toName: to?.name ?? null,
+    downgradeAt: due.toISOString(),
+    metric: formatMetric(metric, digits),
+    threshold: from.threshold,
+    needed: formatMetric(keep > metric ? keep - metric : 0n, digits),
   };
 }
 

@@ -18,6 +18,7 @@ export const MESSAGE_TYPES = [
   'points.expired',
   'points.expiring_soon',
   'tier.changed',
+  'tier.downgrade_upcoming',
   'redemption.requested',
   'redemption.approved',
   'redemption.rejected',

@@ -1,6 +1,7 @@
 // The scheduled tier evaluation: statuses due at period ends, grace ends and override ends.
 import { atDue, type Change, dueAt, formatMetric, metricDigits } from '../../core/tiers/ladder.ts';
 import { duePeriods, joinedAt } from '../../core/tiers/standing.ts';
+import { announceDowngrades } from './tiers-notices.ts';
 import { changeRows, metricsOf, recordChanges, type TierDeps, toRow, toState } from './tiers-status.ts';
 import { listLadders, lockDueStatuses, saveStatuses } from './tiers-store.ts';
 
@@ -11,12 +12,8 @@ const MAX_ROUNDS = 50;
  * instant (period end, grace end, override end), page by page, each page one transaction. Running
  * it again, or late, gives the same result; a crash loses at most the page in flight.
  */
-export async function runDue(
-  { database, programs, accounts, outbox }: TierDeps,
-  programId: string,
-  now = new Date(),
-  pageSize = 1000,
-) {
+export async function runDue(deps: TierDeps, programId: string, now = new Date(), pageSize = 1000) {
+  const { database, programs, accounts, outbox } = deps;
   const program = await programs.get(programId);
   let evaluated = 0;
   let changed = 0;
@@ -109,5 +106,7 @@ export async function runDue(
       if (done) break;
     }
   }
-  return { evaluated, changed };
+  // Then what the next evaluations would lower, announced ahead (tiers-notices.ts).
+  const downgradesAnnounced = await announceDowngrades(deps, programId, now);
+  return { evaluated, changed, downgradesAnnounced };
 }

@@ -201,9 +201,16 @@ export const tierRoutes = routeModule({
       op('admin', 'Run the scheduled tier evaluation now (period ends, grace ends, override ends)', {
         description:
           'The server runs it every minute. Each account is evaluated as of its own due instant, so a late or repeated run gives the same result. ' +
-          'asOf (default now) runs it as of a later instant, as the ledger and memberships due runs do; at is its deprecated former name, still accepted.',
+          'asOf (default now) runs it as of a later instant, as the ledger and memberships due runs do; at is its deprecated former name, still accepted. ' +
+          "Then the statuses whose next evaluation comes within their ladder's downgradeNoticeDays and would lower the tier, as the metric stands, are announced (tier.downgrade_upcoming), once per evaluation date.",
         body: DueRunBody,
-        response: responses({ 200: Type.Object({ evaluated: Type.Integer(), changed: Type.Integer() }) }),
+        response: responses({
+          200: Type.Object({
+            evaluated: Type.Integer(),
+            changed: Type.Integer(),
+            downgradesAnnounced: Type.Integer({ description: 'tier.downgrade_upcoming messages written' }),
+          }),
+        }),
       }),
       async (request) => {
         const { programId } = principal(request);

@@ -83,6 +83,14 @@ export const LadderDocumentSchema = Type.Object(
       }),
     ),
     softLanding: Type.Optional(Type.Boolean({ description: 'A downgrade drops at most one tier' })),
+    downgradeNoticeDays: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 365,
+        description:
+          'Days before an evaluation that would lower the tier (as the metric stands) at which tier.downgrade_upcoming is announced, once per evaluation date (default 30; 0: never)',
+      }),
+    ),
     groupQualification: Type.Optional(
       Type.Boolean({
         description:

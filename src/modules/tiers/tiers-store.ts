@@ -1,6 +1,6 @@
 // Tier SQL, nothing else: ladders, statuses, the history of changes and operator metric values; every
 // query filters on the program.
-import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import { type Executor, selectRows, textArray } from '../../db/client.ts';
 import { programTable } from '../../db/rows.ts';
 import { tierChanges, tierLadders, tierMetricValues, tierStatus } from './tiers-tables.ts';
@@ -65,6 +65,56 @@ export async function lockDueStatuses(
     .orderBy(asc(tierStatus.dueAt), asc(tierStatus.accountId))
     .limit(limit)
     .for('update', { skipLocked: true });
+}
+
+/**
+ * Statuses holding a tier whose next evaluation falls in (now, until] and whose downgrade notice
+ * for that date is not decided yet, locked for the transaction (rows another run holds are skipped).
+ */
+export async function lockNoticeDue(
+  db: Executor,
+  programId: string,
+  ladderId: string,
+  now: Date,
+  until: Date,
+  limit: number,
+): Promise<StatusRow[]> {
+  return db
+    .select()
+    .from(tierStatus)
+    .where(
+      statuses.within(
+        programId,
+        eq(tierStatus.ladderId, ladderId),
+        gt(tierStatus.dueAt, now),
+        lte(tierStatus.dueAt, until),
+        isNotNull(tierStatus.tierCode),
+        or(isNull(tierStatus.downgradeNoticeFor), ne(tierStatus.downgradeNoticeFor, tierStatus.dueAt)),
+      ),
+    )
+    .orderBy(asc(tierStatus.dueAt), asc(tierStatus.accountId))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+/** Records that the downgrade notice of each status's current due instant is decided. */
+export async function markNoticeDecided(
+  db: Executor,
+  programId: string,
+  ladderId: string,
+  accountIds: string[],
+): Promise<void> {
+  if (accountIds.length === 0) return;
+  await db
+    .update(tierStatus)
+    .set({ downgradeNoticeFor: sql`${tierStatus.dueAt}` })
+    .where(
+      statuses.within(
+        programId,
+        eq(tierStatus.ladderId, ladderId),
+        inArray(tierStatus.accountId, accountIds),
+      ),
+    );
 }
 
 function statusRowsQuery(db: Executor, programId: string, ladderId: string, accountIds: string[]) {

@@ -38,6 +38,8 @@ export const tierStatus = pgTable(
     overrideUntil: timestamp('override_until', { withTimezone: true }),
     overrideReason: text('override_reason'),
     dueAt: timestamp('due_at', { withTimezone: true }),
+    /** The due instant whose downgrade notice was decided (announced or not needed): once per date. */
+    downgradeNoticeFor: timestamp('downgrade_notice_for', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -10,6 +10,8 @@ export const MESSAGE_DESCRIPTIONS: Record<MessageType, string> = {
   'points.expiring_soon':
     "A lot's remaining points expire within the program's notice window (once per lot and expiry date)",
   'tier.changed': "An account's tier changed (upgrade, requalification, downgrade, override)",
+  'tier.downgrade_upcoming':
+    "An account's next tier evaluation would lower its tier as its metric stands: announced once per evaluation date, the ladder's downgradeNoticeDays before",
   'redemption.requested': 'A redemption was requested (the price is held)',
   'redemption.approved': 'A redemption was approved',
   'redemption.rejected': 'A redemption was rejected (the hold is released)',

@@ -1,0 +1,1 @@
+ALTER TABLE "tier_status" ADD COLUMN "downgrade_notice_for" timestamp with time zone;
