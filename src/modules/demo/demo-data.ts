@@ -366,14 +366,15 @@ export function demoLadder(): LadderDocument {
     window: { kind: 'rolling_months', months: 12 },
     graceDays: 90,
     softLanding: true,
+    // A year of orders puts about a tenth of the earners below Silver and spreads the rest over the three.
     tiers: [
-      { code: 'silver', name: 'Silver', threshold: '500', perks: ['newsletter_insights'] },
-      { code: 'gold', name: 'Gold', threshold: '1500', multiplier: '1.25', perks: ['free_shipping'] },
+      { code: 'silver', name: 'Silver', threshold: '10000', perks: ['newsletter_insights'] },
+      { code: 'gold', name: 'Gold', threshold: '20000', multiplier: '1.25', perks: ['free_shipping'] },
       {
         code: 'platinum',
         name: 'Platinum',
-        threshold: '3000',
-        instantAmount: '5000',
+        threshold: '30000',
+        instantAmount: '15000',
         multiplier: '1.5',
         perks: ['free_shipping', 'dedicated_account_manager'],
       },

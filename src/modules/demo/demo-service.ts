@@ -120,6 +120,7 @@ export function createDemoService(
               primaryColor: '#0b5563',
               mail: {
                 'tier.changed': ['owner', 'admin'],
+                'tier.downgrade_upcoming': ['owner', 'admin'],
                 'points.expiring_soon': ['owner', 'admin'],
                 'redemption.approved': ['owner', 'buyer'],
                 'redemption.rejected': ['owner', 'buyer'],
@@ -134,8 +135,8 @@ export function createDemoService(
       const accounts = await imports.importAccounts(program.id, csv.accounts, {}, actor);
       const contacts = await imports.importContacts(program.id, csv.contacts, {}, actor);
       // The portal's demo member, known by e-mail (`fidelis portal link`): a buyer of a group that has
-      // points to spend but no tier yet (the first groups reach Platinum with a year of orders), so the
-      // catalog shows why a reward is out of reach ("needs Gold", "… points short").
+      // points to spend and a year of orders that holds Silver, just short of Gold, so the catalog
+      // shows why a reward is out of reach ("needs Gold", "… points short").
       await imports.importContacts(
         program.id,
         `email,accountExternalId,name,role,locale\n${DEMO_MEMBER},CRM-0014,Dana Demo,buyer,en-GB\n${DEMO_APPROVER},CRM-0014,Olu Approver,approver,en-GB\n`,
@@ -153,6 +154,9 @@ export function createDemoService(
         );
         entries += results.filter((r) => r.ok).length;
       }
+      // The ladder before the orders behind that year, so each group reaches its tier as its
+      // orders arrive (a ladder made afterwards would place nobody until their next order).
+      await tiers.createLadder(program.id, demoLadder(), actor);
       // The orders behind that year (before any rule: their points are the credits above).
       const orders = demoOrders(movements);
       let ordersIngested = 0;
@@ -166,7 +170,6 @@ export function createDemoService(
       const documents = demoRules();
       for (const document of documents)
         await rules.create(program.id, { document, effectiveFrom: ruleFrom }, actor);
-      await tiers.createLadder(program.id, demoLadder(), actor);
       // A webhook endpoint for the CRM, subscribed while the demo's tier changes and redemption requests
       // happen (so its message log has them), then paused: nothing is sent to its example address.
       const hook = await webhooks?.create(
