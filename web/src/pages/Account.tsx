@@ -637,7 +637,7 @@ function Events({ account }: { account: Account }) {
                 <td className="number">{e.result.totals.points}</td>
                 <td>
                   <Link
-                    to={`/events?${new URLSearchParams({ account: account.id, event: e.internalId })}`}
+                    to={`/events?${new URLSearchParams({ account: account.externalId ?? account.id, event: e.internalId })}`}
                     aria-label={`Why? event ${e.id}`}
                   >
                     Why?
@@ -654,7 +654,9 @@ function Events({ account }: { account: Account }) {
       )}
       <More query={events.query} label="Older events" />
       <p>
-        <Link to={`/events?${new URLSearchParams({ account: account.id })}`}>All the account’s events</Link>
+        <Link to={`/events?${new URLSearchParams({ account: account.externalId ?? account.id })}`}>
+          All the account’s events
+        </Link>
       </p>
     </Section>
   );
