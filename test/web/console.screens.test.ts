@@ -609,6 +609,9 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
     // The new user signs in with the generated password; a role change counts from its next request.
     const theirs = await newPage();
     await signIn(theirs, '/dashboard', { email: address, password });
+    // Their dashboard's reads done first: one still on its way when they are disabled would send them to
+    // sign in before the click below (seen on a loaded machine).
+    await theirs.waitForLoadState('networkidle');
     const row = users.getByRole('row').filter({ hasText: address });
     await row.getByRole('combobox', { name: `Role of ${address}` }).selectOption('viewer');
     await row.getByRole('button', { name: `Save role of ${address}` }).click();
