@@ -1,27 +1,82 @@
-// One account: its wallets (balance, pending, held, available) and a wallet's history, each line
-// with the explanation the ledger keeps ("why does it have these points?").
+// One account, all a program manager needs to understand the business customer (decision 0033), each
+// part read from the public API: its wallets (balance, pending, held, expiring), its tiers with the
+// progress to the next one and the changes, its memberships and entitlements, its redemptions (the
+// waiting ones linked to the approvals inbox), its latest events (each linked to its explanation on
+// the Events screen), its place in the hierarchy and its relationships, its contacts, and a wallet's
+// history with each line's explanation ("why does it have these points?").
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, data } from '../api/client';
+import { api, data, type Schemas } from '../api/client';
+import { AccountName, RewardName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
-import { formatAmount, formatDateTime } from '../format';
+import { formatAmount, formatDate, formatDateTime } from '../format';
+
+type Account = Schemas['Account'];
+type TreeNode = Schemas['AccountTreeNode'];
+interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+/** A list the API pages by cursor: its rows so far, and the query (for "More …"). */
+function usePaged<T>(key: unknown[], fetchPage: (cursor: string | undefined) => Promise<Page<T>>) {
+  const query = useInfiniteQuery({
+    queryKey: key,
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => fetchPage(pageParam),
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+  return { query, rows: query.data?.pages.flatMap((p) => p.data) ?? [] };
+}
+
+function More({
+  query,
+  label,
+}: {
+  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
+  label: string;
+}) {
+  if (!query.hasNextPage) return null;
+  return (
+    <button type="button" onClick={() => query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+      {label}
+    </button>
+  );
+}
+
+/** An instant shown in the user's locale, its ISO value kept in `dateTime` (for tools and tests). */
+function When({ at, time = false }: { at: string | null | undefined; time?: boolean }) {
+  if (!at) return <>—</>;
+  return <time dateTime={at}>{time ? formatDateTime(at) : formatDate(at)}</time>;
+}
+
+function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={`${id}-title`} className="account-section">
+      <h2 id={`${id}-title`}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+const SECTIONS = [
+  ['wallets', 'Wallets'],
+  ['tiers', 'Tiers'],
+  ['memberships', 'Memberships and entitlements'],
+  ['redemptions', 'Redemptions'],
+  ['events', 'Events'],
+  ['hierarchy', 'Hierarchy and relationships'],
+  ['contacts', 'Contacts'],
+  ['history', 'History'],
+] as const;
 
 export function Account() {
   const accountId = useParams().accountId!;
-  const path = { accountId };
   const account = useQuery({
     queryKey: ['account', accountId],
-    queryFn: () => data(api.GET('/v1/accounts/{accountId}', { params: { path } })),
+    queryFn: () => data(api.GET('/v1/accounts/{accountId}', { params: { path: { accountId } } })),
   });
-  const wallets = useQuery({
-    queryKey: ['wallets', accountId],
-    queryFn: () => data(api.GET('/v1/accounts/{accountId}/wallets', { params: { path } })),
-  });
-  const [chosen, setChosen] = useState<string>();
-  const units = wallets.data?.data.map((w) => w.unit) ?? [];
-  // Points first when the account has them; else its first wallet.
-  const unit = chosen ?? (units.includes('points') ? 'points' : units[0]);
   useEffect(() => {
     if (account.data) document.title = `${account.data.name} · Fidelis console`;
   }, [account.data]);
@@ -51,67 +106,732 @@ export function Account() {
         <dd>{a.segment ?? '—'}</dd>
         <dt>Country</dt>
         <dd>{a.country ?? '—'}</dd>
+        <dt>Customer since</dt>
+        <dd>{a.customerSince ?? '—'}</dd>
+        <dt>Part of</dt>
+        <dd>
+          {a.parentId ? (
+            <Link to={`/accounts/${encodeURIComponent(a.parentId)}`}>
+              <AccountName id={a.parentId} />
+            </Link>
+          ) : (
+            'no group (a top-level account)'
+          )}
+        </dd>
       </dl>
-
-      <section aria-labelledby="wallets-title">
-        <h2 id="wallets-title">Wallets</h2>
-        <ProblemAlert error={wallets.error} />
-        {wallets.data && wallets.data.data.length === 0 && <p>No wallet yet: nothing earned.</p>}
-        <div className="cards">
-          {wallets.data?.data.map((w) => (
-            <article
-              key={w.walletId}
-              className={w.unit === unit ? 'card chosen' : 'card'}
-              aria-label={`${w.unit} wallet`}
-            >
-              <h3>{w.unit === 'points' ? 'Points' : w.unit}</h3>
-              <dl>
-                <dt>Balance</dt>
-                <dd>{formatAmount(w.net, w.unit)}</dd>
-                <dt>Pending</dt>
-                <dd>{formatAmount(w.pending, w.unit)}</dd>
-                <dt>Held</dt>
-                <dd>{formatAmount(w.held, w.unit)}</dd>
-                <dt>Available</dt>
-                <dd>{formatAmount(w.available, w.unit)}</dd>
-                <dt>Expiring in 90 days</dt>
-                <dd>{formatAmount(w.expiring.in90Days, w.unit)}</dd>
-              </dl>
-              {w.unit !== unit && (
-                <button type="button" onClick={() => setChosen(w.unit)}>
-                  Show the {w.unit} history
-                </button>
-              )}
-            </article>
-          ))}
-        </div>
-      </section>
-      {unit && <History accountId={accountId} unit={unit} />}
+      <nav aria-label="Sections of the account" className="subnav">
+        {SECTIONS.map(([id, title]) => (
+          <a key={id} href={`#${id}-title`}>
+            {title}
+          </a>
+        ))}
+      </nav>
+      {/* Keyed by the account: following a link to another account starts its sections afresh. */}
+      <Sections key={a.id} account={a} />
     </>
   );
 }
 
-function History({ accountId, unit }: { accountId: string; unit: string }) {
-  const history = useInfiniteQuery({
-    queryKey: ['history', accountId, unit],
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) =>
-      data(
-        api.GET('/v1/accounts/{accountId}/wallets/{unit}/history', {
-          params: {
-            path: { accountId, unit },
-            query: { limit: 50, ...(pageParam && { cursor: pageParam }) },
-          },
-        }),
-      ),
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
-  });
-  const lines = history.data?.pages.flatMap((p) => p.data) ?? [];
+function Sections({ account }: { account: Account }) {
+  const [unit, setUnit] = useState<string>();
   return (
-    <section aria-labelledby="history-title">
-      <h2 id="history-title">History ({unit})</h2>
+    <>
+      <Wallets account={account} unit={unit} choose={setUnit} />
+      <Tiers account={account} />
+      <Memberships account={account} />
+      <Redemptions account={account} />
+      <Events account={account} />
+      <Hierarchy account={account} />
+      <Contacts account={account} />
+      <WalletHistory account={account} unit={unit} />
+    </>
+  );
+}
+
+function useWallets(accountId: string) {
+  return useQuery({
+    queryKey: ['wallets', accountId],
+    queryFn: () => data(api.GET('/v1/accounts/{accountId}/wallets', { params: { path: { accountId } } })),
+  });
+}
+
+/** The wallet shown in the history: the one chosen, else points when the account has them, else its first. */
+function shownUnit(units: string[], chosen: string | undefined): string | undefined {
+  return chosen ?? (units.includes('points') ? 'points' : units[0]);
+}
+
+function Wallets({
+  account,
+  unit: chosen,
+  choose,
+}: {
+  account: Account;
+  unit: string | undefined;
+  choose: (unit: string) => void;
+}) {
+  const wallets = useWallets(account.id);
+  const unit = shownUnit(wallets.data?.data.map((w) => w.unit) ?? [], chosen);
+  return (
+    <Section id="wallets" title="Wallets">
+      <ProblemAlert error={wallets.error} />
+      {wallets.isPending && <p className="loading">Loading…</p>}
+      {wallets.data && wallets.data.data.length === 0 && <p>No wallet yet: nothing earned.</p>}
+      <div className="cards">
+        {wallets.data?.data.map((w) => (
+          <article
+            key={w.walletId}
+            className={w.unit === unit ? 'card chosen' : 'card'}
+            aria-label={`${w.unit} wallet`}
+          >
+            <h3>{w.unit === 'points' ? 'Points' : w.unit}</h3>
+            {w.ownerAccountId !== account.id && (
+              <p className="muted">
+                Pooled: held by <AccountName id={w.ownerAccountId} />
+              </p>
+            )}
+            <dl>
+              <dt>Balance</dt>
+              <dd data-testid={`wallet-${w.unit}-balance`}>{formatAmount(w.net, w.unit)}</dd>
+              <dt>Pending</dt>
+              <dd data-testid={`wallet-${w.unit}-pending`}>{formatAmount(w.pending, w.unit)}</dd>
+              <dt>Held</dt>
+              <dd data-testid={`wallet-${w.unit}-held`}>{formatAmount(w.held, w.unit)}</dd>
+              <dt>Available</dt>
+              <dd data-testid={`wallet-${w.unit}-available`}>{formatAmount(w.available, w.unit)}</dd>
+              {w.debt > 0 && (
+                <>
+                  <dt>Debt</dt>
+                  <dd>{formatAmount(w.debt, w.unit)}</dd>
+                </>
+              )}
+              <dt>Expiring in 30 days</dt>
+              <dd data-testid={`wallet-${w.unit}-expiring-30`}>
+                {formatAmount(w.expiring.in30Days, w.unit)}
+              </dd>
+              <dt>Expiring in 90 days</dt>
+              <dd data-testid={`wallet-${w.unit}-expiring-90`}>
+                {formatAmount(w.expiring.in90Days, w.unit)}
+              </dd>
+              <dt>Earned in all</dt>
+              <dd>{formatAmount(w.lifetime.earned, w.unit)}</dd>
+              <dt>Redeemed in all</dt>
+              <dd>{formatAmount(w.lifetime.redeemed, w.unit)}</dd>
+            </dl>
+            {w.unit !== unit && (
+              <button type="button" onClick={() => choose(w.unit)}>
+                Show the {w.unit} history
+              </button>
+            )}
+          </article>
+        ))}
+      </div>
+    </Section>
+  );
+}
+
+/** Each ladder: the tier held and since when, the metric against the next tier's threshold, the changes. */
+function Tiers({ account }: { account: Account }) {
+  const path = { accountId: account.id };
+  const progress = useQuery({
+    queryKey: ['account-tiers', account.id],
+    queryFn: () => data(api.GET('/v1/accounts/{accountId}/tiers', { params: { path } })),
+  });
+  const history = useQuery({
+    queryKey: ['tier-history', account.id],
+    queryFn: () => data(api.GET('/v1/accounts/{accountId}/tier-history', { params: { path } })),
+  });
+  return (
+    <Section id="tiers" title="Tiers">
+      <ProblemAlert error={progress.error} />
+      {progress.isPending && <p className="loading">Loading…</p>}
+      {progress.data && progress.data.data.length === 0 && <p>The program has no tier ladder.</p>}
+      <div className="cards">
+        {progress.data?.data.map((t) => {
+          const changes = (history.data?.data ?? [])
+            .filter((c) => c.ladderId === t.ladderId)
+            .sort((x, y) => y.at.localeCompare(x.at));
+          return (
+            <article key={t.ladderId} className="card wide" aria-label={`Ladder ${t.ladderName}`}>
+              <h3>{t.ladderName}</h3>
+              <dl>
+                <dt>Tier</dt>
+                <dd data-testid={`tier-${t.ladderId}`}>{t.tierName ?? 'none yet'}</dd>
+                <dt>Reached</dt>
+                <dd data-testid={`tier-since-${t.ladderId}`}>
+                  <When at={t.since} />
+                </dd>
+                {t.securedUntil && (
+                  <>
+                    <dt>Secured until</dt>
+                    <dd>
+                      <When at={t.securedUntil} />
+                    </dd>
+                  </>
+                )}
+                {t.graceUntil && (
+                  <>
+                    <dt>In grace until</dt>
+                    <dd>
+                      <When at={t.graceUntil} />
+                    </dd>
+                  </>
+                )}
+                <dt>
+                  Counted since <When at={t.windowStart} />
+                </dt>
+                <dd data-testid={`tier-metric-${t.ladderId}`}>{t.metric}</dd>
+                <dt>Points multiplier</dt>
+                <dd>×{t.multiplier}</dd>
+              </dl>
+              {t.qualifyingAccountId !== account.id && (
+                <p className="muted">
+                  Qualifies as a group: the metric is{' '}
+                  <Link to={`/accounts/${encodeURIComponent(t.qualifyingAccountId)}`}>
+                    <AccountName id={t.qualifyingAccountId} />
+                  </Link>
+                  ’s.
+                </p>
+              )}
+              {t.next ? (
+                <p data-testid={`tier-next-${t.ladderId}`}>
+                  <label htmlFor={`tier-progress-${t.ladderId}`}>
+                    {t.next.needed} more for {t.next.name} (threshold {t.next.threshold}) by{' '}
+                    <When at={t.next.by} />
+                  </label>
+                  <br />
+                  <progress
+                    id={`tier-progress-${t.ladderId}`}
+                    max={Number(t.next.threshold)}
+                    value={Math.min(Number(t.metric), Number(t.next.threshold))}
+                  />
+                </p>
+              ) : (
+                !t.qualifies && (
+                  <p data-testid={`tier-next-${t.ladderId}`}>
+                    {t.tier ? 'The top tier.' : 'No tier to reach.'}
+                  </p>
+                )
+              )}
+              {t.qualifies && <p>Already qualifies for {t.qualifies.name}: the next activity applies it.</p>}
+              {t.nextEvaluation && (
+                <p className="muted">
+                  Next evaluation <When at={t.nextEvaluation.at} />: {t.nextEvaluation.outcome}
+                </p>
+              )}
+              {t.override && (
+                <p className="note">
+                  {t.override.kind === 'freeze' ? 'Frozen' : `Set to ${t.override.tier} by hand`}
+                  {t.override.until && (
+                    <>
+                      {' '}
+                      until <When at={t.override.until} />
+                    </>
+                  )}
+                  : {t.override.reason}
+                </p>
+              )}
+              {t.perks.length > 0 && <p>Perks: {t.perks.join(', ')}</p>}
+              {changes.length > 0 && (
+                <table>
+                  <caption>Tier changes on {t.ladderName}, newest first</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">When</th>
+                      <th scope="col">From</th>
+                      <th scope="col">To</th>
+                      <th scope="col">Why</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {changes.slice(0, 5).map((c) => (
+                      <tr key={c.id}>
+                        <td>
+                          <When at={c.at} />
+                        </td>
+                        <td>{c.fromName ?? '—'}</td>
+                        <td>{c.toName ?? '—'}</td>
+                        <td className="explanation">{c.reason.replaceAll('_', ' ')}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+              {changes.length > 5 && <p className="muted">and {changes.length - 5} earlier changes.</p>}
+            </article>
+          );
+        })}
+      </div>
       <ProblemAlert error={history.error} />
-      {history.isPending ? (
+    </Section>
+  );
+}
+
+function PlanName({ id }: { id: string }) {
+  const plan = useQuery({
+    queryKey: ['membership-plan', id],
+    staleTime: 60_000,
+    queryFn: () => data(api.GET('/v1/membership-plans/{planId}', { params: { path: { planId: id } } })),
+  });
+  return <>{plan.data?.name ?? id}</>;
+}
+
+/** The plans held (status, term, renewal) and what they entitle the account to; grants by hand. */
+function Memberships({ account }: { account: Account }) {
+  const path = { accountId: account.id };
+  const memberships = usePaged(['account-memberships', account.id], (cursor) =>
+    data(
+      api.GET('/v1/accounts/{accountId}/memberships', {
+        params: { path, query: { limit: 10, ...(cursor && { cursor }) } },
+      }),
+    ),
+  );
+  const entitlements = usePaged(['account-entitlements', account.id], (cursor) =>
+    data(
+      api.GET('/v1/accounts/{accountId}/entitlements', {
+        params: { path, query: { limit: 10, ...(cursor && { cursor }) } },
+      }),
+    ),
+  );
+  const grants = usePaged(['account-grants', account.id], (cursor) =>
+    data(
+      api.GET('/v1/accounts/{accountId}/entitlement-grants', {
+        params: { path, query: { limit: 10, ...(cursor && { cursor }) } },
+      }),
+    ),
+  );
+  return (
+    <Section id="memberships" title="Memberships and entitlements">
+      <ProblemAlert error={memberships.query.error} />
+      {memberships.query.isPending ? (
+        <p className="loading">Loading…</p>
+      ) : memberships.rows.length === 0 ? (
+        <p>No membership.</p>
+      ) : (
+        <table>
+          <caption>Memberships</caption>
+          <thead>
+            <tr>
+              <th scope="col">Plan</th>
+              <th scope="col">Status</th>
+              <th scope="col">Term</th>
+              <th scope="col">Started</th>
+              <th scope="col">Renewal</th>
+              <th scope="col">Joined by</th>
+            </tr>
+          </thead>
+          <tbody>
+            {memberships.rows.map((m) => (
+              <tr key={m.id}>
+                <td>
+                  <PlanName id={m.planId} />
+                </td>
+                <td>{m.status}</td>
+                <td className="number">{m.term}</td>
+                <td>
+                  <When at={m.startsAt} />
+                </td>
+                <td>
+                  {m.endsAt ? (
+                    <>
+                      {m.renewal === 'auto' && m.status === 'active' ? 'renews ' : 'term ends '}
+                      <When at={m.endsAt} />
+                    </>
+                  ) : (
+                    m.renewal
+                  )}
+                </td>
+                <td>
+                  {m.via}
+                  {m.reference && <div className="muted">{m.reference}</div>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <More query={memberships.query} label="More memberships" />
+
+      <ProblemAlert error={entitlements.query.error} />
+      {entitlements.query.isPending ? null : entitlements.rows.length === 0 ? (
+        <p>No entitlement through a membership.</p>
+      ) : (
+        <table>
+          <caption>Entitlements through memberships</caption>
+          <thead>
+            <tr>
+              <th scope="col">Entitlement</th>
+              <th scope="col">Kind</th>
+              <th scope="col">What it gives</th>
+              <th scope="col">Valid</th>
+              <th scope="col">Held now</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entitlements.rows.map((e) => (
+              <tr key={e.id}>
+                <td>{e.key}</td>
+                <td>{e.kind.replaceAll('_', ' ')}</td>
+                <td>
+                  {e.code && (
+                    <>
+                      code <code>{e.code}</code>
+                      {e.percent !== null && `, ${e.percent}% off`}
+                    </>
+                  )}
+                  {e.amount !== null && e.unit && <>{formatAmount(e.amount, e.unit)} credited per term</>}
+                  {!e.code && e.amount === null && '—'}
+                </td>
+                <td>
+                  <When at={e.validFrom} /> – <When at={e.validUntil} />
+                </td>
+                <td>{e.active ? 'yes' : 'no'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <More query={entitlements.query} label="More entitlements" />
+      {entitlements.rows.length > 0 && (
+        <p className="muted">
+          The API counts no uses of an entitlement: a flag or a code is held until its end, and a service
+          credit is in the wallet of its unit (above).
+        </p>
+      )}
+
+      <ProblemAlert error={grants.query.error} />
+      {grants.rows.length > 0 && (
+        <table>
+          <caption>Entitlements granted by hand</caption>
+          <thead>
+            <tr>
+              <th scope="col">Entitlement</th>
+              <th scope="col">Valid</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Held now</th>
+            </tr>
+          </thead>
+          <tbody>
+            {grants.rows.map((g) => (
+              <tr key={g.id}>
+                <td>{g.key}</td>
+                <td>
+                  <When at={g.validFrom} /> – {g.validUntil ? <When at={g.validUntil} /> : 'no end'}
+                  {g.revokedAt && (
+                    <div className="muted">
+                      revoked <When at={g.revokedAt} />
+                    </div>
+                  )}
+                </td>
+                <td>{g.reason ?? '—'}</td>
+                <td>{g.active ? 'yes' : 'no'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <More query={grants.query} label="More grants" />
+    </Section>
+  );
+}
+
+function Redemptions({ account }: { account: Account }) {
+  const redemptions = usePaged(['account-redemptions', account.id], (cursor) =>
+    data(
+      api.GET('/v1/redemptions', {
+        params: { query: { account: account.id, limit: 10, ...(cursor && { cursor }) } },
+      }),
+    ),
+  );
+  return (
+    <Section id="redemptions" title="Redemptions">
+      <ProblemAlert error={redemptions.query.error} />
+      {redemptions.query.isPending ? (
+        <p className="loading">Loading…</p>
+      ) : redemptions.rows.length === 0 ? (
+        <p>No redemption.</p>
+      ) : (
+        <table>
+          <caption className="visually-hidden">Redemptions, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Requested</th>
+              <th scope="col">Reward</th>
+              <th scope="col" className="number">
+                Price
+              </th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {redemptions.rows.map((r) => (
+              <tr key={r.id} data-redemption={r.id}>
+                <td>
+                  <When at={r.createdAt} time />
+                </td>
+                <td>
+                  <RewardName id={r.rewardId} />
+                  {r.note && <div className="muted">{r.note}</div>}
+                </td>
+                <td className="number">{formatAmount(r.price.amount, r.price.unit)}</td>
+                <td>
+                  {r.status.replaceAll('_', ' ')}
+                  {r.status === 'pending_approval' && (
+                    <div>
+                      <Link to="/approvals">Decide in the approvals inbox</Link>
+                    </div>
+                  )}
+                  {r.reason && <div className="muted">{r.reason}</div>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <More query={redemptions.query} label="More redemptions" />
+    </Section>
+  );
+}
+
+function Events({ account }: { account: Account }) {
+  const events = usePaged(['account-events', account.id], (cursor) =>
+    data(
+      api.GET('/v1/events', {
+        params: { query: { account: account.id, limit: 10, ...(cursor && { cursor }) } },
+      }),
+    ),
+  );
+  return (
+    <Section id="events" title="Events">
+      <ProblemAlert error={events.query.error} />
+      {events.query.isPending ? (
+        <p className="loading">Loading…</p>
+      ) : events.rows.length === 0 ? (
+        <p>No event.</p>
+      ) : (
+        <table>
+          <caption className="visually-hidden">Events of the account, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Occurred</th>
+              <th scope="col">Event</th>
+              <th scope="col" className="number">
+                Amount
+              </th>
+              <th scope="col" className="number">
+                Points
+              </th>
+              <th scope="col">Rules</th>
+            </tr>
+          </thead>
+          <tbody>
+            {events.rows.map((e) => (
+              <tr key={e.internalId}>
+                <td>
+                  <When at={e.occurredAt} time />
+                </td>
+                <td>
+                  {e.type}
+                  <div className="muted id">{e.id}</div>
+                </td>
+                <td className="number">{e.amount !== null ? `${e.amount} ${e.currency ?? ''}` : '—'}</td>
+                <td className="number">{e.result.totals.points}</td>
+                <td>
+                  <Link
+                    to={`/events?${new URLSearchParams({ account: account.externalId ?? account.id, event: e.internalId })}`}
+                    aria-label={`Why? event ${e.id}`}
+                  >
+                    Why?
+                  </Link>{' '}
+                  <span className="muted">
+                    {e.result.rules.filter((r) => r.outcome === 'awarded').length} of {e.result.rules.length}{' '}
+                    awarded
+                  </span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <More query={events.query} label="Older events" />
+      <p>
+        <Link to={`/events?${new URLSearchParams({ account: account.externalId ?? account.id })}`}>
+          All the account’s events
+        </Link>
+      </p>
+    </Section>
+  );
+}
+
+/** The account's place: its group above it, its subsidiaries and sites below, each a link. */
+function Tree({ node, current }: { node: TreeNode; current: string }) {
+  const here = node.account.id === current;
+  return (
+    <li>
+      {here ? (
+        <strong aria-current="page">{node.account.name}</strong>
+      ) : (
+        <Link to={`/accounts/${encodeURIComponent(node.account.id)}`}>{node.account.name}</Link>
+      )}
+      {node.account.externalId && <span className="muted"> {node.account.externalId}</span>}
+      {node.children.length > 0 && (
+        <ul>
+          {node.children.map((c) => (
+            <Tree key={c.account.id} node={c} current={current} />
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+function Hierarchy({ account }: { account: Account }) {
+  const tree = useQuery({
+    queryKey: ['account-tree', account.id],
+    queryFn: () =>
+      data(api.GET('/v1/accounts/{accountId}/tree', { params: { path: { accountId: account.id } } })),
+  });
+  const relationships = usePaged(['account-relationships', account.id], (cursor) =>
+    data(
+      api.GET('/v1/relationships', {
+        params: { query: { account: account.id, limit: 20, ...(cursor && { cursor }) } },
+      }),
+    ),
+  );
+  // The ancestors wrap the subtree: the top group first, down to the account and below it.
+  const nested =
+    tree.data &&
+    [...tree.data.ancestors]
+      .reverse()
+      .reduce<TreeNode>((child, ancestor) => ({ account: ancestor, children: [child] }), tree.data.tree);
+  return (
+    <Section id="hierarchy" title="Hierarchy and relationships">
+      <ProblemAlert error={tree.error} />
+      {tree.isPending && <p className="loading">Loading…</p>}
+      {nested && (
+        <>
+          {tree.data.ancestors.length === 0 && tree.data.tree.children.length === 0 ? (
+            <p>Neither part of a group nor a group: no account above or below it.</p>
+          ) : (
+            <ul className="tree" aria-label="Account hierarchy">
+              <Tree node={nested} current={account.id} />
+            </ul>
+          )}
+          {tree.data.truncated && <p className="muted">The subtree is cut at the API’s size limit.</p>}
+        </>
+      )}
+      <h3>Relationships</h3>
+      <ProblemAlert error={relationships.query.error} />
+      {relationships.query.isPending ? (
+        <p className="loading">Loading…</p>
+      ) : relationships.rows.length === 0 ? (
+        <p>No relationship with another account.</p>
+      ) : (
+        <table>
+          <caption className="visually-hidden">Relationships with other accounts</caption>
+          <thead>
+            <tr>
+              <th scope="col">Relationship</th>
+              <th scope="col">Account</th>
+              <th scope="col">From</th>
+              <th scope="col">Until</th>
+              <th scope="col">Active</th>
+            </tr>
+          </thead>
+          <tbody>
+            {relationships.rows.map((r) => {
+              const manages = r.fromAccountId === account.id;
+              const other = manages ? r.toAccountId : r.fromAccountId;
+              return (
+                <tr key={r.id}>
+                  <td>{manages ? 'manages' : 'managed by'}</td>
+                  <td>
+                    <Link to={`/accounts/${encodeURIComponent(other)}`}>
+                      <AccountName id={other} />
+                    </Link>
+                  </td>
+                  <td>
+                    <When at={r.startsAt} />
+                  </td>
+                  <td>
+                    <When at={r.endsAt} />
+                  </td>
+                  <td>{r.active ? 'yes' : 'no'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <More query={relationships.query} label="More relationships" />
+    </Section>
+  );
+}
+
+function Contacts({ account }: { account: Account }) {
+  const contacts = usePaged(['account-contacts', account.id], (cursor) =>
+    data(
+      api.GET('/v1/accounts/{accountId}/contacts', {
+        params: { path: { accountId: account.id }, query: { limit: 20, ...(cursor && { cursor }) } },
+      }),
+    ),
+  );
+  return (
+    <Section id="contacts" title="Contacts">
+      <ProblemAlert error={contacts.query.error} />
+      {contacts.query.isPending ? (
+        <p className="loading">Loading…</p>
+      ) : contacts.rows.length === 0 ? (
+        <p>No contact.</p>
+      ) : (
+        <table>
+          <caption className="visually-hidden">Contacts of the account</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">E-mail</th>
+              <th scope="col">Role</th>
+              <th scope="col">Language</th>
+              <th scope="col">Statements</th>
+            </tr>
+          </thead>
+          <tbody>
+            {contacts.rows.map((c) => (
+              <tr key={c.id}>
+                <td>{c.name ?? '—'}</td>
+                <td>{c.email}</td>
+                <td>{c.role}</td>
+                <td>{c.locale ?? '—'}</td>
+                <td>{c.statementOptIn ? 'yes' : 'no'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <More query={contacts.query} label="More contacts" />
+    </Section>
+  );
+}
+
+function WalletHistory({ account, unit: chosen }: { account: Account; unit: string | undefined }) {
+  const wallets = useWallets(account.id);
+  const unit = shownUnit(wallets.data?.data.map((w) => w.unit) ?? [], chosen);
+  if (!unit) return null;
+  return <History accountId={account.id} unit={unit} />;
+}
+
+function History({ accountId, unit }: { accountId: string; unit: string }) {
+  const history = usePaged(['history', accountId, unit], (cursor) =>
+    data(
+      api.GET('/v1/accounts/{accountId}/wallets/{unit}/history', {
+        params: { path: { accountId, unit }, query: { limit: 50, ...(cursor && { cursor }) } },
+      }),
+    ),
+  );
+  const lines = history.rows;
+  return (
+    <Section id="history" title={`History (${unit})`}>
+      <ProblemAlert error={history.query.error} />
+      {history.query.isPending ? (
         <p className="loading">Loading…</p>
       ) : lines.length === 0 ? (
         <p>No movement yet.</p>
@@ -146,11 +866,7 @@ function History({ accountId, unit }: { accountId: string; unit: string }) {
           </tbody>
         </table>
       )}
-      {history.hasNextPage && (
-        <button type="button" onClick={() => history.fetchNextPage()} disabled={history.isFetchingNextPage}>
-          Older lines
-        </button>
-      )}
-    </section>
+      <More query={history.query} label="Older lines" />
+    </Section>
   );
 }

@@ -1,16 +1,16 @@
 // Events: the stream of events, newest first, filtered by account and type and paged
 // (GET /v1/events), each with what the rules made of it — every rule's outcome and reason, the awards
 // with their explanations, reversals and notes — so "why did this account get 240 points?" has its
-// answer on one line. An event can also be found by its id (GET /v1/events/{id}).
+// answer on one line. An event can also be found by its id (GET /v1/events/{id}), kept in the URL's
+// `event` query so that a link (an account's page) opens one event's explanation.
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { type FormEvent, Fragment, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api, data, type Schemas } from '../api/client';
+import { api, data } from '../api/client';
+import { Evaluation } from '../components/Evaluation';
 import { AccountName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
-import { formatAmount, formatDateTime } from '../format';
-
-type Event = Schemas['Event'];
+import { formatDateTime } from '../format';
 
 export function Events() {
   useEffect(() => {
@@ -20,7 +20,7 @@ export function Events() {
   const account = params.get('account') ?? '';
   const type = params.get('type') ?? '';
   const [open, setOpen] = useState<string | null>(null);
-  const [lookup, setLookup] = useState('');
+  const lookup = params.get('event') ?? '';
   const list = useInfiniteQuery({
     queryKey: ['events', account, type],
     initialPageParam: undefined as string | undefined,
@@ -57,12 +57,17 @@ export function Events() {
     const t = String(form.get('type') ?? '');
     if (a) next.set('account', a);
     if (t) next.set('type', t);
+    if (lookup) next.set('event', lookup);
     setParams(next);
     setOpen(null);
   };
   const find = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    setLookup(String(new FormData(event.currentTarget).get('eventId') ?? '').trim());
+    const next = new URLSearchParams(params);
+    const id = String(new FormData(event.currentTarget).get('eventId') ?? '').trim();
+    if (id) next.set('event', id);
+    else next.delete('event');
+    setParams(next);
   };
   const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
   const typeNames = [
@@ -99,7 +104,13 @@ export function Events() {
       </search>
       <form onSubmit={find} className="inline">
         <label htmlFor="events-lookup">Event id</label>
-        <input id="events-lookup" name="eventId" placeholder="your id or evt_…" />
+        <input
+          id="events-lookup"
+          name="eventId"
+          placeholder="your id or evt_…"
+          defaultValue={lookup}
+          key={lookup}
+        />
         <button type="submit">Find the event</button>
       </form>
       {lookup && (
@@ -184,73 +195,5 @@ export function Events() {
         </button>
       )}
     </>
-  );
-}
-
-/** What the rules made of one event: the totals, each rule's outcome and reason, awards, reversals. */
-function Evaluation({ event }: { event: Event }) {
-  const { result } = event;
-  return (
-    <div className="evaluation">
-      <p>
-        <strong>
-          {event.type} {event.id}
-        </strong>{' '}
-        for <AccountName id={event.accountId} />: {result.totals.points} points
-        {result.totals.cashback > 0 && `, ${result.totals.cashback} cashback`}
-        {result.totals.tierCredits > 0 && `, ${result.totals.tierCredits} tier credits`}.
-      </p>
-      {result.awards.length > 0 && (
-        <ul aria-label={`Awards of event ${event.id}`}>
-          {result.awards.map((a) => (
-            <li key={`${a.ruleId}:${a.kind}:${a.unit}:${a.entryId}`}>
-              {a.explanation} <span className="muted">({formatAmount(a.amount, a.unit)}</span>
-              {a.pendingUntil && (
-                <span className="muted">, pending until {formatDateTime(a.pendingUntil)}</span>
-              )}
-              <span className="muted">)</span>
-            </li>
-          ))}
-        </ul>
-      )}
-      <table>
-        <caption>Each rule’s outcome for event {event.id}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Rule</th>
-            <th scope="col">Version</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Why</th>
-          </tr>
-        </thead>
-        <tbody>
-          {result.rules.map((r) => (
-            <tr key={`${r.ruleId}:${r.ruleVersion}`}>
-              <td>{r.name}</td>
-              <td>{r.ruleVersion}</td>
-              <td>{r.outcome.replaceAll('_', ' ')}</td>
-              <td className="explanation">{r.reason}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {result.reversals.length > 0 && (
-        <ul aria-label={`Reversals of event ${event.id}`}>
-          {result.reversals.map((r) => (
-            <li key={`${r.ruleId}:${r.kind}:${r.unit}:${r.entryId}`}>
-              {r.how}: {formatAmount(r.amount, r.unit)}
-              {r.writtenOff > 0 && ` (${r.writtenOff} written off)`}
-            </li>
-          ))}
-        </ul>
-      )}
-      {result.notes.length > 0 && (
-        <ul aria-label={`Notes on event ${event.id}`}>
-          {result.notes.map((n) => (
-            <li key={n}>{n}</li>
-          ))}
-        </ul>
-      )}
-    </div>
   );
 }
