@@ -12312,6 +12312,11 @@ export interface operations {
                          * @example three-trainings
                          */
                         badge?: string;
+                        /**
+                         * @description Cash credited to the program's base-currency wallet, a decimal ("25.00")
+                         * @example 25.00
+                         */
+                        cashback?: string;
                         /** Format: int64 */
                         points?: number;
                     };
@@ -12673,6 +12678,11 @@ export interface operations {
                          * @example three-trainings
                          */
                         badge?: string;
+                        /**
+                         * @description Cash credited to the program's base-currency wallet, a decimal ("25.00")
+                         * @example 25.00
+                         */
+                        cashback?: string;
                         /** Format: int64 */
                         points?: number;
                     };
@@ -12933,6 +12943,8 @@ export interface operations {
                             accountId: string;
                             automation: string;
                             badgeAwardId: string | null;
+                            cashback: string | null;
+                            cashbackEntryId: string | null;
                             contactId: string | null;
                             entryId: string | null;
                             /** @example Happy birthday, Inge — 2026 */

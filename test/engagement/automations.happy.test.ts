@@ -146,17 +146,25 @@ describe('lifecycle automations', () => {
       code: 'anniversary',
       name: 'Anniversary',
       trigger: { kind: 'anniversary' },
-      effect: { points: 250 },
+      effect: { points: 250, cashback: '25.5' },
       startsAt: '2026-01-01T00:00:00Z',
     });
     expect(await p.due('2026-06-10T08:00:00Z')).toMatchObject({ fired: 1 });
     expect(await p.due('2026-06-11T08:00:00Z')).toMatchObject({ fired: 0 });
-    expect((await firings(p, 'anniversary'))[0]).toMatchObject({
+    const [fired] = await firings(p, 'anniversary');
+    expect(fired).toMatchObject({
       accountId: acme,
       occurrence: '2026',
       explanation: 'Happy anniversary, ACME — 3 years with us (2026)',
+      cashback: '25.50',
     });
     expect(await p.points(acme)).toBe(250);
+    // The cashback is its own credit of the EUR wallet, explained like the points.
+    const eur = await p.send(p.read, { method: 'GET', url: `/v1/accounts/${acme}/wallets/EUR/history` });
+    expect(eur.statusCode, eur.body).toBe(200);
+    expect(eur.json().data).toMatchObject([
+      { amount: 2550, entryId: fired.cashbackEntryId, explanation: fired.explanation },
+    ]);
   });
 
   it('a spend milestone fires once when lifetime spend crosses it; win-back once per lapse', async () => {

@@ -385,6 +385,17 @@ describe('new goals, opt-in and automations refuse bad input, naming the field, 
       'automation_invalid',
       ['/body/trigger/threshold', '/body/effect'],
     );
+    // Cashback: a positive decimal, with no more decimals than the base currency (EUR: 2).
+    for (const cashback of ['0', '-5', '12.345', 'ten'])
+      await refused(
+        p.admin,
+        'POST',
+        '/v1/automations',
+        { code: 'bad', name: 'Bad', trigger: { kind: 'birthday' }, effect: { cashback } },
+        422,
+        'automation_invalid',
+        ['/body/effect/cashback'],
+      );
     await refused(
       p.admin,
       'POST',

@@ -1,6 +1,6 @@
 // Lifecycle automations as data: what fires (a contact's birthday, the client anniversary of the
 // account's customerSince, a milestone of lifetime spend or points, a win-back after N days without
-// a qualifying event), what it gives (points, a badge), and from when. Pure: which occurrence is due
+// a qualifying event), what it gives (points, cashback, a badge), and from when. Pure: which occurrence is due
 // on a local date, its stable key (so it fires once however often, late or concurrently the due run
 // looks), and the words the ledger shows. What needs the store is in the engagement module.
 import type { LocalDate } from '../calendar.ts';
@@ -21,7 +21,8 @@ export type AutomationTrigger =
 export interface AutomationDocument {
   name: string;
   trigger: AutomationTrigger;
-  effect: { points?: number; badge?: string };
+  /** cashback: a decimal in the program's base currency, credited to its cash wallet. */
+  effect: { points?: number; cashback?: string; badge?: string };
   /** Occurrences from this instant fire (earlier birthdays, anniversaries or lapses do not). */
   startsAt: string;
   /** Paused automations fire nothing. */
@@ -56,8 +57,13 @@ export function automationProblems(doc: AutomationDocument): Record<string, stri
       problems['trigger/days'] = 'a whole number of days from 1 to 3660';
     if (t.eventTypes.length === 0) problems['trigger/eventTypes'] = 'at least one event type';
   }
-  if (doc.effect.points === undefined && doc.effect.badge === undefined)
-    problems['effect'] = 'points, a badge or both';
+  if (doc.effect.points === undefined && doc.effect.cashback === undefined && doc.effect.badge === undefined)
+    problems['effect'] = 'points, cashback, a badge or several';
+  if (
+    doc.effect.cashback !== undefined &&
+    (!DECIMAL.test(doc.effect.cashback) || /^0(\.0*)?$/.test(doc.effect.cashback))
+  )
+    problems['effect/cashback'] = 'a positive decimal in the base currency';
   if (doc.effect.points !== undefined && (!Number.isInteger(doc.effect.points) || doc.effect.points < 1))
     problems['effect/points'] = 'a whole number of points, at least 1';
   if (Number.isNaN(new Date(doc.startsAt).getTime())) problems['startsAt'] = 'not a date-time';

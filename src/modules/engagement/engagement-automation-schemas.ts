@@ -56,6 +56,13 @@ const AutomationFields = {
   effect: Type.Object(
     {
       points: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000 })),
+      cashback: Type.Optional(
+        Type.String({
+          maxLength: 24,
+          description: 'Cash credited to the program\'s base-currency wallet, a decimal ("25.00")',
+          examples: ['25.00'],
+        }),
+      ),
       badge: Type.Optional(EngagementCode),
     },
     { additionalProperties: false, description: 'What each occurrence gives (once)' },
@@ -108,6 +115,8 @@ export const FiringList = Type.Object({
       explanation: Type.String({ examples: ['Happy birthday, Inge — 2026'] }),
       points: Nullable(Type.Integer()),
       entryId: Nullable(Type.String()),
+      cashback: Nullable(Type.String({ description: 'In the base currency' })),
+      cashbackEntryId: Nullable(Type.String()),
       badgeAwardId: Nullable(Type.String()),
     }),
   ),

@@ -5,6 +5,7 @@
 import type { Actor } from '../../core/access.ts';
 import { type AutomationDocument, automationProblems } from '../../core/engagement/automation.ts';
 import { type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
+import { formatAmount, minorDigits } from '../../core/money.ts';
 import { fetchPage, type PageQuery } from '../../core/pagination.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { type EngagementDeps, existing } from './engagement-deps.ts';
@@ -29,7 +30,7 @@ export function toAutomation(row: AutomationRow) {
   };
 }
 
-export function toFiring(row: FiringRow) {
+export function toFiring(row: FiringRow, baseCurrency: string) {
   return {
     automation: row.automationCode,
     subjectId: row.subjectId,
@@ -41,6 +42,8 @@ export function toFiring(row: FiringRow) {
     explanation: row.explanation,
     points: row.points,
     entryId: row.entryId,
+    cashback: row.cashback === null ? null : formatAmount(BigInt(row.cashback), baseCurrency),
+    cashbackEntryId: row.cashbackEntryId,
     badgeAwardId: row.badgeAwardId,
   };
 }
@@ -66,6 +69,11 @@ async function validate(
     for (const [i, type] of types.entries())
       if (!known.has(type))
         problems.push({ path: `/trigger/eventTypes/${i}`, message: `unknown event type ${type}` });
+  }
+  if (doc.effect.cashback !== undefined && !problems.some((p) => p.path === '/effect/cashback')) {
+    const digits = minorDigits((await deps.programs.get(programId)).baseCurrency);
+    if ((doc.effect.cashback.split('.')[1]?.length ?? 0) > digits)
+      problems.push({ path: '/effect/cashback', message: `at most ${digits} decimals in the base currency` });
   }
   if (doc.effect.badge !== undefined && !(await findBadge(deps.database.db, programId, doc.effect.badge)))
     problems.push({ path: '/effect/badge', message: `unknown badge ${doc.effect.badge}` });
@@ -164,5 +172,6 @@ export async function firingsOf(
   const account =
     query.account === undefined ? undefined : await deps.accounts.resolve(programId, query.account);
   const rows = await listFirings(deps.database.db, programId, code, account?.id, query.limit ?? 50);
-  return { data: rows.map(toFiring) };
+  const { baseCurrency } = await deps.programs.get(programId);
+  return { data: rows.map((row) => toFiring(row, baseCurrency)) };
 }

@@ -32,6 +32,12 @@ import {
 
 const DEFAULT_SPEND_TYPES = ['purchase', 'invoice.paid'];
 
+/** A decimal in a currency ("25.5" in EUR) as minor units (2550); validated when the automation was written. */
+function toMinor(amount: string, currency: string): number {
+  const { numerator, denominator } = parseDecimal(amount);
+  return Number((numerator * 10n ** BigInt(minorDigits(currency))) / denominator);
+}
+
 interface Occurrence {
   subjectId: string;
   occurrence: string;
@@ -74,12 +80,33 @@ async function fire(
           sourceId: automation.code,
           actor: actorName(actor),
         });
+  // Cashback in the base currency, as its own credit of the cash wallet (key: the occurrence's).
+  const currency =
+    doc.effect.cashback === undefined ? null : (await deps.programs.get(programId)).baseCurrency;
+  const cashback = currency === null ? null : toMinor(doc.effect.cashback!, currency);
+  const cash =
+    cashback === null
+      ? null
+      : await ledger.prepareCredit(programId, {
+          key: `${key}:cashback`,
+          account: o.accountId,
+          contactId: o.contactId ?? undefined,
+          amount: cashback,
+          unit: currency!,
+          type: 'earn',
+          reasonCode: `automation_${doc.trigger.kind}`,
+          explanation: o.explanation,
+          sourceType: 'job',
+          sourceId: automation.code,
+          actor: actorName(actor),
+        });
   const badge =
     doc.effect.badge === undefined ? undefined : await findBadge(database.db, programId, doc.effect.badge);
   return database.transaction(async (tx) => {
     await advisoryLock(tx, `engagement:${programId}:${key}`);
     if (await findFiring(tx, programId, automation.code, o.subjectId, o.occurrence)) return false;
     const entry = prepared === null ? null : (await ledger.writePrepared(tx, prepared)).entry;
+    const cashEntry = cash === null ? null : (await ledger.writePrepared(tx, cash)).entry;
     const award = badge
       ? await insertAwardOnce(tx, {
           programId,
@@ -107,6 +134,8 @@ async function fire(
       explanation: o.explanation,
       points,
       entryId: entry?.id ?? null,
+      cashback,
+      cashbackEntryId: cashEntry?.id ?? null,
       badgeAwardId: award?.id ?? null,
     });
     return true;

@@ -270,6 +270,9 @@ export const automationFirings = pgTable(
     explanation: text('explanation').notNull(),
     points: bigint('points', { mode: 'number' }),
     entryId: text('entry_id'),
+    /** Cashback in minor units of the base currency, and its ledger entry. */
+    cashback: bigint('cashback', { mode: 'number' }),
+    cashbackEntryId: text('cashback_entry_id'),
     badgeAwardId: text('badge_award_id'),
   },
   (t) => [
