@@ -39,7 +39,6 @@ import { ledgerProgramRoutes } from '../modules/ledger/ledger-program-routes.ts'
 import { ledgerRoutes } from '../modules/ledger/ledger-routes.ts';
 import { membershipRoutes } from '../modules/memberships/memberships-routes.ts';
 import { notificationRoutes, unsubscribeRoutes } from '../modules/notifications/notifications-routes.ts';
-import { commissionRoutes } from '../modules/partners/partners-commission-routes.ts';
 import { partnerRoutes } from '../modules/partners/partners-routes.ts';
 import { portalPageRoutes } from '../modules/portal/portal-pages-routes.ts';
 import { portalMembers } from '../modules/portal/portal-plugin.ts';
@@ -88,7 +87,6 @@ const ROUTE_MODULES = [
   portalRoutes,
   notificationRoutes,
   partnerRoutes,
-  commissionRoutes,
 ] as const;
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
