@@ -3,11 +3,11 @@
 // due (maker-checker), a payout is sent and paid or fails (the money comes back), the CSV for finance.
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { periodContaining } from '../../src/core/partners/commission.ts';
 import { type TestApi, testApi } from '../support/app.ts';
 import {
   agencyPlan,
   type Body,
+  currentMonth,
   type PartnerProgram,
   partnerWithReferral as withReferral,
 } from './helpers.ts';
@@ -29,8 +29,6 @@ async function holdingOver(p: PartnerProgram) {
     sql`update commission_lines set due_at = now() - interval '1 second' where program_id = ${p.id}`,
   );
 }
-
-const currentMonth = () => periodContaining(new Date(), 'month', 'Europe/Amsterdam').key;
 
 describe('commissions', () => {
   it('pays a fixed and a percentage line pending, once, explained; a return claws back its share', async () => {

@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
+import { periodContaining } from '../../src/core/partners/commission.ts';
 import { selectRows } from '../../src/db/client.ts';
 import { FIXTURE } from '../support/actor.ts';
 import type { TestApi } from '../support/app.ts';
@@ -172,3 +173,6 @@ export async function partnerWithReferral(
   expect(referred.statusCode, referred.body).toBe(201);
   return Object.assign(p, { nordic });
 }
+
+/** This month's key in the test programs' time zone (Europe/Amsterdam). */
+export const currentMonth = () => periodContaining(new Date(), 'month', 'Europe/Amsterdam').key;
