@@ -40,12 +40,12 @@ describe('the demo program', () => {
     const approved = (await get('/v1/claims?status=approved')).data[0];
     expect(approved).toMatchObject({ invoiceNumber: 'INV-2026-0412', awarded: { points: 4800 } });
 
-    // Commissions: the reseller's line is due and in the quarter's run, waiting for approval; the
-    // agency's lines are pending for 30 days.
-    const crm1 = await get('/v1/commission-lines?partner=CRM-0001');
+    // Commissions: the reseller's line (5% of Kestrel's 240.00) is due and in the quarter's run,
+    // waiting for approval; the agency's lines are pending for 30 days.
+    const crm2 = await get('/v1/commission-lines?partner=CRM-0002');
     expect(
-      crm1.data.map((l: { kind: string; amount: number; status: string }) => [l.kind, l.amount, l.status]),
-    ).toEqual([['percentage', 9200, 'in_payout']]);
+      crm2.data.map((l: { kind: string; amount: number; status: string }) => [l.kind, l.amount, l.status]),
+    ).toEqual([['percentage', 1200, 'in_payout']]);
     const crm14 = await get('/v1/commission-lines?partner=CRM-0014');
     expect(
       crm14.data.map((l: { kind: string; amount: number; status: string }) => [l.kind, l.amount, l.status]),
@@ -56,8 +56,8 @@ describe('the demo program', () => {
     const [run] = (await get('/v1/payout-runs?status=proposed')).data;
     expect(run).toMatchObject({
       payoutCount: 1,
-      total: 9200,
-      payouts: [{ amount: 9200, status: 'proposed' }],
+      total: 1200,
+      payouts: [{ amount: 1200, status: 'proposed' }],
     });
   }, 300_000);
 });

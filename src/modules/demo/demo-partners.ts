@@ -3,8 +3,9 @@
 // because it belongs to its referrer's group), and Sell & Earn claims (one approved, two in the queue).
 // The portal's demo member's company has a code too, with one business converted and one waiting for
 // its first order: the portal's referrals page (decision 0029). Commissions (decision 0032): two plans,
-// CRM-0001 on a monthly reseller plan (paid at once: its line is due) and CRM-0014 on the agency plan
-// (its lines pending for 30 days), and the quarter's payout run waiting for approval.
+// CRM-0002 on a monthly reseller plan (paid at once: the line of Kestrel's small first order is due) and
+// CRM-0014 on the agency plan (its lines pending for 30 days), and the quarter's payout run waiting for
+// approval.
 import { type Actor, systemActor } from '../../core/access.ts';
 import { periodContaining } from '../../core/partners/commission.ts';
 import type { EventService } from '../events/events-service.ts';
@@ -51,7 +52,7 @@ async function commissionPlans(partners: PartnerService, programId: string, acto
     },
     actor,
   );
-  await partners.assignCommissionPlan(programId, 'CRM-0001', 'reseller-monthly', actor);
+  await partners.assignCommissionPlan(programId, 'CRM-0002', 'reseller-monthly', actor);
   await partners.assignCommissionPlan(programId, 'CRM-0014', 'agency-standard', actor);
 }
 
@@ -115,6 +116,20 @@ export async function loadPartnerDemo(
       amount: '1840.00',
       currency: 'EUR',
       references: { orderId: 'SO-NEW-0001' },
+    },
+    actor,
+  );
+  // Kestrel's first order is too small to convert its referral; it pays CRM-0002 a commission all the same.
+  await events.ingest(
+    programId,
+    {
+      id: 'demo-kestrel-first-order',
+      type: 'purchase',
+      account: 'NEW-0002',
+      occurredAt: now.toISOString(),
+      amount: '240.00',
+      currency: 'EUR',
+      references: { orderId: 'SO-NEW-0002' },
     },
     actor,
   );
