@@ -208,7 +208,8 @@ describe('payout runs', () => {
 
   it('a failed payout gives the money back; a cancelled run frees its lines for another run', async () => {
     const p = await partnerWithReferral(agencyPlan({ holdingDays: 0 }));
-    await p.purchase('SO-1', 'FJORD', '500.00');
+    // Stamped a minute before the attribution (a client's clock): recorded after it, it still pays.
+    await p.purchase('SO-1', 'FJORD', '500.00', { occurredAt: new Date(Date.now() - 60_000).toISOString() });
     expect(await p.wallet(p.nordic, 'EUR')).toEqual({ available: 10000, pending: 0 });
     const period = currentMonth();
     const first = await p.ok(p.write, { method: 'POST', url: '/v1/payout-runs', payload: { period } });

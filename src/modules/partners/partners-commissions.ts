@@ -62,9 +62,15 @@ type Planned = Omit<NewCommissionLineRow, 'id' | 'programId' | 'entryId' | 'rema
   amount: number;
 };
 
-/** Whether the revenue of an event at `at` still counts: within `months` of the attribution. */
+/** How much earlier than its attribution an event may be stamped and still pay (client clocks, batches). */
+const CLOCK_SLACK_MS = 3_600_000;
+
+/**
+ * Whether the revenue of an event at `at` counts: from the attribution (less the slack: the hook only
+ * sees events recorded after it, some stamped a moment before) to `months` after it.
+ */
 function withinMonths(referral: ReferralRow, months: number | null, at: Date, timeZone: string): boolean {
-  if (at.getTime() < referral.attributedAt.getTime()) return false;
+  if (at.getTime() < referral.attributedAt.getTime() - CLOCK_SLACK_MS) return false;
   if (months === null) return true;
   const until = startOfLocalDay(addMonths(localDate(referral.attributedAt, timeZone), months), timeZone);
   return at.getTime() < until.getTime();
