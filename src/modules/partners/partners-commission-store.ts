@@ -1,6 +1,6 @@
 // SQL of commissions: plans, partner assignments, commission lines, payout runs and payouts.
-import { and, asc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.ts';
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { type Executor, selectRows, textArray } from '../../db/client.ts';
 import { equalsIf, programTable } from '../../db/rows.ts';
 import {
   commissionLines,
@@ -196,53 +196,49 @@ export async function owedBefore(
   }));
 }
 
-/** The open ledger entries of a partner's paying lines due before `cutoff` (to post before paying). */
-export function dueEntriesOf(
+/** The ledger entries of the partners' unpaid paying lines due before `cutoff` (to post before paying). */
+export async function dueEntriesOf(
   db: Executor,
   programId: string,
   accountIds: string[],
   unit: string,
   cutoff: Date,
-) {
-  if (accountIds.length === 0) return Promise.resolve([]);
-  return db
-    .select({ entryId: commissionLines.entryId })
-    .from(commissionLines)
-    .where(
-      and(
-        eq(commissionLines.programId, programId),
-        inArray(commissionLines.partnerAccountId, accountIds),
-        eq(commissionLines.unit, unit),
-        lt(commissionLines.dueAt, cutoff),
-        gte(commissionLines.remaining, 1),
-        isNull(commissionLines.payoutId),
-      ),
-    );
+): Promise<string[]> {
+  if (accountIds.length === 0) return [];
+  const rows = await selectRows<{ entry_id: string }>(
+    db,
+    sql`select entry_id from commission_lines
+         where program_id = ${programId} and partner_account_id = any(${textArray(accountIds)})
+           and unit = ${unit} and due_at < ${cutoff} and remaining > 0 and payout_id is null
+           and entry_id is not null`,
+  );
+  return rows.map((r) => r.entry_id);
 }
 
-/** Attaches a partner's unpaid lines due before `cutoff` to its payout; answers how many. */
+/**
+ * Attaches each partner's unpaid lines due before `cutoff` to its payout, in one statement; answers
+ * how many lines each payout got.
+ */
 export async function attachLines(
   db: Executor,
   programId: string,
-  accountId: string,
   unit: string,
   cutoff: Date,
-  payoutId: string,
-): Promise<number> {
-  const rows = await db
-    .update(commissionLines)
-    .set({ payoutId })
-    .where(
-      and(
-        eq(commissionLines.programId, programId),
-        eq(commissionLines.partnerAccountId, accountId),
-        eq(commissionLines.unit, unit),
-        lt(commissionLines.dueAt, cutoff),
-        isNull(commissionLines.payoutId),
-      ),
-    )
-    .returning({ id: commissionLines.id });
-  return rows.length;
+  payouts: ReadonlyArray<{ accountId: string; payoutId: string }>,
+): Promise<Map<string, number>> {
+  if (payouts.length === 0) return new Map();
+  const rows = await selectRows<{ payout_id: string; n: string }>(
+    db,
+    sql`with v as (select unnest(${textArray(payouts.map((p) => p.accountId))}) as account_id,
+                          unnest(${textArray(payouts.map((p) => p.payoutId))}) as payout_id),
+             attached as (
+               update commission_lines l set payout_id = v.payout_id from v
+                where l.program_id = ${programId} and l.partner_account_id = v.account_id
+                  and l.unit = ${unit} and l.due_at < ${cutoff} and l.payout_id is null
+                returning l.payout_id)
+        select payout_id, count(*)::text as n from attached group by payout_id`,
+  );
+  return new Map(rows.map((r) => [r.payout_id, Number(r.n)]));
 }
 
 /** Frees the lines of a payout (cancelled or failed): a later run takes them. */
@@ -277,7 +273,7 @@ export function openRunOf(db: Executor, programId: string, period: string, unit:
 }
 
 const payoutRows = programTable(partnerPayouts, partnerPayouts.id);
-export const insertPayout = payoutRows.insert;
+export const insertPayouts = payoutRows.insertMany;
 export const findPayout = payoutRows.find;
 export const lockPayout = payoutRows.lock;
 export const updatePayout = payoutRows.update;

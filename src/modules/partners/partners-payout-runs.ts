@@ -12,13 +12,15 @@ import { parsePeriod, type Statement, statementOf } from '../../core/partners/co
 import { isCurrency } from '../../core/reference.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { availableByAccount } from '../ledger/ledger-reads.ts';
+import { ledgerSettings } from '../ledger/ledger-settings.ts';
 import type { ProposeRunInput, RunsQueryInput } from './partners-commission-schemas.ts';
 import {
   attachLines,
   detachLines,
   dueEntriesOf,
   findRun,
-  insertPayout,
+  insertPayouts,
   insertRun,
   listRuns,
   lockRun,
@@ -64,8 +66,7 @@ async function postDue(
   unit: string,
   cutoff: Date,
 ) {
-  for (const { entryId } of await dueEntriesOf(deps.database.db, programId, accountIds, unit, cutoff)) {
-    if (entryId === null) continue;
+  for (const entryId of await dueEntriesOf(deps.database.db, programId, accountIds, unit, cutoff)) {
     try {
       await deps.ledger.resolve(programId, entryId, 'post', {
         key: `job:auto-post:${entryId}`,
@@ -76,6 +77,24 @@ async function postDue(
       if (!(error instanceof FidelisError && error.code === 'entry_not_open')) throw error;
     }
   }
+}
+
+/** What each partner's wallet of `unit` holds available: one read, unless wallets are pooled by group. */
+async function availableOf(
+  deps: PartnerDeps,
+  program: { id: string; settings: Record<string, unknown> },
+  accountIds: string[],
+  unit: string,
+  now: Date,
+): Promise<Map<string, number>> {
+  if (ledgerSettings(program.settings).pooling !== 'group')
+    return availableByAccount(deps.database.db, program.id, accountIds, unit);
+  const found = new Map<string, number>();
+  for (const accountId of accountIds) {
+    const wallet = (await deps.ledger.summary(program.id, accountId, now)).find((w) => w.unit === unit);
+    found.set(accountId, wallet?.available ?? 0);
+  }
+  return found;
 }
 
 export async function proposeRun(
@@ -122,11 +141,17 @@ export async function proposeRun(
     unit,
     cutoff,
   );
-  const payouts: Array<{ accountId: string; statement: Statement }> = [];
+  const available = await availableOf(
+    deps,
+    program,
+    owed.map((o) => o.accountId),
+    unit,
+    now,
+  );
+  const payouts: Array<{ accountId: string; payoutId: string; statement: Statement }> = [];
   for (const o of owed) {
-    const wallet = (await deps.ledger.summary(programId, o.accountId, now)).find((w) => w.unit === unit);
-    const statement = statementOf({ ...o, available: wallet?.available ?? 0, minimum });
-    if (statement.payout > 0) payouts.push({ accountId: o.accountId, statement });
+    const statement = statementOf({ ...o, available: available.get(o.accountId) ?? 0, minimum });
+    if (statement.payout > 0) payouts.push({ accountId: o.accountId, payoutId: newId('ppo'), statement });
   }
   const id = newId('prn');
   try {
@@ -146,21 +171,21 @@ export async function proposeRun(
         proposedBy: actorName(actor),
         proposedAt: now,
       });
-      for (const p of payouts) {
-        const payoutId = newId('ppo');
-        const lineCount = await attachLines(tx, programId, p.accountId, unit, cutoff, payoutId);
-        await insertPayout(tx, {
+      const lineCounts = await attachLines(tx, programId, unit, cutoff, payouts);
+      await insertPayouts(
+        tx,
+        payouts.map((p) => ({
           programId,
-          id: payoutId,
+          id: p.payoutId,
           runId: id,
           accountId: p.accountId,
           unit,
           amount: p.statement.payout,
-          status: 'proposed',
+          status: 'proposed' as const,
           statement: p.statement,
-          lineCount,
-        });
-      }
+          lineCount: lineCounts.get(p.payoutId) ?? 0,
+        })),
+      );
       const view = toRun((await findRun(tx, programId, id))!, await payoutsOfRun(tx, programId, id));
       await deps.audit.record(tx, programId, {
         actor,
