@@ -994,6 +994,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/commission-lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List commission lines, each explained (a partner's, a payout's, an event's)
+         * @description Lines are written when events of referred accounts arrive: fixed (on the conversion), percentage (of revenue), bonus (a target reached) and clawback (a return took back part of a line). Amounts are minor units or points.
+         */
+        get: operations["listCommissionLines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/commission-partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the partner accounts on commission plans (of one plan) */
+        get: operations["listCommissionPartners"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/commission-partners/{account}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read the commission plan of a partner account */
+        get: operations["getCommissionPartner"];
+        /**
+         * Put a partner account on a commission plan (replacing its plan; audited)
+         * @description The partner earns on the businesses it referred (the referrer of their referrals) from now on; lines written before stay as they are.
+         */
+        put: operations["replaceCommissionPartner"];
+        post?: never;
+        /** Take a partner account off its commission plan (audited) */
+        delete: operations["deleteCommissionPartner"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/commission-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the commission plans */
+        get: operations["listCommissionPlans"];
+        put?: never;
+        /**
+         * Define a commission plan: fixed per conversion, % of referred revenue, tiers, bonus (audited)
+         * @description Amounts are decimal strings of the plan unit (whole numbers for points); volumes and targets are in the base currency; rates are percentages from 0 to 100. A negative rate, a rate above 100%, an unknown currency or event type is refused with 422 commission_plan_invalid naming the field.
+         */
+        post: operations["createCommissionPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/commission-plans/{plan}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a commission plan */
+        get: operations["getCommissionPlan"];
+        /** Replace a commission plan: a new version, for lines from now on (audited) */
+        put: operations["replaceCommissionPlan"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/contacts": {
         parameters: {
             query?: never;
@@ -2105,6 +2203,138 @@ export interface paths {
         post?: never;
         /** Revoke a key of a program at once (audited in that program) */
         delete: operations["deleteOperatorProgramKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payout-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List payout runs, newest first */
+        get: operations["listPayoutRuns"];
+        put?: never;
+        /**
+         * Propose a payout run of a period: one payout per partner owed at least the minimum (audited)
+         * @description A past or current month (2026-11) or quarter (2026-Q4) in the program time zone; a future period is refused with 422 payout_run_invalid. A period is paid once per currency: a second run (also one started concurrently) is refused with 409 payout_run_exists naming the first. Each payout carries a statement: opening balance, commissions, clawbacks, payout, closing balance.
+         */
+        post: operations["createPayoutRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payout-runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a payout run with its payouts and their statements */
+        get: operations["getPayoutRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payout-runs/{runId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a proposed payout run: the money leaves the partners’ wallets (audited)
+         * @description Maker-checker: whoever proposed the run cannot approve it (403 payout_run_approver_not_allowed). Each payout becomes a payout debit of the partner cash wallet (key derived from run and partner: once) and is pending; a wallet that no longer holds the amount fails its payout.
+         */
+        post: operations["approvePayoutRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payout-runs/{runId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a proposed payout run: its lines go to the next run (audited) */
+        post: operations["cancelPayoutRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payout-runs/{runId}/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The payout run for finance, as CSV: one row per payout
+         * @description Columns: payout_id, partner_account_id, partner_external_id, partner_name, tax_id (the account attribute taxId or vatId), country, amount (decimal), currency, status, reference, period, run_id.
+         */
+        get: operations["getPayoutRunExportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payout-runs/{runId}/payouts/{payoutId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a payout of a run */
+        get: operations["getPayoutRunPayout"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payout-runs/{runId}/payouts/{payoutId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a released payout’s status: sent, paid or failed, with the external reference (audited)
+         * @description pending → sent → paid, or failed from pending or sent (409 payout_state_conflict otherwise). A failed payout gives the money back to the wallet (a reversal of its debit) and its lines go to the next run.
+         */
+        post: operations["createPayoutRunPayoutStatu"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3455,6 +3685,93 @@ export interface components {
             status: string;
             url: string | null;
         };
+        CommissionLine: {
+            /**
+             * Format: int64
+             * @description Minor units or points; negative for a clawback
+             */
+            amount: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            dueAt: string;
+            entryId: string | null;
+            eventId: string | null;
+            /** @example 10% of purchase SO-1001 of Fjord Builders, EUR 1,200.00 */
+            explanation: string;
+            how: string | null;
+            id: string;
+            /** @description fixed, percentage, bonus or clawback */
+            kind: string;
+            /** Format: date-time */
+            occurredAt: string;
+            partnerAccountId: string;
+            payoutId: string | null;
+            period: string | null;
+            plan: string;
+            /** Format: int64 */
+            planVersion: number;
+            rate: string | null;
+            referralId: string | null;
+            referredAccountId: string | null;
+            relatedLineId: string | null;
+            /**
+             * Format: int64
+             * @description What is left of it after clawbacks
+             */
+            remaining: number;
+            /**
+             * Format: int64
+             * @description Of that revenue, returned so far
+             */
+            returned: number;
+            revenue: number | null;
+            /** @description pending (holding), due (payable), in_payout, clawed_back (returned in full), or clawback (a line taking back) */
+            status: string;
+            unit: string;
+        };
+        CommissionPartner: {
+            accountId: string;
+            actor: string;
+            /** Format: date-time */
+            assignedAt: string;
+            plan: string;
+        };
+        CommissionPlan: {
+            active: boolean;
+            bonus: {
+                amount: string;
+                period: string;
+                target: string;
+            } | null;
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            fixed: {
+                amount: string;
+            } | null;
+            /** Format: int64 */
+            holdingDays: number;
+            name: string;
+            revenue: {
+                eventTypes: string[];
+                months: number | null;
+                period: string;
+                rate: string | null;
+                tiers: {
+                    from: string;
+                    rate: string;
+                }[] | null;
+            } | null;
+            unit: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * Format: int64
+             * @description Bumped by every change; each line records the version it followed
+             */
+            version: number;
+        };
         /** ConsoleSession */
         ConsoleSession: {
             /** @description Send it as the X-CSRF-Token header with every request that changes state */
@@ -3986,6 +4303,77 @@ export interface components {
             state: string;
             subject: string | null;
             to: string | null;
+        };
+        PartnerPayout: {
+            accountId: string;
+            /** Format: int64 */
+            amount: number;
+            /** Format: date-time */
+            createdAt: string;
+            entryId: string | null;
+            id: string;
+            /** Format: int64 */
+            lineCount: number;
+            reason: string | null;
+            reference: string | null;
+            refundEntryId: string | null;
+            runId: string;
+            /** @description Minor units of the run currency */
+            statement: {
+                /**
+                 * Format: int64
+                 * @description What the period's returns took back
+                 */
+                clawbacks: number;
+                /**
+                 * Format: int64
+                 * @description Owed after this payout (negative: a debt later commissions settle)
+                 */
+                closingBalance: number;
+                /**
+                 * Format: int64
+                 * @description The period's commission lines (due in it)
+                 */
+                commissions: number;
+                /**
+                 * Format: int64
+                 * @description Owed before the period, after earlier payouts
+                 */
+                openingBalance: number;
+                /** Format: int64 */
+                payout: number;
+            };
+            /** @description proposed (run not approved), pending (money left the wallet), sent, paid, failed (given back), cancelled */
+            status: string;
+            unit: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PayoutRun: {
+            /** Format: date-time */
+            cutoff: string;
+            decidedAt: string | null;
+            decidedBy: string | null;
+            decisionReason: string | null;
+            id: string;
+            /** Format: int64 */
+            minimum: number;
+            /** Format: int64 */
+            payoutCount: number;
+            payouts: components["schemas"]["PartnerPayout"][];
+            period: string;
+            /** Format: date-time */
+            periodEnd: string;
+            /** Format: date-time */
+            periodStart: string;
+            /** Format: date-time */
+            proposedAt: string;
+            proposedBy: string;
+            /** @description proposed, approved or cancelled */
+            status: string;
+            /** Format: int64 */
+            total: number;
+            unit: string;
         };
         /** PortalBranding */
         PortalBranding: {
@@ -16232,6 +16620,1568 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SalesClaim"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCommissionLines: {
+        parameters: {
+            query?: {
+                /** @description Only lines of this partner (id or externalId) */
+                partner?: string;
+                /** @description Only lines of this payout */
+                payout?: string;
+                kind?: "fixed" | "percentage" | "bonus" | "clawback";
+                /** @description The client's event id */
+                event?: string;
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CommissionLine"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCommissionPartners: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Stable key of the commission plan (lower case letters, digits, _ and -)
+                 * @example agency-standard
+                 */
+                plan?: string;
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CommissionPartner"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCommissionPartner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The partner account (id or externalId) */
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionPartner"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceCommissionPartner: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The partner account (id or externalId) */
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "plan": "agency-standard"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Stable key of the commission plan (lower case letters, digits, _ and -)
+                     * @example agency-standard
+                     */
+                    plan: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionPartner"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteCommissionPartner: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The partner account (id or externalId) */
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCommissionPlans: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CommissionPlan"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCommissionPlan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "bonus": {
+                 *         "amount": "250.00",
+                 *         "period": "quarter",
+                 *         "target": "10000.00"
+                 *       },
+                 *       "code": "agency-standard",
+                 *       "fixed": {
+                 *         "amount": "50.00"
+                 *       },
+                 *       "holdingDays": 30,
+                 *       "name": "Agency standard",
+                 *       "revenue": {
+                 *         "eventTypes": [
+                 *           "purchase"
+                 *         ],
+                 *         "months": 12,
+                 *         "period": "month",
+                 *         "rate": "10"
+                 *       },
+                 *       "unit": "EUR"
+                 *     }
+                 */
+                "application/json": {
+                    active?: boolean;
+                    bonus?: {
+                        /**
+                         * @description The bonus, in the unit, once per period
+                         * @example 250.00
+                         */
+                        amount: string;
+                        /** @description A calendar month or quarter in the program's time zone */
+                        period: "month" | "quarter";
+                        /**
+                         * @description Referred volume to reach in the period (base currency)
+                         * @example 10000.00
+                         */
+                        target: string;
+                    } | null;
+                    /**
+                     * @description Stable key of the commission plan (lower case letters, digits, _ and -)
+                     * @example agency-standard
+                     */
+                    code: string;
+                    fixed?: {
+                        /**
+                         * @description Paid once per converted referral, in the unit
+                         * @example 50.00
+                         */
+                        amount: string;
+                    } | null;
+                    /**
+                     * Format: int64
+                     * @description Commission lines stay pending this many days (returns void them) before they post and can be paid out (default 30)
+                     */
+                    holdingDays?: number;
+                    name: string;
+                    revenue?: {
+                        /** @description Events of the referred accounts whose amount is revenue (in the base currency) */
+                        eventTypes: string[];
+                        months?: number | null;
+                        /** @description A calendar month or quarter in the program's time zone */
+                        period?: "month" | "quarter";
+                        rate?: string | null;
+                        tiers?: {
+                            /**
+                             * @description From this volume in the period (base currency; the first tier from 0)
+                             * @example 0
+                             */
+                            from: string;
+                            /**
+                             * @description A percentage from 0 to 100 (a decimal string, at most 12 decimals)
+                             * @example 10
+                             * @example 2.5
+                             */
+                            rate: string;
+                        }[] | null;
+                    } | null;
+                    /**
+                     * @description "points" or an ISO 4217 currency: the partner's wallet the commissions go to (a plan paying on revenue in cash pays in the base currency)
+                     * @example EUR
+                     */
+                    unit: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionPlan"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCommissionPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Stable key of the commission plan (lower case letters, digits, _ and -)
+                 * @example agency-standard
+                 */
+                plan: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionPlan"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaceCommissionPlan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /**
+                 * @description Stable key of the commission plan (lower case letters, digits, _ and -)
+                 * @example agency-standard
+                 */
+                plan: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    active?: boolean;
+                    bonus?: {
+                        /**
+                         * @description The bonus, in the unit, once per period
+                         * @example 250.00
+                         */
+                        amount: string;
+                        /** @description A calendar month or quarter in the program's time zone */
+                        period: "month" | "quarter";
+                        /**
+                         * @description Referred volume to reach in the period (base currency)
+                         * @example 10000.00
+                         */
+                        target: string;
+                    } | null;
+                    fixed?: {
+                        /**
+                         * @description Paid once per converted referral, in the unit
+                         * @example 50.00
+                         */
+                        amount: string;
+                    } | null;
+                    /**
+                     * Format: int64
+                     * @description Commission lines stay pending this many days (returns void them) before they post and can be paid out (default 30)
+                     */
+                    holdingDays?: number;
+                    name: string;
+                    revenue?: {
+                        /** @description Events of the referred accounts whose amount is revenue (in the base currency) */
+                        eventTypes: string[];
+                        months?: number | null;
+                        /** @description A calendar month or quarter in the program's time zone */
+                        period?: "month" | "quarter";
+                        rate?: string | null;
+                        tiers?: {
+                            /**
+                             * @description From this volume in the period (base currency; the first tier from 0)
+                             * @example 0
+                             */
+                            from: string;
+                            /**
+                             * @description A percentage from 0 to 100 (a decimal string, at most 12 decimals)
+                             * @example 10
+                             * @example 2.5
+                             */
+                            rate: string;
+                        }[] | null;
+                    } | null;
+                    /**
+                     * @description "points" or an ISO 4217 currency: the partner's wallet the commissions go to (a plan paying on revenue in cash pays in the base currency)
+                     * @example EUR
+                     */
+                    unit: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommissionPlan"];
                 };
             };
             /** @description Problem document (application/problem+json) */
@@ -30153,6 +32103,1316 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPayoutRuns: {
+        parameters: {
+            query?: {
+                status?: "proposed" | "approved" | "cancelled";
+                period?: string;
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PayoutRun"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPayoutRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "currency": "EUR",
+                 *       "minimum": "25.00",
+                 *       "period": "2026-11"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The cash unit paid out (default: the base currency) */
+                    currency?: string;
+                    /** @description Pay only partners owed at least this much (a decimal amount; default settings.commissions.minimumPayout) */
+                    minimum?: string;
+                    /** @description A calendar month (2026-11) or quarter (2026-Q4) in the program's time zone, past or current */
+                    period: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutRun"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPayoutRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutRun"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approvePayoutRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutRun"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelPayoutRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutRun"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPayoutRunExportCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV with a header row (UTF-8, comma separated, one line per payout) */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPayoutRunPayout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+                payoutId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerPayout"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPayoutRunPayoutStatu: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path: {
+                runId: string;
+                payoutId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reference": "SEPA-2026-12-0001",
+                 *       "status": "sent"
+                 *     }
+                 */
+                "application/json": {
+                    reason?: string;
+                    /** @description The bank's or payment provider's reference */
+                    reference?: string;
+                    status: "sent" | "paid" | "failed";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerPayout"];
                 };
             };
             /** @description Problem document (application/problem+json) */
@@ -45444,7 +48704,7 @@ export interface operations {
     listWebhookMessages: {
         parameters: {
             query?: {
-                /** @description A message type of the catalogue (docs/webhooks.md): event.processed, points.credited, points.debited, points.expired, points.expiring_soon, tier.changed, tier.downgrade_upcoming, redemption.requested, redemption.approved, redemption.rejected, redemption.fulfilled, redemption.cancelled, membership.started, membership.renewed, membership.lapsed, referral.attributed, referral.converted, referral.rejected, claim.submitted, claim.approved, claim.rejected, challenge.completed, badge.awarded, survey.answered */
+                /** @description A message type of the catalogue (docs/webhooks.md): event.processed, points.credited, points.debited, points.expired, points.expiring_soon, tier.changed, tier.downgrade_upcoming, redemption.requested, redemption.approved, redemption.rejected, redemption.fulfilled, redemption.cancelled, membership.started, membership.renewed, membership.lapsed, referral.attributed, referral.converted, referral.rejected, claim.submitted, claim.approved, claim.rejected, commission.created, commission.clawed_back, payout_run.proposed, payout_run.approved, payout.status_changed, challenge.completed, badge.awarded, survey.answered */
                 type?: string;
                 limit?: number;
                 /** @description nextCursor of the previous page */

@@ -30,7 +30,7 @@ import {
 import { mailedTypes, NotificationsSettingsSchema } from '../modules/notifications/notifications-settings.ts';
 import { createOutboxService } from '../modules/outbox/outbox-service.ts';
 import { createPartnerService } from '../modules/partners/partners-service.ts';
-import { ClaimsSettingsSchema } from '../modules/partners/partners-settings.ts';
+import { ClaimsSettingsSchema, CommissionsSettingsSchema } from '../modules/partners/partners-settings.ts';
 import { createPortalService, type PortalOptions } from '../modules/portal/portal-service.ts';
 import { PortalSettingsSchema } from '../modules/portal/portal-settings.ts';
 import { createProgramService } from '../modules/programs/programs-service.ts';
@@ -77,6 +77,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     portal: PortalSettingsSchema,
     notifications: NotificationsSettingsSchema,
     claims: ClaimsSettingsSchema,
+    commissions: CommissionsSettingsSchema,
     branding: BrandingSettingsSchema,
   });
   const keys = createKeyService(database, audit, programs);

@@ -13,6 +13,7 @@ export * from '../modules/ledger/ledger-tables.ts';
 export * from '../modules/memberships/memberships-tables.ts';
 export * from '../modules/notifications/notifications-tables.ts';
 export * from '../modules/outbox/outbox-tables.ts';
+export * from '../modules/partners/partners-commission-tables.ts';
 export * from '../modules/partners/partners-tables.ts';
 export * from '../modules/portal/portal-tables.ts';
 export * from '../modules/programs/programs-tables.ts';

@@ -41,6 +41,9 @@ export type IdPrefix =
   | 'ans'
   | 'rfl'
   | 'clm'
+  | 'cml'
+  | 'prn'
+  | 'ppo'
   | 'egr'
   | 'rel';
 

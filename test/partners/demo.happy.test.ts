@@ -1,4 +1,5 @@
-// The demo program shows a living partner program: referrals at each stage and claims in the queue.
+// The demo program shows a living partner program: referrals at each stage, claims in the queue,
+// commission lines pending and due, and a payout run waiting for approval.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE } from '../support/actor.ts';
 import { type TestApi, testApi } from '../support/app.ts';
@@ -38,5 +39,25 @@ describe('the demo program', () => {
     ]);
     const approved = (await get('/v1/claims?status=approved')).data[0];
     expect(approved).toMatchObject({ invoiceNumber: 'INV-2026-0412', awarded: { points: 4800 } });
+
+    // Commissions: the reseller's line (5% of Kestrel's 240.00) is due and in the quarter's run,
+    // waiting for approval; the agency's lines are pending for 30 days.
+    const crm2 = await get('/v1/commission-lines?partner=CRM-0002');
+    expect(
+      crm2.data.map((l: { kind: string; amount: number; status: string }) => [l.kind, l.amount, l.status]),
+    ).toEqual([['percentage', 1200, 'in_payout']]);
+    const crm14 = await get('/v1/commission-lines?partner=CRM-0014');
+    expect(
+      crm14.data.map((l: { kind: string; amount: number; status: string }) => [l.kind, l.amount, l.status]),
+    ).toEqual([
+      ['fixed', 5000, 'pending'],
+      ['percentage', 9600, 'pending'],
+    ]);
+    const [run] = (await get('/v1/payout-runs?status=proposed')).data;
+    expect(run).toMatchObject({
+      payoutCount: 1,
+      total: 1200,
+      payouts: [{ amount: 1200, status: 'proposed' }],
+    });
   }, 300_000);
 });

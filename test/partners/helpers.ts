@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
+import { periodContaining } from '../../src/core/partners/commission.ts';
 import { selectRows } from '../../src/db/client.ts';
 import { FIXTURE } from '../support/actor.ts';
 import type { TestApi } from '../support/app.ts';
@@ -145,3 +146,33 @@ export const claimOf = (account: string, invoiceNumber: string, extra: object = 
   documentUrl: 'https://files.example.com/invoices/inv-1.pdf',
   ...extra,
 });
+
+/** A commission plan: 50.00 EUR per conversion and 10% of purchases for 12 months, 14 days pending. */
+export const agencyPlan = (extra: object = {}) => ({
+  code: 'agency',
+  name: 'Agency standard',
+  unit: 'EUR',
+  holdingDays: 14,
+  fixed: { amount: '50.00' },
+  revenue: { eventTypes: ['purchase'], rate: '10', period: 'month', months: 12 },
+  ...extra,
+});
+
+/** A program with a referral program, the agency plan, NORDIC on it and FJORD (Fjord Builders) referred by it. */
+export async function partnerWithReferral(
+  api: TestApi,
+  plan: object = agencyPlan(),
+): Promise<PartnerProgram & { nordic: string }> {
+  const p = await partnerProgram(api);
+  await p.ok(p.admin, { method: 'POST', url: '/v1/referral-programs', payload: referAFriend() });
+  await p.ok(p.admin, { method: 'POST', url: '/v1/commission-plans', payload: plan });
+  const nordic = await p.account('NORDIC', { attributes: { taxId: 'NO-999888777' } });
+  await p.account('FJORD', { name: 'Fjord Builders' });
+  await p.ok(p.admin, { method: 'PUT', url: '/v1/commission-partners/NORDIC', payload: { plan: 'agency' } });
+  const referred = await p.refer(await p.code('NORDIC'), 'FJORD');
+  expect(referred.statusCode, referred.body).toBe(201);
+  return Object.assign(p, { nordic });
+}
+
+/** This month's key in the test programs' time zone (Europe/Amsterdam). */
+export const currentMonth = () => periodContaining(new Date(), 'month', 'Europe/Amsterdam').key;

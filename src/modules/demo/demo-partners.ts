@@ -2,8 +2,12 @@
 // newcomers referred (one converted by its first order, one waiting for it, one flagged for review
 // because it belongs to its referrer's group), and Sell & Earn claims (one approved, two in the queue).
 // The portal's demo member's company has a code too, with one business converted and one waiting for
-// its first order: the portal's referrals page (decision 0029).
+// its first order: the portal's referrals page (decision 0029). Commissions (decision 0032): two plans,
+// CRM-0002 on a monthly reseller plan (paid at once: the line of Kestrel's small first order is due) and
+// CRM-0014 on the agency plan (its lines pending for 30 days), and the quarter's payout run waiting for
+// approval.
 import { type Actor, systemActor } from '../../core/access.ts';
+import { periodContaining } from '../../core/partners/commission.ts';
 import type { EventService } from '../events/events-service.ts';
 import type { ImportService } from '../imports/imports-service.ts';
 import type { PartnerService } from '../partners/partners-service.ts';
@@ -11,6 +15,46 @@ import type { RuleService } from '../rules/rules-service.ts';
 
 /** Who approves the demo's claim: not who submitted it (maker-checker). */
 const DEMO_REVIEWER = systemActor('demo-reviewer');
+
+/** The calendar quarter of `now` in the demo's time zone (Europe/Amsterdam), as a payout run names it. */
+const quarterOf = (now: Date) => periodContaining(now, 'quarter', 'Europe/Amsterdam').key;
+
+/** An agency plan (fixed + 10% for a year, 30 days pending, a quarterly bonus) and a reseller plan (tiers, paid at once). */
+async function commissionPlans(partners: PartnerService, programId: string, actor: Actor): Promise<void> {
+  await partners.createCommissionPlan(
+    programId,
+    {
+      code: 'agency-standard',
+      name: 'Agency standard',
+      unit: 'EUR',
+      holdingDays: 30,
+      fixed: { amount: '50.00' },
+      revenue: { eventTypes: ['purchase'], rate: '10', period: 'month', months: 12 },
+      bonus: { period: 'quarter', target: '10000.00', amount: '250.00' },
+    },
+    actor,
+  );
+  await partners.createCommissionPlan(
+    programId,
+    {
+      code: 'reseller-monthly',
+      name: 'Reseller monthly',
+      unit: 'EUR',
+      holdingDays: 0,
+      revenue: {
+        eventTypes: ['purchase'],
+        tiers: [
+          { from: '0', rate: '5' },
+          { from: '5000.00', rate: '8' },
+        ],
+        period: 'month',
+      },
+    },
+    actor,
+  );
+  await partners.assignCommissionPlan(programId, 'CRM-0002', 'reseller-monthly', actor);
+  await partners.assignCommissionPlan(programId, 'CRM-0014', 'agency-standard', actor);
+}
 
 const today = (now: Date) => now.toISOString().slice(0, 10);
 const daysAgo = (now: Date, days: number) => today(new Date(now.getTime() - days * 86_400_000));
@@ -20,7 +64,7 @@ export async function loadPartnerDemo(
   programId: string,
   actor: Actor,
   now = new Date(),
-): Promise<{ accounts: number; referrals: number; claims: number }> {
+): Promise<{ accounts: number; referrals: number; claims: number; payoutRuns: number }> {
   const { partners, imports, events, rules } = deps;
   const newcomers = await imports.importAccounts(
     programId,
@@ -56,6 +100,7 @@ export async function loadPartnerDemo(
     { account: 'CRM-0002', referralProgram: 'refer-a-business', campaign: 'autumn-2026' },
     actor,
   );
+  await commissionPlans(partners, programId, actor);
   await partners.attribute(programId, { code: first.code, account: 'NEW-0001' }, actor, now);
   await partners.attribute(programId, { code: second.code, account: 'NEW-0002' }, actor, now);
   // Its own subsidiary: the same group, so the referral waits in the review queue.
@@ -71,6 +116,20 @@ export async function loadPartnerDemo(
       amount: '1840.00',
       currency: 'EUR',
       references: { orderId: 'SO-NEW-0001' },
+    },
+    actor,
+  );
+  // Kestrel's first order is too small to convert its referral; it pays CRM-0002 a commission all the same.
+  await events.ingest(
+    programId,
+    {
+      id: 'demo-kestrel-first-order',
+      type: 'purchase',
+      account: 'NEW-0002',
+      occurredAt: now.toISOString(),
+      amount: '240.00',
+      currency: 'EUR',
+      references: { orderId: 'SO-NEW-0002' },
     },
     actor,
   );
@@ -100,6 +159,12 @@ export async function loadPartnerDemo(
     },
     actor,
   );
+  // The quarter's commissions that are due (once the orders' follow-ups ran), proposed for payout:
+  // another admin approves.
+  await events.settled(programId);
+  // (Its cutoff is the moment it is proposed: the lines were written after `now`.)
+  const proposedAt = new Date();
+  await partners.proposePayoutRun(programId, { period: quarterOf(proposedAt) }, actor, proposedAt);
   // Sell & Earn: two points per euro of an approved claim.
   await rules.create(
     programId,
@@ -133,5 +198,5 @@ export async function loadPartnerDemo(
   await partners.approveClaim(programId, approved.id, { reason: 'Invoice matched' }, DEMO_REVIEWER, now);
   await claim('INV-2026-0433', daysAgo(now, 5), '860.00', 'VALVE-PRO', 20);
   await claim('INV-2026-0440', daysAgo(now, 1), '1299.00', 'BOILER-30', 1);
-  return { accounts: newcomers.created, referrals: 5, claims: 3 };
+  return { accounts: newcomers.created, referrals: 5, claims: 3, payoutRuns: 1 };
 }

@@ -126,6 +126,8 @@ type Activity = {
   id: string;
   references: Record<string, string>;
   facts: ConditionFacts;
+  /** A return's original event (the client's id; decision 0032: commissions are clawed back). */
+  originalEventId?: string;
 };
 
 export interface EventServiceOptions {
@@ -214,9 +216,11 @@ export interface EngagementPort {
 
 /**
  * What events need of partners, a later module (the composition root wires the partners service in):
- * the events that just committed (returns excluded), with the facts rules saw, so that a code they
- * name attributes their account and a qualifying one converts its referral. A failure there does not
- * undo the events. The partners service answers at once when the program has no referral program.
+ * the events that just committed, with the facts rules saw, so that a code they name attributes their
+ * account, a qualifying one converts its referral, and the referred revenue pays commissions (decision
+ * 0032). Returns come too (type `return`, with the original's id and the amount returned): they claw
+ * commissions back. Amounts are in the base currency's minor units. A failure there does not undo the
+ * events. The partners service answers at once when the program has no referral program or plan.
  */
 export interface ReferralPort {
   recordEvents(
@@ -228,6 +232,8 @@ export interface ReferralPort {
       at: Date;
       references: Record<string, string>;
       facts: ConditionFacts;
+      amountMinor: bigint | null;
+      originalEventId?: string;
     }>,
   ): Promise<unknown>;
 }
@@ -1137,11 +1143,14 @@ export function createEventService(
    * progress, tier upgrades). A failure there does not undo the events; engagement's due run catches
    * up, and the account's next event or metric value lifts its tier.
    */
-  async function followUp(programId: string, activities: Activity[]): Promise<void> {
+  async function followUp(programId: string, all: Activity[]): Promise<void> {
     if (referrals)
-      await referrals.recordEvents(programId, activities).catch(() => {
+      await referrals.recordEvents(programId, all).catch(() => {
         // Deliberately not rethrown: the events are stored; a referral converts on a later event.
       });
+    // Returns reach only the partners (commission clawbacks), never the tiers or challenges.
+    const activities = all.filter((a) => a.type !== 'return');
+    if (activities.length === 0) return;
     if (engagement)
       await engagement.recordActivities(programId, activities).catch(() => {
         // Deliberately not rethrown: the events are stored; the engagement due run catches up.
@@ -1177,7 +1186,7 @@ export function createEventService(
   async function afterCommit(programId: string, landed: Prepared[]): Promise<void> {
     if (!tiers && !engagement && !referrals) return;
     const activities = landed
-      .filter((p) => p.input.type !== 'return')
+      .filter((p) => p.input.type !== 'return' || referrals)
       .map((p) => ({
         accountId: p.accountId,
         type: p.input.type,
@@ -1186,6 +1195,9 @@ export function createEventService(
         id: p.input.id,
         references: p.references,
         facts: p.facts,
+        ...(p.input.type === 'return'
+          ? { originalEventId: p.original?.externalId ?? p.references.originalEventId }
+          : {}),
       }));
     if (activities.length === 0) return;
     if (options.followUps !== 'behind') return followUp(programId, activities);

@@ -269,3 +269,23 @@ export async function lotsExpiringBetween(
     expiresAt: new Date(r.expires_at),
   }));
 }
+
+/**
+ * What is available (balance less held) in each of these accounts' own wallets of `unit`, by account
+ * (an account without such a wallet is absent). Wallets pooled by group belong to the group's top:
+ * ask for the owners.
+ */
+export async function availableByAccount(
+  db: Executor,
+  programId: string,
+  accountIds: readonly string[],
+  unit: string,
+): Promise<Map<string, number>> {
+  if (accountIds.length === 0) return new Map();
+  const rows = await selectRows<{ account_id: string; available: string }>(
+    db,
+    sql`select account_id, (balance - held)::text as available from wallets
+         where program_id = ${programId} and unit = ${unit} and account_id = any(${textArray(accountIds)})`,
+  );
+  return new Map(rows.map((r) => [r.account_id, Number(r.available)]));
+}

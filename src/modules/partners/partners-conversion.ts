@@ -27,6 +27,10 @@ export interface CommittedEvent {
   references: Record<string, string>;
   /** The facts earning rules saw (CEL conditions run on them). */
   facts: ConditionFacts;
+  /** Its amount in the base currency's minor units (commissions' revenue), if it has one. */
+  amountMinor?: bigint | null;
+  /** A return's original event (the client's id). */
+  originalEventId?: string;
 }
 
 export interface PreparedRewards {
@@ -146,9 +150,11 @@ function qualifies(doc: ReferralProgramDocument, referral: ReferralRow, event: C
 export async function recordEvents(
   deps: PartnerDeps,
   programId: string,
-  events: CommittedEvent[],
+  committed: CommittedEvent[],
   now = new Date(),
 ): Promise<number> {
+  // Returns only claw commissions back (partners-commissions.ts); they neither attribute nor convert.
+  const events = committed.filter((e) => e.type !== 'return');
   if (events.length === 0) return 0;
   const programs = await activePrograms(deps, programId);
   if (programs.length === 0) return 0;

@@ -1,10 +1,11 @@
-// The partners HTTP routes: referral programs, codes, referrals and their review, the funnel, and
-// sales claims with their review.
+// The partners HTTP routes: referral programs, codes, referrals and their review, the funnel, sales
+// claims with their review, and (partners-commission-routes.ts) commissions and payout runs.
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { responses } from '../../http/responses.ts';
 import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
+import { commissionRoutes } from './partners-commission-routes.ts';
 import {
   AttributeBody,
   ClaimPage,
@@ -37,8 +38,9 @@ import type { PartnerService } from './partners-service.ts';
 const op = operations('partners');
 
 export const partnerRoutes = routeModule({
-  schemas: [ReferralProgramSchema, CodeSchema, ReferralSchema, ClaimSchema],
+  schemas: [ReferralProgramSchema, CodeSchema, ReferralSchema, ClaimSchema, ...commissionRoutes.schemas],
   routes(app: Router, { partners }: { partners: PartnerService }): void {
+    commissionRoutes.routes(app, { partners });
     // Referral programs
 
     app.post(

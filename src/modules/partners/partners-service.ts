@@ -1,10 +1,23 @@
 // The partners service: referral programs, codes, referrals (attribution, review, conversion through
-// the events port) and sales claims; each use case in its verb file.
+// the events port), sales claims, commission plans and lines, and payout runs; each use case in its verb file.
 import { bindUseCases } from '../../lib/use-cases.ts';
 import { approveClaim, claimsOf, getClaim, rejectClaim, submitClaim } from './partners-claims.ts';
 import { codesOf, createCode, getCode, setCodeActive } from './partners-codes.ts';
-import { recordEvents } from './partners-conversion.ts';
+import {
+  assignmentsOf,
+  assignPlan,
+  createPlan,
+  getAssignment,
+  getPlan,
+  plansOf,
+  unassignPlan,
+  updatePlanOf,
+} from './partners-commission-plans.ts';
+import { linesOf, recordCommissions } from './partners-commissions.ts';
+import { type CommittedEvent, recordEvents as recordConversions } from './partners-conversion.ts';
 import type { PartnerDeps } from './partners-deps.ts';
+import { approveRun, cancelRun, getRun, proposeRun, runsOf } from './partners-payout-runs.ts';
+import { getPayout, runCsv, setPayoutStatus } from './partners-payouts.ts';
 import {
   createReferralProgram,
   getReferralProgram,
@@ -21,6 +34,18 @@ import {
 } from './partners-referrals.ts';
 
 export type { CommittedEvent } from './partners-conversion.ts';
+
+/** Events that just committed: attributions and conversions first, then the commissions they pay. */
+async function recordEvents(
+  deps: PartnerDeps,
+  programId: string,
+  events: CommittedEvent[],
+  now = new Date(),
+) {
+  const converted = await recordConversions(deps, programId, events, now);
+  await recordCommissions(deps, programId, events, now);
+  return converted;
+}
 
 export function createPartnerService(deps: PartnerDeps) {
   return bindUseCases(deps, {
@@ -49,6 +74,25 @@ export function createPartnerService(deps: PartnerDeps) {
     rejectClaim,
     getClaim,
     listClaims: claimsOf,
+    // Commissions (decision 0032)
+    createCommissionPlan: createPlan,
+    updateCommissionPlan: updatePlanOf,
+    getCommissionPlan: getPlan,
+    listCommissionPlans: plansOf,
+    assignCommissionPlan: assignPlan,
+    unassignCommissionPlan: unassignPlan,
+    getCommissionPartner: getAssignment,
+    listCommissionPartners: assignmentsOf,
+    listCommissionLines: linesOf,
+    // Payout runs
+    proposePayoutRun: proposeRun,
+    approvePayoutRun: approveRun,
+    cancelPayoutRun: cancelRun,
+    getPayoutRun: getRun,
+    listPayoutRuns: runsOf,
+    getPayout,
+    setPayoutStatus,
+    payoutRunCsv: runCsv,
   });
 }
 

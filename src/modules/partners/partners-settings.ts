@@ -1,5 +1,5 @@
-// The partners module's program policies (program settings key `claims`): how old an invoice a sales
-// claim may name.
+// The partners module's program policies (program settings keys `claims` and `commissions`): how old
+// an invoice a sales claim may name, and the least a payout run pays a partner.
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
 
@@ -27,4 +27,26 @@ export function claimsSettings(settings: Record<string, unknown>): ClaimsSetting
   const own = settings.claims;
   if (own === undefined || !Value.Check(ClaimsSettingsSchema, own)) return CLAIMS_DEFAULTS;
   return { ...CLAIMS_DEFAULTS, ...(own as Static<typeof ClaimsSettingsSchema>) };
+}
+
+// Program settings key `commissions`: the least a payout run pays a partner.
+export const CommissionsSettingsSchema = Type.Object(
+  {
+    minimumPayout: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000_000,
+        description:
+          'A payout run pays a partner only when at least this much is due (minor units of the run currency; default 0). A run may name its own minimum.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** The program's minimum payout (minor units), 0 when none is set. */
+export function minimumPayoutOf(settings: Record<string, unknown>): number {
+  const own = settings.commissions;
+  if (own === undefined || !Value.Check(CommissionsSettingsSchema, own)) return 0;
+  return (own as Static<typeof CommissionsSettingsSchema>).minimumPayout ?? 0;
 }

@@ -27,6 +27,15 @@ export const MESSAGE_DESCRIPTIONS: Record<MessageType, string> = {
   'claim.submitted': 'A sales claim was submitted',
   'claim.approved': 'A sales claim was approved (its sales.claim_approved event follows)',
   'claim.rejected': 'A sales claim was rejected',
+  'commission.created':
+    "A commission line was written for a partner (pending for the plan's holding period): the line with its explanation",
+  'commission.clawed_back':
+    'A return took back (part of) a commission: voided while pending, or reversed after it posted',
+  'payout_run.proposed': 'A payout run was proposed: its payouts and statements wait for approval',
+  'payout_run.approved':
+    'A payout run was approved by someone other than its proposer; its payouts are released',
+  'payout.status_changed':
+    'A partner payout changed status (pending, sent, paid, failed: a failed one gave the money back)',
   'challenge.completed':
     'An account completed a challenge in one of its windows; its points and badge were paid (once per window)',
   'badge.awarded': 'A badge was awarded to an account (by hand, or by a completed challenge)',
