@@ -255,7 +255,7 @@ function Form({
   };
 
   return (
-    <form className="stack" onSubmit={submit} noValidate>
+    <form className="stack program" onSubmit={submit} noValidate>
       {f.alert}
       <fieldset disabled={pending}>
         <legend>The program</legend>
