@@ -950,32 +950,79 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
     await page.context().close();
   });
 
-  it('approves two waiting redemptions at once in the Approvals inbox, each its own decision; the rest still wait', async () => {
+  it('approves two waiting redemptions at once in the Approvals inbox, each its own decision, the maker-checker refusal on its row; the rest still wait', async () => {
     const waiting = (await apiGet('/v1/redemptions?status=pending_approval&limit=100')).data as {
       id: string;
+      accountId: string;
     }[];
     expect(waiting.length, 'the demo has redemptions waiting').toBeGreaterThanOrEqual(3);
     const [first, second] = [waiting[0]!.id, waiting[1]!.id];
     const page = await newPage();
     await signIn(page, '/approvals');
+    // A redemption the owner requests themself, for an account with the points: the API's
+    // maker-checker refuses the owner's approval of it, on its row, and the others go through.
+    const { rewardId, price } = await apiGet(`/v1/redemptions/${first}`);
+    let account: string | undefined;
+    for (const candidate of new Set(waiting.map((r) => r.accountId))) {
+      const wallets = (await apiGet(`/v1/accounts/${candidate}/wallets`)).data as {
+        unit: string;
+        available: number;
+      }[];
+      if (wallets.some((w) => w.unit === price.unit && w.available >= price.amount)) account = candidate;
+      if (account) break;
+    }
+    expect(account, 'a waiting account with the points for another kit').toBeDefined();
+    const own = await page.evaluate(
+      async (body) => {
+        const session = (await (await fetch('/console/session')).json()) as { csrfToken: string };
+        const res = await fetch('/v1/redemptions', {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-csrf-token': session.csrfToken,
+            'idempotency-key': crypto.randomUUID(),
+          },
+          body: JSON.stringify(body),
+        });
+        return (await res.json()) as { id: string; status: string };
+      },
+      { reward: rewardId, account },
+    );
+    expect(own.status).toBe('pending_approval');
+    await page.reload();
     const select = (id: string) => page.getByRole('checkbox', { name: `Select redemption ${id}` });
-    await select(first).waitFor();
+    await select(own.id).waitFor();
     // Select all of the listed page, then none, then the two.
     const all = page.getByRole('checkbox', { name: 'Select every redemption listed' });
     await all.check();
-    await page.getByText(`${waiting.length} selected`).waitFor();
+    await page.getByText(`${waiting.length + 1} selected`).waitFor();
     await all.uncheck();
     await page.getByText('0 selected').waitFor();
     await select(first).check();
     await select(second).check();
-    await page.getByText('2 selected').waitFor();
+    await select(own.id).check();
+    await page.getByText('3 selected').waitFor();
     await page.locator('#bulk-note').fill('Quarterly kit budget');
     await page.getByRole('button', { name: 'Approve selected' }).click();
     const outcomes = page.getByRole('table', { name: 'The answer for each selected redemption' });
     await outcomes.waitFor();
     for (const id of [first, second])
       expect(await outcomes.locator(`tr[data-redemption="${id}"]`).textContent()).toContain('Approved');
-    await page.getByRole('status').filter({ hasText: '2 of 2 decided' }).waitFor();
+    expect(await outcomes.locator(`tr[data-redemption="${own.id}"]`).textContent()).toContain(
+      'Refused: This approver may not decide on this redemption',
+    );
+    await page.getByRole('status').filter({ hasText: '2 of 3 decided' }).waitFor();
+    // The refusal stays on the row of the redemption still waiting, with the API's detail.
+    const ownRow = page.getByRole('row').filter({ has: select(own.id) });
+    await ownRow
+      .getByRole('alert')
+      .filter({ hasText: 'cannot approve or reject their own request' })
+      .waitFor();
+    expect((await apiGet(`/v1/redemptions/${own.id}`)).status).toBe('pending_approval');
+    // … and that row offers this user no decision any more.
+    await ownRow.getByText('You may not decide it; another approver decides.').waitFor();
+    expect(await select(own.id).isDisabled()).toBe(true);
+    expect(await ownRow.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
     for (const id of [first, second]) {
       const r = await apiGet(`/v1/redemptions/${id}`);
       expect(r.status, id).not.toBe('pending_approval');
@@ -990,6 +1037,7 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
       waiting
         .map((r) => r.id)
         .filter((id) => id !== first && id !== second)
+        .concat(own.id)
         .sort(),
     );
     // The approved ones leave the list; the others wait there.
@@ -997,6 +1045,8 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
     expect(await select(still[0]!.id).count()).toBe(1);
     expect(await accessibility(page)).toEqual([]);
     await shot(page, 'approvals-bulk');
+    // The demo as it was for the tests after this one: the owner's own request cancelled.
+    await apiPost(`/v1/redemptions/${own.id}/cancel`, { reason: 'A test request' });
     await page.context().close();
   });
 

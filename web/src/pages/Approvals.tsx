@@ -53,8 +53,14 @@ export function Approvals() {
   const [outcomes, setOutcomes] = useState<Map<string, Outcome>>(new Map());
   // Maker-checker as far as the inbox knows it: whoever approved a redemption already does not again
   // (the API refuses that, and a requester deciding their own request, whatever the inbox shows).
+  // A redemption the API refused this user on (approver_not_allowed: their own request, or a role the
+  // policy does not let decide) is barred too, until the inbox is opened again.
   const mine = (r: Redemption) => r.approvals.decisions.some((d) => d.approver === session.user.id);
-  const selectable = decides ? rows.filter((r) => !mine(r)) : [];
+  const barred = (r: Redemption) => {
+    const error = outcomes.get(r.id)?.error;
+    return mine(r) || (error instanceof ProblemError && error.problem.code === 'approver_not_allowed');
+  };
+  const selectable = decides ? rows.filter((r) => !barred(r)) : [];
   const chosen = selectable.filter((r) => selected.has(r.id));
   const bulk = useMutation({
     mutationFn: async ({ decision, note }: { decision: Decision; note?: string }) => {
@@ -139,6 +145,7 @@ export function Approvals() {
                 redemption={r}
                 decides={decides}
                 mine={mine(r)}
+                barred={barred(r)}
                 selected={selected.has(r.id)}
                 onSelect={(on) => toggle(r.id, on)}
                 outcome={outcomes.get(r.id)}
@@ -166,6 +173,7 @@ function Row({
   redemption: r,
   decides,
   mine,
+  barred,
   selected,
   onSelect,
   outcome,
@@ -174,6 +182,7 @@ function Row({
   redemption: Redemption;
   decides: boolean;
   mine: boolean;
+  barred: boolean;
   selected: boolean;
   onSelect: (on: boolean) => void;
   outcome?: Outcome;
@@ -192,8 +201,8 @@ function Row({
           <input
             type="checkbox"
             aria-label={`Select ${label}`}
-            checked={selected && !mine}
-            disabled={mine || busy}
+            checked={selected && !barred}
+            disabled={barred || busy}
             onChange={(e) => onSelect(e.target.checked)}
           />
         </td>
@@ -216,8 +225,10 @@ function Row({
         <td>
           {single.isSuccess ? (
             <span role="status">{single.data.status === 'rejected' ? 'Rejected' : 'Approved'}</span>
-          ) : mine ? (
-            <span className="muted">You approved it; another approver decides.</span>
+          ) : barred ? (
+            <span className="muted">
+              {mine ? 'You approved it' : 'You may not decide it'}; another approver decides.
+            </span>
           ) : (
             <DecisionControls
               id={r.id}
