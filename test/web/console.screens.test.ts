@@ -880,6 +880,176 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
     await page.context().close();
   });
 
+  it('changes the program’s settings and branding in Settings › Program: refused at the fields and nothing saved, then saved and re-read', async () => {
+    const before = await apiGet('/v1/program');
+    const page = await newPage();
+    await signIn(page, '/settings');
+    await page
+      .getByRole('navigation', { name: 'Settings sections' })
+      .getByRole('link', { name: 'Program' })
+      .click();
+    await page.getByRole('heading', { name: 'Program', level: 1 }).waitFor();
+    const threshold = page.getByLabel('Approval above (points)');
+    const displayName = page.getByLabel('Display name');
+    const primary = page.getByLabel('Header colour');
+    await expect
+      .poll(() => threshold.inputValue())
+      .toBe(String(before.settings.redemptions.approval.above.points));
+    expect(await displayName.inputValue()).toBe(before.settings.branding.displayName);
+    expect(await page.getByLabel('Time zone').inputValue()).toBe(before.timeZone);
+    // The preview follows what is typed.
+    await displayName.fill('Northwind Rewards Club');
+    await expect
+      .poll(() => page.getByTestId('brand-preview').textContent())
+      .toContain('Northwind Rewards Club');
+    // A negative threshold and a colour that is not #rrggbb: each refusal under its field, nothing saved.
+    await threshold.fill('-5');
+    await primary.fill('teal');
+    await page.getByRole('button', { name: 'Save the program' }).click();
+    await expect.poll(() => threshold.getAttribute('aria-invalid')).toBe('true');
+    expect(await primary.getAttribute('aria-invalid')).toBe('true');
+    expect(await displayName.getAttribute('aria-invalid')).toBeNull();
+    for (const field of [threshold, primary]) {
+      const errors = page.locator(`#${await field.getAttribute('aria-describedby')}`);
+      expect((await errors.textContent())?.length).toBeGreaterThan(0);
+    }
+    await page.getByRole('alert').filter({ hasText: 'code: validation_failed' }).waitFor();
+    expect(await apiGet('/v1/program')).toEqual(before);
+    expect(await accessibility(page)).toEqual([]);
+    // Valid values: saved, and the form shows what the API keeps.
+    await threshold.fill('3000');
+    await primary.fill('#14532d');
+    await page.getByRole('button', { name: 'Save the program' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    const after = await apiGet('/v1/program');
+    expect(after.settings.redemptions).toEqual({ approval: { above: { points: 3000 } } });
+    expect(after.settings.branding).toEqual({
+      ...before.settings.branding,
+      displayName: 'Northwind Rewards Club',
+      colors: { primary: '#14532d' },
+    });
+    // What the form did not change is kept as it was.
+    for (const key of ['name', 'timeZone', 'defaultLocale', 'baseCurrency'])
+      expect(after[key], key).toEqual(before[key]);
+    for (const module of ['ledger', 'portal', 'notifications', 'events', 'claims'])
+      expect(after.settings[module], module).toEqual(before.settings[module]);
+    expect(await threshold.getAttribute('aria-invalid')).toBeNull();
+    await page.reload();
+    await expect.poll(() => threshold.inputValue()).toBe('3000');
+    expect(await displayName.inputValue()).toBe('Northwind Rewards Club');
+    expect(await primary.inputValue()).toBe('#14532d');
+    await shot(page, 'program');
+    // The demo as it was, for the other tests.
+    const restored = await fetch(`${server.url}/v1/program`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${demoKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ settings: before.settings }),
+    });
+    expect(restored.status).toBe(200);
+    expect(((await restored.json()) as { settings: unknown }).settings).toEqual(before.settings);
+    await page.context().close();
+  });
+
+  it('approves two waiting redemptions at once in the Approvals inbox, each its own decision, the maker-checker refusal on its row; the rest still wait', async () => {
+    const waiting = (await apiGet('/v1/redemptions?status=pending_approval&limit=100')).data as {
+      id: string;
+      accountId: string;
+    }[];
+    expect(waiting.length, 'the demo has redemptions waiting').toBeGreaterThanOrEqual(3);
+    const [first, second] = [waiting[0]!.id, waiting[1]!.id];
+    const page = await newPage();
+    await signIn(page, '/approvals');
+    // A redemption the owner requests themself, for an account with the points: the API's
+    // maker-checker refuses the owner's approval of it, on its row, and the others go through.
+    const { rewardId, price } = await apiGet(`/v1/redemptions/${first}`);
+    let account: string | undefined;
+    for (const candidate of new Set(waiting.map((r) => r.accountId))) {
+      const wallets = (await apiGet(`/v1/accounts/${candidate}/wallets`)).data as {
+        unit: string;
+        available: number;
+      }[];
+      if (wallets.some((w) => w.unit === price.unit && w.available >= price.amount)) account = candidate;
+      if (account) break;
+    }
+    expect(account, 'a waiting account with the points for another kit').toBeDefined();
+    const own = await page.evaluate(
+      async (body) => {
+        const session = (await (await fetch('/console/session')).json()) as { csrfToken: string };
+        const res = await fetch('/v1/redemptions', {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-csrf-token': session.csrfToken,
+            'idempotency-key': crypto.randomUUID(),
+          },
+          body: JSON.stringify(body),
+        });
+        return (await res.json()) as { id: string; status: string };
+      },
+      { reward: rewardId, account },
+    );
+    expect(own.status).toBe('pending_approval');
+    await page.reload();
+    const select = (id: string) => page.getByRole('checkbox', { name: `Select redemption ${id}` });
+    await select(own.id).waitFor();
+    // Select all of the listed page, then none, then the two.
+    const all = page.getByRole('checkbox', { name: 'Select every redemption listed' });
+    await all.check();
+    await page.getByText(`${waiting.length + 1} selected`).waitFor();
+    await all.uncheck();
+    await page.getByText('0 selected').waitFor();
+    await select(first).check();
+    await select(second).check();
+    await select(own.id).check();
+    await page.getByText('3 selected').waitFor();
+    await page.locator('#bulk-note').fill('Quarterly kit budget');
+    await page.getByRole('button', { name: 'Approve selected' }).click();
+    const outcomes = page.getByRole('table', { name: 'The answer for each selected redemption' });
+    await outcomes.waitFor();
+    for (const id of [first, second])
+      expect(await outcomes.locator(`tr[data-redemption="${id}"]`).textContent()).toContain('Approved');
+    expect(await outcomes.locator(`tr[data-redemption="${own.id}"]`).textContent()).toContain(
+      'Refused: This approver may not decide on this redemption',
+    );
+    await page.getByRole('status').filter({ hasText: '2 of 3 decided' }).waitFor();
+    // The refusal stays on the row of the redemption still waiting, with the API's detail.
+    const ownRow = page.getByRole('row').filter({ has: select(own.id) });
+    await ownRow
+      .getByRole('alert')
+      .filter({ hasText: 'cannot approve or reject their own request' })
+      .waitFor();
+    expect((await apiGet(`/v1/redemptions/${own.id}`)).status).toBe('pending_approval');
+    // … and that row offers this user no decision any more.
+    await ownRow.getByText('You may not decide it; another approver decides.').waitFor();
+    expect(await select(own.id).isDisabled()).toBe(true);
+    expect(await ownRow.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
+    for (const id of [first, second]) {
+      const r = await apiGet(`/v1/redemptions/${id}`);
+      expect(r.status, id).not.toBe('pending_approval');
+      expect(r.approvals.decisions).toEqual([
+        expect.objectContaining({ decision: 'approve', note: 'Quarterly kit budget' }),
+      ]);
+    }
+    const still = (await apiGet('/v1/redemptions?status=pending_approval&limit=100')).data as {
+      id: string;
+    }[];
+    expect(still.map((r) => r.id).sort()).toEqual(
+      waiting
+        .map((r) => r.id)
+        .filter((id) => id !== first && id !== second)
+        .concat(own.id)
+        .sort(),
+    );
+    // The approved ones leave the list; the others wait there.
+    await expect.poll(() => select(first).count()).toBe(0);
+    expect(await select(still[0]!.id).count()).toBe(1);
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'approvals-bulk');
+    // The demo as it was for the tests after this one: the owner's own request cancelled.
+    await apiPost(`/v1/redemptions/${own.id}/cancel`, { reason: 'A test request' });
+    await page.context().close();
+  });
+
   it('works on a tablet: every main screen fits its width and the navigation is reachable', async () => {
     const page = await newPage({ width: 820, height: 1180 });
     await signIn(page, '/dashboard');
@@ -905,7 +1075,7 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
       await page.waitForLoadState('networkidle');
       expect(await overflow(), `${name} is wider than the tablet`).toBeLessThanOrEqual(0);
     }
-    for (const section of ['Users', 'Webhooks', 'Jobs']) {
+    for (const section of ['Program', 'Users', 'Webhooks', 'Jobs']) {
       await page
         .getByRole('navigation', { name: 'Settings sections' })
         .getByRole('link', { name: section })

@@ -60,6 +60,10 @@ const router = createBrowserRouter(
         { path: 'settings/jobs', lazy: async () => ({ Component: (await import('./pages/Jobs')).Jobs }) },
         { path: 'settings/users', lazy: async () => ({ Component: (await import('./pages/Users')).Users }) },
         {
+          path: 'settings/program',
+          lazy: async () => ({ Component: (await import('./pages/Program')).ProgramSettings }),
+        },
+        {
           path: 'partners',
           lazy: async () => ({ Component: (await import('./pages/Partners')).Partners }),
         },

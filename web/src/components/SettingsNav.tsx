@@ -1,4 +1,5 @@
-// The sections of Settings: API keys and the audit log, console users, webhooks, background jobs.
+// The sections of Settings: API keys and the audit log, the program's settings and branding, console
+// users, webhooks, background jobs.
 import { NavLink } from 'react-router';
 
 export function SettingsNav() {
@@ -7,6 +8,7 @@ export function SettingsNav() {
       <NavLink to="/settings" end>
         API keys and audit log
       </NavLink>
+      <NavLink to="/settings/program">Program</NavLink>
       <NavLink to="/settings/users">Users</NavLink>
       <NavLink to="/settings/webhooks">Webhooks</NavLink>
       <NavLink to="/settings/jobs">Jobs</NavLink>
