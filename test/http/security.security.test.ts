@@ -643,6 +643,14 @@ let routes: Route[];
  * the program-scoped sweeps here do not apply; test/programs/operator.security.test.ts covers them.
  */
 const OPERATOR_ROUTE = /^\/v1\/operator\//;
+/**
+ * Commission plans, partners, lines and payout runs (decision 0032) are not swept here yet: their
+ * fixtures (a partner owed cash, a run proposed by another actor, a released payout) are built by
+ * test/partners/commissions.security.test.ts, which checks their scopes and another program's 404s.
+ * Building them here is listed as not done in decision 0032.
+ */
+const COMMISSION_ROUTE = /^\/v1\/(commission-|payout-runs)/;
+const sweptElsewhere = (path: string) => OPERATOR_ROUTE.test(path) || COMMISSION_ROUTE.test(path);
 /** The routes this file knows how to call (a write route needs an entry in ROUTES). */
 let callable: Route[];
 let spec: { paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }> }>> };
@@ -1159,7 +1167,7 @@ beforeAll(async () => {
   api = await testApi();
   spec = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json();
   routes = Object.entries(spec.paths)
-    .filter(([path]) => path.startsWith('/v1/') && !OPERATOR_ROUTE.test(path))
+    .filter(([path]) => path.startsWith('/v1/') && !sweptElsewhere(path))
     .flatMap(([path, ops]) =>
       Object.keys(ops)
         .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
@@ -1258,7 +1266,7 @@ describe('route coverage', () => {
   it('checks exactly the /v1 routes the server answers', () => {
     const served = servedRoutes(api.app).filter((r) => {
       const path = r.split(' ')[1]!;
-      return path.startsWith('/v1/') && !OPERATOR_ROUTE.test(path);
+      return path.startsWith('/v1/') && !sweptElsewhere(path);
     });
     expect(routes.length).toBeGreaterThan(10);
     expect(routes.map((r) => r.key)).toEqual(served);
