@@ -283,7 +283,7 @@ describe.each(['pglite', 'postgres'] as const)('the console on %s', (storeUnderT
     // Rejecting asks for the reason, which the redemption keeps.
     const other = waiting[1]!.id;
     await page.getByRole('button', { name: `Reject redemption ${other}` }).click();
-    await page.getByLabel('Reason').fill('Budget frozen until Q3');
+    await page.getByLabel('Reason', { exact: true }).fill('Budget frozen until Q3');
     await page.getByRole('button', { name: 'Reject', exact: true }).click();
     await expect.poll(async () => (await apiGet(`/v1/redemptions/${other}`)).status).toBe('rejected');
     expect(JSON.stringify(await apiGet(`/v1/redemptions/${other}`))).toContain('Budget frozen until Q3');

@@ -1023,7 +1023,7 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
     await select(second).check();
     await select(own.id).check();
     await page.getByText('3 selected').waitFor();
-    await page.locator('#bulk-note').fill('Quarterly kit budget');
+    await page.getByLabel('Reason for the selected').fill('Quarterly kit budget');
     await page.getByRole('button', { name: 'Approve selected' }).click();
     const outcomes = page.getByRole('table', { name: 'The answer for each selected redemption' });
     await outcomes.waitFor();

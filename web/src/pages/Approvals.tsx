@@ -265,7 +265,7 @@ function BulkDecision({
   return (
     <form onSubmit={submit} className="inline" aria-label="Decide the selected redemptions">
       <span aria-live="polite">{count === 1 ? '1 selected' : `${count} selected`}</span>
-      <label htmlFor="bulk-note">Reason</label>
+      <label htmlFor="bulk-note">Reason for the selected</label>
       <input id="bulk-note" name="note" maxLength={1000} required={decision === 'reject'} />
       <button type="submit" disabled={count === 0 || pending} onClick={() => setDecision('approve')}>
         Approve selected
