@@ -1357,9 +1357,29 @@ export interface paths {
         };
         /**
          * Stream the accounts as CSV, optionally for a period
-         * @description `from` and `to` are local dates of the program (either may be left out, `to` included) on createdAt. Rows come in id order, read 1,000 at a time, so memory stays flat.
+         * @description `from` and `to` are local dates of the program (either may be left out, `to` included) on createdAt. Columns: id, externalId, name, parentId, segment, country, preferredCurrency, status, customerSince, attributes, createdAt, updatedAt. Rows come in key order, read 1,000 at a time, so memory stays flat.
          */
         get: operations["exportAccounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream the contacts as CSV, optionally for a period
+         * @description `from` and `to` are local dates of the program (either may be left out, `to` included) on createdAt. Columns: id, accountId, email, name, role, locale, birthday, marketingOptIn, statementOptIn, createdAt. Rows come in key order, read 1,000 at a time, so memory stays flat.
+         */
+        get: operations["exportContacts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1377,7 +1397,7 @@ export interface paths {
         };
         /**
          * Stream the events as CSV, optionally for a period
-         * @description `from` and `to` are local dates of the program (either may be left out, `to` included) on occurredAt. Rows come in id order, read 1,000 at a time, so memory stays flat.
+         * @description `from` and `to` are local dates of the program (either may be left out, `to` included) on occurredAt. Columns: id, externalId, type, accountId, contactId, occurredAt, receivedAt, currency, amount, baseCurrency, baseAmountMinor, fxRate, originalEventId, references, attributes. Rows come in key order, read 1,000 at a time, so memory stays flat.
          */
         get: operations["exportEvents"];
         put?: never;
@@ -1397,9 +1417,29 @@ export interface paths {
         };
         /**
          * Stream the ledger entries as CSV, optionally for a period
-         * @description `from` and `to` are local dates of the program (either may be left out, `to` included) on effectiveAt. Rows come in id order, read 1,000 at a time, so memory stays flat.
+         * @description `from` and `to` are local dates of the program (either may be left out, `to` included) on effectiveAt. Columns: id, type, phase, accountId, contactId, walletId, unit, amount, reasonCode, sourceType, sourceId, relatedEntryId, counterWalletId, expiresAt, writtenOff, actor, effectiveAt, explanation. Rows come in key order, read 1,000 at a time, so memory stays flat.
          */
         get: operations["exportLedgerEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/ledger-postings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream the ledger postings as CSV, optionally for a period
+         * @description `from` and `to` are local dates of the program (either may be left out, `to` included) on effectiveAt. Columns: id, entryId, seq, walletId, accountId, systemWallet, unit, amount, entryType, effectiveAt. Rows come in key order, read 1,000 at a time, so memory stays flat.
+         */
+        get: operations["exportLedgerPostings"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1417,9 +1457,29 @@ export interface paths {
         };
         /**
          * Stream the redemptions as CSV, optionally for a period
-         * @description `from` and `to` are local dates of the program (either may be left out, `to` included) on createdAt. Rows come in id order, read 1,000 at a time, so memory stays flat.
+         * @description `from` and `to` are local dates of the program (either may be left out, `to` included) on createdAt. Columns: id, rewardId, accountId, contactId, status, unit, amount, requestedBy, holdEntryId, settleEntryId, refundEntryId, note, reason, createdAt, updatedAt. Rows come in key order, read 1,000 at a time, so memory stays flat.
          */
         get: operations["exportRedemptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/rfm-scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream the rfm scores as CSV
+         * @description The scores of the last refresh; `from` and `to` do not apply. Columns: accountId, asOf, segment, r, f, m, recencyDays, lastOrderDay, frequency, monetaryMinor, ordersToDate, rhythmDays, churnRisk. Rows come in key order, read 1,000 at a time, so memory stays flat.
+         */
+        get: operations["exportRfmScores"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1437,9 +1497,29 @@ export interface paths {
         };
         /**
          * Stream the survey answers as CSV, optionally for a period
-         * @description `from` and `to` are local dates of the program (either may be left out, `to` included) on answeredAt. Rows come in id order, read 1,000 at a time, so memory stays flat.
+         * @description `from` and `to` are local dates of the program (either may be left out, `to` included) on answeredAt. Columns: id, surveyId, accountId, contactId, score, comment, locale, via, answeredAt. Rows come in key order, read 1,000 at a time, so memory stays flat.
          */
         get: operations["exportSurveyAnswers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/wallets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream the wallets as CSV, as of a date
+         * @description `to` (a local date of the program, included) is the day the balances are as of (the end of that day); without it, as of now, with the holds, pending credits and debt of now; `from` does not apply. Columns: id, accountId, unit, asOf, balance, held, pending, debt. Rows come in key order, read 1,000 at a time, so memory stays flat.
+         */
+        get: operations["exportWallets"];
         put?: never;
         post?: never;
         delete?: never;
@@ -21863,6 +21943,124 @@ export interface operations {
             };
         };
     };
+    exportContacts: {
+        parameters: {
+            query?: {
+                /**
+                 * @description First day of the period (program time zone); default: a year before `to`
+                 * @example 2019-04-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day of the period, included (program time zone); default: today
+                 * @example 2019-04-01
+                 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV with a header row, streamed (UTF-8, comma separated, one line per row) */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     exportEvents: {
         parameters: {
             query?: {
@@ -22099,6 +22297,124 @@ export interface operations {
             };
         };
     };
+    exportLedgerPostings: {
+        parameters: {
+            query?: {
+                /**
+                 * @description First day of the period (program time zone); default: a year before `to`
+                 * @example 2019-04-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day of the period, included (program time zone); default: today
+                 * @example 2019-04-01
+                 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV with a header row, streamed (UTF-8, comma separated, one line per row) */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     exportRedemptions: {
         parameters: {
             query?: {
@@ -22217,7 +22533,243 @@ export interface operations {
             };
         };
     };
+    exportRfmScores: {
+        parameters: {
+            query?: {
+                /**
+                 * @description First day of the period (program time zone); default: a year before `to`
+                 * @example 2019-04-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day of the period, included (program time zone); default: today
+                 * @example 2019-04-01
+                 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV with a header row, streamed (UTF-8, comma separated, one line per row) */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     exportSurveyAnswers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description First day of the period (program time zone); default: a year before `to`
+                 * @example 2019-04-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day of the period, included (program time zone); default: today
+                 * @example 2019-04-01
+                 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV with a header row, streamed (UTF-8, comma separated, one line per row) */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportWallets: {
         parameters: {
             query?: {
                 /**
@@ -40617,6 +41169,8 @@ export interface operations {
                         countries?: string[];
                         /** @description Any of these memberships */
                         memberships?: string[];
+                        /** @description Any of these RFM segments (the account's scores as of the program's last refresh; an account never scored has none) */
+                        rfmSegments?: ("champions" | "loyal" | "new" | "promising" | "needs_attention" | "at_risk" | "hibernating" | "lost")[];
                         /** @description Only contacts with one of these roles can redeem */
                         roles?: ("owner" | "admin" | "buyer" | "approver" | "viewer")[];
                         /** @description Any of these account segments */
@@ -41032,6 +41586,8 @@ export interface operations {
                         countries?: string[];
                         /** @description Any of these memberships */
                         memberships?: string[];
+                        /** @description Any of these RFM segments (the account's scores as of the program's last refresh; an account never scored has none) */
+                        rfmSegments?: ("champions" | "loyal" | "new" | "promising" | "needs_attention" | "at_risk" | "hibernating" | "lost")[];
                         /** @description Only contacts with one of these roles can redeem */
                         roles?: ("owner" | "admin" | "buyer" | "approver" | "viewer")[];
                         /** @description Any of these account segments */

@@ -15,6 +15,7 @@ import { EventsSettingsSchema } from '../modules/events/events-settings.ts';
 import { createFxService } from '../modules/fx/fx-service.ts';
 import { createIdempotencyService } from '../modules/idempotency/idempotency-service.ts';
 import { createImportService } from '../modules/imports/imports-service.ts';
+import { rfmFactsOf } from '../modules/insight/insight-reads.ts';
 import { createInsightService } from '../modules/insight/insight-service.ts';
 import { InsightSettingsSchema } from '../modules/insight/insight-settings.ts';
 import { createJobService, type JobServiceOptions } from '../modules/jobs/jobs-service.ts';
@@ -125,6 +126,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     tiers,
     audit,
     outbox,
+    rfmOf: (programId, accountIds) => rfmFactsOf(database.db, programId, accountIds),
   });
   // Partner growth (decision 0026): referrals hear of committed events through the events' referral
   // port; an approved sales claim becomes an event (events is built just below, called only later).
@@ -153,14 +155,17 @@ export function createServices(database: Database, options: ServiceOptions = {})
     engagement,
     options.events,
     partners,
+    // Rule conditions on `account.rfm` (decision 0039): the scores of insight's last refresh.
+    (programId, accountIds) => rfmFactsOf(database.db, programId, accountIds),
   );
-  // Reward eligibility: the account's tier on the program's first ladder, and its memberships; the
+  // Reward eligibility: the account's tier on the program's first ladder, its memberships and RFM segment; the
   // ladders' tier names for the reasons ("needs Diamond").
   const eligibilityFacts: EligibilityFacts = async (programId, accountId) => ({
     tier: (await tiers.currentTiers(programId, accountId))[0] ?? null,
     tierNames: tierNamesOf((await tiers.listLadders(programId)).map((l) => l.document)),
     // A reward may name a plan by its id or by its name.
     memberships: (await memberships.activePlansOf(programId, accountId)).flatMap((p) => [p.planId, p.name]),
+    rfmSegment: (await rfmFactsOf(database.db, programId, [accountId])).get(accountId)?.segment ?? null,
   });
   const rewards = createRewardService(database, {
     programs,

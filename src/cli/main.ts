@@ -39,7 +39,7 @@ Usage:
   fidelis report kpis [--from DATE] [--to DATE] [--breakdown segment|tier|country|plan|cohort] [--json] [--program ID]
                                          the program's KPIs for a period (docs/metrics.md)
   fidelis report cohorts [--from DATE] [--to DATE] [--json] [--program ID]
-  fidelis export accounts|events|ledger-entries|redemptions|survey-answers [--from DATE] [--to DATE] [--output FILE] [--program ID]
+  fidelis export KIND [--from DATE] [--to DATE] [--output FILE] [--program ID]
                                          stream a CSV export to FILE (or standard output), rows counted on standard error
 
 --program defaults to the oldest program. The store is PostgreSQL when DATABASE_URL is set,

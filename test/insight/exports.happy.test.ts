@@ -1,7 +1,7 @@
 // Streaming CSV exports: every row of the program (and no other program's), in pages of 1,000,
 // filtered by local dates on each row's own instant; bad input names its field.
 import { parse } from 'csv-parse/sync';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { json, newProgram, type Program } from '../events/helpers.ts';
 import { FIXTURE } from '../support/actor.ts';
 import { type TestApi, testApi } from '../support/app.ts';
@@ -101,7 +101,7 @@ describe('exports', () => {
   });
 
   it('bad input is a 400 naming the field', async () => {
-    const kind = await p.send(p.read, { method: 'GET', url: '/v1/exports/wallets' });
+    const kind = await p.send(p.read, { method: 'GET', url: '/v1/exports/balances' });
     expect(kind.statusCode).toBe(404);
     const period = await p.send(p.read, {
       method: 'GET',
@@ -110,5 +110,112 @@ describe('exports', () => {
     expect(period.statusCode).toBe(400);
     expect(json(period).errors.map((e: { path: string }) => e.path)).toEqual(['/query/to']);
     expect((await api.app.inject({ method: 'GET', url: '/v1/exports/accounts' })).statusCode).toBe(401);
+  });
+});
+
+describe('contacts, postings and wallets as of a date', () => {
+  const ORDERS = [
+    ['w1', 'EX-5', '2026-03-10T10:00:00Z', '100.00'],
+    ['w2', 'EX-5', '2026-05-10T10:00:00Z', '50.00'],
+    ['w3', 'EX-6', '2026-04-10T10:00:00Z', '30.00'],
+  ] as const;
+
+  beforeAll(async () => {
+    await p.rule({
+      name: 'A point a euro',
+      trigger: { types: ['purchase'] },
+      effects: [{ kind: 'per_amount', points: '1', per: '1' }],
+    });
+    // Each order is sent (and its points written to the journal) at the instant it occurred.
+    try {
+      for (const [id, account, occurredAt, amount] of ORDERS) {
+        vi.useFakeTimers({ toFake: ['Date'] });
+        vi.setSystemTime(new Date(occurredAt));
+        await p.ingested({ id, type: 'purchase', account, occurredAt, amount, currency: 'EUR' });
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('wallets: the balance as of the end of `to` (local), or now with holds, pending and debt', async () => {
+    const points = (rows: Array<Record<string, string>>, account: string) =>
+      rows.filter((r) => r.accountId === account && r.unit === 'points');
+    const id = async (ext: string) =>
+      json(await p.send(p.read, { method: 'GET', url: `/v1/accounts/${ext}` })).id as string;
+    const [five, six] = [await id('EX-5'), await id('EX-6')];
+    // Points earned by the orders sent, summed here: 1 a euro, effective when each order occurred.
+    const earned = (account: string, endIso: string) =>
+      ORDERS.filter(([, a, at]) => a === account && at < endIso).reduce(
+        (s, [, , , amount]) => s + Number.parseInt(amount, 10),
+        0,
+      );
+    const march = await csv(p, '/v1/exports/wallets?to=2026-03-31');
+    expect(points(march, five).map((r) => r.balance)).toEqual([
+      String(earned('EX-5', '2026-03-31T22:00:00Z')),
+    ]);
+    expect(points(march, six).map((r) => r.balance)).toEqual(['0']);
+    expect(points(march, five)[0]).toMatchObject({
+      held: '',
+      pending: '',
+      debt: '',
+      asOf: '2026-03-31T22:00:00.000Z',
+    });
+    const now = await csv(p, '/v1/exports/wallets');
+    for (const [ext, account] of [
+      ['EX-5', five],
+      ['EX-6', six],
+    ] as const) {
+      const fromApi = (await p.wallets(ext)).map((w) => [
+        w.unit,
+        String(w.available + w.held),
+        String(w.held),
+        String(w.pending),
+        String(w.debt),
+      ]);
+      const fromCsv = now
+        .filter((r) => r.accountId === account)
+        .map((r) => [r.unit, r.balance, r.held, r.pending, r.debt]);
+      expect(fromCsv).toEqual(fromApi);
+      expect(fromCsv[0]![1]).toBe(String(earned(ext, '9999')));
+    }
+    const from = await p.send(p.read, { method: 'GET', url: '/v1/exports/wallets?from=2026-01-01' });
+    expect(from.statusCode).toBe(400);
+    expect(json(from).errors[0].path).toBe('/query/from');
+  });
+
+  it("postings: every entry's postings balance to zero; a period selects on the posting's instant", async () => {
+    const postings = await csv(p, '/v1/exports/ledger-postings');
+    const entries = await csv(p, '/v1/exports/ledger-entries');
+    const sums = new Map<string, number>();
+    for (const r of postings)
+      sums.set(`${r.entryId} ${r.unit}`, (sums.get(`${r.entryId} ${r.unit}`) ?? 0) + Number(r.amount));
+    expect([...sums.values()].every((v) => v === 0)).toBe(true);
+    expect(new Set(postings.map((r) => r.entryId))).toEqual(new Set(entries.map((e) => e.id)));
+    expect(postings.map((r) => r.id)).toEqual(postings.map((r) => `${r.entryId}/${r.seq}`));
+    const may = await csv(p, '/v1/exports/ledger-postings?from=2026-05-01&to=2026-05-31');
+    const member = may.filter((r) => r.accountId !== '');
+    expect(member.map((r) => [r.amount, r.entryType, r.unit])).toEqual([['50', 'earn', 'points']]);
+    expect(may).toHaveLength(2);
+  });
+
+  it('contacts: every contact of the program with its opt-ins', async () => {
+    const made = await p.send(p.write, {
+      method: 'POST',
+      url: '/v1/accounts/EX-5/contacts',
+      payload: { email: 'buyer@ex5.example', name: 'Bea Buyer', role: 'buyer', statementOptIn: true },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const rows = await csv(p, '/v1/exports/contacts');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      id: json(made).id,
+      email: 'buyer@ex5.example',
+      name: 'Bea Buyer',
+      role: 'buyer',
+      statementOptIn: 'true',
+      marketingOptIn: 'false',
+    });
+    expect(await csv(other, '/v1/exports/contacts')).toEqual([]);
   });
 });

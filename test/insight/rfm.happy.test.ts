@@ -177,3 +177,157 @@ describe('RFM scores', () => {
     });
   });
 });
+
+describe('RFM in rules, reward eligibility, challenge audiences and the export', () => {
+  it('a backtest of a draft rule on the segment uses the scores too (the live rules need not mention them)', async () => {
+    const segments = new Map<string, string>();
+    for (const a of Object.keys(ORDERS)) segments.set(a, (await rfm(a)).segment);
+    const target = segments.get('A5')!;
+    const r = await p.send(p.admin, {
+      method: 'POST',
+      url: '/v1/rules/backtests',
+      payload: {
+        from: '2026-01-01T00:00:00Z',
+        to: '2026-07-01T00:00:00Z',
+        rules: [
+          {
+            name: 'Segment point',
+            trigger: { types: ['purchase'] },
+            condition: `account.rfm.segment == '${target}'`,
+            effects: [{ kind: 'fixed', points: 1 }],
+          },
+        ],
+      },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const orders = Object.entries(ORDERS).flatMap(([a, list]) =>
+      list.filter((d) => d >= '2026-01-01' && d < '2026-07-01' && segments.get(a) === target),
+    );
+    expect(orders.length).toBeGreaterThan(0);
+    expect(json(r).proposed.points).toBe(orders.length);
+  });
+
+  it("a rule's condition reads the account's segment and scores as of the last refresh", async () => {
+    const a1 = await rfm('A1');
+    const a2 = await rfm('A2');
+    expect(a1.segment).not.toBe(a2.segment);
+    await p.rule(
+      {
+        name: 'Segment bonus',
+        trigger: { types: ['purchase'] },
+        condition: `account.rfm.segment == '${a1.segment}' && account.rfm.r == ${a1.scores.r}`,
+        effects: [{ kind: 'fixed', points: 50 }],
+      },
+      '2026-07-01T00:00:00Z',
+    );
+    await p.rule(
+      {
+        name: 'First-timer welcome',
+        trigger: { types: ['purchase'] },
+        condition: '!account.rfm.scored',
+        effects: [{ kind: 'fixed', points: 7 }],
+      },
+      '2026-07-01T00:00:00Z',
+    );
+    const order = (id: string, account: string) =>
+      p.ingested({
+        id,
+        type: 'purchase',
+        account,
+        occurredAt: '2026-07-03T10:00:00Z',
+        amount: '10.00',
+        currency: 'EUR',
+      });
+    expect((await order('rfm-1', 'A1')).result.totals.points).toBe(50);
+    expect((await order('rfm-2', 'A2')).result.totals.points).toBe(0);
+    expect((await order('rfm-3', 'NONE')).result.totals.points).toBe(7);
+  });
+
+  it('a reward can be only for some RFM segments, with the reason shown to the others', async () => {
+    const a1 = await rfm('A1');
+    const created = await p.send(p.admin, {
+      method: 'POST',
+      url: '/v1/rewards',
+      payload: {
+        type: 'custom',
+        name: 'Thank-you hamper',
+        price: { amount: 1, unit: 'points' },
+        stock: { kind: 'unlimited' },
+        eligibility: { rfmSegments: [a1.segment] },
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const seen = async (account: string) =>
+      (
+        json(await p.send(p.read, { method: 'GET', url: `/v1/rewards?account=${account}` })).data as Array<{
+          id: string;
+          redeemable: { ok: boolean; reasons: string[] };
+        }>
+      ).find((r) => r.id === json(created).id)!.redeemable;
+    expect(await seen('A1')).toMatchObject({ ok: true, reasons: [] });
+    const a2 = await seen('A2');
+    expect(a2.ok).toBe(false);
+    expect(a2.reasons.join(' ')).toContain(a1.segment.replaceAll('_', ' '));
+    const bad = await p.send(p.admin, {
+      method: 'POST',
+      url: '/v1/rewards',
+      payload: {
+        type: 'custom',
+        name: 'Nope',
+        price: { amount: 1, unit: 'points' },
+        stock: { kind: 'unlimited' },
+        eligibility: { rfmSegments: ['whales'] },
+      },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(json(bad).errors)).toContain('/body/eligibility/rfmSegments/0');
+  });
+
+  it('a challenge audience can name RFM segments', async () => {
+    const a1 = await rfm('A1');
+    const created = await p.send(p.admin, {
+      method: 'POST',
+      url: '/v1/challenges',
+      payload: {
+        code: 'rfm-only',
+        name: 'Segment challenge',
+        goals: [{ metric: 'count', eventTypes: ['purchase'], target: '2', label: 'Order twice' }],
+        window: { kind: 'calendar', period: 'quarter' },
+        startsAt: '2026-07-01T00:00:00+02:00',
+        audience: { condition: `account.rfm.segment == '${a1.segment}'` },
+        reward: { points: 5 },
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const progress = async (account: string) =>
+      p.send(p.read, { method: 'GET', url: `/v1/accounts/${account}/challenges?asOf=2026-07-10T00:00:00Z` });
+    const mine = json(await progress('A1')).data.map((c: { challenge: string }) => c.challenge);
+    const theirs = json(await progress('A2')).data.map((c: { challenge: string }) => c.challenge);
+    expect(mine).toContain('rfm-only');
+    expect(theirs).not.toContain('rfm-only');
+  });
+
+  it('exports the scores of the last refresh, as the API reads them', async () => {
+    const r = await p.send(p.read, { method: 'GET', url: '/v1/exports/rfm-scores' });
+    expect(r.statusCode, r.body).toBe(200);
+    const [header, ...lines] = r.body.trim().split('\n');
+    expect(header).toBe(
+      'accountId,asOf,segment,r,f,m,recencyDays,lastOrderDay,frequency,monetaryMinor,ordersToDate,rhythmDays,churnRisk',
+    );
+    expect(lines).toHaveLength(5);
+    for (const a of Object.keys(ORDERS)) {
+      const api_ = await rfm(a);
+      const line = lines.find((l) => l.startsWith(`${ids.get(a)},`))!.split(',');
+      expect([line[2], line[3], line[4], line[5], line[12]], a).toEqual([
+        api_.segment,
+        String(api_.scores.r),
+        String(api_.scores.f),
+        String(api_.scores.m),
+        String(api_.churnRisk),
+      ]);
+    }
+    const ranged = await p.send(p.read, { method: 'GET', url: '/v1/exports/rfm-scores?to=2026-07-01' });
+    expect(ranged.statusCode).toBe(400);
+    expect(json(ranged).errors[0].path).toBe('/query/to');
+  });
+});

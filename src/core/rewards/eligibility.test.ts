@@ -34,6 +34,17 @@ describe('ineligibility', () => {
     ]);
   });
 
+  it('admits only the RFM segments named; an account never scored has none', () => {
+    const rules = { rfmSegments: ['champions', 'at_risk'] };
+    expect(ineligibility(rules, { ...facts, rfmSegment: 'at_risk' })).toEqual([]);
+    expect(ineligibility(rules, { ...facts, rfmSegment: 'lost' })).toEqual([
+      'only for accounts whose buying pattern is champions or at risk',
+    ]);
+    expect(ineligibility(rules, { ...facts, rfmSegment: null })).toHaveLength(1);
+    expect(ineligibility(rules, facts)).toHaveLength(1);
+    expect(ineligibility({ rfmSegments: [] }, facts)).toEqual([]);
+  });
+
   it("names tiers by the ladders' display names, keeping a code no ladder names", () => {
     const tierNames = tierNamesOf([
       {

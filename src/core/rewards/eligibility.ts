@@ -7,6 +7,7 @@ export interface EligibilityRules {
   countries?: string[];
   roles?: string[];
   memberships?: string[];
+  rfmSegments?: string[];
 }
 
 export interface Facts {
@@ -15,6 +16,8 @@ export interface Facts {
   /** The account's current tier (null: none, or tiers are not in use). */
   tier: string | null;
   memberships: string[];
+  /** The account's RFM segment as of the last refresh (null: never scored; undefined: not asked). */
+  rfmSegment?: string | null;
   /** The role of the contact who redeems; undefined when no contact is named. */
   role?: string;
   /** Display names of tier codes (the ladders'), for the reasons people read; a code without one shows as is. */
@@ -45,6 +48,11 @@ export function ineligibility(rules: EligibilityRules, facts: Facts): string[] {
   }
   if (rules.memberships?.length && !rules.memberships.some((m) => facts.memberships.includes(m))) {
     reasons.push(`needs the membership ${rules.memberships.join(' or ')}`);
+  }
+  if (rules.rfmSegments?.length && !rules.rfmSegments.includes(facts.rfmSegment ?? '')) {
+    reasons.push(
+      `only for accounts whose buying pattern is ${rules.rfmSegments.map((s) => s.replaceAll('_', ' ')).join(' or ')}`,
+    );
   }
   if (rules.roles?.length && (facts.role === undefined || !rules.roles.includes(facts.role))) {
     reasons.push(`only contacts with the role ${rules.roles.join(' or ')} can redeem it`);

@@ -4,6 +4,7 @@ import {
   compileCondition,
   conditionContext,
   conditionProblem,
+  mentionsRfm,
   runCondition,
 } from './condition.ts';
 
@@ -251,5 +252,41 @@ describe('conditionContext', () => {
     expect(context['contact']).toEqual({ present: true, id: 'con-1', role: 'buyer', attributes: {} });
     expect(context['program']).toEqual({ baseCurrency: 'EUR', timeZone: 'Europe/Amsterdam' });
     expect(context['occurredAt']).toEqual(new Date('2026-03-10T12:00:00Z'));
+  });
+});
+
+describe('account.rfm', () => {
+  const scored = facts({
+    account: {
+      ...facts().account,
+      rfm: { segment: 'at_risk', r: 2, f: 4, m: 5, churnRisk: true },
+    },
+  });
+
+  it('reads the segment, the scores and the churn flag of a scored account', () => {
+    expect(conditionProblem('account.rfm.segment in ["champions", "loyal"]')).toBeNull();
+    expect(run('account.rfm.segment == "at_risk" && account.rfm.churnRisk', scored)).toEqual({
+      matched: true,
+    });
+    expect(run('account.rfm.scored && account.rfm.r <= 2 && account.rfm.m == 5', scored)).toEqual({
+      matched: true,
+    });
+  });
+
+  it('reads an account that was never scored as not scored, with an empty segment', () => {
+    expect(run('!account.rfm.scored && account.rfm.segment == "" && account.rfm.r == 0')).toEqual({
+      matched: true,
+    });
+    expect(run('account.rfm.segment == "champions"')).toEqual({ matched: false });
+  });
+
+  it('refuses an unknown RFM field', () => {
+    expect(conditionProblem('account.rfm.score == 5')).toMatch(/score/);
+  });
+
+  it('knows which texts mention the scores', () => {
+    expect(mentionsRfm('account.rfm.segment == "lost"')).toBe(true);
+    expect(mentionsRfm('{"condition":"account . rfm.churnRisk"}')).toBe(true);
+    expect(mentionsRfm('account.rfmish == 1 || account.segment == "rfm"')).toBe(false);
   });
 });

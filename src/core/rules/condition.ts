@@ -45,6 +45,16 @@ function buildEnvironment(): Environment {
         attributes: 'map<string, dyn>',
       },
     })
+    .registerType('Rfm', {
+      fields: {
+        scored: 'bool',
+        segment: 'string',
+        r: 'int',
+        f: 'int',
+        m: 'int',
+        churnRisk: 'bool',
+      },
+    })
     .registerType('Account', {
       fields: {
         id: 'string',
@@ -59,6 +69,7 @@ function buildEnvironment(): Environment {
         ancestors: 'list<string>',
         depth: 'int',
         attributes: 'map<string, dyn>',
+        rfm: 'Rfm',
       },
     })
     .registerType('Contact', {
@@ -73,6 +84,20 @@ function buildEnvironment(): Environment {
 }
 
 const environment = buildEnvironment();
+
+/** An account's RFM scores as conditions see them (`account.rfm.segment`, `account.rfm.churnRisk`…). */
+export interface RfmFacts {
+  segment: string;
+  r: number;
+  f: number;
+  m: number;
+  churnRisk: boolean;
+}
+
+/** Whether a condition (or any text holding conditions) refers to the account's RFM scores. */
+export function mentionsRfm(text: string): boolean {
+  return /\baccount\s*\.\s*rfm\b/.test(text);
+}
 
 export interface ConditionFacts {
   event: {
@@ -106,6 +131,8 @@ export interface ConditionFacts {
     parentId: string | null;
     ancestors: string[];
     attributes: Record<string, unknown>;
+    /** The account's RFM scores as of the last refresh (decision 0039); null or absent: not scored. */
+    rfm?: RfmFacts | null;
   };
   contact: { id: string; role: string; attributes: Record<string, unknown> } | null;
   program: { baseCurrency: string; timeZone: string };
@@ -150,6 +177,16 @@ export function conditionContext(f: ConditionFacts): Record<string, unknown> {
       ancestors: f.account.ancestors,
       depth: BigInt(f.account.ancestors.length),
       attributes: f.account.attributes,
+      rfm: f.account.rfm
+        ? {
+            scored: true,
+            segment: f.account.rfm.segment,
+            r: BigInt(f.account.rfm.r),
+            f: BigInt(f.account.rfm.f),
+            m: BigInt(f.account.rfm.m),
+            churnRisk: f.account.rfm.churnRisk,
+          }
+        : { scored: false, segment: '', r: 0n, f: 0n, m: 0n, churnRisk: false },
     },
     contact: f.contact
       ? { present: true, id: f.contact.id, role: f.contact.role, attributes: f.contact.attributes }

@@ -82,3 +82,51 @@ export async function birthdaysOn(
   );
   return rows.map((r) => ({ id: r.id, accountId: r.account_id, name: r.name, birthday: r.birthday }));
 }
+
+export const CONTACT_EXPORT_COLUMNS = [
+  'id',
+  'accountId',
+  'email',
+  'name',
+  'role',
+  'locale',
+  'birthday',
+  'marketingOptIn',
+  'statementOptIn',
+  'createdAt',
+] as const;
+
+/** A page of contacts for an export (created in the range), by id after `after`, as rows of cells. */
+export async function contactExportPage(
+  db: Executor,
+  programId: string,
+  range: { start?: Date; end?: Date },
+  after: string,
+  limit: number,
+) {
+  const rows = await db
+    .select()
+    .from(contacts)
+    .where(
+      and(
+        eq(contacts.programId, programId),
+        gt(contacts.id, after),
+        range.start ? sql`${contacts.createdAt} >= ${range.start.toISOString()}` : undefined,
+        range.end ? sql`${contacts.createdAt} < ${range.end.toISOString()}` : undefined,
+      ),
+    )
+    .orderBy(asc(contacts.id))
+    .limit(limit);
+  return rows.map((c) => [
+    c.id,
+    c.accountId,
+    c.email,
+    c.name,
+    c.role,
+    c.locale,
+    c.birthday,
+    c.marketingOptIn,
+    c.statementOptIn,
+    c.createdAt.toISOString(),
+  ]);
+}

@@ -1,5 +1,7 @@
 // What every engagement use case shares: the service's dependencies and the views it answers.
+
 import { FidelisError } from '../../core/errors.ts';
+import type { RfmFacts } from '../../core/rules/condition.ts';
 import type { Database } from '../../db/client.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
@@ -23,6 +25,8 @@ export interface EngagementDeps {
   audit: AuditService;
   /** Completions and badge awards are announced (challenge.completed, badge.awarded) in their transaction. */
   outbox?: Pick<OutboxService, 'emit'>;
+  /** RFM scores for audiences on `account.rfm` (insight, wired in app/compose.ts; decision 0039). */
+  rfmOf?: (programId: string, accountIds: string[]) => Promise<Map<string, RfmFacts>>;
 }
 
 export function toBadge(row: BadgeRow) {

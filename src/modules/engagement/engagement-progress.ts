@@ -14,7 +14,7 @@ import {
 } from '../../core/engagement/challenge.ts';
 import { type ChallengeEvent, completedAt, fromHistory, summarize } from '../../core/engagement/progress.ts';
 import { minorDigits } from '../../core/money.ts';
-import { conditionContext, runCondition } from '../../core/rules/condition.ts';
+import { conditionContext, mentionsRfm, runCondition } from '../../core/rules/condition.ts';
 import { advisoryLock } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import { accountsActiveIn, eventsInWindow, type HistoryEvent } from '../events/events-reads.ts';
@@ -88,6 +88,9 @@ export async function inAudience(
       parentId: account.parentId,
       ancestors: chain.slice(1).flatMap((a) => (a.externalId ? [a.id, a.externalId] : [a.id])),
       attributes: account.attributes,
+      rfm: mentionsRfm(condition)
+        ? ((await deps.rfmOf?.(program.id, [account.id]))?.get(account.id) ?? null)
+        : null,
     },
     contact: null,
     program: { baseCurrency: program.baseCurrency, timeZone: program.timeZone },

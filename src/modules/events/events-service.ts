@@ -16,7 +16,7 @@ import {
 } from '../../core/money.ts';
 import { afterCursor, DEFAULT_LIMIT, toPage } from '../../core/pagination.ts';
 import { isCurrency } from '../../core/reference.ts';
-import type { ConditionFacts } from '../../core/rules/condition.ts';
+import { type ConditionFacts, mentionsRfm, type RfmFacts } from '../../core/rules/condition.ts';
 import {
   type ActiveRule,
   type Award,
@@ -222,6 +222,13 @@ export interface EngagementPort {
  * commissions back. Amounts are in the base currency's minor units. A failure there does not undo the
  * events. The partners service answers at once when the program has no referral program or plan.
  */
+/**
+ * What events need of insight, a later module (the composition root wires it in): the RFM scores of
+ * accounts as of the last refresh, read only for programs whose rules mention `account.rfm`
+ * (decision 0039). An account never scored is absent.
+ */
+export type RfmPort = (programId: string, accountIds: string[]) => Promise<Map<string, RfmFacts>>;
+
 export interface ReferralPort {
   recordEvents(
     programId: string,
@@ -349,7 +356,21 @@ export function createEventService(
   engagement?: EngagementPort,
   options: EventServiceOptions = {},
   referrals?: ReferralPort,
+  rfmOf?: RfmPort,
 ) {
+  /** Whether a program's rule versions mention `account.rfm` (asked once per list of versions). */
+  const rfmMentioned = new WeakMap<object, boolean>();
+  async function needsRfm(programId: string): Promise<boolean> {
+    if (!rfmOf) return false;
+    const versions = await rules.versions(programId);
+    let mentioned = rfmMentioned.get(versions);
+    if (mentioned === undefined) {
+      mentioned = versions.some((v) => mentionsRfm(JSON.stringify(v.document)));
+      rfmMentioned.set(versions, mentioned);
+    }
+    return mentioned;
+  }
+
   /**
    * What preparing a list of events reads, read once for the whole list (a batch of 1,000 events
    * costs a handful of queries, not thousands); anything missing (a prospect created on the way)
@@ -363,6 +384,8 @@ export function createEventService(
     chains: Awaited<ReturnType<AccountService['chainsOf']>>;
     tiers: Map<EventInput, { accountId: string; tier: { code: string; multiplier: string } | null }>;
     originals: Map<string, EventRow>;
+    /** The RFM scores of the accounts, when the program's rules mention them (else null). */
+    rfm: Map<string, RfmFacts> | null;
     rates: Map<string, Promise<string>>;
     contacts: Map<string, Promise<Contact>>;
   }
@@ -377,6 +400,7 @@ export function createEventService(
     inputs: EventInput[],
     simulating = false,
     optimistic = false,
+    draftsReadRfm = false,
   ): Promise<Reads> {
     const program = await programs.get(programId);
     const replays =
@@ -411,12 +435,20 @@ export function createEventService(
         i.type === 'return' && i.references?.originalEventId ? [i.references.originalEventId] : [],
       ),
     );
+    const rfm =
+      rfmOf && (draftsReadRfm || (await needsRfm(programId)))
+        ? await rfmOf(
+            programId,
+            [...found.values()].map((a) => a.id),
+          )
+        : null;
     return {
       program,
       settings: eventsSettings(program.settings),
       replays,
       accounts: found,
       chains,
+      rfm,
       tiers: new Map(asked.map((q, n) => [q.input, { accountId: q.accountId, tier: tiersFound[n] ?? null }])),
       originals,
       rates: new Map(),
@@ -686,6 +718,7 @@ export function createEventService(
         parentId: account.parentId,
         ancestors: ancestors.flatMap((a) => (a.externalId ? [a.id, a.externalId] : [a.id])),
         attributes: account.attributes,
+        rfm: reads.rfm?.get(account.id) ?? null,
       },
       contact: contact ? { id: contact.id, role: contact.role, attributes: {} } : null,
       program: { baseCurrency: program.baseCurrency, timeZone: program.timeZone },
@@ -1488,7 +1521,13 @@ export function createEventService(
     now: Date,
   ) {
     const versions = await rules.versions(programId);
-    const reads = await readFor(programId, inputs, true);
+    const reads = await readFor(
+      programId,
+      inputs,
+      true,
+      false,
+      drafts.some((d) => mentionsRfm(JSON.stringify(d.document))),
+    );
     const results = [];
     for (const [i, input] of inputs.entries()) {
       try {

@@ -7,7 +7,7 @@ import { responses } from '../../http/responses.ts';
 import { created, dateOf, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
-import type { ExportKind } from './insight-exports.ts';
+import { EXPORT_KINDS, EXPORTS } from './insight-exports.ts';
 import {
   AnswerSchema,
   ApiAnswerBody,
@@ -220,22 +220,25 @@ export const exportRoutes = routeModule({
   schemas: [],
   routes(app: Router, { insight }: { insight: InsightService }): void {
     const exportOp = operations('exports');
-    const on: Record<ExportKind, string> = {
-      accounts: 'createdAt',
-      events: 'occurredAt',
-      'ledger-entries': 'effectiveAt',
-      redemptions: 'createdAt',
-      'survey-answers': 'answeredAt',
-    };
-    for (const kind of Object.keys(on) as ExportKind[])
+    const ranges = (by: string) =>
+      by === 'asOf'
+        ? '`to` (a local date of the program, included) is the day the balances are as of (the end of that day); without it, as of now, with the holds, pending credits and debt of now; `from` does not apply.'
+        : by === 'none'
+          ? 'The scores of the last refresh; `from` and `to` do not apply.'
+          : `\`from\` and \`to\` are local dates of the program (either may be left out, \`to\` included) on ${by}.`;
+    for (const kind of EXPORT_KINDS)
       app.get(
         `/exports/${kind}`,
-        exportOp('read', `Stream the ${kind.replace('-', ' ')} as CSV, optionally for a period`, {
-          operationId: `export${kind.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}`,
-          description: `\`from\` and \`to\` are local dates of the program (either may be left out, \`to\` included) on ${on[kind]}. Rows come in id order, read 1,000 at a time, so memory stays flat.`,
-          querystring: ExportQuery,
-          response: responses({ 200: CsvResponse }),
-        }),
+        exportOp(
+          'read',
+          `Stream the ${kind.replace('-', ' ')} as CSV${EXPORTS[kind].by === 'none' ? '' : EXPORTS[kind].by === 'asOf' ? ', as of a date' : ', optionally for a period'}`,
+          {
+            operationId: `export${kind.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}`,
+            description: `${ranges(EXPORTS[kind].by)} Columns: ${EXPORTS[kind].columns.join(', ')}. Rows come in key order, read 1,000 at a time, so memory stays flat.`,
+            querystring: ExportQuery,
+            response: responses({ 200: CsvResponse }),
+          },
+        ),
         async (request, reply) => {
           const chunks = await insight.exportCsv(principal(request).programId, kind, request.query);
           const { from, to } = request.query;

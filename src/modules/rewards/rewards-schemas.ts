@@ -1,6 +1,7 @@
 // Request and response schemas of the rewards catalog (rewards, codes, sessions), and the schema
 // pieces the module's other schemas share (units, amounts, texts, contact references).
 import Type, { type Static } from 'typebox';
+import { RFM_SEGMENTS } from '../../core/insight/rfm.ts';
 import { Amount, Country, Currency, Cursor, Limit, Name, Ref, Timestamp } from '../../http/schemas.ts';
 import { FULFILMENT_METHODS, REWARD_TYPES } from './rewards-tables.ts';
 
@@ -73,6 +74,14 @@ const Eligibility = Type.Object(
       Type.Array(Role, { maxItems: 5, description: 'Only contacts with one of these roles can redeem' }),
     ),
     memberships: Type.Optional(Type.Array(Tag, { maxItems: 50, description: 'Any of these memberships' })),
+    rfmSegments: Type.Optional(
+      Type.Array(Type.Enum([...RFM_SEGMENTS]), {
+        maxItems: RFM_SEGMENTS.length,
+        uniqueItems: true,
+        description:
+          "Any of these RFM segments (the account's scores as of the program's last refresh; an account never scored has none)",
+      }),
+    ),
   },
   { additionalProperties: false, description: 'Who may redeem; every given rule must hold' },
 );

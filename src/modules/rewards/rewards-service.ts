@@ -17,13 +17,19 @@ import { getReward, loadReward } from './rewards-view.ts';
 
 /**
  * What the rewards module needs to know about an account beyond the account itself: its tier and
- * its memberships, and the display names of tier codes (for the reasons people read), from modules
+ * its memberships, its RFM segment, and the display names of tier codes (for the reasons people read), from modules
  * that come later in the module order (the composition root wires it).
  */
 export type EligibilityFacts = (
   programId: string,
   accountId: string,
-) => Promise<{ tier: string | null; memberships: string[]; tierNames?: ReadonlyMap<string, string> }>;
+) => Promise<{
+  tier: string | null;
+  memberships: string[];
+  tierNames?: ReadonlyMap<string, string>;
+  /** The account's RFM segment as of the last refresh, null when never scored (decision 0039). */
+  rfmSegment?: string | null;
+}>;
 
 /** The services the catalog's use cases use. */
 export interface CatalogServices {
