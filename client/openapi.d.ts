@@ -40038,6 +40038,49 @@ export interface operations {
                                         /** @description A share between 0 and 1 (4 decimals), null when undefined (nothing to divide by) */
                                         redemptionRate: number | null;
                                     };
+                                    /** @description What the program cost in the period and what it returned (docs/metrics.md) */
+                                    programCost?: {
+                                        /** @description What the figures rest on, in words */
+                                        assumptions: string[];
+                                        cost: {
+                                            /**
+                                             * @description Exact decimal amount in the base currency
+                                             * @example 1234.50
+                                             */
+                                            cashback: string;
+                                            /**
+                                             * @description Exact decimal amount in the base currency
+                                             * @example 1234.50
+                                             */
+                                            commissions: string;
+                                            /**
+                                             * @description Exact decimal amount in the base currency
+                                             * @example 1234.50
+                                             */
+                                            expectedBreakage: string;
+                                            operating: string | null;
+                                            /**
+                                             * @description Exact decimal amount in the base currency
+                                             * @example 1234.50
+                                             */
+                                            points: string;
+                                            /**
+                                             * @description Exact decimal amount in the base currency
+                                             * @example 1234.50
+                                             */
+                                            total: string;
+                                        };
+                                        currency: string;
+                                        incrementalGrossProfit: string | null;
+                                        incrementalRevenue: string | null;
+                                        /**
+                                         * @description Exact decimal amount in the base currency
+                                         * @example 1234.50
+                                         */
+                                        netRevenue: string;
+                                        /** @description (incremental gross profit − total cost) ÷ total cost; 1.5 is a 150% return */
+                                        roi: number | null;
+                                    };
                                     /** @description Orders per active account */
                                     purchaseFrequency: number | null;
                                     /** @description A share between 0 and 1 (4 decimals), null when undefined (nothing to divide by) */
@@ -40170,6 +40213,49 @@ export interface operations {
                                 redeemedToDate: number;
                                 /** @description A share between 0 and 1 (4 decimals), null when undefined (nothing to divide by) */
                                 redemptionRate: number | null;
+                            };
+                            /** @description What the program cost in the period and what it returned (docs/metrics.md) */
+                            programCost?: {
+                                /** @description What the figures rest on, in words */
+                                assumptions: string[];
+                                cost: {
+                                    /**
+                                     * @description Exact decimal amount in the base currency
+                                     * @example 1234.50
+                                     */
+                                    cashback: string;
+                                    /**
+                                     * @description Exact decimal amount in the base currency
+                                     * @example 1234.50
+                                     */
+                                    commissions: string;
+                                    /**
+                                     * @description Exact decimal amount in the base currency
+                                     * @example 1234.50
+                                     */
+                                    expectedBreakage: string;
+                                    operating: string | null;
+                                    /**
+                                     * @description Exact decimal amount in the base currency
+                                     * @example 1234.50
+                                     */
+                                    points: string;
+                                    /**
+                                     * @description Exact decimal amount in the base currency
+                                     * @example 1234.50
+                                     */
+                                    total: string;
+                                };
+                                currency: string;
+                                incrementalGrossProfit: string | null;
+                                incrementalRevenue: string | null;
+                                /**
+                                 * @description Exact decimal amount in the base currency
+                                 * @example 1234.50
+                                 */
+                                netRevenue: string;
+                                /** @description (incremental gross profit − total cost) ÷ total cost; 1.5 is a 150% return */
+                                roi: number | null;
                             };
                             /** @description Orders per active account */
                             purchaseFrequency: number | null;

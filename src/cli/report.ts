@@ -30,6 +30,13 @@ function lines(k: Kpis, currency: string, indent = ''): string[] {
     out.push(
       `liability ${l.unit.padEnd(12)} ${l.value.opening} + ${l.value.issued} − ${l.value.redeemed} − ${l.value.expired} − ${l.value.adjusted} = ${l.value.closing} ${l.value.currency}`,
     );
+  const c = k.programCost;
+  if (c)
+    out.push(
+      `program cost           ${c.cost.total} ${c.currency} (points ${c.cost.points}, breakage ${c.cost.expectedBreakage}, cashback ${c.cost.cashback}, commissions ${c.cost.commissions}, operating ${or(c.cost.operating)})`,
+      `incremental revenue    ${or(c.incrementalRevenue)} ${c.currency} (gross profit ${or(c.incrementalGrossProfit)})`,
+      `ROI                    ${pct(c.roi)}`,
+    );
   return out.map((l) => indent + l);
 }
 

@@ -33,6 +33,10 @@ describe('the demo program', () => {
     expect(points.opening + points.issued - points.redeemed - points.expired - points.adjusted).toBe(
       points.closing,
     );
+    // The demo states its ROI assumptions, so the report answers a return on the program's cost.
+    expect(Number(kpis.programCost.cost.points)).toBeGreaterThan(0);
+    expect(Number(kpis.programCost.cost.operating)).toBeGreaterThan(0);
+    expect(kpis.programCost.roi).not.toBeNull();
     const cohorts = await api.call(demo.apiKey, { method: 'GET', url: '/v1/reports/cohorts' });
     const nps = JSON.parse((await api.call(demo.apiKey, { method: 'GET', url: '/v1/reports/nps' })).body);
     expect(nps.answers).toBe(10);

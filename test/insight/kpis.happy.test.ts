@@ -411,3 +411,101 @@ describe('points and liability', () => {
     });
   });
 });
+
+describe('program cost and ROI', () => {
+  it('costs points at the cost per point, cashback and commissions as credited, operating cost by the month', async () => {
+    const q = await newProgram(api, {
+      ledger: { costPerPoint: '0.01' },
+      insight: {
+        roi: { grossMargin: '0.4', incrementalRevenueShare: '0.1', operatingCostPerMonth: '100.00' },
+      },
+    });
+    await q.account('ACME', { segment: 'retail' });
+    await q.account('BETA', { segment: 'hotel' });
+    for (const [id, account, occurredAt, amount] of [
+      ['r1', 'ACME', '2026-01-10T10:00:00Z', '1000.00'],
+      ['r2', 'BETA', '2026-02-10T10:00:00Z', '500.00'],
+    ] as const)
+      await q.ingested({ id, type: 'purchase', account, occurredAt, amount, currency: 'EUR' });
+    const credit = async (
+      account: string,
+      amount: number,
+      unit: string,
+      reasonCode: string,
+      effectiveAt: string,
+    ) => {
+      const r = await q.send(q.write, {
+        method: 'POST',
+        url: '/v1/ledger/credits',
+        headers: { 'idempotency-key': `roi-${account}-${unit}-${reasonCode}-${effectiveAt}` },
+        payload: { account, amount, unit, reasonCode, explanation: 'roi test', effectiveAt },
+      });
+      expect(r.statusCode, r.body).toBe(201);
+    };
+    await credit('ACME', 1000, 'points', 'purchase', '2026-01-10T10:00:00Z');
+    await credit('BETA', 500, 'points', 'purchase', '2026-02-10T10:00:00Z');
+    await credit('ACME', 2000, 'EUR', 'cashback', '2026-01-10T10:00:00Z');
+    await credit('BETA', 1500, 'EUR', 'commission', '2026-02-11T10:00:00Z');
+    await credit('BETA', 999, 'points', 'purchase', '2026-04-02T10:00:00Z'); // after the period
+
+    const r = await q.send(q.read, {
+      method: 'GET',
+      url: '/v1/reports/kpis?from=2026-01-01&to=2026-03-31&breakdown=segment',
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const body = json(r);
+    // Computed here: 90 days are 90 ÷ (365.2425 ÷ 12) months.
+    const operating = Math.round(((100 * 90) / (365.2425 / 12)) * 100) / 100;
+    const points = 1500 * 0.01;
+    const total = points + 20 + 15 + operating;
+    const profit = 1500 * 0.1 * 0.4;
+    expect(body.kpis.programCost).toMatchObject({
+      currency: 'EUR',
+      cost: {
+        points: '15.00',
+        expectedBreakage: '0.00',
+        cashback: '20.00',
+        commissions: '15.00',
+        operating: operating.toFixed(2),
+        total: total.toFixed(2),
+      },
+      netRevenue: '1500.00',
+      incrementalRevenue: '150.00',
+      incrementalGrossProfit: '60.00',
+      roi: Math.round(((profit - total) / total) * 10_000) / 10_000,
+    });
+    expect(body.kpis.programCost.assumptions.join(' ')).toContain('10.00% of net revenue');
+    const group = (key: string) =>
+      body.breakdown.groups.find((g: { key: string }) => g.key === key).kpis.programCost;
+    expect(group('retail')).toMatchObject({
+      cost: { points: '10.00', cashback: '20.00', commissions: '0.00', operating: null, total: '30.00' },
+      incrementalGrossProfit: '40.00',
+      roi: Math.round(((40 - 30) / 30) * 10_000) / 10_000,
+    });
+    expect(group('hotel').cost).toMatchObject({ points: '5.00', commissions: '15.00', total: '20.00' });
+    const text = printKpis(await api.services.insight.kpis(q.id, { from: '2026-01-01', to: '2026-03-31' }));
+    expect(text).toContain(`program cost           ${total.toFixed(2)} EUR (points 15.00,`);
+    expect(text).toContain('incremental revenue    150.00 EUR (gross profit 60.00)');
+
+    // Without the assumptions, the cost is still there and the return is not guessed.
+    const bare = await newProgram(api);
+    await bare.account('ONE');
+    const empty = json(
+      await bare.send(bare.read, { method: 'GET', url: '/v1/reports/kpis?from=2026-01-01&to=2026-03-31' }),
+    );
+    expect(empty.kpis.programCost).toMatchObject({
+      cost: { total: '0.00', operating: null },
+      incrementalRevenue: null,
+      roi: null,
+    });
+
+    // A share above 1 is refused at its field.
+    const bad = await q.send(q.admin, {
+      method: 'PATCH',
+      url: '/v1/program',
+      payload: { settings: { insight: { roi: { grossMargin: '1.5' } } } },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(json(bad).errors)).toContain('grossMargin');
+  });
+});

@@ -1,6 +1,7 @@
 // Program KPIs from per-account daily order totals and per-account ledger posting sums (docs/metrics.md
 // gives every definition). Pure: the caller reads the rows and passes the period as local dates.
 import { formatAmount, parseDecimal } from '../money.ts';
+import { type CreditRow, type ProgramCost, programCost, type RoiAssumptions } from './roi.ts';
 
 /** One account's counted orders and net revenue (minor units of the base currency) on one local day. */
 export interface OrderDay {
@@ -31,6 +32,11 @@ export interface KpiInput {
   /** Every order day up to and including `to` (history before `from` counts for CLV, cohorts and retention). */
   orderDays: OrderDay[];
   postings: PostingSum[];
+  /** Credits to members in the period, by reason, for the program's cost (absent: no cost computed). */
+  credits?: CreditRow[];
+  roiAssumptions?: RoiAssumptions;
+  /** Whether the program's operating cost counts (the totals: yes; a group of accounts: no). */
+  withOperating?: boolean;
 }
 
 export interface MonthRetention {
@@ -95,6 +101,8 @@ export interface Kpis {
     breakage: { actualRate: number | null; estimatedRate: number | null; estimatedPoints: number | null };
   };
   liability: UnitRollForward[];
+  /** What the program cost in the period and what it returned (when the credits were read). */
+  programCost?: ProgramCost;
 }
 
 /** The longest lifetime the prediction assumes (when nobody churned). */
@@ -300,6 +308,18 @@ export function computeKpis(input: KpiInput): Kpis {
       },
     },
     liability,
+    ...(input.credits && {
+      programCost: programCost({
+        currency,
+        costPerPoint: input.costPerPoint,
+        days: daysIn(from, to),
+        netRevenueMinor: revenue,
+        breakageRate: estimatedRate,
+        credits: input.credits,
+        assumptions: input.roiAssumptions ?? {},
+        withOperating: input.withOperating ?? true,
+      }),
+    }),
   };
 }
 
@@ -308,18 +328,27 @@ export function kpisByGroup(
   input: KpiInput,
   groupOf: (accountId: string) => string | null,
 ): Array<{ key: string; kpis: Kpis }> {
-  const keys = new Map<string, { orderDays: OrderDay[]; postings: PostingSum[] }>();
+  const keys = new Map<string, { orderDays: OrderDay[]; postings: PostingSum[]; credits: CreditRow[] }>();
   const bucket = (accountId: string) => {
     const key = groupOf(accountId) ?? 'none';
-    const b = keys.get(key) ?? { orderDays: [], postings: [] };
+    const b = keys.get(key) ?? { orderDays: [], postings: [], credits: [] };
     keys.set(key, b);
     return b;
   };
   for (const d of input.orderDays) bucket(d.accountId).orderDays.push(d);
   for (const p of input.postings) bucket(p.accountId).postings.push(p);
+  for (const c of input.credits ?? []) bucket(c.accountId).credits.push(c);
   return [...keys.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, rows]) => ({ key, kpis: computeKpis({ ...input, ...rows }) }));
+    .map(([key, rows]) => ({
+      key,
+      kpis: computeKpis({
+        ...input,
+        ...rows,
+        credits: input.credits && rows.credits,
+        withOperating: false,
+      }),
+    }));
 }
 
 export interface CohortRow {

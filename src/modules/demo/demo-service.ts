@@ -106,6 +106,11 @@ export function createDemoService(
             },
             // A redemption above 2,000 points waits for an approver (the console's approvals inbox).
             redemptions: { approval: { above: { points: 2000 } } },
+            // What the program states for its ROI in the KPI report (docs/metrics.md): 30% gross margin,
+            // 8% of revenue caused by the program (its last control-group study), 2,500 EUR a month to run.
+            insight: {
+              roi: { grossMargin: '0.30', incrementalRevenueShare: '0.08', operatingCostPerMonth: '2500.00' },
+            },
             // The member portal at /portal/northwind (decision 0019), in the program's branding (0024).
             portal: { slug },
             branding: {

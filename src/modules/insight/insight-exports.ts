@@ -14,7 +14,7 @@ import {
   ledgerPostingExportPage,
   WALLET_EXPORT_COLUMNS,
   walletExportPage,
-} from '../ledger/ledger-reads.ts';
+} from '../ledger/ledger-export-reads.ts';
 import { REDEMPTION_EXPORT_COLUMNS, redemptionExportPage } from '../rewards/rewards-reads.ts';
 import { type InsightDeps, periodOf } from './insight-kpis.ts';
 

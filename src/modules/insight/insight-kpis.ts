@@ -14,7 +14,7 @@ import { isCalendarDate } from '../../core/reference.ts';
 import type { Database } from '../../db/client.ts';
 import { accountDimensions } from '../accounts/accounts-reads.ts';
 import { orderDays } from '../events/events-reads.ts';
-import { memberPostingSums } from '../ledger/ledger-reads.ts';
+import { memberCreditsByReason, memberPostingSums } from '../ledger/ledger-reads.ts';
 import { ledgerSettings } from '../ledger/ledger-settings.ts';
 import { planByAccount } from '../memberships/memberships-reads.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
@@ -77,10 +77,11 @@ async function inputOf(
 ) {
   const program = await programs.get(programId);
   const period = periodOf(query, program.timeZone, now);
-  const { purchaseTypes } = insightSettings(program.settings);
-  const [days, postings] = await Promise.all([
+  const { purchaseTypes, roi } = insightSettings(program.settings);
+  const [days, postings, credits] = await Promise.all([
     orderDays(database.db, programId, purchaseTypes, period.end, program.timeZone),
     memberPostingSums(database.db, programId, period.start, period.end),
+    memberCreditsByReason(database.db, programId, period.start, period.end),
   ]);
   const input: KpiInput = {
     from: period.from,
@@ -89,6 +90,8 @@ async function inputOf(
     costPerPoint: ledgerSettings(program.settings).costPerPoint,
     orderDays: days,
     postings,
+    credits,
+    roiAssumptions: roi,
   };
   return { program, period, input, purchaseTypes };
 }

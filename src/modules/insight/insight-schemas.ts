@@ -106,6 +106,29 @@ export const KpisSchema = Type.Object({
     }),
   }),
   liability: Type.Array(RollForward),
+  programCost: Type.Optional(
+    Type.Object(
+      {
+        currency: Type.String(),
+        cost: Type.Object({
+          points: Money,
+          expectedBreakage: Money,
+          cashback: Money,
+          commissions: Money,
+          operating: MaybeMoney,
+          total: Money,
+        }),
+        netRevenue: Money,
+        incrementalRevenue: MaybeMoney,
+        incrementalGrossProfit: MaybeMoney,
+        roi: Type.Union([Type.Number(), Type.Null()], {
+          description: '(incremental gross profit − total cost) ÷ total cost; 1.5 is a 150% return',
+        }),
+        assumptions: Type.Array(Type.String(), { description: 'What the figures rest on, in words' }),
+      },
+      { description: 'What the program cost in the period and what it returned (docs/metrics.md)' },
+    ),
+  ),
 });
 
 export const KpiReportSchema = Type.Object({
