@@ -584,8 +584,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * An account's statement of a month: opening, earned, spent, expired, closing, expiring soon
-         * @description Computed from the ledger postings of the account's member wallets in the program's time zone; the same ended month always gives the same figures. format=html answers the document the statement e-mail carries (text/html).
+         * An account's statement of a month or quarter: balances, earned by reason, redeemed, expired, adjusted, expiring next, tier, rewards within reach
+         * @description Computed from the journal of the account's member wallets up to the period's end, in the program's time zone: the same ended period always gives the same figures, whatever happened since (the tier from the tier history; only the rewards within reach read the catalog as it is). format=html previews the document the statement e-mail carries (text/html), sending nothing. A period that has not ended is refused (statement_period_open); a malformed one names the field period.
          */
         get: operations["getAccountStatement"];
         put?: never;
@@ -2174,8 +2174,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Run the notifications due run now: expiring-soon notices and the last month's statements
-         * @description The server runs it every minute. Lots expiring within settings.notifications.expiringWithinDays are announced once per lot (points.expiring_soon); the statements of the month before asOf are scheduled once per period.
+         * Run the notifications due run now: expiring-soon notices and the last period's statements
+         * @description The server runs it every minute. Lots expiring within settings.notifications.expiringWithinDays are announced once per lot (points.expiring_soon); the statements of the last month (or quarter, settings.notifications.statements.cadence) that ended before asOf are scheduled once per period and contact.
          */
         post: operations["createNotificationsDueRun"];
         delete?: never;
@@ -4770,29 +4770,17 @@ export interface components {
         };
         /** PortalStatements */
         PortalStatements: {
-            /** @description The last twelve ended months with anything on them, newest first */
+            /** @description The last year's ended months (or quarters, the program's cadence) with anything on them, newest first */
             data: {
                 /** Format: date-time */
                 end: string;
-                lines: {
-                    /** Format: int64 */
-                    closing: number;
-                    /** Format: int64 */
-                    earned: number;
-                    /** Format: int64 */
-                    expired: number;
-                    /** Format: int64 */
-                    expiringSoon: number;
-                    /** Format: int64 */
-                    opening: number;
-                    /** Format: int64 */
-                    spent: number;
-                    unit: string;
-                }[];
-                /** @description YYYY-MM */
+                lines: components["schemas"]["StatementLine"][];
+                /** @description YYYY-MM or YYYY-Qn */
                 period: string;
+                rewards: components["schemas"]["StatementReward"][];
                 /** Format: date-time */
                 start: string;
+                tiers: components["schemas"]["StatementTier"][];
             }[];
         };
         /** PortalSurveyAnswer */
@@ -5269,6 +5257,96 @@ export interface components {
             /** Format: date-time */
             submittedAt: string;
             submittedBy: string;
+        };
+        StatementLine: {
+            /**
+             * Format: int64
+             * @description Manual adjustments during the period, signed
+             */
+            adjusted: number;
+            /**
+             * Format: int64
+             * @description Balance at the end: opening + earned + adjusted − redeemed − expired + other
+             */
+            closing: number;
+            /**
+             * Format: int64
+             * @description Credits of earn entries during the period (rules, referrals, automations, API credits …)
+             */
+            earned: number;
+            /** @description earned by reason, most first (they add up to earned) */
+            earnedByReason: {
+                /** Format: int64 */
+                amount: number;
+                /** @description The entries' reason code: earn_rule, cashback, referral_referrer, referral_referred, challenge_completed, membership_service_credit, automation_*, or the code an API credit gave */
+                reason: string;
+            }[];
+            /**
+             * Format: int64
+             * @description Expiries during the period
+             */
+            expired: number;
+            /** @description Of the closing balance, what expires in each of the next three periods (as the journal stood at the end) */
+            expiringNext: {
+                /** Format: int64 */
+                amount: number;
+                period: string;
+            }[];
+            /**
+             * Format: int64
+             * @description Of the closing balance, what expires within expiringWithinDays after the end (as the journal stood at the end)
+             */
+            expiringSoon: number;
+            /**
+             * Format: int64
+             * @description Balance at the start of the period
+             */
+            opening: number;
+            /**
+             * Format: int64
+             * @description Reversals (returns take back, refunds give back) and transfers during the period, signed
+             */
+            other: number;
+            /** @description other by entry type */
+            otherByType: {
+                /** Format: int64 */
+                amount: number;
+                /** @description reverse or transfer */
+                type: string;
+            }[];
+            /**
+             * Format: int64
+             * @description Redemptions, donations and payouts during the period
+             */
+            redeemed: number;
+            /** @example points */
+            unit: string;
+        };
+        StatementReward: {
+            id: string;
+            /** @description In the language asked */
+            name: string;
+            /** Format: int64 */
+            price: number;
+            /**
+             * Format: int64
+             * @description What the closing balance lacks (0: affordable)
+             */
+            short: number;
+            unit: string;
+        };
+        StatementTier: {
+            ladderName: string;
+            /** @description The ladder's metric over its window ending with the period (decimal) */
+            metric: string;
+            next: {
+                name: string;
+                /** @description What the metric still needed then (decimal) */
+                needed: string;
+                tier: string;
+            } | null;
+            tier: string | null;
+            tierName: string | null;
         };
         /** Tier change */
         TierChange: {
@@ -7975,7 +8053,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description The month, YYYY-MM */
+                /** @description The month (YYYY-MM) or quarter (YYYY-Qn) */
                 period: string;
             };
             cookie?: never;
@@ -11476,16 +11554,16 @@ export interface operations {
     getAccountStatement: {
         parameters: {
             query?: {
-                /** @description json (default) or html (the document the e-mail carries) */
+                /** @description json (default) or html (a preview of the document the e-mail carries; nothing is sent) */
                 format?: "json" | "html";
-                /** @description The HTML's language (default: the program's) */
+                /** @description The language of the HTML and of the rewards' names (default: the program's) */
                 locale?: "en" | "id" | "pl" | "fa" | "th";
             };
             header?: never;
             path: {
                 /** @description The account (id or externalId) */
                 accountId: string;
-                /** @description The month, YYYY-MM */
+                /** @description The month (YYYY-MM) or the quarter (YYYY-Qn, n from 1 to 4) */
                 period: string;
             };
             cookie?: never;
@@ -11509,48 +11587,23 @@ export interface operations {
                     "application/json": {
                         accountId: string;
                         accountName: string;
+                        cadence: "monthly" | "quarterly";
                         /** Format: date-time */
                         end: string;
                         /** Format: int64 */
                         expiringWithinDays: number;
-                        lines: {
-                            /**
-                             * Format: int64
-                             * @description Balance at the end: opening + earned − spent − expired
-                             */
-                            closing: number;
-                            /**
-                             * Format: int64
-                             * @description Credits during the period
-                             */
-                            earned: number;
-                            /**
-                             * Format: int64
-                             * @description Expiries during the period
-                             */
-                            expired: number;
-                            /**
-                             * Format: int64
-                             * @description Of the closing balance, what expires within expiringWithinDays after the end
-                             */
-                            expiringSoon: number;
-                            /**
-                             * Format: int64
-                             * @description Balance at the start of the period
-                             */
-                            opening: number;
-                            /**
-                             * Format: int64
-                             * @description Debits during the period (redemptions, transfers, adjustments)
-                             */
-                            spent: number;
-                            /** @example points */
-                            unit: string;
-                        }[];
-                        /** @example 2026-03 */
+                        lines: components["schemas"]["StatementLine"][];
+                        /**
+                         * @example 2026-03
+                         * @example 2026-Q1
+                         */
                         period: string;
+                        /** @description Up to three rewards within reach of the closing points balance (priced at most 25 % above it), closest to the balance first; from the catalog as it is, limited to rewards in it before the end */
+                        rewards: components["schemas"]["StatementReward"][];
                         /** Format: date-time */
                         start: string;
+                        /** @description The tier and progress at the end of the period on each ladder (from the tier history) */
+                        tiers: components["schemas"]["StatementTier"][];
                     };
                 };
             };
@@ -31363,7 +31416,7 @@ export interface operations {
                         expiringSoon: number;
                         /** @description Statements are mailed: e-mail is configured (SMTP_URL) and settings.notifications.statements is not false */
                         mailing: boolean;
-                        /** @description The month whose statements this run is for */
+                        /** @description The month or quarter (the program's cadence) whose statements this run is for */
                         period: string;
                         /**
                          * Format: int64

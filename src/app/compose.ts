@@ -189,7 +189,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
   const webhooks = createWebhookService(database, { audit, jobs, outbox }, options.webhooks);
   const notifications = createNotificationService(
     database,
-    { programs, accounts, audit, jobs, outbox },
+    { programs, accounts, audit, jobs, outbox, tiers },
     options.notifications,
   );
   const insight = createInsightService(database, programs, tiers, contacts, events, audit, outbox);

@@ -140,9 +140,13 @@ describe("the demo member's portal", () => {
   it('has statements of past months to download', async () => {
     const list = json(await asMember(api, dana, { url: '/portal/api/statements' })).data;
     expect(list.length).toBeGreaterThan(0);
+    // With the content of decision 0037: earned by reason, the tier at the period's end.
+    expect(list[0].lines[0].earnedByReason).toEqual(expect.any(Array));
+    expect(list[0].tiers.length).toBeGreaterThan(0);
     const doc = await asMember(api, dana, { url: `/portal/api/statements/${list[0].period}` });
     expect(doc.statusCode).toBe(200);
     expect(doc.headers['content-disposition']).toContain('attachment');
+    expect(doc.body).toContain('data-section="tier"');
   });
 
   it('has the NPS survey open, not yet answered', async () => {

@@ -1,5 +1,5 @@
-// Refusals of the notifications API: a month not ended, an unknown account or contact, a malformed
-// period, program settings naming an unknown message type, role or language — each a problem
+// Refusals of the notifications API: a month or quarter not ended, an unknown account or contact, a
+// malformed period (neither YYYY-MM nor YYYY-Qn), program settings naming an unknown message type, role or language — each a problem
 // naming the field, and nothing written.
 import { describe, expect, it } from 'vitest';
 import { testApi } from '../support/app.ts';
@@ -29,8 +29,15 @@ describe('notifications refusals', async () => {
     expect(r.json().code).toBe('account_not_found');
   });
 
-  it('refuses a period that is not a month, naming it', async () => {
-    for (const period of ['2026-13', '2026-1', 'last-month']) {
+  it('refuses a quarter that has not ended (409 statement_period_open)', async () => {
+    const year = new Date().getUTCFullYear() + 1;
+    const r = await api.call(api.a.read, { method: 'GET', url: `/v1/accounts/ACME/statements/${year}-Q1` });
+    expect(r.statusCode, r.body).toBe(409);
+    expect(r.json().code).toBe('statement_period_open');
+  });
+
+  it('refuses a period that is neither a month nor a quarter, naming it', async () => {
+    for (const period of ['2026-13', '2026-1', 'last-month', '2026-Q5', '2026-Q0', '2026-q1']) {
       const r = await api.call(api.a.read, { method: 'GET', url: `/v1/accounts/ACME/statements/${period}` });
       expect(r.statusCode, r.body).toBe(400);
       expect(r.json().code).toBe('validation_failed');
@@ -66,6 +73,8 @@ describe('notifications refusals', async () => {
       { mail: { 'points.credited': [] } },
       { expiringWithinDays: 0 },
       { primaryColor: 'red' },
+      { statements: { cadence: 'weekly' } },
+      { statements: { send: true, extra: 1 } },
     ]) {
       const r = await api.call(api.a.admin, {
         method: 'PATCH',

@@ -191,15 +191,24 @@ describe('e-mail notifications', async () => {
     expect(s.period).toBe('2026-10');
     expect(s.start).toBe('2026-09-30T22:00:00.000Z'); // Amsterdam midnight
     expect(s.lines).toEqual([
-      // 250 expires 5 November: within 10 days of the period's end.
+      // 250 expires 5 November: within 10 days of the period's end, and in November.
       {
         unit: 'points',
         opening: 1000,
         earned: 650,
-        spent: 0,
+        earnedByReason: [{ reason: 'bonus', amount: 650 }],
+        adjusted: 0,
+        redeemed: 0,
         expired: 400,
+        other: 0,
+        otherByType: [],
         closing: 1250,
         expiringSoon: 250,
+        expiringNext: [
+          { period: '2026-11', amount: 250 },
+          { period: '2026-12', amount: 0 },
+          { period: '2027-01', amount: 0 },
+        ],
       },
     ]);
     const line = s.lines[0];
@@ -207,10 +216,10 @@ describe('e-mail notifications', async () => {
       method: 'GET',
       url: '/v1/accounts/ACME/statements/2026-11',
     });
-    expect(november.json().lines).toEqual([
-      { unit: 'points', opening: 1250, earned: 0, spent: 0, expired: 250, closing: 1000, expiringSoon: 0 },
+    expect(november.json().lines).toMatchObject([
+      { unit: 'points', opening: 1250, earned: 0, redeemed: 0, expired: 250, closing: 1000, expiringSoon: 0 },
     ]);
-    expect(line.opening + line.earned - line.spent - line.expired).toBe(line.closing);
+    expect(line.opening + line.earned - line.redeemed - line.expired).toBe(line.closing);
     const balanceAt = async (asOf: string) => {
       const b = await api.call(api.a.read, {
         method: 'GET',
@@ -240,12 +249,12 @@ describe('e-mail notifications', async () => {
     );
     const balance = await balanceAt(new Date().toISOString());
     const [cur] = figures.lines;
-    expect(cur!.spent).toBe(120);
+    expect(cur!.redeemed).toBe(120);
     expect(cur!.opening).toBe(1000); // October's 1250 less the 250 that expired on 5 November
     expect(cur!.earned).toBe(1500 + 70 + 33 + 90);
     expect(cur!.expired).toBe(0);
     expect(cur!.closing).toBe(balance);
-    expect(cur!.opening + cur!.earned - cur!.spent - cur!.expired).toBe(cur!.closing);
+    expect(cur!.opening + cur!.earned - cur!.redeemed - cur!.expired).toBe(cur!.closing);
   });
 
   it('renders the statement as HTML in a chosen language', async () => {
@@ -256,7 +265,9 @@ describe('e-mail notifications', async () => {
     expect(r.statusCode, r.body).toBe(200);
     expect(r.headers['content-type']).toContain('text/html');
     expect(r.body).toContain('<html lang="fa" dir="rtl">');
-    expect(r.body).toContain(`<td style="text-align:end;padding:4px">${n('fa', 1250)}</td>`);
+    expect(r.body).toMatch(
+      new RegExp(`<tr data-figure="closing">.*<strong>${n('fa', 1250)}</strong></td></tr>`),
+    );
   });
 
   it("schedules a month's statements once, mailed to the contacts who opted in", async () => {
@@ -459,5 +470,298 @@ describe('e-mail notifications', async () => {
       'tom@acme.test',
     ]);
     expect(ayu).toMatch(/^con_/);
+  });
+
+  describe('statements with earnings by reason, adjustments, tier, rewards within reach, by quarter', () => {
+    // A second account, BETA, with its own history: the figures below are worked out here from what
+    // is sent, not by the statement's SQL. The third quarter of 2026 (Amsterdam) is set up with
+    // back-dated credits and purchases; the rest happens now (December 2026).
+    const q3: Record<string, unknown> = {};
+    const beta: Record<string, string> = {};
+    const post = async (url: string, payload: object, key: string, as = api.a.write) => {
+      const r = await api.call(as, { method: 'POST', url, headers: { 'idempotency-key': key }, payload });
+      expect(r.statusCode, r.body).toBe(201);
+      return r.json();
+    };
+    const get = async (url: string) => {
+      const r = await api.call(api.a.read, { method: 'GET', url });
+      expect(r.statusCode, r.body).toBe(200);
+      return r;
+    };
+    const betaCredit = (amount: number, reasonCode: string, effectiveAt: string, expiresAt: string | null) =>
+      post(
+        '/v1/ledger/credits',
+        { account: 'BETA', amount, reasonCode, explanation: 'test', effectiveAt, expiresAt },
+        `beta-${amount}-${effectiveAt}`,
+      );
+    const purchase = (id: string, occurredAt: string, amount: string) =>
+      post('/v1/events', { id, type: 'purchase', account: 'BETA', occurredAt, amount, currency: 'EUR' }, id);
+
+    beforeAll(async () => {
+      const account = await api.call(api.a.write, {
+        method: 'POST',
+        url: '/v1/accounts',
+        payload: { externalId: 'BETA', name: 'Beta Supplies' },
+      });
+      expect(account.statusCode, account.body).toBe(201);
+      for (const [key, c] of Object.entries({
+        ana: { email: 'ana@beta.test', role: 'owner', locale: 'fa-IR', statementOptIn: true },
+        jan: { email: 'jan@beta.test', role: 'admin', locale: 'pl', statementOptIn: true },
+        kim: { email: 'kim@beta.test', role: 'buyer', locale: 'en', statementOptIn: false },
+      })) {
+        const r = await api.call(api.a.write, {
+          method: 'POST',
+          url: '/v1/accounts/BETA/contacts',
+          payload: c,
+        });
+        expect(r.statusCode, r.body).toBe(201);
+        beta[key] = r.json().id;
+      }
+      const admin = (url: string, payload: object) =>
+        api.call(api.a.admin, { method: 'POST', url, payload }).then((r) => {
+          expect(r.statusCode, r.body).toBe(201);
+          return r.json();
+        });
+      // Orders lift the tier; each euro earns a point (posted when the event arrives: now).
+      await admin('/v1/tier-ladders', {
+        document: {
+          name: 'Status',
+          metric: 'orders',
+          window: { kind: 'rolling_months', months: 12 },
+          tiers: [
+            { code: 'silver', name: 'Silver', threshold: '2' },
+            { code: 'gold', name: 'Gold', threshold: '5' },
+          ],
+        },
+      });
+      await admin('/v1/rules', {
+        document: {
+          name: '1 point per EUR',
+          trigger: { types: ['purchase'] },
+          effects: [{ kind: 'per_amount', points: '1', per: '1' }],
+        },
+        effectiveFrom: '2026-01-01T00:00:00Z',
+      });
+      const reward = (name: string, price: number, extra: object = {}) =>
+        admin('/v1/rewards', {
+          type: 'custom',
+          name,
+          price: { amount: price, unit: 'points' },
+          stock: { kind: 'unlimited' },
+          ...extra,
+        });
+      await reward('Mug', 1000);
+      await reward('Bag', 1400, { translations: { pl: { name: 'Torba' }, fa: { name: 'کیف' } } });
+      await reward('Lamp', 1600); // above 125 % of 1250
+      await reward('Pen', 100);
+      await reward('Lounge', 1200, { eligibility: { tiers: ['gold'] } }); // BETA holds Silver
+
+      await betaCredit(500, 'welcome', '2026-06-10T10:00:00Z', null); // before the quarter
+      await betaCredit(300, 'campaign', '2026-07-05T10:00:00Z', '2026-08-15T00:00:00Z'); // expires in it
+      await betaCredit(400, 'campaign', '2026-08-01T10:00:00Z', '2026-10-20T00:00:00Z');
+      q3.bonus = await betaCredit(250, 'bonus', '2026-09-01T10:00:00Z', '2027-02-10T00:00:00Z');
+      await betaCredit(100, 'bonus', '2026-09-20T10:00:00Z', '2026-10-05T00:00:00Z');
+      await purchase('beta-p1', '2026-08-10T10:00:00Z', '120.00');
+      await purchase('beta-p2', '2026-09-10T10:00:00Z', '80.00'); // the second order: Silver
+      const due = await api.call(api.a.admin, { method: 'POST', url: '/v1/ledger/due-runs', payload: {} });
+      expect(due.statusCode, due.body).toBe(200);
+    });
+
+    // Q3: opened with 500; earned 700 (campaign) + 350 (bonus); 300 expired on 15 August.
+    const q3Line = {
+      unit: 'points',
+      opening: 500,
+      earned: 1050,
+      earnedByReason: [
+        { reason: 'campaign', amount: 700 },
+        { reason: 'bonus', amount: 350 },
+      ],
+      adjusted: 0,
+      redeemed: 0,
+      expired: 300,
+      other: 0,
+      otherByType: [],
+      closing: 500 + 1050 - 300,
+      // 100 expires 5 October, 400 on 20 October (both within the default 30 days: the last settings
+      // named no window), 250 on 10 February 2027: as the journal stood on 30 September, though the
+      // October ones have expired since.
+      expiringSoon: 500,
+      expiringNext: [
+        { period: '2026-Q4', amount: 500 },
+        { period: '2027-Q1', amount: 250 },
+        { period: '2027-Q2', amount: 0 },
+      ],
+    };
+
+    it('states a quarter from the journal: earned by reason, expiries ahead, the tier then, rewards within reach', async () => {
+      const s = (await get('/v1/accounts/BETA/statements/2026-Q3')).json();
+      expect(s).toMatchObject({
+        period: '2026-Q3',
+        cadence: 'quarterly',
+        start: '2026-06-30T22:00:00.000Z',
+        end: '2026-09-30T22:00:00.000Z',
+      });
+      expect(s.lines).toEqual([q3Line]);
+      // Two orders by 30 September: Silver since 10 September, three short of Gold.
+      expect(s.tiers).toEqual([
+        {
+          ladderName: 'Status',
+          tier: 'silver',
+          tierName: 'Silver',
+          metric: '2',
+          next: { tier: 'gold', name: 'Gold', needed: '3' },
+        },
+      ]);
+      // Closest to 1250 first; Lamp is above 1562, Lounge needs Gold.
+      expect(s.rewards.map((r: { name: string; short: number }) => [r.name, r.short])).toEqual([
+        ['Bag', 150],
+        ['Mug', 0],
+        ['Pen', 0],
+      ]);
+      q3.json = s;
+      q3.html = (await get('/v1/accounts/BETA/statements/2026-Q3?format=html&locale=pl')).body;
+      expect(q3.html).toContain('Torba');
+    });
+
+    it('adds up to the ledger balance with adjustments, redemptions and a reversal, and states an ended period the same ever after', async () => {
+      // December: a partial reversal, two adjustments, a redemption, a third order.
+      const bonus = q3.bonus as { id: string };
+      await post(
+        `/v1/ledger/entries/${bonus.id}/reverse`,
+        { amount: 50, reasonCode: 'correction', explanation: 'partly wrong' },
+        'beta-reverse',
+      );
+      await post(
+        '/v1/ledger/adjustments',
+        { account: 'BETA', amount: 50, reasonCode: 'goodwill', explanation: 'sorry' },
+        'beta-adj-1',
+        api.a.admin,
+      );
+      await post(
+        '/v1/ledger/adjustments',
+        { account: 'BETA', amount: -20, reasonCode: 'fix', explanation: 'typo' },
+        'beta-adj-2',
+        api.a.admin,
+      );
+      await post(
+        '/v1/ledger/debits',
+        { account: 'BETA', amount: 150, type: 'redeem', reasonCode: 'gift', explanation: 'gift' },
+        'beta-debit',
+      );
+      await purchase('beta-p3', new Date(Date.now() - 60_000).toISOString(), '60.00');
+
+      // The quarter reads the same: figures, tier, rewards and the document.
+      expect((await get('/v1/accounts/BETA/statements/2026-Q3')).json()).toEqual(q3.json);
+      expect((await get('/v1/accounts/BETA/statements/2026-Q3?format=html&locale=pl')).body).toBe(q3.html);
+
+      // December, as if asked in January: 1250 less the 500 that expired in October to open; the
+      // three orders' points (posted now), +50 −20 by hand, 150 redeemed, 50 reversed.
+      const { figures } = await services.notifications.statement(
+        api.a.programId,
+        'BETA',
+        '2026-12',
+        new Date('2027-01-02T00:00:00Z'),
+      );
+      const [line] = figures.lines;
+      expect(line).toEqual({
+        unit: 'points',
+        opening: 750,
+        earned: 260,
+        earnedByReason: [{ reason: 'earn_rule', amount: 260 }],
+        adjusted: 30,
+        redeemed: 150,
+        expired: 0,
+        other: -50,
+        otherByType: [{ type: 'reverse', amount: -50 }],
+        closing: 750 + 260 + 30 - 150 - 50,
+        // The lot of 250 lost 50 to the reversal, then 20 to the debit by hand and 150 to the
+        // redemption (debits take the soonest expiring lot first).
+        expiringSoon: 0,
+        expiringNext: [
+          { period: '2027-01', amount: 0 },
+          { period: '2027-02', amount: 250 - 50 - 20 - 150 },
+          { period: '2027-03', amount: 0 },
+        ],
+      });
+      const balance = await get('/v1/accounts/BETA/wallets/points/balance');
+      expect(line!.closing).toBe(balance.json().balance);
+      expect(figures.tiers[0]).toMatchObject({ tier: 'silver', metric: '3', next: { needed: '2' } });
+    });
+
+    it('mails a quarter once per contact who opted in, when the program states by quarter', async () => {
+      const patched = await api.call(api.a.admin, {
+        method: 'PATCH',
+        url: '/v1/program',
+        payload: {
+          settings: {
+            notifications: { senderName: 'Acme Rewards', statements: { cadence: 'quarterly' } },
+          },
+        },
+      });
+      expect(patched.statusCode, patched.body).toBe(200);
+      const run = async (asOf: string) => {
+        const r = await api.call(api.a.admin, {
+          method: 'POST',
+          url: '/v1/notifications/due-runs',
+          payload: { asOf },
+        });
+        expect(r.statusCode, r.body).toBe(200);
+        return r.json();
+      };
+      // In the quarter's last days nothing of it is sent; once it is over, once.
+      expect(await run('2026-09-30T21:00:00Z')).toMatchObject({ period: '2026-Q2' });
+      const first = await run('2026-10-05T09:00:00Z');
+      expect(first).toMatchObject({ period: '2026-Q3', alreadyScheduled: false });
+      expect(await run('2026-10-06T09:00:00Z')).toMatchObject({
+        period: '2026-Q3',
+        statements: 0,
+        alreadyScheduled: true,
+      });
+
+      const quarter = (locale: string) =>
+        new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' }).formatRange(
+          Date.UTC(2026, 6, 1),
+          Date.UTC(2026, 8, 1),
+        );
+      const janSubject = `Twoje zestawienie Acme Rewards za ${quarter('pl')}`;
+      const anaSubject = `صورت‌حساب Acme Rewards شما برای ${quarter('fa')}`;
+      const has = (to: string, subject: string) => mailbox.to(to).filter((m) => m.subject === subject);
+      await mailbox.waitFor(
+        () => has('jan@beta.test', janSubject).length > 0 && has('ana@beta.test', anaSubject).length > 0,
+      );
+      await new Promise((r) => setTimeout(r, 1_000));
+      const [jan] = has('jan@beta.test', janSubject);
+      expect(has('jan@beta.test', janSubject)).toHaveLength(1);
+      expect(mailbox.to('kim@beta.test').filter((m) => m.subject?.includes('Acme Rewards'))).toHaveLength(0);
+      expect(jan!.text).toContain(
+        [
+          `Saldo początkowe: ${n('pl', 500)}`,
+          `Zdobyte: ${n('pl', 1050)}`,
+          `  campaign: ${n('pl', 700)}`,
+          `  bonus: ${n('pl', 350)}`,
+          'Wymienione: 0',
+          `Wygasłe: ${n('pl', 300)}`,
+          `Saldo końcowe: ${n('pl', 1250)}`,
+        ].join('\n'),
+      );
+      expect(jan!.text).toContain('Status: Silver');
+      expect(jan!.text).toContain(`Torba · ${n('pl', 1400)} points · Brakuje ${n('pl', 150)} points`);
+      const ana = has('ana@beta.test', anaSubject);
+      expect(ana).toHaveLength(1);
+      expect(ana[0]!.html).toContain('<html lang="fa" dir="rtl">');
+      expect(ana[0]!.text).toContain(`مانده پایان دوره: ${n('fa', 1250)}`);
+      expect(ana[0]!.text).toContain('کیف');
+      const list = await get('/v1/notifications/mails?kind=statement');
+      const mails = (list.json().data as Array<{ period: string; to: string }>).filter(
+        (m) => m.period === '2026-Q3',
+      );
+      expect(
+        mails
+          .map((m) => m.to)
+          .filter((t) => t.endsWith('@beta.test'))
+          .sort(),
+      ).toEqual(['ana@beta.test', 'jan@beta.test']);
+      expect(first.statements).toBe(mails.length);
+    });
   });
 });

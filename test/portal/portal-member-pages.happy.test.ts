@@ -144,14 +144,28 @@ describe('statements', () => {
   it('lists the ended months with anything on them, newest first, with their figures', async () => {
     const r = await asMember(api, member, { url: '/portal/api/statements' });
     expect(r.statusCode, r.body).toBe(200);
-    const list = json(r).data as Array<{ period: string; lines: Array<Record<string, unknown>> }>;
+    const list = json(r).data as Array<{
+      period: string;
+      lines: Array<Record<string, unknown>>;
+      tiers: unknown[];
+      rewards: unknown[];
+    }>;
     expect(list.map((s) => s.period)).toEqual([monthBack(1), monthBack(2)]);
     expect(list[0]!.lines).toEqual([
-      expect.objectContaining({ unit: 'points', opening: 1000, earned: 300, spent: 200, closing: 1100 }),
+      expect.objectContaining({
+        unit: 'points',
+        opening: 1000,
+        earned: 300,
+        earnedByReason: [{ reason: 'purchase', amount: 300 }],
+        redeemed: 200,
+        adjusted: 0,
+        closing: 1100,
+      }),
     ]);
     expect(list[1]!.lines).toEqual([
-      expect.objectContaining({ unit: 'points', opening: 0, earned: 1000, spent: 0, closing: 1000 }),
+      expect.objectContaining({ unit: 'points', opening: 0, earned: 1000, redeemed: 0, closing: 1000 }),
     ]);
+    expect(list[0]).toMatchObject({ tiers: [], rewards: [] });
   });
 
   it('downloads a month as the HTML document in the member’s language, and refuses an open month', async () => {
@@ -161,6 +175,7 @@ describe('statements', () => {
     expect(r.headers['content-disposition']).toBe(`attachment; filename="statement-${monthBack(1)}.html"`);
     expect(r.body).toContain('lang="pl"');
     expect(r.body).toContain('Saldo końcowe');
+    expect(r.body).toContain('Zakupy'); // earned by reason: purchase
     expect(r.body).toContain('REF Ltd');
     const open = await asMember(api, member, { url: `/portal/api/statements/${monthBack(0)}` });
     expect(open.statusCode).toBe(409);

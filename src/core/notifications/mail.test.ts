@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  MAIL_LOCALES,
-  MAILED_TYPES,
-  mailLocale,
-  renderNotice,
-  renderSignIn,
-  renderStatement,
-} from './mail.ts';
+import { MAIL_LOCALES, MAILED_TYPES, mailLocale, renderNotice, renderSignIn } from './mail.ts';
 import { WORDS } from './words.ts';
 
 const branding = {
@@ -63,23 +56,6 @@ describe('mail templates', () => {
     const pl = renderNotice('tier.downgrade_upcoming', 'pl', branding, payload, 'Europe/Warsaw');
     expect(pl.subject).toBe('Twój poziom Gold wygaśnie 1 kwietnia 2027');
     expect(pl.text).toContain('3799,5');
-  });
-
-  it("lays out a statement's figures per unit, and says when nothing moved", () => {
-    const figures = {
-      accountName: 'Acme',
-      period: '2026-03',
-      expiringWithinDays: 30,
-      lines: [{ unit: 'points', opening: 10, earned: 5, spent: 3, expired: 2, closing: 10, expiringSoon: 4 }],
-    };
-    const s = renderStatement('en', branding, figures);
-    expect(s.subject).toBe('Your Acme <Rewards> statement for March 2026');
-    expect(s.text).toContain('Opening balance: 10\nEarned: 5\nSpent: 3\nExpired: 2\nClosing balance: 10');
-    expect(s.text).toContain('Expiring within 30 days: 4');
-    expect(s.html).toContain('<tr data-figure="closing">');
-    expect(renderStatement('id', branding, { ...figures, lines: [] }).text).toContain(
-      'Tidak ada pergerakan.',
-    );
   });
 
   it('words the sign-in mail in every language, the link escaped and right to left in Persian', () => {

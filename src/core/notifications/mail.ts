@@ -52,40 +52,22 @@ export interface Branding {
   colors: { primary: string; onPrimary: string };
 }
 
-export interface StatementLine {
-  unit: string;
-  opening: number;
-  earned: number;
-  spent: number;
-  expired: number;
-  closing: number;
-  expiringSoon: number;
-}
-
-export interface StatementFigures {
-  accountName: string;
-  /** `YYYY-MM`. */
-  period: string;
-  expiringWithinDays: number;
-  lines: StatementLine[];
-}
-
 export interface RenderedMail {
   subject: string;
   html: string;
   text: string;
 }
 
-const escapeHtml = (s: string) =>
+export const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const fill = (template: string, values: Record<string, string>) =>
+export const fill = (template: string, values: Record<string, string>) =>
   template.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? '');
 
 export const formatNumber = (locale: MailLocale, n: number) => new Intl.NumberFormat(locale).format(n);
 
 /** An exact decimal string ("1200.50") in the locale's digits and separators, without rounding it. */
-function formatDecimal(locale: MailLocale, value: string): string {
+export function formatDecimal(locale: MailLocale, value: string): string {
   const [whole, fraction] = value.split('.');
   const format = new Intl.NumberFormat(locale, { minimumFractionDigits: fraction?.length ?? 0 });
   // Intl takes decimal strings exactly (no float in between).
@@ -96,12 +78,22 @@ function formatDate(locale: MailLocale, iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone }).format(new Date(iso));
 }
 
-/** `2026-03` as the month's name in the locale ("March 2026", "marzec 2026"). */
+/**
+ * `2026-03` as the month's name in the locale ("March 2026", "marzec 2026"); a quarter `2026-Q1` as
+ * its months' range ("January – March 2026"), by Intl in both cases.
+ */
 export function formatPeriod(locale: MailLocale, period: string): string {
+  const format = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' });
+  const quarter = /^(\d{4})-Q([1-4])$/.exec(period);
+  if (quarter) {
+    const [y, q] = [Number(quarter[1]), Number(quarter[2])];
+    return format.formatRange(
+      new Date(Date.UTC(y, (q - 1) * 3, 1)),
+      new Date(Date.UTC(y, (q - 1) * 3 + 2, 1)),
+    );
+  }
   const [y, m] = period.split('-').map(Number);
-  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(
-    new Date(Date.UTC(y!, m! - 1, 1)),
-  );
+  return format.format(new Date(Date.UTC(y!, m! - 1, 1)));
 }
 
 /** The values a notice's template uses, read from the message's payload. */
@@ -128,7 +120,7 @@ function noticeValues(
   };
 }
 
-function page(
+export function page(
   locale: MailLocale,
   branding: Branding,
   title: string,
@@ -142,9 +134,10 @@ function page(
     : `<strong>${escapeHtml(branding.name)}</strong>`;
   return `<!doctype html>
 <html lang="${locale}" dir="${dir}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
+<style>@media only screen and (max-width:480px){.cols>tbody>tr>td{display:block!important;width:auto!important}.fig th,.fig td{font-size:14px!important}h1{font-size:18px!important}}</style></head>
 <body style="margin:0;padding:0;font-family:system-ui,sans-serif;background:#f4f4f4">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;margin:0 auto;background:#ffffff">
+<table role="presentation" class="shell" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;margin:0 auto;background:#ffffff">
 <tr><td style="padding:16px;background:${branding.colors.primary};color:${branding.colors.onPrimary}">${logo}</td></tr>
 <tr><td style="padding:16px">${body}</td></tr>
 <tr><td style="padding:16px;font-size:12px;color:#555555">${escapeHtml(footer)}${
@@ -158,7 +151,7 @@ function page(
 `;
 }
 
-const unsubscribeLine = (locale: MailLocale, url: string | undefined) =>
+export const unsubscribeLine = (locale: MailLocale, url: string | undefined) =>
   url ? `${WORDS[locale].unsubscribe.link}: ${url}\n` : '';
 
 /**
@@ -209,68 +202,6 @@ export function renderNotice(
       unsubscribeUrl,
     ),
     text: `${line}\n\n${footer}\n${unsubscribeLine(locale, unsubscribeUrl)}`,
-  };
-}
-
-/** A statement: one table per unit with the period's figures. */
-export function renderStatement(
-  locale: MailLocale,
-  branding: Branding,
-  figures: StatementFigures,
-  unsubscribeUrl?: string,
-): RenderedMail {
-  const w = WORDS[locale];
-  const s = w.statement;
-  const values = { program: branding.name, period: formatPeriod(locale, figures.period) };
-  const subject = fill(w.subject.statement, values);
-  const intro = fill(w.line.statement, values);
-  const footer = fill(w.footer, values);
-  const n = (x: number) => formatNumber(locale, x);
-  const rows = (line: StatementLine): Array<[string, string, string]> => [
-    ['opening', s.opening, n(line.opening)],
-    ['earned', s.earned, n(line.earned)],
-    ['spent', s.spent, n(line.spent)],
-    ['expired', s.expired, n(line.expired)],
-    ['closing', s.closing, n(line.closing)],
-    ['expiring-soon', fill(s.expiringSoon, { days: n(figures.expiringWithinDays) }), n(line.expiringSoon)],
-  ];
-  const tables =
-    figures.lines.length === 0
-      ? `<p>${escapeHtml(s.none)}</p>`
-      : figures.lines
-          .map(
-            (line) =>
-              `<table role="presentation" data-unit="${escapeHtml(line.unit)}" style="width:100%;border-collapse:collapse;margin:8px 0">
-<caption style="text-align:start;font-weight:bold">${escapeHtml(s.unit)}: ${escapeHtml(line.unit)}</caption>
-${rows(line)
-  .map(
-    ([key, label, value]) =>
-      `<tr data-figure="${key}"><th scope="row" style="text-align:start;padding:4px">${escapeHtml(label)}</th><td style="text-align:end;padding:4px">${escapeHtml(value)}</td></tr>`,
-  )
-  .join('\n')}
-</table>`,
-          )
-          .join('\n');
-  const body = `<h1 style="font-size:20px">${escapeHtml(subject)}</h1>
-<p>${escapeHtml(figures.accountName)} · ${escapeHtml(s.period)}: ${escapeHtml(values.period)}</p>
-<p>${escapeHtml(intro)}</p>
-${tables}`;
-  const text = [
-    intro,
-    `${figures.accountName} · ${s.period}: ${values.period}`,
-    ...figures.lines.flatMap((line) => [
-      '',
-      `${s.unit}: ${line.unit}`,
-      ...rows(line).map(([, label, value]) => `${label}: ${value}`),
-    ]),
-    ...(figures.lines.length === 0 ? [s.none] : []),
-    '',
-    footer,
-  ].join('\n');
-  return {
-    subject,
-    html: page(locale, branding, subject, body, footer, unsubscribeUrl),
-    text: `${text}\n${unsubscribeLine(locale, unsubscribeUrl)}`,
   };
 }
 

@@ -6,17 +6,6 @@ import type { MailKind, MailLocale } from './mail.ts';
 export interface Words {
   subject: Record<MailKind, string>;
   line: Record<MailKind, string>;
-  statement: {
-    period: string;
-    unit: string;
-    opening: string;
-    earned: string;
-    spent: string;
-    expired: string;
-    closing: string;
-    expiringSoon: string;
-    none: string;
-  };
   footer: string;
   /** The unsubscribe link in every mail and the page it opens (no login). */
   unsubscribe: {
@@ -67,17 +56,6 @@ export const WORDS: Record<MailLocale, Words> = {
       'membership.renewed': 'Your membership was renewed.',
       'membership.lapsed': 'Your membership has lapsed.',
       statement: 'Here is what moved on your account in {period}.',
-    },
-    statement: {
-      period: 'Period',
-      unit: 'Unit',
-      opening: 'Opening balance',
-      earned: 'Earned',
-      spent: 'Spent',
-      expired: 'Expired',
-      closing: 'Closing balance',
-      expiringSoon: 'Expiring within {days} days',
-      none: 'No movements.',
     },
     signIn: {
       subject: 'Your sign-in link for {program}',
@@ -132,17 +110,6 @@ export const WORDS: Record<MailLocale, Words> = {
       'membership.lapsed': 'Keanggotaan Anda telah berakhir.',
       statement: 'Berikut pergerakan akun Anda pada {period}.',
     },
-    statement: {
-      period: 'Periode',
-      unit: 'Satuan',
-      opening: 'Saldo awal',
-      earned: 'Diperoleh',
-      spent: 'Digunakan',
-      expired: 'Kedaluwarsa',
-      closing: 'Saldo akhir',
-      expiringSoon: 'Kedaluwarsa dalam {days} hari',
-      none: 'Tidak ada pergerakan.',
-    },
     signIn: {
       subject: 'Tautan masuk Anda untuk {program}',
       line: 'Gunakan tombol di bawah untuk masuk ke portal anggota {program}.',
@@ -196,17 +163,6 @@ export const WORDS: Record<MailLocale, Words> = {
       'membership.lapsed': 'Twoje członkostwo wygasło.',
       statement: 'Oto ruchy na Twoim koncie w okresie {period}.',
     },
-    statement: {
-      period: 'Okres',
-      unit: 'Jednostka',
-      opening: 'Saldo początkowe',
-      earned: 'Zdobyte',
-      spent: 'Wykorzystane',
-      expired: 'Wygasłe',
-      closing: 'Saldo końcowe',
-      expiringSoon: 'Wygasa w ciągu {days} dni',
-      none: 'Brak ruchów.',
-    },
     signIn: {
       subject: 'Twój link do logowania w {program}',
       line: 'Użyj przycisku poniżej, aby zalogować się do portalu członkowskiego {program}.',
@@ -259,17 +215,6 @@ export const WORDS: Record<MailLocale, Words> = {
       'membership.lapsed': 'عضویت شما به پایان رسید.',
       statement: 'گردش حساب شما در {period}.',
     },
-    statement: {
-      period: 'دوره',
-      unit: 'واحد',
-      opening: 'مانده ابتدای دوره',
-      earned: 'کسب‌شده',
-      spent: 'مصرف‌شده',
-      expired: 'منقضی‌شده',
-      closing: 'مانده پایان دوره',
-      expiringSoon: 'منقضی در {days} روز آینده',
-      none: 'گردشی نبود.',
-    },
     signIn: {
       subject: 'پیوند ورود شما به {program}',
       line: 'برای ورود به پورتال اعضای {program} از دکمهٔ زیر استفاده کنید.',
@@ -321,17 +266,6 @@ export const WORDS: Record<MailLocale, Words> = {
       'membership.renewed': 'การเป็นสมาชิกของคุณได้รับการต่ออายุแล้ว',
       'membership.lapsed': 'การเป็นสมาชิกของคุณสิ้นสุดแล้ว',
       statement: 'ความเคลื่อนไหวของบัญชีคุณในช่วง {period}',
-    },
-    statement: {
-      period: 'งวด',
-      unit: 'หน่วย',
-      opening: 'ยอดยกมา',
-      earned: 'ได้รับ',
-      spent: 'ใช้ไป',
-      expired: 'หมดอายุ',
-      closing: 'ยอดคงเหลือ',
-      expiringSoon: 'จะหมดอายุภายใน {days} วัน',
-      none: 'ไม่มีความเคลื่อนไหว',
     },
     signIn: {
       subject: 'ลิงก์เข้าสู่ระบบ {program} ของคุณ',

@@ -112,10 +112,10 @@ export async function memberCreditsByReason(
 }
 
 /**
- * One account's statement figures per unit over [start, end) from the postings on its member wallets
- * (decision 0027): the balance before `start` and before `end`, and the period's postings split into
- * credits, debits and expiries (every posting counted once, so opening + earned − spent − expired is
- * the closing balance exactly).
+ * One account's statement sums per unit over [start, end) from the postings on its member wallets
+ * (decisions 0027, 0037): the balance before `start` and before `end`, and the period's postings
+ * netted per entry type and reason code (every posting counted once, so the opening balance plus
+ * the movements is the closing balance exactly). Nothing effective from `end` on is read.
  */
 export async function accountStatementSums(
   db: Executor,
@@ -124,76 +124,92 @@ export async function accountStatementSums(
   start: Date,
   end: Date,
 ): Promise<
-  Array<{ unit: string; opening: number; earned: number; spent: number; expired: number; closing: number }>
+  Array<{
+    unit: string;
+    opening: number;
+    closing: number;
+    movements: Array<{ type: string; reason: string; amount: number }>;
+  }>
 > {
   const s = start.toISOString();
   const rows = await selectRows<{
     unit: string;
-    opening: string;
-    earned: string;
-    spent: string;
-    expired: string;
-    closing: string;
+    type: string;
+    reason: string;
+    before: string;
+    during: string;
   }>(
     db,
     sql`
-    select w.unit,
-           coalesce(sum(p.amount) filter (where p.effective_at < ${s}), 0)::text as opening,
-           coalesce(sum(p.amount) filter (where p.effective_at >= ${s} and e.type <> 'expire' and p.amount > 0), 0)::text as earned,
-           coalesce(-sum(p.amount) filter (where p.effective_at >= ${s} and e.type <> 'expire' and p.amount < 0), 0)::text as spent,
-           coalesce(-sum(p.amount) filter (where p.effective_at >= ${s} and e.type = 'expire'), 0)::text as expired,
-           coalesce(sum(p.amount), 0)::text as closing
+    select w.unit, e.type, e.reason_code as reason,
+           coalesce(sum(p.amount) filter (where p.effective_at < ${s}), 0)::text as before,
+           coalesce(sum(p.amount) filter (where p.effective_at >= ${s}), 0)::text as during
       from ledger_postings p
       join wallets w on w.program_id = p.program_id and w.id = p.wallet_id and w.system_code is null
       join ledger_entries e on e.program_id = p.program_id and e.id = p.entry_id
      where p.program_id = ${programId} and w.account_id = ${accountId} and p.effective_at < ${end.toISOString()}
-     group by w.unit
-     order by w.unit`,
+     group by w.unit, e.type, e.reason_code
+     order by w.unit, e.type, e.reason_code`,
   );
-  return rows.map((r) => ({
-    unit: r.unit,
-    opening: Number(r.opening),
-    earned: Number(r.earned),
-    spent: Number(r.spent),
-    expired: Number(r.expired),
-    closing: Number(r.closing),
-  }));
+  const units = new Map<
+    string,
+    {
+      unit: string;
+      opening: number;
+      closing: number;
+      movements: Array<{ type: string; reason: string; amount: number }>;
+    }
+  >();
+  for (const r of rows) {
+    const u = units.get(r.unit) ?? { unit: r.unit, opening: 0, closing: 0, movements: [] };
+    units.set(r.unit, u);
+    u.opening += Number(r.before);
+    u.closing += Number(r.before) + Number(r.during);
+    if (Number(r.during) !== 0)
+      u.movements.push({ type: r.type, reason: r.reason, amount: Number(r.during) });
+  }
+  return [...units.values()];
 }
 
 /**
- * Per unit, what of an account's points expires in (from, until]: the expiries posted in that window
- * and what remains of its lots expiring in it (an expired lot has nothing left, so nothing is counted
- * twice). Once the window has passed this is read from the journal alone and no longer changes.
+ * Per unit, what of an account's balance at `asOf` expires in each window (b[i], b[i+1]] of the
+ * boundaries: what was left at `asOf` of its lots expiring in the window, as the journal stood then
+ * (each lot's amount less what entries effective before `asOf` took from it), so later spending,
+ * expiries or corrections never change it. `result.get(unit)[i]` is the window ending at b[i+1].
  */
-export async function accountExpiringSums(
+export async function accountExpiringAt(
   db: Executor,
   programId: string,
   accountId: string,
-  from: Date,
-  until: Date,
-): Promise<Map<string, number>> {
-  const f = from.toISOString();
-  const u = until.toISOString();
-  const rows = await selectRows<{ unit: string; amount: string }>(
+  asOf: Date,
+  boundaries: Date[],
+): Promise<Map<string, number[]>> {
+  if (boundaries.length < 2) return new Map();
+  const at = asOf.toISOString();
+  const windows = boundaries
+    .slice(1)
+    .map(
+      (b, i) =>
+        sql`coalesce(sum(left_at) filter (where expires_at > ${boundaries[i]!.toISOString()} and expires_at <= ${b.toISOString()}), 0)::text`,
+    );
+  const rows = await selectRows<{ unit: string; sums: string[] }>(
     db,
     sql`
-    select unit, sum(amount)::text as amount from (
-      select w.unit, -p.amount as amount
-        from ledger_postings p
-        join wallets w on w.program_id = p.program_id and w.id = p.wallet_id and w.system_code is null
-        join ledger_entries e on e.program_id = p.program_id and e.id = p.entry_id and e.type = 'expire'
-       where p.program_id = ${programId} and w.account_id = ${accountId}
-         and p.effective_at > ${f} and p.effective_at <= ${u}
-      union all
-      select w.unit, l.remaining as amount
+    select unit, array[${sql.join(windows, sql`, `)}] as sums from (
+      select w.unit, l.expires_at,
+             l.amount - coalesce((select sum(a.amount)
+                                    from ledger_lot_allocations a
+                                    join ledger_entries e on e.program_id = a.program_id and e.id = a.entry_id
+                                   where a.program_id = l.program_id and a.lot_id = l.id
+                                     and e.effective_at < ${at}), 0) as left_at
         from ledger_lots l
         join wallets w on w.program_id = l.program_id and w.id = l.wallet_id and w.system_code is null
-       where l.program_id = ${programId} and w.account_id = ${accountId} and l.remaining > 0
-         and l.earned_at < ${f} and l.expires_at > ${f} and l.expires_at <= ${u}
+       where l.program_id = ${programId} and w.account_id = ${accountId} and l.earned_at < ${at}
+         and l.expires_at > ${boundaries[0]!.toISOString()} and l.expires_at <= ${boundaries.at(-1)!.toISOString()}
     ) x
     group by unit`,
   );
-  return new Map(rows.map((r) => [r.unit, Number(r.amount)]));
+  return new Map(rows.map((r) => [r.unit, r.sums.map(Number)]));
 }
 
 /** Lots of member wallets with points left that expire in (from, until], oldest expiry first. */

@@ -1,5 +1,5 @@
 // Notifications over HTTP: the mails sent (read), a contact's e-mail opt-out (write), an account's
-// monthly statement as JSON or HTML (read), and the due run (admin).
+// monthly or quarterly statement as JSON or HTML (read), and the due run (admin).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FidelisError } from '../../core/errors.ts';
 import { actor, principal } from '../../http/auth.ts';
@@ -14,9 +14,12 @@ import {
   MailsQuery,
   OptOutParams,
   OptOutSchema,
+  StatementLineSchema,
   StatementParams,
   StatementQuery,
+  StatementRewardSchema,
   StatementSchema,
+  StatementTierSchema,
   UnsubscribePage,
   UnsubscribeParams,
   UnsubscribeUnknown,
@@ -26,7 +29,7 @@ import { type NotificationService, toMailView } from './notifications-service.ts
 const op = operations('notifications');
 
 export const notificationRoutes = routeModule({
-  schemas: [MailSchema],
+  schemas: [MailSchema, StatementLineSchema, StatementTierSchema, StatementRewardSchema],
   routes(app: Router, { notifications }: { notifications: NotificationService }): void {
     app.get(
       '/notifications/mails',
@@ -78,10 +81,10 @@ export const notificationRoutes = routeModule({
       '/accounts/:accountId/statements/:period',
       op(
         'read',
-        "An account's statement of a month: opening, earned, spent, expired, closing, expiring soon",
+        "An account's statement of a month or quarter: balances, earned by reason, redeemed, expired, adjusted, expiring next, tier, rewards within reach",
         {
           description:
-            "Computed from the ledger postings of the account's member wallets in the program's time zone; the same ended month always gives the same figures. format=html answers the document the statement e-mail carries (text/html).",
+            "Computed from the journal of the account's member wallets up to the period's end, in the program's time zone: the same ended period always gives the same figures, whatever happened since (the tier from the tier history; only the rewards within reach read the catalog as it is). format=html previews the document the statement e-mail carries (text/html), sending nothing. A period that has not ended is refused (statement_period_open); a malformed one names the field period.",
           params: StatementParams,
           querystring: StatementQuery,
           response: responses({ 200: StatementSchema }, ['account_not_found', 'statement_period_open']),
@@ -97,7 +100,8 @@ export const notificationRoutes = routeModule({
             .serializer((p: unknown) => p as string)
             .send(html);
         }
-        return (await notifications.statement(programId, id, period)).figures;
+        return (await notifications.statement(programId, id, period, new Date(), request.query.locale))
+          .figures;
       },
     );
 
@@ -105,10 +109,10 @@ export const notificationRoutes = routeModule({
       '/notifications/due-runs',
       op(
         'admin',
-        "Run the notifications due run now: expiring-soon notices and the last month's statements",
+        "Run the notifications due run now: expiring-soon notices and the last period's statements",
         {
           description:
-            'The server runs it every minute. Lots expiring within settings.notifications.expiringWithinDays are announced once per lot (points.expiring_soon); the statements of the month before asOf are scheduled once per period.',
+            'The server runs it every minute. Lots expiring within settings.notifications.expiringWithinDays are announced once per lot (points.expiring_soon); the statements of the last month (or quarter, settings.notifications.statements.cadence) that ended before asOf are scheduled once per period and contact.',
           body: DueRunBody,
           response: responses({ 200: DueRunResult }),
         },

@@ -3,9 +3,10 @@
 // every running instance turns those messages into mails (one per contact, once: a unique key), and
 // queues each mail's job; the job renders the mail in the contact's language and sends it over SMTP
 // (nodemailer), retried with back-off by the queue. Nothing is sent inside a request's transaction.
-// The monthly statement of an account is computed from its ledger postings; the due run schedules a
-// period's statements once (a statement run row per program and period), and announces lots
-// expiring soon (`points.expiring_soon`, once per lot and expiry date) through the outbox.
+// The monthly or quarterly statement of an account is computed from the journal up to the period's
+// end (decision 0037); the due run schedules a period's statements once (a statement run row per
+// program and period), and announces lots expiring soon (`points.expiring_soon`, once per lot and
+// expiry date) through the outbox.
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { Actor } from '../../core/access.ts';
@@ -17,9 +18,9 @@ import {
   type NoticeKind,
   type RenderedMail,
   renderNotice,
-  renderStatement,
-  type StatementFigures,
 } from '../../core/notifications/mail.ts';
+import { renderStatement, type StatementFigures } from '../../core/notifications/statement-mail.ts';
+import type { StatementCadence } from '../../core/notifications/statement-period.ts';
 import { fetchPage, type Page } from '../../core/pagination.ts';
 import type { Database } from '../../db/client.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
@@ -29,6 +30,7 @@ import type { JobService, QueuePolicy } from '../jobs/jobs-service.ts';
 import type { OutboxService } from '../outbox/outbox-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import { rewardNameIn } from '../rewards/rewards-reads.ts';
+import type { TierService } from '../tiers/tiers-service.ts';
 import { mailsOfMessage } from './notifications-recipients.ts';
 import { brandingOf, notificationPolicy } from './notifications-settings.ts';
 import { type SignInLink, sendSignInMail } from './notifications-sign-in.ts';
@@ -79,10 +81,13 @@ export interface NotificationDeps {
   audit: AuditService;
   jobs: JobService;
   outbox: OutboxService;
+  /** The tier and progress at a period's end (rank 6). */
+  tiers: Pick<TierService, 'standingAt'>;
 }
 
 export interface Statement extends StatementFigures {
   accountId: string;
+  cadence: StatementCadence;
   start: string;
   end: string;
 }
@@ -157,7 +162,7 @@ export function createNotificationService(
     const branding = brandingOf(program);
     const unsubscribeUrl = unsubscribeUrlOf(mail);
     if (mail.kind === 'statement') {
-      const { figures } = await statement(mail.programId, mail.accountId, mail.period!);
+      const { figures } = await statement(mail.programId, mail.accountId, mail.period!, new Date(), locale);
       return renderStatement(locale, branding, figures, unsubscribeUrl);
     }
     const message = await deps.outbox.get(database.db, mail.programId, mail.messageId!);
@@ -208,7 +213,7 @@ export function createNotificationService(
         return;
       }
       await transport.sendMail({
-        from: { name: notificationPolicy(program).senderName, address: from },
+        from: { name: brandingOf(program).senderName, address: from },
         to: contact.name ? { name: contact.name, address: contact.email } : contact.email,
         subject: rendered.subject,
         html: rendered.html,
@@ -277,26 +282,36 @@ export function createNotificationService(
       return transport !== null;
     },
 
-    statement: async (programId: string, accountRef: string, period: string, asOf = new Date()) => {
-      const { program, figures } = await statement(programId, accountRef, period, asOf);
-      return { figures, program };
+    /** The statement of an ended month or quarter (reward names in `locale`, default: the program's). */
+    statement: async (
+      programId: string,
+      accountRef: string,
+      period: string,
+      asOf = new Date(),
+      locale?: string,
+    ) => {
+      const program = await deps.programs.get(programId);
+      const lang = mailLocale(locale, program.defaultLocale);
+      return statement(programId, accountRef, period, asOf, lang);
     },
 
-    /** The statement as the HTML its e-mail carries, in a locale (default: the program's). */
+    /** The statement as the HTML its e-mail carries (nothing sent), in a locale (default: the program's). */
     async statementHtml(programId: string, accountRef: string, period: string, locale?: string) {
-      const { program, figures } = await statement(programId, accountRef, period);
-      return renderStatement(mailLocale(locale, program.defaultLocale), brandingOf(program), figures).html;
+      const program = await deps.programs.get(programId);
+      const lang = mailLocale(locale, program.defaultLocale);
+      const { figures } = await statement(programId, accountRef, period, new Date(), lang);
+      return renderStatement(lang, brandingOf(program), figures).html;
     },
 
     /**
      * The due run as of an instant: announces lots expiring soon, and schedules the statements of the
-     * month before (once per program and period). Idempotent.
+     * last month or quarter (the program's cadence) that ended (once per program and period). Idempotent.
      */
     async runDue(programId: string, asOf: Date, actor: Actor = JOB) {
       const program = await deps.programs.get(programId);
       const p = notificationPolicy(program);
       const expiringSoon = await announceExpiring(programId, asOf, p.expiringWithinDays);
-      const period = previousPeriod(asOf, program.timeZone);
+      const period = previousPeriod(asOf, program.timeZone, p.cadence);
       // Statements are scheduled only where e-mail is configured (the document is always at the API).
       const mailing = p.statements && transport !== null;
       const scheduled = mailing ? await scheduleStatements(programId, period, actor) : 0;

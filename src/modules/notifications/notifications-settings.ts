@@ -9,6 +9,8 @@ import {
   NOTICE_KINDS,
   type NoticeKind,
 } from '../../core/notifications/mail.ts';
+import { STATEMENT_CADENCES, type StatementCadence } from '../../core/notifications/statement-period.ts';
+import { brandingOf as programBranding } from '../programs/programs-settings.ts';
 
 const Roles = Type.Array(
   Type.Union(['owner', 'admin', 'buyer', 'approver', 'viewer'].map((r) => Type.Literal(r))),
@@ -45,7 +47,32 @@ export const NotificationsSettingsSchema = Type.Object(
       }),
     ),
     statements: Type.Optional(
-      Type.Boolean({ description: 'Monthly statements to contacts with statementOptIn (default true)' }),
+      Type.Union(
+        [
+          Type.Boolean(),
+          Type.Object(
+            {
+              send: Type.Optional(
+                Type.Boolean({ description: 'Whether statements are mailed (default true)' }),
+              ),
+              cadence: Type.Optional(
+                Type.Union(
+                  STATEMENT_CADENCES.map((c) => Type.Literal(c)),
+                  {
+                    description:
+                      'monthly (YYYY-MM, default) or quarterly (YYYY-Qn, mailed once the quarter has ended)',
+                  },
+                ),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        ],
+        {
+          description:
+            'Statements to contacts with statementOptIn: true or false (monthly, mailed or not), or { send, cadence }',
+        },
+      ),
     ),
   },
   { additionalProperties: false },
@@ -60,6 +87,7 @@ export interface NotificationPolicy {
   mail: Partial<Record<NoticeKind, string[]>>;
   expiringWithinDays: number;
   statements: boolean;
+  cadence: StatementCadence;
 }
 
 export function notificationPolicy(program: {
@@ -75,7 +103,8 @@ export function notificationPolicy(program: {
     primaryColor: s.primaryColor ?? '#1f4e79',
     mail: (s.mail ?? {}) as Partial<Record<NoticeKind, string[]>>,
     expiringWithinDays: s.expiringWithinDays ?? 30,
-    statements: s.statements ?? true,
+    statements: typeof s.statements === 'object' ? (s.statements.send ?? true) : (s.statements ?? true),
+    cadence: (typeof s.statements === 'object' && s.statements.cadence) || 'monthly',
   };
 }
 
@@ -89,16 +118,29 @@ export function mailedTypes(program: { name: string; settings: Record<string, un
   );
 }
 
-/** What a program's mails and pages look like: its sender name, logo and primary colour. */
+/**
+ * What a program's mails and pages look like: the program's branding (`settings.branding`: display
+ * name, logo, colours, sender name), where it says nothing what `settings.notifications` said before
+ * branding was one setting (sender name, logo, primary colour).
+ */
 export function brandingOf(program: {
   id: string;
   name: string;
   settings: Record<string, unknown>;
-}): Branding {
-  const p = notificationPolicy(program);
+}): Branding & { senderName: string } {
+  const own = program.settings.notifications as NotificationsSettings | undefined;
+  const legacy = own !== undefined && Value.Check(NotificationsSettingsSchema, own) ? own : {};
+  const b = programBranding(program, {
+    ...(legacy.senderName ? { name: legacy.senderName } : {}),
+    ...(legacy.logoUrl ? { logoUrl: legacy.logoUrl } : {}),
+    ...(legacy.primaryColor ? { colors: { primary: legacy.primaryColor } } : {}),
+  });
+  const branded = program.settings.branding as { senderName?: string } | undefined;
   return {
-    name: p.senderName,
-    logoUrl: p.logoUrl,
-    colors: { primary: p.primaryColor, onPrimary: '#ffffff' },
+    name: b.displayName,
+    logoUrl: b.logoUrl,
+    colors: b.colors,
+    // The branding's sender name, else the one notifications named, else the display name.
+    senderName: branded?.senderName ?? legacy.senderName ?? b.displayName,
   };
 }

@@ -7,7 +7,7 @@ import type { Database } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import { contactById } from '../contacts/contacts-reads.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
-import { notificationPolicy } from './notifications-settings.ts';
+import { brandingOf as mailBranding } from './notifications-settings.ts';
 import { insertMails, isOptedOut } from './notifications-store.ts';
 
 export interface SignInLink {
@@ -44,7 +44,7 @@ export async function sendSignInMail(
   let error: string | null = null;
   try {
     await transport.sendMail({
-      from: { name: notificationPolicy(program).senderName, address: from },
+      from: { name: mailBranding(program).senderName, address: from },
       to: contact.name ? { name: contact.name, address: contact.email } : contact.email,
       subject: rendered.subject,
       html: rendered.html,

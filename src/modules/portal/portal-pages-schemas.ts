@@ -1,5 +1,6 @@
 // The schemas of the member's referrals, statements and surveys in the portal (decision 0029).
 import Type from 'typebox';
+import { PERIOD_PATTERN } from '../../core/notifications/statement-period.ts';
 import { Ref, Timestamp } from '../../http/schemas.ts';
 import { LocaleQuery } from './portal-schemas.ts';
 
@@ -47,29 +48,24 @@ export const PortalStatementsSchema = Type.Object(
   {
     data: Type.Array(
       Type.Object({
-        period: Type.String({ description: 'YYYY-MM' }),
+        period: Type.String({ description: 'YYYY-MM or YYYY-Qn' }),
         start: Timestamp,
         end: Timestamp,
-        lines: Type.Array(
-          Type.Object({
-            unit: Type.String(),
-            opening: Type.Integer(),
-            earned: Type.Integer(),
-            spent: Type.Integer(),
-            expired: Type.Integer(),
-            closing: Type.Integer(),
-            expiringSoon: Type.Integer(),
-          }),
-        ),
+        lines: Type.Array(Type.Ref('StatementLine')),
+        tiers: Type.Array(Type.Ref('StatementTier')),
+        rewards: Type.Array(Type.Ref('StatementReward')),
       }),
-      { description: 'The last twelve ended months with anything on them, newest first' },
+      {
+        description:
+          "The last year's ended months (or quarters, the program's cadence) with anything on them, newest first",
+      },
     ),
   },
   { $id: 'PortalStatements', title: 'PortalStatements' },
 );
 
 export const PeriodParams = Type.Object({
-  period: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'The month, YYYY-MM' }),
+  period: Type.String({ pattern: PERIOD_PATTERN, description: 'The month (YYYY-MM) or quarter (YYYY-Qn)' }),
 });
 
 export const PortalSurveysSchema = Type.Object(

@@ -2,17 +2,23 @@
 // the businesses they referred (status and what each earned), their monthly statements (figures and the
 // document to download), and the program's open surveys they may answer once. Always of the member's
 // own account and contact, read through the services that own them.
-import { addMonths, localDate } from '../../core/calendar.ts';
+import {
+  parsePeriod,
+  periodBefore,
+  periodsAfter,
+  type StatementCadence,
+} from '../../core/notifications/statement-period.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { Contact } from '../contacts/contacts-schemas.ts';
 import type { InsightService } from '../insight/insight-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { NotificationService } from '../notifications/notifications-service.ts';
+import { notificationPolicy } from '../notifications/notifications-settings.ts';
 import type { PartnerService } from '../partners/partners-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 
-/** How many ended months the statements page lists. */
-const STATEMENT_MONTHS = 12;
+/** How many ended periods the statements page lists: a year of months or of quarters. */
+const STATEMENT_PERIODS = { monthly: 12, quarterly: 4 } as const;
 /** Most codes and referrals the referrals page lists. */
 const MOST_CODES = 20;
 const MOST_REFERRALS = 100;
@@ -82,18 +88,16 @@ export async function referralsOf(d: PortalMemberDeps, programId: string, contac
   };
 }
 
-/** The `YYYY-MM` of the last `n` months that ended before `now` in the time zone, newest first. */
-function endedMonths(now: Date, timeZone: string, n: number): string[] {
-  const first = { ...localDate(now, timeZone), day: 1 };
-  return Array.from({ length: n }, (_, i) => {
-    const m = addMonths(first, -(i + 1));
-    return `${m.year}-${String(m.month).padStart(2, '0')}`;
-  });
+/** The last `n` periods of the cadence that ended before `now` in the time zone, newest first. */
+function endedPeriods(now: Date, timeZone: string, cadence: StatementCadence, n: number): string[] {
+  const last = parsePeriod(periodBefore(now, timeZone, cadence))!;
+  return [last.id, ...periodsAfter(last, n - 1, -1).map((p) => p.id)];
 }
 
 /**
- * The member's account's statements of the last twelve ended months that have anything on them (a
- * wallet with a balance or a movement), newest first, each with its figures per unit.
+ * The member's account's statements of the last year's ended months (or quarters, the program's
+ * statement cadence) that have anything on them (a wallet with a balance or a movement), newest
+ * first, each with its figures per unit, the tier at its end and the rewards within reach.
  */
 export async function statementsOf(
   d: PortalMemberDeps,
@@ -103,13 +107,27 @@ export async function statementsOf(
 ) {
   const program = await d.programs.get(programId);
   const data = [];
-  for (const period of endedMonths(now, program.timeZone, STATEMENT_MONTHS)) {
-    const { figures } = await d.notifications.statement(programId, contact.accountId, period, now);
-    const lines = figures.lines.filter(
-      (l) => l.opening !== 0 || l.closing !== 0 || l.earned !== 0 || l.spent !== 0 || l.expired !== 0,
+  const { cadence } = notificationPolicy(program);
+  for (const period of endedPeriods(now, program.timeZone, cadence, STATEMENT_PERIODS[cadence])) {
+    const { figures } = await d.notifications.statement(
+      programId,
+      contact.accountId,
+      period,
+      now,
+      contact.locale ?? undefined,
+    );
+    const lines = figures.lines.filter((l) =>
+      [l.opening, l.closing, l.earned, l.adjusted, l.redeemed, l.expired, l.other].some((x) => x !== 0),
     );
     if (lines.length === 0) continue;
-    data.push({ period, start: figures.start, end: figures.end, lines });
+    data.push({
+      period,
+      start: figures.start,
+      end: figures.end,
+      lines,
+      tiers: figures.tiers,
+      rewards: figures.rewards,
+    });
   }
   return { data };
 }

@@ -2,6 +2,7 @@
 // can read inside its own transaction). Writes go through the rewards services.
 import { type SQL, sql } from 'drizzle-orm';
 import { type Executor, selectRows } from '../../db/client.ts';
+import type { RewardEligibility, Translations } from './rewards-tables.ts';
 
 /** A time range for exports: instants, either end open. */
 interface ExportRange {
@@ -81,4 +82,51 @@ export async function rewardNameIn(
   if (!row) return null;
   const t = row.translations ?? {};
   return t[locale]?.name ?? t[locale.split('-')[0]!]?.name ?? row.name;
+}
+
+/**
+ * Active rewards priced in `unit` at most `maxPrice`, redeemable at `at` as far as the catalog row says (availability window, counted stock left), with
+ * their eligibility for the caller to check, priced closest to `near` first (at most `limit`). Names
+ * in a language.
+ */
+export async function rewardsPricedUpTo(
+  ex: Executor,
+  programId: string,
+  q: {
+    unit: string;
+    maxPrice: number;
+    near: number;
+    at: Date;
+    locale: string;
+    limit: number;
+  },
+): Promise<Array<{ id: string; name: string; price: number; unit: string; eligibility: RewardEligibility }>> {
+  const at = q.at.toISOString();
+  const rows = await selectRows<{
+    id: string;
+    name: string;
+    translations: Translations | null;
+    price_amount: string;
+    price_unit: string;
+    eligibility: RewardEligibility | null;
+  }>(
+    ex,
+    sql`select id, name, translations, price_amount::text as price_amount, price_unit, eligibility
+          from rewards
+         where program_id = ${programId} and status = 'active' and price_unit = ${q.unit}
+           and price_amount <= ${q.maxPrice}
+           and (available_from is null or available_from <= ${at})
+           and (available_until is null or available_until > ${at})
+           and (stock_kind <> 'counted' or stock_remaining > 0)
+         order by abs(price_amount - ${q.near}), price_amount, id
+         limit ${q.limit}`,
+  );
+  const lang = q.locale.split('-')[0]!;
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.translations?.[q.locale]?.name ?? r.translations?.[lang]?.name ?? r.name,
+    price: Number(r.price_amount),
+    unit: r.price_unit,
+    eligibility: r.eligibility ?? {},
+  }));
 }

@@ -12,7 +12,7 @@ import { createLadder, getLadder, ladderViews, updateLadder, validateLadder } fr
 import { recordActivities, setMetricValues } from './tiers-lift.ts';
 import { tierMembers } from './tiers-members.ts';
 import { liftOverride, override } from './tiers-override.ts';
-import { currentTiers, history, progress, standingOf, tiersAt } from './tiers-standing.ts';
+import { currentTiers, history, progress, standingAt, standingOf, tiersAt } from './tiers-standing.ts';
 import type { TierDeps } from './tiers-status.ts';
 
 export function createTierService(
@@ -47,6 +47,8 @@ export function createTierService(
     tiersAt: bind(tiersAt),
     currentTiers: bind(currentTiers),
     standingOf: bind(standingOf),
+    /** Where the account stood on every ladder at an instant, from the history (statements). */
+    standingAt: bind(standingAt),
   };
 }
 

@@ -1,6 +1,14 @@
 // Where accounts stand: progress on every ladder, the history of changes, the tier held at an instant
 // (earning rules) and the current tiers (reward eligibility).
-import { dueAt, metricDigits, periodEndAfter, windowStart } from '../../core/tiers/ladder.ts';
+import {
+  dueAt,
+  formatMetric,
+  metricDigits,
+  periodEndAfter,
+  rankOf,
+  scaleMetric,
+  windowStart,
+} from '../../core/tiers/ladder.ts';
 import { standing } from '../../core/tiers/standing.ts';
 import { laddersOf, metricOf, subjectOf, type TierDeps, toState } from './tiers-status.ts';
 import { changesOf, listLadders, statusesOf, statusRows, tiersAtInstants } from './tiers-store.ts';
@@ -29,6 +37,50 @@ export async function progress(deps: TierDeps, programId: string, accountRef: st
       ladderName: doc.name,
       qualifyingAccountId: subject.qualifierId,
       ...standing(doc, state, { metric, digits, windowStart: from, periodEnd, due: dueAt(state) }),
+    });
+  }
+  return out;
+}
+
+/**
+ * Where the account stood on every ladder at an instant, from the history alone (statements, decision
+ * 0037): the tier it held then (the last change at or before it), the metric over the window ending
+ * then, and the next tier above with what it still needed. Later changes never alter the answer,
+ * except a group the account joined or left since (the group is read as it is now).
+ */
+export async function standingAt(deps: TierDeps, programId: string, accountId: string, at: Date) {
+  const { database, programs } = deps;
+  const program = await programs.get(programId);
+  const out = [];
+  for (const ladder of await laddersOf(deps, programId)) {
+    const doc = ladder.document;
+    const digits = metricDigits(doc.metric, program.baseCurrency);
+    const subject = await subjectOf(deps, programId, doc, accountId);
+    const [code] = await tiersAtInstants(database.db, programId, ladder.id, [
+      { accountId: subject.qualifierId, at },
+    ]);
+    const from = windowStart(doc.window, at, program.timeZone, subject.enrolledAt);
+    const metric = await metricOf(database.db, programId, ladder, digits, {
+      members: subject.members,
+      from,
+      to: at,
+    });
+    const rank = rankOf(doc, code ?? null);
+    const above = doc.tiers.find((t, i) => i > rank && metric < scaleMetric(t.threshold, digits));
+    out.push({
+      ladderId: ladder.id,
+      ladderName: doc.name,
+      tier: code ?? null,
+      tierName: doc.tiers[rank]?.name ?? null,
+      metric: formatMetric(metric, digits),
+      metricKind: doc.metric,
+      next: above
+        ? {
+            tier: above.code,
+            name: above.name,
+            needed: formatMetric(scaleMetric(above.threshold, digits) - metric, digits),
+          }
+        : null,
     });
   }
   return out;

@@ -151,8 +151,16 @@ function Statement() {
       <form className="inline" onSubmit={submit}>
         <label htmlFor="statement-account">Account (id or CRM id)</label>
         <input id="statement-account" name="account" required maxLength={200} />
-        <label htmlFor="statement-period">Month</label>
-        <input id="statement-period" name="period" type="month" required defaultValue={lastMonth()} />
+        <label htmlFor="statement-period">Month or quarter</label>
+        <input
+          id="statement-period"
+          name="period"
+          required
+          pattern="\d{4}-((0[1-9]|1[0-2])|Q[1-4])"
+          title="YYYY-MM or YYYY-Qn"
+          placeholder="YYYY-MM or YYYY-Qn"
+          defaultValue={lastMonth()}
+        />
         <button type="submit">Show the statement</button>
       </form>
       <ProblemAlert error={statement.error} />
@@ -187,10 +195,16 @@ function Statement() {
                       Earned
                     </th>
                     <th scope="col" className="number">
-                      Spent
+                      Adjusted
+                    </th>
+                    <th scope="col" className="number">
+                      Redeemed
                     </th>
                     <th scope="col" className="number">
                       Expired
+                    </th>
+                    <th scope="col" className="number">
+                      Other
                     </th>
                     <th scope="col" className="number">
                       Closing
@@ -206,8 +220,10 @@ function Statement() {
                       <th scope="row">{l.unit}</th>
                       <td className="number">{formatAmount(l.opening, l.unit)}</td>
                       <td className="number">{formatAmount(l.earned, l.unit)}</td>
-                      <td className="number">{formatAmount(l.spent, l.unit)}</td>
+                      <td className="number">{formatAmount(l.adjusted, l.unit)}</td>
+                      <td className="number">{formatAmount(l.redeemed, l.unit)}</td>
                       <td className="number">{formatAmount(l.expired, l.unit)}</td>
+                      <td className="number">{formatAmount(l.other, l.unit)}</td>
                       <td className="number" data-testid={`closing-${l.unit}`}>
                         {formatAmount(l.closing, l.unit)}
                       </td>

@@ -73,12 +73,19 @@ export function translator(language: Language) {
     },
     number,
     date: (iso: string) => dates.format(new Date(iso)),
-    /** A month `YYYY-MM` by its name and year, in the language's calendar. */
+    /** A month `YYYY-MM` by its name and year, a quarter `YYYY-Qn` as its months, in the language's calendar. */
     month: (period: string) => {
+      const format = new Intl.DateTimeFormat(language, { year: 'numeric', month: 'long', timeZone: 'UTC' });
+      const quarter = /^(\d{4})-Q([1-4])$/.exec(period);
+      if (quarter) {
+        const [y, q] = [Number(quarter[1]), Number(quarter[2])];
+        return format.formatRange(
+          new Date(Date.UTC(y, (q - 1) * 3, 15)),
+          new Date(Date.UTC(y, (q - 1) * 3 + 2, 15)),
+        );
+      }
       const [y, mo] = period.split('-').map(Number);
-      return new Intl.DateTimeFormat(language, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(
-        new Date(Date.UTC(y!, mo! - 1, 15)),
-      );
+      return format.format(new Date(Date.UTC(y!, mo! - 1, 15)));
     },
     money: (minorUnits: number, currency: string) => {
       const format = new Intl.NumberFormat(language, { style: 'currency', currency });

@@ -153,11 +153,23 @@ export interface Statements {
       unit: string;
       opening: number;
       earned: number;
-      spent: number;
+      earnedByReason: Array<{ reason: string; amount: number }>;
+      adjusted: number;
+      redeemed: number;
       expired: number;
+      other: number;
       closing: number;
       expiringSoon: number;
+      expiringNext: Array<{ period: string; amount: number }>;
     }>;
+    tiers: Array<{
+      ladderName: string;
+      tier: string | null;
+      tierName: string | null;
+      metric: string;
+      next: { tier: string; name: string; needed: string } | null;
+    }>;
+    rewards: Array<{ id: string; name: string; price: number; unit: string; short: number }>;
   }>;
 }
 

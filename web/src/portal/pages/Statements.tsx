@@ -1,6 +1,7 @@
-// Statements: the member's account's month by month summary (opening, earned, spent, expired,
-// closing per unit) for the last twelve ended months, each downloadable as the document its e-mail
-// carries, in the member's language.
+// Statements: the member's account's month by month (or quarter by quarter) summary (opening, earned,
+// adjusted, redeemed, expired, other, closing per unit) for the last year's ended periods, each
+// downloadable as the document its e-mail carries (with the earnings by reason, what expires next,
+// the tier and the rewards within reach), in the member's language.
 import { useQuery } from '@tanstack/react-query';
 import { useI18n } from '../i18n';
 import { memberApi } from '../member-api';
@@ -30,10 +31,22 @@ export function Statements() {
                   <dd>{figure(l.unit, l.opening)}</dd>
                   <dt>{m.statements.earned}</dt>
                   <dd>{figure(l.unit, l.earned)}</dd>
-                  <dt>{m.statements.spent}</dt>
-                  <dd>{figure(l.unit, l.spent)}</dd>
+                  {l.adjusted !== 0 ? (
+                    <>
+                      <dt>{m.statements.adjusted}</dt>
+                      <dd>{figure(l.unit, l.adjusted)}</dd>
+                    </>
+                  ) : null}
+                  <dt>{m.statements.redeemed}</dt>
+                  <dd>{figure(l.unit, l.redeemed)}</dd>
                   <dt>{m.statements.expired}</dt>
                   <dd>{figure(l.unit, l.expired)}</dd>
+                  {l.other !== 0 ? (
+                    <>
+                      <dt>{m.statements.movedOther}</dt>
+                      <dd>{figure(l.unit, l.other)}</dd>
+                    </>
+                  ) : null}
                   <dt>{m.statements.closing}</dt>
                   <dd>
                     <strong>{figure(l.unit, l.closing)}</strong>
