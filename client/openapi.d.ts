@@ -2892,6 +2892,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/nps-value": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * NPS crossed with CLV: each answering account's category beside its historical CLV
+         * @description The six quadrants (promoter, passive, detractor × CLV at or above the median, or below) and the accounts, highest CLV first; `category` and `clv` filter the accounts, e.g. the promoters with a high CLV.
+         */
+        get: operations["getReportsNpsValue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/points-activity": {
         parameters: {
             query?: never;
@@ -40643,6 +40663,171 @@ export interface operations {
                         promoters: number;
                         timeZone: string;
                         to: string;
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReportsNpsValue: {
+        parameters: {
+            query?: {
+                /**
+                 * @description First day of the period (program time zone); default: a year before `to`
+                 * @example 2019-04-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day of the period, included (program time zone); default: today
+                 * @example 2019-04-01
+                 */
+                to?: string;
+                survey?: string;
+                category?: "promoter" | "passive" | "detractor";
+                /** @description high: at or above the median historical CLV of the customers */
+                clv?: "high" | "low";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Highest CLV first, at most 1,000 */
+                        accounts: {
+                            accountId: string;
+                            /** Format: int64 */
+                            answers: number;
+                            averageScore: number;
+                            category: "promoter" | "passive" | "detractor";
+                            /** @description Historical CLV: net revenue to the period end */
+                            clv: string;
+                            highClv: boolean;
+                        }[];
+                        currency: string;
+                        from: string;
+                        /** @description The median historical CLV of the program's customers at the period's end */
+                        medianClv: string | null;
+                        quadrants: {
+                            /** Format: int64 */
+                            accounts: number;
+                            category: "promoter" | "passive" | "detractor";
+                            clv: string;
+                            clvTotal: string;
+                        }[];
+                        timeZone: string;
+                        to: string;
+                        truncated: boolean;
                     };
                 };
             };

@@ -177,6 +177,53 @@ describe('answering through the API, and the NPS', () => {
   });
 });
 
+describe('NPS × CLV', () => {
+  it("puts each answering account's average score beside its historical CLV against the customers' median", async () => {
+    const orders = { ACME: '300.00', BETA: '100.00', GAMMA: '200.00' } as Record<string, string>;
+    for (const [account, amount] of Object.entries(orders))
+      await p.ingested({
+        id: `clv-${account}`,
+        type: 'purchase',
+        account,
+        occurredAt: new Date(Date.now() - 86_400_000).toISOString(),
+        amount,
+        currency: 'EUR',
+      });
+    const rows = await answersIn(p.id);
+    const ids = new Map(rows.map((x) => [x.contact_id, x.account_id]));
+    const acme = ids.get(contacts.c1!)!;
+    const beta = ids.get(contacts.c3!)!;
+    // Computed here: ACME's contacts answered 10 and 3 (average 6.5: a detractor), BETA's 9 (a promoter);
+    // the customers' CLVs are 300, 100 and 200, so the median is 200.
+    const r = await p.send(p.read, { method: 'GET', url: `/v1/reports/nps-value?survey=${survey}` });
+    expect(r.statusCode, r.body).toBe(200);
+    const body = json(r);
+    expect(body.medianClv).toBe('200.00');
+    expect(body.accounts).toEqual([
+      { accountId: acme, answers: 2, averageScore: 6.5, category: 'detractor', clv: '300.00', highClv: true },
+      { accountId: beta, answers: 1, averageScore: 9, category: 'promoter', clv: '100.00', highClv: false },
+    ]);
+    const quadrant = (category: string, clv: string) =>
+      body.quadrants.find((q: { category: string; clv: string }) => q.category === category && q.clv === clv);
+    expect(quadrant('detractor', 'high')).toEqual({
+      category: 'detractor',
+      clv: 'high',
+      accounts: 1,
+      clvTotal: '300.00',
+    });
+    expect(quadrant('promoter', 'low')).toMatchObject({ accounts: 1, clvTotal: '100.00' });
+    expect(quadrant('promoter', 'high')).toMatchObject({ accounts: 0 });
+    const filtered = await p.send(p.read, {
+      method: 'GET',
+      url: '/v1/reports/nps-value?category=promoter&clv=high',
+    });
+    expect(json(filtered).accounts).toEqual([]);
+    const bad = await p.send(p.read, { method: 'GET', url: '/v1/reports/nps-value?clv=huge' });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(json(bad).errors)).toContain('/querystring/clv');
+  });
+});
+
 describe('anonymous surveys', () => {
   it('keep no contact or account with the answer, and still count once per contact', async () => {
     const s = await p.send(p.admin, {

@@ -9,11 +9,17 @@ import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import { EXPORT_KINDS, EXPORTS } from './insight-exports.ts';
 import {
+  DetractorsSchema,
+  NpsQuery,
+  NpsReportSchema,
+  NpsValueQuery,
+  NpsValueSchema,
+} from './insight-nps-schemas.ts';
+import {
   AnswerSchema,
   ApiAnswerBody,
   CohortReportSchema,
   CsvResponse,
-  DetractorsSchema,
   ExportQuery,
   InsightRunBody,
   InsightRunSchema,
@@ -25,8 +31,6 @@ import {
   LinksSchema,
   LinkViewQuery,
   LinkViewSchema,
-  NpsQuery,
-  NpsReportSchema,
   PeriodQuery,
   RfmListQuery,
   RfmPage,
@@ -211,6 +215,17 @@ export const insightRoutes = routeModule({
         response: responses({ 200: NpsReportSchema }, ['survey_not_found']),
       }),
       async (request) => insight.npsReport(principal(request).programId, request.query),
+    );
+
+    app.get(
+      '/reports/nps-value',
+      op('read', "NPS crossed with CLV: each answering account's category beside its historical CLV", {
+        description:
+          'The six quadrants (promoter, passive, detractor × CLV at or above the median, or below) and the accounts, highest CLV first; `category` and `clv` filter the accounts, e.g. the promoters with a high CLV.',
+        querystring: NpsValueQuery,
+        response: responses({ 200: NpsValueSchema }, ['survey_not_found']),
+      }),
+      async (request) => insight.npsValueReport(principal(request).programId, request.query),
     );
   },
 });

@@ -338,42 +338,6 @@ export const LinkViewSchema = Type.Object({
   answered: Type.Boolean(),
 });
 
-const NpsFields = {
-  answers: Type.Integer(),
-  promoters: Type.Integer(),
-  passives: Type.Integer(),
-  detractors: Type.Integer(),
-  nps: Type.Union([Type.Number(), Type.Null()], {
-    description: '% promoters − % detractors (−100..100), one decimal',
-  }),
-};
-
-export const NpsQuery = Type.Object(
-  { ...PeriodQuery.properties, survey: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
-  { additionalProperties: false },
-);
-export const NpsReportSchema = Type.Object({
-  from: Type.String(),
-  to: Type.String(),
-  timeZone: Type.String(),
-  ...NpsFields,
-  months: Type.Array(Type.Object({ month: Type.String(), ...NpsFields })),
-  accounts: Type.Array(Type.Object({ accountId: Type.String(), ...NpsFields }), {
-    description: 'Per account (the answers of all its contacts); anonymous answers count only in the totals',
-  }),
-});
-
-export const DetractorsSchema = ListOf(
-  Type.Object({
-    answerId: Type.String(),
-    accountId: Type.String(),
-    contactId: Type.String(),
-    score: Type.Integer(),
-    comment: Type.Union([Type.String(), Type.Null()]),
-    answeredAt: Timestamp,
-  }),
-);
-
 export const ExportQuery = PeriodQuery;
 export const CsvResponse = {
   description: 'CSV with a header row, streamed (UTF-8, comma separated, one line per row)',

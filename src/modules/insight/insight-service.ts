@@ -10,6 +10,7 @@ import type { ProgramService } from '../programs/programs-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
 import { exportCsv } from './insight-exports.ts';
 import { cohorts, kpis } from './insight-kpis.ts';
+import { npsValueReport } from './insight-nps-value.ts';
 import { refreshRfm, rfmList, rfmOf, rfmSummary } from './insight-rfm.ts';
 import {
   answerByApi,
@@ -62,6 +63,7 @@ export function createInsightService(
     surveysFor,
     answerAsContact,
     npsReport,
+    npsValueReport,
     detractors,
     exportCsv,
   });
