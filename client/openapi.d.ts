@@ -8917,6 +8917,8 @@ export interface operations {
                 externalId?: string;
                 /** @description Part of the name */
                 q?: string;
+                /** @description The order: by name (ignoring case) or by creation, descending with a leading minus; ties in id order. Without it, id order. A cursor continues the order of the page it came from: send the same sort with it. */
+                sort?: "name" | "-name" | "createdAt" | "-createdAt";
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
