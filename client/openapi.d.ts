@@ -4995,6 +4995,24 @@ export interface components {
             status: string;
             stock: {
                 available: number | null;
+                /** @description A code pool's codes by state: on the read of one code-pool reward (GET /v1/rewards/{rewardId}), not in lists */
+                codes?: {
+                    /**
+                     * Format: int64
+                     * @description Unused codes (stock.available)
+                     */
+                    available: number;
+                    /**
+                     * Format: int64
+                     * @description Given to members: used
+                     */
+                    issued: number;
+                    /**
+                     * Format: int64
+                     * @description Held by a redemption not yet fulfilled
+                     */
+                    reserved: number;
+                };
                 kind: string;
                 /** @description At or below lowStockThreshold */
                 low: boolean;
