@@ -309,7 +309,9 @@ function ClaimOutcomes({ outcomes }: { outcomes: Outcome[] }) {
       <h3 id="claim-outcomes-title">Claims decided just now</h3>
       <p role="status">
         {done} of {outcomes.length} claims decided
-        {done < outcomes.length && `; ${outcomes.length - done} refused (the reason on its row)`}.
+        {done < outcomes.length &&
+          `; ${outcomes.length - done} refused (each reason below, and on the claim's row while it waits)`}
+        .
       </p>
       <table>
         <caption className="visually-hidden">The answer for each selected claim</caption>
