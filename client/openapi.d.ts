@@ -5083,6 +5083,24 @@ export interface components {
             status: string;
             stock: {
                 available: number | null;
+                /** @description A code pool's codes by state: on the read of one code-pool reward (GET /v1/rewards/{rewardId}), not in lists */
+                codes?: {
+                    /**
+                     * Format: int64
+                     * @description Unused codes (stock.available)
+                     */
+                    available: number;
+                    /**
+                     * Format: int64
+                     * @description Given to members: used
+                     */
+                    issued: number;
+                    /**
+                     * Format: int64
+                     * @description Held by a redemption not yet fulfilled
+                     */
+                    reserved: number;
+                };
                 kind: string;
                 /** @description At or below lowStockThreshold */
                 low: boolean;
@@ -9095,6 +9113,8 @@ export interface operations {
                 externalId?: string;
                 /** @description Part of the name */
                 q?: string;
+                /** @description The order: by name (ignoring case) or by creation, descending with a leading minus; ties in id order. Without it, id order. A cursor continues the order of the page it came from: send the same sort with it. */
+                sort?: "name" | "-name" | "createdAt" | "-createdAt";
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;

@@ -82,4 +82,48 @@ describe('accounts', () => {
     } while (cursor);
     expect(seen).toEqual(['Page 0', 'Page 1', 'Page 2', 'Page 3', 'Page 4']);
   });
+
+  it('sorts the list by name (ignoring case) or by creation, paged without skipping equal names', async () => {
+    // Names that tie (twice "beta") and differ only in case: the pages continue after (name, id).
+    const names = ['delta', 'Alpha', 'beta', 'Charlie', 'beta', 'echo'];
+    const ids: string[] = [];
+    for (const name of names) {
+      const r = await api.call(api.a.write, {
+        method: 'POST',
+        url: '/v1/accounts',
+        payload: { name, segment: 'sorting' },
+      });
+      expect(r.statusCode).toBe(201);
+      ids.push(r.json().id);
+    }
+    const all = async (sort: string, program = api.a) => {
+      const seen: { id: string; name: string }[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await api.call(program.read, {
+          method: 'GET',
+          url: `/v1/accounts?segment=sorting&sort=${sort}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        });
+        expect(page.statusCode, page.body).toBe(200);
+        const body = page.json();
+        seen.push(...body.data.map((a: { id: string; name: string }) => ({ id: a.id, name: a.name })));
+        cursor = body.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    const byName = await all('name');
+    expect(byName.map((a) => a.name)).toEqual(['Alpha', 'beta', 'beta', 'Charlie', 'delta', 'echo']);
+    // The two "beta" in id order, each once.
+    expect(byName.slice(1, 3).map((a) => a.id)).toEqual([ids[2], ids[4]].sort());
+    expect((await all('-name')).map((a) => a.id)).toEqual(byName.map((a) => a.id).reverse());
+    expect((await all('createdAt')).map((a) => a.id)).toEqual(ids);
+    expect((await all('-createdAt')).map((a) => a.id)).toEqual([...ids].reverse());
+    // Another program's list, sorted, holds none of them.
+    expect(await all('name', api.b)).toEqual([]);
+    // An unknown order is refused at its parameter.
+    const refused = await api.call(api.a.read, { method: 'GET', url: '/v1/accounts?sort=balance' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().code).toBe('validation_failed');
+    expect(refused.json().errors.map((e: { path: string }) => e.path)).toContain('/querystring/sort');
+  });
 });

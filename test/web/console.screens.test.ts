@@ -56,6 +56,34 @@ async function apiPost(path: string, body: unknown, headers: Record<string, stri
   return res.json();
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read loosely by the test
+async function apiPatch(path: string, body: unknown): Promise<any> {
+  const res = await fetch(`${server.url}${path}`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${demoKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
+  return res.json();
+}
+
+/** A request of the signed-in console user (its session cookie and CSRF token), answered status and JSON. */
+async function asUser(page: Page, method: string, path: string, body?: unknown) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const session = (await (await fetch('/console/session')).json()) as { csrfToken: string };
+      const res = await fetch(path, {
+        method,
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      // biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read loosely by the test
+      return { status: res.status, body: (await res.json()) as any };
+    },
+    { method, path, body },
+  );
+}
+
 async function newPage(viewport = { width: 1280, height: 720 }): Promise<Page> {
   // bypassCSP: the console's Content-Security-Policy refuses inline scripts, axe-core's injection among them.
   const context = await browser.newContext({
@@ -76,6 +104,8 @@ async function signIn(page: Page, path: string, login = owner) {
     const [section] = path.slice(1).split('/');
     const name = section![0]!.toUpperCase() + section!.slice(1);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+    // On the screen before going on: a reload or a request made next must not happen on the dashboard.
+    await page.waitForURL((url) => url.pathname === `/console/${section}`);
   }
 }
 
@@ -681,6 +711,89 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
     await page.context().close();
   });
 
+  it('decides several sales claims at once on Partners, each its own call, a refusal in the answers; the user’s own claim offered no box', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const submitted: { id: string; invoiceNumber: string }[] = [];
+    for (const n of [1, 2, 3])
+      submitted.push(
+        await apiPost('/v1/claims', {
+          account: 'CRM-0003',
+          invoiceNumber: `BULK-${store}-${n}`,
+          invoiceDate: today,
+          amount: '100.00',
+          currency: 'EUR',
+          lines: [{ sku: 'VALVE-PRO', quantity: 1, amount: '100.00' }],
+        }),
+      );
+    const page = await newPage();
+    await signIn(page, '/partners');
+    // The owner's own claim: maker-checker, so no box and no decision on its row.
+    const own = await asUser(page, 'POST', '/v1/claims', {
+      account: 'CRM-0003',
+      invoiceNumber: `BULK-${store}-OWN`,
+      invoiceDate: today,
+      amount: '50.00',
+      currency: 'EUR',
+      lines: [{ sku: 'VALVE-PRO', quantity: 1, amount: '50.00' }],
+    });
+    expect(own.status, JSON.stringify(own.body)).toBe(201);
+    await page.reload();
+    const claims = page.getByRole('table', { name: 'Sales claims' });
+    const box = (invoice: string) => claims.getByRole('checkbox', { name: `Select claim ${invoice}` });
+    await box(submitted[0]!.invoiceNumber).waitFor();
+    const ownRow = claims.locator(`tr[data-claim="${own.body.id}"]`);
+    await ownRow.getByText('You submitted it: another approver decides (maker-checker).').waitFor();
+    expect(await ownRow.getByRole('checkbox').count()).toBe(0);
+    const waiting = (await apiGet('/v1/claims?status=submitted&limit=100')).data as { submittedBy: string }[];
+    const all = page.getByRole('checkbox', { name: 'Select every waiting claim listed' });
+    await all.check();
+    await page.getByText(`${waiting.length - 1} claims selected`).waitFor();
+    await all.uncheck();
+    for (const c of submitted) await box(c.invoiceNumber).check();
+    await page.getByText('3 claims selected').waitFor();
+    // Meanwhile an approver rejects the third elsewhere: the owner's decision of it is refused.
+    const elsewhere = await newPage();
+    await signIn(elsewhere, '/dashboard', approver);
+    expect(
+      (
+        await asUser(elsewhere, 'POST', `/v1/claims/${submitted[2]!.id}/reject`, {
+          reason: 'Decided elsewhere',
+        })
+      ).status,
+    ).toBe(200);
+    await page.getByLabel('Decision reason for the chosen claims').fill('Invoices matched');
+    await page.getByRole('button', { name: 'Approve the chosen claims' }).click();
+    const answers = page.getByRole('table', { name: 'The answer for each selected claim' });
+    await answers.waitFor();
+    for (const c of submitted.slice(0, 2)) {
+      expect(await answers.locator(`tr[data-claim="${c.id}"]`).textContent()).toContain('Approved');
+      const decided = await apiGet(`/v1/claims/${c.id}`);
+      expect(decided).toMatchObject({ status: 'approved', decisionReason: 'Invoices matched' });
+    }
+    expect(await answers.locator(`tr[data-claim="${submitted[2]!.id}"]`).textContent()).toContain(
+      'Refused: The sales claim is not in a state that allows this (claim_state_conflict)',
+    );
+    await page.getByRole('status').filter({ hasText: '2 of 3 claims decided' }).waitFor();
+    expect(await apiGet(`/v1/claims/${submitted[2]!.id}`)).toMatchObject({
+      status: 'rejected',
+      decisionReason: 'Decided elsewhere',
+    });
+    // The decided ones leave the waiting list; the owner's own claim waits, still without a box.
+    await expect.poll(() => box(submitted[0]!.invoiceNumber).count()).toBe(0);
+    expect((await apiGet(`/v1/claims/${own.body.id}`)).status).toBe('submitted');
+    await ownRow.waitFor();
+    expect(await ownRow.getByRole('checkbox').count()).toBe(0);
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'partners-bulk');
+    // The demo as it was: the owner's claim rejected by the approver.
+    expect(
+      (await asUser(elsewhere, 'POST', `/v1/claims/${own.body.id}/reject`, { reason: 'A test claim' }))
+        .status,
+    ).toBe(200);
+    await elsewhere.context().close();
+    await page.context().close();
+  });
+
   it('shows an account’s 360° page as the API has it: wallets, tiers, memberships, redemptions, events, hierarchy, relationships, contacts', async () => {
     // A demo group with a waiting redemption, a tier and subsidiaries, chosen from the API …
     const waiting = (await apiGet('/v1/redemptions?status=pending_approval')).data as { accountId: string }[];
@@ -879,11 +992,14 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
       (t: { ladderId: string }) => t.ladderId === ladder.id,
     );
     expect(progress.next).not.toBeNull();
+    // The figures grouped as the wallets' are (en-GB: 14,399), not bare digits.
+    const grouped = (n: string) => new Intl.NumberFormat('en-GB').format(n as `${number}`);
     await expect
       .poll(() => page.getByTestId(`tier-next-${ladder.id}`).textContent())
       .toContain(
-        `${progress.next.needed} more for ${progress.next.name} (threshold ${progress.next.threshold})`,
+        `${grouped(progress.next.needed)} more for ${progress.next.name} (threshold ${grouped(progress.next.threshold)})`,
       );
+    expect(await page.getByTestId(`tier-metric-${ladder.id}`).textContent()).toBe(grouped(progress.metric));
     const bar = page.getByTestId(`tier-next-${ladder.id}`).getByRole('progressbar');
     expect(
       await bar.evaluate((element) => {
@@ -898,6 +1014,67 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
       .getByRole('table', { name: 'Relationships with other accounts' })
       .getByText('managed by')
       .waitFor();
+
+    // A contact's page, from the account's contacts: what the API has, an e-mail another contact has
+    // refused at its field (nothing saved), then a change saved and a portal sign-in link made.
+    await page.goto(`${server.url}/console/accounts/${id}`);
+    const person = contacts.data[0];
+    const title = person.name ?? person.email;
+    await rows('Contacts of the account').getByRole('link', { name: title, exact: true }).click();
+    await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+    expect(await page.getByTestId('contact-email').textContent()).toBe(person.email);
+    expect(await page.getByTestId('contact-role').textContent()).toBe(person.role);
+    expect(await page.getByTestId('contact-statements').textContent()).toBe(
+      person.statementOptIn ? 'yes' : 'no',
+    );
+    expect(await page.getByTestId('contact-marketing').textContent()).toBe(
+      person.marketingOptIn ? 'yes' : 'no',
+    );
+    const optOut = await apiGet(`/v1/contacts/${person.id}/notification-opt-out`);
+    await expect
+      .poll(() => page.getByTestId('contact-opt-out').textContent())
+      .toContain(optOut.optedOut ? 'Opted out' : 'Receives the program’s e-mail');
+    await page.getByRole('link', { name: account.name }).first().waitFor();
+    const other = ((await apiGet('/v1/contacts?limit=50')).data as { id: string; email: string }[]).find(
+      (c) => c.id !== person.id,
+    )!;
+    await page.getByRole('button', { name: 'Edit the contact' }).click();
+    const email = page.getByLabel('E-mail address');
+    await email.fill(other.email);
+    await page.getByRole('button', { name: 'Save the contact' }).click();
+    await expect.poll(() => email.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(`#${await email.getAttribute('aria-describedby')}`).textContent()).toBe(
+      'is taken',
+    );
+    await page.getByRole('alert').filter({ hasText: 'code: email_taken' }).waitFor();
+    expect(await apiGet(`/v1/contacts/${person.id}`)).toEqual(person);
+    expect(await accessibility(page)).toEqual([]);
+    await email.fill(person.email);
+    await page.getByLabel('Language (a BCP 47 tag').fill('de-CH');
+    await page.getByLabel('Monthly statements by e-mail').setChecked(!person.statementOptIn);
+    await page.getByRole('button', { name: 'Save the contact' }).click();
+    await expect.poll(() => page.getByTestId('contact-locale').textContent()).toBe('de-CH');
+    const saved = await apiGet(`/v1/contacts/${person.id}`);
+    expect(saved).toEqual({
+      ...person,
+      locale: 'de-CH',
+      statementOptIn: !person.statementOptIn,
+      updatedAt: saved.updatedAt,
+    });
+    expect(await page.getByTestId('contact-statements').textContent()).toBe(
+      saved.statementOptIn ? 'yes' : 'no',
+    );
+    await page.getByRole('button', { name: 'Make a portal sign-in link' }).click();
+    const link = await page.getByLabel('Portal sign-in link').inputValue();
+    expect(link).toMatch(/^http:\/\/[^/]+\/portal\/[^/]+\/enter#token=/);
+    expect(await page.getByTestId('contact-opt-out').count()).toBe(1);
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'contact');
+    // The demo as it was.
+    await apiPatch(`/v1/contacts/${person.id}`, {
+      locale: person.locale,
+      statementOptIn: person.statementOptIn,
+    });
     await page.context().close();
   });
 
@@ -968,6 +1145,140 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
     });
     expect(restored.status).toBe(200);
     expect(((await restored.json()) as { settings: unknown }).settings).toEqual(before.settings);
+    await page.context().close();
+  });
+
+  it('sorts the accounts by the API’s sort and the catalog among the rewards loaded; fills a code pool from a CSV (a duplicate refused at the file) and adds a session (refused at its capacity first)', async () => {
+    const page = await newPage();
+    await signIn(page, '/accounts');
+    const accounts = page.getByRole('table', { name: 'Accounts' });
+    const firstCells = () => accounts.locator('tbody tr td:first-child').allTextContents();
+    const names = async (sort: string) =>
+      ((await apiGet(`/v1/accounts?${sort ? `sort=${sort}&` : ''}limit=25`)).data as { name: string }[]).map(
+        (a) => a.name,
+      );
+    await accounts.waitFor();
+    const header = (name: string) => accounts.getByRole('columnheader', { name });
+    for (const [column, sort, order] of [
+      ['Name', 'name', 'ascending'],
+      ['Name', '-name', 'descending'],
+      ['Added', 'createdAt', 'ascending'],
+      ['Added', '-createdAt', 'descending'],
+    ] as const) {
+      await header(column).getByRole('button').click();
+      await page.waitForURL((url) => url.searchParams.get('sort') === sort);
+      const want = await names(sort);
+      await expect.poll(firstCells).toEqual(want);
+      expect(await header(column).getAttribute('aria-sort')).toBe(order);
+    }
+    // A third press: the API's own order again, and no sort in the URL.
+    await header('Added').getByRole('button').click();
+    await page.waitForURL((url) => !url.searchParams.has('sort'));
+    await expect.poll(firstCells).toEqual(await names(''));
+    expect(await accounts.getByRole('columnheader', { name: 'Added' }).getAttribute('aria-sort')).toBeNull();
+    expect(await accessibility(page)).toEqual([]);
+
+    // The catalog sorted in the page, among the rewards loaded (the API has no sort), and said so.
+    const session = await apiPost('/v1/rewards', {
+      type: 'session',
+      name: `Installer workshop ${store}`,
+      price: { amount: 800, unit: 'points' },
+      stock: { kind: 'sessions' },
+    });
+    await apiPost(`/v1/rewards/${session.id}/sessions`, {
+      name: 'Spring',
+      startsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      capacity: 12,
+    });
+    const catalogRows = (await apiGet('/v1/rewards?limit=100')).data as {
+      id: string;
+      name: string;
+      price: { value: { minorUnits: number } };
+    }[];
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rewards' }).click();
+    const catalog = page.getByRole('table', { name: 'The reward catalog' });
+    await catalog.getByRole('columnheader', { name: 'Price' }).getByRole('button').click();
+    const byPrice = [...catalogRows]
+      .sort((a, b) => a.price.value.minorUnits - b.price.value.minorUnits)
+      .map((r) => `${r.name}${r.id}`);
+    await expect
+      .poll(async () =>
+        (await catalog.locator('tbody tr td:first-child').allTextContents()).map((t) =>
+          t.replace(/(Code pool|Sessions) of .*$/, ''),
+        ),
+      )
+      .toEqual(byPrice);
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Sorted here, among the ${catalogRows.length} loaded` })
+      .waitFor();
+
+    // The demo's code pool: its counts as the API has them, a file with a code it has refused at the
+    // file's field (nothing imported), then new codes imported.
+    const voucher = catalogRows.find((r) => r.name === 'Service voucher')!;
+    const before = (await apiGet(`/v1/rewards/${voucher.id}`)).stock.codes;
+    await page.getByRole('button', { name: 'Code pool of Service voucher' }).click();
+    for (const state of ['available', 'reserved', 'issued'] as const)
+      await expect
+        .poll(() => page.getByTestId(`codes-${state}`).textContent())
+        .toBe(new Intl.NumberFormat('en-GB').format(before[state]));
+    const file = page.getByLabel('CSV file of codes');
+    await file.setInputFiles({
+      name: 'codes.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`code\nNW-${store}-A\nNW-SV-0001\n`),
+    });
+    await page.getByRole('button', { name: 'Upload the codes' }).click();
+    await expect.poll(() => file.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(`#${await file.getAttribute('aria-describedby')}`).textContent()).toBe(
+      'code 2 of the file: NW-SV-0001 exists already',
+    );
+    await page.getByRole('alert').filter({ hasText: 'code: duplicate_codes' }).waitFor();
+    expect((await apiGet(`/v1/rewards/${voucher.id}`)).stock.codes).toEqual(before);
+    expect(await accessibility(page)).toEqual([]);
+    await file.setInputFiles({
+      name: 'codes.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`code\nNW-${store}-A\nNW-${store}-B\n`),
+    });
+    await page.getByRole('button', { name: 'Upload the codes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Imported 2 codes' }).waitFor();
+    const after = (await apiGet(`/v1/rewards/${voucher.id}`)).stock.codes;
+    expect(after).toEqual({ ...before, available: before.available + 2 });
+    await expect
+      .poll(() => page.getByTestId('codes-available').textContent())
+      .toBe(new Intl.NumberFormat('en-GB').format(after.available));
+    expect(await file.getAttribute('aria-invalid')).toBeNull();
+    await page.getByRole('button', { name: 'Close' }).click();
+
+    // A session reward's dates with their capacity and places left, as the API has them; a date added.
+    await page.getByRole('button', { name: `Sessions of ${session.name}` }).click();
+    const dates = page.getByRole('table', { name: 'Sessions with their capacity' });
+    const [spring] = (await apiGet(`/v1/rewards/${session.id}/sessions`)).data;
+    const springRow = dates.locator(`tr[data-session="${spring.id}"]`);
+    await springRow.waitFor();
+    expect(await springRow.locator('td').allTextContents()).toEqual([
+      'Spring',
+      expect.any(String),
+      '—',
+      String(spring.capacity),
+      String(spring.capacity - spring.remaining),
+      String(spring.remaining),
+    ]);
+    const capacity = page.getByLabel('Capacity (places)');
+    await page.getByLabel('Starts').fill('2027-03-01T10:00');
+    await capacity.fill('0');
+    await page.getByRole('button', { name: 'Add the date' }).click();
+    await expect.poll(() => capacity.getAttribute('aria-invalid')).toBe('true');
+    expect((await apiGet(`/v1/rewards/${session.id}/sessions`)).data).toHaveLength(1);
+    await capacity.fill('8');
+    await page.getByRole('button', { name: 'Add the date' }).click();
+    await page.getByRole('status').filter({ hasText: 'Date added.' }).waitFor();
+    const sessions = (await apiGet(`/v1/rewards/${session.id}/sessions`)).data;
+    expect(sessions.map((s: { capacity: number }) => s.capacity).sort()).toEqual([12, 8].sort());
+    await expect.poll(() => dates.locator('tbody tr').count()).toBe(2);
+    expect(await accessibility(page)).toEqual([]);
+    await shot(page, 'rewards-sessions');
     await page.context().close();
   });
 
@@ -1146,6 +1457,19 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
     await page.goto(`${server.url}/console/partners`);
     await page.getByText('may look at referrals and claims but not decide them').waitFor();
     expect(await page.getByRole('button', { name: /^(Approve|Reject)/ }).count()).toBe(0);
+    const [contact] = (await apiGet('/v1/contacts?limit=1')).data;
+    await page.goto(`${server.url}/console/contacts/${contact.id}`);
+    await page.getByText('may look at contacts but not change them').waitFor();
+    await page.getByTestId('contact-email').waitFor();
+    expect(
+      await page
+        .getByRole('button', { name: /^(Edit the contact|Make a portal|Opt out|Send e-mail)/ })
+        .count(),
+    ).toBe(0);
+    await page.goto(`${server.url}/console/rewards`);
+    await page.getByRole('button', { name: 'Code pool of Service voucher' }).click();
+    await page.getByTestId('codes-available').waitFor();
+    expect(await page.getByRole('button', { name: 'Upload the codes' }).count()).toBe(0);
     await page.goto(`${server.url}/console/settings/webhooks`);
     await page.getByText('may not manage webhooks').waitFor();
     expect(await page.getByRole('button', { name: 'Add the endpoint' }).count()).toBe(0);

@@ -8,6 +8,13 @@ const number = new Intl.NumberFormat(locale);
 export const formatDateTime = (iso: string) => dateTime.format(new Date(iso));
 export const formatDate = (iso: string) => date.format(new Date(iso));
 
+/**
+ * A number with the locale's digit grouping, as the wallets show points. A decimal string (the API's
+ * tier metrics and thresholds) is formatted as the exact decimal it is, not through a float.
+ */
+export const formatNumber = (value: number | string) =>
+  number.format(typeof value === 'string' ? (value as `${number}`) : value);
+
 /** Points as a number; a cash unit (ISO 4217) from minor units, in its currency. */
 export function formatAmount(amount: number, unit: string): string {
   if (unit === 'points') return `${number.format(amount)} pts`;

@@ -41,6 +41,10 @@ const router = createBrowserRouter(
           lazy: async () => ({ Component: (await import('./pages/Account')).Account }),
         },
         {
+          path: 'contacts/:contactId',
+          lazy: async () => ({ Component: (await import('./pages/Contact')).ContactPage }),
+        },
+        {
           path: 'approvals',
           lazy: async () => ({ Component: (await import('./pages/Approvals')).Approvals }),
         },

@@ -2,9 +2,10 @@
 import { FidelisError } from '../../core/errors.ts';
 import { afterCursor, DEFAULT_LIMIT, type Page, toPage } from '../../core/pagination.ts';
 import type { Executor } from '../../db/client.ts';
+import { listAccounts } from './accounts-list-store.ts';
 import type { Account, ListAccountsInput } from './accounts-schemas.ts';
 import type { AccountDeps } from './accounts-service.ts';
-import { type AccountRow, findAccountByRef, listAccounts } from './accounts-store.ts';
+import { type AccountRow, findAccountByRef } from './accounts-store.ts';
 
 export function toAccount(row: AccountRow): Account {
   return {
@@ -44,6 +45,13 @@ export async function list(
     if (!parent) return { data: [], nextCursor: null };
     parentId = parent.id;
   }
-  const rows = await listAccounts(database.db, programId, { ...query, parentId }, after, limit + 1);
+  const rows = await listAccounts(
+    database.db,
+    programId,
+    { ...query, parentId },
+    after,
+    limit + 1,
+    query.sort,
+  );
   return toPage(rows, limit, toAccount);
 }

@@ -80,6 +80,15 @@ export const ListAccountsQuery = Type.Object(
     ),
     externalId: Type.Optional(ExternalId),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Part of the name' })),
+    sort: Type.Optional(
+      Type.Union(
+        [Type.Literal('name'), Type.Literal('-name'), Type.Literal('createdAt'), Type.Literal('-createdAt')],
+        {
+          description:
+            'The order: by name (ignoring case) or by creation, descending with a leading minus; ties in id order. Without it, id order. A cursor continues the order of the page it came from: send the same sort with it.',
+        },
+      ),
+    ),
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
   },

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
 import { advisoryLock, type Executor, selectRows, textArray } from '../../db/client.ts';
-import { type AccountStatus, accounts } from './accounts-tables.ts';
+import { accounts } from './accounts-tables.ts';
 
 export type AccountRow = typeof accounts.$inferSelect;
 export type NewAccountRow = typeof accounts.$inferInsert;
@@ -8,15 +8,6 @@ export type NewAccountRow = typeof accounts.$inferInsert;
 export interface AccountKey {
   id: string;
   externalId: string | null;
-}
-
-export interface AccountFilters {
-  status?: AccountStatus;
-  segment?: string;
-  country?: string;
-  parentId?: string | null;
-  q?: string;
-  externalId?: string;
 }
 
 export async function insertAccount(db: Executor, row: NewAccountRow): Promise<AccountRow> {
@@ -54,30 +45,6 @@ export async function findAccountsByRefs(
   for (const r of rows) if (r.externalId !== null) found.set(r.externalId, r);
   for (const r of rows) found.set(r.id, r);
   return found;
-}
-
-export async function listAccounts(
-  db: Executor,
-  programId: string,
-  filters: AccountFilters,
-  after: string | undefined,
-  limit: number,
-): Promise<AccountRow[]> {
-  const where: SQL[] = [eq(accounts.programId, programId)];
-  if (filters.status) where.push(eq(accounts.status, filters.status));
-  if (filters.segment) where.push(eq(accounts.segment, filters.segment));
-  if (filters.country) where.push(eq(accounts.country, filters.country));
-  if (filters.externalId) where.push(eq(accounts.externalId, filters.externalId));
-  if (filters.parentId === null) where.push(isNull(accounts.parentId));
-  else if (filters.parentId) where.push(eq(accounts.parentId, filters.parentId));
-  if (filters.q) where.push(ilike(accounts.name, `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
-  if (after) where.push(gt(accounts.id, after));
-  return db
-    .select()
-    .from(accounts)
-    .where(and(...where))
-    .orderBy(asc(accounts.id))
-    .limit(limit);
 }
 
 export async function updateAccountRow(

@@ -195,6 +195,19 @@ export const RewardSchema = Type.Object(
         Type.Integer({ description: 'Units, unused codes or places left; null: unlimited' }),
       ),
       low: Type.Boolean({ description: 'At or below lowStockThreshold' }),
+      codes: Type.Optional(
+        Type.Object(
+          {
+            available: Type.Integer({ description: 'Unused codes (stock.available)' }),
+            reserved: Type.Integer({ description: 'Held by a redemption not yet fulfilled' }),
+            issued: Type.Integer({ description: 'Given to members: used' }),
+          },
+          {
+            description:
+              "A code pool's codes by state: on the read of one code-pool reward (GET /v1/rewards/{rewardId}), not in lists",
+          },
+        ),
+      ),
     }),
     lowStockThreshold: Nullable(Type.Integer()),
     sessions: Type.Optional(Type.Array(SessionSchema)),

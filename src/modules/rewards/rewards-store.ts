@@ -101,6 +101,34 @@ export async function availableCodes(
   return new Map(rows.map((r) => [r.rewardId, Number(r.n)]));
 }
 
+/** A code pool's codes by state: unused, reserved by a redemption in flight, issued to a member. */
+export interface CodeCounts {
+  available: number;
+  reserved: number;
+  issued: number;
+}
+
+/** The codes of each reward's pool counted by state (a reward with no code has no entry). */
+export async function codeCounts(
+  db: Executor,
+  programId: string,
+  rewardIds: string[],
+): Promise<Map<string, CodeCounts>> {
+  if (rewardIds.length === 0) return new Map();
+  const rows = await db
+    .select({ rewardId: rewardCodes.rewardId, status: rewardCodes.status, n: sql<string>`count(*)` })
+    .from(rewardCodes)
+    .where(and(eq(rewardCodes.programId, programId), inArray(rewardCodes.rewardId, rewardIds)))
+    .groupBy(rewardCodes.rewardId, rewardCodes.status);
+  const counts = new Map<string, CodeCounts>();
+  for (const r of rows) {
+    const c = counts.get(r.rewardId) ?? { available: 0, reserved: 0, issued: 0 };
+    c[r.status] = Number(r.n);
+    counts.set(r.rewardId, c);
+  }
+  return counts;
+}
+
 /**
  * Reserves one unused code for a redemption. Rows another transaction is reserving are skipped,
  * not waited for, so a code can never be reserved twice and concurrent requests do not queue.

@@ -7,7 +7,8 @@ import type { Executor } from '../../db/client.ts';
 import { ledgerSettings } from '../ledger/ledger-settings.ts';
 import type { RewardDeps } from './rewards-service.ts';
 import {
-  availableCodes,
+  type CodeCounts,
+  codeCounts,
   findReward,
   listSessions,
   type RewardRow,
@@ -43,6 +44,8 @@ export function toReward(
   r: RewardRow,
   extra: {
     available: number | null;
+    /** A code pool's counts by state (a code-pool reward only). */
+    codes?: CodeCounts;
     valuation: Valuation;
     sessions?: SessionRow[];
     locale?: string;
@@ -80,6 +83,8 @@ export function toReward(
       kind: r.stockKind,
       available: extra.available,
       low: extra.available !== null && r.lowStockThreshold !== null && extra.available <= r.lowStockThreshold,
+      // The pool's counts on one reward's read only: the list is also the member portal's catalog.
+      ...(r.stockKind === 'codes' && extra.codes ? { codes: extra.codes } : {}),
     },
     lowStockThreshold: r.lowStockThreshold,
     ...(extra.sessions ? { sessions: extra.sessions.map(toSession) } : {}),
@@ -119,8 +124,12 @@ export async function stockOf(
   programId: string,
   rows: RewardRow[],
   now: Date,
-): Promise<{ available: Map<string, number | null>; sessions: Map<string, SessionRow[]> }> {
-  const codes = await availableCodes(
+): Promise<{
+  available: Map<string, number | null>;
+  sessions: Map<string, SessionRow[]>;
+  codes: Map<string, CodeCounts>;
+}> {
+  const codes = await codeCounts(
     d.database.db,
     programId,
     rows.filter((r) => r.stockKind === 'codes').map((r) => r.id),
@@ -142,7 +151,7 @@ export async function stockOf(
         available.set(r.id, r.stockRemaining ?? 0);
         break;
       case 'codes':
-        available.set(r.id, codes.get(r.id) ?? 0);
+        available.set(r.id, codes.get(r.id)?.available ?? 0);
         break;
       case 'sessions':
         available.set(
@@ -154,14 +163,16 @@ export async function stockOf(
         break;
     }
   }
-  return { available, sessions };
+  return { available, sessions, codes };
 }
 
 /** The reward as the API shows it, with its stock and sessions now. */
 export async function viewReward(d: RewardDeps, programId: string, row: RewardRow, locale?: string) {
-  const { available, sessions } = await stockOf(d, programId, [row], new Date());
+  const { available, sessions, codes } = await stockOf(d, programId, [row], new Date());
   return toReward(row, {
     available: available.get(row.id) ?? null,
+    codes:
+      row.stockKind === 'codes' ? (codes.get(row.id) ?? { available: 0, reserved: 0, issued: 0 }) : undefined,
     valuation: await valuation(d, programId),
     sessions: row.stockKind === 'sessions' ? (sessions.get(row.id) ?? []) : undefined,
     locale,

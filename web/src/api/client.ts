@@ -66,11 +66,15 @@ export async function data<R extends { data?: unknown; error?: unknown; response
 export const idempotencyKey = () => crypto.randomUUID();
 
 /**
- * Sends a file as a `text/csv` body (the import routes), reporting the upload's progress (0 to 1):
+ * Sends a file as a `text/csv` body (the import routes, a reward's codes), reporting the upload's progress (0 to 1):
  * XMLHttpRequest, as fetch reports no upload progress. Answers the JSON, or throws a ProblemError.
  */
 export function uploadCsv(
-  path: '/v1/imports/accounts' | '/v1/imports/contacts' | '/v1/imports/events',
+  path:
+    | '/v1/imports/accounts'
+    | '/v1/imports/contacts'
+    | '/v1/imports/events'
+    | `/v1/rewards/${string}/codes`,
   file: Blob,
   query: Record<string, boolean>,
   onProgress: (fraction: number) => void,
@@ -78,7 +82,7 @@ export function uploadCsv(
   const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', `${path}?${search}`);
+    xhr.open('POST', search.size > 0 ? `${path}?${search}` : path);
     xhr.withCredentials = true;
     xhr.setRequestHeader('content-type', 'text/csv');
     if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);

@@ -10,7 +10,7 @@ import { Link, useParams } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
 import { AccountName, RewardName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
-import { formatAmount, formatDate, formatDateTime } from '../format';
+import { formatAmount, formatDate, formatDateTime, formatNumber } from '../format';
 
 type Account = Schemas['Account'];
 type TreeNode = Schemas['AccountTreeNode'];
@@ -279,7 +279,7 @@ function Tiers({ account }: { account: Account }) {
                 <dt>
                   Counted since <When at={t.windowStart} />
                 </dt>
-                <dd data-testid={`tier-metric-${t.ladderId}`}>{t.metric}</dd>
+                <dd data-testid={`tier-metric-${t.ladderId}`}>{formatNumber(t.metric)}</dd>
                 <dt>Points multiplier</dt>
                 <dd>×{t.multiplier}</dd>
               </dl>
@@ -295,8 +295,8 @@ function Tiers({ account }: { account: Account }) {
               {t.next ? (
                 <p data-testid={`tier-next-${t.ladderId}`}>
                   <label htmlFor={`tier-progress-${t.ladderId}`}>
-                    {t.next.needed} more for {t.next.name} (threshold {t.next.threshold}) by{' '}
-                    <When at={t.next.by} />
+                    {formatNumber(t.next.needed)} more for {t.next.name} (threshold{' '}
+                    {formatNumber(t.next.threshold)}) by <When at={t.next.by} />
                   </label>
                   <br />
                   <progress
@@ -797,7 +797,9 @@ function Contacts({ account }: { account: Account }) {
           <tbody>
             {contacts.rows.map((c) => (
               <tr key={c.id}>
-                <td>{c.name ?? '—'}</td>
+                <td>
+                  <Link to={`/contacts/${encodeURIComponent(c.id)}`}>{c.name ?? c.email}</Link>
+                </td>
                 <td>{c.email}</td>
                 <td>{c.role}</td>
                 <td>{c.locale ?? '—'}</td>

@@ -10,6 +10,7 @@ import { ClaimsTable } from '../components/Claims';
 import { DecisionControls } from '../components/Decision';
 import { AccountName, RewardName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
+import { LoadedSortNote, useLoadedSort } from '../components/Sorting';
 import { formatAmount, formatDateTime } from '../format';
 import { can, useSession } from '../session';
 
@@ -47,7 +48,12 @@ export function Approvals() {
       ),
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
-  const rows = pending.data?.pages.flatMap((p) => p.data) ?? [];
+  // The API lists the waiting redemptions in one order: a column sorts those loaded (decision 0038).
+  const sorting = useLoadedSort(pending.data?.pages.flatMap((p) => p.data) ?? [], {
+    requested: (r) => r.createdAt,
+    price: (r) => r.price.amount,
+  });
+  const rows = sorting.rows;
   const client = useQueryClient();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [outcomes, setOutcomes] = useState<Map<string, Outcome>>(new Map());
@@ -128,12 +134,10 @@ export function Approvals() {
                   />
                 </th>
               )}
-              <th scope="col">Requested</th>
+              {sorting.header('requested', 'Requested')}
               <th scope="col">Account</th>
               <th scope="col">Reward</th>
-              <th scope="col" className="number">
-                Price
-              </th>
+              {sorting.header('price', 'Price', 'number')}
               <th scope="col">Approvals</th>
               {decides && <th scope="col">Decision</th>}
             </tr>
@@ -155,6 +159,7 @@ export function Approvals() {
           </tbody>
         </table>
       )}
+      <LoadedSortNote sort={sorting.sort} count={rows.length} more={pending.hasNextPage} />
       {pending.hasNextPage && (
         <button type="button" onClick={() => pending.fetchNextPage()} disabled={pending.isFetchingNextPage}>
           More

@@ -10,6 +10,7 @@ import { api, data } from '../api/client';
 import { Evaluation } from '../components/Evaluation';
 import { AccountName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
+import { LoadedSortNote, useLoadedSort } from '../components/Sorting';
 import { formatDateTime } from '../format';
 
 export function Events() {
@@ -69,7 +70,15 @@ export function Events() {
     else next.delete('event');
     setParams(next);
   };
-  const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
+  const loaded = list.data?.pages.flatMap((p) => p.data) ?? [];
+  // The API lists events newest first only: a column sorts the events loaded (decision 0038).
+  const sorting = useLoadedSort(loaded, {
+    occurred: (e) => e.occurredAt,
+    type: (e) => e.type,
+    amount: (e) => (e.amount === null ? null : Number(e.amount)),
+    points: (e) => e.result.totals.points,
+  });
+  const rows = sorting.rows;
   const typeNames = [
     ...new Set([
       'purchase',
@@ -130,15 +139,11 @@ export function Events() {
           <caption className="visually-hidden">Events, newest first</caption>
           <thead>
             <tr>
-              <th scope="col">Occurred</th>
-              <th scope="col">Event</th>
+              {sorting.header('occurred', 'Occurred')}
+              {sorting.header('type', 'Event')}
               <th scope="col">Account</th>
-              <th scope="col" className="number">
-                Amount
-              </th>
-              <th scope="col" className="number">
-                Points
-              </th>
+              {sorting.header('amount', 'Amount', 'number')}
+              {sorting.header('points', 'Points', 'number')}
               <th scope="col">Rules</th>
             </tr>
           </thead>
@@ -189,6 +194,7 @@ export function Events() {
           </tbody>
         </table>
       )}
+      <LoadedSortNote sort={sorting.sort} count={rows.length} more={list.hasNextPage} />
       {list.hasNextPage && (
         <button type="button" onClick={() => list.fetchNextPage()} disabled={list.isFetchingNextPage}>
           More events

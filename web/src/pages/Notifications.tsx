@@ -3,6 +3,7 @@
 // and the document itself as HTML). Backed by /v1/notifications/mails and /v1/accounts/{id}/statements.
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { api, data } from '../api/client';
 import { ProblemAlert } from '../components/Problem';
 import { formatAmount, formatDate, formatDateTime } from '../format';
@@ -101,7 +102,11 @@ function Mails() {
                     {m.kind}
                     {m.period && <div className="muted">{m.period}</div>}
                   </td>
-                  <td>{m.to ?? <span className="muted">{m.contactId}</span>}</td>
+                  <td>
+                    <Link to={`/contacts/${encodeURIComponent(m.contactId)}`}>
+                      {m.to ?? <span className="muted">{m.contactId}</span>}
+                    </Link>
+                  </td>
                   <td>{m.subject ?? '—'}</td>
                   <td>
                     {m.state}

@@ -44,7 +44,7 @@ export function Partners() {
             <option value="">all</option>
           </select>
         </form>
-        <ClaimsTable status={claimStatus} caption="Sales claims" />
+        <ClaimsTable status={claimStatus} caption="Sales claims" bulk />
       </section>
       <Referrals />
     </>

@@ -1,5 +1,7 @@
-// Rewards: the catalog (name, type, price, stock left, status), a reward created or changed through a
-// form whose refusals by the API show at their fields, and the redemptions filtered by status.
+// Rewards: the catalog (name, type, price, stock left, status; sorted by a column among the rewards
+// loaded), a reward created or changed through a form whose refusals by the API show at their fields,
+// a code pool's counts and a CSV of codes uploaded to it, a session reward's dates and places, and the
+// redemptions filtered by status.
 // Creating and changing rewards needs the admin scope (admin and owner); reading needs read.
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
@@ -8,6 +10,8 @@ import { api, data, ProblemError, type Schemas } from '../api/client';
 import type { paths } from '../api/schema';
 import { AccountName, RewardName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
+import { CodePool, Sessions } from '../components/RewardStock';
+import { LoadedSortNote, useLoadedSort } from '../components/Sorting';
 import { formatAmount, formatDateTime } from '../format';
 import { can, useSession } from '../session';
 
@@ -34,6 +38,8 @@ export function Rewards() {
   const session = useSession();
   const admin = can(session, 'admin');
   const [editing, setEditing] = useState<Reward | 'new' | null>(null);
+  // The reward whose code pool or sessions are open.
+  const [stockOf, setStockOf] = useState<Reward | null>(null);
   useEffect(() => {
     document.title = 'Rewards · Fidelis console';
   }, []);
@@ -48,7 +54,16 @@ export function Rewards() {
       ),
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
-  const rows = catalog.data?.pages.flatMap((p) => p.data) ?? [];
+  // The API lists the catalog in one order: a column sorts the rewards loaded (decision 0038).
+  const sorting = useLoadedSort(catalog.data?.pages.flatMap((p) => p.data) ?? [], {
+    name: (r) => r.name,
+    type: (r) => r.type,
+    // Points and cash prices compared by their value in the base currency.
+    price: (r) => r.price.value.minorUnits,
+    stock: (r) => r.stock.available ?? Number.POSITIVE_INFINITY,
+    status: (r) => r.status,
+  });
+  const rows = sorting.rows;
   return (
     <>
       <h1>Rewards</h1>
@@ -71,6 +86,12 @@ export function Rewards() {
           onDone={() => setEditing(null)}
         />
       )}
+      {stockOf?.stock.kind === 'codes' && (
+        <CodePool key={stockOf.id} reward={stockOf} admin={admin} onClose={() => setStockOf(null)} />
+      )}
+      {stockOf?.stock.kind === 'sessions' && (
+        <Sessions key={stockOf.id} reward={stockOf} admin={admin} onClose={() => setStockOf(null)} />
+      )}
       <section aria-labelledby="catalog-title">
         <h2 id="catalog-title">Catalog</h2>
         <ProblemAlert error={catalog.error} />
@@ -83,13 +104,11 @@ export function Rewards() {
             <caption className="visually-hidden">The reward catalog</caption>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col" className="number">
-                  Price
-                </th>
-                <th scope="col">Stock left</th>
-                <th scope="col">Status</th>
+                {sorting.header('name', 'Name')}
+                {sorting.header('type', 'Type')}
+                {sorting.header('price', 'Price', 'number')}
+                {sorting.header('stock', 'Stock left')}
+                {sorting.header('status', 'Status')}
                 {admin && <th scope="col">Change</th>}
               </tr>
             </thead>
@@ -107,6 +126,13 @@ export function Rewards() {
                       ? 'unlimited'
                       : `${r.stock.available} ${r.stock.kind === 'codes' ? 'codes' : r.stock.kind === 'sessions' ? 'places' : 'units'}`}
                     {r.stock.low && <span className="tag">low</span>}
+                    {(r.stock.kind === 'codes' || r.stock.kind === 'sessions') && (
+                      <div>
+                        <button type="button" className="link" onClick={() => setStockOf(r)}>
+                          {r.stock.kind === 'codes' ? `Code pool of ${r.name}` : `Sessions of ${r.name}`}
+                        </button>
+                      </div>
+                    )}
                   </td>
                   <td>{r.status}</td>
                   {admin && (
@@ -121,6 +147,7 @@ export function Rewards() {
             </tbody>
           </table>
         )}
+        <LoadedSortNote sort={sorting.sort} count={rows.length} more={catalog.hasNextPage} />
         {catalog.hasNextPage && (
           <button type="button" onClick={() => catalog.fetchNextPage()} disabled={catalog.isFetchingNextPage}>
             More rewards
@@ -248,8 +275,8 @@ function RewardForm({ reward, onDone }: { reward?: Reward; onDone: () => void })
             <select {...field('stockKind')} value={stockKind} onChange={(e) => setStockKind(e.target.value)}>
               <option value="unlimited">unlimited</option>
               <option value="counted">counted</option>
-              <option value="codes">a pool of codes (imported by the API)</option>
-              <option value="sessions">sessions (added by the API)</option>
+              <option value="codes">a pool of codes (uploaded as a CSV file, from the catalog)</option>
+              <option value="sessions">sessions (dates added from the catalog)</option>
             </select>
             {fieldErrors('stockKind')}
           </>
@@ -319,7 +346,12 @@ function Redemptions() {
       ),
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
-  const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
+  const sorting = useLoadedSort(list.data?.pages.flatMap((p) => p.data) ?? [], {
+    requested: (r) => r.createdAt,
+    price: (r) => r.price.amount,
+    status: (r) => r.status,
+  });
+  const rows = sorting.rows;
   return (
     <section aria-labelledby="redemptions-title">
       <h2 id="redemptions-title">Redemptions</h2>
@@ -348,13 +380,11 @@ function Redemptions() {
           <caption className="visually-hidden">Redemptions, newest first</caption>
           <thead>
             <tr>
-              <th scope="col">Requested</th>
+              {sorting.header('requested', 'Requested')}
               <th scope="col">Account</th>
               <th scope="col">Reward</th>
-              <th scope="col" className="number">
-                Price
-              </th>
-              <th scope="col">Status</th>
+              {sorting.header('price', 'Price', 'number')}
+              {sorting.header('status', 'Status')}
             </tr>
           </thead>
           <tbody>
@@ -379,6 +409,7 @@ function Redemptions() {
           </tbody>
         </table>
       )}
+      <LoadedSortNote sort={sorting.sort} count={rows.length} more={list.hasNextPage} />
       {list.hasNextPage && (
         <button type="button" onClick={() => list.fetchNextPage()} disabled={list.isFetchingNextPage}>
           More redemptions
