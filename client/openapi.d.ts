@@ -1497,7 +1497,7 @@ export interface paths {
         };
         /**
          * Stream the survey answers as CSV, optionally for a period
-         * @description `from` and `to` are local dates of the program (either may be left out, `to` included) on answeredAt. Columns: id, surveyId, accountId, contactId, score, comment, locale, via, answeredAt. Rows come in key order, read 1,000 at a time, so memory stays flat.
+         * @description `from` and `to` are local dates of the program (either may be left out, `to` included) on answeredAt. Columns: id, surveyId, accountId, contactId, score, comment, responses, locale, via, answeredAt. Rows come in key order, read 1,000 at a time, so memory stays flat.
          */
         get: operations["exportSurveyAnswers"];
         put?: never;
@@ -3262,6 +3262,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/surveys/{surveyId}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A survey's results: its NPS and each question's CSAT, average and distribution */
+        get: operations["listSurveyResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tier-ladders": {
         parameters: {
             query?: never;
@@ -4823,6 +4840,18 @@ export interface components {
                 id: string;
                 /** @description In the member's language where the operator wrote it */
                 question: string;
+                /** @description Questions after the score, in the member’s language */
+                questions: {
+                    key: string;
+                    /** @description csat: satisfaction 1–5 (satisfied at 4–5); scale: 0–10; choice: one of the options; text: free text */
+                    kind: "csat" | "scale" | "choice" | "text";
+                    label: string;
+                    options: {
+                        label: string;
+                        value: string;
+                    }[];
+                    required: boolean;
+                }[];
             }[];
         };
         /** Problem (RFC 9457) */
@@ -8356,6 +8385,10 @@ export interface operations {
                     comment?: string;
                     /** @description BCP 47 tag */
                     locale?: string;
+                    /** @description Responses to the survey's questions by key (a number for csat and scale, the option's value for a choice, text) */
+                    responses?: {
+                        [key: string]: number | string;
+                    };
                     /**
                      * Format: int64
                      * @description How likely to recommend, 0 to 10
@@ -8609,6 +8642,17 @@ export interface operations {
                         answered: boolean;
                         comment: boolean;
                         question: string;
+                        questions: {
+                            key: string;
+                            /** @description csat: satisfaction 1–5 (satisfied at 4–5); scale: 0–10; choice: one of the options; text: free text */
+                            kind: "csat" | "scale" | "choice" | "text";
+                            label: string;
+                            options: {
+                                label: string;
+                                value: string;
+                            }[];
+                            required: boolean;
+                        }[];
                         status: string;
                         survey: string;
                     };
@@ -8712,6 +8756,10 @@ export interface operations {
                      * @example nl-NL
                      */
                     locale?: string;
+                    /** @description Responses to the survey's questions by key (a number for csat and scale, the option's value for a choice, text) */
+                    responses?: {
+                        [key: string]: number | string;
+                    };
                     /**
                      * Format: int64
                      * @description How likely to recommend, 0–10
@@ -44213,6 +44261,27 @@ export interface operations {
                             question: {
                                 [key: string]: string;
                             };
+                            /** @description Questions asked after the NPS question (CSAT and custom questions), in order */
+                            questions: {
+                                /** @description The question’s key in answers */
+                                key: string;
+                                /** @description csat: satisfaction 1–5 (satisfied at 4–5); scale: 0–10; choice: one of the options; text: free text */
+                                kind: "csat" | "scale" | "choice" | "text";
+                                /** @description Wording by locale (`default` required, shown when the locale has none) */
+                                label: {
+                                    [key: string]: string;
+                                };
+                                /** @description A choice’s options (2 to 20) */
+                                options?: {
+                                    /** @description Wording by locale (`default` required, shown when the locale has none) */
+                                    label: {
+                                        [key: string]: string;
+                                    };
+                                    value: string;
+                                }[];
+                                /** @description An answer must respond to it (default false) */
+                                required?: boolean;
+                            }[];
                             status: "open" | "closed";
                         }[];
                     };
@@ -44327,6 +44396,27 @@ export interface operations {
                     question: {
                         [key: string]: string;
                     };
+                    /** @description Questions asked after the NPS question (CSAT and custom questions), in order */
+                    questions?: {
+                        /** @description The question’s key in answers */
+                        key: string;
+                        /** @description csat: satisfaction 1–5 (satisfied at 4–5); scale: 0–10; choice: one of the options; text: free text */
+                        kind: "csat" | "scale" | "choice" | "text";
+                        /** @description Wording by locale (`default` required, shown when the locale has none) */
+                        label: {
+                            [key: string]: string;
+                        };
+                        /** @description A choice’s options (2 to 20) */
+                        options?: {
+                            /** @description Wording by locale (`default` required, shown when the locale has none) */
+                            label: {
+                                [key: string]: string;
+                            };
+                            value: string;
+                        }[];
+                        /** @description An answer must respond to it (default false) */
+                        required?: boolean;
+                    }[];
                 };
             };
         };
@@ -44355,6 +44445,27 @@ export interface operations {
                         question: {
                             [key: string]: string;
                         };
+                        /** @description Questions asked after the NPS question (CSAT and custom questions), in order */
+                        questions: {
+                            /** @description The question’s key in answers */
+                            key: string;
+                            /** @description csat: satisfaction 1–5 (satisfied at 4–5); scale: 0–10; choice: one of the options; text: free text */
+                            kind: "csat" | "scale" | "choice" | "text";
+                            /** @description Wording by locale (`default` required, shown when the locale has none) */
+                            label: {
+                                [key: string]: string;
+                            };
+                            /** @description A choice’s options (2 to 20) */
+                            options?: {
+                                /** @description Wording by locale (`default` required, shown when the locale has none) */
+                                label: {
+                                    [key: string]: string;
+                                };
+                                value: string;
+                            }[];
+                            /** @description An answer must respond to it (default false) */
+                            required?: boolean;
+                        }[];
                         status: "open" | "closed";
                     };
                 };
@@ -44543,6 +44654,27 @@ export interface operations {
                         question: {
                             [key: string]: string;
                         };
+                        /** @description Questions asked after the NPS question (CSAT and custom questions), in order */
+                        questions: {
+                            /** @description The question’s key in answers */
+                            key: string;
+                            /** @description csat: satisfaction 1–5 (satisfied at 4–5); scale: 0–10; choice: one of the options; text: free text */
+                            kind: "csat" | "scale" | "choice" | "text";
+                            /** @description Wording by locale (`default` required, shown when the locale has none) */
+                            label: {
+                                [key: string]: string;
+                            };
+                            /** @description A choice’s options (2 to 20) */
+                            options?: {
+                                /** @description Wording by locale (`default` required, shown when the locale has none) */
+                                label: {
+                                    [key: string]: string;
+                                };
+                                value: string;
+                            }[];
+                            /** @description An answer must respond to it (default false) */
+                            required?: boolean;
+                        }[];
                         status: "open" | "closed";
                     };
                 };
@@ -44668,6 +44800,10 @@ export interface operations {
                      * @example nl-NL
                      */
                     locale?: string;
+                    /** @description Responses to the survey's questions by key (a number for csat and scale, the option's value for a choice, text) */
+                    responses?: {
+                        [key: string]: number | string;
+                    };
                     /**
                      * Format: int64
                      * @description How likely to recommend, 0–10
@@ -44907,6 +45043,27 @@ export interface operations {
                         question: {
                             [key: string]: string;
                         };
+                        /** @description Questions asked after the NPS question (CSAT and custom questions), in order */
+                        questions: {
+                            /** @description The question’s key in answers */
+                            key: string;
+                            /** @description csat: satisfaction 1–5 (satisfied at 4–5); scale: 0–10; choice: one of the options; text: free text */
+                            kind: "csat" | "scale" | "choice" | "text";
+                            /** @description Wording by locale (`default` required, shown when the locale has none) */
+                            label: {
+                                [key: string]: string;
+                            };
+                            /** @description A choice’s options (2 to 20) */
+                            options?: {
+                                /** @description Wording by locale (`default` required, shown when the locale has none) */
+                                label: {
+                                    [key: string]: string;
+                                };
+                                value: string;
+                            }[];
+                            /** @description An answer must respond to it (default false) */
+                            required?: boolean;
+                        }[];
                         status: "open" | "closed";
                     };
                 };
@@ -45379,6 +45536,168 @@ export interface operations {
             };
             /** @description Problem document (application/problem+json) */
             422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSurveyResults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                surveyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        answers: number;
+                        /** Format: int64 */
+                        detractors: number;
+                        nps: number | null;
+                        /** Format: int64 */
+                        passives: number;
+                        /** Format: int64 */
+                        promoters: number;
+                        questions: {
+                            /**
+                             * Format: int64
+                             * @description Answers that responded to it
+                             */
+                            answers: number;
+                            average?: number | null;
+                            /** @description csat: % satisfied (one decimal) */
+                            csat?: number | null;
+                            distribution?: {
+                                /** Format: int64 */
+                                count: number;
+                                value: string;
+                            }[];
+                            key: string;
+                            /** @description csat: satisfaction 1–5 (satisfied at 4–5); scale: 0–10; choice: one of the options; text: free text */
+                            kind: "csat" | "scale" | "choice" | "text";
+                            /** @description The default wording */
+                            label: string;
+                            /**
+                             * Format: int64
+                             * @description csat: answers of 4 or 5
+                             */
+                            satisfied?: number;
+                        }[];
+                        surveyId: string;
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
                 headers: {
                     /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
                     "Access-Control-Allow-Origin"?: string;

@@ -97,7 +97,9 @@ describe('exports', () => {
       'id,rewardId,accountId,contactId,status,unit,amount,requestedBy,holdEntryId,settleEntryId,refundEntryId,note,reason,createdAt,updatedAt',
     );
     const answers = await p.send(p.read, { method: 'GET', url: '/v1/exports/survey-answers?to=2026-12-31' });
-    expect(answers.body).toBe('id,surveyId,accountId,contactId,score,comment,locale,via,answeredAt\n');
+    expect(answers.body).toBe(
+      'id,surveyId,accountId,contactId,score,comment,responses,locale,via,answeredAt\n',
+    );
   });
 
   it('bad input is a 400 naming the field', async () => {

@@ -224,6 +224,132 @@ describe('NPS × CLV', () => {
   });
 });
 
+describe('CSAT and custom questions', () => {
+  const QUESTIONS = [
+    {
+      key: 'delivery',
+      kind: 'csat',
+      label: { default: 'How satisfied are you with our deliveries?', pl: 'Jak oceniasz nasze dostawy?' },
+      required: true,
+    },
+    {
+      key: 'channel',
+      kind: 'choice',
+      label: { default: 'How do you order?' },
+      options: [
+        { value: 'web', label: { default: 'Web shop', pl: 'Sklep internetowy' } },
+        { value: 'rep', label: { default: 'Sales rep' } },
+      ],
+    },
+    { key: 'better', kind: 'text', label: { default: 'What should we do better?' } },
+  ];
+  let csat: string;
+  const people: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const s = await p.send(p.admin, {
+      method: 'POST',
+      url: '/v1/surveys',
+      payload: { name: 'Service 2026', question: { default: 'Recommend us?' }, questions: QUESTIONS },
+    });
+    expect(s.statusCode, s.body).toBe(201);
+    csat = json(s).id;
+    expect(json(s).questions).toEqual(QUESTIONS);
+    for (const n of [1, 2, 3, 4]) people[`q${n}`] = await contact(p, 'GAMMA', `q${n}@gamma.example`);
+  });
+
+  it('a link shows the questions in the asked language and takes the responses with the score', async () => {
+    const l = await p.send(p.write, {
+      method: 'POST',
+      url: `/v1/surveys/${csat}/links`,
+      payload: { contacts: [people.q1] },
+    });
+    const token = json(l).data[0].token as string;
+    const view = json(await publicCall('GET', token, undefined, '?locale=pl-PL'));
+    expect(view.questions[0]).toEqual({
+      key: 'delivery',
+      kind: 'csat',
+      label: 'Jak oceniasz nasze dostawy?',
+      required: true,
+      options: [],
+    });
+    expect(view.questions[1].options).toEqual([
+      { value: 'web', label: 'Sklep internetowy' },
+      { value: 'rep', label: 'Sales rep' },
+    ]);
+    const r = await publicCall('POST', token, {
+      score: 9,
+      responses: { delivery: 5, channel: 'web', better: 'Earlier slots' },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+  });
+
+  it('responses that do not fit are refused at their field, and write nothing', async () => {
+    const before = await answersIn(p.id);
+    const pointsBefore = (await p.wallet('GAMMA', 'points'))?.net;
+    const send = (payload: object) =>
+      p.send(p.write, {
+        method: 'POST',
+        url: `/v1/surveys/${csat}/answers`,
+        payload: { contact: people.q2, ...payload },
+      });
+    const missing = await send({ score: 7, responses: { channel: 'rep' } });
+    expect(missing.statusCode).toBe(400);
+    expect(json(missing).errors).toEqual([{ path: '/body/responses/delivery', message: 'required' }]);
+    const wrong = await send({ score: 7, responses: { delivery: 4, channel: 'fax', nope: 'x' } });
+    expect(wrong.statusCode).toBe(400);
+    expect(
+      json(wrong)
+        .errors.map((e: { path: string }) => e.path)
+        .sort(),
+    ).toEqual(['/body/responses/channel', '/body/responses/nope']);
+    expect(await answersIn(p.id)).toEqual(before);
+    expect((await p.wallet('GAMMA', 'points'))?.net).toBe(pointsBefore);
+    const duplicate = await p.send(p.admin, {
+      method: 'POST',
+      url: '/v1/surveys',
+      payload: {
+        name: 'Bad',
+        question: { default: 'x' },
+        questions: [QUESTIONS[0], { ...QUESTIONS[0], kind: 'scale' }],
+      },
+    });
+    expect(duplicate.statusCode).toBe(400);
+    expect(json(duplicate).errors[0].path).toBe('/body/questions/1/key');
+  });
+
+  it("results: CSAT is the share of 4 and 5, each choice counted, beside the survey's NPS", async () => {
+    const sent = [
+      { contact: people.q2, score: 6, responses: { delivery: 2, channel: 'rep' } },
+      { contact: people.q3, score: 10, responses: { delivery: 4 } },
+      { contact: people.q4, score: 8, responses: { delivery: 3, channel: 'web' } },
+    ];
+    for (const payload of sent) {
+      const r = await p.send(p.write, { method: 'POST', url: `/v1/surveys/${csat}/answers`, payload });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    // With the link's answer: delivery 5, 2, 4, 3 → satisfied 2 of 4 = 50%; channel web 2, rep 1.
+    const r = await p.send(p.read, { method: 'GET', url: `/v1/surveys/${csat}/results` });
+    expect(r.statusCode, r.body).toBe(200);
+    const body = json(r);
+    expect(body).toMatchObject({ answers: 4, promoters: 2, passives: 1, detractors: 1, nps: 25 });
+    expect(body.questions[0]).toMatchObject({
+      key: 'delivery',
+      answers: 4,
+      satisfied: 2,
+      csat: 50,
+      average: 3.5,
+    });
+    expect(body.questions[1].distribution).toEqual([
+      { value: 'web', count: 2 },
+      { value: 'rep', count: 1 },
+    ]);
+    expect(body.questions[2]).toMatchObject({ key: 'better', kind: 'text', answers: 1 });
+    const exported = await p.send(p.read, { method: 'GET', url: '/v1/exports/survey-answers' });
+    expect(exported.body).toContain('""delivery"":5');
+  });
+});
+
 describe('anonymous surveys', () => {
   it('keep no contact or account with the answer, and still count once per contact', async () => {
     const s = await p.send(p.admin, {

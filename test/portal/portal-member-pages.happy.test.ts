@@ -188,7 +188,14 @@ describe('surveys', () => {
     const r = await asMember(api, member, { url: '/portal/api/surveys?locale=pl-PL' });
     expect(r.statusCode, r.body).toBe(200);
     expect(json(r).data).toEqual([
-      { id: surveyId, question: 'Czy polecisz nas?', comment: true, anonymous: false, answered: false },
+      {
+        id: surveyId,
+        question: 'Czy polecisz nas?',
+        questions: [],
+        comment: true,
+        anonymous: false,
+        answered: false,
+      },
     ]);
   });
 

@@ -457,10 +457,37 @@ describe('the member portal', () => {
       .toBe('Please choose a score from 0 to 10.');
     await survey.getByRole('radio', { name: '9' }).check();
     await survey.getByLabel('Anything you would like to add? (optional)').fill('Fast deliveries');
+    // The survey's own questions: satisfaction is required, the ordering channel optional.
+    const nps = (await call('GET', '/v1/surveys')).data.find(
+      (x: { name: string }) => x.name === 'Partner NPS 2026',
+    );
+    const results = () => call('GET', `/v1/surveys/${nps.id}/results`);
+    const before = await results();
+    await survey.getByRole('button', { name: 'Send my answer' }).click();
+    await expect
+      .poll(() => survey.getByTestId('survey-status').textContent())
+      .toBe('Please answer every question that is not optional.');
+    await survey
+      .getByRole('group', { name: 'How satisfied are you with our deliveries?' })
+      .getByRole('radio', { name: '5' })
+      .check();
+    await survey
+      .getByRole('group', { name: 'How do you usually order? (optional)' })
+      .getByRole('radio', { name: 'EDI' })
+      .check();
     await survey.getByRole('button', { name: 'Send my answer' }).click();
     await expect
       .poll(() => survey.getByTestId('survey-status').textContent())
       .toBe('Thank you for your answer.');
+    // The API's results counted this answer's responses.
+    const after = await results();
+    const question = (r: typeof before, key: string) =>
+      r.questions.find((q: { key: string }) => q.key === key);
+    expect(question(after, 'delivery').answers).toBe(question(before, 'delivery').answers + 1);
+    expect(question(after, 'delivery').satisfied).toBe(question(before, 'delivery').satisfied + 1);
+    const edi = (r: typeof before) =>
+      question(r, 'channel').distribution.find((d: { value: string }) => d.value === 'edi').count;
+    expect(edi(after)).toBe(edi(before) + 1);
     await page.reload();
     await page.getByTestId('surveys').locator('li').first().waitFor();
     expect(await page.getByTestId('surveys').locator('li').first().textContent()).toContain(

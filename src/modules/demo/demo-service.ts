@@ -314,6 +314,28 @@ export function createDemoService(
             nl: 'Hoe waarschijnlijk is het dat u Northwind Supply aanbeveelt aan een collega?',
             de: 'Wie wahrscheinlich ist es, dass Sie Northwind Supply einem Kollegen empfehlen?',
           },
+          // A CSAT question on deliveries and how the partner orders (GET /v1/surveys/{id}/results).
+          questions: [
+            {
+              key: 'delivery',
+              kind: 'csat',
+              label: {
+                default: 'How satisfied are you with our deliveries?',
+                nl: 'Hoe tevreden bent u over onze leveringen?',
+              },
+              required: true,
+            },
+            {
+              key: 'channel',
+              kind: 'choice',
+              label: { default: 'How do you usually order?' },
+              options: [
+                { value: 'web', label: { default: 'Web shop' } },
+                { value: 'rep', label: { default: 'Sales rep' } },
+                { value: 'edi', label: { default: 'EDI' } },
+              ],
+            },
+          ],
         },
         actor,
       );
@@ -333,6 +355,10 @@ export function createDemoService(
         await insight.answerByLink(link.token, {
           score,
           ...(comments[score] && { comment: comments[score] }),
+          responses: {
+            delivery: score >= 9 ? 5 : score >= 7 ? 4 : 2,
+            ...(i % 3 !== 2 && { channel: ['web', 'rep', 'edi'][i % 3]! }),
+          },
         });
       }
       // Referrals and Sell & Earn claims (decision 0026).

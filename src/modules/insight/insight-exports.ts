@@ -27,6 +27,7 @@ const SURVEY_ANSWER_COLUMNS = [
   'contactId',
   'score',
   'comment',
+  'responses',
   'locale',
   'via',
   'answeredAt',
@@ -41,7 +42,7 @@ async function surveyAnswerPage(
 ) {
   const rows = await selectRows<Record<string, unknown>>(
     db,
-    sql`select id, survey_id, account_id, contact_id, score, comment, locale, via, answered_at
+    sql`select id, survey_id, account_id, contact_id, score, comment, responses, locale, via, answered_at
           from survey_answers where program_id = ${programId} and id > ${after}
           ${range.start ? sql`and answered_at >= ${range.start.toISOString()}` : sql``}
           ${range.end ? sql`and answered_at < ${range.end.toISOString()}` : sql``}
@@ -54,6 +55,7 @@ async function surveyAnswerPage(
     r.contact_id,
     r.score,
     r.comment,
+    r.responses === null ? null : JSON.stringify(r.responses),
     r.locale,
     r.via,
     r.answered_at,

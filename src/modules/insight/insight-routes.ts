@@ -15,6 +15,7 @@ import {
   NpsValueQuery,
   NpsValueSchema,
 } from './insight-nps-schemas.ts';
+import { SurveyResultsSchema } from './insight-question-schemas.ts';
 import {
   AnswerSchema,
   ApiAnswerBody,
@@ -197,6 +198,15 @@ export const insightRoutes = routeModule({
             actor(request),
           ),
         ),
+    );
+
+    app.get(
+      '/surveys/:surveyId/results',
+      surveyOp('read', "A survey's results: its NPS and each question's CSAT, average and distribution", {
+        params: SurveyParams,
+        response: responses({ 200: SurveyResultsSchema }, ['survey_not_found']),
+      }),
+      async (request) => insight.surveyResults(principal(request).programId, request.params.surveyId),
     );
 
     app.get(

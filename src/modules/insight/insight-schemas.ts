@@ -3,6 +3,7 @@ import Type from 'typebox';
 import { RFM_SEGMENTS } from '../../core/insight/rfm.ts';
 import { CalendarDate, Cursor, Limit, ListOf, Locale, Name, PageOf, Timestamp } from '../../http/schemas.ts';
 import { BREAKDOWNS } from './insight-kpis.ts';
+import { QuestionInLocale, Questions, Responses } from './insight-question-schemas.ts';
 
 const Rate = Type.Union([Type.Number(), Type.Null()], {
   description: 'A share between 0 and 1 (4 decimals), null when undefined (nothing to divide by)',
@@ -269,6 +270,7 @@ export const SurveyBody = Type.Object(
         description: 'Keep no contact or account with the answers (still once per contact); default false',
       }),
     ),
+    questions: Type.Optional(Questions),
   },
   { additionalProperties: false },
 );
@@ -279,6 +281,7 @@ export const SurveySchema = Type.Object({
   question: Type.Record(Type.String(), Type.String()),
   comment: Type.Boolean(),
   anonymous: Type.Boolean(),
+  questions: Questions,
   status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
   createdAt: Timestamp,
 });
@@ -308,7 +311,12 @@ const Score = Type.Integer({ minimum: 0, maximum: 10, description: 'How likely t
 const Comment = Type.String({ minLength: 1, maxLength: 2000 });
 
 export const LinkAnswerBody = Type.Object(
-  { score: Score, comment: Type.Optional(Comment), locale: Type.Optional(Locale) },
+  {
+    score: Score,
+    comment: Type.Optional(Comment),
+    locale: Type.Optional(Locale),
+    responses: Type.Optional(Responses),
+  },
   { additionalProperties: false },
 );
 export const ApiAnswerBody = Type.Object(
@@ -332,6 +340,7 @@ export const LinkViewQuery = Type.Object({ locale: Type.Optional(Locale) }, { ad
 export const LinkViewSchema = Type.Object({
   survey: Type.String(),
   question: Type.String(),
+  questions: Type.Array(QuestionInLocale),
   comment: Type.Boolean(),
   anonymous: Type.Boolean(),
   status: Type.String(),

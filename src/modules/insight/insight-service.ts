@@ -12,6 +12,7 @@ import { exportCsv } from './insight-exports.ts';
 import { cohorts, kpis } from './insight-kpis.ts';
 import { npsValueReport } from './insight-nps-value.ts';
 import { refreshRfm, rfmList, rfmOf, rfmSummary } from './insight-rfm.ts';
+import { surveyResults } from './insight-survey-results.ts';
 import {
   answerByApi,
   answerByLink,
@@ -64,6 +65,7 @@ export function createInsightService(
     answerAsContact,
     npsReport,
     npsValueReport,
+    surveyResults,
     detractors,
     exportCsv,
   });

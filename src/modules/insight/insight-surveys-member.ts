@@ -3,25 +3,18 @@
 // and contact: the same respondent digest as a signed link's, so a link and the portal cannot both answer).
 import { and, asc, eq } from 'drizzle-orm';
 import type { Actor } from '../../core/access.ts';
+import { wordingIn } from '../../core/insight/questions.ts';
 import {
   type AnswerInput,
   answer,
   answeredBy,
   findSurvey,
+  questionsIn,
   respondentOf,
   type SurveyDeps,
-  type SurveyRow,
   secretOf,
 } from './insight-surveys.ts';
 import { surveys } from './insight-tables.ts';
-
-/** The question of a survey in a locale (the language, then its base, then the default wording). */
-function questionIn(survey: SurveyRow, wanted: string | undefined): string {
-  return (
-    (wanted && (survey.question[wanted] ?? survey.question[wanted.split('-')[0]!])) ||
-    survey.question.default!
-  );
-}
 
 /**
  * The program's open surveys as a contact sees them in the member portal (decision 0029): the
@@ -40,7 +33,8 @@ export async function surveysFor(deps: SurveyDeps, programId: string, contactId:
   for (const survey of rows)
     data.push({
       id: survey.id,
-      question: questionIn(survey, locale),
+      question: wordingIn(survey.question, locale),
+      questions: questionsIn(survey, locale),
       comment: survey.comment,
       anonymous: survey.anonymous,
       answered: await answeredBy(deps, programId, survey.id, respondentOf(secret, survey.id, contactId)),

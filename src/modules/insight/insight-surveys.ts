@@ -6,6 +6,8 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Actor } from '../../core/access.ts';
 import { FidelisError, invalid } from '../../core/errors.ts';
 import { categoryOf, npsOf } from '../../core/insight/nps.ts';
+import type { Question, Responses } from '../../core/insight/questions.ts';
+import { questionProblems, responseProblems, wordingIn } from '../../core/insight/questions.ts';
 import { selectRows } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AuditService } from '../audit/audit-service.ts';
@@ -30,12 +32,14 @@ export interface CreateSurveyInput {
   question: Record<string, string>;
   comment?: boolean;
   anonymous?: boolean;
+  questions?: Question[];
 }
 
 export interface AnswerInput {
   score: number;
   comment?: string;
   locale?: string;
+  responses?: Responses;
 }
 
 export type SurveyRow = typeof surveys.$inferSelect;
@@ -46,9 +50,20 @@ const view = (s: SurveyRow) => ({
   question: s.question,
   comment: s.comment,
   anonymous: s.anonymous,
+  questions: s.questions,
   status: s.status,
   createdAt: s.createdAt.toISOString(),
 });
+
+/** The survey's questions worded in a locale. */
+export const questionsIn = (survey: SurveyRow, locale: string | undefined) =>
+  survey.questions.map((q) => ({
+    key: q.key,
+    kind: q.kind,
+    label: wordingIn(q.label, locale),
+    required: q.required ?? false,
+    options: (q.options ?? []).map((o) => ({ value: o.value, label: wordingIn(o.label, locale) })),
+  }));
 
 export async function findSurvey({ database }: SurveyDeps, programId: string, surveyId: string) {
   const [row] = await database.db
@@ -67,6 +82,8 @@ export async function createSurvey(
 ) {
   if (!input.question.default)
     throw invalid('The question needs a default wording', { 'question/default': 'required' });
+  const problems = questionProblems(input.questions ?? []);
+  if (Object.keys(problems).length > 0) throw invalid('The questions are not valid', problems);
   const row: SurveyRow = {
     programId,
     id: newId('srv'),
@@ -74,6 +91,7 @@ export async function createSurvey(
     question: input.question,
     comment: input.comment ?? true,
     anonymous: input.anonymous ?? false,
+    questions: input.questions ?? [],
     status: 'open',
     createdAt: new Date(),
   };
@@ -200,12 +218,10 @@ export async function linkView(deps: SurveyDeps, token: string, locale?: string)
   const { programId, survey, contact, secret } = await verify(deps, token);
   const answered = await answeredBy(deps, programId, survey.id, respondentOf(secret, survey.id, contact.id));
   const wanted = locale ?? contact.locale ?? undefined;
-  const question =
-    (wanted && (survey.question[wanted] ?? survey.question[wanted.split('-')[0]!])) ||
-    survey.question.default!;
   return {
     survey: survey.name,
-    question,
+    question: wordingIn(survey.question, wanted),
+    questions: questionsIn(survey, wanted),
     comment: survey.comment,
     anonymous: survey.anonymous,
     status: survey.status,
@@ -245,6 +261,8 @@ export async function answer(
   if (survey.status !== 'open') throw new FidelisError('survey_closed');
   if (input.comment !== undefined && !survey.comment)
     throw invalid('This survey takes no comment', { comment: 'not asked by this survey' });
+  const problems = responseProblems(survey.questions, input.responses ?? {});
+  if (Object.keys(problems).length > 0) throw invalid('The responses do not fit the questions', problems);
   const respondent = respondentOf(secret, survey.id, contact.id);
   if (await answeredBy(deps, programId, survey.id, respondent))
     throw new FidelisError('survey_already_answered');
@@ -279,6 +297,7 @@ export async function answer(
     respondent,
     score: input.score,
     comment: input.comment ?? null,
+    responses: survey.questions.length > 0 ? (input.responses ?? {}) : null,
     locale: input.locale ?? null,
     via,
     answeredAt: now,

@@ -16,6 +16,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { Question, Responses } from '../../core/insight/questions.ts';
 import { accounts } from '../accounts/accounts-tables.ts';
 import { contacts } from '../contacts/contacts-tables.ts';
 import { programs } from '../programs/programs-tables.ts';
@@ -92,6 +93,8 @@ export const surveys = pgTable(
     /** The question by locale; `default` is shown when the respondent's locale has none. */
     question: jsonb('question').$type<Record<string, string>>().notNull(),
     comment: boolean('comment').notNull(),
+    /** Questions after the NPS question (CSAT, scale, choice, text; core/insight/questions.ts). */
+    questions: jsonb('questions').$type<Question[]>().notNull().default([]),
     /** Anonymous: answers keep no contact and no account, only a keyed digest of the contact. */
     anonymous: boolean('anonymous').notNull(),
     status: text('status').$type<'open' | 'closed'>().notNull().default('open'),
@@ -117,6 +120,8 @@ export const surveyAnswers = pgTable(
     respondent: text('respondent').notNull(),
     score: integer('score').notNull(),
     comment: text('comment'),
+    /** Responses to the survey's questions by key; null when it has none. */
+    responses: jsonb('responses').$type<Responses>(),
     locale: text('locale'),
     via: text('via').$type<'link' | 'api' | 'portal'>().notNull(),
     answeredAt: timestamp('answered_at', { withTimezone: true }).notNull(),

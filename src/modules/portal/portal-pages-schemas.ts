@@ -2,6 +2,7 @@
 import Type from 'typebox';
 import { PERIOD_PATTERN } from '../../core/notifications/statement-period.ts';
 import { Ref, Timestamp } from '../../http/schemas.ts';
+import { QuestionInLocale, Responses } from '../insight/insight-question-schemas.ts';
 import { LocaleQuery } from './portal-schemas.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Array>[0]>(t: T) => Type.Union([t, Type.Null()]);
@@ -75,6 +76,9 @@ export const PortalSurveysSchema = Type.Object(
         id: Type.String(),
         question: Type.String({ description: "In the member's language where the operator wrote it" }),
         comment: Type.Boolean({ description: 'Whether the survey takes a comment' }),
+        questions: Type.Array(QuestionInLocale, {
+          description: 'Questions after the score, in the member’s language',
+        }),
         anonymous: Type.Boolean(),
         answered: Type.Boolean({ description: 'Whether this member answered it already' }),
       }),
@@ -89,6 +93,7 @@ export const PortalSurveyAnswerBody = Type.Object(
   {
     score: Type.Integer({ minimum: 0, maximum: 10, description: 'How likely to recommend, 0 to 10' }),
     comment: Type.Optional(Type.String({ maxLength: 2000 })),
+    responses: Type.Optional(Responses),
     locale: LocaleQuery,
   },
   { additionalProperties: false },

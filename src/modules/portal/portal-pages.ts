@@ -160,11 +160,12 @@ export async function answerSurvey(
   programId: string,
   contact: Contact,
   surveyId: string,
-  input: { score: number; comment?: string },
+  input: { score: number; comment?: string; responses?: Record<string, number | string> },
   locale: string | undefined,
 ) {
   const answer = await d.insight.answerAsContact(programId, surveyId, contact, {
     score: input.score,
+    ...(input.responses !== undefined && { responses: input.responses }),
     ...(input.comment !== undefined && input.comment.trim() !== '' && { comment: input.comment.trim() }),
     ...(locale !== undefined && { locale }),
   });

@@ -174,7 +174,21 @@ export interface Statements {
 }
 
 export interface Surveys {
-  data: Array<{ id: string; question: string; comment: boolean; anonymous: boolean; answered: boolean }>;
+  data: Array<{
+    id: string;
+    question: string;
+    /** The survey's own questions after the score, in the member's language. */
+    questions: Array<{
+      key: string;
+      kind: 'csat' | 'scale' | 'choice' | 'text';
+      label: string;
+      required: boolean;
+      options: Array<{ value: string; label: string }>;
+    }>;
+    comment: boolean;
+    anonymous: boolean;
+    answered: boolean;
+  }>;
 }
 
 export const memberApi = {
@@ -186,7 +200,10 @@ export const memberApi = {
   statementHref: (period: string, locale: string) =>
     withLocale(`/portal/api/statements/${encodeURIComponent(period)}`, locale),
   surveys: (locale: string) => call<Surveys>('GET', withLocale('/portal/api/surveys', locale)),
-  answer: (surveyId: string, body: { score: number; comment?: string; locale: string }) =>
+  answer: (
+    surveyId: string,
+    body: { score: number; comment?: string; responses?: Record<string, number | string>; locale: string },
+  ) =>
     call<{ id: string; category: string }>(
       'POST',
       `/portal/api/surveys/${encodeURIComponent(surveyId)}/answers`,

@@ -204,6 +204,9 @@ export const en = {
     answered: 'You have answered this survey. Thank you.',
     choose: 'Please choose a score from 0 to 10.',
     closed: 'This survey no longer takes answers.',
+    optional: '(optional)',
+    csatScale: '1 means very dissatisfied, 5 very satisfied.',
+    required: 'Please answer every question that is not optional.',
   },
 };
 

@@ -203,5 +203,8 @@ export const id: Messages = {
     answered: 'Anda sudah menjawab survei ini. Terima kasih.',
     choose: 'Pilih nilai dari 0 sampai 10.',
     closed: 'Survei ini tidak lagi menerima jawaban.',
+    optional: '(opsional)',
+    csatScale: '1 berarti sangat tidak puas, 5 sangat puas.',
+    required: 'Mohon jawab setiap pertanyaan yang tidak opsional.',
   },
 };

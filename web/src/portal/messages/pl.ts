@@ -208,5 +208,8 @@ export const pl: Messages = {
     answered: 'Odpowiedziałeś już na tę ankietę. Dziękujemy.',
     choose: 'Wybierz ocenę od 0 do 10.',
     closed: 'Ta ankieta nie przyjmuje już odpowiedzi.',
+    optional: '(opcjonalnie)',
+    csatScale: '1 oznacza bardzo niezadowolony, 5 bardzo zadowolony.',
+    required: 'Odpowiedz na każde pytanie, które nie jest opcjonalne.',
   },
 };
