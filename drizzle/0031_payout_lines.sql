@@ -6,7 +6,6 @@ CREATE TABLE "payout_lines" (
 );
 --> statement-breakpoint
 DROP INDEX "commission_lines_payout_idx";--> statement-breakpoint
-CREATE INDEX "payout_lines_payout_idx" ON "payout_lines" USING btree ("program_id","payout_id");--> statement-breakpoint
 -- Hand-written: the lines already in a payout keep it (decision 0032).
 INSERT INTO "payout_lines" ("program_id", "line_id", "payout_id")
 SELECT "program_id", "id", "payout_id" FROM "commission_lines" WHERE "payout_id" IS NOT NULL;--> statement-breakpoint

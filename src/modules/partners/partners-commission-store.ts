@@ -92,9 +92,12 @@ export const updateLine = lineRows.update;
 const pageOfLines = lineRows.lister(
   (f: { partnerAccountId?: string; payoutId?: string; kind?: string; eventId?: string }) => [
     equalsIf(commissionLines.partnerAccountId, f.partnerAccountId),
+    // A payout's lines: its partner's (by their index), each in payout_lines with it.
     f.payoutId
-      ? sql`exists (select 1 from payout_lines pl where pl.program_id = ${commissionLines.programId}
-                     and pl.line_id = ${commissionLines.id} and pl.payout_id = ${f.payoutId})`
+      ? sql`${commissionLines.partnerAccountId} = (select p.account_id from partner_payouts p
+                where p.program_id = ${commissionLines.programId} and p.id = ${f.payoutId})
+            and exists (select 1 from payout_lines pl where pl.program_id = ${commissionLines.programId}
+                         and pl.line_id = ${commissionLines.id} and pl.payout_id = ${f.payoutId})`
       : undefined,
     equalsIf(commissionLines.kind, f.kind),
     equalsIf(commissionLines.eventId, f.eventId),
@@ -276,19 +279,23 @@ export async function attachLines(
   return new Map(rows.map((r) => [r.payout_id, Number(r.n)]));
 }
 
-/** Frees the lines of a payout (cancelled or failed): a later run takes them. */
+/** Frees the lines of a payout (failed): a later run takes them. Reached through its partner's lines. */
 export async function detachLines(db: Executor, programId: string, payoutId: string): Promise<void> {
-  await db
-    .delete(payoutLines)
-    .where(and(eq(payoutLines.programId, programId), eq(payoutLines.payoutId, payoutId)));
+  await db.execute(
+    sql`delete from payout_lines pl using partner_payouts p, commission_lines l
+         where p.program_id = ${programId} and p.id = ${payoutId}
+           and l.program_id = ${programId} and l.partner_account_id = p.account_id and l.unit = p.unit
+           and pl.program_id = ${programId} and pl.line_id = l.id and pl.payout_id = p.id`,
+  );
 }
 
 /** Frees the lines of every payout of a run (cancelled), in one statement. */
 export async function detachRunLines(db: Executor, programId: string, runId: string): Promise<void> {
   await db.execute(
-    sql`delete from payout_lines pl using partner_payouts p
-         where pl.program_id = ${programId} and p.program_id = ${programId}
-           and p.run_id = ${runId} and pl.payout_id = p.id`,
+    sql`delete from payout_lines pl using partner_payouts p, commission_lines l
+         where p.program_id = ${programId} and p.run_id = ${runId}
+           and l.program_id = ${programId} and l.partner_account_id = p.account_id and l.unit = p.unit
+           and pl.program_id = ${programId} and pl.line_id = l.id and pl.payout_id = p.id`,
   );
 }
 

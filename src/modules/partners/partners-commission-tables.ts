@@ -235,8 +235,7 @@ export const payoutLines = pgTable(
     lineId: text('line_id').notNull(),
     payoutId: text('payout_id').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.programId, t.lineId] }),
-    index('payout_lines_payout_idx').on(t.programId, t.payoutId),
-  ],
+  // No index by payout: a run writes a row per line, and each index is a write per row. A payout's
+  // rows are reached through its partner's lines (commission_lines_partner_idx) and this key.
+  (t) => [primaryKey({ columns: [t.programId, t.lineId] })],
 );
