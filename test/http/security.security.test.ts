@@ -7,6 +7,9 @@
 import { createHash } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../src/core/access.ts';
+import { periodContaining } from '../../src/core/partners/commission.ts';
+import { commissionLines } from '../../src/modules/partners/partners-commission-tables.ts';
 import { FIXTURE } from '../support/actor.ts';
 import { type TestApi, testApi } from '../support/app.ts';
 import { servedRoutes } from '../support/routes.ts';
@@ -79,6 +82,11 @@ interface Targets {
   manageable: string;
   /** A console user of the program (a viewer). */
   user: string;
+  /** Commissions: a plan (by code), a payout run proposed by another actor, and a released (pending) payout of its run. */
+  commissionPlan: string;
+  proposedRun: string;
+  releasedRun: string;
+  payout: string;
 }
 
 interface RouteSpec {
@@ -166,6 +174,19 @@ const probeClaim = (account: string, invoiceNumber: string) => ({
   amount: '10.00',
   currency: 'EUR',
   lines: [{ sku: 'PROBE', quantity: 1, amount: '10.00' }],
+});
+let periods = 0;
+/** A month long past and never proposed before in this file (a run of a period is once per program). */
+function pastPeriod(): string {
+  const i = periods++;
+  return `${2001 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+}
+const probeCommissionPlan = (t: Targets) => ({
+  name: `Probe commissions ${t.n}`,
+  unit: 'EUR',
+  holdingDays: 0,
+  fixed: { amount: '5.00' },
+  revenue: null,
 });
 /** Per-event answers (200) that each refuse the event, naming what was not found. */
 function refusesEachEvent(count: number) {
@@ -634,6 +655,35 @@ const ROUTES: Record<string, RouteSpec> = {
     request: (t) => ({ payload: { type: 'manages', from: t.account, to: t.manageable } }),
   },
   'POST /v1/relationships/{relationshipId}/end': { request: () => ({ payload: {} }) },
+  // Commissions and payout runs (decision 0032): plans, assignments and decisions are admin writes.
+  'POST /v1/commission-plans': {
+    scope: 'admin',
+    touchesTargets: false,
+    request: (t) => ({ payload: { code: `probe-plan-${t.n}`, ...probeCommissionPlan(t) } }),
+  },
+  'PUT /v1/commission-plans/{plan}': {
+    scope: 'admin',
+    request: (t) => ({ payload: probeCommissionPlan(t) }),
+  },
+  'PUT /v1/commission-partners/{account}': {
+    scope: 'admin',
+    request: (t) => ({ payload: { plan: t.commissionPlan } }),
+  },
+  'DELETE /v1/commission-partners/{account}': { scope: 'admin', request: () => ({}) },
+  // A period long past (each request its own: a period is paid once); it names no resource.
+  'POST /v1/payout-runs': { touchesTargets: false, request: () => ({ payload: { period: pastPeriod() } }) },
+  'POST /v1/payout-runs/{runId}/approve': {
+    scope: 'admin',
+    request: (t) => ({ params: { runId: t.proposedRun }, payload: {} }),
+  },
+  'POST /v1/payout-runs/{runId}/cancel': {
+    scope: 'admin',
+    request: (t) => ({ params: { runId: t.proposedRun }, payload: {} }),
+  },
+  'POST /v1/payout-runs/{runId}/payouts/{payoutId}/status': {
+    scope: 'admin',
+    request: () => ({ payload: { status: 'sent', reference: 'PROBE-BANK-REF' } }),
+  },
 };
 
 let api: TestApi;
@@ -643,14 +693,7 @@ let routes: Route[];
  * the program-scoped sweeps here do not apply; test/programs/operator.security.test.ts covers them.
  */
 const OPERATOR_ROUTE = /^\/v1\/operator\//;
-/**
- * Commission plans, partners, lines and payout runs (decision 0032) are not swept here yet: their
- * fixtures (a partner owed cash, a run proposed by another actor, a released payout) are built by
- * test/partners/commissions.security.test.ts, which checks their scopes and another program's 404s.
- * Building them here is listed as not done in decision 0032.
- */
-const COMMISSION_ROUTE = /^\/v1\/(commission-|payout-runs)/;
-const sweptElsewhere = (path: string) => OPERATOR_ROUTE.test(path) || COMMISSION_ROUTE.test(path);
+const sweptElsewhere = (path: string) => OPERATOR_ROUTE.test(path);
 /** The routes this file knows how to call (a write route needs an entry in ROUTES). */
 let callable: Route[];
 let spec: { paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }> }>> };
@@ -707,6 +750,10 @@ interface Fixture {
   relationship: string;
   manageable: string;
   user: string;
+  commissionPlan: string;
+  proposedRun: string;
+  releasedRun: string;
+  payout: string;
 }
 let a: Fixture & { pricierReward: string };
 
@@ -938,6 +985,10 @@ function aTargets(byExternalId = false): Targets {
     relationship: a.relationship,
     manageable: a.manageable,
     user: a.user,
+    commissionPlan: a.commissionPlan,
+    proposedRun: a.proposedRun,
+    releasedRun: a.releasedRun,
+    payout: a.payout,
   };
 }
 
@@ -1013,6 +1064,125 @@ async function freshPartnerTargets(route?: Route) {
   return {};
 }
 
+const NO_COMMISSIONS = {
+  commissionPlan: 'none',
+  proposedRun: 'prn_none',
+  releasedRun: 'prn_none',
+  payout: 'ppo_none',
+};
+/** Who approves the fixtures' payout runs: not FIXTURE, who proposes them (maker-checker). */
+const CHECKER = systemActor('fixture-checker');
+
+/** A payout run of a long-past period, proposed by FIXTURE (another actor than every key). */
+async function proposedRunOf(period = pastPeriod()) {
+  return api.services.partners.proposePayoutRun(api.a.programId, { period }, FIXTURE);
+}
+
+/**
+ * Program a's commission plan (5.00 EUR per conversion, 10% of purchases, nothing held) with the
+ * account on it, a business it referred that bought (a partner owed cash), the run of this month
+ * approved by another actor (a released, pending payout), and a proposed run of a past period.
+ */
+async function commissionFixtures(accountId: string): Promise<typeof NO_COMMISSIONS> {
+  if (!hasRoute('POST /v1/commission-plans') || !hasRoute('POST /v1/referral-programs'))
+    return NO_COMMISSIONS;
+  await created(api.a.admin, '/v1/commission-plans', {
+    code: 'alpha-commissions',
+    ...probeCommissionPlan({ n: 0 } as Targets),
+    revenue: { eventTypes: ['purchase'], rate: '10', period: 'month', months: null },
+  });
+  const assigned = await send(api.a.admin, {
+    method: 'PUT',
+    url: `/v1/commission-partners/${accountId}`,
+    payload: { plan: 'alpha-commissions' },
+  });
+  expect(assigned.statusCode, assigned.body).toBe(200);
+  const referred = await api.services.accounts.create(
+    api.a.programId,
+    { name: 'Alpha Referred Co' },
+    FIXTURE,
+  );
+  await created(api.a.write, '/v1/referrals', { code: 'ALPHA-CODE', account: referred.id });
+  await created(api.a.write, '/v1/events', {
+    id: 'ALPHA-REFERRED-SALE',
+    type: 'purchase',
+    account: referred.id,
+    occurredAt: new Date().toISOString(),
+    amount: '200.00',
+    currency: 'EUR',
+  });
+  const { timeZone } = await api.services.programs.get(api.a.programId);
+  const month = periodContaining(new Date(), 'month', timeZone).key;
+  const { releasedRun, payout } = await releasedPayoutOf(month);
+  return {
+    commissionPlan: 'alpha-commissions',
+    proposedRun: (await proposedRunOf()).id,
+    releasedRun,
+    payout,
+  };
+}
+
+/** A run of the period proposed by FIXTURE and approved by CHECKER: its one payout is pending. */
+async function releasedPayoutOf(period: string) {
+  const run = await api.services.partners.proposePayoutRun(api.a.programId, { period }, FIXTURE);
+  expect(run.payouts.length, JSON.stringify(run)).toBe(1);
+  const approved = await api.services.partners.approvePayoutRun(api.a.programId, run.id, {}, CHECKER);
+  expect(approved.payouts[0]!.status).toBe('pending');
+  return { releasedRun: run.id, payout: approved.payouts[0]!.id };
+}
+
+/**
+ * Fresh commission targets for a's own writes to succeed on: a partner on the plan to take off it, a
+ * proposed run to approve or cancel, a released payout to mark sent. A fresh payout needs a partner
+ * owed cash in a period no run paid yet: a past one, so its line is written here as the port would
+ * (with a due date in that period) and its wallet credited, since events only write lines due now.
+ */
+async function freshCommissionTargets(route?: Route) {
+  if (!route || !hasRoute('POST /v1/commission-plans') || a.commissionPlan === 'none') return {};
+  const n = ++counter;
+  const partner = () =>
+    api.services.accounts.create(api.a.programId, { name: `Fresh partner ${n}` }, FIXTURE);
+  if (route.key === 'DELETE /v1/commission-partners/{account}') {
+    const fresh = await partner();
+    await api.services.partners.assignCommissionPlan(api.a.programId, fresh.id, a.commissionPlan, FIXTURE);
+    return { account: fresh.id };
+  }
+  if (route.path.endsWith('/approve') && route.path.startsWith('/v1/payout-runs'))
+    return { proposedRun: (await proposedRunOf()).id };
+  if (route.path.endsWith('/cancel') && route.path.startsWith('/v1/payout-runs'))
+    return { proposedRun: (await proposedRunOf()).id };
+  if (route.path.includes('{payoutId}') && route.method !== 'GET') {
+    const fresh = await partner();
+    const period = pastPeriod();
+    const due = new Date(`${period}-15T12:00:00Z`);
+    await api.database.db.insert(commissionLines).values({
+      programId: api.a.programId,
+      id: `cml_fresh_${n}`,
+      key: `fixture:fresh-line:${n}`,
+      partnerAccountId: fresh.id,
+      planCode: a.commissionPlan,
+      planVersion: 1,
+      kind: 'fixed',
+      unit: 'EUR',
+      amount: 500,
+      remaining: 500,
+      explanation: 'Fixture: a fixed commission of a past period',
+      dueAt: due,
+      occurredAt: due,
+    });
+    await api.services.ledger.credit(api.a.programId, {
+      key: `fixture-fresh-commission-${n}`,
+      account: fresh.id,
+      unit: 'EUR',
+      amount: 500,
+      reasonCode: 'commission',
+      explanation: "Fixture: the fresh line's credit",
+    });
+    return releasedPayoutOf(period);
+  }
+  return {};
+}
+
 /** Fresh targets in program a that a request of a's own keys can succeed on (new open entries, a freeze to lift, redemptions to act on). */
 async function freshATargets(route?: Route): Promise<Targets> {
   if (hasRoute('POST /v1/tier-ladders/{ladderId}/overrides'))
@@ -1038,6 +1208,7 @@ async function freshATargets(route?: Route): Promise<Targets> {
     approvedRedemption: acts('/fulfil', '/fail') ? await redemptionOf(false) : a.approvedRedemption,
     ...(await memberships(a.accountId)),
     ...(await freshPartnerTargets(route)),
+    ...(await freshCommissionTargets(route)),
     // A relationship to end, and an account to newly manage (each pair is managed once).
     ...(route?.path.startsWith('/v1/relationships') && (await managed(a.accountId))),
     // A survey of its own and a contact who has not answered (an answer is once per contact; a close is final).
@@ -1069,6 +1240,7 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
   const custom = spec?.request?.(t) ?? {};
   const params: Record<string, string> = {
     accountId: t.account,
+    account: t.account,
     contactId: t.contact,
     entryId: t.postedEntry,
     keyId: t.apiKey,
@@ -1096,6 +1268,9 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
     grantId: t.grant,
     relationshipId: t.relationship,
     userId: t.user,
+    plan: t.commissionPlan,
+    runId: t.releasedRun,
+    payoutId: t.payout,
     ...custom.params,
   };
   const url = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
@@ -1149,6 +1324,7 @@ function aMarkers(): string[] {
     ...(hasRoute('POST /v1/webhook-endpoints') ? [a.webhookEndpoint, a.webhookMessage] : []),
     ...(hasRoute('POST /v1/referral-programs') ? [a.referral, a.claim] : []),
     ...(hasRoute('POST /v1/users') ? [a.user, A_USER_EMAIL] : []),
+    ...(a.commissionPlan !== 'none' ? [a.proposedRun, a.releasedRun, a.payout] : []),
   ];
 }
 
@@ -1235,6 +1411,7 @@ beforeAll(async () => {
     ...(await engagementFixtures(account.id)),
     ...(await partnerFixtures(account.id, child.id)),
     ...(await configFixtures(account.id)),
+    ...(await commissionFixtures(account.id)),
     user: (
       await api.services.users.create(
         api.a.programId,

@@ -3,12 +3,15 @@
 // due (maker-checker), a payout is sent and paid or fails (the money comes back), the CSV for finance.
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { selectRows } from '../../src/db/client.ts';
 import { type TestApi, testApi } from '../support/app.ts';
 import {
   agencyPlan,
   type Body,
   currentMonth,
   type PartnerProgram,
+  partnerProgram,
+  referAFriend,
   partnerWithReferral as withReferral,
 } from './helpers.ts';
 
@@ -113,6 +116,64 @@ describe('commissions', () => {
   });
 });
 
+describe('a referral converted by approval from the review queue', () => {
+  it('pays the fixed commission at approval, once, under the key the events would have used', async () => {
+    const p = await partnerProgram(api);
+    await p.ok(p.admin, { method: 'POST', url: '/v1/referral-programs', payload: referAFriend() });
+    await p.ok(p.admin, { method: 'POST', url: '/v1/commission-plans', payload: agencyPlan() });
+    const nordic = await p.account('NORDIC');
+    await p.account('FJORD', { name: 'Fjord Builders', parentId: nordic });
+    await p.ok(p.admin, {
+      method: 'PUT',
+      url: '/v1/commission-partners/NORDIC',
+      payload: { plan: 'agency' },
+    });
+    const flagged = await p.refer(await p.code('NORDIC'), 'FJORD');
+    expect(flagged.json().status, flagged.body).toBe('review');
+    const id = flagged.json().id;
+
+    // The qualifying purchase comes while the referral waits: noted, no commission yet.
+    await p.purchase('SO-7', 'FJORD', '500.00');
+    expect(await p.referral(id)).toMatchObject({ status: 'review', conversionEventId: 'SO-7' });
+    expect(await lines(p)).toEqual([]);
+
+    await p.ok(p.admin, { method: 'POST', url: `/v1/referrals/${id}/approve`, payload: {} }, 200);
+    const written = await lines(p);
+    expect(written.map((l) => [l.kind, l.amount, l.status, l.eventId, l.referralId])).toEqual([
+      ['fixed', 5000, 'pending', 'SO-7', id],
+    ]);
+    const [key] = await selectRows<{ key: string }>(
+      api.database.db,
+      sql`select key from commission_lines where program_id = ${p.id}`,
+    );
+    expect(key?.key).toBe(`commission:agency:${id}:fixed`);
+    expect(await p.wallet(nordic, 'EUR')).toEqual({ available: 0, pending: 5000 });
+
+    // Approving again is refused; the purchase resent is a replay: still one line, one credit.
+    const again = await p.send(p.admin, { method: 'POST', url: `/v1/referrals/${id}/approve`, payload: {} });
+    expect(again.statusCode).toBe(409);
+    const sent = await p.ok(p.read, { method: 'GET', url: '/v1/events/SO-7' });
+    await p.ok(
+      p.write,
+      {
+        method: 'POST',
+        url: '/v1/events',
+        payload: {
+          id: 'SO-7',
+          type: 'purchase',
+          account: 'FJORD',
+          occurredAt: sent.occurredAt,
+          amount: '500.00',
+          currency: 'EUR',
+        },
+      },
+      200,
+    );
+    expect((await lines(p)).length).toBe(1);
+    expect(await p.entries(nordic, 'commission')).toBe(1);
+  });
+});
+
 describe('payout runs', () => {
   it('proposes what is due with a statement, approved by another admin, sent and paid, exported', async () => {
     const p = await partnerWithReferral();
@@ -138,6 +199,14 @@ describe('payout runs', () => {
       lineCount: 3,
       statement: { openingBalance: 0, commissions: 17000, clawbacks: 3000, payout: 14000, closingBalance: 0 },
     });
+    // Its lines read with it (payout_lines), also when listed by payout; other lines are in none.
+    const inPayout = await lines(p, `&payout=${payout.id}`);
+    expect(inPayout.map((l) => [l.kind, l.status, l.payoutId])).toEqual([
+      ['fixed', 'in_payout', payout.id],
+      ['percentage', 'in_payout', payout.id],
+      ['clawback', 'clawback', payout.id],
+    ]);
+    expect((await lines(p)).map((l) => l.payoutId)).toEqual([payout.id, payout.id, payout.id]);
     // The due pending credits posted for the run; the money stays in the wallet until approval.
     expect(await p.wallet(p.nordic, 'EUR')).toEqual({ available: 14000, pending: 0 });
 
@@ -202,6 +271,8 @@ describe('payout runs', () => {
       [-5000, 'reversed'],
       [-9000, 'reversed'],
     ]);
+    // Those clawbacks came after the payout: they are in none yet (the next run counts them).
+    expect((await lines(p, '&kind=clawback')).map((l) => l.payoutId)).toEqual([payout.id, null, null]);
     const wallets = (await p.ok(p.read, { method: 'GET', url: `/v1/accounts/${p.nordic}/wallets` })).data;
     expect(wallets.find((w: Body) => w.unit === 'EUR')).toMatchObject({ available: 0, debt: 14000 });
   });

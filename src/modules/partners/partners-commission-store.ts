@@ -7,6 +7,7 @@ import {
   commissionPartners,
   commissionPlans,
   partnerPayouts,
+  payoutLines,
   payoutRuns,
 } from './partners-commission-tables.ts';
 import { referrals } from './partners-tables.ts';
@@ -14,6 +15,8 @@ import { referrals } from './partners-tables.ts';
 export type CommissionPlanRow = typeof commissionPlans.$inferSelect;
 export type CommissionPartnerRow = typeof commissionPartners.$inferSelect;
 export type CommissionLineRow = typeof commissionLines.$inferSelect;
+/** A line with the payout it is in (payout_lines), if any. */
+export type PaidLineRow = CommissionLineRow & { payoutId: string | null };
 export type NewCommissionLineRow = typeof commissionLines.$inferInsert;
 export type PayoutRunRow = typeof payoutRuns.$inferSelect;
 export type PartnerPayoutRow = typeof partnerPayouts.$inferSelect;
@@ -86,14 +89,46 @@ const lineRows = programTable(commissionLines, commissionLines.id);
 export const findLine = lineRows.find;
 export const lockLine = lineRows.lock;
 export const updateLine = lineRows.update;
-export const listLines = lineRows.lister(
+const pageOfLines = lineRows.lister(
   (f: { partnerAccountId?: string; payoutId?: string; kind?: string; eventId?: string }) => [
     equalsIf(commissionLines.partnerAccountId, f.partnerAccountId),
-    equalsIf(commissionLines.payoutId, f.payoutId),
+    // A payout's lines: its partner's (by their index), each in payout_lines with it.
+    f.payoutId
+      ? sql`${commissionLines.partnerAccountId} = (select p.account_id from partner_payouts p
+                where p.program_id = ${commissionLines.programId} and p.id = ${f.payoutId})
+            and exists (select 1 from payout_lines pl where pl.program_id = ${commissionLines.programId}
+                         and pl.line_id = ${commissionLines.id} and pl.payout_id = ${f.payoutId})`
+      : undefined,
     equalsIf(commissionLines.kind, f.kind),
     equalsIf(commissionLines.eventId, f.eventId),
   ],
 );
+
+/** A page of lines (of a partner, a payout, a kind, an event), each with the payout it is in. */
+export async function listLines(
+  db: Executor,
+  programId: string,
+  filters: Parameters<typeof pageOfLines>[2],
+  cursor: string | undefined,
+  limit: number,
+): Promise<PaidLineRow[]> {
+  const rows = await pageOfLines(db, programId, filters, cursor, limit);
+  if (rows.length === 0) return [];
+  const paid = await db
+    .select({ lineId: payoutLines.lineId, payoutId: payoutLines.payoutId })
+    .from(payoutLines)
+    .where(
+      and(
+        eq(payoutLines.programId, programId),
+        inArray(
+          payoutLines.lineId,
+          rows.map((r) => r.id),
+        ),
+      ),
+    );
+  const payoutOf = new Map(paid.map((p) => [p.lineId, p.payoutId]));
+  return rows.map((r) => ({ ...r, payoutId: payoutOf.get(r.id) ?? null }));
+}
 
 export function lineByKey(db: Executor, programId: string, key: string) {
   return lineRows.findWhere(db, programId, eq(commissionLines.key, key));
@@ -148,7 +183,6 @@ export interface OwedRow {
   carried: number;
   commissions: number;
   clawbacks: number;
-  lines: number;
 }
 
 /**
@@ -169,7 +203,6 @@ export async function owedBefore(
       carried: sql<string>`coalesce(sum(${l.amount}) filter (where ${l.dueAt} < ${start}), 0)::text`,
       commissions: sql<string>`coalesce(sum(${l.amount}) filter (where ${l.dueAt} >= ${start} and ${l.amount} > 0), 0)::text`,
       clawbacks: sql<string>`coalesce(-sum(${l.amount}) filter (where ${l.dueAt} >= ${start} and ${l.amount} < 0), 0)::text`,
-      lines: sql<string>`count(*) filter (where ${l.payoutId} is null and ${l.amount} <> 0)::text`,
     })
     .from(l)
     .where(and(eq(l.programId, programId), eq(l.unit, unit), lt(l.dueAt, cutoff)))
@@ -192,7 +225,6 @@ export async function owedBefore(
     carried: Number(r.carried) - (paidBy.get(r.accountId) ?? 0),
     commissions: Number(r.commissions),
     clawbacks: Number(r.clawbacks),
-    lines: Number(r.lines),
   }));
 }
 
@@ -209,15 +241,16 @@ export async function dueEntriesOf(
     db,
     sql`select entry_id from commission_lines
          where program_id = ${programId} and partner_account_id = any(${textArray(accountIds)})
-           and unit = ${unit} and due_at < ${cutoff} and remaining > 0 and payout_id is null
-           and entry_id is not null`,
+           and unit = ${unit} and due_at < ${cutoff} and remaining > 0 and entry_id is not null
+           and not exists (select 1 from payout_lines pl
+                            where pl.program_id = commission_lines.program_id and pl.line_id = commission_lines.id)`,
   );
   return rows.map((r) => r.entry_id);
 }
 
 /**
- * Attaches each partner's unpaid lines due before `cutoff` to its payout, in one statement; answers
- * how many lines each payout got.
+ * Records each partner's unpaid lines due before `cutoff` as its payout's (payout_lines), in one
+ * INSERT … SELECT that rewrites no line; answers how many lines each payout got.
  */
 export async function attachLines(
   db: Executor,
@@ -232,21 +265,38 @@ export async function attachLines(
     sql`with v as (select unnest(${textArray(payouts.map((p) => p.accountId))}) as account_id,
                           unnest(${textArray(payouts.map((p) => p.payoutId))}) as payout_id),
              attached as (
-               update commission_lines l set payout_id = v.payout_id from v
-                where l.program_id = ${programId} and l.partner_account_id = v.account_id
-                  and l.unit = ${unit} and l.due_at < ${cutoff} and l.payout_id is null
-                returning l.payout_id)
+               insert into payout_lines (program_id, line_id, payout_id)
+               select l.program_id, l.id, v.payout_id from v
+                 join commission_lines l
+                   on l.program_id = ${programId} and l.partner_account_id = v.account_id
+                  and l.unit = ${unit} and l.due_at < ${cutoff}
+               -- A line already in a payout (its primary key) stays there. No anti-join on
+               -- payout_lines here: it would rescan the rows this very statement inserts.
+               on conflict (program_id, line_id) do nothing
+               returning payout_id)
         select payout_id, count(*)::text as n from attached group by payout_id`,
   );
   return new Map(rows.map((r) => [r.payout_id, Number(r.n)]));
 }
 
-/** Frees the lines of a payout (cancelled or failed): a later run takes them. */
+/** Frees the lines of a payout (failed): a later run takes them. Reached through its partner's lines. */
 export async function detachLines(db: Executor, programId: string, payoutId: string): Promise<void> {
-  await db
-    .update(commissionLines)
-    .set({ payoutId: null })
-    .where(and(eq(commissionLines.programId, programId), eq(commissionLines.payoutId, payoutId)));
+  await db.execute(
+    sql`delete from payout_lines pl using partner_payouts p, commission_lines l
+         where p.program_id = ${programId} and p.id = ${payoutId}
+           and l.program_id = ${programId} and l.partner_account_id = p.account_id and l.unit = p.unit
+           and pl.program_id = ${programId} and pl.line_id = l.id and pl.payout_id = p.id`,
+  );
+}
+
+/** Frees the lines of every payout of a run (cancelled), in one statement. */
+export async function detachRunLines(db: Executor, programId: string, runId: string): Promise<void> {
+  await db.execute(
+    sql`delete from payout_lines pl using partner_payouts p, commission_lines l
+         where p.program_id = ${programId} and p.run_id = ${runId}
+           and l.program_id = ${programId} and l.partner_account_id = p.account_id and l.unit = p.unit
+           and pl.program_id = ${programId} and pl.line_id = l.id and pl.payout_id = p.id`,
+  );
 }
 
 const runRows = programTable(payoutRuns, payoutRuns.id);

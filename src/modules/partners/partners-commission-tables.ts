@@ -1,7 +1,8 @@
 // Commission tables (decision 0032): commission plans by code (versioned: each change bumps the
 // version the lines record), the plan each partner account is on, commission lines (the commission
 // journal: one per paying event, bonus or clawback, each with its ledger entry), payout runs (one per
-// program, period and currency that is not cancelled) and their payouts (one per partner).
+// program, period and currency that is not cancelled), their payouts (one per partner) and the lines
+// each payout pays (payout_lines: written by one INSERT … SELECT, so a run never rewrites its lines).
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -131,7 +132,6 @@ export const commissionLines = pgTable(
     how: text('how').$type<'voided' | 'reversed'>(),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
-    payoutId: text('payout_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -139,7 +139,6 @@ export const commissionLines = pgTable(
     uniqueIndex('commission_lines_key_uq').on(t.programId, t.key),
     index('commission_lines_partner_idx').on(t.programId, t.partnerAccountId, t.dueAt),
     index('commission_lines_event_idx').on(t.programId, t.eventId),
-    index('commission_lines_payout_idx').on(t.programId, t.payoutId),
     foreignKey({
       name: 'commission_lines_partner_fk',
       columns: [t.programId, t.partnerAccountId],
@@ -222,4 +221,21 @@ export const partnerPayouts = pgTable(
       sql`${t.status} in ('proposed', 'pending', 'sent', 'paid', 'failed', 'cancelled')`,
     ),
   ],
+);
+
+/**
+ * The lines a payout pays: a row per line, written with the payout in one INSERT … SELECT (a run
+ * rewrites no line) and deleted when the payout is cancelled or fails (the lines go to the next run).
+ * A line is in one payout at most: the primary key.
+ */
+export const payoutLines = pgTable(
+  'payout_lines',
+  {
+    programId: text('program_id').notNull(),
+    lineId: text('line_id').notNull(),
+    payoutId: text('payout_id').notNull(),
+  },
+  // No index by payout: a run writes a row per line, and each index is a write per row. A payout's
+  // rows are reached through its partner's lines (commission_lines_partner_idx) and this key.
+  (t) => [primaryKey({ columns: [t.programId, t.lineId] })],
 );

@@ -58,14 +58,17 @@ export function toAssignment(row: CommissionPartnerRow) {
 }
 
 /** A line's status at `now`: a clawback, clawed back in full, paid (in a payout), pending or due. */
-export function lineStatus(row: CommissionLineRow, now: Date): string {
+export function lineStatus(row: LineRow, now: Date): string {
   if (row.kind === 'clawback') return 'clawback';
   if (row.remaining === 0 && row.amount !== 0) return 'clawed_back';
-  if (row.payoutId !== null) return 'in_payout';
+  if (row.payoutId) return 'in_payout';
   return row.dueAt.getTime() > now.getTime() ? 'pending' : 'due';
 }
 
-export function toLine(row: CommissionLineRow, now = new Date()) {
+/** A line, with the payout it is in when read with it (a line just written is in none). */
+type LineRow = CommissionLineRow & { payoutId?: string | null };
+
+export function toLine(row: LineRow, now = new Date()) {
   return {
     id: row.id,
     partnerAccountId: row.partnerAccountId,
@@ -89,7 +92,7 @@ export function toLine(row: CommissionLineRow, now = new Date()) {
     how: row.how,
     dueAt: row.dueAt.toISOString(),
     occurredAt: row.occurredAt.toISOString(),
-    payoutId: row.payoutId,
+    payoutId: row.payoutId ?? null,
     createdAt: row.createdAt.toISOString(),
   };
 }

@@ -47,13 +47,13 @@ const JOB = actorName(REFERRALS_JOB);
 type Program = Awaited<ReturnType<PartnerDeps['programs']['get']>>;
 
 /** What one partner's lines for one event need, read before the transaction. */
-interface Paying {
+export interface Paying {
   program: Program;
   plan: CommissionPlanRow;
   referral: ReferralRow;
   referredName: string;
   context: CreditContext;
-  event: CommittedEvent;
+  event: Pick<CommittedEvent, 'id' | 'type' | 'at' | 'amountMinor'>;
   now: Date;
 }
 
@@ -153,7 +153,7 @@ async function planLines(tx: Tx, p: Paying): Promise<Planned[]> {
 }
 
 /** Writes one event's lines for a partner, once: the assignment is locked, keys already used are skipped. */
-async function payEvent(deps: PartnerDeps, p: Paying): Promise<number> {
+export async function payEvent(deps: PartnerDeps, p: Paying): Promise<number> {
   const programId = p.program.id;
   const holding = p.plan.document.holdingDays;
   const dueAt = new Date(p.now.getTime() + holding * DAY_MS);

@@ -18,6 +18,7 @@ import type { ProposeRunInput, RunsQueryInput } from './partners-commission-sche
 import {
   attachLines,
   detachLines,
+  detachRunLines,
   dueEntriesOf,
   findRun,
   insertPayouts,
@@ -302,7 +303,7 @@ export async function cancelRun(
     if (before.status !== 'proposed')
       throw new FidelisError('payout_run_state_conflict', `The payout run is ${before.status}, not proposed`);
     const payouts = await payoutsOfRun(tx, programId, id);
-    for (const p of payouts) await detachLines(tx, programId, p.id);
+    await detachRunLines(tx, programId, id);
     await setPayoutsOfRun(tx, programId, id, { status: 'cancelled', updatedAt: now });
     const row = (await updateRun(tx, programId, id, {
       status: 'cancelled',

@@ -15,6 +15,7 @@ import {
 } from '../../core/partners/referral.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { commissionOnApproval } from './partners-commission-approval.ts';
 import { payConversion, prepareRewards } from './partners-conversion.ts';
 import { type PartnerDeps, type ReferralView, toReferral } from './partners-deps.ts';
 import { existingProgram } from './partners-programs.ts';
@@ -199,7 +200,7 @@ export async function approveReferral(
   const prepared = seen.conversionEventId
     ? await prepareRewards(deps, programId, seen, program.document, now)
     : null;
-  return deps.database.transaction(async (tx) => {
+  const approved = await deps.database.transaction(async (tx) => {
     const before = existingReferral(await lockReferral(tx, programId, id), id);
     if (before.status !== 'review')
       throw new FidelisError('referral_state_conflict', `The referral is ${before.status}, not in review`);
@@ -227,8 +228,11 @@ export async function approveReferral(
       before: toReferral(before, now),
       after: toReferral(row, now),
     });
-    return toReferral(row, now);
+    return row;
   });
+  // Converted by this approval: the fixed commission the events' port could not write (after commit).
+  if (approved.status === 'converted') await commissionOnApproval(deps, programId, approved, now);
+  return toReferral(approved, now);
 }
 
 /** Rejects a referral not converted yet (in review, or pending): it pays nothing, ever. */
