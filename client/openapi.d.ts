@@ -3691,6 +3691,9 @@ export interface components {
             reward: unknown;
             /** Format: date-time */
             startsAt: string;
+            translations?: {
+                [key: string]: unknown;
+            };
             /** Format: date-time */
             updatedAt: string;
             /** Format: int64 */
@@ -3712,10 +3715,13 @@ export interface components {
                 points: number | null;
                 /** Format: date-time */
                 recordedAt: string;
+                redemptionId: string | null;
+                rewardSkipped: string | null;
                 /** Format: int64 */
                 version: number;
                 windowKey: string;
             } | null;
+            description: string | null;
             /** @description Whether the account is in the challenge's audience */
             eligible: boolean;
             enrolment: "automatic" | "opt_in";
@@ -3745,6 +3751,10 @@ export interface components {
             stepsDone: number;
             /** Format: int64 */
             timeLeftSeconds: number;
+            /** @description Name and description per language tag */
+            translations: {
+                [key: string]: unknown;
+            };
             /** Format: int64 */
             version: number;
             window: {
@@ -4485,6 +4495,7 @@ export interface components {
             challenges: {
                 code: string;
                 completed: boolean;
+                description: string | null;
                 goals: {
                     done: boolean;
                     label: string | null;
@@ -4492,6 +4503,7 @@ export interface components {
                     target: string;
                     value: string;
                 }[];
+                /** @description In the member's language where translated */
                 name: string;
                 points: number | null;
                 status: string;
@@ -4886,9 +4898,10 @@ export interface components {
                 status: string;
                 type: string;
             }[];
-            holdEntryId: string;
+            holdEntryId: string | null;
             /** @example red_01JD0000000000000000000000 */
             id: string;
+            issuedFor: string | null;
             note: string | null;
             price: {
                 /** Format: int64 */
@@ -10131,6 +10144,8 @@ export interface operations {
                             points: number | null;
                             /** Format: date-time */
                             recordedAt: string;
+                            redemptionId: string | null;
+                            rewardSkipped: string | null;
                             /** Format: int64 */
                             version: number;
                             windowKey: string;
@@ -12838,6 +12853,8 @@ export interface operations {
                          * @example 25.00
                          */
                         cashback?: string;
+                        /** @description A catalog reward's id, issued free (a redemption at price 0, taking its stock; skipped when out of stock) */
+                        catalogReward?: string;
                         /** Format: int64 */
                         points?: number;
                     };
@@ -12872,6 +12889,18 @@ export interface operations {
                         eventTypes: string[];
                         /** @enum {string} */
                         kind: "win_back";
+                    } | {
+                        /** @enum {string} */
+                        kind: "membership_anniversary";
+                        /** @description Only memberships of these plans (ids); every plan when absent */
+                        plans?: string[];
+                    } | {
+                        /** @enum {string} */
+                        kind: "tier_anniversary";
+                        /** @description Only on this ladder (any by default) */
+                        ladder?: string;
+                        /** @description The tier's code */
+                        tier: string;
                     };
                 };
             };
@@ -13204,6 +13233,8 @@ export interface operations {
                          * @example 25.00
                          */
                         cashback?: string;
+                        /** @description A catalog reward's id, issued free (a redemption at price 0, taking its stock; skipped when out of stock) */
+                        catalogReward?: string;
                         /** Format: int64 */
                         points?: number;
                     };
@@ -13238,6 +13269,18 @@ export interface operations {
                         eventTypes: string[];
                         /** @enum {string} */
                         kind: "win_back";
+                    } | {
+                        /** @enum {string} */
+                        kind: "membership_anniversary";
+                        /** @description Only memberships of these plans (ids); every plan when absent */
+                        plans?: string[];
+                    } | {
+                        /** @enum {string} */
+                        kind: "tier_anniversary";
+                        /** @description Only on this ladder (any by default) */
+                        ladder?: string;
+                        /** @description The tier's code */
+                        tier: string;
                     };
                 };
             };
@@ -13477,6 +13520,8 @@ export interface operations {
                             /** @description The year, the milestone or the lapse: fired once */
                             occurrence: string;
                             points: number | null;
+                            redemptionId: string | null;
+                            rewardSkipped: string | null;
                             /** @description The contact (birthdays) or the account */
                             subjectId: string;
                         }[];
@@ -14423,6 +14468,8 @@ export interface operations {
                          * @example three-trainings
                          */
                         badge?: string;
+                        /** @description A catalog reward's id, issued free (a redemption at price 0, taking its stock; skipped when out of stock) */
+                        catalogReward?: string;
                         /** Format: int64 */
                         points?: number;
                     };
@@ -14431,6 +14478,13 @@ export interface operations {
                      * @description Events from this instant count, also those sent late (now by default)
                      */
                     startsAt?: string;
+                    /** @description Name and description per BCP 47 language tag, e.g. {"nl": {"name": "…"}} */
+                    translations?: {
+                        [key: string]: {
+                            description?: string;
+                            name?: string;
+                        };
+                    };
                     /** @description When progress counts */
                     window: {
                         /** Format: date-time */
@@ -14812,6 +14866,8 @@ export interface operations {
                          * @example three-trainings
                          */
                         badge?: string;
+                        /** @description A catalog reward's id, issued free (a redemption at price 0, taking its stock; skipped when out of stock) */
+                        catalogReward?: string;
                         /** Format: int64 */
                         points?: number;
                     };
@@ -14820,6 +14876,13 @@ export interface operations {
                      * @description Events from this instant count, also those sent late (now by default)
                      */
                     startsAt?: string;
+                    /** @description Name and description per BCP 47 language tag, e.g. {"nl": {"name": "…"}} */
+                    translations?: {
+                        [key: string]: {
+                            description?: string;
+                            name?: string;
+                        };
+                    };
                     /** @description When progress counts */
                     window: {
                         /** Format: date-time */

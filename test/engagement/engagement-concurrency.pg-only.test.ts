@@ -134,6 +134,75 @@ describe('an automation fires each occurrence once under concurrency', () => {
   });
 });
 
+describe('anniversaries with a catalog reward under concurrency', () => {
+  it('two due runs at once fire each membership anniversary once, taking one unit each', async () => {
+    const p = await engagementProgram(api);
+    const hamper = await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/rewards',
+      payload: {
+        type: 'custom',
+        name: 'Hamper',
+        price: { amount: 100, unit: 'points' },
+        stock: { kind: 'counted', quantity: 10 },
+      },
+    });
+    const plan = await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/membership-plans',
+      payload: {
+        name: 'Club',
+        fee: { amount: '10.00', currency: 'EUR' },
+        term: { months: 12 },
+        renewal: 'auto',
+        joining: 'contract',
+      },
+    });
+    await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/automations',
+      payload: {
+        code: 'club-years',
+        name: 'Club anniversary',
+        trigger: { kind: 'membership_anniversary' },
+        effect: { points: 50, catalogReward: hamper.id },
+        startsAt: '2026-01-01T00:00:00Z',
+      },
+    });
+    const accounts: string[] = [];
+    for (const n of [1, 2, 3, 4]) {
+      accounts.push(await p.account(`M-${n}`));
+      await p.ok(p.write, {
+        method: 'POST',
+        url: '/v1/memberships',
+        payload: {
+          account: `M-${n}`,
+          plan: plan.id,
+          via: 'contract',
+          reference: `C-${n}`,
+          startsAt: `2024-06-0${n}T10:00:00Z`,
+        },
+        headers: { 'idempotency-key': `join-${n}` },
+      });
+    }
+    const runs = await Promise.all([p.due('2026-06-05T10:00:00Z'), p.due('2026-06-05T10:00:00Z')]);
+    expect(runs.reduce((sum, r) => sum + r.fired, 0)).toBe(4);
+    await Promise.all([p.due('2026-06-20T10:00:00Z'), p.due('2026-06-20T10:00:00Z')]);
+    for (const account of accounts) {
+      const [row] = await selectRows<{ firings: string; redemptions: string; points: string | null }>(
+        api.database.db,
+        sql`select (select count(*) from automation_firings where program_id = ${p.id} and account_id = ${account}
+                      and redemption_id is not null) as firings,
+                   (select count(*) from redemptions where program_id = ${p.id} and account_id = ${account}
+                      and amount = 0) as redemptions,
+                   (select sum(balance) from wallets where program_id = ${p.id} and account_id = ${account}) as points`,
+      );
+      expect(row).toEqual({ firings: '1', redemptions: '1', points: '50' });
+    }
+    expect((await p.ok(p.read, { method: 'GET', url: `/v1/rewards/${hamper.id}` })).stock.available).toBe(6);
+  });
+});
+
 describe('ranking refreshes under concurrency', () => {
   it('five refreshes of the same standings at once all succeed and leave one whole ranking', async () => {
     const p = await engagementProgram(api);
