@@ -36,10 +36,24 @@ async function paid(programId: string, accountId: string) {
 }
 
 describe('a completion is paid once under concurrency', () => {
-  it('20 concurrent events that each reach the same completion pay it once', async () => {
+  it('20 concurrent events that each reach the same completion pay it once (and issue its reward once)', async () => {
     const p = await engagementProgram(api);
     await p.ok(p.admin, { method: 'POST', url: '/v1/badges', payload: trainedBadge });
-    await p.ok(p.admin, { method: 'POST', url: '/v1/challenges', payload: threeTrainings() });
+    const cap = await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/rewards',
+      payload: {
+        type: 'custom',
+        name: 'Cap',
+        price: { amount: 50, unit: 'points' },
+        stock: { kind: 'counted', quantity: 5 },
+      },
+    });
+    await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/challenges',
+      payload: threeTrainings({ reward: { points: 300, badge: 'trained', catalogReward: cap.id } }),
+    });
     const acme = await p.account('ACME');
     await p.training('t1', 'ACME', '2026-05-01T09:00:00Z');
     await p.training('t2', 'ACME', '2026-05-02T09:00:00Z');
@@ -63,6 +77,9 @@ describe('a completion is paid once under concurrency', () => {
     // And due runs racing each other afterwards pay nothing more.
     await Promise.all(Array.from({ length: 5 }, () => p.due('2026-05-10T00:00:00Z')));
     expect(await paid(p.id, acme)).toEqual({ completions: 1, entries: 1, awards: 1, points: 300 });
+    const free = await p.ok(p.read, { method: 'GET', url: `/v1/redemptions?account=${acme}` });
+    expect(free.data.map((r: { price: { amount: number } }) => r.price.amount)).toEqual([0]);
+    expect((await p.ok(p.read, { method: 'GET', url: `/v1/rewards/${cap.id}` })).stock.available).toBe(4);
   });
 
   it('concurrent due runs over completions no event checked pay each once', async () => {

@@ -501,5 +501,22 @@ describe('new goals, opt-in and automations refuse bad input, naming the field, 
       400,
       'validation_failed',
     );
+    // A translation under a key that is not a language tag (challenges and badges alike).
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/challenges',
+      challenge({ translations: { 'not a tag': { name: 'X' } } }),
+      400,
+      'validation_failed',
+    );
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/badges',
+      { code: 'bad', name: 'Bad', translations: { 'not a tag': { name: 'X' } } },
+      400,
+      'validation_failed',
+    );
   });
 });

@@ -21,6 +21,8 @@ export const Translations = Type.Record(
   ),
   {
     maxProperties: 50,
+    // Keys that are not language tags are refused (a record's key pattern alone does not refuse them).
+    additionalProperties: false,
     description: 'Name and description per BCP 47 language tag, e.g. {"nl": {"name": "…"}}',
   },
 );
