@@ -3728,6 +3728,9 @@ export interface components {
             reward: unknown;
             /** Format: date-time */
             startsAt: string;
+            translations?: {
+                [key: string]: unknown;
+            };
             /** Format: date-time */
             updatedAt: string;
             /** Format: int64 */
@@ -3749,10 +3752,13 @@ export interface components {
                 points: number | null;
                 /** Format: date-time */
                 recordedAt: string;
+                redemptionId: string | null;
+                rewardSkipped: string | null;
                 /** Format: int64 */
                 version: number;
                 windowKey: string;
             } | null;
+            description: string | null;
             /** @description Whether the account is in the challenge's audience */
             eligible: boolean;
             enrolment: "automatic" | "opt_in";
@@ -3782,6 +3788,10 @@ export interface components {
             stepsDone: number;
             /** Format: int64 */
             timeLeftSeconds: number;
+            /** @description Name and description per language tag */
+            translations: {
+                [key: string]: unknown;
+            };
             /** Format: int64 */
             version: number;
             window: {
@@ -4522,6 +4532,7 @@ export interface components {
             challenges: {
                 code: string;
                 completed: boolean;
+                description: string | null;
                 goals: {
                     done: boolean;
                     label: string | null;
@@ -4529,6 +4540,7 @@ export interface components {
                     target: string;
                     value: string;
                 }[];
+                /** @description In the member's language where translated */
                 name: string;
                 points: number | null;
                 status: string;
@@ -4935,9 +4947,10 @@ export interface components {
                 status: string;
                 type: string;
             }[];
-            holdEntryId: string;
+            holdEntryId: string | null;
             /** @example red_01JD0000000000000000000000 */
             id: string;
+            issuedFor: string | null;
             note: string | null;
             price: {
                 /** Format: int64 */
@@ -10219,6 +10232,8 @@ export interface operations {
                             points: number | null;
                             /** Format: date-time */
                             recordedAt: string;
+                            redemptionId: string | null;
+                            rewardSkipped: string | null;
                             /** Format: int64 */
                             version: number;
                             windowKey: string;
@@ -12926,6 +12941,8 @@ export interface operations {
                          * @example 25.00
                          */
                         cashback?: string;
+                        /** @description A catalog reward's id, issued free (a redemption at price 0, taking its stock; skipped when out of stock) */
+                        catalogReward?: string;
                         /** Format: int64 */
                         points?: number;
                     };
@@ -12960,6 +12977,18 @@ export interface operations {
                         eventTypes: string[];
                         /** @enum {string} */
                         kind: "win_back";
+                    } | {
+                        /** @enum {string} */
+                        kind: "membership_anniversary";
+                        /** @description Only memberships of these plans (ids); every plan when absent */
+                        plans?: string[];
+                    } | {
+                        /** @enum {string} */
+                        kind: "tier_anniversary";
+                        /** @description Only on this ladder (any by default) */
+                        ladder?: string;
+                        /** @description The tier's code */
+                        tier: string;
                     };
                 };
             };
@@ -13292,6 +13321,8 @@ export interface operations {
                          * @example 25.00
                          */
                         cashback?: string;
+                        /** @description A catalog reward's id, issued free (a redemption at price 0, taking its stock; skipped when out of stock) */
+                        catalogReward?: string;
                         /** Format: int64 */
                         points?: number;
                     };
@@ -13326,6 +13357,18 @@ export interface operations {
                         eventTypes: string[];
                         /** @enum {string} */
                         kind: "win_back";
+                    } | {
+                        /** @enum {string} */
+                        kind: "membership_anniversary";
+                        /** @description Only memberships of these plans (ids); every plan when absent */
+                        plans?: string[];
+                    } | {
+                        /** @enum {string} */
+                        kind: "tier_anniversary";
+                        /** @description Only on this ladder (any by default) */
+                        ladder?: string;
+                        /** @description The tier's code */
+                        tier: string;
                     };
                 };
             };
@@ -13565,6 +13608,8 @@ export interface operations {
                             /** @description The year, the milestone or the lapse: fired once */
                             occurrence: string;
                             points: number | null;
+                            redemptionId: string | null;
+                            rewardSkipped: string | null;
                             /** @description The contact (birthdays) or the account */
                             subjectId: string;
                         }[];
@@ -14511,6 +14556,8 @@ export interface operations {
                          * @example three-trainings
                          */
                         badge?: string;
+                        /** @description A catalog reward's id, issued free (a redemption at price 0, taking its stock; skipped when out of stock) */
+                        catalogReward?: string;
                         /** Format: int64 */
                         points?: number;
                     };
@@ -14519,6 +14566,13 @@ export interface operations {
                      * @description Events from this instant count, also those sent late (now by default)
                      */
                     startsAt?: string;
+                    /** @description Name and description per BCP 47 language tag, e.g. {"nl": {"name": "…"}} */
+                    translations?: {
+                        [key: string]: {
+                            description?: string;
+                            name?: string;
+                        };
+                    };
                     /** @description When progress counts */
                     window: {
                         /** Format: date-time */
@@ -14900,6 +14954,8 @@ export interface operations {
                          * @example three-trainings
                          */
                         badge?: string;
+                        /** @description A catalog reward's id, issued free (a redemption at price 0, taking its stock; skipped when out of stock) */
+                        catalogReward?: string;
                         /** Format: int64 */
                         points?: number;
                     };
@@ -14908,6 +14964,13 @@ export interface operations {
                      * @description Events from this instant count, also those sent late (now by default)
                      */
                     startsAt?: string;
+                    /** @description Name and description per BCP 47 language tag, e.g. {"nl": {"name": "…"}} */
+                    translations?: {
+                        [key: string]: {
+                            description?: string;
+                            name?: string;
+                        };
+                    };
                     /** @description When progress counts */
                     window: {
                         /** Format: date-time */

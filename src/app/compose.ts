@@ -127,6 +127,11 @@ export function createServices(database: Database, options: ServiceOptions = {})
     audit,
     outbox,
     rfmOf: (programId, accountIds) => rfmFactsOf(database.db, programId, accountIds),
+    // Catalog rewards issued free (decision 0041): redemptions is built below, called only later.
+    redemptions: {
+      issueFree: (...args) => redemptions.issueFree(...args),
+      freeIssueProblem: (...args) => redemptions.freeIssueProblem(...args),
+    },
   });
   // Partner growth (decision 0026): referrals hear of committed events through the events' referral
   // port; an approved sales claim becomes an event (events is built just below, called only later).

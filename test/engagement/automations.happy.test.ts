@@ -208,4 +208,135 @@ describe('lifecycle automations', () => {
       'Win-back: we miss you, BETA — nothing since 2026-03-10',
     );
   });
+
+  it('membership and tier anniversaries fire once a year on the local date, issuing a catalog reward free while stock lasts', async () => {
+    const p = await engagementProgram(api);
+    const hamper = await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/rewards',
+      payload: {
+        type: 'custom',
+        name: 'Hamper',
+        price: { amount: 100, unit: 'points' },
+        stock: { kind: 'counted', quantity: 1 },
+      },
+    });
+    const plan = await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/membership-plans',
+      payload: {
+        name: 'Club',
+        fee: { amount: '10.00', currency: 'EUR' },
+        term: { months: 12 },
+        renewal: 'auto',
+        joining: 'contract',
+      },
+    });
+    const ladder = await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/tier-ladders',
+      payload: {
+        document: {
+          name: 'Partner program',
+          metric: 'qualifying_spend',
+          window: { kind: 'rolling_months', months: 12 },
+          tiers: [
+            { code: 'silver', name: 'Silver', threshold: '1000' },
+            { code: 'gold', name: 'Gold', threshold: '5000' },
+          ],
+        },
+      },
+    });
+    const acme = await p.account('ACME');
+    const beta = await p.account('BETA');
+    // ACME's first term started on 11 June 2024 in Amsterdam (22:30 UTC the day before).
+    await p.ok(p.write, {
+      method: 'POST',
+      url: '/v1/memberships',
+      payload: {
+        account: 'ACME',
+        plan: plan.id,
+        via: 'contract',
+        reference: 'C-1',
+        startsAt: '2024-06-10T22:30:00Z',
+      },
+      headers: { 'idempotency-key': 'join-acme' },
+    });
+    // BETA first reached Gold on 2 September 2024 in Amsterdam.
+    await p.ok(
+      p.admin,
+      {
+        method: 'POST',
+        url: `/v1/tier-ladders/${ladder.id}/overrides`,
+        payload: {
+          account: 'BETA',
+          kind: 'set',
+          tier: 'gold',
+          from: '2024-09-01T22:30:00Z',
+          reason: 'Contract',
+        },
+      },
+      200,
+    );
+    await automation(p, {
+      code: 'club-years',
+      name: 'Club anniversary',
+      trigger: { kind: 'membership_anniversary', plans: [plan.id] },
+      effect: { points: 50, catalogReward: hamper.id },
+      startsAt: '2026-01-01T00:00:00Z',
+    });
+    await automation(p, {
+      code: 'gold-years',
+      name: 'Gold anniversary',
+      trigger: { kind: 'tier_anniversary', tier: 'gold' },
+      effect: { points: 20, catalogReward: hamper.id },
+      startsAt: '2026-01-01T00:00:00Z',
+    });
+
+    expect(await p.due('2026-06-10T21:00:00Z')).toMatchObject({ fired: 0 });
+    expect(await p.due('2026-06-10T22:30:00Z')).toMatchObject({ fired: 1 });
+    expect(await p.due('2026-06-20T10:00:00Z')).toMatchObject({ fired: 0 });
+    const [club] = await firings(p, 'club-years');
+    expect(club).toMatchObject({
+      accountId: acme,
+      occurrence: '2026',
+      occurredOn: '2026-06-11',
+      explanation: 'Happy anniversary, ACME — 2 years of Club (2026)',
+      points: 50,
+      rewardSkipped: null,
+    });
+    const hamperFor = await p.ok(p.read, { method: 'GET', url: `/v1/redemptions/${club.redemptionId}` });
+    expect(hamperFor).toMatchObject({
+      accountId: acme,
+      status: 'approved',
+      price: { amount: 0, unit: 'points' },
+      holdEntryId: null,
+      issuedFor: `automation:club-years:${club.subjectId}:2026`,
+    });
+
+    // The only hamper went to ACME: BETA's Gold anniversary fires, its hamper is skipped.
+    expect(await p.due('2026-09-01T21:00:00Z')).toMatchObject({ fired: 0 });
+    expect(await p.due('2026-09-02T10:00:00Z')).toMatchObject({ fired: 1 });
+    const [gold] = await firings(p, 'gold-years');
+    expect(gold).toMatchObject({
+      subjectId: beta,
+      accountId: beta,
+      occurredOn: '2026-09-02',
+      explanation: 'Happy anniversary, BETA — 2 years as Gold (2026)',
+      points: 20,
+      redemptionId: null,
+      rewardSkipped: 'Hamper is out of stock',
+    });
+    // Cancelling the free redemption gives its unit back and no points (none were held); the firings stay.
+    const cancelled = await p.ok(
+      p.write,
+      { method: 'POST', url: `/v1/redemptions/${club.redemptionId}/cancel`, payload: {} },
+      200,
+    );
+    expect(cancelled).toMatchObject({ status: 'cancelled', settleEntryId: null, refundEntryId: null });
+    expect((await p.ok(p.read, { method: 'GET', url: `/v1/rewards/${hamper.id}` })).stock.available).toBe(1);
+    expect(await p.due('2026-09-03T10:00:00Z')).toMatchObject({ fired: 0 });
+    expect(await p.points(acme)).toBe(50);
+    expect(await p.points(beta)).toBe(20);
+  });
 });

@@ -255,4 +255,81 @@ describe('a quarterly three-trainings challenge', () => {
       ),
     ).toEqual(['three-trainings']);
   });
+
+  it('issues a catalog reward free once per completion, taking a code; out of codes it is skipped with the reason', async () => {
+    const p = await engagementProgram(api);
+    await p.ok(p.admin, { method: 'POST', url: '/v1/badges', payload: trainedBadge });
+    const gift = await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/rewards',
+      payload: {
+        type: 'egift_card',
+        name: 'Gift card',
+        price: { amount: 500, unit: 'points' },
+        stock: { kind: 'codes' },
+      },
+    });
+    await p.ok(p.admin, {
+      method: 'POST',
+      url: `/v1/rewards/${gift.id}/codes`,
+      payload: { codes: ['GIFT-1'] },
+    });
+    await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/challenges',
+      payload: threeTrainings({ reward: { points: 300, catalogReward: gift.id } }),
+    });
+    const acme = await p.account('ACME');
+    const beta = await p.account('BETA');
+    for (const n of [1, 2, 3]) await p.training(`a${n}`, 'ACME', `2026-04-0${n}T09:00:00Z`);
+    await p.due('2026-05-10T00:00:00Z');
+    await p.due('2026-05-10T00:00:00Z');
+    const done = (await p.progress('three-trainings', 'ACME', '2026-05-10T00:00:00Z')).completion;
+    expect(done).toMatchObject({ points: 300, rewardSkipped: null, redemptionId: expect.any(String) });
+    const redemption = await p.ok(p.read, { method: 'GET', url: `/v1/redemptions/${done.redemptionId}` });
+    expect(redemption).toMatchObject({
+      accountId: acme,
+      rewardId: gift.id,
+      status: 'fulfilled',
+      code: 'GIFT-1',
+      price: { amount: 0, unit: 'points' },
+      holdEntryId: null,
+      issuedFor: `challenge:three-trainings:${acme}:2026-Q2`,
+    });
+    // Free: the 300 points of the completion stay whole, and the repeated due run issued nothing more.
+    expect(await p.points(acme)).toBe(300);
+    const listed = await p.ok(p.read, { method: 'GET', url: `/v1/redemptions?account=${acme}` });
+    expect(listed.data).toHaveLength(1);
+
+    // The pool is empty now: BETA's completion is paid, the reward is skipped with its reason.
+    for (const n of [1, 2, 3]) await p.training(`b${n}`, 'BETA', `2026-04-0${n}T09:00:00Z`);
+    const skipped = (await p.progress('three-trainings', 'BETA', '2026-05-10T00:00:00Z')).completion;
+    expect(skipped).toMatchObject({
+      points: 300,
+      redemptionId: null,
+      rewardSkipped: 'Gift card has no codes left',
+    });
+    expect(await p.points(beta)).toBe(300);
+    expect((await p.ok(p.read, { method: 'GET', url: `/v1/redemptions?account=${beta}` })).data).toEqual([]);
+  });
+
+  it('keeps name and description per language', async () => {
+    const p = await engagementProgram(api);
+    await p.ok(p.admin, { method: 'POST', url: '/v1/badges', payload: trainedBadge });
+    const translations = {
+      nl: { name: 'Drie trainingen dit kwartaal', description: 'Volg drie trainingen' },
+    };
+    const created = await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/challenges',
+      payload: threeTrainings({ description: 'Follow three trainings', translations }),
+    });
+    expect(created).toMatchObject({ description: 'Follow three trainings', translations });
+    await p.account('ACME');
+    const listed = await p.ok(p.read, {
+      method: 'GET',
+      url: '/v1/accounts/ACME/challenges?asOf=2026-05-10T00:00:00Z',
+    });
+    expect(listed.data[0]).toMatchObject({ description: 'Follow three trainings', translations });
+  });
 });

@@ -36,10 +36,24 @@ async function paid(programId: string, accountId: string) {
 }
 
 describe('a completion is paid once under concurrency', () => {
-  it('20 concurrent events that each reach the same completion pay it once', async () => {
+  it('20 concurrent events that each reach the same completion pay it once (and issue its reward once)', async () => {
     const p = await engagementProgram(api);
     await p.ok(p.admin, { method: 'POST', url: '/v1/badges', payload: trainedBadge });
-    await p.ok(p.admin, { method: 'POST', url: '/v1/challenges', payload: threeTrainings() });
+    const cap = await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/rewards',
+      payload: {
+        type: 'custom',
+        name: 'Cap',
+        price: { amount: 50, unit: 'points' },
+        stock: { kind: 'counted', quantity: 5 },
+      },
+    });
+    await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/challenges',
+      payload: threeTrainings({ reward: { points: 300, badge: 'trained', catalogReward: cap.id } }),
+    });
     const acme = await p.account('ACME');
     await p.training('t1', 'ACME', '2026-05-01T09:00:00Z');
     await p.training('t2', 'ACME', '2026-05-02T09:00:00Z');
@@ -63,6 +77,9 @@ describe('a completion is paid once under concurrency', () => {
     // And due runs racing each other afterwards pay nothing more.
     await Promise.all(Array.from({ length: 5 }, () => p.due('2026-05-10T00:00:00Z')));
     expect(await paid(p.id, acme)).toEqual({ completions: 1, entries: 1, awards: 1, points: 300 });
+    const free = await p.ok(p.read, { method: 'GET', url: `/v1/redemptions?account=${acme}` });
+    expect(free.data.map((r: { price: { amount: number } }) => r.price.amount)).toEqual([0]);
+    expect((await p.ok(p.read, { method: 'GET', url: `/v1/rewards/${cap.id}` })).stock.available).toBe(4);
   });
 
   it('concurrent due runs over completions no event checked pay each once', async () => {
@@ -131,6 +148,75 @@ describe('an automation fires each occurrence once under concurrency', () => {
       );
       expect(row).toEqual({ firings: '2', entries: '2', awards: '2', points: '200' });
     }
+  });
+});
+
+describe('anniversaries with a catalog reward under concurrency', () => {
+  it('two due runs at once fire each membership anniversary once, taking one unit each', async () => {
+    const p = await engagementProgram(api);
+    const hamper = await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/rewards',
+      payload: {
+        type: 'custom',
+        name: 'Hamper',
+        price: { amount: 100, unit: 'points' },
+        stock: { kind: 'counted', quantity: 10 },
+      },
+    });
+    const plan = await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/membership-plans',
+      payload: {
+        name: 'Club',
+        fee: { amount: '10.00', currency: 'EUR' },
+        term: { months: 12 },
+        renewal: 'auto',
+        joining: 'contract',
+      },
+    });
+    await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/automations',
+      payload: {
+        code: 'club-years',
+        name: 'Club anniversary',
+        trigger: { kind: 'membership_anniversary' },
+        effect: { points: 50, catalogReward: hamper.id },
+        startsAt: '2026-01-01T00:00:00Z',
+      },
+    });
+    const accounts: string[] = [];
+    for (const n of [1, 2, 3, 4]) {
+      accounts.push(await p.account(`M-${n}`));
+      await p.ok(p.write, {
+        method: 'POST',
+        url: '/v1/memberships',
+        payload: {
+          account: `M-${n}`,
+          plan: plan.id,
+          via: 'contract',
+          reference: `C-${n}`,
+          startsAt: `2024-06-0${n}T10:00:00Z`,
+        },
+        headers: { 'idempotency-key': `join-${n}` },
+      });
+    }
+    const runs = await Promise.all([p.due('2026-06-05T10:00:00Z'), p.due('2026-06-05T10:00:00Z')]);
+    expect(runs.reduce((sum, r) => sum + r.fired, 0)).toBe(4);
+    await Promise.all([p.due('2026-06-20T10:00:00Z'), p.due('2026-06-20T10:00:00Z')]);
+    for (const account of accounts) {
+      const [row] = await selectRows<{ firings: string; redemptions: string; points: string | null }>(
+        api.database.db,
+        sql`select (select count(*) from automation_firings where program_id = ${p.id} and account_id = ${account}
+                      and redemption_id is not null) as firings,
+                   (select count(*) from redemptions where program_id = ${p.id} and account_id = ${account}
+                      and amount = 0) as redemptions,
+                   (select sum(balance) from wallets where program_id = ${p.id} and account_id = ${account}) as points`,
+      );
+      expect(row).toEqual({ firings: '1', redemptions: '1', points: '50' });
+    }
+    expect((await p.ok(p.read, { method: 'GET', url: `/v1/rewards/${hamper.id}` })).stock.available).toBe(6);
   });
 });
 

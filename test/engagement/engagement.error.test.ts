@@ -420,4 +420,103 @@ describe('new goals, opt-in and automations refuse bad input, naming the field, 
       ['/body/code'],
     );
   });
+
+  it('catalog rewards and anniversaries: an unknown or session reward, an unknown plan, tier or ladder', async () => {
+    const session = await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/rewards',
+      payload: {
+        type: 'experience',
+        name: 'Factory tour',
+        price: { amount: 100, unit: 'points' },
+        stock: { kind: 'sessions' },
+      },
+    });
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/challenges',
+      challenge({ reward: { points: 5, catalogReward: 'rwd_missing' } }),
+      422,
+      'challenge_invalid',
+      ['/body/reward/catalogReward'],
+    );
+    const problem = await refused(
+      p.admin,
+      'POST',
+      '/v1/automations',
+      { code: 'bad', name: 'Bad', trigger: { kind: 'birthday' }, effect: { catalogReward: session.id } },
+      422,
+      'automation_invalid',
+      ['/body/effect/catalogReward'],
+    );
+    expect(problem.errors[0].message).toBe('a reward booked per session cannot be issued free');
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/automations',
+      {
+        code: 'bad',
+        name: 'Bad',
+        trigger: { kind: 'membership_anniversary', plans: ['pln_missing'] },
+        effect: { points: 5 },
+      },
+      422,
+      'automation_invalid',
+      ['/body/trigger/plans/0'],
+    );
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/automations',
+      {
+        code: 'bad',
+        name: 'Bad',
+        trigger: { kind: 'tier_anniversary', tier: 'gold' },
+        effect: { points: 5 },
+      },
+      422,
+      'automation_invalid',
+      ['/body/trigger/tier'],
+    );
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/automations',
+      {
+        code: 'bad',
+        name: 'Bad',
+        trigger: { kind: 'tier_anniversary', tier: 'gold', ladder: 'no-ladder' },
+        effect: { points: 5 },
+      },
+      422,
+      'automation_invalid',
+      ['/body/trigger/ladder'],
+    );
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/automations',
+      { code: 'bad', name: 'Bad', trigger: { kind: 'tier_anniversary' }, effect: { points: 5 } },
+      400,
+      'validation_failed',
+    );
+    // A translation under a key that is not a language tag (challenges and badges alike).
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/challenges',
+      challenge({ translations: { 'not a tag': { name: 'X' } } }),
+      400,
+      'validation_failed',
+    );
+    await refused(
+      p.admin,
+      'POST',
+      '/v1/badges',
+      { code: 'bad', name: 'Bad', translations: { 'not a tag': { name: 'X' } } },
+      400,
+      'validation_failed',
+    );
+  });
 });

@@ -247,7 +247,16 @@ describe('challenges and badges', () => {
   it('shows open challenges with progress, then the completion and the badge', async () => {
     const { a } = api;
     await ok(a.admin, 'POST', '/v1/badges', trainedBadge);
-    await ok(a.admin, 'POST', '/v1/challenges', threeTrainings({ startsAt: '2020-01-01T00:00:00Z' }));
+    await ok(
+      a.admin,
+      'POST',
+      '/v1/challenges',
+      threeTrainings({
+        startsAt: '2020-01-01T00:00:00Z',
+        description: 'Follow three trainings',
+        translations: { nl: { name: 'Drie trainingen', description: 'Volg drie trainingen' } },
+      }),
+    );
     const training = (id: string, hours: number) =>
       ok(a.write, 'POST', '/v1/events', {
         id,
@@ -262,6 +271,7 @@ describe('challenges and badges', () => {
       expect.objectContaining({
         code: 'three-trainings',
         name: 'Three trainings this quarter',
+        description: 'Follow three trainings',
         status: 'open',
         goals: [{ label: 'Complete three trainings', metric: 'count', value: '2', target: '3', done: false }],
         steps: 1,
@@ -273,11 +283,18 @@ describe('challenges and badges', () => {
     expect([halfway.completions, halfway.badges]).toEqual([[], []]);
     await training('tr-3', 1);
     const done = json(await asMember(api, buyer, { url: '/portal/api/challenges?locale=nl' }));
-    expect(done.challenges[0]).toMatchObject({ status: 'completed', completed: true, stepsDone: 1 });
+    // The challenge in the member's language, where the operator translated it.
+    expect(done.challenges[0]).toMatchObject({
+      name: 'Drie trainingen',
+      description: 'Volg drie trainingen',
+      status: 'completed',
+      completed: true,
+      stepsDone: 1,
+    });
     expect(done.completions).toEqual([
       expect.objectContaining({
         challenge: 'three-trainings',
-        name: 'Three trainings this quarter',
+        name: 'Drie trainingen',
         points: 300,
       }),
     ]);

@@ -1,6 +1,7 @@
 // Lifecycle automations as data: what fires (a contact's birthday, the client anniversary of the
 // account's customerSince, a milestone of lifetime spend or points, a win-back after N days without
-// a qualifying event), what it gives (points, cashback, a badge), and from when. Pure: which occurrence is due
+// a qualifying event, the anniversary of a membership or of reaching a tier), what it gives (points,
+// cashback, a badge, a catalog reward issued free), and from when. Pure: which occurrence is due
 // on a local date, its stable key (so it fires once however often, late or concurrently the due run
 // looks), and the words the ledger shows. What needs the store is in the engagement module.
 import type { LocalDate } from '../calendar.ts';
@@ -16,13 +17,17 @@ export type AutomationTrigger =
       threshold: string;
       eventTypes?: string[];
     }
-  | { kind: 'win_back'; days: number; eventTypes: string[] };
+  | { kind: 'win_back'; days: number; eventTypes: string[] }
+  /** The yearly date an active membership's first term started (of these plans, or any). */
+  | { kind: 'membership_anniversary'; plans?: string[] }
+  /** The yearly date an account first reached a tier it still holds (on this ladder, or any). */
+  | { kind: 'tier_anniversary'; tier: string; ladder?: string };
 
 export interface AutomationDocument {
   name: string;
   trigger: AutomationTrigger;
-  /** cashback: a decimal in the program's base currency, credited to its cash wallet. */
-  effect: { points?: number; cashback?: string; badge?: string };
+  /** cashback: a decimal in the program's base currency, credited to its cash wallet; catalogReward: a reward's id, issued free. */
+  effect: { points?: number; cashback?: string; badge?: string; catalogReward?: string };
   /** Occurrences from this instant fire (earlier birthdays, anniversaries or lapses do not). */
   startsAt: string;
   /** Paused automations fire nothing. */
@@ -52,13 +57,20 @@ export function automationProblems(doc: AutomationDocument): Record<string, stri
     if (t.metric === 'lifetime_points' && t.eventTypes !== undefined)
       problems['trigger/eventTypes'] = 'lifetime_points counts every rule award: no event types';
   }
+  if (t.kind === 'membership_anniversary' && t.plans !== undefined && t.plans.length === 0)
+    problems['trigger/plans'] = 'at least one plan, or leave it out for every plan';
   if (t.kind === 'win_back') {
     if (!Number.isInteger(t.days) || t.days < 1 || t.days > 3660)
       problems['trigger/days'] = 'a whole number of days from 1 to 3660';
     if (t.eventTypes.length === 0) problems['trigger/eventTypes'] = 'at least one event type';
   }
-  if (doc.effect.points === undefined && doc.effect.cashback === undefined && doc.effect.badge === undefined)
-    problems['effect'] = 'points, cashback, a badge or several';
+  if (
+    doc.effect.points === undefined &&
+    doc.effect.cashback === undefined &&
+    doc.effect.badge === undefined &&
+    doc.effect.catalogReward === undefined
+  )
+    problems['effect'] = 'points, cashback, a badge, a catalog reward or several';
   if (
     doc.effect.cashback !== undefined &&
     (!DECIMAL.test(doc.effect.cashback) || /^0(\.0*)?$/.test(doc.effect.cashback))
@@ -129,6 +141,8 @@ export function firstName(name: string | null): string | null {
   return name.trim().split(/\s+/)[0] ?? null;
 }
 
+const years = (n: number | undefined) => `${n} year${n === 1 ? '' : 's'}`;
+
 /** What the ledger and the firing say of an occurrence. */
 export function explanation(
   doc: AutomationDocument,
@@ -139,6 +153,8 @@ export function explanation(
     threshold?: string;
     unit?: string;
     lastOn?: string;
+    /** The plan's name (membership anniversaries) or the tier's (tier anniversaries). */
+    label?: string;
   },
 ): string {
   const who = facts.name ?? 'member';
@@ -153,5 +169,9 @@ export function explanation(
       }`;
     case 'win_back':
       return `${doc.name}: we miss you, ${who} — nothing since ${facts.lastOn}`;
+    case 'membership_anniversary':
+      return `Happy anniversary, ${who} — ${years(facts.years)} of ${facts.label} (${facts.year})`;
+    case 'tier_anniversary':
+      return `Happy anniversary, ${who} — ${years(facts.years)} as ${facts.label} (${facts.year})`;
   }
 }

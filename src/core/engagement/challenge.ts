@@ -55,8 +55,10 @@ export interface ChallengeDocument {
   endsAt?: string;
   /** Who takes part: every account, or those a CEL condition over the account (as rules see it) holds for. */
   audience?: { condition?: string };
-  /** What a completion gives, once per account and window. */
-  reward: { points?: number; badge?: string };
+  /** What a completion gives, once per account and window (catalogReward: a reward's id, issued free). */
+  reward: { points?: number; badge?: string; catalogReward?: string };
+  /** Name and description per BCP 47 language tag ({"nl": {"name": "…"}}), as badges have. */
+  translations?: Record<string, { name?: string; description?: string }>;
 }
 
 /** One window of a challenge: [start, end), with a stable key per challenge ("2026-Q2", "2026-03", "fixed"). */

@@ -26,7 +26,12 @@ export function challengeCompleted(
   accountId: string,
   window: ChallengeWindowAt,
   completedAt: Date,
-  paid: { points: string | number | null; entryId: string | null; award: BadgeAwardRow | undefined },
+  paid: {
+    points: string | number | null;
+    entryId: string | null;
+    award: BadgeAwardRow | undefined;
+    redemptionId: string | null;
+  },
 ): OutboxMessage[] {
   return [
     {
@@ -41,6 +46,7 @@ export function challengeCompleted(
         points: paid.points,
         entryId: paid.entryId,
         badge: paid.award?.badgeCode ?? null,
+        redemptionId: paid.redemptionId,
       },
     },
     ...(paid.award ? [badgeAwarded(paid.award)] : []),

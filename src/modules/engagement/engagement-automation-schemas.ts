@@ -2,7 +2,7 @@
 import Type from 'typebox';
 import { Limit, Name, PageOf, Ref, Timestamp } from '../../http/schemas.ts';
 import { EVENT_TYPE_NAME } from '../event-types/event-types-schemas.ts';
-import { EngagementCode, Nullable } from './engagement-schemas.ts';
+import { CatalogReward, EngagementCode, Nullable } from './engagement-schemas.ts';
 
 const Trigger = Type.Union(
   [
@@ -46,6 +46,38 @@ const Trigger = Type.Union(
         description: 'No event of these types for this many days (once per lapse)',
       },
     ),
+    Type.Object(
+      {
+        kind: Type.Literal('membership_anniversary'),
+        plans: Type.Optional(
+          Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+            minItems: 1,
+            maxItems: 20,
+            uniqueItems: true,
+            description: 'Only memberships of these plans (ids); every plan when absent',
+          }),
+        ),
+      },
+      {
+        additionalProperties: false,
+        description:
+          "The yearly date an active membership's first term started, in the program's time zone (once a year per membership, from the first year)",
+      },
+    ),
+    Type.Object(
+      {
+        kind: Type.Literal('tier_anniversary'),
+        tier: Type.String({ minLength: 1, maxLength: 64, description: "The tier's code" }),
+        ladder: Type.Optional(
+          Type.String({ minLength: 1, maxLength: 64, description: 'Only on this ladder (any by default)' }),
+        ),
+      },
+      {
+        additionalProperties: false,
+        description:
+          "The yearly date an account first reached a tier it still holds, in the program's time zone (once a year per account, from the first year)",
+      },
+    ),
   ],
   { description: 'What fires it' },
 );
@@ -64,6 +96,7 @@ const AutomationFields = {
         }),
       ),
       badge: Type.Optional(EngagementCode),
+      catalogReward: Type.Optional(CatalogReward),
     },
     { additionalProperties: false, description: 'What each occurrence gives (once)' },
   ),
@@ -118,6 +151,8 @@ export const FiringList = Type.Object({
       cashback: Nullable(Type.String({ description: 'In the base currency' })),
       cashbackEntryId: Nullable(Type.String()),
       badgeAwardId: Nullable(Type.String()),
+      redemptionId: Nullable(Type.String({ description: 'The catalog reward issued free' })),
+      rewardSkipped: Nullable(Type.String({ description: 'Why the catalog reward was not issued' })),
     }),
   ),
 });

@@ -1,6 +1,7 @@
 // Lifecycle automations: birthdays (contacts), client anniversaries (the account's customerSince),
-// milestones (lifetime spend or points crossing a threshold) and win-back (no qualifying event for N
-// days), configured as data with their effect (points, a badge): defined, changed, read, and their
+// milestones (lifetime spend or points crossing a threshold), win-back (no qualifying event for N
+// days), membership and tier anniversaries, configured as data with their effect (points, cashback,
+// a badge, a catalog reward issued free): defined, changed, read, and their
 // firings listed. Firing them (the due run) is engagement-firing.ts.
 import type { Actor } from '../../core/access.ts';
 import { type AutomationDocument, automationProblems } from '../../core/engagement/automation.ts';
@@ -8,7 +9,9 @@ import { type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
 import { formatAmount, minorDigits } from '../../core/money.ts';
 import { fetchPage, type PageQuery } from '../../core/pagination.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
+import { planIds } from '../memberships/memberships-reads.ts';
 import { type EngagementDeps, existing } from './engagement-deps.ts';
+import { catalogRewardProblem } from './engagement-free-reward.ts';
 import {
   type AutomationRow,
   type FiringRow,
@@ -45,6 +48,8 @@ export function toFiring(row: FiringRow, baseCurrency: string) {
     cashback: row.cashback === null ? null : formatAmount(BigInt(row.cashback), baseCurrency),
     cashbackEntryId: row.cashbackEntryId,
     badgeAwardId: row.badgeAwardId,
+    redemptionId: row.redemptionId,
+    rewardSkipped: row.rewardSkipped,
   };
 }
 
@@ -52,6 +57,33 @@ export type AutomationInput = Omit<AutomationDocument, 'startsAt' | 'enabled'> &
   startsAt?: string;
   enabled?: boolean;
 };
+
+/** A membership anniversary's plans and a tier anniversary's tier (and ladder) must exist. */
+async function triggerProblems(
+  deps: EngagementDeps,
+  programId: string,
+  doc: AutomationDocument,
+): Promise<FieldError[]> {
+  const t = doc.trigger;
+  const problems: FieldError[] = [];
+  if (t.kind === 'membership_anniversary' && t.plans !== undefined) {
+    const known = await planIds(deps.database.db, programId);
+    for (const [i, plan] of t.plans.entries())
+      if (!known.has(plan)) problems.push({ path: `/trigger/plans/${i}`, message: `unknown plan ${plan}` });
+  }
+  if (t.kind === 'tier_anniversary') {
+    const ladders = await deps.tiers.listLadders(programId);
+    const on = ladders.filter((l) => t.ladder === undefined || l.id === t.ladder);
+    if (t.ladder !== undefined && on.length === 0)
+      problems.push({ path: '/trigger/ladder', message: `unknown ladder ${t.ladder}` });
+    else if (!on.some((l) => l.document.tiers.some((x) => x.code === t.tier)))
+      problems.push({
+        path: '/trigger/tier',
+        message: `no tier ${t.tier} on ${t.ladder === undefined ? 'any ladder' : `ladder ${t.ladder}`}`,
+      });
+  }
+  return problems;
+}
 
 async function validate(
   deps: EngagementDeps,
@@ -70,6 +102,7 @@ async function validate(
       if (!known.has(type))
         problems.push({ path: `/trigger/eventTypes/${i}`, message: `unknown event type ${type}` });
   }
+  problems.push(...(await triggerProblems(deps, programId, doc)));
   if (doc.effect.cashback !== undefined && !problems.some((p) => p.path === '/effect/cashback')) {
     const digits = minorDigits((await deps.programs.get(programId)).baseCurrency);
     if ((doc.effect.cashback.split('.')[1]?.length ?? 0) > digits)
@@ -77,6 +110,13 @@ async function validate(
   }
   if (doc.effect.badge !== undefined && !(await findBadge(deps.database.db, programId, doc.effect.badge)))
     problems.push({ path: '/effect/badge', message: `unknown badge ${doc.effect.badge}` });
+  const reward = await catalogRewardProblem(
+    deps,
+    programId,
+    doc.effect.catalogReward,
+    '/effect/catalogReward',
+  );
+  if (reward) problems.push(reward);
   if (problems.length > 0) throw fieldErrors('automation_invalid', problems);
   return doc;
 }

@@ -6,8 +6,9 @@ import { type ChallengeDocument, challengeProblems } from '../../core/engagement
 import { FidelisError, type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
 import { fetchPage, type PageQuery } from '../../core/pagination.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
+import { inAudience } from './engagement-audience.ts';
 import { type EngagementDeps, existing, toChallenge } from './engagement-deps.ts';
-import { inAudience } from './engagement-progress.ts';
+import { catalogRewardProblem } from './engagement-free-reward.ts';
 import {
   findBadge,
   findChallenge,
@@ -50,6 +51,13 @@ export async function validateChallenge(
   }
   if (doc.reward.badge !== undefined && !(await findBadge(deps.database.db, programId, doc.reward.badge)))
     problems.push({ path: '/reward/badge', message: `unknown badge ${doc.reward.badge}` });
+  const reward = await catalogRewardProblem(
+    deps,
+    programId,
+    doc.reward.catalogReward,
+    '/reward/catalogReward',
+  );
+  if (reward) problems.push(reward);
   if (problems.length > 0) throw fieldErrors('challenge_invalid', problems);
   return doc;
 }

@@ -10,6 +10,7 @@ import type { EventTypeService } from '../event-types/event-types-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { OutboxService } from '../outbox/outbox-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
+import type { RedemptionService } from '../rewards/redemptions-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
 import type { BadgeAwardRow, BadgeRow, ChallengeRow, LeaderboardRow } from './engagement-store.ts';
 
@@ -27,6 +28,8 @@ export interface EngagementDeps {
   outbox?: Pick<OutboxService, 'emit'>;
   /** RFM scores for audiences on `account.rfm` (insight, wired in app/compose.ts; decision 0039). */
   rfmOf?: (programId: string, accountIds: string[]) => Promise<Map<string, RfmFacts>>;
+  /** Catalog rewards issued free by completions and firings (rewards' redemptions, wired in app/compose.ts; decision 0041). */
+  redemptions?: Pick<RedemptionService, 'issueFree' | 'freeIssueProblem'>;
 }
 
 export function toBadge(row: BadgeRow) {

@@ -14,15 +14,16 @@ import {
 } from '../../core/engagement/challenge.ts';
 import { type ChallengeEvent, completedAt, fromHistory, summarize } from '../../core/engagement/progress.ts';
 import { minorDigits } from '../../core/money.ts';
-import { conditionContext, mentionsRfm, runCondition } from '../../core/rules/condition.ts';
 import { advisoryLock } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import { accountsActiveIn, eventsInWindow, type HistoryEvent } from '../events/events-reads.ts';
 import type { Program } from '../programs/programs-schemas.ts';
 import { challengeCompleted } from './engagement-announce.ts';
+import { inAudience } from './engagement-audience.ts';
 import { expiryOf } from './engagement-badges.ts';
 import type { EngagementDeps } from './engagement-deps.ts';
 import { runAutomations } from './engagement-firing.ts';
+import { issueCatalogReward } from './engagement-free-reward.ts';
 import { refreshLeaderboards } from './engagement-leaderboards.ts';
 import {
   allChallenges,
@@ -51,52 +52,6 @@ export function toChallengeEvent(e: HistoryEvent): ChallengeEvent {
     baseAmountMinor: e.baseAmount,
     attributes: e.attributes,
   };
-}
-
-/** Whether the account is in the challenge's audience (its CEL condition over the account, as rules see it). */
-export async function inAudience(
-  deps: EngagementDeps,
-  program: Program,
-  doc: ChallengeDocument,
-  accountId: string,
-  at: Date,
-): Promise<boolean> {
-  const condition = doc.audience?.condition;
-  if (condition === undefined) return true;
-  const account = await deps.accounts.resolve(program.id, accountId);
-  const chain = (await deps.accounts.chainsOf(program.id, [account.id])).get(account.id) ?? [];
-  const tier = (await deps.tiers.currentTiers(program.id, account.id))[0] ?? null;
-  const context = conditionContext({
-    event: {
-      id: '',
-      type: '',
-      amount: null,
-      currency: null,
-      baseAmount: null,
-      items: [],
-      references: {},
-      attributes: {},
-    },
-    account: {
-      id: account.id,
-      externalId: account.externalId,
-      name: account.name,
-      segment: account.segment,
-      country: account.country,
-      status: account.status,
-      tier,
-      parentId: account.parentId,
-      ancestors: chain.slice(1).flatMap((a) => (a.externalId ? [a.id, a.externalId] : [a.id])),
-      attributes: account.attributes,
-      rfm: mentionsRfm(condition)
-        ? ((await deps.rfmOf?.(program.id, [account.id]))?.get(account.id) ?? null)
-        : null,
-    },
-    contact: null,
-    program: { baseCurrency: program.baseCurrency, timeZone: program.timeZone },
-    occurredAt: at,
-  });
-  return runCondition(condition, context).matched;
 }
 
 /**
@@ -153,6 +108,19 @@ async function complete(
           actor: actorName(actor),
         })
       : undefined;
+    const issued = await issueCatalogReward(
+      deps,
+      tx,
+      programId,
+      doc.reward.catalogReward,
+      {
+        accountId,
+        contactId: null,
+        key,
+        note: `${doc.name} completed (${window.key})`,
+      },
+      actor,
+    );
     await insertCompletion(tx, {
       programId,
       challengeCode: challenge.code,
@@ -166,6 +134,7 @@ async function complete(
       points,
       entryId: entry?.id ?? null,
       badgeAwardId: award?.id ?? null,
+      ...issued,
     });
     await deps.outbox?.emit(
       tx,
@@ -174,6 +143,7 @@ async function complete(
         points,
         entryId: entry?.id ?? null,
         award,
+        redemptionId: issued.redemptionId,
       }),
     );
     return true;

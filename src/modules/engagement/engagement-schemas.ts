@@ -13,7 +13,7 @@ export const EngagementCode = Type.String({
 
 export const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 
-const Translations = Type.Record(
+export const Translations = Type.Record(
   Type.String({ minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$' }),
   Type.Object(
     { name: Type.Optional(Name), description: Type.Optional(Text(2000)) },
@@ -21,9 +21,18 @@ const Translations = Type.Record(
   ),
   {
     maxProperties: 50,
+    // Keys that are not language tags are refused (a record's key pattern alone does not refuse them).
+    additionalProperties: false,
     description: 'Name and description per BCP 47 language tag, e.g. {"nl": {"name": "…"}}',
   },
 );
+
+export const CatalogReward = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description:
+    "A catalog reward's id, issued free (a redemption at price 0, taking its stock; skipped when out of stock)",
+});
 
 const ImageUrl = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 });
 const ValidDays = Type.Integer({
@@ -177,6 +186,7 @@ const Goal = Type.Object(
 const ChallengeFields = {
   name: Name,
   description: Type.Optional(Text(2000)),
+  translations: Type.Optional(Translations),
   goals: Type.Array(Goal, {
     minItems: 1,
     maxItems: 10,
@@ -226,6 +236,7 @@ const ChallengeFields = {
     {
       points: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000 })),
       badge: Type.Optional(EngagementCode),
+      catalogReward: Type.Optional(CatalogReward),
     },
     { additionalProperties: false, description: 'What a completion gives, once per account and window' },
   ),
@@ -243,6 +254,7 @@ export const ChallengeSchema = Type.Object(
     version: Type.Integer(),
     name: Type.String(),
     description: Type.Optional(Type.String()),
+    translations: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     goals: Type.Array(Type.Unknown()),
     required: Type.Optional(Type.Integer()),
     ordered: Type.Optional(Type.Boolean()),
@@ -268,12 +280,22 @@ const Completion = Type.Object({
   points: Nullable(Type.Integer()),
   entryId: Nullable(Type.String()),
   badgeAwardId: Nullable(Type.String()),
+  redemptionId: Nullable(
+    Type.String({ description: 'The catalog reward issued free (a redemption at price 0)' }),
+  ),
+  rewardSkipped: Nullable(
+    Type.String({ description: 'Why the catalog reward was not issued (out of stock)' }),
+  ),
 });
 
 export const ProgressSchema = Type.Object(
   {
     challenge: Type.String(),
     name: Type.String(),
+    description: Nullable(Type.String()),
+    translations: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'Name and description per language tag',
+    }),
     version: Type.Integer(),
     accountId: Type.String(),
     asOf: Timestamp,

@@ -5,8 +5,9 @@ import { fromHistory, type ProgressView, summarize } from '../../core/engagement
 import { minorDigits } from '../../core/money.ts';
 import { eventsInWindow } from '../events/events-reads.ts';
 import type { Program } from '../programs/programs-schemas.ts';
+import { inAudience } from './engagement-audience.ts';
 import { type EngagementDeps, existing } from './engagement-deps.ts';
-import { inAudience, toChallengeEvent, typesOf } from './engagement-progress.ts';
+import { toChallengeEvent, typesOf } from './engagement-progress.ts';
 import {
   allChallenges,
   type ChallengeRow,
@@ -27,6 +28,8 @@ function completionView(row: CompletionRow | undefined) {
     points: row.points,
     entryId: row.entryId,
     badgeAwardId: row.badgeAwardId,
+    redemptionId: row.redemptionId,
+    rewardSkipped: row.rewardSkipped,
   };
 }
 
@@ -57,6 +60,8 @@ async function progressIn(
   return {
     challenge: challenge.code,
     name: doc.name,
+    description: doc.description ?? null,
+    translations: doc.translations ?? {},
     version: challenge.version,
     accountId,
     asOf: asOf.toISOString(),

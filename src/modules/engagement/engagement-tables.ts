@@ -139,6 +139,9 @@ export const challengeCompletions = pgTable(
     points: bigint('points', { mode: 'number' }),
     entryId: text('entry_id'),
     badgeAwardId: text('badge_award_id'),
+    /** The catalog reward issued free (a redemption at price 0), or why it was not (out of stock). */
+    redemptionId: text('redemption_id'),
+    rewardSkipped: text('reward_skipped'),
   },
   (t) => [
     primaryKey({ columns: [t.programId, t.challengeCode, t.accountId, t.windowKey] }),
@@ -274,6 +277,9 @@ export const automationFirings = pgTable(
     cashback: bigint('cashback', { mode: 'number' }),
     cashbackEntryId: text('cashback_entry_id'),
     badgeAwardId: text('badge_award_id'),
+    /** The catalog reward issued free (a redemption at price 0), or why it was not (out of stock). */
+    redemptionId: text('redemption_id'),
+    rewardSkipped: text('reward_skipped'),
   },
   (t) => [
     primaryKey({ columns: [t.programId, t.automationCode, t.subjectId, t.occurrence] }),

@@ -266,7 +266,8 @@ export const PortalChallengesSchema = Type.Object(
     challenges: Type.Array(
       Type.Object({
         code: Type.String(),
-        name: Type.String(),
+        name: Type.String({ description: "In the member's language where translated" }),
+        description: Nullable(Type.String()),
         status: Type.String(),
         window: Nullable(Type.Object({ key: Type.String(), start: Timestamp, end: Timestamp })),
         goals: Type.Array(

@@ -251,7 +251,8 @@ export async function challengesOf(
 ) {
   const { data, completions } = await d.engagement.challengesOfAccount(programId, contact.accountId, now);
   const challengeNames = new Map<string, string>();
-  for (const c of data) challengeNames.set(c.challenge, c.name);
+  // Names and descriptions in the member's language where the operator translated them (decision 0041).
+  for (const c of data) challengeNames.set(c.challenge, translated(c.name, c.translations, locale) ?? c.name);
   const badges = (
     await d.engagement.awardsOf(programId, { account: contact.accountId }, { limit: 100 }, now)
   ).data.map((a) => ({
@@ -267,7 +268,8 @@ export async function challengesOf(
   return {
     challenges: data.map((c) => ({
       code: c.challenge,
-      name: c.name,
+      name: challengeNames.get(c.challenge) ?? c.name,
+      description: translated(c.name, c.translations, locale, 'description') ?? c.description,
       status: c.status,
       window: c.window,
       goals: c.goals.map((g) => ({

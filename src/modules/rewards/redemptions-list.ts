@@ -45,6 +45,7 @@ export function toRedemption(
     note: r.note,
     reason: r.reason,
     holdEntryId: r.holdEntryId,
+    issuedFor: r.issuedFor,
     settleEntryId: r.settleEntryId,
     refundEntryId: r.refundEntryId,
     ...(events ? { events: events.map(toRedemptionEvent) } : {}),

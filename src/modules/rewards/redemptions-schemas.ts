@@ -79,7 +79,14 @@ export const RedemptionSchema = Type.Object(
     tracking: Nullable(Type.Unknown()),
     note: Nullable(Type.String()),
     reason: Nullable(Type.String({ description: 'Why it was rejected, cancelled or failed' })),
-    holdEntryId: Type.String(),
+    holdEntryId: Nullable(
+      Type.String({ description: 'The ledger hold of the price (none for a reward issued free)' }),
+    ),
+    issuedFor: Nullable(
+      Type.String({
+        description: 'Issued free (price 0) for this challenge completion or automation firing key',
+      }),
+    ),
     settleEntryId: Nullable(
       Type.String({ description: 'The ledger entry that captured or released the hold' }),
     ),

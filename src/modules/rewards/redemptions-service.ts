@@ -9,6 +9,7 @@ import type { OutboxService } from '../outbox/outbox-service.ts';
 import { cancelRedemption, cancelTimedOut } from './redemptions-cancel.ts';
 import { approveRedemption, rejectRedemption } from './redemptions-decide.ts';
 import { failRedemption, fulfilRedemption } from './redemptions-fulfil.ts';
+import { freeIssueProblem, issueFree } from './redemptions-issue.ts';
 import { getRedemption, redemptionEventPage, redemptionPage } from './redemptions-list.ts';
 import { requestRedemption } from './redemptions-request.ts';
 import type { CatalogServices, RewardService } from './rewards-service.ts';
@@ -50,6 +51,9 @@ export function createRedemptionService(database: Database, services: Redemption
     runDue: cancelTimedOut,
     fulfil: fulfilRedemption,
     fail: failRedemption,
+    /** A reward issued free in the caller's transaction (a challenge completion, an automation firing). */
+    issueFree,
+    freeIssueProblem,
   });
 }
 

@@ -111,7 +111,7 @@ export async function settleApproved(
   try {
     posted = await d.ledger.resolve(
       programId,
-      r.holdEntryId,
+      r.holdEntryId!,
       'post',
       { key: `redemption:${r.id}:post`, actor: actorName(actor), sourceType: 'redemption' },
       tx,
@@ -154,7 +154,9 @@ export async function undo(
   data: Record<string, unknown> = {},
 ): Promise<RedemptionRow> {
   const patch: Partial<RedemptionRow> = { status, reason };
-  if (r.settleEntryId === null) {
+  if (r.holdEntryId === null) {
+    // Issued free (decision 0041): no points were held or spent, only the stock is given back.
+  } else if (r.settleEntryId === null) {
     try {
       const voided = await d.ledger.resolve(
         programId,

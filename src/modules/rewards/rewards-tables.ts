@@ -175,7 +175,8 @@ export const redemptions = pgTable(
     status: text('status').$type<RedemptionStatus>().notNull(),
     amount: amount('amount').notNull(),
     unit: text('unit').notNull(),
-    holdEntryId: text('hold_entry_id').notNull(),
+    /** The ledger hold of the price; null for a reward issued free (price 0: a challenge or an automation). */
+    holdEntryId: text('hold_entry_id'),
     /** The entry that captured (post), released (void) or refunded (reverse) the hold. */
     settleEntryId: text('settle_entry_id'),
     refundEntryId: text('refund_entry_id'),
@@ -187,6 +188,8 @@ export const redemptions = pgTable(
     reason: text('reason'),
     /** The Idempotency-Key of the request that created it, if any: a retry finds it instead of redeeming twice. */
     requestKey: text('request_key'),
+    /** A reward issued free: the key of the challenge completion or automation firing it was issued for (once). */
+    issuedFor: text('issued_for'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -200,6 +203,9 @@ export const redemptions = pgTable(
     uniqueIndex('redemptions_request_key_uq')
       .on(t.programId, t.requestKey)
       .where(sql`${t.requestKey} is not null`),
+    uniqueIndex('redemptions_issued_for_uq')
+      .on(t.programId, t.issuedFor)
+      .where(sql`${t.issuedFor} is not null`),
     index('redemptions_account_idx').on(t.programId, t.accountId, t.rewardId, t.createdAt),
     index('redemptions_status_idx').on(t.programId, t.status, t.id),
     foreignKey({
@@ -221,7 +227,9 @@ export const redemptions = pgTable(
       'redemptions_status_ck',
       sql`${t.status} in ('pending_approval', 'approved', 'fulfilled', 'rejected', 'cancelled', 'failed')`,
     ),
-    check('redemptions_amount_ck', sql`${t.amount} > 0`),
+    check('redemptions_amount_ck', sql`${t.amount} >= 0`),
+    // Only a reward issued free (price 0) has no hold.
+    check('redemptions_free_ck', sql`(${t.holdEntryId} is null) = (${t.amount} = 0)`),
   ],
 );
 

@@ -12,7 +12,8 @@ export const MESSAGE_DESCRIPTIONS: Record<MessageType, string> = {
   'tier.changed': "An account's tier changed (upgrade, requalification, downgrade, override)",
   'tier.downgrade_upcoming':
     "An account's next tier evaluation would lower its tier as its metric stands: announced once per evaluation date, the ladder's downgradeNoticeDays before",
-  'redemption.requested': 'A redemption was requested (the price is held)',
+  'redemption.requested':
+    'A redemption was requested (the price is held), or a reward was issued free by a challenge or an automation',
   'redemption.approved': 'A redemption was approved',
   'redemption.rejected': 'A redemption was rejected (the hold is released)',
   'redemption.fulfilled': 'A redemption was fulfilled',
@@ -37,7 +38,7 @@ export const MESSAGE_DESCRIPTIONS: Record<MessageType, string> = {
   'payout.status_changed':
     'A partner payout changed status (pending, sent, paid, failed: a failed one gave the money back)',
   'challenge.completed':
-    'An account completed a challenge in one of its windows; its points and badge were paid (once per window)',
+    'An account completed a challenge in one of its windows; its points, badge and catalog reward were given (once per window)',
   'badge.awarded': 'A badge was awarded to an account (by hand, or by a completed challenge)',
   'survey.answered':
     'A contact answered a survey (score and category; account and contact null when the survey is anonymous)',

@@ -108,6 +108,7 @@ export interface Challenges {
   challenges: Array<{
     code: string;
     name: string;
+    description: string | null;
     status: string;
     window: { key: string; start: string; end: string } | null;
     goals: Array<{ label: string | null; metric: string; value: string; target: string; done: boolean }>;

@@ -26,6 +26,11 @@ export function Challenges() {
               <h2 id={`challenge-${c.code}`}>
                 <bdi>{c.name}</bdi>
               </h2>
+              {c.description ? (
+                <p className="muted">
+                  <bdi>{c.description}</bdi>
+                </p>
+              ) : null}
               <p>
                 {c.completed ? (
                   <span className="status status-fulfilled">{m.challenges.completed}</span>
