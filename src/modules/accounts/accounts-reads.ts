@@ -2,6 +2,7 @@
 // can read inside its own transaction). Writes go through the accounts service.
 import { asc, eq, type SQL, sql } from 'drizzle-orm';
 import { type Executor, selectRows, textArray } from '../../db/client.ts';
+import { type TimeRange as ExportRange, rangeOn } from '../../db/ranges.ts';
 import { accounts } from './accounts-tables.ts';
 
 /**
@@ -63,15 +64,6 @@ export async function accountDimensions(
     .where(eq(accounts.programId, programId))
     .orderBy(asc(accounts.id));
 }
-
-/** A time range for exports: instants, either end open. */
-interface ExportRange {
-  start?: Date;
-  end?: Date;
-}
-
-const rangeOn = (column: SQL, r: ExportRange) =>
-  sql`${r.start ? sql`and ${column} >= ${r.start.toISOString()}` : sql``} ${r.end ? sql`and ${column} < ${r.end.toISOString()}` : sql``}`;
 
 export const ACCOUNT_EXPORT_COLUMNS = [
   'id',

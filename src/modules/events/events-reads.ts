@@ -2,8 +2,9 @@
 // the events of accounts in a window and totals ranked across accounts (engagement), and the orders
 // per account and local day (insight KPIs).
 // Functions take the executor first, so a caller can read inside its own transaction.
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { type Executor, selectRows, textArray } from '../../db/client.ts';
+import { type TimeRange as ExportRange, rangeOn } from '../../db/ranges.ts';
 
 export {
   accountsActiveIn,
@@ -59,15 +60,6 @@ export async function orderDays(
     net: Number(r.net),
   }));
 }
-
-/** A time range for exports: instants, either end open. */
-export interface ExportRange {
-  start?: Date;
-  end?: Date;
-}
-
-const rangeOn = (column: SQL, r: ExportRange) =>
-  sql`${r.start ? sql`and ${column} >= ${r.start.toISOString()}` : sql``} ${r.end ? sql`and ${column} < ${r.end.toISOString()}` : sql``}`;
 
 export const EVENT_EXPORT_COLUMNS = [
   'id',

@@ -3,10 +3,11 @@
 import { sql } from 'drizzle-orm';
 import { invalid } from '../../core/errors.ts';
 import { type Executor, selectRows } from '../../db/client.ts';
+import { type TimeRange as ExportRange, rangeOn } from '../../db/ranges.ts';
 import { csvLine } from '../../lib/csv.ts';
 import { ACCOUNT_EXPORT_COLUMNS, accountExportPage } from '../accounts/accounts-reads.ts';
 import { CONTACT_EXPORT_COLUMNS, contactExportPage } from '../contacts/contacts-reads.ts';
-import { EVENT_EXPORT_COLUMNS, type ExportRange, eventExportPage } from '../events/events-reads.ts';
+import { EVENT_EXPORT_COLUMNS, eventExportPage } from '../events/events-reads.ts';
 import {
   LEDGER_ENTRY_EXPORT_COLUMNS,
   LEDGER_POSTING_EXPORT_COLUMNS,
@@ -44,8 +45,7 @@ async function surveyAnswerPage(
     db,
     sql`select id, survey_id, account_id, contact_id, score, comment, responses, locale, via, answered_at
           from survey_answers where program_id = ${programId} and id > ${after}
-          ${range.start ? sql`and answered_at >= ${range.start.toISOString()}` : sql``}
-          ${range.end ? sql`and answered_at < ${range.end.toISOString()}` : sql``}
+          ${rangeOn(sql`answered_at`, range)}
          order by id limit ${limit}`,
   );
   return rows.map((r) => [

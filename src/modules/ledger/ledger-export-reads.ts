@@ -1,15 +1,8 @@
 // The ledger's CSV export pages (insight's exports read them): journal entries, postings, and member
 // wallets as of a date, each a keyset page of rows of cells.
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { type Executor, selectRows } from '../../db/client.ts';
-
-interface ExportRange {
-  start?: Date;
-  end?: Date;
-}
-
-const rangeOn = (column: SQL, r: ExportRange) =>
-  sql`${r.start ? sql`and ${column} >= ${r.start.toISOString()}` : sql``} ${r.end ? sql`and ${column} < ${r.end.toISOString()}` : sql``}`;
+import { type TimeRange as ExportRange, rangeOn } from '../../db/ranges.ts';
 
 export const LEDGER_ENTRY_EXPORT_COLUMNS = [
   'id',

@@ -1,17 +1,9 @@
 // What other modules may read of rewards directly (functions take the executor first, so a caller
 // can read inside its own transaction). Writes go through the rewards services.
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { type Executor, selectRows } from '../../db/client.ts';
+import { type TimeRange as ExportRange, rangeOn } from '../../db/ranges.ts';
 import type { RewardEligibility, Translations } from './rewards-tables.ts';
-
-/** A time range for exports: instants, either end open. */
-interface ExportRange {
-  start?: Date;
-  end?: Date;
-}
-
-const rangeOn = (column: SQL, r: ExportRange) =>
-  sql`${r.start ? sql`and ${column} >= ${r.start.toISOString()}` : sql``} ${r.end ? sql`and ${column} < ${r.end.toISOString()}` : sql``}`;
 
 export const REDEMPTION_EXPORT_COLUMNS = [
   'id',
