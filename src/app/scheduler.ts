@@ -2,27 +2,33 @@
 // tier requalification at period, grace and override ends, redemptions whose approval timed out, and
 // renewal or lapse of memberships, challenge completions the events' after-commit check missed,
 // the RFM scores once a day, and the notifications' expiring-soon notices and statement runs.
-// Every job is idempotent (its ledger keys derive from what it acts on), so several server instances
-// may run it at once, and a late or repeated run writes the same journal. On the embedded store the
-// scheduler also does the upkeep PostgreSQL's autovacuum would (see Database.maintain). What it writes
-// is recorded as done by the system actor `job:scheduler`.
+// Every due run is idempotent (its ledger keys derive from what it acts on), so a late or repeated run
+// writes the same journal. Each program's due runs are one job of the durable queue (decision 0043):
+// every instance's timer sends it each minute, and the queue keeps at most one waiting or running per
+// program (`exclusive` by program), so several instances run a program's due runs once at a time; a
+// run with a failed step is retried with back-off, and the program's jobs show it (`GET /v1/jobs`).
+// On the embedded store the timer also does the upkeep PostgreSQL's autovacuum would (see
+// Database.maintain). What it writes is recorded as done by the system actor `job:scheduler`.
 import { systemActor } from '../core/access.ts';
 import type { Services } from './compose.ts';
 
 /** Who the scheduler's writes are recorded as. */
 export const SCHEDULER = systemActor('scheduler');
 
+/** The queue of the programs' due runs: one job per program at a time. */
+export const DUE_RUN_QUEUE = 'program.due-run';
+
 export interface SchedulerLog {
   info(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
 
-export function startScheduler(
+export async function startScheduler(
   services: Services,
   log: SchedulerLog,
   intervalMs = 60_000,
   upkeepEveryMs = 15 * 60_000,
-): () => Promise<void> {
+): Promise<() => Promise<void>> {
   let running: Promise<void> | undefined;
   let stopped = false;
   let lastUpkeep = Date.now();
@@ -39,71 +45,97 @@ export function startScheduler(
     }
   }
 
+  /** A program's due runs, each on its own: a failed one is logged, and the job fails after the others ran. */
+  async function runProgram({ programId }: { programId: string }): Promise<void> {
+    const failed: unknown[] = [];
+    try {
+      const result = await services.ledger.runDue(programId, new Date());
+      if (result.expired + result.posted + result.voided > 0)
+        log.info({ programId: programId, ...result }, 'ledger due run');
+    } catch (error) {
+      failed.push(error);
+      log.error({ err: error, programId: programId }, 'ledger due run failed; it will be retried');
+    }
+    try {
+      const result = await services.tiers.runDue(programId, new Date());
+      if (result.evaluated > 0) log.info({ programId: programId, ...result }, 'tier due run');
+    } catch (error) {
+      failed.push(error);
+      log.error({ err: error, programId: programId }, 'tier due run failed; it will be retried');
+    }
+    try {
+      const result = await services.redemptions.runDue(programId, SCHEDULER);
+      if (result.cancelled > 0) log.info({ programId: programId, ...result }, 'redemption time-outs');
+    } catch (error) {
+      failed.push(error);
+      log.error({ err: error, programId: programId }, 'redemption time-out run failed; it will be retried');
+    }
+    try {
+      const result = await services.memberships.runDue(programId, new Date());
+      if (result.renewed + result.lapsed > 0)
+        log.info({ programId: programId, ...result }, 'membership due run');
+    } catch (error) {
+      failed.push(error);
+      log.error({ err: error, programId: programId }, 'membership due run failed; it will be retried');
+    }
+    try {
+      const result = await services.engagement.runDue(programId, new Date(), SCHEDULER);
+      if (result.completed > 0 || result.fired > 0)
+        log.info({ programId: programId, ...result }, 'engagement due run');
+    } catch (error) {
+      failed.push(error);
+      log.error({ err: error, programId: programId }, 'engagement due run failed; it will be retried');
+    }
+    try {
+      const { refreshed, accounts } = await services.insight.refreshRfm(programId);
+      if (refreshed) log.info({ programId: programId, accounts }, 'RFM scores refreshed');
+    } catch (error) {
+      failed.push(error);
+      log.error({ err: error, programId: programId }, 'RFM refresh failed; it will be retried');
+    }
+    try {
+      const result = await services.notifications.runDue(programId, new Date());
+      if (result.expiringSoon + result.statements > 0)
+        log.info({ programId: programId, ...result }, 'notifications due run');
+    } catch (error) {
+      failed.push(error);
+      log.error({ err: error, programId: programId }, 'notifications due run failed; it will be retried');
+    }
+    try {
+      await services.users.pruneSessions(programId, new Date());
+    } catch (error) {
+      failed.push(error);
+      log.error({ err: error, programId: programId }, 'console session upkeep failed; it will be retried');
+    }
+    try {
+      await services.portal.prune(programId, new Date());
+    } catch (error) {
+      failed.push(error);
+      log.error({ err: error, programId: programId }, 'portal session upkeep failed; it will be retried');
+    }
+    if (failed.length > 0) throw new Error(`${failed.length} due run(s) failed for ${programId}; retried`);
+  }
+
   async function tick(): Promise<void> {
     await maintain();
     for (const program of await services.programs.list()) {
       if (stopped) return;
       try {
-        const result = await services.ledger.runDue(program.id, new Date());
-        if (result.expired + result.posted + result.voided > 0)
-          log.info({ programId: program.id, ...result }, 'ledger due run');
+        await services.jobs.send(DUE_RUN_QUEUE, program.id, {}, { singletonKey: program.id });
       } catch (error) {
-        log.error({ err: error, programId: program.id }, 'ledger due run failed; it will be retried');
-      }
-      try {
-        const result = await services.tiers.runDue(program.id, new Date());
-        if (result.evaluated > 0) log.info({ programId: program.id, ...result }, 'tier due run');
-      } catch (error) {
-        log.error({ err: error, programId: program.id }, 'tier due run failed; it will be retried');
-      }
-      try {
-        const result = await services.redemptions.runDue(program.id, SCHEDULER);
-        if (result.cancelled > 0) log.info({ programId: program.id, ...result }, 'redemption time-outs');
-      } catch (error) {
-        log.error(
-          { err: error, programId: program.id },
-          'redemption time-out run failed; it will be retried',
-        );
-      }
-      try {
-        const result = await services.memberships.runDue(program.id, new Date());
-        if (result.renewed + result.lapsed > 0)
-          log.info({ programId: program.id, ...result }, 'membership due run');
-      } catch (error) {
-        log.error({ err: error, programId: program.id }, 'membership due run failed; it will be retried');
-      }
-      try {
-        const result = await services.engagement.runDue(program.id, new Date(), SCHEDULER);
-        if (result.completed > 0 || result.fired > 0)
-          log.info({ programId: program.id, ...result }, 'engagement due run');
-      } catch (error) {
-        log.error({ err: error, programId: program.id }, 'engagement due run failed; it will be retried');
-      }
-      try {
-        const { refreshed, accounts } = await services.insight.refreshRfm(program.id);
-        if (refreshed) log.info({ programId: program.id, accounts }, 'RFM scores refreshed');
-      } catch (error) {
-        log.error({ err: error, programId: program.id }, 'RFM refresh failed; it will be retried');
-      }
-      try {
-        const result = await services.notifications.runDue(program.id, new Date());
-        if (result.expiringSoon + result.statements > 0)
-          log.info({ programId: program.id, ...result }, 'notifications due run');
-      } catch (error) {
-        log.error({ err: error, programId: program.id }, 'notifications due run failed; it will be retried');
-      }
-      try {
-        await services.users.pruneSessions(program.id, new Date());
-      } catch (error) {
-        log.error({ err: error, programId: program.id }, 'console session upkeep failed; it will be retried');
-      }
-      try {
-        await services.portal.prune(program.id, new Date());
-      } catch (error) {
-        log.error({ err: error, programId: program.id }, 'portal session upkeep failed; it will be retried');
+        log.error({ err: error, programId: program.id }, 'could not queue the due runs; the next tick will');
       }
     }
   }
+
+  await services.jobs.define(
+    DUE_RUN_QUEUE,
+    { policy: 'exclusive', retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 15 * 60 },
+    runProgram,
+  );
+  // The server starts the queue before the scheduler; alone (a test), the scheduler starts and stops it.
+  const ownsJobs = !services.jobs.started;
+  if (ownsJobs) await services.jobs.start();
 
   const timer = setInterval(() => {
     if (!running) running = tick().finally(() => (running = undefined));
@@ -114,5 +146,6 @@ export function startScheduler(
     stopped = true;
     clearInterval(timer);
     await running;
+    if (ownsJobs) await services.jobs.stop();
   };
 }

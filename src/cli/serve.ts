@@ -127,7 +127,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     app.log.info('e-mail disabled: SMTP_URL is unset (notices and statements are not mailed)');
   await services.jobs.start();
   const address = await app.listen({ port: config.port, host: config.host });
-  const stopScheduler = startScheduler(services, app.log);
+  const stopScheduler = await startScheduler(services, app.log);
 
   let closing = false;
   const shutdown = async (signal: string) => {

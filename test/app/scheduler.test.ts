@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createServices } from '../../src/app/compose.ts';
-import { startScheduler } from '../../src/app/scheduler.ts';
+import { DUE_RUN_QUEUE, startScheduler } from '../../src/app/scheduler.ts';
 import { FIXTURE } from '../support/actor.ts';
 import { freshDatabase } from '../support/db.ts';
 
@@ -36,7 +36,7 @@ describe('scheduler', () => {
       explanation: 'Abandoned',
     });
     const errors: unknown[] = [];
-    const stop = startScheduler(services, { info: () => {}, error: (o) => errors.push(o) }, 50);
+    const stop = await startScheduler(services, { info: () => {}, error: (o) => errors.push(o) }, 50);
     try {
       await expect
         .poll(async () => (await services.ledger.summary(program.id, account.id))[0], {
@@ -49,6 +49,30 @@ describe('scheduler', () => {
     }
     expect(errors).toEqual([]);
     expect(await services.ledger.verify(program.id)).toEqual([]);
+    // The due runs ran as the program's jobs on the durable queue (decision 0043).
+    const jobs = await services.jobs.list(program.id, { queue: DUE_RUN_QUEUE });
+    expect(jobs.data.some((j) => j.state === 'completed')).toBe(true);
+  });
+
+  it("keeps one due run per program waiting or running, whichever instance's timer sends it", async () => {
+    const services = createServices(await freshDatabase());
+    const [a, b] = await Promise.all(
+      ['A', 'B'].map((name) => services.programs.create({ name, baseCurrency: 'EUR' }, FIXTURE)),
+    );
+    // A timer that does not tick during the test: the sends below stand for two instances' ticks.
+    const stop = await startScheduler(services, { info: () => {}, error: () => {} }, 3_600_000);
+    try {
+      const later = new Date(Date.now() + 600_000);
+      const send = (programId: string) =>
+        services.jobs.send(DUE_RUN_QUEUE, programId, {}, { singletonKey: programId, startAfter: later });
+      expect(await send(a!.id)).toEqual(expect.any(String));
+      expect(await send(a!.id)).toBeNull();
+      expect(await send(b!.id)).toEqual(expect.any(String));
+      const waiting = await services.jobs.list(a!.id, { queue: DUE_RUN_QUEUE });
+      expect(waiting.data.map((j) => j.state)).toEqual(['created']);
+    } finally {
+      await stop();
+    }
   });
 
   it('renews and lapses memberships whose term ended, on its own', async () => {
@@ -86,7 +110,7 @@ describe('scheduler', () => {
     const auto = await join((await plan('auto')).id);
     const manual = await join((await plan('manual')).id);
     const errors: unknown[] = [];
-    const stop = startScheduler(services, { info: () => {}, error: (o) => errors.push(o) }, 50);
+    const stop = await startScheduler(services, { info: () => {}, error: (o) => errors.push(o) }, 50);
     try {
       await expect
         .poll(async () => (await services.memberships.get(program.id, manual)).status, { timeout: 10_000 })
@@ -133,7 +157,7 @@ describe('store upkeep', () => {
     expect(before.last_analyze).toBeNull();
     expect(before.last_vacuum).toBeNull();
     const logged: string[] = [];
-    const stop = startScheduler(
+    const stop = await startScheduler(
       services,
       { info: (_o, msg) => logged.push(msg), error: (_o, msg) => logged.push(msg) },
       20,

@@ -22,6 +22,11 @@ export interface QueuePolicy {
   retryDelayMax?: number;
   /** How long one attempt may run before it counts as failed (seconds). */
   expireInSeconds?: number;
+  /**
+   * pg-boss's queue policy: `exclusive` keeps at most one job queued or active per `singletonKey`
+   * (a send while one waits or runs adds nothing); default `standard`.
+   */
+  policy?: 'standard' | 'exclusive';
 }
 
 export interface JobContext {
@@ -107,7 +112,9 @@ export function createJobService(database: Database, options: JobServiceOptions 
 
   async function createQueue(queue: string, policy: QueuePolicy): Promise<void> {
     await boss.createQueue(queue, policy);
-    await boss.updateQueue(queue, policy);
+    // A queue's pg-boss policy is fixed when it is created; its retry settings follow the code.
+    const { policy: _fixed, ...retries } = policy;
+    await boss.updateQueue(queue, retries);
   }
 
   async function startWorker(queue: string, definition: Definition): Promise<void> {
@@ -197,11 +204,12 @@ export function createJobService(database: Database, options: JobServiceOptions 
       queue: string,
       programId: string,
       data: T,
-      opts: { id?: string; startAfter?: Date } = {},
+      opts: { id?: string; startAfter?: Date; singletonKey?: string } = {},
       tx?: Executor,
     ): Promise<string | null> {
       const sendOptions: Record<string, unknown> = {};
       if (opts.id) sendOptions.id = opts.id;
+      if (opts.singletonKey) sendOptions.singletonKey = opts.singletonKey;
       if (opts.startAfter) sendOptions.startAfter = opts.startAfter;
       if (tx) sendOptions.db = fromDrizzle(tx as never, sql as never);
       return boss.send(queue, { ...data, programId }, sendOptions as never);
