@@ -5201,25 +5201,37 @@ export interface components {
             condition?: string;
             description?: string;
             effects: ({
+                /**
+                 * @description A fixed cashback in the base currency, e.g. "5.00" (instead of points)
+                 * @example 1.5
+                 */
+                cashback?: string;
                 /** @enum {string} */
                 kind: "fixed";
                 /** @description A one-off bonus: given only if this rule never awarded the account before */
                 oncePerAccount?: boolean;
                 /** Format: int64 */
-                points: number;
+                points?: number;
             } | {
+                /**
+                 * @description Cashback in the base currency for every `per` units (instead of points), e.g. "2.00" per night
+                 * @example 1.5
+                 */
+                cashback?: string;
                 /** @enum {string} */
                 kind: "per_amount";
+                /** @description Count a numeric event attribute instead of the amount (e.g. nights, kilograms); it must be a number in every triggering type's attributesSchema */
+                of?: string;
                 /**
-                 * @description Amount of the base currency
+                 * @description Amount of the base currency, or of the attribute `of`
                  * @example 1.5
                  */
                 per: string;
                 /**
-                 * @description Points for every `per` units of the base currency
+                 * @description Points for every `per` units of the base currency (or of `of`)
                  * @example 1.5
                  */
-                points: string;
+                points?: string;
                 /** @description How fractional points or cents are rounded; down by default */
                 rounding?: "down" | "up" | "half_up" | "half_even";
             } | {

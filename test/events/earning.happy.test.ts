@@ -990,3 +990,74 @@ describe('conditions over the account, its group, the contact and the items', ()
     );
   });
 });
+
+describe('cash and attribute effects (a travel agency)', () => {
+  it('pays points per night booked and a fixed cashback per booking, and refuses a non-number attribute', async () => {
+    const p = await withAccounts();
+    const type = {
+      type: 'hotel.booked',
+      description: 'A hotel booking by an agent',
+      attributesSchema: {
+        type: 'object',
+        properties: { nights: { type: 'integer', minimum: 1 }, hotel: { type: 'string' } },
+        required: ['nights'],
+      },
+    };
+    const registered = await p.send(p.admin, { method: 'POST', url: '/v1/event-types', payload: type });
+    expect(registered.statusCode, registered.body).toBe(201);
+    await p.rule({
+      name: '100 points a night',
+      trigger: { types: ['hotel.booked'] },
+      effects: [{ kind: 'per_amount', points: '100', per: '1', of: 'nights' }],
+    });
+    await p.rule({
+      name: '5.00 per booking',
+      trigger: { types: ['hotel.booked'] },
+      effects: [{ kind: 'fixed', cashback: '5.00' }],
+    });
+    const booked = await p.ingested({
+      id: 'bk-1',
+      type: 'hotel.booked',
+      account: 'ACME',
+      occurredAt: '2026-03-10T09:00:00Z',
+      attributes: { nights: 4, hotel: 'Grand' },
+    });
+    expect(booked.result.totals).toEqual({ points: 400, cashback: 500, tierCredits: 0 });
+    expect(outcomeOf(booked, '100 points a night').reason).toContain('per nights on 4 = 400');
+    expect((await p.wallet('ACME', 'points'))?.available).toBe(400);
+    expect((await p.wallet('ACME', 'EUR'))?.available).toBe(500);
+
+    const bad = await p.send(p.admin, {
+      method: 'POST',
+      url: '/v1/rules',
+      payload: {
+        document: {
+          name: 'Per hotel',
+          trigger: { types: ['hotel.booked'] },
+          effects: [{ kind: 'per_amount', points: '1', per: '1', of: 'hotel' }],
+        },
+      },
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(json(bad).code).toBe('rule_invalid');
+    expect(json(bad).errors).toEqual([
+      {
+        path: '/body/document/effects/0/of',
+        message:
+          "hotel is not a number attribute of hotel.booked (declare it in the event type's attributesSchema)",
+      },
+    ]);
+    const both = await p.send(p.admin, {
+      method: 'POST',
+      url: '/v1/rules',
+      payload: {
+        document: {
+          name: 'Both',
+          trigger: { types: ['hotel.booked'] },
+          effects: [{ kind: 'fixed', points: 5, cashback: '1.00' }],
+        },
+      },
+    });
+    expect(json(both).errors[0].path).toBe('/body/document/effects/0');
+  });
+});

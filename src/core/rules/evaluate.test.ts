@@ -155,6 +155,39 @@ describe('evaluate: effects', () => {
     expect(awarded([{ kind: 'per_amount', points: '1', per: '1' }], { amount: '12.99' })).toBe(12);
   });
 
+  it('pays a fixed cashback, and cashback or points per unit of a numeric attribute', () => {
+    const fixed = evaluate(input([only([{ kind: 'fixed', cashback: '5.00' }])]));
+    expect(fixed.totals).toEqual({ points: 0, cashback: 500, tierCredits: 0 });
+    expect(fixed.rules[0]!.reason).toContain('5.00');
+    // 100 points per night on 3 nights; 2.50 EUR per 2 nights on 3 nights = 3.75 EUR.
+    expect(
+      awarded([{ kind: 'per_amount', points: '100', per: '1', of: 'nights' }], { attributes: { nights: 3 } }),
+    ).toBe(300);
+    const perNight = evaluate(
+      input([only([{ kind: 'per_amount', cashback: '2.50', per: '2', of: 'nights' }])], {
+        attributes: { nights: 3 },
+      }),
+    );
+    expect(perNight.totals.cashback).toBe(375);
+    expect(perNight.rules[0]!.reason).toContain('per 2 nights on 3');
+    // Half a kilogram at 10 points per kg, rounded down: 5.
+    expect(
+      awarded([{ kind: 'per_amount', points: '10', per: '1', of: 'kg' }], { attributes: { kg: 0.5 } }),
+    ).toBe(5);
+    // Cashback per amount: 1.00 EUR per 40 EUR on 100 EUR = 2.50.
+    expect(evaluate(input([only([{ kind: 'per_amount', cashback: '1', per: '40' }])])).totals.cashback).toBe(
+      250,
+    );
+    // Without the attribute, or not a positive number: nothing, and the reason says why.
+    for (const attributes of [{}, { nights: 'three' }, { nights: 0 }]) {
+      const none = evaluate(
+        input([only([{ kind: 'per_amount', points: '1', per: '1', of: 'nights' }])], { attributes }),
+      );
+      expect(none.totals.points).toBe(0);
+      expect(none.rules[0]!.reason).toContain('no positive number nights');
+    }
+  });
+
   it('awards fractional points per fractional units', () => {
     // 2.5 points per EUR 10 on EUR 1,234.56 = 308.64.
     const effect = (rounding: Rounding): Effect => ({

@@ -79,6 +79,12 @@ function fraction(value: string): { n: bigint; d: bigint } {
   return { n: numerator, d: denominator };
 }
 
+/** A positive finite number as a plain decimal string (no exponent), for exact arithmetic. */
+function decimalOf(x: number): string | null {
+  const text = x.toFixed(9).replace(/\.?0+$/, '');
+  return text === '0' ? null : text;
+}
+
 function itemMatches(rate: ItemRate, item: { sku: string; category: string }): boolean {
   const { skus, categories } = rate.match;
   if (!skus?.length && !categories?.length) return true;
@@ -119,22 +125,53 @@ function computeEffects(
           notes.push('the one-off bonus was already given to this account');
           break;
         }
-        amount += BigInt(e.points);
+        if (e.cashback !== undefined) {
+          const c = fraction(e.cashback);
+          const got = divide(c.n * digits, c.d, 'down');
+          amount += got;
+          words.push(`${money(got)} cashback${e.oncePerAccount ? ' (one-off bonus)' : ''}`);
+          break;
+        }
+        amount += BigInt(e.points ?? 0);
         words.push(
           `${e.points} point${e.points === 1 ? '' : 's'}${e.oncePerAccount ? ' (one-off bonus)' : ''}`,
         );
         break;
       case 'per_amount': {
+        const per = fraction(e.per);
+        const rate = fraction(e.cashback ?? e.points ?? '0');
+        const rounding = e.rounding ?? 'down';
+        const what =
+          e.cashback !== undefined
+            ? `${money(divide(rate.n * digits, rate.d, 'down'))} cashback`
+            : `${e.points} point${e.points === '1' ? '' : 's'}`;
+        const shown = (got: bigint) => (e.cashback !== undefined ? money(got) : String(got));
+        if (e.of !== undefined) {
+          // A quantity from a numeric attribute (nights, kilograms): the rate for every `per` of it.
+          const raw = input.facts.event.attributes[e.of];
+          const quantity = typeof raw === 'number' && Number.isFinite(raw) && raw > 0 ? decimalOf(raw) : null;
+          if (quantity === null) {
+            notes.push(`the event has no positive number ${e.of}`);
+            break;
+          }
+          const q = fraction(quantity);
+          const scale = e.cashback !== undefined ? digits : 1n;
+          const got = divide(q.n * rate.n * per.d * scale, q.d * rate.d * per.n, rounding);
+          amount += got;
+          words.push(`${what} per ${e.per === '1' ? '' : `${e.per} `}${e.of} on ${quantity} = ${shown(got)}`);
+          break;
+        }
         if (base === null) {
           notes.push('the event has no amount');
           break;
         }
-        const pts = fraction(e.points);
-        const per = fraction(e.per);
-        const got = divide(base * pts.n * per.d, pts.d * per.n * digits, e.rounding ?? 'down');
+        const got =
+          e.cashback !== undefined
+            ? divide(base * rate.n * per.d, rate.d * per.n, rounding)
+            : divide(base * rate.n * per.d, rate.d * per.n * digits, rounding);
         amount += got;
         words.push(
-          `${e.points} point${e.points === '1' ? '' : 's'} per ${e.per === '1' ? '' : `${e.per} `}${input.baseCurrency} on ${money(base)} = ${got}`,
+          `${what} per ${e.per === '1' ? '' : `${e.per} `}${input.baseCurrency} on ${money(base)} = ${shown(got)}`,
         );
         break;
       }

@@ -273,3 +273,53 @@ describe('awardUnit', () => {
     expect(awardUnit(effects({ kind: 'tier_credit', credits: 5 }))).toBeNull();
   });
 });
+
+describe('cash and attribute effects', () => {
+  const doc = (effects: RuleDocument['effects']): RuleDocument => ({
+    name: 'r',
+    trigger: { types: ['booking'] },
+    effects,
+  });
+  const known = new Set(['booking']);
+  const schemas = new Map([
+    ['booking', { type: 'object', properties: { nights: { type: 'integer' }, hotel: { type: 'string' } } }],
+  ]);
+
+  it('takes exactly one of points and cashback, and a cashback makes it a cashback rule', () => {
+    expect(ruleProblems(doc([{ kind: 'fixed', cashback: '5.00' }]), known, schemas)).toEqual([]);
+    expect(awardUnit(doc([{ kind: 'fixed', cashback: '5.00' }]))).toBe('cashback');
+    expect(ruleProblems(doc([{ kind: 'fixed', points: 5, cashback: '5.00' }]), known, schemas)).toEqual([
+      { path: '/effects/0', message: 'needs exactly one of points or cashback' },
+    ]);
+    expect(ruleProblems(doc([{ kind: 'per_amount', per: '1' }]), known, schemas)[0]!.path).toBe('/effects/0');
+    expect(
+      ruleProblems(
+        doc([
+          { kind: 'fixed', cashback: '5.00' },
+          { kind: 'fixed', points: 1 },
+        ]),
+        known,
+        schemas,
+      ),
+    ).toEqual([{ path: '/effects', message: 'a rule awards either points or cashback, not both' }]);
+  });
+
+  it("counts an attribute only where every triggering type's schema makes it a number", () => {
+    expect(
+      ruleProblems(doc([{ kind: 'per_amount', points: '100', per: '1', of: 'nights' }]), known, schemas),
+    ).toEqual([]);
+    expect(
+      ruleProblems(doc([{ kind: 'per_amount', points: '1', per: '1', of: 'hotel' }]), known, schemas),
+    ).toEqual([
+      {
+        path: '/effects/0/of',
+        message:
+          "hotel is not a number attribute of booking (declare it in the event type's attributesSchema)",
+      },
+    ]);
+    expect(
+      ruleProblems(doc([{ kind: 'per_amount', points: '1', per: '1', of: 'nights' }]), known, new Map())[0]!
+        .path,
+    ).toBe('/effects/0/of');
+  });
+});

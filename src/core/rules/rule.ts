@@ -15,8 +15,13 @@ export interface ItemRate {
 }
 
 export type Effect =
-  | { kind: 'fixed'; points: number; oncePerAccount?: boolean }
-  | { kind: 'per_amount'; points: string; per: string; rounding?: Rounding }
+  /** Points, or a cashback in the base currency (a decimal: "5.00"); exactly one of them. */
+  | { kind: 'fixed'; points?: number; cashback?: string; oncePerAccount?: boolean }
+  /**
+   * Points (or cashback, a decimal in the base currency) for every `per` of the base amount — or, with
+   * `of`, of a numeric event attribute (per night, per kilogram); exactly one of points and cashback.
+   */
+  | { kind: 'per_amount'; points?: string; cashback?: string; per: string; of?: string; rounding?: Rounding }
   | { kind: 'percent'; percent: string; as: AwardAs; rounding?: Rounding }
   | { kind: 'per_item'; as: AwardAs; rounding?: Rounding; rates: ItemRate[] }
   /** factor "tier": the multiplier of the account's tier at the event's occurredAt. */
@@ -60,7 +65,8 @@ export interface Problem {
 /** The unit a rule's money-like effects award: points, cashback, or none (multiplier, tier credit only). */
 export function awardUnit(doc: RuleDocument): AwardAs | null {
   for (const e of doc.effects) {
-    if (e.kind === 'fixed' || e.kind === 'per_amount') return 'points';
+    if (e.kind === 'fixed' || e.kind === 'per_amount')
+      return e.cashback !== undefined ? 'cashback' : 'points';
     if (e.kind === 'percent' || e.kind === 'per_item') return e.as;
   }
   return null;
@@ -74,8 +80,23 @@ function positiveDecimal(value: string): boolean {
   }
 }
 
-/** Checks what a JSON schema cannot: the condition, decimal values, one award unit per rule, dates. */
-export function ruleProblems(doc: RuleDocument, knownTypes: ReadonlySet<string>): Problem[] {
+/** Whether an event type's attribute schema declares `name` as a number (what `of` may name). */
+export function numericAttribute(schema: Record<string, unknown> | null | undefined, name: string): boolean {
+  const properties = (schema?.properties ?? {}) as Record<string, { type?: unknown }>;
+  const type = properties[name]?.type;
+  const types = Array.isArray(type) ? type : [type];
+  return types.some((t) => t === 'number' || t === 'integer');
+}
+
+/**
+ * Checks what a JSON schema cannot: the condition, decimal values, one award unit per rule, dates, and
+ * that an attribute an effect counts (`of`) is a number in every triggering type's attributes schema.
+ */
+export function ruleProblems(
+  doc: RuleDocument,
+  knownTypes: ReadonlySet<string>,
+  attributeSchemas: ReadonlyMap<string, Record<string, unknown> | null> = new Map(),
+): Problem[] {
   const problems: Problem[] = [];
   doc.trigger.types.forEach((t, i) => {
     if (!knownTypes.has(t))
@@ -91,13 +112,30 @@ export function ruleProblems(doc: RuleDocument, knownTypes: ReadonlySet<string>)
     const at = `/effects/${i}`;
     switch (e.kind) {
       case 'fixed':
-        units.add('points');
-        break;
-      case 'per_amount':
-        units.add('points');
-        if (!positiveDecimal(e.points)) problems.push({ path: `${at}/points`, message: 'must be above 0' });
+      case 'per_amount': {
+        const given = [e.points, e.cashback].filter((v) => v !== undefined);
+        if (given.length !== 1)
+          problems.push({ path: at, message: 'needs exactly one of points or cashback' });
+        units.add(e.cashback !== undefined ? 'cashback' : 'points');
+        if (e.cashback !== undefined && !positiveDecimal(e.cashback))
+          problems.push({ path: `${at}/cashback`, message: 'must be above 0' });
+        if (e.kind === 'fixed') break;
+        if (e.points !== undefined && !positiveDecimal(e.points))
+          problems.push({ path: `${at}/points`, message: 'must be above 0' });
         if (!positiveDecimal(e.per)) problems.push({ path: `${at}/per`, message: 'must be above 0' });
+        if (e.of !== undefined) {
+          const of = e.of;
+          const without = doc.trigger.types.filter(
+            (t) => knownTypes.has(t) && !numericAttribute(attributeSchemas.get(t), of),
+          );
+          if (without.length > 0)
+            problems.push({
+              path: `${at}/of`,
+              message: `${of} is not a number attribute of ${without.join(', ')} (declare it in the event type's attributesSchema)`,
+            });
+        }
         break;
+      }
       case 'percent':
         units.add(e.as);
         if (!positiveDecimal(e.percent)) problems.push({ path: `${at}/percent`, message: 'must be above 0' });

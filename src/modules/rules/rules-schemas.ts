@@ -37,23 +37,45 @@ export const EffectSchema = Type.Union([
   Type.Object(
     {
       kind: Type.Literal('fixed'),
-      points: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }),
+      points: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000 })),
+      cashback: Type.Optional(
+        Decimal('A fixed cashback in the base currency, e.g. "5.00" (instead of points)'),
+      ),
       oncePerAccount: Type.Optional(
         Type.Boolean({
           description: 'A one-off bonus: given only if this rule never awarded the account before',
         }),
       ),
     },
-    { additionalProperties: false, description: 'A fixed number of points' },
+    {
+      additionalProperties: false,
+      description: 'A fixed number of points, or a fixed cashback per event (exactly one of them)',
+    },
   ),
   Type.Object(
     {
       kind: Type.Literal('per_amount'),
-      points: Decimal('Points for every `per` units of the base currency'),
-      per: Decimal('Amount of the base currency'),
+      points: Type.Optional(Decimal('Points for every `per` units of the base currency (or of `of`)')),
+      cashback: Type.Optional(
+        Decimal(
+          'Cashback in the base currency for every `per` units (instead of points), e.g. "2.00" per night',
+        ),
+      ),
+      per: Decimal('Amount of the base currency, or of the attribute `of`'),
+      of: Type.Optional(
+        Type.String({
+          pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$',
+          description:
+            "Count a numeric event attribute instead of the amount (e.g. nights, kilograms); it must be a number in every triggering type's attributesSchema",
+        }),
+      ),
       rounding: Type.Optional(Rounding),
     },
-    { additionalProperties: false, description: 'Points per amount spent, e.g. 1 point per 1 EUR' },
+    {
+      additionalProperties: false,
+      description:
+        'Points (or cashback) per amount spent, e.g. 1 point per 1 EUR, or per unit of a numeric attribute, e.g. 100 points per night',
+    },
   ),
   Type.Object(
     {

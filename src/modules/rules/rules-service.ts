@@ -82,7 +82,11 @@ export function createRuleService(
    */
   async function validate(programId: string, document: unknown, at: string): Promise<RuleDocument> {
     const problems = Value.Check(RuleDocumentSchema, document)
-      ? ruleProblems(document as RuleDocument, await eventTypes.known(programId))
+      ? ruleProblems(
+          document as RuleDocument,
+          await eventTypes.known(programId),
+          new Map((await eventTypes.list(programId)).map((t) => [t.type, t.attributesSchema])),
+        )
       : [...Value.Errors(RuleDocumentSchema, document)]
           .slice(0, 20)
           .map((e) => ({ path: e.instancePath, message: e.message }));
