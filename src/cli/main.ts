@@ -36,9 +36,9 @@ Usage:
   fidelis portal link CONTACT [--program ID] [--base URL]
                                          a one-time member portal link (5 minutes) for a contact id or e-mail
   fidelis demo                           create the demo program and print its admin key
-  fidelis report kpis [--from DATE] [--to DATE] [--breakdown segment|tier|country|plan|cohort] [--json] [--program ID]
+  fidelis report kpis [--from DATE] [--to DATE] [--breakdown segment|tier|country|plan|cohort] [--json|--csv] [--program ID]
                                          the program's KPIs for a period (docs/metrics.md)
-  fidelis report cohorts [--from DATE] [--to DATE] [--json] [--program ID]
+  fidelis report cohorts [--from DATE] [--to DATE] [--json|--csv] [--program ID]
   fidelis export KIND [--from DATE] [--to DATE] [--output FILE] [--program ID]
                                          stream a CSV export to FILE (or standard output), rows counted on standard error
 
@@ -62,6 +62,7 @@ const OPTIONS = {
   to: { type: 'string' },
   breakdown: { type: 'string' },
   json: { type: 'boolean' },
+  csv: { type: 'boolean' },
   output: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -301,14 +302,19 @@ export async function main(argv: string[]): Promise<number> {
               'validation_failed',
               `--breakdown must be one of ${BREAKDOWNS.join(', ')}`,
             );
-          const kpis = await services.insight.kpis(id, {
-            ...period,
-            ...(breakdown && { breakdown: breakdown as Breakdown }),
-          });
-          console.log(values.json ? JSON.stringify(kpis, null, 2) : printKpis(kpis));
+          const query = { ...period, ...(breakdown && { breakdown: breakdown as Breakdown }) };
+          if (values.csv) process.stdout.write(await services.insight.kpiCsv(id, query));
+          else {
+            const kpis = await services.insight.kpis(id, query);
+            console.log(values.json ? JSON.stringify(kpis, null, 2) : printKpis(kpis));
+          }
           return 0;
         }
         if (sub === 'cohorts') {
+          if (values.csv) {
+            process.stdout.write(await services.insight.cohortCsv(id, period));
+            return 0;
+          }
           const cohorts = await services.insight.cohorts(id, period);
           console.log(values.json ? JSON.stringify(cohorts, null, 2) : printCohorts(cohorts));
           return 0;

@@ -1,6 +1,7 @@
 // The KPI report against figures computed here, independently, from the events and ledger movements
 // the test sends: order counts and values net of returns, repeat rate, frequency, CLV, retention,
 // cohorts, the points roll-forward (balanced against the ledger), breakdowns and time-zone edges.
+import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { printCohorts, printKpis } from '../../src/cli/report.ts';
 import { json, newProgram, type Program } from '../events/helpers.ts';
@@ -315,6 +316,49 @@ describe('order KPIs', () => {
       await api.services.insight.cohorts(p.id, { from: '2026-01-01', to: '2026-03-31' }),
     );
     expect(text.split('\n')).toHaveLength(1 + expected.length);
+
+    // The same table as CSV (GET /v1/exports/cohorts): a row per cohort, its share active each month.
+    const csv = await p.send(p.read, {
+      method: 'GET',
+      url: '/v1/exports/cohorts?from=2026-01-01&to=2026-03-31',
+    });
+    expect(csv.statusCode, csv.body).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.body.trim().split('\n')).toEqual([
+      'cohort,size,month0,month1,month2',
+      ...expected.map((c) => [c.cohort, c.size, ...c.retention.map((x) => x.rate)].join(',')),
+    ]);
+  });
+
+  it("the KPI table as CSV has the report's figures: the program, then each group", async () => {
+    const body = await report('from=2026-02-01&to=2026-03-31&breakdown=segment');
+    const r = await p.send(p.read, {
+      method: 'GET',
+      url: '/v1/exports/kpis?from=2026-02-01&to=2026-03-31&breakdown=segment',
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const rows = parse(r.body, { columns: true }) as Array<Record<string, string>>;
+    const cell = (x: unknown) => (x === null ? '' : String(x));
+    const expectRow = (row: Record<string, string>, k: typeof body.kpis) =>
+      expect(row).toMatchObject({
+        activeAccounts: cell(k.activeAccounts),
+        orders: cell(k.orders),
+        netRevenue: k.netRevenue,
+        repeatCustomerRate: cell(k.repeatCustomerRate),
+        averageOrderValue: cell(k.averageOrderValue),
+        clvPredicted: cell(k.clv.predicted),
+        pointsOutstanding: cell(k.points.outstanding),
+        programCost: cell(k.programCost.cost.total),
+      });
+    expect(rows.map((x) => [x.dimension, x.group])).toEqual([
+      ['all', 'all'],
+      ...body.breakdown.groups.map((g: { key: string }) => ['segment', g.key]),
+    ]);
+    expectRow(rows[0]!, body.kpis);
+    for (const [i, g] of (body.breakdown.groups as Array<{ kpis: typeof body.kpis }>).entries())
+      expectRow(rows[i + 1]!, g.kpis);
+    const bad = await p.send(p.read, { method: 'GET', url: '/v1/exports/kpis?breakdown=colour' });
+    expect(bad.statusCode).toBe(400);
   });
 });
 

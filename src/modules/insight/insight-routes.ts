@@ -251,6 +251,42 @@ export const exportRoutes = routeModule({
         : by === 'none'
           ? 'The scores of the last refresh; `from` and `to` do not apply.'
           : `\`from\` and \`to\` are local dates of the program (either may be left out, \`to\` included) on ${by}.`;
+    app.get(
+      '/exports/kpis',
+      exportOp('read', 'The KPI report as a CSV table: the program, then each group of the breakdown', {
+        operationId: 'exportKpis',
+        description:
+          "One row for the program (`dimension` all) and one per group when `breakdown` is given; the columns are the KPI report's main figures (docs/metrics.md), money as exact decimals, rates as shares.",
+        querystring: KpiQuery,
+        response: responses({ 200: CsvResponse }),
+      }),
+      async (request, reply) => {
+        const text = await insight.kpiCsv(principal(request).programId, request.query);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="kpis.csv"')
+          .send(text);
+      },
+    );
+    app.get(
+      '/exports/cohorts',
+      exportOp(
+        'read',
+        'The cohort table as CSV: each first-order month and its share active every month after',
+        {
+          operationId: 'exportCohorts',
+          querystring: PeriodQuery,
+          response: responses({ 200: CsvResponse }),
+        },
+      ),
+      async (request, reply) => {
+        const text = await insight.cohortCsv(principal(request).programId, request.query);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="cohorts.csv"')
+          .send(text);
+      },
+    );
     for (const kind of EXPORT_KINDS)
       app.get(
         `/exports/${kind}`,

@@ -9,6 +9,7 @@ import type { OutboxService } from '../outbox/outbox-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
 import { exportCsv } from './insight-exports.ts';
+import { cohortCsv, kpiCsv } from './insight-kpi-csv.ts';
 import { cohorts, kpis } from './insight-kpis.ts';
 import { npsValueReport } from './insight-nps-value.ts';
 import { refreshRfm, rfmList, rfmOf, rfmSummary } from './insight-rfm.ts';
@@ -49,6 +50,8 @@ export function createInsightService(
   return bindUseCases(deps, {
     kpis,
     cohorts,
+    kpiCsv,
+    cohortCsv,
     refreshRfm,
     rfmOf,
     rfmSummary,
