@@ -116,7 +116,10 @@ type Page = (
  * Each export: its columns, its pages, and which instant `from`/`to` select on (`asOf`: `to` is the
  * date the rows are as of and `from` does not apply; `none`: neither applies).
  */
-export const EXPORTS: Record<ExportKind, { columns: readonly string[]; page: Page; by: string }> = {
+export const EXPORTS: Record<
+  ExportKind,
+  { columns: readonly string[]; page: Page; by: string; pageSize?: number }
+> = {
   accounts: { columns: ACCOUNT_EXPORT_COLUMNS, page: accountExportPage, by: 'createdAt' },
   contacts: { columns: CONTACT_EXPORT_COLUMNS, page: contactExportPage, by: 'createdAt' },
   events: { columns: EVENT_EXPORT_COLUMNS, page: eventExportPage, by: 'occurredAt' },
@@ -154,6 +157,8 @@ export async function exportCsv(
   kind: string,
   query: { from?: string; to?: string },
   onRows?: (rows: number) => void,
+  /** Rows per page (the kind's own by default; tests make pages small to cross many boundaries). */
+  pageSize?: number,
 ): Promise<AsyncGenerator<string>> {
   const spec = EXPORTS[kind as ExportKind];
   if (!spec) throw invalid(`Unknown export ${kind}`, { kind: `one of ${EXPORT_KINDS.join(', ')}` });
@@ -177,17 +182,18 @@ export async function exportCsv(
     if (query.from !== undefined) range.start = period.start;
     if (query.to !== undefined) range.end = period.end;
   }
+  const size = pageSize ?? spec.pageSize ?? EXPORT_PAGE;
   async function* chunks() {
     yield csvLine(spec!.columns);
     let after = '';
     let total = 0;
     for (;;) {
-      const rows = await spec!.page(database.db, programId, range, after, EXPORT_PAGE);
+      const rows = await spec!.page(database.db, programId, range, after, size);
       if (rows.length === 0) return;
       yield rows.map(csvLine).join('');
       total += rows.length;
       onRows?.(total);
-      if (rows.length < EXPORT_PAGE) return;
+      if (rows.length < size) return;
       after = String(rows[rows.length - 1]![0]);
     }
   }
