@@ -475,6 +475,7 @@ describe('the member portal', () => {
       .getByRole('group', { name: 'How do you usually order? (optional)' })
       .getByRole('radio', { name: 'EDI' })
       .check();
+    await page.screenshot({ path: join(ARTIFACTS, 'survey-questions.png'), fullPage: true });
     await survey.getByRole('button', { name: 'Send my answer' }).click();
     await expect
       .poll(() => survey.getByTestId('survey-status').textContent())

@@ -38,7 +38,11 @@ export async function npsValueReport(
            ${query.survey ? sql`and survey_id = ${query.survey}` : sql``}`,
   );
   const scores = new Map<string, number[]>();
-  for (const a of answers) scores.set(a.account_id, [...(scores.get(a.account_id) ?? []), a.score]);
+  for (const a of answers) {
+    const list = scores.get(a.account_id) ?? [];
+    list.push(a.score);
+    scores.set(a.account_id, list);
+  }
   const { purchaseTypes } = insightSettings(program.settings);
   const clv = new Map<string, number>();
   for (const d of await orderDays(deps.database.db, programId, purchaseTypes, period.end, program.timeZone))
