@@ -49,6 +49,7 @@ export const ERROR_CATALOG = {
   account_not_found: { status: 404, title: 'No such account' },
   entry_not_found: { status: 404, title: 'No such ledger entry' },
   contact_not_found: { status: 404, title: 'No such contact' },
+  contact_inactive: { status: 409, title: 'The contact is deactivated' },
   event_not_found: { status: 404, title: 'No such event' },
   rule_not_found: { status: 404, title: 'No such rule' },
   ladder_not_found: { status: 404, title: 'No such tier ladder' },

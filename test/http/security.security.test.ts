@@ -218,6 +218,8 @@ const ROUTES: Record<string, RouteSpec> = {
   'PATCH /v1/contacts/{contactId}': {
     request: (t) => ({ payload: { role: 'owner', accountId: t.account } }),
   },
+  'POST /v1/contacts/{contactId}/deactivate': { request: () => ({}) },
+  'POST /v1/contacts/{contactId}/reactivate': { request: () => ({}) },
   'POST /v1/imports/accounts': {
     // Rows naming accounts the program does not have: the whole file is refused.
     refuses: (res, context) => {

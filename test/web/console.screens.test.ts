@@ -1070,6 +1070,15 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
     expect(await page.getByTestId('contact-opt-out').count()).toBe(1);
     expect(await accessibility(page)).toEqual([]);
     await shot(page, 'contact');
+    // The person leaves: deactivated (no portal link offered any more), then active again.
+    expect(await page.getByTestId('contact-state').textContent()).toBe('active');
+    await page.getByRole('button', { name: 'Deactivate the contact' }).click();
+    await expect.poll(() => page.getByTestId('contact-state').textContent()).toMatch(/^deactivated since /);
+    expect((await apiGet(`/v1/contacts/${person.id}`)).active).toBe(false);
+    expect(await page.getByRole('button', { name: 'Make a portal sign-in link' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Make the contact active again' }).click();
+    await expect.poll(() => page.getByTestId('contact-state').textContent()).toBe('active');
+    expect(await apiGet(`/v1/contacts/${person.id}`)).toMatchObject({ active: true, deactivatedAt: null });
     // The demo as it was.
     await apiPatch(`/v1/contacts/${person.id}`, {
       locale: person.locale,

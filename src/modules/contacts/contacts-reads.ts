@@ -1,13 +1,22 @@
 // What other modules may read of contacts directly (functions take the executor first, so a caller
 // can read inside its own transaction): engagement's birthdays, the notifications module's recipients.
 // Writes go through the contacts service.
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { type Executor, selectRows, textArray } from '../../db/client.ts';
 import { contacts } from './contacts-tables.ts';
 
 export type ContactRecord = typeof contacts.$inferSelect;
 
-/** The account's contacts with one of the roles (all roles when none given), oldest first. */
+/**
+ * A condition for another module's SQL: the contact `contactId` of `programId` (columns or values)
+ * exists and is active (not deactivated) — the portal's sessions and links hold only while it does.
+ */
+export function contactIsActive(programId: SQL | unknown, contactId: SQL | unknown): SQL {
+  return sql`exists (select 1 from ${contacts} c where c.program_id = ${programId} and c.id = ${contactId}
+                     and c.deactivated_at is null)`;
+}
+
+/** The account's active contacts with one of the roles (all roles when none given), oldest first. */
 export function contactsOfAccount(
   ex: Executor,
   programId: string,
@@ -21,13 +30,14 @@ export function contactsOfAccount(
       and(
         eq(contacts.programId, programId),
         eq(contacts.accountId, accountId),
+        isNull(contacts.deactivatedAt),
         roles ? inArray(contacts.role, roles as never) : undefined,
       ),
     )
     .orderBy(asc(contacts.createdAt), asc(contacts.id));
 }
 
-/** The program's contacts who opted in to statements, by id after `after`. */
+/** The program's active contacts who opted in to statements, by id after `after`. */
 export function statementContacts(
   ex: Executor,
   programId: string,
@@ -41,6 +51,7 @@ export function statementContacts(
       and(
         eq(contacts.programId, programId),
         eq(contacts.statementOptIn, true),
+        isNull(contacts.deactivatedAt),
         after ? gt(contacts.id, after) : undefined,
       ),
     )
@@ -61,7 +72,7 @@ export async function contactById(
 }
 
 /**
- * The contacts whose birthday falls on one of `monthDays` ("MM-DD"), in id order, a page after
+ * The active contacts whose birthday falls on one of `monthDays` ("MM-DD"), in id order, a page after
  * `after` (engagement's birthday automations).
  */
 export async function birthdaysOn(
@@ -75,7 +86,7 @@ export async function birthdaysOn(
   const rows = await selectRows<{ id: string; account_id: string; name: string | null; birthday: string }>(
     db,
     sql`select id, account_id, name, to_char(birthday, 'YYYY-MM-DD') as birthday from contacts
-         where program_id = ${programId} and birthday is not null
+         where program_id = ${programId} and birthday is not null and deactivated_at is null
            and to_char(birthday, 'MM-DD') = any(${textArray(monthDays)})
            ${after === null ? sql`` : sql`and id > ${after}`}
          order by id limit ${limit}`,
@@ -94,6 +105,7 @@ export const CONTACT_EXPORT_COLUMNS = [
   'marketingOptIn',
   'statementOptIn',
   'createdAt',
+  'deactivatedAt',
 ] as const;
 
 /** A page of contacts for an export (created in the range), by id after `after`, as rows of cells. */
@@ -128,5 +140,6 @@ export async function contactExportPage(
     c.marketingOptIn,
     c.statementOptIn,
     c.createdAt.toISOString(),
+    c.deactivatedAt?.toISOString() ?? null,
   ]);
 }

@@ -86,5 +86,23 @@ export const contactRoutes = routeModule({
           .after;
       },
     );
+
+    for (const [verb, active, summary] of [
+      [
+        'deactivate',
+        false,
+        'Deactivate a contact who left: no portal sign-in, no mail, history kept (audited)',
+      ],
+      ['reactivate', true, 'Make a deactivated contact active again (audited)'],
+    ] as const)
+      app.post(
+        `/contacts/:contactId/${verb}`,
+        op('write', summary, {
+          params: ContactParams,
+          response: responses({ 200: Type.Ref('Contact') }, ['contact_not_found']),
+        }),
+        async (request) =>
+          contacts.setActive(principal(request).programId, request.params.contactId, active, actor(request)),
+      );
   },
 });

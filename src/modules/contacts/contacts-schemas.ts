@@ -26,6 +26,10 @@ export const ContactSchema = Type.Object(
     locale: Type.Union([Type.String(), Type.Null()]),
     marketingOptIn: Type.Boolean(),
     statementOptIn: Type.Boolean(),
+    active: Type.Boolean({
+      description: 'false once deactivated: no portal sign-in, no mail, kept with its history',
+    }),
+    deactivatedAt: Type.Union([Timestamp, Type.Null()]),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -64,6 +68,9 @@ export const ListContactsQuery = Type.Object(
     accountId: Type.Optional(Ref('Only contacts of this account (id or externalId)')),
     role: Type.Optional(ContactRoleSchema),
     email: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
+    active: Type.Optional(
+      Type.Boolean({ description: 'Only active (true) or deactivated (false) contacts' }),
+    ),
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
   },

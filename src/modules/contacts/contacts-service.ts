@@ -59,6 +59,8 @@ export function toContact(row: ContactRow): Contact {
     locale: row.locale,
     marketingOptIn: row.marketingOptIn,
     statementOptIn: row.statementOptIn,
+    active: row.deactivatedAt === null,
+    deactivatedAt: row.deactivatedAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -190,6 +192,31 @@ export function createContactService(database: Database, accounts: AccountServic
     },
 
     /**
+     * Deactivates a contact (someone who left the account's company) or makes it active again,
+     * audited as `contact.deactivate` / `contact.reactivate`. A deactivated contact keeps its history
+     * but signs in to no portal (live sessions end at their next request), gets no mail and counts
+     * for no birthday. Asking for the state it is already in changes nothing and answers it.
+     */
+    async setActive(programId: string, id: string, active: boolean, actor: Actor, now = new Date()) {
+      return database.transaction(async (tx) => {
+        const current = await lockContact(tx, programId, id);
+        if (!current) throw new FidelisError('contact_not_found', `No contact ${id}`);
+        if ((current.deactivatedAt === null) === active) return toContact(current);
+        const row = await updateContactRow(tx, programId, id, { deactivatedAt: active ? null : now });
+        const after = toContact(row!);
+        await audit.record(tx, programId, {
+          actor,
+          action: active ? 'contact.reactivate' : 'contact.deactivate',
+          resourceType: 'contact',
+          resourceId: id,
+          before: toContact(current),
+          after,
+        });
+        return after;
+      });
+    },
+
+    /**
      * Upserts valid import rows by email inside the caller's transaction `tx` (all or nothing with it);
      * only the given columns change on existing contacts.
      */
@@ -215,6 +242,7 @@ export function createContactService(database: Database, accounts: AccountServic
         accountId: await accounts.idOf(programId, query.accountId),
         role: query.role,
         email: query.email === undefined ? undefined : normaliseEmail(query.email),
+        active: query.active,
       };
       return fetchPage(
         query,

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { equalsIf, programTable } from '../../db/rows.ts';
 import { type ContactRole, contacts } from './contacts-tables.ts';
@@ -10,6 +10,7 @@ export interface ContactFilters {
   accountId?: string;
   role?: ContactRole;
   email?: string;
+  active?: boolean;
 }
 
 const table = programTable(contacts, contacts.id);
@@ -23,6 +24,11 @@ export const listContacts = table.lister((f: ContactFilters) => [
   equalsIf(contacts.accountId, f.accountId),
   equalsIf(contacts.role, f.role),
   equalsIf(contacts.email, f.email),
+  f.active === undefined
+    ? undefined
+    : f.active
+      ? isNull(contacts.deactivatedAt)
+      : isNotNull(contacts.deactivatedAt),
 ]);
 
 export function updateContactRow(

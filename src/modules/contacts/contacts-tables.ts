@@ -30,6 +30,8 @@ export const contacts = pgTable(
     locale: text('locale'),
     marketingOptIn: boolean('marketing_opt_in').notNull().default(false),
     statementOptIn: boolean('statement_opt_in').notNull().default(false),
+    /** Set when the person left or may no longer take part: no portal, no mail, kept for history. */
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

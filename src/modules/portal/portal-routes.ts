@@ -46,7 +46,7 @@ export const portalRoutes = routeModule({
         description:
           "The member is already signed in on the operator's site, which asks for a link and sends the member to it. The link opens once, within 5 minutes, and only on its own program's portal; opening it starts a cookie session of 8 hours for that contact.",
         body: MintLinkBody,
-        response: responses({ 201: Type.Ref('PortalLink') }, ['contact_not_found']),
+        response: responses({ 201: Type.Ref('PortalLink') }, ['contact_not_found', 'contact_inactive']),
       }),
       async (request, reply) => {
         const link = await portal.mintLink(

@@ -142,6 +142,8 @@ export function createPortalService(database: Database, deps: PortalDeps, option
     minutes: number,
   ) {
     const contact = await contactByRef(programId, contactRef);
+    if (!contact.active)
+      throw new FidelisError('contact_inactive', `${contact.id} is deactivated: it signs in to no portal`);
     const branding = await brandingOf(programId);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + minutes * 60_000);
@@ -208,6 +210,8 @@ export function createPortalService(database: Database, deps: PortalDeps, option
       if (!link || link.usedAt || link.expiresAt <= now) throw new FidelisError('portal_link_invalid');
       const branding = await brandingOf(link.programId);
       if (branding.slug !== slug) throw new FidelisError('portal_link_invalid');
+      const contact = await contacts.get(link.programId, link.contactId);
+      if (!contact.active) throw new FidelisError('portal_link_invalid');
       const sessionToken = randomBytes(32).toString('base64url');
       const expiresAt = new Date(now.getTime() + PORTAL_SESSION_HOURS * 3_600_000);
       const used = await database.transaction(async (tx) => {
@@ -224,7 +228,6 @@ export function createPortalService(database: Database, deps: PortalDeps, option
         return true;
       });
       if (!used) throw new FidelisError('portal_link_invalid');
-      const contact = await contacts.get(link.programId, link.contactId);
       return {
         token: sessionToken,
         csrfToken: csrfTokenOf(sessionToken),

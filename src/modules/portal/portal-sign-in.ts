@@ -96,9 +96,9 @@ export function createMailSignIn(deps: SignInDeps, options: SignInOptions = {}) 
   /** Mailed sign-ins still running (tests and shutdown wait for them). */
   const mailing = new Set<Promise<void>>();
 
-  /** After the answer: a contact with this address gets a link by e-mail; anyone else, nothing. */
+  /** After the answer: an active contact with this address gets a link by e-mail; anyone else, nothing. */
   async function mailLink(programId: string, address: string, now: Date): Promise<void> {
-    const [contact] = (await deps.contacts.list(programId, { email: address, limit: 1 })).data;
+    const [contact] = (await deps.contacts.list(programId, { email: address, active: true, limit: 1 })).data;
     if (!contact) return;
     const actor: Actor = { kind: 'contact', contactId: contact.id };
     const link = await deps.mint(programId, contact.id, actor, now, publicUrl, MAILED_LINK_MINUTES);

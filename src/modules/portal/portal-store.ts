@@ -2,6 +2,7 @@
 import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { programTable } from '../../db/rows.ts';
+import { contactIsActive } from '../contacts/contacts-reads.ts';
 import { portalLinks, portalSessions } from './portal-tables.ts';
 
 export type LinkRow = typeof portalLinks.$inferSelect;
@@ -34,7 +35,7 @@ export async function useLink(db: Executor, link: LinkRow, now: Date): Promise<b
   return updated !== undefined;
 }
 
-/** The live session with this token hash, or undefined (unknown, ended or expired). */
+/** The live session with this token hash, or undefined (unknown, ended, expired, or its contact deactivated). */
 export async function findLivePortalSession(
   db: Executor,
   tokenHash: string,
@@ -48,6 +49,7 @@ export async function findLivePortalSession(
         eq(portalSessions.tokenHash, tokenHash),
         isNull(portalSessions.endedAt),
         gt(portalSessions.expiresAt, now),
+        contactIsActive(portalSessions.programId, portalSessions.contactId),
       ),
     );
   return row;

@@ -2,8 +2,8 @@
 // e-mail, role, language, birthday, the opt-ins (statements, marketing) and the e-mail opt-out
 // (GET /v1/contacts/{id}/notification-opt-out), and its account. A role with the write scope edits
 // it (PATCH, its refusals at their fields), opts it out of e-mail or back in, and mints a one-time
-// portal sign-in link for it (POST /v1/portal/sessions). The API has no way to deactivate or delete
-// a contact, so the page offers none and says so.
+// portal sign-in link for it (POST /v1/portal/sessions), and deactivates it when the person leaves
+// (POST /v1/contacts/{id}/deactivate: no portal, no mail, history kept) or makes it active again.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -75,6 +75,16 @@ export function ContactPage() {
         <dd>
           <time dateTime={c.createdAt}>{formatDate(c.createdAt)}</time>
         </dd>
+        <dt>State</dt>
+        <dd data-testid="contact-state">
+          {c.active ? 'active' : 'deactivated'}
+          {c.deactivatedAt && (
+            <>
+              {' '}
+              since <time dateTime={c.deactivatedAt}>{formatDate(c.deactivatedAt)}</time>
+            </>
+          )}
+        </dd>
       </dl>
       <OptOut contact={c} writes={writes} />
       {writes ? (
@@ -92,11 +102,8 @@ export function ContactPage() {
           Your role ({session.user.role}) may look at contacts but not change them.
         </p>
       )}
-      {writes && <PortalLink contact={c} />}
-      <p className="muted">
-        The API can neither deactivate nor delete a contact: opt it out of e-mail, change its role, or move it
-        to another account.
-      </p>
+      {writes && c.active && <PortalLink contact={c} />}
+      {writes && <Activation contact={c} />}
     </>
   );
 }
@@ -228,6 +235,34 @@ function ContactForm({ contact, onDone }: { contact: Contact; onDone: () => void
           </button>
         </span>
       </form>
+    </section>
+  );
+}
+
+/** Deactivates a contact who left (no portal, no mail, history kept), or makes it active again. */
+function Activation({ contact }: { contact: Contact }) {
+  const client = useQueryClient();
+  const change = useMutation({
+    mutationFn: (active: boolean) =>
+      data(
+        api.POST(active ? '/v1/contacts/{contactId}/reactivate' : '/v1/contacts/{contactId}/deactivate', {
+          params: { path: { contactId: contact.id } },
+        }),
+      ),
+    onSuccess: (answer) => client.setQueryData(['contact', contact.id], answer),
+  });
+  return (
+    <section aria-labelledby="activation-title">
+      <h2 id="activation-title">{contact.active ? 'Leaving the company' : 'Deactivated'}</h2>
+      <p>
+        {contact.active
+          ? 'Deactivate a contact who left: they can no longer sign in to the portal (a session open now ends), get no e-mail and count for no birthday. Their history stays; this is audited.'
+          : 'This contact signs in to no portal and gets no e-mail. Make them active again if they came back.'}
+      </p>
+      <button type="button" disabled={change.isPending} onClick={() => change.mutate(!contact.active)}>
+        {contact.active ? 'Deactivate the contact' : 'Make the contact active again'}
+      </button>
+      <ProblemAlert error={change.error} />
     </section>
   );
 }
