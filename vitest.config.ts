@@ -26,7 +26,17 @@ export default defineConfig({
           globalSetup: ['test/support/pglite-template.ts'],
         },
       },
-      { test: { name: 'web', include: webTests, testTimeout: 120_000, hookTimeout: 300_000 } },
+      {
+        test: {
+          name: 'web',
+          include: webTests,
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          // A browser's round trip to the server can take seconds on a loaded 2-core machine; a poll
+          // that gives up after vitest's default second fails tests that are right.
+          expect: { poll: { timeout: 10_000 } },
+        },
+      },
       {
         test: {
           name: 'postgres',

@@ -317,7 +317,11 @@ describe('a quarterly three-trainings challenge', () => {
     const p = await engagementProgram(api);
     await p.ok(p.admin, { method: 'POST', url: '/v1/badges', payload: trainedBadge });
     const translations = {
-      nl: { name: 'Drie trainingen dit kwartaal', description: 'Volg drie trainingen' },
+      nl: {
+        name: 'Drie trainingen dit kwartaal',
+        description: 'Volg drie trainingen',
+        goals: ['Volg drie trainingen af'],
+      },
     };
     const created = await p.ok(p.admin, {
       method: 'POST',
@@ -331,5 +335,19 @@ describe('a quarterly three-trainings challenge', () => {
       url: '/v1/accounts/ACME/challenges?asOf=2026-05-10T00:00:00Z',
     });
     expect(listed.data[0]).toMatchObject({ description: 'Follow three trainings', translations });
+    // More goal labels than the challenge has goals: refused at the field, nothing written.
+    const refused = await api.call(p.admin, {
+      method: 'POST',
+      url: '/v1/challenges',
+      payload: {
+        ...threeTrainings({ translations: { nl: { goals: ['Eén', 'Twee'] } } }),
+        code: 'two-labels',
+      },
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({
+      code: 'challenge_invalid',
+      errors: [{ path: '/body/translations/nl/goals', message: '2 labels for 1 goals' }],
+    });
   });
 });

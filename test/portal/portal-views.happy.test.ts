@@ -254,7 +254,13 @@ describe('challenges and badges', () => {
       threeTrainings({
         startsAt: '2020-01-01T00:00:00Z',
         description: 'Follow three trainings',
-        translations: { nl: { name: 'Drie trainingen', description: 'Volg drie trainingen' } },
+        translations: {
+          nl: {
+            name: 'Drie trainingen',
+            description: 'Volg drie trainingen',
+            goals: ['Volg drie trainingen af'],
+          },
+        },
       }),
     );
     const training = (id: string, hours: number) =>
@@ -287,6 +293,7 @@ describe('challenges and badges', () => {
     expect(done.challenges[0]).toMatchObject({
       name: 'Drie trainingen',
       description: 'Volg drie trainingen',
+      goals: [expect.objectContaining({ label: 'Volg drie trainingen af', done: true })],
       status: 'completed',
       completed: true,
       stepsDone: 1,

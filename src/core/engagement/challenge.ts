@@ -57,8 +57,11 @@ export interface ChallengeDocument {
   audience?: { condition?: string };
   /** What a completion gives, once per account and window (catalogReward: a reward's id, issued free). */
   reward: { points?: number; badge?: string; catalogReward?: string };
-  /** Name and description per BCP 47 language tag ({"nl": {"name": "…"}}), as badges have. */
-  translations?: Record<string, { name?: string; description?: string }>;
+  /**
+   * Name and description per BCP 47 language tag ({"nl": {"name": "…"}}), as badges have, and the
+   * goals' labels in the goals' order (`goals`: null keeps a goal's label).
+   */
+  translations?: Record<string, { name?: string; description?: string; goals?: Array<string | null> }>;
 }
 
 /** One window of a challenge: [start, end), with a stable key per challenge ("2026-Q2", "2026-03", "fixed"). */

@@ -41,6 +41,10 @@ export const accounts = pgTable(
     primaryKey({ columns: [t.programId, t.id] }),
     uniqueIndex('accounts_external_id_uq').on(t.programId, t.externalId),
     index('accounts_parent_idx').on(t.programId, t.parentId),
+    // The console's sorted lists (`?sort=name|createdAt`, keyset on (key, id)): a page is read from
+    // the index in order, not sorted from the whole program.
+    index('accounts_name_idx').on(t.programId, sql`lower(${t.name})`, t.id),
+    index('accounts_created_idx').on(t.programId, t.createdAt, t.id),
     foreignKey({
       name: 'accounts_parent_fk',
       columns: [t.programId, t.parentId],

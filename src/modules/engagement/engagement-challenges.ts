@@ -49,6 +49,12 @@ export async function validateChallenge(
         });
     }
   }
+  for (const [language, t] of Object.entries(doc.translations ?? {}))
+    if ((t.goals?.length ?? 0) > doc.goals.length)
+      problems.push({
+        path: `/translations/${language}/goals`,
+        message: `${t.goals!.length} labels for ${doc.goals.length} goals`,
+      });
   if (doc.reward.badge !== undefined && !(await findBadge(deps.database.db, programId, doc.reward.badge)))
     problems.push({ path: '/reward/badge', message: `unknown badge ${doc.reward.badge}` });
   const reward = await catalogRewardProblem(

@@ -27,6 +27,30 @@ export const Translations = Type.Record(
   },
 );
 
+/** A challenge's translations: as a badge's, and each goal's label by position (null: keep it). */
+export const ChallengeTranslations = Type.Record(
+  Type.String({ minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$' }),
+  Type.Object(
+    {
+      name: Type.Optional(Name),
+      description: Type.Optional(Text(2000)),
+      goals: Type.Optional(
+        Type.Array(Type.Union([Text(200), Type.Null()]), {
+          maxItems: 10,
+          description: "The goals' labels in this language, in the goals' order (null keeps the label)",
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  {
+    maxProperties: 50,
+    additionalProperties: false,
+    description:
+      'Name, description and goal labels per BCP 47 language tag, e.g. {"nl": {"name": "…", "goals": ["…"]}}',
+  },
+);
+
 export const CatalogReward = Type.String({
   minLength: 1,
   maxLength: 64,
@@ -186,7 +210,7 @@ const Goal = Type.Object(
 const ChallengeFields = {
   name: Name,
   description: Type.Optional(Text(2000)),
-  translations: Type.Optional(Translations),
+  translations: Type.Optional(ChallengeTranslations),
   goals: Type.Array(Goal, {
     minItems: 1,
     maxItems: 10,

@@ -54,6 +54,18 @@ export function translated(
   return t[locale]?.[field] ?? t[locale.split('-')[0]!]?.[field] ?? (field === 'name' ? name : null);
 }
 
+/** A challenge goal's label in `locale` where the operator translated it (the language, then its base). */
+function goalLabel(
+  label: string | null,
+  translations: unknown,
+  locale: string | null | undefined,
+  i: number,
+) {
+  if (!locale || !translations || typeof translations !== 'object') return label;
+  const t = translations as Record<string, { goals?: Array<string | null> } | undefined>;
+  return t[locale]?.goals?.[i] ?? t[locale.split('-')[0]!]?.goals?.[i] ?? label;
+}
+
 /** Refuses a contact whose role does not see the company view (the program's `portal.companyRoles`). */
 async function maySee(d: PortalViewDeps, programId: string, contact: Contact): Promise<void> {
   const roles = companyRoles(await d.programs.get(programId));
@@ -272,8 +284,8 @@ export async function challengesOf(
       description: translated(c.name, c.translations, locale, 'description') ?? c.description,
       status: c.status,
       window: c.window,
-      goals: c.goals.map((g) => ({
-        label: g.label,
+      goals: c.goals.map((g, i) => ({
+        label: goalLabel(g.label, c.translations, locale, i),
         metric: g.metric,
         value: g.value,
         target: g.target,

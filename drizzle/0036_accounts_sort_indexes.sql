@@ -1,0 +1,2 @@
+CREATE INDEX "accounts_name_idx" ON "accounts" USING btree ("program_id",lower("name"),"id");--> statement-breakpoint
+CREATE INDEX "accounts_created_idx" ON "accounts" USING btree ("program_id","created_at","id");
