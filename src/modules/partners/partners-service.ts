@@ -17,6 +17,7 @@ import { linesOf, recordCommissions } from './partners-commissions.ts';
 import { type CommittedEvent, recordEvents as recordConversions } from './partners-conversion.ts';
 import type { PartnerDeps } from './partners-deps.ts';
 import { approveRun, cancelRun, getRun, proposeRun, runsOf } from './partners-payout-runs.ts';
+import { runDue } from './partners-payout-schedule.ts';
 import { getPayout, runCsv, setPayoutStatus } from './partners-payouts.ts';
 import {
   createReferralProgram,
@@ -93,6 +94,8 @@ export function createPartnerService(deps: PartnerDeps) {
     getPayout,
     setPayoutStatus,
     payoutRunCsv: runCsv,
+    /** The due run's partners work: the scheduled payout run (decision 0048). */
+    runDue,
   });
 }
 
