@@ -1,6 +1,7 @@
 // The partners service: referral programs, codes, referrals (attribution, review, conversion through
 // the events port), sales claims, commission plans and lines, and payout runs; each use case in its verb file.
 import { bindUseCases } from '../../lib/use-cases.ts';
+import { attributionOnWrite } from './partners-attribution.ts';
 import { approveClaim, claimsOf, getClaim, rejectClaim, submitClaim } from './partners-claims.ts';
 import { codesOf, createCode, getCode, setCodeActive } from './partners-codes.ts';
 import {
@@ -62,6 +63,8 @@ export function createPartnerService(deps: PartnerDeps) {
     listCodes: codesOf,
     // Referrals
     attribute,
+    /** The accounts' port: a code given when an account is created or imported (decision 0048). */
+    attributionOnWrite,
     approveReferral,
     rejectReferral,
     getReferral,
