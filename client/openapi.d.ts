@@ -408,7 +408,10 @@ export interface paths {
         /** List accounts, filtered, in pages */
         get: operations["listAccounts"];
         put?: never;
-        /** Create an account (a member company) */
+        /**
+         * Create an account (a member company)
+         * @description With referralCode, the account is attributed to the code's referrer in the same transaction (decision 0048): the checks of POST /v1/referrals apply first, and a refusal creates nothing. The referral reads at GET /v1/referrals?referrer=.
+         */
         post: operations["createAccount"];
         delete?: never;
         options?: never;
@@ -1648,7 +1651,7 @@ export interface paths {
         put?: never;
         /**
          * Import accounts from a CSV file
-         * @description Send the file as the body with Content-Type: text/csv. Columns: externalId and name (required), parentExternalId, segment, country, preferredCurrency, status, customerSince, attr.<name> for free-form attributes. Headers match regardless of case, spaces and underscores. Every row is checked first; when any row is bad nothing is imported (422 import_invalid_rows, each bad row with its line and reason) unless skipInvalid=true. Rows are upserted, so re-running the same file is safe.
+         * @description Send the file as the body with Content-Type: text/csv. Columns: externalId and name (required), parentExternalId, segment, country, preferredCurrency, status, customerSince, attr.<name> for free-form attributes, referralCode (a referrer’s code: the account is attributed to it in the import’s transaction with the checks of POST /v1/referrals; a refused code is a bad row). Headers match regardless of case, spaces and underscores. Every row is checked first; when any row is bad nothing is imported (422 import_invalid_rows, each bad row with its line and reason) unless skipInvalid=true. Rows are upserted, so re-running the same file is safe.
          */
         post: operations["importAccounts"];
         delete?: never;
@@ -5119,6 +5122,12 @@ export interface components {
                 referrer: {
                     /** Format: int64 */
                     amount: number;
+                    tiers?: {
+                        /** Format: int64 */
+                        amount: number;
+                        /** Format: int64 */
+                        from: number;
+                    }[];
                     unit: string;
                 } | null;
             };
@@ -9410,6 +9419,8 @@ export interface operations {
                      * @example EUR
                      */
                     preferredCurrency?: string;
+                    /** @description A referrer's code: the new account is attributed to it in the same transaction, with the checks of POST /v1/referrals (an unknown or deactivated code, a guard that refuses: no account is created) */
+                    referralCode?: string;
                     /** @example hospitality */
                     segment?: string;
                     /** @description One of prospect, enrolled, suspended, closed */
@@ -9471,6 +9482,23 @@ export interface operations {
             };
             /** @description Problem document (application/problem+json) */
             403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
                 headers: {
                     /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
                     "Access-Control-Allow-Origin"?: string;
@@ -14654,10 +14682,12 @@ export interface operations {
                      * @description Events from this instant count, also those sent late (now by default)
                      */
                     startsAt?: string;
-                    /** @description Name and description per BCP 47 language tag, e.g. {"nl": {"name": "…"}} */
+                    /** @description Name, description and goal labels per BCP 47 language tag, e.g. {"nl": {"name": "…", "goals": ["…"]}} */
                     translations?: {
                         [key: string]: {
                             description?: string;
+                            /** @description The goals' labels in this language, in the goals' order (null keeps the label) */
+                            goals?: (string | null)[];
                             name?: string;
                         };
                     };
@@ -15052,10 +15082,12 @@ export interface operations {
                      * @description Events from this instant count, also those sent late (now by default)
                      */
                     startsAt?: string;
-                    /** @description Name and description per BCP 47 language tag, e.g. {"nl": {"name": "…"}} */
+                    /** @description Name, description and goal labels per BCP 47 language tag, e.g. {"nl": {"name": "…", "goals": ["…"]}} */
                     translations?: {
                         [key: string]: {
                             description?: string;
+                            /** @description The goals' labels in this language, in the goals' order (null keeps the label) */
+                            goals?: (string | null)[];
                             name?: string;
                         };
                     };
@@ -38688,6 +38720,19 @@ export interface operations {
                              * @description Points, or minor units
                              */
                             amount: number;
+                            /** @description Tiered referrer reward (decision 0048): `amount` up to the first tier, then each tier's amount from its `from` on (ascending, no two alike). 1–4: 500, 5–9: 750, 10+: 1000 is amount 500 with tiers [{from: 5, amount: 750}, {from: 10, amount: 1000}] */
+                            tiers?: {
+                                /**
+                                 * Format: int64
+                                 * @description Points, or minor units
+                                 */
+                                amount: number;
+                                /**
+                                 * Format: int64
+                                 * @description From the referrer's Nth converted referral of this referral program on
+                                 */
+                                from: number;
+                            }[];
                             /** @description "points" or an ISO 4217 currency (cash, in minor units) */
                             unit: string;
                         } | null;
@@ -39063,6 +39108,19 @@ export interface operations {
                              * @description Points, or minor units
                              */
                             amount: number;
+                            /** @description Tiered referrer reward (decision 0048): `amount` up to the first tier, then each tier's amount from its `from` on (ascending, no two alike). 1–4: 500, 5–9: 750, 10+: 1000 is amount 500 with tiers [{from: 5, amount: 750}, {from: 10, amount: 1000}] */
+                            tiers?: {
+                                /**
+                                 * Format: int64
+                                 * @description Points, or minor units
+                                 */
+                                amount: number;
+                                /**
+                                 * Format: int64
+                                 * @description From the referrer's Nth converted referral of this referral program on
+                                 */
+                                from: number;
+                            }[];
                             /** @description "points" or an ISO 4217 currency (cash, in minor units) */
                             unit: string;
                         } | null;

@@ -83,7 +83,10 @@ export function createServices(database: Database, options: ServiceOptions = {})
   });
   const keys = createKeyService(database, audit, programs);
   const users = createUserService(database, audit);
-  const accounts = createAccountService(database, audit);
+  // A referral code given when an account is created or imported reaches partners (a later module).
+  const accounts = createAccountService(database, audit, {
+    referrals: (programId, input, actor, how) => partners.attributionOnWrite(programId, input, actor, how),
+  });
   const contacts = createContactService(database, accounts, audit);
   const imports = createImportService(database, accounts, contacts, audit);
   const idempotency = createIdempotencyService(database);

@@ -17,6 +17,8 @@ export interface AccountImportRow extends Omit<NewAccountFields, 'externalId' | 
   line: number;
   externalId: string;
   parentExternalId?: string | null;
+  /** A referrer's code: the account is attributed to it in the import's transaction (decision 0048). */
+  referralCode?: string;
 }
 
 export interface ImportResult {

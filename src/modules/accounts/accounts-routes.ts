@@ -29,11 +29,16 @@ export const accountRoutes = routeModule({
     app.post(
       '/accounts',
       op('write', 'Create an account (a member company)', {
+        description:
+          "With referralCode, the account is attributed to the code's referrer in the same transaction (decision 0048): the checks of POST /v1/referrals apply first, and a refusal creates nothing. The referral reads at GET /v1/referrals?referrer=.",
         body: CreateAccountBody,
         response: responses({ 201: Type.Ref('Account') }, [
           'external_id_taken',
           'parent_not_found',
           'hierarchy_too_deep',
+          'referral_code_not_found',
+          'referral_code_inactive',
+          'referral_refused',
         ]),
       }),
       async (request, reply) => {

@@ -49,6 +49,14 @@ export const CreateAccountBody = Type.Object(
     status: Type.Optional(AccountStatusSchema),
     customerSince: Type.Optional(CalendarDate),
     attributes: Type.Optional(Attributes),
+    referralCode: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 40,
+        description:
+          "A referrer's code: the new account is attributed to it in the same transaction, with the checks of POST /v1/referrals (an unknown or deactivated code, a guard that refuses: no account is created)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

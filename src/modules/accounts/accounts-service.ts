@@ -26,14 +26,32 @@ export type { AccountImportRow, ImportResult, ProgressFn } from './accounts-impo
 export type { AccountUpsertColumn } from './accounts-store.ts';
 export { accountValueErrors } from './accounts-write.ts';
 
+/**
+ * A port to the partners module (a later one; wired in app/compose.ts, decision 0048): checks a referral
+ * code given when an account is created (`accountId` null) or imported, throwing its refusal, and
+ * answers what records the attribution in the transaction that writes the account (null: nothing to
+ * record, the account was referred through this referrer already).
+ */
+export type ReferralPort = (
+  programId: string,
+  input: { code: string; accountId: string | null; parent: string | null },
+  actor: Actor,
+  how: { via: 'account' | 'import'; field: string },
+) => Promise<((tx: Executor, accountId: string) => Promise<unknown>) | null>;
+
 /** What the use cases of accounts work with. */
 export interface AccountDeps {
   database: Database;
   audit: AuditService;
+  referrals?: ReferralPort;
 }
 
-export function createAccountService(database: Database, audit: AuditService) {
-  const deps: AccountDeps = { database, audit };
+export function createAccountService(
+  database: Database,
+  audit: AuditService,
+  ports: { referrals?: ReferralPort } = {},
+) {
+  const deps: AccountDeps = { database, audit, ...ports };
   return {
     resolve: (programId: string, ref: string) => resolve(database.db, programId, ref),
 
@@ -83,8 +101,8 @@ export function createAccountService(database: Database, audit: AuditService) {
     topOf: (programId: string, accountId: string) => topOf(deps, programId, accountId),
 
     /** Which of these externalIds exist, mapped to account ids. */
-    existingExternalIds: (programId: string, externalIds: string[]) =>
-      idsByExternalId(database.db, programId, externalIds),
+    existingExternalIds: (programId: string, externalIds: string[], db: Executor = database.db) =>
+      idsByExternalId(db, programId, externalIds),
 
     importRows: (
       tx: Executor,
@@ -97,6 +115,9 @@ export function createAccountService(database: Database, audit: AuditService) {
     ) => importRows(tx, programId, rows, columns, withParents, onProgress, options),
 
     tree: (programId: string, ref: string) => tree(deps, programId, ref),
+
+    /** The referral port, for the CSV import of accounts (undefined without the partners module). */
+    referrals: deps.referrals,
   };
 }
 

@@ -2,7 +2,7 @@
 // that keeps the hierarchy free of cycles and within its depth (under the program's hierarchy lock).
 // Both are audited.
 import type { Actor } from '../../core/access.ts';
-import { type FidelisError, type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
+import { type FidelisError, type FieldError, fieldError, fieldErrors, invalid } from '../../core/errors.ts';
 import { isCalendarDate, isCountry, isCurrency } from '../../core/reference.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -82,13 +82,28 @@ async function uniqueExternalId<T>(externalId: string | null | undefined, write:
   }
 }
 
+/** A referral code given with a new account, checked before anything is written (decision 0048). */
+async function referralOf(deps: AccountDeps, programId: string, input: CreateAccountInput, actor: Actor) {
+  if (input.referralCode === undefined) return null;
+  if (!deps.referrals)
+    throw invalid('Referral codes need the partners module', { referralCode: 'not available here' });
+  return deps.referrals(
+    programId,
+    { code: input.referralCode, accountId: null, parent: input.parentId ?? null },
+    actor,
+    { via: 'account', field: 'referralCode' },
+  );
+}
+
 export async function create(
-  { database, audit }: AccountDeps,
+  deps: AccountDeps,
   programId: string,
   input: CreateAccountInput,
   actor: Actor,
 ): Promise<Account> {
+  const { database, audit } = deps;
   checkValues(input);
+  const attribute = await referralOf(deps, programId, input, actor);
   return uniqueExternalId(input.externalId, () =>
     database.transaction(async (tx) => {
       let parentId: string | null = null;
@@ -108,6 +123,8 @@ export async function create(
         resourceId: account.id,
         after: account,
       });
+      // The referral in the account's transaction: both, or neither.
+      if (attribute) await attribute(tx, account.id);
       return account;
     }),
   );

@@ -20,6 +20,7 @@ export const ACCOUNT_COLUMNS: Record<string, string> = {
   parentexternalid: 'parentExternalId',
   parent: 'parentExternalId',
   parentid: 'parentExternalId',
+  referralcode: 'referralCode',
   segment: 'segment',
   country: 'country',
   countrycode: 'country',

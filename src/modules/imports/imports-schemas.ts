@@ -16,6 +16,7 @@ export const AccountImportRowSchema = Type.Object({
   status: Type.Optional(AccountStatusSchema),
   customerSince: Type.Optional(CalendarDate),
   attributes: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 1000 }))),
+  referralCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
 });
 
 export const ContactImportRowSchema = Type.Object({

@@ -22,6 +22,7 @@ import {
   checkContacts,
   mapHeaders,
 } from './imports-check.ts';
+import { checkReferralCodes, writeReferrals } from './imports-referrals.ts';
 import type { ImportOptions, ImportReport } from './imports-schemas.ts';
 
 const MAX_REPORTED_ERRORS = 1000;
@@ -141,6 +142,7 @@ export function createImportService(
       const fieldOf = mapHeaders(headers, ACCOUNT_COLUMNS, ['externalId', 'name'], true);
       onProgress?.('validate', 0, rows.length);
       const checked = await checkAccounts(deps, programId, rows, fieldOf);
+      const referrals = await checkReferralCodes(accounts, programId, checked, actor);
       onProgress?.('validate', rows.length, rows.length);
       refuseInvalid(checked, rows.length, options);
       const fields = new Set(fieldOf.values());
@@ -151,11 +153,21 @@ export function createImportService(
       const attributeKeys = [...fields].filter((f) => f.startsWith('attr.')).map((f) => f.slice(5));
       if (attributeKeys.length > 0) columns.push('attributes');
       const withParents = fields.has('parentExternalId');
-      return writeChecked(deps, programId, 'accounts', rows.length, checked, options, actor, (tx) =>
-        accounts.importRows(tx, programId, checked.valid, columns, withParents, onProgress, {
-          attributeKeys,
-        }),
-      );
+      return writeChecked(deps, programId, 'accounts', rows.length, checked, options, actor, async (tx) => {
+        const written = await accounts.importRows(
+          tx,
+          programId,
+          checked.valid,
+          columns,
+          withParents,
+          onProgress,
+          {
+            attributeKeys,
+          },
+        );
+        await writeReferrals(accounts, tx, programId, referrals);
+        return written;
+      });
     },
 
     async importContacts(

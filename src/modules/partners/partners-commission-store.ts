@@ -322,6 +322,15 @@ export function openRunOf(db: Executor, programId: string, period: string, unit:
   );
 }
 
+/** The runs of a period and unit, cancelled ones included (the payout schedule's once-only check). */
+export function runsOfPeriod(db: Executor, programId: string, period: string, unit: string) {
+  return selectRows<{ id: string; status: string; scheduled: boolean }>(
+    db,
+    sql`select id, status, scheduled from payout_runs
+        where program_id = ${programId} and period = ${period} and unit = ${unit}`,
+  );
+}
+
 const payoutRows = programTable(partnerPayouts, partnerPayouts.id);
 export const insertPayouts = payoutRows.insertMany;
 export const findPayout = payoutRows.find;

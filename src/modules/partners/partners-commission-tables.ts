@@ -172,6 +172,8 @@ export const payoutRuns = pgTable(
     decidedBy: text('decided_by'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
     decisionReason: text('decision_reason'),
+    /** Proposed by the program's due run on its payout schedule (decision 0048), not by a person. */
+    scheduled: boolean('scheduled').notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
@@ -179,6 +181,8 @@ export const payoutRuns = pgTable(
     uniqueIndex('payout_runs_period_uq')
       .on(t.programId, t.period, t.unit)
       .where(sql`${t.status} <> 'cancelled'`),
+    // The schedule proposes a period once, even after that run was cancelled (decision 0048).
+    uniqueIndex('payout_runs_scheduled_uq').on(t.programId, t.period, t.unit).where(sql`${t.scheduled}`),
     check('payout_runs_status_ck', sql`${t.status} in ('proposed', 'approved', 'cancelled')`),
   ],
 );

@@ -7,12 +7,18 @@ import { type Actor, actorName } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
 import { convertsWithin } from '../../core/partners/referral.ts';
 import { type ConditionFacts, conditionContext, runCondition } from '../../core/rules/condition.ts';
-import type { Tx } from '../../db/client.ts';
+import { advisoryLock, type Tx } from '../../db/client.ts';
 import type { PreparedWrite } from '../ledger/ledger-service.ts';
 import { type PartnerDeps, REFERRALS_JOB, toReferral } from './partners-deps.ts';
 import { activePrograms } from './partners-programs.ts';
 import { attributeAt } from './partners-referrals.ts';
-import { lockReferral, type ReferralRow, unconvertedReferralsOf, updateReferral } from './partners-store.ts';
+import {
+  convertedCount,
+  lockReferral,
+  type ReferralRow,
+  unconvertedReferralsOf,
+  updateReferral,
+} from './partners-store.ts';
 import type { ReferralProgramDocument } from './partners-tables.ts';
 
 const DAY_MS = 86_400_000;
@@ -36,7 +42,23 @@ export interface CommittedEvent {
 export interface PreparedRewards {
   referrer: PreparedWrite | null;
   referred: PreparedWrite | null;
+  /**
+   * With tiered referrer rewards (decision 0048): the referrer's credit for each tier it may reach, by
+   * tier index (0: the base amount), from the one its rank had when prepared on (ranks only grow).
+   */
+  referrerByTier?: Map<number, PreparedWrite>;
+  tiers?: Tiers;
 }
+
+type Tiers = Array<{ from: number; amount: number }>;
+
+/** Which tier a rank (the referrer's Nth converted referral) reaches: 0 below the first, i + 1 from tier i. */
+export function tierIndex(tiers: Tiers, rank: number): number {
+  return tiers.filter((t) => rank >= t.from).length;
+}
+
+const rankLock = (programId: string, referral: ReferralRow) =>
+  `referral-rank:${programId}:${referral.referralProgram}:${referral.referrerAccountId}`;
 
 /** The reward credits of a referral, prepared before the transaction that writes them (keys derived from it). */
 export async function prepareRewards(
@@ -48,20 +70,37 @@ export async function prepareRewards(
 ): Promise<PreparedRewards> {
   const pendingUntil =
     doc.rewards.pendingDays > 0 ? new Date(now.getTime() + doc.rewards.pendingDays * DAY_MS) : undefined;
-  const side = async (which: 'referrer' | 'referred') => {
+  const tiers = doc.rewards.referrer?.tiers;
+  const rank = tiers?.length
+    ? (await convertedCount(
+        deps.database.db,
+        programId,
+        referral.referrerAccountId,
+        referral.referralProgram,
+      )) + 1
+    : null;
+  const side = async (which: 'referrer' | 'referred', tier: number | null) => {
     const spec = doc.rewards[which];
     if (!spec) return null;
     const account = which === 'referrer' ? referral.referrerAccountId : referral.referredAccountId;
+    const reached = tier !== null && tier > 0 ? spec.tiers?.[tier - 1] : undefined;
+    const amount = reached?.amount ?? spec.amount;
+    const tierNote =
+      which !== 'referrer' || tier === null
+        ? ''
+        : reached
+          ? `; reward tier from the referrer's converted referral no. ${reached.from}`
+          : `; base reward, before the referrer's converted referral no. ${spec.tiers![0]!.from}`;
     return deps.ledger.prepareCredit(programId, {
       key: `referral:${referral.id}:${which}`,
       account,
       unit: spec.unit,
-      amount: spec.amount,
+      amount,
       type: 'earn',
       reasonCode: which === 'referrer' ? 'referral_referrer' : 'referral_referred',
       explanation:
         which === 'referrer'
-          ? `Referral of ${referral.referredAccountId} converted (code ${referral.code})`
+          ? `Referral of ${referral.referredAccountId} converted (code ${referral.code}${tierNote})`
           : `Welcome reward: referred by ${referral.referrerAccountId} (code ${referral.code})`,
       sourceType: 'event',
       sourceId: referral.conversionEventId ?? referral.id,
@@ -69,7 +108,17 @@ export async function prepareRewards(
       actor: actorName(REFERRALS_JOB),
     });
   };
-  return { referrer: await side('referrer'), referred: await side('referred') };
+  if (!tiers?.length || rank === null)
+    return { referrer: await side('referrer', null), referred: await side('referred', null) };
+  const referrerByTier = new Map<number, PreparedWrite>();
+  for (let tier = tierIndex(tiers, rank); tier <= tiers.length; tier++)
+    referrerByTier.set(tier, (await side('referrer', tier))!);
+  return {
+    referrer: referrerByTier.get(tierIndex(tiers, rank))!,
+    referred: await side('referred', null),
+    referrerByTier,
+    tiers,
+  };
 }
 
 /**
@@ -85,7 +134,16 @@ export async function payConversion(
   patch: Partial<ReferralRow>,
   actor: Actor,
 ): Promise<ReferralRow> {
-  const referrer = prepared.referrer ? (await deps.ledger.writePrepared(tx, prepared.referrer)).entry : null;
+  // Tiered rewards: conversions of one referrer's referrals take turns (an advisory lock), and the rank
+  // is read again under it; another conversion committed meanwhile: the credit of the tier reached now.
+  let referrerCredit = prepared.referrer;
+  const { referrerByTier, tiers } = prepared;
+  if (referrerByTier && tiers) {
+    await advisoryLock(tx, rankLock(programId, locked));
+    const rank = (await convertedCount(tx, programId, locked.referrerAccountId, locked.referralProgram)) + 1;
+    referrerCredit = referrerByTier.get(tierIndex(tiers, rank)) ?? referrerCredit;
+  }
+  const referrer = referrerCredit ? (await deps.ledger.writePrepared(tx, referrerCredit)).entry : null;
   const referred = prepared.referred ? (await deps.ledger.writePrepared(tx, prepared.referred)).entry : null;
   const row = (await updateReferral(tx, programId, locked.id, {
     ...patch,

@@ -104,6 +104,7 @@ export async function proposeRun(
   input: ProposeRunInput,
   actor: Actor,
   now = new Date(),
+  how: { scheduled?: boolean } = {},
 ): Promise<PayoutRunView> {
   const program = await deps.programs.get(programId);
   const unit = input.currency ?? program.baseCurrency;
@@ -171,6 +172,7 @@ export async function proposeRun(
         total: payouts.reduce((s, p) => s + p.statement.payout, 0),
         proposedBy: actorName(actor),
         proposedAt: now,
+        scheduled: how.scheduled ?? false,
       });
       const lineCounts = await attachLines(tx, programId, unit, cutoff, payouts);
       await insertPayouts(

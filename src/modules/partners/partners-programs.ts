@@ -63,6 +63,14 @@ async function validate(deps: PartnerDeps, programId: string, doc: ReferralProgr
     if (unit !== undefined && unit !== 'points' && !isCurrency(unit))
       errors.push({ path: `/rewards/${side}/unit`, message: `unknown currency ${unit}` });
   }
+  (doc.rewards.referrer?.tiers ?? []).forEach((tier, i, tiers) => {
+    const before = tiers[i - 1];
+    if (before && tier.from <= before.from)
+      errors.push({
+        path: `/rewards/referrer/tiers/${i}/from`,
+        message: `tiers go up: ${tier.from} is not above the previous tier's ${before.from}`,
+      });
+  });
   if (errors.length > 0) throw fieldErrors('referral_program_invalid', errors);
 }
 

@@ -2,19 +2,10 @@
 // naming a code), the fraud guards at attribution, the review queue, and the reads (a referrer's
 // referrals, the funnel). Conversion and its rewards: partners-conversion.ts.
 import { type Actor, actorName } from '../../core/access.ts';
-import { FidelisError, fieldError } from '../../core/errors.ts';
+import { FidelisError } from '../../core/errors.ts';
 import { fetchPage } from '../../core/pagination.ts';
-import {
-  type AttributionFacts,
-  checkAttribution,
-  convertBy,
-  emailDomain,
-  normaliseCode,
-  verdictOf,
-  withinAttributionWindow,
-} from '../../core/partners/referral.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
-import { newId } from '../../lib/ids.ts';
+import { alreadyReferred, planAttribution } from './partners-attribution.ts';
 import { commissionOnApproval } from './partners-commission-approval.ts';
 import { payConversion, prepareRewards } from './partners-conversion.ts';
 import { type PartnerDeps, type ReferralView, toReferral } from './partners-deps.ts';
@@ -22,37 +13,18 @@ import { existingProgram } from './partners-programs.ts';
 import type { AttributeInput, ReferralsQueryInput } from './partners-schemas.ts';
 import {
   findReferral,
-  findReferralCode,
   findReferralProgram,
   funnelCounts,
-  insertReferral,
   listReferrals,
   lockReferral,
   type ReferralRow,
   referralOf,
-  referralsSince,
   updateReferral,
 } from './partners-store.ts';
-
-const DAY_MS = 86_400_000;
 
 export function existingReferral(row: ReferralRow | undefined, id: string): ReferralRow {
   if (!row) throw new FidelisError('referral_not_found', `No referral ${id}`);
   return row;
-}
-
-/** The refusal of a second claim on an account: first touch wins, and the first referrer is named. */
-function alreadyReferred(first: ReferralRow): FidelisError {
-  return new FidelisError(
-    'referral_exists',
-    `The account ${first.referredAccountId} was already referred by ${first.referrerAccountId} (referral ${first.id})`,
-    { referralId: first.id, referrerAccountId: first.referrerAccountId },
-  );
-}
-
-async function domainsOf(deps: PartnerDeps, programId: string, accountId: string): Promise<string[]> {
-  const page = await deps.contacts.list(programId, { accountId, limit: 500 });
-  return page.data.flatMap((c) => emailDomain(c.email) ?? []);
 }
 
 /**
@@ -68,102 +40,24 @@ export async function attributeAt(
   actor: Actor,
   how: { at: Date; via: 'api' | 'event'; sourceEventId?: string },
 ): Promise<ReferralView> {
-  const { database } = deps;
-  const key = normaliseCode(input.code);
-  const code = await findReferralCode(database.db, programId, key);
-  if (!code)
-    throw fieldError('referral_code_not_found', `No referral code ${key}`, { code: 'no such referral code' });
-  const program = existingProgram(
-    await findReferralProgram(database.db, programId, code.referralProgram),
-    code.referralProgram,
+  let referredId = '';
+  const write = await planAttribution(
+    deps,
+    programId,
+    input.code,
+    async () => {
+      const referred = await deps.accounts.resolve(programId, input.account);
+      referredId = referred.id;
+      return { id: referred.id, createdAt: referred.createdAt, topOf: referred.id };
+    },
+    actor,
+    { ...how, field: 'code' },
   );
-  if (!code.active || !program.active)
-    throw fieldError(
-      'referral_code_inactive',
-      code.active
-        ? `The referral program ${program.code} is deactivated`
-        : `The referral code ${key} is deactivated`,
-      { code: 'deactivated' },
-    );
-  const referred = await deps.accounts.resolve(programId, input.account);
-  const first = await referralOf(database.db, programId, referred.id);
-  if (first) throw alreadyReferred(first);
-  const doc = program.document;
-  if (code.accountId === referred.id)
-    throw new FidelisError('referral_refused', 'The referral is refused: an account cannot refer itself', {
-      findings: [{ guard: 'same_account', action: 'refuse', reason: 'an account cannot refer itself' }],
-    });
-  if (!withinAttributionWindow(referred.createdAt, how.at, doc.attributionDays))
-    throw new FidelisError(
-      'referral_refused',
-      `The account ${referred.id} joined on ${referred.createdAt.toISOString()}, more than ${doc.attributionDays} days before the attribution`,
-      { findings: [] },
-    );
-  const referrerId = code.accountId;
-  const chains = await deps.accounts.chainsOf(programId, [referrerId, referred.id]);
-  const top = (id: string) => chains.get(id)?.at(-1)?.id ?? id;
-  const velocity = doc.guards.velocity;
-  const facts: AttributionFacts = {
-    referrerId,
-    referredId: referred.id,
-    referrerTop: top(referrerId),
-    referredTop: top(referred.id),
-    referrerDomains: doc.guards.sameEmailDomain === 'off' ? [] : await domainsOf(deps, programId, referrerId),
-    referredDomains:
-      doc.guards.sameEmailDomain === 'off' ? [] : await domainsOf(deps, programId, referred.id),
-    recentByReferrer:
-      velocity && velocity.action !== 'off'
-        ? await referralsSince(
-            database.db,
-            programId,
-            referrerId,
-            new Date(how.at.getTime() - velocity.days * DAY_MS),
-          )
-        : 0,
-  };
-  const findings = checkAttribution(facts, doc.guards);
-  const verdict = verdictOf(findings);
-  if (verdict === 'refuse')
-    throw new FidelisError(
-      'referral_refused',
-      `The referral is refused: ${findings
-        .filter((f) => f.action === 'refuse')
-        .map((f) => f.reason)
-        .join('; ')}`,
-      { findings },
-    );
   try {
-    return await database.transaction(async (tx) => {
-      const row = await insertReferral(tx, {
-        programId,
-        id: newId('rfl'),
-        referralProgram: program.code,
-        code: code.code,
-        campaign: code.campaign,
-        referrerAccountId: referrerId,
-        referredAccountId: referred.id,
-        status: verdict === 'review' ? 'review' : 'pending',
-        findings,
-        via: how.via,
-        sourceEventId: how.sourceEventId ?? null,
-        attributedAt: how.at,
-        convertBy: convertBy(how.at, doc.conversion.windowDays),
-        actor: actorName(actor),
-      });
-      const view = toReferral(row, how.at);
-      await deps.audit.record(tx, programId, {
-        actor,
-        action: 'referral.attribute',
-        resourceType: 'referral',
-        resourceId: row.id,
-        after: view,
-      });
-      await deps.outbox?.emit(tx, programId, [{ type: 'referral.attributed', payload: view }]);
-      return view;
-    });
+    return await deps.database.transaction((tx) => write(tx, referredId));
   } catch (error) {
     if (isUniqueViolation(error, 'referrals_referred_uq')) {
-      const winner = await referralOf(database.db, programId, referred.id);
+      const winner = await referralOf(deps.database.db, programId, referredId);
       if (winner) throw alreadyReferred(winner);
     }
     throw error;

@@ -25,6 +25,35 @@ const RewardSpec = Type.Object(
   { additionalProperties: false },
 );
 
+const RewardTiers = Type.Array(
+  Type.Object(
+    {
+      from: Type.Integer({
+        minimum: 2,
+        maximum: 1_000_000,
+        description: "From the referrer's Nth converted referral of this referral program on",
+      }),
+      amount: Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'Points, or minor units' }),
+    },
+    { additionalProperties: false },
+  ),
+  {
+    minItems: 1,
+    maxItems: 20,
+    description:
+      "Tiered referrer reward (decision 0048): `amount` up to the first tier, then each tier's amount from its `from` on (ascending, no two alike). 1–4: 500, 5–9: 750, 10+: 1000 is amount 500 with tiers [{from: 5, amount: 750}, {from: 10, amount: 1000}]",
+  },
+);
+
+const ReferrerRewardSpec = Type.Object(
+  {
+    unit: RewardSpec.properties.unit,
+    amount: RewardSpec.properties.amount,
+    tiers: Type.Optional(RewardTiers),
+  },
+  { additionalProperties: false },
+);
+
 const GuardAction = Type.Union([Type.Literal('off'), Type.Literal('flag'), Type.Literal('refuse')], {
   description:
     'off: ignore; flag: the referral waits in the review queue; refuse: the attribution is refused',
@@ -67,7 +96,7 @@ const ProgramFields = {
   ),
   rewards: Type.Object(
     {
-      referrer: Type.Optional(Nullable(RewardSpec)),
+      referrer: Type.Optional(Nullable(ReferrerRewardSpec)),
       referred: Type.Optional(Nullable(RewardSpec)),
       pendingDays: Type.Optional(
         Days('Rewards stay pending this many days before they are posted (default 0)'),
@@ -113,7 +142,13 @@ export const ReferralProgramSchema = Type.Object(
       windowDays: Type.Integer(),
     }),
     rewards: Type.Object({
-      referrer: Nullable(Type.Object({ unit: Type.String(), amount: Type.Integer() })),
+      referrer: Nullable(
+        Type.Object({
+          unit: Type.String(),
+          amount: Type.Integer(),
+          tiers: Type.Optional(Type.Array(Type.Object({ from: Type.Integer(), amount: Type.Integer() }))),
+        }),
+      ),
       referred: Nullable(Type.Object({ unit: Type.String(), amount: Type.Integer() })),
       pendingDays: Type.Integer(),
     }),

@@ -1,6 +1,7 @@
 // The partners service: referral programs, codes, referrals (attribution, review, conversion through
 // the events port), sales claims, commission plans and lines, and payout runs; each use case in its verb file.
 import { bindUseCases } from '../../lib/use-cases.ts';
+import { attributionOnWrite } from './partners-attribution.ts';
 import { approveClaim, claimsOf, getClaim, rejectClaim, submitClaim } from './partners-claims.ts';
 import { codesOf, createCode, getCode, setCodeActive } from './partners-codes.ts';
 import {
@@ -17,6 +18,7 @@ import { linesOf, recordCommissions } from './partners-commissions.ts';
 import { type CommittedEvent, recordEvents as recordConversions } from './partners-conversion.ts';
 import type { PartnerDeps } from './partners-deps.ts';
 import { approveRun, cancelRun, getRun, proposeRun, runsOf } from './partners-payout-runs.ts';
+import { runDue } from './partners-payout-schedule.ts';
 import { getPayout, runCsv, setPayoutStatus } from './partners-payouts.ts';
 import {
   createReferralProgram,
@@ -61,6 +63,8 @@ export function createPartnerService(deps: PartnerDeps) {
     listCodes: codesOf,
     // Referrals
     attribute,
+    /** The accounts' port: a code given when an account is created or imported (decision 0048). */
+    attributionOnWrite,
     approveReferral,
     rejectReferral,
     getReferral,
@@ -93,6 +97,8 @@ export function createPartnerService(deps: PartnerDeps) {
     getPayout,
     setPayoutStatus,
     payoutRunCsv: runCsv,
+    /** The due run's partners work: the scheduled payout run (decision 0048). */
+    runDue,
   });
 }
 

@@ -29,9 +29,34 @@ export function claimsSettings(settings: Record<string, unknown>): ClaimsSetting
   return { ...CLAIMS_DEFAULTS, ...(own as Static<typeof ClaimsSettingsSchema>) };
 }
 
-// Program settings key `commissions`: the least a payout run pays a partner.
+/** When the program's due run proposes a payout run by itself (decision 0048). */
+export const PayoutScheduleSchema = Type.Union(
+  [
+    Type.Object({ frequency: Type.Literal('off') }, { additionalProperties: false }),
+    Type.Object(
+      {
+        frequency: Type.Literal('monthly'),
+        dayOfMonth: Type.Integer({
+          minimum: 1,
+          maximum: 28,
+          description:
+            "From this day of the month (the program's time zone) the due run proposes the previous month's run, once",
+        }),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  {
+    description:
+      'off (default): runs are proposed on demand; monthly: the due run proposes the previous month in the base currency',
+  },
+);
+export type PayoutSchedule = Static<typeof PayoutScheduleSchema>;
+
+// Program settings key `commissions`: the least a payout run pays a partner, and the payout schedule.
 export const CommissionsSettingsSchema = Type.Object(
   {
+    payoutSchedule: Type.Optional(PayoutScheduleSchema),
     minimumPayout: Type.Optional(
       Type.Integer({
         minimum: 0,
@@ -49,4 +74,12 @@ export function minimumPayoutOf(settings: Record<string, unknown>): number {
   const own = settings.commissions;
   if (own === undefined || !Value.Check(CommissionsSettingsSchema, own)) return 0;
   return (own as Static<typeof CommissionsSettingsSchema>).minimumPayout ?? 0;
+}
+
+/** The program's payout schedule when it is monthly, else null (off, or no valid setting). */
+export function payoutScheduleOf(settings: Record<string, unknown>): { dayOfMonth: number } | null {
+  const own = settings.commissions;
+  if (own === undefined || !Value.Check(CommissionsSettingsSchema, own)) return null;
+  const schedule = (own as Static<typeof CommissionsSettingsSchema>).payoutSchedule;
+  return schedule?.frequency === 'monthly' ? { dayOfMonth: schedule.dayOfMonth } : null;
 }

@@ -99,6 +99,27 @@ export async function referralsSince(
   return Number(row?.n ?? 0);
 }
 
+/** How many referrals of the referrer converted in the referral program (tiered rewards' rank). */
+export async function convertedCount(
+  db: Executor,
+  programId: string,
+  referrerAccountId: string,
+  referralProgram: string,
+): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<string>`count(*)` })
+    .from(referrals)
+    .where(
+      and(
+        eq(referrals.programId, programId),
+        eq(referrals.referrerAccountId, referrerAccountId),
+        eq(referrals.referralProgram, referralProgram),
+        eq(referrals.status, 'converted'),
+      ),
+    );
+  return Number(row?.n ?? 0);
+}
+
 export interface FunnelCounts {
   codesIssued: number;
   attributed: number;

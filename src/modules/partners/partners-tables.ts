@@ -21,6 +21,11 @@ import { programs } from '../programs/programs-tables.ts';
 export interface RewardSpec {
   unit: string;
   amount: number;
+  /**
+   * The referrer's reward by rank (decision 0048): from its `from`-th converted referral of the
+   * referral program on, `amount` instead (ascending `from`, 2 and up; below the first: `amount` above).
+   */
+  tiers?: Array<{ from: number; amount: number }>;
 }
 
 /** What a referral program says (kept whole: a change applies to conversions from then on). */
@@ -115,7 +120,7 @@ export const referrals = pgTable(
     status: text('status').$type<ReferralStatus>().notNull(),
     /** What the guards found (flags explain a review; a refused attribution is never stored). */
     findings: jsonb('findings').$type<GuardFinding[]>().notNull().default([]),
-    via: text('via').$type<'api' | 'event'>().notNull(),
+    via: text('via').$type<'api' | 'event' | 'account' | 'import'>().notNull(),
     sourceEventId: text('source_event_id'),
     attributedAt: timestamp('attributed_at', { withTimezone: true }).notNull(),
     convertBy: timestamp('convert_by', { withTimezone: true }).notNull(),

@@ -1,0 +1,2 @@
+ALTER TABLE "payout_runs" ADD COLUMN "scheduled" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX "payout_runs_scheduled_uq" ON "payout_runs" USING btree ("program_id","period","unit") WHERE "payout_runs"."scheduled";

@@ -1,0 +1,88 @@
+// Referral codes in an account import (decision 0048): each row's code is checked with the rest of the
+// file, before anything is written (through the accounts' referral port to the partners module); a
+// refused code makes its row invalid (column referralCode, the refusal's code and reason). The
+// attributions are then recorded in the import's transaction, after its accounts: all or nothing.
+import type { Actor } from '../../core/access.ts';
+import { FidelisError } from '../../core/errors.ts';
+import type { Executor } from '../../db/client.ts';
+import type { AccountImportRow, AccountService } from '../accounts/accounts-service.ts';
+import type { Checked } from './imports-check.ts';
+
+type Writer = (tx: Executor, accountId: string) => Promise<unknown>;
+
+/** Checks the codes of the valid rows (moving refused rows to the errors); answers the attributions to record. */
+export async function checkReferralCodes(
+  accounts: AccountService,
+  programId: string,
+  checked: Checked<AccountImportRow>,
+  actor: Actor,
+): Promise<Map<string, Writer>> {
+  const writers = new Map<string, Writer>();
+  const rows = checked.valid.filter((r) => r.referralCode !== undefined);
+  if (rows.length === 0) return writers;
+  const port = accounts.referrals;
+  const existing = await accounts.existingExternalIds(
+    programId,
+    rows.map((r) => r.externalId),
+  );
+  const refused = new Set<number>();
+  for (const row of rows) {
+    try {
+      if (!port) throw new FidelisError('validation_failed', 'referral codes need the partners module');
+      const writer = await port(
+        programId,
+        {
+          code: row.referralCode!,
+          accountId: existing.get(row.externalId) ?? null,
+          parent: row.parentExternalId ?? null,
+        },
+        actor,
+        { via: 'import', field: 'referralCode' },
+      );
+      if (writer) writers.set(row.externalId, writer);
+    } catch (error) {
+      if (!(error instanceof FidelisError)) throw error;
+      refused.add(row.line);
+      checked.errors.push({
+        line: row.line,
+        path: 'referralCode',
+        message: `${error.code}: ${error.message}`,
+      });
+      checked.invalidLines.add(row.line);
+    }
+  }
+  if (refused.size === 0) return writers;
+  // A row under a refused one (its parent in the file) cannot be written either, transitively.
+  const out = new Set(checked.valid.filter((r) => refused.has(r.line)).map((r) => r.externalId));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const r of checked.valid)
+      if (!out.has(r.externalId) && r.parentExternalId && out.has(r.parentExternalId)) {
+        out.add(r.externalId);
+        grew = true;
+        writers.delete(r.externalId);
+        checked.invalidLines.add(r.line);
+        checked.errors.push({
+          line: r.line,
+          path: 'parentExternalId',
+          message: `parent ${r.parentExternalId} is on an invalid row`,
+        });
+      }
+  }
+  checked.valid = checked.valid.filter((r) => !out.has(r.externalId));
+  checked.errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  return writers;
+}
+
+/** Records the checked attributions in the import's transaction, once its accounts are written. */
+export async function writeReferrals(
+  accounts: AccountService,
+  tx: Executor,
+  programId: string,
+  writers: Map<string, Writer>,
+): Promise<void> {
+  if (writers.size === 0) return;
+  const ids = await accounts.existingExternalIds(programId, [...writers.keys()], tx);
+  for (const [externalId, write] of writers) await write(tx, ids.get(externalId)!);
+}

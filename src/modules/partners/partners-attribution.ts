@@ -1,0 +1,226 @@
+// Attribution checks and the attribution's write, apart (decision 0048): the checks read outside any
+// transaction (the code, its referral program, the referred account's first referral, the attribution
+// window and the fraud guards) and answer a writer that records the referral in the caller's
+// transaction. `POST /v1/referrals` and events use both at once; creating an account (the API and the
+// CSV import, through the accounts' port) checks before it writes, then records the referral in the
+// transaction that creates the account: a refused code leaves no account, and no account is left
+// unattributed.
+import { type Actor, actorName } from '../../core/access.ts';
+import { FidelisError, fieldError } from '../../core/errors.ts';
+import {
+  type AttributionFacts,
+  checkAttribution,
+  convertBy,
+  emailDomain,
+  normaliseCode,
+  verdictOf,
+  withinAttributionWindow,
+} from '../../core/partners/referral.ts';
+import type { Executor } from '../../db/client.ts';
+import { newId } from '../../lib/ids.ts';
+import { type PartnerDeps, type ReferralView, toReferral } from './partners-deps.ts';
+import { existingProgram } from './partners-programs.ts';
+import {
+  findReferralCode,
+  findReferralProgram,
+  insertReferral,
+  type ReferralRow,
+  referralOf,
+  referralsSince,
+} from './partners-store.ts';
+
+const DAY_MS = 86_400_000;
+
+/** The refusal of a second claim on an account: first touch wins, and the first referrer is named. */
+export function alreadyReferred(first: ReferralRow): FidelisError {
+  return new FidelisError(
+    'referral_exists',
+    `The account ${first.referredAccountId} was already referred by ${first.referrerAccountId} (referral ${first.id})`,
+    { referralId: first.id, referrerAccountId: first.referrerAccountId },
+  );
+}
+
+async function domainsOf(deps: PartnerDeps, programId: string, accountId: string): Promise<string[]> {
+  const page = await deps.contacts.list(programId, { accountId, limit: 500 });
+  return page.data.flatMap((c) => emailDomain(c.email) ?? []);
+}
+
+/**
+ * The account to attribute: an existing one (`id`), or one about to be created (`id` null: no referral,
+ * no contacts yet). `topOf` names the account whose hierarchy's top is the referred's group (itself,
+ * or a new account's parent; null: a new account on its own).
+ */
+export interface Referred {
+  id: string | null;
+  createdAt: Date;
+  topOf: string | null;
+}
+
+export interface AttributionHow {
+  at: Date;
+  via: 'api' | 'event' | 'account' | 'import';
+  sourceEventId?: string;
+  /** The request field the code came in (`code`, `referralCode`), named by a refusal. */
+  field: string;
+}
+
+/** A checked attribution: records the referral of the account in `tx` (audited, in the outbox). */
+export type AttributionWriter = (tx: Executor, referredAccountId: string) => Promise<ReferralView>;
+
+/** The code a new or existing account would be attributed through, checked; refusals are thrown. */
+export async function planAttribution(
+  deps: PartnerDeps,
+  programId: string,
+  codeText: string,
+  referredOf: () => Promise<Referred>,
+  actor: Actor,
+  how: AttributionHow,
+): Promise<AttributionWriter> {
+  const { database } = deps;
+  const key = normaliseCode(codeText);
+  const code = await findReferralCode(database.db, programId, key);
+  if (!code)
+    throw fieldError('referral_code_not_found', `No referral code ${key}`, {
+      [how.field]: 'no such referral code',
+    });
+  const program = existingProgram(
+    await findReferralProgram(database.db, programId, code.referralProgram),
+    code.referralProgram,
+  );
+  if (!code.active || !program.active)
+    throw fieldError(
+      'referral_code_inactive',
+      code.active
+        ? `The referral program ${program.code} is deactivated`
+        : `The referral code ${key} is deactivated`,
+      { [how.field]: 'deactivated' },
+    );
+  const referred = await referredOf();
+  if (referred.id) {
+    const first = await referralOf(database.db, programId, referred.id);
+    if (first) throw alreadyReferred(first);
+  }
+  const doc = program.document;
+  if (code.accountId === referred.id)
+    throw new FidelisError('referral_refused', 'The referral is refused: an account cannot refer itself', {
+      findings: [{ guard: 'same_account', action: 'refuse', reason: 'an account cannot refer itself' }],
+    });
+  if (!withinAttributionWindow(referred.createdAt, how.at, doc.attributionDays))
+    throw new FidelisError(
+      'referral_refused',
+      `The account ${referred.id} joined on ${referred.createdAt.toISOString()}, more than ${doc.attributionDays} days before the attribution`,
+      { findings: [] },
+    );
+  const referrerId = code.accountId;
+  const chains = await deps.accounts.chainsOf(programId, [
+    referrerId,
+    ...(referred.topOf ? [referred.topOf] : []),
+  ]);
+  const top = (id: string) => chains.get(id)?.at(-1)?.id ?? id;
+  const velocity = doc.guards.velocity;
+  const domainsChecked = doc.guards.sameEmailDomain !== 'off';
+  const facts: AttributionFacts = {
+    referrerId,
+    // A new account has no id yet: a placeholder no referrer can be.
+    referredId: referred.id ?? 'new-account',
+    referrerTop: top(referrerId),
+    referredTop: referred.topOf ? top(referred.topOf) : 'new-account',
+    referrerDomains: domainsChecked ? await domainsOf(deps, programId, referrerId) : [],
+    referredDomains: domainsChecked && referred.id ? await domainsOf(deps, programId, referred.id) : [],
+    recentByReferrer:
+      velocity && velocity.action !== 'off'
+        ? await referralsSince(
+            database.db,
+            programId,
+            referrerId,
+            new Date(how.at.getTime() - velocity.days * DAY_MS),
+          )
+        : 0,
+  };
+  const findings = checkAttribution(facts, doc.guards);
+  const verdict = verdictOf(findings);
+  if (verdict === 'refuse')
+    throw new FidelisError(
+      'referral_refused',
+      `The referral is refused: ${findings
+        .filter((f) => f.action === 'refuse')
+        .map((f) => f.reason)
+        .join('; ')}`,
+      { findings },
+    );
+  return async (tx, referredAccountId) => {
+    const row = await insertReferral(tx, {
+      programId,
+      id: newId('rfl'),
+      referralProgram: program.code,
+      code: code.code,
+      campaign: code.campaign,
+      referrerAccountId: referrerId,
+      referredAccountId,
+      status: verdict === 'review' ? 'review' : 'pending',
+      findings,
+      via: how.via,
+      sourceEventId: how.sourceEventId ?? null,
+      attributedAt: how.at,
+      convertBy: convertBy(how.at, doc.conversion.windowDays),
+      actor: actorName(actor),
+    });
+    const view = toReferral(row, how.at);
+    await deps.audit.record(tx, programId, {
+      actor,
+      action: 'referral.attribute',
+      resourceType: 'referral',
+      resourceId: row.id,
+      after: view,
+    });
+    await deps.outbox?.emit(tx, programId, [{ type: 'referral.attributed', payload: view }]);
+    return view;
+  };
+}
+
+/**
+ * The accounts' port (wired in app/compose.ts): a code given with a new account (`accountId` null),
+ * or on an import row of an existing one, checked now; the writer records the referral in the
+ * transaction that writes the account. An existing account referred already through a code of the
+ * same referrer needs nothing (a file imported again); by another referrer it is `referral_exists`.
+ */
+export async function attributionOnWrite(
+  deps: PartnerDeps,
+  programId: string,
+  input: { code: string; accountId: string | null; parent: string | null },
+  actor: Actor,
+  how: { via: 'account' | 'import'; field: string; at?: Date },
+): Promise<((tx: Executor, referredAccountId: string) => Promise<ReferralView | null>) | null> {
+  const at = how.at ?? new Date();
+  const code = await findReferralCode(deps.database.db, programId, normaliseCode(input.code));
+  const sameReferrer = (first: ReferralRow | undefined) =>
+    first !== undefined && code !== undefined && first.referrerAccountId === code.accountId;
+  if (input.accountId && sameReferrer(await referralOf(deps.database.db, programId, input.accountId)))
+    return null;
+  const parentId = input.parent
+    ? await deps.accounts.resolve(programId, input.parent).then(
+        (a) => a.id,
+        () => null, // an unknown parent is the account write's own refusal
+      )
+    : null;
+  const write = await planAttribution(
+    deps,
+    programId,
+    input.code,
+    async () => {
+      if (!input.accountId) return { id: null, createdAt: at, topOf: parentId };
+      const account = await deps.accounts.resolve(programId, input.accountId);
+      return { id: account.id, createdAt: account.createdAt, topOf: parentId ?? account.id };
+    },
+    actor,
+    { at, via: how.via, field: how.field },
+  );
+  // Checked again in the writing transaction: a concurrent import (serialised by the hierarchy lock)
+  // may have referred the account since; through the same referrer that is nothing to do.
+  return async (tx, referredAccountId) => {
+    const first = await referralOf(tx, programId, referredAccountId);
+    if (first && sameReferrer(first)) return null;
+    if (first) throw alreadyReferred(first);
+    return write(tx, referredAccountId);
+  };
+}
