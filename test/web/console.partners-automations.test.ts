@@ -21,6 +21,8 @@ const ARTIFACTS = join(ROOT, 'test-artifacts/console');
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 type Store = 'pglite' | 'postgres';
+/** How long a poll waits for the screen after a write (the machine may be loaded: a second is not enough). */
+const PATIENT = { timeout: 15_000 };
 let store: Store;
 let databaseUrl: string | undefined;
 let cwd: string;
@@ -179,7 +181,7 @@ describe.each(['pglite', 'postgres'] as const)(
       await signIn(page, '/automations');
       await page.getByRole('heading', { name: 'Automations', level: 1 }).waitFor();
       const table = page.getByRole('table', { name: 'Automations' });
-      await expect.poll(() => table.getByRole('row').count()).toBe(automations.length + 1);
+      await expect.poll(() => table.getByRole('row').count(), PATIENT).toBe(automations.length + 1);
       for (const a of automations) await table.getByRole('row').filter({ hasText: a.name }).first().waitFor();
       // The demo's milestone reads as a sentence, its threshold grouped (en-GB).
       await table.getByText('lifetime spend reaches 10,000').waitFor();
@@ -197,7 +199,7 @@ describe.each(['pglite', 'postgres'] as const)(
       if (fired.firings.length === 0) await page.getByText('It has not fired yet.').waitFor();
       else {
         const firings = page.getByRole('table', { name: `Firings of ${fired.name}, newest first` });
-        await expect.poll(() => firings.getByRole('row').count()).toBe(fired.firings.length + 1);
+        await expect.poll(() => firings.getByRole('row').count(), PATIENT).toBe(fired.firings.length + 1);
         await firings.getByText(fired.firings[0].explanation).first().waitFor();
       }
 
@@ -212,7 +214,7 @@ describe.each(['pglite', 'postgres'] as const)(
       await page.getByLabel('Points', { exact: true }).fill('75');
       await page.getByLabel('Cashback (base currency, e.g. 25.00)').fill('5.00');
       await page.getByRole('button', { name: 'Create the automation' }).click();
-      await expect.poll(() => days.getAttribute('aria-invalid')).toBe('true');
+      await expect.poll(() => days.getAttribute('aria-invalid'), PATIENT).toBe('true');
       expect(await page.locator(`#${await days.getAttribute('aria-describedby')}`).textContent()).toMatch(
         /days/,
       );
@@ -240,7 +242,7 @@ describe.each(['pglite', 'postgres'] as const)(
 
       // Paused, then resumed: the same document with `enabled` flipped, the rest unchanged.
       await row.getByRole('button', { name: 'Pause Console win-back' }).click();
-      await expect.poll(() => state.textContent()).toBe('paused');
+      await expect.poll(() => state.textContent(), PATIENT).toBe('paused');
       expect(await apiGet('/v1/automations/console-win-back')).toMatchObject({
         enabled: false,
         trigger: { kind: 'win_back', days: 45 },
@@ -249,7 +251,7 @@ describe.each(['pglite', 'postgres'] as const)(
       expect(await accessibility(page)).toEqual([]);
       await shot(page, 'automations');
       await row.getByRole('button', { name: 'Resume Console win-back' }).click();
-      await expect.poll(() => state.textContent()).toBe('enabled');
+      await expect.poll(() => state.textContent(), PATIENT).toBe('enabled');
       expect((await apiGet('/v1/automations/console-win-back')).enabled).toBe(true);
       await page.context().close();
 
@@ -277,7 +279,7 @@ describe.each(['pglite', 'postgres'] as const)(
       await page.getByRole('heading', { name: 'Commissions', level: 1 }).waitFor();
       const plans = page.getByRole('table', { name: 'Commission plans' });
       const apiPlans = (await apiGet('/v1/commission-plans')).data;
-      await expect.poll(() => plans.getByRole('row').count()).toBe(apiPlans.length + 1);
+      await expect.poll(() => plans.getByRole('row').count(), PATIENT).toBe(apiPlans.length + 1);
       await plans
         .getByRole('row')
         .filter({ hasText: 'Agency standard' })
@@ -294,7 +296,7 @@ describe.each(['pglite', 'postgres'] as const)(
       const rate = page.getByLabel('Rate (% of revenue)');
       await rate.fill('150');
       await page.getByRole('button', { name: 'Create the plan' }).click();
-      await expect.poll(() => rate.getAttribute('aria-invalid')).toBe('true');
+      await expect.poll(() => rate.getAttribute('aria-invalid'), PATIENT).toBe('true');
       expect(await page.locator(`#${await rate.getAttribute('aria-describedby')}`).textContent()).toMatch(
         /100/,
       );
@@ -355,14 +357,14 @@ describe.each(['pglite', 'postgres'] as const)(
       await page.getByLabel('Partner (id or CRM id; empty: every partner)').fill('PARTNER-1');
       await page.getByRole('button', { name: 'Show the lines' }).click();
       const lineTable = page.getByRole('table', { name: 'Commission lines of PARTNER-1, newest first' });
-      await expect.poll(() => lineTable.getByRole('row').count()).toBe(3);
+      await expect.poll(() => lineTable.getByRole('row').count(), PATIENT).toBe(3);
       await lineTable.getByText(euros(10000), { exact: true }).first().waitFor();
 
       // A malformed period is refused at its field; then the month's run is proposed and opened for review.
       const period = page.getByLabel('Period (a month 2026-11 or a quarter 2026-Q4)');
       await period.fill('2026-13');
       await page.getByRole('button', { name: 'Propose the run' }).click();
-      await expect.poll(() => period.getAttribute('aria-invalid')).toBe('true');
+      await expect.poll(() => period.getAttribute('aria-invalid'), PATIENT).toBe('true');
       const month = new Intl.DateTimeFormat('en-CA', {
         timeZone: 'Europe/Amsterdam',
         year: 'numeric',
@@ -386,11 +388,13 @@ describe.each(['pglite', 'postgres'] as const)(
       await partnerRow.getByText(euros(14000), { exact: true }).first().waitFor();
       await partnerRow.getByRole('button', { name: `Lines of the payout ${payout.id}` }).click();
       await expect
-        .poll(() =>
-          page
-            .getByRole('table', { name: `Lines of the payout ${payout.id}` })
-            .getByRole('row')
-            .count(),
+        .poll(
+          () =>
+            page
+              .getByRole('table', { name: `Lines of the payout ${payout.id}` })
+              .getByRole('row')
+              .count(),
+          PATIENT,
         )
         .toBe(3);
       // The owner proposed it: no approve button, a note instead.
@@ -419,6 +423,11 @@ describe.each(['pglite', 'postgres'] as const)(
       await signIn(checker, '/commissions', second);
       await checker.getByRole('button', { name: `Review the run of ${month} (${run.id})` }).click();
       await checker.getByRole('heading', { name: `Payout run of ${month}` }).waitFor();
+      // The proposer by name (an admin reads the console users).
+      await checker
+        .getByRole('region', { name: `Payout run of ${month}` })
+        .getByText('by Demo owner')
+        .waitFor();
       await checker.getByLabel('Decision reason').fill('Checked against the invoices');
       await checker.getByRole('button', { name: 'Approve and release the payouts' }).click();
       await checker.getByTestId('run-status').getByText('approved').waitFor();
@@ -438,7 +447,7 @@ describe.each(['pglite', 'postgres'] as const)(
       await checkerRow.getByLabel(`New status of payout ${payout.id}`).selectOption('sent');
       await checkerRow.getByLabel('Reference or reason').fill('SEPA-CONSOLE-1');
       await checkerRow.getByRole('button', { name: 'Set the status' }).click();
-      await expect.poll(() => status.textContent()).toBe('sent');
+      await expect.poll(() => status.textContent(), PATIENT).toBe('sent');
       expect(await apiGet(`/v1/payout-runs/${run.id}/payouts/${payout.id}`)).toMatchObject({
         status: 'sent',
         reference: 'SEPA-CONSOLE-1',
@@ -446,6 +455,21 @@ describe.each(['pglite', 'postgres'] as const)(
       expect(await accessibility(checker)).toEqual([]);
       await shot(checker, 'commissions');
       await checker.context().close();
+
+      // An approver reads plans, runs and lines but is offered no write.
+      const reader = await newPage();
+      await signIn(reader, '/commissions', approver);
+      await reader.getByText('may look at plans, lines and payout runs').waitFor();
+      await reader.getByRole('button', { name: `Review the run of ${month} (${run.id})` }).click();
+      await reader.getByTestId('run-status').getByText('approved').waitFor();
+      expect(
+        await reader
+          .getByRole('button', {
+            name: /^(New commission plan|Propose the run|Put on the plan|Set the status)/,
+          })
+          .count(),
+      ).toBe(0);
+      await reader.context().close();
     });
   },
 );

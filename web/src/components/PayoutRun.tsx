@@ -10,7 +10,7 @@ import { api, data, type Schemas } from '../api/client';
 import { formatAmount, formatDateTime } from '../format';
 import { can, useSession } from '../session';
 import { LinesTable } from './CommissionLines';
-import { AccountName } from './Names';
+import { AccountName, ActorName } from './Names';
 import { ProblemAlert } from './Problem';
 
 type Payout = Schemas['PartnerPayout'];
@@ -39,6 +39,7 @@ export function PayoutRun({ id }: { id: string }) {
   });
   const r = run.data;
   const own = r?.proposedBy === session.user.id;
+  const who = { me: session.user.id, readsUsers: can(session, 'admin') };
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
@@ -64,13 +65,13 @@ export function PayoutRun({ id }: { id: string }) {
             <dd>{formatAmount(r.minimum, r.unit)}</dd>
             <dt>Proposed</dt>
             <dd>
-              {formatDateTime(r.proposedAt)} by {own ? 'you' : r.proposedBy}
+              {formatDateTime(r.proposedAt)} by <ActorName id={r.proposedBy} {...who} />
             </dd>
             {r.decidedAt && (
               <>
                 <dt>{r.status === 'cancelled' ? 'Cancelled' : 'Approved'}</dt>
                 <dd>
-                  {formatDateTime(r.decidedAt)} by {r.decidedBy}
+                  {formatDateTime(r.decidedAt)} by <ActorName id={r.decidedBy ?? ''} {...who} />
                   {r.decisionReason && ` — “${r.decisionReason}”`}
                 </dd>
               </>

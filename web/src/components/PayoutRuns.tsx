@@ -8,6 +8,7 @@ import type { paths } from '../api/schema';
 import { formatAmount, formatDateTime } from '../format';
 import { can, useSession } from '../session';
 import { formErrors, pointerIn } from './Fields';
+import { ActorName } from './Names';
 import { PayoutRun } from './PayoutRun';
 import { ProblemAlert } from './Problem';
 
@@ -32,6 +33,7 @@ export function PayoutRuns() {
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
   const rows = runs.data?.pages.flatMap((p) => p.data) ?? [];
+  const who = { me: session.user.id, readsUsers: can(session, 'admin') };
   return (
     <section aria-labelledby="runs-title">
       <h2 id="runs-title">Payout runs</h2>
@@ -81,11 +83,17 @@ export function PayoutRuns() {
                   <td className="number">{formatAmount(r.total, r.unit)}</td>
                   <td>
                     {formatDateTime(r.proposedAt)}
-                    <div className="muted">by {r.proposedBy}</div>
+                    <div className="muted">
+                      by <ActorName id={r.proposedBy} {...who} />
+                    </div>
                   </td>
                   <td>
                     {r.decidedAt ? formatDateTime(r.decidedAt) : '—'}
-                    {r.decidedBy && <div className="muted">by {r.decidedBy}</div>}
+                    {r.decidedBy && (
+                      <div className="muted">
+                        by <ActorName id={r.decidedBy} {...who} />
+                      </div>
+                    )}
                   </td>
                   <td>
                     <button
