@@ -44,7 +44,9 @@ export function Layout() {
           <NavLink to="/rules">Rules</NavLink>
           <NavLink to="/tiers">Tiers</NavLink>
           <NavLink to="/engagement">Engagement</NavLink>
+          <NavLink to="/automations">Automations</NavLink>
           <NavLink to="/partners">Partners</NavLink>
+          <NavLink to="/commissions">Commissions</NavLink>
           <NavLink to="/insight">Insight</NavLink>
           <NavLink to="/notifications">Notifications</NavLink>
           <NavLink to="/imports">Imports</NavLink>

@@ -22,3 +22,13 @@ export function formatAmount(amount: number, unit: string): string {
   const digits = currency.resolvedOptions().maximumFractionDigits ?? 2;
   return currency.format(amount / 10 ** digits);
 }
+
+/**
+ * A decimal string of a unit, as the API writes plan amounts and cashback ("50.00"): points grouped,
+ * a currency in its format — formatted as the exact decimal it is, not through a float.
+ */
+export function formatDecimalAmount(decimal: string, unit: string): string {
+  if (!/^-?\d+(\.\d+)?$/.test(decimal)) return `${decimal} ${unit}`;
+  if (unit === 'points') return `${formatNumber(decimal)} pts`;
+  return new Intl.NumberFormat(locale, { style: 'currency', currency: unit }).format(decimal as `${number}`);
+}

@@ -56,6 +56,14 @@ const router = createBrowserRouter(
           path: 'engagement',
           lazy: async () => ({ Component: (await import('./pages/Engagement')).Engagement }),
         },
+        {
+          path: 'automations',
+          lazy: async () => ({ Component: (await import('./pages/Automations')).Automations }),
+        },
+        {
+          path: 'commissions',
+          lazy: async () => ({ Component: (await import('./pages/Commissions')).Commissions }),
+        },
         { path: 'insight', lazy: async () => ({ Component: (await import('./pages/Insight')).Insight }) },
         {
           path: 'settings/webhooks',

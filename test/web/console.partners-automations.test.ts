@@ -1,0 +1,475 @@
+// The console's automation and commission screens in a real browser (Debian's chromium driven by
+// playwright-core) against a real `fidelis start` on a fresh store, embedded and PostgreSQL: an
+// automation refused at its field, then created, listed and paused and resumed; a commission plan
+// refused at its rate, then created and a partner put on it; the partner's lines (set up through the
+// API) proposed as a payout run, reviewed, the demo's run cancelled, the run approved by another admin
+// (maker-checker) and a payout marked sent — each checked against the API. axe-core checks each
+// screen; screenshots go to test-artifacts/console/ (on the embedded store).
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildConsoleIfStale } from '../../src/cli/web-build.ts';
+import { adminUrl, urlFor } from '../support/postgres-template.ts';
+import { freePort, ROOT, type RunningServer, startServer } from '../support/server.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT, 'test-artifacts/console');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+type Store = 'pglite' | 'postgres';
+/** How long a poll waits for the screen after a write (the machine may be loaded: a second is not enough). */
+const PATIENT = { timeout: 15_000 };
+let store: Store;
+let databaseUrl: string | undefined;
+let cwd: string;
+let port: number;
+let server: RunningServer;
+let browser: Browser;
+let demoKey: string;
+let owner: { email: string; password: string };
+let approver: { email: string; password: string };
+
+// biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read loosely by the test
+async function apiGet(path: string): Promise<any> {
+  const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${demoKey}` } });
+  expect(res.status, path).toBe(200);
+  return res.json();
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read loosely by the test
+async function apiPost(path: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
+  const res = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${demoKey}`, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
+  return res.json();
+}
+
+async function newPage(viewport = { width: 1280, height: 720 }): Promise<Page> {
+  // bypassCSP: the console's Content-Security-Policy refuses inline scripts, axe-core's injection among them.
+  const context = await browser.newContext({
+    viewport,
+    locale: 'en-GB',
+    bypassCSP: true,
+  });
+  return context.newPage();
+}
+
+async function signIn(page: Page, path: string, login = owner) {
+  await page.goto(`${server.url}/console/`);
+  await page.getByLabel('E-mail').fill(login.email);
+  await page.getByLabel('Password').fill(login.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+  if (path !== '/dashboard') {
+    const [section] = path.slice(1).split('/');
+    const name = section![0]!.toUpperCase() + section!.slice(1);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+    // On the screen before going on: a reload or a request made next must not happen on the dashboard.
+    await page.waitForURL((url) => url.pathname === `/console/${section}`);
+  }
+}
+
+/** axe-core on the page as it is: the serious and critical violations (none expected; embedded store only). */
+async function accessibility(page: Page): Promise<string[]> {
+  if (store !== 'pglite') return [];
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const result = await (
+      globalThis as unknown as {
+        axe: {
+          run(): Promise<{
+            violations: { id: string; impact: string; nodes: { target: unknown }[] }[];
+          }>;
+        };
+      }
+    ).axe.run();
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3),
+    }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} ${v.targets.join(' ')}`);
+}
+
+const shot = async (page: Page, name: string) => {
+  if (store === 'pglite') await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+};
+
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `No chromium at ${CHROMIUM}: apt-get install chromium (as .ci/run does), or set CHROMIUM_PATH`,
+    );
+  mkdirSync(ARTIFACTS, { recursive: true });
+  buildConsoleIfStale();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe.each(['pglite', 'postgres'] as const)(
+  'the automation and commission screens on %s',
+  (storeUnderTest) => {
+    beforeAll(async () => {
+      store = storeUnderTest;
+      databaseUrl = undefined;
+      if (store === 'postgres') {
+        const name = `fidelis_console_commissions_${process.pid}`;
+        await withAdmin(async (c) => {
+          await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          await c.query(`CREATE DATABASE ${name}`);
+        });
+        databaseUrl = urlFor(name);
+      }
+      cwd = mkdtempSync(join(tmpdir(), 'fidelis-console-commissions-'));
+      port = await freePort();
+      server = await startServer(cwd, port, databaseUrl);
+      demoKey = /Demo API key\s+(\S+)/.exec(server.banner)![1]!;
+      const login = /Console login\s+(\S+) \/ (\S+)\s+\(owner\)/.exec(server.banner)!;
+      owner = { email: login[1]!, password: login[2]! };
+      const decider = /Console login\s+(\S+) \/ (\S+)\s+\(approver\)/.exec(server.banner)!;
+      approver = { email: decider[1]!, password: decider[2]! };
+    }, 300_000);
+
+    afterAll(async () => {
+      await server?.stop();
+      if (cwd) rmSync(cwd, { recursive: true, force: true });
+      if (databaseUrl) {
+        const name = new URL(databaseUrl).pathname.slice(1);
+        await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      }
+    });
+
+    it('lists the automations as the API has them, refuses one at its field, creates one and pauses and resumes it', async () => {
+      const automations = (await apiGet('/v1/automations?limit=100')).data;
+      expect(automations.length).toBeGreaterThan(0);
+      const page = await newPage();
+      await signIn(page, '/automations');
+      await page.getByRole('heading', { name: 'Automations', level: 1 }).waitFor();
+      const table = page.getByRole('table', { name: 'Automations' });
+      await expect.poll(() => table.getByRole('row').count(), PATIENT).toBe(automations.length + 1);
+      for (const a of automations) await table.getByRole('row').filter({ hasText: a.name }).first().waitFor();
+      // The demo's milestone reads as a sentence, its threshold grouped (en-GB).
+      await table.getByText('lifetime spend reaches 10,000').waitFor();
+
+      // The latest firings of the one that fired most (the demo's due run fires them), as the API lists them.
+      const counted = await Promise.all(
+        automations.map(async (a: { code: string; name: string }) => ({
+          name: a.name,
+          firings: (await apiGet(`/v1/automations/${a.code}/firings`)).data,
+        })),
+      );
+      const fired = counted.sort((x, y) => y.firings.length - x.firings.length)[0]!;
+      await page.getByRole('button', { name: `Firings of ${fired.name}` }).click();
+      await page.getByRole('heading', { name: `Latest firings of ${fired.name}` }).waitFor();
+      if (fired.firings.length === 0) await page.getByText('It has not fired yet.').waitFor();
+      else {
+        const firings = page.getByRole('table', { name: `Firings of ${fired.name}, newest first` });
+        await expect.poll(() => firings.getByRole('row').count(), PATIENT).toBe(fired.firings.length + 1);
+        await firings.getByText(fired.firings[0].explanation).first().waitFor();
+      }
+
+      // A win-back after 0 days: the API refuses it, the message shows under the days; nothing saved.
+      await page.getByRole('button', { name: 'New automation' }).click();
+      await page.getByLabel('Code', { exact: true }).fill('console-win-back');
+      await page.getByLabel('Name', { exact: true }).fill('Console win-back');
+      await page.getByLabel('Fired by').selectOption('win_back');
+      const days = page.getByLabel('Days without an event');
+      await days.fill('0');
+      await page.getByLabel('Event types that count as activity (comma-separated)').fill('purchase');
+      await page.getByLabel('Points', { exact: true }).fill('75');
+      await page.getByLabel('Cashback (base currency, e.g. 25.00)').fill('5.00');
+      await page.getByRole('button', { name: 'Create the automation' }).click();
+      await expect.poll(() => days.getAttribute('aria-invalid'), PATIENT).toBe('true');
+      expect(await page.locator(`#${await days.getAttribute('aria-describedby')}`).textContent()).toMatch(
+        /days/,
+      );
+      const missing = await fetch(`${server.url}/v1/automations/console-win-back`, {
+        headers: { authorization: `Bearer ${demoKey}` },
+      });
+      expect(missing.status).toBe(404);
+      expect(await accessibility(page)).toEqual([]);
+      await shot(page, 'automation-refused');
+
+      await days.fill('45');
+      await page.getByRole('button', { name: 'Create the automation' }).click();
+      const row = table.getByRole('row').filter({ hasText: 'Console win-back' });
+      await row.waitFor();
+      await row.getByText('no purchase for 45 days').waitFor();
+      await row.getByText('75 points, €5.00 cashback').waitFor();
+      expect(await apiGet('/v1/automations/console-win-back')).toMatchObject({
+        name: 'Console win-back',
+        trigger: { kind: 'win_back', days: 45, eventTypes: ['purchase'] },
+        effect: { points: 75, cashback: '5.00' },
+        enabled: true,
+      });
+      const state = page.getByTestId('automation-state-console-win-back');
+      expect(await state.textContent()).toBe('enabled');
+
+      // Paused, then resumed: the same document with `enabled` flipped, the rest unchanged.
+      await row.getByRole('button', { name: 'Pause Console win-back' }).click();
+      await expect.poll(() => state.textContent(), PATIENT).toBe('paused');
+      expect(await apiGet('/v1/automations/console-win-back')).toMatchObject({
+        enabled: false,
+        trigger: { kind: 'win_back', days: 45 },
+        effect: { points: 75, cashback: '5.00' },
+      });
+      expect(await accessibility(page)).toEqual([]);
+      await shot(page, 'automations');
+      await row.getByRole('button', { name: 'Resume Console win-back' }).click();
+      await expect.poll(() => state.textContent(), PATIENT).toBe('enabled');
+      expect((await apiGet('/v1/automations/console-win-back')).enabled).toBe(true);
+      await page.context().close();
+
+      // An approver reads them but is offered no write.
+      const reader = await newPage();
+      await signIn(reader, '/automations', approver);
+      await reader.getByRole('table', { name: 'Automations' }).getByRole('row').nth(1).waitFor();
+      expect(await reader.getByRole('button', { name: 'New automation' }).count()).toBe(0);
+      expect(await reader.getByRole('button', { name: /^Pause / }).count()).toBe(0);
+      await reader.context().close();
+    });
+
+    it('creates a commission plan (refused at its rate first), proposes a payout run of a partner’s lines, and another admin approves it and marks a payout sent', async () => {
+      const euros = (minor: number) =>
+        new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' }).format(minor / 100);
+      // A second admin (maker-checker: whoever proposes a run does not approve it).
+      const second = { email: `second-admin-${store}@demo.fidelis.local`, password: 'second-admin-pass' };
+      await apiPost('/v1/users', { ...second, role: 'admin', name: 'Second Admin' });
+      // The partner and the business it refers (the referral set up through the API below).
+      await apiPost('/v1/accounts', { externalId: 'PARTNER-1', name: 'Console Partners Ltd' });
+      await apiPost('/v1/accounts', { externalId: 'REFERRED-1', name: 'Referred Works', status: 'prospect' });
+
+      const page = await newPage();
+      await signIn(page, '/commissions');
+      await page.getByRole('heading', { name: 'Commissions', level: 1 }).waitFor();
+      const plans = page.getByRole('table', { name: 'Commission plans' });
+      const apiPlans = (await apiGet('/v1/commission-plans')).data;
+      await expect.poll(() => plans.getByRole('row').count(), PATIENT).toBe(apiPlans.length + 1);
+      await plans
+        .getByRole('row')
+        .filter({ hasText: 'Agency standard' })
+        .getByText('€50.00', { exact: true })
+        .waitFor();
+
+      // A rate above 100%: refused under the rate, nothing saved.
+      await page.getByRole('button', { name: 'New commission plan' }).click();
+      await page.getByLabel('Plan code').fill('console-agency');
+      await page.getByLabel('Plan name').fill('Console agency');
+      expect(await page.getByLabel('Paid in ("points" or a currency)').inputValue()).toBe('EUR');
+      await page.getByLabel('Days pending before due (default 30)').fill('0');
+      await page.getByLabel('Fixed amount per converted referral (empty: none)').fill('40.00');
+      const rate = page.getByLabel('Rate (% of revenue)');
+      await rate.fill('150');
+      await page.getByRole('button', { name: 'Create the plan' }).click();
+      await expect.poll(() => rate.getAttribute('aria-invalid'), PATIENT).toBe('true');
+      expect(await page.locator(`#${await rate.getAttribute('aria-describedby')}`).textContent()).toMatch(
+        /100/,
+      );
+      expect(
+        (
+          await fetch(`${server.url}/v1/commission-plans/console-agency`, {
+            headers: { authorization: `Bearer ${demoKey}` },
+          })
+        ).status,
+      ).toBe(404);
+      expect(await accessibility(page)).toEqual([]);
+      await shot(page, 'commission-plan-refused');
+      await rate.fill('10');
+      await page.getByRole('button', { name: 'Create the plan' }).click();
+      const planRow = plans.getByRole('row').filter({ hasText: 'Console agency' });
+      await planRow.waitFor();
+      await planRow.getByText('10% of purchase').waitFor();
+      expect(await apiGet('/v1/commission-plans/console-agency')).toMatchObject({
+        unit: 'EUR',
+        holdingDays: 0,
+        fixed: { amount: '40.00' },
+        revenue: { eventTypes: ['purchase'], rate: '10', period: 'month', months: null },
+        bonus: null,
+        version: 1,
+      });
+
+      // The partner put on it in the console.
+      await page.getByLabel('Partner account (id or CRM id)').fill('PARTNER-1');
+      await page.getByLabel('Plan', { exact: true }).selectOption('console-agency');
+      await page.getByRole('button', { name: 'Put on the plan' }).click();
+      await page.getByRole('status').filter({ hasText: 'console-agency' }).waitFor();
+      expect((await apiGet('/v1/commission-partners/PARTNER-1')).plan).toBe('console-agency');
+
+      // Its lines, set up through the API: a referral converted by a 1,000.00 EUR purchase.
+      const code = (
+        await apiPost('/v1/referral-codes', { account: 'PARTNER-1', referralProgram: 'refer-a-business' })
+      ).code;
+      await apiPost('/v1/referrals', { code, account: 'REFERRED-1' });
+      await apiPost('/v1/events', {
+        id: `CONSOLE-COMMISSION-${store}`,
+        type: 'purchase',
+        account: 'REFERRED-1',
+        occurredAt: new Date().toISOString(),
+        amount: '1000.00',
+        currency: 'EUR',
+      });
+      await expect
+        .poll(async () => (await apiGet('/v1/commission-lines?partner=PARTNER-1')).data.length, {
+          timeout: 30_000,
+        })
+        .toBe(2);
+      const lines = (await apiGet('/v1/commission-lines?partner=PARTNER-1')).data;
+      expect(lines.map((l: { amount: number }) => l.amount).sort((a: number, b: number) => a - b)).toEqual([
+        4000, 10000,
+      ]);
+
+      // The lines on the page, filtered by the partner.
+      await page.getByLabel('Partner (id or CRM id; empty: every partner)').fill('PARTNER-1');
+      await page.getByRole('button', { name: 'Show the lines' }).click();
+      const lineTable = page.getByRole('table', { name: 'Commission lines of PARTNER-1, newest first' });
+      await expect.poll(() => lineTable.getByRole('row').count(), PATIENT).toBe(3);
+      await lineTable.getByText(euros(10000), { exact: true }).first().waitFor();
+
+      // A malformed period is refused at its field; then the month's run is proposed and opened for review.
+      const period = page.getByLabel('Period (a month 2026-11 or a quarter 2026-Q4)');
+      await period.fill('2026-13');
+      await page.getByRole('button', { name: 'Propose the run' }).click();
+      await expect.poll(() => period.getAttribute('aria-invalid'), PATIENT).toBe('true');
+      const month = new Intl.DateTimeFormat('en-CA', {
+        timeZone: 'Europe/Amsterdam',
+        year: 'numeric',
+        month: '2-digit',
+      })
+        .format(new Date())
+        .slice(0, 7);
+      await period.fill(month);
+      await page.getByRole('button', { name: 'Propose the run' }).click();
+      await page.getByRole('heading', { name: `Payout run of ${month}` }).waitFor();
+      const run = (await apiGet(`/v1/payout-runs?period=${month}`)).data[0];
+      expect(run.status).toBe('proposed');
+      const payout = run.payouts.find(
+        (p: { accountId: string }) => p.accountId === lines[0].partnerAccountId,
+      );
+      expect(payout.amount).toBe(14000);
+      await page.getByTestId('run-status').getByText('proposed').waitFor();
+      expect(await page.getByTestId('run-total').textContent()).toContain(euros(run.total));
+      const payouts = page.getByRole('table', { name: `Payouts of the run of ${month}` });
+      const partnerRow = payouts.getByRole('row').filter({ hasText: 'Console Partners Ltd' });
+      await partnerRow.getByText(euros(14000), { exact: true }).first().waitFor();
+      await partnerRow.getByRole('button', { name: `Lines of the payout ${payout.id}` }).click();
+      await expect
+        .poll(
+          () =>
+            page
+              .getByRole('table', { name: `Lines of the payout ${payout.id}` })
+              .getByRole('row')
+              .count(),
+          PATIENT,
+        )
+        .toBe(3);
+      // The owner proposed it: no approve button, a note instead.
+      await page.getByText('You proposed it: another admin approves it.').waitFor();
+      expect(await page.getByRole('button', { name: 'Approve and release the payouts' }).count()).toBe(0);
+      expect(await accessibility(page)).toEqual([]);
+      await shot(page, 'payout-run-proposed');
+
+      // The demo's quarter run (proposed by the demo) is cancelled by the owner, with a reason.
+      const demoRun = (await apiGet('/v1/payout-runs?status=proposed')).data.find(
+        (r: { id: string }) => r.id !== run.id,
+      );
+      await page.getByRole('button', { name: `Review the run of ${demoRun.period} (${demoRun.id})` }).click();
+      await page.getByRole('heading', { name: `Payout run of ${demoRun.period}` }).waitFor();
+      await page.getByLabel('Decision reason').fill('Paid by month from now on');
+      await page.getByRole('button', { name: 'Cancel the run' }).click();
+      await page.getByTestId('run-status').getByText('cancelled').waitFor();
+      expect(await apiGet(`/v1/payout-runs/${demoRun.id}`)).toMatchObject({
+        status: 'cancelled',
+        decisionReason: 'Paid by month from now on',
+      });
+      await page.context().close();
+
+      // Another admin approves the month's run: the money leaves the partner's wallet.
+      const checker = await newPage();
+      await signIn(checker, '/commissions', second);
+      await checker.getByRole('button', { name: `Review the run of ${month} (${run.id})` }).click();
+      await checker.getByRole('heading', { name: `Payout run of ${month}` }).waitFor();
+      // The proposer by name (an admin reads the console users).
+      await checker
+        .getByRole('region', { name: `Payout run of ${month}` })
+        .getByText('by Demo owner')
+        .waitFor();
+      await checker.getByLabel('Decision reason').fill('Checked against the invoices');
+      await checker.getByRole('button', { name: 'Approve and release the payouts' }).click();
+      await checker.getByTestId('run-status').getByText('approved').waitFor();
+      const approved = await apiGet(`/v1/payout-runs/${run.id}`);
+      expect(approved).toMatchObject({ status: 'approved', decisionReason: 'Checked against the invoices' });
+      const released = approved.payouts.find((p: { id: string }) => p.id === payout.id);
+      expect(released.status).toBe('pending');
+      expect(released.entryId).not.toBeNull();
+      const status = checker.getByTestId(`payout-status-${payout.id}`);
+      expect(await status.textContent()).toBe('pending');
+
+      // Marked sent with the bank's reference.
+      const checkerRow = checker
+        .getByRole('table', { name: `Payouts of the run of ${month}` })
+        .getByRole('row')
+        .filter({ hasText: 'Console Partners Ltd' });
+      await checkerRow.getByLabel(`New status of payout ${payout.id}`).selectOption('sent');
+      await checkerRow.getByLabel('Reference or reason').fill('SEPA-CONSOLE-1');
+      await checkerRow.getByRole('button', { name: 'Set the status' }).click();
+      await expect.poll(() => status.textContent(), PATIENT).toBe('sent');
+      expect(await apiGet(`/v1/payout-runs/${run.id}/payouts/${payout.id}`)).toMatchObject({
+        status: 'sent',
+        reference: 'SEPA-CONSOLE-1',
+      });
+      expect(await accessibility(checker)).toEqual([]);
+      await shot(checker, 'commissions');
+      await checker.context().close();
+
+      // An approver reads plans, runs and lines but is offered no write.
+      const reader = await newPage();
+      await signIn(reader, '/commissions', approver);
+      await reader.getByText('may look at plans, lines and payout runs').waitFor();
+      await reader.getByRole('button', { name: `Review the run of ${month} (${run.id})` }).click();
+      await reader.getByTestId('run-status').getByText('approved').waitFor();
+      expect(
+        await reader
+          .getByRole('button', {
+            name: /^(New commission plan|Propose the run|Put on the plan|Set the status)/,
+          })
+          .count(),
+      ).toBe(0);
+      await reader.context().close();
+    });
+  },
+);
