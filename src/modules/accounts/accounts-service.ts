@@ -12,6 +12,7 @@ import {
   listRelationships,
   type RelationshipInput,
 } from './accounts-relationships.ts';
+import { importRelationshipRows, type RelationshipImportRow } from './accounts-relationships-import.ts';
 import type { CreateAccountInput, ListAccountsInput, UpdateAccountInput } from './accounts-schemas.ts';
 import {
   type AccountUpsertColumn,
@@ -23,6 +24,7 @@ import {
 import { create, update } from './accounts-write.ts';
 
 export type { AccountImportRow, ImportResult, ProgressFn } from './accounts-import.ts';
+export type { RelationshipImportRow } from './accounts-relationships-import.ts';
 export type { AccountUpsertColumn } from './accounts-store.ts';
 export { accountValueErrors } from './accounts-write.ts';
 
@@ -95,6 +97,10 @@ export function createAccountService(database: Database, audit: AuditService) {
       onProgress?: ProgressFn,
       options?: { attributeKeys?: string[] },
     ) => importRows(tx, programId, rows, columns, withParents, onProgress, options),
+
+    /** Creates and ends relationships from an import's checked rows in the importer's transaction. */
+    importRelationships: (tx: Executor, programId: string, rows: RelationshipImportRow[]) =>
+      importRelationshipRows(tx, programId, rows),
 
     tree: (programId: string, ref: string) => tree(deps, programId, ref),
   };

@@ -22,12 +22,17 @@ import {
   checkContacts,
   mapHeaders,
 } from './imports-check.ts';
+import { readRelationships } from './imports-relationships.ts';
 import type { ImportOptions, ImportReport } from './imports-schemas.ts';
 
 const MAX_REPORTED_ERRORS = 1000;
 
 /** The tables an import writes in bulk, analyzed after it. */
-const ANALYZED: Record<ImportReport['kind'], string[]> = { accounts: ['accounts'], contacts: ['contacts'] };
+const ANALYZED: Record<ImportReport['kind'], string[]> = {
+  accounts: ['accounts'],
+  contacts: ['contacts'],
+  relationships: ['account_relationships'],
+};
 
 /** What the import use cases work with. */
 export interface ImportDeps {
@@ -176,6 +181,23 @@ export function createImportService(
       }
       return writeChecked(deps, programId, 'contacts', rows.length, checked, options, actor, (tx) =>
         contacts.importRows(tx, programId, checked.valid, columns, onProgress),
+      );
+    },
+
+    /**
+     * Relationships between accounts (decision 0047): rows checked, then matched with the stored
+     * relationships in the import's transaction; a row in conflict with them refuses the whole file.
+     */
+    async importRelationships(
+      programId: string,
+      csv: string,
+      options: ImportOptions,
+      actor: Actor,
+    ): Promise<ImportReport> {
+      const { rows, checked } = await readRelationships(deps, programId, csv);
+      refuseInvalid(checked, rows, options);
+      return writeChecked(deps, programId, 'relationships', rows, checked, options, actor, (tx) =>
+        accounts.importRelationships(tx, programId, checked.valid),
       );
     },
   };
