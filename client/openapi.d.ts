@@ -4293,7 +4293,7 @@ export interface components {
              * @description Days before an evaluation that would lower the tier (as the metric stands) at which tier.downgrade_upcoming is announced, once per evaluation date (default 30; 0: never)
              */
             downgradeNoticeDays?: number;
-            /** @description Event types that count (qualifying_spend, orders) */
+            /** @description Event types that count (qualifying_spend, orders, managed_spend) */
             eventTypes?: string[];
             /**
              * Format: int64
@@ -4302,8 +4302,8 @@ export interface components {
             graceDays?: number;
             /** @description The top group qualifies with the metric of all its accounts; its accounts carry its tier */
             groupQualification?: boolean;
-            /** @description What qualifies: spend in the base currency (net of returns), points earned, number of orders, or a value you send (e.g. combined balance) */
-            metric: "qualifying_spend" | "points_earned" | "orders" | "operator_value";
+            /** @description What qualifies: spend in the base currency (net of returns), points earned, number of orders, a value you send (e.g. combined balance), the number of accounts it manages (manages relationships active at the end of the window), or the qualifying spend of the accounts it manages, each while managed, in the window */
+            metric: "qualifying_spend" | "points_earned" | "orders" | "operator_value" | "managed_accounts" | "managed_spend";
             name: string;
             /** @description A downgrade drops at most one tier */
             softLanding?: boolean;

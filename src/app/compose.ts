@@ -83,7 +83,10 @@ export function createServices(database: Database, options: ServiceOptions = {})
   });
   const keys = createKeyService(database, audit, programs);
   const users = createUserService(database, audit);
-  const accounts = createAccountService(database, audit);
+  // New relationships may lift the managing accounts' tiers (a later module; decision 0047).
+  const accounts = createAccountService(database, audit, {
+    onRelationships: (programId, managerIds, at) => tiers.recordRelationships(programId, managerIds, at),
+  });
   const contacts = createContactService(database, accounts, audit);
   const imports = createImportService(database, accounts, contacts, audit);
   const idempotency = createIdempotencyService(database);

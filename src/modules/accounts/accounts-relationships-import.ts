@@ -72,7 +72,7 @@ export async function importRelationshipRows(
   tx: Executor,
   programId: string,
   rows: RelationshipImportRow[],
-): Promise<ImportResult> {
+): Promise<ImportResult & { managers: string[] }> {
   await advisoryLock(tx, `relationships:${programId}`);
   const t = accountRelationships;
   // Every manages link of the program: the pairs the file names are checked against them, and the
@@ -164,5 +164,6 @@ export async function importRelationshipRows(
       .update(t)
       .set({ endsAt: e.endsAt })
       .where(and(eq(t.programId, programId), eq(t.id, e.id), sql`${t.endsAt} is null`));
-  return { created: inserts.length, updated: ends.length };
+  const managers = [...new Set(inserts.map((r) => r.fromAccountId))];
+  return { created: inserts.length, updated: ends.length, managers };
 }

@@ -32,10 +32,19 @@ export { accountValueErrors } from './accounts-write.ts';
 export interface AccountDeps {
   database: Database;
   audit: AuditService;
+  /** Told after relationships are created, with the managing accounts (the tiers, through app/compose.ts). */
+  onRelationships?: RelationshipsCreated;
 }
 
-export function createAccountService(database: Database, audit: AuditService) {
-  const deps: AccountDeps = { database, audit };
+/** A port: relationships were created by these managing accounts (decision 0047). */
+export type RelationshipsCreated = (programId: string, managerIds: string[], at: Date) => Promise<void>;
+
+export function createAccountService(
+  database: Database,
+  audit: AuditService,
+  ports: { onRelationships?: RelationshipsCreated } = {},
+) {
+  const deps: AccountDeps = { database, audit, ...ports };
   return {
     resolve: (programId: string, ref: string) => resolve(database.db, programId, ref),
 
@@ -101,6 +110,11 @@ export function createAccountService(database: Database, audit: AuditService) {
     /** Creates and ends relationships from an import's checked rows in the importer's transaction. */
     importRelationships: (tx: Executor, programId: string, rows: RelationshipImportRow[]) =>
       importRelationshipRows(tx, programId, rows),
+
+    /** After an import of relationships commits: tells the port which accounts manage new ones. */
+    relationshipsCreated: async (programId: string, managerIds: string[], at = new Date()) => {
+      if (managerIds.length > 0) await deps.onRelationships?.(programId, managerIds, at);
+    },
 
     tree: (programId: string, ref: string) => tree(deps, programId, ref),
   };

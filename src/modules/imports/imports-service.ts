@@ -196,9 +196,24 @@ export function createImportService(
     ): Promise<ImportReport> {
       const { rows, checked } = await readRelationships(deps, programId, csv);
       refuseInvalid(checked, rows, options);
-      return writeChecked(deps, programId, 'relationships', rows, checked, options, actor, (tx) =>
-        accounts.importRelationships(tx, programId, checked.valid),
+      let managers: string[] = [];
+      const report = await writeChecked(
+        deps,
+        programId,
+        'relationships',
+        rows,
+        checked,
+        options,
+        actor,
+        async (tx) => {
+          const written = await accounts.importRelationships(tx, programId, checked.valid);
+          managers = written.managers;
+          return written;
+        },
       );
+      // Once committed, ladders of managed accounts may lift the managing accounts' tiers.
+      if (!report.dryRun) await accounts.relationshipsCreated(programId, managers);
+      return report;
     },
   };
 }
