@@ -42175,7 +42175,7 @@ export interface operations {
                     price: {
                         /**
                          * Format: int64
-                         * @description Whole points, or minor units of the currency (cents)
+                         * @description Whole points, or minor units of the currency (cents); 0 is a free perk (a members-only workshop seat): no points are held or spent, but stock, eligibility and limits apply
                          */
                         amount: number;
                         /**
@@ -42584,7 +42584,7 @@ export interface operations {
                     price?: {
                         /**
                          * Format: int64
-                         * @description Whole points, or minor units of the currency (cents)
+                         * @description Whole points, or minor units of the currency (cents); 0 is a free perk (a members-only workshop seat): no points are held or spent, but stock, eligibility and limits apply
                          */
                         amount: number;
                         /**
