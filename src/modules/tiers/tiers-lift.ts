@@ -240,7 +240,12 @@ export async function recordRelationships(
   managerIds: string[],
   at: Date,
 ): Promise<void> {
-  const ladders = (await laddersOf(deps, programId)).filter((l) => isManagedMetric(l.document.metric));
+  let ladders: Awaited<ReturnType<typeof laddersOf>>;
+  try {
+    ladders = (await laddersOf(deps, programId)).filter((l) => isManagedMetric(l.document.metric));
+  } catch {
+    return; // the relationship is written: the next activity or evaluation lifts the tier
+  }
   for (const ladder of ladders)
     for (const id of new Set(managerIds)) {
       try {
