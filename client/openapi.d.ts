@@ -1700,6 +1700,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/imports/relationships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import relationships between accounts from a CSV file
+         * @description Send the file as the body with Content-Type: text/csv. Columns: fromExternalId, type (manages), toExternalId, startedAt (required), endedAt; dates as YYYY-MM-DD (from 00:00 UTC) or date-times with their offset. Headers match regardless of case, spaces and underscores. Every row is checked first; when any row is bad nothing is imported (422 import_invalid_rows, each bad row with its line and reason) unless skipInvalid=true. A row that repeats a stored relationship (same accounts and start) changes nothing, or ends it when it gives an end; a row overlapping another relationship of the same accounts, or one that would make a manages cycle, refuses the whole file. Re-running the same file is safe.
+         */
+        post: operations["createImportsRelationship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/insight/due-runs": {
         parameters: {
             query?: never;
@@ -4292,7 +4312,7 @@ export interface components {
                 message: string;
                 path: string;
             }[];
-            kind: "accounts" | "contacts";
+            kind: "accounts" | "contacts" | "relationships";
             /**
              * Format: int64
              * @description Data rows in the file
@@ -4313,7 +4333,7 @@ export interface components {
              * @description Days before an evaluation that would lower the tier (as the metric stands) at which tier.downgrade_upcoming is announced, once per evaluation date (default 30; 0: never)
              */
             downgradeNoticeDays?: number;
-            /** @description Event types that count (qualifying_spend, orders) */
+            /** @description Event types that count (qualifying_spend, orders, managed_spend) */
             eventTypes?: string[];
             /**
              * Format: int64
@@ -4322,8 +4342,8 @@ export interface components {
             graceDays?: number;
             /** @description The top group qualifies with the metric of all its accounts; its accounts carry its tier */
             groupQualification?: boolean;
-            /** @description What qualifies: spend in the base currency (net of returns), points earned, number of orders, or a value you send (e.g. combined balance) */
-            metric: "qualifying_spend" | "points_earned" | "orders" | "operator_value";
+            /** @description What qualifies: spend in the base currency (net of returns), points earned, number of orders, a value you send (e.g. combined balance), the number of accounts it manages (manages relationships active at the end of the window), or the qualifying spend of the accounts it manages, each while managed, in the window */
+            metric: "qualifying_spend" | "points_earned" | "orders" | "operator_value" | "managed_accounts" | "managed_spend";
             name: string;
             /** @description A downgrade drops at most one tier */
             softLanding?: boolean;
@@ -24909,6 +24929,193 @@ export interface operations {
             };
         };
     };
+    createImportsRelationship: {
+        parameters: {
+            query?: {
+                /** @description Import the valid rows and report the others (default: import nothing when any row is bad) */
+                skipInvalid?: boolean;
+                /** @description Validate only and write nothing; the report counts what the import would create and update */
+                dryRun?: boolean;
+            };
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createInsightDueRun: {
         parameters: {
             query?: never;
@@ -42463,7 +42670,7 @@ export interface operations {
                     price: {
                         /**
                          * Format: int64
-                         * @description Whole points, or minor units of the currency (cents)
+                         * @description Whole points, or minor units of the currency (cents); 0 is a free perk (a members-only workshop seat): no points are held or spent, but stock, eligibility and limits apply
                          */
                         amount: number;
                         /**
@@ -42872,7 +43079,7 @@ export interface operations {
                     price?: {
                         /**
                          * Format: int64
-                         * @description Whole points, or minor units of the currency (cents)
+                         * @description Whole points, or minor units of the currency (cents); 0 is a free perk (a members-only workshop seat): no points are held or spent, but stock, eligibility and limits apply
                          */
                         amount: number;
                         /**

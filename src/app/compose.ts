@@ -83,9 +83,11 @@ export function createServices(database: Database, options: ServiceOptions = {})
   });
   const keys = createKeyService(database, audit, programs);
   const users = createUserService(database, audit);
-  // A referral code given when an account is created or imported reaches partners (a later module).
+  // A referral code given when an account is created or imported reaches partners, and new
+  // relationships may lift the managing accounts' tiers (later modules; decisions 0048, 0047).
   const accounts = createAccountService(database, audit, {
     referrals: (programId, input, actor, how) => partners.attributionOnWrite(programId, input, actor, how),
+    onRelationships: (programId, managerIds, at) => tiers.recordRelationships(programId, managerIds, at),
   });
   const contacts = createContactService(database, accounts, audit);
   const imports = createImportService(database, accounts, contacts, audit);

@@ -28,7 +28,7 @@ Usage:
                                          (operator: above admin, manages programs over /v1/operator)
   fidelis keys list [--program ID]
   fidelis keys revoke [--program ID] KEY_ID
-  fidelis import accounts|contacts FILE [--program ID] [--skip-invalid] [--dry-run]
+  fidelis import accounts|contacts|relationships FILE [--program ID] [--skip-invalid] [--dry-run]
   fidelis events import FILE [--program ID] [--dry-run]   ingest events from CSV (id,type,account,occurredAt,amount,currency,…)
   fidelis fx import FILE [--program ID]       set exchange rates from CSV (currency,rate,effectiveFrom)
   fidelis users create --email E --role viewer|approver|manager|admin|owner [--password P] [--name N] [--program ID]
@@ -194,15 +194,17 @@ export async function main(argv: string[]): Promise<number> {
     case 'import':
       return withServices(config, async (services) => {
         const file = rest[0];
-        if ((sub !== 'accounts' && sub !== 'contacts') || !file)
-          throw new Error('usage: fidelis import accounts|contacts FILE');
+        if ((sub !== 'accounts' && sub !== 'contacts' && sub !== 'relationships') || !file)
+          throw new Error('usage: fidelis import accounts|contacts|relationships FILE');
         const id = await programId(services, values);
         const csv = readFileSync(file, 'utf8');
         const options = { skipInvalid: values['skip-invalid'] ?? false, dryRun: values['dry-run'] ?? false };
         const report =
           sub === 'accounts'
             ? await services.imports.importAccounts(id, csv, options, CLI, progress)
-            : await services.imports.importContacts(id, csv, options, CLI, progress);
+            : sub === 'contacts'
+              ? await services.imports.importContacts(id, csv, options, CLI, progress)
+              : await services.imports.importRelationships(id, csv, options, CLI);
         for (const e of report.errors) console.error(`line ${e.line}: ${e.path}: ${e.message}`);
         console.log(
           `${report.dryRun ? 'dry run: ' : ''}${report.rows} rows: ${report.created} created, ${report.updated} updated, ${report.skipped} skipped`,

@@ -86,7 +86,7 @@ describe('catalog input', () => {
         { ...base, availableFrom: '2030-01-02T00:00:00Z', availableUntil: '2030-01-01T00:00:00Z' },
         '/body/availableUntil',
       ],
-      [{ ...base, price: { amount: 0, unit: 'points' } }, '/body/price/amount'],
+      [{ ...base, price: { amount: -1, unit: 'points' } }, '/body/price/amount'],
       [{ ...base, type: 'yacht' }, '/body/type'],
       [{ ...base, eligibility: { roles: ['janitor'] } }, '/body/eligibility/roles/0'],
     ];

@@ -6,6 +6,7 @@ import {
   eventTypesOf,
   formatMetric,
   instantTier,
+  isManagedMetric,
   type LadderDocument,
   ladderProblems,
   metricDigits,
@@ -120,7 +121,7 @@ describe('ladderProblems', () => {
       ]);
   });
 
-  it('counts events by type for spend and orders only', () => {
+  it('counts events by type for spend, orders and managed spend only', () => {
     const withTypes = (metric: LadderDocument['metric']) =>
       ladderProblems(
         { ...partner, metric, eventTypes: ['purchase'], tiers: [{ code: 'a', name: 'A', threshold: '1' }] },
@@ -128,9 +129,13 @@ describe('ladderProblems', () => {
       );
     expect(withTypes('qualifying_spend')).toEqual([]);
     expect(withTypes('orders')).toEqual([]);
-    for (const metric of ['points_earned', 'operator_value'] as const)
+    expect(withTypes('managed_spend')).toEqual([]);
+    for (const metric of ['points_earned', 'operator_value', 'managed_accounts'] as const)
       expect(withTypes(metric)).toEqual([
-        { path: '/eventTypes', message: 'only the qualifying_spend and orders metrics count events by type' },
+        {
+          path: '/eventTypes',
+          message: 'only the qualifying_spend, orders and managed_spend metrics count events by type',
+        },
       ]);
     expect(eventTypesOf(partner)).toEqual(['purchase', 'invoice.paid']);
     expect(eventTypesOf({ ...partner, metric: 'orders' })).toEqual(['purchase']);
@@ -145,6 +150,10 @@ describe('metric values', () => {
     expect(metricDigits('qualifying_spend', 'EUR')).toBe(2);
     expect(metricDigits('points_earned', 'EUR')).toBe(0);
     expect(metricDigits('operator_value', 'JPY')).toBe(4);
+    expect(metricDigits('managed_spend', 'EUR')).toBe(2);
+    expect(metricDigits('managed_accounts', 'EUR')).toBe(0);
+    expect(isManagedMetric('managed_spend') && isManagedMetric('managed_accounts')).toBe(true);
+    expect(isManagedMetric('qualifying_spend')).toBe(false);
     expect(eur('1234.5')).toBe(123450n);
     expect(formatMetric(123450n, 2)).toBe('1234.5');
     expect(formatMetric(100n, 2)).toBe('1');

@@ -3,7 +3,15 @@
 import { addMonths, localDate, startOfLocalDay } from '../calendar.ts';
 import { minorDigits, parseDecimal } from '../money.ts';
 
-export type Metric = 'qualifying_spend' | 'points_earned' | 'orders' | 'operator_value';
+export type Metric =
+  | 'qualifying_spend'
+  | 'points_earned'
+  | 'orders'
+  | 'operator_value'
+  /** Accounts the account manages by a relationship active at the end of the window (decision 0047). */
+  | 'managed_accounts'
+  /** Qualifying spend of the accounts it manages, each while managed, in the window (decision 0047). */
+  | 'managed_spend';
 
 export type LadderWindow =
   | { kind: 'rolling_months'; months: number }
@@ -48,7 +56,7 @@ export const OPERATOR_VALUE_DIGITS = 4;
 
 /** Digits after the point that metric values are kept with (exact integers scaled by 10^digits). */
 export function metricDigits(metric: Metric, baseCurrency: string): number {
-  if (metric === 'qualifying_spend') return minorDigits(baseCurrency);
+  if (metric === 'qualifying_spend' || metric === 'managed_spend') return minorDigits(baseCurrency);
   return metric === 'operator_value' ? OPERATOR_VALUE_DIGITS : 0;
 }
 
@@ -124,12 +132,20 @@ export function ladderProblems(doc: LadderDocument, baseCurrency: string): Probl
       }
     }
   });
-  if (doc.eventTypes && doc.metric !== 'qualifying_spend' && doc.metric !== 'orders')
+  if (doc.eventTypes && !COUNTS_EVENT_TYPES.has(doc.metric))
     problems.push({
       path: '/eventTypes',
-      message: 'only the qualifying_spend and orders metrics count events by type',
+      message: 'only the qualifying_spend, orders and managed_spend metrics count events by type',
     });
   return problems;
+}
+
+/** The metrics that count events of chosen types. */
+const COUNTS_EVENT_TYPES = new Set<Metric>(['qualifying_spend', 'orders', 'managed_spend']);
+
+/** The metrics read from the relationships between accounts (decision 0047). */
+export function isManagedMetric(metric: Metric): metric is 'managed_accounts' | 'managed_spend' {
+  return metric === 'managed_accounts' || metric === 'managed_spend';
 }
 
 export function eventTypesOf(doc: LadderDocument): string[] {

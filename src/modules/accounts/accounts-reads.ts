@@ -110,3 +110,80 @@ export async function accountExportPage(
     r.updated_at,
   ]);
 }
+
+/**
+ * Tier metrics of managed accounts (decision 0047), per item (a key, the managing accounts, a window
+ * [from, to)): the accounts they manage by a `manages` relationship overlapping the window, each with
+ * the part of the window it was managed in — the windows whose qualifying spend is summed.
+ */
+export async function managedWindows(
+  db: Executor,
+  programId: string,
+  items: Array<{ key: string; members: string[]; from: Date; to: Date }>,
+): Promise<Array<{ key: string; accountId: string; from: Date; to: Date }>> {
+  const asked = items.flatMap((i) => i.members.map((m) => ({ ...i, member: m })));
+  if (asked.length === 0) return [];
+  const rows = await selectRows<{ key: string; account_id: string; f: Date | string; t: Date | string }>(
+    db,
+    sql`select q.key, r.to_account_id as account_id, greatest(q.f, r.starts_at) as f,
+               least(q.t, coalesce(r.ends_at, q.t)) as t
+          from unnest(${textArray(asked.map((a) => a.key))}, ${textArray(asked.map((a) => a.member))},
+                      ${textArray(
+                        asked.map((a) => a.from.toISOString()),
+                        'timestamptz',
+                      )}, ${textArray(
+                        asked.map((a) => a.to.toISOString()),
+                        'timestamptz',
+                      )}) as q(key, member, f, t)
+          join account_relationships r on r.program_id = ${programId} and r.from_account_id = q.member
+           and r.type = 'manages' and r.starts_at < q.t and (r.ends_at is null or r.ends_at > q.f)`,
+  );
+  return rows.map((r) => ({ key: r.key, accountId: r.account_id, from: new Date(r.f), to: new Date(r.t) }));
+}
+
+/**
+ * Per item, how many distinct accounts the managing accounts manage by a `manages` relationship
+ * active at the end of the window (at the instant just before `to`: started before it, not ended by it).
+ */
+export async function managedCounts(
+  db: Executor,
+  programId: string,
+  items: Array<{ key: string; members: string[]; to: Date }>,
+): Promise<Map<string, bigint>> {
+  const asked = items.flatMap((i) => i.members.map((m) => ({ ...i, member: m })));
+  if (asked.length === 0) return new Map();
+  const rows = await selectRows<{ key: string; n: string }>(
+    db,
+    sql`select q.key, count(distinct r.to_account_id)::text as n
+          from unnest(${textArray(asked.map((a) => a.key))}, ${textArray(asked.map((a) => a.member))},
+                      ${textArray(
+                        asked.map((a) => a.to.toISOString()),
+                        'timestamptz',
+                      )}) as q(key, member, t)
+          join account_relationships r on r.program_id = ${programId} and r.from_account_id = q.member
+           and r.type = 'manages' and r.starts_at < q.t and (r.ends_at is null or r.ends_at >= q.t)
+         group by q.key`,
+  );
+  return new Map(rows.map((r) => [r.key, BigInt(r.n)]));
+}
+
+/** The accounts managing each of these accounts at each instant (`manages` active then), for upgrades. */
+export async function managersAt(
+  db: Executor,
+  programId: string,
+  asked: Array<{ accountId: string; at: Date }>,
+): Promise<Array<{ index: number; managerId: string }>> {
+  if (asked.length === 0) return [];
+  const rows = await selectRows<{ i: string; manager: string }>(
+    db,
+    sql`select q.i::text as i, r.from_account_id as manager
+          from unnest(${textArray(asked.map((a) => a.accountId))}, ${textArray(
+            asked.map((a) => a.at.toISOString()),
+            'timestamptz',
+          )}) with ordinality as q(account_id, at, i)
+          join account_relationships r on r.program_id = ${programId} and r.to_account_id = q.account_id
+           and r.type = 'manages' and r.starts_at <= q.at and (r.ends_at is null or r.ends_at > q.at)
+         order by q.i, r.from_account_id`,
+  );
+  return rows.map((r) => ({ index: Number(r.i) - 1, managerId: r.manager }));
+}

@@ -53,7 +53,7 @@ async function reaches(db: Executor, programId: string, start: string, target: s
 
 /** Creates a relationship (audited as `relationship.create`); a `manages` cycle is refused. */
 export async function createRelationship(
-  { database, audit }: AccountDeps,
+  { database, audit, onRelationships }: AccountDeps,
   programId: string,
   input: RelationshipInput,
   actor: Actor,
@@ -64,7 +64,7 @@ export async function createRelationship(
   if (from.id === to.id)
     throw invalid('An account cannot manage itself', { to: 'is the same account as from' });
   const startsAt = input.startsAt ? new Date(input.startsAt) : now;
-  return database.transaction(async (tx) => {
+  const view = await database.transaction(async (tx) => {
     // One writer of a program's relationships at a time, so two concurrent links cannot close a cycle.
     await advisoryLock(tx, `relationships:${programId}`);
     if (await reaches(tx, programId, to.id, from.id))
@@ -109,6 +109,9 @@ export async function createRelationship(
     });
     return view;
   });
+  // Ladders of managed accounts may lift the managing account's tier now (decision 0047).
+  await onRelationships?.(programId, [from.id], now);
+  return view;
 }
 
 /** Ends a relationship at `endsAt` (now by default; audited as `relationship.end`). */

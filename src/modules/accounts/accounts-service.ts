@@ -12,6 +12,7 @@ import {
   listRelationships,
   type RelationshipInput,
 } from './accounts-relationships.ts';
+import { importRelationshipRows, type RelationshipImportRow } from './accounts-relationships-import.ts';
 import type { CreateAccountInput, ListAccountsInput, UpdateAccountInput } from './accounts-schemas.ts';
 import {
   type AccountUpsertColumn,
@@ -23,6 +24,7 @@ import {
 import { create, update } from './accounts-write.ts';
 
 export type { AccountImportRow, ImportResult, ProgressFn } from './accounts-import.ts';
+export type { RelationshipImportRow } from './accounts-relationships-import.ts';
 export type { AccountUpsertColumn } from './accounts-store.ts';
 export { accountValueErrors } from './accounts-write.ts';
 
@@ -44,12 +46,17 @@ export interface AccountDeps {
   database: Database;
   audit: AuditService;
   referrals?: ReferralPort;
+  /** Told after relationships are created, with the managing accounts (the tiers, through app/compose.ts). */
+  onRelationships?: RelationshipsCreated;
 }
+
+/** A port: relationships were created by these managing accounts (decision 0047). */
+export type RelationshipsCreated = (programId: string, managerIds: string[], at: Date) => Promise<void>;
 
 export function createAccountService(
   database: Database,
   audit: AuditService,
-  ports: { referrals?: ReferralPort } = {},
+  ports: { referrals?: ReferralPort; onRelationships?: RelationshipsCreated } = {},
 ) {
   const deps: AccountDeps = { database, audit, ...ports };
   return {
@@ -113,6 +120,15 @@ export function createAccountService(
       onProgress?: ProgressFn,
       options?: { attributeKeys?: string[] },
     ) => importRows(tx, programId, rows, columns, withParents, onProgress, options),
+
+    /** Creates and ends relationships from an import's checked rows in the importer's transaction. */
+    importRelationships: (tx: Executor, programId: string, rows: RelationshipImportRow[]) =>
+      importRelationshipRows(tx, programId, rows),
+
+    /** After an import of relationships commits: tells the port which accounts manage new ones. */
+    relationshipsCreated: async (programId: string, managerIds: string[], at = new Date()) => {
+      if (managerIds.length > 0) await deps.onRelationships?.(programId, managerIds, at);
+    },
 
     tree: (programId: string, ref: string) => tree(deps, programId, ref),
 

@@ -94,7 +94,7 @@ export function mapHeaders(
 }
 
 /** The row as an object of its non-empty cells; empty cells are left out. */
-function rowObject(row: CsvRow, fieldOf: Map<string, string>): Record<string, unknown> {
+export function rowObject(row: CsvRow, fieldOf: Map<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const attributes: Record<string, string> = {};
   for (const [header, field] of fieldOf) {
@@ -112,7 +112,7 @@ const checkAccountRow = Compile(AccountImportRowSchema);
 const checkContactRow = Compile(ContactImportRowSchema);
 
 /** One error per column: a value outside a list of choices names the choices instead of one error per choice. */
-function schemaErrors(
+export function schemaErrors(
   schema: TSchema,
   check: { Check(value: unknown): boolean },
   value: unknown,
@@ -147,7 +147,7 @@ export interface Checked<T> {
 }
 
 /** Records a bad line with its errors. */
-function fail<T>(checked: Checked<T>, line: number, errors: FieldError[]): void {
+export function fail<T>(checked: Checked<T>, line: number, errors: FieldError[]): void {
   checked.errors.push(...errors);
   checked.invalidLines.add(line);
 }

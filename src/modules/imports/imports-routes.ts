@@ -17,6 +17,33 @@ export const importRoutes = routeModule({
       'Every row is checked first; when any row is bad nothing is imported (422 import_invalid_rows, each bad row with its line and reason) ' +
       'unless skipInvalid=true. Rows are upserted, so re-running the same file is safe.';
 
+    app.post(
+      '/imports/relationships',
+      op(
+        { scope: 'write', csv: true, bodyLimit: CSV_BODY_LIMIT },
+        'Import relationships between accounts from a CSV file',
+        {
+          description:
+            'Send the file as the body with Content-Type: text/csv. Columns: fromExternalId, type (manages), toExternalId, startedAt (required), endedAt; ' +
+            'dates as YYYY-MM-DD (from 00:00 UTC) or date-times with their offset. Headers match regardless of case, spaces and underscores. ' +
+            'Every row is checked first; when any row is bad nothing is imported (422 import_invalid_rows, each bad row with its line and reason) ' +
+            'unless skipInvalid=true. A row that repeats a stored relationship (same accounts and start) changes nothing, or ends it when it gives an end; ' +
+            'a row overlapping another relationship of the same accounts, or one that would make a manages cycle, refuses the whole file. ' +
+            'Re-running the same file is safe.',
+          querystring: ImportQuery,
+          body: csvBody(),
+          response: responses({ 200: Type.Ref('ImportReport') }, CSV_ERRORS),
+        },
+      ),
+      async (request) =>
+        imports.importRelationships(
+          principal(request).programId,
+          csvFile(request),
+          request.query,
+          actor(request),
+        ),
+    );
+
     for (const kind of ['accounts', 'contacts'] as const) {
       app.post(
         `/imports/${kind}`,

@@ -30,6 +30,14 @@ export const ContactImportRowSchema = Type.Object({
   statementOptIn: Type.Optional(Type.Boolean()),
 });
 
+export const RelationshipImportRowSchema = Type.Object({
+  fromExternalId: ExternalId,
+  type: Type.Literal('manages'),
+  toExternalId: ExternalId,
+  startedAt: Text(40),
+  endedAt: Type.Optional(Text(40)),
+});
+
 export const ImportQuery = Type.Object(
   {
     skipInvalid: Type.Optional(
@@ -52,7 +60,7 @@ export const ImportQuery = Type.Object(
 
 export const ImportReportSchema = Type.Object(
   {
-    kind: Type.Union([Type.Literal('accounts'), Type.Literal('contacts')]),
+    kind: Type.Union([Type.Literal('accounts'), Type.Literal('contacts'), Type.Literal('relationships')]),
     dryRun: Type.Boolean(),
     rows: Type.Integer({ description: 'Data rows in the file' }),
     created: Type.Integer(),

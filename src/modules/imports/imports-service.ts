@@ -23,12 +23,17 @@ import {
   mapHeaders,
 } from './imports-check.ts';
 import { checkReferralCodes, writeReferrals } from './imports-referrals.ts';
+import { readRelationships } from './imports-relationships.ts';
 import type { ImportOptions, ImportReport } from './imports-schemas.ts';
 
 const MAX_REPORTED_ERRORS = 1000;
 
 /** The tables an import writes in bulk, analyzed after it. */
-const ANALYZED: Record<ImportReport['kind'], string[]> = { accounts: ['accounts'], contacts: ['contacts'] };
+const ANALYZED: Record<ImportReport['kind'], string[]> = {
+  accounts: ['accounts'],
+  contacts: ['contacts'],
+  relationships: ['account_relationships'],
+};
 
 /** What the import use cases work with. */
 export interface ImportDeps {
@@ -189,6 +194,38 @@ export function createImportService(
       return writeChecked(deps, programId, 'contacts', rows.length, checked, options, actor, (tx) =>
         contacts.importRows(tx, programId, checked.valid, columns, onProgress),
       );
+    },
+
+    /**
+     * Relationships between accounts (decision 0047): rows checked, then matched with the stored
+     * relationships in the import's transaction; a row in conflict with them refuses the whole file.
+     */
+    async importRelationships(
+      programId: string,
+      csv: string,
+      options: ImportOptions,
+      actor: Actor,
+    ): Promise<ImportReport> {
+      const { rows, checked } = await readRelationships(deps, programId, csv);
+      refuseInvalid(checked, rows, options);
+      let managers: string[] = [];
+      const report = await writeChecked(
+        deps,
+        programId,
+        'relationships',
+        rows,
+        checked,
+        options,
+        actor,
+        async (tx) => {
+          const written = await accounts.importRelationships(tx, programId, checked.valid);
+          managers = written.managers;
+          return written;
+        },
+      );
+      // Once committed, ladders of managed accounts may lift the managing accounts' tiers.
+      if (!report.dryRun) await accounts.relationshipsCreated(programId, managers);
+      return report;
     },
   };
 }

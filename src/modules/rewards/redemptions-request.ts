@@ -159,6 +159,39 @@ export async function requestRedemption(
   );
   const id = newId('red');
   let created: RedemptionRow | undefined;
+  // In the transaction that holds the price (after the wallet row is locked and the hold written), or
+  // in one of its own for a free perk (price 0, decision 0047: no hold; limits keep their own lock).
+  const write = async (tx: Tx, holdEntryId: string | null) => {
+    await checkLimits(tx, programId, reward, account.id, contact, now);
+    const codeId = await takeStockOf(tx, programId, reward, id, input.sessionId);
+    const row = await insertRedemption(tx, {
+      programId,
+      id,
+      rewardId: reward.id,
+      accountId: account.id,
+      contactId: contact?.id ?? null,
+      requestedBy: contact?.id ?? staffName(by.actor),
+      sessionId: input.sessionId ?? null,
+      status: 'pending_approval',
+      amount: reward.priceAmount,
+      unit: reward.priceUnit,
+      holdEntryId,
+      approvalsRequired: required,
+      codeId,
+      note: input.note ?? null,
+      requestKey: requestKey ?? null,
+    });
+    await record(d, tx, programId, by.actor, 'redemption.requested', null, row, {
+      holdEntryId,
+      approvalsRequired: required,
+      ...(holdEntryId === null && { free: true }),
+    });
+    created = required === 0 ? await settleApproved(d, tx, programId, row, reward, by.actor) : row;
+  };
+  if (reward.priceAmount === 0) {
+    await d.database.transaction((tx) => write(tx, null));
+    return { redemption: await viewRedemption(d, programId, created!), replayed: false };
+  }
   try {
     await d.ledger.debit(programId, {
       key: `redemption:${id}:hold`,
@@ -174,33 +207,7 @@ export async function requestRedemption(
       sourceType: 'redemption',
       sourceId: id,
       actor: actorName(by.actor),
-      // Inside the ledger's transaction, after the wallet row is locked and the hold written.
-      afterWrite: async (tx, hold) => {
-        await checkLimits(tx, programId, reward, account.id, contact, now);
-        const codeId = await takeStockOf(tx, programId, reward, id, input.sessionId);
-        const row = await insertRedemption(tx, {
-          programId,
-          id,
-          rewardId: reward.id,
-          accountId: account.id,
-          contactId: contact?.id ?? null,
-          requestedBy: contact?.id ?? staffName(by.actor),
-          sessionId: input.sessionId ?? null,
-          status: 'pending_approval',
-          amount: reward.priceAmount,
-          unit: reward.priceUnit,
-          holdEntryId: hold.id,
-          approvalsRequired: required,
-          codeId,
-          note: input.note ?? null,
-          requestKey: requestKey ?? null,
-        });
-        await record(d, tx, programId, by.actor, 'redemption.requested', null, row, {
-          holdEntryId: hold.id,
-          approvalsRequired: required,
-        });
-        created = required === 0 ? await settleApproved(d, tx, programId, row, reward, by.actor) : row;
-      },
+      afterWrite: (tx, hold) => write(tx, hold.id),
     });
   } catch (error) {
     throw withoutAmountField(error);

@@ -107,6 +107,7 @@ export async function settleApproved(
   reward: RewardRow,
   actor: Actor,
 ): Promise<RedemptionRow> {
+  if (r.holdEntryId === null) return approveFree(d, tx, programId, r, reward, actor);
   let posted: Awaited<ReturnType<LedgerService['resolve']>>;
   try {
     posted = await d.ledger.resolve(
@@ -128,10 +129,36 @@ export async function settleApproved(
     settleEntryId: posted.entry.id,
   });
   await record(d, tx, programId, actor, 'redemption.approved', r, approved, { entryId: posted.entry.id });
+  return handOutCode(d, tx, programId, approved, reward, actor);
+}
+
+/** A free perk (price 0, no hold) approved: nothing to capture; a pool code is handed out. */
+async function approveFree(
+  d: RedemptionDeps,
+  tx: Tx,
+  programId: string,
+  r: RedemptionRow,
+  reward: RewardRow,
+  actor: Actor,
+): Promise<RedemptionRow> {
+  const approved = await updateRedemption(tx, programId, r.id, { status: 'approved' });
+  await record(d, tx, programId, actor, 'redemption.approved', r, approved, { free: true });
+  return handOutCode(d, tx, programId, approved, reward, actor);
+}
+
+/** Hands out the reserved code of an approved code-pool redemption (then it is fulfilled). */
+async function handOutCode(
+  d: RedemptionDeps,
+  tx: Tx,
+  programId: string,
+  approved: RedemptionRow,
+  reward: RewardRow,
+  actor: Actor,
+): Promise<RedemptionRow> {
   const handOut = nextStatus(stateOf(approved, reward), 'issue_code');
   if (handOut === null || !approved.codeId) return approved;
   await issueCode(tx, programId, approved.codeId);
-  const fulfilled = await updateRedemption(tx, programId, r.id, {
+  const fulfilled = await updateRedemption(tx, programId, approved.id, {
     status: handOut,
     delivery: 'delivered',
   });

@@ -35,7 +35,15 @@ const Translations = Type.Record(
 );
 
 const Price = Type.Object(
-  { amount: Amount, unit: Unit },
+  {
+    amount: Type.Integer({
+      minimum: 0,
+      maximum: 1_000_000_000_000,
+      description:
+        'Whole points, or minor units of the currency (cents); 0 is a free perk (a members-only workshop seat): no points are held or spent, but stock, eligibility and limits apply',
+    }),
+    unit: Unit,
+  },
   {
     additionalProperties: false,
     description: 'What the reward costs: points, or minor units of a cash wallet',

@@ -85,7 +85,8 @@ export const rewards = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.programId, t.id] }),
-    check('rewards_price_ck', sql`${t.priceAmount} > 0`),
+    // 0: a free perk (decision 0047), redeemed without a ledger hold but with stock, eligibility and limits.
+    check('rewards_price_ck', sql`${t.priceAmount} >= 0`),
     check('rewards_stock_ck', sql`${t.stockRemaining} is null or ${t.stockRemaining} >= 0`),
     check(
       'rewards_stock_kind_ck',

@@ -7,6 +7,7 @@ import {
   type Decision,
   eventTypesOf,
   formatMetric,
+  isManagedMetric,
   type LadderDocument,
   metricDigits,
   onActivity,
@@ -18,6 +19,7 @@ import {
 } from '../../core/tiers/ladder.ts';
 import { activityInstant, joinedAt } from '../../core/tiers/standing.ts';
 import type { Tx } from '../../db/client.ts';
+import { managersAt } from '../accounts/accounts-reads.ts';
 import {
   changeStatus,
   ladderOf,
@@ -192,10 +194,9 @@ export async function recordActivities(
   const program = await deps.programs.get(programId);
   for (const ladder of ladders) {
     const doc = ladder.document;
-    if (doc.metric === 'operator_value') continue;
-    const mine = activities.filter(
-      (e) => doc.metric === 'points_earned' || eventTypesOf(doc).includes(e.type),
-    );
+    if (doc.metric === 'operator_value' || doc.metric === 'managed_accounts') continue;
+    let mine = activities.filter((e) => doc.metric === 'points_earned' || eventTypesOf(doc).includes(e.type));
+    if (doc.metric === 'managed_spend') mine = await asManagers(deps, programId, mine);
     if (mine.length === 0) continue;
     const liftOne = async (e: (typeof mine)[number], lateCheck: boolean) => {
       const eventAmount = doc.metric === 'qualifying_spend' ? e.amountMinor : null;
@@ -216,6 +217,43 @@ export async function recordActivities(
     for (const [i, e] of mine.entries())
       if (can.liftable.has(e.accountId)) await liftOne(e, last.get(can.qualifierOf(e.accountId)) === i);
   }
+}
+
+/** A managed_spend ladder: each activity stands for those of the accounts managing its account then. */
+async function asManagers<T extends { accountId: string; at: Date; amountMinor: bigint | null }>(
+  deps: TierDeps,
+  programId: string,
+  activities: T[],
+): Promise<T[]> {
+  const managers = await managersAt(deps.database.db, programId, activities);
+  return managers.map((m) => ({ ...activities[m.index]!, accountId: m.managerId, amountMinor: null }));
+}
+
+/**
+ * Relationships just created (decision 0047): on each ladder of managed accounts, the managing accounts'
+ * tiers are checked for an upgrade as of `at`, as an activity would. A failure does not undo the
+ * relationship (the next activity or evaluation lifts the tier).
+ */
+export async function recordRelationships(
+  deps: TierDeps,
+  programId: string,
+  managerIds: string[],
+  at: Date,
+): Promise<void> {
+  let ladders: Awaited<ReturnType<typeof laddersOf>>;
+  try {
+    ladders = (await laddersOf(deps, programId)).filter((l) => isManagedMetric(l.document.metric));
+  } catch {
+    return; // the relationship is written: the next activity or evaluation lifts the tier
+  }
+  for (const ladder of ladders)
+    for (const id of new Set(managerIds)) {
+      try {
+        await lift(deps, programId, ladder, id, at);
+      } catch {
+        // Deliberately not rethrown: see above.
+      }
+    }
 }
 
 /**

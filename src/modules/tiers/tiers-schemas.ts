@@ -47,10 +47,13 @@ export const LadderDocumentSchema = Type.Object(
         Type.Literal('points_earned'),
         Type.Literal('orders'),
         Type.Literal('operator_value'),
+        Type.Literal('managed_accounts'),
+        Type.Literal('managed_spend'),
       ],
       {
         description:
-          'What qualifies: spend in the base currency (net of returns), points earned, number of orders, or a value you send (e.g. combined balance)',
+          'What qualifies: spend in the base currency (net of returns), points earned, number of orders, a value you send (e.g. combined balance), ' +
+          'the number of accounts it manages (manages relationships active at the end of the window), or the qualifying spend of the accounts it manages, each while managed, in the window',
       },
     ),
     eventTypes: Type.Optional(
@@ -58,7 +61,7 @@ export const LadderDocumentSchema = Type.Object(
         minItems: 1,
         maxItems: 20,
         uniqueItems: true,
-        description: 'Event types that count (qualifying_spend, orders)',
+        description: 'Event types that count (qualifying_spend, orders, managed_spend)',
       }),
     ),
     window: Type.Union([

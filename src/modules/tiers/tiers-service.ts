@@ -9,7 +9,7 @@ import type { OutboxService } from '../outbox/outbox-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import { runDue } from './tiers-due.ts';
 import { createLadder, getLadder, ladderViews, updateLadder, validateLadder } from './tiers-ladders.ts';
-import { recordActivities, setMetricValues } from './tiers-lift.ts';
+import { recordActivities, recordRelationships, setMetricValues } from './tiers-lift.ts';
 import { tierMembers } from './tiers-members.ts';
 import { liftOverride, override } from './tiers-override.ts';
 import { currentTiers, history, progress, standingAt, standingOf, tiersAt } from './tiers-standing.ts';
@@ -38,6 +38,8 @@ export function createTierService(
     listLadders: bind(ladderViews),
     members: bind(tierMembers),
     recordActivities: bind(recordActivities),
+    /** New relationships: the managing accounts' tiers on ladders of managed accounts (decision 0047). */
+    recordRelationships: bind(recordRelationships),
     setMetricValues: bind(setMetricValues),
     override: bind(override),
     liftOverride: bind(liftOverride),

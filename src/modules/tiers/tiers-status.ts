@@ -6,6 +6,7 @@ import {
   type Decision,
   dueAt,
   eventTypesOf,
+  isManagedMetric,
   type LadderDocument,
   scaleMetric,
   type TierState,
@@ -13,6 +14,7 @@ import {
 import { joinedAt } from '../../core/tiers/standing.ts';
 import { advisoryLock, type Database, type Executor, type Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
+import { managedCounts, managedWindows } from '../accounts/accounts-reads.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { EventTypeService } from '../event-types/event-types-service.ts';
@@ -187,10 +189,16 @@ export async function metricsOf(
       items.map((i) => [i.key, (values.get(i.key) ?? []).reduce((s, v) => s + scaleMetric(v, digits), 0n)]),
     );
   }
-  const windows: MetricWindow[] = items.flatMap((i) =>
-    i.members.map((accountId) => ({ key: i.key, accountId, from: i.from, to: i.to })),
-  );
-  const totals = await metricTotals(db, programId, doc.metric, eventTypesOf(doc), windows);
+  if (doc.metric === 'managed_accounts') {
+    const counts = await managedCounts(db, programId, items);
+    return new Map(items.map((i) => [i.key, counts.get(i.key) ?? 0n]));
+  }
+  // managed_spend: the managed accounts' spend, each over the part of the window it was managed in.
+  const windows: MetricWindow[] = isManagedMetric(doc.metric)
+    ? await managedWindows(db, programId, items)
+    : items.flatMap((i) => i.members.map((accountId) => ({ key: i.key, accountId, from: i.from, to: i.to })));
+  const kind = doc.metric === 'managed_spend' ? 'qualifying_spend' : doc.metric;
+  const totals = await metricTotals(db, programId, kind, eventTypesOf(doc), windows);
   return new Map(items.map((i) => [i.key, totals.get(i.key) ?? 0n]));
 }
 

@@ -17,7 +17,14 @@ type Ladder = Schemas['TierLadder'];
 type LadderDocument = Schemas['LadderDocument'];
 type TierRow = LadderDocument['tiers'][number];
 
-const METRICS: LadderDocument['metric'][] = ['qualifying_spend', 'points_earned', 'orders', 'operator_value'];
+const METRICS: LadderDocument['metric'][] = [
+  'qualifying_spend',
+  'points_earned',
+  'orders',
+  'operator_value',
+  'managed_accounts',
+  'managed_spend',
+];
 
 export function Tiers() {
   const session = useSession();
