@@ -2,6 +2,7 @@
 import Type, { type Static } from 'typebox';
 import { Cursor, Limit, Name, PageOf, Ref, Timestamp } from '../../http/schemas.ts';
 import { EVENT_TYPE_NAME } from '../event-types/event-types-schemas.ts';
+import { ChallengeTranslations, Translations } from './engagement-translation-schemas.ts';
 
 export const Nullable = <T extends Parameters<typeof Type.Array>[0]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -12,44 +13,6 @@ export const EngagementCode = Type.String({
 });
 
 export const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
-
-export const Translations = Type.Record(
-  Type.String({ minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$' }),
-  Type.Object(
-    { name: Type.Optional(Name), description: Type.Optional(Text(2000)) },
-    { additionalProperties: false },
-  ),
-  {
-    maxProperties: 50,
-    // Keys that are not language tags are refused (a record's key pattern alone does not refuse them).
-    additionalProperties: false,
-    description: 'Name and description per BCP 47 language tag, e.g. {"nl": {"name": "…"}}',
-  },
-);
-
-/** A challenge's translations: as a badge's, and each goal's label by position (null: keep it). */
-export const ChallengeTranslations = Type.Record(
-  Type.String({ minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$' }),
-  Type.Object(
-    {
-      name: Type.Optional(Name),
-      description: Type.Optional(Text(2000)),
-      goals: Type.Optional(
-        Type.Array(Type.Union([Text(200), Type.Null()]), {
-          maxItems: 10,
-          description: "The goals' labels in this language, in the goals' order (null keeps the label)",
-        }),
-      ),
-    },
-    { additionalProperties: false },
-  ),
-  {
-    maxProperties: 50,
-    additionalProperties: false,
-    description:
-      'Name, description and goal labels per BCP 47 language tag, e.g. {"nl": {"name": "…", "goals": ["…"]}}',
-  },
-);
 
 export const CatalogReward = Type.String({
   minLength: 1,
