@@ -241,6 +241,18 @@ const ROUTES: Record<string, RouteSpec> = {
       payload: `email,accountExternalId\nprobe-csv-${t.n}@probe.example,${t.accountExternalId}\n`,
     }),
   },
+  'POST /v1/imports/relationships': {
+    // The account managing the account every program has (a repeat changes nothing); from another
+    // program the account is unknown there and the file is refused.
+    refuses: (res, context) => {
+      expect(res.statusCode, context).toBe(422);
+      expect(res.json().code, context).toBe('import_invalid_rows');
+    },
+    request: (t) => ({
+      headers: csv,
+      payload: `fromExternalId,type,toExternalId,startedAt\n${t.accountExternalId},manages,${SHARED_EXTERNAL_ID},2026-01-01\n`,
+    }),
+  },
   // The ledger (its writes need an Idempotency-Key).
   'POST /v1/ledger/credits': {
     request: (t) => ({

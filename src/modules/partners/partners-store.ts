@@ -1,5 +1,5 @@
 // SQL of the partners module: referral programs, codes, referrals and sales claims.
-import { and, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { equalsIf, programTable } from '../../db/rows.ts';
 import { referralCodes, referralPrograms, referrals, salesClaims } from './partners-tables.ts';
@@ -79,12 +79,12 @@ export function unconvertedReferralsOf(
     );
 }
 
-/** How many referrals the referrer made since `since` (the velocity guard). */
-export async function referralsSince(
+/** How many referrals of the referrer meet the conditions. */
+async function countReferrals(
   db: Executor,
   programId: string,
   referrerAccountId: string,
-  since: Date,
+  ...conditions: SQL[]
 ): Promise<number> {
   const [row] = await db
     .select({ n: sql<string>`count(*)` })
@@ -93,31 +93,36 @@ export async function referralsSince(
       and(
         eq(referrals.programId, programId),
         eq(referrals.referrerAccountId, referrerAccountId),
-        gte(referrals.attributedAt, since),
+        ...conditions,
       ),
     );
   return Number(row?.n ?? 0);
 }
 
+/** How many referrals the referrer made since `since` (the velocity guard). */
+export function referralsSince(
+  db: Executor,
+  programId: string,
+  referrerAccountId: string,
+  since: Date,
+): Promise<number> {
+  return countReferrals(db, programId, referrerAccountId, gte(referrals.attributedAt, since));
+}
+
 /** How many referrals of the referrer converted in the referral program (tiered rewards' rank). */
-export async function convertedCount(
+export function convertedCount(
   db: Executor,
   programId: string,
   referrerAccountId: string,
   referralProgram: string,
 ): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<string>`count(*)` })
-    .from(referrals)
-    .where(
-      and(
-        eq(referrals.programId, programId),
-        eq(referrals.referrerAccountId, referrerAccountId),
-        eq(referrals.referralProgram, referralProgram),
-        eq(referrals.status, 'converted'),
-      ),
-    );
-  return Number(row?.n ?? 0);
+  return countReferrals(
+    db,
+    programId,
+    referrerAccountId,
+    eq(referrals.referralProgram, referralProgram),
+    eq(referrals.status, 'converted'),
+  );
 }
 
 export interface FunnelCounts {
