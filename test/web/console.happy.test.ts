@@ -457,6 +457,27 @@ describe.each(['pglite', 'postgres'] as const)('the console on %s', (storeUnderT
       headers: { authorization: `Bearer ${demoKey}` },
     });
     expect(none.status).toBe(404);
+    // Relationships from a file: the unknown account refused on its line, as the API reports it.
+    await page.getByLabel('What the file holds').selectOption('relationships');
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'relationships.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'From External ID,Type,To External ID,Started At\nCRM-0001,manages,CRM-0002,2026-01-01\nCRM-0001,manages,NOPE-404,2026-01-01\n',
+      ),
+    });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await expect
+      .poll(() =>
+        report
+          .getByRole('row')
+          .filter({ hasText: 'NOPE-404' })
+          .first()
+          .getByRole('cell')
+          .first()
+          .textContent(),
+      )
+      .toBe('3');
     await page.context().close();
   });
 

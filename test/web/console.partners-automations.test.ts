@@ -5,136 +5,29 @@
 // API) proposed as a payout run, reviewed, the demo's run cancelled, the run approved by another admin
 // (maker-checker) and a payout marked sent — each checked against the API. axe-core checks each
 // screen; screenshots go to test-artifacts/console/ (on the embedded store).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildConsoleIfStale } from '../../src/cli/web-build.ts';
-import { adminUrl, urlFor } from '../support/postgres-template.ts';
-import { freePort, ROOT, type RunningServer, startServer } from '../support/server.ts';
+import {
+  consoleHelpers,
+  type Login,
+  launchBrowser,
+  type RunningConsole,
+  startConsole,
+  stopConsole,
+} from './console-harness.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(ROOT, 'test-artifacts/console');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-type Store = 'pglite' | 'postgres';
 /** How long a poll waits for the screen after a write (the machine may be loaded: a second is not enough). */
 const PATIENT = { timeout: 15_000 };
-let store: Store;
-let databaseUrl: string | undefined;
-let cwd: string;
-let port: number;
-let server: RunningServer;
+let running: RunningConsole;
 let browser: Browser;
-let demoKey: string;
-let owner: { email: string; password: string };
-let approver: { email: string; password: string };
-
-// biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read loosely by the test
-async function apiGet(path: string): Promise<any> {
-  const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${demoKey}` } });
-  expect(res.status, path).toBe(200);
-  return res.json();
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read loosely by the test
-async function apiPost(path: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
-  const res = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${demoKey}`, 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
-  return res.json();
-}
-
-async function newPage(viewport = { width: 1280, height: 720 }): Promise<Page> {
-  // bypassCSP: the console's Content-Security-Policy refuses inline scripts, axe-core's injection among them.
-  const context = await browser.newContext({
-    viewport,
-    locale: 'en-GB',
-    bypassCSP: true,
-  });
-  return context.newPage();
-}
-
-async function signIn(page: Page, path: string, login = owner) {
-  await page.goto(`${server.url}/console/`);
-  await page.getByLabel('E-mail').fill(login.email);
-  await page.getByLabel('Password').fill(login.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
-  if (path !== '/dashboard') {
-    const [section] = path.slice(1).split('/');
-    const name = section![0]!.toUpperCase() + section!.slice(1);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
-    // On the screen before going on: a reload or a request made next must not happen on the dashboard.
-    await page.waitForURL((url) => url.pathname === `/console/${section}`);
-  }
-}
-
-/** axe-core on the page as it is: the serious and critical violations (none expected; embedded store only). */
-async function accessibility(page: Page): Promise<string[]> {
-  if (store !== 'pglite') return [];
-  await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      globalThis as unknown as {
-        axe: {
-          run(): Promise<{
-            violations: { id: string; impact: string; nodes: { target: unknown }[] }[];
-          }>;
-        };
-      }
-    ).axe.run();
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      targets: v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3),
-    }));
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} ${v.targets.join(' ')}`);
-}
-
-const shot = async (page: Page, name: string) => {
-  if (store === 'pglite') await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-};
-
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+let approver: Login;
+const { apiGet, apiPost, newPage, signIn, accessibility, shot } = consoleHelpers(() => ({
+  browser,
+  running,
+}));
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `No chromium at ${CHROMIUM}: apt-get install chromium (as .ci/run does), or set CHROMIUM_PATH`,
-    );
-  mkdirSync(ARTIFACTS, { recursive: true });
-  buildConsoleIfStale();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchBrowser();
 }, 300_000);
 
 afterAll(async () => {
@@ -145,33 +38,12 @@ describe.each(['pglite', 'postgres'] as const)(
   'the automation and commission screens on %s',
   (storeUnderTest) => {
     beforeAll(async () => {
-      store = storeUnderTest;
-      databaseUrl = undefined;
-      if (store === 'postgres') {
-        const name = `fidelis_console_commissions_${process.pid}`;
-        await withAdmin(async (c) => {
-          await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          await c.query(`CREATE DATABASE ${name}`);
-        });
-        databaseUrl = urlFor(name);
-      }
-      cwd = mkdtempSync(join(tmpdir(), 'fidelis-console-commissions-'));
-      port = await freePort();
-      server = await startServer(cwd, port, databaseUrl);
-      demoKey = /Demo API key\s+(\S+)/.exec(server.banner)![1]!;
-      const login = /Console login\s+(\S+) \/ (\S+)\s+\(owner\)/.exec(server.banner)!;
-      owner = { email: login[1]!, password: login[2]! };
-      const decider = /Console login\s+(\S+) \/ (\S+)\s+\(approver\)/.exec(server.banner)!;
-      approver = { email: decider[1]!, password: decider[2]! };
+      running = await startConsole(storeUnderTest, 'commissions');
+      ({ approver } = running);
     }, 300_000);
 
     afterAll(async () => {
-      await server?.stop();
-      if (cwd) rmSync(cwd, { recursive: true, force: true });
-      if (databaseUrl) {
-        const name = new URL(databaseUrl).pathname.slice(1);
-        await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-      }
+      await stopConsole(running);
     });
 
     it('lists the automations as the API has them, refuses one at its field, creates one and pauses and resumes it', async () => {
@@ -218,8 +90,8 @@ describe.each(['pglite', 'postgres'] as const)(
       expect(await page.locator(`#${await days.getAttribute('aria-describedby')}`).textContent()).toMatch(
         /days/,
       );
-      const missing = await fetch(`${server.url}/v1/automations/console-win-back`, {
-        headers: { authorization: `Bearer ${demoKey}` },
+      const missing = await fetch(`${running.server.url}/v1/automations/console-win-back`, {
+        headers: { authorization: `Bearer ${running.demoKey}` },
       });
       expect(missing.status).toBe(404);
       expect(await accessibility(page)).toEqual([]);
@@ -268,7 +140,10 @@ describe.each(['pglite', 'postgres'] as const)(
       const euros = (minor: number) =>
         new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' }).format(minor / 100);
       // A second admin (maker-checker: whoever proposes a run does not approve it).
-      const second = { email: `second-admin-${store}@demo.fidelis.local`, password: 'second-admin-pass' };
+      const second = {
+        email: `second-admin-${storeUnderTest}@demo.fidelis.local`,
+        password: 'second-admin-pass',
+      };
       await apiPost('/v1/users', { ...second, role: 'admin', name: 'Second Admin' });
       // The partner and the business it refers (the referral set up through the API below).
       await apiPost('/v1/accounts', { externalId: 'PARTNER-1', name: 'Console Partners Ltd' });
@@ -302,8 +177,8 @@ describe.each(['pglite', 'postgres'] as const)(
       );
       expect(
         (
-          await fetch(`${server.url}/v1/commission-plans/console-agency`, {
-            headers: { authorization: `Bearer ${demoKey}` },
+          await fetch(`${running.server.url}/v1/commission-plans/console-agency`, {
+            headers: { authorization: `Bearer ${running.demoKey}` },
           })
         ).status,
       ).toBe(404);
@@ -336,7 +211,7 @@ describe.each(['pglite', 'postgres'] as const)(
       ).code;
       await apiPost('/v1/referrals', { code, account: 'REFERRED-1' });
       await apiPost('/v1/events', {
-        id: `CONSOLE-COMMISSION-${store}`,
+        id: `CONSOLE-COMMISSION-${storeUnderTest}`,
         type: 'purchase',
         account: 'REFERRED-1',
         occurredAt: new Date().toISOString(),

@@ -6,155 +6,39 @@
 // a CSV export), webhooks (an endpoint added with its secret shown once, a delivery to a real
 // receiver, the secret rotated, the endpoint disabled, a replay) and the jobs. axe-core checks each
 // screen; screenshots go to test-artifacts/console/ (on the embedded store).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildConsoleIfStale } from '../../src/cli/web-build.ts';
-import { adminUrl, urlFor } from '../support/postgres-template.ts';
-import { fidelis, freePort, ROOT, type RunningServer, startServer } from '../support/server.ts';
+import type { RunningServer } from '../support/server.ts';
+import { fidelis, freePort, startServer } from '../support/server.ts';
+import {
+  consoleHelpers,
+  type Login,
+  launchBrowser,
+  type RunningConsole,
+  type Store,
+  startConsole,
+  stopConsole,
+} from './console-harness.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(ROOT, 'test-artifacts/console');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-type Store = 'pglite' | 'postgres';
+let running: RunningConsole;
 let store: Store;
-let databaseUrl: string | undefined;
-let cwd: string;
-let port: number;
 let server: RunningServer;
 let browser: Browser;
 let demoKey: string;
-let owner: { email: string; password: string };
-let approver: { email: string; password: string };
+let owner: Login;
+let approver: Login;
+const { apiGet, apiPost, apiPatch, asUser, newPage, signIn, accessibility, shot } = consoleHelpers(() => ({
+  browser,
+  running,
+}));
 
 /** A webhook receiver on the loopback (allowed to the server by FIDELIS_WEBHOOK_ALLOWED_HOSTS). */
 let receiver: Server;
 let receiverPort: number;
 const received: { headers: Record<string, unknown>; body: string }[] = [];
 
-// biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read loosely by the test
-async function apiGet(path: string): Promise<any> {
-  const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${demoKey}` } });
-  expect(res.status, path).toBe(200);
-  return res.json();
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read loosely by the test
-async function apiPost(path: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
-  const res = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${demoKey}`, 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
-  return res.json();
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read loosely by the test
-async function apiPatch(path: string, body: unknown): Promise<any> {
-  const res = await fetch(`${server.url}${path}`, {
-    method: 'PATCH',
-    headers: { authorization: `Bearer ${demoKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
-  return res.json();
-}
-
-/** A request of the signed-in console user (its session cookie and CSRF token), answered status and JSON. */
-async function asUser(page: Page, method: string, path: string, body?: unknown) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const session = (await (await fetch('/console/session')).json()) as { csrfToken: string };
-      const res = await fetch(path, {
-        method,
-        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      });
-      // biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read loosely by the test
-      return { status: res.status, body: (await res.json()) as any };
-    },
-    { method, path, body },
-  );
-}
-
-async function newPage(viewport = { width: 1280, height: 720 }): Promise<Page> {
-  // bypassCSP: the console's Content-Security-Policy refuses inline scripts, axe-core's injection among them.
-  const context = await browser.newContext({
-    viewport,
-    locale: 'en-GB',
-    bypassCSP: true,
-  });
-  return context.newPage();
-}
-
-async function signIn(page: Page, path: string, login = owner) {
-  await page.goto(`${server.url}/console/`);
-  await page.getByLabel('E-mail').fill(login.email);
-  await page.getByLabel('Password').fill(login.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
-  if (path !== '/dashboard') {
-    const [section] = path.slice(1).split('/');
-    const name = section![0]!.toUpperCase() + section!.slice(1);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
-    // On the screen before going on: a reload or a request made next must not happen on the dashboard.
-    await page.waitForURL((url) => url.pathname === `/console/${section}`);
-  }
-}
-
-/** axe-core on the page as it is: the serious and critical violations (none expected; embedded store only). */
-async function accessibility(page: Page): Promise<string[]> {
-  if (store !== 'pglite') return [];
-  await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const result = await (
-      globalThis as unknown as {
-        axe: {
-          run(): Promise<{
-            violations: { id: string; impact: string; nodes: { target: unknown }[] }[];
-          }>;
-        };
-      }
-    ).axe.run();
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      targets: v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3),
-    }));
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} ${v.targets.join(' ')}`);
-}
-
-const shot = async (page: Page, name: string) => {
-  if (store === 'pglite') await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-};
-
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `No chromium at ${CHROMIUM}: apt-get install chromium (as .ci/run does), or set CHROMIUM_PATH`,
-    );
-  mkdirSync(ARTIFACTS, { recursive: true });
-  buildConsoleIfStale();
   receiver = createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => {
@@ -169,19 +53,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(receiverPort, '127.0.0.1', resolve));
   // Inherited by the server the test starts: the receiver is on the loopback, refused otherwise.
   process.env.FIDELIS_WEBHOOK_ALLOWED_HOSTS = `127.0.0.1:${receiverPort}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchBrowser();
 }, 300_000);
 
 afterAll(async () => {
@@ -191,33 +63,12 @@ afterAll(async () => {
 
 describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (storeUnderTest) => {
   beforeAll(async () => {
-    store = storeUnderTest;
-    databaseUrl = undefined;
-    if (store === 'postgres') {
-      const name = `fidelis_console_screens_${process.pid}`;
-      await withAdmin(async (c) => {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.query(`CREATE DATABASE ${name}`);
-      });
-      databaseUrl = urlFor(name);
-    }
-    cwd = mkdtempSync(join(tmpdir(), 'fidelis-console-screens-'));
-    port = await freePort();
-    server = await startServer(cwd, port, databaseUrl);
-    demoKey = /Demo API key\s+(\S+)/.exec(server.banner)![1]!;
-    const login = /Console login\s+(\S+) \/ (\S+)\s+\(owner\)/.exec(server.banner)!;
-    owner = { email: login[1]!, password: login[2]! };
-    const decider = /Console login\s+(\S+) \/ (\S+)\s+\(approver\)/.exec(server.banner)!;
-    approver = { email: decider[1]!, password: decider[2]! };
+    running = await startConsole(storeUnderTest, 'screens');
+    ({ store, server, demoKey, owner, approver } = running);
   }, 300_000);
 
   afterAll(async () => {
-    await server?.stop();
-    if (cwd) rmSync(cwd, { recursive: true, force: true });
-    if (databaseUrl) {
-      const name = new URL(databaseUrl).pathname.slice(1);
-      await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    }
+    await stopConsole(running);
   });
 
   it('shows the program KPIs on the dashboard as the insight report has them', async () => {
@@ -1438,7 +1289,7 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
   it('shows a viewer no write on the new screens, and the API refuses one', async () => {
     await server.stop();
     const viewer = { email: 'screens-viewer@demo.fidelis.local', password: 'viewer-pass-456' };
-    const made = fidelis(cwd, databaseUrl, [
+    const made = fidelis(running.cwd, running.databaseUrl, [
       'users',
       'create',
       '--email',
@@ -1449,7 +1300,8 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
       viewer.password,
     ]);
     expect(made.status, made.output).toBe(0);
-    server = await startServer(cwd, port, databaseUrl);
+    running.server = await startServer(running.cwd, running.port, running.databaseUrl);
+    server = running.server;
     const page = await newPage();
     await signIn(page, '/tiers', viewer);
     await page.getByText('may look at the ladders but not change them').waitFor();

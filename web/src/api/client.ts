@@ -73,6 +73,7 @@ export function uploadCsv(
   path:
     | '/v1/imports/accounts'
     | '/v1/imports/contacts'
+    | '/v1/imports/relationships'
     | '/v1/imports/events'
     | `/v1/rewards/${string}/codes`,
   file: Blob,

@@ -1,4 +1,4 @@
-// Imports: a CSV file of accounts, contacts or events sent to the import routes (text/csv), as a dry
+// Imports: a CSV file of accounts, contacts, relationships or events sent to the import routes (text/csv), as a dry
 // run (nothing written) or for real, with the upload's progress and the report line by line.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
@@ -6,7 +6,7 @@ import { ProblemError, type Schemas, uploadCsv } from '../api/client';
 import { ProblemAlert } from '../components/Problem';
 import { can, useSession } from '../session';
 
-type Kind = 'accounts' | 'contacts' | 'events';
+type Kind = 'accounts' | 'contacts' | 'relationships' | 'events';
 type Report = Schemas['ImportReport'] | Schemas['EventImportReport'];
 interface Line {
   line: number;
@@ -17,13 +17,15 @@ interface Line {
 
 const COLUMNS: Record<Kind, string> = {
   accounts:
-    'externalId and name (required), parentExternalId, segment, country, preferredCurrency, status, customerSince, attr.<name>',
+    'externalId and name (required), parentExternalId, segment, country, preferredCurrency, status, customerSince, referralCode, attr.<name>',
   contacts:
     'email and accountExternalId (required), name, role, birthday, locale, marketingOptIn, statementOptIn',
+  relationships:
+    'fromExternalId, type (manages) and toExternalId (required), startedAt, endedAt (an end given to an open link ends it)',
   events: 'id, type, account, occurredAt (required), amount, currency, and the other event fields',
 };
 
-/** The report's lines: every row of an events import; the bad rows of an accounts or contacts one. */
+/** The report's lines: every row of an events import; the bad rows of the others. */
 function linesOf(report: Report): Line[] {
   if (report.kind === 'events')
     return report.lines.map((l) => ({
@@ -105,6 +107,7 @@ export function Imports() {
         <select id="import-kind" value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
           <option value="accounts">Accounts</option>
           <option value="contacts">Contacts</option>
+          <option value="relationships">Relationships</option>
           <option value="events">Events</option>
         </select>
         <p className="muted" id="import-columns">
