@@ -126,9 +126,11 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   if (!services.notifications.enabled)
     app.log.info('e-mail disabled: SMTP_URL is unset (notices and statements are not mailed)');
   await services.jobs.start();
-  const address = await app.listen({ port: config.port, host: config.host });
-  const stopScheduler = await startScheduler(services, app.log);
 
+  // The signal handlers are in place before the server answers /health: a SIGTERM that arrives while
+  // the scheduler is still starting waits for the start to finish, then shuts down gracefully.
+  let stopScheduler: (() => Promise<void>) | undefined;
+  let starting: Promise<unknown> = Promise.resolve();
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -136,11 +138,12 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     app.log.info({ signal }, 'shutting down');
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
+    await starting.catch(() => undefined);
     await app.close();
     // What the last events queued for tiers and challenges runs before the store closes.
     await services.events.settled();
     await services.portal.settled();
-    await stopScheduler();
+    await stopScheduler?.();
     await services.webhooks.stop();
     await services.notifications.stop();
     await services.jobs.stop();
@@ -149,6 +152,14 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const started = (async () => {
+    const listening = await app.listen({ port: config.port, host: config.host });
+    stopScheduler = await startScheduler(services, app.log);
+    return listening;
+  })();
+  starting = started;
+  const address = await started;
 
   const base = address
     .replace('0.0.0.0', 'localhost')
