@@ -42458,7 +42458,7 @@ export interface operations {
                  * @example nl-NL
                  */
                 locale?: string;
-                /** @description discount_code, egift_card, prepaid_card (virtual), experience (events, tours), session (training, consultation), service_credit (free months), merchandise, donation, cash_payout, custom */
+                /** @description discount_code, egift_card, prepaid_card (virtual), experience (events, tours), session (training, consultation), service_credit (free months), merchandise, donation, cash_payout (a points-to-cash conversion: priced in points, its faceValue credited to the cash wallet of that currency when approved, then fulfilled), custom */
                 type?: "discount_code" | "egift_card" | "prepaid_card" | "experience" | "session" | "service_credit" | "merchandise" | "donation" | "cash_payout" | "custom";
                 status?: "active" | "archived";
                 limit?: number;
@@ -42622,7 +42622,7 @@ export interface operations {
                         /** @description Any of these tiers */
                         tiers?: string[];
                     };
-                    /** @description What the reward is worth to the member (e.g. a EUR 25 gift card) */
+                    /** @description What the reward is worth to the member (e.g. a EUR 25 gift card); for a cash_payout, the cash credited per redemption (required) */
                     faceValue?: {
                         /**
                          * Format: int64
@@ -42704,7 +42704,7 @@ export interface operations {
                         };
                     };
                     /**
-                     * @description discount_code, egift_card, prepaid_card (virtual), experience (events, tours), session (training, consultation), service_credit (free months), merchandise, donation, cash_payout, custom
+                     * @description discount_code, egift_card, prepaid_card (virtual), experience (events, tours), session (training, consultation), service_credit (free months), merchandise, donation, cash_payout (a points-to-cash conversion: priced in points, its faceValue credited to the cash wallet of that currency when approved, then fulfilled), custom
                      * @enum {unknown}
                      */
                     type: "discount_code" | "egift_card" | "prepaid_card" | "experience" | "session" | "service_credit" | "merchandise" | "donation" | "cash_payout" | "custom";

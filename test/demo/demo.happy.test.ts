@@ -103,7 +103,8 @@ describe('the demo program', () => {
       expect.objectContaining({ enabled: false, eventTypes: ['tier.changed', 'redemption.requested'] }),
     ]);
     const messages = await api.services.webhooks.messages(demo.programId, { limit: 500 });
-    expect(messages.data.filter((m) => m.type === 'redemption.requested')).toHaveLength(3);
+    // The three tool-kit requests waiting for approval and the conversion approved at once.
+    expect(messages.data.filter((m) => m.type === 'redemption.requested')).toHaveLength(4);
     // Nothing to deliver: a dispatch finds no enabled endpoint and writes no delivery.
     await api.services.jobs.start();
     try {
@@ -116,6 +117,18 @@ describe('the demo program', () => {
       await api.services.jobs.stop();
     }
   }, 120_000);
+});
+
+describe('the demo catalog', () => {
+  it('has a points-to-cash conversion one partner used: its euros are in that cash wallet', async () => {
+    const page = await api.services.redemptions.list(demo.programId, { status: 'fulfilled', limit: 100 });
+    const conversion = page.data.find((r) => r.price.amount === 1000 && r.delivery === 'delivered');
+    expect(conversion).toBeDefined();
+    const wallets = await api.services.ledger.summary(demo.programId, conversion!.accountId);
+    expect(wallets.find((w) => w.unit === 'EUR')?.available).toBeGreaterThanOrEqual(1000);
+    const history = await api.services.ledger.history(demo.programId, conversion!.accountId, 'EUR', {});
+    expect(history.data.map((l) => l.reasonCode)).toContain('points_conversion');
+  });
 });
 
 describe("the demo member's portal", () => {

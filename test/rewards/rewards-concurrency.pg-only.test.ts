@@ -203,3 +203,44 @@ describe('concurrent decisions', () => {
     await sound();
   });
 });
+
+describe('a points-to-cash conversion approved twice at once (decision 0054)', () => {
+  it('two approvers at once: one approval, the cash credited once', async () => {
+    await api.services.programs.update(
+      api.a.programId,
+      { settings: { redemptions: { approval: { always: true } } } },
+      FIXTURE,
+    );
+    const id = await reward({
+      type: 'cash_payout',
+      price: { amount: 100, unit: 'points' },
+      faceValue: { amount: 250, currency: 'EUR' },
+      stock: { kind: 'unlimited' },
+    });
+    const a = await account(1000);
+    const approvers = await Promise.all(
+      ['one', 'two'].map(
+        async (name) =>
+          (
+            await api.services.contacts.create(
+              api.a.programId,
+              a,
+              { email: `${unique(name)}@approvers.example`, role: 'approver' },
+              FIXTURE,
+            )
+          ).id,
+      ),
+    );
+    for (let round = 0; round < 4; round++) {
+      const redemption = (await post('/v1/redemptions', { reward: id, account: a })).json().id;
+      const both = await Promise.all(
+        approvers.map((contactId) => post(`/v1/redemptions/${redemption}/approve`, { contactId })),
+      );
+      expect(labels(both)).toEqual({ 200: 1, '409 already_approved': 1 });
+    }
+    const wallets = await api.services.ledger.summary(api.a.programId, a);
+    expect(wallets.find((w) => w.unit === 'points')).toMatchObject({ available: 600, held: 0 });
+    expect(wallets.find((w) => w.unit === 'EUR')).toMatchObject({ available: 1000 });
+    await sound();
+  });
+});

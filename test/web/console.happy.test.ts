@@ -329,6 +329,28 @@ describe.each(['pglite', 'postgres'] as const)('the console on %s', (storeUnderT
     expect((await apiGet(`/v1/rewards/${created.id}`)).stock.available).toBe(3);
     await expect.poll(() => row.textContent()).toContain('archived');
 
+    // A cash payout converts points to cash (decision 0054): without the cash it credits it is refused
+    // at the face value field; with it, created as typed.
+    const payout = `Console EUR 5 conversion (${store})`;
+    await page.getByRole('button', { name: 'New reward' }).click();
+    await page.getByLabel('Name', { exact: true }).fill(payout);
+    await page.getByLabel('Type', { exact: true }).selectOption('cash_payout');
+    await page.getByLabel('Price', { exact: true }).fill('500');
+    await page.getByLabel('Stock', { exact: true }).selectOption('unlimited');
+    await page.getByRole('button', { name: 'Create the reward' }).click();
+    const face = page.getByLabel(/^Face value in minor units/);
+    await expect.poll(() => face.getAttribute('aria-invalid')).toBe('true');
+    await face.fill('500');
+    await page.getByLabel('Face value currency').fill('eur');
+    await page.getByRole('button', { name: 'Create the reward' }).click();
+    await catalog.getByRole('row').filter({ hasText: payout }).waitFor();
+    const conversion = (await apiAll('/v1/rewards')).find((r: { name: string }) => r.name === payout);
+    expect(conversion).toMatchObject({
+      type: 'cash_payout',
+      price: { amount: 500, unit: 'points' },
+      faceValue: { amount: 500, currency: 'EUR' },
+    });
+
     // Redemptions, filtered by status: the one the approver approved is there.
     const approved = await apiAll('/v1/redemptions?status=approved');
     expect(approved.length).toBeGreaterThan(0);

@@ -16,12 +16,12 @@ const STEPS = Object.keys(STEP_WORDS) as RedemptionStep[];
 /** Every state a redemption can be in: a delivery only once fulfilled; rewards with and without a code pool. */
 const STATES: RedemptionState[] = REDEMPTION_STATUSES.flatMap((status) =>
   (status === 'fulfilled' ? (['shipped', 'delivered'] as Delivery[]) : [null]).flatMap((delivery) =>
-    [false, true].map((codePool) => ({ status, delivery, codePool })),
+    [false, true].map((atApproval) => ({ status, delivery, atApproval })),
   ),
 );
 
 const name = (s: RedemptionState) =>
-  `${s.status}${s.delivery ? `/${s.delivery}` : ''}${s.codePool ? ' (pool)' : ''}`;
+  `${s.status}${s.delivery ? `/${s.delivery}` : ''}${s.atApproval ? ' (at approval)' : ''}`;
 
 describe('nextStatus', () => {
   it('allows exactly these steps, leading to these statuses', () => {
@@ -37,19 +37,19 @@ describe('nextStatus', () => {
     const waiting = { approve: 'approved', reject: 'rejected', cancel: 'cancelled', time_out: 'cancelled' };
     expect(allowed).toEqual({
       pending_approval: waiting,
-      'pending_approval (pool)': waiting,
+      'pending_approval (at approval)': waiting,
       approved: { cancel: 'cancelled', ship: 'fulfilled', deliver: 'fulfilled', fail: 'failed' },
-      'approved (pool)': { cancel: 'cancelled', issue_code: 'fulfilled', fail: 'failed' },
+      'approved (at approval)': { cancel: 'cancelled', issue_code: 'fulfilled', fail: 'failed' },
       'fulfilled/shipped': { deliver: 'fulfilled', fail: 'failed' },
-      'fulfilled/shipped (pool)': { deliver: 'fulfilled', fail: 'failed' },
+      'fulfilled/shipped (at approval)': { deliver: 'fulfilled', fail: 'failed' },
       'fulfilled/delivered': {},
-      'fulfilled/delivered (pool)': {},
+      'fulfilled/delivered (at approval)': {},
       rejected: {},
-      'rejected (pool)': {},
+      'rejected (at approval)': {},
       cancelled: {},
-      'cancelled (pool)': {},
+      'cancelled (at approval)': {},
       failed: {},
-      'failed (pool)': {},
+      'failed (at approval)': {},
     });
   });
 

@@ -3,7 +3,7 @@
 // and stock work.
 //
 //   pending_approval ─approve (the last approval needed)→ approved ─ship→ fulfilled (shipped) ─deliver→ fulfilled (delivered)
-//          │                                                 │ └─deliver / issue_code (a pool code)→ fulfilled (delivered)
+//          │                                                 │ └─deliver / issue_code (a pool code, a conversion's cash)→ fulfilled (delivered)
 //          ├─reject→ rejected                                 ├─cancel→ cancelled
 //          ├─cancel, time_out→ cancelled                      └─fail→ failed   (also from fulfilled (shipped))
 
@@ -25,14 +25,14 @@ export interface RedemptionState {
   status: RedemptionStatus;
   /** Once fulfilled: on its way (shipped) or delivered. */
   delivery: Delivery | null;
-  /** The reward is fulfilled by handing out a code of its pool at approval, not by the operator. */
-  codePool: boolean;
+  /** Fidelis fulfils it at approval, not the operator: a code of its pool handed out, or a conversion's cash credited. */
+  atApproval: boolean;
 }
 
 /**
  * What can happen to a redemption once requested: an approval (the last one the policy needs
  * approves it); a rejection, a cancellation or the approval time-out (it ends, giving back what it
- * took); handing out the reserved pool code; the operator reporting it shipped or delivered; and
+ * took); handing out the reserved pool code (or crediting a conversion's cash); the operator reporting it shipped or delivered; and
  * failed fulfilment (the points are refunded).
  */
 export type RedemptionStep =
@@ -71,11 +71,11 @@ export function nextStatus(state: RedemptionState, step: RedemptionStep): Redemp
     case 'cancel':
       return status === 'pending_approval' || status === 'approved' ? 'cancelled' : null;
     case 'issue_code':
-      return status === 'approved' && state.codePool ? 'fulfilled' : null;
+      return status === 'approved' && state.atApproval ? 'fulfilled' : null;
     case 'ship':
-      return status === 'approved' && !state.codePool ? 'fulfilled' : null;
+      return status === 'approved' && !state.atApproval ? 'fulfilled' : null;
     case 'deliver':
-      return (status === 'approved' && !state.codePool) || shipped ? 'fulfilled' : null;
+      return (status === 'approved' && !state.atApproval) || shipped ? 'fulfilled' : null;
     case 'fail':
       return status === 'approved' || shipped ? 'failed' : null;
   }

@@ -18,6 +18,7 @@ import type { RuleService } from '../rules/rules-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
 import type { UserService } from '../users/users-service.ts';
 import type { WebhookService } from '../webhooks/webhooks-service.ts';
+import { loadCatalogDemo } from './demo-catalog.ts';
 import { demoCsv, demoEvents, demoLadder, demoMovements, demoRules } from './demo-data.ts';
 import {
   DEMO_BADGE,
@@ -241,35 +242,8 @@ export function createDemoService(
         Array.from({ length: 20 }, (_, i) => `NW-SV-${String(i + 1).padStart(4, '0')}`),
         actor,
       );
-      await rewards.create(
-        program.id,
-        {
-          type: 'merchandise',
-          name: 'Branded cap',
-          translations: {
-            id: { name: 'Topi' },
-            pl: { name: 'Czapka' },
-            fa: { name: 'کلاه' },
-            th: { name: 'หมวก' },
-          },
-          price: { amount: 300, unit: 'points' },
-          stock: { kind: 'unlimited' },
-        },
-        actor,
-      );
-      // Out of most members' reach, to show why not: "needs Gold", "… points short".
-      await rewards.create(
-        program.id,
-        {
-          type: 'experience',
-          name: 'Trade fair trip for two',
-          translations: { pl: { name: 'Wyjazd na targi dla dwojga' } },
-          price: { amount: 25000, unit: 'points' },
-          stock: { kind: 'counted', quantity: 4 },
-          eligibility: { tiers: ['gold', 'platinum'] },
-        },
-        actor,
-      );
+      // The cap, the trip out of reach, and a points-to-cash conversion one partner has used.
+      await loadCatalogDemo(rewards, redemptions, program.id, earners[3]!, actor);
       // A paid plan the demo member's company holds: the portal's memberships and perks page.
       if (memberships) {
         const plan = await memberships.createPlan(

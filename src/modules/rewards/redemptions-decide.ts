@@ -4,6 +4,7 @@ import { FidelisError, fieldError } from '../../core/errors.ts';
 import { approvedAlready, nextStatus, STEP_WORDS } from '../../core/rewards/redemption-status.ts';
 import type { Tx } from '../../db/client.ts';
 import type { Contact } from '../contacts/contacts-schemas.ts';
+import { conversionContext } from './redemptions-convert.ts';
 import { loadRedemption, type Redemption, viewRedemption } from './redemptions-list.ts';
 import type { DecisionInput } from './redemptions-schemas.ts';
 import { type RedemptionActor, type RedemptionDeps, staffName } from './redemptions-service.ts';
@@ -93,7 +94,15 @@ export async function approveRedemption(
   input: DecisionInput,
   by: RedemptionActor,
 ): Promise<Redemption> {
-  const who = await decider(d, programId, await loadRedemption(d, programId, id), input, by);
+  const current = await loadRedemption(d, programId, id);
+  const who = await decider(d, programId, current, input, by);
+  // A conversion's last approval credits its cash in the transition: read what that needs now.
+  const cash = await conversionContext(
+    d,
+    programId,
+    await d.rewards.load(programId, current.rewardId),
+    current.accountId,
+  );
   const row = await transition(d, programId, id, async (tx, r, reward) => {
     const given = await approvalsOf(tx, programId, [r.id]);
     if (approvedAlready(r.status) || given.some((a) => a.approver === who.approver)) {
@@ -112,7 +121,7 @@ export async function approveRedemption(
       approvals,
       required: r.approvalsRequired,
     });
-    return approvals >= r.approvalsRequired ? settleApproved(d, tx, programId, r, reward, by.actor) : r;
+    return approvals >= r.approvalsRequired ? settleApproved(d, tx, programId, r, reward, by.actor, cash) : r;
   });
   if (row.status === 'cancelled') {
     throw new FidelisError(

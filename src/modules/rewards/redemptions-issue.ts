@@ -9,6 +9,7 @@ import { FidelisError } from '../../core/errors.ts';
 import { nextStatus } from '../../core/rewards/redemption-status.ts';
 import type { Executor, Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
+import { converts } from './redemptions-convert.ts';
 import { type RedemptionDeps, staffName } from './redemptions-service.ts';
 import { insertRedemption, updateRedemption } from './redemptions-store.ts';
 import { record, stateOf } from './redemptions-transition.ts';
@@ -31,6 +32,8 @@ export async function freeIssueProblem(
   }
   if (reward.status !== 'active') return `reward ${rewardId} is archived`;
   if (reward.stockKind === 'sessions') return 'a reward booked per session cannot be issued free';
+  // Cash for no points: a cash effect says that plainly (decision 0054).
+  if (converts(reward)) return 'a points-to-cash conversion cannot be issued free';
   return null;
 }
 

@@ -6,6 +6,7 @@ import { approvalsNeeded, refusals, unavailability, windowStart } from '../../co
 import type { Tx } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Contact } from '../contacts/contacts-schemas.ts';
+import { conversionContext } from './redemptions-convert.ts';
 import { type Redemption, viewRedemption } from './redemptions-list.ts';
 import type { RequestRedemptionInput } from './redemptions-schemas.ts';
 import { type RedemptionActor, type RedemptionDeps, staffName } from './redemptions-service.ts';
@@ -158,6 +159,8 @@ export async function requestRedemption(
     contact?.role,
   );
   const id = newId('red');
+  // A conversion approved at once credits its cash in the hold's transaction: read what it needs now.
+  const cash = required === 0 ? await conversionContext(d, programId, reward, account.id) : undefined;
   let created: RedemptionRow | undefined;
   // In the transaction that holds the price (after the wallet row is locked and the hold written), or
   // in one of its own for a free perk (price 0, decision 0047: no hold; limits keep their own lock).
@@ -186,7 +189,7 @@ export async function requestRedemption(
       approvalsRequired: required,
       ...(holdEntryId === null && { free: true }),
     });
-    created = required === 0 ? await settleApproved(d, tx, programId, row, reward, by.actor) : row;
+    created = required === 0 ? await settleApproved(d, tx, programId, row, reward, by.actor, cash) : row;
   };
   if (reward.priceAmount === 0) {
     await d.database.transaction((tx) => write(tx, null));

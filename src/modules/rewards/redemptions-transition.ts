@@ -14,8 +14,9 @@ import {
 import type { Tx } from '../../db/client.ts';
 import { retryOnConflict } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import type { LedgerService } from '../ledger/ledger-service.ts';
+import type { CreditContext, LedgerService } from '../ledger/ledger-service.ts';
 import { MESSAGE_TYPES, type MessageType } from '../outbox/outbox-service.ts';
+import { converts, creditConversion } from './redemptions-convert.ts';
 import { toRedemption } from './redemptions-list.ts';
 import type { RedemptionDeps } from './redemptions-service.ts';
 import { insertEvent, lockRedemption, type RedemptionRow, updateRedemption } from './redemptions-store.ts';
@@ -24,7 +25,11 @@ import { issueCode, type RewardRow, releaseCode, returnSessionPlace, returnStock
 export const TIMED_OUT = 'The approval time-out passed and the held points were released';
 
 export function stateOf(r: RedemptionRow, reward: RewardRow): RedemptionState {
-  return { status: r.status, delivery: r.delivery, codePool: reward.fulfilment === 'code_pool' };
+  return {
+    status: r.status,
+    delivery: r.delivery,
+    atApproval: reward.fulfilment === 'code_pool' || converts(reward),
+  };
 }
 
 export function conflict(r: RedemptionRow, action: string): FidelisError {
@@ -98,7 +103,10 @@ export async function record(
   });
 }
 
-/** Captures the hold; hands out the reserved code of a code-pool reward (then it is fulfilled). */
+/**
+ * Captures the hold; hands out the reserved code of a code-pool reward, or credits a conversion's
+ * cash (`cash`: its credit context, read before the transaction), and then it is fulfilled.
+ */
 export async function settleApproved(
   d: RedemptionDeps,
   tx: Tx,
@@ -106,6 +114,7 @@ export async function settleApproved(
   r: RedemptionRow,
   reward: RewardRow,
   actor: Actor,
+  cash?: CreditContext,
 ): Promise<RedemptionRow> {
   if (r.holdEntryId === null) return approveFree(d, tx, programId, r, reward, actor);
   let posted: Awaited<ReturnType<LedgerService['resolve']>>;
@@ -129,7 +138,30 @@ export async function settleApproved(
     settleEntryId: posted.entry.id,
   });
   await record(d, tx, programId, actor, 'redemption.approved', r, approved, { entryId: posted.entry.id });
+  if (converts(reward)) return handOutCash(d, tx, programId, approved, reward, actor, cash);
   return handOutCode(d, tx, programId, approved, reward, actor);
+}
+
+/** Credits the approved conversion's cash to the member's wallet of its currency: then it is fulfilled. */
+async function handOutCash(
+  d: RedemptionDeps,
+  tx: Tx,
+  programId: string,
+  approved: RedemptionRow,
+  reward: RewardRow,
+  actor: Actor,
+  cash: CreditContext | undefined,
+): Promise<RedemptionRow> {
+  const credited = await creditConversion(d, tx, programId, approved, reward, actor, cash);
+  const fulfilled = await updateRedemption(tx, programId, approved.id, {
+    status: allowed(approved, reward, 'issue_code'),
+    delivery: 'delivered',
+  });
+  await record(d, tx, programId, actor, 'redemption.fulfilled', approved, fulfilled, {
+    cashEntryId: credited.entryId,
+    cash: { amount: credited.amount, currency: credited.currency },
+  });
+  return fulfilled;
 }
 
 /** A free perk (price 0, no hold) approved: nothing to capture; a pool code is handed out. */

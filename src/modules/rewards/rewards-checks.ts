@@ -27,6 +27,27 @@ export function moneyProblems(input: {
   return fields;
 }
 
+/**
+ * A cash payout is a points-to-cash conversion (decision 0054): priced in points (more than 0), with
+ * the face value the member's cash wallet receives, fulfilled by Fidelis at approval (no code pool,
+ * no sessions). The reward as it will be after the write.
+ */
+export function conversionProblems(reward: {
+  type: string;
+  price: { amount: number; unit: string };
+  faceValue?: { amount: number; currency: string } | null;
+  stockKind: string;
+}): Record<string, string> {
+  if (reward.type !== 'cash_payout') return {};
+  const fields: Record<string, string> = {};
+  if (reward.price.unit !== 'points') fields['price/unit'] = 'a cash payout is priced in points';
+  else if (reward.price.amount === 0) fields['price/amount'] = 'a cash payout converts more than 0 points';
+  if (!reward.faceValue) fields.faceValue = 'a cash payout needs the cash it credits (amount and currency)';
+  if (reward.stockKind === 'codes' || reward.stockKind === 'sessions')
+    fields['stock/kind'] = 'a cash payout is credited, not given out by codes or sessions';
+  return fields;
+}
+
 /** Throws validation_failed when any field is at fault. */
 export function checkFields(fields: Record<string, string>): void {
   if (Object.keys(fields).length > 0) throw invalidFields(fields);

@@ -1,7 +1,7 @@
 // Adding a reward to the catalog.
 import type { Actor } from '../../core/access.ts';
 import { newId } from '../../lib/ids.ts';
-import { checkFields, moneyProblems, toDate } from './rewards-checks.ts';
+import { checkFields, conversionProblems, moneyProblems, toDate } from './rewards-checks.ts';
 import type { CreateRewardInput } from './rewards-schemas.ts';
 import type { RewardDeps } from './rewards-service.ts';
 import { insertReward } from './rewards-store.ts';
@@ -10,7 +10,10 @@ import { type Reward, viewReward } from './rewards-view.ts';
 
 /** What schemas cannot check: known currencies, the window's order, fulfilment that fits the stock. */
 function checkCreate(input: CreateRewardInput): FulfilmentMethod {
-  const fields = moneyProblems(input);
+  const fields = {
+    ...moneyProblems(input),
+    ...conversionProblems({ ...input, stockKind: input.stock.kind }),
+  };
   if (
     input.availableFrom &&
     input.availableUntil &&

@@ -19,7 +19,7 @@ export const ContactRef = Type.String({ minLength: 1, maxLength: 64, description
 
 export const RewardTypeSchema = Type.Enum([...REWARD_TYPES], {
   description:
-    'discount_code, egift_card, prepaid_card (virtual), experience (events, tours), session (training, consultation), service_credit (free months), merchandise, donation, cash_payout, custom',
+    'discount_code, egift_card, prepaid_card (virtual), experience (events, tours), session (training, consultation), service_credit (free months), merchandise, donation, cash_payout (a points-to-cash conversion: priced in points, its faceValue credited to the cash wallet of that currency when approved, then fulfilled), custom',
 });
 
 const Translations = Type.Record(
@@ -53,7 +53,8 @@ const FaceValue = Type.Object(
   { amount: Amount, currency: Currency },
   {
     additionalProperties: false,
-    description: 'What the reward is worth to the member (e.g. a EUR 25 gift card)',
+    description:
+      'What the reward is worth to the member (e.g. a EUR 25 gift card); for a cash_payout, the cash credited per redemption (required)',
   },
 );
 

@@ -1,7 +1,7 @@
 // Changing a reward: its texts, price, window, eligibility, limits, counted stock, or archiving it.
 import type { Actor } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
-import { checkFields, moneyProblems, toDate } from './rewards-checks.ts';
+import { checkFields, conversionProblems, moneyProblems, toDate } from './rewards-checks.ts';
 import type { UpdateRewardInput } from './rewards-schemas.ts';
 import type { RewardDeps } from './rewards-service.ts';
 import { lockReward, type NewRewardRow, patchReward } from './rewards-store.ts';
@@ -17,6 +17,22 @@ export async function updateReward(
 ): Promise<Reward> {
   const current = await loadReward(d, programId, id);
   const fields = moneyProblems(input);
+  // A change of what it costs or credits (a cash payout made before conversions stays editable otherwise).
+  if (input.price !== undefined || input.faceValue !== undefined)
+    Object.assign(
+      fields,
+      conversionProblems({
+        type: current.type,
+        price: input.price ?? { amount: current.priceAmount, unit: current.priceUnit },
+        faceValue:
+          input.faceValue !== undefined
+            ? input.faceValue
+            : current.faceValueAmount !== null && current.faceValueCurrency !== null
+              ? { amount: current.faceValueAmount, currency: current.faceValueCurrency }
+              : null,
+        stockKind: current.stockKind,
+      }),
+    );
   if (input.stockQuantity !== undefined && current.stockKind !== 'counted')
     fields.stockQuantity = `the reward's stock is ${current.stockKind}`;
   const from = input.availableFrom !== undefined ? toDate(input.availableFrom) : current.availableFrom;

@@ -164,6 +164,7 @@ function fieldOf(path: string): string | undefined {
   const [, where, first, second] = path.split('/');
   if (where !== 'body' || !first) return undefined;
   if (first === 'price') return second === 'unit' ? 'unit' : 'amount';
+  if (first === 'faceValue') return second === 'currency' ? 'faceCurrency' : 'faceAmount';
   if (first === 'stock') return second === 'quantity' ? 'quantity' : 'stockKind';
   if (first === 'stockQuantity') return 'quantity';
   return ['name', 'type', 'description', 'status'].includes(first) ? first : undefined;
@@ -176,6 +177,11 @@ function RewardForm({ reward, onDone }: { reward?: Reward; onDone: () => void })
     mutationFn: (form: FormData) => {
       const text = (name: string) => String(form.get(name) ?? '').trim();
       const price = { amount: Number(text('amount')), unit: text('unit') || 'points' };
+      // What the member gets in money (a cash payout credits it to their cash wallet): both or neither.
+      const faceAmount = text('faceAmount');
+      const faceCurrency = text('faceCurrency').toUpperCase();
+      const faceValue =
+        faceAmount || faceCurrency ? { amount: Number(faceAmount), currency: faceCurrency } : null;
       const description = text('description');
       const quantity = Number(text('quantity'));
       if (reward)
@@ -186,6 +192,7 @@ function RewardForm({ reward, onDone }: { reward?: Reward; onDone: () => void })
               name: text('name'),
               description: description || null,
               price,
+              ...(faceValue ? { faceValue } : reward.faceValue ? { faceValue: null } : {}),
               ...(reward.stock.kind === 'counted' && { stockQuantity: quantity }),
               status: text('status') as 'active' | 'archived',
             },
@@ -202,6 +209,7 @@ function RewardForm({ reward, onDone }: { reward?: Reward; onDone: () => void })
             name: text('name'),
             ...(description && { description }),
             price,
+            ...(faceValue && { faceValue }),
             stock,
           },
         }),
@@ -269,6 +277,14 @@ function RewardForm({ reward, onDone }: { reward?: Reward; onDone: () => void })
         <label htmlFor="reward-unit">Price unit (points, or a cash wallet’s currency)</label>
         <input {...field('unit')} defaultValue={reward?.price.unit ?? 'points'} />
         {fieldErrors('unit')}
+        <label htmlFor="reward-faceAmount">
+          Face value in minor units (a cash payout credits it to the member’s cash wallet)
+        </label>
+        <input {...field('faceAmount')} inputMode="numeric" defaultValue={reward?.faceValue?.amount} />
+        {fieldErrors('faceAmount')}
+        <label htmlFor="reward-faceCurrency">Face value currency</label>
+        <input {...field('faceCurrency')} defaultValue={reward?.faceValue?.currency ?? ''} />
+        {fieldErrors('faceCurrency')}
         {!reward && (
           <>
             <label htmlFor="reward-stockKind">Stock</label>
