@@ -14,6 +14,9 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Two files at a time on the 2-core machine (vitest's default is one fewer than the cores): a
+    // postgres-project file spends much of its time waiting on the server (decision 0050).
+    maxWorkers: 2,
     projects: [
       { test: { name: 'core', include: [...coreTests, ...onceTests] } },
       {
@@ -30,6 +33,10 @@ export default defineConfig({
         test: {
           name: 'web',
           include: webTests,
+          // After the store projects, one file at a time: a browser and a server per store are heavy
+          // enough on 2 cores that a second file beside them only makes both slower (decision 0050).
+          sequence: { groupOrder: 1 },
+          maxWorkers: 1,
           testTimeout: 120_000,
           hookTimeout: 300_000,
           // A browser's round trip to the server can take seconds on a loaded 2-core machine; a poll
@@ -43,6 +50,9 @@ export default defineConfig({
           include: storeTests,
           pool: 'threads',
           exclude: [...coreTests, ...onceTests, ...webTests],
+          // One module graph per worker (decision 0050): a file's store is its own database, so files
+          // share nothing but the loaded modules, and loading them again per file cost more than its tests.
+          isolate: false,
           env: { FIDELIS_TEST_DRIVER: 'postgres' },
           globalSetup: ['test/support/postgres-template.ts'],
         },
