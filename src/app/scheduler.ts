@@ -1,7 +1,9 @@
 // Periodic work inside the server process: expiry of points, time-outs of pending credits and holds,
 // tier requalification at period, grace and override ends, redemptions whose approval timed out, and
 // renewal or lapse of memberships, challenge completions the events' after-commit check missed,
-// the scheduled payout runs of partners' commissions, the RFM scores once a day, and the notifications' expiring-soon notices and statement runs.
+// commission lines the events' hook missed and the scheduled payout runs of partners' commissions
+// (every month owed), the RFM scores once a day, and the notifications' expiring-soon notices and
+// statement runs.
 // Every due run is idempotent (its ledger keys derive from what it acts on), so a late or repeated run
 // writes the same journal. Each program's due runs are one job of the durable queue (decision 0043):
 // every instance's timer sends it each minute, and the queue keeps at most one waiting or running per
@@ -87,8 +89,10 @@ export async function startScheduler(
       log.error({ err: error, programId: programId }, 'engagement due run failed; it will be retried');
     }
     try {
-      const result = await services.partners.runDue(programId, new Date(), SCHEDULER);
-      if (result.proposed) log.info({ programId: programId, ...result }, 'scheduled payout run proposed');
+      const { runs, commissions } = await services.partners.runDue(programId, new Date(), SCHEDULER);
+      if (runs.length > 0) log.info({ programId: programId, runs }, 'scheduled payout runs proposed');
+      if (commissions.lines > 0)
+        log.info({ programId: programId, ...commissions }, 'commission lines the events hook missed written');
     } catch (error) {
       failed.push(error);
       log.error({ err: error, programId: programId }, 'partners due run failed; it will be retried');

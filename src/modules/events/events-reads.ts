@@ -112,3 +112,69 @@ export async function eventExportPage(
     r.attrs,
   ]);
 }
+
+/** An event as the partners' commission sweep reads it (decision 0052). */
+export interface RecordedEvent {
+  /** Our id (`evt_…`): with `receivedAt`, the sweep's position. */
+  eventId: string;
+  /** The client's id (what the events' port hands on as `id`). */
+  id: string;
+  type: string;
+  accountId: string;
+  occurredAt: Date;
+  /** As PostgreSQL wrote it (microseconds: a JavaScript date would round them away). */
+  receivedAt: string;
+  amountMinor: bigint | null;
+  references: Record<string, string>;
+  /** A return's original event, by the client's id. */
+  originalEventId: string | null;
+}
+
+/**
+ * Up to `limit` events of these accounts recorded after the position (`received_at`, id) and before
+ * `until`, in that order (the index `events_received_idx`).
+ */
+export async function eventsRecordedAfter(
+  db: Executor,
+  programId: string,
+  accountIds: string[],
+  after: { at: string; id: string },
+  until: Date,
+  limit: number,
+): Promise<RecordedEvent[]> {
+  if (accountIds.length === 0) return [];
+  const rows = await selectRows<{
+    id: string;
+    external_id: string;
+    type: string;
+    account_id: string;
+    occurred_at: Date | string;
+    received_at: string;
+    base_amount: string | null;
+    references: Record<string, string>;
+    original_external_id: string | null;
+  }>(
+    db,
+    sql`select e.id, e.external_id, e.type, e.account_id, e.occurred_at, e.received_at::text as received_at,
+               e.base_amount::text as base_amount, e.references, o.external_id as original_external_id
+          from events e
+          left join events o on o.program_id = e.program_id and o.id = e.original_event_id
+         where e.program_id = ${programId}
+           and (e.received_at, e.id) > (${after.at}::timestamptz, ${after.id})
+           and e.received_at < ${until.toISOString()}
+           and e.account_id = any(${textArray(accountIds)})
+         order by e.received_at, e.id
+         limit ${limit}`,
+  );
+  return rows.map((r) => ({
+    eventId: r.id,
+    id: r.external_id,
+    type: r.type,
+    accountId: r.account_id,
+    occurredAt: new Date(r.occurred_at),
+    receivedAt: r.received_at,
+    amountMinor: r.base_amount === null ? null : BigInt(r.base_amount),
+    references: r.references ?? {},
+    originalEventId: r.original_external_id ?? r.references?.originalEventId ?? null,
+  }));
+}

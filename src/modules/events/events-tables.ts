@@ -57,6 +57,8 @@ export const events = pgTable(
     uniqueIndex('events_external_id_uq').on(t.programId, t.externalId),
     index('events_account_idx').on(t.programId, t.accountId, t.occurredAt),
     index('events_original_idx').on(t.programId, t.originalEventId),
+    // The partners' commission sweep reads events in the order they were recorded (decision 0052).
+    index('events_received_idx').on(t.programId, t.receivedAt, t.id),
     foreignKey({
       name: 'events_account_fk',
       columns: [t.programId, t.accountId],

@@ -243,3 +243,35 @@ export const payoutLines = pgTable(
   // rows are reached through its partner's lines (commission_lines_partner_idx) and this key.
   (t) => [primaryKey({ columns: [t.programId, t.lineId] })],
 );
+
+/**
+ * The partners' due run of a program (decision 0052): how far the commission sweep has read the
+ * events (`sweptAt`, `sweptId`: the last event seen, by `received_at` then id), and the first month
+ * the payout schedule owes (`scheduleSince`, set when the due run first sees the schedule on,
+ * cleared when it sees it off).
+ */
+export const commissionSweeps = pgTable('commission_sweeps', {
+  programId: text('program_id')
+    .primaryKey()
+    .references(() => programs.id),
+  sweptAt: timestamp('swept_at', { withTimezone: true }).notNull(),
+  sweptId: text('swept_id').notNull().default(''),
+  scheduleSince: text('schedule_since'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * A return applied to a commission line (decision 0052): written with the clawback, so a return the
+ * hook and the due run's sweep both see is applied once, even when it takes nothing back.
+ */
+export const commissionLineReturns = pgTable(
+  'commission_line_returns',
+  {
+    programId: text('program_id').notNull(),
+    lineId: text('line_id').notNull(),
+    /** The client's id of the return. */
+    returnEventId: text('return_event_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.programId, t.lineId, t.returnEventId] })],
+);

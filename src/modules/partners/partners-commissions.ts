@@ -40,6 +40,10 @@ import { moneyWords, toLine } from './partners-commission-views.ts';
 import type { CommittedEvent } from './partners-conversion.ts';
 import { type PartnerDeps, REFERRALS_JOB } from './partners-deps.ts';
 import type { ReferralRow } from './partners-store.ts';
+import { applyReturn } from './partners-sweep-store.ts';
+
+/** What commissions read of a committed event (not the facts rules saw); the sweep adds when it was recorded. */
+export type CommissionEvent = Omit<CommittedEvent, 'facts'> & { recordedAt?: Date };
 
 const DAY_MS = 86_400_000;
 const JOB = actorName(REFERRALS_JOB);
@@ -206,7 +210,7 @@ export async function payEvent(deps: PartnerDeps, p: Paying): Promise<number> {
 async function clawBack(
   deps: PartnerDeps,
   program: Program,
-  ret: CommittedEvent,
+  ret: CommissionEvent,
   now: Date,
 ): Promise<number> {
   const programId = program.id;
@@ -225,6 +229,8 @@ async function clawBack(
     for (const line of await lockLinesOfEvent(tx, programId, originalId)) {
       const key = `${line.key}:clawback:${ret.id}`;
       if (await lineByKey(tx, programId, key)) continue;
+      // Once per line and return, even when it takes nothing back: the hook and the sweep may both come.
+      if (!(await applyReturn(tx, programId, line.id, ret.id))) continue;
       const revenue = BigInt(line.revenueMinor ?? 0);
       const returnedBefore = BigInt(line.returnedMinor);
       const full = returnedBefore + returned >= revenue;
@@ -337,7 +343,7 @@ async function clawBack(
 export async function recordCommissions(
   deps: PartnerDeps,
   programId: string,
-  events: CommittedEvent[],
+  events: CommissionEvent[],
   now = new Date(),
 ): Promise<number> {
   if (events.length === 0) return 0;
@@ -359,7 +365,10 @@ export async function recordCommissions(
     if (!plan) continue;
     const referred = await deps.accounts.resolve(programId, referral.referredAccountId);
     const context = await deps.ledger.creditContext(programId, referral.referrerAccountId);
-    for (const event of sales.filter((e) => e.accountId === referral.referredAccountId))
+    // The sweep (decision 0052) pays only what the hook would have: not an event recorded before the
+    // partner was put on its plan.
+    const paid = (e: CommissionEvent) => !e.recordedAt || e.recordedAt >= assignment!.assignedAt;
+    for (const event of sales.filter((e) => e.accountId === referral.referredAccountId && paid(e)))
       written += await payEvent(deps, {
         program,
         plan,

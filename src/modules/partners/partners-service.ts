@@ -97,7 +97,7 @@ export function createPartnerService(deps: PartnerDeps) {
     getPayout,
     setPayoutStatus,
     payoutRunCsv: runCsv,
-    /** The due run's partners work: the scheduled payout run (decision 0048). */
+    /** The due run's partners work: the commission sweep and the scheduled payout runs (decisions 0048, 0052). */
     runDue,
   });
 }
