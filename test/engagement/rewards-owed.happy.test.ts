@@ -1,7 +1,11 @@
 // Rewards owed (decision 0053): a completion or firing whose catalog reward was skipped owes it; the
 // program lists what it owes, the due run issues it once the reward is in stock again (oldest first),
 // an admin retries one now or waives it, and the reward is issued once, keyed like the first attempt.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { challengeCompletions } from '../../src/modules/engagement/engagement-tables.ts';
 import { type TestApi, testApi } from '../support/app.ts';
 import {
   type Body,
@@ -242,5 +246,31 @@ describe('rewards owed', () => {
     expect((await owed(p)).data).toEqual([]);
     // Nothing owed any more: the due run issues nothing.
     expect(await p.due('2026-03-16T10:00:00Z')).toMatchObject({ rewardsIssued: 0 });
+  });
+
+  it('the migration fills the reward of completions skipped before it, which are then owed', async () => {
+    const p = await engagementProgram(api);
+    const gift = await giftChallenge(p);
+    const acme = await p.account('ACME');
+    // A completion written before the migration: skipped, without the reward it names.
+    await api.database.db.insert(challengeCompletions).values({
+      programId: p.id,
+      challengeCode: 'three-trainings',
+      accountId: acme,
+      windowKey: '2026-Q2',
+      version: 1,
+      windowStart: new Date('2026-03-31T22:00:00Z'),
+      windowEnd: new Date('2026-06-30T22:00:00Z'),
+      completedAt: new Date('2026-04-03T09:00:00Z'),
+      points: 300,
+      rewardSkipped: 'Gift card has no codes left',
+    });
+    expect((await owed(p)).data).toMatchObject([{ reward: null }]);
+    const migration = readFileSync(join(import.meta.dirname, '../../drizzle/0039_rewards_owed.sql'), 'utf8');
+    for (const statement of migration.split('--> statement-breakpoint').filter((s) => /^\s*UPDATE/.test(s)))
+      await api.database.db.execute(sql.raw(statement));
+    expect((await owed(p)).data).toMatchObject([
+      { key: `challenge:three-trainings:${acme}:2026-Q2`, reward: { id: gift, inStock: true } },
+    ]);
   });
 });
