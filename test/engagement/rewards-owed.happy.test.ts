@@ -266,6 +266,15 @@ describe('rewards owed', () => {
       rewardSkipped: 'Gift card has no codes left',
     });
     expect((await owed(p)).data).toMatchObject([{ reward: null }]);
+    const unknown = await p.send(p.admin, {
+      method: 'POST',
+      url: `/v1/engagement/rewards-owed/${encodeURIComponent(`challenge:three-trainings:${acme}:2026-Q2`)}/retry`,
+    });
+    expect(unknown.statusCode, unknown.body).toBe(409);
+    expect(unknown.json()).toMatchObject({
+      code: 'reward_still_unavailable',
+      detail: expect.stringContaining('not known'),
+    });
     const migration = readFileSync(join(import.meta.dirname, '../../drizzle/0039_rewards_owed.sql'), 'utf8');
     for (const statement of migration.split('--> statement-breakpoint').filter((s) => /^\s*UPDATE/.test(s)))
       await api.database.db.execute(sql.raw(statement));

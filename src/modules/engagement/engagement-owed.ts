@@ -122,8 +122,9 @@ async function issueOwed(
   return deps.database.transaction(async (tx) => {
     await advisoryLock(tx, `engagement:${programId}:${key}`);
     const row = await findOwed(tx, programId, ref);
-    if (!row || row.rewardSkipped === null || row.rewardId === null) throw notFound(key);
+    if (!row || row.rewardSkipped === null) throw notFound(key);
     if (statusOf(row) !== 'owed') return { row, issued: false };
+    if (row.rewardId === null) return { unavailable: 'the reward it owes is not known', row };
     if (!deps.redemptions) return { unavailable: 'catalog rewards are not available', row };
     const issued = await deps.redemptions.issueFree(
       tx,
@@ -187,7 +188,7 @@ export async function waiveOwed(
   return deps.database.transaction(async (tx) => {
     await advisoryLock(tx, `engagement:${programId}:${key}`);
     const row = await findOwed(tx, programId, ref);
-    if (!row || row.rewardSkipped === null || row.rewardId === null) throw notFound(key);
+    if (!row || row.rewardSkipped === null) throw notFound(key);
     if (statusOf(row) !== 'owed')
       throw new FidelisError('reward_owed_settled', `The reward owed by ${key} was ${statusOf(row)} already`);
     await settleOwed(tx, programId, ref, { rewardWaivedAt: now, rewardWaivedReason: input.reason });
