@@ -82,7 +82,7 @@ export async function startScheduler(
     }
     try {
       const result = await services.engagement.runDue(programId, new Date(), SCHEDULER);
-      if (result.completed > 0 || result.fired > 0)
+      if (result.completed > 0 || result.fired > 0 || result.rewardsIssued > 0)
         log.info({ programId: programId, ...result }, 'engagement due run');
     } catch (error) {
       failed.push(error);

@@ -79,6 +79,13 @@ export const ERROR_CATALOG = {
   automation_not_found: { status: 404, title: 'No such automation' },
   automation_exists: { status: 409, title: 'The program already has an automation of this code' },
   automation_invalid: { status: 422, title: 'The automation document is not valid' },
+  // engagement: rewards owed (decision 0053)
+  reward_owed_not_found: { status: 404, title: 'No completion or firing of this key owes a catalog reward' },
+  reward_still_unavailable: {
+    status: 409,
+    title: 'The owed reward still cannot be issued (out of stock, archived or gone): nothing was written',
+  },
+  reward_owed_settled: { status: 409, title: 'The owed reward was issued or waived already' },
   // Partners (decision 0026)
   referral_program_not_found: { status: 404, title: 'No such referral program' },
   referral_program_exists: { status: 409, title: 'The program already has a referral program of this code' },

@@ -102,8 +102,20 @@ describe('a quarterly three-trainings challenge', () => {
     expect(progress.goals[0].value).toBe('3');
     expect(await p.points(acme)).toBe(0);
 
-    expect(await p.due('2026-04-10T00:00:00Z')).toEqual({ checked: 1, completed: 1, fired: 0, refreshed: 0 });
-    expect(await p.due('2026-04-10T00:00:00Z')).toEqual({ checked: 1, completed: 0, fired: 0, refreshed: 0 });
+    expect(await p.due('2026-04-10T00:00:00Z')).toEqual({
+      checked: 1,
+      completed: 1,
+      fired: 0,
+      rewardsIssued: 0,
+      refreshed: 0,
+    });
+    expect(await p.due('2026-04-10T00:00:00Z')).toEqual({
+      checked: 1,
+      completed: 0,
+      fired: 0,
+      rewardsIssued: 0,
+      refreshed: 0,
+    });
     expect(await p.points(acme)).toBe(50);
     const after = await p.progress('three-trainings', 'ACME', '2026-04-10T00:00:00Z');
     expect(after).toMatchObject({

@@ -25,7 +25,13 @@ export interface EngagementProgram {
   training(id: string, account: string, occurredAt: string, course?: string): Promise<Body>;
   purchase(id: string, account: string, occurredAt: string, amount: string, extra?: object): Promise<Body>;
   progress(code: string, account: string, asOf?: string): Promise<Body>;
-  due(asOf: string): Promise<{ checked: number; completed: number; fired: number; refreshed: number }>;
+  due(asOf: string): Promise<{
+    checked: number;
+    completed: number;
+    fired: number;
+    rewardsIssued: number;
+    refreshed: number;
+  }>;
   /** Points on the account's wallet. */
   points(account: string): Promise<number>;
   /** The ledger entries of the account with this reason code. */

@@ -9,6 +9,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/core/access.ts';
 import { periodContaining } from '../../src/core/partners/commission.ts';
+import { challengeCompletions } from '../../src/modules/engagement/engagement-tables.ts';
 import { commissionLines } from '../../src/modules/partners/partners-commission-tables.ts';
 import { FIXTURE } from '../support/actor.ts';
 import { type TestApi, testApi } from '../support/app.ts';
@@ -87,6 +88,8 @@ interface Targets {
   proposedRun: string;
   releasedRun: string;
   payout: string;
+  /** The key of a challenge completion of the account that owes the unlimited reward (decision 0053). */
+  rewardOwed: string;
 }
 
 interface RouteSpec {
@@ -595,6 +598,11 @@ const ROUTES: Record<string, RouteSpec> = {
   },
   'GET /v1/accounts/{accountId}/challenges': { request: () => ({ query: 'asOf=2026-06-15T00:00:00Z' }) },
   'POST /v1/engagement/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
+  'POST /v1/engagement/rewards-owed/{key}/retry': { scope: 'admin', request: () => ({ payload: {} }) },
+  'POST /v1/engagement/rewards-owed/{key}/waive': {
+    scope: 'admin',
+    request: () => ({ payload: { reason: 'Probe: given by hand' } }),
+  },
   'POST /v1/leaderboards': {
     scope: 'admin',
     touchesTargets: false,
@@ -768,6 +776,7 @@ interface Fixture {
   proposedRun: string;
   releasedRun: string;
   payout: string;
+  rewardOwed: string;
 }
 let a: Fixture & { pricierReward: string };
 
@@ -1003,7 +1012,31 @@ function aTargets(byExternalId = false): Targets {
     proposedRun: a.proposedRun,
     releasedRun: a.releasedRun,
     payout: a.payout,
+    rewardOwed: a.rewardOwed,
   };
+}
+
+/**
+ * A completion of program a's challenge by its account that owes the unlimited reward (skipped when it
+ * was paid): its key, for the retry and waive routes (a fresh one each, as each settles it).
+ */
+async function owedOf(): Promise<string> {
+  if (!hasRoute('POST /v1/engagement/rewards-owed/{key}/retry') || a.challenge === 'no-challenge')
+    return 'challenge:none:acc_none:2026';
+  const windowKey = `fixture-${++counter}`;
+  await api.database.db.insert(challengeCompletions).values({
+    programId: api.a.programId,
+    challengeCode: a.challenge,
+    accountId: a.accountId,
+    windowKey,
+    version: 1,
+    windowStart: new Date('2026-01-01T00:00:00Z'),
+    windowEnd: new Date('2026-04-01T00:00:00Z'),
+    completedAt: new Date('2026-02-01T00:00:00Z'),
+    rewardId: a.reward,
+    rewardSkipped: 'Fixture is out of stock',
+  });
+  return `challenge:${a.challenge}:${a.accountId}:${windowKey}`;
 }
 
 /** A redemption of program a: waiting for approval (a reward above the threshold), or approved. */
@@ -1223,6 +1256,7 @@ async function freshATargets(route?: Route): Promise<Targets> {
     ...(await memberships(a.accountId)),
     ...(await freshPartnerTargets(route)),
     ...(await freshCommissionTargets(route)),
+    ...(route?.path.includes('/rewards-owed/') && { rewardOwed: await owedOf() }),
     // A relationship to end, and an account to newly manage (each pair is managed once).
     ...(route?.path.startsWith('/v1/relationships') && (await managed(a.accountId))),
     // A survey of its own and a contact who has not answered (an answer is once per contact; a close is final).
@@ -1285,6 +1319,7 @@ function requestOf(route: Route, t: Targets): InjectOptions & { url: string } {
     plan: t.commissionPlan,
     runId: t.releasedRun,
     payoutId: t.payout,
+    key: t.rewardOwed,
     ...custom.params,
   };
   const url = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
@@ -1441,8 +1476,10 @@ beforeAll(async () => {
           })
         ).id
       : 'srv_00000000000000000000000000',
+    rewardOwed: '',
   };
   a.pendingRedemption = await redemptionOf(true);
+  a.rewardOwed = await owedOf();
   a.approvedRedemption = await redemptionOf(false);
   bAccountId = (await created(api.b.write, '/v1/accounts', { externalId: 'BRAVO-1', name: 'Bravo Own' })).id;
   bContactId = (

@@ -2,7 +2,7 @@
 import Type from 'typebox';
 import { Limit, Name, PageOf, Ref, Timestamp } from '../../http/schemas.ts';
 import { EVENT_TYPE_NAME } from '../event-types/event-types-schemas.ts';
-import { CatalogReward, EngagementCode, Nullable } from './engagement-schemas.ts';
+import { CatalogReward, EngagementCode, Nullable, OwedFields } from './engagement-schemas.ts';
 
 const Trigger = Type.Union(
   [
@@ -151,8 +151,7 @@ export const FiringList = Type.Object({
       cashback: Nullable(Type.String({ description: 'In the base currency' })),
       cashbackEntryId: Nullable(Type.String()),
       badgeAwardId: Nullable(Type.String()),
-      redemptionId: Nullable(Type.String({ description: 'The catalog reward issued free' })),
-      rewardSkipped: Nullable(Type.String({ description: 'Why the catalog reward was not issued' })),
+      ...OwedFields,
     }),
   ),
 });

@@ -48,8 +48,12 @@ export function toFiring(row: FiringRow, baseCurrency: string) {
     cashback: row.cashback === null ? null : formatAmount(BigInt(row.cashback), baseCurrency),
     cashbackEntryId: row.cashbackEntryId,
     badgeAwardId: row.badgeAwardId,
+    rewardId: row.rewardId,
     redemptionId: row.redemptionId,
     rewardSkipped: row.rewardSkipped,
+    rewardIssuedAt: row.rewardIssuedAt?.toISOString() ?? null,
+    rewardWaivedAt: row.rewardWaivedAt?.toISOString() ?? null,
+    rewardWaivedReason: row.rewardWaivedReason,
   };
 }
 

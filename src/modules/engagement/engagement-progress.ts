@@ -25,6 +25,7 @@ import type { EngagementDeps } from './engagement-deps.ts';
 import { runAutomations } from './engagement-firing.ts';
 import { issueCatalogReward } from './engagement-free-reward.ts';
 import { refreshLeaderboards } from './engagement-leaderboards.ts';
+import { issueOwedRewards } from './engagement-owed.ts';
 import {
   allChallenges,
   type ChallengeRow,
@@ -300,19 +301,21 @@ async function checkJoined(
  * The due run as of an instant: every challenge's open windows (and those that ended lately) are
  * re-checked for every account active in them, from history. Completions the after-commit hook missed
  * (a crash between the commit and the hook) are paid here; a repeated or concurrent run pays nothing twice.
- * Then the lifecycle automations fire what is due, and the leaderboards' ranking tables are refreshed.
+ * Then the lifecycle automations fire what is due, owed catalog rewards back in stock are issued
+ * (engagement-owed.ts, decision 0053), and the leaderboards' ranking tables are refreshed.
  */
 export async function runDue(
   deps: EngagementDeps,
   programId: string,
   asOf: Date,
   actor: Actor = ENGAGEMENT_JOB,
-): Promise<{ checked: number; completed: number; fired: number; refreshed: number }> {
+): Promise<{ checked: number; completed: number; fired: number; rewardsIssued: number; refreshed: number }> {
   const program = await deps.programs.get(programId);
   const challenges = await runChallenges(deps, program, asOf, actor);
   const fired = await runAutomations(deps, program, asOf, actor);
+  const rewardsIssued = await issueOwedRewards(deps, programId, asOf, actor);
   const refreshed = await refreshLeaderboards(deps, program, asOf);
-  return { ...challenges, fired, refreshed };
+  return { ...challenges, fired, rewardsIssued, refreshed };
 }
 
 async function runChallenges(

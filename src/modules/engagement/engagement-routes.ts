@@ -20,6 +20,7 @@ import {
   StandingsQuery,
   StandingsSchema,
 } from './engagement-leaderboard-schemas.ts';
+import { owedRoutes } from './engagement-owed-routes.ts';
 import {
   AccountChallenges,
   AccountChallengesQuery,
@@ -392,5 +393,6 @@ export const engagementRoutes = routeModule({
     );
 
     automationRoutes(app, engagement);
+    owedRoutes(app, engagement);
   },
 });

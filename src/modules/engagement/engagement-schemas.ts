@@ -259,6 +259,24 @@ export const ChallengeSchema = Type.Object(
 export const ChallengePage = PageOf(Type.Ref('Challenge'));
 export const ChallengeParams = Type.Object({ challengeCode: EngagementCode });
 
+/** What a completion or firing says of its catalog reward (decisions 0041 and 0053). */
+export const OwedFields = {
+  rewardId: Nullable(Type.String({ description: 'The catalog reward it gives' })),
+  redemptionId: Nullable(
+    Type.String({
+      description: 'The catalog reward issued free (a redemption at price 0), at once or later',
+    }),
+  ),
+  rewardSkipped: Nullable(
+    Type.String({
+      description: 'Why the catalog reward was not issued at once (out of stock); kept once issued later',
+    }),
+  ),
+  rewardIssuedAt: Nullable(Timestamp),
+  rewardWaivedAt: Nullable(Timestamp),
+  rewardWaivedReason: Nullable(Type.String()),
+};
+
 const Completion = Type.Object({
   windowKey: Type.String(),
   completedAt: Timestamp,
@@ -267,12 +285,7 @@ const Completion = Type.Object({
   points: Nullable(Type.Integer()),
   entryId: Nullable(Type.String()),
   badgeAwardId: Nullable(Type.String()),
-  redemptionId: Nullable(
-    Type.String({ description: 'The catalog reward issued free (a redemption at price 0)' }),
-  ),
-  rewardSkipped: Nullable(
-    Type.String({ description: 'Why the catalog reward was not issued (out of stock)' }),
-  ),
+  ...OwedFields,
 });
 
 export const ProgressSchema = Type.Object(
@@ -366,6 +379,9 @@ export const DueRunResult = Type.Object({
   checked: Type.Integer({ description: 'Account windows of challenges re-checked' }),
   completed: Type.Integer({ description: 'Challenge completions paid' }),
   fired: Type.Integer({ description: 'Automation occurrences fired' }),
+  rewardsIssued: Type.Integer({
+    description: 'Owed catalog rewards issued now that their reward is in stock again (at most 100 a run)',
+  }),
   refreshed: Type.Integer({ description: 'Leaderboard ranking tables refreshed' }),
 });
 

@@ -27,6 +27,7 @@ import {
   refreshLeaderboard,
   standings,
 } from './engagement-leaderboards.ts';
+import { retryOwed, rewardsOwed, waiveOwed } from './engagement-owed.ts';
 import { recordActivities, runDue } from './engagement-progress.ts';
 import { challengesOfAccount, progress } from './engagement-standing.ts';
 
@@ -64,6 +65,10 @@ export function createEngagementService(deps: EngagementDeps) {
     getAutomation,
     listAutomations: automationsOf,
     firingsOf,
+    // Catalog rewards owed by completions and firings (decision 0053; issued by runDue too)
+    rewardsOwed,
+    retryOwed,
+    waiveOwed,
   });
 }
 

@@ -28,8 +28,12 @@ function completionView(row: CompletionRow | undefined) {
     points: row.points,
     entryId: row.entryId,
     badgeAwardId: row.badgeAwardId,
+    rewardId: row.rewardId,
     redemptionId: row.redemptionId,
     rewardSkipped: row.rewardSkipped,
+    rewardIssuedAt: row.rewardIssuedAt?.toISOString() ?? null,
+    rewardWaivedAt: row.rewardWaivedAt?.toISOString() ?? null,
+    rewardWaivedReason: row.rewardWaivedReason,
   };
 }
 

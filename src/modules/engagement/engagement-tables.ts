@@ -19,6 +19,20 @@ import type { ChallengeDocument } from '../../core/engagement/challenge.ts';
 import { accounts } from '../accounts/accounts-tables.ts';
 import { programs } from '../programs/programs-tables.ts';
 
+/**
+ * What a completion or firing keeps of the catalog reward it owes when it was skipped (decision 0053):
+ * the reward named, when it was issued later (then `redemption_id` is set and `reward_skipped` kept as
+ * the trail), or when and why the operator waived it. Owed: skipped, not issued, not waived.
+ */
+function owedColumns() {
+  return {
+    rewardId: text('reward_id'),
+    rewardIssuedAt: timestamp('reward_issued_at', { withTimezone: true }),
+    rewardWaivedAt: timestamp('reward_waived_at', { withTimezone: true }),
+    rewardWaivedReason: text('reward_waived_reason'),
+  };
+}
+
 export type BadgeTranslations = Record<string, { name?: string; description?: string }>;
 
 /** A badge the program defines, by stable code. */
@@ -142,10 +156,16 @@ export const challengeCompletions = pgTable(
     /** The catalog reward issued free (a redemption at price 0), or why it was not (out of stock). */
     redemptionId: text('redemption_id'),
     rewardSkipped: text('reward_skipped'),
+    ...owedColumns(),
   },
   (t) => [
     primaryKey({ columns: [t.programId, t.challengeCode, t.accountId, t.windowKey] }),
     index('challenge_completions_account_idx').on(t.programId, t.accountId),
+    index('challenge_completions_owed_idx')
+      .on(t.programId, t.recordedAt)
+      .where(
+        sql`${t.rewardSkipped} is not null and ${t.redemptionId} is null and ${t.rewardWaivedAt} is null`,
+      ),
     foreignKey({
       name: 'challenge_completions_challenge_fk',
       columns: [t.programId, t.challengeCode],
@@ -280,10 +300,16 @@ export const automationFirings = pgTable(
     /** The catalog reward issued free (a redemption at price 0), or why it was not (out of stock). */
     redemptionId: text('redemption_id'),
     rewardSkipped: text('reward_skipped'),
+    ...owedColumns(),
   },
   (t) => [
     primaryKey({ columns: [t.programId, t.automationCode, t.subjectId, t.occurrence] }),
     index('automation_firings_account_idx').on(t.programId, t.accountId, t.firedAt),
+    index('automation_firings_owed_idx')
+      .on(t.programId, t.firedAt)
+      .where(
+        sql`${t.rewardSkipped} is not null and ${t.redemptionId} is null and ${t.rewardWaivedAt} is null`,
+      ),
     foreignKey({
       name: 'automation_firings_automation_fk',
       columns: [t.programId, t.automationCode],

@@ -122,3 +122,30 @@ export async function rewardsPricedUpTo(
     eligibility: r.eligibility ?? {},
   }));
 }
+
+/**
+ * Of these rewards, each one's name and whether a free issue could take it now (decision 0053): active,
+ * not booked per session, and unlimited, with counted units left, or with an available code.
+ */
+export async function rewardsInStock(
+  db: Executor,
+  programId: string,
+  ids: string[],
+): Promise<Map<string, { name: string; inStock: boolean }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await selectRows<{ id: string; name: string; in_stock: boolean }>(
+    db,
+    sql`select r.id, r.name,
+               (r.status = 'active' and (r.stock_kind = 'unlimited'
+                 or (r.stock_kind = 'counted' and r.stock_remaining > 0)
+                 or (r.stock_kind = 'codes' and exists (
+                      select 1 from reward_codes c
+                       where c.program_id = r.program_id and c.reward_id = r.id and c.status = 'available')))) as in_stock
+          from rewards r
+         where r.program_id = ${programId} and r.id in (${sql.join(
+           ids.map((id) => sql`${id}`),
+           sql`, `,
+         )})`,
+  );
+  return new Map(rows.map((r) => [r.id, { name: r.name, inStock: r.in_stock === true }]));
+}

@@ -244,8 +244,15 @@ function Firings({ automation }: { automation: Automation }) {
                       f.points !== null && `${formatNumber(f.points)} points`,
                       f.cashback !== null && `${cash(f.cashback, currency)} cashback`,
                       f.badgeAwardId && 'a badge',
-                      f.redemptionId && 'a reward',
-                      f.rewardSkipped && `reward skipped: ${f.rewardSkipped}`,
+                      f.redemptionId && (f.rewardIssuedAt ? 'a reward (issued later)' : 'a reward'),
+                      f.rewardSkipped &&
+                        !f.redemptionId &&
+                        f.rewardWaivedAt &&
+                        `reward waived: ${f.rewardWaivedReason}`,
+                      f.rewardSkipped &&
+                        !f.redemptionId &&
+                        !f.rewardWaivedAt &&
+                        `reward owed: ${f.rewardSkipped}`,
                     ]
                       .filter(Boolean)
                       .join(', ') || '—'}
