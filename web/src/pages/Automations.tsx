@@ -1,6 +1,6 @@
 // Automations: the program's lifecycle automations (birthdays, client anniversaries, milestones,
 // win-back, membership and tier anniversaries) with what fires them and what they give, created with
-// a form whose refusals show at their fields, paused or resumed (the API has no archive: a paused
+// a form whose refusals show at their fields, edited with the same form prefilled, paused or resumed (the API has no archive: a paused
 // automation fires nothing), and each one's latest firings. Backed by /v1/automations (decision 0025);
 // writing needs the admin scope, everyone reads.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -25,6 +25,7 @@ export function Automations() {
   const session = useSession();
   const admin = can(session, 'admin');
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Automation | null>(null);
   const [firingsOf, setFiringsOf] = useState<Automation | null>(null);
   useEffect(() => {
     document.title = 'Automations · Fidelis console';
@@ -54,11 +55,18 @@ export function Automations() {
         </p>
       )}
       {admin && !creating && (
-        <button type="button" onClick={() => setCreating(true)}>
+        <button
+          type="button"
+          onClick={() => {
+            setEditing(null);
+            setCreating(true);
+          }}
+        >
           New automation
         </button>
       )}
       {creating && <AutomationForm onDone={() => setCreating(false)} />}
+      {editing && <AutomationForm key={editing.code} automation={editing} onDone={() => setEditing(null)} />}
       <ProblemAlert error={list.error} />
       {list.isPending ? (
         <p className="loading">Loading…</p>
@@ -85,6 +93,10 @@ export function Automations() {
                   automation={a}
                   admin={admin}
                   onFirings={() => setFiringsOf(firingsOf?.code === a.code ? null : a)}
+                  onEdit={() => {
+                    setCreating(false);
+                    setEditing(a);
+                  }}
                 />
               ))}
             </tbody>
@@ -136,10 +148,12 @@ function AutomationRow({
   automation: a,
   admin,
   onFirings,
+  onEdit,
 }: {
   automation: Automation;
   admin: boolean;
   onFirings: () => void;
+  onEdit: () => void;
 }) {
   const client = useQueryClient();
   const currency = useBaseCurrency();
@@ -175,6 +189,11 @@ function AutomationRow({
           <button type="button" aria-label={`Firings of ${a.name}`} onClick={onFirings}>
             Firings
           </button>
+          {admin && (
+            <button type="button" aria-label={`Edit ${a.name}`} onClick={onEdit}>
+              Edit
+            </button>
+          )}
           {admin && (
             <button
               type="button"
