@@ -7,7 +7,7 @@ import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import { ContactParams } from '../contacts/contacts-schemas.ts';
 import { automationRoutes } from './engagement-automation-routes.ts';
-import { AutomationSchema } from './engagement-automation-schemas.ts';
+import { AutomationSchema, FiringSchema } from './engagement-automation-schemas.ts';
 import {
   CreateLeaderboardBody,
   ExclusionBody,
@@ -50,7 +50,15 @@ import type { EngagementService } from './engagement-service.ts';
 const op = operations('engagement');
 
 export const engagementRoutes = routeModule({
-  schemas: [BadgeSchema, AwardSchema, ChallengeSchema, ProgressSchema, LeaderboardSchema, AutomationSchema],
+  schemas: [
+    BadgeSchema,
+    AwardSchema,
+    ChallengeSchema,
+    ProgressSchema,
+    LeaderboardSchema,
+    AutomationSchema,
+    FiringSchema,
+  ],
   routes(app: Router, { engagement }: { engagement: EngagementService }): void {
     // Badges
 

@@ -7,6 +7,7 @@ import {
   createAutomation,
   firingsOf,
   getAutomation,
+  programFirings,
   updateAutomation,
 } from './engagement-automations.ts';
 import { awardBadge, awardsOf, badgesOf, createBadge, getBadge, updateBadge } from './engagement-badges.ts';
@@ -64,6 +65,7 @@ export function createEngagementService(deps: EngagementDeps) {
     getAutomation,
     listAutomations: automationsOf,
     firingsOf,
+    programFirings,
   });
 }
 
