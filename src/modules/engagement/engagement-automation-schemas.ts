@@ -171,3 +171,6 @@ export const FiringSchema = Type.Object(
 );
 export const FiringList = Type.Object({ data: Type.Array(Type.Ref('AutomationFiring')) });
 export const FiringPage = PageOf(Type.Ref('AutomationFiring'));
+
+/** The automation schemas the routes register (referenced by `$id`). */
+export const AUTOMATION_SCHEMAS = [AutomationSchema, FiringSchema];
