@@ -54,7 +54,7 @@ describe.each(['pglite', 'postgres'] as const)(
       const page = await newPage();
       await signIn(page, '/automations');
       await page.getByRole('heading', { name: 'Automations', level: 1 }).waitFor();
-      const table = page.getByRole('table', { name: 'Automations' });
+      const table = page.getByRole('table', { name: 'Automations', exact: true });
       await expect.poll(() => table.getByRole('row').count(), PATIENT).toBe(automations.length + 1);
       for (const a of automations) await table.getByRole('row').filter({ hasText: a.name }).first().waitFor();
       // The demo's milestone reads as a sentence, its threshold grouped (en-GB).
@@ -65,7 +65,7 @@ describe.each(['pglite', 'postgres'] as const)(
       await page.getByRole('heading', { name: 'Latest firings', exact: true }).waitFor();
       if (across.length === 0) await page.getByText('No firing matches.').waitFor();
       else {
-        const acrossTable = page.getByRole('table', { name: 'Firings across automations, newest first' });
+        const acrossTable = page.getByRole('table', { name: 'Firings of every automation, newest first' });
         await expect.poll(() => acrossTable.getByRole('row').count(), PATIENT).toBe(across.length + 1);
         await acrossTable.getByRole('row').nth(1).getByText(across[0].explanation).waitFor();
       }
@@ -180,7 +180,7 @@ describe.each(['pglite', 'postgres'] as const)(
       // An approver reads them but is offered no write.
       const reader = await newPage();
       await signIn(reader, '/automations', approver);
-      await reader.getByRole('table', { name: 'Automations' }).getByRole('row').nth(1).waitFor();
+      await reader.getByRole('table', { name: 'Automations', exact: true }).getByRole('row').nth(1).waitFor();
       expect(await reader.getByRole('button', { name: 'New automation' }).count()).toBe(0);
       expect(await reader.getByRole('button', { name: /^(Pause|Edit) / }).count()).toBe(0);
       // And the API refuses the approver's change.

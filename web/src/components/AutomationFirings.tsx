@@ -96,7 +96,7 @@ export function AutomationFirings({
         <div className="scroll">
           <table>
             <caption className="visually-hidden">
-              {of ? `Firings of ${of}` : 'Firings across automations'}, newest first
+              {of ? `Firings of ${of}` : 'Firings of every automation'}, newest first
             </caption>
             <thead>
               <tr>
