@@ -718,6 +718,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/automation-firings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The program's automation firings across automations, newest first
+         * @description Filtered by automation, account and a range of firing instants [since, until); paged with nextCursor.
+         */
+        get: operations["listProgramAutomationFirings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/automations": {
         parameters: {
             query?: never;
@@ -3838,6 +3858,32 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        AutomationFiring: {
+            accountId: string;
+            automation: string;
+            badgeAwardId: string | null;
+            cashback: string | null;
+            cashbackEntryId: string | null;
+            contactId: string | null;
+            entryId: string | null;
+            /** @example Happy birthday, Inge — 2026 */
+            explanation: string;
+            /** Format: date-time */
+            firedAt: string;
+            /** @description The local date it fell on */
+            occurredOn: string;
+            /** @description The year, the milestone or the lapse: fired once */
+            occurrence: string;
+            points: number | null;
+            redemptionId: string | null;
+            rewardId: string | null;
+            rewardIssuedAt: string | null;
+            rewardSkipped: string | null;
+            rewardWaivedAt: string | null;
+            rewardWaivedReason: string | null;
+            /** @description The contact (birthdays) or the account */
+            subjectId: string;
+        };
         Badge: {
             code: string;
             /** Format: date-time */
@@ -4642,6 +4688,7 @@ export interface components {
             cutoff: string;
             decidedAt: string | null;
             decidedBy: string | null;
+            decidedByName: string | null;
             decisionReason: string | null;
             id: string;
             /** Format: int64 */
@@ -4656,7 +4703,9 @@ export interface components {
             periodStart: string;
             /** Format: date-time */
             proposedAt: string;
+            /** @description Who proposed it: a console user (usr_…), an API key or job:scheduler */
             proposedBy: string;
+            proposedByName: string | null;
             /** @description proposed, approved or cancelled */
             status: string;
             /** Format: int64 */
@@ -13001,6 +13050,148 @@ export interface operations {
             };
         };
     };
+    listProgramAutomationFirings: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Stable key (lower case letters, digits, _ and -)
+                 * @example three-trainings
+                 */
+                automation?: string;
+                /** @description Only the firings of this account (id or externalId) */
+                account?: string;
+                /** @description Fired at or after this instant */
+                since?: string;
+                /** @description Fired before this instant */
+                until?: string;
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AutomationFiring"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listAutomations: {
         parameters: {
             query?: {
@@ -13795,32 +13986,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            accountId: string;
-                            automation: string;
-                            badgeAwardId: string | null;
-                            cashback: string | null;
-                            cashbackEntryId: string | null;
-                            contactId: string | null;
-                            entryId: string | null;
-                            /** @example Happy birthday, Inge — 2026 */
-                            explanation: string;
-                            /** Format: date-time */
-                            firedAt: string;
-                            /** @description The local date it fell on */
-                            occurredOn: string;
-                            /** @description The year, the milestone or the lapse: fired once */
-                            occurrence: string;
-                            points: number | null;
-                            redemptionId: string | null;
-                            rewardId: string | null;
-                            rewardIssuedAt: string | null;
-                            rewardSkipped: string | null;
-                            rewardWaivedAt: string | null;
-                            rewardWaivedReason: string | null;
-                            /** @description The contact (birthdays) or the account */
-                            subjectId: string;
-                        }[];
+                        data: components["schemas"]["AutomationFiring"][];
                     };
                 };
             };

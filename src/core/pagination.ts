@@ -7,20 +7,23 @@ export function encodeCursor(lastId: string): string {
   return Buffer.from(JSON.stringify({ after: lastId }), 'utf8').toString('base64url');
 }
 
-/** The key to continue after, or undefined when the cursor is not one of ours. */
-export function decodeCursor(cursor: string): string | undefined {
+/**
+ * The key to continue after, or undefined when the cursor is not one of ours. Keys are ids (64
+ * characters at most) unless a list whose key is longer says how long it may be.
+ */
+export function decodeCursor(cursor: string, maxLength = 64): string | undefined {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
-    return typeof value.after === 'string' && value.after.length <= 64 ? value.after : undefined;
+    return typeof value.after === 'string' && value.after.length <= maxLength ? value.after : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** Where a list continues: undefined for the first page; a cursor that is not ours is `invalid_cursor`. */
-export function afterCursor(cursor: string | undefined): string | undefined {
+export function afterCursor(cursor: string | undefined, maxLength?: number): string | undefined {
   if (cursor === undefined) return undefined;
-  const after = decodeCursor(cursor);
+  const after = decodeCursor(cursor, maxLength);
   if (after === undefined) throw new FidelisError('invalid_cursor');
   return after;
 }

@@ -520,3 +520,41 @@ describe('new goals, opt-in and automations refuse bad input, naming the field, 
     );
   });
 });
+
+describe('the firings across automations refuse bad cursors and filters with a problem', () => {
+  const get = async (query: string, status: number, code: string, paths: string[] = []) => {
+    const r = await p.send(p.read, { method: 'GET', url: `/v1/automation-firings?${query}` });
+    expect(r.statusCode, r.body).toBe(status);
+    expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const problem = r.json();
+    expect(problem.code).toBe(code);
+    expect((problem.errors ?? []).map((e: { path: string }) => e.path)).toEqual(
+      expect.arrayContaining(paths),
+    );
+    return problem;
+  };
+  const cursorOf = (after: unknown) => Buffer.from(JSON.stringify({ after }), 'utf8').toString('base64url');
+
+  it('a cursor that is not one of its own', async () => {
+    await get('cursor=nonsense', 400, 'invalid_cursor');
+    // Another list's cursor (an id), and a position whose instant is no instant.
+    await get(`cursor=${cursorOf('acc_01J0000000000000000000000')}`, 400, 'invalid_cursor');
+    await get(`cursor=${cursorOf(JSON.stringify(['yesterday', 'a', 'b', 'c']))}`, 400, 'invalid_cursor');
+    await get(`cursor=${cursorOf(JSON.stringify([1, 2]))}`, 400, 'invalid_cursor');
+  });
+
+  it('a range that ends before it starts, a malformed instant, a bad limit or code', async () => {
+    await get('since=2026-05-01T00:00:00Z&until=2026-04-01T00:00:00Z', 400, 'validation_failed', [
+      '/query/until',
+    ]);
+    await get('since=yesterday', 400, 'validation_failed', ['/querystring/since']);
+    await get('limit=0', 400, 'validation_failed', ['/querystring/limit']);
+    await get('automation=Not%20A%20Code', 400, 'validation_failed', ['/querystring/automation']);
+    await get('colour=red', 400, 'validation_failed');
+  });
+
+  it('an automation or an account the program does not have', async () => {
+    await get('automation=no-such-automation', 404, 'automation_not_found');
+    await get('account=NO-SUCH-ACCOUNT', 404, 'account_not_found');
+  });
+});

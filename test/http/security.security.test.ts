@@ -665,6 +665,12 @@ const ROUTES: Record<string, RouteSpec> = {
     scope: 'admin',
     request: (t) => ({ payload: probeAutomation(t) }),
   },
+  // The firings across automations, filtered by program a's automation and account (decision 0051).
+  'GET /v1/automation-firings': {
+    request: (t) => ({
+      query: `automation=${encodeURIComponent(t.automation)}&account=${encodeURIComponent(t.account)}`,
+    }),
+  },
   'POST /v1/challenges/{challengeCode}/enrolments': {
     request: (t) => ({ params: { challengeCode: t.optInChallenge }, payload: { account: t.account } }),
   },

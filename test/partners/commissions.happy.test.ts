@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../../src/db/client.ts';
+import { FIXTURE } from '../support/actor.ts';
 import { type TestApi, testApi } from '../support/app.ts';
 import {
   agencyPlan,
@@ -191,6 +192,8 @@ describe('payout runs', () => {
     const period = currentMonth();
     const run = await p.ok(p.admin, { method: 'POST', url: '/v1/payout-runs', payload: { period } });
     expect(run).toMatchObject({ period, unit: 'EUR', status: 'proposed', payoutCount: 1, total: 14000 });
+    // Proposed with a key: no name (decision 0051), its id says what it is.
+    expect(run).toMatchObject({ proposedBy: expect.stringMatching(/^key_/), proposedByName: null });
     const [payout] = run.payouts;
     expect(payout).toMatchObject({
       accountId: p.nordic,
@@ -316,5 +319,38 @@ describe('payout runs', () => {
     expect(failed).toMatchObject({ status: 'failed', refundEntryId: expect.stringMatching(/^ent_/) });
     expect(await p.wallet(p.nordic, 'EUR')).toEqual({ available: 10000, pending: 0 });
     expect((await lines(p)).every((l) => l.payoutId === null)).toBe(true);
+  });
+
+  it('names a console user who proposed or decided a run to every role that reads runs (decision 0051)', async () => {
+    const p = await partnerWithReferral(agencyPlan({ holdingDays: 0 }));
+    await p.purchase('SO-1', 'FJORD', '500.00');
+    const user = async (email: string, name?: string) =>
+      (
+        await api.services.users.create(
+          p.id,
+          { email, password: 'correct horse battery', role: 'admin', ...(name && { name }) },
+          FIXTURE,
+        )
+      ).id;
+    const maker = await user(`maker-${p.id}@partners.test`, 'Mia Maker');
+    const checker = await user(`checker-${p.id}@partners.test`);
+    const period = currentMonth();
+    const proposed = await api.services.partners.proposePayoutRun(
+      p.id,
+      { period },
+      { kind: 'user', userId: maker },
+    );
+    expect(proposed).toMatchObject({ proposedBy: maker, proposedByName: 'Mia Maker', decidedByName: null });
+    await api.services.partners.approvePayoutRun(p.id, proposed.id, {}, { kind: 'user', userId: checker });
+    // A read key (the console's viewers and approvers have its scope) reads both, by name or e-mail.
+    const read = await p.ok(p.read, { method: 'GET', url: `/v1/payout-runs/${proposed.id}` });
+    expect(read).toMatchObject({
+      proposedBy: maker,
+      proposedByName: 'Mia Maker',
+      decidedBy: checker,
+      decidedByName: `checker-${p.id.toLowerCase()}@partners.test`,
+    });
+    const listed = (await p.ok(p.read, { method: 'GET', url: `/v1/payout-runs?period=${period}` })).data;
+    expect(listed.find((r: Body) => r.id === proposed.id)).toMatchObject({ proposedByName: 'Mia Maker' });
   });
 });

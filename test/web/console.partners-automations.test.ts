@@ -1,10 +1,12 @@
 // The console's automation and commission screens in a real browser (Debian's chromium driven by
-// playwright-core) against a real `fidelis start` on a fresh store, embedded and PostgreSQL: an
-// automation refused at its field, then created, listed and paused and resumed; a commission plan
-// refused at its rate, then created and a partner put on it; the partner's lines (set up through the
-// API) proposed as a payout run, reviewed, the demo's run cancelled, the run approved by another admin
-// (maker-checker) and a payout marked sent — each checked against the API. axe-core checks each
-// screen; screenshots go to test-artifacts/console/ (on the embedded store).
+// playwright-core) against a real `fidelis start` on a fresh store, embedded and PostgreSQL: the
+// latest firings across automations, filtered by automation; an automation refused at its field,
+// then created, listed, paused and resumed, and edited (refused at its field first); a commission
+// plan refused at its rate, then created, edited (a new version; refused first) and a partner put
+// on it; the partner's lines (set up through the API) proposed as a payout run, reviewed, the demo's
+// run cancelled, the run approved by another admin (maker-checker) and a payout marked sent, the
+// proposer and decider shown by name to an approver too — each checked against the API. axe-core
+// checks each screen; screenshots go to test-artifacts/console/ (on the embedded store).
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -21,7 +23,7 @@ const PATIENT = { timeout: 15_000 };
 let running: RunningConsole;
 let browser: Browser;
 let approver: Login;
-const { apiGet, apiPost, newPage, signIn, accessibility, shot } = consoleHelpers(() => ({
+const { apiGet, apiPost, asUser, newPage, signIn, accessibility, shot } = consoleHelpers(() => ({
   browser,
   running,
 }));
@@ -52,15 +54,26 @@ describe.each(['pglite', 'postgres'] as const)(
       const page = await newPage();
       await signIn(page, '/automations');
       await page.getByRole('heading', { name: 'Automations', level: 1 }).waitFor();
-      const table = page.getByRole('table', { name: 'Automations' });
+      const table = page.getByRole('table', { name: 'Automations', exact: true });
       await expect.poll(() => table.getByRole('row').count(), PATIENT).toBe(automations.length + 1);
       for (const a of automations) await table.getByRole('row').filter({ hasText: a.name }).first().waitFor();
       // The demo's milestone reads as a sentence, its threshold grouped (en-GB).
       await table.getByText('lifetime spend reaches 10,000').waitFor();
 
+      // The latest firings across automations, newest first, as the API lists them.
+      const across = (await apiGet('/v1/automation-firings?limit=50')).data;
+      await page.getByRole('heading', { name: 'Latest firings', exact: true }).waitFor();
+      if (across.length === 0) await page.getByText('No firing matches.').waitFor();
+      else {
+        const acrossTable = page.getByRole('table', { name: 'Firings of every automation, newest first' });
+        await expect.poll(() => acrossTable.getByRole('row').count(), PATIENT).toBe(across.length + 1);
+        await acrossTable.getByRole('row').nth(1).getByText(across[0].explanation).waitFor();
+      }
+
       // The latest firings of the one that fired most (the demo's due run fires them), as the API lists them.
       const counted = await Promise.all(
         automations.map(async (a: { code: string; name: string }) => ({
+          code: a.code,
           name: a.name,
           firings: (await apiGet(`/v1/automations/${a.code}/firings`)).data,
         })),
@@ -74,6 +87,11 @@ describe.each(['pglite', 'postgres'] as const)(
         await expect.poll(() => firings.getByRole('row').count(), PATIENT).toBe(fired.firings.length + 1);
         await firings.getByText(fired.firings[0].explanation).first().waitFor();
       }
+      // The filter, chosen in its field: every automation again.
+      expect(await page.getByLabel('Automation', { exact: true }).inputValue()).toBe(fired.code);
+      await page.getByLabel('Automation', { exact: true }).selectOption('');
+      await page.getByRole('button', { name: 'Show the firings' }).click();
+      await page.getByRole('heading', { name: 'Latest firings', exact: true }).waitFor();
 
       // A win-back after 0 days: the API refuses it, the message shows under the days; nothing saved.
       await page.getByRole('button', { name: 'New automation' }).click();
@@ -125,14 +143,55 @@ describe.each(['pglite', 'postgres'] as const)(
       await row.getByRole('button', { name: 'Resume Console win-back' }).click();
       await expect.poll(() => state.textContent(), PATIENT).toBe('enabled');
       expect((await apiGet('/v1/automations/console-win-back')).enabled).toBe(true);
+
+      // Edited with the create form, prefilled: 0 days refused at the days, nothing changed; then 60 days and 80 points.
+      const startsAt = (await apiGet('/v1/automations/console-win-back')).startsAt;
+      await row.getByRole('button', { name: 'Edit Console win-back' }).click();
+      await page.getByRole('heading', { name: 'Edit the automation Console win-back' }).waitFor();
+      const editDays = page.getByLabel('Days without an event');
+      expect(await editDays.inputValue()).toBe('45');
+      expect(await page.getByLabel('Points', { exact: true }).inputValue()).toBe('75');
+      expect(await page.getByLabel('Cashback (base currency, e.g. 25.00)').inputValue()).toBe('5.00');
+      expect(await page.getByLabel('Fired by').inputValue()).toBe('win_back');
+      expect(await page.getByLabel('Code', { exact: true }).count()).toBe(0);
+      await editDays.fill('0');
+      await page.getByRole('button', { name: 'Save the automation' }).click();
+      await expect.poll(() => editDays.getAttribute('aria-invalid'), PATIENT).toBe('true');
+      expect(await page.locator(`#${await editDays.getAttribute('aria-describedby')}`).textContent()).toMatch(
+        /days/,
+      );
+      expect((await apiGet('/v1/automations/console-win-back')).trigger.days).toBe(45);
+      expect(await accessibility(page)).toEqual([]);
+      await shot(page, 'automation-edit-refused');
+      await editDays.fill('60');
+      await page.getByLabel('Points', { exact: true }).fill('80');
+      await page.getByRole('button', { name: 'Save the automation' }).click();
+      await row.getByText('no purchase for 60 days').waitFor();
+      await row.getByText('80 points, €5.00 cashback').waitFor();
+      expect(await apiGet('/v1/automations/console-win-back')).toMatchObject({
+        name: 'Console win-back',
+        trigger: { kind: 'win_back', days: 60, eventTypes: ['purchase'] },
+        effect: { points: 80, cashback: '5.00' },
+        enabled: true,
+        startsAt,
+      });
       await page.context().close();
 
       // An approver reads them but is offered no write.
       const reader = await newPage();
       await signIn(reader, '/automations', approver);
-      await reader.getByRole('table', { name: 'Automations' }).getByRole('row').nth(1).waitFor();
+      await reader.getByRole('table', { name: 'Automations', exact: true }).getByRole('row').nth(1).waitFor();
       expect(await reader.getByRole('button', { name: 'New automation' }).count()).toBe(0);
-      expect(await reader.getByRole('button', { name: /^Pause / }).count()).toBe(0);
+      expect(await reader.getByRole('button', { name: /^(Pause|Edit) / }).count()).toBe(0);
+      // And the API refuses the approver's change.
+      const refused = await asUser(reader, 'PUT', '/v1/automations/console-win-back', {
+        name: 'Approver win-back',
+        trigger: { kind: 'win_back', days: 30, eventTypes: ['purchase'] },
+        effect: { points: 1 },
+      });
+      expect(refused.status).toBe(403);
+      expect(refused.body.code).toBe('insufficient_scope');
+      expect((await apiGet('/v1/automations/console-win-back')).name).toBe('Console win-back');
       await reader.context().close();
     });
 
@@ -196,6 +255,39 @@ describe.each(['pglite', 'postgres'] as const)(
         revenue: { eventTypes: ['purchase'], rate: '10', period: 'month', months: null },
         bonus: null,
         version: 1,
+      });
+
+      // Edited with the create form, prefilled: a rate above 100% refused at the rate, version 1 kept;
+      // then revenue counted for 24 months: version 2, for lines from now on.
+      await planRow.getByRole('button', { name: 'Edit Console agency' }).click();
+      await page.getByRole('heading', { name: 'Edit the plan Console agency' }).waitFor();
+      const editRate = page.getByLabel('Rate (% of revenue)');
+      expect(await editRate.inputValue()).toBe('10');
+      expect(await page.getByLabel('Fixed amount per converted referral (empty: none)').inputValue()).toBe(
+        '40.00',
+      );
+      expect(await page.getByLabel('Days pending before due (default 30)').inputValue()).toBe('0');
+      await editRate.fill('150');
+      await page.getByRole('button', { name: 'Save the plan' }).click();
+      await expect.poll(() => editRate.getAttribute('aria-invalid'), PATIENT).toBe('true');
+      expect(await apiGet('/v1/commission-plans/console-agency')).toMatchObject({
+        version: 1,
+        revenue: { rate: '10' },
+      });
+      expect(await accessibility(page)).toEqual([]);
+      await shot(page, 'commission-plan-edit-refused');
+      await editRate.fill('10');
+      await page.getByLabel('For how many months after the referral (empty: for life)').fill('24');
+      await page.getByRole('button', { name: 'Save the plan' }).click();
+      await planRow.getByText('10% of purchase (volume per month, 24 months)').waitFor();
+      expect(await apiGet('/v1/commission-plans/console-agency')).toMatchObject({
+        unit: 'EUR',
+        holdingDays: 0,
+        fixed: { amount: '40.00' },
+        revenue: { eventTypes: ['purchase'], rate: '10', period: 'month', months: 24 },
+        bonus: null,
+        active: true,
+        version: 2,
       });
 
       // The partner put on it in the console.
@@ -307,7 +399,12 @@ describe.each(['pglite', 'postgres'] as const)(
       await checker.getByRole('button', { name: 'Approve and release the payouts' }).click();
       await checker.getByTestId('run-status').getByText('approved').waitFor();
       const approved = await apiGet(`/v1/payout-runs/${run.id}`);
-      expect(approved).toMatchObject({ status: 'approved', decisionReason: 'Checked against the invoices' });
+      expect(approved).toMatchObject({
+        status: 'approved',
+        decisionReason: 'Checked against the invoices',
+        proposedByName: 'Demo owner',
+        decidedByName: 'Second Admin',
+      });
       const released = approved.payouts.find((p: { id: string }) => p.id === payout.id);
       expect(released.status).toBe('pending');
       expect(released.entryId).not.toBeNull();
@@ -337,10 +434,15 @@ describe.each(['pglite', 'postgres'] as const)(
       await reader.getByText('may look at plans, lines and payout runs').waitFor();
       await reader.getByRole('button', { name: `Review the run of ${month} (${run.id})` }).click();
       await reader.getByTestId('run-status').getByText('approved').waitFor();
+      // Who proposed and approved it, by name (the API gives the names to every role that reads runs).
+      const readerRun = reader.getByRole('region', { name: `Payout run of ${month}` });
+      await readerRun.getByText('by Demo owner').waitFor();
+      await readerRun.getByText('by Second Admin').waitFor();
+      expect(await readerRun.getByText(/usr_/).count()).toBe(0);
       expect(
         await reader
           .getByRole('button', {
-            name: /^(New commission plan|Propose the run|Put on the plan|Set the status)/,
+            name: /^(New commission plan|Edit |Propose the run|Put on the plan|Set the status)/,
           })
           .count(),
       ).toBe(0);

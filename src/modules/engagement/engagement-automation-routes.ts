@@ -9,7 +9,9 @@ import {
   AutomationParams,
   CreateAutomationBody,
   FiringList,
+  FiringPage,
   FiringsQuery,
+  ProgramFiringsQuery,
   UpdateAutomationBody,
 } from './engagement-automation-schemas.ts';
 import { PageQuery } from './engagement-schemas.ts';
@@ -80,5 +82,22 @@ export function automationRoutes(app: Router, engagement: EngagementService): vo
     }),
     async (request) =>
       engagement.firingsOf(principal(request).programId, request.params.automationCode, request.query),
+  );
+
+  app.get(
+    '/automation-firings',
+    op('read', "The program's automation firings across automations, newest first", {
+      description:
+        'Filtered by automation, account and a range of firing instants [since, until); paged with nextCursor.',
+      operationId: 'listProgramAutomationFirings',
+      querystring: ProgramFiringsQuery,
+      response: responses({ 200: FiringPage }, [
+        'invalid_cursor',
+        'validation_failed',
+        'automation_not_found',
+        'account_not_found',
+      ]),
+    }),
+    async (request) => engagement.programFirings(principal(request).programId, request.query),
   );
 }

@@ -135,23 +135,41 @@ export const FiringsQuery = Type.Object({
   account: Type.Optional(Ref('Only the firings of this account (id or externalId)')),
   limit: Type.Optional(Limit),
 });
-export const FiringList = Type.Object({
-  data: Type.Array(
-    Type.Object({
-      automation: Type.String(),
-      subjectId: Type.String({ description: 'The contact (birthdays) or the account' }),
-      occurrence: Type.String({ description: 'The year, the milestone or the lapse: fired once' }),
-      accountId: Type.String(),
-      contactId: Nullable(Type.String()),
-      occurredOn: Type.String({ description: 'The local date it fell on' }),
-      firedAt: Timestamp,
-      explanation: Type.String({ examples: ['Happy birthday, Inge — 2026'] }),
-      points: Nullable(Type.Integer()),
-      entryId: Nullable(Type.String()),
-      cashback: Nullable(Type.String({ description: 'In the base currency' })),
-      cashbackEntryId: Nullable(Type.String()),
-      badgeAwardId: Nullable(Type.String()),
-      ...OwedFields,
-    }),
-  ),
-});
+export const ProgramFiringsQuery = Type.Object(
+  {
+    automation: Type.Optional(EngagementCode),
+    account: Type.Optional(Ref('Only the firings of this account (id or externalId)')),
+    since: Type.Optional(Type.String({ format: 'date-time', description: 'Fired at or after this instant' })),
+    until: Type.Optional(Type.String({ format: 'date-time', description: 'Fired before this instant' })),
+    limit: Type.Optional(Limit),
+    cursor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 700, description: 'nextCursor of the previous page' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const FiringSchema = Type.Object(
+  {
+    automation: Type.String(),
+    subjectId: Type.String({ description: 'The contact (birthdays) or the account' }),
+    occurrence: Type.String({ description: 'The year, the milestone or the lapse: fired once' }),
+    accountId: Type.String(),
+    contactId: Nullable(Type.String()),
+    occurredOn: Type.String({ description: 'The local date it fell on' }),
+    firedAt: Timestamp,
+    explanation: Type.String({ examples: ['Happy birthday, Inge — 2026'] }),
+    points: Nullable(Type.Integer()),
+    entryId: Nullable(Type.String()),
+    cashback: Nullable(Type.String({ description: 'In the base currency' })),
+    cashbackEntryId: Nullable(Type.String()),
+    badgeAwardId: Nullable(Type.String()),
+    ...OwedFields,
+  },
+  { $id: 'AutomationFiring' },
+);
+export const FiringList = Type.Object({ data: Type.Array(Type.Ref('AutomationFiring')) });
+export const FiringPage = PageOf(Type.Ref('AutomationFiring'));
+
+/** The automation schemas the routes register (referenced by `$id`). */
+export const AUTOMATION_SCHEMAS = [AutomationSchema, FiringSchema];

@@ -5,12 +5,13 @@
 // firings listed. Firing them (the due run) is engagement-firing.ts.
 import type { Actor } from '../../core/access.ts';
 import { type AutomationDocument, automationProblems } from '../../core/engagement/automation.ts';
-import { type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
+import { FidelisError, type FieldError, fieldError, fieldErrors, invalid } from '../../core/errors.ts';
 import { formatAmount, minorDigits } from '../../core/money.ts';
-import { fetchPage, type PageQuery } from '../../core/pagination.ts';
+import { afterCursor, fetchPage, type PageQuery, toPage } from '../../core/pagination.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { planIds } from '../memberships/memberships-reads.ts';
 import { type EngagementDeps, existing } from './engagement-deps.ts';
+import { type FiringPosition, firingPosition, listProgramFirings } from './engagement-firings-store.ts';
 import { catalogRewardProblem } from './engagement-free-reward.ts';
 import {
   type AutomationRow,
@@ -218,4 +219,63 @@ export async function firingsOf(
   const rows = await listFirings(deps.database.db, programId, code, account?.id, query.limit ?? 50);
   const { baseCurrency } = await deps.programs.get(programId);
   return { data: rows.map((row) => toFiring(row, baseCurrency)) };
+}
+
+export interface ProgramFiringsQuery extends PageQuery {
+  automation?: string;
+  account?: string;
+  since?: string;
+  until?: string;
+}
+
+/** A firing's key as a cursor's: fired at (ISO), automation, subject, occurrence (decision 0051). */
+function positionOf(cursor: string | undefined): FiringPosition | undefined {
+  const after = afterCursor(cursor, 400);
+  if (after === undefined) return undefined;
+  try {
+    const position: unknown = JSON.parse(after);
+    if (
+      Array.isArray(position) &&
+      position.length === 4 &&
+      position.every((p) => typeof p === 'string') &&
+      !Number.isNaN(Date.parse(String(position[0])))
+    )
+      return position as FiringPosition;
+  } catch {}
+  throw new FidelisError('invalid_cursor');
+}
+
+/**
+ * The program's firings across automations, newest first, a page at a time: of one automation, of
+ * one account, fired in [since, until) when asked (decision 0051).
+ */
+export async function programFirings(deps: EngagementDeps, programId: string, query: ProgramFiringsQuery) {
+  const since = query.since === undefined ? undefined : new Date(query.since);
+  const until = query.until === undefined ? undefined : new Date(query.until);
+  if (since && until && until <= since)
+    throw invalid('The range ends before it starts', { '/until': 'must be after since' });
+  const after = positionOf(query.cursor);
+  if (query.automation !== undefined)
+    existing(
+      await findAutomation(deps.database.db, programId, query.automation),
+      'automation',
+      query.automation,
+    );
+  const account =
+    query.account === undefined ? undefined : await deps.accounts.resolve(programId, query.account);
+  const limit = query.limit ?? 50;
+  const rows = await listProgramFirings(
+    deps.database.db,
+    programId,
+    { automation: query.automation, accountId: account?.id, since, until },
+    after,
+    limit + 1,
+  );
+  const { baseCurrency } = await deps.programs.get(programId);
+  return toPage(
+    rows,
+    limit,
+    (row) => toFiring(row, baseCurrency),
+    (row) => JSON.stringify(firingPosition(row)),
+  );
 }

@@ -7,7 +7,7 @@ import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import { ContactParams } from '../contacts/contacts-schemas.ts';
 import { automationRoutes } from './engagement-automation-routes.ts';
-import { AutomationSchema } from './engagement-automation-schemas.ts';
+import { AUTOMATION_SCHEMAS } from './engagement-automation-schemas.ts';
 import {
   CreateLeaderboardBody,
   ExclusionBody,
@@ -49,9 +49,10 @@ import {
 import type { EngagementService } from './engagement-service.ts';
 
 const op = operations('engagement');
+const schemas = [BadgeSchema, AwardSchema, ChallengeSchema, ProgressSchema, LeaderboardSchema];
 
 export const engagementRoutes = routeModule({
-  schemas: [BadgeSchema, AwardSchema, ChallengeSchema, ProgressSchema, LeaderboardSchema, AutomationSchema],
+  schemas: [...schemas, ...AUTOMATION_SCHEMAS],
   routes(app: Router, { engagement }: { engagement: EngagementService }): void {
     // Badges
 

@@ -7,6 +7,7 @@ import {
   createAutomation,
   firingsOf,
   getAutomation,
+  programFirings,
   updateAutomation,
 } from './engagement-automations.ts';
 import { awardBadge, awardsOf, badgesOf, createBadge, getBadge, updateBadge } from './engagement-badges.ts';
@@ -69,6 +70,7 @@ export function createEngagementService(deps: EngagementDeps) {
     rewardsOwed,
     retryOwed,
     waiveOwed,
+    programFirings,
   });
 }
 

@@ -313,9 +313,17 @@ export const RunSchema = Type.Object(
     status: Type.String({ description: 'proposed, approved or cancelled' }),
     payoutCount: Type.Integer(),
     total: Type.Integer(),
-    proposedBy: Type.String(),
+    proposedBy: Type.String({
+      description: 'Who proposed it: a console user (usr_…), an API key or job:scheduler',
+    }),
+    proposedByName: Nullable(
+      Type.String({ description: "The proposing console user's name (or e-mail); null for a key or a job" }),
+    ),
     proposedAt: Timestamp,
     decidedBy: Nullable(Type.String()),
+    decidedByName: Nullable(
+      Type.String({ description: "The deciding console user's name (or e-mail); null for a key or a job" }),
+    ),
     decidedAt: Nullable(Timestamp),
     decisionReason: Nullable(Type.String()),
     payouts: Type.Array(Type.Ref('PartnerPayout')),

@@ -14,6 +14,7 @@ import { isUniqueViolation } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { availableByAccount } from '../ledger/ledger-reads.ts';
 import { ledgerSettings } from '../ledger/ledger-settings.ts';
+import { userDisplayNames } from '../users/users-reads.ts';
 import type { ProposeRunInput, RunsQueryInput } from './partners-commission-schemas.ts';
 import {
   attachLines,
@@ -51,12 +52,22 @@ function runExists(run: PayoutRunRow): FidelisError {
   );
 }
 
-export async function viewRun(
-  deps: PartnerDeps,
-  programId: string,
-  row: PayoutRunRow,
-): Promise<PayoutRunView> {
-  return toRun(row, await payoutsOfRun(deps.database.db, programId, row.id));
+/** A run as the API answers it: with the proposer's and decider's display names (decision 0051). */
+export async function viewRun(deps: PartnerDeps, programId: string, row: PayoutRunRow) {
+  return named(deps, programId, toRun(row, await payoutsOfRun(deps.database.db, programId, row.id)));
+}
+
+/**
+ * The run with who proposed and decided it by name: a console user's name (or e-mail), read by every
+ * role that reads runs; null for an API key or a job, whose id says what it is.
+ */
+async function named(deps: PartnerDeps, programId: string, view: PayoutRunView) {
+  const names = await userDisplayNames(deps.database.db, programId, [view.proposedBy, view.decidedBy]);
+  return {
+    ...view,
+    proposedByName: names.get(view.proposedBy) ?? null,
+    decidedByName: (view.decidedBy && names.get(view.decidedBy)) ?? null,
+  };
 }
 
 /** Posts the partners' pending commission credits that are due (the ledger's due run would, with the same keys). */
@@ -105,7 +116,7 @@ export async function proposeRun(
   actor: Actor,
   now = new Date(),
   how: { scheduled?: boolean } = {},
-): Promise<PayoutRunView> {
+) {
   const program = await deps.programs.get(programId);
   const unit = input.currency ?? program.baseCurrency;
   const errors: FieldError[] = [];
@@ -200,7 +211,7 @@ export async function proposeRun(
       await deps.outbox?.emit(tx, programId, [{ type: 'payout_run.proposed', payload: view }]);
       return view;
     });
-    return row;
+    return named(deps, programId, row);
   } catch (error) {
     if (isUniqueViolation(error, 'payout_runs_period_uq')) {
       const winner = await openRunOf(deps.database.db, programId, period.key, unit);
@@ -254,7 +265,7 @@ export async function approveRun(
   input: { reason?: string },
   actor: Actor,
   now = new Date(),
-): Promise<PayoutRunView> {
+) {
   const seen = existingRun(await findRun(deps.database.db, programId, id), id);
   if (actorName(actor) === seen.proposedBy)
     throw new FidelisError(
@@ -299,8 +310,8 @@ export async function cancelRun(
   input: { reason?: string },
   actor: Actor,
   now = new Date(),
-): Promise<PayoutRunView> {
-  return deps.database.transaction(async (tx) => {
+) {
+  const after = await deps.database.transaction(async (tx) => {
     const before = existingRun(await lockRun(tx, programId, id), id);
     if (before.status !== 'proposed')
       throw new FidelisError('payout_run_state_conflict', `The payout run is ${before.status}, not proposed`);
@@ -324,6 +335,7 @@ export async function cancelRun(
     });
     return after;
   });
+  return named(deps, programId, after);
 }
 
 export async function getRun(deps: PartnerDeps, programId: string, id: string) {

@@ -1,12 +1,13 @@
 // The form that creates a lifecycle automation (POST /v1/automations): its code and name, what fires
 // it (the trigger's own fields for each kind), what each occurrence gives, from when, and whether it
-// starts paused. The API validates it; each refusal shows under its field (`automation_invalid`,
-// `automation_exists`).
+// starts paused. Given an automation, the same form edits it, prefilled (PUT
+// /v1/automations/{code}: the document whole; its code stays). The API validates it; each refusal
+// shows under its field (`automation_invalid`, `automation_exists`).
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api, data } from '../api/client';
+import { api, data, type Schemas } from '../api/client';
 import type { paths } from '../api/schema';
-import { formErrors, pointerIn } from './Fields';
+import { Field, formErrors, pointerIn } from './Fields';
 
 export type AutomationBody = paths['/v1/automations']['post']['requestBody']['content']['application/json'];
 export type Trigger = AutomationBody['trigger'];
@@ -63,25 +64,58 @@ function triggerOf(kind: Kind, text: (name: string) => string): Trigger {
   }
 }
 
-export function AutomationForm({ onDone }: { onDone: () => void }) {
+/** An instant as the local date a date input shows (the form sends a date back as local midnight). */
+function localDate(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** What the form shows of a trigger's fields (every kind's, those it does not have empty). */
+function triggerValues(t: Trigger | undefined): Record<string, string> {
+  const all = t as Partial<Record<string, unknown>> | undefined;
+  const text = (v: unknown) => (Array.isArray(v) ? v.join(', ') : v === undefined ? '' : String(v));
+  return Object.fromEntries(
+    ['metric', 'threshold', 'eventTypes', 'days', 'plans', 'tier', 'ladder'].map((k) => [k, text(all?.[k])]),
+  );
+}
+
+export function AutomationForm({
+  onDone,
+  automation,
+}: {
+  onDone: () => void;
+  /** The automation to edit (absent: a new one). */
+  automation?: Schemas['Automation'];
+}) {
   const client = useQueryClient();
-  const [kind, setKind] = useState<Kind>('birthday');
+  const before = automation?.trigger as Trigger | undefined;
+  const effect = (automation?.effect ?? {}) as AutomationBody['effect'];
+  const values = triggerValues(before);
+  const startsOn = automation ? localDate(automation.startsAt) : '';
+  const [kind, setKind] = useState<Kind>(before?.kind ?? 'birthday');
   const save = useMutation({
-    mutationFn: (body: AutomationBody) => data(api.POST('/v1/automations', { body })),
+    mutationFn: ({ code, ...body }: AutomationBody) =>
+      data(
+        automation
+          ? api.PUT('/v1/automations/{automationCode}', { params: { path: { automationCode: code } }, body })
+          : api.POST('/v1/automations', { body: { code, ...body } }),
+      ),
     onSuccess: () => {
       client.invalidateQueries({ queryKey: ['automations'] });
       onDone();
     },
   });
-  const f = formErrors(save.error, automationField, 'automation');
+  const prefix = automation ? `automation-${automation.code}` : 'automation';
+  const f = formErrors(save.error, automationField, prefix);
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const text = (name: string) => String(form.get(name) ?? '').trim();
     const points = text('points');
-    const startsOn = text('startsAt');
+    const starts = text('startsAt');
     save.mutate({
-      code: text('code'),
+      code: automation?.code ?? text('code'),
       name: text('name'),
       trigger: triggerOf(kind, text),
       effect: {
@@ -90,39 +124,48 @@ export function AutomationForm({ onDone }: { onDone: () => void }) {
         ...(text('badge') && { badge: text('badge') }),
         ...(text('catalogReward') && { catalogReward: text('catalogReward') }),
       },
-      ...(startsOn && { startsAt: new Date(`${startsOn}T00:00:00`).toISOString() }),
+      // An unchanged date keeps the automation's instant (empty: now, or unchanged when editing).
+      ...(starts && starts !== startsOn && { startsAt: new Date(`${starts}T00:00:00`).toISOString() }),
       enabled: form.get('enabled') === 'on',
     });
   };
   const input = (name: string, label: string, extra: React.InputHTMLAttributes<HTMLInputElement> = {}) => (
-    <>
-      <label htmlFor={f.field(name).id}>{label}</label>
-      <input {...f.field(name)} {...extra} />
-      {f.errorsAt(name)}
-    </>
+    <Field errors={f} name={name} label={label} defaultValue={values[name]} {...extra} />
   );
+  const title = `${prefix}-form-title`;
   return (
-    <section aria-labelledby="automation-form-title" className="panel">
-      <h3 id="automation-form-title">New automation</h3>
+    <section aria-labelledby={title} className="panel">
+      <h3 id={title}>{automation ? `Edit the automation ${automation.name}` : 'New automation'}</h3>
       <form className="stack" onSubmit={submit} noValidate>
-        {input('code', 'Code', { placeholder: 'e.g. spring-win-back' })}
-        {input('name', 'Name')}
-        <label htmlFor={f.field('kind').id}>Fired by</label>
-        <select {...f.field('kind')} value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
-          {Object.entries(TRIGGER_KINDS).map(([k, label]) => (
-            <option key={k} value={k}>
-              {label}
-            </option>
-          ))}
-        </select>
-        {f.errorsAt('kind')}
+        {!automation && input('code', 'Code', { placeholder: 'e.g. spring-win-back' })}
+        {input('name', 'Name', { defaultValue: automation?.name })}
+        <Field
+          errors={f}
+          name="kind"
+          label="Fired by"
+          control={(props) => (
+            <select {...props} value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+              {Object.entries(TRIGGER_KINDS).map(([k, label]) => (
+                <option key={k} value={k}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          )}
+        />
         {kind === 'milestone' && (
           <>
-            <label htmlFor={f.field('metric').id}>Milestone metric</label>
-            <select {...f.field('metric')} defaultValue="lifetime_spend">
-              <option value="lifetime_spend">lifetime spend (base currency)</option>
-              <option value="lifetime_points">lifetime points</option>
-            </select>
+            <Field
+              errors={f}
+              name="metric"
+              label="Milestone metric"
+              control={(props) => (
+                <select {...props} defaultValue={values.metric || 'lifetime_spend'}>
+                  <option value="lifetime_spend">lifetime spend (base currency)</option>
+                  <option value="lifetime_points">lifetime points</option>
+                </select>
+              )}
+            />
             {input('threshold', 'Milestone threshold', { inputMode: 'decimal' })}
           </>
         )}
@@ -148,19 +191,28 @@ export function AutomationForm({ onDone }: { onDone: () => void }) {
         >
           <legend>What each occurrence gives (one or more)</legend>
           {f.errorsAt('effect')}
-          {input('points', 'Points', { inputMode: 'numeric' })}
-          {input('cashback', 'Cashback (base currency, e.g. 25.00)', { inputMode: 'decimal' })}
-          {input('badge', 'Badge (code)')}
-          {input('catalogReward', 'Catalog reward issued free (id)')}
+          {input('points', 'Points', { inputMode: 'numeric', defaultValue: effect.points ?? '' })}
+          {input('cashback', 'Cashback (base currency, e.g. 25.00)', {
+            inputMode: 'decimal',
+            defaultValue: effect.cashback ?? '',
+          })}
+          {input('badge', 'Badge (code)', { defaultValue: effect.badge ?? '' })}
+          {input('catalogReward', 'Catalog reward issued free (id)', {
+            defaultValue: effect.catalogReward ?? '',
+          })}
         </fieldset>
-        {input('startsAt', 'Starts on (empty: now)', { type: 'date' })}
+        {input('startsAt', automation ? 'Starts on' : 'Starts on (empty: now)', {
+          type: 'date',
+          defaultValue: startsOn,
+        })}
         <label className="check">
-          <input type="checkbox" name="enabled" defaultChecked /> Enabled (a paused automation fires nothing)
+          <input type="checkbox" name="enabled" defaultChecked={automation?.enabled ?? true} /> Enabled (a
+          paused automation fires nothing)
         </label>
         {f.alert}
         <span className="actions">
           <button type="submit" disabled={save.isPending}>
-            Create the automation
+            {automation ? 'Save the automation' : 'Create the automation'}
           </button>
           <button type="button" onClick={onDone}>
             Cancel

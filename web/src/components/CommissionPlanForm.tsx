@@ -4,9 +4,9 @@
 // (`commission_plan_invalid`, `commission_plan_exists`).
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api, data } from '../api/client';
+import { api, data, type Schemas } from '../api/client';
 import type { paths } from '../api/schema';
-import { formErrors, pointerIn } from './Fields';
+import { Field, formErrors, pointerIn } from './Fields';
 
 type PlanBody = paths['/v1/commission-plans']['post']['requestBody']['content']['application/json'];
 
@@ -35,17 +35,35 @@ const tiersOf = (text: string) =>
       return { from, rate };
     });
 
-export function CommissionPlanForm({ onDone, currency }: { onDone: () => void; currency?: string }) {
+export function CommissionPlanForm({
+  onDone,
+  currency,
+  plan,
+}: {
+  onDone: () => void;
+  currency?: string;
+  /** The plan to edit (absent: a new one). */
+  plan?: Schemas['CommissionPlan'];
+}) {
   const client = useQueryClient();
-  const [share, setShare] = useState<'none' | 'rate' | 'tiers'>('rate');
+  const revenue = plan?.revenue;
+  const [share, setShare] = useState<'none' | 'rate' | 'tiers'>(
+    !plan ? 'rate' : !revenue ? 'none' : revenue.tiers?.length ? 'tiers' : 'rate',
+  );
   const save = useMutation({
-    mutationFn: (body: PlanBody) => data(api.POST('/v1/commission-plans', { body })),
+    mutationFn: ({ code, ...body }: PlanBody) =>
+      data(
+        plan
+          ? api.PUT('/v1/commission-plans/{plan}', { params: { path: { plan: code } }, body })
+          : api.POST('/v1/commission-plans', { body: { code, ...body } }),
+      ),
     onSuccess: () => {
       client.invalidateQueries({ queryKey: ['commission-plans'] });
       onDone();
     },
   });
-  const f = formErrors(save.error, planField, 'plan');
+  const prefix = plan ? `plan-${plan.code}` : 'plan';
+  const f = formErrors(save.error, planField, prefix);
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
@@ -53,7 +71,7 @@ export function CommissionPlanForm({ onDone, currency }: { onDone: () => void; c
     const months = text('months');
     const holding = text('holdingDays');
     save.mutate({
-      code: text('code'),
+      code: plan?.code ?? text('code'),
       name: text('name'),
       unit: text('unit'),
       ...(holding && { holdingDays: Number(holding) }),
@@ -78,60 +96,94 @@ export function CommissionPlanForm({ onDone, currency }: { onDone: () => void; c
               amount: text('bonusAmount'),
             }
           : null,
+      ...(plan && { active: plan.active }),
     });
   };
   const input = (name: string, label: string, extra: React.InputHTMLAttributes<HTMLInputElement> = {}) => (
-    <>
-      <label htmlFor={f.field(name).id}>{label}</label>
-      <input {...f.field(name)} {...extra} />
-      {f.errorsAt(name)}
-    </>
+    <Field errors={f} name={name} label={label} {...extra} />
   );
-  const period = (name: string, label: string) => (
-    <>
-      <label htmlFor={f.field(name).id}>{label}</label>
-      <select {...f.field(name)} defaultValue="month">
-        <option value="month">month</option>
-        <option value="quarter">quarter</option>
-      </select>
-    </>
+  const period = (name: string, label: string, value: string | undefined) => (
+    <Field
+      errors={f}
+      name={name}
+      label={label}
+      control={(props) => (
+        <select {...props} defaultValue={value ?? 'month'}>
+          <option value="month">month</option>
+          <option value="quarter">quarter</option>
+        </select>
+      )}
+    />
   );
+  const title = `${prefix}-form-title`;
   return (
-    <section aria-labelledby="plan-form-title" className="panel">
-      <h3 id="plan-form-title">New commission plan</h3>
+    <section aria-labelledby={title} className="panel">
+      <h3 id={title}>{plan ? `Edit the plan ${plan.name}` : 'New commission plan'}</h3>
+      {plan && (
+        <p className="muted">
+          Saving makes version {plan.version + 1}: lines from now on follow it, lines written before stay as
+          they are.
+        </p>
+      )}
       <form className="stack" onSubmit={submit} noValidate>
-        {input('code', 'Plan code', { placeholder: 'e.g. agency-standard' })}
-        {input('name', 'Plan name')}
-        {input('unit', 'Paid in ("points" or a currency)', { defaultValue: currency ?? 'points' })}
-        {input('holdingDays', 'Days pending before due (default 30)', { inputMode: 'numeric' })}
-        {input('fixedAmount', 'Fixed amount per converted referral (empty: none)', { inputMode: 'decimal' })}
+        {!plan && input('code', 'Plan code', { placeholder: 'e.g. agency-standard' })}
+        {input('name', 'Plan name', { defaultValue: plan?.name })}
+        {input('unit', 'Paid in ("points" or a currency)', {
+          defaultValue: plan?.unit ?? currency ?? 'points',
+        })}
+        {input('holdingDays', 'Days pending before due (default 30)', {
+          inputMode: 'numeric',
+          defaultValue: plan?.holdingDays,
+        })}
+        {input('fixedAmount', 'Fixed amount per converted referral (empty: none)', {
+          inputMode: 'decimal',
+          defaultValue: plan?.fixed?.amount,
+        })}
         <fieldset
           className="fields"
           aria-describedby={f.has('revenue') ? f.field('revenue')['aria-describedby'] : undefined}
         >
           <legend>Share of referred revenue (base currency)</legend>
           {f.errorsAt('revenue')}
-          <label htmlFor="plan-share">Share</label>
-          <select id="plan-share" value={share} onChange={(e) => setShare(e.target.value as typeof share)}>
+          <label htmlFor={`${prefix}-share`}>Share</label>
+          <select
+            id={`${prefix}-share`}
+            value={share}
+            onChange={(e) => setShare(e.target.value as typeof share)}
+          >
             <option value="rate">one rate</option>
             <option value="tiers">tiers by volume in the period</option>
             <option value="none">none</option>
           </select>
           {share !== 'none' && (
             <>
-              {input('eventTypes', 'Revenue event types (comma-separated)', { defaultValue: 'purchase' })}
+              {input('eventTypes', 'Revenue event types (comma-separated)', {
+                defaultValue: revenue?.eventTypes.join(', ') ?? 'purchase',
+              })}
               {share === 'rate' ? (
-                input('rate', 'Rate (% of revenue)', { inputMode: 'decimal' })
+                input('rate', 'Rate (% of revenue)', {
+                  inputMode: 'decimal',
+                  defaultValue: revenue?.rate ?? '',
+                })
               ) : (
-                <>
-                  <label htmlFor={f.field('tiers').id}>Tiers (one a line: from volume: rate %)</label>
-                  <textarea {...f.field('tiers')} rows={3} placeholder={'0: 5\n5000.00: 8'} />
-                  {f.errorsAt('tiers')}
-                </>
+                <Field
+                  errors={f}
+                  name="tiers"
+                  label="Tiers (one a line: from volume: rate %)"
+                  control={(props) => (
+                    <textarea
+                      {...props}
+                      rows={3}
+                      placeholder={'0: 5\n5000.00: 8'}
+                      defaultValue={(revenue?.tiers ?? []).map((t) => `${t.from}: ${t.rate}`).join('\n')}
+                    />
+                  )}
+                />
               )}
-              {period('period', 'Volume period')}
+              {period('period', 'Volume period', revenue?.period)}
               {input('months', 'For how many months after the referral (empty: for life)', {
                 inputMode: 'numeric',
+                defaultValue: revenue?.months ?? '',
               })}
             </>
           )}
@@ -142,14 +194,20 @@ export function CommissionPlanForm({ onDone, currency }: { onDone: () => void; c
         >
           <legend>Bonus for a volume target (empty: none)</legend>
           {f.errorsAt('bonus')}
-          {period('bonusPeriod', 'Bonus period')}
-          {input('bonusTarget', 'Bonus target (base currency)', { inputMode: 'decimal' })}
-          {input('bonusAmount', 'Bonus amount (in the plan’s unit)', { inputMode: 'decimal' })}
+          {period('bonusPeriod', 'Bonus period', plan?.bonus?.period)}
+          {input('bonusTarget', 'Bonus target (base currency)', {
+            inputMode: 'decimal',
+            defaultValue: plan?.bonus?.target,
+          })}
+          {input('bonusAmount', 'Bonus amount (in the plan’s unit)', {
+            inputMode: 'decimal',
+            defaultValue: plan?.bonus?.amount,
+          })}
         </fieldset>
         {f.alert}
         <span className="actions">
           <button type="submit" disabled={save.isPending}>
-            Create the plan
+            {plan ? 'Save the plan' : 'Create the plan'}
           </button>
           <button type="button" onClick={onDone}>
             Cancel

@@ -82,3 +82,27 @@ export function pointerIn(path: string, ...prefixes: string[]): string {
   for (const p of prefixes) if (rest.startsWith(p)) rest = rest.slice(p.length);
   return rest;
 }
+
+type FieldProps = {
+  /** The form's errors (`formErrors`): the input's id, name and `aria-*`, and its errors under it. */
+  errors: FormErrors;
+  name: string;
+  label: React.ReactNode;
+  /**
+   * Another control than an `<input>` (a select, a textarea): given the field's props (id, name,
+   * aria-invalid, aria-describedby) to spread on it.
+   */
+  control?: (props: ReturnType<FormErrors['field']>) => React.ReactNode;
+} & React.InputHTMLAttributes<HTMLInputElement>;
+
+/** A form's field: its label, its input (or `control`) and, under it, the API's errors placed at it. */
+export function Field({ errors, name, label, control, ...input }: FieldProps) {
+  const props = errors.field(name);
+  return (
+    <>
+      <label htmlFor={props.id}>{label}</label>
+      {control ? control(props) : <input {...props} {...input} />}
+      {errors.errorsAt(name)}
+    </>
+  );
+}

@@ -29,15 +29,26 @@ export function RewardName({ id }: { id: string }) {
 
 /**
  * Who did something, as the API records it (`usr_…` a console user, a key's id, `job:…`): "you", a
- * console user's name (or e-mail) when the signed-in role may read users (admins), else the id as is.
+ * console user's name (or e-mail) when the API gives it with the record (`name`, as payout runs do:
+ * every role reads it; decision 0051) or the signed-in role may read users (admins), else the id as is.
  */
-export function ActorName({ id, me, readsUsers }: { id: string; me: string; readsUsers: boolean }) {
+export function ActorName({
+  id,
+  me,
+  readsUsers,
+  name,
+}: {
+  id: string;
+  me: string;
+  readsUsers: boolean;
+  name?: string | null;
+}) {
   const user = useQuery({
     queryKey: ['user', id],
-    enabled: readsUsers && id.startsWith('usr_') && id !== me,
+    enabled: !name && readsUsers && id.startsWith('usr_') && id !== me,
     staleTime: 60_000,
     queryFn: () => data(api.GET('/v1/users/{userId}', { params: { path: { userId: id } } })),
   });
   if (id === me) return <>you</>;
-  return <>{user.data ? (user.data.name ?? user.data.email) : id}</>;
+  return <>{name ?? (user.data ? (user.data.name ?? user.data.email) : id)}</>;
 }

@@ -65,13 +65,15 @@ export function PayoutRun({ id }: { id: string }) {
             <dd>{formatAmount(r.minimum, r.unit)}</dd>
             <dt>Proposed</dt>
             <dd>
-              {formatDateTime(r.proposedAt)} by <ActorName id={r.proposedBy} {...who} />
+              {formatDateTime(r.proposedAt)} by{' '}
+              <ActorName id={r.proposedBy} name={r.proposedByName} {...who} />
             </dd>
             {r.decidedAt && (
               <>
                 <dt>{r.status === 'cancelled' ? 'Cancelled' : 'Approved'}</dt>
                 <dd>
-                  {formatDateTime(r.decidedAt)} by <ActorName id={r.decidedBy ?? ''} {...who} />
+                  {formatDateTime(r.decidedAt)} by{' '}
+                  <ActorName id={r.decidedBy ?? ''} name={r.decidedByName} {...who} />
                   {r.decisionReason && ` — “${r.decisionReason}”`}
                 </dd>
               </>

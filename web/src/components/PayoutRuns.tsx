@@ -84,14 +84,14 @@ export function PayoutRuns() {
                   <td>
                     {formatDateTime(r.proposedAt)}
                     <div className="muted">
-                      by <ActorName id={r.proposedBy} {...who} />
+                      by <ActorName id={r.proposedBy} name={r.proposedByName} {...who} />
                     </div>
                   </td>
                   <td>
                     {r.decidedAt ? formatDateTime(r.decidedAt) : '—'}
                     {r.decidedBy && (
                       <div className="muted">
-                        by <ActorName id={r.decidedBy} {...who} />
+                        by <ActorName id={r.decidedBy} name={r.decidedByName} {...who} />
                       </div>
                     )}
                   </td>

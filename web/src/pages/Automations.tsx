@@ -1,21 +1,21 @@
 // Automations: the program's lifecycle automations (birthdays, client anniversaries, milestones,
 // win-back, membership and tier anniversaries) with what fires them and what they give, created with
-// a form whose refusals show at their fields, paused or resumed (the API has no archive: a paused
-// automation fires nothing), and each one's latest firings. Backed by /v1/automations (decision 0025);
+// a form whose refusals show at their fields, edited with the same form prefilled, paused or resumed (the API has no archive: a paused
+// automation fires nothing), and the latest firings across automations, filtered by automation and
+// account (decision 0051). Backed by /v1/automations (decision 0025);
 // writing needs the admin scope, everyone reads.
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
+import { AutomationFirings, type FiringFilter } from '../components/AutomationFirings';
 import {
   type AutomationBody,
   AutomationForm,
   TRIGGER_KINDS,
   type Trigger,
 } from '../components/AutomationForm';
-import { AccountName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
-import { formatDate, formatDateTime, formatDecimalAmount, formatNumber } from '../format';
+import { formatDate, formatDecimalAmount, formatNumber } from '../format';
 import { useBaseCurrency } from '../program';
 import { can, useSession } from '../session';
 
@@ -25,7 +25,8 @@ export function Automations() {
   const session = useSession();
   const admin = can(session, 'admin');
   const [creating, setCreating] = useState(false);
-  const [firingsOf, setFiringsOf] = useState<Automation | null>(null);
+  const [editing, setEditing] = useState<Automation | null>(null);
+  const [firings, setFirings] = useState<FiringFilter>({});
   useEffect(() => {
     document.title = 'Automations · Fidelis console';
   }, []);
@@ -54,11 +55,18 @@ export function Automations() {
         </p>
       )}
       {admin && !creating && (
-        <button type="button" onClick={() => setCreating(true)}>
+        <button
+          type="button"
+          onClick={() => {
+            setEditing(null);
+            setCreating(true);
+          }}
+        >
           New automation
         </button>
       )}
       {creating && <AutomationForm onDone={() => setCreating(false)} />}
+      {editing && <AutomationForm key={editing.code} automation={editing} onDone={() => setEditing(null)} />}
       <ProblemAlert error={list.error} />
       {list.isPending ? (
         <p className="loading">Loading…</p>
@@ -84,7 +92,14 @@ export function Automations() {
                   key={a.code}
                   automation={a}
                   admin={admin}
-                  onFirings={() => setFiringsOf(firingsOf?.code === a.code ? null : a)}
+                  onFirings={() => {
+                    setFirings({ automation: a.code });
+                    document.getElementById('firings-title')?.scrollIntoView();
+                  }}
+                  onEdit={() => {
+                    setCreating(false);
+                    setEditing(a);
+                  }}
                 />
               ))}
             </tbody>
@@ -96,7 +111,7 @@ export function Automations() {
           More automations
         </button>
       )}
-      {firingsOf && <Firings automation={firingsOf} />}
+      <AutomationFirings automations={rows} filter={firings} onFilter={setFirings} />
     </>
   );
 }
@@ -136,10 +151,12 @@ function AutomationRow({
   automation: a,
   admin,
   onFirings,
+  onEdit,
 }: {
   automation: Automation;
   admin: boolean;
   onFirings: () => void;
+  onEdit: () => void;
 }) {
   const client = useQueryClient();
   const currency = useBaseCurrency();
@@ -176,6 +193,11 @@ function AutomationRow({
             Firings
           </button>
           {admin && (
+            <button type="button" aria-label={`Edit ${a.name}`} onClick={onEdit}>
+              Edit
+            </button>
+          )}
+          {admin && (
             <button
               type="button"
               aria-label={`${a.enabled ? 'Pause' : 'Resume'} ${a.name}`}
@@ -189,80 +211,5 @@ function AutomationRow({
         <ProblemAlert error={toggle.error} />
       </td>
     </tr>
-  );
-}
-
-function Firings({ automation }: { automation: Automation }) {
-  const currency = useBaseCurrency();
-  const firings = useQuery({
-    queryKey: ['automation-firings', automation.code],
-    queryFn: () =>
-      data(
-        api.GET('/v1/automations/{automationCode}/firings', {
-          params: { path: { automationCode: automation.code }, query: { limit: 50 } },
-        }),
-      ),
-  });
-  const rows = firings.data?.data ?? [];
-  return (
-    <section aria-labelledby="firings-title" className="panel">
-      <h2 id="firings-title">Latest firings of {automation.name}</h2>
-      <ProblemAlert error={firings.error} />
-      {firings.isPending ? (
-        <p className="loading">Loading…</p>
-      ) : rows.length === 0 ? (
-        <p>It has not fired yet.</p>
-      ) : (
-        <div className="scroll">
-          <table>
-            <caption className="visually-hidden">Firings of {automation.name}, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Fired</th>
-                <th scope="col">Account</th>
-                <th scope="col">Occurrence</th>
-                <th scope="col">Explanation</th>
-                <th scope="col">Gave</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((f) => (
-                <tr key={`${f.subjectId}:${f.occurrence}`}>
-                  <td>{formatDateTime(f.firedAt)}</td>
-                  <td>
-                    <Link to={`/accounts/${encodeURIComponent(f.accountId)}`}>
-                      <AccountName id={f.accountId} />
-                    </Link>
-                  </td>
-                  <td>
-                    {f.occurrence}
-                    <div className="muted">on {formatDate(f.occurredOn)}</div>
-                  </td>
-                  <td>{f.explanation}</td>
-                  <td>
-                    {[
-                      f.points !== null && `${formatNumber(f.points)} points`,
-                      f.cashback !== null && `${cash(f.cashback, currency)} cashback`,
-                      f.badgeAwardId && 'a badge',
-                      f.redemptionId && (f.rewardIssuedAt ? 'a reward (issued later)' : 'a reward'),
-                      f.rewardSkipped &&
-                        !f.redemptionId &&
-                        f.rewardWaivedAt &&
-                        `reward waived: ${f.rewardWaivedReason}`,
-                      f.rewardSkipped &&
-                        !f.redemptionId &&
-                        !f.rewardWaivedAt &&
-                        `reward owed: ${f.rewardSkipped}`,
-                    ]
-                      .filter(Boolean)
-                      .join(', ') || '—'}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
   );
 }

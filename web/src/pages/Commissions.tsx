@@ -1,5 +1,5 @@
 // Commissions: the commission plans (listed, defined with a form whose refusals show at their
-// fields), which partner is on which plan, the payout runs (proposed, reviewed, approved or
+// fields, edited with the same form prefilled: a new version), which partner is on which plan, the payout runs (proposed, reviewed, approved or
 // cancelled; each payout's status after release) and the commission lines of a partner, a kind or
 // the whole program, each explained. Backed by /v1/commission-plans, /v1/commission-partners,
 // /v1/commission-lines and /v1/payout-runs (decision 0032). Everyone reads; proposing a run needs the
@@ -51,6 +51,7 @@ function Plans() {
   const admin = can(session, 'admin');
   const currency = useBaseCurrency();
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Plan | null>(null);
   const plans = useInfiniteQuery({
     queryKey: ['commission-plans'],
     initialPageParam: undefined as string | undefined,
@@ -68,11 +69,25 @@ function Plans() {
     <section aria-labelledby="plans-title">
       <h2 id="plans-title">Plans</h2>
       {admin && !creating && (
-        <button type="button" onClick={() => setCreating(true)}>
+        <button
+          type="button"
+          onClick={() => {
+            setEditing(null);
+            setCreating(true);
+          }}
+        >
           New commission plan
         </button>
       )}
       {creating && <CommissionPlanForm currency={currency} onDone={() => setCreating(false)} />}
+      {editing && (
+        <CommissionPlanForm
+          key={editing.code}
+          plan={editing}
+          currency={currency}
+          onDone={() => setEditing(null)}
+        />
+      )}
       <ProblemAlert error={plans.error} />
       {plans.isPending ? (
         <p className="loading">Loading…</p>
@@ -93,6 +108,7 @@ function Plans() {
                   Days pending
                 </th>
                 <th scope="col">Version</th>
+                {admin && <th scope="col">Actions</th>}
               </tr>
             </thead>
             <tbody>
@@ -116,6 +132,20 @@ function Plans() {
                     {p.version}
                     <div className="muted">since {formatDate(p.updatedAt)}</div>
                   </td>
+                  {admin && (
+                    <td>
+                      <button
+                        type="button"
+                        aria-label={`Edit ${p.name}`}
+                        onClick={() => {
+                          setCreating(false);
+                          setEditing(p);
+                        }}
+                      >
+                        Edit
+                      </button>
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

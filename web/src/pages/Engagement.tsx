@@ -7,7 +7,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
 import type { paths } from '../api/schema';
-import { formErrors, pointerIn } from '../components/Fields';
+import { Field, formErrors, pointerIn } from '../components/Fields';
 import { AccountName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
 import { formatDate, formatDateTime } from '../format';
@@ -252,19 +252,14 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
     <section aria-labelledby="challenge-form-title" className="panel">
       <h3 id="challenge-form-title">{title}</h3>
       <form className="stack" onSubmit={submit} noValidate>
-        {!challenge && (
-          <>
-            <label htmlFor={f.field('code').id}>Code</label>
-            <input {...f.field('code')} placeholder="e.g. spring-orders" />
-            {f.errorsAt('code')}
-          </>
-        )}
-        <label htmlFor={f.field('name').id}>Name</label>
-        <input {...f.field('name')} defaultValue={challenge?.name} />
-        {f.errorsAt('name')}
-        <label htmlFor={f.field('description').id}>Description</label>
-        <textarea {...f.field('description')} rows={2} defaultValue={challenge?.description ?? ''} />
-        {f.errorsAt('description')}
+        {!challenge && <Field errors={f} name="code" label="Code" placeholder="e.g. spring-orders" />}
+        <Field errors={f} name="name" label="Name" defaultValue={challenge?.name} />
+        <Field
+          errors={f}
+          name="description"
+          label="Description"
+          control={(props) => <textarea {...props} rows={2} defaultValue={challenge?.description ?? ''} />}
+        />
         <label htmlFor="challenge-window-kind">Window</label>
         <select
           id="challenge-window-kind"
@@ -315,21 +310,31 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
                 <option value="sum">sum of an attribute</option>
                 <option value="distinct">distinct values of an attribute</option>
               </select>
-              <label htmlFor={f.field(`goals.${i}.eventTypes`).id}>
-                Goal {i + 1} event types (comma-separated)
-              </label>
-              <input {...f.field(`goals.${i}.eventTypes`)} defaultValue={g.eventTypes.join(', ')} />
-              {f.errorsAt(`goals.${i}.eventTypes`)}
-              <label htmlFor={f.field(`goals.${i}.target`).id}>Goal {i + 1} target</label>
-              <input {...f.field(`goals.${i}.target`)} inputMode="decimal" defaultValue={g.target} />
-              {f.errorsAt(`goals.${i}.target`)}
-              <label htmlFor={f.field(`goals.${i}.attribute`).id}>
-                Goal {i + 1} attribute (sum, distinct)
-              </label>
-              <input {...f.field(`goals.${i}.attribute`)} defaultValue={g.attribute ?? ''} />
-              {f.errorsAt(`goals.${i}.attribute`)}
-              <label htmlFor={f.field(`goals.${i}.label`).id}>Goal {i + 1} label</label>
-              <input {...f.field(`goals.${i}.label`)} defaultValue={g.label ?? ''} />
+              <Field
+                errors={f}
+                name={`goals.${i}.eventTypes`}
+                label={<>Goal {i + 1} event types (comma-separated)</>}
+                defaultValue={g.eventTypes.join(', ')}
+              />
+              <Field
+                errors={f}
+                name={`goals.${i}.target`}
+                label={<>Goal {i + 1} target</>}
+                inputMode="decimal"
+                defaultValue={g.target}
+              />
+              <Field
+                errors={f}
+                name={`goals.${i}.attribute`}
+                label={<>Goal {i + 1} attribute (sum, distinct)</>}
+                defaultValue={g.attribute ?? ''}
+              />
+              <Field
+                errors={f}
+                name={`goals.${i}.label`}
+                label={<>Goal {i + 1} label</>}
+                defaultValue={g.label ?? ''}
+              />
               {goals.length > 1 && (
                 <button type="button" onClick={() => setGoals(goals.filter((_, j) => j !== i))}>
                   Remove goal {i + 1}
@@ -342,20 +347,20 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
             Add a goal
           </button>
         </fieldset>
-        <label htmlFor={f.field('audience').id}>
-          Audience (a CEL condition on the account; empty: everyone)
-        </label>
-        <input
-          {...f.field('audience')}
+        <Field
+          errors={f}
+          name="audience"
+          label="Audience (a CEL condition on the account; empty: everyone)"
           defaultValue={(challenge?.audience as { condition?: string } | undefined)?.condition ?? ''}
         />
-        {f.errorsAt('audience')}
-        <label htmlFor={f.field('points').id}>Reward points</label>
-        <input {...f.field('points')} inputMode="numeric" defaultValue={reward?.points ?? ''} />
-        {f.errorsAt('points')}
-        <label htmlFor={f.field('badge').id}>Reward badge (code)</label>
-        <input {...f.field('badge')} defaultValue={reward?.badge ?? ''} />
-        {f.errorsAt('badge')}
+        <Field
+          errors={f}
+          name="points"
+          label="Reward points"
+          inputMode="numeric"
+          defaultValue={reward?.points ?? ''}
+        />
+        <Field errors={f} name="badge" label="Reward badge (code)" defaultValue={reward?.badge ?? ''} />
         {f.alert}
         <span className="actions">
           <button type="submit" disabled={save.isPending}>
@@ -516,21 +521,11 @@ function Badges() {
         <section aria-labelledby="badge-form-title" className="panel">
           <h3 id="badge-form-title">New badge</h3>
           <form className="stack" onSubmit={submit} noValidate>
-            <label htmlFor={f.field('code').id}>Badge code</label>
-            <input {...f.field('code')} />
-            {f.errorsAt('code')}
-            <label htmlFor={f.field('name').id}>Badge name</label>
-            <input {...f.field('name')} />
-            {f.errorsAt('name')}
-            <label htmlFor={f.field('description').id}>Badge description</label>
-            <input {...f.field('description')} />
-            {f.errorsAt('description')}
-            <label htmlFor={f.field('imageUrl').id}>Image URL</label>
-            <input {...f.field('imageUrl')} type="url" />
-            {f.errorsAt('imageUrl')}
-            <label htmlFor={f.field('validDays').id}>Valid for (days; empty: forever)</label>
-            <input {...f.field('validDays')} inputMode="numeric" />
-            {f.errorsAt('validDays')}
+            <Field errors={f} name="code" label="Badge code" />
+            <Field errors={f} name="name" label="Badge name" />
+            <Field errors={f} name="description" label="Badge description" />
+            <Field errors={f} name="imageUrl" label="Image URL" type="url" />
+            <Field errors={f} name="validDays" label="Valid for (days; empty: forever)" inputMode="numeric" />
             {f.alert}
             <span className="actions">
               <button type="submit" disabled={create.isPending}>
