@@ -305,6 +305,8 @@ export const automationFirings = pgTable(
   (t) => [
     primaryKey({ columns: [t.programId, t.automationCode, t.subjectId, t.occurrence] }),
     index('automation_firings_account_idx').on(t.programId, t.accountId, t.firedAt),
+    // The program's firings across automations, newest first (GET /v1/automation-firings, decision 0051).
+    index('automation_firings_program_idx').on(t.programId, t.firedAt),
     index('automation_firings_owed_idx')
       .on(t.programId, t.firedAt)
       .where(

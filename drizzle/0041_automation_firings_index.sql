@@ -1,0 +1,1 @@
+CREATE INDEX "automation_firings_program_idx" ON "automation_firings" USING btree ("program_id","fired_at");
