@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { OWED_PER_RUN } from '../../src/modules/engagement/engagement-owed.ts';
 import { challengeCompletions } from '../../src/modules/engagement/engagement-tables.ts';
 import { type TestApi, testApi } from '../support/app.ts';
 import {
@@ -282,4 +283,53 @@ describe('rewards owed', () => {
       { key: `challenge:three-trainings:${acme}:2026-Q2`, reward: { id: gift, inStock: true } },
     ]);
   });
+});
+
+describe('the due run takes at most OWED_PER_RUN owed rewards, the oldest first', () => {
+  it(`issues ${OWED_PER_RUN} of ${OWED_PER_RUN + 1} owed in one run, and the newest in the next`, async () => {
+    const p = await engagementProgram(api);
+    await p.ok(p.admin, { method: 'POST', url: '/v1/badges', payload: trainedBadge });
+    const cap = await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/rewards',
+      payload: {
+        type: 'merchandise',
+        name: 'Cap',
+        price: { amount: 100, unit: 'points' },
+        stock: { kind: 'unlimited' },
+      },
+    });
+    await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/challenges',
+      payload: threeTrainings({ reward: { points: 300, catalogReward: cap.id } }),
+    });
+    // Completions recorded a minute apart whose reward was skipped (written as the engine writes
+    // them): the reward is in stock now, so all of them are owed and issuable.
+    const accounts: string[] = [];
+    for (let i = 0; i <= OWED_PER_RUN; i++) accounts.push(await p.account(`OWED-${i}`));
+    await api.database.db.insert(challengeCompletions).values(
+      accounts.map((accountId, i) => ({
+        programId: p.id,
+        challengeCode: 'three-trainings',
+        accountId,
+        windowKey: '2026-Q2',
+        version: 1,
+        windowStart: new Date('2026-03-31T22:00:00Z'),
+        windowEnd: new Date('2026-06-30T22:00:00Z'),
+        completedAt: new Date('2026-04-03T09:00:00Z'),
+        recordedAt: new Date(Date.UTC(2026, 3, 3, 9, i)),
+        points: 300,
+        rewardId: cap.id,
+        rewardSkipped: 'Cap was archived',
+      })),
+    );
+    expect((await owed(p, '?limit=200')).data).toHaveLength(OWED_PER_RUN + 1);
+
+    expect(await p.due('2026-05-10T00:00:00Z')).toMatchObject({ rewardsIssued: OWED_PER_RUN });
+    const left = (await owed(p, '?limit=200')).data;
+    expect(left.map((o: Body) => o.accountId)).toEqual([accounts[OWED_PER_RUN]]);
+    expect(await p.due('2026-05-10T00:01:00Z')).toMatchObject({ rewardsIssued: 1 });
+    expect((await owed(p)).data).toEqual([]);
+  }, 120_000);
 });
