@@ -34,9 +34,11 @@ import {
 const ACCOUNTS = Number(process.env.HOTPATH_ACCOUNTS ?? 10_000);
 /** Which stores to measure: HOTPATH_STORES=postgres, =pglite, or both (the default). */
 const STORES = (process.env.HOTPATH_STORES ?? 'postgres,pglite').split(',');
-const PHASE_S = 5;
+const PHASE_S = Number(process.env.HOTPATH_PHASE_S ?? 5);
+/** HOTPATH_PHASES=single,paced,batch,wallet runs only those phases on PostgreSQL (e.g. to profile one). */
+const PHASES = (process.env.HOTPATH_PHASES ?? 'single,paced,batch,wallet').split(',');
 const WARMUP_S = 1;
-const CONNECTIONS = 16;
+const CONNECTIONS = Number(process.env.HOTPATH_CONNECTIONS ?? 16);
 const BATCH = 1000;
 const BATCH_CALLERS = 2;
 /** Accounts per import request (the CSV body limit is 64 MiB; smaller files keep memory low). */
@@ -79,7 +81,11 @@ async function startFidelis(store: Record<string, string>): Promise<Server> {
   if (!store.DATABASE_URL) delete env.DATABASE_URL;
   const port = freePort();
   Object.assign(env, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', FIDELIS_ADMIN_KEY: key });
-  const target = await startProcess([join(ROOT, 'src/cli/main.ts'), 'serve'], env, port);
+  // HOTPATH_CPU_PROF=dir writes the server's CPU profile there when it stops (open it in Chrome's DevTools).
+  const profile = process.env.HOTPATH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HOTPATH_CPU_PROF}`]
+    : [];
+  const target = await startProcess([...profile, join(ROOT, 'src/cli/main.ts'), 'serve'], env, port);
   const server = { ...target, key };
   await call(server, 'PATCH', '/v1/program', { settings: { keys: { requestsPerMinute: 10_000_000 } } });
   const started = performance.now();
@@ -325,6 +331,7 @@ async function onPostgres(scratch: string[]): Promise<void> {
       `single_event: p50 ${single.p50Ms.toFixed(1)} ms, p95 ${single.p95Ms.toFixed(1)} ms at ${CONNECTIONS} connections`,
     );
 
+    if (!PHASES.includes('paced')) return;
     const rate = Math.max(1, Math.round(single.perSecond / 2));
     const paced = await pacedEvents(server, 'pg-paced', rate);
     result('hotpath.postgres.p95_half_peak', paced.p95Ms, 'ms', { value: 20, unit: 'ms (target)' });
@@ -332,6 +339,7 @@ async function onPostgres(scratch: string[]): Promise<void> {
       `p95_half_peak: ${paced.perSecond.toFixed(0)} events/s answered of ${rate}/s sent evenly paced; p50 ${paced.p50Ms.toFixed(1)} ms`,
     );
 
+    if (!PHASES.includes('batch')) return;
     const batched = await batches(server, 'pg-batch');
     result('hotpath.postgres.batch_1000', batched, 'events/s', { value: 10_000, unit: 'events/s (target)' });
 
