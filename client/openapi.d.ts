@@ -5290,6 +5290,24 @@ export interface components {
             availableUntil: string | null;
             /** Format: date-time */
             createdAt: string;
+            /** @description The reward's values stated in other currencies (decision 0057): a member browsing in one of them sees these; in any other currency the values are converted at the program's exchange rates (GET /v1/fx-rates), and the reward says so */
+            currencyValues: {
+                /**
+                 * @description ISO 4217 code
+                 * @example EUR
+                 */
+                currency: string;
+                /**
+                 * Format: int64
+                 * @description The face value in this currency, in its minor units (a USD 11 card beside the EUR 10 one)
+                 */
+                faceValue?: number;
+                /**
+                 * Format: int64
+                 * @description What the price is worth in this currency, in its minor units, shown to members who use it (instead of the price's value converted at the program's rates)
+                 */
+                price?: number;
+            }[];
             description: string | null;
             eligibility: unknown;
             faceValue: {
@@ -5301,6 +5319,21 @@ export interface components {
             /** @example rwd_01JD0000000000000000000000 */
             id: string;
             imageUrl: string | null;
+            /** @description The reward in the asked currency (?currency=), or the browsing account's preferred currency: stated values first, else converted at the rates in force; a value no rate allows is null */
+            inCurrency?: {
+                currency: string;
+                faceValue: {
+                    /** Format: int64 */
+                    amount: number;
+                    source: "stated" | "converted";
+                } | null;
+                note: string | null;
+                price: {
+                    /** Format: int64 */
+                    minorUnits: number;
+                    source: "stated" | "converted";
+                } | null;
+            };
             limits: unknown;
             lowStockThreshold: number | null;
             /** @description In the requested locale when a translation exists */
@@ -43314,6 +43347,8 @@ export interface operations {
                  * @example nl-NL
                  */
                 locale?: string;
+                /** @description Show each reward's price and face value in this currency too (inCurrency); default: the account's preferred currency when an account is given */
+                currency?: string;
                 /** @description discount_code, egift_card, prepaid_card (virtual), experience (events, tours), session (training, consultation), service_credit (free months), merchandise, donation, cash_payout (a points-to-cash conversion: priced in points, its faceValue credited to the cash wallet of that currency when approved, then fulfilled), custom */
                 type?: "discount_code" | "egift_card" | "prepaid_card" | "experience" | "session" | "service_credit" | "merchandise" | "donation" | "cash_payout" | "custom";
                 status?: "active" | "archived";
@@ -43462,6 +43497,24 @@ export interface operations {
                     availableFrom?: string;
                     /** Format: date-time */
                     availableUntil?: string;
+                    /** @description The reward's values stated in other currencies (decision 0057): a member browsing in one of them sees these; in any other currency the values are converted at the program's exchange rates (GET /v1/fx-rates), and the reward says so */
+                    currencyValues?: {
+                        /**
+                         * @description ISO 4217 code
+                         * @example EUR
+                         */
+                        currency: string;
+                        /**
+                         * Format: int64
+                         * @description The face value in this currency, in its minor units (a USD 11 card beside the EUR 10 one)
+                         */
+                        faceValue?: number;
+                        /**
+                         * Format: int64
+                         * @description What the price is worth in this currency, in its minor units, shown to members who use it (instead of the price's value converted at the program's rates)
+                         */
+                        price?: number;
+                    }[];
                     description?: string;
                     /** @description Who may redeem; every given rule must hold */
                     eligibility?: {
@@ -43879,6 +43932,24 @@ export interface operations {
                 "application/json": {
                     availableFrom?: string | null;
                     availableUntil?: string | null;
+                    /** @description The reward's values stated in other currencies (decision 0057): a member browsing in one of them sees these; in any other currency the values are converted at the program's exchange rates (GET /v1/fx-rates), and the reward says so */
+                    currencyValues?: {
+                        /**
+                         * @description ISO 4217 code
+                         * @example EUR
+                         */
+                        currency: string;
+                        /**
+                         * Format: int64
+                         * @description The face value in this currency, in its minor units (a USD 11 card beside the EUR 10 one)
+                         */
+                        faceValue?: number;
+                        /**
+                         * Format: int64
+                         * @description What the price is worth in this currency, in its minor units, shown to members who use it (instead of the price's value converted at the program's rates)
+                         */
+                        price?: number;
+                    }[];
                     description?: string | null;
                     /** @description Who may redeem; every given rule must hold */
                     eligibility?: {

@@ -183,6 +183,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     contacts,
     ledger,
     audit,
+    fx,
     eligibilityFacts,
   });
   const redemptions = createRedemptionService(database, {
@@ -191,6 +192,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     contacts,
     ledger,
     audit,
+    fx,
     rewards,
     eligibilityFacts,
     outbox,
@@ -239,6 +241,7 @@ export function createServices(database: Database, options: ServiceOptions = {})
     contacts,
     partners,
     memberships,
+    fx,
   );
   return {
     database,

@@ -4,6 +4,7 @@ import type { Actor } from '../../core/access.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
 import type { EngagementService } from '../engagement/engagement-service.ts';
 import type { EventService } from '../events/events-service.ts';
+import type { FxService } from '../fx/fx-service.ts';
 import type { ImportService } from '../imports/imports-service.ts';
 import type { InsightService } from '../insight/insight-service.ts';
 import type { KeyService } from '../keys/keys-service.ts';
@@ -85,6 +86,7 @@ export function createDemoService(
   contactService: ContactService,
   partners?: PartnerService,
   memberships?: MembershipService,
+  fx?: FxService,
 ) {
   return {
     /** Creates the demo program with its accounts and contacts, and an admin key for it (audited as `actor`'s). */
@@ -217,6 +219,16 @@ export function createDemoService(
         },
         actor,
       );
+      // Exchange rates into EUR, so a member who uses pounds or dollars sees the catalog in them
+      // (decision 0057): the voucher states its pound value, everything else is converted.
+      await fx?.set(
+        program.id,
+        [
+          { currency: 'GBP', rate: '1.17', effectiveFrom: `${new Date().getUTCFullYear()}-01-01` },
+          { currency: 'USD', rate: '0.92', effectiveFrom: `${new Date().getUTCFullYear()}-01-01` },
+        ],
+        actor,
+      );
       // For the portal: a voucher with codes (above the threshold: it waits for approval, then
       // shows its code), and a cap any member can take at once.
       const voucher = await rewards.create(
@@ -232,6 +244,8 @@ export function createDemoService(
             th: { name: 'บัตรกำนัลบริการ' },
           },
           price: { amount: 2500, unit: 'points' },
+          faceValue: { amount: 2500, currency: 'EUR' },
+          currencyValues: [{ currency: 'GBP', faceValue: 2200 }],
           stock: { kind: 'codes' },
         },
         actor,

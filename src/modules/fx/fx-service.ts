@@ -10,7 +10,7 @@ import { parseCsv } from '../../lib/csv.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { FxRate } from './fx-schemas.ts';
-import { listRates, lockRates, rateAt, upsertRates } from './fx-store.ts';
+import { listRates, lockRates, rateAt, ratesInForce, upsertRates } from './fx-store.ts';
 
 export interface RateInput {
   currency: string;
@@ -149,6 +149,18 @@ export function createFxService(database: Database, programs: ProgramService, au
       const program = await programs.get(programId);
       return (await listRates(database.db, programId, currency)).map((r) =>
         toFxRate(r, program.baseCurrency),
+      );
+    },
+
+    /** The rates in force at `at` of those of `currencies` that have one, by currency. */
+    async ratesInForce(
+      programId: string,
+      currencies: string[],
+      at: Date,
+    ): Promise<Map<string, { rate: string; effectiveFrom: Date }>> {
+      const rows = await ratesInForce(database.db, programId, currencies, at);
+      return new Map(
+        rows.map((r) => [r.currency, { rate: r.rate, effectiveFrom: new Date(r.effective_from) }]),
       );
     },
 

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.ts';
+import { type Executor, selectRows, textArray } from '../../db/client.ts';
 import { fxRates } from './fx-tables.ts';
 
 export type FxRateRow = typeof fxRates.$inferSelect;
@@ -54,6 +54,18 @@ export async function rateAt(db: Executor, programId: string, currency: string, 
     .orderBy(desc(fxRates.effectiveFrom))
     .limit(1);
   return row;
+}
+
+/** The rate of each of `currencies` in force at `at` (those that have one), in one statement. */
+export async function ratesInForce(db: Executor, programId: string, currencies: string[], at: Date) {
+  if (currencies.length === 0) return [];
+  return selectRows<{ currency: string; rate: string; effective_from: Date | string }>(
+    db,
+    sql`select distinct on (currency) currency, rate, effective_from from fx_rates
+         where program_id = ${programId} and currency = any(${textArray(currencies)})
+           and effective_from <= ${at.toISOString()}::timestamptz
+         order by currency, effective_from desc`,
+  );
 }
 
 export async function listRates(db: Executor, programId: string, currency?: string) {

@@ -3,14 +3,16 @@
 import { afterCursor, DEFAULT_LIMIT, type Page, toPage } from '../../core/pagination.ts';
 import { type Facts, redeemable } from '../../core/rewards/eligibility.ts';
 import { invalidFields } from './rewards-checks.ts';
+import { inCurrency } from './rewards-currencies.ts';
 import type { ListRewardsInput } from './rewards-schemas.ts';
 import type { RewardDeps } from './rewards-service.ts';
 import { listRewards } from './rewards-store.ts';
-import { type Reward, stockOf, toReward, valuation } from './rewards-view.ts';
+import { currencyContext, type Reward, stockOf, toReward, valuation } from './rewards-view.ts';
 
 /** The account (and contact) the catalog is shown for: its eligibility facts and balances. */
 interface Browser {
   facts: Facts;
+  preferredCurrency: string | null;
   accountStatus: string;
   wallets: Map<string, number>;
 }
@@ -34,6 +36,7 @@ async function browser(
   return {
     facts: { segment: account.segment, country: account.country, ...facts, role: contact?.role },
     accountStatus: account.status,
+    preferredCurrency: account.preferredCurrency,
     wallets: new Map(summary.map((w) => [w.unit, w.available])),
   };
 }
@@ -56,6 +59,10 @@ export async function listCatalog(
   );
   const { available, sessions } = await stockOf(d, programId, rows.slice(0, limit), now);
   const worth = await valuation(d, programId);
+  const currency = query.currency ?? who?.preferredCurrency ?? undefined;
+  const context = currency
+    ? await currencyContext(d, programId, currency, rows.slice(0, limit), worth)
+    : null;
   return toPage(rows, limit, (r) => {
     const left = available.get(r.id) ?? null;
     return toReward(r, {
@@ -63,6 +70,7 @@ export async function listCatalog(
       valuation: worth,
       sessions: r.stockKind === 'sessions' ? (sessions.get(r.id) ?? []) : undefined,
       locale: query.locale,
+      inCurrency: currency && context ? inCurrency(r, currency, context) : undefined,
       redeemable: who
         ? redeemable(
             r,

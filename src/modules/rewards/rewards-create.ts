@@ -2,6 +2,7 @@
 import type { Actor } from '../../core/access.ts';
 import { newId } from '../../lib/ids.ts';
 import { checkFields, conversionProblems, moneyProblems, toDate } from './rewards-checks.ts';
+import { currencyValueProblems } from './rewards-currencies.ts';
 import type { CreateRewardInput } from './rewards-schemas.ts';
 import type { RewardDeps } from './rewards-service.ts';
 import { insertReward } from './rewards-store.ts';
@@ -13,6 +14,7 @@ function checkCreate(input: CreateRewardInput): FulfilmentMethod {
   const fields = {
     ...moneyProblems(input),
     ...conversionProblems({ ...input, stockKind: input.stock.kind }),
+    ...currencyValueProblems(input),
   };
   if (
     input.availableFrom &&
@@ -47,6 +49,7 @@ export async function createReward(
       priceUnit: input.price.unit,
       faceValueAmount: input.faceValue?.amount ?? null,
       faceValueCurrency: input.faceValue?.currency ?? null,
+      currencyValues: input.currencyValues ?? [],
       stockKind: input.stock.kind,
       stockRemaining: input.stock.kind === 'counted' ? input.stock.quantity : null,
       lowStockThreshold: input.lowStockThreshold ?? null,

@@ -58,6 +58,34 @@ const FaceValue = Type.Object(
   },
 );
 
+const CurrencyValueSchema = Type.Object(
+  {
+    currency: Currency,
+    price: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000_000_000,
+        description:
+          "What the price is worth in this currency, in its minor units, shown to members who use it (instead of the price's value converted at the program's rates)",
+      }),
+    ),
+    faceValue: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000_000_000,
+        description:
+          'The face value in this currency, in its minor units (a USD 11 card beside the EUR 10 one)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const CurrencyValues = Type.Array(CurrencyValueSchema, {
+  maxItems: 30,
+  description:
+    "The reward's values stated in other currencies (decision 0057): a member browsing in one of them sees these; in any other currency the values are converted at the program's exchange rates (GET /v1/fx-rates), and the reward says so",
+});
+
 const Stock = Type.Union(
   [
     Type.Object({ kind: Type.Literal('unlimited') }, { additionalProperties: false }),
@@ -125,6 +153,7 @@ export const CreateRewardBody = Type.Object(
     imageUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 2000 })),
     price: Price,
     faceValue: Type.Optional(FaceValue),
+    currencyValues: Type.Optional(CurrencyValues),
     stock: Stock,
     lowStockThreshold: Type.Optional(
       Type.Integer({ minimum: 0, description: 'stock.low turns true at or below this many units/codes' }),
@@ -148,6 +177,7 @@ export const UpdateRewardBody = Type.Object(
     imageUrl: Type.Optional(Nullable(Type.String({ format: 'uri', maxLength: 2000 }))),
     price: Type.Optional(Price),
     faceValue: Type.Optional(Nullable(FaceValue)),
+    currencyValues: Type.Optional(CurrencyValues),
     stockQuantity: Type.Optional(
       Type.Integer({
         minimum: 0,
@@ -198,6 +228,35 @@ export const RewardSchema = Type.Object(
       ),
     }),
     faceValue: Nullable(Type.Object({ amount: Type.Integer(), currency: Type.String() })),
+    currencyValues: CurrencyValues,
+    inCurrency: Type.Optional(
+      Type.Object(
+        {
+          currency: Type.String(),
+          price: Nullable(
+            Type.Object({
+              minorUnits: Type.Integer(),
+              source: Type.Union([Type.Literal('stated'), Type.Literal('converted')]),
+            }),
+          ),
+          faceValue: Nullable(
+            Type.Object({
+              amount: Type.Integer(),
+              source: Type.Union([Type.Literal('stated'), Type.Literal('converted')]),
+            }),
+          ),
+          note: Nullable(
+            Type.String({
+              description: 'The rates used for what was converted, and what could not be shown',
+            }),
+          ),
+        },
+        {
+          description:
+            "The reward in the asked currency (?currency=), or the browsing account's preferred currency: stated values first, else converted at the rates in force; a value no rate allows is null",
+        },
+      ),
+    ),
     stock: Type.Object({
       kind: Type.String(),
       available: Nullable(
@@ -259,6 +318,12 @@ export const ListRewardsQuery = Type.Object(
         pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$',
         description: 'BCP 47 tag: names and descriptions in this language where translated',
         examples: ['nl-NL'],
+      }),
+    ),
+    currency: Type.Optional(
+      Type.Union([Currency], {
+        description:
+          "Show each reward's price and face value in this currency too (inCurrency); default: the account's preferred currency when an account is given",
       }),
     ),
     type: Type.Optional(RewardTypeSchema),

@@ -6,6 +6,7 @@ import { bindUseCases } from '../../lib/use-cases.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { ContactService } from '../contacts/contacts-service.ts';
+import type { FxService } from '../fx/fx-service.ts';
 import type { LedgerService } from '../ledger/ledger-service.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import { addSession, rewardSessions } from './rewards-add-session.ts';
@@ -38,6 +39,7 @@ export interface CatalogServices {
   contacts: ContactService;
   ledger: LedgerService;
   audit: AuditService;
+  fx: FxService;
   eligibilityFacts: EligibilityFacts;
 }
 

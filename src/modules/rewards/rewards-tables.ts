@@ -52,6 +52,13 @@ export interface RewardLimits {
 }
 export type Translations = Record<string, { name?: string; description?: string }>;
 
+/** What a reward states in one more currency (decision 0057): its price's worth, its face value (minor units). */
+export interface CurrencyValue {
+  currency: string;
+  price?: number;
+  faceValue?: number;
+}
+
 /** A catalog item. Stock counters live here (counted stock) or in reward_codes / reward_sessions. */
 export const rewards = pgTable(
   'rewards',
@@ -70,6 +77,7 @@ export const rewards = pgTable(
     priceUnit: text('price_unit').notNull(),
     faceValueAmount: amount('face_value_amount'),
     faceValueCurrency: text('face_value_currency'),
+    currencyValues: jsonb('currency_values').$type<CurrencyValue[]>().notNull().default([]),
     stockKind: text('stock_kind').$type<StockKind>().notNull(),
     /** Counted stock: units left (decremented by a request, given back by a rejection/cancellation/failure). */
     stockRemaining: integer('stock_remaining'),

@@ -2,6 +2,7 @@
 import type { Actor } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
 import { checkFields, conversionProblems, moneyProblems, toDate } from './rewards-checks.ts';
+import { currencyValueProblems } from './rewards-currencies.ts';
 import type { UpdateRewardInput } from './rewards-schemas.ts';
 import type { RewardDeps } from './rewards-service.ts';
 import { lockReward, type NewRewardRow, patchReward } from './rewards-store.ts';
@@ -33,6 +34,20 @@ export async function updateReward(
         stockKind: current.stockKind,
       }),
     );
+  if (input.price !== undefined || input.faceValue !== undefined || input.currencyValues !== undefined)
+    Object.assign(
+      fields,
+      currencyValueProblems({
+        price: input.price ?? { amount: current.priceAmount, unit: current.priceUnit },
+        faceValue:
+          input.faceValue !== undefined
+            ? input.faceValue
+            : current.faceValueCurrency !== null
+              ? { amount: current.faceValueAmount ?? 0, currency: current.faceValueCurrency }
+              : null,
+        currencyValues: input.currencyValues ?? current.currencyValues,
+      }),
+    );
   if (input.stockQuantity !== undefined && current.stockKind !== 'counted')
     fields.stockQuantity = `the reward's stock is ${current.stockKind}`;
   const from = input.availableFrom !== undefined ? toDate(input.availableFrom) : current.availableFrom;
@@ -52,6 +67,7 @@ export async function updateReward(
     patch.faceValueAmount = input.faceValue?.amount ?? null;
     patch.faceValueCurrency = input.faceValue?.currency ?? null;
   }
+  if (input.currencyValues !== undefined) patch.currencyValues = input.currencyValues;
   if (input.stockQuantity !== undefined) patch.stockRemaining = input.stockQuantity;
   if (input.lowStockThreshold !== undefined) patch.lowStockThreshold = input.lowStockThreshold;
   if (input.availableFrom !== undefined) patch.availableFrom = from ?? null;

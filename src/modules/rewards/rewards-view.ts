@@ -5,6 +5,7 @@ import { valueInMinorUnits } from '../../core/money.ts';
 import type { Redeemable } from '../../core/rewards/eligibility.ts';
 import type { Executor } from '../../db/client.ts';
 import { ledgerSettings } from '../ledger/ledger-settings.ts';
+import type { CurrencyContext, InCurrency } from './rewards-currencies.ts';
 import type { RewardDeps } from './rewards-service.ts';
 import {
   type CodeCounts,
@@ -50,6 +51,8 @@ export function toReward(
     sessions?: SessionRow[];
     locale?: string;
     redeemable?: Redeemable;
+    /** The reward in the asked (or the browsing account's) currency. */
+    inCurrency?: InCurrency;
   },
 ) {
   const { name, description } = localised(r, extra.locale);
@@ -79,6 +82,8 @@ export function toReward(
       r.faceValueAmount !== null && r.faceValueCurrency !== null
         ? { amount: r.faceValueAmount, currency: r.faceValueCurrency }
         : null,
+    currencyValues: r.currencyValues,
+    ...(extra.inCurrency ? { inCurrency: extra.inCurrency } : {}),
     stock: {
       kind: r.stockKind,
       available: extra.available,
@@ -104,6 +109,30 @@ export type Reward = ReturnType<typeof toReward>;
 export async function valuation(d: RewardDeps, programId: string): Promise<Valuation> {
   const program = await d.programs.get(programId);
   return { currency: program.baseCurrency, costPerPoint: ledgerSettings(program.settings).costPerPoint };
+}
+
+/**
+ * What showing `rows` in `currency` needs: the program's valuation and the rates in force now of
+ * `currency` and of every currency the rewards are priced or valued in (one read).
+ */
+export async function currencyContext(
+  d: RewardDeps,
+  programId: string,
+  currency: string,
+  rows: RewardRow[],
+  worth: Valuation,
+): Promise<CurrencyContext> {
+  const wanted = new Set([currency]);
+  for (const r of rows) {
+    if (r.priceUnit !== 'points') wanted.add(r.priceUnit);
+    if (r.faceValueCurrency) wanted.add(r.faceValueCurrency);
+  }
+  wanted.delete(worth.currency);
+  return {
+    baseCurrency: worth.currency,
+    costPerPoint: worth.costPerPoint,
+    rates: await d.fx.ratesInForce(programId, [...wanted].sort(), new Date()),
+  };
 }
 
 /** The reward, or reward_not_found; inside a caller's transaction when `db` is given. */

@@ -73,6 +73,8 @@ export const en = {
     short: { one: '{n} point short', other: '{n} points short' },
     needs: 'Needs {tier}',
     outOfStock: 'Out of stock',
+    worth: 'Worth {value}',
+    worthConverted: 'Worth about {value} (converted at today’s rate)',
     unavailable: 'Not available to you',
     waiting: '{reward}: requested, waiting for approval',
     done: '{reward}: redeemed',

@@ -72,6 +72,8 @@ export const fa: Messages = {
     short: { one: '{n} امتیاز کم دارید', other: '{n} امتیاز کم دارید' },
     needs: 'نیازمند سطح {tier}',
     outOfStock: 'ناموجود',
+    worth: 'به ارزش {value}',
+    worthConverted: 'به ارزش حدود {value} (به نرخ امروز)',
     unavailable: 'برای شما در دسترس نیست',
     waiting: '{reward}: درخواست شد، در انتظار تأیید',
     done: '{reward}: دریافت شد',

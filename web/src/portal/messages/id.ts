@@ -72,6 +72,8 @@ export const id: Messages = {
     short: { other: 'kurang {n} poin' },
     needs: 'Memerlukan {tier}',
     outOfStock: 'Stok habis',
+    worth: 'Senilai {value}',
+    worthConverted: 'Senilai sekitar {value} (dengan kurs hari ini)',
     unavailable: 'Tidak tersedia untuk Anda',
     waiting: '{reward}: diminta, menunggu persetujuan',
     done: '{reward}: berhasil ditukar',

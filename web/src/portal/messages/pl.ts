@@ -77,6 +77,8 @@ export const pl: Messages = {
     },
     needs: 'Wymaga statusu {tier}',
     outOfStock: 'Brak w magazynie',
+    worth: 'Wartość {value}',
+    worthConverted: 'Wartość około {value} (po dzisiejszym kursie)',
     unavailable: 'Niedostępne dla Ciebie',
     waiting: '{reward}: zamówiono, czeka na zatwierdzenie',
     done: '{reward}: wymieniono',

@@ -72,6 +72,8 @@ export const th: Messages = {
     short: { other: 'ขาดอีก {n} คะแนน' },
     needs: 'ต้องมีระดับ {tier}',
     outOfStock: 'สินค้าหมด',
+    worth: 'มูลค่า {value}',
+    worthConverted: 'มูลค่าประมาณ {value} (ตามอัตราวันนี้)',
     unavailable: 'ไม่สามารถแลกได้',
     waiting: '{reward}: ส่งคำขอแล้ว รอการอนุมัติ',
     done: '{reward}: แลกสำเร็จ',

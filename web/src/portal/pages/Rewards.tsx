@@ -59,6 +59,18 @@ export function Rewards() {
               <h2 id={`reward-${r.id}`}>{r.name}</h2>
               {r.description ? <p className="muted">{r.description}</p> : null}
               <p className="price">{i.plural(m.points, r.price.amount)}</p>
+              {r.inCurrency?.faceValue ? (
+                <p className="small worth" title={r.inCurrency.note ?? undefined}>
+                  {i.t(
+                    r.inCurrency.faceValue.source === 'converted'
+                      ? m.rewards.worthConverted
+                      : m.rewards.worth,
+                    {
+                      value: i.money(r.inCurrency.faceValue.amount, r.inCurrency.currency),
+                    },
+                  )}
+                </p>
+              ) : null}
               {can?.ok ? (
                 <button
                   type="button"

@@ -1,0 +1,1 @@
+ALTER TABLE "rewards" ADD COLUMN "currency_values" jsonb DEFAULT '[]'::jsonb NOT NULL;
