@@ -9,6 +9,7 @@ import { type CommissionEvent, recordCommissions } from './partners-commissions.
 import { type CommittedEvent, convertOn } from './partners-conversion.ts';
 import type { PartnerDeps } from './partners-deps.ts';
 import { activePrograms } from './partners-programs.ts';
+import { unconvertedReferralsOf } from './partners-store.ts';
 
 export const toCommissionEvent = (e: RecordedEvent): CommissionEvent => ({
   id: e.id,
@@ -85,7 +86,11 @@ export async function sweepEvent(
   let converted = 0;
   if (event.type !== 'return') {
     const programs = await activePrograms(deps, programId);
-    if (programs.some((p) => p.document.conversion.eventTypes.includes(event.type))) {
+    // Facts are rebuilt only for an account with a referral left to convert (most have none).
+    if (
+      programs.some((p) => p.document.conversion.eventTypes.includes(event.type)) &&
+      (await unconvertedReferralsOf(deps.database.db, programId, [event.accountId])).length > 0
+    ) {
       const committed: CommittedEvent = {
         ...toCommissionEvent(event),
         facts: await factsOf(deps, programId, event),
