@@ -91,8 +91,13 @@ export async function startScheduler(
     try {
       const { runs, commissions } = await services.partners.runDue(programId, new Date(), SCHEDULER);
       if (runs.length > 0) log.info({ programId: programId, runs }, 'scheduled payout runs proposed');
-      if (commissions.lines > 0)
+      if (commissions.lines > 0 || commissions.converted > 0)
         log.info({ programId: programId, ...commissions }, 'commission lines the events hook missed written');
+      if (commissions.failing || commissions.skipped.length > 0)
+        log.error(
+          { programId: programId, failing: commissions.failing, skipped: commissions.skipped },
+          'commission sweep: an event failed (see GET /v1/commission-sweep)',
+        );
     } catch (error) {
       failed.push(error);
       log.error({ err: error, programId: programId }, 'partners due run failed; it will be retried');

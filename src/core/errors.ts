@@ -109,6 +109,11 @@ export const ERROR_CATALOG = {
   commission_plan_exists: { status: 409, title: 'The program already has a commission plan of this code' },
   commission_plan_invalid: { status: 422, title: 'The commission plan is not valid' },
   commission_partner_not_found: { status: 404, title: 'The account is on no commission plan' },
+  commission_sweep_skip_not_found: { status: 404, title: 'The commission sweep skipped no such event' },
+  commission_sweep_retry_failed: {
+    status: 409,
+    title: 'The skipped event failed again; it stays skipped',
+  },
   payout_run_not_found: { status: 404, title: 'No such payout run' },
   payout_run_invalid: { status: 422, title: 'The payout run cannot be proposed as asked' },
   payout_run_exists: { status: 409, title: 'The period has a payout run already (a period is paid once)' },

@@ -5,6 +5,7 @@
 // Fastify really serves). A new write route makes this file fail until ROUTES below says how to call
 // it; from then on it is checked for cross-program leaks, authentication and scope like the others.
 import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/core/access.ts';
@@ -698,6 +699,11 @@ const ROUTES: Record<string, RouteSpec> = {
     request: (t) => ({ payload: { plan: t.commissionPlan } }),
   },
   'DELETE /v1/commission-partners/{account}': { scope: 'admin', request: () => ({}) },
+  // An event the commission sweep skipped (decision 0055): the fixture's event, made skipped when fresh.
+  'POST /v1/commission-sweep/skipped/{event}/retry': {
+    scope: 'admin',
+    request: (t) => ({ params: { event: t.event }, payload: {} }),
+  },
   // A period long past (each request its own: a period is paid once); it names no resource.
   'POST /v1/payout-runs': { touchesTargets: false, request: () => ({ payload: { period: pastPeriod() } }) },
   'POST /v1/payout-runs/{runId}/approve': {
@@ -1191,6 +1197,15 @@ async function releasedPayoutOf(period: string) {
  * (with a due date in that period) and its wallet credited, since events only write lines due now.
  */
 async function freshCommissionTargets(route?: Route) {
+  if (route?.key === 'POST /v1/commission-sweep/skipped/{event}/retry') {
+    // As the sweep leaves an event it failed on 3 times; its retry goes through (it pays nothing).
+    await api.database.db.execute(
+      sql`insert into commission_sweep_skips (program_id, event_id, external_id, received_at, attempts, last_error, skipped_at)
+          values (${api.a.programId}, ${a.eventId}, ${a.eventExternalId}, now()::text, 3, 'fixture', now())
+          on conflict (program_id, event_id) do update set skipped_at = now()`,
+    );
+    return {};
+  }
   if (!route || !hasRoute('POST /v1/commission-plans') || a.commissionPlan === 'none') return {};
   const n = ++counter;
   const partner = () =>

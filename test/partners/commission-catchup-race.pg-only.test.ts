@@ -1,6 +1,7 @@
 // The partners' due run catching up under concurrency (decision 0052), on a real multi-connection
 // PostgreSQL: due runs of one program racing (with the events' hook writing at the same time) leave
-// each missed commission line, its ledger credit and each owed month's payout run once.
+// each missed commission line, its ledger credit, the missed conversion and each owed month's payout
+// run once.
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCHEDULER } from '../../src/app/scheduler.ts';
@@ -88,14 +89,16 @@ describe('the partners due run under concurrency', () => {
                        and key = 'commission:agency:SO-1') as returned,
                    (select count(*) from commission_lines where program_id = ${p.id} and kind = 'clawback') as clawbacks`,
       );
+      // The referral converts on SO-1 too, once (the hook missed it: decision 0055): its fixed line and credit.
       expect(row).toEqual({
         lines: '5',
-        keys: '6',
-        entries: '5',
+        keys: '7',
+        entries: '6',
         runs: '3',
         periods: '3',
         returned: '4000',
         clawbacks: '1',
       });
+      expect(await p.entries(p.nordic, 'referral_referrer')).toBe(1);
     });
 });

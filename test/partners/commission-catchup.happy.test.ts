@@ -19,6 +19,16 @@ beforeAll(async () => {
   api = await testApi();
 });
 
+/** A sweep's answer with nothing failing, skipped or converted. */
+const swept = (events: number, lines: number, more: boolean, converted = 0) => ({
+  events,
+  lines,
+  converted,
+  more,
+  failing: null,
+  skipped: [],
+});
+
 /** A due run late enough to read events recorded just now (past the sweep's settling time). */
 const later = () => new Date(Date.now() + SWEEP_SETTLE_MS + 60_000);
 
@@ -70,9 +80,9 @@ describe('commission lines the hook missed', () => {
     expect((await linesOf(p)).map((l) => l.event_id)).toEqual(['SO-1', 'SO-1']); // fixed + 10%
 
     const first = await api.services.partners.runDue(p.id, later(), SCHEDULER);
-    expect(first.commissions).toEqual({ events: 2, lines: 1, more: false });
+    expect(first.commissions).toEqual(swept(2, 1, false));
     const second = await api.services.partners.runDue(p.id, later(), SCHEDULER);
-    expect(second.commissions).toEqual({ events: 0, lines: 0, more: false });
+    expect(second.commissions).toEqual(swept(0, 0, false));
 
     const missed = (await linesOf(p)).filter((l) => l.event_id === 'SO-2');
     expect(missed).toEqual([
@@ -95,7 +105,8 @@ describe('commission lines the hook missed', () => {
     await withoutHook(api.services, () => p.purchase('SO-1', 'FJORD', '500.00'));
     expect((await api.services.partners.runDue(p.id, new Date(), SCHEDULER)).commissions.events).toBe(0);
     expect(await linesOf(p)).toEqual([]);
-    expect((await api.services.partners.runDue(p.id, later(), SCHEDULER)).commissions.lines).toBe(1);
+    // The referral converts on it too (the hook missed that as well): fixed + 10% (decision 0055).
+    expect((await api.services.partners.runDue(p.id, later(), SCHEDULER)).commissions.lines).toBe(2);
   });
 
   it('takes back a missed return once, the returned amount counted once', async () => {
@@ -128,16 +139,18 @@ describe('commission lines the hook missed', () => {
       for (const id of ['SO-1', 'SO-2', 'SO-3']) await p.purchase(id, 'FJORD', '100.00');
     });
     const step = () => api.services.partners.runDue(p.id, later(), SCHEDULER, { batch: 2 });
-    expect((await step()).commissions).toEqual({ events: 2, lines: 2, more: true });
-    expect((await step()).commissions).toEqual({ events: 1, lines: 1, more: false });
-    expect((await step()).commissions).toEqual({ events: 0, lines: 0, more: false });
-    expect((await linesOf(p)).map((l) => l.event_id)).toEqual(['SO-1', 'SO-2', 'SO-3']);
+    // SO-1 converts the referral (its fixed line too: decision 0055).
+    expect((await step()).commissions).toEqual(swept(2, 3, true, 1));
+    expect((await step()).commissions).toEqual(swept(1, 1, false));
+    expect((await step()).commissions).toEqual(swept(0, 0, false));
+    expect((await linesOf(p)).map((l) => l.event_id)).toEqual(['SO-1', 'SO-1', 'SO-2', 'SO-3']);
   });
 
   it('keeps its watermark in the database: a restarted server goes on from it', async () => {
     const p = await partnerWithReferral(api, agencyPlan({ holdingDays: 0 }));
     await withoutHook(api.services, () => p.purchase('SO-1', 'FJORD', '100.00'));
-    expect((await api.services.partners.runDue(p.id, later(), SCHEDULER)).commissions.lines).toBe(1);
+    // Fixed (the missed conversion, decision 0055) + 10%.
+    expect((await api.services.partners.runDue(p.id, later(), SCHEDULER)).commissions.lines).toBe(2);
     const [evt] = await selectRows<{ id: string }>(
       api.database.db,
       sql`select id from events where program_id = ${p.id} and external_id = 'SO-1'`,
@@ -148,8 +161,8 @@ describe('commission lines the hook missed', () => {
     const restarted = createServices(api.database);
     await withoutHook(api.services, () => p.purchase('SO-2', 'FJORD', '100.00'));
     const after = await restarted.partners.runDue(p.id, later(), SCHEDULER);
-    expect(after.commissions).toEqual({ events: 1, lines: 1, more: false });
-    expect((await linesOf(p)).map((l) => l.event_id)).toEqual(['SO-1', 'SO-2']);
+    expect(after.commissions).toEqual(swept(1, 1, false));
+    expect((await linesOf(p)).map((l) => l.event_id)).toEqual(['SO-1', 'SO-1', 'SO-2']);
   });
 
   it('pays no event recorded before the partner was put on its plan (the hook would not have)', async () => {

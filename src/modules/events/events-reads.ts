@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { type Executor, selectRows, textArray } from '../../db/client.ts';
 import { type TimeRange as ExportRange, rangeOn } from '../../db/ranges.ts';
+import type { EventItem } from './events-tables.ts';
 
 export {
   accountsActiveIn,
@@ -113,7 +114,7 @@ export async function eventExportPage(
   ]);
 }
 
-/** An event as the partners' commission sweep reads it (decision 0052). */
+/** An event as the partners' commission sweep reads it (decisions 0052, 0055). */
 export interface RecordedEvent {
   /** Our id (`evt_…`): with `receivedAt`, the sweep's position. */
   eventId: string;
@@ -128,7 +129,48 @@ export interface RecordedEvent {
   references: Record<string, string>;
   /** A return's original event, by the client's id. */
   originalEventId: string | null;
+  /** What a referral's conversion condition reads of the event itself (decision 0055). */
+  currency: string | null;
+  amount: string | null;
+  items: EventItem[];
+  attributes: Record<string, unknown>;
 }
+
+interface RecordedRow {
+  id: string;
+  external_id: string;
+  type: string;
+  account_id: string;
+  occurred_at: Date | string;
+  received_at: string;
+  base_amount: string | null;
+  references: Record<string, string>;
+  original_external_id: string | null;
+  currency: string | null;
+  amount: string | null;
+  items: EventItem[] | null;
+  attributes: Record<string, unknown> | null;
+}
+
+const recordedColumns = sql`e.id, e.external_id, e.type, e.account_id, e.occurred_at,
+  e.received_at::text as received_at, e.base_amount::text as base_amount, e.references,
+  o.external_id as original_external_id, e.currency, e.amount, e.items, e.attributes`;
+
+const toRecorded = (r: RecordedRow): RecordedEvent => ({
+  eventId: r.id,
+  id: r.external_id,
+  type: r.type,
+  accountId: r.account_id,
+  occurredAt: new Date(r.occurred_at),
+  receivedAt: r.received_at,
+  amountMinor: r.base_amount === null ? null : BigInt(r.base_amount),
+  references: r.references ?? {},
+  originalEventId: r.original_external_id ?? r.references?.originalEventId ?? null,
+  currency: r.currency,
+  amount: r.amount,
+  items: r.items ?? [],
+  attributes: r.attributes ?? {},
+});
 
 /**
  * Up to `limit` events of these accounts recorded after the position (`received_at`, id) and before
@@ -143,20 +185,9 @@ export async function eventsRecordedAfter(
   limit: number,
 ): Promise<RecordedEvent[]> {
   if (accountIds.length === 0) return [];
-  const rows = await selectRows<{
-    id: string;
-    external_id: string;
-    type: string;
-    account_id: string;
-    occurred_at: Date | string;
-    received_at: string;
-    base_amount: string | null;
-    references: Record<string, string>;
-    original_external_id: string | null;
-  }>(
+  const rows = await selectRows<RecordedRow>(
     db,
-    sql`select e.id, e.external_id, e.type, e.account_id, e.occurred_at, e.received_at::text as received_at,
-               e.base_amount::text as base_amount, e.references, o.external_id as original_external_id
+    sql`select ${recordedColumns}
           from events e
           left join events o on o.program_id = e.program_id and o.id = e.original_event_id
          where e.program_id = ${programId}
@@ -166,15 +197,38 @@ export async function eventsRecordedAfter(
          order by e.received_at, e.id
          limit ${limit}`,
   );
-  return rows.map((r) => ({
-    eventId: r.id,
-    id: r.external_id,
-    type: r.type,
-    accountId: r.account_id,
-    occurredAt: new Date(r.occurred_at),
-    receivedAt: r.received_at,
-    amountMinor: r.base_amount === null ? null : BigInt(r.base_amount),
-    references: r.references ?? {},
-    originalEventId: r.original_external_id ?? r.references?.originalEventId ?? null,
-  }));
+  return rows.map(toRecorded);
+}
+
+/** One event as the sweep reads it, by our id (an operator's retry of a skipped event, decision 0055). */
+export async function recordedEvent(
+  db: Executor,
+  programId: string,
+  eventId: string,
+): Promise<RecordedEvent | null> {
+  const [row] = await selectRows<RecordedRow>(
+    db,
+    sql`select ${recordedColumns}
+          from events e
+          left join events o on o.program_id = e.program_id and o.id = e.original_event_id
+         where e.program_id = ${programId} and e.id = ${eventId}`,
+  );
+  return row ? toRecorded(row) : null;
+}
+
+/** When the newest event of these accounts recorded before `until` was recorded (as PostgreSQL writes it). */
+export async function newestRecordedBefore(
+  db: Executor,
+  programId: string,
+  accountIds: string[],
+  until: Date,
+): Promise<string | null> {
+  if (accountIds.length === 0) return null;
+  const [row] = await selectRows<{ at: string | null }>(
+    db,
+    sql`select max(received_at)::text as at from events
+         where program_id = ${programId} and received_at < ${until.toISOString()}
+           and account_id = any(${textArray(accountIds)})`,
+  );
+  return row?.at ?? null;
 }

@@ -5,9 +5,13 @@
 // are keyed by plan and event and written under the partner's assignment lock, and a return is applied
 // to a line once (`commission_line_returns`), so an event the hook handled (or a concurrent due run is
 // handling) changes nothing. A due run reads at most `batch` events; the next one goes on from there.
-import { eventsRecordedAfter, type RecordedEvent } from '../events/events-reads.ts';
-import { type CommissionEvent, recordCommissions } from './partners-commissions.ts';
+// Each event is caught up on its own (decision 0055): one that fails stops the run before it (the next
+// due runs try it again); after `SWEEP_ATTEMPTS` failures it is skipped and the watermark moves past it.
+import { FidelisError } from '../../core/errors.ts';
+import { eventsRecordedAfter } from '../events/events-reads.ts';
 import type { PartnerDeps } from './partners-deps.ts';
+import { sweepEvent } from './partners-sweep-event.ts';
+import { clearFailures, noteFailure } from './partners-sweep-skips.ts';
 import { advanceSweep, referredAccountIds, sweepOf } from './partners-sweep-store.ts';
 
 /** Events read per due run at most. */
@@ -25,24 +29,27 @@ export interface SweepOptions {
 }
 
 export interface SweepResult {
-  /** Events read. */
+  /** Events the watermark moved past (caught up or skipped; not one failing now). */
   events: number;
   /** Commission lines (and clawbacks) written for them: what the hook had missed. */
   lines: number;
+  /** Referrals converted on them: conversions the hook had missed (decision 0055). */
+  converted: number;
   /** Whether a full batch was read (the next due run goes on). */
   more: boolean;
+  /** Our id of an event that failed and will be tried again (the run stopped before it), or null. */
+  failing: string | null;
+  /** Our ids of the events skipped by this run (failed `SWEEP_ATTEMPTS` times). */
+  skipped: string[];
 }
 
-const toCommissionEvent = (e: RecordedEvent): CommissionEvent => ({
-  id: e.id,
-  type: e.type,
-  accountId: e.accountId,
-  at: e.occurredAt,
-  references: e.references,
-  amountMinor: e.amountMinor,
-  recordedAt: new Date(e.receivedAt),
-  ...(e.originalEventId ? { originalEventId: e.originalEventId } : {}),
-});
+/** What the skip list keeps of an error: a stable code when it has one, and its message. */
+export const errorText = (error: unknown): string =>
+  error instanceof FidelisError
+    ? `${error.code}: ${error.message}`
+    : error instanceof Error
+      ? error.message || error.name
+      : String(error);
 
 /** One step of the sweep: the next batch of recorded events, their missed lines, the watermark moved on. */
 export async function sweepCommissions(
@@ -57,19 +64,30 @@ export async function sweepCommissions(
   const accounts = await referredAccountIds(db, programId);
   const until = new Date(now.getTime() - (options.settleMs ?? SWEEP_SETTLE_MS));
   const read = await eventsRecordedAfter(db, programId, accounts, from, until, batch);
-  if (read.length === 0) return { events: 0, lines: 0, more: false };
-  // In the order recorded, as the hook saw them: a run of sales, then the returns after it, and so on.
-  let lines = 0;
-  let run: CommissionEvent[] = [];
-  for (const event of read.map(toCommissionEvent)) {
-    if (run.length > 0 && (run[0]!.type === 'return') !== (event.type === 'return')) {
-      lines += await recordCommissions(deps, programId, run, now);
-      run = [];
+  const result: SweepResult = { events: 0, lines: 0, converted: 0, more: false, failing: null, skipped: [] };
+  if (read.length === 0) return result;
+  // In the order recorded, as the hook saw them (a return after the sale it returns), one at a time.
+  let last: (typeof read)[number] | null = null;
+  const done: string[] = [];
+  for (const event of read) {
+    try {
+      const swept = await sweepEvent(deps, programId, event, now);
+      result.lines += swept.lines;
+      result.converted += swept.converted;
+      done.push(event.eventId);
+    } catch (error) {
+      const noted = await noteFailure(db, programId, event, errorText(error), now);
+      if (noted.skippedAt === null) {
+        result.failing = event.eventId;
+        break;
+      }
+      result.skipped.push(event.eventId);
     }
-    run.push(event);
+    last = event;
+    result.events++;
   }
-  lines += await recordCommissions(deps, programId, run, now);
-  const last = read.at(-1)!;
-  await advanceSweep(db, programId, { at: last.receivedAt, id: last.eventId });
-  return { events: read.length, lines, more: read.length === batch };
+  await clearFailures(db, programId, done);
+  if (last) await advanceSweep(db, programId, { at: last.receivedAt, id: last.eventId });
+  result.more = read.length === batch && result.failing === null;
+  return result;
 }

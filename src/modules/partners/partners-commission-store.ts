@@ -52,7 +52,13 @@ export async function upsertAssignment(
     .values(row)
     .onConflictDoUpdate({
       target: [commissionPartners.programId, commissionPartners.accountId],
-      set: { planCode: row.planCode, actor: row.actor, assignedAt: row.assignedAt ?? new Date() },
+      // The same plan again keeps `assigned_at` (decision 0055): the sweep pays events from then on.
+      set: {
+        planCode: row.planCode,
+        actor: row.actor,
+        assignedAt: sql`case when ${commissionPartners.planCode} = excluded.plan_code
+                             then ${commissionPartners.assignedAt} else excluded.assigned_at end`,
+      },
     })
     .returning();
   return saved!;

@@ -275,3 +275,34 @@ export const commissionLineReturns = pgTable(
   },
   (t) => [primaryKey({ columns: [t.programId, t.lineId, t.returnEventId] })],
 );
+
+/**
+ * An event the commission sweep failed on (decision 0055): retried by the next due runs while
+ * `skippedAt` is null; after `SWEEP_ATTEMPTS` failures it is skipped (the watermark moves past it)
+ * until an operator retries it. A success removes the row.
+ */
+export const commissionSweepSkips = pgTable(
+  'commission_sweep_skips',
+  {
+    programId: text('program_id').notNull(),
+    /** Our id of the event (`evt_…`). */
+    eventId: text('event_id').notNull(),
+    /** The client's id of the event. */
+    externalId: text('external_id').notNull(),
+    /** Where the event stands in the sweep's order (its `received_at`, as PostgreSQL wrote it). */
+    receivedAt: text('received_at').notNull(),
+    attempts: integer('attempts').notNull().default(1),
+    lastError: text('last_error').notNull(),
+    firstFailedAt: timestamp('first_failed_at', { withTimezone: true }).notNull().defaultNow(),
+    lastFailedAt: timestamp('last_failed_at', { withTimezone: true }).notNull().defaultNow(),
+    skippedAt: timestamp('skipped_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.eventId] }),
+    foreignKey({
+      name: 'commission_sweep_skips_program_fk',
+      columns: [t.programId],
+      foreignColumns: [programs.id],
+    }),
+  ],
+);

@@ -230,6 +230,24 @@ export async function recordEvents(
       if (!(error instanceof FidelisError)) throw error;
     }
   }
+  return convertOn(deps, programId, events, now, programs);
+}
+
+/**
+ * The referrals these events convert (their qualifying event, the first in time), once each: the
+ * hook's second half, and the due run's sweep for an event the hook missed (decision 0055).
+ */
+export async function convertOn(
+  deps: PartnerDeps,
+  programId: string,
+  committed: CommittedEvent[],
+  now = new Date(),
+  active?: Awaited<ReturnType<typeof activePrograms>>,
+): Promise<number> {
+  const events = committed.filter((e) => e.type !== 'return');
+  if (events.length === 0) return 0;
+  const programs = active ?? (await activePrograms(deps, programId));
+  if (programs.length === 0) return 0;
   const types = new Set(programs.flatMap((p) => p.document.conversion.eventTypes));
   const relevant = events.filter((e) => types.has(e.type));
   if (relevant.length === 0) return 0;

@@ -112,7 +112,8 @@ export async function proposeScheduled(
 
 /**
  * The partners' due work: the commission lines the hook missed (one batch), then the scheduled payout
- * runs owed (so a line swept now is in the run proposed now). A failing sweep does not hold the runs up.
+ * runs owed (so a line swept now is in the run proposed now). A failing sweep (its reads: an event that
+ * fails is noted and retried, decision 0055) does not hold the runs up.
  */
 export async function runDue(
   deps: PartnerDeps,
@@ -121,7 +122,14 @@ export async function runDue(
   actor: Actor,
   options: SweepOptions = {},
 ): Promise<PartnersDueResult> {
-  let commissions: SweepResult = { events: 0, lines: 0, more: false };
+  let commissions: SweepResult = {
+    events: 0,
+    lines: 0,
+    converted: 0,
+    more: false,
+    failing: null,
+    skipped: [],
+  };
   let failure: unknown = null;
   try {
     commissions = await sweepCommissions(deps, programId, now, options);

@@ -34,13 +34,22 @@ import {
   UpdateReferralProgramBody,
 } from './partners-schemas.ts';
 import type { PartnerService } from './partners-service.ts';
+import { sweepRoutes } from './partners-sweep-routes.ts';
 
 const op = operations('partners');
 
 export const partnerRoutes = routeModule({
-  schemas: [ReferralProgramSchema, CodeSchema, ReferralSchema, ClaimSchema, ...commissionRoutes.schemas],
+  schemas: [
+    ReferralProgramSchema,
+    CodeSchema,
+    ReferralSchema,
+    ClaimSchema,
+    ...commissionRoutes.schemas,
+    ...sweepRoutes.schemas,
+  ],
   routes(app: Router, { partners }: { partners: PartnerService }): void {
     commissionRoutes.routes(app, { partners });
+    sweepRoutes.routes(app, { partners });
     // Referral programs
 
     app.post(

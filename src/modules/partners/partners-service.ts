@@ -34,6 +34,7 @@ import {
   referralsOf,
   rejectReferral,
 } from './partners-referrals.ts';
+import { retrySkipped, sweepStatus } from './partners-sweep-admin.ts';
 
 export type { CommittedEvent } from './partners-conversion.ts';
 
@@ -99,6 +100,9 @@ export function createPartnerService(deps: PartnerDeps) {
     payoutRunCsv: runCsv,
     /** The due run's partners work: the commission sweep and the scheduled payout runs (decisions 0048, 0052). */
     runDue,
+    /** The commission sweep's watermark, lag and skipped events, and an operator's retry (decision 0055). */
+    commissionSweep: sweepStatus,
+    retryCommissionSweepEvent: retrySkipped,
   });
 }
 
