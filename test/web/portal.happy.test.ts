@@ -282,6 +282,8 @@ describe('the member portal', () => {
     const voucher = page.locator('li.reward', {
       has: page.getByRole('heading', { name: 'Service voucher' }),
     });
+    // Its face value in the member's currency (decision 0057): stated in euros and in pounds.
+    await expect.poll(() => voucher.locator('.worth').textContent()).toMatch(/^Worth (€25\.00|£22\.00)$/);
     await voucher.getByRole('button', { name: 'Redeem' }).click();
     await expect
       .poll(() => page.getByTestId('redeem-status').textContent())
