@@ -159,6 +159,35 @@ export function Rewards() {
   );
 }
 
+type CurrencyValue = { currency: string; price?: number; faceValue?: number };
+
+/** "USD 2800" lines of one kind of value (decision 0057). */
+function linesOf(values: CurrencyValue[], kind: 'price' | 'faceValue'): string {
+  return values
+    .filter((v) => v[kind] !== undefined)
+    .map((v) => `${v.currency} ${v[kind]}`)
+    .join('\n');
+}
+
+/** The reward's values in other currencies from the two text fields, one currency per entry. */
+function currencyValuesOf(faces: string, prices: string): CurrencyValue[] {
+  const byCurrency = new Map<string, CurrencyValue>();
+  const read = (text: string, kind: 'price' | 'faceValue') => {
+    for (const line of text.split('\n')) {
+      const [currency = '', amount = ''] = line.trim().split(/\s+/);
+      if (!currency) continue;
+      const code = currency.toUpperCase();
+      const entry = byCurrency.get(code) ?? { currency: code };
+      // A number the API checks (not a whole number → its problem at the field).
+      entry[kind] = Number(amount);
+      byCurrency.set(code, entry);
+    }
+  };
+  read(faces, 'faceValue');
+  read(prices, 'price');
+  return [...byCurrency.values()];
+}
+
 /** The field a problem's error path points at (/body/price/amount → price), if the form has it. */
 function fieldOf(path: string): string | undefined {
   const [, where, first, second] = path.split('/');
@@ -167,6 +196,7 @@ function fieldOf(path: string): string | undefined {
   if (first === 'faceValue') return second === 'currency' ? 'faceCurrency' : 'faceAmount';
   if (first === 'stock') return second === 'quantity' ? 'quantity' : 'stockKind';
   if (first === 'stockQuantity') return 'quantity';
+  if (first === 'currencyValues') return 'currencyValues';
   return ['name', 'type', 'description', 'status'].includes(first) ? first : undefined;
 }
 
@@ -182,6 +212,7 @@ function RewardForm({ reward, onDone }: { reward?: Reward; onDone: () => void })
       const faceCurrency = text('faceCurrency').toUpperCase();
       const faceValue =
         faceAmount || faceCurrency ? { amount: Number(faceAmount), currency: faceCurrency } : null;
+      const currencyValues = currencyValuesOf(text('facesElsewhere'), text('pricesElsewhere'));
       const description = text('description');
       const quantity = Number(text('quantity'));
       if (reward)
@@ -193,6 +224,7 @@ function RewardForm({ reward, onDone }: { reward?: Reward; onDone: () => void })
               description: description || null,
               price,
               ...(faceValue ? { faceValue } : reward.faceValue ? { faceValue: null } : {}),
+              currencyValues,
               ...(reward.stock.kind === 'counted' && { stockQuantity: quantity }),
               status: text('status') as 'active' | 'archived',
             },
@@ -210,6 +242,7 @@ function RewardForm({ reward, onDone }: { reward?: Reward; onDone: () => void })
             ...(description && { description }),
             price,
             ...(faceValue && { faceValue }),
+            ...(currencyValues.length > 0 && { currencyValues }),
             stock,
           },
         }),
@@ -285,6 +318,25 @@ function RewardForm({ reward, onDone }: { reward?: Reward; onDone: () => void })
         <label htmlFor="reward-faceCurrency">Face value currency</label>
         <input {...field('faceCurrency')} defaultValue={reward?.faceValue?.currency ?? ''} />
         {fieldErrors('faceCurrency')}
+        <label htmlFor="reward-facesElsewhere">
+          Face value in other currencies (one per line: currency and minor units, e.g. “USD 2800”)
+        </label>
+        <textarea
+          {...field('facesElsewhere')}
+          rows={2}
+          defaultValue={linesOf(reward?.currencyValues ?? [], 'faceValue')}
+        />
+        <label htmlFor="reward-pricesElsewhere">
+          What the price is worth in other currencies (one per line, e.g. “USD 2900”; else converted at the
+          program’s exchange rates)
+        </label>
+        <textarea
+          {...field('pricesElsewhere')}
+          rows={2}
+          defaultValue={linesOf(reward?.currencyValues ?? [], 'price')}
+          aria-describedby={errors.currencyValues ? 'reward-currencyValues-errors' : undefined}
+        />
+        {fieldErrors('currencyValues')}
         {!reward && (
           <>
             <label htmlFor="reward-stockKind">Stock</label>
