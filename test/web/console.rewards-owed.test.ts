@@ -50,7 +50,7 @@ async function openOwed(page: Page, login?: { email: string; password: string })
 }
 
 describe('the rewards owed screen', () => {
-  it('lists what the program owes, waives one with a reason, retries one once restocked, and offers a viewer neither', async () => {
+  it('lists what the program owes, refuses a waiver without a reason, waives one with a reason, and retries one once restocked', async () => {
     // The demo's first partner completed the challenge: its tool bag is owed.
     const first: Owed[] = (await apiGet('/v1/engagement/rewards-owed')).data;
     expect(first).toHaveLength(1);
