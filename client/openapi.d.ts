@@ -6748,6 +6748,8 @@ export interface operations {
                 type?: string;
                 from?: string;
                 to?: string;
+                /** @description BCP 47 tag */
+                locale?: string;
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;

@@ -129,6 +129,20 @@ describe('the demo catalog', () => {
     const history = await api.services.ledger.history(demo.programId, conversion!.accountId, 'EUR', {});
     expect(history.data.map((l) => l.reasonCode)).toContain('points_conversion');
   });
+
+  it('owes the challenge completion its tool bag, out of stock (the console lists it on first start)', async () => {
+    const r = await api.call(demo.apiKey, { method: 'GET', url: '/v1/engagement/rewards-owed' });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().data).toEqual([
+      expect.objectContaining({
+        status: 'owed',
+        source: 'challenge',
+        challenge: 'three-trainings',
+        reward: expect.objectContaining({ name: 'Premium tool bag', inStock: false }),
+        reason: 'Premium tool bag is out of stock',
+      }),
+    ]);
+  });
 });
 
 describe("the demo member's portal", () => {

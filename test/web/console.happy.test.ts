@@ -293,7 +293,10 @@ describe.each(['pglite', 'postgres'] as const)('the console on %s', (storeUnderT
   it('creates a reward through the form (a refusal shown at its field), edits it, and filters redemptions', async () => {
     const page = await newPage();
     await signIn(page, logins.owner!);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rewards' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Rewards', exact: true })
+      .click();
     await page.getByRole('heading', { name: 'Rewards', level: 1 }).waitFor();
     const catalog = page.getByRole('table', { name: 'The reward catalog' });
     const first = (await apiGet('/v1/rewards?limit=1')).data[0];

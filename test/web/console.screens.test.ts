@@ -1055,7 +1055,10 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
       name: string;
       price: { value: { minorUnits: number } };
     }[];
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rewards' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Rewards', exact: true })
+      .click();
     const catalog = page.getByRole('table', { name: 'The reward catalog' });
     await catalog.getByRole('columnheader', { name: 'Price' }).getByRole('button').click();
     const byPrice = [...catalogRows]

@@ -45,6 +45,7 @@ export function Layout() {
           <NavLink to="/tiers">Tiers</NavLink>
           <NavLink to="/engagement">Engagement</NavLink>
           <NavLink to="/automations">Automations</NavLink>
+          <NavLink to="/rewards-owed">Rewards owed</NavLink>
           <NavLink to="/partners">Partners</NavLink>
           <NavLink to="/commissions">Commissions</NavLink>
           <NavLink to="/insight">Insight</NavLink>

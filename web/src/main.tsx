@@ -61,6 +61,10 @@ const router = createBrowserRouter(
           lazy: async () => ({ Component: (await import('./pages/Automations')).Automations }),
         },
         {
+          path: 'rewards-owed',
+          lazy: async () => ({ Component: (await import('./pages/RewardsOwed')).RewardsOwed }),
+        },
+        {
           path: 'commissions',
           lazy: async () => ({ Component: (await import('./pages/Commissions')).Commissions }),
         },

@@ -5,6 +5,7 @@
 // on a local date, its stable key (so it fires once however often, late or concurrently the due run
 // looks), and the words the ledger shows. What needs the store is in the engagement module.
 import type { LocalDate } from '../calendar.ts';
+import { explanationText } from './automation-words.ts';
 
 export type AutomationTrigger =
   | { kind: 'birthday' }
@@ -141,8 +142,6 @@ export function firstName(name: string | null): string | null {
   return name.trim().split(/\s+/)[0] ?? null;
 }
 
-const years = (n: number | undefined) => `${n} year${n === 1 ? '' : 's'}`;
-
 /** What the ledger and the firing say of an occurrence. */
 export function explanation(
   doc: AutomationDocument,
@@ -157,21 +156,13 @@ export function explanation(
     label?: string;
   },
 ): string {
-  const who = facts.name ?? 'member';
-  switch (doc.trigger.kind) {
-    case 'birthday':
-      return `Happy birthday, ${who} — ${facts.year}`;
-    case 'anniversary':
-      return `Happy anniversary, ${who} — ${facts.years} year${facts.years === 1 ? '' : 's'} with us (${facts.year})`;
-    case 'milestone':
-      return `${doc.name}: ${who} reached ${facts.threshold} ${facts.unit} ${
-        doc.trigger.metric === 'lifetime_points' ? 'earned' : 'spent'
-      }`;
-    case 'win_back':
-      return `${doc.name}: we miss you, ${who} — nothing since ${facts.lastOn}`;
-    case 'membership_anniversary':
-      return `Happy anniversary, ${who} — ${years(facts.years)} of ${facts.label} (${facts.year})`;
-    case 'tier_anniversary':
-      return `Happy anniversary, ${who} — ${years(facts.years)} as ${facts.label} (${facts.year})`;
-  }
+  // In English, as the ledger keeps it; the portal shows it in the member's language (automation-words.ts).
+  const trigger = doc.trigger;
+  return explanationText('en', trigger.kind, {
+    ...facts,
+    automation: doc.name,
+    ...(trigger.kind === 'milestone' && {
+      metric: trigger.metric === 'lifetime_points' ? 'earned' : 'spent',
+    }),
+  });
 }

@@ -1,6 +1,9 @@
 // The demo program's engagement: a badge, a quarterly "three trainings" challenge (one partner has
-// completed it, another is on its way), and two leaderboards.
+// completed it, another is on its way) whose tool bag is out of stock, so the completion owes it
+// (decision 0053: the console's rewards owed show it on first start), and two leaderboards.
+import type { Actor } from '../../core/access.ts';
 import type { EventInput } from '../events/events-service.ts';
+import type { RewardService } from '../rewards/rewards-service.ts';
 
 export const DEMO_BADGE = {
   code: 'trained-partner',
@@ -11,12 +14,31 @@ export const DEMO_BADGE = {
   validDays: 365,
 };
 
-export function demoChallenge(now: Date) {
+/**
+ * The challenge's tool bag, out of stock (no unit yet): completions owe it until it is restocked (the
+ * due run then issues them) or an admin waives them.
+ */
+export async function demoToolBag(rewards: RewardService, programId: string, actor: Actor) {
+  const bag = await rewards.create(
+    programId,
+    {
+      type: 'merchandise',
+      name: 'Premium tool bag',
+      description: 'Given with the Three trainings challenge',
+      price: { amount: 4000, unit: 'points' },
+      stock: { kind: 'counted', quantity: 0 },
+    },
+    actor,
+  );
+  return bag.id;
+}
+
+export function demoChallenge(now: Date, toolBag?: string) {
   return {
     code: 'three-trainings',
     name: 'Three trainings this quarter',
     description:
-      'Complete three product trainings in a calendar quarter: 300 points and the Trained partner badge.',
+      'Complete three product trainings in a calendar quarter: 300 points, the Trained partner badge and a premium tool bag.',
     goals: [
       {
         metric: 'count' as const,
@@ -27,7 +49,7 @@ export function demoChallenge(now: Date) {
     ],
     window: { kind: 'calendar' as const, period: 'quarter' as const },
     startsAt: new Date(now.getTime() - 400 * 86_400_000).toISOString(),
-    reward: { points: 300, badge: DEMO_BADGE.code },
+    reward: { points: 300, badge: DEMO_BADGE.code, ...(toolBag && { catalogReward: toolBag }) },
   };
 }
 

@@ -27,6 +27,7 @@ import {
   demoAutomations,
   demoChallenge,
   demoOptInChallenge,
+  demoToolBag,
   demoTrainings,
 } from './demo-engagement.ts';
 import { demoOrders } from './demo-orders.ts';
@@ -191,7 +192,9 @@ export function createDemoService(
       );
       // A badge, a quarterly challenge and leaderboards before the events: the events complete it.
       await engagement.createBadge(program.id, DEMO_BADGE, actor);
-      await engagement.createChallenge(program.id, demoChallenge(new Date()), actor);
+      // Its tool bag is out of stock: the completion below owes it (the console's rewards owed).
+      const toolBag = await demoToolBag(rewards, program.id, actor);
+      await engagement.createChallenge(program.id, demoChallenge(new Date(), toolBag), actor);
       for (const board of DEMO_LEADERBOARDS) await engagement.createLeaderboard(program.id, board, actor);
       // An opt-in streak challenge the first partner joined, and lifecycle automations the due run fires.
       await engagement.createChallenge(program.id, demoOptInChallenge(new Date()), actor);

@@ -120,19 +120,20 @@ export const PortalHomeSchema = Type.Object(
   { $id: 'PortalHome', title: 'PortalHome' },
 );
 
+export const LocaleQuery = Type.Optional(
+  Type.String({ maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$', description: 'BCP 47 tag' }),
+);
+
 export const PortalHistoryQuery = Type.Object(
   {
     type: HistoryQuery.properties.type,
     from: HistoryQuery.properties.from,
     to: HistoryQuery.properties.to,
+    locale: LocaleQuery,
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
   },
   { additionalProperties: false },
-);
-
-export const LocaleQuery = Type.Optional(
-  Type.String({ maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$', description: 'BCP 47 tag' }),
 );
 
 export const PortalListQuery = Type.Object(

@@ -22,6 +22,7 @@ import type { RedemptionService } from '../rewards/redemptions-service.ts';
 import type { RewardService } from '../rewards/rewards-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
 import { csrfTokenOf } from '../users/users-service.ts';
+import { memberHistory } from './portal-history.ts';
 import { memberPages } from './portal-pages.ts';
 import { type Branding, companyRoles, portalSettings, signInByMail } from './portal-settings.ts';
 import { createMailSignIn, type SignInOptions } from './portal-sign-in.ts';
@@ -280,19 +281,12 @@ export function createPortalService(database: Database, deps: PortalDeps, option
       return homeOf(views, member.programId, await contactOf(member), now);
     },
 
-    /** The account's points history, newest first, each line with its explanation. */
+    /** The account's points history, newest first, each line explained in the member's language. */
     async history(
       member: Member,
-      query: { type?: string; from?: string; to?: string; limit?: number; cursor?: string },
+      query: { type?: string; from?: string; to?: string; limit?: number; cursor?: string; locale?: string },
     ) {
-      const contact = await contactOf(member);
-      return ledger.history(member.programId, contact.accountId, 'points', {
-        type: query.type,
-        from: query.from === undefined ? undefined : new Date(query.from),
-        to: query.to === undefined ? undefined : new Date(query.to),
-        limit: query.limit,
-        cursor: query.cursor,
-      });
+      return memberHistory({ ledger, programs }, member.programId, await contactOf(member), query);
     },
 
     /** The active catalog as this member may redeem it (eligibility, affordability, stock and why not). */

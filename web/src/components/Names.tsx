@@ -18,6 +18,16 @@ export function AccountName({ id }: { id: string }) {
   );
 }
 
+/** A contact's name (or e-mail when it has none); the same cache key as the contact's page. */
+export function ContactName({ id }: { id: string }) {
+  const contact = useQuery({
+    queryKey: ['contact', id],
+    staleTime: 60_000,
+    queryFn: () => data(api.GET('/v1/contacts/{contactId}', { params: { path: { contactId: id } } })),
+  });
+  return <>{contact.data ? (contact.data.name ?? contact.data.email ?? id) : id}</>;
+}
+
 export function RewardName({ id }: { id: string }) {
   const reward = useQuery({
     queryKey: ['reward', id],

@@ -1,4 +1,5 @@
-// History: every movement of the account's points with its explanation, filtered by kind, in pages.
+// History: every movement of the account's points with its explanation (an automation's in the
+// member's language), filtered by kind, in pages.
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, data } from '../../api/client';
@@ -13,12 +14,20 @@ export function History() {
   const { m } = i;
   const [type, setType] = useState<Kind | ''>('');
   const history = useInfiniteQuery({
-    queryKey: ['history', type],
+    queryKey: ['history', type, i.language],
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
       data(
         api.GET('/portal/api/history', {
-          params: { query: { limit: 20, ...(type && { type }), ...(pageParam && { cursor: pageParam }) } },
+          params: {
+            query: {
+              // Automations' lines ("Happy birthday, …") in the member's language.
+              locale: i.language,
+              limit: 20,
+              ...(type && { type }),
+              ...(pageParam && { cursor: pageParam }),
+            },
+          },
         }),
       ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
