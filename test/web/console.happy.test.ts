@@ -353,6 +353,19 @@ describe.each(['pglite', 'postgres'] as const)('the console on %s', (storeUnderT
       price: { amount: 500, unit: 'points' },
       faceValue: { amount: 500, currency: 'EUR' },
     });
+    // Its face value in dollars too (decision 0057): an unknown currency is refused under the field.
+    await page.getByRole('button', { name: `Edit ${payout}` }).click();
+    const faces = page.getByLabel(/^Face value in other currencies/);
+    await faces.fill('QQQ 540');
+    await page.getByRole('button', { name: 'Save the reward' }).click();
+    await expect
+      .poll(() => page.locator('#reward-currencyValues-errors').textContent())
+      .toContain('unknown currency QQQ');
+    await faces.fill('usd 540');
+    await page.getByRole('button', { name: 'Save the reward' }).click();
+    await expect
+      .poll(async () => (await apiGet(`/v1/rewards/${conversion.id}`)).currencyValues)
+      .toEqual([{ currency: 'USD', faceValue: 540 }]);
 
     // Redemptions, filtered by status: the one the approver approved is there.
     const approved = await apiAll('/v1/redemptions?status=approved');

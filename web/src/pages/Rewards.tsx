@@ -323,6 +323,8 @@ function RewardForm({ reward, onDone }: { reward?: Reward; onDone: () => void })
         </label>
         <textarea
           {...field('facesElsewhere')}
+          aria-invalid={errors.currencyValues ? true : undefined}
+          aria-describedby={errors.currencyValues ? 'reward-currencyValues-errors' : undefined}
           rows={2}
           defaultValue={linesOf(reward?.currencyValues ?? [], 'faceValue')}
         />
@@ -332,6 +334,7 @@ function RewardForm({ reward, onDone }: { reward?: Reward; onDone: () => void })
         </label>
         <textarea
           {...field('pricesElsewhere')}
+          aria-invalid={errors.currencyValues ? true : undefined}
           rows={2}
           defaultValue={linesOf(reward?.currencyValues ?? [], 'price')}
           aria-describedby={errors.currencyValues ? 'reward-currencyValues-errors' : undefined}
