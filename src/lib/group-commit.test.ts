@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupCommitter } from './group-commit.ts';
+import { groupCommitter, sharedLookup } from './group-commit.ts';
 
 /** A write that takes a turn of the event loop and records the groups it was given. */
 function recorder(fail?: (item: number) => boolean) {
@@ -58,5 +58,87 @@ describe('groupCommitter', () => {
     const first = submit(1);
     const second = first.then(() => submit(2));
     expect(await second).toBe(20);
+  });
+});
+
+describe('sharedLookup', () => {
+  /** A table of key → value whose version moves; each fetch records its keys and the version it read. */
+  function table() {
+    let version = 0;
+    const fetches: Array<{ keys: string[]; version: number }> = [];
+    let running = 0;
+    let mostAtOnce = 0;
+    const fetch = async (keys: string[]) => {
+      running++;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      const read = version;
+      fetches.push({ keys: [...keys], version: read });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running--;
+      if (keys.includes('broken')) throw new Error('the store failed');
+      return new Map(keys.filter((k) => k !== 'missing').map((k) => [k, `${k}@${read}`]));
+    };
+    return { fetch, fetches, bump: () => version++, mostAtOnce: () => mostAtOnce };
+  }
+
+  it('reads at once when idle, then together for the askers that arrive meanwhile, each getting its own keys', async () => {
+    const t = table();
+    const lookup = sharedLookup(t.fetch, { inFlight: 1, maxKeys: 100 });
+    const answers = await Promise.all(
+      [['a'], ['b', 'c'], ['c', 'missing'], ['d']].map((keys) => lookup(keys)),
+    );
+    expect(t.fetches.map((f) => f.keys)).toEqual([['a'], ['b', 'c', 'missing', 'd']]);
+    expect(answers.map((m) => Object.fromEntries(m))).toEqual([
+      { a: 'a@0' },
+      { b: 'b@0', c: 'c@0' },
+      { c: 'c@0' },
+      { d: 'd@0' },
+    ]);
+    expect(t.mostAtOnce()).toBe(1);
+  });
+
+  it('answers each asker by a read that started after it asked', async () => {
+    const t = table();
+    const lookup = sharedLookup(t.fetch, { inFlight: 1, maxKeys: 100 });
+    const first = lookup(['a']); // reads version 0 at once
+    t.bump(); // a change commits while that read runs
+    const second = lookup(['a']); // asked after the change: must not get the read in flight
+    expect((await first).get('a')).toBe('a@0');
+    expect((await second).get('a')).toBe('a@1');
+  });
+
+  it('keeps at most inFlight reads running and never splits an asker over maxKeys', async () => {
+    const t = table();
+    const lookup = sharedLookup(t.fetch, { inFlight: 2, maxKeys: 3 });
+    await Promise.all(
+      [['a'], ['b'], ['c', 'd'], ['e', 'f'], ['g'], ['h', 'i', 'j', 'k']].map((k) => lookup(k)),
+    );
+    expect(t.mostAtOnce()).toBe(2);
+    for (const f of t.fetches) expect(f.keys.length <= 3 || f.keys.join() === 'h,i,j,k').toBe(true);
+    expect(t.fetches.flatMap((f) => f.keys).sort()).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+      'e',
+      'f',
+      'g',
+      'h',
+      'i',
+      'j',
+      'k',
+    ]);
+  });
+
+  it('fails the askers of a failed read only; later askers are read again', async () => {
+    const t = table();
+    const lookup = sharedLookup(t.fetch, { inFlight: 1, maxKeys: 100 });
+    const idle = lookup(['a']);
+    const failing = Promise.allSettled([lookup(['broken']), lookup(['b'])]);
+    await idle;
+    const [broken, b] = await failing;
+    expect(broken.status).toBe('rejected');
+    expect(b.status).toBe('rejected');
+    expect((await lookup(['b'])).get('b')).toBe('b@0');
   });
 });

@@ -63,3 +63,56 @@ export function groupCommitter<T, R>(
       kick();
     });
 }
+
+/**
+ * Shared reads (decision 0058), the same idea for lookups by key: callers ask for their keys one
+ * request at a time; while `inFlight` lookups run, new askers wait and the next lookup reads all their
+ * keys in one statement (at most `maxKeys`, but every asker whole). An idle lookup starts at once.
+ * Each asker is answered by a lookup that started after it asked, so it never sees older rows than a
+ * read of its own would have; and it gets only its own keys back.
+ */
+export function sharedLookup<K, V>(
+  fetch: (keys: K[]) => Promise<Map<K, V>>,
+  options: { inFlight: number; maxKeys: number },
+): (keys: K[]) => Promise<Map<K, V>> {
+  const waiting: Array<{ keys: K[]; resolve: (r: Map<K, V>) => void; reject: (e: unknown) => void }> = [];
+  let running = 0;
+
+  async function drain(): Promise<void> {
+    while (waiting.length > 0) {
+      let count = 0;
+      let take = 0;
+      while (take < waiting.length && (take === 0 || count + waiting[take]!.keys.length <= options.maxKeys))
+        count += waiting[take++]!.keys.length;
+      const group = waiting.splice(0, take);
+      try {
+        const found = await fetch([...new Set(group.flatMap((g) => g.keys))]);
+        for (const entry of group) {
+          const own = new Map<K, V>();
+          for (const key of entry.keys) {
+            const value = found.get(key);
+            if (value !== undefined) own.set(key, value);
+          }
+          entry.resolve(own);
+        }
+      } catch (error) {
+        for (const entry of group) entry.reject(error);
+      }
+    }
+  }
+
+  function kick(): void {
+    if (running >= options.inFlight || waiting.length === 0) return;
+    running++;
+    void drain().finally(() => {
+      running--;
+      kick();
+    });
+  }
+
+  return (keys: K[]) =>
+    new Promise<Map<K, V>>((resolve, reject) => {
+      waiting.push({ keys, resolve, reject });
+      kick();
+    });
+}

@@ -29,7 +29,7 @@ import { whyNoRuleApplied } from '../../core/rules/explain.ts';
 import type { RuleDocument } from '../../core/rules/rule.ts';
 import { advisoryLocks, type Database, type Executor, type Tx } from '../../db/client.ts';
 import { isUniqueViolation, retryOnConflict } from '../../db/errors.ts';
-import { groupCommitter } from '../../lib/group-commit.ts';
+import { groupCommitter, sharedLookup } from '../../lib/group-commit.ts';
 import { newId } from '../../lib/ids.ts';
 import type { AccountService } from '../accounts/accounts-service.ts';
 import type { Contact } from '../contacts/contacts-schemas.ts';
@@ -412,10 +412,13 @@ export function createEventService(
             inputs.map((i) => i.id),
           );
     const fresh = inputs.filter((i) => !replays.has(i.id));
-    const found = await accounts.resolveMany(
-      programId,
-      fresh.map((i) => i.account),
-    );
+    // One event alone shares its account read with the single events arriving beside it (0058).
+    const found = optimistic
+      ? await accountLookupOf(programId)(fresh.map((i) => i.account))
+      : await accounts.resolveMany(
+          programId,
+          fresh.map((i) => i.account),
+        );
     // Only accounts with a parent have a chain worth reading: a top-level account's chain is itself,
     // known from its row (no hierarchy query at all when the program has no hierarchy).
     const chains = await accounts.chainsOf(
@@ -1374,6 +1377,23 @@ export function createEventService(
    * the program are running, the events arriving wait and are written together by the next one.
    */
   const committers = new Map<string, (item: Earning) => Promise<EventRow>>();
+
+  /**
+   * Shared account reads of single events, per program (decision 0058): while GROUP_IN_FLIGHT reads of
+   * the program run, the events arriving wait and the next read finds all their accounts at once.
+   */
+  const accountLookups = new Map<string, (refs: string[]) => Promise<Map<string, AccountRow>>>();
+  function accountLookupOf(programId: string) {
+    let lookup = accountLookups.get(programId);
+    if (!lookup) {
+      lookup = sharedLookup<string, AccountRow>((refs) => accounts.resolveMany(programId, refs), {
+        inFlight: database.driver === 'pglite' ? 1 : GROUP_IN_FLIGHT,
+        maxKeys: GROUP_MAX,
+      });
+      accountLookups.set(programId, lookup);
+    }
+    return lookup;
+  }
   function committerOf(programId: string) {
     let committer = committers.get(programId);
     if (!committer) {
