@@ -5191,6 +5191,7 @@ export interface components {
             createdAt: string;
             decidedAt: string | null;
             decidedBy: string | null;
+            decidedByName: string | null;
             decisionReason: string | null;
             findings: {
                 action: string;
@@ -5545,6 +5546,7 @@ export interface components {
             customerName: string | null;
             decidedAt: string | null;
             decidedBy: string | null;
+            decidedByName: string | null;
             decisionReason: string | null;
             documentUrl: string | null;
             eventId: string | null;
@@ -5564,7 +5566,9 @@ export interface components {
             status: string;
             /** Format: date-time */
             submittedAt: string;
+            /** @description Who submitted it, as the audit log names actors: a console user (usr_…), an API key (key_…) */
             submittedBy: string;
+            submittedByName: string | null;
         };
         StatementLine: {
             /**
@@ -12951,12 +12955,14 @@ export interface operations {
                              */
                             action: string;
                             /**
-                             * @description Who made the change: an API key id (key_…), cli for the command line, or job:<name> for the server
+                             * @description Who made the change: a console user (usr_…), an API key id (key_…), cli for the command line, or job:<name> for the server
                              * @example key_01JD3Q9W0X4Y5Z6A7B8C9D0E1F
                              * @example cli
                              * @example job:scheduler
                              */
                             actor: string;
+                            /** @description The console user by name (or e-mail) when the actor is one (usr_…); null otherwise */
+                            actorName: string | null;
                             after: unknown;
                             /** Format: date-time */
                             at: string;
