@@ -2,6 +2,7 @@
 // rate (settings.keys), partners' claims and payouts (settings.claims, settings.commissions), the
 // portal's company view and sign-in by e-mail (settings.portal), statements
 // (settings.notifications.statements), and what the KPIs count and state (settings.insight).
+import { formatDecimalAmount } from '../../format';
 import {
   CheckField,
   defined,
@@ -47,9 +48,10 @@ export function EventsSection({ program, f }: SectionProps) {
         label="An event of an unknown account"
         value={String(events.unknownAccount ?? 'reject')}
         options={[
-          ['reject', 'is refused (account_not_found)'],
-          ['create_prospect', 'creates a prospect account'],
+          ['reject', 'is refused'],
+          ['create_prospect', 'makes a prospect'],
         ]}
+        hint="Refused: account_not_found; a prospect has the reference as its externalId"
       />
       <InputField
         f={f}
@@ -183,16 +185,12 @@ export function InsightSection({ program, f }: SectionProps) {
         name="settings.insight.roi.operatingCostPerMonth"
         label={`Running cost per month (${program.baseCurrency})`}
         value={cost}
-        hint={cost ? `Now ${formatCost(cost, program.baseCurrency)}` : 'e.g. 1500.00; empty: not stated'}
+        hint={
+          cost ? `Now ${formatDecimalAmount(cost, program.baseCurrency)}` : 'e.g. 1500.00; empty: not stated'
+        }
         inputMode="decimal"
       />
     </div>
-  );
-}
-
-function formatCost(decimal: string, currency: string): string {
-  return new Intl.NumberFormat(navigator.language || 'en', { style: 'currency', currency }).format(
-    decimal as `${number}`,
   );
 }
 

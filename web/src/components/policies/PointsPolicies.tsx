@@ -49,10 +49,10 @@ export function PointsSection({ program, f }: SectionProps) {
         label="Points pooling"
         value={String(ledger.pooling ?? 'own')}
         options={[
-          ['own', 'each account keeps its own points'],
-          ['group', 'accounts share the points of their top group'],
+          ['own', 'each account its own'],
+          ['group', 'shared by the top group'],
         ]}
-        hint="Who earns into and spends from which wallet in a hierarchy"
+        hint="Shared: the accounts of a top group earn into and spend from its wallets"
       />
       <SelectField
         f={f}
@@ -60,10 +60,10 @@ export function PointsSection({ program, f }: SectionProps) {
         label="Clawback of points already spent"
         value={String(ledger.clawback ?? 'negative')}
         options={[
-          ['negative', 'a negative balance, settled by later credits'],
-          ['write_off', 'written off (the rest is forgiven)'],
+          ['negative', 'a negative balance'],
+          ['write_off', 'written off'],
         ]}
-        hint="When a return or reversal takes back points the account has spent"
+        hint="When a return takes back points already spent: a debt settled by later credits, or forgiven"
       />
       <SelectField
         f={f}
@@ -71,9 +71,9 @@ export function PointsSection({ program, f }: SectionProps) {
         label="Transfers of points"
         value={String(ledger.transfers ?? 'hierarchy')}
         options={[
-          ['none', 'nobody may transfer'],
-          ['hierarchy', 'between accounts of the same top group'],
-          ['any', 'between any two accounts'],
+          ['none', 'not allowed'],
+          ['hierarchy', 'within a top group'],
+          ['any', 'between any accounts'],
         ]}
       />
       <InputField

@@ -39,17 +39,13 @@ export function digitsOf(currency: string): number {
 export function minorUnitsOr(typed: string, currency: string): number | string | undefined {
   const s = typed.replace(/[\s\u00a0\u202f']/g, '');
   if (s === '') return undefined;
-  // The last '.' or ',' followed by 1 or 2 (or the currency's) digits is the decimal separator.
+  // Groups of three after a first group of one to three digits, then a decimal separator ('.' or ',').
   const found = /^(\d{1,3}(?:[.,]\d{3})*|\d+)(?:[.,](\d+))?$/.exec(s);
   if (!found) return typed;
+  // "1,250" and "1.250" are grouped thousands; "1250.500" has more decimals than EUR: sent as typed.
   const digits = digitsOf(currency);
-  let whole = found[1]!.replace(/[.,]/g, '');
-  let fraction = found[2] ?? '';
-  // "1,250" or "1.250" with no other separator: grouping, not a fraction, when the currency has < 3 decimals.
-  if (fraction.length === 3 && digits < 3 && !/[.,]/.test(found[1]!)) {
-    whole += fraction;
-    fraction = '';
-  }
+  const whole = found[1]!.replace(/[.,]/g, '');
+  const fraction = found[2] ?? '';
   if (fraction.length > digits) return typed;
   return Number(whole + fraction.padEnd(digits, '0'));
 }
