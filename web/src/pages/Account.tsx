@@ -4,61 +4,18 @@
 // waiting ones linked to the approvals inbox), its latest events (each linked to its explanation on
 // the Events screen), its place in the hierarchy and its relationships, its contacts, and a wallet's
 // history with each line's explanation ("why does it have these points?").
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
+import { Memberships } from '../components/AccountMemberships';
+import { More, Section, usePaged, When } from '../components/AccountSections';
 import { AccountName, RewardName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
-import { formatAmount, formatDate, formatDateTime, formatNumber } from '../format';
+import { formatAmount, formatDateTime, formatNumber } from '../format';
 
 type Account = Schemas['Account'];
 type TreeNode = Schemas['AccountTreeNode'];
-interface Page<T> {
-  data: T[];
-  nextCursor: string | null;
-}
-
-/** A list the API pages by cursor: its rows so far, and the query (for "More …"). */
-function usePaged<T>(key: unknown[], fetchPage: (cursor: string | undefined) => Promise<Page<T>>) {
-  const query = useInfiniteQuery({
-    queryKey: key,
-    initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) => fetchPage(pageParam),
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
-  });
-  return { query, rows: query.data?.pages.flatMap((p) => p.data) ?? [] };
-}
-
-function More({
-  query,
-  label,
-}: {
-  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
-  label: string;
-}) {
-  if (!query.hasNextPage) return null;
-  return (
-    <button type="button" onClick={() => query.fetchNextPage()} disabled={query.isFetchingNextPage}>
-      {label}
-    </button>
-  );
-}
-
-/** An instant shown in the user's locale, its ISO value kept in `dateTime` (for tools and tests). */
-function When({ at, time = false }: { at: string | null | undefined; time?: boolean }) {
-  if (!at) return <>—</>;
-  return <time dateTime={at}>{time ? formatDateTime(at) : formatDate(at)}</time>;
-}
-
-function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
-  return (
-    <section aria-labelledby={`${id}-title`} className="account-section">
-      <h2 id={`${id}-title`}>{title}</h2>
-      {children}
-    </section>
-  );
-}
 
 const SECTIONS = [
   ['wallets', 'Wallets'],
@@ -362,174 +319,6 @@ function Tiers({ account }: { account: Account }) {
         })}
       </div>
       <ProblemAlert error={history.error} />
-    </Section>
-  );
-}
-
-function PlanName({ id }: { id: string }) {
-  const plan = useQuery({
-    queryKey: ['membership-plan', id],
-    staleTime: 60_000,
-    queryFn: () => data(api.GET('/v1/membership-plans/{planId}', { params: { path: { planId: id } } })),
-  });
-  return <>{plan.data?.name ?? id}</>;
-}
-
-/** The plans held (status, term, renewal) and what they entitle the account to; grants by hand. */
-function Memberships({ account }: { account: Account }) {
-  const path = { accountId: account.id };
-  const memberships = usePaged(['account-memberships', account.id], (cursor) =>
-    data(
-      api.GET('/v1/accounts/{accountId}/memberships', {
-        params: { path, query: { limit: 10, ...(cursor && { cursor }) } },
-      }),
-    ),
-  );
-  const entitlements = usePaged(['account-entitlements', account.id], (cursor) =>
-    data(
-      api.GET('/v1/accounts/{accountId}/entitlements', {
-        params: { path, query: { limit: 10, ...(cursor && { cursor }) } },
-      }),
-    ),
-  );
-  const grants = usePaged(['account-grants', account.id], (cursor) =>
-    data(
-      api.GET('/v1/accounts/{accountId}/entitlement-grants', {
-        params: { path, query: { limit: 10, ...(cursor && { cursor }) } },
-      }),
-    ),
-  );
-  return (
-    <Section id="memberships" title="Memberships and entitlements">
-      <ProblemAlert error={memberships.query.error} />
-      {memberships.query.isPending ? (
-        <p className="loading">Loading…</p>
-      ) : memberships.rows.length === 0 ? (
-        <p>No membership.</p>
-      ) : (
-        <table>
-          <caption>Memberships</caption>
-          <thead>
-            <tr>
-              <th scope="col">Plan</th>
-              <th scope="col">Status</th>
-              <th scope="col">Term</th>
-              <th scope="col">Started</th>
-              <th scope="col">Renewal</th>
-              <th scope="col">Joined by</th>
-            </tr>
-          </thead>
-          <tbody>
-            {memberships.rows.map((m) => (
-              <tr key={m.id}>
-                <td>
-                  <PlanName id={m.planId} />
-                </td>
-                <td>{m.status}</td>
-                <td className="number">{m.term}</td>
-                <td>
-                  <When at={m.startsAt} />
-                </td>
-                <td>
-                  {m.endsAt ? (
-                    <>
-                      {m.renewal === 'auto' && m.status === 'active' ? 'renews ' : 'term ends '}
-                      <When at={m.endsAt} />
-                    </>
-                  ) : (
-                    m.renewal
-                  )}
-                </td>
-                <td>
-                  {m.via}
-                  {m.reference && <div className="muted">{m.reference}</div>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <More query={memberships.query} label="More memberships" />
-
-      <ProblemAlert error={entitlements.query.error} />
-      {entitlements.query.isPending ? null : entitlements.rows.length === 0 ? (
-        <p>No entitlement through a membership.</p>
-      ) : (
-        <table>
-          <caption>Entitlements through memberships</caption>
-          <thead>
-            <tr>
-              <th scope="col">Entitlement</th>
-              <th scope="col">Kind</th>
-              <th scope="col">What it gives</th>
-              <th scope="col">Valid</th>
-              <th scope="col">Held now</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entitlements.rows.map((e) => (
-              <tr key={e.id}>
-                <td>{e.key}</td>
-                <td>{e.kind.replaceAll('_', ' ')}</td>
-                <td>
-                  {e.code && (
-                    <>
-                      code <code>{e.code}</code>
-                      {e.percent !== null && `, ${e.percent}% off`}
-                    </>
-                  )}
-                  {e.amount !== null && e.unit && <>{formatAmount(e.amount, e.unit)} credited per term</>}
-                  {!e.code && e.amount === null && '—'}
-                </td>
-                <td>
-                  <When at={e.validFrom} /> – <When at={e.validUntil} />
-                </td>
-                <td>{e.active ? 'yes' : 'no'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <More query={entitlements.query} label="More entitlements" />
-      {entitlements.rows.length > 0 && (
-        <p className="muted">
-          The API counts no uses of an entitlement: a flag or a code is held until its end, and a service
-          credit is in the wallet of its unit (above).
-        </p>
-      )}
-
-      <ProblemAlert error={grants.query.error} />
-      {grants.rows.length > 0 && (
-        <table>
-          <caption>Entitlements granted by hand</caption>
-          <thead>
-            <tr>
-              <th scope="col">Entitlement</th>
-              <th scope="col">Valid</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Held now</th>
-            </tr>
-          </thead>
-          <tbody>
-            {grants.rows.map((g) => (
-              <tr key={g.id}>
-                <td>{g.key}</td>
-                <td>
-                  <When at={g.validFrom} /> – {g.validUntil ? <When at={g.validUntil} /> : 'no end'}
-                  {g.revokedAt && (
-                    <div className="muted">
-                      revoked <When at={g.revokedAt} />
-                    </div>
-                  )}
-                </td>
-                <td>{g.reason ?? '—'}</td>
-                <td>{g.active ? 'yes' : 'no'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <More query={grants.query} label="More grants" />
     </Section>
   );
 }
