@@ -4,7 +4,8 @@
 // and in the API; a refused value shows its problem at its field and saves nothing; a viewer and a
 // manager see the policies but may not change them; axe-core finds no serious or critical violation.
 // Names: a claim a manager submitted shows the manager's name to a viewer (who may not read users),
-// and so does the claim's entry in the audit log (decision 0056).
+// and so does the claim's entry in the audit log (decision 0056). The account page shows an entitlement's
+// uses this term, of its allowance.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,7 +21,10 @@ import {
 const PATIENT = { timeout: 15_000 };
 let running: RunningConsole;
 let browser: Browser;
-const { apiGet, asUser, newPage, signIn, accessibility, shot } = consoleHelpers(() => ({ browser, running }));
+const { apiGet, apiPost, asUser, newPage, signIn, accessibility, shot } = consoleHelpers(() => ({
+  browser,
+  running,
+}));
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -198,6 +202,23 @@ describe('Settings › Policies', () => {
       .filter({ hasText: 'claim.submit' })
       .filter({ hasText: claim.body.id });
     await entry.getByText('Max Manager').waitFor(PATIENT);
+    await page.context().close();
+  });
+
+  it('shows each entitlement’s uses this term on the account page, of its allowance', async () => {
+    const account = await apiGet('/v1/accounts/CRM-0014');
+    const use = await apiPost(`/v1/accounts/${account.id}/entitlements/priority_support/uses`, {
+      reference: 'TICKET-7',
+    });
+    expect(use).toMatchObject({ used: 1, usesPerTerm: 12 });
+    const page = await newPage();
+    await signIn(page, '/accounts');
+    await page.goto(`${running.server.url}/console/accounts/${account.id}`);
+    const table = page.getByRole('table', { name: 'Entitlements through memberships' });
+    const row = (key: string) =>
+      table.getByRole('row').filter({ has: page.getByRole('cell', { name: key, exact: true }) });
+    await row('priority_support').getByRole('cell', { name: '1 of 12', exact: true }).waitFor(PATIENT);
+    await row('service_discount').getByRole('cell', { name: '0', exact: true }).waitFor();
     await page.context().close();
   });
 });
