@@ -545,6 +545,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/accounts/{accountId}/entitlements/{entitlementKey}/uses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a use of an entitlement held through a membership (audited)
+         * @description Counted in the membership's current term: refused with 409 entitlement_uses_exhausted when the plan's usesPerTerm are used up, 404 entitlement_not_held when no active membership of the account grants the key now.
+         */
+        post: operations["createAccountEntitlementUse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts/{accountId}/memberships": {
         parameters: {
             query?: never;
@@ -4239,6 +4259,12 @@ export interface components {
             membershipId: string;
             percent: number | null;
             unit: string | null;
+            /**
+             * Format: int64
+             * @description Uses recorded in the membership's current term
+             */
+            used: number;
+            usesPerTerm: number | null;
             /** Format: date-time */
             validFrom: string;
             /** Format: date-time */
@@ -4261,6 +4287,30 @@ export interface components {
             /** Format: date-time */
             validFrom: string;
             validUntil: string | null;
+        };
+        /** EntitlementUse */
+        EntitlementUse: {
+            accountId: string;
+            entitlementId: string;
+            /** @example eus_01JD0000000000000000000000 */
+            id: string;
+            key: string;
+            reference: string | null;
+            /**
+             * Format: int64
+             * @description The membership's term it counts in
+             */
+            term: number;
+            /**
+             * Format: int64
+             * @description Uses in the term, this one included
+             */
+            used: number;
+            /** Format: date-time */
+            usedAt: string;
+            /** @description Who recorded it (key_…, usr_…, cli, job:…) */
+            usedBy: string;
+            usesPerTerm: number | null;
         };
         /** Event */
         Event: {
@@ -5270,6 +5320,7 @@ export interface components {
             createdAt: string;
             decidedAt: string | null;
             decidedBy: string | null;
+            decidedByName: string | null;
             decisionReason: string | null;
             findings: {
                 action: string;
@@ -5657,6 +5708,7 @@ export interface components {
             customerName: string | null;
             decidedAt: string | null;
             decidedBy: string | null;
+            decidedByName: string | null;
             decisionReason: string | null;
             documentUrl: string | null;
             eventId: string | null;
@@ -5676,7 +5728,9 @@ export interface components {
             status: string;
             /** Format: date-time */
             submittedAt: string;
+            /** @description Who submitted it, as the audit log names actors: a console user (usr_…), an API key (key_…) */
             submittedBy: string;
+            submittedByName: string | null;
         };
         StatementLine: {
             /**
@@ -11725,6 +11779,213 @@ export interface operations {
             };
         };
     };
+    createAccountEntitlementUse: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the write safe to retry: a replay answers the first response */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Account id or externalId */
+                accountId: string;
+                /** @description What the operator’s systems ask for, e.g. vip_support or early_access:feature-x */
+                entitlementKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What the use was for in the operator's systems, e.g. a support ticket */
+                    reference?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntitlementUse"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            409: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            413: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            415: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listAccountMemberships: {
         parameters: {
             query?: {
@@ -13065,12 +13326,14 @@ export interface operations {
                              */
                             action: string;
                             /**
-                             * @description Who made the change: an API key id (key_…), cli for the command line, or job:<name> for the server
+                             * @description Who made the change: a console user (usr_…), an API key id (key_…), cli for the command line, or job:<name> for the server
                              * @example key_01JD3Q9W0X4Y5Z6A7B8C9D0E1F
                              * @example cli
                              * @example job:scheduler
                              */
                             actor: string;
+                            /** @description The console user by name (or e-mail) when the actor is one (usr_…); null otherwise */
+                            actorName: string | null;
                             after: unknown;
                             /** Format: date-time */
                             at: string;
@@ -30955,6 +31218,11 @@ export interface operations {
                         prefix?: string;
                         /** @description service_credit: "points" or a currency */
                         unit?: string;
+                        /**
+                         * Format: int64
+                         * @description Not service_credit: how many uses (POST …/entitlements/{key}/uses) each term allows; none: not limited
+                         */
+                        usesPerTerm?: number;
                     }[];
                     fee: {
                         /**
@@ -31532,6 +31800,11 @@ export interface operations {
                         prefix?: string;
                         /** @description service_credit: "points" or a currency */
                         unit?: string;
+                        /**
+                         * Format: int64
+                         * @description Not service_credit: how many uses (POST …/entitlements/{key}/uses) each term allows; none: not limited
+                         */
+                        usesPerTerm?: number;
                     }[];
                     fee?: {
                         /**

@@ -43,6 +43,7 @@ import { RedemptionSettingsSchema } from '../modules/rewards/rewards-settings.ts
 import { createRuleService } from '../modules/rules/rules-service.ts';
 import { accountIdsWithTier } from '../modules/tiers/tiers-reads.ts';
 import { createTierService } from '../modules/tiers/tiers-service.ts';
+import { userDisplayNames } from '../modules/users/users-reads.ts';
 import { createUserService } from '../modules/users/users-service.ts';
 import { subscriptionsOf } from '../modules/webhooks/webhooks-reads.ts';
 import { createWebhookService, type WebhookOptions } from '../modules/webhooks/webhooks-service.ts';
@@ -57,7 +58,8 @@ export interface ServiceOptions {
 
 export function createServices(database: Database, options: ServiceOptions = {}) {
   // Every writing service records its writes in the audit log itself, in the write's transaction.
-  const audit = createAuditService(database);
+  // The log names console users through the users module's reads (decision 0056).
+  const audit = createAuditService(database, userDisplayNames);
   // The durable job queue (decision 0016); its workers run once `jobs.start()` is called (the server does).
   const jobs = createJobService(database, options.jobs);
   // The transactional outbox: services emit in their transactions what webhook endpoints subscribe to.

@@ -133,6 +133,11 @@ export const ERROR_CATALOG = {
   plan_not_found: { status: 404, title: 'No such membership plan' },
   membership_not_found: { status: 404, title: 'No such membership' },
   grant_not_found: { status: 404, title: 'No such entitlement grant' },
+  entitlement_not_held: {
+    status: 404,
+    title: 'The account holds no such entitlement through a membership now',
+  },
+  entitlement_uses_exhausted: { status: 409, title: "The entitlement's uses of this term are used up" },
   membership_condition_unmet: {
     status: 422,
     title: "The account does not meet the plan's condition (minimum spend or tier)",

@@ -45,6 +45,7 @@ export type IdPrefix =
   | 'prn'
   | 'ppo'
   | 'egr'
+  | 'eus'
   | 'rel';
 
 let lastMs = 0;

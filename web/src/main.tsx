@@ -76,6 +76,10 @@ const router = createBrowserRouter(
         { path: 'settings/jobs', lazy: async () => ({ Component: (await import('./pages/Jobs')).Jobs }) },
         { path: 'settings/users', lazy: async () => ({ Component: (await import('./pages/Users')).Users }) },
         {
+          path: 'settings/policies',
+          lazy: async () => ({ Component: (await import('./pages/Policies')).Policies }),
+        },
+        {
           path: 'settings/program',
           lazy: async () => ({ Component: (await import('./pages/Program')).ProgramSettings }),
         },

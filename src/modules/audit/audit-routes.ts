@@ -11,9 +11,13 @@ const AuditEntrySchema = Type.Object({
   id: Type.String(),
   actor: Type.String({
     description:
-      'Who made the change: an API key id (key_…), cli for the command line, or job:<name> for the server',
+      'Who made the change: a console user (usr_…), an API key id (key_…), cli for the command line, or job:<name> for the server',
     examples: ['key_01JD3Q9W0X4Y5Z6A7B8C9D0E1F', 'cli', 'job:scheduler'],
   }),
+  actorName: Type.Union(
+    [Type.String({ description: "A console user actor's name (or e-mail)" }), Type.Null()],
+    { description: 'The console user by name (or e-mail) when the actor is one (usr_…); null otherwise' },
+  ),
   action: Type.String({ examples: ['program.update', 'ledger.adjust', 'account.create', 'import.accounts'] }),
   resourceType: Type.String(),
   resourceId: Type.String(),

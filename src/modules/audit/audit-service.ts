@@ -42,7 +42,17 @@ const rowOf = (programId: string, r: AuditRecord) => ({
   after: r.after ?? null,
 });
 
-export function createAuditService(database: Database) {
+/**
+ * The port to the users module (wired in app/compose.ts): the display names of the console users
+ * among `actors` (`usr_…`), read in one query; the others are left out.
+ */
+export type ActorNames = (
+  db: Executor,
+  programId: string,
+  actors: ReadonlyArray<string | null>,
+) => Promise<Map<string, string>>;
+
+export function createAuditService(database: Database, actorNames?: ActorNames) {
   return {
     /** Records a write; call it inside the write's own transaction so both land or neither. */
     record: (db: Executor, programId: string, r: AuditRecord) => insertAudit(db, [rowOf(programId, r)]),
@@ -54,15 +64,24 @@ export function createAuditService(database: Database) {
         records.map((r) => rowOf(programId, r)),
       ),
 
+    /** A page of entries, each with `actorName`: a console user's name (or e-mail), else null. */
     async list(
       programId: string,
       query: AuditFilters & { limit?: number; cursor?: string },
-    ): Promise<Page<ReturnType<typeof toAuditEntry>>> {
-      return fetchPage(
+    ): Promise<Page<ReturnType<typeof toAuditEntry> & { actorName: string | null }>> {
+      const page = await fetchPage(
         query,
         (after, limit) => listAudit(database.db, programId, query, after, limit),
         toAuditEntry,
       );
+      const names = actorNames
+        ? await actorNames(
+            database.db,
+            programId,
+            page.data.map((e) => e.actor),
+          )
+        : new Map<string, string>();
+      return { ...page, data: page.data.map((e) => ({ ...e, actorName: names.get(e.actor) ?? null })) };
     },
   };
 }

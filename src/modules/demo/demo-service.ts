@@ -273,7 +273,13 @@ export function createDemoService(
             renewal: 'auto',
             joining: 'contract',
             entitlements: [
-              { key: 'priority_support', kind: 'flag', description: 'Priority support line' },
+              // Twelve priority support calls a term, each recorded by the support desk (decision 0056).
+              {
+                key: 'priority_support',
+                kind: 'flag',
+                description: 'Priority support line',
+                usesPerTerm: 12,
+              },
               { key: 'service_discount', kind: 'discount_code', prefix: 'PRO', percent: 10 },
               { key: 'welcome_points', kind: 'service_credit', unit: 'points', amount: 500 },
             ],

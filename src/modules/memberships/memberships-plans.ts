@@ -61,7 +61,12 @@ function definitionOf(input: CreatePlanInput): PlanDefinition {
     }
     if (e.kind === 'service_credit' && e.unit !== undefined && e.unit !== 'points' && !isCurrency(e.unit))
       errors[`${at}/unit`] = `unknown unit ${e.unit}`;
-    const description = e.description === undefined ? {} : { description: e.description };
+    if (e.kind === 'service_credit' && e.usesPerTerm !== undefined)
+      errors[`${at}/usesPerTerm`] = 'is not a property of a service_credit entitlement';
+    const description = {
+      ...(e.description === undefined ? {} : { description: e.description }),
+      ...(e.usesPerTerm === undefined ? {} : { usesPerTerm: e.usesPerTerm }),
+    };
     switch (e.kind) {
       case 'flag':
         entitlements.push({ key: e.key, kind: 'flag', ...description });

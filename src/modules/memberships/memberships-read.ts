@@ -17,6 +17,7 @@ import {
   listMemberships,
 } from './memberships-store.ts';
 import { detail, existingMembership, existingPlan, type MembershipDeps } from './memberships-terms.ts';
+import { usesInTerms } from './memberships-uses-store.ts';
 import { iso, toEntitlement, toEvent, toMembership } from './memberships-views.ts';
 
 type PageQuery = { limit?: number; cursor?: string };
@@ -80,12 +81,19 @@ export async function entitlementsOf(
   now = new Date(),
 ) {
   const account = await accounts.resolve(programId, accountRef);
-  return fetchPage(
+  const page = await fetchPage(
     query,
     (after, limit) => entitlementsOfAccount(database.db, programId, account.id, after, limit),
-    (r) => toEntitlement(r.entitlement, now, r.renews),
+    (r) => ({ row: r, view: toEntitlement(r.entitlement, now, r.renews) }),
     (r) => r.entitlement.id,
   );
+  // The uses of the page's entitlements in their memberships' current terms: one query (decision 0056).
+  const used = await usesInTerms(
+    database.db,
+    programId,
+    page.data.map(({ row }) => ({ entitlementId: row.entitlement.id, term: row.term })),
+  );
+  return { ...page, data: page.data.map(({ view }) => ({ ...view, used: used.get(view.id) ?? 0 })) };
 }
 
 /** Where an entitlement comes from: a membership's plan, a tier's perks, or a grant by hand. */

@@ -7,16 +7,20 @@ import { type Router, routeModule } from '../../http/router.ts';
 import { PageOf } from '../../http/schemas.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import {
+  EntitlementGrantSchema,
+  EntitlementUseSchema,
+  GrantEntitlementBody,
+  GrantParams,
+  UseEntitlementBody,
+} from './memberships-entitlement-schemas.ts';
+import {
   CreatePlanBody,
   DecisionBody,
   EntitlementCheckParams,
   EntitlementCheckSchema,
-  EntitlementGrantSchema,
   EntitlementPage,
   EntitlementSchema,
   EventPage,
-  GrantEntitlementBody,
-  GrantParams,
   JoinBody,
   ListMembershipsQuery,
   ListPlansQuery,
@@ -37,7 +41,7 @@ import type { MembershipService } from './memberships-service.ts';
 const op = operations('memberships');
 
 export const membershipRoutes = routeModule({
-  schemas: [PlanSchema, MembershipSchema, EntitlementSchema, EntitlementGrantSchema],
+  schemas: [PlanSchema, MembershipSchema, EntitlementSchema, EntitlementGrantSchema, EntitlementUseSchema],
   routes(app: Router, { memberships }: { memberships: MembershipService }): void {
     // Plans
 
@@ -283,6 +287,33 @@ export const membershipRoutes = routeModule({
       async (request) => {
         const { accountId, entitlementKey } = request.params;
         return memberships.check(principal(request).programId, accountId, entitlementKey);
+      },
+    );
+
+    app.post(
+      '/accounts/:accountId/entitlements/:entitlementKey/uses',
+      op('write', 'Record a use of an entitlement held through a membership (audited)', {
+        description:
+          "Counted in the membership's current term: refused with 409 entitlement_uses_exhausted when the plan's " +
+          'usesPerTerm are used up, 404 entitlement_not_held when no active membership of the account grants the key now.',
+        params: EntitlementCheckParams,
+        body: UseEntitlementBody,
+        response: responses({ 201: Type.Ref('EntitlementUse') }, [
+          'account_not_found',
+          'entitlement_not_held',
+          'entitlement_uses_exhausted',
+        ]),
+      }),
+      async (request, reply) => {
+        const { accountId, entitlementKey } = request.params;
+        const use = await memberships.useEntitlement(
+          principal(request).programId,
+          accountId,
+          entitlementKey,
+          request.body ?? {},
+          actor(request),
+        );
+        return created(reply, use);
       },
     );
 

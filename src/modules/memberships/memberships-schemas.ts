@@ -45,6 +45,14 @@ const EntitlementDefinitionBody = Type.Object(
         description: 'service_credit: whole points or minor units (cents)',
       }),
     ),
+    usesPerTerm: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1_000_000,
+        description:
+          'Not service_credit: how many uses (POST …/entitlements/{key}/uses) each term allows; none: not limited',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -287,6 +295,8 @@ export const EntitlementSchema = Type.Object(
     unit: Nullable(Type.String()),
     amount: Nullable(Type.Integer()),
     ledgerEntryId: Nullable(Type.String()),
+    usesPerTerm: Nullable(Type.Integer({ description: 'Uses each term allows; null: not limited' })),
+    used: Type.Integer({ description: "Uses recorded in the membership's current term" }),
   },
   { $id: 'Entitlement', title: 'Entitlement' },
 );
@@ -361,34 +371,6 @@ export const EntitlementCheckSchema = Type.Object({
     description: 'Every source that grants it now: membership, tier perks, grant by hand (in that order)',
   }),
 });
-
-export const GrantEntitlementBody = Type.Object(
-  {
-    key: EntitlementKey,
-    validFrom: Type.Optional(Timestamp),
-    validUntil: Type.Optional(Type.String({ format: 'date-time', description: 'Open-ended when absent' })),
-    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-  },
-  { additionalProperties: false },
-);
-
-export const EntitlementGrantSchema = Type.Object(
-  {
-    id: Type.String({ examples: ['egr_01JD0000000000000000000000'] }),
-    accountId: Type.String(),
-    key: Type.String(),
-    validFrom: Timestamp,
-    validUntil: Nullable(Timestamp),
-    reason: Nullable(Type.String()),
-    grantedBy: Type.String({ description: 'Who granted it (key_…, usr_…, cli, job:…)' }),
-    revokedAt: Nullable(Timestamp),
-    active: Type.Boolean({ description: 'Held now' }),
-    createdAt: Timestamp,
-  },
-  { $id: 'EntitlementGrant', title: 'EntitlementGrant' },
-);
-
-export const GrantParams = Type.Object({ grantId: Ref('Entitlement grant id') });
 
 export const PlanPage = PageOf(Type.Ref('MembershipPlan'));
 export const MembershipPage = PageOf(Type.Ref('Membership'));

@@ -26,6 +26,7 @@ import type {
   TierLadders,
   TierStanding,
 } from './memberships-terms.ts';
+import { useEntitlement } from './memberships-uses.ts';
 
 export function createMembershipService(
   database: Database,
@@ -74,6 +75,7 @@ export function createMembershipService(
     // Entitlements
     entitlementsOf: bind(entitlementsOf),
     check: bind(check),
+    useEntitlement: bind(useEntitlement),
     grant: bind(grantEntitlement),
     revokeGrant: bind(revokeGrant),
     getGrant: bind(getGrant),

@@ -191,18 +191,23 @@ export async function entitlementsOfMembership(
     .orderBy(asc(entitlements.key));
 }
 
-/** An account's entitlements, each with whether its membership renews itself (active, auto). */
+/** An account's entitlements, each with whether its membership renews itself (active, auto) and its term. */
 export async function entitlementsOfAccount(
   db: Executor,
   programId: string,
   accountId: string,
   after: string | undefined,
   limit: number,
-): Promise<Array<{ entitlement: EntitlementRow; renews: boolean }>> {
+): Promise<Array<{ entitlement: EntitlementRow; renews: boolean; term: number }>> {
   const where = [eq(entitlements.programId, programId), eq(entitlements.accountId, accountId)];
   if (after) where.push(gt(entitlements.id, after));
   const rows = await db
-    .select({ entitlement: entitlements, status: memberships.status, renewal: memberships.renewal })
+    .select({
+      entitlement: entitlements,
+      status: memberships.status,
+      renewal: memberships.renewal,
+      term: memberships.term,
+    })
     .from(entitlements)
     .innerJoin(
       memberships,
@@ -214,6 +219,7 @@ export async function entitlementsOfAccount(
   return rows.map((r) => ({
     entitlement: r.entitlement,
     renews: r.status === 'active' && r.renewal === 'auto',
+    term: r.term,
   }));
 }
 

@@ -38,11 +38,12 @@ export const MEMBERSHIP_EVENT_TYPES = [
 export type MembershipEventType = (typeof MEMBERSHIP_EVENT_TYPES)[number];
 
 /** What a plan grants: the definition kept per plan version (entitlements are data, not code). */
-export type EntitlementDefinition =
+export type EntitlementDefinition = (
   | { key: string; kind: 'flag'; description?: string }
   | { key: string; kind: 'discount_code'; prefix: string; percent?: number; description?: string }
   | { key: string; kind: 'free_period'; months: number; description?: string }
-  | { key: string; kind: 'service_credit'; unit: string; amount: number; description?: string };
+  | { key: string; kind: 'service_credit'; unit: string; amount: number; description?: string }
+) & { usesPerTerm?: number };
 
 /**
  * What an account must meet to join a plan and at each renewal (decision 0024): a minimum qualifying
@@ -222,6 +223,8 @@ export const entitlements = pgTable(
     unit: text('unit'),
     amount: bigint('amount', { mode: 'number' }),
     ledgerEntryId: text('ledger_entry_id'),
+    /** How many uses each term allows (decision 0056); null: uses are not counted against a limit. */
+    usesPerTerm: integer('uses_per_term'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -268,5 +271,31 @@ export const entitlementGrants = pgTable(
       foreignColumns: [accounts.programId, accounts.id],
     }),
     check('entitlement_grants_validity_ck', sql`${t.validUntil} is null or ${t.validUntil} > ${t.validFrom}`),
+  ],
+);
+
+/** One use of an entitlement held through a membership, in the membership's term (decision 0056). */
+export const entitlementUses = pgTable(
+  'entitlement_uses',
+  {
+    programId: text('program_id').notNull(),
+    id: text('id').notNull(),
+    entitlementId: text('entitlement_id').notNull(),
+    accountId: text('account_id').notNull(),
+    /** The membership's term the use counts in. */
+    term: integer('term').notNull(),
+    reference: text('reference'),
+    /** Who recorded it (the audit log's actor name). */
+    usedBy: text('used_by').notNull(),
+    usedAt: ts('used_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.programId, t.id] }),
+    index('entitlement_uses_term_idx').on(t.programId, t.entitlementId, t.term),
+    foreignKey({
+      name: 'entitlement_uses_entitlement_fk',
+      columns: [t.programId, t.entitlementId],
+      foreignColumns: [entitlements.programId, entitlements.id],
+    }),
   ],
 );

@@ -26,6 +26,7 @@ import {
   termsOf,
 } from './memberships-store.ts';
 import type { MembershipEventType, PlanDefinition } from './memberships-tables.ts';
+import { usesInTerms } from './memberships-uses-store.ts';
 import { feeOf, toEntitlement, toMembership, toTerm } from './memberships-views.ts';
 
 /** What the membership use cases are given (built once by createMembershipService). */
@@ -243,6 +244,7 @@ export async function activate(
       percent: e.kind === 'discount_code' ? (e.percent ?? null) : null,
       unit: e.kind === 'service_credit' ? e.unit : null,
       amount: e.kind === 'service_credit' ? e.amount : null,
+      usesPerTerm: e.usesPerTerm ?? null,
     })),
   );
   await writeCredits(deps, tx, programId, m.id, credits);
@@ -263,11 +265,17 @@ export async function activate(
 
 /** A membership with its terms and entitlements. */
 export async function detail(db: Executor, programId: string, row: MembershipRow, now = new Date()) {
+  const held = await entitlementsOfMembership(db, programId, row.id);
+  const used = await usesInTerms(
+    db,
+    programId,
+    held.map((e) => ({ entitlementId: e.id, term: row.term })),
+  );
   return {
     ...toMembership(row),
     terms: (await termsOf(db, programId, row.id)).map(toTerm),
-    entitlements: (await entitlementsOfMembership(db, programId, row.id)).map((e) =>
-      toEntitlement(e, now, row.status === 'active' && row.renewal === 'auto'),
+    entitlements: held.map((e) =>
+      toEntitlement(e, now, row.status === 'active' && row.renewal === 'auto', used.get(e.id) ?? 0),
     ),
   };
 }

@@ -52,7 +52,8 @@ export function toMembership(row: MembershipRow) {
  * The API shape of an entitlement. `renews`: its membership is active and renews itself, so a
  * term-bound entitlement past its end still holds until the due run extends it.
  */
-export function toEntitlement(row: EntitlementRow, now: Date, renews = false) {
+/** An entitlement as the API answers it; `used`: its uses in the membership's current term (decision 0056). */
+export function toEntitlement(row: EntitlementRow, now: Date, renews = false, used = 0) {
   return {
     id: row.id,
     key: row.key,
@@ -67,6 +68,8 @@ export function toEntitlement(row: EntitlementRow, now: Date, renews = false) {
     unit: row.unit,
     amount: row.amount,
     ledgerEntryId: row.ledgerEntryId,
+    usesPerTerm: row.usesPerTerm,
+    used,
   };
 }
 

@@ -11,7 +11,8 @@ import { normaliseInvoice } from '../../core/partners/referral.ts';
 import { isCurrency } from '../../core/reference.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { type ClaimView, type PartnerDeps, toClaim } from './partners-deps.ts';
+import { type PartnerDeps, toClaim } from './partners-deps.ts';
+import { type NamedClaim, namedClaim, namedClaims } from './partners-names.ts';
 import type { ClaimsQueryInput, SubmitClaimInput } from './partners-schemas.ts';
 import { claimsSettings } from './partners-settings.ts';
 import {
@@ -92,7 +93,7 @@ export async function submitClaim(
   input: SubmitClaimInput,
   actor: Actor,
   now = new Date(),
-): Promise<ClaimView> {
+): Promise<NamedClaim> {
   const program = await deps.programs.get(programId);
   const account = await deps.accounts.resolve(programId, input.account);
   const errors = checkClaim(
@@ -118,7 +119,7 @@ export async function submitClaim(
     attributes: l.attributes ?? {},
   }));
   try {
-    return await deps.database.transaction(async (tx) => {
+    const submitted = await deps.database.transaction(async (tx) => {
       const view = toClaim(
         await insertClaim(tx, {
           programId,
@@ -148,6 +149,7 @@ export async function submitClaim(
       await deps.outbox?.emit(tx, programId, [{ type: 'claim.submitted', payload: view }]);
       return view;
     });
+    return await namedClaim(deps, programId, submitted);
   } catch (error) {
     if (isUniqueViolation(error, 'sales_claims_invoice_uq')) {
       const winner = await claimByInvoice(deps.database.db, programId, invoiceKey);
@@ -209,12 +211,12 @@ export async function approveClaim(
   input: { reason?: string },
   actor: Actor,
   now = new Date(),
-): Promise<ClaimView> {
+): Promise<NamedClaim> {
   const seen = existingClaim(await findClaim(deps.database.db, programId, id), id);
   checkDecider(seen, actor);
   // Approved before, but its event did not land (a crash between the two): only the event is retried.
   if (seen.status === 'approved' && seen.eventId === null)
-    return toClaim(await settle(deps, programId, seen, actor));
+    return namedClaim(deps, programId, toClaim(await settle(deps, programId, seen, actor)));
   const approved = await deps.database.transaction(async (tx) => {
     const before = existingClaim(await lockClaim(tx, programId, id), id);
     if (before.status !== 'submitted')
@@ -236,7 +238,7 @@ export async function approveClaim(
     await deps.outbox?.emit(tx, programId, [{ type: 'claim.approved', payload: toClaim(row) }]);
     return row;
   });
-  return toClaim(await settle(deps, programId, approved, actor));
+  return namedClaim(deps, programId, toClaim(await settle(deps, programId, approved, actor)));
 }
 
 export async function rejectClaim(
@@ -246,10 +248,10 @@ export async function rejectClaim(
   input: { reason?: string },
   actor: Actor,
   now = new Date(),
-): Promise<ClaimView> {
+): Promise<NamedClaim> {
   const seen = existingClaim(await findClaim(deps.database.db, programId, id), id);
   checkDecider(seen, actor);
-  return deps.database.transaction(async (tx) => {
+  const rejected = await deps.database.transaction(async (tx) => {
     const before = existingClaim(await lockClaim(tx, programId, id), id);
     if (before.status !== 'submitted')
       throw new FidelisError('claim_state_conflict', `The claim is ${before.status}, not submitted`);
@@ -271,17 +273,23 @@ export async function rejectClaim(
     await deps.outbox?.emit(tx, programId, [{ type: 'claim.rejected', payload: after }]);
     return after;
   });
+  return namedClaim(deps, programId, rejected);
 }
 
 export async function getClaim(deps: PartnerDeps, programId: string, id: string) {
-  return toClaim(existingClaim(await findClaim(deps.database.db, programId, id), id));
+  return namedClaim(
+    deps,
+    programId,
+    toClaim(existingClaim(await findClaim(deps.database.db, programId, id), id)),
+  );
 }
 
 export async function claimsOf(deps: PartnerDeps, programId: string, query: ClaimsQueryInput) {
   const filters = { status: query.status, accountId: await deps.accounts.idOf(programId, query.account) };
-  return fetchPage(
+  const page = await fetchPage(
     query,
     (after, limit) => listClaims(deps.database.db, programId, filters, after, limit),
     toClaim,
   );
+  return { ...page, data: await namedClaims(deps, programId, page.data) };
 }

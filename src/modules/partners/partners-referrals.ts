@@ -9,6 +9,7 @@ import { alreadyReferred, planAttribution } from './partners-attribution.ts';
 import { commissionOnApproval } from './partners-commission-approval.ts';
 import { payConversion, prepareRewards } from './partners-conversion.ts';
 import { type PartnerDeps, type ReferralView, toReferral } from './partners-deps.ts';
+import { namedReferral, namedReferrals } from './partners-names.ts';
 import { existingProgram } from './partners-programs.ts';
 import type { AttributeInput, ReferralsQueryInput } from './partners-schemas.ts';
 import {
@@ -64,14 +65,18 @@ export async function attributeAt(
   }
 }
 
-export function attribute(
+export async function attribute(
   deps: PartnerDeps,
   programId: string,
   input: AttributeInput,
   actor: Actor,
   now = new Date(),
 ) {
-  return attributeAt(deps, programId, input, actor, { at: now, via: 'api' });
+  return namedReferral(
+    deps,
+    programId,
+    await attributeAt(deps, programId, input, actor, { at: now, via: 'api' }),
+  );
 }
 
 /**
@@ -126,7 +131,7 @@ export async function approveReferral(
   });
   // Converted by this approval: the fixed commission the events' port could not write (after commit).
   if (approved.status === 'converted') await commissionOnApproval(deps, programId, approved, now);
-  return toReferral(approved, now);
+  return namedReferral(deps, programId, toReferral(approved, now));
 }
 
 /** Rejects a referral not converted yet (in review, or pending): it pays nothing, ever. */
@@ -138,7 +143,7 @@ export async function rejectReferral(
   actor: Actor,
   now = new Date(),
 ) {
-  return deps.database.transaction(async (tx) => {
+  const rejected = await deps.database.transaction(async (tx) => {
     const before = existingReferral(await lockReferral(tx, programId, id), id);
     if (before.status !== 'review' && before.status !== 'pending')
       throw new FidelisError(
@@ -163,10 +168,15 @@ export async function rejectReferral(
     await deps.outbox?.emit(tx, programId, [{ type: 'referral.rejected', payload: after }]);
     return after;
   });
+  return namedReferral(deps, programId, rejected);
 }
 
 export async function getReferral(deps: PartnerDeps, programId: string, id: string) {
-  return toReferral(existingReferral(await findReferral(deps.database.db, programId, id), id));
+  return namedReferral(
+    deps,
+    programId,
+    toReferral(existingReferral(await findReferral(deps.database.db, programId, id), id)),
+  );
 }
 
 export async function referralsOf(deps: PartnerDeps, programId: string, query: ReferralsQueryInput) {
@@ -177,11 +187,12 @@ export async function referralsOf(deps: PartnerDeps, programId: string, query: R
     campaign: query.campaign,
   };
   const now = new Date();
-  return fetchPage(
+  const page = await fetchPage(
     query,
     (after, limit) => listReferrals(deps.database.db, programId, filters, after, limit),
     (r) => toReferral(r, now),
   );
+  return { ...page, data: await namedReferrals(deps, programId, page.data) };
 }
 
 /** Codes issued → attributed → converted → rewarded, with those in review and rejected. */

@@ -256,6 +256,9 @@ export const ReferralSchema = Type.Object(
     referrerEntryId: Nullable(Type.String()),
     referredEntryId: Nullable(Type.String()),
     decidedBy: Nullable(Type.String()),
+    decidedByName: Nullable(
+      Type.String({ description: "The deciding console user's name (or e-mail); null for a key or a job" }),
+    ),
     decidedAt: Nullable(Timestamp),
     decisionReason: Nullable(Type.String()),
     createdAt: Timestamp,
@@ -357,9 +360,18 @@ export const ClaimSchema = Type.Object(
     ),
     documentUrl: Nullable(Type.String()),
     status: Type.String({ description: 'submitted, approved or rejected' }),
-    submittedBy: Type.String(),
+    submittedBy: Type.String({
+      description:
+        'Who submitted it, as the audit log names actors: a console user (usr_…), an API key (key_…)',
+    }),
+    submittedByName: Nullable(
+      Type.String({ description: "The submitting console user's name (or e-mail); null for a key or a job" }),
+    ),
     submittedAt: Timestamp,
     decidedBy: Nullable(Type.String()),
+    decidedByName: Nullable(
+      Type.String({ description: "The deciding console user's name (or e-mail); null for a key or a job" }),
+    ),
     decidedAt: Nullable(Timestamp),
     decisionReason: Nullable(Type.String()),
     eventId: Nullable(Type.String()),

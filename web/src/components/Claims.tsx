@@ -10,7 +10,7 @@ import { api, data, ProblemError, type Schemas } from '../api/client';
 import { formatDate, formatDateTime } from '../format';
 import { can, useSession } from '../session';
 import { DecisionControls } from './Decision';
-import { AccountName } from './Names';
+import { AccountName, ActorName } from './Names';
 import { ProblemAlert } from './Problem';
 
 type Claim = Schemas['SalesClaim'];
@@ -193,6 +193,7 @@ function ClaimRow({
 }) {
   const client = useQueryClient();
   const session = useSession();
+  const admin = can(session, 'admin');
   const decide = useMutation({
     mutationFn: ({ decision, reason }: { decision: Decision; reason?: string }) =>
       decideClaim(c.id, decision, reason),
@@ -214,7 +215,12 @@ function ClaimRow({
           )}
         </td>
       )}
-      <td>{formatDateTime(c.submittedAt)}</td>
+      <td>
+        {formatDateTime(c.submittedAt)}
+        <div className="muted">
+          by <ActorName id={c.submittedBy} name={c.submittedByName} me={session.user.id} readsUsers={admin} />
+        </div>
+      </td>
       <td>
         <Link to={`/accounts/${encodeURIComponent(c.accountId)}`}>
           <AccountName id={c.accountId} />
@@ -234,6 +240,11 @@ function ClaimRow({
       <td className="number">{money(c.amount, c.currency)}</td>
       <td>
         {c.status}
+        {c.decidedBy && (
+          <div className="muted">
+            by <ActorName id={c.decidedBy} name={c.decidedByName} me={session.user.id} readsUsers={admin} />
+          </div>
+        )}
         {c.decisionReason && <div className="muted">“{c.decisionReason}”</div>}
         {c.awarded && Object.keys(c.awarded).length > 0 && (
           <div className="muted">

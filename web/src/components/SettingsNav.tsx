@@ -1,5 +1,5 @@
-// The sections of Settings: API keys and the audit log, the program's settings and branding, console
-// users, webhooks, background jobs.
+// The sections of Settings: API keys and the audit log, the program's settings and branding, its
+// policies, console users, webhooks, background jobs.
 import { NavLink } from 'react-router';
 
 export function SettingsNav() {
@@ -9,6 +9,7 @@ export function SettingsNav() {
         API keys and audit log
       </NavLink>
       <NavLink to="/settings/program">Program</NavLink>
+      <NavLink to="/settings/policies">Policies</NavLink>
       <NavLink to="/settings/users">Users</NavLink>
       <NavLink to="/settings/webhooks">Webhooks</NavLink>
       <NavLink to="/settings/jobs">Jobs</NavLink>

@@ -7,7 +7,7 @@ import { Link } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
 import { type ClaimStatus, ClaimsTable } from '../components/Claims';
 import { DecisionControls } from '../components/Decision';
-import { AccountName } from '../components/Names';
+import { AccountName, ActorName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
 import { formatDateTime } from '../format';
 import { can, useSession } from '../session';
@@ -128,6 +128,8 @@ function Referrals() {
 
 function ReferralRow({ referral: r, decides }: { referral: Referral; decides: boolean }) {
   const client = useQueryClient();
+  const session = useSession();
+  const admin = can(session, 'admin');
   const decide = useMutation({
     mutationFn: ({ decision, reason }: { decision: 'approve' | 'reject'; reason?: string }) => {
       const request = { params: { path: { referralId: r.id } }, body: reason ? { reason } : {} };
@@ -161,6 +163,12 @@ function ReferralRow({ referral: r, decides }: { referral: Referral; decides: bo
             {f.guard}: {f.reason}
           </div>
         ))}
+        {r.decidedBy && (
+          <div className="muted">
+            decided by{' '}
+            <ActorName id={r.decidedBy} name={r.decidedByName} me={session.user.id} readsUsers={admin} />
+          </div>
+        )}
         {r.decisionReason && <div className="muted">“{r.decisionReason}”</div>}
       </td>
       {decides && (

@@ -1,8 +1,10 @@
 // Settings: the program's API keys (list, create with the secret shown once, revoke) and the audit
-// log (filtered by resource type and actor, paged). Both need the admin scope (admin and owner).
+// log (filtered by resource type and actor, paged; a console user named, with the id under it). Both
+// need the admin scope (admin and owner).
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { api, data, type Schemas } from '../api/client';
+import { ActorName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
 import { SettingsNav } from '../components/SettingsNav';
 import { formatDateTime } from '../format';
@@ -154,6 +156,7 @@ function Keys() {
 }
 
 function Audit() {
+  const me = useSession().user.id;
   const [filters, setFilters] = useState<{ resourceType?: string; actor?: string }>({});
   const entries = useInfiniteQuery({
     queryKey: ['audit', filters],
@@ -207,7 +210,16 @@ function Audit() {
               <tr key={e.id}>
                 <td>{formatDateTime(e.at)}</td>
                 <td>
-                  <code>{e.actor}</code>
+                  {e.actorName ? (
+                    <>
+                      <ActorName id={e.actor} name={e.actorName} me={me} readsUsers />
+                      <div className="muted">
+                        <code>{e.actor}</code>
+                      </div>
+                    </>
+                  ) : (
+                    <code>{e.actor}</code>
+                  )}
                 </td>
                 <td>{e.action}</td>
                 <td>
