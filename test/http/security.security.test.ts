@@ -680,6 +680,10 @@ const ROUTES: Record<string, RouteSpec> = {
     request: (t) => ({ payload: { key: `probe_perk_${t.n}`, reason: 'probe' } }),
   },
   'POST /v1/entitlement-grants/{grantId}/revoke': { request: () => ({ payload: {} }) },
+  // A use of the probe plan's flag (decision 0056): counted, or refused for an account that holds none.
+  'POST /v1/accounts/{accountId}/entitlements/{entitlementKey}/uses': {
+    request: () => ({ params: { entitlementKey: 'vip_support' }, payload: { reference: 'probe' } }),
+  },
   'POST /v1/relationships': {
     request: (t) => ({ payload: { type: 'manages', from: t.account, to: t.manageable } }),
   },
