@@ -85,6 +85,45 @@ describe('a points-to-cash conversion', () => {
     expect(await api.services.ledger.verify(api.a.programId)).toEqual([]);
   });
 
+  it("credits the face value stated in the account's preferred currency, else the reward's own", async () => {
+    const stated = await api.call(api.a.admin, {
+      method: 'PATCH',
+      url: `/v1/rewards/${conversion}`,
+      payload: { currencyValues: [{ currency: 'GBP', faceValue: 850 }] },
+    });
+    expect(stated.statusCode, stated.body).toBe(200);
+    for (const [externalId, preferredCurrency] of [
+      ['UK-AGENT', 'GBP'],
+      ['US-AGENT', 'USD'],
+    ] as const) {
+      const a = await post('/v1/accounts', { externalId, name: externalId, preferredCurrency });
+      expect(a.statusCode, a.body).toBe(201);
+      await api.services.ledger.credit(api.a.programId, {
+        key: `seed-${++n}`,
+        account: externalId,
+        unit: 'points',
+        amount: 5000,
+        reasonCode: 'seed',
+        explanation: 'Opening balance',
+      });
+    }
+    // Pounds stated (decision 0057): the GBP wallet receives them.
+    const uk = await post('/v1/redemptions', { reward: conversion, account: 'UK-AGENT' });
+    expect(uk.statusCode, uk.body).toBe(201);
+    expect(await wallet('UK-AGENT', 'GBP')).toMatchObject({ available: 850 });
+    expect(await wallet('UK-AGENT', 'EUR')).toMatchObject({ available: 0 });
+    const fulfilled = (await get(`/v1/redemptions/${uk.json().id}`))
+      .json()
+      .events.find((e: { type: string }) => e.type === 'redemption.fulfilled');
+    expect(fulfilled.data).toMatchObject({ cash: { amount: 850, currency: 'GBP' } });
+    // No dollars stated: the reward's own euros (a converted value is never credited).
+    const us = await post('/v1/redemptions', { reward: conversion, account: 'US-AGENT' });
+    expect(us.statusCode, us.body).toBe(201);
+    expect(await wallet('US-AGENT', 'EUR')).toMatchObject({ available: 1000 });
+    expect(await wallet('US-AGENT', 'USD')).toMatchObject({ available: 0 });
+    expect(await api.services.ledger.verify(api.a.programId)).toEqual([]);
+  });
+
   it('waiting for approval: held points, no cash; the approval credits the cash once', async () => {
     const settings = await api.call(api.a.admin, {
       method: 'PATCH',

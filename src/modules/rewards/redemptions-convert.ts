@@ -24,16 +24,33 @@ export function converts(
 }
 
 /**
- * What a conversion's credit needs read before its transaction (the program and the account's
- * hierarchy: the embedded store has one connection, busy inside the transaction); none otherwise.
+ * What a conversion credits, and what its credit needs read before its transaction (the program and
+ * the account's hierarchy: the embedded store has one connection, busy inside the transaction).
  */
+export interface ConversionCash {
+  ledger: CreditContext;
+  /** The face value stated in the account's preferred currency (decision 0057), else the reward's own. */
+  amount: number;
+  currency: string;
+}
+
+/** The cash a conversion credits to this account, read before the transaction; none for other rewards. */
 export async function conversionContext(
   d: RedemptionDeps,
   programId: string,
   reward: RewardRow,
   accountId: string,
-): Promise<CreditContext | undefined> {
-  return converts(reward) ? d.ledger.creditContext(programId, accountId) : undefined;
+): Promise<ConversionCash | undefined> {
+  if (!converts(reward)) return undefined;
+  const account = await d.accounts.resolve(programId, accountId);
+  const stated = reward.currencyValues.find(
+    (v) => v.currency === account.preferredCurrency && v.faceValue !== undefined && v.faceValue > 0,
+  );
+  return {
+    ledger: await d.ledger.creditContext(programId, accountId),
+    amount: stated?.faceValue ?? reward.faceValueAmount!,
+    currency: stated?.currency ?? reward.faceValueCurrency!,
+  };
 }
 
 /** Credits the conversion's cash in the caller's transaction, once per redemption (the ledger key). */
@@ -44,12 +61,11 @@ export async function creditConversion(
   r: RedemptionRow,
   reward: RewardRow,
   actor: Actor,
-  context: CreditContext | undefined,
+  cash: ConversionCash | undefined,
 ): Promise<{ entryId: string; amount: number; currency: string }> {
   // Read inside the transaction it would wait on itself (the embedded store's one connection).
-  if (context === undefined) throw new Error(`conversion ${r.id}: its credit context was not read first`);
-  const amount = reward.faceValueAmount!;
-  const currency = reward.faceValueCurrency!;
+  if (cash === undefined) throw new Error(`conversion ${r.id}: its credit context was not read first`);
+  const { amount, currency } = cash;
   const { entry } = await d.ledger.credit(
     programId,
     {
@@ -68,7 +84,7 @@ export async function creditConversion(
       actor: actorName(actor),
     },
     tx,
-    context,
+    cash.ledger,
   );
   return { entryId: entry.id, amount, currency };
 }

@@ -14,9 +14,9 @@ import {
 import type { Tx } from '../../db/client.ts';
 import { retryOnConflict } from '../../db/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import type { CreditContext, LedgerService } from '../ledger/ledger-service.ts';
+import type { LedgerService } from '../ledger/ledger-service.ts';
 import { MESSAGE_TYPES, type MessageType } from '../outbox/outbox-service.ts';
-import { converts, creditConversion } from './redemptions-convert.ts';
+import { type ConversionCash, converts, creditConversion } from './redemptions-convert.ts';
 import { toRedemption } from './redemptions-list.ts';
 import type { RedemptionDeps } from './redemptions-service.ts';
 import { insertEvent, lockRedemption, type RedemptionRow, updateRedemption } from './redemptions-store.ts';
@@ -114,7 +114,7 @@ export async function settleApproved(
   r: RedemptionRow,
   reward: RewardRow,
   actor: Actor,
-  cash?: CreditContext,
+  cash?: ConversionCash,
 ): Promise<RedemptionRow> {
   if (r.holdEntryId === null) return approveFree(d, tx, programId, r, reward, actor);
   let posted: Awaited<ReturnType<LedgerService['resolve']>>;
@@ -150,7 +150,7 @@ async function handOutCash(
   approved: RedemptionRow,
   reward: RewardRow,
   actor: Actor,
-  cash: CreditContext | undefined,
+  cash: ConversionCash | undefined,
 ): Promise<RedemptionRow> {
   const credited = await creditConversion(d, tx, programId, approved, reward, actor, cash);
   const fulfilled = await updateRedemption(tx, programId, approved.id, {
