@@ -2586,7 +2586,7 @@ export interface paths {
         };
         /**
          * The payout run for finance, as CSV: one row per payout
-         * @description Columns: payout_id, partner_account_id, partner_external_id, partner_name, tax_id (the account attribute taxId or vatId), country, amount (decimal), currency, status, reference, period, run_id.
+         * @description Columns: payout_id, partner_account_id, partner_external_id, partner_name, tax_id (the account attribute taxId or vatId), country, amount (decimal), currency, status, reference, period (2026-11, 2026-Q4 or 2026-W49), run_id, period_from and period_to (its first and last day in the program time zone).
          */
         get: operations["getPayoutRunExportCsv"];
         put?: never;
@@ -35422,7 +35422,7 @@ export interface operations {
                     currency?: string;
                     /** @description Pay only partners owed at least this much (a decimal amount; default settings.commissions.minimumPayout) */
                     minimum?: string;
-                    /** @description A calendar month (2026-11) or quarter (2026-Q4) in the program's time zone, past or current */
+                    /** @description A calendar month (2026-11), quarter (2026-Q4) or ISO week (2026-W49, Monday to Sunday) in the program's time zone, past or current */
                     period: string;
                 };
             };
