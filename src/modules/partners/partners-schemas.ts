@@ -228,8 +228,21 @@ export const CodePage = PageOf(Type.Ref('ReferralCode'));
 
 export const AttributeBody = Type.Object(
   {
-    code: Type.String({ minLength: 1, maxLength: 40, description: 'The referrer’s code' }),
+    code: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 40, description: 'The referrer’s code (or referredBy)' }),
+    ),
     account: Ref('The referred account (id or externalId)'),
+    referredBy: Type.Optional(
+      Ref('The referrer account (id or externalId), named without a code (decision 0060); or code, not both'),
+    ),
+    referralProgram: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 40,
+        description:
+          'With referredBy: the referral program (its code); needed when the program has several active ones',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -241,7 +254,9 @@ export const ReferralSchema = Type.Object(
   {
     id: Type.String(),
     referralProgram: Type.String(),
-    code: Type.String(),
+    code: Nullable(
+      Type.String({ description: 'The code it came through; null when the referrer was named (referredBy)' }),
+    ),
     campaign: Nullable(Type.String()),
     referrerAccountId: Type.String(),
     referredAccountId: Type.String(),

@@ -113,7 +113,8 @@ export const referrals = pgTable(
     programId: text('program_id').notNull(),
     id: text('id').notNull(),
     referralProgram: text('referral_program').notNull(),
-    code: text('code').notNull(),
+    /** The code it came through; null when the referrer was named without one (decision 0060). */
+    code: text('code'),
     campaign: text('campaign'),
     referrerAccountId: text('referrer_account_id').notNull(),
     referredAccountId: text('referred_account_id').notNull(),

@@ -1,0 +1,1 @@
+ALTER TABLE "referrals" ALTER COLUMN "code" DROP NOT NULL;
