@@ -166,6 +166,37 @@ describe('quarterly payout schedules', () => {
   });
 });
 
+describe('schedules in other currencies', () => {
+  it('proposes one run per currency and period, once; an unknown code is skipped', async () => {
+    const p = await partnerWithReferral(api, agencyPlan({ holdingDays: 0 }));
+    await p.purchase('SO-1', 'FJORD', '500.00');
+    const set = await schedule(p, {
+      frequency: 'weekly',
+      weekday: 'monday',
+      currencies: ['EUR', 'USD', 'XYZ'],
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    const first = await api.services.partners.runDue(p.id, weekOn(1, 1), SCHEDULER);
+    expect(first.runs.map((r) => [r.period, r.currency])).toEqual([
+      [weekKey(0), 'EUR'],
+      [weekKey(0), 'USD'],
+    ]);
+    expect(await due(p, weekOn(1, 2))).toEqual([]);
+    const rows = await selectRows<{ unit: string; payouts: number }>(
+      api.database.db,
+      sql`select unit, payout_count as payouts from payout_runs where program_id = ${p.id} order by unit`,
+    );
+    expect(rows.map((r) => [r.unit, Number(r.payouts)])).toEqual([
+      ['EUR', 1],
+      ['USD', 0],
+    ]);
+    for (const currencies of [[], ['eur'], ['EUR', 'EUR'], 'EUR'])
+      expect((await schedule(p, { frequency: 'weekly', weekday: 'monday', currencies })).statusCode).toBe(
+        400,
+      );
+  });
+});
+
 describe('refused schedules', () => {
   it('refuses a weekday, day or frequency it cannot follow, naming the field, and keeps the settings', async () => {
     const p = await partnerWithReferral(api, agencyPlan({ holdingDays: 0 }));

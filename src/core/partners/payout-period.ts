@@ -18,10 +18,11 @@ export const WEEKDAYS = [
 export type Weekday = (typeof WEEKDAYS)[number];
 
 /** A schedule that is on: the day of the period after the one it pays from which the run is proposed. */
-export type PayoutScheduleOn =
+export type PayoutScheduleOn = (
   | { frequency: 'monthly'; dayOfMonth: number }
   | { frequency: 'quarterly'; dayOfMonth: number }
-  | { frequency: 'weekly'; weekday: Weekday };
+  | { frequency: 'weekly'; weekday: Weekday }
+) & { currencies?: string[] };
 
 const DAY = 86_400_000;
 const pad = (n: number) => String(n).padStart(2, '0');

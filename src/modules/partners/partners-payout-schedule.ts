@@ -19,6 +19,7 @@ import {
   periodIndex,
   periodKey,
 } from '../../core/partners/payout-period.ts';
+import { isCurrency } from '../../core/reference.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { type SweepOptions, type SweepResult, sweepCommissions } from './partners-commission-catchup.ts';
 import type { PartnerDeps } from './partners-deps.ts';
@@ -61,7 +62,7 @@ export interface PayoutDueResult {
   /** The latest period the schedule owes, if any. */
   period: string | null;
   /** Every run this due run proposed, oldest period first. */
-  runs: Array<{ id: string; period: string }>;
+  runs: Array<{ id: string; period: string; currency: string }>;
 }
 
 export type PartnersDueResult = PayoutDueResult & { commissions: SweepResult };
@@ -110,13 +111,17 @@ export async function proposeScheduled(
     since = await restartSchedule(db, programId, since, start);
   const owed = owedPeriods(now, program.timeZone, schedule, since);
   if (owed.length === 0) return none;
-  const unit = program.baseCurrency;
-  const settled = await settledPeriodsFrom(db, programId, owed[0]!, unit);
+  // One run per cash unit and period (decision 0060); a code the server does not know could never be paid.
+  const units = (schedule.currencies ?? [program.baseCurrency]).filter(isCurrency);
+  const settled = new Map<string, Set<string>>();
+  for (const unit of units) settled.set(unit, await settledPeriodsFrom(db, programId, owed[0]!, unit));
   const runs: PayoutDueResult['runs'] = [];
-  for (const period of owed.filter((p) => !settled.has(p))) {
-    const id = await proposeOnce(deps, programId, period, unit, actor, now);
-    if (id) runs.push({ id, period });
-  }
+  for (const period of owed)
+    for (const unit of units) {
+      if (settled.get(unit)!.has(period)) continue;
+      const id = await proposeOnce(deps, programId, period, unit, actor, now);
+      if (id) runs.push({ id, period, currency: unit });
+    }
   return { proposed: runs.at(-1)?.id ?? null, period: owed.at(-1)!, runs };
 }
 

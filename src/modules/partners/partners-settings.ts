@@ -3,6 +3,7 @@
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
 import { type PayoutScheduleOn, WEEKDAYS } from '../../core/partners/payout-period.ts';
+import { Currency } from '../../http/schemas.ts';
 
 export const ClaimsSettingsSchema = Type.Object(
   {
@@ -32,6 +33,17 @@ export function claimsSettings(settings: Record<string, unknown>): ClaimsSetting
 
 const DayOfMonth = (description: string) => Type.Integer({ minimum: 1, maximum: 28, description });
 
+/** The cash units a schedule pays in: one run per unit and period (default: the base currency). */
+const Currencies = Type.Optional(
+  Type.Array(Currency, {
+    minItems: 1,
+    maxItems: 10,
+    uniqueItems: true,
+    description:
+      'The cash units paid: one run per currency and period (default: the base currency; decision 0060). A code the server does not know is skipped.',
+  }),
+);
+
 /** When the program's due run proposes a payout run by itself (decisions 0048 and 0060). */
 export const PayoutScheduleSchema = Type.Union(
   [
@@ -42,6 +54,7 @@ export const PayoutScheduleSchema = Type.Union(
         dayOfMonth: DayOfMonth(
           "From this day of the month (the program's time zone) the due run proposes the previous month's run, once",
         ),
+        currencies: Currencies,
       },
       { additionalProperties: false },
     ),
@@ -51,6 +64,7 @@ export const PayoutScheduleSchema = Type.Union(
         dayOfMonth: DayOfMonth(
           "From this day of a quarter's first month (January, April, July, October; the program's time zone) the due run proposes the previous quarter's run (2026-Q4), once",
         ),
+        currencies: Currencies,
       },
       { additionalProperties: false },
     ),
@@ -64,6 +78,7 @@ export const PayoutScheduleSchema = Type.Union(
               "From this weekday (the program's time zone) the due run proposes the previous ISO week's run (2026-W49, Monday to Sunday), once",
           },
         ),
+        currencies: Currencies,
       },
       { additionalProperties: false },
     ),
