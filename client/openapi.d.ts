@@ -5281,6 +5281,7 @@ export interface components {
             referredAccountId: string;
             referredEntryId: string | null;
             referrerAccountId: string;
+            referrerContactId: string | null;
             referrerEntryId: string | null;
             sourceEventId: string | null;
             /** @description pending, review, converted, rejected or expired */
@@ -9672,6 +9673,8 @@ export interface operations {
                     referralProgram?: string;
                     /** @description The referrer account (its id or externalId), instead of a referralCode: the new account is attributed to it in the same transaction, with the same checks (decision 0060) */
                     referredBy?: string;
+                    /** @description With referredBy: the person at the referrer who referred (a contact id of the referrer account) */
+                    referredByContact?: string;
                     /** @example hospitality */
                     segment?: string;
                     /** @description One of prospect, enrolled, suspended, closed */
@@ -40977,6 +40980,8 @@ export interface operations {
                     referralProgram?: string;
                     /** @description The referrer account (id or externalId), named without a code (decision 0060); or code, not both */
                     referredBy?: string;
+                    /** @description With referredBy: the person at the referrer who referred (a contact id of the referrer account) */
+                    referredByContact?: string;
                 };
             };
         };

@@ -160,6 +160,42 @@ describe('attribution by a named referrer', () => {
   });
 });
 
+describe('the person at the referrer', () => {
+  it('records the named contact of the referrer; another account’s or an unknown contact is refused', async () => {
+    const p = await withProgram();
+    await p.account('FJORD');
+    const other = await p.account('OTHER');
+    const anna = await p.contact(p.nordic, 'anna@nordic.example');
+    const ben = await p.contact(other, 'ben@other.example');
+    for (const [payload, status, code] of [
+      [{ referredBy: 'NORDIC', referredByContact: ben, account: 'FJORD' }, 400, 'validation_failed'],
+      [{ referredBy: 'NORDIC', referredByContact: 'con_nope', account: 'FJORD' }, 404, 'contact_not_found'],
+      [{ referredByContact: anna, account: 'FJORD' }, 400, 'validation_failed'],
+    ] as const) {
+      const r = await refer(p, payload);
+      expect(r.statusCode, r.body).toBe(status);
+      expect(r.json()).toMatchObject({ code, errors: [{ path: '/body/referredByContact' }] });
+    }
+    expect((await counts(p)).referrals).toBe(0);
+    const r = await refer(p, { referredBy: 'NORDIC', referredByContact: anna, account: 'FJORD' });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json()).toMatchObject({ referrerAccountId: p.nordic, referrerContactId: anna, code: null });
+    const created = await create(p, {
+      externalId: 'NEW',
+      name: 'New',
+      referredBy: 'NORDIC',
+      referredByContact: anna,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const list = await p.ok(p.read, { method: 'GET', url: '/v1/referrals?referrer=NORDIC' });
+    expect(list.data.map((x: { referrerContactId: string }) => x.referrerContactId)).toEqual([anna, anna]);
+    // A code names no contact.
+    await p.account('CODED');
+    const coded = await p.refer(await p.code('NORDIC'), 'CODED');
+    expect(coded.json().referrerContactId).toBeNull();
+  });
+});
+
 describe('a named referrer when an account is created, imported, or in an event', () => {
   it('POST /v1/accounts with referredBy attributes it in its transaction; a refusal creates nothing', async () => {
     const p = await withProgram({ guards: { sameGroup: 'refuse' } });

@@ -22,6 +22,7 @@ export interface AccountImportRow extends Omit<NewAccountFields, 'externalId' | 
   /** Or the referrer account named without a code (id or externalId; decision 0060), and its referral program. */
   referredBy?: string;
   referralProgram?: string;
+  referredByContact?: string;
 }
 
 export interface ImportResult {

@@ -70,6 +70,14 @@ export const CreateAccountBody = Type.Object(
           'With referredBy: the referral program (its code) the referral follows; needed when the program has several active ones',
       }),
     ),
+    referredByContact: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 40,
+        description:
+          'With referredBy: the person at the referrer who referred (a contact id of the referrer account)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -41,12 +41,16 @@ export type ReferralPort = (
     code?: string;
     referredBy?: string;
     referralProgram?: string;
+    referredByContact?: string;
     accountId: string | null;
     parent: string | null;
   },
   actor: Actor,
   /** The request's names of those fields, for a refusal to point at. */
-  how: { via: 'account' | 'import'; fields: { code: string; referredBy: string; referralProgram: string } },
+  how: {
+    via: 'account' | 'import';
+    fields: { code: string; referredBy: string; referralProgram: string; referredByContact: string };
+  },
 ) => Promise<((tx: Executor, accountId: string) => Promise<unknown>) | null>;
 
 /** What the use cases of accounts work with. */

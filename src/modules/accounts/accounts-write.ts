@@ -87,12 +87,8 @@ async function uniqueExternalId<T>(externalId: string | null | undefined, write:
  * account: checked before anything is written (decision 0048).
  */
 async function referralOf(deps: AccountDeps, programId: string, input: CreateAccountInput, actor: Actor) {
-  if (
-    input.referralCode === undefined &&
-    input.referredBy === undefined &&
-    input.referralProgram === undefined
-  )
-    return null;
+  const names = [input.referralCode, input.referredBy, input.referralProgram, input.referredByContact];
+  if (names.every((n) => n === undefined)) return null;
   if (!deps.referrals)
     throw invalid('Referrals need the partners module', {
       [input.referralCode === undefined ? 'referredBy' : 'referralCode']: 'not available here',
@@ -103,13 +99,19 @@ async function referralOf(deps: AccountDeps, programId: string, input: CreateAcc
       code: input.referralCode,
       referredBy: input.referredBy,
       referralProgram: input.referralProgram,
+      referredByContact: input.referredByContact,
       accountId: null,
       parent: input.parentId ?? null,
     },
     actor,
     {
       via: 'account',
-      fields: { code: 'referralCode', referredBy: 'referredBy', referralProgram: 'referralProgram' },
+      fields: {
+        code: 'referralCode',
+        referredBy: 'referredBy',
+        referralProgram: 'referralProgram',
+        referredByContact: 'referredByContact',
+      },
     },
   );
 }

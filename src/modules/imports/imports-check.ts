@@ -24,6 +24,7 @@ export const ACCOUNT_COLUMNS: Record<string, string> = {
   referredby: 'referredBy',
   referrer: 'referredBy',
   referralprogram: 'referralProgram',
+  referredbycontact: 'referredByContact',
   segment: 'segment',
   country: 'country',
   countrycode: 'country',

@@ -11,7 +11,12 @@ import type { Checked } from './imports-check.ts';
 
 type Writer = (tx: Executor, accountId: string) => Promise<unknown>;
 
-const COLUMNS = { code: 'referralCode', referredBy: 'referredBy', referralProgram: 'referralProgram' };
+const COLUMNS = {
+  code: 'referralCode',
+  referredBy: 'referredBy',
+  referralProgram: 'referralProgram',
+  referredByContact: 'referredByContact',
+};
 
 /** The column a refusal names (its first field error), if it names one. */
 function fieldOf(error: FidelisError): string | undefined {
@@ -28,7 +33,11 @@ export async function checkReferralCodes(
 ): Promise<Map<string, Writer>> {
   const writers = new Map<string, Writer>();
   const rows = checked.valid.filter(
-    (r) => r.referralCode !== undefined || r.referredBy !== undefined || r.referralProgram !== undefined,
+    (r) =>
+      r.referralCode !== undefined ||
+      r.referredBy !== undefined ||
+      r.referralProgram !== undefined ||
+      r.referredByContact !== undefined,
   );
   if (rows.length === 0) return writers;
   const port = accounts.referrals;
@@ -46,6 +55,7 @@ export async function checkReferralCodes(
           code: row.referralCode,
           referredBy: row.referredBy,
           referralProgram: row.referralProgram,
+          referredByContact: row.referredByContact,
           accountId: existing.get(row.externalId) ?? null,
           parent: row.parentExternalId ?? null,
         },

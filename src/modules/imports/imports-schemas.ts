@@ -19,6 +19,7 @@ export const AccountImportRowSchema = Type.Object({
   referralCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
   referredBy: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   referralProgram: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  referredByContact: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
 });
 
 export const ContactImportRowSchema = Type.Object({

@@ -10,13 +10,17 @@ import { activePrograms } from './partners-programs.ts';
 import { findReferralCode, findReferralProgram, type ReferralProgramRow } from './partners-store.ts';
 
 /** A code, or the referrer account named directly (with its referral program when there are several). */
-export type ReferralSource = { code: string } | { referredBy: string; referralProgram?: string };
+export type ReferralSource =
+  | { code: string }
+  | { referredBy: string; referralProgram?: string; referredByContact?: string };
 
 /** How a request names the referrer: a code, or a reference (with its referral program). */
 export interface ReferralNames {
   code?: string;
   referredBy?: string;
   referralProgram?: string;
+  /** The person at the referrer who referred (a contact id of the referrer account). */
+  referredByContact?: string;
 }
 
 /** The request fields a refusal names: the code's, or the reference's two. */
@@ -24,6 +28,7 @@ export interface SourceFields {
   code: string;
   referredBy?: string;
   referralProgram?: string;
+  referredByContact?: string;
 }
 
 export interface ResolvedSource {
@@ -32,6 +37,8 @@ export interface ResolvedSource {
   /** The code, or null for an attribution by reference. */
   code: string | null;
   campaign: string | null;
+  /** The contact of the referrer named with a reference, or null. */
+  contactId: string | null;
 }
 
 /** A code or a reference, not both, from a request's optional fields; null when it has neither. */
@@ -44,15 +51,23 @@ export function sourceOf(input: ReferralNames, fields: SourceFields): ReferralSo
         [fields.referredBy ?? 'referredBy']: `not with ${fields.code}`,
       },
     );
-  if (input.referralProgram !== undefined && input.referredBy === undefined)
-    throw fieldError('validation_failed', `${fields.referralProgram} goes with ${fields.referredBy}`, {
-      [fields.referralProgram ?? 'referralProgram']: `only with ${fields.referredBy}`,
-    });
+  for (const [key, given] of [
+    ['referralProgram', input.referralProgram],
+    ['referredByContact', input.referredByContact],
+  ] as const) {
+    const field = fields[key] ?? key;
+    if (given !== undefined && input.referredBy === undefined)
+      throw fieldError('validation_failed', `${field} goes with ${fields.referredBy}`, {
+        [field]: `only with ${fields.referredBy}`,
+      });
+  }
   if (input.code !== undefined) return { code: input.code };
   if (input.referredBy !== undefined)
-    return input.referralProgram === undefined
-      ? { referredBy: input.referredBy }
-      : { referredBy: input.referredBy, referralProgram: input.referralProgram };
+    return {
+      referredBy: input.referredBy,
+      ...(input.referralProgram === undefined ? {} : { referralProgram: input.referralProgram }),
+      ...(input.referredByContact === undefined ? {} : { referredByContact: input.referredByContact }),
+    };
   return null;
 }
 
@@ -81,13 +96,13 @@ async function byCode(
       [field]: 'deactivated',
     });
   if (!program.active) throw inactive(program, field);
-  return { referrerId: code.accountId, program, code: code.code, campaign: code.campaign };
+  return { referrerId: code.accountId, program, code: code.code, campaign: code.campaign, contactId: null };
 }
 
 async function byReference(
   deps: PartnerDeps,
   programId: string,
-  source: { referredBy: string; referralProgram?: string },
+  source: { referredBy: string; referralProgram?: string; referredByContact?: string },
   fields: SourceFields,
 ): Promise<ResolvedSource> {
   const referredBy = fields.referredBy ?? 'referredBy';
@@ -119,7 +134,23 @@ async function byReference(
       );
     program = active[0]!;
   }
-  return { referrerId: referrer.id, program, code: null, campaign: null };
+  let contactId: string | null = null;
+  if (source.referredByContact !== undefined) {
+    const contactField = fields.referredByContact ?? 'referredByContact';
+    const contact = await deps.contacts.get(programId, source.referredByContact).catch((error: unknown) => {
+      if (error instanceof FidelisError && error.code === 'contact_not_found')
+        throw fieldError('contact_not_found', `No contact ${source.referredByContact}`, {
+          [contactField]: 'no such contact',
+        });
+      throw error;
+    });
+    if (contact.accountId !== referrer.id)
+      throw fieldError('validation_failed', `The contact ${contact.id} is not a contact of ${referrer.id}`, {
+        [contactField]: 'is not a contact of the referrer',
+      });
+    contactId = contact.id;
+  }
+  return { referrerId: referrer.id, program, code: null, campaign: null, contactId };
 }
 
 /** What the source names, checked: unknown or deactivated, or a program to name, is refused. */

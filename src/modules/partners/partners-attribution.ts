@@ -148,6 +148,7 @@ export async function planAttribution(
       code: named.code,
       campaign: named.campaign,
       referrerAccountId: referrerId,
+      referrerContactId: named.contactId,
       referredAccountId,
       status: verdict === 'review' ? 'review' : 'pending',
       findings,

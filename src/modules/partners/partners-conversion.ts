@@ -219,13 +219,13 @@ export async function recordEvents(
   // Attribution by an event naming a code, or the referrer (`references.referredBy`, with
   // `references.referralProgram`; decision 0060): first touch wins; a refusal leaves the event as it is.
   for (const e of events) {
-    const { referralCode: code, referredBy, referralProgram } = e.references;
+    const { referralCode: code, referredBy, referralProgram, referredByContact } = e.references;
     if (code === undefined && referredBy === undefined) continue;
     try {
       await attributeAt(
         deps,
         programId,
-        { code, referredBy, referralProgram, account: e.accountId },
+        { code, referredBy, referralProgram, referredByContact, account: e.accountId },
         REFERRALS_JOB,
         {
           at: e.at,
@@ -245,6 +245,7 @@ const EVENT_FIELDS = {
   code: 'references/referralCode',
   referredBy: 'references/referredBy',
   referralProgram: 'references/referralProgram',
+  referredByContact: 'references/referredByContact',
 };
 
 /**

@@ -23,6 +23,13 @@ import {
   updateReferral,
 } from './partners-store.ts';
 
+const REFERRAL_FIELDS: SourceFields = {
+  code: 'code',
+  referredBy: 'referredBy',
+  referralProgram: 'referralProgram',
+  referredByContact: 'referredByContact',
+};
+
 export function existingReferral(row: ReferralRow | undefined, id: string): ReferralRow {
   if (!row) throw new FidelisError('referral_not_found', `No referral ${id}`);
   return row;
@@ -42,11 +49,8 @@ export async function attributeAt(
   how: { at: Date; via: 'api' | 'event'; sourceEventId?: string; fields?: SourceFields },
 ): Promise<ReferralView> {
   let referredId = '';
-  const source = sourceOf(input, {
-    code: 'code',
-    referredBy: 'referredBy',
-    referralProgram: 'referralProgram',
-  });
+  const fields = how.fields ?? REFERRAL_FIELDS;
+  const source = sourceOf(input, fields);
   if (!source) throw invalid('Name the referrer: a code or referredBy', { code: 'required (or referredBy)' });
   const write = await planAttribution(
     deps,
@@ -60,7 +64,7 @@ export async function attributeAt(
     actor,
     {
       ...how,
-      fields: how.fields ?? { code: 'code', referredBy: 'referredBy', referralProgram: 'referralProgram' },
+      fields,
     },
   );
   try {

@@ -2,6 +2,7 @@
 import Type, { type Static } from 'typebox';
 import { CalendarDate, Cursor, Limit, Name, PageOf, Ref, Timestamp } from '../../http/schemas.ts';
 import { EVENT_TYPE_NAME } from '../event-types/event-types-schemas.ts';
+import { ReferrerFields } from './partners-referrer-schemas.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Array>[0]>(t: T) => Type.Union([t, Type.Null()]);
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
@@ -232,17 +233,7 @@ export const AttributeBody = Type.Object(
       Type.String({ minLength: 1, maxLength: 40, description: 'The referrer’s code (or referredBy)' }),
     ),
     account: Ref('The referred account (id or externalId)'),
-    referredBy: Type.Optional(
-      Ref('The referrer account (id or externalId), named without a code (decision 0060); or code, not both'),
-    ),
-    referralProgram: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 40,
-        description:
-          'With referredBy: the referral program (its code); needed when the program has several active ones',
-      }),
-    ),
+    ...ReferrerFields,
   },
   { additionalProperties: false },
 );
@@ -259,6 +250,7 @@ export const ReferralSchema = Type.Object(
     ),
     campaign: Nullable(Type.String()),
     referrerAccountId: Type.String(),
+    referrerContactId: Nullable(Type.String({ description: 'The contact at the referrer, when named' })),
     referredAccountId: Type.String(),
     status: Type.String({ description: 'pending, review, converted, rejected or expired' }),
     findings: Type.Array(Finding),
