@@ -1791,7 +1791,7 @@ export interface paths {
         put?: never;
         /**
          * Import accounts from a CSV file
-         * @description Send the file as the body with Content-Type: text/csv. Columns: externalId and name (required), parentExternalId, segment, country, preferredCurrency, status, customerSince, attr.<name> for free-form attributes, referralCode (a referrer’s code: the account is attributed to it in the import’s transaction with the checks of POST /v1/referrals; a refused code is a bad row). Headers match regardless of case, spaces and underscores. Every row is checked first; when any row is bad nothing is imported (422 import_invalid_rows, each bad row with its line and reason) unless skipInvalid=true. Rows are upserted, so re-running the same file is safe.
+         * @description Send the file as the body with Content-Type: text/csv. Columns: externalId and name (required), parentExternalId, segment, country, preferredCurrency, status, customerSince, attr.<name> for free-form attributes, referralCode (a referrer’s code: the account is attributed to it in the import’s transaction with the checks of POST /v1/referrals; a refused code is a bad row), or referredBy (the referrer account’s id or externalId, without a code; referralProgram names its referral program when there are several: decision 0060). Headers match regardless of case, spaces and underscores. Every row is checked first; when any row is bad nothing is imported (422 import_invalid_rows, each bad row with its line and reason) unless skipInvalid=true. Rows are upserted, so re-running the same file is safe.
          */
         post: operations["importAccounts"];
         delete?: never;
@@ -2606,7 +2606,7 @@ export interface paths {
         };
         /**
          * The payout run for finance, as CSV: one row per payout
-         * @description Columns: payout_id, partner_account_id, partner_external_id, partner_name, tax_id (the account attribute taxId or vatId), country, amount (decimal), currency, status, reference, period, run_id.
+         * @description Columns: payout_id, partner_account_id, partner_external_id, partner_name, tax_id (the account attribute taxId or vatId), country, amount (decimal), currency, status, reference, period (2026-11, 2026-Q4 or 2026-W49), run_id, period_from and period_to (its first and last day in the program time zone).
          */
         get: operations["getPayoutRunExportCsv"];
         put?: never;
@@ -2962,8 +2962,8 @@ export interface paths {
         get: operations["listReferrals"];
         put?: never;
         /**
-         * Attribute a referred account to the referrer of a code (first touch wins; audited)
-         * @description Refused with 409 referral_exists (naming the first referrer) when the account was referred already; 422 referral_refused when it refers itself, joined before the attribution window, or a guard set to refuse finds something. A guard set to flag puts the referral in review.
+         * Attribute a referred account to the referrer of a code, or to a named referrer (first touch wins; audited)
+         * @description The referrer is the owner of `code`, or the account `referredBy` names (decision 0060: `referralProgram` names the referral program, needed when there are several active ones; 422 referral_program_required otherwise). Refused with 409 referral_exists (naming the first referrer) when the account was referred already; 422 referral_refused when it refers itself, joined before the attribution window, or a guard set to refuse finds something. A guard set to flag puts the referral in review.
          */
         post: operations["createReferral"];
         delete?: never;
@@ -5311,7 +5311,7 @@ export interface components {
             /** Format: date-time */
             attributedAt: string;
             campaign: string | null;
-            code: string;
+            code: string | null;
             conversionEventId: string | null;
             /** Format: date-time */
             convertBy: string;
@@ -5332,6 +5332,7 @@ export interface components {
             referredAccountId: string;
             referredEntryId: string | null;
             referrerAccountId: string;
+            referrerContactId: string | null;
             referrerEntryId: string | null;
             sourceEventId: string | null;
             /** @description pending, review, converted, rejected or expired */
@@ -9722,6 +9723,12 @@ export interface operations {
                     preferredCurrency?: string;
                     /** @description A referrer's code: the new account is attributed to it in the same transaction, with the checks of POST /v1/referrals (an unknown or deactivated code, a guard that refuses: no account is created) */
                     referralCode?: string;
+                    /** @description With referredBy: the referral program (its code) the referral follows; needed when the program has several active ones */
+                    referralProgram?: string;
+                    /** @description The referrer account (its id or externalId), instead of a referralCode: the new account is attributed to it in the same transaction, with the same checks (decision 0060) */
+                    referredBy?: string;
+                    /** @description With referredBy: the person at the referrer who referred (a contact id of the referrer account) */
+                    referredByContact?: string;
                     /** @example hospitality */
                     segment?: string;
                     /** @description One of prospect, enrolled, suspended, closed */
@@ -35695,7 +35702,7 @@ export interface operations {
                     currency?: string;
                     /** @description Pay only partners owed at least this much (a decimal amount; default settings.commissions.minimumPayout) */
                     minimum?: string;
-                    /** @description A calendar month (2026-11) or quarter (2026-Q4) in the program's time zone, past or current */
+                    /** @description A calendar month (2026-11), quarter (2026-Q4) or ISO week (2026-W49, Monday to Sunday) in the program's time zone, past or current */
                     period: string;
                 };
             };
@@ -41240,8 +41247,14 @@ export interface operations {
                 "application/json": {
                     /** @description The referred account (id or externalId) */
                     account: string;
-                    /** @description The referrer’s code */
-                    code: string;
+                    /** @description The referrer’s code (or referredBy) */
+                    code?: string;
+                    /** @description With referredBy: the referral program (its code); needed when the program has several active ones */
+                    referralProgram?: string;
+                    /** @description The referrer account (id or externalId), named without a code (decision 0060); or code, not both */
+                    referredBy?: string;
+                    /** @description With referredBy: the person at the referrer who referred (a contact id of the referrer account) */
+                    referredByContact?: string;
                 };
             };
         };

@@ -92,6 +92,11 @@ export const ERROR_CATALOG = {
   referral_program_invalid: { status: 422, title: 'The referral program is not valid' },
   referral_code_not_found: { status: 404, title: 'No such referral code' },
   referral_code_taken: { status: 409, title: 'The program already has this referral code' },
+  referrer_not_found: { status: 404, title: 'No account to be the referrer' },
+  referral_program_required: {
+    status: 422,
+    title: 'Name the referral program: the program has not exactly one active referral program',
+  },
   referral_code_inactive: { status: 409, title: 'The referral code or its referral program is deactivated' },
   referral_not_found: { status: 404, title: 'No such referral' },
   referral_exists: { status: 409, title: 'The account was already referred (first touch wins)' },

@@ -9,7 +9,7 @@ import { SCHEDULER } from '../../src/app/scheduler.ts';
 import { addMonths, localDate, startOfLocalDay } from '../../src/core/calendar.ts';
 import { selectRows } from '../../src/db/client.ts';
 import { SWEEP_SETTLE_MS } from '../../src/modules/partners/partners-commission-catchup.ts';
-import { MAX_MONTHS_BACK, owedPeriods } from '../../src/modules/partners/partners-payout-schedule.ts';
+import { MAX_PERIODS_BACK, owedPeriods } from '../../src/modules/partners/partners-payout-schedule.ts';
 import { type TestApi, testApi } from '../support/app.ts';
 import { agencyPlan, currentMonth, type PartnerProgram, partnerWithReferral } from './helpers.ts';
 
@@ -18,6 +18,8 @@ let api: TestApi;
 beforeAll(async () => {
   api = await testApi();
 });
+
+const monthly = (dayOfMonth: number) => ({ frequency: 'monthly' as const, dayOfMonth });
 
 /** A sweep's answer with nothing failing, skipped or converted. */
 const swept = (events: number, lines: number, more: boolean, converted = 0) => ({
@@ -225,11 +227,11 @@ describe('scheduled payout runs after a server was down', () => {
     expect(again.runs.map((r) => r.period)).toEqual([monthKey(3)]);
   });
 
-  it(`goes back at most ${MAX_MONTHS_BACK} months`, () => {
+  it(`goes back at most ${MAX_PERIODS_BACK} months`, () => {
     const now = new Date('2027-12-15T12:00:00Z');
-    expect(owedPeriods(now, 'Europe/Amsterdam', 10, '2026-01')).toHaveLength(MAX_MONTHS_BACK);
-    expect(owedPeriods(now, 'Europe/Amsterdam', 10, '2026-01')[0]).toBe('2026-12');
-    expect(owedPeriods(now, 'Europe/Amsterdam', 20, '2027-09')).toEqual(['2027-09', '2027-10']);
-    expect(owedPeriods(now, 'Europe/Amsterdam', 10, '2027-12')).toEqual([]);
+    expect(owedPeriods(now, 'Europe/Amsterdam', monthly(10), '2026-01')).toHaveLength(MAX_PERIODS_BACK);
+    expect(owedPeriods(now, 'Europe/Amsterdam', monthly(10), '2026-01')[0]).toBe('2026-12');
+    expect(owedPeriods(now, 'Europe/Amsterdam', monthly(20), '2027-09')).toEqual(['2027-09', '2027-10']);
+    expect(owedPeriods(now, 'Europe/Amsterdam', monthly(10), '2027-12')).toEqual([]);
   });
 });

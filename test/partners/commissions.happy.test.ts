@@ -18,6 +18,10 @@ import {
 
 const partnerWithReferral = (plan?: object) => withReferral(api, plan);
 
+/** The last day of a month key ("2026-11" → "30"). */
+const lastDay = (month: string) =>
+  String(new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5)), 0)).getUTCDate());
+
 let api: TestApi;
 
 beforeAll(async () => {
@@ -254,7 +258,7 @@ describe('payout runs', () => {
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.body.split('\n')[1]).toBe(
-      `${payout.id},${p.nordic},NORDIC,NORDIC,NO-999888777,,140.00,EUR,paid,SEPA-0001,${period},${run.id}`,
+      `${payout.id},${p.nordic},NORDIC,NORDIC,NO-999888777,,140.00,EUR,paid,SEPA-0001,${period},${run.id},${period}-01,${period}-${lastDay(period)}`,
     );
 
     // The rest of the order comes back after the payout: the rest of its commissions are clawed

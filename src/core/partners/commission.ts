@@ -3,6 +3,7 @@
 // partner's payout statement. No floats: rates are decimal strings, amounts BigInt minor units.
 import { addMonths, type LocalDate, localDate, startOfLocalDay } from '../calendar.ts';
 import { divRound, parseDecimal } from '../money.ts';
+import { indexOfKey, periodStartDate } from './payout-period.ts';
 
 export type CommissionPeriod = 'month' | 'quarter';
 
@@ -37,7 +38,7 @@ export function periodContaining(instant: Date, period: CommissionPeriod, timeZo
   );
 }
 
-/** A period as written ("2026-11" or "2026-Q4") in the time zone, or null when it is neither. */
+/** A period as written ("2026-11", "2026-Q4" or the ISO week "2026-W49") in the time zone, or null when it is none. */
 export function parsePeriod(text: string, timeZone: string): PeriodWindow | null {
   const month = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(text);
   if (month) return windowOf({ year: Number(month[1]), month: Number(month[2]), day: 1 }, 1, text, timeZone);
@@ -49,6 +50,13 @@ export function parsePeriod(text: string, timeZone: string): PeriodWindow | null
       text,
       timeZone,
     );
+  const week = indexOfKey(text, 'weekly');
+  if (week !== null)
+    return {
+      key: text,
+      start: startOfLocalDay(periodStartDate(week, 'weekly'), timeZone),
+      end: startOfLocalDay(periodStartDate(week + 1, 'weekly'), timeZone),
+    };
   return null;
 }
 

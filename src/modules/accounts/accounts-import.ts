@@ -19,6 +19,10 @@ export interface AccountImportRow extends Omit<NewAccountFields, 'externalId' | 
   parentExternalId?: string | null;
   /** A referrer's code: the account is attributed to it in the import's transaction (decision 0048). */
   referralCode?: string;
+  /** Or the referrer account named without a code (id or externalId; decision 0060), and its referral program. */
+  referredBy?: string;
+  referralProgram?: string;
+  referredByContact?: string;
 }
 
 export interface ImportResult {

@@ -57,6 +57,27 @@ export const CreateAccountBody = Type.Object(
           "A referrer's code: the new account is attributed to it in the same transaction, with the checks of POST /v1/referrals (an unknown or deactivated code, a guard that refuses: no account is created)",
       }),
     ),
+    referredBy: Type.Optional(
+      Ref(
+        'The referrer account (its id or externalId), instead of a referralCode: the new account is attributed to it in the same transaction, with the same checks (decision 0060)',
+      ),
+    ),
+    referralProgram: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 40,
+        description:
+          'With referredBy: the referral program (its code) the referral follows; needed when the program has several active ones',
+      }),
+    ),
+    referredByContact: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 40,
+        description:
+          'With referredBy: the person at the referrer who referred (a contact id of the referrer account)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -36,9 +36,21 @@ export { accountValueErrors } from './accounts-write.ts';
  */
 export type ReferralPort = (
   programId: string,
-  input: { code: string; accountId: string | null; parent: string | null },
+  input: {
+    /** A referrer's code, or the referrer account named without one (`referredBy`, decision 0060). */
+    code?: string;
+    referredBy?: string;
+    referralProgram?: string;
+    referredByContact?: string;
+    accountId: string | null;
+    parent: string | null;
+  },
   actor: Actor,
-  how: { via: 'account' | 'import'; field: string },
+  /** The request's names of those fields, for a refusal to point at. */
+  how: {
+    via: 'account' | 'import';
+    fields: { code: string; referredBy: string; referralProgram: string; referredByContact: string };
+  },
 ) => Promise<((tx: Executor, accountId: string) => Promise<unknown>) | null>;
 
 /** What the use cases of accounts work with. */

@@ -82,16 +82,37 @@ async function uniqueExternalId<T>(externalId: string | null | undefined, write:
   }
 }
 
-/** A referral code given with a new account, checked before anything is written (decision 0048). */
+/**
+ * A referral code, or the referrer named without one (`referredBy`, decision 0060), given with a new
+ * account: checked before anything is written (decision 0048).
+ */
 async function referralOf(deps: AccountDeps, programId: string, input: CreateAccountInput, actor: Actor) {
-  if (input.referralCode === undefined) return null;
+  const names = [input.referralCode, input.referredBy, input.referralProgram, input.referredByContact];
+  if (names.every((n) => n === undefined)) return null;
   if (!deps.referrals)
-    throw invalid('Referral codes need the partners module', { referralCode: 'not available here' });
+    throw invalid('Referrals need the partners module', {
+      [input.referralCode === undefined ? 'referredBy' : 'referralCode']: 'not available here',
+    });
   return deps.referrals(
     programId,
-    { code: input.referralCode, accountId: null, parent: input.parentId ?? null },
+    {
+      code: input.referralCode,
+      referredBy: input.referredBy,
+      referralProgram: input.referralProgram,
+      referredByContact: input.referredByContact,
+      accountId: null,
+      parent: input.parentId ?? null,
+    },
     actor,
-    { via: 'account', field: 'referralCode' },
+    {
+      via: 'account',
+      fields: {
+        code: 'referralCode',
+        referredBy: 'referredBy',
+        referralProgram: 'referralProgram',
+        referredByContact: 'referredByContact',
+      },
+    },
   );
 }
 

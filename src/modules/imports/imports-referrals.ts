@@ -1,4 +1,5 @@
-// Referral codes in an account import (decision 0048): each row's code is checked with the rest of the
+// Referral codes in an account import (decision 0048), or referrers named without one (referredBy and
+// referralProgram, decision 0060): each row's code or reference is checked with the rest of the
 // file, before anything is written (through the accounts' referral port to the partners module); a
 // refused code makes its row invalid (column referralCode, the refusal's code and reason). The
 // attributions are then recorded in the import's transaction, after its accounts: all or nothing.
@@ -10,6 +11,19 @@ import type { Checked } from './imports-check.ts';
 
 type Writer = (tx: Executor, accountId: string) => Promise<unknown>;
 
+const COLUMNS = {
+  code: 'referralCode',
+  referredBy: 'referredBy',
+  referralProgram: 'referralProgram',
+  referredByContact: 'referredByContact',
+};
+
+/** The column a refusal names (its first field error), if it names one. */
+function fieldOf(error: FidelisError): string | undefined {
+  const errors = error.extra.errors as Array<{ path: string }> | undefined;
+  return errors?.[0]?.path.replace(/^\//, '');
+}
+
 /** Checks the codes of the valid rows (moving refused rows to the errors); answers the attributions to record. */
 export async function checkReferralCodes(
   accounts: AccountService,
@@ -18,7 +32,13 @@ export async function checkReferralCodes(
   actor: Actor,
 ): Promise<Map<string, Writer>> {
   const writers = new Map<string, Writer>();
-  const rows = checked.valid.filter((r) => r.referralCode !== undefined);
+  const rows = checked.valid.filter(
+    (r) =>
+      r.referralCode !== undefined ||
+      r.referredBy !== undefined ||
+      r.referralProgram !== undefined ||
+      r.referredByContact !== undefined,
+  );
   if (rows.length === 0) return writers;
   const port = accounts.referrals;
   const existing = await accounts.existingExternalIds(
@@ -32,12 +52,15 @@ export async function checkReferralCodes(
       const writer = await port(
         programId,
         {
-          code: row.referralCode!,
+          code: row.referralCode,
+          referredBy: row.referredBy,
+          referralProgram: row.referralProgram,
+          referredByContact: row.referredByContact,
           accountId: existing.get(row.externalId) ?? null,
           parent: row.parentExternalId ?? null,
         },
         actor,
-        { via: 'import', field: 'referralCode' },
+        { via: 'import', fields: COLUMNS },
       );
       if (writer) writers.set(row.externalId, writer);
     } catch (error) {
@@ -45,7 +68,7 @@ export async function checkReferralCodes(
       refused.add(row.line);
       checked.errors.push({
         line: row.line,
-        path: 'referralCode',
+        path: fieldOf(error) ?? (row.referralCode === undefined ? 'referredBy' : 'referralCode'),
         message: `${error.code}: ${error.message}`,
       });
       checked.invalidLines.add(row.line);

@@ -51,7 +51,7 @@ export const importRoutes = routeModule({
           description:
             kind === 'accounts'
               ? description(
-                  'externalId and name (required), parentExternalId, segment, country, preferredCurrency, status, customerSince, attr.<name> for free-form attributes, referralCode (a referrer’s code: the account is attributed to it in the import’s transaction with the checks of POST /v1/referrals; a refused code is a bad row)',
+                  'externalId and name (required), parentExternalId, segment, country, preferredCurrency, status, customerSince, attr.<name> for free-form attributes, referralCode (a referrer’s code: the account is attributed to it in the import’s transaction with the checks of POST /v1/referrals; a refused code is a bad row), or referredBy (the referrer account’s id or externalId, without a code; referralProgram names its referral program when there are several: decision 0060)',
                 )
               : description(
                   'email and accountExternalId (required), name, role, birthday, locale, marketingOptIn, statementOptIn',

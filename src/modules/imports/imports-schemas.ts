@@ -17,6 +17,9 @@ export const AccountImportRowSchema = Type.Object({
   customerSince: Type.Optional(CalendarDate),
   attributes: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 1000 }))),
   referralCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  referredBy: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  referralProgram: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+  referredByContact: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
 });
 
 export const ContactImportRowSchema = Type.Object({

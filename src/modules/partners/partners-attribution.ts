@@ -6,7 +6,7 @@
 // transaction that creates the account: a refused code leaves no account, and no account is left
 // unattributed.
 import { type Actor, actorName } from '../../core/access.ts';
-import { FidelisError, fieldError } from '../../core/errors.ts';
+import { FidelisError } from '../../core/errors.ts';
 import {
   type AttributionFacts,
   checkAttribution,
@@ -18,11 +18,16 @@ import {
 } from '../../core/partners/referral.ts';
 import type { Executor } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
+import {
+  type ReferralNames,
+  type ReferralSource,
+  resolveSource,
+  type SourceFields,
+  sourceOf,
+} from './partners-attribution-source.ts';
 import { type PartnerDeps, type ReferralView, toReferral } from './partners-deps.ts';
-import { existingProgram } from './partners-programs.ts';
 import {
   findReferralCode,
-  findReferralProgram,
   insertReferral,
   type ReferralRow,
   referralOf,
@@ -60,48 +65,35 @@ export interface AttributionHow {
   at: Date;
   via: 'api' | 'event' | 'account' | 'import';
   sourceEventId?: string;
-  /** The request field the code came in (`code`, `referralCode`), named by a refusal. */
-  field: string;
+  /** The request fields the code or reference came in (`code`, `referralCode`, `referredBy`), named by a refusal. */
+  fields: SourceFields;
 }
 
 /** A checked attribution: records the referral of the account in `tx` (audited, in the outbox). */
 export type AttributionWriter = (tx: Executor, referredAccountId: string) => Promise<ReferralView>;
 
-/** The code a new or existing account would be attributed through, checked; refusals are thrown. */
+/**
+ * The attribution of a new or existing account through a code or a reference (decision 0060), checked;
+ * refusals are thrown.
+ */
 export async function planAttribution(
   deps: PartnerDeps,
   programId: string,
-  codeText: string,
+  source: ReferralSource,
   referredOf: () => Promise<Referred>,
   actor: Actor,
   how: AttributionHow,
 ): Promise<AttributionWriter> {
   const { database } = deps;
-  const key = normaliseCode(codeText);
-  const code = await findReferralCode(database.db, programId, key);
-  if (!code)
-    throw fieldError('referral_code_not_found', `No referral code ${key}`, {
-      [how.field]: 'no such referral code',
-    });
-  const program = existingProgram(
-    await findReferralProgram(database.db, programId, code.referralProgram),
-    code.referralProgram,
-  );
-  if (!code.active || !program.active)
-    throw fieldError(
-      'referral_code_inactive',
-      code.active
-        ? `The referral program ${program.code} is deactivated`
-        : `The referral code ${key} is deactivated`,
-      { [how.field]: 'deactivated' },
-    );
+  const named = await resolveSource(deps, programId, source, how.fields);
+  const program = named.program;
   const referred = await referredOf();
   if (referred.id) {
     const first = await referralOf(database.db, programId, referred.id);
     if (first) throw alreadyReferred(first);
   }
   const doc = program.document;
-  if (code.accountId === referred.id)
+  if (named.referrerId === referred.id)
     throw new FidelisError('referral_refused', 'The referral is refused: an account cannot refer itself', {
       findings: [{ guard: 'same_account', action: 'refuse', reason: 'an account cannot refer itself' }],
     });
@@ -111,7 +103,7 @@ export async function planAttribution(
       `The account ${referred.id} joined on ${referred.createdAt.toISOString()}, more than ${doc.attributionDays} days before the attribution`,
       { findings: [] },
     );
-  const referrerId = code.accountId;
+  const referrerId = named.referrerId;
   const chains = await deps.accounts.chainsOf(programId, [
     referrerId,
     ...(referred.topOf ? [referred.topOf] : []),
@@ -153,9 +145,10 @@ export async function planAttribution(
       programId,
       id: newId('rfl'),
       referralProgram: program.code,
-      code: code.code,
-      campaign: code.campaign,
+      code: named.code,
+      campaign: named.campaign,
       referrerAccountId: referrerId,
+      referrerContactId: named.contactId,
       referredAccountId,
       status: verdict === 'review' ? 'review' : 'pending',
       findings,
@@ -179,22 +172,24 @@ export async function planAttribution(
 }
 
 /**
- * The accounts' port (wired in app/compose.ts): a code given with a new account (`accountId` null),
- * or on an import row of an existing one, checked now; the writer records the referral in the
- * transaction that writes the account. An existing account referred already through a code of the
+ * The accounts' port (wired in app/compose.ts): a code or reference given with a new account
+ * (`accountId` null), or on an import row of an existing one, checked now; the writer records the
+ * referral in the transaction that writes the account. An existing account referred already by the
  * same referrer needs nothing (a file imported again); by another referrer it is `referral_exists`.
  */
 export async function attributionOnWrite(
   deps: PartnerDeps,
   programId: string,
-  input: { code: string; accountId: string | null; parent: string | null },
+  input: ReferralNames & { accountId: string | null; parent: string | null },
   actor: Actor,
-  how: { via: 'account' | 'import'; field: string; at?: Date },
+  how: { via: 'account' | 'import'; fields: SourceFields; at?: Date },
 ): Promise<((tx: Executor, referredAccountId: string) => Promise<ReferralView | null>) | null> {
   const at = how.at ?? new Date();
-  const code = await findReferralCode(deps.database.db, programId, normaliseCode(input.code));
+  const source = sourceOf(input, how.fields);
+  if (!source) return null;
+  const referrerId = await referrerOf(deps, programId, source);
   const sameReferrer = (first: ReferralRow | undefined) =>
-    first !== undefined && code !== undefined && first.referrerAccountId === code.accountId;
+    first !== undefined && referrerId !== null && first.referrerAccountId === referrerId;
   if (input.accountId && sameReferrer(await referralOf(deps.database.db, programId, input.accountId)))
     return null;
   const parentId = input.parent
@@ -206,14 +201,14 @@ export async function attributionOnWrite(
   const write = await planAttribution(
     deps,
     programId,
-    input.code,
+    source,
     async () => {
       if (!input.accountId) return { id: null, createdAt: at, topOf: parentId };
       const account = await deps.accounts.resolve(programId, input.accountId);
       return { id: account.id, createdAt: account.createdAt, topOf: parentId ?? account.id };
     },
     actor,
-    { at, via: how.via, field: how.field },
+    { at, via: how.via, fields: how.fields },
   );
   // Checked again in the writing transaction: a concurrent import (serialised by the hierarchy lock)
   // may have referred the account since; through the same referrer that is nothing to do.
@@ -223,4 +218,20 @@ export async function attributionOnWrite(
     if (first) throw alreadyReferred(first);
     return write(tx, referredAccountId);
   };
+}
+
+/** The referrer a source names, when it names one (else null: the checks then refuse it). */
+async function referrerOf(
+  deps: PartnerDeps,
+  programId: string,
+  source: ReferralSource,
+): Promise<string | null> {
+  if ('code' in source)
+    return (
+      (await findReferralCode(deps.database.db, programId, normaliseCode(source.code)))?.accountId ?? null
+    );
+  return deps.accounts.resolve(programId, source.referredBy).then(
+    (a) => a.id,
+    () => null,
+  );
 }

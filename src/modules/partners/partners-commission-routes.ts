@@ -266,7 +266,7 @@ export const commissionRoutes = routeModule({
       '/payout-runs/:runId/export.csv',
       op('read', 'The payout run for finance, as CSV: one row per payout', {
         description:
-          'Columns: payout_id, partner_account_id, partner_external_id, partner_name, tax_id (the account attribute taxId or vatId), country, amount (decimal), currency, status, reference, period, run_id.',
+          'Columns: payout_id, partner_account_id, partner_external_id, partner_name, tax_id (the account attribute taxId or vatId), country, amount (decimal), currency, status, reference, period (2026-11, 2026-Q4 or 2026-W49), run_id, period_from and period_to (its first and last day in the program time zone).',
         params: RunParams,
         response: responses(
           {

@@ -241,7 +241,7 @@ export const ProposeRunBody = Type.Object(
       minLength: 1,
       maxLength: 10,
       description:
-        "A calendar month (2026-11) or quarter (2026-Q4) in the program's time zone, past or current",
+        "A calendar month (2026-11), quarter (2026-Q4) or ISO week (2026-W49, Monday to Sunday) in the program's time zone, past or current",
     }),
     currency: Type.Optional(
       Type.String({

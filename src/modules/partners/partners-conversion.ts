@@ -216,22 +216,37 @@ export async function recordEvents(
   if (events.length === 0) return 0;
   const programs = await activePrograms(deps, programId);
   if (programs.length === 0) return 0;
-  // Attribution by an event naming a code: first touch wins; a refusal leaves the event as it is.
+  // Attribution by an event naming a code, or the referrer (`references.referredBy`, with
+  // `references.referralProgram`; decision 0060): first touch wins; a refusal leaves the event as it is.
   for (const e of events) {
-    const code = e.references.referralCode;
-    if (code === undefined) continue;
+    const { referralCode: code, referredBy, referralProgram, referredByContact } = e.references;
+    if (code === undefined && referredBy === undefined) continue;
     try {
-      await attributeAt(deps, programId, { code, account: e.accountId }, REFERRALS_JOB, {
-        at: e.at,
-        via: 'event',
-        sourceEventId: e.id,
-      });
+      await attributeAt(
+        deps,
+        programId,
+        { code, referredBy, referralProgram, referredByContact, account: e.accountId },
+        REFERRALS_JOB,
+        {
+          at: e.at,
+          via: 'event',
+          sourceEventId: e.id,
+          fields: EVENT_FIELDS,
+        },
+      );
     } catch (error) {
       if (!(error instanceof FidelisError)) throw error;
     }
   }
   return convertOn(deps, programId, events, now, programs);
 }
+
+const EVENT_FIELDS = {
+  code: 'references/referralCode',
+  referredBy: 'references/referredBy',
+  referralProgram: 'references/referralProgram',
+  referredByContact: 'references/referredByContact',
+};
 
 /**
  * The referrals these events convert (their qualifying event, the first in time), once each: the

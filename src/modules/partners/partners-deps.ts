@@ -61,6 +61,7 @@ export function toReferral(row: ReferralRow, now = new Date()) {
     code: row.code,
     campaign: row.campaign,
     referrerAccountId: row.referrerAccountId,
+    referrerContactId: row.referrerContactId,
     referredAccountId: row.referredAccountId,
     status: expired ? 'expired' : row.status,
     findings: row.findings,

@@ -124,7 +124,7 @@ export async function proposeRun(
   if (!period)
     errors.push({
       path: '/period',
-      message: `${input.period} is neither a month (2026-11) nor a quarter (2026-Q4)`,
+      message: `${input.period} is neither a month (2026-11), a quarter (2026-Q4) nor an ISO week (2026-W49)`,
     });
   else if (period.start.getTime() > now.getTime())
     errors.push({

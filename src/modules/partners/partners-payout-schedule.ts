@@ -1,60 +1,68 @@
 // The partners' due run: the commission sweep (decision 0052, partners-commission-catchup.ts), then the
-// payout schedule (decision 0048): with `settings.commissions.payoutSchedule` monthly, every month the
-// schedule owes gets its payout run in the base currency, proposed from the schedule's day of the
-// following month on (the program's time zone), once. A month owes from the one before the due run
-// first saw the schedule on (`commission_sweeps.schedule_since`; seeing it off clears that), at most
-// `MAX_MONTHS_BACK` back, oldest first, so a server that was down for whole months proposes each of them
-// when it is back (decision 0052). A run of the period already there (proposed, approved, or a scheduled
-// one since cancelled) means nothing to do, and the partial unique indexes on the runs make concurrent
-// due runs leave one. Runs are proposed by the scheduler's actor, so any person may approve them.
+// payout schedule (decisions 0048, 0060): with `settings.commissions.payoutSchedule` monthly, quarterly or
+// weekly, every period the schedule owes (a month "2026-11", a quarter "2026-Q4", an ISO week "2026-W49")
+// gets its payout run in the base currency, proposed from the schedule's day of the following period on
+// (the program's time zone), once. A schedule owes from the period before the one in which the due run
+// first saw it on (`commission_sweeps.schedule_since`; seeing it off, or on with another frequency,
+// starts that again), at most `MAX_PERIODS_BACK` back, oldest first, so a server that was down for whole
+// periods proposes each of them when it is back (decision 0052). A run of the period already there
+// (proposed, approved, or a scheduled one since cancelled) means nothing to do, and the partial unique
+// indexes on the runs make concurrent due runs leave one. Runs are proposed by the scheduler's actor, so
+// any person may approve them.
 import type { Actor } from '../../core/access.ts';
-import { addMonths, localDate } from '../../core/calendar.ts';
+import { localDate } from '../../core/calendar.ts';
 import { FidelisError } from '../../core/errors.ts';
+import {
+  indexOfKey,
+  owedPeriodKeys,
+  type PayoutScheduleOn,
+  periodIndex,
+  periodKey,
+} from '../../core/partners/payout-period.ts';
+import { isCurrency } from '../../core/reference.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { type SweepOptions, type SweepResult, sweepCommissions } from './partners-commission-catchup.ts';
 import type { PartnerDeps } from './partners-deps.ts';
 import { proposeRun } from './partners-payout-runs.ts';
 import { payoutScheduleOf } from './partners-settings.ts';
-import { scheduleSince, settledPeriodsFrom, stopSchedule, sweepOf } from './partners-sweep-store.ts';
+import {
+  restartSchedule,
+  scheduleSince,
+  settledPeriodsFrom,
+  stopSchedule,
+  sweepOf,
+} from './partners-sweep-store.ts';
 
-/** How many months back a due run proposes runs the schedule still owes. */
-export const MAX_MONTHS_BACK = 12;
+/** How many periods back a due run proposes runs the schedule still owes (a year of months, 12 weeks). */
+export const MAX_PERIODS_BACK = 12;
 
-const monthKey = (d: { year: number; month: number }) => `${d.year}-${String(d.month).padStart(2, '0')}`;
-
-/** The month `n` months before the local month of `now` (`2026-11`). */
-function monthBefore(now: Date, timeZone: string, n: number): string {
-  const today = localDate(now, timeZone);
-  return monthKey(addMonths({ year: today.year, month: today.month, day: 1 }, -n));
-}
-
-/** The month a scheduled run would pay at `now` (`2026-11`), or null before the schedule's day. */
-export function scheduledPeriod(now: Date, timeZone: string, dayOfMonth: number): string | null {
-  return localDate(now, timeZone).day < dayOfMonth ? null : monthBefore(now, timeZone, 1);
+/** The period before the current one (`2026-11`, `2026-Q3`, `2026-W48`): where a schedule seen now starts. */
+function previousPeriod(now: Date, timeZone: string, schedule: PayoutScheduleOn): string {
+  return periodKey(periodIndex(localDate(now, timeZone), schedule.frequency) - 1, schedule.frequency);
 }
 
 /**
- * The months the schedule owes at `now`, oldest first: from `since` to the last one whose day has
- * come, at most `MAX_MONTHS_BACK` of them (the latest).
+ * The periods the schedule owes at `now`, oldest first: from `since` (a key of the schedule's
+ * frequency) to the last one whose day has come, at most `MAX_PERIODS_BACK` of them (the latest).
  */
-export function owedPeriods(now: Date, timeZone: string, dayOfMonth: number, since: string): string[] {
-  const first = localDate(now, timeZone).day < dayOfMonth ? 2 : 1;
-  const owed: string[] = [];
-  for (let n = first; n < first + MAX_MONTHS_BACK; n++) {
-    const period = monthBefore(now, timeZone, n);
-    if (period < since) break;
-    owed.unshift(period);
-  }
-  return owed;
+export function owedPeriods(
+  now: Date,
+  timeZone: string,
+  schedule: PayoutScheduleOn,
+  since: string,
+): string[] {
+  const from = indexOfKey(since, schedule.frequency);
+  if (from === null) throw new Error(`${since} is not a ${schedule.frequency} period`);
+  return owedPeriodKeys(localDate(now, timeZone), schedule, from, MAX_PERIODS_BACK);
 }
 
 export interface PayoutDueResult {
   /** The latest run proposed by this due run, if it proposed one. */
   proposed: string | null;
-  /** The latest month the schedule owes, if any. */
+  /** The latest period the schedule owes, if any. */
   period: string | null;
   /** Every run this due run proposed, oldest period first. */
-  runs: Array<{ id: string; period: string }>;
+  runs: Array<{ id: string; period: string; currency: string }>;
 }
 
 export type PartnersDueResult = PayoutDueResult & { commissions: SweepResult };
@@ -96,17 +104,24 @@ export async function proposeScheduled(
     if (sweep.scheduleSince !== null) await stopSchedule(db, programId);
     return none;
   }
-  const since =
-    sweep.scheduleSince ?? (await scheduleSince(db, programId, monthBefore(now, program.timeZone, 1)));
-  const owed = owedPeriods(now, program.timeZone, schedule.dayOfMonth, since);
+  const start = previousPeriod(now, program.timeZone, schedule);
+  let since = sweep.scheduleSince ?? (await scheduleSince(db, programId, start));
+  // Another frequency than when it was first seen: the new one starts now, as if switched on (decision 0060).
+  if (indexOfKey(since, schedule.frequency) === null)
+    since = await restartSchedule(db, programId, since, start);
+  const owed = owedPeriods(now, program.timeZone, schedule, since);
   if (owed.length === 0) return none;
-  const unit = program.baseCurrency;
-  const settled = await settledPeriodsFrom(db, programId, owed[0]!, unit);
+  // One run per cash unit and period (decision 0060); a code the server does not know could never be paid.
+  const units = (schedule.currencies ?? [program.baseCurrency]).filter(isCurrency);
+  const settled = new Map<string, Set<string>>();
+  for (const unit of units) settled.set(unit, await settledPeriodsFrom(db, programId, owed[0]!, unit));
   const runs: PayoutDueResult['runs'] = [];
-  for (const period of owed.filter((p) => !settled.has(p))) {
-    const id = await proposeOnce(deps, programId, period, unit, actor, now);
-    if (id) runs.push({ id, period });
-  }
+  for (const period of owed)
+    for (const unit of units) {
+      if (settled.get(unit)!.has(period)) continue;
+      const id = await proposeOnce(deps, programId, period, unit, actor, now);
+      if (id) runs.push({ id, period, currency: unit });
+    }
   return { proposed: runs.at(-1)?.id ?? null, period: owed.at(-1)!, runs };
 }
 

@@ -3,6 +3,7 @@
 // (a reversal of its debit, keyed by the payout) and frees its lines for the next run. The finance
 // export: one CSV row per payout of a run.
 import { type Actor, actorName } from '../../core/access.ts';
+import { localDate } from '../../core/calendar.ts';
 import { FidelisError } from '../../core/errors.ts';
 import { csvLine } from '../../lib/csv.ts';
 import { ledgerSettings } from '../ledger/ledger-settings.ts';
@@ -109,12 +110,21 @@ export const PAYOUT_CSV_COLUMNS = [
   'reference',
   'period',
   'run_id',
+  'period_from',
+  'period_to',
 ] as const;
+
+const isoDate = (d: { year: number; month: number; day: number }) =>
+  `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 
 /** The run for finance: one row per payout (cancelled runs too, marked so), tax id from the account's attributes. */
 export async function runCsv(deps: PartnerDeps, programId: string, runId: string): Promise<string[]> {
   const run = existingRun(await findRun(deps.database.db, programId, runId), runId);
   const lines = [csvLine(PAYOUT_CSV_COLUMNS)];
+  // The period's first and last local day, so a week (2026-W49) or quarter reads without a calendar.
+  const { timeZone } = await deps.programs.get(programId);
+  const from = isoDate(localDate(run.periodStart, timeZone));
+  const to = isoDate(localDate(new Date(run.periodEnd.getTime() - 1), timeZone));
   for (const p of await payoutsOfRun(deps.database.db, programId, runId)) {
     const account = await deps.accounts.resolve(programId, p.accountId);
     const attributes = account.attributes as Record<string, unknown>;
@@ -133,6 +143,8 @@ export async function runCsv(deps: PartnerDeps, programId: string, runId: string
         p.reference,
         run.period,
         run.id,
+        from,
+        to,
       ]),
     );
   }

@@ -2,10 +2,11 @@
 // naming a code), the fraud guards at attribution, the review queue, and the reads (a referrer's
 // referrals, the funnel). Conversion and its rewards: partners-conversion.ts.
 import { type Actor, actorName } from '../../core/access.ts';
-import { FidelisError } from '../../core/errors.ts';
+import { FidelisError, invalid } from '../../core/errors.ts';
 import { fetchPage } from '../../core/pagination.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { alreadyReferred, planAttribution } from './partners-attribution.ts';
+import { type SourceFields, sourceOf } from './partners-attribution-source.ts';
 import { commissionOnApproval } from './partners-commission-approval.ts';
 import { payConversion, prepareRewards } from './partners-conversion.ts';
 import { type PartnerDeps, type ReferralView, toReferral } from './partners-deps.ts';
@@ -23,6 +24,13 @@ import {
   updateReferral,
 } from './partners-store.ts';
 
+const REFERRAL_FIELDS: SourceFields = {
+  code: 'code',
+  referredBy: 'referredBy',
+  referralProgram: 'referralProgram',
+  referredByContact: 'referredByContact',
+};
+
 export function existingReferral(row: ReferralRow | undefined, id: string): ReferralRow {
   if (!row) throw new FidelisError('referral_not_found', `No referral ${id}`);
   return row;
@@ -39,20 +47,26 @@ export async function attributeAt(
   programId: string,
   input: AttributeInput,
   actor: Actor,
-  how: { at: Date; via: 'api' | 'event'; sourceEventId?: string },
+  how: { at: Date; via: 'api' | 'event'; sourceEventId?: string; fields?: SourceFields },
 ): Promise<ReferralView> {
   let referredId = '';
+  const fields = how.fields ?? REFERRAL_FIELDS;
+  const source = sourceOf(input, fields);
+  if (!source) throw invalid('Name the referrer: a code or referredBy', { code: 'required (or referredBy)' });
   const write = await planAttribution(
     deps,
     programId,
-    input.code,
+    source,
     async () => {
       const referred = await deps.accounts.resolve(programId, input.account);
       referredId = referred.id;
       return { id: referred.id, createdAt: referred.createdAt, topOf: referred.id };
     },
     actor,
-    { ...how, field: 'code' },
+    {
+      ...how,
+      fields,
+    },
   );
   try {
     return await deps.database.transaction((tx) => write(tx, referredId));

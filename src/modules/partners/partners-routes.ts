@@ -165,18 +165,26 @@ export const partnerRoutes = routeModule({
 
     app.post(
       '/referrals',
-      op('write', 'Attribute a referred account to the referrer of a code (first touch wins; audited)', {
-        description:
-          'Refused with 409 referral_exists (naming the first referrer) when the account was referred already; 422 referral_refused when it refers itself, joined before the attribution window, or a guard set to refuse finds something. A guard set to flag puts the referral in review.',
-        body: AttributeBody,
-        response: responses({ 201: Type.Ref('Referral') }, [
-          'account_not_found',
-          'referral_code_not_found',
-          'referral_code_inactive',
-          'referral_exists',
-          'referral_refused',
-        ]),
-      }),
+      op(
+        'write',
+        'Attribute a referred account to the referrer of a code, or to a named referrer (first touch wins; audited)',
+        {
+          description:
+            'The referrer is the owner of `code`, or the account `referredBy` names (decision 0060: `referralProgram` names the referral program, needed when there are several active ones; 422 referral_program_required otherwise). Refused with 409 referral_exists (naming the first referrer) when the account was referred already; 422 referral_refused when it refers itself, joined before the attribution window, or a guard set to refuse finds something. A guard set to flag puts the referral in review.',
+          body: AttributeBody,
+          response: responses({ 201: Type.Ref('Referral') }, [
+            'validation_failed',
+            'account_not_found',
+            'referrer_not_found',
+            'referral_program_not_found',
+            'referral_program_required',
+            'referral_code_not_found',
+            'referral_code_inactive',
+            'referral_exists',
+            'referral_refused',
+          ]),
+        },
+      ),
       async (request, reply) => {
         const referral = await partners.attribute(principal(request).programId, request.body, actor(request));
         return created(reply, referral, { location: `/v1/referrals/${referral.id}` });

@@ -2,6 +2,7 @@
 import Type, { type Static } from 'typebox';
 import { CalendarDate, Cursor, Limit, Name, PageOf, Ref, Timestamp } from '../../http/schemas.ts';
 import { EVENT_TYPE_NAME } from '../event-types/event-types-schemas.ts';
+import { ReferrerFields } from './partners-referrer-schemas.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Array>[0]>(t: T) => Type.Union([t, Type.Null()]);
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
@@ -228,8 +229,11 @@ export const CodePage = PageOf(Type.Ref('ReferralCode'));
 
 export const AttributeBody = Type.Object(
   {
-    code: Type.String({ minLength: 1, maxLength: 40, description: 'The referrer’s code' }),
+    code: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 40, description: 'The referrer’s code (or referredBy)' }),
+    ),
     account: Ref('The referred account (id or externalId)'),
+    ...ReferrerFields,
   },
   { additionalProperties: false },
 );
@@ -241,9 +245,12 @@ export const ReferralSchema = Type.Object(
   {
     id: Type.String(),
     referralProgram: Type.String(),
-    code: Type.String(),
+    code: Nullable(
+      Type.String({ description: 'The code it came through; null when the referrer was named (referredBy)' }),
+    ),
     campaign: Nullable(Type.String()),
     referrerAccountId: Type.String(),
+    referrerContactId: Nullable(Type.String({ description: 'The contact at the referrer, when named' })),
     referredAccountId: Type.String(),
     status: Type.String({ description: 'pending, review, converted, rejected or expired' }),
     findings: Type.Array(Finding),

@@ -2,6 +2,8 @@
 // an invoice a sales claim may name, and the least a payout run pays a partner.
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
+import { type PayoutScheduleOn, WEEKDAYS } from '../../core/partners/payout-period.ts';
+import { Currency } from '../../http/schemas.ts';
 
 export const ClaimsSettingsSchema = Type.Object(
   {
@@ -29,26 +31,61 @@ export function claimsSettings(settings: Record<string, unknown>): ClaimsSetting
   return { ...CLAIMS_DEFAULTS, ...(own as Static<typeof ClaimsSettingsSchema>) };
 }
 
-/** When the program's due run proposes a payout run by itself (decision 0048). */
+const DayOfMonth = (description: string) => Type.Integer({ minimum: 1, maximum: 28, description });
+
+/** The cash units a schedule pays in: one run per unit and period (default: the base currency). */
+const Currencies = Type.Optional(
+  Type.Array(Currency, {
+    minItems: 1,
+    maxItems: 10,
+    uniqueItems: true,
+    description:
+      'The cash units paid: one run per currency and period (default: the base currency; decision 0060). A code the server does not know is skipped.',
+  }),
+);
+
+/** When the program's due run proposes a payout run by itself (decisions 0048 and 0060). */
 export const PayoutScheduleSchema = Type.Union(
   [
     Type.Object({ frequency: Type.Literal('off') }, { additionalProperties: false }),
     Type.Object(
       {
         frequency: Type.Literal('monthly'),
-        dayOfMonth: Type.Integer({
-          minimum: 1,
-          maximum: 28,
-          description:
-            "From this day of the month (the program's time zone) the due run proposes the previous month's run, once",
-        }),
+        dayOfMonth: DayOfMonth(
+          "From this day of the month (the program's time zone) the due run proposes the previous month's run, once",
+        ),
+        currencies: Currencies,
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        frequency: Type.Literal('quarterly'),
+        dayOfMonth: DayOfMonth(
+          "From this day of a quarter's first month (January, April, July, October; the program's time zone) the due run proposes the previous quarter's run (2026-Q4), once",
+        ),
+        currencies: Currencies,
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
+        frequency: Type.Literal('weekly'),
+        weekday: Type.Union(
+          WEEKDAYS.map((d) => Type.Literal(d)),
+          {
+            description:
+              "From this weekday (the program's time zone) the due run proposes the previous ISO week's run (2026-W49, Monday to Sunday), once",
+          },
+        ),
+        currencies: Currencies,
       },
       { additionalProperties: false },
     ),
   ],
   {
     description:
-      'off (default): runs are proposed on demand; monthly: the due run proposes the previous month in the base currency',
+      'off (default): runs are proposed on demand; monthly, quarterly or weekly: the due run proposes the previous period in the base currency',
   },
 );
 export type PayoutSchedule = Static<typeof PayoutScheduleSchema>;
@@ -76,10 +113,10 @@ export function minimumPayoutOf(settings: Record<string, unknown>): number {
   return (own as Static<typeof CommissionsSettingsSchema>).minimumPayout ?? 0;
 }
 
-/** The program's payout schedule when it is monthly, else null (off, or no valid setting). */
-export function payoutScheduleOf(settings: Record<string, unknown>): { dayOfMonth: number } | null {
+/** The program's payout schedule when it is on, else null (off, or no valid setting). */
+export function payoutScheduleOf(settings: Record<string, unknown>): PayoutScheduleOn | null {
   const own = settings.commissions;
   if (own === undefined || !Value.Check(CommissionsSettingsSchema, own)) return null;
   const schedule = (own as Static<typeof CommissionsSettingsSchema>).payoutSchedule;
-  return schedule?.frequency === 'monthly' ? { dayOfMonth: schedule.dayOfMonth } : null;
+  return !schedule || schedule.frequency === 'off' ? null : (schedule as PayoutScheduleOn);
 }

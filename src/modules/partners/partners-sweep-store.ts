@@ -41,6 +41,25 @@ export async function scheduleSince(db: Executor, programId: string, since: stri
   return row!.since;
 }
 
+/**
+ * The schedule's frequency changed (its `since` is a key of another shape): it owes from `since` now,
+ * unless a concurrent due run restarted it already (compare and set, so racing due runs agree).
+ */
+export async function restartSchedule(
+  db: Executor,
+  programId: string,
+  old: string,
+  since: string,
+): Promise<string> {
+  await db.execute(sql`update commission_sweeps set schedule_since = ${since}, updated_at = now()
+                        where program_id = ${programId} and schedule_since = ${old}`);
+  const [row] = await selectRows<{ since: string | null }>(
+    db,
+    sql`select schedule_since as since from commission_sweeps where program_id = ${programId}`,
+  );
+  return row?.since ?? since;
+}
+
 /** The schedule is off: when it is on again, it owes months from then. */
 export async function stopSchedule(db: Executor, programId: string): Promise<void> {
   await db.execute(sql`update commission_sweeps set schedule_since = null, updated_at = now()

@@ -113,9 +113,12 @@ export const referrals = pgTable(
     programId: text('program_id').notNull(),
     id: text('id').notNull(),
     referralProgram: text('referral_program').notNull(),
-    code: text('code').notNull(),
+    /** The code it came through; null when the referrer was named without one (decision 0060). */
+    code: text('code'),
     campaign: text('campaign'),
     referrerAccountId: text('referrer_account_id').notNull(),
+    /** The person at the referrer who referred, when named (`referredByContact`, decision 0060). */
+    referrerContactId: text('referrer_contact_id'),
     referredAccountId: text('referred_account_id').notNull(),
     status: text('status').$type<ReferralStatus>().notNull(),
     /** What the guards found (flags explain a review; a refused attribution is never stored). */

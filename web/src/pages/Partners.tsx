@@ -153,7 +153,7 @@ function ReferralRow({ referral: r, decides }: { referral: Referral; decides: bo
       <td>{account(r.referrerAccountId)}</td>
       <td>{account(r.referredAccountId)}</td>
       <td>
-        <code>{r.code}</code>
+        {r.code ? <code>{r.code}</code> : <span className="muted">named referrer (no code)</span>}
         {r.campaign && <div className="muted">{r.campaign}</div>}
       </td>
       <td>
