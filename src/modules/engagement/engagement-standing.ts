@@ -81,7 +81,7 @@ async function progressIn(
     participant: doc.participant ?? ('account' as const),
     /** What counts: a contact challenge leaves out the account's events that name no contact. */
     counts: contact
-      ? `only the events naming contact ${contact.id}; events without a contact are left out (${read.length - events.length} of ${read.length} in this window)`
+      ? `only the events naming contact ${contact.id}; events without a contact are left out (${read.filter((e) => e.contactId === null).length} of ${read.length} events of the account in this window)`
       : 'every event of the account, whichever contact (or none) it names',
     asOf: asOf.toISOString(),
     window: window
