@@ -7,22 +7,19 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectRows } from '../../src/db/client.ts';
 import { type TestApi, testApi } from '../support/app.ts';
-import { type EngagementProgram, engagementProgram, threeTrainings, trainedBadge } from './helpers.ts';
+import {
+  type EngagementProgram,
+  engagementProgram,
+  perContact,
+  threeTrainings,
+  trainedBadge,
+} from './helpers.ts';
 
 let api: TestApi;
 
 beforeAll(async () => {
   api = await testApi();
 });
-
-/** A contact challenge: three trainings a quarter, per contact. */
-export const perContact = (extra: object = {}) =>
-  threeTrainings({
-    code: 'my-trainings',
-    name: 'Three trainings of your own',
-    participant: 'contact',
-    ...extra,
-  });
 
 async function setUp(extra: object = {}) {
   const p = await engagementProgram(api);
