@@ -188,7 +188,9 @@ describe('a contact challenge', () => {
     await training('h3', '2026-04-05T09:00:00Z', inge);
     await training('h4', '2026-04-06T09:00:00Z', piet);
     await training('h5', '2026-04-07T09:00:00Z', piet);
-    await training('h6', '2026-04-07T10:00:00Z');
+    await training('h6', '2026-04-07T10:00:00Z'); // three events without a contact: nobody's
+    await training('h7', '2026-04-07T11:00:00Z');
+    await training('h8', '2026-04-07T12:00:00Z');
     // Created after the events: nothing checked it yet, the due run pays Inge from history.
     await p.ok(p.admin, { method: 'POST', url: '/v1/challenges', payload: perContact() });
     expect((await progressOf(inge, '2026-04-10T00:00:00Z')).status).toBe('open');
