@@ -21,7 +21,7 @@ beforeAll(async () => {
   api = await testApi();
 });
 
-async function setUp(extra: object = {}) {
+async function setUp(extra: object | null = {}) {
   const p = await engagementProgram(api);
   await p.ok(p.admin, { method: 'POST', url: '/v1/badges', payload: trainedBadge });
   const acme = await p.account('ACME');
