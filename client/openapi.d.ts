@@ -4891,6 +4891,8 @@ export interface components {
                     target: string;
                     value: string;
                 }[];
+                /** @description A contact challenge: the member's own progress (decision 0061) */
+                mine: boolean;
                 /** @description In the member's language where translated */
                 name: string;
                 points: number | null;
@@ -4913,6 +4915,8 @@ export interface components {
                 challenge: string;
                 /** Format: date-time */
                 completedAt: string;
+                /** @description The member's own completion of a contact challenge */
+                mine: boolean;
                 name: string;
                 points: number | null;
             }[];
