@@ -62,6 +62,11 @@ async function explanations(p: EngagementProgram, accountId: string): Promise<st
 describe('a contact challenge', () => {
   it('counts only the events naming the contact, pays once to the account wallet for the contact, badge to the contact', async () => {
     const { p, acme, inge, piet, training, progressOf } = await setUp();
+    await p.ok(p.admin, {
+      method: 'POST',
+      url: '/v1/webhook-endpoints',
+      payload: { url: 'https://crm.example.com/hooks', eventTypes: ['challenge.completed'] },
+    });
     // A team challenge beside it counts every event of the account, with or without a contact.
     await p.ok(p.admin, { method: 'POST', url: '/v1/challenges', payload: threeTrainings() });
     await training('t1', '2026-04-03T09:00:00Z', inge);
@@ -112,6 +117,16 @@ describe('a contact challenge', () => {
     expect(await explanations(p, acme)).toEqual([
       'Three trainings this quarter completed (2026-Q2)',
       "For Inge's completion of Three trainings of your own (2026-Q2), credited to the account (contacts have no wallet)",
+    ]);
+    // challenge.completed names the contact of a contact challenge's completion (null for the team's).
+    const messages = await selectRows<{ challenge: string; contact_id: string | null; account_id: string }>(
+      api.database.db,
+      sql`select payload->>'challenge' as challenge, payload->>'contactId' as contact_id, payload->>'accountId' as account_id
+            from outbox_messages where program_id = ${p.id} and type = 'challenge.completed' order by id`,
+    );
+    expect(messages).toEqual([
+      { challenge: 'three-trainings', contact_id: null, account_id: acme },
+      { challenge: 'my-trainings', contact_id: inge, account_id: acme },
     ]);
     // The badge is the contact's.
     const badges = await p.ok(p.read, { method: 'GET', url: `/v1/contacts/${inge}/badges` });
