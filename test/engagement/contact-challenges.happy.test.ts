@@ -258,4 +258,29 @@ describe('a contact challenge', () => {
     expect(await p.due(at(0.005))).toMatchObject({ completed: 0 });
     expect(await p.points(acme)).toBe(300);
   });
+
+  it('counts a contact that moved to another account there: its events in the account it left stay that account’s', async () => {
+    const { p, acme, piet, training, progressOf } = await setUp();
+    const beta = await p.account('BETA');
+    await training('m1', '2026-05-01T09:00:00Z', piet);
+    await training('m2', '2026-05-02T09:00:00Z', piet);
+    await p.ok(
+      p.write,
+      { method: 'PATCH', url: `/v1/contacts/${piet}`, payload: { accountId: 'BETA' } },
+      200,
+    );
+    const atBeta = (id: string, at: string) =>
+      p.event({ id, type: 'training.completed', account: 'BETA', occurredAt: at, contact: piet });
+    await atBeta('m3', '2026-05-03T09:00:00Z');
+    expect(await progressOf(piet, '2026-05-04T00:00:00Z')).toMatchObject({
+      accountId: beta,
+      status: 'open',
+      goals: [{ value: '1' }],
+    });
+    expect(await p.due('2026-05-04T00:00:00Z')).toMatchObject({ completed: 0 });
+    await atBeta('m4', '2026-05-04T09:00:00Z');
+    await atBeta('m5', '2026-05-05T09:00:00Z');
+    expect((await progressOf(piet, '2026-05-06T00:00:00Z')).completion).toMatchObject({ contactId: piet });
+    expect([await p.points(acme), await p.points(beta)]).toEqual([0, 300]);
+  });
 });

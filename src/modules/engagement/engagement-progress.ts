@@ -47,18 +47,13 @@ export function toChallengeEvent(e: HistoryEvent): ChallengeEvent {
   };
 }
 
-/**
- * The contact a contact challenge's subject is, when it is still the account's (a contact that moved
- * to another account counts there; a contact no longer found takes no part), else null.
- */
+/** The contact a contact challenge's subject is (null: no longer found, it takes no part). */
 async function contactOf(
   deps: EngagementDeps,
   programId: string,
   contactId: string,
-  accountId: string,
 ): Promise<Contact | null> {
-  const contact = await deps.contacts.get(programId, contactId).catch(() => null);
-  return contact && contact.accountId === accountId ? contact : null;
+  return deps.contacts.get(programId, contactId).catch(() => null);
 }
 
 /**
@@ -89,13 +84,15 @@ async function check(
     events.map((e) => ({ ...toChallengeEvent(e), accountId: e.accountId })),
   );
   let completed = 0;
-  for (const [subjectId, list] of groups) {
+  for (const [subjectId, all] of groups) {
     if (only && !only.has(subjectId)) continue;
-    if (!summarize(doc, fromHistory(doc, ctx, window, list)).completed) continue;
-    const accountId = list[0]!.accountId;
-    const contact =
-      doc.participant === 'contact' ? await contactOf(deps, program.id, subjectId, accountId) : null;
+    if (!summarize(doc, fromHistory(doc, ctx, window, all)).completed) continue;
+    const contact = doc.participant === 'contact' ? await contactOf(deps, program.id, subjectId) : null;
     if (doc.participant === 'contact' && !contact) continue;
+    // A contact counts its events in its current account only (one it moved from keeps its history).
+    const accountId = contact?.accountId ?? subjectId;
+    const list = contact ? all.filter((e) => e.accountId === accountId) : all;
+    if (contact && !summarize(doc, fromHistory(doc, ctx, window, list)).completed) continue;
     if (!(await inAudience(deps, program, doc, accountId, now, contact))) continue;
     const reached = completedAt(doc, ctx, window, list) ?? now;
     const who = { accountId, contact };
