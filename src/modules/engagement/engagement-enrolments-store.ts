@@ -1,5 +1,6 @@
 // Opt-in joinings (SQL only): an account joins an account challenge, a contact a contact challenge
-// (decision 0061); either way the row's subject is who joined.
+// (decision 0061); either way the row's subject is who joined. And a challenge's completions, listed
+// by subject (the account or the contact) and window.
 import { and, eq, gt, gte, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { programTable } from '../../db/rows.ts';
