@@ -889,6 +889,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/challenges/{challengeCode}/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A challenge's completions, each naming its account and (a contact challenge) its contact */
+        get: operations["listChallengeCompletions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/challenges/{challengeCode}/enrolments": {
         parameters: {
             query?: never;
@@ -899,8 +916,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * An account joins an opt-in challenge: its windows count from now (audited)
-         * @description Joining again answers the first joining (joined: false), with 200.
+         * An account (or a contact, in a contact challenge) joins an opt-in challenge: it counts from now (audited)
+         * @description Joining again answers the first joining (joined: false), with 200. A contact challenge is joined by naming the contact (`contact`), an account challenge by naming the account.
          */
         post: operations["createChallengeEnrolment"];
         delete?: never;
@@ -916,7 +933,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An account's progress on a challenge: each goal's value and target, steps done, time left */
+        /** An account's (or, in a contact challenge, a contact's) progress on a challenge: each goal's value and target, steps done, time left */
         get: operations["listChallengeProgress"];
         put?: never;
         post?: never;
@@ -1219,6 +1236,23 @@ export interface paths {
         };
         /** A contact's badges, newest first (expired ones with includeExpired) */
         get: operations["listContactBadges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/contacts/{contactId}/challenges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The contact challenges open for a contact, with its own progress, and the ones it completed */
+        get: operations["listContactChallenges"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3983,6 +4017,7 @@ export interface components {
             goals: unknown[];
             name: string;
             ordered?: boolean;
+            participant?: string;
             /** Format: int64 */
             required?: number;
             reward: unknown;
@@ -3997,6 +4032,28 @@ export interface components {
             version: number;
             window: unknown;
         };
+        ChallengeCompletion: {
+            /** @description The account paid */
+            accountId: string;
+            badgeAwardId: string | null;
+            challenge: string;
+            /** Format: date-time */
+            completedAt: string;
+            contactId: string | null;
+            entryId: string | null;
+            points: number | null;
+            /** Format: date-time */
+            recordedAt: string;
+            redemptionId: string | null;
+            rewardId: string | null;
+            rewardIssuedAt: string | null;
+            rewardSkipped: string | null;
+            rewardWaivedAt: string | null;
+            rewardWaivedReason: string | null;
+            /** Format: int64 */
+            version: number;
+            windowKey: string;
+        };
         ChallengeProgress: {
             accountId: string;
             /** Format: date-time */
@@ -4008,6 +4065,7 @@ export interface components {
                 badgeAwardId: string | null;
                 /** Format: date-time */
                 completedAt: string;
+                contactId: string | null;
                 entryId: string | null;
                 points: number | null;
                 /** Format: date-time */
@@ -4022,6 +4080,9 @@ export interface components {
                 version: number;
                 windowKey: string;
             } | null;
+            contactId: string | null;
+            /** @description Which events count (a contact challenge leaves out those without a contact) */
+            counts: string;
             description: string | null;
             /** @description Whether the account is in the challenge's audience */
             eligible: boolean;
@@ -4039,6 +4100,7 @@ export interface components {
             joinedAt: string | null;
             name: string;
             ordered: boolean;
+            participant: "account" | "contact";
             /**
              * Format: int64
              * @description How many goals complete the challenge
@@ -4879,6 +4941,8 @@ export interface components {
                     target: string;
                     value: string;
                 }[];
+                /** @description A contact challenge: the member's own progress (decision 0061) */
+                mine: boolean;
                 /** @description In the member's language where translated */
                 name: string;
                 points: number | null;
@@ -4901,6 +4965,8 @@ export interface components {
                 challenge: string;
                 /** Format: date-time */
                 completedAt: string;
+                /** @description The member's own completion of a contact challenge */
+                mine: boolean;
                 name: string;
                 points: number | null;
             }[];
@@ -10650,6 +10716,7 @@ export interface operations {
                             badgeAwardId: string | null;
                             /** Format: date-time */
                             completedAt: string;
+                            contactId: string | null;
                             entryId: string | null;
                             points: number | null;
                             /** Format: date-time */
@@ -15266,7 +15333,7 @@ export interface operations {
             content: {
                 "application/json": {
                     audience?: {
-                        /** @description A CEL condition over the account, as rules see it (account.segment, account.tier, …) */
+                        /** @description A CEL condition over the account, as rules see it (account.segment, account.tier, …); a contact challenge also over contact.role, contact.locale, contact.id */
                         condition?: string;
                     };
                     /**
@@ -15302,6 +15369,8 @@ export interface operations {
                     name: string;
                     /** @description In order: each goal counts only the events after the one with which the goal before it was reached */
                     ordered?: boolean;
+                    /** @description account (default, a team challenge: every contact's events count); contact: each contact progresses and completes on its own, with the events naming it */
+                    participant?: "account" | "contact";
                     /**
                      * Format: int64
                      * @description Any N of the goals complete it (all by default)
@@ -15671,7 +15740,7 @@ export interface operations {
             content: {
                 "application/json": {
                     audience?: {
-                        /** @description A CEL condition over the account, as rules see it (account.segment, account.tier, …) */
+                        /** @description A CEL condition over the account, as rules see it (account.segment, account.tier, …); a contact challenge also over contact.role, contact.locale, contact.id */
                         condition?: string;
                     };
                     description?: string;
@@ -15702,6 +15771,8 @@ export interface operations {
                     name: string;
                     /** @description In order: each goal counts only the events after the one with which the goal before it was reached */
                     ordered?: boolean;
+                    /** @description account (default, a team challenge: every contact's events count); contact: each contact progresses and completes on its own, with the events naming it */
+                    participant?: "account" | "contact";
                     /**
                      * Format: int64
                      * @description Any N of the goals complete it (all by default)
@@ -15938,6 +16009,147 @@ export interface operations {
             };
         };
     };
+    listChallengeCompletions: {
+        parameters: {
+            query?: {
+                /** @description Only completions of this account (its contacts’ too) */
+                account?: string;
+                /** @description Contact id (a contact challenge) */
+                contact?: string;
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Stable key (lower case letters, digits, _ and -)
+                 * @example three-trainings
+                 */
+                challengeCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ChallengeCompletion"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createChallengeEnrolment: {
         parameters: {
             query?: never;
@@ -15957,8 +16169,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Account id or externalId */
-                    account: string;
+                    /** @description Account id or externalId (an account challenge) */
+                    account?: string;
+                    /** @description Contact id (a contact challenge) */
+                    contact?: string;
                 };
             };
         };
@@ -15980,7 +16194,8 @@ export interface operations {
                     "application/json": {
                         accountId: string;
                         challenge: string;
-                        /** @description false: the account had joined already (at joinedAt) */
+                        contactId: string | null;
+                        /** @description false: it had joined already (at joinedAt) */
                         joined: boolean;
                         /** Format: date-time */
                         joinedAt: string;
@@ -16004,7 +16219,8 @@ export interface operations {
                     "application/json": {
                         accountId: string;
                         challenge: string;
-                        /** @description false: the account had joined already (at joinedAt) */
+                        contactId: string | null;
+                        /** @description false: it had joined already (at joinedAt) */
                         joined: boolean;
                         /** Format: date-time */
                         joinedAt: string;
@@ -16179,9 +16395,11 @@ export interface operations {
     };
     listChallengeProgress: {
         parameters: {
-            query: {
-                /** @description Account id or externalId */
-                account: string;
+            query?: {
+                /** @description Account id or externalId (an account challenge) */
+                account?: string;
+                /** @description Contact id (a contact challenge) */
+                contact?: string;
                 /** @description Progress in the window of this instant (now by default) */
                 asOf?: string;
             };
@@ -16267,6 +16485,23 @@ export interface operations {
             };
             /** @description Problem document (application/problem+json) */
             404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            422: {
                 headers: {
                     /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
                     "Access-Control-Allow-Origin"?: string;
@@ -20333,6 +20568,159 @@ export interface operations {
             };
         };
     };
+    listContactChallenges: {
+        parameters: {
+            query?: {
+                asOf?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Contact id */
+                contactId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        completions: ({
+                            challenge: string;
+                        } & {
+                            badgeAwardId: string | null;
+                            /** Format: date-time */
+                            completedAt: string;
+                            contactId: string | null;
+                            entryId: string | null;
+                            points: number | null;
+                            /** Format: date-time */
+                            recordedAt: string;
+                            redemptionId: string | null;
+                            rewardId: string | null;
+                            rewardIssuedAt: string | null;
+                            rewardSkipped: string | null;
+                            rewardWaivedAt: string | null;
+                            rewardWaivedReason: string | null;
+                            /** Format: int64 */
+                            version: number;
+                            windowKey: string;
+                        })[];
+                        /** @description The contact challenges open for the contact, with the contact's own progress */
+                        data: components["schemas"]["ChallengeProgress"][];
+                    };
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            400: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            401: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            403: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            404: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            429: {
+                headers: {
+                    /** @description The browser origins allowed to read the answer (CORS_ORIGIN; * by default) */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Requests the API key may make in the current window (settings.keys.requestsPerMinute) */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document (application/problem+json) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     deactivateContact: {
         parameters: {
             query?: never;
@@ -21989,7 +22377,7 @@ export interface operations {
                     "application/json": {
                         /**
                          * Format: int64
-                         * @description Account windows of challenges re-checked
+                         * @description Account (or joined contact) windows of challenges re-checked
                          */
                         checked: number;
                         /**

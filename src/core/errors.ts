@@ -76,6 +76,11 @@ export const ERROR_CATALOG = {
   // engagement: opt-in challenges and lifecycle automations (decision 0025)
   challenge_not_opt_in: { status: 409, title: 'Every account in its audience takes part: nobody joins it' },
   challenge_not_eligible: { status: 422, title: "The account is not in the challenge's audience" },
+  // engagement: contact challenges (decision 0061)
+  challenge_participant_mismatch: {
+    status: 422,
+    title: 'A contact challenge is joined and read by a contact, an account challenge by its account',
+  },
   automation_not_found: { status: 404, title: 'No such automation' },
   automation_exists: { status: 409, title: 'The program already has an automation of this code' },
   automation_invalid: { status: 422, title: 'The automation document is not valid' },

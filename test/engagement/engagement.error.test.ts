@@ -152,8 +152,10 @@ describe('challenges refuse bad documents, naming the field, writing nothing', (
       'GET',
       '/v1/challenges/three-trainings/progress',
       undefined,
-      400,
-      'validation_failed',
+      422,
+      // Either participant may be named now (decision 0061); an account challenge needs its account.
+      'challenge_participant_mismatch',
+      ['/query/account'],
     );
   });
 });

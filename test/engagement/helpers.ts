@@ -127,6 +127,15 @@ export const threeTrainings = (extra: object = {}) => ({
   ...extra,
 });
 
+/** A contact challenge (decision 0061): three trainings a quarter, per contact. */
+export const perContact = (extra: object = {}) =>
+  threeTrainings({
+    code: 'my-trainings',
+    name: 'Three trainings of your own',
+    participant: 'contact',
+    ...extra,
+  });
+
 export const trainedBadge = {
   code: 'trained',
   name: 'Trained',

@@ -257,6 +257,7 @@ describe('rewards owed', () => {
     await api.database.db.insert(challengeCompletions).values({
       programId: p.id,
       challengeCode: 'three-trainings',
+      subjectId: acme,
       accountId: acme,
       windowKey: '2026-Q2',
       version: 1,
@@ -312,6 +313,7 @@ describe('the due run takes at most OWED_PER_RUN owed rewards, the oldest first'
       accounts.map((accountId, i) => ({
         programId: p.id,
         challengeCode: 'three-trainings',
+        subjectId: accountId,
         accountId,
         windowKey: '2026-Q2',
         version: 1,

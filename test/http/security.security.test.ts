@@ -1043,6 +1043,7 @@ async function owedOf(): Promise<string> {
   await api.database.db.insert(challengeCompletions).values({
     programId: api.a.programId,
     challengeCode: a.challenge,
+    subjectId: a.accountId,
     accountId: a.accountId,
     windowKey,
     version: 1,

@@ -3,7 +3,7 @@
 // approver, deciding them through the rewards rules), memberships and perks, challenges and badges;
 // the tier a member qualifies for but has not been given yet; and portal slugs unique across programs.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { threeTrainings, trainedBadge } from '../engagement/helpers.ts';
+import { perContact, threeTrainings, trainedBadge } from '../engagement/helpers.ts';
 import { type TestApi, testApi } from '../support/app.ts';
 import { asMember, json, type MemberSession, signIn } from './portal-fixture.ts';
 
@@ -309,6 +309,43 @@ describe('challenges and badges', () => {
     expect(done.badges).toEqual([
       expect.objectContaining({ code: 'trained', name: 'Getraind', mine: false }),
     ]);
+  });
+});
+
+describe('contact challenges in the portal (decision 0061)', () => {
+  it("shows the member's own contact challenges, marked, and only its own completions of them", async () => {
+    const { a } = api;
+    await ok(a.admin, 'POST', '/v1/challenges', perContact({ startsAt: '2020-01-01T00:00:00Z' }));
+    const training = (id: string, hours: number, contact: string) =>
+      ok(a.write, 'POST', '/v1/events', {
+        id,
+        type: 'training.completed',
+        account: 'GRP',
+        contact,
+        occurredAt: hoursAgo(hours),
+      });
+    for (const [n, hours] of [3, 2, 1].entries()) await training(`mine-${n}`, hours, ids.bea!);
+    await training('ann-1', 1, ids.ann!);
+    const bea = json(await asMember(api, buyer, { url: '/portal/api/challenges' }));
+    expect(bea.challenges.find((c: { code: string }) => c.code === 'my-trainings')).toMatchObject({
+      mine: true,
+      status: 'completed',
+      goals: [expect.objectContaining({ value: '3' })],
+    });
+    expect(bea.challenges.find((c: { code: string }) => c.code === 'three-trainings')).toMatchObject({
+      mine: false,
+    });
+    expect(bea.completions).toContainEqual(
+      expect.objectContaining({ challenge: 'my-trainings', mine: true, points: 300 }),
+    );
+    const ann = json(await asMember(api, approver, { url: '/portal/api/challenges' }));
+    expect(ann.challenges.find((c: { code: string }) => c.code === 'my-trainings')).toMatchObject({
+      mine: true,
+      status: 'open',
+      goals: [expect.objectContaining({ value: '1' })],
+    });
+    // Bea's own completion is hers: Ann sees the team's completions only.
+    expect(ann.completions.map((c: { challenge: string }) => c.challenge)).not.toContain('my-trainings');
   });
 });
 

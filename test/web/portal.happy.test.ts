@@ -384,6 +384,28 @@ describe('the member portal', () => {
   );
 
   it('shows the memberships and perks, and the challenges with progress', async () => {
+    // A contact challenge (decision 0061): the member's own progress beside the account's, marked.
+    const me = (await call('GET', `/v1/contacts?email=${encodeURIComponent(DEMO_MEMBER)}`)).data[0];
+    await call('POST', '/v1/challenges', {
+      code: 'my-trainings',
+      name: 'Two trainings of your own',
+      participant: 'contact',
+      startsAt: '2020-01-01T00:00:00Z',
+      goals: [
+        { metric: 'count', eventTypes: ['training.completed'], target: '2', label: 'Two trainings yourself' },
+      ],
+      window: { kind: 'calendar', period: 'quarter' },
+      reward: { points: 40 },
+    });
+    await call('POST', '/v1/events', {
+      id: 'PORTAL-MINE-1',
+      type: 'training.completed',
+      account: me.accountId,
+      contact: me.id,
+      occurredAt: new Date().toISOString(),
+    });
+    // The portal keeps an answer 5 s (staleTime): the challenges page read earlier is fetched again after.
+    await page.waitForTimeout(5_100);
     await page.locator('.language select').selectOption('en');
     await page.getByRole('link', { name: 'Perks', exact: true }).click();
     const membership = page.getByTestId('memberships').locator('li').first();
@@ -398,6 +420,10 @@ describe('the member portal', () => {
     await expect.poll(() => challenge.textContent()).toContain('Three trainings this quarter');
     expect(await challenge.textContent()).toMatch(/Complete three trainings: \d of 3/);
     expect(await challenge.locator('progress').count()).toBe(1);
+    const mine = challenges.locator('li').filter({ hasText: 'Two trainings of your own' }).first();
+    await expect.poll(() => mine.textContent()).toContain('Your own challenge: only your activity counts');
+    expect(await mine.textContent()).toMatch(/Two trainings yourself: 1 of 2/);
+    expect(await challenge.textContent()).not.toContain('Your own challenge');
   });
 
   it.each(LANGUAGES)('the company view in %s passes axe-core and fits 360 px', async (language) => {

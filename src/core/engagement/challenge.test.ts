@@ -73,6 +73,33 @@ describe('challenge documents', () => {
 });
 
 describe('challenge windows', () => {
+  it('refuses an audience over what contacts cannot have: the contact of an account challenge, contact attributes (decision 0061)', () => {
+    const team = { ...base, audience: { condition: "contact.role == 'buyer'" } };
+    expect(challengeProblems(team)).toEqual({
+      'audience/condition':
+        'an account challenge has no contact: only a challenge with participant contact may test it',
+    });
+    expect(challengeProblems({ ...team, participant: 'account' })).toHaveProperty('audience/condition');
+    expect(challengeProblems({ ...team, participant: 'contact' })).toEqual({});
+    expect(
+      challengeProblems({
+        ...base,
+        participant: 'contact',
+        audience: { condition: "contact.locale == 'nl' && account.segment == 'dealer'" },
+      }),
+    ).toEqual({});
+    expect(
+      challengeProblems({
+        ...base,
+        participant: 'contact',
+        audience: { condition: 'contact.attributes.x == 1' },
+      }),
+    ).toEqual({
+      'audience/condition':
+        'contacts have no attributes (contact.role, contact.locale and contact.id are known)',
+    });
+  });
+
   it('is the calendar quarter in the program time zone, cut to the challenge start', () => {
     // 31 March 23:30 UTC is already 1 April in Amsterdam (UTC+2): the second quarter.
     expect(windowAt(base, new Date('2026-03-31T22:30:00Z'), zone)).toEqual({

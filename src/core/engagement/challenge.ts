@@ -48,6 +48,11 @@ export interface ChallengeDocument {
   ordered?: boolean;
   /** automatic: every account in the audience takes part; opt_in: the member joins, and counts from then. */
   enrolment?: 'automatic' | 'opt_in';
+  /**
+   * Who progresses and completes: the account (a team challenge: every contact's events count; the
+   * default), or each contact on its own (only events naming the contact count; decision 0061).
+   */
+  participant?: 'account' | 'contact';
   window: ChallengeWindow;
   /** Events from this instant count (events sent late count too, by their occurredAt). */
   startsAt: string;
@@ -118,12 +123,25 @@ export function challengeProblems(doc: ChallengeDocument): Record<string, string
   }
   const condition = doc.audience?.condition;
   if (condition !== undefined) {
-    const problem = conditionProblem(condition);
+    const problem = conditionProblem(condition) ?? contactProblem(doc, condition);
     if (problem) problems['audience/condition'] = problem;
   }
   if (doc.reward.points !== undefined && (!Number.isInteger(doc.reward.points) || doc.reward.points < 1))
     problems['reward/points'] = 'a whole number of points, at least 1';
   return problems;
+}
+
+/**
+ * What an audience condition asks of the contact that the challenge cannot answer: an account
+ * challenge has no contact (its audience is the account's), and contacts have no attributes.
+ */
+function contactProblem(doc: ChallengeDocument, condition: string): string | undefined {
+  if (!/\bcontact\s*\./.test(condition)) return undefined;
+  if (doc.participant !== 'contact')
+    return 'an account challenge has no contact: only a challenge with participant contact may test it';
+  if (/\bcontact\s*\.\s*attributes\b/.test(condition))
+    return 'contacts have no attributes (contact.role, contact.locale and contact.id are known)';
+  return undefined;
 }
 
 function calendarWindow(at: Date, period: CalendarPeriod, timeZone: string): ChallengeWindowAt {

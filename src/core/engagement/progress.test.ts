@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { ChallengeDocument, ChallengeWindowAt } from './challenge.ts';
 import {
   advance,
+  bySubject,
   type ChallengeEvent,
   completedAt,
   emptyState,
   fromHistory,
   type ProgressState,
+  subjectOf,
   summarize,
 } from './progress.ts';
 
@@ -194,6 +196,64 @@ describe('challenge progress', () => {
         expect(summarize(d, fold(arrivals, d))).toEqual(summarize(d, fromHistory(d, ctx, window, byId)));
       }),
       { numRuns: 600 },
+    );
+  });
+
+  it('property (decision 0061): per contact, folded in event by event equals recomputed from history; events without a contact count for nobody', () => {
+    const event = fc.record({
+      id: fc.constantFrom('e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9', 'e10', 'e11', 'e12'),
+      accountId: fc.constantFrom('acc_1', 'acc_2'),
+      contactId: fc.constantFrom(null, 'con_inge', 'con_piet', 'con_ann'),
+      type: fc.constantFrom('training.completed', 'purchase', 'other'),
+      occurredAt: fc
+        .integer({
+          min: new Date('2026-03-15T00:00:00Z').getTime(),
+          max: new Date('2026-07-15T00:00:00Z').getTime(),
+        })
+        .map((t) => new Date(t)),
+      baseAmountMinor: fc.option(fc.bigInt({ min: 0n, max: 10_000_000n }), { nil: null }),
+      attributes: fc.record({ category: fc.constantFrom('a', 'b', 'c') }, { requiredKeys: [] }),
+    });
+    const documents = fc
+      .constantFrom(doc, streaks, anyTwoInOrder, allInOrder)
+      .chain((d) =>
+        fc.constantFrom<ChallengeDocument>(
+          { ...d, participant: 'contact' },
+          { ...d, participant: 'account' },
+          d,
+        ),
+      );
+    fc.assert(
+      fc.property(documents, fc.array(event, { maxLength: 30 }), fc.func(fc.integer()), (d, list, order) => {
+        const byId = [...new Map(list.map((e) => [e.id, e] as const)).values()].reverse();
+        const arrivals = [...list.map((e) => byId.find((b) => b.id === e.id)!)].sort(
+          (a, b) => order(a.id) - order(b.id),
+        );
+        // Incremental: each arrival advances the state of whose progress it makes.
+        const states = new Map<string, ProgressState>();
+        for (const e of arrivals) {
+          const subject = subjectOf(d, e.accountId, e);
+          if (subject === null) continue;
+          states.set(subject, advance(d, ctx, window, states.get(subject) ?? emptyState(d), e));
+        }
+        // Recomputed: the history grouped by subject, each group computed over its whole list.
+        const groups = bySubject(d, byId);
+        expect([...states.keys()].sort()).toEqual([...groups.keys()].sort());
+        for (const [subject, events] of groups) {
+          expect(summarize(d, states.get(subject)!)).toEqual(
+            summarize(d, fromHistory(d, ctx, window, events)),
+          );
+          if (d.participant === 'contact') {
+            expect(subject.startsWith('con_')).toBe(true);
+            expect(events.every((e) => e.contactId === subject)).toBe(true);
+          } else expect(events.every((e) => e.accountId === subject)).toBe(true);
+        }
+        // A contact challenge leaves out the events that name no contact; a team challenge counts them.
+        const counted = [...groups.values()].flat().length;
+        const anonymous = byId.filter((e) => e.contactId === null).length;
+        expect(counted).toBe(d.participant === 'contact' ? byId.length - anonymous : byId.length);
+      }),
+      { numRuns: 400 },
     );
   });
 });

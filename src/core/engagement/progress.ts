@@ -13,6 +13,32 @@ export interface ChallengeEvent {
   /** The amount in minor units of the program's base currency (null: none). */
   baseAmountMinor: bigint | null;
   attributes: Record<string, unknown>;
+  /** The contact the event names (null or absent: none); a contact challenge counts only these. */
+  contactId?: string | null;
+}
+
+/**
+ * Whose progress an event makes: the account's in an account (team) challenge, the contact's it
+ * names in a contact challenge, and nobody's (null) there when it names none (decision 0061).
+ */
+export function subjectOf(doc: ChallengeDocument, accountId: string, event: ChallengeEvent): string | null {
+  return doc.participant === 'contact' ? (event.contactId ?? null) : accountId;
+}
+
+/** The events by whose progress they make, in their order; events that make nobody's are left out. */
+export function bySubject<E extends ChallengeEvent & { accountId: string }>(
+  doc: ChallengeDocument,
+  events: readonly E[],
+): Map<string, E[]> {
+  const groups = new Map<string, E[]>();
+  for (const e of events) {
+    const subject = subjectOf(doc, e.accountId, e);
+    if (subject === null) continue;
+    const list = groups.get(subject);
+    if (list) list.push(e);
+    else groups.set(subject, [e]);
+  }
+  return groups;
 }
 
 /** Sums are kept in millionths of a unit, exactly. */

@@ -236,7 +236,7 @@ describe('conditionContext', () => {
       parentId: '',
       depth: 0n,
     });
-    expect(context['contact']).toEqual({ present: false, id: '', role: '', attributes: {} });
+    expect(context['contact']).toEqual({ present: false, id: '', role: '', locale: '', attributes: {} });
     expect(runCondition('!event.hasAmount && account.tier == "" && !contact.present', context)).toEqual({
       matched: true,
     });
@@ -249,7 +249,13 @@ describe('conditionContext', () => {
     expect(items[0]).toMatchObject({ sku: 'W1', quantity: 2n, amount: 20 });
     expect(items[1]).toMatchObject({ sku: 'B1', quantity: 6n, unitPrice: 0, amount: 0, baseAmount: 0 });
     expect(context['account']).toMatchObject({ tier: 'gold', depth: 1n, ancestors: ['acc-0'] });
-    expect(context['contact']).toEqual({ present: true, id: 'con-1', role: 'buyer', attributes: {} });
+    expect(context['contact']).toEqual({
+      present: true,
+      id: 'con-1',
+      role: 'buyer',
+      locale: '',
+      attributes: {},
+    });
     expect(context['program']).toEqual({ baseCurrency: 'EUR', timeZone: 'Europe/Amsterdam' });
     expect(context['occurredAt']).toEqual(new Date('2026-03-10T12:00:00Z'));
   });

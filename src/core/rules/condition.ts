@@ -73,7 +73,13 @@ function buildEnvironment(): Environment {
       },
     })
     .registerType('Contact', {
-      fields: { present: 'bool', id: 'string', role: 'string', attributes: 'map<string, dyn>' },
+      fields: {
+        present: 'bool',
+        id: 'string',
+        role: 'string',
+        locale: 'string',
+        attributes: 'map<string, dyn>',
+      },
     })
     .registerType('Program', { fields: { baseCurrency: 'string', timeZone: 'string' } })
     .registerVariable('event', 'Event')
@@ -134,7 +140,8 @@ export interface ConditionFacts {
     /** The account's RFM scores as of the last refresh (decision 0039); null or absent: not scored. */
     rfm?: RfmFacts | null;
   };
-  contact: { id: string; role: string; attributes: Record<string, unknown> } | null;
+  /** locale: the contact's BCP 47 tag ('' when it has none; challenge audiences, decision 0061). */
+  contact: { id: string; role: string; locale?: string | null; attributes: Record<string, unknown> } | null;
   program: { baseCurrency: string; timeZone: string };
   occurredAt: Date;
 }
@@ -189,8 +196,14 @@ export function conditionContext(f: ConditionFacts): Record<string, unknown> {
         : { scored: false, segment: '', r: 0n, f: 0n, m: 0n, churnRisk: false },
     },
     contact: f.contact
-      ? { present: true, id: f.contact.id, role: f.contact.role, attributes: f.contact.attributes }
-      : { present: false, id: '', role: '', attributes: {} },
+      ? {
+          present: true,
+          id: f.contact.id,
+          role: f.contact.role,
+          locale: f.contact.locale ?? '',
+          attributes: f.contact.attributes,
+        }
+      : { present: false, id: '', role: '', locale: '', attributes: {} },
     program: f.program,
     occurredAt: f.occurredAt,
   };

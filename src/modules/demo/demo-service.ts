@@ -198,7 +198,7 @@ export function createDemoService(
       for (const board of DEMO_LEADERBOARDS) await engagement.createLeaderboard(program.id, board, actor);
       // An opt-in streak challenge the first partner joined, and lifecycle automations the due run fires.
       await engagement.createChallenge(program.id, demoOptInChallenge(new Date()), actor);
-      await engagement.joinChallenge(program.id, 'monthly-regular', earners[0]!, actor);
+      await engagement.joinChallenge(program.id, 'monthly-regular', { account: earners[0]! }, actor);
       for (const automation of demoAutomations(new Date()))
         await engagement.createAutomation(program.id, automation, actor);
       const ingested = await events.ingestBatch(

@@ -24,6 +24,8 @@ export function badgeAwarded(award: BadgeAwardRow): OutboxMessage {
 export function challengeCompleted(
   challenge: ChallengeRow,
   accountId: string,
+  /** The contact that completed a contact challenge (null: the account's completion). */
+  contactId: string | null,
   window: ChallengeWindowAt,
   completedAt: Date,
   paid: {
@@ -38,6 +40,7 @@ export function challengeCompleted(
       type: 'challenge.completed',
       payload: {
         accountId,
+        contactId,
         challenge: challenge.code,
         name: challenge.document.name,
         version: challenge.version,

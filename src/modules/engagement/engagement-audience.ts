@@ -1,18 +1,25 @@
 // Who takes part in a challenge: its audience, a CEL condition over the account with the facts rules
-// see (segment, country, tier on the first ladder, ancestors, attributes, RFM scores).
+// see (segment, country, tier on the first ladder, ancestors, attributes, RFM scores), and in a
+// contact challenge over the contact too (contact.role, contact.locale, contact.id: decision 0061).
 import type { ChallengeDocument } from '../../core/engagement/challenge.ts';
 import { conditionContext, mentionsRfm, runCondition } from '../../core/rules/condition.ts';
+import type { Contact } from '../contacts/contacts-schemas.ts';
 import type { Program } from '../programs/programs-schemas.ts';
 import type { EngagementDeps } from './engagement-deps.ts';
 
-/** Whether the account is in the challenge's audience (its CEL condition over the account, as rules see it). */
+/**
+ * Whether the account (and, in a contact challenge, its contact) is in the challenge's audience (its
+ * CEL condition over the account as rules see it, and the contact). A deactivated contact takes no part.
+ */
 export async function inAudience(
   deps: EngagementDeps,
   program: Program,
   doc: ChallengeDocument,
   accountId: string,
   at: Date,
+  contact: Contact | null = null,
 ): Promise<boolean> {
+  if (contact?.deactivatedAt) return false;
   const condition = doc.audience?.condition;
   if (condition === undefined) return true;
   const account = await deps.accounts.resolve(program.id, accountId);
@@ -44,7 +51,7 @@ export async function inAudience(
         ? ((await deps.rfmOf?.(program.id, [account.id]))?.get(account.id) ?? null)
         : null,
     },
-    contact: null,
+    contact: contact && { id: contact.id, role: contact.role, locale: contact.locale, attributes: {} },
     program: { baseCurrency: program.baseCurrency, timeZone: program.timeZone },
     occurredAt: at,
   });

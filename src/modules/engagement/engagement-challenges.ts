@@ -8,14 +8,13 @@ import { fetchPage, type PageQuery } from '../../core/pagination.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { inAudience } from './engagement-audience.ts';
 import { type EngagementDeps, existing, toChallenge } from './engagement-deps.ts';
+import { findEnrolment, insertEnrolment } from './engagement-enrolments-store.ts';
 import { catalogRewardProblem } from './engagement-free-reward.ts';
 import {
   findBadge,
   findChallenge,
-  findEnrolment,
   insertChallenge,
   insertChallengeVersion,
-  insertEnrolment,
   listChallenges,
   lockChallenge,
   updateChallenge as patchChallenge,
@@ -172,49 +171,89 @@ export function challengesOf(deps: EngagementDeps, programId: string, query: Pag
 }
 
 /**
- * An account joins an opt-in challenge (once: joining again answers the first joining). Its windows
- * count from the moment it joined (a rolling window lasts its days from then). Audited.
+ * An account joins an opt-in challenge, or a contact joins an opt-in contact challenge (decision
+ * 0061), once: joining again answers the first joining. Its windows count from the moment it joined
+ * (a rolling window lasts its days from then). Audited.
  */
 export async function joinChallenge(
   deps: EngagementDeps,
   programId: string,
   code: string,
-  accountRef: string,
+  who: { account?: string; contact?: string },
   actor: Actor,
   now = new Date(),
 ) {
   const challenge = existing(await findChallenge(deps.database.db, programId, code), 'challenge', code);
-  if (challenge.document.enrolment !== 'opt_in')
+  const doc = challenge.document;
+  if (doc.enrolment !== 'opt_in')
     throw new FidelisError('challenge_not_opt_in', `Every account in the audience of ${code} takes part`);
-  const account = await deps.accounts.resolve(programId, accountRef);
-  const program = await deps.programs.get(programId);
-  if (!(await inAudience(deps, program, challenge.document, account.id, now)))
-    throw fieldError('challenge_not_eligible', `${account.id} is not in the audience of ${code}`, {
-      account: 'not in the audience',
+  const forContacts = doc.participant === 'contact';
+  if (forContacts && who.contact === undefined)
+    throw fieldError('challenge_participant_mismatch', `${code} is a contact challenge: a contact joins it`, {
+      contact: 'required: contacts join a contact challenge',
     });
-  const view = (row: { challengeCode: string; accountId: string; joinedAt: Date }, joined: boolean) => ({
+  if (!forContacts && who.contact !== undefined)
+    throw fieldError(
+      'challenge_participant_mismatch',
+      `${code} is an account challenge: its account joins it`,
+      {
+        contact: 'an account challenge is joined by the account, not by a contact',
+      },
+    );
+  if (!forContacts && who.account === undefined)
+    throw fieldError(
+      'challenge_participant_mismatch',
+      `${code} is an account challenge: its account joins it`,
+      {
+        account: 'required',
+      },
+    );
+  const contact = forContacts ? await deps.contacts.get(programId, who.contact!) : null;
+  const account = await deps.accounts.resolve(programId, contact?.accountId ?? who.account!);
+  if (
+    contact &&
+    who.account !== undefined &&
+    account.id !== (await deps.accounts.resolve(programId, who.account)).id
+  )
+    throw fieldError('challenge_participant_mismatch', `${contact.id} is not a contact of ${who.account}`, {
+      contact: `not a contact of ${who.account}`,
+    });
+  const program = await deps.programs.get(programId);
+  if (!(await inAudience(deps, program, doc, account.id, now, contact)))
+    throw fieldError(
+      'challenge_not_eligible',
+      `${contact?.id ?? account.id} is not in the audience of ${code}`,
+      contact ? { contact: 'not in the audience' } : { account: 'not in the audience' },
+    );
+  const subjectId = contact?.id ?? account.id;
+  const view = (
+    row: { challengeCode: string; accountId: string; contactId: string | null; joinedAt: Date },
+    joined: boolean,
+  ) => ({
     challenge: row.challengeCode,
     accountId: row.accountId,
+    contactId: row.contactId,
     joinedAt: row.joinedAt.toISOString(),
     joined,
   });
-  const answer = await deps.database.transaction(async (tx) => {
+  return deps.database.transaction(async (tx) => {
     const added = await insertEnrolment(tx, {
       programId,
       challengeCode: code,
+      subjectId,
       accountId: account.id,
+      contactId: contact?.id ?? null,
       joinedAt: now,
       actor: actorName(actor),
     });
-    if (!added) return view((await findEnrolment(tx, programId, code, account.id))!, false);
+    if (!added) return view((await findEnrolment(tx, programId, code, subjectId))!, false);
     await deps.audit.record(tx, programId, {
       actor,
       action: 'challenge.join',
       resourceType: 'challenge',
       resourceId: code,
-      after: { accountId: account.id, joinedAt: now.toISOString() },
+      after: { accountId: account.id, contactId: contact?.id ?? null, joinedAt: now.toISOString() },
     });
     return view(added, true);
   });
-  return answer;
 }

@@ -4,9 +4,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import { type Executor, selectRows } from '../../db/client.ts';
 import { automationFirings, challengeCompletions } from './engagement-tables.ts';
 
-/** Where a completion or firing is: its key's parts (`challenge:<code>:<account>:<window>`, `automation:<code>:<subject>:<occurrence>`). */
+/** Where a completion or firing is: its key's parts (`challenge:<code>:<account or contact>:<window>`, `automation:<code>:<subject>:<occurrence>`). */
 export type OwedRef =
-  | { source: 'challenge'; code: string; accountId: string; windowKey: string }
+  | { source: 'challenge'; code: string; subjectId: string; windowKey: string }
   | { source: 'automation'; code: string; subjectId: string; occurrence: string };
 
 /** A completion or firing as the rewards-owed views read it (owed or settled). */
@@ -33,8 +33,8 @@ const OWED = (t: string) =>
 
 const rows = (programId: string) => sql`
   select 'challenge' as source,
-         'challenge:' || c.challenge_code || ':' || c.account_id || ':' || c.window_key as key,
-         c.challenge_code as code, c.account_id, null::text as contact_id, c.window_key as occurrence,
+         'challenge:' || c.challenge_code || ':' || c.subject_id || ':' || c.window_key as key,
+         c.challenge_code as code, c.account_id, c.contact_id, c.window_key as occurrence,
          c.recorded_at as since, null::text as explanation, c.reward_id, c.reward_skipped, c.redemption_id,
          c.reward_issued_at, c.reward_waived_at, c.reward_waived_reason
     from challenge_completions c where c.program_id = ${programId} and ${OWED('c')}
@@ -112,17 +112,17 @@ export async function findOwed(db: Executor, programId: string, ref: OwedRef): P
         and(
           eq(challengeCompletions.programId, programId),
           eq(challengeCompletions.challengeCode, ref.code),
-          eq(challengeCompletions.accountId, ref.accountId),
+          eq(challengeCompletions.subjectId, ref.subjectId),
           eq(challengeCompletions.windowKey, ref.windowKey),
         ),
       );
     if (!c) return undefined;
     return {
       source: 'challenge',
-      key: `challenge:${c.challengeCode}:${c.accountId}:${c.windowKey}`,
+      key: `challenge:${c.challengeCode}:${c.subjectId}:${c.windowKey}`,
       code: c.challengeCode,
       accountId: c.accountId,
-      contactId: null,
+      contactId: c.contactId,
       occurrence: c.windowKey,
       since: c.recordedAt,
       explanation: null,
@@ -182,7 +182,7 @@ export async function settleOwed(
         and(
           eq(challengeCompletions.programId, programId),
           eq(challengeCompletions.challengeCode, ref.code),
-          eq(challengeCompletions.accountId, ref.accountId),
+          eq(challengeCompletions.subjectId, ref.subjectId),
           eq(challengeCompletions.windowKey, ref.windowKey),
         ),
       );

@@ -27,7 +27,7 @@ export function parseOwedKey(key: string): OwedRef | null {
   const [source, code, subject, ...rest] = key.split(':');
   const occurrence = rest.join(':');
   if (!code || !subject || !occurrence) return null;
-  if (source === 'challenge') return { source, code, accountId: subject, windowKey: occurrence };
+  if (source === 'challenge') return { source, code, subjectId: subject, windowKey: occurrence };
   if (source === 'automation') return { source, code, subjectId: subject, occurrence };
   return null;
 }

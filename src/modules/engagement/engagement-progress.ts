@@ -1,10 +1,9 @@
-// Challenge completion (reading progress: engagement-standing.ts). Progress is derived from the
-// stored events (events-reads), so a challenge created or changed mid-window counts every event
-// since its start, and events sent late count. A completion is written once per challenge, account
-// and window, under an advisory lock on that key, with its points (a ledger credit keyed by the same
-// key) and its badge in one transaction: the events' after-commit hook and the due run may both find
-// it, any number of times.
-import { type Actor, actorName, systemActor } from '../../core/access.ts';
+// Noticing challenge completions (reading progress: engagement-standing.ts; paying: engagement-completion.ts).
+// Progress is derived from the stored events (events-reads), so a challenge created or changed
+// mid-window counts every event since its start, and events sent late count. A completion is paid
+// once per challenge, subject (the account, or the contact of a contact challenge) and window: the
+// events' after-commit hook and the due run may both find it, any number of times.
+import { type Actor, systemActor } from '../../core/access.ts';
 import {
   type ChallengeDocument,
   type ChallengeWindowAt,
@@ -12,38 +11,30 @@ import {
   windowAt,
   windowsDue,
 } from '../../core/engagement/challenge.ts';
-import { type ChallengeEvent, completedAt, fromHistory, summarize } from '../../core/engagement/progress.ts';
+import {
+  bySubject,
+  type ChallengeEvent,
+  completedAt,
+  fromHistory,
+  summarize,
+} from '../../core/engagement/progress.ts';
 import { minorDigits } from '../../core/money.ts';
-import { advisoryLock } from '../../db/client.ts';
-import { newId } from '../../lib/ids.ts';
+import type { Contact } from '../contacts/contacts-schemas.ts';
 import { accountsActiveIn, eventsInWindow, type HistoryEvent } from '../events/events-reads.ts';
 import type { Program } from '../programs/programs-schemas.ts';
-import { challengeCompleted } from './engagement-announce.ts';
 import { inAudience } from './engagement-audience.ts';
-import { expiryOf } from './engagement-badges.ts';
+import { complete } from './engagement-completion.ts';
 import type { EngagementDeps } from './engagement-deps.ts';
+import { enrolmentsOf, enrolmentsSince } from './engagement-enrolments-store.ts';
 import { runAutomations } from './engagement-firing.ts';
-import { issueCatalogReward } from './engagement-free-reward.ts';
 import { refreshLeaderboards } from './engagement-leaderboards.ts';
 import { issueOwedRewards } from './engagement-owed.ts';
-import {
-  allChallenges,
-  type ChallengeRow,
-  enrolmentsOf,
-  enrolmentsSince,
-  findBadge,
-  findCompletion,
-  insertAwardOnce,
-  insertCompletion,
-} from './engagement-store.ts';
+import { allChallenges, type ChallengeRow } from './engagement-store.ts';
 
 /** Who automatic completions are recorded as. */
 export const ENGAGEMENT_JOB = systemActor('engagement');
 
 export const typesOf = (doc: ChallengeDocument) => [...new Set(doc.goals.flatMap((g) => g.eventTypes))];
-
-const keyOf = (code: string, accountId: string, window: ChallengeWindowAt) =>
-  `challenge:${code}:${accountId}:${window.key}`;
 
 export function toChallengeEvent(e: HistoryEvent): ChallengeEvent {
   return {
@@ -52,108 +43,23 @@ export function toChallengeEvent(e: HistoryEvent): ChallengeEvent {
     occurredAt: e.occurredAt,
     baseAmountMinor: e.baseAmount,
     attributes: e.attributes,
+    contactId: e.contactId,
   };
 }
 
-/**
- * Pays a completion once: under an advisory lock on its key, it is written with its ledger credit
- * (same key) and its badge award (same key) unless it exists already. Answers whether it was new.
- */
-async function complete(
+/** The contact a contact challenge's subject is (null: no longer found, it takes no part). */
+async function contactOf(
   deps: EngagementDeps,
   programId: string,
-  challenge: ChallengeRow,
-  accountId: string,
-  window: ChallengeWindowAt,
-  reachedAt: Date,
-  actor: Actor,
-  now: Date,
-): Promise<boolean> {
-  const { database, ledger } = deps;
-  const doc = challenge.document;
-  const key = keyOf(challenge.code, accountId, window);
-  if (await findCompletion(database.db, programId, challenge.code, accountId, window.key)) return false;
-  const points = doc.reward.points ?? null;
-  const prepared =
-    points === null
-      ? null
-      : await ledger.prepareCredit(programId, {
-          key,
-          account: accountId,
-          amount: points,
-          type: 'earn',
-          reasonCode: 'challenge_completed',
-          explanation: `${doc.name} completed (${window.key})`,
-          sourceType: 'job',
-          sourceId: challenge.code,
-          actor: actorName(actor),
-        });
-  const badge =
-    doc.reward.badge === undefined ? undefined : await findBadge(database.db, programId, doc.reward.badge);
-  return database.transaction(async (tx) => {
-    await advisoryLock(tx, `engagement:${programId}:${key}`);
-    if (await findCompletion(tx, programId, challenge.code, accountId, window.key)) return false;
-    const entry = prepared === null ? null : (await ledger.writePrepared(tx, prepared)).entry;
-    const award = badge
-      ? await insertAwardOnce(tx, {
-          programId,
-          id: newId('bga'),
-          badgeCode: badge.code,
-          accountId,
-          contactId: null,
-          awardedAt: now,
-          expiresAt: expiryOf(badge, undefined, now),
-          source: 'challenge',
-          sourceKey: key,
-          note: `${doc.name} (${window.key})`,
-          actor: actorName(actor),
-        })
-      : undefined;
-    const issued = await issueCatalogReward(
-      deps,
-      tx,
-      programId,
-      doc.reward.catalogReward,
-      {
-        accountId,
-        contactId: null,
-        key,
-        note: `${doc.name} completed (${window.key})`,
-      },
-      actor,
-    );
-    await insertCompletion(tx, {
-      programId,
-      challengeCode: challenge.code,
-      accountId,
-      windowKey: window.key,
-      version: challenge.version,
-      windowStart: window.start,
-      windowEnd: window.end,
-      completedAt: reachedAt,
-      recordedAt: now,
-      points,
-      entryId: entry?.id ?? null,
-      badgeAwardId: award?.id ?? null,
-      ...issued,
-    });
-    await deps.outbox?.emit(
-      tx,
-      programId,
-      challengeCompleted(challenge, accountId, window, reachedAt, {
-        points,
-        entryId: entry?.id ?? null,
-        award,
-        redemptionId: issued.redemptionId,
-      }),
-    );
-    return true;
-  });
+  contactId: string,
+): Promise<Contact | null> {
+  return deps.contacts.get(programId, contactId).catch(() => null);
 }
 
 /**
- * Re-derives the challenge's progress in one window for these accounts from their events, and pays
- * each completion not yet paid. Answers how many were new.
+ * Re-derives the challenge's progress in one window for these accounts from their events (per
+ * account, or per contact in a contact challenge: events without a contact count for nobody), and
+ * pays each completion not yet paid. `only`: the subjects that joined (opt-in). Answers how many were new.
  */
 async function check(
   deps: EngagementDeps,
@@ -165,6 +71,7 @@ async function check(
   now: Date,
   /** The accounts' events over the window, when the caller read them already (for several challenges at once). */
   read?: HistoryEvent[],
+  only?: Set<string>,
 ): Promise<number> {
   const doc = challenge.document;
   const ctx = { digits: minorDigits(program.baseCurrency), timeZone: program.timeZone };
@@ -172,15 +79,24 @@ async function check(
   const events = read
     ? read.filter((e) => asked.has(e.accountId) && e.occurredAt >= window.start && e.occurredAt < window.end)
     : await eventsInWindow(deps.database.db, program.id, accountIds, typesOf(doc), window.start, window.end);
-  const byAccount = new Map<string, ChallengeEvent[]>();
-  for (const e of events)
-    byAccount.set(e.accountId, [...(byAccount.get(e.accountId) ?? []), toChallengeEvent(e)]);
+  const groups = bySubject(
+    doc,
+    events.map((e) => ({ ...toChallengeEvent(e), accountId: e.accountId })),
+  );
   let completed = 0;
-  for (const [accountId, list] of byAccount) {
-    if (!summarize(doc, fromHistory(doc, ctx, window, list)).completed) continue;
-    if (!(await inAudience(deps, program, doc, accountId, now))) continue;
+  for (const [subjectId, all] of groups) {
+    if (only && !only.has(subjectId)) continue;
+    if (!summarize(doc, fromHistory(doc, ctx, window, all)).completed) continue;
+    const contact = doc.participant === 'contact' ? await contactOf(deps, program.id, subjectId) : null;
+    if (doc.participant === 'contact' && !contact) continue;
+    // A contact counts its events in its current account only (one it moved from keeps its history).
+    const accountId = contact?.accountId ?? subjectId;
+    const list = contact ? all.filter((e) => e.accountId === accountId) : all;
+    if (contact && !summarize(doc, fromHistory(doc, ctx, window, list)).completed) continue;
+    if (!(await inAudience(deps, program, doc, accountId, now, contact))) continue;
     const reached = completedAt(doc, ctx, window, list) ?? now;
-    if (await complete(deps, program.id, challenge, accountId, window, reached, actor, now)) completed++;
+    const who = { accountId, contact };
+    if (await complete(deps, program.id, challenge, who, window, reached, actor, now)) completed++;
   }
   return completed;
 }
@@ -204,29 +120,40 @@ export async function recordActivities(
   if (all.length === 0) return 0;
   const program = await deps.programs.get(programId);
   // Each challenge's windows the events fall in, with their accounts.
-  const tasks: Array<{ challenge: ChallengeRow; window: ChallengeWindowAt; accounts: Set<string> }> = [];
+  const tasks: Array<{
+    challenge: ChallengeRow;
+    window: ChallengeWindowAt;
+    accounts: Set<string>;
+    /** Opt-in: the subjects (accounts, or contacts of a contact challenge) that joined, counted in this window. */
+    only?: Set<string>;
+  }> = [];
   for (const challenge of all) {
     const types = new Set(typesOf(challenge.document));
     const relevant = activities.filter((a) => types.has(a.type));
     if (relevant.length === 0) continue;
-    // An opt-in challenge counts only for the accounts that joined it, from their joining.
-    const joined =
-      challenge.document.enrolment === 'opt_in'
-        ? await enrolmentsOf(deps.database.db, programId, challenge.code, [
-            ...new Set(relevant.map((a) => a.accountId)),
-          ])
-        : null;
     const byWindow = new Map<string, (typeof tasks)[number]>();
-    for (const a of relevant) {
-      const joinedAt = joined?.get(a.accountId);
-      if (joined !== null && joinedAt === undefined) continue;
-      const w = windowAt(challenge.document, a.at, program.timeZone, joinedAt);
-      if (!w) continue;
+    const add = (accountId: string, w: ChallengeWindowAt | null, subject?: string) => {
+      if (!w) return;
       const id = `${w.key}:${w.start.getTime()}`;
       const task = byWindow.get(id) ?? { challenge, window: w, accounts: new Set<string>() };
-      task.accounts.add(a.accountId);
+      task.accounts.add(accountId);
+      if (subject !== undefined) {
+        task.only = task.only ?? new Set();
+        task.only.add(subject);
+      }
       byWindow.set(id, task);
-    }
+    };
+    if (challenge.document.enrolment === 'opt_in') {
+      // An opt-in challenge counts only for the subjects that joined it (the accounts, or their
+      // contacts in a contact challenge), from their joining.
+      const joinings = await enrolmentsOf(deps.database.db, programId, challenge.code, [
+        ...new Set(relevant.map((a) => a.accountId)),
+      ]);
+      for (const a of relevant)
+        for (const j of joinings)
+          if (j.accountId === a.accountId)
+            add(a.accountId, windowAt(challenge.document, a.at, program.timeZone, j.joinedAt), j.subjectId);
+    } else for (const a of relevant) add(a.accountId, windowAt(challenge.document, a.at, program.timeZone));
     tasks.push(...byWindow.values());
   }
   // One read of the history per span of time (challenges of the same quarter share it), not per challenge.
@@ -256,17 +183,27 @@ export async function recordActivities(
       ),
     );
   let completed = 0;
-  for (const { challenge, window, accounts } of tasks) {
+  for (const { challenge, window, accounts, only } of tasks) {
     const types = new Set(typesOf(challenge.document));
     const read = history.get(spanOf(window))!.filter((e) => types.has(e.type));
-    completed += await check(deps, program, challenge, [...accounts], window, ENGAGEMENT_JOB, now, read);
+    completed += await check(
+      deps,
+      program,
+      challenge,
+      [...accounts],
+      window,
+      ENGAGEMENT_JOB,
+      now,
+      read,
+      only,
+    );
   }
   return completed;
 }
 
 const DUE_PAGE = 500;
 
-/** An opt-in challenge's joinings whose windows a due run as of `asOf` still looks at, re-checked per account. */
+/** An opt-in challenge's joinings whose windows a due run as of `asOf` still looks at, re-checked per subject. */
 async function checkJoined(
   deps: EngagementDeps,
   program: Program,
@@ -288,11 +225,22 @@ async function checkJoined(
     for (const joining of page) {
       for (const window of windowsDue(doc, asOf, program.timeZone, joining.joinedAt)) {
         checked++;
-        completed += await check(deps, program, challenge, [joining.accountId], window, actor, asOf);
+        const only = new Set([joining.subjectId]);
+        completed += await check(
+          deps,
+          program,
+          challenge,
+          [joining.accountId],
+          window,
+          actor,
+          asOf,
+          undefined,
+          only,
+        );
       }
     }
     if (page.length < DUE_PAGE) break;
-    after = page[page.length - 1]!.accountId;
+    after = page[page.length - 1]!.subjectId;
   }
   return { checked, completed };
 }

@@ -8,6 +8,7 @@ import { AccountParams } from '../accounts/accounts-schemas.ts';
 import { ContactParams } from '../contacts/contacts-schemas.ts';
 import { automationRoutes } from './engagement-automation-routes.ts';
 import { AUTOMATION_SCHEMAS } from './engagement-automation-schemas.ts';
+import { CHALLENGE_SCHEMAS, challengeRoutes } from './engagement-challenge-routes.ts';
 import {
   CreateLeaderboardBody,
   ExclusionBody,
@@ -38,10 +39,7 @@ import {
   CreateChallengeBody,
   DueRunBody,
   DueRunResult,
-  JoinBody,
-  JoinSchema,
   PageQuery,
-  ProgressQuery,
   ProgressSchema,
   UpdateBadgeBody,
   UpdateChallengeBody,
@@ -52,7 +50,7 @@ const op = operations('engagement');
 const schemas = [BadgeSchema, AwardSchema, ChallengeSchema, ProgressSchema, LeaderboardSchema];
 
 export const engagementRoutes = routeModule({
-  schemas: [...schemas, ...AUTOMATION_SCHEMAS],
+  schemas: [...schemas, ...AUTOMATION_SCHEMAS, ...CHALLENGE_SCHEMAS],
   routes(app: Router, { engagement }: { engagement: EngagementService }): void {
     // Badges
 
@@ -214,53 +212,6 @@ export const engagementRoutes = routeModule({
     );
 
     app.get(
-      '/challenges/:challengeCode/progress',
-      op(
-        'read',
-        "An account's progress on a challenge: each goal's value and target, steps done, time left",
-        {
-          params: ChallengeParams,
-          querystring: ProgressQuery,
-          response: responses({ 200: Type.Ref('ChallengeProgress') }, [
-            'challenge_not_found',
-            'account_not_found',
-          ]),
-        },
-      ),
-      async (request) =>
-        engagement.progress(
-          principal(request).programId,
-          request.params.challengeCode,
-          request.query.account,
-          asOfOrNow(request.query.asOf),
-        ),
-    );
-
-    app.post(
-      '/challenges/:challengeCode/enrolments',
-      op('write', 'An account joins an opt-in challenge: its windows count from now (audited)', {
-        description: 'Joining again answers the first joining (joined: false), with 200.',
-        params: ChallengeParams,
-        body: JoinBody,
-        response: responses({ 201: JoinSchema, 200: JoinSchema }, [
-          'challenge_not_found',
-          'account_not_found',
-          'challenge_not_opt_in',
-          'challenge_not_eligible',
-        ]),
-      }),
-      async (request, reply) => {
-        const joined = await engagement.joinChallenge(
-          principal(request).programId,
-          request.params.challengeCode,
-          request.body.account,
-          actor(request),
-        );
-        return reply.code(joined.joined ? 201 : 200).send(joined);
-      },
-    );
-
-    app.get(
       '/accounts/:accountId/challenges',
       op('read', 'The challenges open for an account, with its progress, and the ones it completed', {
         params: AccountParams,
@@ -393,6 +344,7 @@ export const engagementRoutes = routeModule({
         ),
     );
 
+    challengeRoutes(app, engagement);
     automationRoutes(app, engagement);
     owedRoutes(app, engagement);
   },

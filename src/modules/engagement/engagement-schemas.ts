@@ -194,6 +194,12 @@ const ChallengeFields = {
         'automatic (default): every account in the audience; opt_in: members join, and count from then',
     }),
   ),
+  participant: Type.Optional(
+    Type.Union([Type.Literal('account'), Type.Literal('contact')], {
+      description:
+        "account (default, a team challenge: every contact's events count); contact: each contact progresses and completes on its own, with the events naming it",
+    }),
+  ),
   window: Window,
   startsAt: Type.Optional(
     Type.String({
@@ -212,7 +218,7 @@ const ChallengeFields = {
             minLength: 1,
             maxLength: 2000,
             description:
-              'A CEL condition over the account, as rules see it (account.segment, account.tier, …)',
+              'A CEL condition over the account, as rules see it (account.segment, account.tier, …); a contact challenge also over contact.role, contact.locale, contact.id',
           }),
         ),
       },
@@ -246,6 +252,7 @@ export const ChallengeSchema = Type.Object(
     required: Type.Optional(Type.Integer()),
     ordered: Type.Optional(Type.Boolean()),
     enrolment: Type.Optional(Type.String()),
+    participant: Type.Optional(Type.String()),
     window: Type.Unknown(),
     startsAt: Timestamp,
     endsAt: Type.Optional(Timestamp),
@@ -277,7 +284,10 @@ export const OwedFields = {
   rewardWaivedReason: Nullable(Type.String()),
 };
 
-const Completion = Type.Object({
+export const Completion = Type.Object({
+  contactId: Nullable(
+    Type.String({ description: 'The contact that completed a contact challenge, else null' }),
+  ),
   windowKey: Type.String(),
   completedAt: Timestamp,
   recordedAt: Timestamp,
@@ -298,6 +308,13 @@ export const ProgressSchema = Type.Object(
     }),
     version: Type.Integer(),
     accountId: Type.String(),
+    contactId: Nullable(
+      Type.String({ description: 'The contact whose progress it is (a contact challenge)' }),
+    ),
+    participant: Type.Union([Type.Literal('account'), Type.Literal('contact')]),
+    counts: Type.String({
+      description: 'Which events count (a contact challenge leaves out those without a contact)',
+    }),
     asOf: Timestamp,
     window: Nullable(Type.Object({ key: Type.String(), start: Timestamp, end: Timestamp })),
     enrolment: Type.Union([Type.Literal('automatic'), Type.Literal('opt_in')]),
@@ -335,7 +352,10 @@ export const ProgressSchema = Type.Object(
 );
 
 export const ProgressQuery = Type.Object({
-  account: Ref('Account id or externalId'),
+  account: Type.Optional(Ref('Account id or externalId (an account challenge)')),
+  contact: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 64, description: 'Contact id (a contact challenge)' }),
+  ),
   asOf: Type.Optional(
     Type.String({
       format: 'date-time',
@@ -364,19 +384,8 @@ export const DueRunBody = Type.Optional(
   ),
 );
 
-export const JoinBody = Type.Object(
-  { account: Ref('Account id or externalId') },
-  { additionalProperties: false },
-);
-export const JoinSchema = Type.Object({
-  challenge: Type.String(),
-  accountId: Type.String(),
-  joinedAt: Timestamp,
-  joined: Type.Boolean({ description: 'false: the account had joined already (at joinedAt)' }),
-});
-
 export const DueRunResult = Type.Object({
-  checked: Type.Integer({ description: 'Account windows of challenges re-checked' }),
+  checked: Type.Integer({ description: 'Account (or joined contact) windows of challenges re-checked' }),
   completed: Type.Integer({ description: 'Challenge completions paid' }),
   fired: Type.Integer({ description: 'Automation occurrences fired' }),
   rewardsIssued: Type.Integer({

@@ -30,7 +30,12 @@ import {
 } from './engagement-leaderboards.ts';
 import { retryOwed, rewardsOwed, waiveOwed } from './engagement-owed.ts';
 import { recordActivities, runDue } from './engagement-progress.ts';
-import { challengesOfAccount, progress } from './engagement-standing.ts';
+import {
+  challengeCompletions,
+  challengesOfAccount,
+  challengesOfContact,
+  progress,
+} from './engagement-standing.ts';
 
 export function createEngagementService(deps: EngagementDeps) {
   return bindUseCases(deps, {
@@ -48,6 +53,8 @@ export function createEngagementService(deps: EngagementDeps) {
     listChallenges: challengesOf,
     progress,
     challengesOfAccount,
+    challengesOfContact,
+    challengeCompletions,
     joinChallenge,
     /** Events that just committed: the challenges they count for are re-checked (the events port). */
     recordActivities,

@@ -1,5 +1,5 @@
 // Engagement SQL, nothing else: every query filters on the program.
-import { and, desc, eq, gt, gte, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { type Executor, selectRows } from '../../db/client.ts';
 import { programTable } from '../../db/rows.ts';
 import {
@@ -8,7 +8,6 @@ import {
   badgeAwards,
   badges,
   challengeCompletions,
-  challengeEnrolments,
   challenges,
   challengeVersions,
   leaderboardExclusions,
@@ -85,27 +84,31 @@ export const insertChallengeVersion = programTable(challengeVersions, challengeV
 const completionRows = programTable(challengeCompletions, challengeCompletions.challengeCode);
 export const insertCompletion = completionRows.insert;
 
+/** The completion of a challenge by its subject (the account, or the contact of a contact challenge) in a window. */
 export function findCompletion(
   db: Executor,
   programId: string,
   code: string,
-  accountId: string,
+  subjectId: string,
   windowKey: string,
 ): Promise<CompletionRow | undefined> {
   return completionRows.findWhere(
     db,
     programId,
     eq(challengeCompletions.challengeCode, code),
-    eq(challengeCompletions.accountId, accountId),
+    eq(challengeCompletions.subjectId, subjectId),
     eq(challengeCompletions.windowKey, windowKey),
   );
 }
 
-/** The completions of a challenge (or of every challenge) by an account, newest window first. */
+/**
+ * The completions of a challenge (or of every challenge) by an account (its contacts' too) or by one
+ * contact, newest window first.
+ */
 export async function completionsOf(
   db: Executor,
   programId: string,
-  accountId: string,
+  of: { accountId: string } | { contactId: string },
   code?: string,
 ): Promise<CompletionRow[]> {
   return db
@@ -114,7 +117,9 @@ export async function completionsOf(
     .where(
       and(
         eq(challengeCompletions.programId, programId),
-        eq(challengeCompletions.accountId, accountId),
+        'contactId' in of
+          ? eq(challengeCompletions.contactId, of.contactId)
+          : eq(challengeCompletions.accountId, of.accountId),
         code === undefined ? undefined : eq(challengeCompletions.challengeCode, code),
       ),
     )
@@ -164,80 +169,6 @@ export async function deleteExclusion(
     )
     .returning();
   return rows.length > 0;
-}
-
-// Opt-in enrolments
-
-export type EnrolmentRow = typeof challengeEnrolments.$inferSelect;
-
-/** Joins an account to a challenge once: undefined when it had joined already. */
-export async function insertEnrolment(
-  db: Executor,
-  row: typeof challengeEnrolments.$inferInsert,
-): Promise<EnrolmentRow | undefined> {
-  const [created] = await db.insert(challengeEnrolments).values(row).onConflictDoNothing().returning();
-  return created;
-}
-
-export function findEnrolment(
-  db: Executor,
-  programId: string,
-  code: string,
-  accountId: string,
-): Promise<EnrolmentRow | undefined> {
-  return enrolmentRows.findWhere(
-    db,
-    programId,
-    eq(challengeEnrolments.challengeCode, code),
-    eq(challengeEnrolments.accountId, accountId),
-  );
-}
-
-const enrolmentRows = programTable(challengeEnrolments, challengeEnrolments.accountId);
-
-/** The joinings of these accounts to a challenge, by account. */
-export async function enrolmentsOf(
-  db: Executor,
-  programId: string,
-  code: string,
-  accountIds: string[],
-): Promise<Map<string, Date>> {
-  if (accountIds.length === 0) return new Map();
-  const rows = await db
-    .select()
-    .from(challengeEnrolments)
-    .where(
-      and(
-        eq(challengeEnrolments.programId, programId),
-        eq(challengeEnrolments.challengeCode, code),
-        inArray(challengeEnrolments.accountId, accountIds),
-      ),
-    );
-  return new Map(rows.map((r) => [r.accountId, r.joinedAt]));
-}
-
-/** The joinings of a challenge at or after `since`, in account order, a page after `after`. */
-export async function enrolmentsSince(
-  db: Executor,
-  programId: string,
-  code: string,
-  since: Date,
-  after: string | null,
-  limit: number,
-): Promise<EnrolmentRow[]> {
-  return db
-    .select()
-    .from(challengeEnrolments)
-    .where(
-      and(
-        eq(challengeEnrolments.programId, programId),
-        eq(challengeEnrolments.challengeCode, code),
-        gte(challengeEnrolments.joinedAt, since),
-        after === null ? undefined : gt(challengeEnrolments.accountId, after),
-      ),
-    )
-    .orderBy(challengeEnrolments.accountId)
-    .limit(limit);
 }
 
 // Automations

@@ -17,6 +17,7 @@ import {
 import type { AutomationDocument } from '../../core/engagement/automation.ts';
 import type { ChallengeDocument } from '../../core/engagement/challenge.ts';
 import { accounts } from '../accounts/accounts-tables.ts';
+import { contacts } from '../contacts/contacts-tables.ts';
 import { programs } from '../programs/programs-tables.ts';
 
 /**
@@ -134,15 +135,21 @@ export const challengeVersions = pgTable(
 );
 
 /**
- * A challenge completed by an account in a window: written once (its key is the challenge, the
- * account and the window), with what it paid. Append-only.
+ * A challenge completed by an account, or by one of its contacts (a contact challenge, decision 0061),
+ * in a window: written once (its key is the challenge, the subject and the window), with what it paid.
+ * Append-only.
  */
 export const challengeCompletions = pgTable(
   'challenge_completions',
   {
     programId: text('program_id').notNull(),
     challengeCode: text('challenge_code').notNull(),
+    /** Who completed it: the account (an account challenge) or the contact (a contact challenge). */
+    subjectId: text('subject_id').notNull(),
+    /** The account paid (a contact's completion pays the contact's account wallet). */
     accountId: text('account_id').notNull(),
+    /** The contact that completed a contact challenge (null for an account challenge). */
+    contactId: text('contact_id'),
     windowKey: text('window_key').notNull(),
     version: integer('version').notNull(),
     windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
@@ -159,8 +166,11 @@ export const challengeCompletions = pgTable(
     ...owedColumns(),
   },
   (t) => [
-    primaryKey({ columns: [t.programId, t.challengeCode, t.accountId, t.windowKey] }),
+    primaryKey({ columns: [t.programId, t.challengeCode, t.subjectId, t.windowKey] }),
     index('challenge_completions_account_idx').on(t.programId, t.accountId),
+    index('challenge_completions_contact_idx')
+      .on(t.programId, t.contactId)
+      .where(sql`${t.contactId} is not null`),
     index('challenge_completions_owed_idx')
       .on(t.programId, t.recordedAt)
       .where(
@@ -176,6 +186,12 @@ export const challengeCompletions = pgTable(
       columns: [t.programId, t.accountId],
       foreignColumns: [accounts.programId, accounts.id],
     }),
+    foreignKey({
+      name: 'challenge_completions_contact_fk',
+      columns: [t.programId, t.contactId],
+      foreignColumns: [contacts.programId, contacts.id],
+    }),
+    check('challenge_completions_subject_ck', sql`${t.subjectId} = coalesce(${t.contactId}, ${t.accountId})`),
   ],
 );
 
@@ -231,19 +247,22 @@ export const leaderboardExclusions = pgTable(
   ],
 );
 
-/** An account that joined an opt-in challenge: its windows count from `joinedAt`. */
+/** An account (or a contact, in a contact challenge) that joined an opt-in challenge: counts from `joinedAt`. */
 export const challengeEnrolments = pgTable(
   'challenge_enrolments',
   {
     programId: text('program_id').notNull(),
     challengeCode: text('challenge_code').notNull(),
+    subjectId: text('subject_id').notNull(),
     accountId: text('account_id').notNull(),
+    contactId: text('contact_id'),
     joinedAt: timestamp('joined_at', { withTimezone: true }).notNull(),
     actor: text('actor').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.programId, t.challengeCode, t.accountId] }),
+    primaryKey({ columns: [t.programId, t.challengeCode, t.subjectId] }),
     index('challenge_enrolments_joined_idx').on(t.programId, t.challengeCode, t.joinedAt),
+    index('challenge_enrolments_account_idx').on(t.programId, t.challengeCode, t.accountId),
     foreignKey({
       name: 'challenge_enrolments_challenge_fk',
       columns: [t.programId, t.challengeCode],
@@ -254,6 +273,12 @@ export const challengeEnrolments = pgTable(
       columns: [t.programId, t.accountId],
       foreignColumns: [accounts.programId, accounts.id],
     }),
+    foreignKey({
+      name: 'challenge_enrolments_contact_fk',
+      columns: [t.programId, t.contactId],
+      foreignColumns: [contacts.programId, contacts.id],
+    }),
+    check('challenge_enrolments_subject_ck', sql`${t.subjectId} = coalesce(${t.contactId}, ${t.accountId})`),
   ],
 );
 

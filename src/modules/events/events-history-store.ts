@@ -6,6 +6,8 @@ import { type Executor, selectRows, textArray } from '../../db/client.ts';
 export interface HistoryEvent {
   id: string;
   accountId: string;
+  /** The contact the event names, or null (contact challenges count only events naming one). */
+  contactId: string | null;
   type: string;
   occurredAt: Date;
   /** Minor units of the base currency, or null. */
@@ -26,13 +28,14 @@ export async function eventsInWindow(
   const rows = await selectRows<{
     id: string;
     account_id: string;
+    contact_id: string | null;
     type: string;
     occurred_at: string | Date;
     base_amount: string | null;
     attributes: Record<string, unknown>;
   }>(
     db,
-    sql`select id, account_id, type, occurred_at, base_amount::text as base_amount, attributes from events
+    sql`select id, account_id, contact_id, type, occurred_at, base_amount::text as base_amount, attributes from events
         where program_id = ${programId} and account_id = any(${textArray(accountIds)})
           and type = any(${textArray(types)})
           and occurred_at >= ${from.toISOString()}::timestamptz and occurred_at < ${to.toISOString()}::timestamptz
@@ -41,6 +44,7 @@ export async function eventsInWindow(
   return rows.map((r) => ({
     id: r.id,
     accountId: r.account_id,
+    contactId: r.contact_id ?? null,
     type: r.type,
     occurredAt: new Date(r.occurred_at),
     baseAmount: r.base_amount === null ? null : BigInt(r.base_amount),

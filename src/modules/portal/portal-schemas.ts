@@ -285,6 +285,7 @@ export const PortalChallengesSchema = Type.Object(
         completed: Type.Boolean(),
         timeLeftSeconds: Type.Integer(),
         points: Nullable(Type.Integer()),
+        mine: Type.Boolean({ description: "A contact challenge: the member's own progress (decision 0061)" }),
       }),
     ),
     completions: Type.Array(
@@ -293,6 +294,7 @@ export const PortalChallengesSchema = Type.Object(
         name: Type.String(),
         completedAt: Timestamp,
         points: Nullable(Type.Integer()),
+        mine: Type.Boolean({ description: "The member's own completion of a contact challenge" }),
       }),
     ),
     badges: Type.Array(

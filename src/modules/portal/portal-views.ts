@@ -253,7 +253,10 @@ export async function perksOf(d: PortalViewDeps, programId: string, contact: Con
   return { memberships, entitlements };
 }
 
-/** The account's open challenges with their progress, its completions and the badges it holds. */
+/**
+ * The account's open challenges with their progress, the member's own contact challenges (decision
+ * 0061: its own progress, `mine`), the completions of the account and of the member, and the badges.
+ */
 export async function challengesOf(
   d: PortalViewDeps,
   programId: string,
@@ -261,7 +264,11 @@ export async function challengesOf(
   locale: string | undefined,
   now = new Date(),
 ) {
-  const { data, completions } = await d.engagement.challengesOfAccount(programId, contact.accountId, now);
+  const team = await d.engagement.challengesOfAccount(programId, contact.accountId, now);
+  const own = await d.engagement.challengesOfContact(programId, contact.id, now);
+  const data = [...team.data, ...own.data];
+  // Other contacts' completions of contact challenges are theirs; the team's and the member's show.
+  const completions = team.completions.filter((c) => c.contactId === null || c.contactId === contact.id);
   const challengeNames = new Map<string, string>();
   // Names and descriptions in the member's language where the operator translated them (decision 0041).
   for (const c of data) challengeNames.set(c.challenge, translated(c.name, c.translations, locale) ?? c.name);
@@ -296,12 +303,14 @@ export async function challengesOf(
       completed: c.completed,
       timeLeftSeconds: c.timeLeftSeconds,
       points: pointsOf(c.reward),
+      mine: c.contactId === contact.id,
     })),
     completions: completions.map((c) => ({
       challenge: c.challenge,
       name: challengeNames.get(c.challenge) ?? c.challenge,
       completedAt: c.completedAt,
       points: c.points,
+      mine: c.contactId === contact.id,
     })),
     badges,
   };

@@ -38,7 +38,7 @@ export const MESSAGE_DESCRIPTIONS: Record<MessageType, string> = {
   'payout.status_changed':
     'A partner payout changed status (pending, sent, paid, failed: a failed one gave the money back)',
   'challenge.completed':
-    'An account completed a challenge in one of its windows; its points, badge and catalog reward were given (once per window)',
+    'An account (or its contact, in a contact challenge) completed a challenge in one of its windows; its points, badge and catalog reward were given (once per window)',
   'badge.awarded': 'A badge was awarded to an account (by hand, or by a completed challenge)',
   'survey.answered':
     'A contact answered a survey (score and category; account and contact null when the survey is anonymous)',

@@ -117,8 +117,16 @@ export interface Challenges {
     completed: boolean;
     timeLeftSeconds: number;
     points: number | null;
+    /** A contact challenge: the member's own progress (decision 0061). */
+    mine: boolean;
   }>;
-  completions: Array<{ challenge: string; name: string; completedAt: string; points: number | null }>;
+  completions: Array<{
+    challenge: string;
+    name: string;
+    completedAt: string;
+    points: number | null;
+    mine: boolean;
+  }>;
   badges: Array<{
     id: string;
     code: string;

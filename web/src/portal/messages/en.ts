@@ -142,6 +142,8 @@ export const en = {
     ends: 'Ends on {date}',
     reward: 'Reward: {points}',
     metrics: { count: 'Activities', sum: 'Total', distinct: 'Different kinds' },
+    mine: 'Your own challenge: only your activity counts',
+    yours: 'Yours',
     completionsTitle: 'Completed challenges',
     completionsNone: 'No challenge completed yet.',
     badgesTitle: 'Badges',

@@ -141,6 +141,8 @@ export const fa: Messages = {
     ends: 'پایان در {date}',
     reward: 'جایزه: {points}',
     metrics: { count: 'فعالیت‌ها', sum: 'مجموع', distinct: 'انواع مختلف' },
+    mine: 'چالش شخصی شما: فقط فعالیت خودتان حساب می‌شود',
+    yours: 'مال شما',
     completionsTitle: 'چالش‌های تکمیل‌شده',
     completionsNone: 'هنوز چالشی تکمیل نشده است.',
     badgesTitle: 'نشان‌ها',

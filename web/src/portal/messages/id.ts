@@ -141,6 +141,8 @@ export const id: Messages = {
     ends: 'Berakhir pada {date}',
     reward: 'Hadiah: {points}',
     metrics: { count: 'Aktivitas', sum: 'Total', distinct: 'Jenis berbeda' },
+    mine: 'Tantangan pribadi Anda: hanya aktivitas Anda yang dihitung',
+    yours: 'Milik Anda',
     completionsTitle: 'Tantangan yang selesai',
     completionsNone: 'Belum ada tantangan yang selesai.',
     badgesTitle: 'Lencana',

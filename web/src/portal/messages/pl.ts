@@ -146,6 +146,8 @@ export const pl: Messages = {
     ends: 'Kończy się {date}',
     reward: 'Nagroda: {points}',
     metrics: { count: 'Aktywności', sum: 'Suma', distinct: 'Różne rodzaje' },
+    mine: 'Twoje własne wyzwanie: liczy się tylko Twoja aktywność',
+    yours: 'Twoje',
     completionsTitle: 'Ukończone wyzwania',
     completionsNone: 'Nie ukończono jeszcze żadnego wyzwania.',
     badgesTitle: 'Odznaki',

@@ -141,6 +141,8 @@ export const th: Messages = {
     ends: 'สิ้นสุดวันที่ {date}',
     reward: 'รางวัล: {points}',
     metrics: { count: 'กิจกรรม', sum: 'ยอดรวม', distinct: 'ประเภทที่ต่างกัน' },
+    mine: 'ภารกิจของคุณเอง: นับเฉพาะกิจกรรมของคุณ',
+    yours: 'ของคุณ',
     completionsTitle: 'ภารกิจที่สำเร็จ',
     completionsNone: 'ยังไม่มีภารกิจที่สำเร็จ',
     badgesTitle: 'เหรียญตรา',

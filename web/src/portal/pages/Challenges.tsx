@@ -1,5 +1,6 @@
-// Challenges and badges: the open challenges with each goal's progress and the time left, what was
-// completed (and paid), and the badges the account holds.
+// Challenges and badges: the open challenges with each goal's progress and the time left (the
+// account's, and the member's own contact challenges, marked: decision 0061), what was completed (and
+// paid), and the badges the account holds.
 import { useQuery } from '@tanstack/react-query';
 import { useI18n } from '../i18n';
 import { memberApi } from '../member-api';
@@ -26,6 +27,11 @@ export function Challenges() {
               <h2 id={`challenge-${c.code}`}>
                 <bdi>{c.name}</bdi>
               </h2>
+              {c.mine ? (
+                <p className="small" data-testid="mine">
+                  {m.challenges.mine}
+                </p>
+              ) : null}
               {c.description ? (
                 <p className="muted">
                   <bdi>{c.description}</bdi>
@@ -82,6 +88,7 @@ export function Challenges() {
                 <span className="line-what">
                   <span>
                     <bdi>{c.name}</bdi>
+                    {c.mine ? <span className="muted small"> · {m.challenges.yours}</span> : null}
                   </span>
                   <time className="muted small" dateTime={c.completedAt}>
                     {i.date(c.completedAt)}
