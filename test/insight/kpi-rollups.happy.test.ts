@@ -166,7 +166,9 @@ const rows = async () =>
   );
 
 describe('KPIs through the rollup', () => {
-  it('equal the on-request figures after random purchases, returns and late events', async () => {
+  it('equal the on-request figures after random purchases, returns and late events', {
+    timeout: 180_000,
+  }, async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(step, { minLength: 1, maxLength: 12 }),

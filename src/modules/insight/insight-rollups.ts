@@ -137,18 +137,7 @@ export async function orderDaysThroughRollup(
   // The months the period covers only in part: their orders are read from the events, by day.
   const partial = period.from.endsWith('-01') ? [] : [fromMonth];
   if (!toWhole && !partial.includes(toMonth)) partial.push(toMonth);
-  const [rows, touched] = await Promise.all([
-    selectRows<{ account_id: string; month: string; orders: number; net: string; late: boolean }>(
-      db,
-      sql`select account_id, month, sum(orders)::int as orders, sum(net)::text as net,
-                 bool_or(effect_month = ${toMonth}) as late
-            from insight_order_months
-           where program_id = ${programId} and month <= ${toMonth} and effect_month <= ${toMonth}
-             and month <> all(${textArray(partial)})
-           group by account_id, month`,
-    ),
-    orderMonthsTouched(db, programId, types, timeZone, state!.rolledUpTo),
-  ]);
+  const touched = await orderMonthsTouched(db, programId, types, timeZone, state!.rolledUpTo);
   const live = new Set<string>();
   const keys: AccountMonths = { accounts: [], months: [] };
   const add = (account: string, month: string) => {
@@ -159,10 +148,10 @@ export async function orderDaysThroughRollup(
     keys.months.push(month);
   };
   for (const [i, a] of touched.accounts.entries()) add(a, touched.months[i]!);
-  if (!toWhole) for (const r of rows) if (r.late) add(r.account_id, r.month);
   const orderDays: OrderDay[] = [];
-  for (const r of rows)
-    if (!live.has(`${r.account_id}\n${r.month}`))
+  for (const r of await wholeMonths(db, programId, keys, partial, toMonth, !toWhole, addMonth(fromMonth, -1)))
+    if (r.late) add(r.account_id, r.month);
+    else
       orderDays.push({ accountId: r.account_id, day: `${r.month}-01`, orders: r.orders, net: Number(r.net) });
   const ranges = partial.map((m) => ({
     start: monthStart(m, timeZone),
@@ -177,4 +166,42 @@ export async function orderDaysThroughRollup(
       accountMonthsReadDirectly: keys.accounts.length,
     },
   };
+}
+
+/**
+ * The rollup's whole months up to `toMonth`, but the account-months in `skip` and the partial months:
+ * one row per account-month from `window` on (retention and cohorts look at those months), and before
+ * it one row per account dated at its first month with an order (the figures only sum those months'
+ * orders and revenue, and take that first month). With `lateIn`, the account-months with a change in
+ * `toMonth` come back as `late` (their returns may fall after the period's end: read them directly).
+ */
+async function wholeMonths(
+  db: Executor,
+  programId: string,
+  skip: AccountMonths,
+  partial: string[],
+  toMonth: string,
+  lateIn: boolean,
+  window: string,
+) {
+  return selectRows<{ account_id: string; month: string; orders: number; net: string; late: boolean }>(
+    db,
+    sql`with m as (
+          select account_id, month, sum(orders)::int as orders, sum(net) as net,
+                 ${lateIn} and bool_or(effect_month = ${toMonth}) as late
+            from insight_order_months
+           where program_id = ${programId} and month <= ${toMonth} and effect_month <= ${toMonth}
+             and month <> all(${textArray(partial)})
+             and not exists (select 1 from unnest(${textArray(skip.accounts)}, ${textArray(skip.months)}) k(a, m)
+                              where k.a = account_id and k.m = month)
+           group by account_id, month),
+        kept as (select * from m where not late)
+        select account_id, month, orders, net::text as net, false as late from kept where month >= ${window}
+        union all
+        select account_id, coalesce(min(month) filter (where orders > 0), min(month)), sum(orders)::int,
+               sum(net)::text, false
+          from kept where month < ${window} group by account_id
+        union all
+        select account_id, month, 0, '0', true from m where late`,
+  );
 }
