@@ -1903,7 +1903,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refresh the RFM scores now (the server does it once a day; force scores the day again) */
+        /** Refresh the RFM scores and the KPI rollup now (the server does both in its due run; force scores the day again, recomputeRollups rebuilds the rollup whole) */
         post: operations["createInsightDueRun"];
         delete?: never;
         options?: never;
@@ -27086,6 +27086,8 @@ export interface operations {
                     asOf?: string;
                     /** @description Score again even if the day was scored already */
                     force?: boolean;
+                    /** @description Recompute the KPI rollup whole from the events (else it is brought up to date incrementally) */
+                    recomputeRollups?: boolean;
                 };
             };
         };
@@ -27111,6 +27113,17 @@ export interface operations {
                             asOf: string;
                             /** @description false: the day was scored already */
                             refreshed: boolean;
+                        };
+                        rollups: {
+                            /** @description Account-months computed again (null when recomputed whole) */
+                            accountMonths: number | null;
+                            /** @description true: recomputed whole (asked, first run, or the settings changed) */
+                            recomputed: boolean;
+                            /**
+                             * Format: date-time
+                             * @description The rollup watermark after the run
+                             */
+                            rolledUpTo: string;
                         };
                     };
                 };
@@ -42971,6 +42984,18 @@ export interface operations {
                             /** Format: int64 */
                             size: number;
                         }[];
+                        /** @description How the orders were read (docs/metrics.md, "Freshness and cost") */
+                        freshness: {
+                            /**
+                             * Format: int64
+                             * @description Account-months read from the events besides the partial months of the period
+                             */
+                            accountMonthsReadDirectly: number;
+                            /** @description Every event recorded before this instant is in the rollup; events recorded since were read directly, so the figures are current either way */
+                            rolledUpTo: string | null;
+                            /** @description 'rollup': whole months read from the KPI rollup, the rest from the events; 'events': all from the events */
+                            source: "rollup" | "events";
+                        };
                         from: string;
                         timeZone: string;
                         to: string;
@@ -43275,6 +43300,18 @@ export interface operations {
                         };
                         costPerPoint: string;
                         currency: string;
+                        /** @description How the orders were read (docs/metrics.md, "Freshness and cost") */
+                        freshness: {
+                            /**
+                             * Format: int64
+                             * @description Account-months read from the events besides the partial months of the period
+                             */
+                            accountMonthsReadDirectly: number;
+                            /** @description Every event recorded before this instant is in the rollup; events recorded since were read directly, so the figures are current either way */
+                            rolledUpTo: string | null;
+                            /** @description 'rollup': whole months read from the KPI rollup, the rest from the events; 'events': all from the events */
+                            source: "rollup" | "events";
+                        };
                         from: string;
                         kpis: {
                             /** Format: int64 */

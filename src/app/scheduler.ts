@@ -110,6 +110,14 @@ export async function startScheduler(
       log.error({ err: error, programId: programId }, 'RFM refresh failed; it will be retried');
     }
     try {
+      const { recomputed, accountMonths } = await services.insight.rollUpKpis(programId);
+      if (recomputed || (accountMonths ?? 0) > 0)
+        log.info({ programId: programId, recomputed, accountMonths }, 'KPI rollup brought up to date');
+    } catch (error) {
+      failed.push(error);
+      log.error({ err: error, programId: programId }, 'KPI rollup failed; it will be retried');
+    }
+    try {
       const result = await services.notifications.runDue(programId, new Date());
       if (result.expiringSoon + result.statements > 0)
         log.info({ programId: programId, ...result }, 'notifications due run');

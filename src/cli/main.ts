@@ -39,6 +39,8 @@ Usage:
   fidelis report kpis [--from DATE] [--to DATE] [--breakdown segment|tier|country|plan|cohort] [--json|--csv] [--program ID]
                                          the program's KPIs for a period (docs/metrics.md)
   fidelis report cohorts [--from DATE] [--to DATE] [--json|--csv] [--program ID]
+  fidelis report rollup [--recompute] [--program ID]
+                                         bring the KPI rollup up to date (--recompute: rebuild it whole; decision 0059)
   fidelis export KIND [--from DATE] [--to DATE] [--output FILE] [--program ID]
                                          stream a CSV export to FILE (or standard output), rows counted on standard error
 
@@ -63,6 +65,7 @@ const OPTIONS = {
   breakdown: { type: 'string' },
   json: { type: 'boolean' },
   csv: { type: 'boolean' },
+  recompute: { type: 'boolean' },
   output: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -321,7 +324,16 @@ export async function main(argv: string[]): Promise<number> {
           console.log(values.json ? JSON.stringify(cohorts, null, 2) : printCohorts(cohorts));
           return 0;
         }
-        throw new Error('usage: fidelis report kpis|cohorts [--from DATE] [--to DATE]');
+        if (sub === 'rollup') {
+          const run = await services.insight.rollUpKpis(id, { ...(values.recompute && { recompute: true }) });
+          console.log(
+            run.recomputed
+              ? `KPI rollup recomputed whole, up to ${run.rolledUpTo}`
+              : `KPI rollup up to ${run.rolledUpTo} (${run.accountMonths} account-months computed again)`,
+          );
+          return 0;
+        }
+        throw new Error('usage: fidelis report kpis|cohorts|rollup [--from DATE] [--to DATE]');
       });
     default:
       console.error(`unknown command ${command}\n\n${HELP}`);

@@ -48,6 +48,13 @@ export function printKpis(report: KpiReport): string {
   if (report.breakdown)
     for (const g of report.breakdown.groups)
       out.push('', `${report.breakdown.dimension} ${g.key}`, ...lines(g.kpis, report.currency, '  '));
+  const f = report.freshness;
+  out.push(
+    '',
+    f.rolledUpTo
+      ? `orders: whole months from the rollup (up to ${f.rolledUpTo}), the rest from the events (${f.accountMonthsReadDirectly} account-months)`
+      : 'orders: all read from the events (no rollup yet)',
+  );
   return out.join('\n');
 }
 

@@ -317,6 +317,23 @@ describe('fidelis CLI', () => {
     expect(log.data.at(-1)).toMatchObject({ resourceId: programId, after: { name: 'Northwind Partners' } });
   });
 
+  it('brings the KPI rollup up to date and reports through it', { timeout: SLOW }, async () => {
+    const run = await cliOk(['report', 'rollup', '--recompute', '--program', programId]);
+    expect(run.stdout).toMatch(/KPI rollup recomputed whole, up to 20/);
+    const kpis = await cliOk([
+      'report',
+      'kpis',
+      '--from',
+      '2026-03-01',
+      '--to',
+      '2026-03-31',
+      '--program',
+      programId,
+    ]);
+    expect(kpis.stdout).toMatch(/net revenue\s+60\.00 EUR/);
+    expect(kpis.stdout).toMatch(/orders: whole months from the rollup \(up to 20/);
+  });
+
   it('loads the demo program and prints a working admin key', { timeout: SLOW }, async () => {
     const run = await cliOk(['demo']);
     const demoProgram = /demo program (prg_\S+): (\d+) accounts, (\d+) contacts/.exec(run.stdout);

@@ -18,7 +18,13 @@ export {
   totalsAtLeast,
   totalsSql,
 } from './events-history-store.ts';
-
+export {
+  type AccountMonths,
+  inAccountMonths,
+  orderDaysOf,
+  orderMonthChangesSql,
+  orderMonthsTouched,
+} from './events-orders.ts';
 export { type MetricWindow, metricTotals } from './events-store.ts';
 
 /**

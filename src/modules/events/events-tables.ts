@@ -59,6 +59,8 @@ export const events = pgTable(
     index('events_original_idx').on(t.programId, t.originalEventId),
     // The partners' commission sweep reads events in the order they were recorded (decision 0052).
     index('events_received_idx').on(t.programId, t.receivedAt, t.id),
+    // The KPI rollup reads the orders of a month directly (its partial months, decision 0059).
+    index('events_occurred_idx').on(t.programId, t.occurredAt),
     foreignKey({
       name: 'events_account_fk',
       columns: [t.programId, t.accountId],

@@ -9,9 +9,10 @@ import {
   firstOrderMonths,
   type KpiInput,
   kpisByGroup,
+  type OrderDay,
 } from '../../core/insight/kpis.ts';
 import { isCalendarDate } from '../../core/reference.ts';
-import type { Database } from '../../db/client.ts';
+import type { Database, Executor } from '../../db/client.ts';
 import { accountDimensions } from '../accounts/accounts-reads.ts';
 import { orderDays } from '../events/events-reads.ts';
 import { memberCreditsByReason, memberPostingSums } from '../ledger/ledger-reads.ts';
@@ -19,6 +20,7 @@ import { ledgerSettings } from '../ledger/ledger-settings.ts';
 import { planByAccount } from '../memberships/memberships-reads.ts';
 import type { ProgramService } from '../programs/programs-service.ts';
 import type { TierService } from '../tiers/tiers-service.ts';
+import { type Freshness, orderDaysThroughRollup } from './insight-rollups.ts';
 import { insightSettings } from './insight-settings.ts';
 
 export interface InsightDeps {
@@ -74,12 +76,13 @@ async function inputOf(
   programId: string,
   query: PeriodQuery,
   now: Date,
+  useRollup: boolean,
 ) {
   const program = await programs.get(programId);
   const period = periodOf(query, program.timeZone, now);
   const { purchaseTypes, roi } = insightSettings(program.settings);
-  const [days, postings, credits] = await Promise.all([
-    orderDays(database.db, programId, purchaseTypes, period.end, program.timeZone),
+  const [orders, postings, credits] = await Promise.all([
+    readOrders(database.db, programId, purchaseTypes, program.timeZone, period, useRollup),
     memberPostingSums(database.db, programId, period.start, period.end),
     memberCreditsByReason(database.db, programId, period.start, period.end),
   ]);
@@ -88,12 +91,29 @@ async function inputOf(
     to: period.to,
     currency: program.baseCurrency,
     costPerPoint: ledgerSettings(program.settings).costPerPoint,
-    orderDays: days,
+    orderDays: orders.orderDays,
     postings,
     credits,
     roiAssumptions: roi,
   };
-  return { program, period, input, purchaseTypes };
+  return { program, period, input, purchaseTypes, freshness: orders.freshness };
+}
+
+/** The period's order days: through the rollup when the program has one, else from the events. */
+async function readOrders(
+  db: Executor,
+  programId: string,
+  types: string[],
+  timeZone: string,
+  period: { from: string; to: string; end: Date },
+  useRollup: boolean,
+): Promise<{ orderDays: OrderDay[]; freshness: Freshness }> {
+  const rolled = useRollup ? await orderDaysThroughRollup(db, programId, types, timeZone, period) : null;
+  if (rolled) return rolled;
+  return {
+    orderDays: await orderDays(db, programId, types, period.end, timeZone),
+    freshness: { source: 'events', rolledUpTo: null, accountMonthsReadDirectly: 0 },
+  };
 }
 
 /** Each account's group for a breakdown, as of the period's end. */
@@ -118,13 +138,25 @@ async function groupsOf(
   return new Map(accounts.flatMap((a, i) => (held[i] ? [[a.id, held[i]!.code] as const] : [])));
 }
 
+/** `rollup: false` reads every order from the events (the on-request computation the rollup must equal). */
+export interface ReadOptions {
+  now?: Date;
+  rollup?: boolean;
+}
+
 export async function kpis(
   deps: InsightDeps,
   programId: string,
   query: PeriodQuery & { breakdown?: Breakdown },
-  now = new Date(),
+  options: ReadOptions = {},
 ) {
-  const { program, period, input, purchaseTypes } = await inputOf(deps, programId, query, now);
+  const { program, period, input, purchaseTypes, freshness } = await inputOf(
+    deps,
+    programId,
+    query,
+    options.now ?? new Date(),
+    options.rollup ?? true,
+  );
   const groups = query.breakdown
     ? await groupsOf(deps, programId, query.breakdown, input, period.end)
     : undefined;
@@ -135,6 +167,7 @@ export async function kpis(
     currency: program.baseCurrency,
     costPerPoint: input.costPerPoint,
     purchaseTypes,
+    freshness,
     kpis: computeKpis(input),
     ...(query.breakdown &&
       groups && {
@@ -146,12 +179,24 @@ export async function kpis(
   };
 }
 
-export async function cohorts(deps: InsightDeps, programId: string, query: PeriodQuery, now = new Date()) {
-  const { program, period, input } = await inputOf(deps, programId, query, now);
+export async function cohorts(
+  deps: InsightDeps,
+  programId: string,
+  query: PeriodQuery,
+  options: ReadOptions = {},
+) {
+  const { program, period, input, freshness } = await inputOf(
+    deps,
+    programId,
+    query,
+    options.now ?? new Date(),
+    options.rollup ?? true,
+  );
   return {
     from: period.from,
     to: period.to,
     timeZone: program.timeZone,
+    freshness,
     cohorts: cohortTable(input.orderDays, period.from, period.to),
   };
 }

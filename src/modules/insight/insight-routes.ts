@@ -103,7 +103,7 @@ export const insightRoutes = routeModule({
       '/insight/due-runs',
       rfmOp(
         'admin',
-        'Refresh the RFM scores now (the server does it once a day; force scores the day again)',
+        'Refresh the RFM scores and the KPI rollup now (the server does both in its due run; force scores the day again, recomputeRollups rebuilds the rollup whole)',
         {
           body: Type.Optional(InsightRunBody),
           response: responses({ 200: InsightRunSchema }),
@@ -111,10 +111,14 @@ export const insightRoutes = routeModule({
       ),
       async (request) => {
         const asOf = dateOf(request.body?.asOf);
+        const programId = principal(request).programId;
         return {
-          rfm: await insight.refreshRfm(principal(request).programId, {
+          rfm: await insight.refreshRfm(programId, {
             ...(asOf && { asOf }),
             ...(request.body?.force && { force: true }),
+          }),
+          rollups: await insight.rollUpKpis(programId, {
+            ...(request.body?.recomputeRollups && { recompute: true }),
           }),
         };
       },

@@ -132,6 +132,23 @@ export const KpisSchema = Type.Object({
   ),
 });
 
+const FreshnessSchema = Type.Object(
+  {
+    source: Type.Union([Type.Literal('rollup'), Type.Literal('events')], {
+      description:
+        "'rollup': whole months read from the KPI rollup, the rest from the events; 'events': all from the events",
+    }),
+    rolledUpTo: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description:
+        'Every event recorded before this instant is in the rollup; events recorded since were read directly, so the figures are current either way',
+    }),
+    accountMonthsReadDirectly: Type.Integer({
+      description: 'Account-months read from the events besides the partial months of the period',
+    }),
+  },
+  { description: 'How the orders were read (docs/metrics.md, "Freshness and cost")' },
+);
+
 export const KpiReportSchema = Type.Object({
   from: Type.String(),
   to: Type.String(),
@@ -139,6 +156,7 @@ export const KpiReportSchema = Type.Object({
   currency: Type.String(),
   costPerPoint: Type.String(),
   purchaseTypes: Type.Array(Type.String()),
+  freshness: FreshnessSchema,
   kpis: KpisSchema,
   breakdown: Type.Optional(
     Type.Object({
@@ -157,6 +175,7 @@ export const CohortReportSchema = Type.Object({
   from: Type.String(),
   to: Type.String(),
   timeZone: Type.String(),
+  freshness: FreshnessSchema,
   cohorts: Type.Array(
     Type.Object({
       cohort: Type.String({ description: 'First-order month YYYY-MM' }),
@@ -223,6 +242,12 @@ export const InsightRunBody = Type.Object(
       description: 'Score as of this instant (its local day); default now',
     }),
     force: Type.Optional(Type.Boolean({ description: 'Score again even if the day was scored already' })),
+    recomputeRollups: Type.Optional(
+      Type.Boolean({
+        description:
+          'Recompute the KPI rollup whole from the events (else it is brought up to date incrementally)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -232,6 +257,15 @@ export const InsightRunSchema = Type.Object({
     asOf: Type.String(),
     refreshed: Type.Boolean({ description: 'false: the day was scored already' }),
     accounts: Type.Integer(),
+  }),
+  rollups: Type.Object({
+    recomputed: Type.Boolean({
+      description: 'true: recomputed whole (asked, first run, or the settings changed)',
+    }),
+    accountMonths: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'Account-months computed again (null when recomputed whole)',
+    }),
+    rolledUpTo: Type.String({ format: 'date-time', description: 'The rollup watermark after the run' }),
   }),
 });
 

@@ -13,6 +13,7 @@ import { cohortCsv, kpiCsv } from './insight-kpi-csv.ts';
 import { cohorts, kpis } from './insight-kpis.ts';
 import { npsValueReport } from './insight-nps-value.ts';
 import { refreshRfm, rfmList, rfmOf, rfmSummary } from './insight-rfm.ts';
+import { rollUpKpis } from './insight-rollups.ts';
 import { surveyResults } from './insight-survey-results.ts';
 import {
   answerByApi,
@@ -53,6 +54,7 @@ export function createInsightService(
     kpiCsv,
     cohortCsv,
     refreshRfm,
+    rollUpKpis,
     rfmOf,
     rfmSummary,
     rfmList,

@@ -149,3 +149,38 @@ export const surveyAnswers = pgTable(
     check('survey_answers_anonymous_ck', sql`(${t.accountId} is null) = (${t.contactId} is null)`),
   ],
 );
+
+/**
+ * The KPI rollup (decision 0059): per account, local month of the order (program time zone) and local
+ * month in which a change took effect (the order itself, or a return: the later of the return's and the
+ * order's instant), the change in counted orders and in net revenue (minor units of the base currency).
+ * Summing the rows of an order month up to an effect month gives that month's orders as known then.
+ */
+export const insightOrderMonths = pgTable(
+  'insight_order_months',
+  {
+    programId: text('program_id').notNull(),
+    accountId: text('account_id').notNull(),
+    /** `YYYY-MM`: the orders' local month. */
+    month: text('month').notNull(),
+    /** `YYYY-MM`: the local month the change took effect. */
+    effectMonth: text('effect_month').notNull(),
+    orders: integer('orders').notNull(),
+    net: bigint('net', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.programId, t.accountId, t.month, t.effectMonth] })],
+);
+
+/** Per program: what the rollup holds (every event recorded before `rolledUpTo`) and how it was built. */
+export const insightRollups = pgTable('insight_rollups', {
+  programId: text('program_id')
+    .primaryKey()
+    .references(() => programs.id),
+  /** The watermark: every event recorded (`received_at`) before it is in the rollup. */
+  rolledUpTo: timestamp('rolled_up_to', { withTimezone: true }).notNull(),
+  /** The settings the rows were built with: another zone or purchase types make them unusable. */
+  timeZone: text('time_zone').notNull(),
+  purchaseTypes: jsonb('purchase_types').$type<string[]>().notNull(),
+  recomputedAt: timestamp('recomputed_at', { withTimezone: true }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});
