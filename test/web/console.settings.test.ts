@@ -100,6 +100,10 @@ describe('Settings › Policies', () => {
     await approvers.getByLabel('approver').uncheck();
     const requesters = page.getByRole('group', { name: 'Requests by these contacts always need approval' });
     await requesters.getByLabel('buyer').check();
+    // A weekly payout schedule (decision 0060), from Fridays.
+    const frequency = page.getByLabel('Propose payout runs');
+    await frequency.selectOption('weekly');
+    await page.getByLabel('From weekday (weekly)').selectOption('friday');
     await page.getByRole('button', { name: 'Save the policies' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor(PATIENT);
     const after = await apiGet('/v1/program');
@@ -119,7 +123,7 @@ describe('Settings › Policies', () => {
     });
     expect(after.settings.commissions).toMatchObject({
       minimumPayout: 7500,
-      payoutSchedule: { frequency: 'off' },
+      payoutSchedule: { frequency: 'weekly', weekday: 'friday' },
     });
     // What the form does not show is kept (the Program screen's settings).
     expect(after.settings.branding).toEqual(before.settings.branding);
@@ -138,6 +142,8 @@ describe('Settings › Policies', () => {
     await page.getByText('Now €75.00').waitFor();
     expect(await approvers.getByLabel('approver').isChecked()).toBe(false);
     expect(await requesters.getByLabel('buyer').isChecked()).toBe(true);
+    expect(await frequency.inputValue()).toBe('weekly');
+    expect(await page.getByLabel('From weekday (weekly)').inputValue()).toBe('friday');
     expect(await accessibility(page)).toEqual([]);
     await shot(page, 'policies');
     await page.context().close();

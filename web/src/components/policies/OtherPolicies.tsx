@@ -21,13 +21,17 @@ import {
   unitsOf,
 } from './policy-fields';
 
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
 export const OTHER_FIELDS = [
   'settings.events.unknownAccount',
   'settings.events.maxFutureMinutes',
   'settings.keys.requestsPerMinute',
   'settings.claims.submissionWindowDays',
   'settings.commissions.minimumPayout',
-  'settings.commissions.payoutSchedule',
+  'settings.commissions.payoutSchedule.frequency',
+  'settings.commissions.payoutSchedule.dayOfMonth',
+  'settings.commissions.payoutSchedule.weekday',
   'settings.portal.companyRoles',
   'settings.portal.signInByMail',
   'settings.notifications.statements',
@@ -79,6 +83,7 @@ export function PartnersSection({ program, f }: SectionProps) {
   const schedule = (commissions.payoutSchedule ?? { frequency: 'off' }) as {
     frequency: string;
     dayOfMonth?: number;
+    weekday?: string;
   };
   const currency = program.baseCurrency;
   const minimum = commissions.minimumPayout as number | undefined;
@@ -100,13 +105,33 @@ export function PartnersSection({ program, f }: SectionProps) {
         hint={moneyHint(minimum, currency, 'Less is carried to a later run; empty: none')}
         inputMode="decimal"
       />
+      <SelectField
+        f={f}
+        name="settings.commissions.payoutSchedule.frequency"
+        label="Propose payout runs"
+        value={schedule.frequency}
+        options={[
+          ['off', 'on demand only'],
+          ['weekly', 'weekly (the previous week)'],
+          ['monthly', 'monthly (the previous month)'],
+          ['quarterly', 'quarterly (the previous quarter)'],
+        ]}
+        hint="In the program's time zone (decision 0060)"
+      />
       <InputField
         f={f}
-        name="settings.commissions.payoutSchedule"
-        label="Propose payout runs monthly from day"
-        value={schedule.frequency === 'monthly' ? schedule.dayOfMonth : undefined}
-        hint="1–28 (the previous month's run); empty: proposed on demand only"
+        name="settings.commissions.payoutSchedule.dayOfMonth"
+        label="From day of the month (monthly; quarterly: of the quarter's first month)"
+        value={schedule.dayOfMonth}
+        hint="1–28"
         inputMode="numeric"
+      />
+      <SelectField
+        f={f}
+        name="settings.commissions.payoutSchedule.weekday"
+        label="From weekday (weekly)"
+        value={schedule.weekday ?? 'monday'}
+        options={WEEKDAYS.map((d) => [d, d[0]!.toUpperCase() + d.slice(1)] as const)}
       />
     </div>
   );
@@ -196,7 +221,11 @@ export function InsightSection({ program, f }: SectionProps) {
 
 export function collectOther(form: FormData, program: Program): Modules {
   const currency = program.baseCurrency;
-  const day = numberOr(text(form, 'settings.commissions.payoutSchedule'));
+  const frequency = text(form, 'settings.commissions.payoutSchedule.frequency') || 'off';
+  const day = numberOr(text(form, 'settings.commissions.payoutSchedule.dayOfMonth'));
+  const weekday = text(form, 'settings.commissions.payoutSchedule.weekday');
+  // What the form does not show (the schedule's currencies) is kept.
+  const { currencies } = (moduleOf(program, 'commissions').payoutSchedule ?? {}) as { currencies?: string[] };
   const statements = text(form, 'settings.notifications.statements');
   const purchaseTypes = text(form, 'settings.insight.purchaseTypes')
     .split(',')
@@ -226,7 +255,14 @@ export function collectOther(form: FormData, program: Program): Modules {
     commissions: defined({
       ...moduleOf(program, 'commissions'),
       minimumPayout: minorUnitsOr(text(form, 'settings.commissions.minimumPayout'), currency),
-      payoutSchedule: day === undefined ? { frequency: 'off' } : { frequency: 'monthly', dayOfMonth: day },
+      payoutSchedule:
+        frequency === 'off'
+          ? { frequency: 'off' }
+          : defined({
+              frequency,
+              ...(frequency === 'weekly' ? { weekday } : { dayOfMonth: day }),
+              currencies,
+            }),
     }),
     portal: defined({
       ...moduleOf(program, 'portal'),
