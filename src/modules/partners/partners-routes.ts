@@ -6,6 +6,7 @@ import { responses } from '../../http/responses.ts';
 import { created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { commissionRoutes } from './partners-commission-routes.ts';
+import { FunnelSchema } from './partners-funnel-schemas.ts';
 import {
   AttributeBody,
   ClaimPage,
@@ -20,7 +21,6 @@ import {
   CreateReferralProgramBody,
   DecisionBody,
   FunnelQuery,
-  FunnelSchema,
   PageQuery,
   ReferralPage,
   ReferralParams,

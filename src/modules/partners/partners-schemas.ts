@@ -1,4 +1,5 @@
-// Partners request and response schemas: referral programs, codes, referrals, the funnel, sales claims.
+// Partners request and response schemas: referral programs, codes, referrals, the funnel's query, sales
+// claims (the funnel's answer is in partners-funnel-schemas.ts).
 import Type, { type Static } from 'typebox';
 import { CalendarDate, Cursor, Limit, Name, PageOf, Ref, Timestamp } from '../../http/schemas.ts';
 import { EVENT_TYPE_NAME } from '../event-types/event-types-schemas.ts';
@@ -303,16 +304,6 @@ export const FunnelQuery = Type.Object(
   { referralProgram: Type.Optional(ReferralProgramCode), campaign: Type.Optional(Campaign) },
   { additionalProperties: false },
 );
-export const FunnelSchema = Type.Object({
-  referralProgram: Nullable(Type.String()),
-  campaign: Nullable(Type.String()),
-  codesIssued: Type.Integer(),
-  attributed: Type.Integer(),
-  inReview: Type.Integer(),
-  converted: Type.Integer(),
-  rewarded: Type.Integer(),
-  rejected: Type.Integer(),
-});
 
 // Sales claims
 
