@@ -116,7 +116,7 @@ export function PartnersSection({ program, f }: SectionProps) {
           ['monthly', 'monthly (the previous month)'],
           ['quarterly', 'quarterly (the previous quarter)'],
         ]}
-        hint="In the program's time zone (decision 0060)"
+        hint="In the program's time zone; each period is proposed once"
       />
       <InputField
         f={f}
