@@ -18,7 +18,6 @@ export function groupCommitter<T, R>(
   options: GroupCommitOptions,
 ): (item: T) => Promise<R> {
   const waiting: Array<{ item: T; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
-  let running = 0;
 
   async function alone(entry: (typeof waiting)[number]): Promise<void> {
     try {
@@ -47,15 +46,7 @@ export function groupCommitter<T, R>(
     }
   }
 
-  // A drain that just ended may leave an item pushed after its last look: look again when it ends.
-  function kick(): void {
-    if (running >= options.inFlight || waiting.length === 0) return;
-    running++;
-    void drain().finally(() => {
-      running--;
-      kick();
-    });
-  }
+  const kick = pump(options.inFlight, () => waiting.length, drain);
 
   return (item: T) =>
     new Promise<R>((resolve, reject) => {
@@ -76,7 +67,6 @@ export function sharedLookup<K, V>(
   options: { inFlight: number; maxKeys: number },
 ): (keys: K[]) => Promise<Map<K, V>> {
   const waiting: Array<{ keys: K[]; resolve: (r: Map<K, V>) => void; reject: (e: unknown) => void }> = [];
-  let running = 0;
 
   async function drain(): Promise<void> {
     while (waiting.length > 0) {
@@ -101,18 +91,28 @@ export function sharedLookup<K, V>(
     }
   }
 
-  function kick(): void {
-    if (running >= options.inFlight || waiting.length === 0) return;
-    running++;
-    void drain().finally(() => {
-      running--;
-      kick();
-    });
-  }
+  const kick = pump(options.inFlight, () => waiting.length, drain);
 
   return (keys: K[]) =>
     new Promise<Map<K, V>>((resolve, reject) => {
       waiting.push({ keys, resolve, reject });
       kick();
     });
+}
+
+/**
+ * Starts `drain` while work is waiting, at most `inFlight` at once. A drain that just ended may leave
+ * an item pushed after its last look: it looks again when it ends.
+ */
+function pump(inFlight: number, waiting: () => number, drain: () => Promise<void>): () => void {
+  let running = 0;
+  const kick = (): void => {
+    if (running >= inFlight || waiting() === 0) return;
+    running++;
+    void drain().finally(() => {
+      running--;
+      kick();
+    });
+  };
+  return kick;
 }
