@@ -1,12 +1,12 @@
 // A running API (through app.inject) on a fresh store, with two programs and keys of each scope.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { atFileEnd } from './file-end.ts';
 import { createServices, type ServiceOptions, type Services } from '../../src/app/compose.ts';
 import { buildApp } from '../../src/app/http.ts';
 import type { Database } from '../../src/db/client.ts';
 import { FIXTURE } from './actor.ts';
 import { freshDatabase } from './db.ts';
+import { atFileEnd } from './file-end.ts';
 
 /** The POST routes that move points or money: they require an Idempotency-Key. */
 const MONEY_WRITES =
