@@ -1,5 +1,6 @@
-// Engagement: challenges (list filtered by name and paged; a form to create or change one whose
-// refusals show at their fields; each member's progress), badges (list, define, award by hand to an
+// Engagement: challenges (list filtered by name and paged, each marked a team (account) or contact
+// challenge; a form to create or change one whose refusals show at their fields; an account's or a
+// contact's progress and the completions: components/ChallengeProgress), badges (list, define, award by hand to an
 // account) and leaderboards (the standings, with an account's own place). Defining challenges and
 // badges needs the admin scope, awarding a badge the write scope; everyone reads.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -7,6 +8,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
 import type { paths } from '../api/schema';
+import { ChallengeProgress } from '../components/ChallengeProgress';
 import { Field, formErrors, pointerIn } from '../components/Fields';
 import { AccountName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
@@ -16,6 +18,14 @@ import { can, useSession } from '../session';
 type Challenge = Schemas['Challenge'];
 type ChallengeBody = paths['/v1/challenges']['post']['requestBody']['content']['application/json'];
 type Goal = ChallengeBody['goals'][number];
+type Participant = NonNullable<ChallengeBody['participant']>;
+
+/** Who takes part, as the list and the form say it (decision 0061; absent: account). */
+const PARTICIPANTS: Record<Participant, { short: string; long: string }> = {
+  account: { short: 'Account (team)', long: "Account — a team challenge: every contact's events count" },
+  contact: { short: 'Contact (each person)', long: 'Contact — each person progresses on their own events' },
+};
+const participantOf = (c: Challenge): Participant => (c.participant === 'contact' ? 'contact' : 'account');
 
 export function Engagement() {
   const session = useSession();
@@ -66,6 +76,7 @@ function Challenges() {
   );
   const all = list.data?.pages.flatMap((p) => p.data) ?? [];
   const rows = all.filter((c) => `${c.name} ${c.code}`.toLowerCase().includes(filter.toLowerCase()));
+  const shown = all.find((c) => c.code === progressOf);
   return (
     <section aria-labelledby="challenges-title">
       <h2 id="challenges-title">Challenges</h2>
@@ -101,6 +112,7 @@ function Challenges() {
           <thead>
             <tr>
               <th scope="col">Challenge</th>
+              <th scope="col">Taking part</th>
               <th scope="col">Goals</th>
               <th scope="col">Window</th>
               <th scope="col">Reward</th>
@@ -115,6 +127,7 @@ function Challenges() {
                   {c.name}
                   <div className="muted">{c.code}</div>
                 </td>
+                <td data-testid={`participant-${c.code}`}>{PARTICIPANTS[participantOf(c)].short}</td>
                 <td>
                   {(c.goals as Goal[]).map((g) => (
                     <div key={`${g.metric}:${g.eventTypes.join()}:${g.target}`}>
@@ -151,7 +164,7 @@ function Challenges() {
           More challenges
         </button>
       )}
-      {progressOf && <ChallengeProgress code={progressOf} />}
+      {shown && <ChallengeProgress key={shown.code} challenge={shown} />}
     </section>
   );
 }
@@ -180,7 +193,7 @@ function challengeField(path: string): string | undefined {
   if (p === '/reward') return 'points';
   if (p.startsWith('/window')) return 'window';
   if (p.startsWith('/audience')) return 'audience';
-  return /^\/(code|name|description|startsAt|endsAt)/.exec(p)?.[1];
+  return /^\/(code|name|description|participant|startsAt|endsAt)/.exec(p)?.[1];
 }
 
 const emptyGoal = (): Goal => ({ metric: 'count', eventTypes: [], target: '' });
@@ -190,6 +203,9 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
   const [goals, setGoals] = useState<Goal[]>((challenge?.goals as Goal[] | undefined) ?? [emptyGoal()]);
   const original = challenge?.window as ChallengeBody['window'] | undefined;
   const [windowKind, setWindowKind] = useState(original?.kind ?? 'calendar');
+  const [participant, setParticipant] = useState<Participant>(
+    challenge ? participantOf(challenge) : 'account',
+  );
   const save = useMutation({
     mutationFn: (body: ChallengeBody) => {
       if (challenge) {
@@ -221,6 +237,7 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
       code: text('code') || (challenge?.code ?? ''),
       name: text('name'),
       ...(text('description') && { description: text('description') }),
+      participant,
       ...(audience && { audience: { condition: audience } }),
       ...(challenge?.startsAt && { startsAt: challenge.startsAt }),
       window:
@@ -259,6 +276,24 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
           name="description"
           label="Description"
           control={(props) => <textarea {...props} rows={2} defaultValue={challenge?.description ?? ''} />}
+        />
+        <Field
+          errors={f}
+          name="participant"
+          label="Who takes part"
+          control={(props) => (
+            <select
+              {...props}
+              value={participant}
+              onChange={(e) => setParticipant(e.target.value as Participant)}
+            >
+              {(['account', 'contact'] as const).map((k) => (
+                <option key={k} value={k}>
+                  {PARTICIPANTS[k].long}
+                </option>
+              ))}
+            </select>
+          )}
         />
         <label htmlFor="challenge-window-kind">Window</label>
         <select
@@ -350,7 +385,11 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
         <Field
           errors={f}
           name="audience"
-          label="Audience (a CEL condition on the account; empty: everyone)"
+          label={
+            participant === 'contact'
+              ? 'Audience (a CEL condition on the account and contact.role, contact.locale, contact.id; empty: everyone)'
+              : 'Audience (a CEL condition on the account; empty: everyone)'
+          }
           defaultValue={(challenge?.audience as { condition?: string } | undefined)?.condition ?? ''}
         />
         <Field
@@ -371,85 +410,6 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
           </button>
         </span>
       </form>
-    </section>
-  );
-}
-
-function ChallengeProgress({ code }: { code: string }) {
-  const [account, setAccount] = useState('');
-  const progress = useQuery({
-    queryKey: ['challenge-progress', code, account],
-    enabled: account !== '',
-    queryFn: () =>
-      data(
-        api.GET('/v1/challenges/{challengeCode}/progress', {
-          params: { path: { challengeCode: code }, query: { account } },
-        }),
-      ),
-  });
-  const p = progress.data;
-  return (
-    <section aria-labelledby="progress-title" className="panel">
-      <h3 id="progress-title">Progress on {code}</h3>
-      <form
-        className="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setAccount(String(new FormData(e.currentTarget).get('account') ?? '').trim());
-        }}
-      >
-        <label htmlFor="progress-account">Member account (id or CRM id)</label>
-        <input id="progress-account" name="account" required />
-        <button type="submit">Show progress</button>
-      </form>
-      <ProblemAlert error={progress.error} />
-      {p && (
-        <>
-          <p data-testid="progress-status">
-            {p.status.replaceAll('_', ' ')}: {p.stepsDone} of {p.steps} goals done
-            {p.window && ` in the window ${formatDate(p.window.start)} – ${formatDate(p.window.end)}`}
-            {!p.eligible && ' (the account is not in the audience)'}
-            {p.completion && `; completed ${formatDateTime(p.completion.completedAt)}`}
-          </p>
-          <table>
-            <caption>
-              Goals of {p.name} for {account}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Goal</th>
-                <th scope="col" className="number">
-                  Value
-                </th>
-                <th scope="col" className="number">
-                  Target
-                </th>
-                <th scope="col">Progress</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.goals.map((g) => {
-                const ratio = Math.min(1, Number(g.value) / Number(g.target) || 0);
-                return (
-                  <tr key={`${g.metric}:${g.eventTypes.join()}:${g.target}`}>
-                    <td>{g.label ?? `${g.metric} of ${g.eventTypes.join(', ')}`}</td>
-                    <td className="number">{g.value}</td>
-                    <td className="number">{g.target}</td>
-                    <td>
-                      <progress
-                        value={ratio}
-                        max={1}
-                        aria-label={`${g.label ?? g.metric}: ${Math.round(ratio * 100)}%`}
-                      />
-                      {g.done && ' done'}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </>
-      )}
     </section>
   );
 }
