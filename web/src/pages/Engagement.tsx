@@ -185,13 +185,14 @@ function rewardText(r: ChallengeBody['reward']): string {
 /** /body/goals/0/target → goals.0.target; /body/reward/points → points. */
 function challengeField(path: string): string | undefined {
   const p = pointerIn(path);
-  const goal = /^\/goals\/(\d+)\/(eventTypes|metric|target|attribute|label)/.exec(p);
+  const goal = /^\/goals\/(\d+)\/(eventTypes|metric|period|target|attribute|label)/.exec(p);
   if (goal) return `goals.${goal[1]}.${goal[2]}`;
   if (p === '/goals') return 'goals';
-  const reward = /^\/reward\/(points|badge)/.exec(p);
+  const reward = /^\/reward\/(points|badge|catalogReward)/.exec(p);
   if (reward) return reward[1];
   if (p === '/reward') return 'points';
   if (p.startsWith('/window')) return 'window';
+  if (p === '/enrolment' || p === '/required') return p.slice(1);
   if (p.startsWith('/audience')) return 'audience';
   return /^\/(code|name|description|participant|startsAt|endsAt)/.exec(p)?.[1];
 }
@@ -202,7 +203,7 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
   const client = useQueryClient();
   const [goals, setGoals] = useState<Goal[]>((challenge?.goals as Goal[] | undefined) ?? [emptyGoal()]);
   const original = challenge?.window as ChallengeBody['window'] | undefined;
-  const [windowKind, setWindowKind] = useState(original?.kind ?? 'calendar');
+  const [windowKind, setWindowKind] = useState<ChallengeBody['window']['kind']>(original?.kind ?? 'calendar');
   const [participant, setParticipant] = useState<Participant>(
     challenge ? participantOf(challenge) : 'account',
   );
@@ -231,6 +232,8 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
     const text = (name: string) => String(form.get(name) ?? '').trim();
     const points = text('points');
     const badge = text('badge');
+    const catalogReward = text('catalogReward');
+    const required = text('required');
     const audience = text('audience');
     const day = (d: string) => (d ? new Date(`${d}T00:00:00`).toISOString() : d);
     save.mutate({
@@ -238,16 +241,25 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
       name: text('name'),
       ...(text('description') && { description: text('description') }),
       participant,
+      enrolment: text('enrolment') as 'automatic' | 'opt_in',
+      ...(required !== '' && { required: Number(required) }),
+      ...(form.get('ordered') === 'on' && { ordered: true }),
+      // What the form does not show is kept as it was, not dropped by an edit.
+      ...(challenge?.translations && { translations: challenge.translations as ChallengeBody['translations'] }),
       ...(audience && { audience: { condition: audience } }),
       ...(challenge?.startsAt && { startsAt: challenge.startsAt }),
+      ...(challenge?.endsAt && { endsAt: challenge.endsAt }),
       window:
         windowKind === 'calendar'
           ? { kind: 'calendar', period: text('period') as 'month' | 'quarter' | 'year' }
-          : { kind: 'fixed', from: day(text('from')), to: day(text('to')) },
+          : windowKind === 'rolling'
+            ? { kind: 'rolling', days: Number(text('days')) }
+            : { kind: 'fixed', from: day(text('from')), to: day(text('to')) },
       goals: goals.map((_, i) => {
         const at = (k: string) => text(`goals.${i}.${k}`);
         return {
           metric: at('metric') as Goal['metric'],
+          ...(at('metric') === 'streak' && { period: (at('period') || 'month') as 'week' | 'month' }),
           eventTypes: at('eventTypes')
             .split(',')
             .map((t) => t.trim())
@@ -260,6 +272,7 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
       reward: {
         ...(points !== '' && { points: Number(points) }),
         ...(badge && { badge }),
+        ...(catalogReward && { catalogReward }),
       },
     });
   };
@@ -299,12 +312,23 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
         <select
           id="challenge-window-kind"
           value={windowKind}
-          onChange={(e) => setWindowKind(e.target.value as 'calendar' | 'fixed')}
+          onChange={(e) => setWindowKind(e.target.value as ChallengeBody['window']['kind'])}
         >
           <option value="calendar">each calendar period</option>
           <option value="fixed">fixed dates</option>
+          <option value="rolling">days from joining (opt-in)</option>
         </select>
-        {windowKind === 'calendar' ? (
+        {windowKind === 'rolling' ? (
+          <>
+            <label htmlFor={f.field('days').id}>Days from joining</label>
+            <input
+              {...f.field('days')}
+              inputMode="numeric"
+              defaultValue={original?.kind === 'rolling' ? original.days : 365}
+              aria-describedby={f.has('window') ? 'challenge-window-errors' : undefined}
+            />
+          </>
+        ) : windowKind === 'calendar' ? (
           <>
             <label htmlFor={f.field('period').id}>Period</label>
             <select
@@ -334,6 +358,27 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
           </>
         )}
         {f.errorsAt('window')}
+        <Field
+          errors={f}
+          name="enrolment"
+          label="Enrolment"
+          control={(props) => (
+            <select {...props} defaultValue={challenge?.enrolment ?? 'automatic'}>
+              <option value="automatic">automatic: everyone in the audience</option>
+              <option value="opt_in">opt-in: members join, and count from then</option>
+            </select>
+          )}
+        />
+        <Field
+          errors={f}
+          name="required"
+          label="Goals required (empty: all)"
+          inputMode="numeric"
+          defaultValue={challenge?.required ?? ''}
+        />
+        <label className="check">
+          <input type="checkbox" name="ordered" defaultChecked={challenge?.ordered ?? false} /> Goals in order
+        </label>
         <fieldset>
           <legend>Goals (all must be reached)</legend>
           {goals.map((g, i) => (
@@ -344,6 +389,12 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
                 <option value="count">count of events</option>
                 <option value="sum">sum of an attribute</option>
                 <option value="distinct">distinct values of an attribute</option>
+                <option value="streak">a streak of consecutive periods</option>
+              </select>
+              <label htmlFor={f.field(`goals.${i}.period`).id}>Goal {i + 1} streak period</label>
+              <select {...f.field(`goals.${i}.period`)} defaultValue={g.period ?? 'month'}>
+                <option value="week">weeks</option>
+                <option value="month">months</option>
               </select>
               <Field
                 errors={f}
@@ -400,6 +451,12 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
           defaultValue={reward?.points ?? ''}
         />
         <Field errors={f} name="badge" label="Reward badge (code)" defaultValue={reward?.badge ?? ''} />
+        <Field
+          errors={f}
+          name="catalogReward"
+          label="Reward from the catalog (reward id, given free)"
+          defaultValue={reward?.catalogReward ?? ''}
+        />
         {f.alert}
         <span className="actions">
           <button type="submit" disabled={save.isPending}>
