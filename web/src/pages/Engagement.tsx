@@ -245,7 +245,9 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
       ...(required !== '' && { required: Number(required) }),
       ...(form.get('ordered') === 'on' && { ordered: true }),
       // What the form does not show is kept as it was, not dropped by an edit.
-      ...(challenge?.translations && { translations: challenge.translations as ChallengeBody['translations'] }),
+      ...(challenge?.translations && {
+        translations: challenge.translations as ChallengeBody['translations'],
+      }),
       ...(audience && { audience: { condition: audience } }),
       ...(challenge?.startsAt && { startsAt: challenge.startsAt }),
       ...(challenge?.endsAt && { endsAt: challenge.endsAt }),
