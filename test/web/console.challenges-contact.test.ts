@@ -196,4 +196,40 @@ describe('contact challenges on the engagement screen', () => {
       .toBe('Counts every event of the account, whichever contact (or none) it names.');
     await page.context().close();
   }, 180_000);
+
+  it('edits the demo’s opt-in streak challenge through the form without losing what it does not change', async () => {
+    const before = await apiGet('/v1/challenges/monthly-regular');
+    expect(before).toMatchObject({ enrolment: 'opt_in', window: { kind: 'rolling', days: 365 } });
+    const page = await newPage();
+    await signIn(page, '/engagement');
+    await page.getByRole('button', { name: `Edit ${before.name}` }).click();
+    expect(await page.getByLabel('Enrolment').inputValue()).toBe('opt_in');
+    expect(await page.getByLabel('Days from joining').inputValue()).toBe('365');
+    expect(await page.getByLabel('Goal 1 metric').inputValue()).toBe('streak');
+    expect(await page.getByLabel('Goal 1 streak period').inputValue()).toBe('month');
+    // A window of -1 days is refused at its field; nothing is written.
+    await page.getByLabel('Days from joining').fill('-1');
+    await page.getByRole('button', { name: 'Save the challenge' }).click();
+    await expect
+      .poll(() => page.getByLabel('Days from joining').getAttribute('aria-invalid'), PATIENT)
+      .toBe('true');
+    expect(await apiGet('/v1/challenges/monthly-regular')).toMatchObject({ version: before.version });
+    await page.getByLabel('Days from joining').fill('180');
+    await page.getByLabel('Description').fill('Order in three consecutive months within half a year.');
+    await page.getByRole('button', { name: 'Save the challenge' }).click();
+    await expect
+      .poll(async () => (await apiGet('/v1/challenges/monthly-regular')).version, PATIENT)
+      .toBe(before.version + 1);
+    const after = await apiGet('/v1/challenges/monthly-regular');
+    // Only the description and the window changed: the enrolment, the streak goal and the reward stay.
+    expect(after).toEqual({
+      ...before,
+      description: 'Order in three consecutive months within half a year.',
+      participant: 'account', // the form names the default it shows
+      window: { kind: 'rolling', days: 180 },
+      version: before.version + 1,
+      updatedAt: after.updatedAt,
+    });
+    await page.context().close();
+  }, 120_000);
 });

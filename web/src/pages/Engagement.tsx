@@ -191,6 +191,7 @@ function challengeField(path: string): string | undefined {
   const reward = /^\/reward\/(points|badge|catalogReward)/.exec(p);
   if (reward) return reward[1];
   if (p === '/reward') return 'points';
+  if (p === '/window/days') return 'days';
   if (p.startsWith('/window')) return 'window';
   if (p === '/enrolment' || p === '/required') return p.slice(1);
   if (p.startsWith('/audience')) return 'audience';
