@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { ProblemError, type Schemas, uploadCsv } from '../api/client';
+import { AccountName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
 import { can, useSession } from '../session';
 
@@ -170,6 +171,35 @@ export function Imports() {
                 <td>{l.outcome}</td>
                 <td>{l.path ?? '—'}</td>
                 <td>{l.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {report && report.kind !== 'events' && (report.referrals?.length ?? 0) > 0 && (
+        <table>
+          <caption>Referrals the file attributes, and what the fraud guards found</caption>
+          <thead>
+            <tr>
+              <th scope="col" className="number">
+                Line
+              </th>
+              <th scope="col">Account</th>
+              <th scope="col">Referrer</th>
+              <th scope="col">Status</th>
+              <th scope="col">Guards</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.referrals!.map((r) => (
+              <tr key={r.line} data-testid={`referral-line-${r.line}`}>
+                <td className="number">{r.line}</td>
+                <td>{r.externalId}</td>
+                <td>
+                  <AccountName id={r.referrerAccountId} />
+                </td>
+                <td>{r.status === 'review' ? 'waits for review' : r.status}</td>
+                <td>{r.findings.map((f) => `${f.guard} (${f.action}): ${f.reason}`).join('; ') || '—'}</td>
               </tr>
             ))}
           </tbody>

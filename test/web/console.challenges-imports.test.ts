@@ -4,8 +4,10 @@
 // attributes), listed as a contact challenge and kept as one when edited; an account challenge whose
 // audience tests the contact refused at its field too; a contact's own progress read by picking the
 // account then the contact, with the API's sentence saying which events are left out; the
-// completions naming the contact who completed. Every figure is checked against the API; axe-core
-// checks the screen.
+// completions naming the contact who completed; the demo's opt-in streak challenge edited without
+// losing what the form did not change. And the Imports screen's referral list (decision 0063): a dry
+// run of accounts naming one referrer past its velocity limit shows the rows the guard sends to review.
+// Every figure is checked against the API; axe-core checks the screens.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -230,6 +232,40 @@ describe('contact challenges on the engagement screen', () => {
       version: before.version + 1,
       updatedAt: after.updatedAt,
     });
+    await page.context().close();
+  }, 120_000);
+});
+
+describe('referrals on the imports screen', () => {
+  it('shows, for a dry run of accounts naming one referrer, which rows the velocity guard sends to review', async () => {
+    // The demo's referral program flags a referrer's 11th referral in 30 days.
+    const rows = Array.from(
+      { length: 12 },
+      (_, i) => `VEL-${i + 1},Velocity ${i + 1},CRM-0004,refer-a-business`,
+    );
+    const csv = ['externalId,name,referredBy,referralProgram', ...rows].join('\n');
+    const page = await newPage();
+    await signIn(page, '/imports');
+    await page.getByRole('heading', { name: 'Imports', level: 1 }).waitFor();
+    await page.getByLabel('What the file holds').selectOption('accounts');
+    await page
+      .getByLabel('CSV file')
+      .setInputFiles({ name: 'referred.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    expect(await page.getByLabel('Dry run (check only, write nothing)').isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Upload' }).click();
+    const table = page.getByRole('table', { name: /Referrals the file attributes/ });
+    await expect.poll(() => table.getByRole('row').count(), PATIENT).toBe(13);
+    // The last row is past the limit: it waits for review, and the guard says why.
+    const last = page.getByTestId('referral-line-13');
+    expect(await last.getByRole('cell').nth(3).textContent()).toBe('waits for review');
+    expect(await last.getByRole('cell').nth(4).textContent()).toMatch(/velocity \(flag\): .*at most 10/);
+    await expect.poll(() => last.getByRole('cell').nth(2).textContent(), PATIENT).toContain('CRM-0004');
+    expect(await accessibility(page)).toEqual([]);
+    // A dry run wrote nothing.
+    const none = await fetch(`${running.server.url}/v1/accounts/VEL-1`, {
+      headers: { authorization: `Bearer ${running.demoKey}` },
+    });
+    expect(none.status).toBe(404);
     await page.context().close();
   }, 120_000);
 });
