@@ -71,8 +71,35 @@ export const DEMO_LEADERBOARDS = [
   },
 ];
 
-/** Trainings of the last hours: the first partner completes the challenge, the second is at two of three. */
-export function demoTrainings(externalIds: string[], now: Date): EventInput[] {
+/**
+ * A contact challenge (decision 0061): each person's own trainings count, events naming nobody are
+ * left out. The second partner's first training names one of its contacts, who is at one of two.
+ */
+export function demoContactChallenge(now: Date) {
+  return {
+    code: 'certified-in-person',
+    name: 'Certified in person: two trainings yourself',
+    description: 'Complete two product trainings yourself in a calendar quarter: 50 points to your company.',
+    participant: 'contact' as const,
+    goals: [
+      {
+        metric: 'count' as const,
+        eventTypes: ['training.completed'],
+        target: '2',
+        label: 'Complete two trainings yourself',
+      },
+    ],
+    window: { kind: 'calendar' as const, period: 'quarter' as const },
+    startsAt: new Date(now.getTime() - 400 * 86_400_000).toISOString(),
+    reward: { points: 50 },
+  };
+}
+
+/**
+ * Trainings of the last hours: the first partner completes the challenge, the second is at two of
+ * three — its first training taken by `trainee` (a contact of it), when given.
+ */
+export function demoTrainings(externalIds: string[], now: Date, trainee?: string): EventInput[] {
   const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000).toISOString();
   const course = ['safety', 'dosing', 'hygiene'];
   return [
@@ -87,6 +114,7 @@ export function demoTrainings(externalIds: string[], now: Date): EventInput[] {
       id: `DEMO-TRAINING-${externalIds[1]}-${i + 1}`,
       type: 'training.completed',
       account: externalIds[1]!,
+      ...(i === 0 && trainee && { contact: trainee }),
       occurredAt: hoursAgo(h),
       attributes: { course: course[i] },
     })),

@@ -26,6 +26,7 @@ import {
   DEMO_LEADERBOARDS,
   demoAutomations,
   demoChallenge,
+  demoContactChallenge,
   demoOptInChallenge,
   demoToolBag,
   demoTrainings,
@@ -199,11 +200,13 @@ export function createDemoService(
       // An opt-in streak challenge the first partner joined, and lifecycle automations the due run fires.
       await engagement.createChallenge(program.id, demoOptInChallenge(new Date()), actor);
       await engagement.joinChallenge(program.id, 'monthly-regular', { account: earners[0]! }, actor);
+      await engagement.createChallenge(program.id, demoContactChallenge(new Date()), actor);
+      const trainee = (await contactService.list(program.id, { accountId: earners[1]!, limit: 1 })).data[0];
       for (const automation of demoAutomations(new Date()))
         await engagement.createAutomation(program.id, automation, actor);
       const ingested = await events.ingestBatch(
         program.id,
-        [...demoEvents(earners, new Date()), ...demoTrainings(earners, new Date())],
+        [...demoEvents(earners, new Date()), ...demoTrainings(earners, new Date(), trainee?.id)],
         actor,
       );
       // The events' tier upgrades and challenge progress may run behind their answers (decision 0021);
