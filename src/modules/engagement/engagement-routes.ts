@@ -10,6 +10,7 @@ import { automationRoutes } from './engagement-automation-routes.ts';
 import { AUTOMATION_SCHEMAS } from './engagement-automation-schemas.ts';
 import { CHALLENGE_SCHEMAS, challengeRoutes } from './engagement-challenge-routes.ts';
 import {
+  ContactExclusionParams,
   CreateLeaderboardBody,
   ExclusionBody,
   ExclusionParams,
@@ -280,18 +281,29 @@ export const engagementRoutes = routeModule({
 
     app.get(
       '/leaderboards/:leaderboardCode/standings',
-      op('read', 'The standings: the top places and an account’s own place with its neighbours', {
-        description:
-          'Without asOf: the current period from the ranking table (refreshed every minute by the due run; ' +
-          '`freshness` says when). With asOf: ranked now from the stored events up to it. Equal values share a place ' +
-          'and the next place is skipped (1, 2, 2, 4). Accounts with nothing in the period have no place.',
-        params: LeaderboardParams,
-        querystring: StandingsQuery,
-        response: responses({ 200: StandingsSchema }, ['leaderboard_not_found', 'account_not_found']),
-      }),
+      op(
+        'read',
+        'The standings: the top places and an account’s (or contact’s) own place with its neighbours',
+        {
+          description:
+            'Without asOf: the current period from the ranking table (refreshed every minute by the due run; ' +
+            '`freshness` says when). With asOf: ranked now from the stored events up to it. Equal values share a place ' +
+            'and the next place is skipped (1, 2, 2, 4). Accounts with nothing in the period have no place. ' +
+            'A contact challenge’s leaderboard ranks contacts: ask for a contact’s place with contact.',
+          params: LeaderboardParams,
+          querystring: StandingsQuery,
+          response: responses({ 200: StandingsSchema }, [
+            'leaderboard_not_found',
+            'account_not_found',
+            'contact_not_found',
+            'leaderboard_subject_mismatch',
+          ]),
+        },
+      ),
       async (request) =>
         engagement.standings(principal(request).programId, request.params.leaderboardCode, {
           account: request.query.account,
+          contact: request.query.contact,
           top: request.query.top,
           asOf: dateOf(request.query.asOf),
         }),
@@ -323,7 +335,7 @@ export const engagementRoutes = routeModule({
         engagement.exclude(
           principal(request).programId,
           request.params.leaderboardCode,
-          request.params.accountId,
+          { account: request.params.accountId },
           request.body?.reason,
           actor(request),
         ),
@@ -339,7 +351,47 @@ export const engagementRoutes = routeModule({
         engagement.include(
           principal(request).programId,
           request.params.leaderboardCode,
-          request.params.accountId,
+          { account: request.params.accountId },
+          actor(request),
+        ),
+    );
+
+    app.put(
+      '/leaderboards/:leaderboardCode/contact-exclusions/:contactId',
+      op('write', 'Leave a contact out of a contact challenge’s leaderboard (audited)', {
+        params: ContactExclusionParams,
+        body: ExclusionBody,
+        response: responses({ 200: ExclusionSchema }, [
+          'leaderboard_not_found',
+          'contact_not_found',
+          'leaderboard_subject_mismatch',
+        ]),
+      }),
+      async (request) =>
+        engagement.exclude(
+          principal(request).programId,
+          request.params.leaderboardCode,
+          { contact: request.params.contactId },
+          request.body?.reason,
+          actor(request),
+        ),
+    );
+
+    app.delete(
+      '/leaderboards/:leaderboardCode/contact-exclusions/:contactId',
+      op('write', 'Take a contact back into a contact challenge’s leaderboard (audited)', {
+        params: ContactExclusionParams,
+        response: responses({ 200: ExclusionSchema }, [
+          'leaderboard_not_found',
+          'contact_not_found',
+          'leaderboard_subject_mismatch',
+        ]),
+      }),
+      async (request) =>
+        engagement.include(
+          principal(request).programId,
+          request.params.leaderboardCode,
+          { contact: request.params.contactId },
           actor(request),
         ),
     );

@@ -197,9 +197,16 @@ export const challengeCompletions = pgTable(
 
 export interface LeaderboardDocument {
   name: string;
-  /** points_earned: points rules awarded (net of returns); qualifying_spend: amounts of `eventTypes` minus returns. */
-  metric: 'points_earned' | 'qualifying_spend';
+  /**
+   * points_earned: points rules awarded (net of returns); qualifying_spend: amounts of `eventTypes` minus
+   * returns; challenge_progress: a challenge's progress on one of its goals (decision 0062).
+   */
+  metric: 'points_earned' | 'qualifying_spend' | 'challenge_progress';
   eventTypes?: string[];
+  /** challenge_progress: the challenge whose progress ranks (its subjects: accounts, or contacts). */
+  challenge?: string;
+  /** challenge_progress: the goal whose value ranks, by its index in the challenge's goals (0 by default). */
+  goal?: number;
   window: ChallengeDocument['window'];
   /** Accounts of these segments and countries only (each list: any of; absent: all). */
   audience?: { segments?: string[]; countries?: string[] };
@@ -222,18 +229,23 @@ export const leaderboards = pgTable(
   (t) => [primaryKey({ columns: [t.programId, t.code] })],
 );
 
-/** Accounts a leaderboard leaves out (the member opted out, staff). */
+/**
+ * Accounts (or, on a contact challenge's leaderboard, contacts) a leaderboard leaves out (the member
+ * opted out, staff). The subject is the contact when one is named, else the account (decision 0062).
+ */
 export const leaderboardExclusions = pgTable(
   'leaderboard_exclusions',
   {
     programId: text('program_id').notNull(),
     leaderboardCode: text('leaderboard_code').notNull(),
+    subjectId: text('subject_id').notNull(),
     accountId: text('account_id').notNull(),
+    contactId: text('contact_id'),
     reason: text('reason'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ columns: [t.programId, t.leaderboardCode, t.accountId] }),
+    primaryKey({ columns: [t.programId, t.leaderboardCode, t.subjectId] }),
     foreignKey({
       name: 'leaderboard_exclusions_leaderboard_fk',
       columns: [t.programId, t.leaderboardCode],
@@ -244,6 +256,15 @@ export const leaderboardExclusions = pgTable(
       columns: [t.programId, t.accountId],
       foreignColumns: [accounts.programId, accounts.id],
     }),
+    foreignKey({
+      name: 'leaderboard_exclusions_contact_fk',
+      columns: [t.programId, t.contactId],
+      foreignColumns: [contacts.programId, contacts.id],
+    }),
+    check(
+      'leaderboard_exclusions_subject_ck',
+      sql`${t.subjectId} = coalesce(${t.contactId}, ${t.accountId})`,
+    ),
   ],
 );
 
@@ -346,8 +367,9 @@ export const automationFirings = pgTable(
 );
 
 /**
- * A leaderboard's standings in one period as of its last refresh: every ranked account, by position
- * (ties broken by account id), with its standard competition rank. Replaced whole by each refresh.
+ * A leaderboard's standings in one period as of its last refresh: every ranked subject (the account,
+ * or the contact on a contact challenge's leaderboard, with its account), by position (ties broken by
+ * subject id), with its standard competition rank. Replaced whole by each refresh.
  */
 export const leaderboardRankings = pgTable(
   'leaderboard_rankings',
@@ -356,17 +378,18 @@ export const leaderboardRankings = pgTable(
     leaderboardCode: text('leaderboard_code').notNull(),
     periodKey: text('period_key').notNull(),
     position: integer('position').notNull(),
+    subjectId: text('subject_id').notNull(),
     accountId: text('account_id').notNull(),
     rank: integer('rank').notNull(),
     total: bigint('total', { mode: 'bigint' }).notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.programId, t.leaderboardCode, t.periodKey, t.position] }),
-    uniqueIndex('leaderboard_rankings_account_uq').on(
+    uniqueIndex('leaderboard_rankings_subject_uq').on(
       t.programId,
       t.leaderboardCode,
       t.periodKey,
-      t.accountId,
+      t.subjectId,
     ),
   ],
 );
