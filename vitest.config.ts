@@ -9,6 +9,8 @@ const webTests = ['test/web/**/*.test.ts'];
 export const coreTests = ['src/core/**/*.test.ts', 'test/architecture.test.ts', 'test/docs.test.ts'];
 /** Run once, in the core project, but not by mutation testing: it builds the app on an in-memory store. */
 const onceTests = ['test/client-types.test.ts'];
+/** Closes what a test file opened, when it ends (test/support/file-end.ts). */
+const fileEnd = 'test/support/file-end-setup.ts';
 
 export default defineConfig({
   test: {
@@ -26,6 +28,7 @@ export default defineConfig({
           pool: 'threads',
           exclude: [...coreTests, ...onceTests, ...webTests, '**/*.pg-only.test.ts'],
           env: { FIDELIS_TEST_DRIVER: 'pglite' },
+          setupFiles: [fileEnd],
           globalSetup: ['test/support/pglite-template.ts'],
         },
       },
@@ -33,6 +36,7 @@ export default defineConfig({
         test: {
           name: 'web',
           include: webTests,
+          setupFiles: [fileEnd],
           // After the store projects, one file at a time: a browser and a server per store are heavy
           // enough on 2 cores that a second file beside them only makes both slower (decision 0050).
           sequence: { groupOrder: 1 },
@@ -54,6 +58,7 @@ export default defineConfig({
           // share nothing but the loaded modules, and loading them again per file cost more than its tests.
           isolate: false,
           env: { FIDELIS_TEST_DRIVER: 'postgres' },
+          setupFiles: [fileEnd],
           globalSetup: ['test/support/postgres-template.ts'],
         },
       },

@@ -4632,6 +4632,20 @@ export interface components {
                 path: string;
             }[];
             kind: "accounts" | "contacts" | "relationships";
+            /** @description Account imports naming referrers: the referral each row recorded (a dry run: would record), in file order; at most 1000. The velocity guard counts the file's earlier rows of the same referrer (decision 0063) */
+            referrals?: {
+                externalId: string;
+                findings: {
+                    action: string;
+                    guard: string;
+                    reason: string;
+                }[];
+                /** Format: int64 */
+                line: number;
+                referrerAccountId: string;
+                /** @description pending, or review when a guard set to flag found something */
+                status: string;
+            }[];
             /**
              * Format: int64
              * @description Data rows in the file

@@ -1,12 +1,12 @@
 // A running API (through app.inject) on a fresh store, with two programs and keys of each scope.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { afterAll } from 'vitest';
 import { createServices, type ServiceOptions, type Services } from '../../src/app/compose.ts';
 import { buildApp } from '../../src/app/http.ts';
 import type { Database } from '../../src/db/client.ts';
 import { FIXTURE } from './actor.ts';
 import { freshDatabase } from './db.ts';
+import { atFileEnd } from './file-end.ts';
 
 /** The POST routes that move points or money: they require an Idempotency-Key. */
 const MONEY_WRITES =
@@ -56,7 +56,7 @@ export async function testApi(options: ServiceOptions = {}): Promise<TestApi> {
   // Schemas compiled on first use: a file calls a few routes of hundreds (serve.ts compiles all).
   const app = await buildApp(services, { schemas: 'lazy' });
   await app.ready();
-  afterAll(() => app.close());
+  atFileEnd(() => app.close());
   const a = await programWithKeys(services, 'Program A');
   const b = await programWithKeys(services, 'Program B');
   return {
@@ -77,6 +77,6 @@ export async function testApi(options: ServiceOptions = {}): Promise<TestApi> {
 export async function secondInstance(api: TestApi): Promise<FastifyInstance> {
   const other = await buildApp(createServices(api.database), { schemas: 'lazy' });
   await other.ready();
-  afterAll(() => other.close());
+  atFileEnd(() => other.close());
   return other;
 }

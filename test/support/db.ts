@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { afterAll, inject } from 'vitest';
+import { inject } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/client.ts';
+import { atFileEnd } from './file-end.ts';
 import { adminUrl, urlFor } from './postgres-template.ts';
 
 export type TestDriver = 'pglite' | 'postgres';
@@ -49,7 +50,7 @@ export async function freshDatabase(): Promise<Database> {
     // The run's migrated store (pglite-template.ts), loaded rather than built again.
     const dump = new Blob([readFileSync(inject('pgliteTemplate'))]);
     const database = await openDatabase({ driver: 'pglite', client: new PGlite({ loadDataDir: dump }) });
-    afterAll(() => database.close());
+    atFileEnd(() => database.close());
     return database;
   }
   return (await freshPostgres(20)).database;
@@ -67,7 +68,7 @@ export async function freshPostgres(poolSize: number): Promise<{ url: string; da
   await createDatabaseFromTemplate(name, template);
   const url = urlFor(name);
   const database = await openDatabase({ driver: 'postgres', url, poolSize });
-  afterAll(async () => {
+  atFileEnd(async () => {
     await database.close();
     await dropDatabase(name);
   });

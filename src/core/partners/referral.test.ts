@@ -9,6 +9,7 @@ import {
   emailDomain,
   normaliseCode,
   normaliseInvoice,
+  velocityFinding,
   verdictOf,
   withinAttributionWindow,
 } from './referral.ts';
@@ -76,6 +77,25 @@ describe('the attribution guards', () => {
         velocity: { max: 3, days: 7, action: 'refuse' },
       }),
     ).toEqual([]);
+  });
+
+  it("counts an import file's earlier rows toward the velocity limit and says so (decision 0063)", () => {
+    const v = { max: 10, days: 30, action: 'flag' as const };
+    expect(velocityFinding(9, 9, v)).toBeNull();
+    expect(velocityFinding(10, 4, v)).toEqual({
+      guard: 'velocity',
+      action: 'flag',
+      reason:
+        'the referrer made 10 referrals in the last 30 days, 4 of them on earlier rows of this import file (at most 10)',
+    });
+    expect(velocityFinding(12, 0, { ...v, action: 'refuse' })?.reason).toBe(
+      'the referrer made 12 referrals in the last 30 days (at most 10)',
+    );
+    expect(velocityFinding(50, 50, { ...v, action: 'off' })).toBeNull();
+    expect(velocityFinding(50, 50, null)).toBeNull();
+    expect(
+      checkAttribution(facts({ recentByReferrer: 10, recentInFile: 10 }), { ...DEFAULT_GUARDS, velocity: v }),
+    ).toEqual([velocityFinding(10, 10, v)]);
   });
 
   it('reads business domains of e-mail addresses, not shared mailbox providers', () => {

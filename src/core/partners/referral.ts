@@ -26,6 +26,8 @@ export interface AttributionFacts {
   referredDomains: string[];
   /** The referrer's referrals within the velocity window (before this one). */
   recentByReferrer: number;
+  /** How many of those are earlier rows of the same import file (decision 0063); 0 elsewhere. */
+  recentInFile?: number;
 }
 
 export interface GuardFinding {
@@ -88,14 +90,28 @@ export function checkAttribution(facts: AttributionFacts, guards: ReferralGuards
         reason: `contacts of both accounts use the e-mail domain ${shared.join(', ')}`,
       });
   }
-  const v = guards.velocity;
-  if (v && v.action !== 'off' && facts.recentByReferrer >= v.max)
-    found.push({
-      guard: 'velocity',
-      action: v.action,
-      reason: `the referrer made ${facts.recentByReferrer} referrals in the last ${v.days} days (at most ${v.max})`,
-    });
+  const velocity = velocityFinding(facts.recentByReferrer, facts.recentInFile ?? 0, guards.velocity);
+  if (velocity) found.push(velocity);
   return found;
+}
+
+/**
+ * The velocity guard alone: `recent` referrals of the referrer within the window before this one
+ * (`inFile` of them earlier rows of the same import file) reach the limit. The attribution's writer
+ * calls it again with the count read under the referrer's lock (decision 0063).
+ */
+export function velocityFinding(
+  recent: number,
+  inFile: number,
+  v: ReferralGuards['velocity'],
+): GuardFinding | null {
+  if (!v || v.action === 'off' || recent < v.max) return null;
+  const file = inFile > 0 ? `, ${inFile} of them on earlier rows of this import file` : '';
+  return {
+    guard: 'velocity',
+    action: v.action,
+    reason: `the referrer made ${recent} referrals in the last ${v.days} days${file} (at most ${v.max})`,
+  };
 }
 
 /** The verdict of the findings: refused when any refuses, in review when any flags, else accepted. */

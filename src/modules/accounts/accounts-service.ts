@@ -50,8 +50,37 @@ export type ReferralPort = (
   how: {
     via: 'account' | 'import';
     fields: { code: string; referredBy: string; referralProgram: string; referredByContact: string };
+    /** The rows of one import file, given in file order with the same batch (decision 0063). */
+    batch?: ReferralBatch;
+    /** The instant of the attribution (default: now); one for every row of a file. */
+    at?: Date;
   },
-) => Promise<((tx: Executor, accountId: string) => Promise<unknown>) | null>;
+) => Promise<((tx: Executor, accountId: string) => Promise<ReferralOutcome | null>) | null>;
+
+/** What an attribution recorded: the referral's status and the guards' findings (decision 0063). */
+export interface ReferralOutcome {
+  status: string;
+  referrerAccountId: string;
+  findings: Array<{ guard: string; action: string; reason: string }>;
+}
+
+/**
+ * The rows of one import file (decision 0063): the velocity guard counts the file's earlier rows of
+ * the same referrer, as if they had come one by one. Made empty by the importer for each check and
+ * write of the file, filled by the port: referrer id → rows attributed to it so far when checked, and
+ * when written (in the import's transaction, which then holds the lock of every referrer checked).
+ */
+export interface ReferralBatch {
+  checked: Map<string, number>;
+  written: Map<string, number>;
+  locked: boolean;
+}
+
+export const newReferralBatch = (): ReferralBatch => ({
+  checked: new Map(),
+  written: new Map(),
+  locked: false,
+});
 
 /** What the use cases of accounts work with. */
 export interface AccountDeps {

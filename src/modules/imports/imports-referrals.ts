@@ -3,13 +3,47 @@
 // file, before anything is written (through the accounts' referral port to the partners module); a
 // refused code makes its row invalid (column referralCode, the refusal's code and reason). The
 // attributions are then recorded in the import's transaction, after its accounts: all or nothing.
+// The rows are one batch (decision 0063): the velocity guard counts the file's earlier rows of the
+// same referrer, when checked and again when written under the referrers' locks.
 import type { Actor } from '../../core/access.ts';
 import { FidelisError } from '../../core/errors.ts';
 import type { Executor } from '../../db/client.ts';
-import type { AccountImportRow, AccountService } from '../accounts/accounts-service.ts';
+import {
+  type AccountImportRow,
+  type AccountService,
+  newReferralBatch,
+  type ReferralOutcome,
+} from '../accounts/accounts-service.ts';
 import type { Checked } from './imports-check.ts';
 
-type Writer = (tx: Executor, accountId: string) => Promise<unknown>;
+interface Writer {
+  line: number;
+  /** The column naming the referrer on this row. */
+  path: string;
+  write: (tx: Executor, accountId: string) => Promise<ReferralOutcome | null>;
+}
+
+/** A row's referral as the import recorded it (or, on a dry run, would have). */
+export interface ImportedReferral extends ReferralOutcome {
+  line: number;
+  externalId: string;
+}
+
+/**
+ * A row's attribution refused when written, though it passed the check: a concurrent writer of the
+ * same referrer or account committed in between. The import checks the file again (decision 0063).
+ */
+export class ReferralsChanged extends Error {
+  readonly line: number;
+  readonly path: string;
+  readonly refusal: FidelisError;
+  constructor(line: number, path: string, refusal: FidelisError) {
+    super(`line ${line}: ${refusal.message}`);
+    this.line = line;
+    this.path = path;
+    this.refusal = refusal;
+  }
+}
 
 const COLUMNS = {
   code: 'referralCode',
@@ -30,6 +64,7 @@ export async function checkReferralCodes(
   programId: string,
   checked: Checked<AccountImportRow>,
   actor: Actor,
+  at: Date,
 ): Promise<Map<string, Writer>> {
   const writers = new Map<string, Writer>();
   const rows = checked.valid.filter(
@@ -46,6 +81,7 @@ export async function checkReferralCodes(
     rows.map((r) => r.externalId),
   );
   const refused = new Set<number>();
+  const batch = newReferralBatch();
   for (const row of rows) {
     try {
       if (!port) throw new FidelisError('validation_failed', 'referral codes need the partners module');
@@ -60,9 +96,14 @@ export async function checkReferralCodes(
           parent: row.parentExternalId ?? null,
         },
         actor,
-        { via: 'import', fields: COLUMNS },
+        { via: 'import', fields: COLUMNS, batch, at },
       );
-      if (writer) writers.set(row.externalId, writer);
+      if (writer)
+        writers.set(row.externalId, {
+          line: row.line,
+          path: row.referralCode === undefined ? 'referredBy' : 'referralCode',
+          write: writer,
+        });
     } catch (error) {
       if (!(error instanceof FidelisError)) throw error;
       refused.add(row.line);
@@ -98,14 +139,35 @@ export async function checkReferralCodes(
   return writers;
 }
 
-/** Records the checked attributions in the import's transaction, once its accounts are written. */
+/**
+ * Records the checked attributions in the import's transaction, once its accounts are written, in
+ * file order; answers what each recorded. A refusal now is `ReferralsChanged`.
+ */
 export async function writeReferrals(
   accounts: AccountService,
   tx: Executor,
   programId: string,
   writers: Map<string, Writer>,
-): Promise<void> {
-  if (writers.size === 0) return;
+): Promise<ImportedReferral[]> {
+  if (writers.size === 0) return [];
   const ids = await accounts.existingExternalIds(programId, [...writers.keys()], tx);
-  for (const [externalId, write] of writers) await write(tx, ids.get(externalId)!);
+  const recorded: ImportedReferral[] = [];
+  for (const [externalId, { line, path, write }] of writers) {
+    try {
+      const outcome = await write(tx, ids.get(externalId)!);
+      if (outcome)
+        recorded.push({
+          line,
+          externalId,
+          status: outcome.status,
+          referrerAccountId: outcome.referrerAccountId,
+          findings: outcome.findings,
+        });
+    } catch (error) {
+      if (error instanceof FidelisError && ['referral_refused', 'referral_exists'].includes(error.code))
+        throw new ReferralsChanged(line, path, error);
+      throw error;
+    }
+  }
+  return recorded;
 }

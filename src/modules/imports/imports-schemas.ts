@@ -73,6 +73,24 @@ export const ImportReportSchema = Type.Object(
       description:
         'Each bad row: its line in the file (the header is line 1), the column and the reason; at most 1000',
     }),
+    referrals: Type.Optional(
+      Type.Array(
+        Type.Object({
+          line: Type.Integer(),
+          externalId: Type.String(),
+          referrerAccountId: Type.String(),
+          status: Type.String({ description: 'pending, or review when a guard set to flag found something' }),
+          findings: Type.Array(
+            Type.Object({ guard: Type.String(), action: Type.String(), reason: Type.String() }),
+          ),
+        }),
+        {
+          description:
+            'Account imports naming referrers: the referral each row recorded (a dry run: would record), in file order; at most 1000. ' +
+            "The velocity guard counts the file's earlier rows of the same referrer (decision 0063)",
+        },
+      ),
+    ),
   },
   { $id: 'ImportReport', title: 'ImportReport' },
 );

@@ -4,7 +4,7 @@
 import type { Actor } from '../../core/access.ts';
 import { FidelisError, type FieldError } from '../../core/errors.ts';
 import type { Database, Executor } from '../../db/client.ts';
-import { parseCsv } from '../../lib/csv.ts';
+import { type CsvRow, parseCsv } from '../../lib/csv.ts';
 import { newId } from '../../lib/ids.ts';
 import type {
   AccountService,
@@ -22,7 +22,12 @@ import {
   checkContacts,
   mapHeaders,
 } from './imports-check.ts';
-import { checkReferralCodes, writeReferrals } from './imports-referrals.ts';
+import {
+  checkReferralCodes,
+  type ImportedReferral,
+  ReferralsChanged,
+  writeReferrals,
+} from './imports-referrals.ts';
 import { readRelationships } from './imports-relationships.ts';
 import type { ImportOptions, ImportReport } from './imports-schemas.ts';
 
@@ -128,6 +133,62 @@ function refuseInvalid<T>(checked: Checked<T>, rows: number, options: ImportOpti
   );
 }
 
+/** Checks and writes of an account file before a referral refused at its write is a bad row (decision 0063). */
+const REFERRAL_ATTEMPTS = 5;
+
+async function importAccountRows(
+  deps: ImportDeps,
+  programId: string,
+  rows: CsvRow[],
+  fieldOf: Map<string, string>,
+  options: ImportOptions,
+  actor: Actor,
+  at: Date,
+  onProgress?: ProgressFn,
+): Promise<ImportReport> {
+  const { accounts } = deps;
+  onProgress?.('validate', 0, rows.length);
+  const checked = await checkAccounts(deps, programId, rows, fieldOf);
+  const writers = await checkReferralCodes(accounts, programId, checked, actor, at);
+  onProgress?.('validate', rows.length, rows.length);
+  refuseInvalid(checked, rows.length, options);
+  const fields = new Set(fieldOf.values());
+  const columns: AccountUpsertColumn[] = (
+    ['name', 'segment', 'country', 'preferredCurrency', 'status', 'customerSince'] as const
+  ).filter((c) => fields.has(c));
+  // Each attr.<name> column is a column of its own: attributes the file has no column for stay.
+  const attributeKeys = [...fields].filter((f) => f.startsWith('attr.')).map((f) => f.slice(5));
+  if (attributeKeys.length > 0) columns.push('attributes');
+  const withParents = fields.has('parentExternalId');
+  let referrals: ImportedReferral[] = [];
+  const report = await writeChecked(
+    deps,
+    programId,
+    'accounts',
+    rows.length,
+    checked,
+    options,
+    actor,
+    async (tx) => {
+      const written = await accounts.importRows(
+        tx,
+        programId,
+        checked.valid,
+        columns,
+        withParents,
+        onProgress,
+        {
+          attributeKeys,
+        },
+      );
+      referrals = await writeReferrals(accounts, tx, programId, writers);
+      return written;
+    },
+  );
+  // What each row's referral recorded, the same on a dry run (its writes rolled back).
+  return writers.size > 0 ? { ...report, referrals: referrals.slice(0, MAX_REPORTED_ERRORS) } : report;
+}
+
 export function createImportService(
   database: Database,
   accounts: AccountService,
@@ -136,6 +197,11 @@ export function createImportService(
 ) {
   const deps: ImportDeps = { database, accounts, contacts, audit };
   return {
+    /**
+     * Accounts, with their referrals when the file names referrers: checked with the file, then
+     * recorded in its transaction. A referral refused when written though it passed the check (a
+     * concurrent writer of its referrer committed in between) checks the file again (decision 0063).
+     */
     async importAccounts(
       programId: string,
       csv: string,
@@ -145,34 +211,24 @@ export function createImportService(
     ): Promise<ImportReport> {
       const { headers, rows } = parseCsv(csv);
       const fieldOf = mapHeaders(headers, ACCOUNT_COLUMNS, ['externalId', 'name'], true);
-      onProgress?.('validate', 0, rows.length);
-      const checked = await checkAccounts(deps, programId, rows, fieldOf);
-      const referrals = await checkReferralCodes(accounts, programId, checked, actor);
-      onProgress?.('validate', rows.length, rows.length);
-      refuseInvalid(checked, rows.length, options);
-      const fields = new Set(fieldOf.values());
-      const columns: AccountUpsertColumn[] = (
-        ['name', 'segment', 'country', 'preferredCurrency', 'status', 'customerSince'] as const
-      ).filter((c) => fields.has(c));
-      // Each attr.<name> column is a column of its own: attributes the file has no column for stay.
-      const attributeKeys = [...fields].filter((f) => f.startsWith('attr.')).map((f) => f.slice(5));
-      if (attributeKeys.length > 0) columns.push('attributes');
-      const withParents = fields.has('parentExternalId');
-      return writeChecked(deps, programId, 'accounts', rows.length, checked, options, actor, async (tx) => {
-        const written = await accounts.importRows(
-          tx,
-          programId,
-          checked.valid,
-          columns,
-          withParents,
-          onProgress,
-          {
-            attributeKeys,
-          },
-        );
-        await writeReferrals(accounts, tx, programId, referrals);
-        return written;
-      });
+      const at = new Date();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await importAccountRows(deps, programId, rows, fieldOf, options, actor, at, onProgress);
+        } catch (error) {
+          if (!(error instanceof ReferralsChanged)) throw error;
+          if (attempt < REFERRAL_ATTEMPTS) continue;
+          const e = error.refusal;
+          throw new FidelisError(
+            'import_invalid_rows',
+            `1 of ${rows.length} rows is invalid; nothing was imported`,
+            {
+              invalidRows: 1,
+              errors: [{ line: error.line, path: error.path, message: `${e.code}: ${e.message}` }],
+            },
+          );
+        }
+      }
     },
 
     async importContacts(

@@ -12,12 +12,15 @@ import {
   checkAttribution,
   convertBy,
   emailDomain,
+  type GuardFinding,
   normaliseCode,
+  velocityFinding,
   verdictOf,
   withinAttributionWindow,
 } from '../../core/partners/referral.ts';
-import type { Executor } from '../../db/client.ts';
+import { advisoryLocks, type Executor } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
+import type { ReferralBatch } from '../accounts/accounts-service.ts';
 import {
   type ReferralNames,
   type ReferralSource,
@@ -67,6 +70,8 @@ export interface AttributionHow {
   sourceEventId?: string;
   /** The request fields the code or reference came in (`code`, `referralCode`, `referredBy`), named by a refusal. */
   fields: SourceFields;
+  /** The rows of one import file so far (decision 0063). */
+  batch?: ReferralBatch;
 }
 
 /** A checked attribution: records the referral of the account in `tx` (audited, in the outbox). */
@@ -110,6 +115,10 @@ export async function planAttribution(
   ]);
   const top = (id: string) => chains.get(id)?.at(-1)?.id ?? id;
   const velocity = doc.guards.velocity;
+  const counting = velocity !== null && velocity.action !== 'off';
+  const since = new Date(how.at.getTime() - (velocity?.days ?? 0) * DAY_MS);
+  const batch = how.batch;
+  const inFile = batch?.checked.get(referrerId) ?? 0;
   const domainsChecked = doc.guards.sameEmailDomain !== 'off';
   const facts: AttributionFacts = {
     referrerId,
@@ -119,28 +128,30 @@ export async function planAttribution(
     referredTop: referred.topOf ? top(referred.topOf) : 'new-account',
     referrerDomains: domainsChecked ? await domainsOf(deps, programId, referrerId) : [],
     referredDomains: domainsChecked && referred.id ? await domainsOf(deps, programId, referred.id) : [],
-    recentByReferrer:
-      velocity && velocity.action !== 'off'
-        ? await referralsSince(
-            database.db,
-            programId,
-            referrerId,
-            new Date(how.at.getTime() - velocity.days * DAY_MS),
-          )
-        : 0,
+    // The file's earlier rows of this referrer count as if they had come one by one (decision 0063).
+    recentByReferrer: counting
+      ? (await referralsSince(database.db, programId, referrerId, since)) + inFile
+      : 0,
+    recentInFile: inFile,
   };
   const findings = checkAttribution(facts, doc.guards);
-  const verdict = verdictOf(findings);
-  if (verdict === 'refuse')
-    throw new FidelisError(
-      'referral_refused',
-      `The referral is refused: ${findings
-        .filter((f) => f.action === 'refuse')
-        .map((f) => f.reason)
-        .join('; ')}`,
-      { findings },
-    );
+  refuseOn(findings);
+  if (batch) batch.checked.set(referrerId, inFile + 1);
+  const others = findings.filter((f) => f.guard !== 'velocity');
   return async (tx, referredAccountId) => {
+    // The velocity guard decides again under the referrer's lock, counting in the writing transaction
+    // (the referrals committed since the check, and a file's earlier rows written in this one): two
+    // writers of one referrer never both slip under the limit (decision 0063).
+    let found = findings;
+    if (counting) {
+      await lockReferrers(tx, programId, batch?.locked ? [] : [referrerId, ...(batch?.checked.keys() ?? [])]);
+      if (batch) batch.locked = true;
+      const recent = await referralsSince(tx, programId, referrerId, since);
+      const v = velocityFinding(recent, batch?.written.get(referrerId) ?? 0, velocity);
+      found = v ? [...others, v] : others;
+      refuseOn(found);
+    }
+    const verdict = verdictOf(found);
     const row = await insertReferral(tx, {
       programId,
       id: newId('rfl'),
@@ -151,7 +162,7 @@ export async function planAttribution(
       referrerContactId: named.contactId,
       referredAccountId,
       status: verdict === 'review' ? 'review' : 'pending',
-      findings,
+      findings: found,
       via: how.via,
       sourceEventId: how.sourceEventId ?? null,
       attributedAt: how.at,
@@ -167,8 +178,31 @@ export async function planAttribution(
       after: view,
     });
     await deps.outbox?.emit(tx, programId, [{ type: 'referral.attributed', payload: view }]);
+    if (batch) batch.written.set(referrerId, (batch.written.get(referrerId) ?? 0) + 1);
     return view;
   };
+}
+
+/** A refusal when any finding refuses (nothing is written). */
+function refuseOn(findings: GuardFinding[]): void {
+  if (verdictOf(findings) !== 'refuse') return;
+  throw new FidelisError(
+    'referral_refused',
+    `The referral is refused: ${findings
+      .filter((f) => f.action === 'refuse')
+      .map((f) => f.reason)
+      .join('; ')}`,
+    { findings },
+  );
+}
+
+/**
+ * The velocity locks of referrers, in one order (their ids sorted), until the transaction ends: an
+ * import takes those of every referrer of its file before its first referral is written.
+ */
+async function lockReferrers(tx: Executor, programId: string, referrerIds: string[]): Promise<void> {
+  const keys = [...new Set(referrerIds)].sort().map((id) => `referral-velocity:${programId}:${id}`);
+  await advisoryLocks(tx, keys);
 }
 
 /**
@@ -182,7 +216,7 @@ export async function attributionOnWrite(
   programId: string,
   input: ReferralNames & { accountId: string | null; parent: string | null },
   actor: Actor,
-  how: { via: 'account' | 'import'; fields: SourceFields; at?: Date },
+  how: { via: 'account' | 'import'; fields: SourceFields; at?: Date; batch?: ReferralBatch },
 ): Promise<((tx: Executor, referredAccountId: string) => Promise<ReferralView | null>) | null> {
   const at = how.at ?? new Date();
   const source = sourceOf(input, how.fields);
@@ -208,7 +242,7 @@ export async function attributionOnWrite(
       return { id: account.id, createdAt: account.createdAt, topOf: parentId ?? account.id };
     },
     actor,
-    { at, via: how.via, fields: how.fields },
+    { at, via: how.via, fields: how.fields, batch: how.batch },
   );
   // Checked again in the writing transaction: a concurrent import (serialised by the hierarchy lock)
   // may have referred the account since; through the same referrer that is nothing to do.

@@ -1,13 +1,15 @@
-// Engagement: challenges (list filtered by name and paged; a form to create or change one whose
-// refusals show at their fields; each member's progress), badges (list, define, award by hand to an
-// account) and leaderboards (the standings, with an account's or a contact's own place; a form to create
-// one: LeaderboardForm.tsx). Defining challenges and
+// Engagement: challenges (list filtered by name and paged, each marked a team (account) or contact
+// challenge; a form to create or change one whose refusals show at their fields; an account's or a
+// contact's progress and the completions: components/ChallengeProgress), badges (list, define, award by hand to an
+// account) and leaderboards (the standings, with an account's or a contact's own place; a form to
+// create one: LeaderboardForm.tsx). Defining challenges and
 // badges needs the admin scope, awarding a badge the write scope; everyone reads.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, data, type Schemas } from '../api/client';
 import type { paths } from '../api/schema';
+import { ChallengeProgress } from '../components/ChallengeProgress';
 import { Field, formErrors, pointerIn } from '../components/Fields';
 import { AccountName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
@@ -18,6 +20,14 @@ import { LeaderboardForm } from './LeaderboardForm';
 type Challenge = Schemas['Challenge'];
 type ChallengeBody = paths['/v1/challenges']['post']['requestBody']['content']['application/json'];
 type Goal = ChallengeBody['goals'][number];
+type Participant = NonNullable<ChallengeBody['participant']>;
+
+/** Who takes part, as the list and the form say it (decision 0061; absent: account). */
+const PARTICIPANTS: Record<Participant, { short: string; long: string }> = {
+  account: { short: 'Account (team)', long: "Account — a team challenge: every contact's events count" },
+  contact: { short: 'Contact (each person)', long: 'Contact — each person progresses on their own events' },
+};
+const participantOf = (c: Challenge): Participant => (c.participant === 'contact' ? 'contact' : 'account');
 
 export function Engagement() {
   const session = useSession();
@@ -68,6 +78,7 @@ function Challenges() {
   );
   const all = list.data?.pages.flatMap((p) => p.data) ?? [];
   const rows = all.filter((c) => `${c.name} ${c.code}`.toLowerCase().includes(filter.toLowerCase()));
+  const shown = all.find((c) => c.code === progressOf);
   return (
     <section aria-labelledby="challenges-title">
       <h2 id="challenges-title">Challenges</h2>
@@ -103,6 +114,7 @@ function Challenges() {
           <thead>
             <tr>
               <th scope="col">Challenge</th>
+              <th scope="col">Taking part</th>
               <th scope="col">Goals</th>
               <th scope="col">Window</th>
               <th scope="col">Reward</th>
@@ -117,6 +129,7 @@ function Challenges() {
                   {c.name}
                   <div className="muted">{c.code}</div>
                 </td>
+                <td data-testid={`participant-${c.code}`}>{PARTICIPANTS[participantOf(c)].short}</td>
                 <td>
                   {(c.goals as Goal[]).map((g) => (
                     <div key={`${g.metric}:${g.eventTypes.join()}:${g.target}`}>
@@ -153,7 +166,7 @@ function Challenges() {
           More challenges
         </button>
       )}
-      {progressOf && <ChallengeProgress code={progressOf} />}
+      {shown && <ChallengeProgress key={shown.code} challenge={shown} />}
     </section>
   );
 }
@@ -174,15 +187,16 @@ function rewardText(r: ChallengeBody['reward']): string {
 /** /body/goals/0/target → goals.0.target; /body/reward/points → points. */
 function challengeField(path: string): string | undefined {
   const p = pointerIn(path);
-  const goal = /^\/goals\/(\d+)\/(eventTypes|metric|target|attribute|label)/.exec(p);
+  const goal = /^\/goals\/(\d+)\/(eventTypes|metric|period|target|attribute|label)/.exec(p);
   if (goal) return `goals.${goal[1]}.${goal[2]}`;
   if (p === '/goals') return 'goals';
-  const reward = /^\/reward\/(points|badge)/.exec(p);
+  const reward = /^\/reward\/(points|badge|catalogReward)/.exec(p);
   if (reward) return reward[1];
   if (p === '/reward') return 'points';
   if (p.startsWith('/window')) return 'window';
+  if (p === '/enrolment' || p === '/required') return p.slice(1);
   if (p.startsWith('/audience')) return 'audience';
-  return /^\/(code|name|description|startsAt|endsAt)/.exec(p)?.[1];
+  return /^\/(code|name|description|participant|startsAt|endsAt)/.exec(p)?.[1];
 }
 
 const emptyGoal = (): Goal => ({ metric: 'count', eventTypes: [], target: '' });
@@ -191,7 +205,10 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
   const client = useQueryClient();
   const [goals, setGoals] = useState<Goal[]>((challenge?.goals as Goal[] | undefined) ?? [emptyGoal()]);
   const original = challenge?.window as ChallengeBody['window'] | undefined;
-  const [windowKind, setWindowKind] = useState(original?.kind ?? 'calendar');
+  const [windowKind, setWindowKind] = useState<ChallengeBody['window']['kind']>(original?.kind ?? 'calendar');
+  const [participant, setParticipant] = useState<Participant>(
+    challenge ? participantOf(challenge) : 'account',
+  );
   const save = useMutation({
     mutationFn: (body: ChallengeBody) => {
       if (challenge) {
@@ -217,22 +234,36 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
     const text = (name: string) => String(form.get(name) ?? '').trim();
     const points = text('points');
     const badge = text('badge');
+    const catalogReward = text('catalogReward');
+    const required = text('required');
     const audience = text('audience');
     const day = (d: string) => (d ? new Date(`${d}T00:00:00`).toISOString() : d);
     save.mutate({
       code: text('code') || (challenge?.code ?? ''),
       name: text('name'),
       ...(text('description') && { description: text('description') }),
+      participant,
+      enrolment: text('enrolment') as 'automatic' | 'opt_in',
+      ...(required !== '' && { required: Number(required) }),
+      ...(form.get('ordered') === 'on' && { ordered: true }),
+      // What the form does not show is kept as it was, not dropped by an edit.
+      ...(challenge?.translations && {
+        translations: challenge.translations as ChallengeBody['translations'],
+      }),
       ...(audience && { audience: { condition: audience } }),
       ...(challenge?.startsAt && { startsAt: challenge.startsAt }),
+      ...(challenge?.endsAt && { endsAt: challenge.endsAt }),
       window:
         windowKind === 'calendar'
           ? { kind: 'calendar', period: text('period') as 'month' | 'quarter' | 'year' }
-          : { kind: 'fixed', from: day(text('from')), to: day(text('to')) },
+          : windowKind === 'rolling'
+            ? { kind: 'rolling', days: Number(text('days')) }
+            : { kind: 'fixed', from: day(text('from')), to: day(text('to')) },
       goals: goals.map((_, i) => {
         const at = (k: string) => text(`goals.${i}.${k}`);
         return {
           metric: at('metric') as Goal['metric'],
+          ...(at('metric') === 'streak' && { period: (at('period') || 'month') as 'week' | 'month' }),
           eventTypes: at('eventTypes')
             .split(',')
             .map((t) => t.trim())
@@ -245,6 +276,7 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
       reward: {
         ...(points !== '' && { points: Number(points) }),
         ...(badge && { badge }),
+        ...(catalogReward && { catalogReward }),
       },
     });
   };
@@ -262,16 +294,45 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
           label="Description"
           control={(props) => <textarea {...props} rows={2} defaultValue={challenge?.description ?? ''} />}
         />
+        <Field
+          errors={f}
+          name="participant"
+          label="Who takes part"
+          control={(props) => (
+            <select
+              {...props}
+              value={participant}
+              onChange={(e) => setParticipant(e.target.value as Participant)}
+            >
+              {(['account', 'contact'] as const).map((k) => (
+                <option key={k} value={k}>
+                  {PARTICIPANTS[k].long}
+                </option>
+              ))}
+            </select>
+          )}
+        />
         <label htmlFor="challenge-window-kind">Window</label>
         <select
           id="challenge-window-kind"
           value={windowKind}
-          onChange={(e) => setWindowKind(e.target.value as 'calendar' | 'fixed')}
+          onChange={(e) => setWindowKind(e.target.value as ChallengeBody['window']['kind'])}
         >
           <option value="calendar">each calendar period</option>
           <option value="fixed">fixed dates</option>
+          <option value="rolling">days from joining (opt-in)</option>
         </select>
-        {windowKind === 'calendar' ? (
+        {windowKind === 'rolling' ? (
+          <>
+            <label htmlFor={f.field('days').id}>Days from joining</label>
+            <input
+              {...f.field('days')}
+              inputMode="numeric"
+              defaultValue={original?.kind === 'rolling' ? original.days : 365}
+              aria-describedby={f.has('window') ? 'challenge-window-errors' : undefined}
+            />
+          </>
+        ) : windowKind === 'calendar' ? (
           <>
             <label htmlFor={f.field('period').id}>Period</label>
             <select
@@ -301,6 +362,27 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
           </>
         )}
         {f.errorsAt('window')}
+        <Field
+          errors={f}
+          name="enrolment"
+          label="Enrolment"
+          control={(props) => (
+            <select {...props} defaultValue={challenge?.enrolment ?? 'automatic'}>
+              <option value="automatic">automatic: everyone in the audience</option>
+              <option value="opt_in">opt-in: members join, and count from then</option>
+            </select>
+          )}
+        />
+        <Field
+          errors={f}
+          name="required"
+          label="Goals required (empty: all)"
+          inputMode="numeric"
+          defaultValue={challenge?.required ?? ''}
+        />
+        <label className="check">
+          <input type="checkbox" name="ordered" defaultChecked={challenge?.ordered ?? false} /> Goals in order
+        </label>
         <fieldset>
           <legend>Goals (all must be reached)</legend>
           {goals.map((g, i) => (
@@ -311,6 +393,12 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
                 <option value="count">count of events</option>
                 <option value="sum">sum of an attribute</option>
                 <option value="distinct">distinct values of an attribute</option>
+                <option value="streak">a streak of consecutive periods</option>
+              </select>
+              <label htmlFor={f.field(`goals.${i}.period`).id}>Goal {i + 1} streak period</label>
+              <select {...f.field(`goals.${i}.period`)} defaultValue={g.period ?? 'month'}>
+                <option value="week">weeks</option>
+                <option value="month">months</option>
               </select>
               <Field
                 errors={f}
@@ -352,7 +440,11 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
         <Field
           errors={f}
           name="audience"
-          label="Audience (a CEL condition on the account; empty: everyone)"
+          label={
+            participant === 'contact'
+              ? 'Audience (a CEL condition on the account and contact.role, contact.locale, contact.id; empty: everyone)'
+              : 'Audience (a CEL condition on the account; empty: everyone)'
+          }
           defaultValue={(challenge?.audience as { condition?: string } | undefined)?.condition ?? ''}
         />
         <Field
@@ -363,6 +455,12 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
           defaultValue={reward?.points ?? ''}
         />
         <Field errors={f} name="badge" label="Reward badge (code)" defaultValue={reward?.badge ?? ''} />
+        <Field
+          errors={f}
+          name="catalogReward"
+          label="Reward from the catalog (reward id, given free)"
+          defaultValue={reward?.catalogReward ?? ''}
+        />
         {f.alert}
         <span className="actions">
           <button type="submit" disabled={save.isPending}>
@@ -373,85 +471,6 @@ function ChallengeForm({ challenge, onDone }: { challenge?: Challenge; onDone: (
           </button>
         </span>
       </form>
-    </section>
-  );
-}
-
-function ChallengeProgress({ code }: { code: string }) {
-  const [account, setAccount] = useState('');
-  const progress = useQuery({
-    queryKey: ['challenge-progress', code, account],
-    enabled: account !== '',
-    queryFn: () =>
-      data(
-        api.GET('/v1/challenges/{challengeCode}/progress', {
-          params: { path: { challengeCode: code }, query: { account } },
-        }),
-      ),
-  });
-  const p = progress.data;
-  return (
-    <section aria-labelledby="progress-title" className="panel">
-      <h3 id="progress-title">Progress on {code}</h3>
-      <form
-        className="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setAccount(String(new FormData(e.currentTarget).get('account') ?? '').trim());
-        }}
-      >
-        <label htmlFor="progress-account">Member account (id or CRM id)</label>
-        <input id="progress-account" name="account" required />
-        <button type="submit">Show progress</button>
-      </form>
-      <ProblemAlert error={progress.error} />
-      {p && (
-        <>
-          <p data-testid="progress-status">
-            {p.status.replaceAll('_', ' ')}: {p.stepsDone} of {p.steps} goals done
-            {p.window && ` in the window ${formatDate(p.window.start)} – ${formatDate(p.window.end)}`}
-            {!p.eligible && ' (the account is not in the audience)'}
-            {p.completion && `; completed ${formatDateTime(p.completion.completedAt)}`}
-          </p>
-          <table>
-            <caption>
-              Goals of {p.name} for {account}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Goal</th>
-                <th scope="col" className="number">
-                  Value
-                </th>
-                <th scope="col" className="number">
-                  Target
-                </th>
-                <th scope="col">Progress</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.goals.map((g) => {
-                const ratio = Math.min(1, Number(g.value) / Number(g.target) || 0);
-                return (
-                  <tr key={`${g.metric}:${g.eventTypes.join()}:${g.target}`}>
-                    <td>{g.label ?? `${g.metric} of ${g.eventTypes.join(', ')}`}</td>
-                    <td className="number">{g.value}</td>
-                    <td className="number">{g.target}</td>
-                    <td>
-                      <progress
-                        value={ratio}
-                        max={1}
-                        aria-label={`${g.label ?? g.metric}: ${Math.round(ratio * 100)}%`}
-                      />
-                      {g.done && ' done'}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </>
-      )}
     </section>
   );
 }
