@@ -77,6 +77,11 @@ export const ERROR_CATALOG = {
   challenge_not_opt_in: { status: 409, title: 'Every account in its audience takes part: nobody joins it' },
   challenge_not_eligible: { status: 422, title: "The account is not in the challenge's audience" },
   // engagement: contact challenges (decision 0061)
+  // engagement: leaderboards over a challenge's progress (decision 0062)
+  leaderboard_subject_mismatch: {
+    status: 422,
+    title: "A contact challenge's leaderboard ranks contacts, every other leaderboard accounts",
+  },
   challenge_participant_mismatch: {
     status: 422,
     title: 'A contact challenge is joined and read by a contact, an account challenge by its account',

@@ -65,6 +65,8 @@ interface Targets {
   badge: string;
   challenge: string;
   leaderboard: string;
+  /** A leaderboard over a contact challenge's progress (it ranks contacts; decision 0062). */
+  contactLeaderboard: string;
   /** A survey and a contact who has not answered it. */
   survey: string;
   surveyContact: string;
@@ -623,6 +625,12 @@ const ROUTES: Record<string, RouteSpec> = {
     request: () => ({ payload: { reason: 'probe' } }),
   },
   'DELETE /v1/leaderboards/{leaderboardCode}/exclusions/{accountId}': { request: () => ({}) },
+  'PUT /v1/leaderboards/{leaderboardCode}/contact-exclusions/{contactId}': {
+    request: (t) => ({ params: { leaderboardCode: t.contactLeaderboard }, payload: { reason: 'probe' } }),
+  },
+  'DELETE /v1/leaderboards/{leaderboardCode}/contact-exclusions/{contactId}': {
+    request: (t) => ({ params: { leaderboardCode: t.contactLeaderboard } }),
+  },
   'POST /v1/insight/due-runs': { scope: 'admin', touchesTargets: false, request: () => ({ payload: {} }) },
   'POST /v1/surveys': {
     scope: 'admin',
@@ -777,6 +785,7 @@ interface Fixture {
   badge: string;
   challenge: string;
   leaderboard: string;
+  contactLeaderboard: string;
   survey: string;
   referralProgram: string;
   referralCode: string;
@@ -886,6 +895,7 @@ async function engagementFixtures(account: string) {
       badge: 'no-badge',
       challenge: 'no-challenge',
       leaderboard: 'no-leaderboard',
+      contactLeaderboard: 'no-leaderboard',
       optInChallenge: 'no-challenge',
       automation: 'no-automation',
     };
@@ -903,6 +913,20 @@ async function engagementFixtures(account: string) {
     window: { kind: 'calendar', period: 'year' },
   });
   await created(api.a.admin, '/v1/challenges', {
+    code: 'alpha-own',
+    ...probeChallenge({ n: 0 } as Targets),
+    participant: 'contact',
+    // Over before the tests run: the contact's open challenges (read as of now) stay the same.
+    endsAt: '2026-04-01T00:00:00Z',
+  });
+  await created(api.a.admin, '/v1/leaderboards', {
+    code: 'alpha-own-board',
+    name: 'Alpha Own Board',
+    metric: 'challenge_progress',
+    challenge: 'alpha-own',
+    window: { kind: 'calendar', period: 'year' },
+  });
+  await created(api.a.admin, '/v1/challenges', {
     code: 'alpha-opt-in',
     ...probeChallenge({ n: 0 } as Targets),
     enrolment: 'opt_in',
@@ -915,6 +939,7 @@ async function engagementFixtures(account: string) {
     badge: 'alpha-badge',
     challenge: 'alpha-challenge',
     leaderboard: 'alpha-board',
+    contactLeaderboard: 'alpha-own-board',
     optInChallenge: 'alpha-opt-in',
     automation: 'alpha-automation',
   };
@@ -1011,6 +1036,7 @@ function aTargets(byExternalId = false): Targets {
     badge: a.badge,
     challenge: a.challenge,
     leaderboard: a.leaderboard,
+    contactLeaderboard: a.contactLeaderboard,
     survey: a.survey,
     surveyContact: a.contactId,
     referralProgram: a.referralProgram,

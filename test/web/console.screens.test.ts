@@ -273,6 +273,34 @@ describe.each(['pglite', 'postgres'] as const)('the console screens on %s', (sto
         standings.top[0].value,
       );
     expect(await accessibility(page)).toEqual([]);
+
+    // A leaderboard over the demo challenge's progress (decision 0062), refused first without its challenge.
+    const boardCode = `console-trainings-${store}`;
+    await page.getByRole('button', { name: 'New leaderboard' }).click();
+    await page.getByLabel('Leaderboard code').fill(boardCode);
+    await page.getByLabel('Leaderboard name').fill('Console trainings');
+    await page.getByLabel('Ranked by').selectOption('challenge_progress');
+    const pick = page.getByLabel('Challenge', { exact: true });
+    await pick.locator('option', { hasText: 'Three trainings this quarter' }).waitFor({ state: 'attached' });
+    await page.getByRole('button', { name: 'Create the leaderboard' }).click();
+    await expect.poll(() => pick.getAttribute('aria-invalid')).toBe('true');
+    expect(await accessibility(page)).toEqual([]);
+    await pick.selectOption('three-trainings');
+    await page.getByRole('button', { name: 'Create the leaderboard' }).click();
+    await page.getByRole('button', { name: 'New leaderboard' }).waitFor();
+    expect(await apiGet(`/v1/leaderboards/${boardCode}`)).toMatchObject({
+      metric: 'challenge_progress',
+      challenge: 'three-trainings',
+      window: { kind: 'calendar', period: 'quarter' },
+    });
+    const progressBoard = await apiGet(`/v1/leaderboards/${boardCode}/standings?top=25`);
+    await page.getByLabel('Leaderboard', { exact: true }).selectOption(boardCode);
+    const progressTable = page.getByRole('table', { name: 'Standings of Console trainings' });
+    await expect.poll(() => progressTable.getByRole('row').count()).toBe(progressBoard.top.length + 1);
+    if (progressBoard.top.length > 0)
+      expect(await progressTable.getByRole('row').nth(1).getByRole('cell').last().textContent()).toBe(
+        progressBoard.top[0].value,
+      );
     await shot(page, 'engagement');
     await page.context().close();
   });

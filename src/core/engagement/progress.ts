@@ -308,6 +308,11 @@ function formatMillionths(value: bigint): string {
   return `${sign}${whole}${fraction ? `.${fraction}` : ''}`;
 }
 
+/** A goal's value as people read it (sums from millionths), as `summarize` writes it: leaderboards rank by it. */
+export function goalValueText(goal: Goal, value: bigint): string {
+  return goal.metric === 'sum' ? formatMillionths(value) : value.toString();
+}
+
 /** What people read: each goal's value against its target, the steps done, and whether all are. */
 export function summarize(doc: ChallengeDocument, state: ProgressState): ProgressView {
   const goals = doc.goals.map((goal, i): GoalProgress => {
@@ -318,7 +323,7 @@ export function summarize(doc: ChallengeDocument, state: ProgressState): Progres
       attribute: goal.attribute ?? null,
       period: goal.period ?? null,
       label: goal.label ?? null,
-      value: goal.metric === 'sum' ? formatMillionths(value) : value.toString(),
+      value: goalValueText(goal, value),
       target: goal.target,
       done,
     };

@@ -143,3 +143,16 @@ export async function contactExportPage(
     c.deactivatedAt?.toISOString() ?? null,
   ]);
 }
+
+/** The contacts of these ids (active or not; ids not found are left out). */
+export function contactsByIds(
+  ex: Executor,
+  programId: string,
+  ids: readonly string[],
+): Promise<ContactRecord[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return ex
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.programId, programId), sql`${contacts.id} = any(${textArray(ids)})`));
+}

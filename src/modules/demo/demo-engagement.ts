@@ -1,6 +1,7 @@
 // The demo program's engagement: a badge, a quarterly "three trainings" challenge (one partner has
 // completed it, another is on its way) whose tool bag is out of stock, so the completion owes it
-// (decision 0053: the console's rewards owed show it on first start), and two leaderboards.
+// (decision 0053: the console's rewards owed show it on first start), and three leaderboards (the third
+// over the challenge's progress, decision 0062).
 import type { Actor } from '../../core/access.ts';
 import type { EventInput } from '../events/events-service.ts';
 import type { RewardService } from '../rewards/rewards-service.ts';
@@ -67,6 +68,15 @@ export const DEMO_LEADERBOARDS = [
     metric: 'qualifying_spend' as const,
     window: { kind: 'calendar' as const, period: 'year' as const },
     audience: { countries: ['NL', 'BE'] },
+    size: 10,
+  },
+  {
+    // Decision 0062: ranked by the challenge's progress (trainings this quarter), after it is created.
+    code: 'trainings-quarter',
+    name: 'Most trainings this quarter',
+    metric: 'challenge_progress' as const,
+    challenge: 'three-trainings',
+    window: { kind: 'calendar' as const, period: 'quarter' as const },
     size: 10,
   },
 ];

@@ -6,9 +6,29 @@ import { EngagementCode, Nullable, Text, Window } from './engagement-schemas.ts'
 
 const LeaderboardFields = {
   name: Name,
-  metric: Type.Union([Type.Literal('points_earned'), Type.Literal('qualifying_spend')], {
-    description: 'points earned from rules (net of returns), or spend in the base currency (net of returns)',
-  }),
+  metric: Type.Union(
+    [Type.Literal('points_earned'), Type.Literal('qualifying_spend'), Type.Literal('challenge_progress')],
+    {
+      description:
+        'points earned from rules (net of returns), spend in the base currency (net of returns), or a ' +
+        'challenge’s progress on one of its goals (a contact challenge’s leaderboard ranks its contacts)',
+    },
+  ),
+  challenge: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'challenge_progress: the code of the challenge whose progress ranks (not an opt-in one)',
+    }),
+  ),
+  goal: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 19,
+      description:
+        'challenge_progress: the goal whose value ranks, by its index in the challenge’s goals (0)',
+    }),
+  ),
   eventTypes: Type.Optional(
     Type.Array(EVENT_TYPE_NAME, {
       minItems: 1,
@@ -46,6 +66,8 @@ export const LeaderboardSchema = Type.Object(
     name: Type.String(),
     metric: Type.String(),
     eventTypes: Type.Optional(Type.Array(Type.String())),
+    challenge: Type.Optional(Type.String()),
+    goal: Type.Optional(Type.Integer()),
     window: Type.Unknown(),
     audience: Type.Optional(Type.Unknown()),
     size: Type.Optional(Type.Integer()),
@@ -60,12 +82,17 @@ export const ExclusionParams = Type.Object({
   leaderboardCode: EngagementCode,
   accountId: Ref('Account id or externalId'),
 });
+export const ContactExclusionParams = Type.Object({
+  leaderboardCode: EngagementCode,
+  contactId: Type.String({ minLength: 1, maxLength: 100, description: 'The contact id' }),
+});
 export const ExclusionBody = Type.Optional(
   Type.Object({ reason: Type.Optional(Text(500)) }, { additionalProperties: false }),
 );
 export const ExclusionSchema = Type.Object({
   leaderboard: Type.String(),
   accountId: Type.String(),
+  contactId: Type.Optional(Type.String({ description: 'A contact left out (or taken back) by itself' })),
   excluded: Type.Boolean(),
 });
 
@@ -74,12 +101,26 @@ const Place = Type.Object({
   accountId: Type.String(),
   externalId: Nullable(Type.String()),
   name: Nullable(Type.String()),
-  value: Type.String({ description: 'Points, or an amount in the base currency' }),
+  contactId: Type.Optional(
+    Type.String({ description: 'On a contact challenge’s leaderboard: the contact ranked' }),
+  ),
+  contactName: Type.Optional(Nullable(Type.String())),
+  value: Type.String({
+    description: 'Points, an amount in the base currency, or the ranked goal’s value (challenge_progress)',
+  }),
 });
 
 export const StandingsQuery = Type.Object({
   account: Type.Optional(
     Ref('An account whose own place and neighbours are answered too (id or externalId)'),
+  ),
+  contact: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description:
+        'On a contact challenge’s leaderboard: a contact whose own place and neighbours are answered too',
+    }),
   ),
   top: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   asOf: Type.Optional(
@@ -95,6 +136,12 @@ export const StandingsSchema = Type.Object({
   leaderboard: Type.String(),
   name: Type.String(),
   metric: Type.String(),
+  challenge: Type.Optional(Type.String({ description: 'challenge_progress: the challenge ranked' })),
+  subject: Type.Optional(
+    Type.Union([Type.Literal('account'), Type.Literal('contact')], {
+      description: 'challenge_progress: who is ranked (a contact challenge’s contacts, else accounts)',
+    }),
+  ),
   unit: Type.String(),
   period: Type.Object({ key: Type.String(), start: Timestamp, end: Timestamp }),
   asOf: Timestamp,
@@ -109,10 +156,19 @@ export const StandingsSchema = Type.Object({
     },
     { description: 'How fresh the standings are' },
   ),
-  ranked: Type.Integer({ description: 'How many accounts have a place' }),
+  ranked: Type.Integer({ description: 'How many accounts (or contacts) have a place' }),
   top: Type.Array(Place),
   account: Nullable(
     Type.Object({
+      accountId: Type.String(),
+      rank: Nullable(Type.Integer()),
+      value: Nullable(Type.String()),
+      neighbours: Type.Array(Place),
+    }),
+  ),
+  contact: Type.Optional(
+    Type.Object({
+      contactId: Type.String(),
       accountId: Type.String(),
       rank: Nullable(Type.Integer()),
       value: Nullable(Type.String()),

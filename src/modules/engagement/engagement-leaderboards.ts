@@ -1,10 +1,12 @@
-// Leaderboards: accounts ranked by points earned or qualifying spend in a period (a calendar month,
+// Leaderboards: accounts ranked by points earned or qualifying spend, or accounts or contacts by a
+// challenge's progress (decision 0062: engagement-leaderboard-progress.ts), in a period (a calendar month,
 // quarter or year in the program's time zone, or fixed dates), within an audience (segments,
 // countries), leaving out excluded accounts, with standard competition ranking (1, 2, 2, 4). The
 // current period's standings are kept in a ranking table (`leaderboard_rankings`), replaced whole by
 // one INSERT … SELECT with window functions at each refresh (the due run, every minute; the first
 // read; an exclusion), so a read is two indexed lookups and says how fresh it is. Standings as of a
-// given instant are ranked at read time from the events.
+// given instant are ranked at read time from the events. Exclusions: engagement-leaderboard-exclusions.ts.
+import type { SQL } from 'drizzle-orm';
 import type { Actor } from '../../core/access.ts';
 import { periodAt } from '../../core/engagement/challenge.ts';
 import { type FieldError, fieldError, fieldErrors } from '../../core/errors.ts';
@@ -14,20 +16,34 @@ import { isCountry } from '../../core/reference.ts';
 import { advisoryLock } from '../../db/client.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { accountIdsWhere } from '../accounts/accounts-reads.ts';
-import { rankedTotals, type TotalsQuery, totalsSql } from '../events/events-reads.ts';
+import { contactsByIds } from '../contacts/contacts-reads.ts';
+import { totalsSql } from '../events/events-reads.ts';
 import type { Program } from '../programs/programs-schemas.ts';
 import { type EngagementDeps, existing, toLeaderboard } from './engagement-deps.ts';
 import {
-  deleteExclusion,
+  boardChallenge,
+  challengeProblems,
+  goalUnit,
+  goalValue,
+  progressTotals,
+  rankedGoal,
+  subjectOfBoard,
+} from './engagement-leaderboard-progress.ts';
+import {
+  accountSubjects,
+  findRefresh,
+  givenSubjects,
+  type RankedPlace,
+  rankingPlaces,
+  rankLive,
+  replaceRanking,
+} from './engagement-ranking-store.ts';
+import {
   excludedFrom,
   findLeaderboard,
-  findRefresh,
-  insertExclusion,
   insertLeaderboard,
   type LeaderboardRow,
   listLeaderboards,
-  rankingPlaces,
-  replaceRanking,
 } from './engagement-store.ts';
 import type { LeaderboardDocument } from './engagement-tables.ts';
 
@@ -56,6 +72,7 @@ async function validateLeaderboard(
   for (const [i, country] of (doc.audience?.countries ?? []).entries())
     if (!isCountry(country))
       problems.push({ path: `/audience/countries/${i}`, message: `unknown country ${country}` });
+  problems.push(...(await challengeProblems(deps, programId, doc)));
   if (problems.length > 0) throw fieldErrors('validation_failed', problems);
   return doc;
 }
@@ -104,69 +121,6 @@ export function leaderboardsOf(deps: EngagementDeps, programId: string, query: P
   );
 }
 
-/** Leaves an account out of a leaderboard (it opted out, staff); audited. */
-export async function exclude(
-  deps: EngagementDeps,
-  programId: string,
-  code: string,
-  accountRef: string,
-  reason: string | undefined,
-  actor: Actor,
-) {
-  existing(await findLeaderboard(deps.database.db, programId, code), 'leaderboard', code);
-  const account = await deps.accounts.resolve(programId, accountRef);
-  return deps.database
-    .transaction(async (tx) => {
-      const added = await insertExclusion(tx, {
-        programId,
-        leaderboardCode: code,
-        accountId: account.id,
-        reason: reason ?? null,
-      });
-      if (added)
-        await deps.audit.record(tx, programId, {
-          actor,
-          action: 'leaderboard.exclude',
-          resourceType: 'leaderboard',
-          resourceId: code,
-          after: { accountId: account.id, reason: reason ?? null },
-        });
-      return { leaderboard: code, accountId: account.id, excluded: true };
-    })
-    .then(async (answer) => {
-      await refreshLeaderboard(deps, programId, code, new Date());
-      return answer;
-    });
-}
-
-/** Takes an account back into a leaderboard; audited. */
-export async function include(
-  deps: EngagementDeps,
-  programId: string,
-  code: string,
-  accountRef: string,
-  actor: Actor,
-) {
-  existing(await findLeaderboard(deps.database.db, programId, code), 'leaderboard', code);
-  const account = await deps.accounts.resolve(programId, accountRef);
-  return deps.database
-    .transaction(async (tx) => {
-      if (await deleteExclusion(tx, programId, code, account.id))
-        await deps.audit.record(tx, programId, {
-          actor,
-          action: 'leaderboard.include',
-          resourceType: 'leaderboard',
-          resourceId: code,
-          before: { accountId: account.id },
-        });
-      return { leaderboard: code, accountId: account.id, excluded: false };
-    })
-    .then(async (answer) => {
-      await refreshLeaderboard(deps, programId, code, new Date());
-      return answer;
-    });
-}
-
 const NEIGHBOURS = 2;
 
 function periodOf(doc: LeaderboardDocument, asOf: Date, timeZone: string) {
@@ -179,28 +133,43 @@ function periodOf(doc: LeaderboardDocument, asOf: Date, timeZone: string) {
   );
 }
 
-async function totalsQuery(
+/**
+ * The subquery `(subject_id, account_id, total)` a leaderboard ranks over the period up to `asOf`:
+ * the events module's totals per account, or the challenge's progress per subject; within the audience,
+ * without the excluded accounts (and their contacts) and contacts.
+ */
+async function totalsOf(
   deps: EngagementDeps,
-  programId: string,
+  program: Program,
   code: string,
   doc: LeaderboardDocument,
-  period: { start: Date; end: Date },
+  period: { key: string; start: Date; end: Date },
   asOf: Date,
-): Promise<TotalsQuery> {
+): Promise<SQL> {
   const audience = doc.audience?.segments?.length || doc.audience?.countries?.length ? doc.audience : null;
-  return {
-    metric: doc.metric,
-    types: doc.eventTypes ?? DEFAULT_SPEND_TYPES,
-    from: period.start,
-    to: new Date(Math.min(period.end.getTime(), asOf.getTime())),
-    audience: audience === null ? null : accountIdsWhere(programId, audience),
-    excluded: await excludedFrom(deps.database.db, programId, code),
-  };
+  const audienceSql = audience === null ? null : accountIdsWhere(program.id, audience);
+  const excluded = await excludedFrom(deps.database.db, program.id, code);
+  const to = new Date(Math.min(period.end.getTime(), asOf.getTime()));
+  if (doc.metric === 'challenge_progress') {
+    const challenge = (await boardChallenge(deps, program.id, doc))!;
+    const totals = await progressTotals(deps, program, doc, challenge, period, to);
+    return givenSubjects(totals, audienceSql, excluded);
+  }
+  return accountSubjects(
+    totalsSql(program.id, {
+      metric: doc.metric,
+      types: doc.eventTypes ?? DEFAULT_SPEND_TYPES,
+      from: period.start,
+      to,
+      audience: audienceSql,
+      excluded: excluded.accounts,
+    }),
+  );
 }
 
 async function refreshRow(deps: EngagementDeps, program: Program, row: LeaderboardRow, asOf: Date) {
   const period = periodOf(row.document, asOf, program.timeZone);
-  const query = await totalsQuery(deps, program.id, row.code, row.document, period, asOf);
+  const totals = await totalsOf(deps, program, row.code, row.document, period, asOf);
   return deps.database.transaction(async (tx) => {
     // Refreshes of the same standings (instances' due runs, a read, an exclusion) queue: each replaces
     // the table whole, so two at once would collide on the positions.
@@ -214,7 +183,7 @@ async function refreshRow(deps: EngagementDeps, program: Program, row: Leaderboa
       refreshedAt: asOf,
       ranked: 0,
     };
-    const ranked = await replaceRanking(tx, refresh, totalsSql(program.id, query));
+    const ranked = await replaceRanking(tx, refresh, totals);
     return { ...refresh, ranked };
   });
 }
@@ -247,72 +216,112 @@ export async function refreshLeaderboards(deps: EngagementDeps, program: Program
   return rows.length;
 }
 
+/** The place a `?account=` or `?contact=` asks for must be of the leaderboard's subjects. */
+function askedMismatch(
+  code: string,
+  subject: 'account' | 'contact',
+  query: { account?: string; contact?: string },
+) {
+  if (subject === 'contact' && query.account !== undefined)
+    return fieldError('leaderboard_subject_mismatch', `${code} ranks contacts: ask by contact`, {
+      account: 'this leaderboard ranks contacts (ask with contact)',
+    });
+  if (subject === 'account' && query.contact !== undefined)
+    return fieldError('leaderboard_subject_mismatch', `${code} ranks accounts: ask by account`, {
+      contact: 'this leaderboard ranks accounts (ask with account)',
+    });
+  return null;
+}
+
 /**
- * The standings: the top places and, for `account`, its own place with its neighbours. Without
- * `asOf`, from the ranking table of the current period (refreshed by the due run every minute, or
- * now when the period has none yet), saying when it was refreshed; with `asOf`, ranked now from the
- * events up to that instant. Accounts with nothing in the period are not ranked.
+ * The standings: the top places and, for `account` (or `contact` on a contact challenge's leaderboard),
+ * its own place with its neighbours. Without `asOf`, from the ranking table of the current period
+ * (refreshed by the due run every minute, or now when the period has none yet), saying when it was
+ * refreshed; with `asOf`, ranked now from the events up to that instant. Subjects with nothing in the
+ * period are not ranked.
  */
 export async function standings(
   deps: EngagementDeps,
   programId: string,
   code: string,
-  query: { account?: string; top?: number; asOf?: Date },
+  query: { account?: string; contact?: string; top?: number; asOf?: Date },
   now = new Date(),
 ) {
   const row = existing(await findLeaderboard(deps.database.db, programId, code), 'leaderboard', code);
   const doc = row.document;
+  const challenge = await boardChallenge(deps, programId, doc);
+  const subject = subjectOfBoard(challenge);
+  const mismatch = askedMismatch(code, subject, query);
+  if (mismatch) throw mismatch;
   const program = await deps.programs.get(programId);
   const live = query.asOf !== undefined;
   const asOf = query.asOf ?? now;
   const period = periodOf(doc, asOf, program.timeZone);
   const account = query.account === undefined ? null : await deps.accounts.resolve(programId, query.account);
+  const contact = query.contact === undefined ? null : await deps.contacts.get(programId, query.contact);
+  const asked = contact?.id ?? account?.id ?? null;
   const top = query.top ?? doc.size ?? DEFAULT_SIZE;
   let refreshedAt = asOf;
   let ranked = 0;
-  let rows: Array<{ accountId: string; total: bigint; rank: number; position: number }>;
+  let rows: RankedPlace[];
   if (live) {
-    const found = await rankedTotals(deps.database.db, programId, {
-      ...(await totalsQuery(deps, programId, code, doc, period, asOf)),
-      top,
-      accountId: account?.id ?? null,
-      around: NEIGHBOURS,
-    });
-    ranked = found[0]?.ranked ?? 0;
-    rows = found;
+    const totals = await totalsOf(deps, program, code, doc, period, asOf);
+    const found = await rankLive(deps.database.db, totals, top, asked, NEIGHBOURS);
+    ranked = found.ranked;
+    rows = found.places;
   } else {
     const refresh =
       (await findRefresh(deps.database.db, programId, code, period.key)) ??
       (await refreshRow(deps, program, row, now));
     refreshedAt = refresh.refreshedAt;
     ranked = refresh.ranked;
-    rows = await rankingPlaces(
-      deps.database.db,
-      programId,
-      code,
-      period.key,
-      top,
-      account?.id ?? null,
-      NEIGHBOURS,
-    );
+    rows = await rankingPlaces(deps.database.db, programId, code, period.key, top, asked, NEIGHBOURS);
   }
   const names = await deps.accounts.resolveMany(programId, [...new Set(rows.map((r) => r.accountId))]);
-  const unit = doc.metric === 'points_earned' ? 'points' : program.baseCurrency;
-  const place = (r: (typeof rows)[number]) => {
+  const people =
+    subject === 'contact'
+      ? new Map(
+          (
+            await contactsByIds(
+              deps.database.db,
+              programId,
+              rows.map((r) => r.subjectId),
+            )
+          ).map((c) => [c.id, c]),
+        )
+      : null;
+  const goal = challenge ? rankedGoal(doc, challenge.document) : null;
+  const unit = challenge
+    ? goalUnit(goal, program.baseCurrency)
+    : doc.metric === 'points_earned'
+      ? 'points'
+      : program.baseCurrency;
+  const shown = (total: bigint) =>
+    challenge ? goalValue(goal, total) : unit === 'points' ? total.toString() : formatAmount(total, unit);
+  const place = (r: RankedPlace) => {
     const a = names.get(r.accountId);
     return {
       rank: r.rank,
       accountId: r.accountId,
       externalId: a?.externalId ?? null,
       name: a?.name ?? null,
-      value: unit === 'points' ? r.total.toString() : formatAmount(r.total, unit),
+      ...(people ? { contactId: r.subjectId, contactName: people.get(r.subjectId)?.name ?? null } : {}),
+      value: shown(r.total),
     };
   };
-  const mine = account ? rows.find((r) => r.accountId === account.id) : undefined;
+  const mine = asked === null ? undefined : rows.find((r) => r.subjectId === asked);
+  const own = {
+    rank: mine?.rank ?? null,
+    value: mine ? place(mine).value : null,
+    neighbours: mine
+      ? rows.filter((r) => Math.abs(r.position - mine.position) <= NEIGHBOURS && r !== mine).map(place)
+      : [],
+  };
   return {
     leaderboard: code,
     name: doc.name,
     metric: doc.metric,
+    ...(challenge ? { challenge: challenge.code, subject } : {}),
     unit,
     period: { key: period.key, start: period.start.toISOString(), end: period.end.toISOString() },
     asOf: asOf.toISOString(),
@@ -323,15 +332,7 @@ export async function standings(
     },
     ranked,
     top: rows.filter((r) => r.position <= top).map(place),
-    account: account
-      ? {
-          accountId: account.id,
-          rank: mine?.rank ?? null,
-          value: mine ? place(mine).value : null,
-          neighbours: mine
-            ? rows.filter((r) => Math.abs(r.position - mine.position) <= NEIGHBOURS && r !== mine).map(place)
-            : [],
-        }
-      : null,
+    account: account ? { accountId: account.id, ...own } : null,
+    ...(contact ? { contact: { contactId: contact.id, accountId: contact.accountId, ...own } } : {}),
   };
 }

@@ -2,25 +2,15 @@
 import Type from 'typebox';
 import { actor, principal } from '../../http/auth.ts';
 import { responses } from '../../http/responses.ts';
-import { asOfOrNow, created, dateOf, operations } from '../../http/route.ts';
+import { asOfOrNow, created, operations } from '../../http/route.ts';
 import { type Router, routeModule } from '../../http/router.ts';
 import { AccountParams } from '../accounts/accounts-schemas.ts';
 import { ContactParams } from '../contacts/contacts-schemas.ts';
 import { automationRoutes } from './engagement-automation-routes.ts';
 import { AUTOMATION_SCHEMAS } from './engagement-automation-schemas.ts';
 import { CHALLENGE_SCHEMAS, challengeRoutes } from './engagement-challenge-routes.ts';
-import {
-  CreateLeaderboardBody,
-  ExclusionBody,
-  ExclusionParams,
-  ExclusionSchema,
-  LeaderboardPage,
-  LeaderboardParams,
-  LeaderboardSchema,
-  RefreshSchema,
-  StandingsQuery,
-  StandingsSchema,
-} from './engagement-leaderboard-schemas.ts';
+import { leaderboardRoutes } from './engagement-leaderboard-routes.ts';
+import { LeaderboardSchema } from './engagement-leaderboard-schemas.ts';
 import { owedRoutes } from './engagement-owed-routes.ts';
 import {
   AccountChallenges,
@@ -241,109 +231,7 @@ export const engagementRoutes = routeModule({
         engagement.runDue(principal(request).programId, asOfOrNow(request.body?.asOf), actor(request)),
     );
 
-    // Leaderboards
-
-    app.post(
-      '/leaderboards',
-      op('admin', 'Create a leaderboard: a metric over a period, within an audience (audited)', {
-        body: CreateLeaderboardBody,
-        response: responses({ 201: Type.Ref('Leaderboard') }, ['leaderboard_exists']),
-      }),
-      async (request, reply) => {
-        const board = await engagement.createLeaderboard(
-          principal(request).programId,
-          request.body,
-          actor(request),
-        );
-        return created(reply, board, { location: `/v1/leaderboards/${board.code}` });
-      },
-    );
-
-    app.get(
-      '/leaderboards',
-      op('read', 'List the leaderboards', {
-        querystring: PageQuery,
-        response: responses({ 200: LeaderboardPage }, ['invalid_cursor']),
-      }),
-      async (request) => engagement.listLeaderboards(principal(request).programId, request.query),
-    );
-
-    app.get(
-      '/leaderboards/:leaderboardCode',
-      op('read', 'Read a leaderboard', {
-        params: LeaderboardParams,
-        response: responses({ 200: Type.Ref('Leaderboard') }, ['leaderboard_not_found']),
-      }),
-      async (request) =>
-        engagement.getLeaderboard(principal(request).programId, request.params.leaderboardCode),
-    );
-
-    app.get(
-      '/leaderboards/:leaderboardCode/standings',
-      op('read', 'The standings: the top places and an account’s own place with its neighbours', {
-        description:
-          'Without asOf: the current period from the ranking table (refreshed every minute by the due run; ' +
-          '`freshness` says when). With asOf: ranked now from the stored events up to it. Equal values share a place ' +
-          'and the next place is skipped (1, 2, 2, 4). Accounts with nothing in the period have no place.',
-        params: LeaderboardParams,
-        querystring: StandingsQuery,
-        response: responses({ 200: StandingsSchema }, ['leaderboard_not_found', 'account_not_found']),
-      }),
-      async (request) =>
-        engagement.standings(principal(request).programId, request.params.leaderboardCode, {
-          account: request.query.account,
-          top: request.query.top,
-          asOf: dateOf(request.query.asOf),
-        }),
-    );
-
-    app.post(
-      '/leaderboards/:leaderboardCode/refreshes',
-      op('admin', 'Recompute the ranking table of the current period now', {
-        description: 'The due run does it every minute; standings without asOf read this table.',
-        params: LeaderboardParams,
-        response: responses({ 201: RefreshSchema }, ['leaderboard_not_found']),
-      }),
-      async (request, reply) =>
-        reply
-          .code(201)
-          .send(
-            await engagement.refreshLeaderboard(principal(request).programId, request.params.leaderboardCode),
-          ),
-    );
-
-    app.put(
-      '/leaderboards/:leaderboardCode/exclusions/:accountId',
-      op('write', 'Leave an account out of a leaderboard (it opted out, staff) (audited)', {
-        params: ExclusionParams,
-        body: ExclusionBody,
-        response: responses({ 200: ExclusionSchema }, ['leaderboard_not_found', 'account_not_found']),
-      }),
-      async (request) =>
-        engagement.exclude(
-          principal(request).programId,
-          request.params.leaderboardCode,
-          request.params.accountId,
-          request.body?.reason,
-          actor(request),
-        ),
-    );
-
-    app.delete(
-      '/leaderboards/:leaderboardCode/exclusions/:accountId',
-      op('write', 'Take an account back into a leaderboard (audited)', {
-        params: ExclusionParams,
-        response: responses({ 200: ExclusionSchema }, ['leaderboard_not_found', 'account_not_found']),
-      }),
-      async (request) =>
-        engagement.include(
-          principal(request).programId,
-          request.params.leaderboardCode,
-          request.params.accountId,
-          actor(request),
-        ),
-    );
-
+    leaderboardRoutes(app, engagement);
     challengeRoutes(app, engagement);
     automationRoutes(app, engagement);
     owedRoutes(app, engagement);

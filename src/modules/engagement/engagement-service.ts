@@ -19,11 +19,10 @@ import {
   updateChallenge,
 } from './engagement-challenges.ts';
 import type { EngagementDeps } from './engagement-deps.ts';
+import { exclude, include } from './engagement-leaderboard-exclusions.ts';
 import {
   createLeaderboard,
-  exclude,
   getLeaderboard,
-  include,
   leaderboardsOf,
   refreshLeaderboard,
   standings,

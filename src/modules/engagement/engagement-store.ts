@@ -1,6 +1,6 @@
 // Engagement SQL, nothing else: every query filters on the program.
-import { and, desc, eq, gt, isNull, or, type SQL, sql } from 'drizzle-orm';
-import { type Executor, selectRows } from '../../db/client.ts';
+import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
 import { programTable } from '../../db/rows.ts';
 import {
   automationFirings,
@@ -11,8 +11,6 @@ import {
   challenges,
   challengeVersions,
   leaderboardExclusions,
-  leaderboardRankings,
-  leaderboardRefreshes,
   leaderboards,
 } from './engagement-tables.ts';
 
@@ -134,14 +132,22 @@ export const findLeaderboard = leaderboardRows.find;
 export const updateLeaderboard = leaderboardRows.update;
 export const listLeaderboards = leaderboardRows.lister<Record<string, never>>(() => []);
 
-export async function excludedFrom(db: Executor, programId: string, code: string): Promise<string[]> {
+/** What a leaderboard leaves out: accounts (with all their contacts), and contacts by themselves. */
+export async function excludedFrom(
+  db: Executor,
+  programId: string,
+  code: string,
+): Promise<{ accounts: string[]; contacts: string[] }> {
   const rows = await db
-    .select({ accountId: leaderboardExclusions.accountId })
+    .select({ accountId: leaderboardExclusions.accountId, contactId: leaderboardExclusions.contactId })
     .from(leaderboardExclusions)
     .where(
       and(eq(leaderboardExclusions.programId, programId), eq(leaderboardExclusions.leaderboardCode, code)),
     );
-  return rows.map((r) => r.accountId);
+  return {
+    accounts: rows.filter((r) => r.contactId === null).map((r) => r.accountId),
+    contacts: rows.flatMap((r) => (r.contactId === null ? [] : [r.contactId])),
+  };
 }
 
 export async function insertExclusion(
@@ -156,7 +162,8 @@ export async function deleteExclusion(
   db: Executor,
   programId: string,
   code: string,
-  accountId: string,
+  /** The account, or the contact of a contact exclusion. */
+  subjectId: string,
 ): Promise<boolean> {
   const rows = await db
     .delete(leaderboardExclusions)
@@ -164,7 +171,7 @@ export async function deleteExclusion(
       and(
         eq(leaderboardExclusions.programId, programId),
         eq(leaderboardExclusions.leaderboardCode, code),
-        eq(leaderboardExclusions.accountId, accountId),
+        eq(leaderboardExclusions.subjectId, subjectId),
       ),
     )
     .returning();
@@ -226,102 +233,4 @@ export async function listFirings(
     )
     .orderBy(desc(automationFirings.firedAt), automationFirings.subjectId)
     .limit(limit);
-}
-
-// Leaderboard rankings
-
-export type RefreshRow = typeof leaderboardRefreshes.$inferSelect;
-
-/**
- * Replaces a leaderboard's standings of a period by those of `totals` (a subquery `(account_id,
- * total)`), ranked in the database in one statement, and records the refresh. Runs in the caller's
- * transaction.
- */
-export async function replaceRanking(tx: Executor, refresh: RefreshRow, totals: SQL): Promise<number> {
-  const { programId, leaderboardCode: code, periodKey } = refresh;
-  await tx
-    .delete(leaderboardRankings)
-    .where(
-      and(
-        eq(leaderboardRankings.programId, programId),
-        eq(leaderboardRankings.leaderboardCode, code),
-        eq(leaderboardRankings.periodKey, periodKey),
-      ),
-    );
-  const inserted = await selectRows<{ n: string | number }>(
-    tx,
-    sql`with ins as (
-          insert into leaderboard_rankings (program_id, leaderboard_code, period_key, position, account_id, rank, total)
-          select ${programId}, ${code}, ${periodKey},
-                 row_number() over (order by total desc, account_id),
-                 account_id, rank() over (order by total desc), total
-            from (${totals}) t where total > 0
-          returning 1)
-        select count(*) as n from ins`,
-  );
-  const ranked = Number(inserted[0]?.n ?? 0);
-  await tx
-    .insert(leaderboardRefreshes)
-    .values({ ...refresh, ranked })
-    .onConflictDoUpdate({
-      target: [
-        leaderboardRefreshes.programId,
-        leaderboardRefreshes.leaderboardCode,
-        leaderboardRefreshes.periodKey,
-      ],
-      set: {
-        refreshedAt: refresh.refreshedAt,
-        ranked,
-        periodStart: refresh.periodStart,
-        periodEnd: refresh.periodEnd,
-      },
-    });
-  return ranked;
-}
-
-export function findRefresh(
-  db: Executor,
-  programId: string,
-  code: string,
-  periodKey: string,
-): Promise<RefreshRow | undefined> {
-  return refreshRows.findWhere(
-    db,
-    programId,
-    eq(leaderboardRefreshes.leaderboardCode, code),
-    eq(leaderboardRefreshes.periodKey, periodKey),
-  );
-}
-
-const refreshRows = programTable(leaderboardRefreshes, leaderboardRefreshes.periodKey);
-
-/** The top places and the places around an account's (by position), from the stored ranking. */
-export async function rankingPlaces(
-  db: Executor,
-  programId: string,
-  code: string,
-  periodKey: string,
-  top: number,
-  accountId: string | null,
-  around: number,
-): Promise<Array<{ accountId: string; total: bigint; rank: number; position: number }>> {
-  const rows = await selectRows<{ account_id: string; total: string; rank: number; position: number }>(
-    db,
-    sql`select account_id, total::text as total, rank, position from leaderboard_rankings
-         where program_id = ${programId} and leaderboard_code = ${code} and period_key = ${periodKey}
-           and (position <= ${top}
-                or position between (select position from leaderboard_rankings
-                                      where program_id = ${programId} and leaderboard_code = ${code}
-                                        and period_key = ${periodKey} and account_id = ${accountId}) - ${around}
-                                and (select position from leaderboard_rankings
-                                      where program_id = ${programId} and leaderboard_code = ${code}
-                                        and period_key = ${periodKey} and account_id = ${accountId}) + ${around})
-         order by position`,
-  );
-  return rows.map((r) => ({
-    accountId: r.account_id,
-    total: BigInt(r.total),
-    rank: Number(r.rank),
-    position: Number(r.position),
-  }));
 }

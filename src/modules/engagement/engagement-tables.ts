@@ -195,58 +195,6 @@ export const challengeCompletions = pgTable(
   ],
 );
 
-export interface LeaderboardDocument {
-  name: string;
-  /** points_earned: points rules awarded (net of returns); qualifying_spend: amounts of `eventTypes` minus returns. */
-  metric: 'points_earned' | 'qualifying_spend';
-  eventTypes?: string[];
-  window: ChallengeDocument['window'];
-  /** Accounts of these segments and countries only (each list: any of; absent: all). */
-  audience?: { segments?: string[]; countries?: string[] };
-  /** How many places the top shows (10 by default). */
-  size?: number;
-}
-
-/** A leaderboard by stable code. */
-export const leaderboards = pgTable(
-  'leaderboards',
-  {
-    programId: text('program_id')
-      .notNull()
-      .references(() => programs.id),
-    code: text('code').notNull(),
-    document: jsonb('document').$type<LeaderboardDocument>().notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [primaryKey({ columns: [t.programId, t.code] })],
-);
-
-/** Accounts a leaderboard leaves out (the member opted out, staff). */
-export const leaderboardExclusions = pgTable(
-  'leaderboard_exclusions',
-  {
-    programId: text('program_id').notNull(),
-    leaderboardCode: text('leaderboard_code').notNull(),
-    accountId: text('account_id').notNull(),
-    reason: text('reason'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.programId, t.leaderboardCode, t.accountId] }),
-    foreignKey({
-      name: 'leaderboard_exclusions_leaderboard_fk',
-      columns: [t.programId, t.leaderboardCode],
-      foreignColumns: [leaderboards.programId, leaderboards.code],
-    }),
-    foreignKey({
-      name: 'leaderboard_exclusions_account_fk',
-      columns: [t.programId, t.accountId],
-      foreignColumns: [accounts.programId, accounts.id],
-    }),
-  ],
-);
-
 /** An account (or a contact, in a contact challenge) that joined an opt-in challenge: counts from `joinedAt`. */
 export const challengeEnrolments = pgTable(
   'challenge_enrolments',
@@ -345,51 +293,5 @@ export const automationFirings = pgTable(
   ],
 );
 
-/**
- * A leaderboard's standings in one period as of its last refresh: every ranked account, by position
- * (ties broken by account id), with its standard competition rank. Replaced whole by each refresh.
- */
-export const leaderboardRankings = pgTable(
-  'leaderboard_rankings',
-  {
-    programId: text('program_id').notNull(),
-    leaderboardCode: text('leaderboard_code').notNull(),
-    periodKey: text('period_key').notNull(),
-    position: integer('position').notNull(),
-    accountId: text('account_id').notNull(),
-    rank: integer('rank').notNull(),
-    total: bigint('total', { mode: 'bigint' }).notNull(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.programId, t.leaderboardCode, t.periodKey, t.position] }),
-    uniqueIndex('leaderboard_rankings_account_uq').on(
-      t.programId,
-      t.leaderboardCode,
-      t.periodKey,
-      t.accountId,
-    ),
-  ],
-);
-
-/** When a leaderboard's standings of a period were last computed, and how many accounts they rank. */
-export const leaderboardRefreshes = pgTable(
-  'leaderboard_refreshes',
-  {
-    programId: text('program_id').notNull(),
-    leaderboardCode: text('leaderboard_code').notNull(),
-    periodKey: text('period_key').notNull(),
-    periodStart: timestamp('period_start', { withTimezone: true }).notNull(),
-    periodEnd: timestamp('period_end', { withTimezone: true }).notNull(),
-    /** Events up to this instant are counted. */
-    refreshedAt: timestamp('refreshed_at', { withTimezone: true }).notNull(),
-    ranked: integer('ranked').notNull(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.programId, t.leaderboardCode, t.periodKey] }),
-    foreignKey({
-      name: 'leaderboard_refreshes_leaderboard_fk',
-      columns: [t.programId, t.leaderboardCode],
-      foreignColumns: [leaderboards.programId, leaderboards.code],
-    }),
-  ],
-);
+// Leaderboards' tables (decision 0062 split them out for length).
+export * from './engagement-leaderboard-tables.ts';

@@ -1,7 +1,8 @@
 // Engagement: challenges (list filtered by name and paged, each marked a team (account) or contact
 // challenge; a form to create or change one whose refusals show at their fields; an account's or a
 // contact's progress and the completions: components/ChallengeProgress), badges (list, define, award by hand to an
-// account) and leaderboards (the standings, with an account's own place). Defining challenges and
+// account) and leaderboards (the standings, with an account's or a contact's own place; a form to
+// create one: LeaderboardForm.tsx). Defining challenges and
 // badges needs the admin scope, awarding a badge the write scope; everyone reads.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
@@ -14,6 +15,7 @@ import { AccountName } from '../components/Names';
 import { ProblemAlert } from '../components/Problem';
 import { formatDate, formatDateTime } from '../format';
 import { can, useSession } from '../session';
+import { LeaderboardForm } from './LeaderboardForm';
 
 type Challenge = Schemas['Challenge'];
 type ChallengeBody = paths['/v1/challenges']['post']['requestBody']['content']['application/json'];
@@ -633,28 +635,43 @@ function Badges() {
 }
 
 function Leaderboards() {
+  const session = useSession();
+  const [creating, setCreating] = useState(false);
   const list = usePaged('leaderboards', (cursor) =>
     data(api.GET('/v1/leaderboards', { params: { query: { limit: 100, ...(cursor && { cursor }) } } })),
   );
   const boards = list.data?.pages.flatMap((p) => p.data) ?? [];
   const [chosen, setChosen] = useState<string>('');
-  const [account, setAccount] = useState('');
+  const [who, setWho] = useState('');
   const code = chosen || boards[0]?.code || '';
+  // A contact challenge's leaderboard ranks contacts (decision 0062): its own place is asked by contact.
+  const [byContact, setByContact] = useState(false);
   const standings = useQuery({
-    queryKey: ['standings', code, account],
+    queryKey: ['standings', code, who, byContact],
     enabled: code !== '',
     queryFn: () =>
       data(
         api.GET('/v1/leaderboards/{leaderboardCode}/standings', {
-          params: { path: { leaderboardCode: code }, query: { top: 25, ...(account && { account }) } },
+          params: {
+            path: { leaderboardCode: code },
+            query: { top: 25, ...(who && (byContact ? { contact: who } : { account: who })) },
+          },
         }),
       ),
   });
   const s = standings.data;
+  const contacts = s?.subject === 'contact';
+  const own = s?.contact ?? s?.account;
   return (
     <section aria-labelledby="leaderboards-title">
       <h2 id="leaderboards-title">Leaderboards</h2>
       <ProblemAlert error={list.error} />
+      {can(session, 'admin') && !creating && (
+        <button type="button" onClick={() => setCreating(true)}>
+          New leaderboard
+        </button>
+      )}
+      {creating && <LeaderboardForm onDone={() => setCreating(false)} />}
       {boards.length === 0 && !list.isPending ? (
         <p>No leaderboard yet.</p>
       ) : (
@@ -662,19 +679,30 @@ function Leaderboards() {
           className="inline"
           onSubmit={(e) => {
             e.preventDefault();
-            setAccount(String(new FormData(e.currentTarget).get('account') ?? '').trim());
+            setByContact(contacts);
+            setWho(String(new FormData(e.currentTarget).get('who') ?? '').trim());
           }}
         >
           <label htmlFor="leaderboard-choice">Leaderboard</label>
-          <select id="leaderboard-choice" value={code} onChange={(e) => setChosen(e.target.value)}>
+          <select
+            id="leaderboard-choice"
+            value={code}
+            onChange={(e) => {
+              setChosen(e.target.value);
+              setWho('');
+              setByContact(false);
+            }}
+          >
             {boards.map((b) => (
               <option key={b.code} value={b.code}>
                 {b.name}
               </option>
             ))}
           </select>
-          <label htmlFor="leaderboard-account">An account’s place (id or CRM id)</label>
-          <input id="leaderboard-account" name="account" />
+          <label htmlFor="leaderboard-account">
+            {contacts ? 'A contact’s place (contact id)' : 'An account’s place (id or CRM id)'}
+          </label>
+          <input id="leaderboard-account" name="who" />
           <button type="submit">Show the standings</button>
         </form>
       )}
@@ -682,12 +710,14 @@ function Leaderboards() {
       {s && (
         <>
           <p className="muted">
-            {s.metric.replaceAll('_', ' ')} ({s.unit}), {formatDate(s.period.start)} –{' '}
-            {formatDate(s.period.end)}; {s.ranked} accounts ranked, as of {formatDateTime(s.asOf)}.
+            {s.challenge ? `progress on the challenge ${s.challenge}` : s.metric.replaceAll('_', ' ')} (
+            {s.unit}
+            ), {formatDate(s.period.start)} – {formatDate(s.period.end)}; {s.ranked}{' '}
+            {contacts ? 'contacts' : 'accounts'} ranked, as of {formatDateTime(s.asOf)}.
           </p>
-          {s.account && (
+          {own && (
             <p data-testid="own-place">
-              {account}: {s.account.rank ? `rank ${s.account.rank} with ${s.account.value}` : 'not ranked'}
+              {who}: {own.rank ? `rank ${own.rank} with ${own.value}` : 'not ranked'}
             </p>
           )}
           <table>
@@ -697,6 +727,7 @@ function Leaderboards() {
                 <th scope="col" className="number">
                   Rank
                 </th>
+                {contacts && <th scope="col">Contact</th>}
                 <th scope="col">Account</th>
                 <th scope="col" className="number">
                   Value
@@ -705,8 +736,9 @@ function Leaderboards() {
             </thead>
             <tbody>
               {s.top.map((t) => (
-                <tr key={t.accountId}>
+                <tr key={t.contactId ?? t.accountId}>
                   <td className="number">{t.rank}</td>
+                  {contacts && <td>{t.contactName ?? t.contactId}</td>}
                   <td>
                     <Link to={`/accounts/${encodeURIComponent(t.accountId)}`}>
                       {t.name ?? t.accountId}
