@@ -187,6 +187,22 @@ describe('a leaderboard over a contact challenge', () => {
     expect(idle.contact).toMatchObject({ rank: null, value: null, neighbours: [] });
   });
 
+  it('ranks only who is in the challenge’s audience: a contact it leaves out is not ranked', async () => {
+    const { p, people } = await setUp();
+    await p.ok(p.write, { method: 'PATCH', url: `/v1/contacts/${people.piet}`, payload: { role: 'viewer' } });
+    const { code: _code, ...change } = perContact({
+      reward: { points: 5 },
+      audience: { condition: 'contact.role == "buyer"' },
+    }) as Body;
+    await p.ok(p.admin, { method: 'PUT', url: '/v1/challenges/my-trainings', payload: change });
+    const s = await p.ok(p.read, {
+      method: 'GET',
+      url: `/v1/leaderboards/my-trainings-q2/standings?contact=${people.piet}&asOf=${AS_OF}`,
+    });
+    expect(places(s.top)).toEqual(['1 Inge 3', '2 Kees 2', '3 Jan 1']);
+    expect(s.contact).toMatchObject({ rank: null, value: null });
+  });
+
   it('leaves a contact out (audited) and takes it back; an account left out takes its contacts', async () => {
     const { p, people } = await setUp();
     const url = '/v1/leaderboards/my-trainings-q2/standings';

@@ -17,7 +17,7 @@ export async function inAudience(
   doc: ChallengeDocument,
   accountId: string,
   at: Date,
-  contact: Contact | null = null,
+  contact: (Pick<Contact, 'id' | 'role' | 'locale'> & { deactivatedAt: unknown }) | null = null,
 ): Promise<boolean> {
   if (contact?.deactivatedAt) return false;
   const condition = doc.audience?.condition;

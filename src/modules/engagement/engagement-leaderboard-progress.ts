@@ -3,7 +3,7 @@
 // (`core/engagement/progress.ts`: `bySubject`, `fromHistory`) from the events' history, a page of
 // active accounts at a time. The subjects are the accounts of an account (team) challenge, or the
 // contacts of a contact challenge, each in its current account (a contact no longer found or
-// deactivated takes no part, as in its challenge).
+// deactivated takes no part, as in its challenge), and only the subjects in the challenge's audience.
 import type { ChallengeDocument, Goal } from '../../core/engagement/challenge.ts';
 import { bySubject, fromHistory, goalValueText } from '../../core/engagement/progress.ts';
 import { FidelisError, type FieldError } from '../../core/errors.ts';
@@ -11,6 +11,7 @@ import { minorDigits } from '../../core/money.ts';
 import { contactsByIds } from '../contacts/contacts-reads.ts';
 import { accountsActiveIn, eventsInWindow } from '../events/events-reads.ts';
 import type { Program } from '../programs/programs-schemas.ts';
+import { inAudience } from './engagement-audience.ts';
 import type { EngagementDeps } from './engagement-deps.ts';
 import { toChallengeEvent, typesOf } from './engagement-progress.ts';
 import { type ChallengeRow, findChallenge } from './engagement-store.ts';
@@ -132,7 +133,9 @@ export async function progressTotals(
       const list = contact ? events.filter((e) => e.accountId === accountId) : events;
       if (list.length === 0) continue;
       const total = fromHistory(doc, ctx, window, list).goals[index]!.value;
-      if (total > 0n) totals.push({ subjectId, accountId, total });
+      // Only who takes part in the challenge is ranked: its audience, as of the ranking's end.
+      if (total > 0n && (await inAudience(deps, program, doc, accountId, end, contact ?? null)))
+        totals.push({ subjectId, accountId, total });
     }
     if (page.length < PAGE) break;
     after = page[page.length - 1]!;
